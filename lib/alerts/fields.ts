@@ -69,7 +69,7 @@ export function textOf(value: Json | undefined, path: string): string | undefine
   }
   if (typeof value === 'number' && Number.isFinite(value)) return String(value);
   if (typeof value === 'boolean') return String(value);
-  if (isObject(value)) {
+  if (isObject(value) && (Object.hasOwn(value, 'value') || Object.hasOwn(value, 'localizedValue'))) {
     const inner = field(value, 'value') ?? field(value, 'localizedValue');
     if (inner === undefined || typeof inner === 'string' || typeof inner === 'number') {
       return textOf(inner, `${path}.value`);

@@ -79,7 +79,7 @@ function guard<T>(fn: () => T): ParseResult<T> {
 
 function toParseError(err: unknown): ParseError {
   if (err instanceof PayloadError) return err.detail;
-  // A bug or a pathological input (e.g. nesting deep enough to overflow the stack).
-  const message = err instanceof Error ? err.message : String(err);
-  return { code: 'invalid_field', path: '$', message: `payload could not be read: ${message}` };
+  // A bug, not bad input: still an answer rather than a crash, and marked so tests catch it.
+  const message = err instanceof Error ? `${err.name}: ${err.message}` : String(err);
+  return { code: 'invalid_field', path: '$', message: `payload could not be read (internal error: ${message})` };
 }
