@@ -1,0 +1,71 @@
+/** The `failover` command line: argument parsing and dispatch only. */
+import { alertsParse } from './alerts.js';
+import { catalogCheck, catalogMatch } from './catalog.js';
+import { EXIT, processIo, UsageError, type CliIo } from './io.js';
+
+export const USAGE = `Usage: failover <command> [options]
+
+Commands:
+  alerts parse <file|->                  Print the Signal an alert payload becomes (JSON).
+                                         '-' reads standard input. Batches print an array.
+  catalog check <file> [--json]          Validate a protection catalog; list every problem.
+  catalog match <catalog> <payload|-> [--json]
+                                         Show which workloads an alert affects, and why.
+
+Options:
+  -h, --help                             Show this help.
+
+Exit status: 0 success, 1 invalid input (the message names the file and field), 2 usage error.`;
+
+interface Args {
+  positional: string[];
+  json: boolean;
+  help: boolean;
+}
+
+function parseArgs(argv: string[]): Args {
+  const args: Args = { positional: [], json: false, help: false };
+  for (const arg of argv) {
+    if (arg === '--json') args.json = true;
+    else if (arg === '-h' || arg === '--help') args.help = true;
+    else if (arg.startsWith('--')) throw new UsageError(`unknown option '${arg}'`);
+    else args.positional.push(arg);
+  }
+  return args;
+}
+
+function expect(args: string[], count: number, usage: string): string[] {
+  if (args.length !== count) throw new UsageError(`expected: failover ${usage}`);
+  return args;
+}
+
+export async function runCli(argv: string[], io: CliIo = processIo): Promise<number> {
+  try {
+    const args = parseArgs(argv);
+    const [group, command, ...rest] = args.positional;
+    if (args.help || group === undefined || group === 'help') {
+      io.out(USAGE);
+      return group === undefined && !args.help ? EXIT.usage : EXIT.ok;
+    }
+    switch (`${group} ${command ?? ''}`) {
+      case 'alerts parse': {
+        const [file] = expect(rest, 1, 'alerts parse <file|->');
+        return await alertsParse(io, file!);
+      }
+      case 'catalog check': {
+        const [file] = expect(rest, 1, 'catalog check <file> [--json]');
+        return await catalogCheck(io, file!, args.json);
+      }
+      case 'catalog match': {
+        const [catalog, payload] = expect(rest, 2, 'catalog match <catalog> <payload|-> [--json]');
+        return await catalogMatch(io, catalog!, payload!, args.json);
+      }
+      default:
+        throw new UsageError(`unknown command '${[group, command].filter(Boolean).join(' ')}'`);
+    }
+  } catch (err) {
+    if (!(err instanceof UsageError)) throw err;
+    io.err(`failover: ${err.message}\n\n${USAGE}`);
+    return EXIT.usage;
+  }
+}
