@@ -1,0 +1,28 @@
+import { describe, expect, it } from 'vitest';
+import { ConfigError, loadConfig } from '../../lib/config.js';
+
+describe('configuration', () => {
+  it('applies defaults and freezes the result', () => {
+    const config = loadConfig({ TASK_HUB_NAME: 'failover' });
+    expect(config).toEqual({ taskHubName: 'failover', catalogPath: 'samples/catalog.yaml', maxAlertBytes: 262144 });
+    expect(Object.isFrozen(config)).toBe(true);
+  });
+
+  it('names every bad key and how to fix it, at once', () => {
+    let error: ConfigError | undefined;
+    try {
+      loadConfig({ TASK_HUB_NAME: 'x-1', ALERT_MAX_BYTES: 'lots' });
+    } catch (err) {
+      error = err as ConfigError;
+    }
+    expect(error).toBeInstanceOf(ConfigError);
+    expect(error?.problems).toEqual([
+      'TASK_HUB_NAME "x-1" is invalid; use 3-45 letters and digits, starting with a letter',
+      'ALERT_MAX_BYTES "lots" is invalid; use a whole number of bytes of at least 1024 (default 262144)',
+    ]);
+  });
+
+  it('requires the task hub name', () => {
+    expect(() => loadConfig({})).toThrow(/TASK_HUB_NAME is not set/);
+  });
+});
