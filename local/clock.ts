@@ -1,0 +1,111 @@
+/**
+ * Time for the local host. Durable timers, timer triggers and the orchestration clock all read
+ * one Clock, so a demo can run N times faster (`--time-scale N`) and a test can jump straight
+ * to the next timer when nothing else is pending.
+ */
+
+export interface Clock {
+  /** Current time, epoch milliseconds, as the host sees it. */
+  now(): number;
+  /** Calls `fn` when the clock reaches `at`; returns a function that cancels it. */
+  at(at: number, fn: () => void): () => void;
+}
+
+interface Pending {
+  at: number;
+  seq: number;
+  fn: () => void;
+}
+
+/**
+ * Wall-clock time sped up by `scale`: one real second is `scale` host seconds. Starts at the
+ * real current time so timestamps look familiar.
+ */
+export class ScaledClock implements Clock {
+  private readonly realStart = Date.now();
+  private readonly hostStart: number;
+
+  constructor(
+    private readonly scale = 1,
+    start?: number,
+  ) {
+    if (!(scale > 0) || !Number.isFinite(scale)) throw new Error(`time scale must be a positive number, got ${scale}`);
+    this.hostStart = start ?? this.realStart;
+  }
+
+  now(): number {
+    return this.hostStart + (Date.now() - this.realStart) * this.scale;
+  }
+
+  at(at: number, fn: () => void): () => void {
+    const delay = Math.max(0, (at - this.now()) / this.scale);
+    // setTimeout caps at ~24.8 days; re-arm for anything longer.
+    const MAX = 2 ** 31 - 1;
+    let handle: NodeJS.Timeout;
+    let cancelled = false;
+    const arm = (ms: number) => {
+      handle = setTimeout(() => {
+        if (cancelled) return;
+        const remaining = (at - this.now()) / this.scale;
+        if (remaining > 1) arm(Math.min(remaining, MAX));
+        else fn();
+      }, Math.min(ms, MAX));
+      handle.unref?.();
+    };
+    arm(delay);
+    return () => {
+      cancelled = true;
+      clearTimeout(handle);
+    };
+  }
+}
+
+/**
+ * Fully virtual time: it moves only when told. `advanceToNext()` jumps to the earliest pending
+ * timer and fires everything due, so hours of waiting take no real time in tests.
+ */
+export class VirtualClock implements Clock {
+  private current: number;
+  private seq = 0;
+  private pending: Pending[] = [];
+
+  constructor(start = Date.UTC(2026, 0, 1)) {
+    this.current = start;
+  }
+
+  now(): number {
+    return this.current;
+  }
+
+  at(at: number, fn: () => void): () => void {
+    const entry: Pending = { at, seq: this.seq++, fn };
+    this.pending.push(entry);
+    return () => {
+      this.pending = this.pending.filter((p) => p !== entry);
+    };
+  }
+
+  /** Earliest pending timer, or undefined. */
+  nextAt(): number | undefined {
+    let min: number | undefined;
+    for (const p of this.pending) if (min === undefined || p.at < min) min = p.at;
+    return min;
+  }
+
+  /** Moves time forward to `to` (never back) and fires what is due, in time then creation order. */
+  advanceTo(to: number): number {
+    if (to > this.current) this.current = to;
+    const due = this.pending.filter((p) => p.at <= this.current).sort((a, b) => a.at - b.at || a.seq - b.seq);
+    this.pending = this.pending.filter((p) => p.at > this.current);
+    for (const p of due) p.fn();
+    return due.length;
+  }
+
+  /** Jumps to the next timer; returns false when none is pending. */
+  advanceToNext(): boolean {
+    const next = this.nextAt();
+    if (next === undefined) return false;
+    this.advanceTo(next);
+    return true;
+  }
+}

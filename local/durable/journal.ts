@@ -1,0 +1,59 @@
+/**
+ * Append-only, fsync'd record of everything durable: instances, queued messages, episodes.
+ * A record is on disk before the runtime acts on it or answers a caller, so a host killed at
+ * any instant restarts into a state it has acknowledged. A torn last line (killed mid-write)
+ * is dropped on load: nothing was acknowledged for it.
+ */
+import { closeSync, existsSync, fdatasyncSync, ftruncateSync, mkdirSync, openSync, readFileSync, writeSync } from 'node:fs';
+import { join } from 'node:path';
+
+export interface Journal<R> {
+  append(records: R[]): void;
+  close(): void;
+}
+
+export function openJournal<R>(dir: string, name = 'journal.jsonl'): { journal: Journal<R>; records: R[] } {
+  mkdirSync(dir, { recursive: true });
+  const path = join(dir, name);
+  const records: R[] = [];
+  let validBytes = 0;
+  if (existsSync(path)) {
+    const text = readFileSync(path, 'utf8');
+    let start = 0;
+    for (;;) {
+      const end = text.indexOf('\n', start);
+      if (end < 0) break;
+      const line = text.slice(start, end);
+      try {
+        records.push(JSON.parse(line) as R);
+      } catch {
+        break;
+      }
+      start = end + 1;
+      validBytes = Buffer.byteLength(text.slice(0, start));
+    }
+  }
+  const fd = openSync(path, existsSync(path) ? 'r+' : 'w+');
+  ftruncateSync(fd, validBytes);
+  let position = validBytes;
+  return {
+    records,
+    journal: {
+      append(batch: R[]) {
+        if (batch.length === 0) return;
+        const bytes = Buffer.from(batch.map((r) => `${JSON.stringify(r)}\n`).join(''));
+        writeSync(fd, bytes, 0, bytes.length, position);
+        position += bytes.length;
+        fdatasyncSync(fd);
+      },
+      close() {
+        closeSync(fd);
+      },
+    },
+  };
+}
+
+/** A journal that keeps nothing: for tests on a virtual clock that never restart. */
+export function memoryJournal<R>(): Journal<R> {
+  return { append: () => undefined, close: () => undefined };
+}
