@@ -32,7 +32,7 @@ export async function catalogCheck(io: CliIo, file: string, json: boolean): Prom
 export function describeReason(reason: MatchReason): string {
   switch (reason.by) {
     case 'serviceRegion':
-      return `service "${reason.service}" impacted in ${reason.region} (${reason.side} region)`;
+      return `service "${reason.service}" impacted in ${reason.region} (${reason.side === 'both' ? 'every region, primary and secondary' : `${reason.side} region`})`;
     case 'resource':
       return `resource ${reason.resourceId} is the ${reason.side} ${reason.role}`;
     case 'workload':

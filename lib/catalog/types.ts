@@ -1,0 +1,193 @@
+/**
+ * The loaded protection catalog. Everything here is what the YAML says after validation:
+ * regions canonical (`westeurope`), durations parsed, defaults applied, absent optional values
+ * `null` (never missing), and the whole tree deep-frozen.
+ */
+import type { Duration } from './duration.js';
+
+export type { Duration } from './duration.js';
+
+export interface Catalog {
+  readonly version: 1;
+  /** Where the catalog was read from (a file path), or null when parsed from a string without one. */
+  readonly source: string | null;
+  /** In file order; the order matchSignal and dependencyGroups report in. */
+  readonly workloads: readonly Workload[];
+}
+
+export interface Workload {
+  /** Kebab-case, 1-63 characters, unique in the catalog. */
+  readonly id: string;
+  readonly description: string | null;
+  /** Service names as Service Health writes them; compared with `sameService`. At least one. */
+  readonly services: readonly string[];
+  readonly primary: Side;
+  /** Null only for `dynamics365`, which Microsoft fails over without a customer-side standby. */
+  readonly secondary: Side | null;
+  readonly playbook: Playbook;
+  readonly policy: Policy;
+  readonly guardrails: Guardrails;
+  readonly notify: readonly NotifyTarget[];
+  /** Ids of workloads that must fail over before this one. No duplicates, no cycles. */
+  readonly dependsOn: readonly string[];
+}
+
+export type SideName = 'primary' | 'secondary';
+
+export interface Side {
+  /** Canonical region name (`westeurope`), or a geography (`europe`) for Dynamics 365. */
+  readonly region: string;
+  /** Role → full ARM resource id as written. Roles are fixed per playbook kind (see ROLE_RULES). */
+  readonly resources: Readonly<Record<string, string>>;
+}
+
+export type PlaybookKind = Playbook['kind'];
+
+export type Playbook =
+  | MediaServicesPlaybook
+  | DataSharePlaybook
+  | PurviewPlaybook
+  | GenomicsPlaybook
+  | Dynamics365Playbook;
+
+export interface NamedItem {
+  readonly name: string;
+}
+
+export interface MediaServicesPlaybook {
+  readonly kind: 'mediaServices';
+  /** Started on the secondary account. `scaleUnits` 0 means a standard endpoint. */
+  readonly streamingEndpoints: readonly { readonly name: string; readonly scaleUnits: number }[];
+  readonly liveEvents: readonly NamedItem[];
+  readonly transforms: readonly NamedItem[];
+  readonly trafficManager: TrafficManagerSwitch | null;
+  /** App Configuration key the app flips to the secondary account name. */
+  readonly activeAccountKey: string;
+}
+
+export interface TrafficManagerSwitch {
+  /** ARM id of a Microsoft.Network/trafficManagerProfiles resource. */
+  readonly profile: string;
+  readonly primaryEndpoint: string;
+  readonly secondaryEndpoint: string;
+}
+
+export interface DataSharePlaybook {
+  readonly kind: 'dataShare';
+  /** Share subscriptions re-created on the secondary consumer account. */
+  readonly shareSubscriptions: readonly ShareSubscription[];
+  /** Shares the secondary provider account offers, re-sent to their consumers. */
+  readonly shares: readonly Share[];
+}
+
+export interface ShareSubscription {
+  readonly name: string;
+  readonly recurrence: 'Day' | 'Hour';
+  /** ISO-8601 date-time with an offset, as written. */
+  readonly synchronizationTime: string;
+  readonly synchronizationMode: 'Incremental' | 'FullSync';
+}
+
+export interface Share {
+  readonly name: string;
+  /** Consumer email addresses. At least one. */
+  readonly consumers: readonly string[];
+}
+
+export interface PurviewPlaybook {
+  readonly kind: 'purview';
+  readonly activeAccountKey: string;
+  /** What must exist on the secondary account before it is declared ready. */
+  readonly readiness: {
+    readonly collections: readonly string[];
+    readonly scanRuleSets: readonly string[];
+    readonly dataSources: readonly string[];
+  };
+  readonly integrationRuntimes: readonly string[];
+}
+
+export interface GenomicsPlaybook {
+  readonly kind: 'genomics';
+  readonly inputContainer: string;
+  readonly outputContainer: string;
+  readonly activeRegionKey: string | null;
+}
+
+export interface Dynamics365Playbook {
+  readonly kind: 'dynamics365';
+  /** `https://…crm4.dynamics.com` */
+  readonly environmentUrl: string;
+  /** App Configuration feature flag that puts the app into degraded mode. */
+  readonly degradedModeFlagKey: string;
+  /** Data Microsoft may lose in its failover; shown to approvers and in notifications. */
+  readonly dataLossWindow: Duration;
+}
+
+export type Trigger = Policy['trigger'];
+
+export type Policy =
+  | { readonly trigger: 'auto' }
+  | { readonly trigger: 'notify-only' }
+  | { readonly trigger: 'approval'; readonly approval: Approval };
+
+export interface Approval {
+  readonly timeout: Duration;
+  /** `escalate` notifies again and keeps waiting; `abort` gives up. Default `escalate`. */
+  readonly onTimeout: 'escalate' | 'abort';
+  readonly approvers: readonly string[];
+}
+
+export interface Guardrails {
+  /** Act only after Resource Health confirms impact on a primary resource. Default false. */
+  readonly resourceHealthConfirmation: boolean;
+  /** How long an impact must last before acting. Default 5m; may be zero. */
+  readonly dwellTime: Duration;
+  /** Flap protection between two failovers of one workload. Default 1h. */
+  readonly minIntervalBetweenFailovers: Duration;
+  /** How long the primary must be healthy before failing back. Default 30m. */
+  readonly failbackAfterHealthyFor: Duration;
+}
+
+export type NotifyTarget =
+  | { readonly kind: 'email'; readonly address: string }
+  | { readonly kind: 'teams'; readonly url: string }
+  | { readonly kind: 'webhook'; readonly url: string };
+
+export interface CatalogProblem {
+  severity: 'error' | 'warning';
+  /** Dotted path with indexes: `workloads[2].policy.approval.timeout`; `$` for the whole document. */
+  path: string;
+  message: string;
+  /** 1-based position in the YAML text, when the path (or its nearest existing parent) is in it. */
+  line?: number;
+  column?: number;
+  /** Id of the workload the problem is in, when it has a readable id. */
+  workload?: string;
+}
+
+export type CatalogResult =
+  | { ok: true; catalog: Catalog; warnings: CatalogProblem[] }
+  | { ok: false; problems: CatalogProblem[] };
+
+export interface ParseCatalogOptions {
+  /** File path or other label, kept as `catalog.source` and used in read-error messages. */
+  source?: string;
+  /** Clock for the retirement check. Default: now. */
+  now?: Date;
+}
+
+/** Which side of a workload a signal touches. `both` when the primary and secondary are hit, or the impact is `global`. */
+export type MatchSide = SideName | 'both';
+
+export type MatchReason =
+  /** `side` is `both` when the signal's region is `global`. */
+  | { by: 'serviceRegion'; service: string; region: string; side: MatchSide }
+  | { by: 'resource'; resourceId: string; role: string; catalogResourceId: string; side: SideName }
+  | { by: 'workload'; workloadId: string };
+
+export interface WorkloadMatch {
+  workload: Workload;
+  /** A match only by workload id (manual request) counts as `primary`: the engineer asks to leave it. */
+  side: MatchSide;
+  reasons: MatchReason[];
+}

@@ -1,0 +1,453 @@
+/**
+ * Every catalog rule, each proved by breaking the sample (or a small catalog) in one place and
+ * checking the exact path, the message and, where it matters, the line.
+ */
+import { describe, expect, it } from 'vitest';
+import { parseCatalog } from '../../lib/catalog/index.js';
+import { arm, errorsOf, load, NOW, problemsOf, purviewCatalog, SAMPLE, sampleWith, singleError } from './support.js';
+
+const MEDIA_WEU = arm('rg-media-weu', 'Microsoft.Media/mediaservices', 'contosomediaweu');
+const MEDIA_NEU = arm('rg-media-neu', 'Microsoft.Media/mediaservices', 'contosomedianeu');
+const MEDIA_TRIGGER = '    policy:\n      trigger: auto\n    guardrails:';
+
+describe('YAML syntax', () => {
+  it('reports a syntax error with line and column, and nothing else', () => {
+    const text = sampleWith(['    services: [Media Services]', '    services: [Media Services']);
+    const problems = problemsOf(text);
+    expect(problems.length).toBeGreaterThan(0);
+    // The flow list is still open when the next key (`primary:`, line 48 column 5) arrives.
+    expect(problems[0]).toMatchObject({ severity: 'error', path: '$', line: 48, column: 5 });
+    expect(problems[0]!.message).toMatch(/^YAML syntax error: Flow sequence in block collection must be sufficiently indented and end with a \]$/);
+    expect(problems.every((p) => p.path === '$' && p.message.startsWith('YAML'))).toBe(true);
+  });
+
+  it('rejects duplicate keys', () => {
+    const text = 'version: 1\nworkloads: []\nversion: 1\n';
+    expect(problemsOf(text)).toEqual([
+      { severity: 'error', path: '$', message: 'YAML syntax error: Map keys must be unique', line: 3, column: 1 },
+    ]);
+  });
+
+  it('rejects an alias to an anchor that does not exist', () => {
+    expect(problemsOf('version: 1\nworkloads: *missing\n')).toEqual([
+      {
+        severity: 'error',
+        path: '$',
+        message: 'YAML error: Unresolved alias (the anchor must be set before the alias): missing',
+        line: 1,
+        column: 1,
+      },
+    ]);
+  });
+
+  it('rejects a document that is not a mapping, or is empty', () => {
+    expect(problemsOf('- media-streaming\n')).toEqual([
+      { severity: 'error', path: '$', message: 'expected a mapping with version and workloads at the top level, got a list', line: 1, column: 1 },
+    ]);
+    expect(problemsOf('')[0]!.message).toBe('expected a mapping with version and workloads at the top level, got nothing (an empty value)');
+  });
+});
+
+describe('shape', () => {
+  it('requires version 1', () => {
+    singleError(edit1('version: 1\n', 'version: 2\n'), 'version', 'unsupported catalog version 2; this app reads version 1');
+    singleError(edit1('version: 1\n', 'version: "1"\n'), 'version', "unsupported catalog version '1'");
+    singleError(edit1('version: 1\n', ''), 'version', "missing required field 'version'; add version: 1");
+  });
+
+  it('names a missing required field and points at its workload', () => {
+    const text = sampleWith([MEDIA_TRIGGER, '    guardrails:']);
+    const error = singleError(text, 'workloads[0].policy', "missing required field 'policy'");
+    expect(error).toMatchObject({ line: 45, column: 5, workload: 'media-streaming' });
+  });
+
+  it('names the field and the value of a wrong type', () => {
+    const error = singleError(
+      sampleWith(['scaleUnits: 0 ', 'scaleUnits: two ']),
+      'workloads[0].playbook.streamingEndpoints[0].scaleUnits',
+      "expected a number, got a string ('two')",
+    );
+    expect(error.line).toBe(60);
+    singleError(sampleWith(['scaleUnits: 0 ', 'scaleUnits: 1.5 ']), 'workloads[0].playbook.streamingEndpoints[0].scaleUnits', 'expected a whole number, got a number (1.5)');
+    singleError(sampleWith(['scaleUnits: 0 ', 'scaleUnits: -1 ']), 'workloads[0].playbook.streamingEndpoints[0].scaleUnits', 'must be at least 0, got -1');
+  });
+
+  it('catches a misspelled key instead of ignoring it, and suggests the right one', () => {
+    const error = singleError(
+      sampleWith(['      dwellTime: 10m', '      dwelltime: 10m']),
+      'workloads[0].guardrails.dwelltime',
+      "unknown field 'dwelltime' (did you mean 'dwellTime'?); allowed fields: resourceHealthConfirmation, dwellTime, minIntervalBetweenFailovers, failbackAfterHealthyFor",
+    );
+    expect(error).toMatchObject({ line: 74, column: 7 });
+  });
+
+  it('catches unknown keys at the top, in a workload and deep inside a playbook', () => {
+    const text = sampleWith(
+      ['version: 1\n', 'version: 1\nowner: sre\n'],
+      ['    description: Customer service CRM', '    descripton: Customer service CRM'],
+      ['        primaryEndpoint: weu', '        primaryEndpoint: weu\n        weight: 1'],
+    );
+    expect(errorsOf(text).map((e) => [e.path, e.message.split(';')[0]])).toEqual([
+      ['owner', "unknown field 'owner'"],
+      ['workloads[0].playbook.trafficManager.weight', "unknown field 'weight'"],
+      ['workloads[4].descripton', "unknown field 'descripton' (did you mean 'description'?)"],
+    ]);
+  });
+
+  it('lists the allowed values of an enum', () => {
+    const error = singleError(
+      sampleWith([MEDIA_TRIGGER, '    policy:\n      trigger: automatic\n    guardrails:']),
+      'workloads[0].policy.trigger',
+      "expected one of auto, approval, notify-only; got 'automatic'",
+    );
+    expect(error).toMatchObject({ line: 71, column: 16, workload: 'media-streaming' });
+    singleError(
+      sampleWith(['recurrence: Day ', 'recurrence: Weekly ']),
+      'workloads[1].playbook.shareSubscriptions[0].recurrence',
+      "expected one of Day, Hour; got 'Weekly'",
+    );
+  });
+
+  it('lists the playbook kinds when the kind is unknown or missing', () => {
+    singleError(
+      sampleWith(['kind: mediaServices', 'kind: mediaservice']),
+      'workloads[0].playbook.kind',
+      "expected one of mediaServices, dataShare, purview, genomics, dynamics365; got 'mediaservice'",
+    );
+    singleError(
+      sampleWith(['      kind: genomics\n', '']),
+      'workloads[3].playbook.kind',
+      "missing required field 'kind'; expected one of mediaServices, dataShare, purview, genomics, dynamics365",
+    );
+  });
+
+  it('checks kind-specific playbook parameters', () => {
+    singleError(sampleWith(['      activeAccountKey: purview:activeAccount\n', '']), 'workloads[2].playbook.activeAccountKey', "missing required field 'activeAccountKey'");
+    singleError(
+      sampleWith(['      streamingEndpoints:             # started on the secondary account\n        - name: default\n          scaleUnits: 0               # 0 = standard endpoint (default)\n', '      streamingEndpoints: []\n']),
+      'workloads[0].playbook.streamingEndpoints',
+      'needs at least 1 entry',
+    );
+    singleError(sampleWith(['analytics@fabrikam.example', 'analytics-at-fabrikam']), 'workloads[1].playbook.shares[0].consumers[0]', "expected an email address, got 'analytics-at-fabrikam'");
+    singleError(
+      sampleWith(['"2024-01-01T02:00:00Z"', '"2024-01-01 02:00"']),
+      'workloads[1].playbook.shareSubscriptions[0].synchronizationTime',
+      "expected an ISO-8601 date and time with an offset, such as 2024-01-01T02:00:00Z; got '2024-01-01 02:00'",
+    );
+    singleError(sampleWith(['https://contoso.crm4.dynamics.com', 'contoso.crm4.dynamics.com']), 'workloads[4].playbook.environmentUrl', "expected an https:// URL, got 'contoso.crm4.dynamics.com'");
+    singleError(sampleWith(['inputContainer: sequencing-input', 'inputContainer: Sequencing_Input']), 'workloads[3].playbook.inputContainer', "'Sequencing_Input' is not a blob container name");
+    singleError(
+      sampleWith(['        - name: live-main', '        - name: live-main\n        - name: live-main']),
+      'workloads[0].playbook.liveEvents[1].name',
+      "'live-main' is listed twice",
+    );
+  });
+
+  it('checks the Traffic Manager switch', () => {
+    singleError(
+      sampleWith(['secondaryEndpoint: neu', 'secondaryEndpoint: weu']),
+      'workloads[0].playbook.trafficManager.secondaryEndpoint',
+      "primaryEndpoint and secondaryEndpoint are both 'weu'; name two different endpoints",
+    );
+    singleError(
+      sampleWith(['Microsoft.Network/trafficManagerProfiles/contoso-stream', 'Microsoft.Network/frontDoors/contoso-stream']),
+      'workloads[0].playbook.trafficManager.profile',
+      'expected a Microsoft.Network/trafficManagerProfiles resource, got a Microsoft.Network/frontDoors resource',
+    );
+  });
+
+  it('requires an approval block for trigger approval, and forbids it otherwise', () => {
+    singleError(
+      sampleWith(['      trigger: approval\n      approval:\n        timeout: 30m\n        onTimeout: escalate           # escalate: notify again and keep waiting | abort\n        approvers: [dr-approvers@contoso.example]\n', '      trigger: approval\n']),
+      'workloads[2].policy.approval',
+      "trigger 'approval' needs an approval block with at least a timeout",
+    );
+    singleError(
+      sampleWith([MEDIA_TRIGGER, '    policy:\n      trigger: auto\n      approval: { timeout: 30m }\n    guardrails:']),
+      'workloads[0].policy.approval',
+      "approval is only allowed when trigger is 'approval' (trigger is 'auto'); remove it or set trigger: approval",
+    );
+    singleError(sampleWith(['onTimeout: abort', 'onTimeout: proceed']), 'workloads[3].policy.approval.onTimeout', "expected one of escalate, abort; got 'proceed'");
+  });
+
+  it('defaults onTimeout to escalate and approvers to none', () => {
+    const text = sampleWith(['        onTimeout: abort\n        approvers: [genomics-leads@contoso.example]\n', '']);
+    expect(load(text).workloads[3]!.policy).toEqual({ trigger: 'approval', approval: { timeout: { iso: 'PT1H', ms: 3_600_000 }, onTimeout: 'escalate', approvers: [] } });
+  });
+
+  it('checks durations: garbage, zero, negative, calendar units, bare numbers', () => {
+    const timeout = 'workloads[2].policy.approval.timeout';
+    singleError(sampleWith(['timeout: 30m', 'timeout: 30 minutes']), timeout, "expected a duration such as 90s, 10m, 1h30m, 2d, or ISO-8601 such as PT10M, PT1H30M, P1D; got '30 minutes'");
+    singleError(sampleWith(['timeout: 30m', 'timeout: 0m']), timeout, "must be longer than zero; got '0m'");
+    singleError(sampleWith(['timeout: 30m', 'timeout: -30m']), timeout, "a duration cannot be negative; got '-30m'");
+    singleError(sampleWith(['timeout: 30m', 'timeout: P1M']), timeout, 'years and months have no fixed length');
+    singleError(sampleWith(['timeout: 30m', 'timeout: 1800']), timeout, 'got a number (1800); add a unit, e.g. 1800s');
+    // dwellTime may be zero: act as soon as the impact is seen.
+    expect(load(sampleWith(['dwellTime: 10m', 'dwellTime: 0s'])).workloads[0]!.guardrails.dwellTime).toEqual({ iso: 'PT0S', ms: 0 });
+    singleError(sampleWith(['minIntervalBetweenFailovers: 4h', 'minIntervalBetweenFailovers: PT0S']), 'workloads[0].guardrails.minIntervalBetweenFailovers', 'must be longer than zero');
+  });
+
+  it('wants booleans written as true or false', () => {
+    singleError(
+      sampleWith(['resourceHealthConfirmation: true ', 'resourceHealthConfirmation: yes ']),
+      'workloads[0].guardrails.resourceHealthConfirmation',
+      "expected true or false, got a string ('yes'); write true or false",
+    );
+  });
+
+  it('wants exactly one target per notify entry', () => {
+    singleError(
+      sampleWith(['      - webhook: https://hooks.contoso.example/dr', '      - webhook: https://hooks.contoso.example/dr\n        email: dr@contoso.example']),
+      'workloads[1].notify[0]',
+      'a notify target takes exactly one of email, teams, webhook, got email and webhook; give each its own entry',
+    );
+    singleError(sampleWith(['      - webhook: https://hooks.contoso.example/dr', '      - {}']), 'workloads[1].notify[0]', 'a notify target needs exactly one of email, teams, webhook');
+    singleError(sampleWith(['https://hooks.contoso.example/dr', 'http://hooks.contoso.example/dr']), 'workloads[1].notify[0].webhook', "expected an https:// URL, got 'http://hooks.contoso.example/dr'");
+    singleError(sampleWith(['      - email: crm-oncall@contoso.example', '      - crm-oncall@contoso.example']), 'workloads[4].notify[0]', "expected a mapping, got a string ('crm-oncall@contoso.example')");
+  });
+
+  it('wants kebab-case workload ids and at least one service', () => {
+    singleError(sampleWith(['- id: purview-governance', '- id: Purview_Governance']), 'workloads[2].id', "workload id 'Purview_Governance' must be kebab-case");
+    singleError(sampleWith(['- id: purview-governance', `- id: p${'x'.repeat(63)}`]), 'workloads[2].id', 'at most 63 characters');
+    singleError(sampleWith(['services: [Microsoft Purview]', 'services: []']), 'workloads[2].services', 'needs at least 1 entry');
+  });
+
+  it('requires a secondary for every kind but dynamics365', () => {
+    const text = sampleWith([
+      `    secondary:\n      region: westus\n      resources:\n        account: ${arm('rg-purview-wus', 'Microsoft.Purview/accounts', 'contosopurviewwus')}\n`,
+      '',
+    ]);
+    singleError(text, 'workloads[2].secondary', "missing required field 'secondary': a purview playbook fails over to a standby you run; only dynamics365");
+  });
+});
+
+describe('cross-workload rules', () => {
+  it('rejects duplicate workload ids at the second one', () => {
+    const error = singleError(sampleWith(['- id: genomics-pipeline', '- id: purview-governance']), 'workloads[3].id', "duplicate workload id 'purview-governance': workloads[2] already uses it");
+    expect(error).toMatchObject({ workload: 'purview-governance', line: 136 });
+  });
+
+  it('rejects dependsOn naming an unknown workload, with a suggestion', () => {
+    singleError(purviewCatalog(['app', 'db'], { app: ['dbb'] }), 'workloads[0].dependsOn[0]', "unknown workload 'dbb' (did you mean 'db'?)");
+  });
+
+  it('rejects a workload depending on itself', () => {
+    singleError(purviewCatalog(['app', 'db'], { app: ['db', 'app'] }), 'workloads[0].dependsOn[1]', "a workload cannot depend on itself ('app')");
+  });
+
+  it('reports a dependency cycle as a path', () => {
+    singleError(purviewCatalog(['a', 'b'], { a: ['b'], b: ['a'] }), 'workloads[0].dependsOn[0]', 'dependency cycle: a → b → a');
+    singleError(purviewCatalog(['web', 'api', 'db'], { db: ['web'], web: ['api'], api: ['db'] }), 'workloads[0].dependsOn[0]', 'dependency cycle: web → api → db → web');
+  });
+
+  it('accepts an acyclic diamond of dependencies', () => {
+    const catalog = load(purviewCatalog(['db', 'cache', 'api', 'web'], { cache: ['db'], api: ['db', 'cache'], web: ['api', 'cache'] }));
+    expect(catalog.workloads.map((w) => w.dependsOn)).toEqual([[], ['db'], ['db', 'cache'], ['api', 'cache']]);
+  });
+
+  it('warns about a dependency listed twice and keeps it once', () => {
+    const result = parseCatalog(purviewCatalog(['app', 'db'], { app: ['db', 'db'] }), { now: NOW });
+    expect(result.ok).toBe(true);
+    if (!result.ok) return;
+    expect(result.warnings).toMatchObject([{ severity: 'warning', path: 'workloads[0].dependsOn[1]', message: "'db' is listed twice in dependsOn" }]);
+    expect(result.catalog.workloads[0]!.dependsOn).toEqual(['db']);
+  });
+});
+
+describe('regions', () => {
+  it('names an unknown region after canonicalization and suggests the nearest', () => {
+    const error = singleError(sampleWith(['region: westeurope', 'region: westeurpe']), 'workloads[0].primary.region', "unknown region 'westeurpe' (did you mean 'westeurope'?)");
+    expect(error.line).toBe(49);
+    singleError(sampleWith(['region: northeurope', 'region: North Eurpoe']), 'workloads[0].secondary.region', "unknown region 'northeurpoe'");
+  });
+
+  it('stores display names canonical', () => {
+    const text = sampleWith(['region: westeurope', 'region: West Europe'], ['region: northeurope', 'region: "North Europe"']);
+    const media = load(text).workloads[0]!;
+    expect([media.primary.region, media.secondary?.region]).toEqual(['westeurope', 'northeurope']);
+  });
+
+  it('rejects global as a workload region', () => {
+    singleError(sampleWith(['region: westeurope', 'region: Global']), 'workloads[0].primary.region', "'global' is not a region a workload runs in");
+  });
+
+  it('rejects the same region on both sides, also when spelled differently', () => {
+    singleError(sampleWith(['region: northeurope', 'region: West Europe']), 'workloads[0].secondary.region', 'secondary region is the same as the primary region (westeurope)');
+  });
+});
+
+describe('resources', () => {
+  it('rejects a resource id that is not an ARM id', () => {
+    const error = singleError(
+      sampleWith([`account: ${MEDIA_NEU}`, 'account: contosomedianeu']),
+      'workloads[0].secondary.resources.account',
+      "not a valid ARM resource id: expected /subscriptions/{subscription-id}/resourceGroups/{group}/providers/{Namespace}/{type}/{name}, got 'contosomedianeu'",
+    );
+    expect(error.line).toBe(55);
+    singleError(sampleWith([`account: ${MEDIA_NEU}`, 'account: /subscriptions/.../resourceGroups/rg-media-neu/providers/Microsoft.Media/mediaservices/contosomedianeu']), 'workloads[0].secondary.resources.account', "subscription '...' in the resource id is not a GUID");
+    singleError(sampleWith([`account: ${MEDIA_NEU}`, `account: /subscriptions/11111111-1111-1111-1111-111111111111/resourceGroups/rg-media-neu`]), 'workloads[0].secondary.resources.account', 'not a valid ARM resource id');
+  });
+
+  it('checks the resource type of each role, case-insensitively', () => {
+    singleError(
+      sampleWith([`account: ${MEDIA_NEU}`, `account: ${arm('rg-media-neu', 'Microsoft.Storage/storageAccounts', 'contosomedianeu')}`]),
+      'workloads[0].secondary.resources.account',
+      "role 'account' of a mediaServices playbook needs a Microsoft.Media/mediaservices resource, got a Microsoft.Storage/storageAccounts resource",
+    );
+    const lowerCased = sampleWith([`account: ${MEDIA_NEU}`, `account: ${MEDIA_NEU.toLowerCase()}`]);
+    expect(load(lowerCased).workloads[0]!.secondary!.resources['account']).toBe(MEDIA_NEU.toLowerCase());
+  });
+
+  it('rejects an unknown role, suggests the right one, and still misses the required one', () => {
+    const errors = errorsOf(sampleWith([`account: ${MEDIA_WEU}`, `acount: ${MEDIA_WEU}`]));
+    expect(errors).toEqual([
+      {
+        severity: 'error',
+        path: 'workloads[0].primary.resources.account',
+        message: "missing required role 'account': the ARM id of the primary Microsoft.Media/mediaservices resource",
+        line: 50,
+        column: 7,
+        workload: 'media-streaming',
+      },
+      {
+        severity: 'error',
+        path: 'workloads[0].primary.resources.acount',
+        message: "unknown role 'acount' for a mediaServices playbook (did you mean 'account'?); primary roles: account",
+        line: 51,
+        column: 9,
+        workload: 'media-streaming',
+      },
+    ]);
+  });
+
+  it('names a missing required role', () => {
+    const providerLine = `        providerAccount: ${arm('rg-datashare-cus', 'Microsoft.DataShare/accounts', 'contosodsprovidercus')}\n`;
+    singleError(sampleWith([providerLine, '']), 'workloads[1].secondary.resources.providerAccount', "missing required role 'providerAccount': the ARM id of the secondary Microsoft.DataShare/accounts resource");
+    const storageLine = `        storage: ${arm('rg-genomics-wcus', 'Microsoft.Storage/storageAccounts', 'contosogenomicswcusdata')}\n`;
+    singleError(sampleWith([storageLine, '']), 'workloads[3].secondary.resources.storage', "missing required role 'storage'");
+  });
+
+  it('accepts the optional primary roles', () => {
+    const text = sampleWith([
+      `        consumerAccount: ${arm('rg-datashare-eus2', 'Microsoft.DataShare/accounts', 'contosodsconsumereus2')}\n`,
+      `        consumerAccount: ${arm('rg-datashare-eus2', 'Microsoft.DataShare/accounts', 'contosodsconsumereus2')}\n        providerAccount: ${arm('rg-datashare-eus2', 'Microsoft.DataShare/accounts', 'contosodsprovidereus2')}\n`,
+    ]);
+    expect(Object.keys(load(text).workloads[1]!.primary.resources)).toEqual(['consumerAccount', 'providerAccount']);
+  });
+
+  it('gives dynamics365 no resource roles', () => {
+    singleError(
+      sampleWith(['      region: Europe                  # a Dynamics 365 geography; stored as `europe`', `      region: Europe\n      resources:\n        environment: ${arm('rg-crm', 'Microsoft.Web/sites', 'crm')}`]),
+      'workloads[4].primary.resources.environment',
+      "unknown role 'environment': a dynamics365 playbook is failed over by the provider and takes no resources",
+    );
+  });
+
+  it('rejects the same resource on both sides, whatever its casing', () => {
+    singleError(
+      sampleWith([`account: ${MEDIA_NEU}`, `account: ${MEDIA_WEU.toUpperCase().replace('/SUBSCRIPTIONS', '/subscriptions')}`]),
+      'workloads[0].secondary.resources.account',
+      'the same resource as primary.resources.account; a failover needs a separate resource on the secondary side',
+    );
+  });
+
+  it('rejects one resource on the same side of two workloads (an error: their failovers would race)', () => {
+    const text = purviewCatalog(['a', 'b']).replace(arm('rg-b-p', 'Microsoft.Purview/accounts', 'bp'), arm('rg-a-p', 'Microsoft.Purview/accounts', 'ap'));
+    singleError(text, 'workloads[1].primary.resources.account', 'the same resource as workloads[0].primary.resources.account (a); two workloads cannot fail over one resource');
+  });
+
+  it('allows one workload’s standby to be another’s primary', () => {
+    const text = purviewCatalog(['a', 'b']).replace(arm('rg-b-p', 'Microsoft.Purview/accounts', 'bp'), arm('rg-a-s', 'Microsoft.Purview/accounts', 'as'));
+    expect(load(text).workloads).toHaveLength(2);
+  });
+});
+
+describe('warnings', () => {
+  it('warns about a retired service found by an alias of its name', () => {
+    const text = sampleWith(['services: [Media Services]', 'services: [Azure Media Services]']);
+    const result = parseCatalog(text, { now: NOW });
+    expect(result.ok && result.warnings.map((w) => [w.path, w.message.split(';')[0]])).toEqual([['workloads[0].services[0]', 'Media Services was retired on 2024-06-30']]);
+  });
+
+  it('warns about a retired service found by playbook kind alone', () => {
+    const text = sampleWith(['services: [Media Services]', 'services: [Contoso Streaming]']);
+    const result = parseCatalog(text, { now: NOW });
+    expect(result.ok && result.warnings.map((w) => [w.path, w.line])).toEqual([['workloads[0].playbook.kind', 57]]);
+  });
+
+  it('warns when Resource Health confirmation has no primary resources to confirm with', () => {
+    const text = sampleWith([
+      '      trigger: notify-only\n',
+      '      trigger: notify-only\n    guardrails:\n      resourceHealthConfirmation: true\n',
+    ]);
+    const result = parseCatalog(text, { now: NOW });
+    expect(result.ok).toBe(true);
+    expect(result.ok && result.warnings.filter((w) => w.workload === 'dynamics-crm')).toEqual([
+      {
+        severity: 'warning',
+        path: 'workloads[4].guardrails.resourceHealthConfirmation',
+        message:
+          'resource health confirmation is on, but the primary side lists no resources whose health could confirm an impact; add the primary resources or set it to false',
+        line: 179,
+        column: 35,
+        workload: 'dynamics-crm',
+      },
+    ]);
+  });
+
+  it('warns about a catalog with no workloads but loads it', () => {
+    const result = parseCatalog('version: 1\nworkloads: []\n');
+    expect(result).toEqual({
+      ok: true,
+      catalog: { version: 1, source: null, workloads: [] },
+      warnings: [{ severity: 'warning', path: 'workloads', message: 'the catalog protects no workloads', line: 2, column: 12 }],
+    });
+  });
+
+  it('reports warnings alongside errors when the catalog is invalid', () => {
+    const problems = problemsOf(sampleWith([MEDIA_TRIGGER, '    policy:\n      trigger: sometimes\n    guardrails:']));
+    expect(problems.map((p) => [p.severity, p.path])).toEqual([
+      ['warning', 'workloads[0].services[0]'],
+      ['error', 'workloads[0].policy.trigger'],
+    ]);
+  });
+});
+
+describe('many problems at once', () => {
+  it('reports every problem of a badly broken catalog in one pass, in document order', () => {
+    const text = sampleWith(
+      ['version: 1\n', 'version: 3\n'],
+      ['region: westeurope', 'region: westeurpe'],
+      [MEDIA_TRIGGER, '    policy:\n      trigger: automatic\n    guardrails:'],
+      ['      dwellTime: 10m', '      dwelltime: 10m'],
+      ['- id: genomics-pipeline', '- id: purview-governance'],
+      ['      kind: purview\n', '      kind: purview\n      readyness: {}\n'],
+      [`account: ${arm('rg-purview-wus', 'Microsoft.Purview/accounts', 'contosopurviewwus')}`, 'account: nope'],
+      ['timeout: 30m', 'timeout: 30'],
+      ['region: westcentralus', 'region: westus2'],
+    );
+    const problems = problemsOf(text);
+    expect(problems.map((p) => [p.severity, p.path, p.line])).toEqual([
+      ['error', 'version', 40],
+      ['warning', 'workloads[0].services[0]', 47],
+      ['error', 'workloads[0].primary.region', 49],
+      ['error', 'workloads[0].policy.trigger', 71],
+      ['error', 'workloads[0].guardrails.dwelltime', 74],
+      ['error', 'workloads[2].secondary.resources.account', 118],
+      ['error', 'workloads[2].playbook.readyness', 121],
+      ['error', 'workloads[2].policy.approval.timeout', 131],
+      ['error', 'workloads[3].id', 137],
+      ['error', 'workloads[3].secondary.region', 145],
+    ]);
+    expect(problems.filter((p) => p.path.startsWith('workloads[3]')).every((p) => p.workload === 'purview-governance')).toBe(true);
+  });
+});
+
+function edit1(from: string, to: string): string {
+  return sampleWith([from, to]);
+}
+
+// The sample itself is the baseline every test above breaks; it must be valid.
+it('baseline: the sample is valid', () => {
+  expect(load(SAMPLE).workloads).toHaveLength(5);
+});
