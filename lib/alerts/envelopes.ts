@@ -142,19 +142,16 @@ function readCommon(body: JsonObject, path: string): ActivityEvent {
   const fired = optText(essentials, 'firedDateTime', essentialsPath);
   const event = readActivityLogEvent(alertContext, contextPath, 'common');
   const monitoringService = optText(essentials, 'monitoringService', essentialsPath);
-  return {
-    ...event,
-    ...(monitoringService !== undefined
-      ? { monitoringService, monitoringServicePath: `${essentialsPath}.monitoringService` }
-      : {}),
-    subscriptionId:
-      event.subscriptionId ??
-      firstSubscription([alertId, ...targetIds]),
-    targetIds,
-    alertRule: optText(essentials, 'alertRule', essentialsPath) ?? null,
-    customProperties: optTextMap(data, 'customProperties', dataPath),
-    ...(fired !== undefined ? { envelopeTime: { text: fired, path: `${essentialsPath}.firedDateTime` } } : {}),
-  };
+  if (monitoringService !== undefined) {
+    event.monitoringService = monitoringService;
+    event.monitoringServicePath = `${essentialsPath}.monitoringService`;
+  }
+  event.subscriptionId = event.subscriptionId ?? firstSubscription([alertId, ...targetIds]);
+  event.targetIds = targetIds;
+  event.alertRule = optText(essentials, 'alertRule', essentialsPath) ?? null;
+  event.customProperties = optTextMap(data, 'customProperties', dataPath);
+  if (fired !== undefined) event.envelopeTime = { text: fired, path: `${essentialsPath}.firedDateTime` };
+  return event;
 }
 
 function readLegacy(body: JsonObject, path: string): ActivityEvent {
@@ -163,7 +160,8 @@ function readLegacy(body: JsonObject, path: string): ActivityEvent {
   const context = reqObject(data, 'context', dataPath);
   const activityLog = reqObject(context, 'activityLog', `${dataPath}.context`);
   const event = readActivityLogEvent(activityLog, `${dataPath}.context.activityLog`, 'activityLogAlert');
-  return { ...event, customProperties: optTextMap(data, 'properties', dataPath) };
+  event.customProperties = optTextMap(data, 'properties', dataPath);
+  return event;
 }
 
 /** Alert contexts, legacy activityLog objects and EventData items share the activity-log event fields. */

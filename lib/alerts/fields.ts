@@ -13,8 +13,31 @@ export function isObject(value: unknown): value is JsonObject {
   return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
 
+/** Key with case, spaces, `_` and `-` ignored: `IsSynthetic` ~ `isSynthetic`, `Event Source` ~ `eventSource`. */
 function looseKey(key: string): string {
-  return key.replace(/[\s_-]/g, '').toLowerCase();
+  const lower = key.toLowerCase();
+  return lower.indexOf(' ') < 0 && lower.indexOf('_') < 0 && lower.indexOf('-') < 0 && lower.indexOf('\t') < 0
+    ? lower
+    : lower.replace(/[\s_-]/g, '');
+}
+
+/** Per object, loose key → actual key; built on the first lookup that misses exactly. */
+const looseIndexes = new WeakMap<JsonObject, Map<string, string>>();
+const wantedKeys = new Map<string, string>();
+
+function looseIndex(obj: JsonObject): Map<string, string> {
+  let index = looseIndexes.get(obj);
+  if (index === undefined) {
+    index = new Map();
+    for (const key in obj) {
+      if (!Object.hasOwn(obj, key)) continue;
+      const loose = looseKey(key);
+      // First key wins, as in a scan in key order.
+      if (!index.has(loose)) index.set(loose, key);
+    }
+    looseIndexes.set(obj, index);
+  }
+  return index;
 }
 
 /**
@@ -24,13 +47,13 @@ function looseKey(key: string): string {
 export function field(obj: JsonObject, name: string): Json | undefined {
   let value = Object.hasOwn(obj, name) ? obj[name] : undefined;
   if (value === undefined) {
-    const wanted = looseKey(name);
-    for (const key in obj) {
-      if (Object.hasOwn(obj, key) && looseKey(key) === wanted) {
-        value = obj[key];
-        break;
-      }
+    let wanted = wantedKeys.get(name);
+    if (wanted === undefined) {
+      wanted = looseKey(name);
+      wantedKeys.set(name, wanted);
     }
+    const actual = looseIndex(obj).get(wanted);
+    if (actual !== undefined) value = obj[actual];
   }
   return value === null ? undefined : value;
 }
@@ -58,10 +81,11 @@ export function reqObject(obj: JsonObject, name: string, path: string): JsonObje
  * `{ value, localizedValue }`. Blank text counts as absent.
  */
 export function optText(obj: JsonObject, name: string, path: string): string | undefined {
-  return textOf(field(obj, name), join(path, name));
+  return textOf(field(obj, name), path, name);
 }
 
-export function textOf(value: Json | undefined, path: string): string | undefined {
+/** `path` names the value, or its parent when `name` is given (joined only if there is an error). */
+export function textOf(value: Json | undefined, path: string, name?: string): string | undefined {
   if (value === undefined) return undefined;
   if (typeof value === 'string') {
     const trimmed = value.trim();
@@ -69,13 +93,14 @@ export function textOf(value: Json | undefined, path: string): string | undefine
   }
   if (typeof value === 'number' && Number.isFinite(value)) return String(value);
   if (typeof value === 'boolean') return String(value);
+  const at = name === undefined ? path : join(path, name);
   if (isObject(value) && (Object.hasOwn(value, 'value') || Object.hasOwn(value, 'localizedValue'))) {
     const inner = field(value, 'value') ?? field(value, 'localizedValue');
     if (inner === undefined || typeof inner === 'string' || typeof inner === 'number') {
-      return textOf(inner, `${path}.value`);
+      return textOf(inner, at, 'value');
     }
   }
-  return fail('invalid_field', path, `expected text, got ${describe(value)}`);
+  return fail('invalid_field', at, `expected text, got ${describe(value)}`);
 }
 
 export function reqText(obj: JsonObject, name: string, path: string): string {

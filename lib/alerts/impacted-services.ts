@@ -4,12 +4,14 @@
  * `[{ ServiceName, ImpactedRegions: [{ RegionName }] }]`.
  */
 import { fail } from './errors.js';
-import { describe, field, isObject, textOf, type Json } from './fields.js';
+import { describe, field, isObject, join, textOf, type Json } from './fields.js';
 import { canonicalRegion } from './regions.js';
 import type { ImpactedService } from './signal.js';
 
-export function parseImpactedServices(value: Json | undefined, path: string): ImpactedService[] {
+/** `path` names the value, or its parent when `name` is given (joined only when needed). */
+export function parseImpactedServices(value: Json | undefined, parentPath: string, name?: string): ImpactedService[] {
   if (value === undefined) return [];
+  const path = name === undefined ? parentPath : join(parentPath, name);
   let list: Json = value;
   if (typeof value === 'string') {
     if (value.trim() === '') return [];

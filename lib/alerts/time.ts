@@ -43,31 +43,63 @@ export function parseTimestamp(text: string): number | undefined {
   return undefined;
 }
 
+
+const DAYS_IN_MONTH = [31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31];
+
+function validCalendar(y: number, mo: number, d: number, h: number, mi: number, s: number): boolean {
+  if (mo < 1 || mo > 12 || d < 1 || h > 23 || mi > 59 || s > 60) return false;
+  const leap = (y % 4 === 0 && y % 100 !== 0) || y % 400 === 0;
+  return d <= (mo === 2 && leap ? 29 : DAYS_IN_MONTH[mo - 1]!);
+}
+
 /** Date.UTC maps years 0-99 to 1900-1999; .NET's DateTime.MinValue (year 1) must stay year 1. */
 function utc(f: readonly [number, number, number, number, number, number], ms: number): number {
+  if (f[0] >= 100) return Date.UTC(f[0], f[1] - 1, f[2], f[3], f[4], f[5], ms);
   const date = new Date(Date.UTC(2000, f[1] - 1, f[2], f[3], f[4], f[5], ms));
   date.setUTCFullYear(f[0]);
   return date.getTime();
 }
 
-function validCalendar(y: number, mo: number, d: number, h: number, mi: number, s: number): boolean {
-  if (mo < 1 || mo > 12 || d < 1 || h > 23 || mi > 59 || s > 60) return false;
-  const daysInMonth = new Date(Date.UTC(y, mo, 0)).getUTCDate();
-  return d <= daysInMonth;
+/** .NET's DateTime.MinValue, which Azure writes for "not set". */
+export function isUnsetIso(iso: string): boolean {
+  return iso.startsWith('0001-01-01');
 }
 
-/** .NET's DateTime.MinValue, which Azure writes for "not set". */
-const DOTNET_MIN = -62135596800000;
+function pad(n: number, width: number): string {
+  return String(n).padStart(width, '0');
+}
 
-export function isUnsetTimestamp(epoch: number): boolean {
-  return epoch <= DOTNET_MIN + 86_400_000;
+/**
+ * ISO-8601 UTC with milliseconds, or undefined when the text is not a timestamp. UTC input (a
+ * `Z`, a zero offset, or no zone at all) is reformatted from its own digits, which is several
+ * times faster than a Date round trip on the intake's hot path.
+ */
+export function normalizeTimestamp(text: string): string | undefined {
+  const iso = ISO.exec(text.trim());
+  if (iso !== null) {
+    const [, y, mo, d, h = '00', mi = '00', sec = '00', frac = '', zone] = iso;
+    const utcZone = zone === undefined || zone === 'Z' || zone === 'z' || /^[+-]00:?00$|^[+-]00$/.test(zone);
+    if (utcZone) {
+      if (!validCalendar(Number(y), Number(mo), Number(d), Number(h), Number(mi), Number(sec))) return undefined;
+      if (sec === '60') return undefined;
+      const ms = frac.length >= 3 ? frac.slice(0, 3) : frac.padEnd(3, '0');
+      return `${y}-${mo}-${d}T${h}:${mi}:${sec}.${ms}Z`;
+    }
+  }
+  const epoch = parseTimestamp(text);
+  if (epoch === undefined || !Number.isFinite(epoch) || Math.abs(epoch) > 8.64e15) return undefined;
+  const date = new Date(epoch);
+  const year = date.getUTCFullYear();
+  if (year < 0 || year > 9999) return date.toISOString();
+  return (
+    `${pad(year, 4)}-${pad(date.getUTCMonth() + 1, 2)}-${pad(date.getUTCDate(), 2)}T` +
+    `${pad(date.getUTCHours(), 2)}:${pad(date.getUTCMinutes(), 2)}:${pad(date.getUTCSeconds(), 2)}.${pad(date.getUTCMilliseconds(), 3)}Z`
+  );
 }
 
 /** ISO-8601 UTC for a payload timestamp; an unreadable one is an error naming its path. */
 export function toUtcIso(text: string, path: string): string {
-  const epoch = parseTimestamp(text);
-  if (epoch === undefined || !Number.isFinite(epoch) || Math.abs(epoch) > 8.64e15) {
-    return fail('invalid_field', path, `expected an ISO-8601 timestamp, got "${text.slice(0, 60)}"`);
-  }
-  return new Date(epoch).toISOString();
+  const iso = normalizeTimestamp(text);
+  if (iso === undefined) return fail('invalid_field', path, `expected an ISO-8601 timestamp, got "${text.slice(0, 60)}"`);
+  return iso;
 }
