@@ -58,29 +58,22 @@ const COMMON = 'azuremonitorcommonalertschema';
 const LEGACY = 'microsoft.insights/activitylogs';
 
 /** Finds the payload's shape. Throws PayloadError (caught by the parser) for unknown shapes. */
-export function openEnvelope(body: Json, path = '$'): Envelope {
+export function openEnvelope(body: Json, path = '$', insideExample = false): Envelope {
+  if (Array.isArray(body)) {
+    // Some forwarders and exports send a bare JSON array of events.
+    return { batch: true, items: body.map((item, i) => ({ path: `${path}[${i}]`, read: () => readSingle(item, `${path}[${i}]`) })) };
+  }
   if (!isObject(body)) {
     return fail('unknown_schema', path, `expected a JSON object, got ${describe(body)}`);
   }
-  const schemaId = field(body, 'schemaId');
-  if (schemaId !== undefined) {
-    const id = typeof schemaId === 'string' ? schemaId.trim().toLowerCase() : '';
-    const at = `${path}.schemaId`;
-    if (id === COMMON) return single(path, () => ({ kind: 'activity', value: readCommon(body, path) }));
-    if (id === LEGACY) return single(path, () => ({ kind: 'activity', value: readLegacy(body, path) }));
-    return fail(
-      'unknown_schema',
-      at,
-      `unsupported schemaId ${describe(schemaId)}; expected "azureMonitorCommonAlertSchema" or "Microsoft.Insights/activityLogs"`,
-    );
-  }
-  const responses = optObject(body, 'responses', path);
+  if (field(body, 'schemaId') !== undefined) return single(path, () => readSingle(body, path));
+  const responses = insideExample ? undefined : optObject(body, 'responses', path);
   if (responses !== undefined) {
     // An azure-rest-api-specs example file: { parameters, responses: { "200": { body } } }.
     const ok = optObject(responses, '200', `${path}.responses`);
     const inner = ok === undefined ? undefined : field(ok, 'body');
     if (inner === undefined) return fail('missing_field', `${path}.responses["200"].body`, 'example file has no 200 response body');
-    return openEnvelope(inner, `${path}.responses["200"].body`);
+    return openEnvelope(inner, `${path}.responses["200"].body`, true);
   }
   for (const listKey of ['records', 'value']) {
     const list = field(body, listKey);
@@ -89,10 +82,25 @@ export function openEnvelope(body: Json, path = '$'): Envelope {
     if (!Array.isArray(list)) return fail('invalid_field', at, `expected an array of events, got ${describe(list)}`);
     return {
       batch: true,
-      items: list.map((item, i) => ({ path: `${at}[${i}]`, read: () => readItem(item, `${at}[${i}]`) })),
+      items: list.map((item, i) => ({ path: `${at}[${i}]`, read: () => readSingle(item, `${at}[${i}]`) })),
     };
   }
-  return single(path, () => readItem(body, path));
+  return single(path, () => readSingle(body, path));
+}
+
+/** One alert payload (by schemaId) or one bare event. */
+function readSingle(body: Json, path: string): Unwrapped {
+  if (!isObject(body)) return fail('unknown_schema', path, `expected an event object, got ${describe(body)}`);
+  const schemaId = field(body, 'schemaId');
+  if (schemaId === undefined) return readItem(body, path);
+  const id = typeof schemaId === 'string' ? schemaId.trim().toLowerCase() : '';
+  if (id === COMMON) return { kind: 'activity', value: readCommon(body, path) };
+  if (id === LEGACY) return { kind: 'activity', value: readLegacy(body, path) };
+  return fail(
+    'unknown_schema',
+    `${path}.schemaId`,
+    `unsupported schemaId ${describe(schemaId)}; expected "azureMonitorCommonAlertSchema" or "Microsoft.Insights/activityLogs"`,
+  );
 }
 
 function single(path: string, read: () => Unwrapped): Envelope {

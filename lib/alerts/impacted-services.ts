@@ -13,10 +13,11 @@ export function parseImpactedServices(value: Json | undefined, parentPath: strin
   if (value === undefined) return [];
   const path = name === undefined ? parentPath : join(parentPath, name);
   let list: Json = value;
-  if (typeof value === 'string') {
-    if (value.trim() === '') return [];
+  // Usually encoded once; forwarders that re-serialize the payload sometimes encode it twice.
+  for (let depth = 0; typeof list === 'string' && depth < 2; depth++) {
+    if (list.trim() === '') return [];
     try {
-      list = JSON.parse(value) as Json;
+      list = JSON.parse(list) as Json;
     } catch (err) {
       return fail('invalid_field', path, `is a string but not valid JSON (${(err as Error).message})`);
     }

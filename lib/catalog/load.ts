@@ -8,7 +8,7 @@ import type { z } from 'zod';
 import { indexOf } from './lookup.js';
 import { formatPath, fromIssues, type Draft, type Segment } from './problems.js';
 import { catalogRules, workloadRules, type WorkloadDraft } from './rules.js';
-import { catalogErrorMap, ROOT_FIELDS, unknownFieldMessage, WORKLOAD_FIELDS, type WorkloadFields } from './schema.js';
+import { catalogErrorMap, isRecord, ROOT_FIELDS, unknownFieldMessage, WORKLOAD_FIELDS, type WorkloadFields } from './schema.js';
 import type { Catalog, CatalogProblem, CatalogResult, ParseCatalogOptions, Workload } from './types.js';
 import { describe } from './wording.js';
 import { parseYaml, type YamlSource } from './yaml-source.js';
@@ -152,10 +152,6 @@ function finish(drafts: readonly Draft[], source: YamlSource | null): CatalogPro
     .map((p, i) => ({ p, i }))
     .sort((a, b) => (a.p.line ?? 0) - (b.p.line ?? 0) || (a.p.column ?? 0) - (b.p.column ?? 0) || a.i - b.i)
     .map(({ p }) => p);
-}
-
-function isRecord(value: unknown): value is Record<string, unknown> {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
 
 function deepFreeze<T>(value: T): T {

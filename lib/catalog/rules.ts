@@ -6,9 +6,9 @@ import { parseResourceId, resourceIdKey } from '../azure/resource-id.js';
 import { findCycles } from './dependencies.js';
 import type { Draft, Segment } from './problems.js';
 import { findRetirements, retirementMessage } from './retirements.js';
-import { PROVIDER_MANAGED, ROLE_RULES } from './roles.js';
-import type { WorkloadFields } from './schema.js';
-import type { Side, SideName } from './types.js';
+import { PLAYBOOK_KINDS, PROVIDER_MANAGED, ROLE_RULES } from './roles.js';
+import { isRecord, type WorkloadFields } from './schema.js';
+import type { PlaybookKind, Side, SideName } from './types.js';
 import { didYouMean, list } from './wording.js';
 
 /** One workload item as far as it parsed: sections that failed are absent. */
@@ -32,7 +32,10 @@ export function workloadRules(w: WorkloadDraft, now: Date): Draft[] {
     problems.push({ severity: 'warning', path, message, ...(w.id !== undefined ? { workload: w.id } : {}) });
   };
   const { playbook, primary, secondary, guardrails, services } = w.fields;
-  const kind = playbook?.kind;
+  // The kind decides the resource roles; take it from the raw text when another playbook field
+  // is broken, so role problems are reported in the same run instead of after the first fix.
+  const rawKind = isRecord(w.raw['playbook']) ? w.raw['playbook']['kind'] : undefined;
+  const kind = playbook?.kind ?? (typeof rawKind === 'string' && (PLAYBOOK_KINDS as readonly string[]).includes(rawKind) ? (rawKind as PlaybookKind) : undefined);
 
   if (kind !== undefined && !PROVIDER_MANAGED.has(kind) && w.raw['secondary'] === undefined) {
     error(at('secondary'), `missing required field 'secondary': a ${kind} playbook fails over to a standby you run; only dynamics365 (failed over by Microsoft) may omit it`);

@@ -21,8 +21,8 @@ describe('parse errors', () => {
   });
 
   it('rejects JSON that is not an object', () => {
-    expect(errorOf('[1,2]')).toEqual({ code: 'unknown_schema', path: '$', message: 'expected a JSON object, got an array' });
-    expect(errorOf('null')).toMatchObject({ code: 'unknown_schema', path: '$' });
+    expect(errorOf('null')).toEqual({ code: 'unknown_schema', path: '$', message: 'expected a JSON object, got null' });
+    expect(errorOf('[1]')).toEqual({ code: 'unknown_schema', path: '$[0]', message: 'expected an event object, got number 1' });
     expect(errorOf('42')).toMatchObject({ code: 'unknown_schema', path: '$' });
   });
 

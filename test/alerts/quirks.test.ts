@@ -104,6 +104,19 @@ describe('quirks of real traffic', () => {
     expect(parse(asArray).services).toEqual([{ name: 'Virtual Machines', regions: ['australiaeast'] }]);
   });
 
+  it('accepts impactedServices encoded twice by a forwarder', () => {
+    const payload = legacyServiceHealth();
+    const props = payload.data.context.activityLog.properties;
+    props.impactedServices = JSON.stringify(props.impactedServices);
+    expect(parse(payload).services).toEqual([{ name: 'Virtual Machines', regions: ['australiaeast'] }]);
+  });
+
+  it('reads a bare JSON array of events as a batch', () => {
+    const payload = legacyServiceHealth();
+    const result = parseAlert([payload] as never);
+    expect(result.ok && result.value.incidentKey).toBe('0NIH-U2O');
+  });
+
   it('falls back to properties.service and region when impactedServices is absent', () => {
     const payload = legacyServiceHealth();
     delete payload.data.context.activityLog.properties.impactedServices;

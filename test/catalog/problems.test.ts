@@ -451,3 +451,16 @@ function edit1(from: string, to: string): string {
 it('baseline: the sample is valid', () => {
   expect(load(SAMPLE).workloads).toHaveLength(5);
 });
+
+describe('reporting everything at once', () => {
+  it('checks resource roles even when another playbook field is broken', () => {
+    const text = sampleWith(
+      ['        - name: default\n          scaleUnits: 0', '        - name: default\n          scaleUnits: -1'],
+      [`        account: ${MEDIA_NEU}`, `        acount: ${MEDIA_NEU}`],
+    );
+    const paths = errorsOf(text).map((p) => p.path);
+    expect(paths).toContain('workloads[0].playbook.streamingEndpoints[0].scaleUnits');
+    expect(paths).toContain('workloads[0].secondary.resources.acount');
+    expect(paths).toContain('workloads[0].secondary.resources.account');
+  });
+});
