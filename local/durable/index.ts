@@ -1,0 +1,39 @@
+/**
+ * The durable side of the local host: the runtime over the app's captured registrations, and
+ * the HTTP API that `df.getClient(context)` and management scripts talk to.
+ */
+import type { Clock } from '../clock.js';
+import type { Registry } from '../registry.js';
+import { createDurableHttpApi, type DurableHttpBridge } from './http-api.js';
+import type { Handler } from './invoke.js';
+import { DurableRuntime, type DurableFunctions, type RuntimeOptions } from './runtime.js';
+
+export { DurableRuntime, runUntilIdle } from './runtime.js';
+export type { DurableHttpBridge } from './http-api.js';
+export { replayHistory, type ReplayReport } from './replay-check.js';
+
+/** Orchestrators and activities by name, from the registrations `df.app.*` made. */
+export function durableFunctionsOf(registry: Registry): DurableFunctions {
+  const find = (name: string, type: string): Handler | undefined => {
+    const fn = registry.get(name);
+    return fn !== undefined && fn.trigger.type.toLowerCase() === type.toLowerCase() ? (fn.handler as Handler) : undefined;
+  };
+  return {
+    orchestrator: (name) => find(name, 'orchestrationTrigger'),
+    activity: (name) => find(name, 'activityTrigger'),
+  };
+}
+
+export interface DurableHostOptions extends Omit<RuntimeOptions, 'functions'> {
+  registry: Registry;
+  clock: Clock;
+  taskHubName: string;
+  /** The key management calls must carry; the host's master key. */
+  systemKey: string;
+}
+
+export function createDurableRuntime(options: DurableHostOptions): { runtime: DurableRuntime; http: DurableHttpBridge } {
+  const { registry, taskHubName, systemKey, ...rest } = options;
+  const runtime = new DurableRuntime({ ...rest, functions: durableFunctionsOf(registry) });
+  return { runtime, http: createDurableHttpApi({ runtime, taskHubName, systemKey }) };
+}
