@@ -12,9 +12,6 @@ import { harness, MODES, scheduling, START, summary } from './support.js';
 
 // ── the app under test ────────────────────────────────────────────────────────────────────────
 
-const calls: Record<string, number> = {};
-const count = (name: string) => (calls[name] = (calls[name] ?? 0) + 1);
-
 df.app.activity('p_hello', { handler: (input: unknown) => `Hello ${String(input)}` });
 df.app.activity('p_echo', { handler: (input: unknown) => input });
 df.app.activity('p_nothing', { handler: () => undefined });
