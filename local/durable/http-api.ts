@@ -72,7 +72,8 @@ export function createDurableHttpApi(options: DurableHttpApiOptions): DurableHtt
       if (!url.pathname.startsWith(BASE)) return false;
       let rest = url.pathname.slice(BASE.length);
       const rpcPrefix = `rpc/${rpcToken}/`;
-      if (rest.startsWith(rpcPrefix)) {
+      const rpc = rest.startsWith(rpcPrefix);
+      if (rpc) {
         rest = rest.slice(rpcPrefix.length);
       } else if (!keyMatches(url.searchParams.get('code') ?? headerValue(req, 'x-functions-key'), systemKey)) {
         problem(res, 401, 'Unauthorized', 'the durable management API needs the system key as ?code= or x-functions-key');
@@ -80,7 +81,7 @@ export function createDurableHttpApi(options: DurableHttpApiOptions): DurableHtt
       }
       const body = await readBody(req);
       try {
-        route(req.method ?? 'GET', rest.split('/').map(decodeURIComponent), url, body, res, `${url.protocol}//${url.host}`);
+        route(req.method ?? 'GET', rest.split('/').map(decodeURIComponent), url, body, res, `${url.protocol}//${url.host}`, rpc);
       } catch (err) {
         respondError(res, err);
       }
@@ -88,7 +89,7 @@ export function createDurableHttpApi(options: DurableHttpApiOptions): DurableHtt
     },
   };
 
-  function route(method: string, parts: string[], url: URL, body: string, res: ServerResponse, origin: string): void {
+  function route(method: string, parts: string[], url: URL, body: string, res: ServerResponse, origin: string, rpc: boolean): void {
     const [head, id, action, eventName] = parts;
     if (head === 'orchestrators' && method === 'POST' && id !== undefined && id !== '') {
       const instanceId = runtime.start(id, parseInput(body), action !== undefined && action !== '' ? action : undefined);
@@ -99,7 +100,7 @@ export function createDurableHttpApi(options: DurableHttpApiOptions): DurableHtt
     if ((id === undefined || id === '') && method === 'GET') return list(url, res);
     if ((id === undefined || id === '') && method === 'DELETE') return purgeMany(url, res);
     if (id === undefined || id === '') return problem(res, 405, 'Method Not Allowed', `${method} is not supported on ${BASE}instances/`);
-    if (method === 'GET' && action === undefined) return status(id, url, res);
+    if (method === 'GET' && action === undefined) return status(id, url, res, rpc);
     if (method === 'GET' && action === 'history') return json(res, 200, { instanceId: id, history: runtime.history(id) });
     if (method === 'DELETE' && action === undefined) {
       return runtime.purge(id) ? json(res, 200, { instancesDeleted: 1 }) : problem(res, 404, 'Not Found', `No instance with ID '${id}' was found.`);
@@ -125,11 +126,12 @@ export function createDurableHttpApi(options: DurableHttpApiOptions): DurableHtt
     return out;
   }
 
-  function status(id: string, url: URL, res: ServerResponse): void {
+  /** The worker-facing RPC route names the history `history` (what durable-functions reads); the public API `historyEvents`. */
+  function status(id: string, url: URL, res: ServerResponse, rpc: boolean): void {
     const instance = runtime.get(id);
     if (instance === undefined) return problem(res, 404, 'Not Found', `No instance with ID '${id}' was found.`);
     const code = instance.status === 'Completed' ? 200 : instance.status === 'Failed' || instance.status === 'Terminated' ? 400 : 202;
-    json(res, code, statusBody(instance, flag(url, 'showHistory'), flag(url, 'showHistoryOutput'), url.searchParams.get('showInput') !== 'false'));
+    json(res, code, statusBody(instance, flag(url, 'showHistory'), flag(url, 'showHistoryOutput'), url.searchParams.get('showInput') !== 'false', rpc ? 'history' : 'historyEvents'));
   }
 
   function list(url: URL, res: ServerResponse): void {
@@ -163,7 +165,13 @@ export function createDurableHttpApi(options: DurableHttpApiOptions): DurableHtt
 }
 
 /** The extension's DurableOrchestrationStatus JSON. */
-export function statusBody(instance: InstanceState, showHistory: boolean, showHistoryOutput: boolean, showInput = true): Record<string, unknown> {
+export function statusBody(
+  instance: InstanceState,
+  showHistory: boolean,
+  showHistoryOutput: boolean,
+  showInput = true,
+  historyKey: 'history' | 'historyEvents' = 'historyEvents',
+): Record<string, unknown> {
   return {
     name: instance.name,
     instanceId: instance.instanceId,
@@ -173,7 +181,7 @@ export function statusBody(instance: InstanceState, showHistory: boolean, showHi
     output: instance.output,
     createdTime: new Date(instance.createdTime).toISOString(),
     lastUpdatedTime: new Date(instance.lastUpdatedTime).toISOString(),
-    ...(showHistory ? { historyEvents: statusHistory(instance.history, showHistoryOutput) } : {}),
+    ...(showHistory ? { [historyKey]: statusHistory(instance.history, showHistoryOutput) } : {}),
   };
 }
 

@@ -272,8 +272,9 @@ export class DurableRuntime {
       functionName: instance.name,
       log: (level, message) => this.options.log?.(`[${instance.name} ${level}] ${message}`),
     });
-    // Terminated, purged or replaced while the orchestrator ran: this episode no longer applies.
-    if (this.instances.get(instance.instanceId) !== instance || !ACTIVE.has(instance.status)) return;
+    // Terminated, purged or replaced while the orchestrator ran, or the host is stopping: this
+    // episode no longer applies, and its messages stay queued for the next run.
+    if (this.closed || this.instances.get(instance.instanceId) !== instance || !ACTIVE.has(instance.status)) return;
     let replay;
     try {
       replay = replayEpisode({ history, actions: state.actions, executionId: instance.executionId, instanceId: instance.instanceId });
@@ -471,6 +472,9 @@ export class DurableRuntime {
   }
 
   private enqueue(instanceId: string, executionId: string | null, e: HistoryEvent): void {
+    // After close (a stopping host), results of work still in flight are dropped unrecorded:
+    // the next start re-runs that work, as Azure does after a host dies.
+    if (this.closed) return;
     const message: Message = { id: this.nextMessageId++, instanceId, executionId, event: e };
     const record: JournalRecord = { t: 'msg', m: message };
     this.journal.append([record]);
