@@ -1,14 +1,18 @@
 /**
  * Append-only, fsync'd record of everything durable: instances, queued messages, episodes.
- * A record is on disk before the runtime acts on it or answers a caller, so a host killed at
- * any instant restarts into a state it has acknowledged. A torn last line (killed mid-write)
- * is dropped on load: nothing was acknowledged for it.
+ * Appends are buffered and written with one fsync per `flush()` (group commit); the runtime
+ * flushes before it acts on a record or answers a caller, so a host killed at any instant
+ * restarts into a state it has acknowledged. A torn last line (killed mid-write) is dropped on
+ * load: nothing was acknowledged for it.
  */
 import { closeSync, existsSync, fdatasyncSync, ftruncateSync, mkdirSync, openSync, readFileSync, writeSync } from 'node:fs';
 import { join } from 'node:path';
 
 export interface Journal<R> {
+  /** Queues records; they are durable after the next flush. */
   append(records: R[]): void;
+  /** Writes what is queued and waits for the disk. */
+  flush(): void;
   close(): void;
 }
 
@@ -36,17 +40,24 @@ export function openJournal<R>(dir: string, name = 'journal.jsonl'): { journal: 
   const fd = openSync(path, existsSync(path) ? 'r+' : 'w+');
   ftruncateSync(fd, validBytes);
   let position = validBytes;
+  let pending: string[] = [];
+  const flush = () => {
+    if (pending.length === 0) return;
+    const bytes = Buffer.from(pending.join(''));
+    pending = [];
+    writeSync(fd, bytes, 0, bytes.length, position);
+    position += bytes.length;
+    fdatasyncSync(fd);
+  };
   return {
     records,
     journal: {
       append(batch: R[]) {
-        if (batch.length === 0) return;
-        const bytes = Buffer.from(batch.map((r) => `${JSON.stringify(r)}\n`).join(''));
-        writeSync(fd, bytes, 0, bytes.length, position);
-        position += bytes.length;
-        fdatasyncSync(fd);
+        for (const r of batch) pending.push(`${JSON.stringify(r)}\n`);
       },
+      flush,
       close() {
+        flush();
         closeSync(fd);
       },
     },
@@ -55,5 +66,5 @@ export function openJournal<R>(dir: string, name = 'journal.jsonl'): { journal: 
 
 /** A journal that keeps nothing: for tests on a virtual clock that never restart. */
 export function memoryJournal<R>(): Journal<R> {
-  return { append: () => undefined, close: () => undefined };
+  return { append: () => undefined, flush: () => undefined, close: () => undefined };
 }

@@ -121,6 +121,7 @@ export class DurableRuntime {
       throw new InstanceExistsError(`An Orchestration instance with the status ${existing.status} already exists.`);
     }
     this.createInstance(name, instanceId, input, null);
+    this.journal.flush();
     return instanceId;
   }
 
@@ -130,6 +131,7 @@ export class DurableRuntime {
       throw new InstanceGoneError(`Instance '${instanceId}' is ${instance.status}; it no longer accepts events.`);
     }
     this.enqueue(instanceId, null, event(EventType.EventRaised, this.now(), { Name: eventName, Input: toJsonText(data) }));
+    this.journal.flush();
   }
 
   terminate(instanceId: string, reason: unknown): void {
@@ -154,6 +156,7 @@ export class DurableRuntime {
     this.journal.append([record]);
     this.restore(record);
     this.notifyParent(instance);
+    this.journal.flush();
   }
 
   /** Removes a finished instance and its history. Returns whether it existed. */
@@ -163,6 +166,7 @@ export class DurableRuntime {
     if (ACTIVE.has(instance.status)) throw new InstanceExistsError(`Instance '${instanceId}' is ${instance.status}; terminate it before purging.`);
     const record: JournalRecord = { t: 'purge', instanceId };
     this.journal.append([record]);
+    this.journal.flush();
     this.restore(record);
     return true;
   }
@@ -216,6 +220,9 @@ export class DurableRuntime {
 
   private pump(): void {
     if (this.closed) return;
+    // Group commit: everything recorded since the last pump reaches the disk before any of it
+    // is acted on (an episode consuming messages, an activity an episode scheduled).
+    this.journal.flush();
     for (const instance of this.instances.values()) {
       if (instance.inbox.length === 0 || this.busy.has(instance.instanceId) || !ACTIVE.has(instance.status)) continue;
       this.busy.add(instance.instanceId);
