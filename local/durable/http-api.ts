@@ -81,6 +81,10 @@ export function createDurableHttpApi(options: DurableHttpApiOptions): DurableHtt
       }
       const body = await readBody(req);
       try {
+        if (rest.startsWith('replay/') && req.method === 'POST') {
+          await replay(decodeURIComponent(rest.slice('replay/'.length)), body, res);
+          return true;
+        }
         route(req.method ?? 'GET', rest.split('/').map(decodeURIComponent), url, body, res, `${url.protocol}//${url.host}`, rpc);
       } catch (err) {
         respondError(res, err);
@@ -117,6 +121,19 @@ export function createDurableHttpApi(options: DurableHttpApiOptions): DurableHtt
       return problem(res, 501, 'Not Implemented', `the local host does not emulate ${action}`);
     }
     return problem(res, 404, 'Not Found', `no durable API route ${method} ${BASE}${parts.join('/')}`);
+  }
+
+  /**
+   * POST …/replay/{orchestrator} with `{ history, input? }` (the body `GET …/instances/{id}/history`
+   * returns works as is): runs today's code over the history and reports whether it diverges.
+   */
+  async function replay(name: string, body: string, res: ServerResponse): Promise<void> {
+    const parsed = parseInput(body) as { history?: unknown; input?: unknown } | null;
+    if (parsed === null || typeof parsed !== 'object' || !Array.isArray(parsed.history)) {
+      throw new BadRequestError('expected a JSON body { "history": [ …events… ], "input"?: … }, as GET …/instances/{id}/history returns');
+    }
+    const report = await runtime.replay(name, parsed.history as HistoryEvent[], parsed.input);
+    json(res, 200, report);
   }
 
   function managementLinks(origin: string, instanceId: string): Record<string, string> {

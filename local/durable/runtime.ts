@@ -9,6 +9,7 @@ import { EventType, event, fromJsonText, toJsonText, type HistoryEvent, type Orc
 import { replayEpisode, type Effect } from './host-replay.js';
 import { callOrchestrator, invocationContext, type Handler } from './invoke.js';
 import { memoryJournal, openJournal, type Journal } from './journal.js';
+import { replayHistory, type ReplayReport } from './replay-check.js';
 
 /** How the runtime finds the app's durable functions (the captured registrations). */
 export interface DurableFunctions {
@@ -177,6 +178,15 @@ export class DurableRuntime {
 
   list(): InstanceState[] {
     return [...this.instances.values()];
+  }
+
+  /** Replays a recorded history against the registered code of `name`, with no side effects. */
+  async replay(name: string, history: HistoryEvent[], input?: unknown): Promise<ReplayReport> {
+    const handler = this.options.functions.orchestrator(name);
+    if (handler === undefined) {
+      throw new UnknownFunctionError(`The function '${name}' doesn't exist, is disabled, or is not an orchestrator function.`);
+    }
+    return replayHistory(handler, { name, history, ...(input !== undefined ? { input } : {}) });
   }
 
   /** The raw history of an instance's current execution, for export and replay. */

@@ -127,3 +127,18 @@ describe('durable HTTP API', () => {
     expect((await unknown.json()) as { detail: string }).toMatchObject({ detail: "The function 'nope' doesn't exist, is disabled, or is not an orchestrator function." });
   });
 });
+
+describe('replay route', () => {
+  it('replays an exported history against the registered code', async () => {
+    const exported = await (await fetch(`${origin}/runtime/webhooks/durabletask/instances/flow-1/history?code=${SYSTEM_KEY}`)).text();
+    const res = await fetch(`${origin}/runtime/webhooks/durabletask/replay/h_flow?code=${SYSTEM_KEY}`, { method: 'POST', body: exported });
+    expect(res.status).toBe(200);
+    expect(await res.json()).toMatchObject({ clean: true, divergence: null, isDone: true, output: 42.5 });
+  });
+
+  it('explains a body that is not a history', async () => {
+    const res = await fetch(`${origin}/runtime/webhooks/durabletask/replay/h_flow?code=${SYSTEM_KEY}`, { method: 'POST', body: '{"events":[]}' });
+    expect(res.status).toBe(400);
+    expect(((await res.json()) as { detail: string }).detail).toContain('expected a JSON body { "history"');
+  });
+});
