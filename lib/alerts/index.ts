@@ -1,4 +1,5 @@
 export type * from './signal.js';
+export { blankSignal } from './signal.js';
 export type { ParseError, ParseErrorCode, ParseResult } from './errors.js';
 export { formatParseError } from './errors.js';
 export { parseAlert, parsePayload, type ParsedPayload, type ParseOptions } from './parse.js';

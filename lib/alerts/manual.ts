@@ -3,7 +3,7 @@
  * one path through matching, guardrails and the incident orchestration.
  */
 import { canonicalRegion } from './regions.js';
-import type { Signal } from './signal.js';
+import { blankSignal, type Signal } from './signal.js';
 
 export interface ManualRequest {
   /** Idempotency key chosen by the caller: the same request sent twice is one incident. */
@@ -24,35 +24,16 @@ export function createManualSignal(request: ManualRequest): Signal {
       ? [{ name: request.service.trim(), regions: request.region !== undefined ? [canonicalRegion(request.region)] : [] }]
       : [];
   const eventTime = request.at.toISOString();
-  return {
-    kind: 'manual',
-    schema: 'manual',
-    incidentKey: `manual:${requestId}`,
-    dedupeKey: `manual|${requestId}`,
-    subscriptionId: null,
-    trackingId: null,
-    incidentType: null,
-    stage: 'Active',
-    status: 'Active',
-    lifecycle: 'active',
-    title: request.reason,
-    severity: null,
-    services,
-    resourceIds: [],
-    health: null,
-    operationName: null,
-    caller: request.requestedBy,
-    eventTime,
-    eventTimeSource: 'payload',
-    impactStart: eventTime,
-    impactMitigation: null,
-    communicationId: null,
-    eventDataId: null,
-    correlationId: null,
-    isSynthetic: false,
-    alertRule: null,
-    customProperties: {},
-    workloads: [...new Set((request.workloads ?? []).map((w) => w.trim()).filter((w) => w !== ''))],
-    reason: request.reason,
-  };
+  const signal = blankSignal('manual', 'manual', eventTime);
+  signal.incidentKey = `manual:${requestId}`;
+  signal.dedupeKey = `manual|${requestId}`;
+  signal.stage = 'Active';
+  signal.status = 'Active';
+  signal.title = request.reason;
+  signal.services = services;
+  signal.caller = request.requestedBy;
+  signal.impactStart = eventTime;
+  signal.workloads = [...new Set((request.workloads ?? []).map((w) => w.trim()).filter((w) => w !== ''))];
+  signal.reason = request.reason;
+  return signal;
 }

@@ -8,7 +8,7 @@ import { field, join, optFlag, optObject, optText, type JsonObject } from './fie
 import type { ActivityEvent } from './envelopes.js';
 import { mergeServices, parseImpactedServices } from './impacted-services.js';
 import { canonicalRegion } from './regions.js';
-import type { HealthChange, IncidentType, Lifecycle, Signal, SignalKind, Stage } from './signal.js';
+import { blankSignal, type HealthChange, type IncidentType, type Lifecycle, type Signal, type SignalKind, type Stage } from './signal.js';
 import { isUnsetIso, normalizeTimestamp, toUtcIso } from './time.js';
 import { eventSourceOf, healthOf, incidentTypeOf, severityOf, stageOf, statusOf } from './vocabulary.js';
 import { parseResourceId, resourceIdKey } from '../azure/resource-id.js';
@@ -152,37 +152,18 @@ export function optTime(obj: JsonObject, name: string, path: string): string | n
  * costs several microseconds per alert on the intake's hot path.
  */
 function skeleton(kind: ActivityKind, ev: ActivityEvent, base: Base): Signal {
-  return {
-    kind,
-    schema: ev.schema,
-    incidentKey: '',
-    dedupeKey: '',
-    subscriptionId: ev.subscriptionId,
-    trackingId: null,
-    incidentType: null,
-    stage: null,
-    status: base.status,
-    lifecycle: 'active',
-    title: null,
-    severity: base.severity,
-    services: [],
-    resourceIds: [],
-    health: null,
-    operationName: base.operationName,
-    caller: null,
-    eventTime: base.eventTime,
-    eventTimeSource: base.eventTimeSource,
-    impactStart: null,
-    impactMitigation: null,
-    communicationId: null,
-    eventDataId: base.eventDataId,
-    correlationId: base.correlationId,
-    isSynthetic: base.isSynthetic,
-    alertRule: ev.alertRule,
-    customProperties: ev.customProperties,
-    workloads: [],
-    reason: null,
-  };
+  const signal = blankSignal(kind, ev.schema, base.eventTime);
+  signal.subscriptionId = ev.subscriptionId;
+  signal.status = base.status;
+  signal.severity = base.severity;
+  signal.operationName = base.operationName;
+  signal.eventTimeSource = base.eventTimeSource;
+  signal.eventDataId = base.eventDataId;
+  signal.correlationId = base.correlationId;
+  signal.isSynthetic = base.isSynthetic;
+  signal.alertRule = ev.alertRule;
+  signal.customProperties = ev.customProperties;
+  return signal;
 }
 
 /** Joins key parts; absent parts become `-` so positions never shift. */

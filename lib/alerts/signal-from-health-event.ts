@@ -8,7 +8,7 @@ import type { HealthEventItem } from './envelopes.js';
 import { fail } from './errors.js';
 import { describe, field, isObject, join, optText, optTextList, type JsonObject } from './fields.js';
 import { mergeServices, regionList } from './impacted-services.js';
-import type { ImpactedService, Signal } from './signal.js';
+import { blankSignal, type ImpactedService, type Signal } from './signal.js';
 import { key, optTime, serviceHealthLifecycle } from './signal-from-event.js';
 import { incidentTypeOf, severityOf, stageOf, statusOf } from './vocabulary.js';
 import { subscriptionOf } from '../azure/resource-id.js';
@@ -33,37 +33,21 @@ export function signalFromHealthEvent({ item, path }: HealthEventItem): Signal {
   }
   const services = impactOf(p, pp);
   const subscriptionId = (id !== undefined ? subscriptionOf(id) : null) ?? singleSubscription(p, pp);
-  return {
-    kind: 'serviceHealth',
-    schema: 'resourceHealthEvent',
-    incidentKey: trackingId,
-    dedupeKey: key('serviceHealth', subscriptionId, trackingId, key(status, eventTime)),
-    subscriptionId,
-    trackingId,
-    incidentType: incidentTypeOf(eventType),
-    stage,
-    status,
-    lifecycle: serviceHealthLifecycle(stage, status),
-    title: optText(p, 'title', pp) ?? optText(p, 'summary', pp) ?? null,
-    severity: severityOf(optText(p, 'eventLevel', pp) ?? optText(p, 'level', pp)),
-    services,
-    resourceIds: [],
-    health: null,
-    operationName: null,
-    caller: null,
-    eventTime,
-    eventTimeSource: 'payload',
-    impactStart,
-    impactMitigation: optTime(p, 'impactMitigationTime', pp),
-    communicationId: null,
-    eventDataId: null,
-    correlationId: null,
-    isSynthetic: false,
-    alertRule: null,
-    customProperties: {},
-    workloads: [],
-    reason: null,
-  };
+  const signal = blankSignal('serviceHealth', 'resourceHealthEvent', eventTime);
+  signal.incidentKey = trackingId;
+  signal.dedupeKey = key('serviceHealth', subscriptionId, trackingId, key(status, eventTime));
+  signal.subscriptionId = subscriptionId;
+  signal.trackingId = trackingId;
+  signal.incidentType = incidentTypeOf(eventType);
+  signal.stage = stage;
+  signal.status = status;
+  signal.lifecycle = serviceHealthLifecycle(stage, status);
+  signal.title = optText(p, 'title', pp) ?? optText(p, 'summary', pp) ?? null;
+  signal.severity = severityOf(optText(p, 'eventLevel', pp) ?? optText(p, 'level', pp));
+  signal.services = services;
+  signal.impactStart = impactStart;
+  signal.impactMitigation = optTime(p, 'impactMitigationTime', pp);
+  return signal;
 }
 
 function impactOf(p: JsonObject, pp: string): ImpactedService[] {

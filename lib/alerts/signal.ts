@@ -116,3 +116,41 @@ export interface Signal {
   /** For manual signals: why the engineer asked. Null otherwise. */
   reason: string | null;
 }
+
+/**
+ * A Signal with every field present and empty, in the order readers expect. The one place the
+ * defaults live: each source (alerts, the events API, manual requests) fills in what it knows.
+ */
+export function blankSignal(kind: SignalKind, schema: SignalSchema, eventTime: string): Signal {
+  return {
+    kind,
+    schema,
+    incidentKey: '',
+    dedupeKey: '',
+    subscriptionId: null,
+    trackingId: null,
+    incidentType: null,
+    stage: null,
+    status: null,
+    lifecycle: 'active',
+    title: null,
+    severity: null,
+    services: [],
+    resourceIds: [],
+    health: null,
+    operationName: null,
+    caller: null,
+    eventTime,
+    eventTimeSource: 'payload',
+    impactStart: null,
+    impactMitigation: null,
+    communicationId: null,
+    eventDataId: null,
+    correlationId: null,
+    isSynthetic: false,
+    alertRule: null,
+    customProperties: {},
+    workloads: [],
+    reason: null,
+  };
+}

@@ -2,7 +2,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { expect } from 'vitest';
-import type { Signal } from '../../lib/alerts/index.js';
+import { blankSignal, type Signal } from '../../lib/alerts/index.js';
 import { parseCatalog, type Catalog, type CatalogProblem } from '../../lib/catalog/index.js';
 import { repoRoot } from '../support/fixtures.js';
 
@@ -91,8 +91,7 @@ export function purviewCatalog(ids: string[], deps: Record<string, string[]> = {
 /** A Signal with neutral defaults; tests set only what they are about. */
 export function signal(overrides: Partial<Signal>): Signal {
   return {
-    kind: 'serviceHealth',
-    schema: 'common',
+    ...blankSignal('serviceHealth', 'common', '2026-11-23T09:00:00.000Z'),
     incidentKey: 'TEST-001',
     dedupeKey: 'TEST-001|1',
     subscriptionId: SUB,
@@ -100,26 +99,7 @@ export function signal(overrides: Partial<Signal>): Signal {
     incidentType: 'Incident',
     stage: 'Active',
     status: 'Active',
-    lifecycle: 'active',
     title: 'test signal',
-    severity: null,
-    services: [],
-    resourceIds: [],
-    health: null,
-    operationName: null,
-    caller: null,
-    eventTime: '2026-11-23T09:00:00.000Z',
-    eventTimeSource: 'payload',
-    impactStart: null,
-    impactMitigation: null,
-    communicationId: null,
-    eventDataId: null,
-    correlationId: null,
-    isSynthetic: false,
-    alertRule: null,
-    customProperties: {},
-    workloads: [],
-    reason: null,
     ...overrides,
   };
 }
