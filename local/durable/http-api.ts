@@ -5,6 +5,7 @@
  * the raw history export used for replay (the status API strips what replay needs).
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { DurableHttpBridge } from '../http-host.js';
 import { randomBytes, timingSafeEqual } from 'node:crypto';
 import { EventType, eventTypeName, fromJsonText, type HistoryEvent } from './history.js';
 import {
@@ -16,6 +17,8 @@ import {
   type InstanceState,
 } from './runtime.js';
 
+export type { DurableHttpBridge } from '../http-host.js';
+
 const BASE = '/runtime/webhooks/durabletask/';
 
 export interface DurableHttpApiOptions {
@@ -25,10 +28,6 @@ export interface DurableHttpApiOptions {
   systemKey: string;
 }
 
-export interface DurableHttpBridge {
-  clientData(origin: string): unknown;
-  handle(req: IncomingMessage, res: ServerResponse, url: URL): Promise<boolean>;
-}
 
 export function createDurableHttpApi(options: DurableHttpApiOptions): DurableHttpBridge {
   // The in-process client authenticates with a per-process token in its base path, as the

@@ -2,7 +2,9 @@
  * The durable side of the local host: the runtime over the app's captured registrations, and
  * the HTTP API that `df.getClient(context)` and management scripts talk to.
  */
+import { join } from 'node:path';
 import type { Clock } from '../clock.js';
+import type { DurableRuntimeFactory } from '../host.js';
 import type { Registry } from '../registry.js';
 import { createDurableHttpApi, type DurableHttpBridge } from './http-api.js';
 import type { Handler } from './invoke.js';
@@ -36,4 +38,24 @@ export function createDurableRuntime(options: DurableHostOptions): { runtime: Du
   const { registry, taskHubName, systemKey, ...rest } = options;
   const runtime = new DurableRuntime({ ...rest, functions: durableFunctionsOf(registry) });
   return { runtime, http: createDurableHttpApi({ runtime, taskHubName, systemKey }) };
+}
+
+/**
+ * The factory the local host calls at start-up: the runtime keeps its journal under
+ * `<dataDir>/durable`, answers management calls with the host's master key, and logs through
+ * the host's logger.
+ */
+export function durableRuntimeFactory(extra: Partial<RuntimeOptions> = {}): DurableRuntimeFactory {
+  return ({ registry, clock, dataDir, masterKey, taskHubName, logger }) => {
+    const { runtime, http } = createDurableRuntime({
+      registry,
+      clock,
+      dataDir: join(dataDir, 'durable'),
+      taskHubName,
+      systemKey: masterKey,
+      log: (message) => logger({ level: 'information', category: 'host', message }),
+      ...extra,
+    });
+    return { clientData: (origin) => http.clientData(origin), handle: (req, res, url) => http.handle(req, res, url), close: () => runtime.close() };
+  };
 }
