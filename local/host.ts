@@ -31,6 +31,8 @@ export interface DurableRuntimeContext {
   masterKey: string;
   /** From TASK_HUB_NAME, else host.json `extensions.durableTask.hubName` (with `%SETTING%` resolved). */
   taskHubName: string;
+  /** host.json `extensions.durableTask.overridableExistingInstanceStates`; default NonRunningStates. */
+  overridableExistingInstanceStates: 'NonRunningStates' | 'AnyState';
   logger: HostLogger;
 }
 
@@ -112,6 +114,7 @@ export async function startLocalHost(options: LocalHostOptions = {}): Promise<Lo
         dataDir,
         masterKey: keys.masterKey,
         taskHubName: taskHubName(root),
+        overridableExistingInstanceStates: overridableStates(root),
         logger: logger ?? ((e) => hostLog(e)),
       });
       const d = durable;
@@ -275,6 +278,19 @@ export function taskHubName(root: string, env: NodeJS.ProcessEnv = process.env):
     }
   }
   return 'TestHubName';
+}
+
+/** host.json's durableTask.overridableExistingInstanceStates: may a start replace a running instance? */
+export function overridableStates(root: string): 'NonRunningStates' | 'AnyState' {
+  const path = join(root, 'host.json');
+  if (!existsSync(path)) return 'NonRunningStates';
+  try {
+    const json = JSON.parse(readFileSync(path, 'utf8')) as { extensions?: { durableTask?: { overridableExistingInstanceStates?: unknown } } };
+    const value = json.extensions?.durableTask?.overridableExistingInstanceStates;
+    return typeof value === 'string' && value.toLowerCase() === 'anystate' ? 'AnyState' : 'NonRunningStates';
+  } catch {
+    return 'NonRunningStates';
+  }
 }
 
 /** One line per function for the console: URL (with `?code=` when a key is needed), or trigger type. */

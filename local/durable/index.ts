@@ -46,10 +46,11 @@ export function createDurableRuntime(options: DurableHostOptions): { runtime: Du
  * the host's logger.
  */
 export function durableRuntimeFactory(extra: Partial<RuntimeOptions> = {}): DurableRuntimeFactory {
-  return ({ registry, clock, dataDir, masterKey, taskHubName, logger }) => {
+  return ({ registry, clock, dataDir, masterKey, taskHubName, overridableExistingInstanceStates, logger }) => {
     const { runtime, http } = createDurableRuntime({
       registry,
       clock,
+      overridableExistingInstanceStates,
       dataDir: join(dataDir, 'durable'),
       taskHubName,
       systemKey: masterKey,

@@ -27,6 +27,8 @@ export interface RuntimeOptions {
   /** Shuffle each inbox before an episode with this seed, to shake out ordering assumptions. */
   shuffleSeed?: number;
   activityConcurrency?: number;
+  /** As host.json's durableTask setting: NonRunningStates (the default) refuses to replace a running instance. */
+  overridableExistingInstanceStates?: 'NonRunningStates' | 'AnyState';
   log?: (message: string) => void;
 }
 
@@ -111,14 +113,15 @@ export class DurableRuntime {
 
   /**
    * Starts an orchestration. An id that is Pending or Running is refused, as the extension does
-   * with `overridableExistingInstanceStates: NonRunningStates`; a finished one is replaced.
+   * with `overridableExistingInstanceStates: NonRunningStates` (the app's host.json); a finished
+   * one is replaced. With `AnyState` a running one is replaced too: its pending work is dropped.
    */
   start(name: string, input: unknown, instanceId: string = randomUUID().replace(/-/g, '')): string {
     if (this.options.functions.orchestrator(name) === undefined) {
       throw new UnknownFunctionError(`The function '${name}' doesn't exist, is disabled, or is not an orchestrator function.`);
     }
     const existing = this.instances.get(instanceId);
-    if (existing !== undefined && ACTIVE.has(existing.status)) {
+    if (existing !== undefined && ACTIVE.has(existing.status) && this.options.overridableExistingInstanceStates !== 'AnyState') {
       throw new InstanceExistsError(`An Orchestration instance with the status ${existing.status} already exists.`);
     }
     this.createInstance(name, instanceId, input, null);

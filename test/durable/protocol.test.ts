@@ -377,6 +377,19 @@ describe('durable runtime', () => {
     expect(h.runtime.get('singleton')!.status).toBe('Pending');
   });
 
+  it('replaces a running instance when host.json says AnyState', async () => {
+    const h = harness(MODES[0], { overridableExistingInstanceStates: 'AnyState' });
+    h.runtime.start('p_approval', null, 'override');
+    await h.settle();
+    const firstExecution = h.runtime.get('override')!.executionId;
+    h.runtime.start('p_approval', null, 'override');
+    h.runtime.raiseEvent('override', 'Approval', 'second');
+    await h.settle();
+    const instance = h.runtime.get('override')!;
+    expect(instance.executionId).not.toBe(firstExecution);
+    expect(instance.output).toMatchObject({ approved: 'second' });
+  });
+
   it('fails a changed orchestrator on replay with the host’s nondeterminism message', async () => {
     const h = harness();
     variant = 'original';
