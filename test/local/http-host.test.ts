@@ -3,7 +3,8 @@ import { app, HttpResponse, type HttpRequest, type InvocationContext } from '@az
 import * as df from 'durable-functions';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { installFunctionsCore, setHostLogger, type LogEntry } from '../../local/functions-core.js';
-import { compileRoute, matchRoute, startHttpHost, type DurableHttpBridge, type HttpHost } from '../../local/http-host.js';
+import { startHttpHost, type DurableHttpBridge, type HttpHost } from '../../local/http-host.js';
+import { compileRoute, matchRoute } from '../../local/http-routes.js';
 
 // Installed before any app.* call below runs (imports are hoisted, the calls are not).
 const registry = installFunctionsCore();
