@@ -1,0 +1,135 @@
+/**
+ * The one place that knows whether the app talks to Azure or to the simulator. Every module
+ * asks this factory for its SDK client; the target decides the endpoint, the credential and the
+ * certificate to trust. No global TLS switch is ever touched: the simulator's certificate is
+ * trusted per client (`tlsOptions.ca`).
+ */
+import { AzureMediaServices } from '@azure/arm-mediaservices';
+import { MonitorClient } from '@azure/arm-monitor';
+import { PurviewManagementClient } from '@azure/arm-purview';
+import { MicrosoftResourceHealth } from '@azure/arm-resourcehealth';
+import { TrafficManagerManagementClient } from '@azure/arm-trafficmanager';
+import { AppConfigurationClient } from '@azure/app-configuration';
+import type { TokenCredential } from '@azure/core-auth';
+import { ClientSecretCredential, DefaultAzureCredential } from '@azure/identity';
+
+/** ARM's token scope, asked for by every management client whatever its endpoint. */
+export const ARM_SCOPE = 'https://management.azure.com/.default';
+
+export type AzureTarget =
+  | { kind: 'azure' }
+  | {
+      kind: 'simulator';
+      /** `https://127.0.0.1:PORT`: ARM, data planes and the token endpoint all live here. */
+      endpoint: string;
+      /** PEM of the simulator's certificate. */
+      caPem: string;
+      tenantId?: string;
+      /** The client id the simulator's operation log records as the caller. */
+      clientId?: string;
+    };
+
+export interface RetryTuning {
+  maxRetries?: number;
+  retryDelayInMs?: number;
+  maxRetryDelayInMs?: number;
+}
+
+export interface AzureClientsOptions {
+  /** Overrides the credential the target implies (tests). */
+  credential?: TokenCredential;
+  retry?: RetryTuning;
+}
+
+export interface AzureClients {
+  readonly target: AzureTarget;
+  readonly credential: TokenCredential;
+  /** Base URL of ARM. */
+  readonly armEndpoint: string;
+  /** Options every core-client based client takes: endpoint, scope, TLS trust, retries. */
+  armOptions(): Record<string, unknown>;
+  media(subscriptionId: string): AzureMediaServices;
+  resourceHealth(subscriptionId: string): MicrosoftResourceHealth;
+  monitor(subscriptionId: string): MonitorClient;
+  purview(subscriptionId: string): PurviewManagementClient;
+  trafficManager(subscriptionId: string): TrafficManagerManagementClient;
+  /** App Configuration data plane for a store endpoint (`https://<store>.azconfig.io`). */
+  appConfiguration(storeEndpoint: string): AppConfigurationClient;
+  /** The endpoint a data-plane service of `kind` has for `name`, in Azure or in the simulator. */
+  dataPlaneEndpoint(kind: 'appConfiguration' | 'genomics' | 'graph', name?: string): string;
+}
+
+const PUBLIC_DATA_PLANES = {
+  appConfiguration: (name?: string) => `https://${name ?? ''}.azconfig.io`,
+  genomics: (name?: string) => `https://${name ?? ''}.genomics.azure.com`,
+  graph: () => 'https://graph.microsoft.com',
+};
+
+export function createAzureClients(target: AzureTarget, options: AzureClientsOptions = {}): AzureClients {
+  const sim = target.kind === 'simulator' ? target : undefined;
+  const tlsOptions = sim !== undefined ? { ca: sim.caPem } : undefined;
+  const credential =
+    options.credential ??
+    (sim !== undefined
+      ? new ClientSecretCredential(sim.tenantId ?? 'simulated-tenant', sim.clientId ?? 'failover-orchestrator', 'simulator-secret', {
+          authorityHost: sim.endpoint,
+          disableInstanceDiscovery: true,
+          ...(tlsOptions !== undefined ? { tlsOptions } : {}),
+        })
+      : new DefaultAzureCredential());
+  const armEndpoint = sim?.endpoint ?? 'https://management.azure.com';
+  const retryOptions = options.retry ?? {};
+  const armOptions = (): Record<string, unknown> => ({
+    // `endpoint`, not `$host`: the generated clients ignore `$host` when building URLs.
+    ...(sim !== undefined ? { endpoint: sim.endpoint } : {}),
+    credentialScopes: [ARM_SCOPE],
+    ...(tlsOptions !== undefined ? { tlsOptions } : {}),
+    retryOptions,
+  });
+  const dataPlaneEndpoint = (kind: keyof typeof PUBLIC_DATA_PLANES, name?: string): string =>
+    sim !== undefined ? `${sim.endpoint}/${kind === 'graph' ? 'graph' : `${kind}/${name ?? ''}`}` : PUBLIC_DATA_PLANES[kind](name);
+  return {
+    target,
+    credential,
+    armEndpoint,
+    armOptions,
+    media: (sub) => new AzureMediaServices(credential, sub, armOptions()),
+    resourceHealth: (sub) => new MicrosoftResourceHealth(credential, sub, armOptions()),
+    monitor: (sub) => new MonitorClient(credential, sub, armOptions()),
+    purview: (sub) => new PurviewManagementClient(credential, sub, armOptions()),
+    trafficManager: (sub) => new TrafficManagerManagementClient(credential, sub, armOptions()),
+    appConfiguration: (storeEndpoint) =>
+      new AppConfigurationClient(storeEndpoint, credential, {
+        ...(tlsOptions !== undefined ? { tlsOptions } : {}),
+        retryOptions,
+      } as ConstructorParameters<typeof AppConfigurationClient>[2]),
+    dataPlaneEndpoint,
+  };
+}
+
+/**
+ * The target from app settings: `AZURE_TARGET=simulator` with `AZURE_SIMULATOR_URL` and
+ * `AZURE_SIMULATOR_CA` (a PEM file path, or the PEM itself), otherwise real Azure.
+ */
+export function azureTargetFromSettings(
+  env: Readonly<Record<string, string | undefined>>,
+  readFile: (path: string) => string,
+): AzureTarget {
+  const kind = (env['AZURE_TARGET'] ?? 'azure').trim().toLowerCase();
+  if (kind === 'azure') return { kind: 'azure' };
+  if (kind !== 'simulator') throw new Error(`AZURE_TARGET must be 'azure' or 'simulator', got '${env['AZURE_TARGET']}'`);
+  const endpoint = env['AZURE_SIMULATOR_URL']?.trim();
+  if (endpoint === undefined || !/^https:\/\//.test(endpoint)) {
+    throw new Error("AZURE_SIMULATOR_URL must be the simulator's https:// URL when AZURE_TARGET=simulator");
+  }
+  const ca = env['AZURE_SIMULATOR_CA']?.trim();
+  if (ca === undefined || ca === '') throw new Error('AZURE_SIMULATOR_CA must name the PEM file of the simulator certificate when AZURE_TARGET=simulator');
+  const caPem = ca.startsWith('-----BEGIN') ? ca : readFile(ca);
+  return {
+    kind: 'simulator',
+    endpoint: endpoint.replace(/\/+$/, ''),
+    caPem,
+    ...(env['AZURE_TENANT_ID'] ? { tenantId: env['AZURE_TENANT_ID'] } : {}),
+    ...(env['AZURE_CLIENT_ID'] ? { clientId: env['AZURE_CLIENT_ID'] } : {}),
+  };
+}

@@ -1,0 +1,7 @@
+/** Not yet simulated: answers nothing (the simulator returns 404 for these paths). */
+import type { Simulator } from '../simulator.js';
+import type { Route } from '../types.js';
+
+export function graphRoutes(_sim: Simulator): Route[] {
+  return [];
+}

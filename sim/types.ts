@@ -1,0 +1,62 @@
+/**
+ * The simulator's vocabulary: requests as handlers see them, responses, routes, and the
+ * resource record every provider keeps in the shared store.
+ */
+
+export interface SimRequest {
+  method: string;
+  /** Path with leading slashes collapsed (the SDK sends `//subscriptions/…` for resource ids). */
+  path: string;
+  query: URLSearchParams;
+  headers: Record<string, string>;
+  /** Parsed JSON body, or undefined when there is none. */
+  body: unknown;
+  /** Who is calling: the client id the simulator's token endpoint issued the token to. */
+  caller: string;
+  /** Milliseconds of host time when the request arrived. */
+  at: number;
+}
+
+export interface SimResponse {
+  status: number;
+  body?: unknown;
+  headers?: Record<string, string>;
+}
+
+/** ARM's throttling buckets: GET/HEAD read, DELETE delete, everything else write. */
+export type OperationKind = 'read' | 'write' | 'delete';
+
+export interface RouteContext {
+  request: SimRequest;
+  params: Record<string, string>;
+}
+
+export interface Route {
+  method: string;
+  /** Path template, matched case-insensitively: `/subscriptions/{sub}/…/streamingEndpoints/{se}/start`. */
+  pattern: string;
+  /** A stable operation name for logs, fault rules and the latency model: `Microsoft.Media/streamingEndpoints/start`. */
+  operation: string;
+  /** ARM routes are throttled per subscription and need `api-version`; data planes are not. */
+  arm: boolean;
+  /** api-versions this route answers; omitted: any. */
+  apiVersions?: readonly string[];
+  /** The resource a request touches, for region outages and the operation log. */
+  resource?: (params: Record<string, string>) => string;
+  handle: (ctx: RouteContext) => SimResponse | Promise<SimResponse>;
+}
+
+/** One resource of the simulated estate, in ARM's envelope. */
+export interface SimResource {
+  id: string;
+  name: string;
+  type: string;
+  /** Canonical region (`westeurope`), or `global`. */
+  location: string;
+  properties: Record<string, unknown>;
+  sku?: Record<string, unknown>;
+  kind?: string;
+  tags?: Record<string, string>;
+  identity?: Record<string, unknown>;
+  systemData?: Record<string, unknown>;
+}
