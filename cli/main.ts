@@ -2,6 +2,7 @@
 import { alertsParse } from './alerts.js';
 import { catalogCheck, catalogMatch } from './catalog.js';
 import { EXIT, processIo, UsageError, type CliIo } from './io.js';
+import { SIM_USAGE, simCommand } from './sim.js';
 
 export const USAGE = `Usage: failover <command> [options]
 
@@ -11,6 +12,8 @@ Commands:
   catalog check <file> [--json]          Validate a protection catalog; list every problem.
   catalog match <catalog> <payload|-> [--json]
                                          Show which workloads an alert affects, and why.
+  sim <command> …                        Inspect the Azure simulator and inject faults
+                                         ('failover sim' lists its commands).
 
 Options:
   -h, --help                             Show this help.
@@ -41,6 +44,14 @@ function expect(args: string[], count: number, usage: string): string[] {
 
 export async function runCli(argv: string[], io: CliIo = processIo): Promise<number> {
   try {
+    // `sim` has options of its own (--region R, --status N, …).
+    if (argv[0] === 'sim') {
+      if (argv.length === 1 || argv.includes('--help') || argv.includes('-h')) {
+        io.out(SIM_USAGE);
+        return argv.length === 1 ? EXIT.usage : EXIT.ok;
+      }
+      return await simCommand(io, argv.slice(1));
+    }
     const args = parseArgs(argv);
     const [group, command, ...rest] = args.positional;
     if (args.help || group === undefined || group === 'help') {
@@ -64,8 +75,12 @@ export async function runCli(argv: string[], io: CliIo = processIo): Promise<num
         throw new UsageError(`unknown command '${[group, command].filter(Boolean).join(' ')}'`);
     }
   } catch (err) {
-    if (!(err instanceof UsageError)) throw err;
-    io.err(`failover: ${err.message}\n\n${USAGE}`);
-    return EXIT.usage;
+    if (err instanceof UsageError) {
+      io.err(`failover: ${err.message}${err.message.includes('\n') ? '' : `\n\n${USAGE}`}`);
+      return EXIT.usage;
+    }
+    // A simulator that cannot be reached, and other failures outside the input: say so, exit 1.
+    io.err(`failover: ${err instanceof Error ? err.message : String(err)}`);
+    return EXIT.invalidInput;
   }
 }

@@ -3,24 +3,36 @@
  * (env PORT, TIME_SCALE, LOCAL_DATA_DIR; defaults 7071, 1, `.local/`). Runs the app's own
  * registrations with no Azure Functions host: HTTP functions, timers and the durable runtime. Ctrl-C stops it cleanly.
  */
-import { relative, resolve } from 'node:path';
+import { join, relative, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { hostLog } from './functions-core.js';
 import { durableRuntimeFactory } from './durable/index.js';
 import { describeFunctions, startLocalHost, type LocalHost } from './host.js';
 import { repoRoot } from './registry.js';
+import { startSimulatorBeside, type SimulatorBeside } from './simulator-host.js';
 
-const USAGE = `usage: npm start -- [--port N] [--time-scale N] [--data-dir DIR] [--app-dir DIR]
+const USAGE = `usage: npm start -- [--port N] [--time-scale N] [--data-dir DIR] [--app-dir DIR] [--no-sim] [--sim-port N] [--estate FILE]
 
   --port N         HTTP port (env PORT; default 7071; 0 picks a free port)
   --time-scale N   host time runs N times faster than real time (env TIME_SCALE; default 1)
   --data-dir DIR   where keys, timer status and durable state live (env LOCAL_DATA_DIR; default .local/)
   --app-dir DIR    load the function modules (*.ts) from DIR instead of functions/ (tests, rehearsals)
+  --no-sim         do not start the Azure simulator; the app uses the Azure settings it is given
+  --sim-port N     simulator HTTPS port (env SIM_PORT; default: a free port)
+  --estate FILE    the estate the simulator seeds (env SIM_ESTATE; default samples/estate.yaml)
 `;
 
 class UsageError extends Error {}
 
-function parseCli(argv: string[], env: NodeJS.ProcessEnv): { port: number; timeScale: number; dataDir: string; appDir: string | undefined } | 'help' {
+interface Cli {
+  port: number;
+  timeScale: number;
+  dataDir: string;
+  appDir: string | undefined;
+  sim: { port: number; estate: string } | undefined;
+}
+
+function parseCli(argv: string[], env: NodeJS.ProcessEnv): Cli | 'help' {
   let parsed;
   try {
     parsed = parseArgs({
@@ -30,6 +42,9 @@ function parseCli(argv: string[], env: NodeJS.ProcessEnv): { port: number; timeS
         'time-scale': { type: 'string' },
         'data-dir': { type: 'string' },
         'app-dir': { type: 'string' },
+        'no-sim': { type: 'boolean' },
+        'sim-port': { type: 'string' },
+        estate: { type: 'string' },
         help: { type: 'boolean', short: 'h' },
       },
       strict: true,
@@ -49,7 +64,17 @@ function parseCli(argv: string[], env: NodeJS.ProcessEnv): { port: number; timeS
   if (dataDir === '') throw new UsageError('--data-dir must not be empty');
   const appDir = parsed.values['app-dir'];
   if (appDir === '') throw new UsageError('--app-dir must not be empty');
-  return { port, timeScale, dataDir: resolve(dataDir), appDir: appDir === undefined ? undefined : resolve(appDir) };
+  const simPortText = parsed.values['sim-port'] ?? env['SIM_PORT'] ?? '0';
+  const simPort = Number(simPortText);
+  if (!Number.isInteger(simPort) || simPort < 0 || simPort > 65535) throw new UsageError(`--sim-port must be a port number (0-65535), got "${simPortText}"`);
+  const estate = resolve(parsed.values.estate ?? env['SIM_ESTATE'] ?? join(repoRoot(), 'samples/estate.yaml'));
+  return {
+    port,
+    timeScale,
+    dataDir: resolve(dataDir),
+    appDir: appDir === undefined ? undefined : resolve(appDir),
+    sim: parsed.values['no-sim'] === true ? undefined : { port: simPort, estate },
+  };
 }
 
 async function main(): Promise<number> {
@@ -78,6 +103,18 @@ async function main(): Promise<number> {
 
   const durable = durableRuntimeFactory();
 
+  // The simulator starts first so the app's settings can point at it before the app loads.
+  let simulator: SimulatorBeside | undefined;
+  if (cli.sim !== undefined) {
+    try {
+      simulator = await startSimulatorBeside({ dataDir: cli.dataDir, estatePath: cli.sim.estate, timeScale: cli.timeScale, port: cli.sim.port });
+    } catch (err) {
+      process.stderr.write(`Azure simulator failed to start: ${err instanceof Error ? err.message : String(err)}\n`);
+      return 1;
+    }
+    Object.assign(process.env, simulator.settings);
+  }
+
   const root = repoRoot();
   let host: LocalHost;
   try {
@@ -91,6 +128,7 @@ async function main(): Promise<number> {
     });
   } catch (err) {
     process.stderr.write(`local host failed to start: ${err instanceof Error ? err.message : String(err)}\n`);
+    await simulator?.sim.close();
     return 1;
   }
 
@@ -103,6 +141,17 @@ async function main(): Promise<number> {
   out.push('', 'Functions:');
   for (const line of describeFunctions(host)) out.push(`  ${line}`);
   out.push('', `Function key: ${host.keys.functionKey}`, `Master key:   ${host.keys.masterKey}   (${keySource(host.keys.source)})`);
+  if (simulator !== undefined) {
+    const s = simulator.sim;
+    out.push(
+      '',
+      `Azure simulator: ${s.baseUrl}  (${s.store.all().length} resources from ${relative(root, cli.sim!.estate) || cli.sim!.estate})`,
+      `  certificate:  ${simulator.caPath}`,
+      `  state:        npx failover sim resources          (or GET ${s.baseUrl}/_sim/resources)`,
+      `  outage:       npx failover sim outage westeurope  (restore: npx failover sim restore westeurope)`,
+      `  write log:    npx failover sim operations`,
+    );
+  }
   out.push('', `Listening on ${host.url}  (Ctrl-C to stop)`, '');
   process.stdout.write(out.join('\n'));
 
@@ -117,6 +166,7 @@ async function main(): Promise<number> {
       process.stdout.write(`\n${signal}: stopping...\n`);
       host
         .close()
+        .then(() => simulator?.sim.close())
         .then(() => resolveExit(0))
         .catch((err: unknown) => {
           process.stderr.write(`error while stopping: ${err instanceof Error ? err.message : String(err)}\n`);

@@ -1,0 +1,196 @@
+/**
+ * `failover sim …`: look at and break the Azure simulator that `npm start` runs, through its
+ * control API. The simulator is found through `--sim URL --ca FILE`, the AZURE_SIMULATOR_URL /
+ * AZURE_SIMULATOR_CA settings, or `<data dir>/simulator.json` written by `npm start`.
+ */
+import { request } from 'node:https';
+import { join } from 'node:path';
+import { EXIT, UsageError, type CliIo } from './io.js';
+
+export const SIM_USAGE = `failover sim <command> [--sim URL --ca FILE] [--data-dir DIR] [--json]
+  status                          health, regions down, fault rules
+  resources [--type T] [--region R]
+                                  every resource and its state
+  operations [--since N]          the write log: who did what, and the result
+  outage <region> [--timeout] [--services "Media Services,Azure Data Share"]
+                                  take a region down (503s, or hung requests with --timeout)
+  restore <region>                bring it back
+  fault <operation> [--status N] [--rate 0..1] [--count N] [--latency MS] [--resource S] [--fail-operation]
+                                  inject a failure (operation names as in 'operations')
+  faults [--clear]                list (or remove) fault rules
+  reset                           back to the seeded estate`;
+
+interface SimTarget {
+  url: string;
+  ca: string;
+}
+
+type Flags = Record<string, string | true>;
+
+function parse(args: string[]): { positional: string[]; flags: Flags } {
+  const positional: string[] = [];
+  const flags: Flags = {};
+  const booleans = new Set(['json', 'timeout', 'fail-operation', 'clear']);
+  for (let i = 0; i < args.length; i++) {
+    const arg = args[i]!;
+    if (!arg.startsWith('--')) {
+      positional.push(arg);
+      continue;
+    }
+    const name = arg.slice(2);
+    if (booleans.has(name)) flags[name] = true;
+    else {
+      const value = args[++i];
+      if (value === undefined) throw new UsageError(`option --${name} needs a value`);
+      flags[name] = value;
+    }
+  }
+  return { positional, flags };
+}
+
+async function target(io: CliIo, flags: Flags, env: Readonly<Record<string, string | undefined>>): Promise<SimTarget> {
+  const read = async (path: string) => (await io.read(path)).toString('utf8');
+  const url = typeof flags['sim'] === 'string' ? flags['sim'] : env['AZURE_SIMULATOR_URL'];
+  const caFile = typeof flags['ca'] === 'string' ? flags['ca'] : env['AZURE_SIMULATOR_CA'];
+  if (url !== undefined && caFile !== undefined) return { url, ca: caFile.startsWith('-----BEGIN') ? caFile : await read(caFile) };
+  const dataDir = typeof flags['data-dir'] === 'string' ? flags['data-dir'] : (env['LOCAL_DATA_DIR'] ?? '.local');
+  const discovery = join(dataDir, 'simulator.json');
+  let found: { url: string; ca: string };
+  try {
+    found = JSON.parse(await read(discovery)) as { url: string; ca: string };
+  } catch {
+    throw new UsageError(`no simulator found: '${discovery}' is missing; start one with 'npm start', or pass --sim URL --ca FILE`);
+  }
+  return { url: found.url, ca: await read(found.ca) };
+}
+
+function call(t: SimTarget, method: string, path: string, body?: unknown): Promise<{ status: number; body: unknown }> {
+  return new Promise((resolve, reject) => {
+    const payload = body === undefined ? undefined : JSON.stringify(body);
+    const req = request(`${t.url}${path}`, { method, ca: t.ca, headers: payload !== undefined ? { 'content-type': 'application/json' } : {} }, (res) => {
+      const chunks: Buffer[] = [];
+      res.on('data', (c: Buffer) => chunks.push(c));
+      res.on('end', () => {
+        const text = Buffer.concat(chunks).toString('utf8');
+        resolve({ status: res.statusCode ?? 0, body: text === '' ? null : (JSON.parse(text) as unknown) });
+      });
+    });
+    req.on('error', (err) => reject(new Error(`cannot reach the simulator at ${t.url}: ${err.message}; is 'npm start' running?`)));
+    if (payload !== undefined) req.write(payload);
+    req.end();
+  });
+}
+
+interface Resource {
+  id: string;
+  name: string;
+  type: string;
+  location?: string;
+  properties: Record<string, unknown>;
+}
+
+/** The one word that says what state a resource is in, whatever its type calls it. */
+function stateOf(r: Resource): string {
+  const p = r.properties;
+  const v = p['resourceState'] ?? p['state'] ?? p['endpointStatus'] ?? p['shareSubscriptionStatus'] ?? p['triggerStatus'] ?? p['invitationStatus'] ?? p['provisioningState'];
+  return typeof v === 'string' ? v : '';
+}
+
+export async function simCommand(io: CliIo, args: string[], env: Readonly<Record<string, string | undefined>> = process.env): Promise<number> {
+  const { positional, flags } = parse(args);
+  const [command, arg] = positional;
+  if (command === undefined) throw new UsageError(`expected a sim command\n${SIM_USAGE}`);
+  const t = await target(io, flags, env);
+  const json = flags['json'] === true;
+  const show = (body: unknown) => io.out(JSON.stringify(body, null, 2));
+  const fail = (status: number, body: unknown) => {
+    const detail = (body as { detail?: string; error?: { message?: string } } | null)?.detail ?? (body as { error?: { message?: string } } | null)?.error?.message ?? JSON.stringify(body);
+    io.err(`failover sim: the simulator answered ${status}: ${detail}`);
+    return EXIT.invalidInput;
+  };
+  switch (command) {
+    case 'status': {
+      const [health, regions, faults] = await Promise.all([call(t, 'GET', '/_sim/health'), call(t, 'GET', '/_sim/regions'), call(t, 'GET', '/_sim/faults')]);
+      if (json) return show({ health: health.body, regions: regions.body, faults: faults.body }), EXIT.ok;
+      const h = health.body as { baseUrl: string; timeScale: number; resources: number };
+      const down = (regions.body as { down: Array<{ region: string; mode: string }> }).down;
+      io.out(`simulator ${h.baseUrl}: ${h.resources} resources, time scale ${h.timeScale}x`);
+      io.out(down.length === 0 ? 'all regions up' : `down: ${down.map((d) => `${d.region} (${d.mode})`).join(', ')}`);
+      io.out(`${(faults.body as unknown[]).length} fault rule(s)`);
+      return EXIT.ok;
+    }
+    case 'resources': {
+      const q = new URLSearchParams();
+      if (typeof flags['type'] === 'string') q.set('type', flags['type']);
+      if (typeof flags['region'] === 'string') q.set('region', flags['region']);
+      const res = await call(t, 'GET', `/_sim/resources${q.size > 0 ? `?${q}` : ''}`);
+      if (res.status !== 200) return fail(res.status, res.body);
+      if (json) return show(res.body), EXIT.ok;
+      for (const r of res.body as Resource[]) io.out(`${(r.location ?? '').padEnd(14)} ${stateOf(r).padEnd(10)} ${r.type}  ${r.id.split('/providers/').pop()}`);
+      return EXIT.ok;
+    }
+    case 'operations': {
+      const since = typeof flags['since'] === 'string' ? `?since=${encodeURIComponent(flags['since'])}` : '';
+      const res = await call(t, 'GET', `/_sim/operations${since}`);
+      if (json) return show(res.body), EXIT.ok;
+      for (const o of res.body as Array<{ seq: number; at: string; method: string; operation: string; status: number; caller: string; resource: string | null; injected: string | null }>) {
+        io.out(`${String(o.seq).padStart(5)} ${o.at} ${String(o.status)} ${o.operation} by ${o.caller}${o.injected !== null ? ` [${o.injected}]` : ''}  ${o.resource ?? ''}`);
+      }
+      return EXIT.ok;
+    }
+    case 'outage': {
+      if (arg === undefined) throw new UsageError('expected: failover sim outage <region> [--timeout] [--services "…"]');
+      const services = typeof flags['services'] === 'string' ? flags['services'].split(',').map((s) => s.trim()).filter((s) => s !== '') : undefined;
+      const res = await call(t, 'POST', `/_sim/regions/${encodeURIComponent(arg)}/outage`, { mode: flags['timeout'] === true ? 'timeout' : 'unavailable', ...(services !== undefined ? { services } : {}) });
+      if (res.status !== 201) return fail(res.status, res.body);
+      const incident = (res.body as { incident: { trackingId: string; services: string[] } }).incident;
+      if (json) return show(res.body), EXIT.ok;
+      io.out(`${arg} is down; Service Health incident ${incident.trackingId} opened for ${incident.services.join(', ')}`);
+      return EXIT.ok;
+    }
+    case 'restore': {
+      if (arg === undefined) throw new UsageError('expected: failover sim restore <region>');
+      const res = await call(t, 'DELETE', `/_sim/regions/${encodeURIComponent(arg)}/outage`);
+      if (json) return show(res.body), EXIT.ok;
+      io.out(`${arg} is back; ${(res.body as { resolved: unknown[] }).resolved.length} incident(s) resolved`);
+      return EXIT.ok;
+    }
+    case 'fault': {
+      if (arg === undefined) throw new UsageError('expected: failover sim fault <operation> [--status N] [--rate 0..1] [--count N] [--latency MS] [--resource S] [--fail-operation]');
+      const num = (name: string) => {
+        const v = flags[name];
+        if (typeof v !== 'string') return undefined;
+        const n = Number(v);
+        if (!Number.isFinite(n)) throw new UsageError(`--${name} must be a number, got '${v}'`);
+        return n;
+      };
+      const rule = {
+        operation: arg,
+        ...(num('status') !== undefined ? { status: num('status') } : {}),
+        ...(num('rate') !== undefined ? { errorRate: num('rate') } : {}),
+        ...(num('count') !== undefined ? { count: num('count') } : {}),
+        ...(num('latency') !== undefined ? { latencyMs: num('latency') } : {}),
+        ...(typeof flags['resource'] === 'string' ? { resource: flags['resource'] } : {}),
+        ...(flags['fail-operation'] === true ? { failOperation: true } : {}),
+      };
+      const res = await call(t, 'POST', '/_sim/faults', rule);
+      if (res.status !== 201) return fail(res.status, res.body);
+      if (json) return show(res.body), EXIT.ok;
+      io.out(`fault ${(res.body as { id: string }).id} added for ${arg}`);
+      return EXIT.ok;
+    }
+    case 'faults': {
+      const res = flags['clear'] === true ? await call(t, 'DELETE', '/_sim/faults') : await call(t, 'GET', '/_sim/faults');
+      show(res.body);
+      return EXIT.ok;
+    }
+    case 'reset': {
+      const res = await call(t, 'POST', '/_sim/reset');
+      if (json) return show(res.body), EXIT.ok;
+      io.out(`simulator reset to its estate (${(res.body as { resources: number }).resources} resources)`);
+      return EXIT.ok;
+    }
+    default:
+      throw new UsageError(`unknown sim command '${command}'\n${SIM_USAGE}`);
+  }
+}

@@ -1,0 +1,29 @@
+/**
+ * The Azure simulator beside the local host: started on its own HTTPS port with the sample
+ * estate at the host's time scale, its certificate written to the data directory, and the
+ * app's Azure settings pointed at it so the client factory talks to it and nothing else.
+ */
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { Simulator } from '../sim/simulator.js';
+
+export interface SimulatorBeside {
+  sim: Simulator;
+  caPath: string;
+  /** The app settings that point the client factory at the simulator. */
+  settings: Record<string, string>;
+}
+
+export async function startSimulatorBeside(options: { dataDir: string; estatePath: string; timeScale: number; port?: number }): Promise<SimulatorBeside> {
+  const sim = await Simulator.start({ estate: options.estatePath, timeScale: options.timeScale, port: options.port ?? 0, roundTripMs: 0 });
+  mkdirSync(options.dataDir, { recursive: true });
+  const caPath = join(options.dataDir, 'simulator-ca.pem');
+  writeFileSync(caPath, sim.ca);
+  // Where `failover sim …` in another terminal finds this simulator.
+  writeFileSync(join(options.dataDir, 'simulator.json'), JSON.stringify({ url: sim.baseUrl, ca: caPath, pid: process.pid }, null, 2));
+  return {
+    sim,
+    caPath,
+    settings: { AZURE_TARGET: 'simulator', AZURE_SIMULATOR_URL: sim.baseUrl, AZURE_SIMULATOR_CA: caPath },
+  };
+}
