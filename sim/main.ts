@@ -1,0 +1,61 @@
+/**
+ * The simulator on its own: `npm run sim -- [--port N] [--estate FILE] [--time-scale N] [--ca-out FILE]`.
+ * For staging rehearsals without a staging subscription, and for benchmarks that need it in a
+ * process of its own. Prints its URL; writes its certificate where --ca-out says (default
+ * .local/simulator-ca.pem).
+ */
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { dirname, resolve } from 'node:path';
+import { parseArgs } from 'node:util';
+import { Simulator } from './simulator.js';
+
+const USAGE = 'usage: npm run sim -- [--port N] [--estate FILE] [--time-scale N] [--ca-out FILE]\n';
+
+async function main(): Promise<number> {
+  let values;
+  try {
+    ({ values } = parseArgs({
+      args: process.argv.slice(2),
+      options: { port: { type: 'string' }, estate: { type: 'string' }, 'time-scale': { type: 'string' }, 'ca-out': { type: 'string' }, help: { type: 'boolean', short: 'h' } },
+      strict: true,
+    }));
+  } catch (err) {
+    process.stderr.write(`${(err as Error).message}\n${USAGE}`);
+    return 2;
+  }
+  if (values.help) {
+    process.stdout.write(USAGE);
+    return 0;
+  }
+  const port = Number(values.port ?? process.env['SIM_PORT'] ?? '8443');
+  const timeScale = Number(values['time-scale'] ?? process.env['TIME_SCALE'] ?? '1');
+  if (!Number.isInteger(port) || port < 0 || port > 65535) return usage(`--port must be a port number, got '${values.port}'`);
+  if (!(timeScale > 0)) return usage(`--time-scale must be a positive number, got '${values['time-scale']}'`);
+  const estate = resolve(values.estate ?? 'samples/estate.yaml');
+  const caOut = resolve(values['ca-out'] ?? '.local/simulator-ca.pem');
+  let sim: Simulator;
+  try {
+    sim = await Simulator.start({ port, estate, timeScale });
+  } catch (err) {
+    process.stderr.write(`simulator failed to start: ${(err as Error).message}\n`);
+    return 1;
+  }
+  mkdirSync(dirname(caOut), { recursive: true });
+  writeFileSync(caOut, sim.ca);
+  process.stdout.write(`Azure simulator listening on ${sim.baseUrl} (${sim.store.all().length} resources, time scale ${timeScale}x)\ncertificate: ${caOut}\n`);
+  return new Promise((done) => {
+    const stop = () => void sim.close().then(() => done(0));
+    process.on('SIGINT', stop);
+    process.on('SIGTERM', stop);
+  });
+}
+
+function usage(message: string): number {
+  process.stderr.write(`${message}\n${USAGE}`);
+  return 2;
+}
+
+main().then((code) => process.exit(code), (err: unknown) => {
+  process.stderr.write(`${err instanceof Error ? err.stack : String(err)}\n`);
+  process.exit(1);
+});
