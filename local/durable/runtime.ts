@@ -614,7 +614,7 @@ export class InstanceNotFoundError extends Error {}
 export class InstanceGoneError extends Error {}
 
 /** Mulberry32: small, seedable, good enough to permute message order reproducibly. */
-function seededRandom(seed: number): () => number {
+export function seededRandom(seed: number): () => number {
   let a = seed >>> 0;
   return () => {
     a = (a + 0x6d2b79f5) >>> 0;

@@ -9,6 +9,7 @@ import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
+import { seededRandom } from '../../local/durable/runtime.js';
 import { repoRoot } from '../support/fixtures.js';
 
 const KEY = 'crash-test-master-key';
@@ -86,17 +87,6 @@ async function waitFor(host: Host, id: string, statuses: string[], timeoutMs = 3
   }
 }
 
-/** Mulberry32, seeded: the kill points are random but the same on every run. */
-function random(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = Math.imul(a ^ (a >>> 15), a | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
 function dataDir(): string {
   const dir = mkdtempSync(join(tmpdir(), 'durable-crash-'));
   dirs.push(dir);
@@ -105,7 +95,8 @@ function dataDir(): string {
 
 describe('local host killed with SIGKILL', () => {
   it('completes every instance with the same output across 20 random kills', { timeout: 240_000 }, async () => {
-    const rng = random(20261123);
+    // Seeded: the kill points are random but the same on every run.
+    const rng = seededRandom(20261123);
     for (let trial = 0; trial < 20; trial++) {
       const dir = dataDir();
       const id = `trial-${trial}`;
