@@ -12,9 +12,11 @@ import { TrafficManagerManagementClient } from '@azure/arm-trafficmanager';
 import { AppConfigurationClient } from '@azure/app-configuration';
 import type { TokenCredential } from '@azure/core-auth';
 import { ClientSecretCredential, DefaultAzureCredential } from '@azure/identity';
+import { DataShareClient } from './datashare.js';
 
-/** ARM's token scope, asked for by every management client whatever its endpoint. */
-export const ARM_SCOPE = 'https://management.azure.com/.default';
+import { ARM_SCOPE } from './scopes.js';
+
+export { ARM_SCOPE } from './scopes.js';
 
 export type AzureTarget =
   | { kind: 'azure' }
@@ -53,6 +55,8 @@ export interface AzureClients {
   monitor(subscriptionId: string): MonitorClient;
   purview(subscriptionId: string): PurviewManagementClient;
   trafficManager(subscriptionId: string): TrafficManagerManagementClient;
+  /** Azure Data Share: no SDK exists for JS, so the app's own typed client (`./datashare.ts`). */
+  dataShare(subscriptionId: string): DataShareClient;
   /** App Configuration data plane for a store endpoint (`https://<store>.azconfig.io`). */
   appConfiguration(storeEndpoint: string): AppConfigurationClient;
   /** The endpoint a data-plane service of `kind` has for `name`, in Azure or in the simulator. */
@@ -98,6 +102,7 @@ export function createAzureClients(target: AzureTarget, options: AzureClientsOpt
     monitor: (sub) => new MonitorClient(credential, sub, armOptions()),
     purview: (sub) => new PurviewManagementClient(credential, sub, armOptions()),
     trafficManager: (sub) => new TrafficManagerManagementClient(credential, sub, armOptions()),
+    dataShare: (sub) => new DataShareClient(credential, sub, armOptions()),
     appConfiguration: (storeEndpoint) =>
       new AppConfigurationClient(storeEndpoint, credential, {
         ...(tlsOptions !== undefined ? { tlsOptions } : {}),

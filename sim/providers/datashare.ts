@@ -1,7 +1,490 @@
-/** Not yet simulated: answers nothing (the simulator returns 404 for these paths). */
+/**
+ * Azure Data Share (Microsoft.DataShare, api-version 2021-08-01): the accounts, shares and
+ * invitations a provider keeps, and the share subscriptions, snapshot triggers and
+ * synchronizations a consumer keeps. Failover for Data Share is manual (no geo-replication):
+ * the consumer turns on the snapshot schedule on its secondary share subscription, runs one
+ * snapshot at once, and the provider invites consumers to the secondary share; these are the
+ * operations this provider answers.
+ *
+ * Long-running operations follow what the service sends (spec examples):
+ * - account PUT and trigger PUT are body-mode LROs: 201 with `provisioningState: Creating`,
+ *   polled on the resource's own URL until `Succeeded` (or `Failed`);
+ * - synchronize answers 202 `{status: Accepted, synchronizationId}` with `Azure-AsyncOperation`
+ *   pointing at `…/shareSubscriptions/{ss}/operationResults/{id}`;
+ * - trigger DELETE answers 202 with `Azure-AsyncOperation` at `…/triggers/{t}/operationResults/{id}`,
+ *   then the trigger is gone (404).
+ *
+ * Guesses where the spec says nothing (documented so a playbook author knows):
+ * - a resource whose provisioning failed carries the failure as a top-level `error` beside its
+ *   `provisioningState: Failed`, so body-mode pollers can report the code and message;
+ * - re-PUT of a trigger that exists and succeeded updates it in place and answers 200 at once;
+ *   re-PUT of one still Creating answers 200 with its current body (the poller keeps waiting);
+ * - re-PUT of an invitation with the same name and target answers 200 with the invitation as it
+ *   is (invitations cannot be changed: another target under the same name is 409);
+ * - DELETE of a trigger that does not exist answers 204, as ARM deletes do.
+ * - Synchronizations in flight are listed with status `InProgress`; finished ones `Succeeded`
+ *   or `Failed` (with the failure as `message`), newest first.
+ */
+import { randomUUID } from 'node:crypto';
+import { armError, badRequest, conflict, isoNow, lastSegment, notFound, ok, page } from '../arm.js';
+import { latencyOf } from '../latency.js';
 import type { Simulator } from '../simulator.js';
-import type { Route } from '../types.js';
+import type { Route, RouteContext, SimResource, SimResponse } from '../types.js';
 
-export function dataShareRoutes(_sim: Simulator): Route[] {
-  return [];
+export const DATA_SHARE_API_VERSIONS = ['2021-08-01'] as const;
+const API_VERSION = DATA_SHARE_API_VERSIONS[0];
+
+const NS = 'Microsoft.DataShare';
+const ACCOUNTS = `/subscriptions/{sub}/resourceGroups/{rg}/providers/${NS}/accounts`;
+const DS = `${ACCOUNTS}/{account}`;
+const SS = `${DS}/shareSubscriptions/{ss}`;
+const TRIGGER = `${SS}/triggers/{trigger}`;
+
+type Params = Record<string, string>;
+type Failure = { code: string; message: string };
+
+const accountId = (p: Params): string => `/subscriptions/${p['sub']}/resourceGroups/${p['rg']}/providers/${NS}/accounts/${p['account']}`;
+const shareId = (p: Params): string => `${accountId(p)}/shares/${p['share']}`;
+const invitationId = (p: Params): string => `${shareId(p)}/invitations/${p['invitation']}`;
+const shareSubscriptionId = (p: Params): string => `${accountId(p)}/shareSubscriptions/${p['ss']}`;
+const triggerId = (p: Params): string => `${shareSubscriptionId(p)}/triggers/${p['trigger']}`;
+
+/** One snapshot run of a share subscription, as `listSynchronizations` returns it. */
+interface SynchronizationRecord {
+  synchronizationId: string;
+  status: 'InProgress' | 'Succeeded' | 'Failed';
+  startTime: string;
+  endTime?: string;
+  durationMs?: number;
+  message?: string;
+  synchronizationMode: string;
+}
+
+const ISO_DATE_TIME = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:?\d{2})$/;
+const EMAIL = /^[^\s@]+@[^\s@]+\.[^\s@]+$/;
+
+function isIsoDateTime(value: unknown): value is string {
+  return typeof value === 'string' && ISO_DATE_TIME.test(value) && !Number.isNaN(Date.parse(value));
+}
+
+function isRecord(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+function invalid(field: string, message: string): SimResponse {
+  return badRequest(`The request content was invalid: '${field}' ${message}`, 'InvalidRequestContent');
+}
+
+export function dataShareRoutes(sim: Simulator): Route[] {
+  // Per-resource state that is not an ARM property. Keyed by the stored record, so a reset of the
+  // simulator (which re-seeds new records) forgets it with the resources.
+  const history = new WeakMap<SimResource, SynchronizationRecord[]>();
+  const failures = new WeakMap<SimResource, Failure>();
+  const deletions = new WeakMap<SimResource, string>();
+
+  const route = (method: string, pattern: string, operation: string, resource: (p: Params) => string, handle: (ctx: RouteContext) => SimResponse): Route => ({
+    method,
+    pattern,
+    operation: `${NS}/${operation}`,
+    arm: true,
+    apiVersions: DATA_SHARE_API_VERSIONS,
+    resource,
+    handle,
+  });
+
+  /** The injected failure an LRO of `operation` on `resourceId` ends with, if a rule fires. */
+  const failureFor = (operation: string, resourceId: string): Failure | undefined => {
+    const rule = sim.faults.match(operation, resourceId, true);
+    return rule !== undefined && sim.faults.fires(rule) ? { code: rule.code, message: rule.message } : undefined;
+  };
+
+  /** Whether `r` is still the live record (not deleted, not replaced by a reset). */
+  const live = (r: SimResource): boolean => sim.store.get(r.id) === r;
+
+  /** The resource as Data Share returns it: proxy resources (everything below an account) carry no location. */
+  const view = (r: SimResource): Record<string, unknown> => {
+    const { created, ...rest } = r.properties;
+    const kind = lastSegment(r.type);
+    const properties: Record<string, unknown> = { ...rest };
+    if (kind === 'invitations') {
+      delete properties['provisioningState'];
+    } else if (properties['createdAt'] === undefined && typeof created === 'string') {
+      properties['createdAt'] = created;
+    }
+    const failure = properties['provisioningState'] === 'Failed' ? failures.get(r) : undefined;
+    return {
+      id: r.id,
+      name: r.name,
+      type: r.type,
+      ...(kind === 'accounts' ? { location: r.location } : {}),
+      ...(r.kind !== undefined ? { kind: r.kind } : {}),
+      ...(r.tags !== undefined ? { tags: r.tags } : {}),
+      ...(r.identity !== undefined ? { identity: r.identity } : {}),
+      ...(r.systemData !== undefined ? { systemData: r.systemData } : {}),
+      properties,
+      ...(failure !== undefined ? { error: failure } : {}),
+    };
+  };
+
+  const find = (id: string, kind: string): SimResource | SimResponse => sim.store.get(id) ?? notFound(kind, id);
+  const isResponse = (x: SimResource | SimResponse): x is SimResponse => 'status' in x;
+
+  /** userName/userEmail of whoever acts for an account: the account's owner as the estate names it. */
+  const actor = (account: SimResource | undefined, caller: string): { userName: string; userEmail?: string } => {
+    const name = account?.properties['userName'];
+    const email = account?.properties['userEmail'];
+    return { userName: typeof name === 'string' ? name : caller, ...(typeof email === 'string' ? { userEmail: email } : {}) };
+  };
+
+  const operationStatus = (opId: string, resourceId: string): SimResponse => {
+    const op = sim.operations.get(opId);
+    if (op === undefined || sim.key(op.resourceId) !== sim.key(resourceId)) {
+      return armError(404, 'ResourceNotFound', `The operation '${opId}' was not found for '${resourceId}'.`);
+    }
+    return ok(sim.operations.statusBody(op));
+  };
+
+  // ── accounts ──────────────────────────────────────────────────────────────────────────────
+  const accountRoutes: Route[] = [
+    route('GET', `/subscriptions/{sub}/providers/${NS}/accounts`, 'accounts/read', (p) => `/subscriptions/${p['sub']}`, ({ params }) =>
+      page(sim.store.ofType(`${NS}/accounts`, params['sub']).map(view)),
+    ),
+    route('GET', ACCOUNTS, 'accounts/read', (p) => `/subscriptions/${p['sub']}/resourceGroups/${p['rg']}`, ({ params }) => {
+      const prefix = sim.key(`/subscriptions/${params['sub']}/resourceGroups/${params['rg']}/`);
+      return page(sim.store.ofType(`${NS}/accounts`, params['sub']).filter((r) => sim.key(r.id).startsWith(prefix)).map(view));
+    }),
+    route('GET', DS, 'accounts/read', accountId, ({ params }) => {
+      const account = find(accountId(params), 'account');
+      return isResponse(account) ? account : ok(view(account));
+    }),
+    route('PUT', DS, 'accounts/write', accountId, ({ params, request }) => {
+      const id = accountId(params);
+      const body = request.body;
+      if (!isRecord(body)) return invalid('account', 'is required: { location, identity: { type: SystemAssigned } }.');
+      if (typeof body['location'] !== 'string' || body['location'].trim() === '') return invalid('location', 'is required.');
+      const identity = body['identity'];
+      if (!isRecord(identity)) return invalid('identity', "is required: a Data Share account needs { type: 'SystemAssigned' }.");
+      if (identity['type'] !== 'SystemAssigned') return invalid('identity.type', `must be 'SystemAssigned', got ${JSON.stringify(identity['type'])}.`);
+      const tags = body['tags'];
+      if (tags !== undefined && (!isRecord(tags) || !Object.values(tags).every((v) => typeof v === 'string'))) return invalid('tags', 'must map names to strings.');
+      const location = body['location'].toLowerCase().replace(/\s+/g, '');
+      const existing = sim.store.get(id);
+      if (existing !== undefined) {
+        if (existing.location !== location) {
+          return conflict(`The resource '${existing.name}' already exists in location '${existing.location}'. A resource with the same name cannot be created in location '${location}'.`, 'InvalidResourceLocation');
+        }
+        if (tags !== undefined) existing.tags = { ...(tags as Record<string, string>) };
+        return ok(view(existing));
+      }
+      // A new account has no region in the store yet, so the front door cannot see that its
+      // region is down: Azure cannot create it there either.
+      if (sim.faults.outage(location) !== undefined) {
+        return armError(503, 'ServiceUnavailable', `The service is unavailable in region '${location}' (simulated outage).`);
+      }
+      const account: SimResource = {
+        id,
+        name: params['account']!,
+        type: `${NS}/accounts`,
+        location,
+        identity: { type: 'SystemAssigned', principalId: randomUUID() },
+        ...(tags !== undefined ? { tags: { ...(tags as Record<string, string>) } } : {}),
+        properties: { provisioningState: 'Creating', createdAt: isoNow(request.at), userName: request.caller },
+      };
+      sim.store.put(account);
+      const failWith = failureFor(`${NS}/accounts/write`, id);
+      sim.operations.begin({
+        operation: `${NS}/accounts/write`,
+        resourceId: id,
+        durationMs: latencyOf(`${NS}/accounts/write`),
+        ...(failWith !== undefined ? { failWith } : {}),
+        complete: () => {
+          if (live(account)) account.properties['provisioningState'] = 'Succeeded';
+          return view(account);
+        },
+        fail: () => {
+          if (!live(account)) return;
+          account.properties['provisioningState'] = 'Failed';
+          if (failWith !== undefined) failures.set(account, failWith);
+        },
+      });
+      return ok(view(account), 201);
+    }),
+  ];
+
+  // ── shares and invitations (provider side) ──────────────────────────────────────────────────
+  const shareRoutes: Route[] = [
+    route('GET', `${DS}/shares`, 'shares/read', accountId, ({ params }) => {
+      const account = find(accountId(params), 'account');
+      return isResponse(account) ? account : page(sim.store.children(account.id, 'shares').map(view));
+    }),
+    route('GET', `${DS}/shares/{share}`, 'shares/read', shareId, ({ params }) => {
+      const account = find(accountId(params), 'account');
+      if (isResponse(account)) return account;
+      const share = find(shareId(params), 'share');
+      return isResponse(share) ? share : ok(view(share));
+    }),
+    route('PUT', `${DS}/shares/{share}`, 'shares/write', shareId, ({ params, request }) => {
+      const account = find(accountId(params), 'account');
+      if (isResponse(account)) return account;
+      const body = request.body ?? {};
+      if (!isRecord(body)) return invalid('share', 'must be an object.');
+      const props = body['properties'] ?? {};
+      if (!isRecord(props)) return invalid('properties', 'must be an object.');
+      const shareKind = props['shareKind'];
+      if (shareKind !== undefined && shareKind !== 'CopyBased' && shareKind !== 'InPlace') {
+        return invalid('properties.shareKind', `must be 'CopyBased' or 'InPlace', got ${JSON.stringify(shareKind)}.`);
+      }
+      for (const field of ['description', 'terms'] as const) {
+        if (props[field] !== undefined && typeof props[field] !== 'string') return invalid(`properties.${field}`, 'must be a string.');
+      }
+      const writable = {
+        ...(shareKind !== undefined ? { shareKind } : {}),
+        ...(props['description'] !== undefined ? { description: props['description'] } : {}),
+        ...(props['terms'] !== undefined ? { terms: props['terms'] } : {}),
+      };
+      const existing = sim.store.get(shareId(params));
+      if (existing !== undefined) {
+        Object.assign(existing.properties, writable);
+        return ok(view(existing));
+      }
+      const share = sim.store.put({
+        id: shareId(params),
+        name: params['share']!,
+        type: `${NS}/accounts/shares`,
+        location: account.location,
+        properties: { shareKind: 'CopyBased', ...writable, provisioningState: 'Succeeded', createdAt: isoNow(request.at), ...actor(account, request.caller) },
+      });
+      return ok(view(share), 201);
+    }),
+    route('GET', `${DS}/shares/{share}/invitations`, 'invitations/read', shareId, ({ params }) => {
+      const share = find(shareId(params), 'share');
+      return isResponse(share) ? share : page(sim.store.children(share.id, 'invitations').map(view));
+    }),
+    route('GET', `${DS}/shares/{share}/invitations/{invitation}`, 'invitations/read', invitationId, ({ params }) => {
+      const share = find(shareId(params), 'share');
+      if (isResponse(share)) return share;
+      const invitation = find(invitationId(params), 'invitation');
+      return isResponse(invitation) ? invitation : ok(view(invitation));
+    }),
+    route('PUT', `${DS}/shares/{share}/invitations/{invitation}`, 'invitations/write', invitationId, ({ params, request }) => {
+      const share = find(shareId(params), 'share');
+      if (isResponse(share)) return share;
+      const body = request.body;
+      if (!isRecord(body) || !isRecord(body['properties'])) return invalid('properties', 'is required: { targetEmail } or { targetActiveDirectoryId, targetObjectId }.');
+      const props = body['properties'];
+      const email = props['targetEmail'];
+      const tenant = props['targetActiveDirectoryId'];
+      const object = props['targetObjectId'];
+      let target: Record<string, string>;
+      if (email !== undefined) {
+        if (typeof email !== 'string' || !EMAIL.test(email)) return invalid('properties.targetEmail', `must be an email address, got ${JSON.stringify(email)}.`);
+        target = { targetEmail: email };
+      } else if (tenant !== undefined || object !== undefined) {
+        if (typeof tenant !== 'string' || tenant === '') return invalid('properties.targetActiveDirectoryId', 'is required with targetObjectId.');
+        if (typeof object !== 'string' || object === '') return invalid('properties.targetObjectId', 'is required with targetActiveDirectoryId.');
+        target = { targetActiveDirectoryId: tenant, targetObjectId: object };
+      } else {
+        return invalid('properties.targetEmail', 'is required (or targetActiveDirectoryId and targetObjectId).');
+      }
+      const expiration = props['expirationDate'];
+      if (expiration !== undefined) {
+        if (!isIsoDateTime(expiration)) return invalid('properties.expirationDate', `must be an ISO 8601 date-time, got ${JSON.stringify(expiration)}.`);
+        if (Date.parse(expiration) <= request.at) return invalid('properties.expirationDate', 'must be in the future.');
+      }
+      const sameTarget = (r: SimResource): boolean =>
+        target['targetEmail'] !== undefined
+          ? typeof r.properties['targetEmail'] === 'string' && r.properties['targetEmail'].toLowerCase() === target['targetEmail'].toLowerCase()
+          : r.properties['targetObjectId'] === target['targetObjectId'] && r.properties['targetActiveDirectoryId'] === target['targetActiveDirectoryId'];
+      const existing = sim.store.get(invitationId(params));
+      if (existing !== undefined) {
+        return sameTarget(existing)
+          ? ok(view(existing))
+          : conflict(`Invitation '${existing.name}' already exists for another recipient; invitations cannot be changed. Use a new invitation name.`);
+      }
+      const open = sim.store
+        .children(share.id, 'invitations')
+        .find((r) => sameTarget(r) && (r.properties['invitationStatus'] === 'Pending' || r.properties['invitationStatus'] === 'Accepted'));
+      if (open !== undefined) {
+        const who = target['targetEmail'] ?? target['targetObjectId'];
+        return conflict(`An invitation for '${who}' already exists on share '${share.name}' (invitation '${open.name}', ${String(open.properties['invitationStatus'])}).`, 'InvitationAlreadyExists');
+      }
+      const account = sim.store.get(accountId(params));
+      const invitation = sim.store.put({
+        id: invitationId(params),
+        name: params['invitation']!,
+        type: `${NS}/accounts/shares/invitations`,
+        location: share.location,
+        properties: {
+          ...target,
+          ...(expiration !== undefined ? { expirationDate: expiration } : {}),
+          invitationId: randomUUID(),
+          invitationStatus: 'Pending',
+          sentAt: isoNow(request.at),
+          ...actor(account, request.caller),
+        },
+      });
+      return ok(view(invitation), 201);
+    }),
+  ];
+
+  // ── share subscriptions, synchronizations and triggers (consumer side) ──────────────────────
+  const subscriptionRoutes: Route[] = [
+    route('GET', `${DS}/shareSubscriptions`, 'shareSubscriptions/read', accountId, ({ params }) => {
+      const account = find(accountId(params), 'account');
+      return isResponse(account) ? account : page(sim.store.children(account.id, 'shareSubscriptions').map(view));
+    }),
+    route('GET', SS, 'shareSubscriptions/read', shareSubscriptionId, ({ params }) => {
+      const account = find(accountId(params), 'account');
+      if (isResponse(account)) return account;
+      const ss = find(shareSubscriptionId(params), 'share subscription');
+      return isResponse(ss) ? ss : ok(view(ss));
+    }),
+    route('POST', `${SS}/synchronize`, 'shareSubscriptions/synchronize', shareSubscriptionId, ({ params, request }) => {
+      const ss = find(shareSubscriptionId(params), 'share subscription');
+      if (isResponse(ss)) return ss;
+      const status = ss.properties['shareSubscriptionStatus'];
+      if (status !== 'Active') {
+        return conflict(`Share subscription '${ss.name}' is ${String(status)}; only an Active share subscription can be synchronized.`, 'InvalidResourceState');
+      }
+      const body = request.body ?? {};
+      if (!isRecord(body)) return invalid('synchronize', 'must be an object.');
+      const mode = body['synchronizationMode'] ?? 'Incremental';
+      if (mode !== 'Incremental' && mode !== 'FullSync') return invalid('synchronizationMode', `must be 'Incremental' or 'FullSync', got ${JSON.stringify(mode)}.`);
+      const record: SynchronizationRecord = { synchronizationId: randomUUID(), status: 'InProgress', startTime: isoNow(request.at), synchronizationMode: mode };
+      const runs = history.get(ss) ?? [];
+      runs.unshift(record);
+      history.set(ss, runs);
+      const finish = (outcome: 'Succeeded' | 'Failed', message?: string): void => {
+        const end = sim.clock.now();
+        record.status = outcome;
+        record.endTime = isoNow(end);
+        record.durationMs = Math.max(0, Math.round(end - request.at));
+        if (message !== undefined) record.message = message;
+      };
+      const failWith = failureFor(`${NS}/shareSubscriptions/synchronize`, ss.id);
+      const op = sim.operations.begin({
+        operation: `${NS}/shareSubscriptions/synchronize`,
+        resourceId: ss.id,
+        durationMs: latencyOf(`${NS}/shareSubscriptions/synchronize`),
+        ...(failWith !== undefined ? { failWith } : {}),
+        complete: () => finish('Succeeded'),
+        fail: () => finish('Failed', failWith !== undefined ? `${failWith.code}: ${failWith.message}` : undefined),
+      });
+      const base = request.path.replace(/\/synchronize$/i, '');
+      return ok({ status: 'Accepted', synchronizationId: record.synchronizationId, startTime: record.startTime }, 202, {
+        'Azure-AsyncOperation': sim.url(`${base}/operationResults/${op.id}?api-version=${API_VERSION}`),
+      });
+    }),
+    route('GET', `${SS}/operationResults/{operationId}`, 'operationResults/read', shareSubscriptionId, ({ params }) =>
+      operationStatus(params['operationId']!, shareSubscriptionId(params)),
+    ),
+    route('POST', `${SS}/listSynchronizations`, 'shareSubscriptions/listSynchronizations', shareSubscriptionId, ({ params }) => {
+      const ss = find(shareSubscriptionId(params), 'share subscription');
+      return isResponse(ss) ? ss : page((history.get(ss) ?? []).map((r) => ({ ...r })));
+    }),
+    route('GET', `${SS}/triggers`, 'triggers/read', shareSubscriptionId, ({ params }) => {
+      const ss = find(shareSubscriptionId(params), 'share subscription');
+      return isResponse(ss) ? ss : page(sim.store.children(ss.id, 'triggers').map(view));
+    }),
+    route('GET', TRIGGER, 'triggers/read', triggerId, ({ params }) => {
+      const ss = find(shareSubscriptionId(params), 'share subscription');
+      if (isResponse(ss)) return ss;
+      const trigger = find(triggerId(params), 'trigger');
+      return isResponse(trigger) ? trigger : ok(view(trigger));
+    }),
+    route('PUT', TRIGGER, 'triggers/write', triggerId, ({ params, request }) => {
+      const ss = find(shareSubscriptionId(params), 'share subscription');
+      if (isResponse(ss)) return ss;
+      const body = request.body;
+      if (!isRecord(body)) return invalid('trigger', "is required: { kind: 'ScheduleBased', properties: { recurrenceInterval, synchronizationTime } }.");
+      if (body['kind'] !== 'ScheduleBased') return invalid('kind', `must be 'ScheduleBased', got ${JSON.stringify(body['kind'])}.`);
+      const props = body['properties'];
+      if (!isRecord(props)) return invalid('properties', 'is required: { recurrenceInterval, synchronizationTime }.');
+      const interval = props['recurrenceInterval'];
+      if (interval !== 'Hour' && interval !== 'Day') return invalid('properties.recurrenceInterval', `must be 'Hour' or 'Day', got ${JSON.stringify(interval)}.`);
+      const time = props['synchronizationTime'];
+      if (!isIsoDateTime(time)) return invalid('properties.synchronizationTime', `must be an ISO 8601 date-time, got ${JSON.stringify(time)}.`);
+      const mode = props['synchronizationMode'];
+      if (mode !== undefined && mode !== 'Incremental' && mode !== 'FullSync') {
+        return invalid('properties.synchronizationMode', `must be 'Incremental' or 'FullSync', got ${JSON.stringify(mode)}.`);
+      }
+      const writable = { recurrenceInterval: interval, synchronizationTime: time, synchronizationMode: mode ?? 'Incremental' };
+      const id = triggerId(params);
+      const existing = sim.store.get(id);
+      const state = existing?.properties['provisioningState'];
+      if (existing !== undefined && state === 'Deleting') {
+        return conflict(`Trigger '${existing.name}' is being deleted; try again when the deletion completes.`, 'InvalidResourceState');
+      }
+      if (existing !== undefined && state === 'Creating') return ok(view(existing));
+      if (existing !== undefined && state !== 'Failed') {
+        Object.assign(existing.properties, writable);
+        return ok(view(existing));
+      }
+      const account = sim.store.get(accountId(params));
+      const trigger: SimResource = existing ?? {
+        id,
+        name: params['trigger']!,
+        type: `${NS}/accounts/shareSubscriptions/triggers`,
+        location: ss.location,
+        kind: 'ScheduleBased',
+        properties: {},
+      };
+      trigger.properties = { ...writable, provisioningState: 'Creating', triggerStatus: 'Active', createdAt: isoNow(request.at), userName: actor(account, request.caller).userName };
+      failures.delete(trigger);
+      sim.store.put(trigger);
+      const failWith = failureFor(`${NS}/triggers/write`, id);
+      sim.operations.begin({
+        operation: `${NS}/triggers/write`,
+        resourceId: id,
+        durationMs: latencyOf(`${NS}/triggers/write`),
+        ...(failWith !== undefined ? { failWith } : {}),
+        complete: () => {
+          if (live(trigger) && trigger.properties['provisioningState'] === 'Creating') trigger.properties['provisioningState'] = 'Succeeded';
+          return view(trigger);
+        },
+        fail: () => {
+          if (!live(trigger) || trigger.properties['provisioningState'] !== 'Creating') return;
+          trigger.properties['provisioningState'] = 'Failed';
+          if (failWith !== undefined) failures.set(trigger, failWith);
+        },
+      });
+      return ok(view(trigger), existing !== undefined ? 200 : 201);
+    }),
+    route('DELETE', TRIGGER, 'triggers/delete', triggerId, ({ params, request }) => {
+      const ss = find(shareSubscriptionId(params), 'share subscription');
+      if (isResponse(ss)) return ss;
+      const trigger = sim.store.get(triggerId(params));
+      if (trigger === undefined) return { status: 204 };
+      const statusUrl = (opId: string): Record<string, string> => ({
+        'Azure-AsyncOperation': sim.url(`${request.path}/operationResults/${opId}?api-version=${API_VERSION}`),
+      });
+      // A delete already under way: point the caller at the same operation (retries are safe).
+      const running = deletions.get(trigger);
+      if (running !== undefined && sim.operations.get(running)?.status === 'InProgress') return { status: 202, headers: statusUrl(running) };
+      const before = trigger.properties['provisioningState'];
+      trigger.properties['provisioningState'] = 'Deleting';
+      const failWith = failureFor(`${NS}/triggers/delete`, trigger.id);
+      const op = sim.operations.begin({
+        operation: `${NS}/triggers/delete`,
+        resourceId: trigger.id,
+        durationMs: latencyOf(`${NS}/triggers/delete`),
+        ...(failWith !== undefined ? { failWith } : {}),
+        complete: () => {
+          if (live(trigger)) sim.store.delete(trigger.id);
+          return undefined;
+        },
+        fail: () => {
+          // The trigger survives a failed delete, in the state it had.
+          if (live(trigger)) trigger.properties['provisioningState'] = before === 'Creating' ? 'Succeeded' : before;
+        },
+      });
+      deletions.set(trigger, op.id);
+      return { status: 202, headers: statusUrl(op.id) };
+    }),
+    route('GET', `${TRIGGER}/operationResults/{operationId}`, 'operationResults/read', triggerId, ({ params }) =>
+      operationStatus(params['operationId']!, triggerId(params)),
+    ),
+  ];
+
+  return [...accountRoutes, ...shareRoutes, ...subscriptionRoutes];
 }
