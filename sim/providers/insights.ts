@@ -1,7 +1,613 @@
-/** Not yet simulated: answers nothing (the simulator returns 404 for these paths). */
+/**
+ * Microsoft.Insights (Azure Monitor): action groups, Activity Log alert rules, and the Activity
+ * Log itself.
+ *
+ * Action groups and Activity Log alerts are global ARM resources kept in the store (location
+ * `global`, rendered `Global`). PUT answers 201 when it creates and 200 when it replaces; DELETE
+ * 200, or 204 when there was nothing to delete; PATCH changes tags and `enabled`. Validation,
+ * each failure a 400 naming the field:
+ * - both: `location` is required (LocationRequired); an Activity Log alert's must be `Global`
+ *   (LocationNotAvailableForResourceType).
+ * - action groups: `properties.groupShortName` 1..12 characters; receivers are lists of objects
+ *   with a `name`; webhook receivers need `serviceUri` (an http(s) URL), and `objectId` when
+ *   `useAadAuth` is true (a guess at the service's rule).
+ * - alerts: `properties.scopes` a non-empty list of ids; `properties.condition.allOf` a
+ *   non-empty list whose items are leaves `{field, equals}` (2017-04-01) or `{field,
+ *   containsAny: [...]}`, or `{anyOf: [leaf, ...]}` (2020-10-01 and later); both shapes are
+ *   accepted whatever the api-version. `actions.actionGroups[].actionGroupId` must be a string.
+ * Resource groups are not checked for existence (the simulator keeps no resource-group records).
+ * Creating one while its location is down answers 503, as the region's resources do.
+ *
+ * The Activity Log (`eventtypes/management/values`, api-version 2015-04-01) is derived:
+ * - ServiceHealth events, one per update of every incident the subscription sees (Active at the
+ *   impact start; Resolved at the mitigation), with the properties bag of the REST API and of
+ *   the alerts (impactedServices is a JSON string, version 0.1.1).
+ * - Administrative events, one per ARM write in the operation log of the subscription
+ *   (`/subscriptions/{sub}/…` paths; data planes and requests ARM throttled are not logged, as in
+ *   Azure): operationName is the route's operation, with `/action` appended unless it already
+ *   ends in `/write` or `/delete`; status Succeeded (Accepted for a 202) or Failed, with the HTTP
+ *   status in subStatus and properties.statusCode. Azure writes a Started and an end event per
+ *   operation; the simulator writes the end event only.
+ * `$filter` must be `and`-joined comparisons with at least `eventTimestamp ge '<time>'`; also
+ * `eventTimestamp le`, `resourceGroupName eq`, `resourceUri eq`, `resourceProvider eq`,
+ * `correlationId eq`, and, leniently, `category eq` (which filters) and `eventChannels eq`
+ * (ignored). Events are newest first, on one page; `$select` keeps the named top-level fields.
+ * Azure's 90-day retention and its minutes of ingestion delay are not modelled.
+ */
+import { armError, badRequest, isoNow, ok, page } from '../arm.js';
+import { typeOf } from '../estate.js';
+import { regionDisplayName, type Incident } from '../incidents.js';
+import type { OperationRecord } from '../oplog.js';
 import type { Simulator } from '../simulator.js';
-import type { Route } from '../types.js';
+import type { Route, RouteContext, SimResource, SimResponse } from '../types.js';
+import { FilterError, incidentCommunication, incidentVisibleTo, parseFilter, stableGuid, ticksOf, type FilterComparison } from './resourcehealth.js';
 
-export function insightsRoutes(_sim: Simulator): Route[] {
-  return [];
+export const ACTION_GROUP_API_VERSIONS = ['2021-09-01', '2023-01-01'] as const;
+export const ACTIVITY_LOG_ALERT_API_VERSIONS = ['2017-04-01', '2020-10-01', '2023-01-01', '2023-01-01-preview'] as const;
+export const ACTIVITY_LOG_API_VERSIONS = ['2015-04-01'] as const;
+
+type Json = Record<string, unknown>;
+
+const isObject = (v: unknown): v is Json => typeof v === 'object' && v !== null && !Array.isArray(v);
+const isText = (v: unknown): v is string => typeof v === 'string' && v.trim() !== '';
+const invalid = (message: string): SimResponse => badRequest(message, 'BadRequest');
+
+/** A body the service refuses: carries the 400 out of the validators. */
+class Invalid extends Error {
+  constructor(readonly response: SimResponse) {
+    super('invalid request body');
+  }
+}
+const reject = (message: string): never => {
+  throw new Invalid(invalid(message));
+};
+
+const RECEIVER_LISTS = [
+  'emailReceivers',
+  'smsReceivers',
+  'webhookReceivers',
+  'itsmReceivers',
+  'azureAppPushReceivers',
+  'automationRunbookReceivers',
+  'voiceReceivers',
+  'logicAppReceivers',
+  'azureFunctionReceivers',
+  'armRoleReceivers',
+  'eventHubReceivers',
+] as const;
+
+/** Required string fields of each receiver kind (besides `name`). */
+const RECEIVER_FIELDS: Record<(typeof RECEIVER_LISTS)[number], string[]> = {
+  emailReceivers: ['emailAddress'],
+  smsReceivers: ['countryCode', 'phoneNumber'],
+  webhookReceivers: ['serviceUri'],
+  itsmReceivers: ['workspaceId', 'connectionId', 'ticketConfiguration', 'region'],
+  azureAppPushReceivers: ['emailAddress'],
+  automationRunbookReceivers: ['automationAccountId', 'runbookName', 'webhookResourceId'],
+  voiceReceivers: ['countryCode', 'phoneNumber'],
+  logicAppReceivers: ['resourceId', 'callbackUrl'],
+  azureFunctionReceivers: ['functionAppResourceId', 'functionName', 'httpTriggerUrl'],
+  armRoleReceivers: ['roleId'],
+  eventHubReceivers: ['eventHubNameSpace', 'eventHubName', 'subscriptionId'],
+};
+
+/** The action group's properties as the service stores them, or the 400 for the first bad field. */
+function actionGroupProperties(body: Json): Json {
+  const p = body['properties'];
+  if (!isObject(p)) return reject("The request body must contain 'properties' with the action group definition.");
+  const short = p['groupShortName'];
+  if (!isText(short)) return reject("properties.groupShortName is required: the short name shown in SMS and email notifications (at most 12 characters).");
+  if (short.length > 12) {
+    return reject(`properties.groupShortName '${short}' is ${short.length} characters long; the group short name can have at most 12 characters.`);
+  }
+  const enabled = p['enabled'] ?? true;
+  if (typeof enabled !== 'boolean') return reject('properties.enabled must be true or false.');
+  const out: Json = { groupShortName: short, enabled };
+  for (const list of RECEIVER_LISTS) {
+    const items = p[list] ?? [];
+    if (!Array.isArray(items)) return reject(`properties.${list} must be a list of receivers.`);
+    const normalized: Json[] = [];
+    for (const [i, item] of items.entries()) {
+      const at = `properties.${list}[${i}]`;
+      if (!isObject(item)) return reject(`${at} must be an object.`);
+      if (list !== 'automationRunbookReceivers' && !isText(item['name'])) return reject(`${at}.name is required.`);
+      for (const f of RECEIVER_FIELDS[list]) {
+        if (!isText(item[f]) && !(list === 'automationRunbookReceivers' && f === 'webhookResourceId')) return reject(`${at}.${f} is required.`);
+      }
+      if (list === 'webhookReceivers') {
+        const uri = item['serviceUri'] as string;
+        if (!/^https?:\/\/[^\s/]+/i.test(uri)) return reject(`${at}.serviceUri '${uri}' is not an absolute http or https URL.`);
+        for (const flag of ['useCommonAlertSchema', 'useAadAuth']) {
+          if (item[flag] !== undefined && typeof item[flag] !== 'boolean') return reject(`${at}.${flag} must be true or false.`);
+        }
+        if (item['useAadAuth'] === true && !isText(item['objectId'])) {
+          return reject(`${at}.objectId is required when useAadAuth is true: the object id of the Entra application that secures the webhook.`);
+        }
+        normalized.push({
+          name: item['name'],
+          serviceUri: uri,
+          useCommonAlertSchema: item['useCommonAlertSchema'] ?? false,
+          useAadAuth: item['useAadAuth'] ?? false,
+          ...(isText(item['objectId']) ? { objectId: item['objectId'] } : {}),
+          ...(isText(item['identifierUri']) ? { identifierUri: item['identifierUri'] } : {}),
+          ...(isText(item['tenantId']) ? { tenantId: item['tenantId'] } : {}),
+        });
+      } else if (list === 'emailReceivers' || list === 'smsReceivers') {
+        normalized.push({ ...(list === 'emailReceivers' ? { useCommonAlertSchema: false } : {}), ...item, status: 'Enabled' });
+      } else {
+        normalized.push({ ...item });
+      }
+    }
+    out[list] = normalized;
+  }
+  return out;
+}
+
+function leafError(leaf: unknown, at: string, allowAnyOf: boolean): string | undefined {
+  if (!isObject(leaf)) return `${at} must be an object: {field, equals}, {field, containsAny} or {anyOf: [...]}.`;
+  if (leaf['anyOf'] !== undefined) {
+    if (!allowAnyOf) return `${at}.anyOf cannot be nested inside anyOf.`;
+    const any = leaf['anyOf'];
+    if (!Array.isArray(any) || any.length === 0) return `${at}.anyOf must be a non-empty list of conditions.`;
+    for (const [i, inner] of any.entries()) {
+      const err = leafError(inner, `${at}.anyOf[${i}]`, false);
+      if (err !== undefined) return err;
+    }
+    return undefined;
+  }
+  if (!isText(leaf['field'])) return `${at}.field is required: the event property the condition tests, e.g. 'category'.`;
+  const hasEquals = leaf['equals'] !== undefined;
+  const hasAny = leaf['containsAny'] !== undefined;
+  if (hasEquals === hasAny) return `${at} must have exactly one of 'equals' or 'containsAny'.`;
+  if (hasEquals && typeof leaf['equals'] !== 'string') return `${at}.equals must be a string.`;
+  if (hasAny) {
+    const values = leaf['containsAny'];
+    if (!Array.isArray(values) || values.length === 0 || !values.every((v) => typeof v === 'string')) return `${at}.containsAny must be a non-empty list of strings.`;
+  }
+  return undefined;
+}
+
+/** The alert rule's properties, or the 400 for the first bad field. */
+function activityLogAlertProperties(body: Json): Json {
+  const p = body['properties'];
+  if (!isObject(p)) return reject("The request body must contain 'properties' with the alert rule definition.");
+  const scopes = p['scopes'];
+  if (!Array.isArray(scopes) || scopes.length === 0) return reject('properties.scopes is required: a non-empty list of subscription, resource group or resource ids.');
+  for (const [i, s] of scopes.entries()) {
+    if (!isText(s) || !/^\/subscriptions\/[^/]+/i.test(s)) return reject(`properties.scopes[${i}] must be a resource id starting with /subscriptions/, got ${JSON.stringify(s)}.`);
+  }
+  const condition = p['condition'];
+  if (!isObject(condition)) return reject('properties.condition is required: {allOf: [conditions]}.');
+  const allOf = condition['allOf'];
+  if (!Array.isArray(allOf) || allOf.length === 0) return reject('properties.condition.allOf must be a non-empty list of conditions.');
+  for (const [i, leaf] of allOf.entries()) {
+    const err = leafError(leaf, `properties.condition.allOf[${i}]`, true);
+    if (err !== undefined) return reject(err);
+  }
+  const enabled = p['enabled'] ?? true;
+  if (typeof enabled !== 'boolean') return reject('properties.enabled must be true or false.');
+  const actions = p['actions'] ?? { actionGroups: [] };
+  if (!isObject(actions)) return reject('properties.actions must be an object: {actionGroups: [...]}.');
+  const groups = actions['actionGroups'] ?? [];
+  if (!Array.isArray(groups)) return reject('properties.actions.actionGroups must be a list.');
+  const normalizedGroups: Json[] = [];
+  for (const [i, g] of groups.entries()) {
+    const at = `properties.actions.actionGroups[${i}]`;
+    if (!isObject(g) || !isText(g['actionGroupId'])) return reject(`${at}.actionGroupId is required: the id of an action group.`);
+    const hook = g['webhookProperties'] ?? {};
+    if (!isObject(hook) || !Object.values(hook).every((v) => typeof v === 'string')) return reject(`${at}.webhookProperties must be an object of strings.`);
+    normalizedGroups.push({ actionGroupId: g['actionGroupId'], webhookProperties: hook });
+  }
+  const description = p['description'];
+  if (description !== undefined && description !== null && typeof description !== 'string') return reject('properties.description must be a string.');
+  return {
+    scopes,
+    condition: { allOf },
+    actions: { actionGroups: normalizedGroups },
+    enabled,
+    ...(typeof description === 'string' ? { description } : {}),
+  };
+}
+
+interface Kind {
+  /** Path segment and type: `actionGroups`. */
+  collection: string;
+  /** `type` in responses. */
+  typeName: string;
+  label: string;
+  apiVersions: readonly string[];
+  /** Whether `location` is acceptable; undefined when it is. */
+  locationError?: (location: string, name: string) => SimResponse | undefined;
+  /** The properties to store; throws Invalid naming the first bad field. */
+  properties: (body: Json) => Json;
+}
+
+const KINDS: Kind[] = [
+  {
+    collection: 'actionGroups',
+    typeName: 'Microsoft.Insights/ActionGroups',
+    label: 'action group',
+    apiVersions: ACTION_GROUP_API_VERSIONS,
+    properties: actionGroupProperties,
+  },
+  {
+    collection: 'activityLogAlerts',
+    typeName: 'Microsoft.Insights/ActivityLogAlerts',
+    label: 'activity log alert',
+    apiVersions: ACTIVITY_LOG_ALERT_API_VERSIONS,
+    locationError: (location) =>
+      canonicalLocation(location) === 'global'
+        ? undefined
+        : armError(
+            400,
+            'LocationNotAvailableForResourceType',
+            `The provided location '${location}' is not available for resource type 'microsoft.insights/activityLogAlerts'. List of available regions for the resource type is 'global'.`,
+          ),
+    properties: activityLogAlertProperties,
+  },
+];
+
+function canonicalLocation(location: string): string {
+  return location.toLowerCase().replace(/\s+/g, '');
+}
+
+const HTTP_STATUS: Record<number, [string, string]> = {
+  200: ['OK', 'OK'],
+  201: ['Created', 'Created'],
+  202: ['Accepted', 'Accepted'],
+  204: ['NoContent', 'No Content'],
+  400: ['BadRequest', 'Bad Request'],
+  401: ['Unauthorized', 'Unauthorized'],
+  403: ['Forbidden', 'Forbidden'],
+  404: ['NotFound', 'Not Found'],
+  405: ['MethodNotAllowed', 'Method Not Allowed'],
+  409: ['Conflict', 'Conflict'],
+  412: ['PreconditionFailed', 'Precondition Failed'],
+  429: ['TooManyRequests', 'Too Many Requests'],
+  500: ['InternalServerError', 'Internal Server Error'],
+  502: ['BadGateway', 'Bad Gateway'],
+  503: ['ServiceUnavailable', 'Service Unavailable'],
+  504: ['GatewayTimeout', 'Gateway Timeout'],
+};
+
+const localizable = (value: string | null, localizedValue?: string): Json => ({ value, ...(localizedValue !== undefined ? { localizedValue } : {}) });
+
+/** A logged activity: the time it happened, and its REST body. */
+interface Activity {
+  at: number;
+  event: Json;
+}
+
+export function insightsRoutes(sim: Simulator): Route[] {
+  const routes: Route[] = [];
+
+  // ── action groups and activity log alerts ─────────────────────────────────────────────────
+
+  for (const kind of KINDS) {
+    const base = `/subscriptions/{sub}/resourceGroups/{rg}/providers/Microsoft.Insights/${kind.collection}`;
+    const idOf = (p: Record<string, string>): string =>
+      `/subscriptions/${p['sub']}/resourceGroups/${p['rg']}/providers/Microsoft.Insights/${kind.collection}/${p['name']}`;
+    const type = `Microsoft.Insights/${kind.collection}`;
+    const render = (r: SimResource): Json => ({
+      id: r.id,
+      name: r.name,
+      type: kind.typeName,
+      location: r.location === 'global' ? 'Global' : r.location,
+      ...(r.tags !== undefined ? { tags: r.tags } : {}),
+      properties: r.properties,
+    });
+    const missing = (p: Record<string, string>): SimResponse =>
+      armError(
+        404,
+        'ResourceNotFound',
+        `The Resource '${type}/${p['name']}' under resource group '${p['rg']}' was not found. For more details please go to https://aka.ms/ARMResourceNotFoundFix`,
+      );
+    const one = (method: string, verb: string, handle: Route['handle']): Route => ({
+      method,
+      pattern: `${base}/{name}`,
+      operation: `Microsoft.Insights/${kind.collection}/${verb}`,
+      arm: true,
+      apiVersions: kind.apiVersions,
+      resource: idOf,
+      handle,
+    });
+    const list = (pattern: string, inScope: (r: SimResource, p: Record<string, string>) => boolean): Route => ({
+      method: 'GET',
+      pattern,
+      operation: `Microsoft.Insights/${kind.collection}/read`,
+      arm: true,
+      apiVersions: kind.apiVersions,
+      resource: (p) => `/subscriptions/${p['sub']}${p['rg'] !== undefined ? `/resourceGroups/${p['rg']}` : ''}`,
+      handle: ({ params }) =>
+        page(
+          sim.store
+            .ofType(type, params['sub'])
+            .filter((r) => inScope(r, params))
+            .sort((a, b) => a.id.localeCompare(b.id))
+            .map(render),
+        ),
+    });
+
+    routes.push(
+      one('PUT', 'write', ({ request, params }) => {
+        const body = request.body;
+        if (!isObject(body)) return badRequest(`The request content was invalid: expected the ${kind.label} as a JSON object.`, 'InvalidRequestContent');
+        const location = body['location'];
+        if (!isText(location)) return armError(400, 'LocationRequired', 'The location property is required for this definition.');
+        const locationError = kind.locationError?.(location, params['name']!);
+        if (locationError !== undefined) return locationError;
+        let properties: Json;
+        try {
+          properties = kind.properties(body);
+        } catch (err) {
+          if (err instanceof Invalid) return err.response;
+          throw err;
+        }
+        const tags = body['tags'];
+        if (tags !== undefined && tags !== null && (!isObject(tags) || !Object.values(tags).every((v) => typeof v === 'string'))) {
+          return invalid('tags must be an object of strings.');
+        }
+        const existing = sim.store.get(idOf(params));
+        const region = canonicalLocation(location);
+        if (existing === undefined && sim.faults.outage(region) !== undefined) {
+          return armError(503, 'ServiceUnavailable', `The service is unavailable in region '${region}' (simulated outage).`);
+        }
+        const now = isoNow(sim.clock.now());
+        const saved = sim.store.put({
+          id: existing?.id ?? idOf(params),
+          name: existing?.name ?? params['name']!,
+          type,
+          location: region,
+          properties,
+          ...(isObject(tags) ? { tags: tags as Record<string, string> } : {}),
+          systemData: {
+            createdBy: (existing?.systemData?.['createdBy'] as string | undefined) ?? request.caller,
+            createdByType: 'Application',
+            createdAt: (existing?.systemData?.['createdAt'] as string | undefined) ?? now,
+            lastModifiedBy: request.caller,
+            lastModifiedByType: 'Application',
+            lastModifiedAt: now,
+          },
+        });
+        return ok(render(saved), existing === undefined ? 201 : 200);
+      }),
+      one('GET', 'read', ({ params }) => {
+        const r = sim.store.get(idOf(params));
+        return r === undefined ? missing(params) : ok(render(r));
+      }),
+      one('PATCH', 'write', ({ request, params }) => {
+        const r = sim.store.get(idOf(params));
+        if (r === undefined) return missing(params);
+        const body = request.body;
+        if (!isObject(body)) return badRequest('The request content was invalid: expected {tags, properties: {enabled}}.', 'InvalidRequestContent');
+        const tags = body['tags'];
+        if (tags !== undefined && (!isObject(tags) || !Object.values(tags).every((v) => typeof v === 'string'))) return invalid('tags must be an object of strings.');
+        const props = body['properties'];
+        if (props !== undefined && !isObject(props)) return invalid('properties must be an object: {enabled}.');
+        const enabled = isObject(props) ? props['enabled'] : undefined;
+        if (enabled !== undefined && typeof enabled !== 'boolean') return invalid('properties.enabled must be true or false.');
+        if (isObject(tags)) r.tags = tags as Record<string, string>;
+        if (typeof enabled === 'boolean') r.properties = { ...r.properties, enabled };
+        r.systemData = { ...(r.systemData ?? {}), lastModifiedBy: request.caller, lastModifiedByType: 'Application', lastModifiedAt: isoNow(sim.clock.now()) };
+        return ok(render(r));
+      }),
+      one('DELETE', 'delete', ({ params }) => (sim.store.delete(idOf(params)) ? ok(undefined, 200) : ok(undefined, 204))),
+      list(`/subscriptions/{sub}/providers/Microsoft.Insights/${kind.collection}`, () => true),
+      list(base, (r, p) => sim.key(r.id).startsWith(`/subscriptions/${p['sub']!.toLowerCase()}/resourcegroups/${p['rg']!.toLowerCase()}/`)),
+    );
+  }
+
+  // ── the activity log ───────────────────────────────────────────────────────────────────────
+
+  const submitted = (at: number): string => isoNow(Math.max(at, Math.min(at + 20_000, sim.clock.now())));
+
+  const serviceHealthEvent = (incident: Incident, sub: string, stage: 'Active' | 'Resolved'): Activity => {
+    const at = stage === 'Active' ? incident.impactStart : incident.impactMitigation ?? incident.lastUpdate;
+    const communicationId = String(at);
+    const title = stage === 'Active' ? incident.title.replace(/ - Mitigated$/, ' - Investigating') : incident.title;
+    const region = regionDisplayName(incident.region);
+    const communication = incidentCommunication(incident, stage);
+    const eventDataId = stableGuid(`servicehealth|${sub.toLowerCase()}|${incident.trackingId}|${communicationId}`);
+    return {
+      at,
+      event: {
+        channels: 'Admin',
+        correlationId: stableGuid(`servicehealth-correlation|${incident.trackingId}|${communicationId}`),
+        description: `${stage}: ${title}`,
+        eventDataId,
+        eventName: localizable(null),
+        category: localizable('ServiceHealth', 'Service Health'),
+        eventTimestamp: isoNow(at),
+        id: `/subscriptions/${sub}/events/${eventDataId}/ticks/${ticksOf(at)}`,
+        level: stage === 'Active' ? 'Warning' : 'Informational',
+        operationName: localizable('Microsoft.ServiceHealth/incident/action', 'Microsoft.ServiceHealth/incident/action'),
+        resourceProviderName: localizable(null),
+        resourceType: localizable(null, ''),
+        resourceId: `/subscriptions/${sub}`,
+        status: localizable(stage, stage),
+        subStatus: localizable(null),
+        submissionTimestamp: submitted(at),
+        subscriptionId: sub,
+        properties: {
+          title,
+          service: incident.services.join(', '),
+          region,
+          communication,
+          incidentType: 'Incident',
+          trackingId: incident.trackingId,
+          impactStartTime: isoNow(incident.impactStart),
+          ...(stage === 'Resolved' && incident.impactMitigation !== undefined ? { impactMitigationTime: isoNow(incident.impactMitigation) } : {}),
+          impactedServices: JSON.stringify(incident.services.map((s) => ({ ImpactedRegions: [{ RegionName: region }], ServiceName: s }))),
+          defaultLanguageTitle: title,
+          defaultLanguageContent: communication,
+          stage,
+          communicationId,
+          version: '0.1.1',
+        },
+      },
+    };
+  };
+
+  const operationNameOf = (operation: string): string => (/\/(write|delete|action)$/i.test(operation) ? operation : `${operation}/action`);
+
+  const administrativeEvent = (record: OperationRecord, sub: string): Activity => {
+    const at = Date.parse(record.at);
+    const resourceId = record.resource ?? record.path;
+    const type = /\/providers\//i.test(resourceId) ? typeOf(resourceId) : /\/resourceGroups\/[^/]+$/i.test(resourceId) ? 'Microsoft.Resources/resourceGroups' : 'Microsoft.Resources/subscriptions';
+    const namespace = type.split('/')[0]!;
+    const resourceGroup = /\/resourceGroups\/([^/]+)/i.exec(resourceId)?.[1];
+    const operationName = operationNameOf(record.operation);
+    const failed = record.status >= 400;
+    const status = failed ? 'Failed' : record.status === 202 ? 'Accepted' : 'Succeeded';
+    const [code, text] = HTTP_STATUS[record.status] ?? [String(record.status), String(record.status)];
+    const correlationId = stableGuid(`correlation|${record.seq}|${record.at}`);
+    const eventDataId = stableGuid(`administrative|${record.seq}|${record.at}`);
+    return {
+      at,
+      event: {
+        authorization: { action: operationName, scope: resourceId },
+        caller: record.caller,
+        channels: 'Operation',
+        claims: { appid: record.caller },
+        correlationId,
+        description: '',
+        eventDataId,
+        eventName: localizable('EndRequest', 'End request'),
+        category: localizable('Administrative', 'Administrative'),
+        eventTimestamp: isoNow(at),
+        httpRequest: { clientRequestId: stableGuid(`request|${record.seq}|${record.at}`), clientIpAddress: '127.0.0.1', method: record.method },
+        id: `${resourceId}/events/${eventDataId}/ticks/${ticksOf(at)}`,
+        level: failed ? 'Error' : 'Informational',
+        ...(resourceGroup !== undefined ? { resourceGroupName: resourceGroup } : {}),
+        resourceProviderName: localizable(namespace, namespace),
+        resourceId,
+        resourceType: localizable(type, type),
+        operationId: correlationId,
+        operationName: localizable(operationName, operationName),
+        properties: {
+          statusCode: code,
+          ...(failed ? { statusMessage: JSON.stringify({ error: { code: record.error ?? code, message: '' } }) } : {}),
+          entity: resourceId,
+          message: operationName,
+          hierarchy: '',
+        },
+        status: localizable(status, status),
+        subStatus: localizable(code, `${text} (HTTP Status Code: ${record.status})`),
+        submissionTimestamp: submitted(at),
+        subscriptionId: sub,
+      },
+    };
+  };
+
+  const activities = (sub: string): Activity[] => {
+    const out: Activity[] = [];
+    for (const incident of sim.incidents.list()) {
+      if (!incidentVisibleTo(incident, sub)) continue;
+      out.push(serviceHealthEvent(incident, sub, 'Active'));
+      if (incident.stage === 'Resolved') out.push(serviceHealthEvent(incident, sub, 'Resolved'));
+    }
+    const prefix = `/subscriptions/${sub.toLowerCase()}/`;
+    for (const record of sim.log.list()) {
+      if (!record.path.toLowerCase().startsWith(prefix) || record.injected === 'throttled') continue;
+      out.push(administrativeEvent(record, sub));
+    }
+    return out.sort((a, b) => b.at - a.at);
+  };
+
+  const FILTER_HELP =
+    "$filter searching parameters invalid. The $filter must start with the time range, eventTimestamp ge '<ISO 8601 time>' [and eventTimestamp le '<ISO 8601 time>'], " +
+    "optionally followed by one of: and resourceGroupName eq '<name>', and resourceUri eq '<id>', and resourceProvider eq '<namespace>', and correlationId eq '<id>'.";
+
+  interface LogQuery {
+    start: number;
+    end?: number;
+    tests: Array<(a: Activity) => boolean>;
+  }
+
+  const queryOf = (ctx: RouteContext): LogQuery | SimResponse => {
+    const text = ctx.request.query.get('$filter');
+    if (text === null || text.trim() === '') return badRequest(`${FILTER_HELP} The $filter query parameter is required.`);
+    let comparisons: FilterComparison[];
+    try {
+      const node = parseFilter(text);
+      if (node.kind === 'or' || (node.kind === 'and' && node.items.some((n) => n.kind !== 'cmp'))) throw new FilterError("only comparisons joined by 'and' are allowed");
+      comparisons = node.kind === 'cmp' ? [node] : (node.items as FilterComparison[]);
+    } catch (err) {
+      if (err instanceof FilterError) return badRequest(`${FILTER_HELP} (${err.message})`);
+      throw err;
+    }
+    const query: LogQuery = { start: NaN, tests: [] };
+    for (const c of comparisons) {
+      const field = c.field.toLowerCase();
+      const value = c.value;
+      const text = (a: Activity, key: string): string => {
+        const v = a.event[key];
+        return (isObject(v) ? String(v['value'] ?? '') : typeof v === 'string' ? v : '').toLowerCase();
+      };
+      if (field === 'eventtimestamp') {
+        const t = Date.parse(value);
+        if (Number.isNaN(t)) return badRequest(`${FILTER_HELP} ('${value}' is not a valid eventTimestamp)`);
+        if (c.op === 'ge' || c.op === 'gt') query.start = t;
+        else if (c.op === 'le' || c.op === 'lt') query.end = t;
+        else return badRequest(`${FILTER_HELP} (eventTimestamp takes ge and le, not ${c.op})`);
+        continue;
+      }
+      if (c.op !== 'eq') return badRequest(`${FILTER_HELP} (${c.field} takes eq, not ${c.op})`);
+      const want = value.toLowerCase();
+      switch (field) {
+        case 'resourcegroupname':
+          query.tests.push((a) => text(a, 'resourceGroupName') === want);
+          break;
+        case 'resourceuri':
+        case 'resourceid':
+          query.tests.push((a) => text(a, 'resourceId').replace(/\/+$/, '') === want.replace(/\/+$/, ''));
+          break;
+        case 'resourceprovider':
+          query.tests.push((a) => text(a, 'resourceProviderName') === want);
+          break;
+        case 'correlationid':
+          query.tests.push((a) => text(a, 'correlationId') === want);
+          break;
+        case 'category':
+          query.tests.push((a) => text(a, 'category') === want.replace(/\s+/g, ''));
+          break;
+        case 'eventchannels':
+          break;
+        default:
+          return badRequest(`${FILTER_HELP} ('${c.field}' cannot be filtered on)`);
+      }
+    }
+    if (Number.isNaN(query.start)) return badRequest(`${FILTER_HELP} The start time, eventTimestamp ge '<time>', is required.`);
+    return query;
+  };
+
+  const selectOf = (ctx: RouteContext): string[] | undefined => {
+    const text = ctx.request.query.get('$select');
+    if (text === null || text.trim() === '') return undefined;
+    return text
+      .split(',')
+      .map((s) => s.trim().toLowerCase())
+      .filter((s) => s !== '');
+  };
+
+  routes.push({
+    method: 'GET',
+    pattern: '/subscriptions/{sub}/providers/Microsoft.Insights/eventtypes/management/values',
+    operation: 'Microsoft.Insights/eventtypes/values/read',
+    arm: true,
+    apiVersions: ACTIVITY_LOG_API_VERSIONS,
+    resource: (p) => `/subscriptions/${p['sub']}`,
+    handle: (ctx) => {
+      const query = queryOf(ctx);
+      if ('status' in query) return query;
+      const select = selectOf(ctx);
+      const events = activities(ctx.params['sub']!)
+        .filter((a) => a.at >= query.start && (query.end === undefined || a.at <= query.end))
+        .filter((a) => query.tests.every((t) => t(a)))
+        .map((a) => (select === undefined ? a.event : Object.fromEntries(Object.entries(a.event).filter(([k]) => select.includes(k.toLowerCase())))));
+      return page(events);
+    },
+  });
+
+  return routes;
 }

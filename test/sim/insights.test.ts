@@ -1,0 +1,330 @@
+/** Microsoft.Insights through the real SDK client: action groups, Activity Log alerts, the Activity Log. */
+import type { ActionGroupResource, ActivityLogAlertResource, MonitorClient } from '@azure/arm-monitor';
+import type { PipelinePolicy } from '@azure/core-rest-pipeline';
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { parsePayload } from '../../lib/alerts/index.js';
+import { startSimulator, SUB, type SimHarness } from './support.js';
+
+const RG = 'rg-ops';
+const AG_ID = `/subscriptions/${SUB}/resourceGroups/${RG}/providers/Microsoft.Insights/actionGroups/failover-ag`;
+const ALERT_ID = `/subscriptions/${SUB}/resourceGroups/${RG}/providers/Microsoft.Insights/activityLogAlerts/media-weu`;
+
+const ACTION_GROUP: ActionGroupResource = {
+  location: 'Global',
+  groupShortName: 'failover',
+  enabled: true,
+  webhookReceivers: [
+    {
+      name: 'orchestrator',
+      serviceUri: 'https://orchestrator.example/hooks/servicehealth',
+      useCommonAlertSchema: true,
+      useAadAuth: true,
+      objectId: '5b1c2d3e-0000-4000-8000-000000000001',
+      identifierUri: 'api://orchestrator',
+      tenantId: '72f988bf-0000-4000-8000-000000000002',
+    },
+  ],
+};
+
+const ALERT: ActivityLogAlertResource = {
+  location: 'Global',
+  scopes: [`/subscriptions/${SUB}`],
+  enabled: true,
+  condition: {
+    allOf: [
+      { field: 'category', equals: 'ServiceHealth' },
+      { field: 'properties.incidentType', equals: 'Incident' },
+      { field: 'properties.impactedServices[*].ServiceName', equals: 'Media Services' },
+      { field: 'properties.impactedServices[*].ImpactedRegions[*].RegionName', equals: 'West Europe' },
+    ],
+  },
+  actions: { actionGroups: [{ actionGroupId: AG_ID, webhookProperties: { source: 'servicehealth' } }] },
+  description: 'Media Services incidents in West Europe',
+};
+
+let h: SimHarness;
+let monitor: MonitorClient;
+let testStart: string;
+beforeAll(async () => {
+  h = await startSimulator();
+  monitor = h.clients.monitor(SUB);
+});
+afterAll(() => h.close());
+beforeEach(async () => {
+  await h.control('POST', '/_sim/reset');
+  testStart = new Date(h.sim.clock.now() - 1000).toISOString();
+});
+
+async function all<T>(items: AsyncIterable<T>): Promise<T[]> {
+  const out: T[] = [];
+  for await (const item of items) out.push(item);
+  return out;
+}
+
+async function rejection(p: Promise<unknown>): Promise<{ statusCode?: number; code?: string; message: string }> {
+  try {
+    await p;
+  } catch (err) {
+    return err as { statusCode?: number; code?: string; message: string };
+  }
+  throw new Error('expected the call to fail');
+}
+
+async function operations(operation: string): Promise<Array<{ status: number; caller: string; injected: string | null }>> {
+  return (await h.control('GET', `/_sim/operations?operation=${encodeURIComponent(operation)}`)).body as Array<{ status: number; caller: string; injected: string | null }>;
+}
+
+function recordingMonitor(): { client: MonitorClient; statuses: number[] } {
+  const statuses: number[] = [];
+  const c = h.clients.monitor(SUB);
+  const policy: PipelinePolicy = {
+    name: 'record-statuses',
+    sendRequest: async (req, next) => {
+      const res = await next(req);
+      statuses.push(res.status);
+      return res;
+    },
+  };
+  c.pipeline.addPolicy(policy, { afterPhase: 'Retry' });
+  return { client: c, statuses };
+}
+
+describe('action groups', () => {
+  it('creates (201), replaces (200), reads, lists, patches and deletes (200, then 204)', async () => {
+    const statuses: number[] = [];
+    const onResponse = (raw: { status: number }) => void statuses.push(raw.status);
+    const created = await monitor.actionGroups.createOrUpdate(RG, 'failover-ag', ACTION_GROUP, { onResponse });
+    expect(created).toMatchObject({
+      id: AG_ID,
+      name: 'failover-ag',
+      type: 'Microsoft.Insights/ActionGroups',
+      location: 'Global',
+      groupShortName: 'failover',
+      enabled: true,
+      emailReceivers: [],
+      smsReceivers: [],
+      webhookReceivers: [ACTION_GROUP.webhookReceivers![0]],
+    });
+    await monitor.actionGroups.createOrUpdate(RG, 'failover-ag', { ...ACTION_GROUP, tags: { owner: 'sre' } }, { onResponse });
+    expect(statuses).toEqual([201, 200]);
+
+    expect(await monitor.actionGroups.get(RG, 'failover-ag')).toMatchObject({ id: AG_ID, tags: { owner: 'sre' }, webhookReceivers: [{ name: 'orchestrator', useAadAuth: true }] });
+    await monitor.actionGroups.createOrUpdate('rg-other', 'other-ag', { location: 'Global', groupShortName: 'other', enabled: true });
+    expect((await all(monitor.actionGroups.listBySubscriptionId())).map((g) => g.name)).toEqual(['failover-ag', 'other-ag']);
+    expect((await all(monitor.actionGroups.listByResourceGroup(RG))).map((g) => g.id)).toEqual([AG_ID]);
+
+    const patched = await monitor.actionGroups.update(RG, 'failover-ag', { enabled: false, tags: { owner: 'ops' } });
+    expect(patched).toMatchObject({ enabled: false, tags: { owner: 'ops' }, groupShortName: 'failover' });
+
+    const deletes: number[] = [];
+    await monitor.actionGroups.delete(RG, 'failover-ag', { onResponse: (raw) => void deletes.push(raw.status) });
+    await monitor.actionGroups.delete(RG, 'failover-ag', { onResponse: (raw) => void deletes.push(raw.status) });
+    expect(deletes).toEqual([200, 204]);
+    const gone = await rejection(monitor.actionGroups.get(RG, 'failover-ag'));
+    expect(gone).toMatchObject({ statusCode: 404, code: 'ResourceNotFound' });
+    expect(gone.message).toContain("Microsoft.Insights/actionGroups/failover-ag' under resource group 'rg-ops' was not found");
+  });
+
+  it('refuses a short name over 12 characters, naming it (the SDK checks it too)', async () => {
+    const raw = await h.call('PUT', `${AG_ID}?api-version=2021-09-01`, { location: 'Global', properties: { groupShortName: 'failover-orchestrator', enabled: true } });
+    expect(raw).toMatchObject({ status: 400, body: { error: { code: 'BadRequest', message: expect.stringContaining('properties.groupShortName') } } });
+    const sdk = await rejection(monitor.actionGroups.createOrUpdate(RG, 'failover-ag', { ...ACTION_GROUP, groupShortName: 'failover-orchestrator' }));
+    expect(sdk.message).toMatch(/groupShortName/);
+    const missing = await h.call('PUT', `${AG_ID}?api-version=2021-09-01`, { properties: { groupShortName: 'x' } });
+    expect(missing).toMatchObject({ status: 400, body: { error: { code: 'LocationRequired' } } });
+  });
+
+  it('refuses an AAD-secured webhook without its objectId', async () => {
+    const { objectId: _drop, ...receiver } = ACTION_GROUP.webhookReceivers![0]!;
+    const err = await rejection(monitor.actionGroups.createOrUpdate(RG, 'failover-ag', { ...ACTION_GROUP, webhookReceivers: [receiver] }));
+    expect(err).toMatchObject({ statusCode: 400, code: 'BadRequest' });
+    expect(err.message).toContain('properties.webhookReceivers[0].objectId is required');
+  });
+
+  it('honours throttling on a write: the 429 then the success are in the operation log', async () => {
+    await h.control('POST', '/_sim/faults', { operation: 'Microsoft.Insights/actionGroups/write', status: 429, count: 1 });
+    await monitor.actionGroups.createOrUpdate(RG, 'failover-ag', ACTION_GROUP);
+    expect((await operations('Microsoft.Insights/actionGroups/write')).map((o) => o.status)).toEqual([429, 201]);
+  });
+
+  it('answers 503 during an outage of its (global) location, after the SDK retries', async () => {
+    await monitor.actionGroups.createOrUpdate(RG, 'failover-ag', ACTION_GROUP);
+    await h.control('POST', '/_sim/regions/global/outage', {});
+    const read = await rejection(monitor.actionGroups.get(RG, 'failover-ag'));
+    expect(read).toMatchObject({ statusCode: 503, code: 'ServiceUnavailable' });
+    const create = await rejection(monitor.actionGroups.createOrUpdate(RG, 'another-ag', ACTION_GROUP));
+    expect(create).toMatchObject({ statusCode: 503, code: 'ServiceUnavailable' });
+    expect((await operations('Microsoft.Insights/actionGroups/write')).map((o) => o.status)).toEqual([201, 503, 503, 503, 503]);
+  });
+});
+
+describe('activity log alerts', () => {
+  it('creates (201), replaces (200), reads, lists, patches and deletes', async () => {
+    const statuses: number[] = [];
+    const onResponse = (raw: { status: number }) => void statuses.push(raw.status);
+    const created = await monitor.activityLogAlerts.createOrUpdate(RG, 'media-weu', ALERT, { onResponse });
+    expect(created).toMatchObject({ id: ALERT_ID, name: 'media-weu', type: 'Microsoft.Insights/ActivityLogAlerts', ...ALERT });
+    await monitor.activityLogAlerts.createOrUpdate(RG, 'media-weu', { ...ALERT, description: 'v2' }, { onResponse });
+    expect(statuses).toEqual([201, 200]);
+    expect(await monitor.activityLogAlerts.get(RG, 'media-weu')).toMatchObject({ description: 'v2', condition: ALERT.condition, actions: ALERT.actions });
+    expect((await all(monitor.activityLogAlerts.listBySubscriptionId())).map((a) => a.id)).toEqual([ALERT_ID]);
+    expect(await all(monitor.activityLogAlerts.listByResourceGroup('rg-media-weu'))).toEqual([]);
+    expect(await monitor.activityLogAlerts.update(RG, 'media-weu', { enabled: false })).toMatchObject({ enabled: false, description: 'v2' });
+    await monitor.activityLogAlerts.delete(RG, 'media-weu');
+    expect(await rejection(monitor.activityLogAlerts.get(RG, 'media-weu'))).toMatchObject({ statusCode: 404, code: 'ResourceNotFound' });
+  });
+
+  it('requires location Global and a condition with allOf, naming the field', async () => {
+    const region = await rejection(monitor.activityLogAlerts.createOrUpdate(RG, 'media-weu', { ...ALERT, location: 'westeurope' }));
+    expect(region).toMatchObject({ statusCode: 400, code: 'LocationNotAvailableForResourceType' });
+    expect(region.message).toContain("The provided location 'westeurope' is not available");
+    const empty = await rejection(monitor.activityLogAlerts.createOrUpdate(RG, 'media-weu', { ...ALERT, condition: { allOf: [] } }));
+    expect(empty).toMatchObject({ statusCode: 400, code: 'BadRequest' });
+    expect(empty.message).toContain('properties.condition.allOf must be a non-empty list');
+    const noScopes = await rejection(monitor.activityLogAlerts.createOrUpdate(RG, 'media-weu', { ...ALERT, scopes: [] }));
+    expect(noScopes.message).toContain('properties.scopes is required');
+  });
+
+  it('accepts the 2020-10-01+ condition shapes (containsAny, anyOf) and refuses a leaf with neither', async () => {
+    const body = {
+      location: 'Global',
+      properties: {
+        scopes: [`/subscriptions/${SUB}`],
+        enabled: true,
+        condition: {
+          allOf: [
+            { field: 'category', equals: 'ServiceHealth' },
+            { anyOf: [{ field: 'properties.incidentType', equals: 'Incident' }, { field: 'properties.incidentType', equals: 'Maintenance' }] },
+            { field: 'properties.impactedServices[*].ServiceName', containsAny: ['Media Services', 'Azure Data Share'] },
+          ],
+        },
+        actions: { actionGroups: [{ actionGroupId: AG_ID }] },
+      },
+    };
+    const created = await h.call('PUT', `${ALERT_ID}?api-version=2023-01-01`, body);
+    expect(created.status).toBe(201);
+    const read = await h.call('GET', `${ALERT_ID}?api-version=2023-01-01`);
+    expect(read.body).toMatchObject({ properties: { condition: body.properties.condition, actions: { actionGroups: [{ actionGroupId: AG_ID, webhookProperties: {} }] } } });
+    const bad = structuredClone(body);
+    (bad.properties.condition.allOf[1] as Record<string, unknown>) = { field: 'properties.incidentType' };
+    const refused = await h.call('PUT', `${ALERT_ID}?api-version=2017-04-01`, bad);
+    expect(refused).toMatchObject({ status: 400, body: { error: { message: "properties.condition.allOf[1] must have exactly one of 'equals' or 'containsAny'." } } });
+  });
+
+  it('honours throttling on a write', async () => {
+    await h.control('POST', '/_sim/faults', { operation: 'Microsoft.Insights/activityLogAlerts/write', status: 429, count: 1 });
+    await monitor.activityLogAlerts.createOrUpdate(RG, 'media-weu', ALERT);
+    expect((await operations('Microsoft.Insights/activityLogAlerts/write')).map((o) => o.status)).toEqual([429, 201]);
+  });
+});
+
+describe('activity log', () => {
+  it('requires $filter with the start time, with ARM-style messages', async () => {
+    const noStart = await rejection(all(monitor.activityLogs.list(`resourceGroupName eq '${RG}'`)));
+    expect(noStart).toMatchObject({ statusCode: 400, code: 'BadRequest' });
+    expect(noStart.message).toContain("eventTimestamp ge '<time>', is required");
+    const orFilter = await rejection(all(monitor.activityLogs.list(`eventTimestamp ge '${testStart}' or resourceGroupName eq '${RG}'`)));
+    expect(orFilter).toMatchObject({ statusCode: 400, code: 'BadRequest' });
+    const none = await h.call('GET', `/subscriptions/${SUB}/providers/Microsoft.Insights/eventtypes/management/values?api-version=2015-04-01`);
+    expect(none).toMatchObject({ status: 400, body: { error: { code: 'BadRequest', message: expect.stringContaining('$filter query parameter is required') } } });
+  });
+
+  it('lists a ServiceHealth event for an outage, in the REST shape the alert parser reads, and its resolution', async () => {
+    const down = await h.control('POST', '/_sim/regions/westeurope/outage', {});
+    const trackingId = (down.body as { incident: { trackingId: string } }).incident.trackingId;
+    const filter = `eventTimestamp ge '${testStart}' and category eq 'ServiceHealth'`;
+    const [event, ...rest] = await all(monitor.activityLogs.list(filter));
+    expect(rest).toEqual([]);
+    expect(event).toMatchObject({
+      channels: 'Admin',
+      category: { value: 'ServiceHealth', localizedValue: 'Service Health' },
+      operationName: { value: 'Microsoft.ServiceHealth/incident/action' },
+      status: { value: 'Active' },
+      level: 'Warning',
+      resourceId: `/subscriptions/${SUB}`,
+      subscriptionId: SUB,
+      description: 'Active: Media Services - West Europe - Investigating',
+      properties: {
+        title: 'Media Services - West Europe - Investigating',
+        service: 'Media Services',
+        region: 'West Europe',
+        incidentType: 'Incident',
+        trackingId,
+        stage: 'Active',
+        version: '0.1.1',
+      },
+    });
+    expect(event!.id).toBe(`/subscriptions/${SUB}/events/${event!.eventDataId}/ticks/${event!.id!.split('/').pop()}`);
+    expect(event!.eventTimestamp).toBeInstanceOf(Date);
+    expect(JSON.parse(event!.properties!['impactedServices']!)).toEqual([{ ImpactedRegions: [{ RegionName: 'West Europe' }], ServiceName: 'Media Services' }]);
+    expect(event!.properties!['communication']).toContain('customers using Media Services in West Europe');
+
+    await h.control('DELETE', '/_sim/regions/westeurope/outage');
+    const raw = await h.call('GET', `/subscriptions/${SUB}/providers/Microsoft.Insights/eventtypes/management/values?api-version=2015-04-01&$filter=${encodeURIComponent(filter)}`);
+    const parsed = parsePayload(raw.body as never);
+    if (!parsed.ok) throw new Error(parsed.error.message);
+    const signals = parsed.value.items.map((item) => {
+      if (!item.ok) throw new Error(item.error.message);
+      return item.value;
+    });
+    expect(signals.map((s) => [s.kind, s.trackingId, s.stage, s.lifecycle])).toEqual([
+      ['serviceHealth', trackingId, 'Resolved', 'resolved'],
+      ['serviceHealth', trackingId, 'Active', 'active'],
+    ]);
+    expect(signals[1]!.services).toEqual([{ name: 'Media Services', regions: ['westeurope'] }]);
+    expect(signals[0]!.impactMitigation).not.toBeNull();
+    expect(signals[0]!.communicationId).not.toBe(signals[1]!.communicationId);
+  });
+
+  it('lists Administrative events for succeeded and failed writes, with the caller', async () => {
+    await monitor.actionGroups.createOrUpdate(RG, 'failover-ag', ACTION_GROUP);
+    await h.call('PUT', `${AG_ID.replace('failover-ag', 'bad-ag')}?api-version=2021-09-01`, { location: 'Global', properties: { groupShortName: 'far-too-long-name' } });
+    const events = await all(monitor.activityLogs.list(`eventTimestamp ge '${testStart}' and resourceGroupName eq '${RG}'`));
+    expect(events.map((e) => [e.status?.value, e.subStatus?.value, e.resourceId])).toEqual([
+      ['Failed', 'BadRequest', AG_ID.replace('failover-ag', 'bad-ag')],
+      ['Succeeded', 'Created', AG_ID],
+    ]);
+    expect(events[1]).toMatchObject({
+      caller: 'tests',
+      category: { value: 'Administrative' },
+      operationName: { value: 'Microsoft.Insights/actionGroups/write' },
+      resourceProviderName: { value: 'Microsoft.Insights' },
+      resourceType: { value: 'Microsoft.Insights/actionGroups' },
+      resourceGroupName: RG,
+      level: 'Informational',
+      authorization: { action: 'Microsoft.Insights/actionGroups/write', scope: AG_ID },
+      httpRequest: { method: 'PUT' },
+      subStatus: { localizedValue: 'Created (HTTP Status Code: 201)' },
+    });
+    expect(events[0]).toMatchObject({ caller: 'tests', level: 'Error', properties: { statusCode: 'BadRequest' } });
+
+    const raw = await h.call('GET', `/subscriptions/${SUB}/providers/Microsoft.Insights/eventtypes/management/values?api-version=2015-04-01&$filter=${encodeURIComponent(`eventTimestamp ge '${testStart}'`)}`);
+    const parsed = parsePayload(raw.body as never);
+    if (!parsed.ok) throw new Error(parsed.error.message);
+    const signal = parsed.value.items[1]!;
+    if (!signal.ok) throw new Error(signal.error.message);
+    expect(signal.value).toMatchObject({ kind: 'administrative', caller: 'tests', operationName: 'Microsoft.Insights/actionGroups/write', resourceIds: [AG_ID] });
+  });
+
+  it('filters by resourceUri, resourceProvider, correlationId and time, and trims with $select', async () => {
+    await monitor.actionGroups.createOrUpdate(RG, 'failover-ag', ACTION_GROUP);
+    await monitor.activityLogAlerts.createOrUpdate(RG, 'media-weu', ALERT);
+    const list = (filter: string, select?: string) => all(monitor.activityLogs.list(`eventTimestamp ge '${testStart}' and ${filter}`, select !== undefined ? { select } : {}));
+    const byUri = await list(`resourceUri eq '${ALERT_ID}'`);
+    expect(byUri.map((e) => e.operationName?.value)).toEqual(['Microsoft.Insights/activityLogAlerts/write']);
+    expect(await list("resourceProvider eq 'Microsoft.Insights'")).toHaveLength(2);
+    expect(await list("resourceProvider eq 'Microsoft.Media'")).toEqual([]);
+    expect((await list(`correlationId eq '${byUri[0]!.correlationId}'`)).map((e) => e.resourceId)).toEqual([ALERT_ID]);
+    expect(await list(`eventTimestamp le '${testStart}'`)).toEqual([]);
+    expect(await list("eventChannels eq 'Admin, Operation'")).toHaveLength(2);
+    const trimmed = await list(`resourceUri eq '${AG_ID}'`, 'caller,operationName,eventTimestamp');
+    expect(Object.keys(trimmed[0]!).filter((k) => (trimmed[0]! as Record<string, unknown>)[k] !== undefined).sort()).toEqual(['caller', 'eventTimestamp', 'operationName']);
+  });
+
+  it('honours throttling on the list', async () => {
+    await h.control('POST', '/_sim/faults', { operation: 'Microsoft.Insights/eventtypes/values/read', status: 429, count: 1 });
+    const { client, statuses } = recordingMonitor();
+    expect(await all(client.activityLogs.list(`eventTimestamp ge '${testStart}'`))).toEqual([]);
+    expect(statuses).toEqual([429, 200]);
+  });
+});

@@ -1,0 +1,276 @@
+/** Microsoft.ResourceHealth through the real SDK client: availability derived live, and Service Health events. */
+import type { PipelinePolicy } from '@azure/core-rest-pipeline';
+import type { MicrosoftResourceHealth } from '@azure/arm-resourcehealth';
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { parsePayload } from '../../lib/alerts/index.js';
+import { startSimulator, SUB, type SimHarness } from './support.js';
+
+const WEU_ACCOUNT = `/subscriptions/${SUB}/resourceGroups/rg-media-weu/providers/Microsoft.Media/mediaservices/contosomediaweu`;
+const WEU_SE = `${WEU_ACCOUNT}/streamingEndpoints/default`;
+const WEU_OUTPUT = `${WEU_ACCOUNT}/liveEvents/live-main/liveOutputs/archive`;
+const NEU_ACCOUNT = `/subscriptions/${SUB}/resourceGroups/rg-media-neu/providers/Microsoft.Media/mediaservices/contosomedianeu`;
+const NEU_SE = `${NEU_ACCOUNT}/streamingEndpoints/default`;
+const RH = 'api-version=2022-10-01';
+
+let h: SimHarness;
+let client: MicrosoftResourceHealth;
+beforeAll(async () => {
+  h = await startSimulator();
+  client = h.clients.resourceHealth(SUB);
+});
+afterAll(() => h.close());
+beforeEach(async () => {
+  await h.control('POST', '/_sim/reset');
+});
+
+async function all<T>(items: AsyncIterable<T>): Promise<T[]> {
+  const out: T[] = [];
+  for await (const item of items) out.push(item);
+  return out;
+}
+
+async function rejection(p: Promise<unknown>): Promise<{ statusCode?: number; code?: string; message: string }> {
+  try {
+    await p;
+  } catch (err) {
+    return err as { statusCode?: number; code?: string; message: string };
+  }
+  throw new Error('expected the call to fail');
+}
+
+async function outage(region: string, mode = 'unavailable'): Promise<{ trackingId: string }> {
+  const res = await h.control('POST', `/_sim/regions/${region}/outage`, { mode });
+  expect(res.status).toBe(201);
+  return (res.body as { incident: { trackingId: string } }).incident;
+}
+
+/** A client whose every HTTP attempt (retries included) is recorded. */
+function recordingClient(): { client: MicrosoftResourceHealth; statuses: number[] } {
+  const statuses: number[] = [];
+  const c = h.clients.resourceHealth(SUB);
+  const policy: PipelinePolicy = {
+    name: 'record-statuses',
+    sendRequest: async (req, next) => {
+      const res = await next(req);
+      statuses.push(res.status);
+      return res;
+    },
+  };
+  c.pipeline.addPolicy(policy, { afterPhase: 'Retry' });
+  return { client: c, statuses };
+}
+
+describe('availability statuses', () => {
+  it('reports a healthy resource Available, by id with or without the leading slash', async () => {
+    const status = await client.availabilityStatuses.getByResource(NEU_SE);
+    expect(status).toMatchObject({
+      id: `${NEU_SE}/providers/Microsoft.ResourceHealth/availabilityStatuses/current`,
+      name: 'current',
+      type: 'Microsoft.ResourceHealth/AvailabilityStatuses',
+      location: 'northeurope',
+      properties: {
+        availabilityState: 'Available',
+        title: 'Available',
+        summary: "There aren't any known Azure platform problems affecting this resource.",
+        reasonChronicity: 'Persistent',
+      },
+    });
+    expect(status.properties?.occuredTime).toBeInstanceOf(Date);
+    expect(status.properties?.recommendedActions).toBeUndefined();
+    const noSlash = await client.availabilityStatuses.getByResource(NEU_SE.slice(1), { expand: 'recommendedactions' });
+    expect(noSlash.properties).toMatchObject({ availabilityState: 'Available', recommendedActions: [] });
+    // A resource four levels deep.
+    expect((await client.availabilityStatuses.getByResource(WEU_OUTPUT)).location).toBe('westeurope');
+  });
+
+  it('answers 404 ResourceNotFound for a resource not in the estate', async () => {
+    const err = await rejection(client.availabilityStatuses.getByResource(`${WEU_ACCOUNT}/streamingEndpoints/nope`));
+    expect(err).toMatchObject({ statusCode: 404, code: 'ResourceNotFound' });
+  });
+
+  it('reports Unavailable during an outage of the region, and stays readable itself (both outage modes)', async () => {
+    const incident = await outage('westeurope');
+    const status = await client.availabilityStatuses.getByResource(WEU_SE, { expand: 'recommendedactions' });
+    expect(status.properties).toMatchObject({
+      availabilityState: 'Unavailable',
+      title: 'Unavailable',
+      reasonType: 'Unplanned',
+      reasonChronicity: 'Persistent',
+      context: 'Platform Initiated',
+      category: 'Unplanned',
+      healthEventId: incident.trackingId,
+      serviceImpactingEvents: [
+        {
+          correlationId: incident.trackingId,
+          status: { value: 'Active' },
+          incidentProperties: { service: 'Media Services', region: 'West Europe', incidentType: 'Incident', title: 'Media Services - West Europe - Investigating' },
+        },
+      ],
+    });
+    expect(status.properties?.summary).toContain(`Media Services - West Europe - Investigating (tracking ID ${incident.trackingId})`);
+    expect(status.properties?.recommendedActions?.[0]?.action).toContain(incident.trackingId);
+    const incidents = (await h.control('GET', '/_sim/incidents')).body as Array<{ impactStart: number }>;
+    expect(status.properties?.occuredTime?.getTime()).toBe(incidents[0]!.impactStart);
+    // The other region is untouched.
+    expect((await client.availabilityStatuses.getByResource(NEU_SE)).properties?.availabilityState).toBe('Available');
+
+    await h.control('POST', '/_sim/reset');
+    await outage('northeurope', 'timeout');
+    expect((await client.availabilityStatuses.getByResource(NEU_SE)).properties?.availabilityState).toBe('Unavailable');
+  });
+
+  it('lists by subscription and by resource group, each status derived', async () => {
+    await outage('westeurope');
+    const bySub = await all(client.availabilityStatuses.listBySubscriptionId());
+    expect(bySub).toHaveLength(29);
+    const unavailable = bySub.filter((s) => s.properties?.availabilityState === 'Unavailable').map((s) => s.location);
+    expect(unavailable).toEqual(Array(7).fill('westeurope'));
+    const byRg = await all(client.availabilityStatuses.listByResourceGroup('rg-media-neu'));
+    expect(byRg.map((s) => [s.id, s.properties?.availabilityState])).toEqual([
+      [`${NEU_ACCOUNT}/providers/Microsoft.ResourceHealth/availabilityStatuses/current`, 'Available'],
+      [`${NEU_SE}/providers/Microsoft.ResourceHealth/availabilityStatuses/current`, 'Available'],
+      [`${NEU_ACCOUNT}/liveEvents/live-main/providers/Microsoft.ResourceHealth/availabilityStatuses/current`, 'Available'],
+    ]);
+  });
+
+  it('keeps the history of a resource, and marks an outage that just ended recentlyResolved', async () => {
+    const incident = await outage('westeurope');
+    await h.control('DELETE', '/_sim/regions/westeurope/outage');
+    const current = await client.availabilityStatuses.getByResource(WEU_SE);
+    expect(current.properties).toMatchObject({
+      availabilityState: 'Available',
+      recentlyResolved: { unavailableSummary: expect.stringContaining(incident.trackingId) },
+    });
+    expect(current.properties?.recentlyResolved?.resolvedTime).toBeInstanceOf(Date);
+    const history = await all(client.availabilityStatuses.list(WEU_SE));
+    expect(history.map((s) => [s.name === 'current', s.properties?.availabilityState, s.properties?.healthEventId])).toEqual([
+      [true, 'Available', undefined],
+      [false, 'Unavailable', incident.trackingId],
+    ]);
+    expect(history[1]!.properties?.occuredTime?.getTime()).toBe(current.properties?.recentlyResolved?.unavailableOccuredTime?.getTime());
+  });
+
+  it('reports Degraded while an intermittent 5xx fault targets the resource type', async () => {
+    await h.control('POST', '/_sim/faults', { operation: 'Microsoft.Media/streamingEndpoints/start', errorRate: 0.5, status: 500, code: 'InternalServerError' });
+    const se = await client.availabilityStatuses.getByResource(NEU_SE);
+    expect(se.properties).toMatchObject({ availabilityState: 'Degraded', title: 'Degraded', reasonChronicity: 'Transient', reasonType: 'Unplanned' });
+    expect(se.properties?.summary).toContain('50% of requests to Microsoft.Media/streamingEndpoints/start fail with 500 InternalServerError');
+    expect((await client.availabilityStatuses.getByResource(NEU_ACCOUNT)).properties?.availabilityState).toBe('Available');
+    // A rule that always fails is an injected failure, not a degradation.
+    await h.control('DELETE', '/_sim/faults');
+    await h.control('POST', '/_sim/faults', { operation: 'Microsoft.Media/*', status: 503 });
+    expect((await client.availabilityStatuses.getByResource(NEU_SE)).properties?.availabilityState).toBe('Available');
+  });
+
+  it('honours throttling: a 429 with Retry-After is retried and succeeds', async () => {
+    await h.control('POST', '/_sim/faults', { operation: 'Microsoft.ResourceHealth/availabilityStatuses/read', status: 429, count: 1 });
+    const { client: recorded, statuses } = recordingClient();
+    const status = await recorded.availabilityStatuses.getByResource(NEU_SE);
+    expect(status.properties?.availabilityState).toBe('Available');
+    expect(statuses).toEqual([429, 200]);
+  });
+
+  it('answers the api-versions it knows and refuses others', async () => {
+    for (const v of ['2022-10-01', '2024-02-01', '2025-05-01']) {
+      const res = await h.call('GET', `${NEU_SE}/providers/Microsoft.ResourceHealth/availabilityStatuses/current?api-version=${v}`);
+      expect(res.status).toBe(200);
+    }
+    const old = await h.call('GET', `${NEU_SE}/providers/Microsoft.ResourceHealth/availabilityStatuses/current?api-version=2015-01-01`);
+    expect(old).toMatchObject({ status: 400, body: { error: { code: 'InvalidApiVersionParameter' } } });
+  });
+});
+
+describe('Service Health events', () => {
+  it('renders an outage as a ServiceIssue event, then as Resolved', async () => {
+    const incident = await outage('westeurope');
+    const [event, ...rest] = await all(client.eventsOperations.listBySubscriptionId());
+    expect(rest).toEqual([]);
+    expect(event).toMatchObject({
+      id: `/providers/Microsoft.ResourceHealth/events/${incident.trackingId}`,
+      name: incident.trackingId,
+      type: '/providers/Microsoft.ResourceHealth/events',
+      eventType: 'ServiceIssue',
+      eventSource: 'ResourceHealth',
+      status: 'Active',
+      title: 'Media Services - West Europe - Investigating',
+      level: 'Warning',
+      eventLevel: 'Warning',
+      impact: [{ impactedService: 'Media Services', impactedRegions: [{ impactedRegion: 'West Europe', status: 'Active', impactedSubscriptions: [SUB] }] }],
+    });
+    expect(event!.summary).toContain('customers using Media Services in West Europe');
+    expect(event!.impactStartTime).toBeInstanceOf(Date);
+    expect(event!.impactMitigationTime).toBeUndefined();
+
+    await h.control('DELETE', '/_sim/regions/westeurope/outage');
+    const resolved = await client.eventOperations.getBySubscriptionIdAndTrackingId(incident.trackingId);
+    expect(resolved).toMatchObject({ status: 'Resolved', title: 'Media Services - West Europe - Mitigated', eventLevel: 'Informational' });
+    expect(resolved.impactMitigationTime).toBeInstanceOf(Date);
+    expect(resolved.lastUpdateTime?.getTime()).toBe(resolved.impactMitigationTime?.getTime());
+  });
+
+  it('reads as a Service Health signal to the app parser', async () => {
+    const incident = await outage('westeurope');
+    const raw = await h.call('GET', `/subscriptions/${SUB}/providers/Microsoft.ResourceHealth/events?${RH}`);
+    const parsed = parsePayload(raw.body as never);
+    if (!parsed.ok) throw new Error(parsed.error.message);
+    const item = parsed.value.items[0]!;
+    if (!item.ok) throw new Error(item.error.message);
+    expect(item.value).toMatchObject({ kind: 'serviceHealth', trackingId: incident.trackingId, subscriptionId: SUB, lifecycle: 'active', incidentType: 'Incident' });
+    expect(item.value.services).toEqual([{ name: 'Media Services', regions: ['westeurope'] }]);
+  });
+
+  it('filters on service and region with and/or, and on queryStartTime', async () => {
+    await outage('westeurope');
+    const count = async (filter?: string, queryStartTime?: string) =>
+      (await all(client.eventsOperations.listBySubscriptionId({ ...(filter !== undefined ? { filter } : {}), ...(queryStartTime !== undefined ? { queryStartTime } : {}) }))).length;
+    expect(await count("service eq 'Media Services' and region eq 'West Europe'")).toBe(1);
+    expect(await count("region eq 'westeurope'")).toBe(1);
+    expect(await count("service eq 'Storage' or region eq 'North Europe'")).toBe(0);
+    expect(await count("(service eq 'Storage' or region eq 'North Europe') or properties/status eq 'Active'")).toBe(1);
+    const today = new Date();
+    const tomorrow = new Date(today.getTime() + 86_400_000);
+    const md = (d: Date) => `${d.getUTCMonth() + 1}/${d.getUTCDate()}/${d.getUTCFullYear()}`;
+    expect(await count(undefined, md(today))).toBe(1);
+    expect(await count(undefined, md(tomorrow))).toBe(0);
+  });
+
+  it('refuses a filter it cannot read, naming the part', async () => {
+    const bad = await rejection(client.eventsOperations.listBySubscriptionId({ filter: "severity eq 'High'" }).next());
+    expect(bad).toMatchObject({ statusCode: 400, code: 'InvalidFilter' });
+    expect(bad.message).toContain("'severity' cannot be filtered on");
+    const dangling = await rejection(client.eventsOperations.listBySubscriptionId({ filter: "service eq 'Media Services' and" }).next());
+    expect(dangling).toMatchObject({ statusCode: 400, code: 'InvalidFilter' });
+    const date = await rejection(client.eventsOperations.listBySubscriptionId({ queryStartTime: '2020-07-24' }).next());
+    expect(date).toMatchObject({ statusCode: 400, code: 'InvalidQueryStartTime' });
+  });
+
+  it('answers 404 for an unknown tracking id', async () => {
+    const err = await rejection(client.eventOperations.getBySubscriptionIdAndTrackingId('NOPE-123'));
+    expect(err).toMatchObject({ statusCode: 404, code: 'ResourceNotFound' });
+    const impacted = await rejection(client.impactedResources.listBySubscriptionIdAndEventId('NOPE-123').next());
+    expect(impacted).toMatchObject({ statusCode: 404, code: 'ResourceNotFound' });
+  });
+
+  it('lists the estate resources an incident impacts, and the events of one resource', async () => {
+    const incident = await outage('westeurope');
+    const impacted = await all(client.impactedResources.listBySubscriptionIdAndEventId(incident.trackingId));
+    expect(impacted).toHaveLength(7);
+    expect(new Set(impacted.map((r) => r.targetRegion))).toEqual(new Set(['westeurope']));
+    const se = impacted.find((r) => r.targetResourceId === WEU_SE)!;
+    expect(se).toMatchObject({ type: 'Microsoft.ResourceHealth/events/impactedResources', targetResourceType: 'Microsoft.Media/mediaservices/streamingEndpoints' });
+    expect(se.id).toBe(`/subscriptions/${SUB}/providers/Microsoft.ResourceHealth/events/${incident.trackingId}/impactedResources/${se.name}`);
+    expect(await client.impactedResources.get(incident.trackingId, se.name!)).toMatchObject({ targetResourceId: WEU_SE });
+    expect(await all(client.impactedResources.listBySubscriptionIdAndEventId(incident.trackingId, { filter: "targetRegion eq 'northeurope'" }))).toEqual([]);
+
+    expect((await all(client.eventsOperations.listBySingleResource(WEU_SE))).map((e) => e.name)).toEqual([incident.trackingId]);
+    expect(await all(client.eventsOperations.listBySingleResource(NEU_SE))).toEqual([]);
+  });
+
+  it('honours throttling on the events list', async () => {
+    await outage('westeurope');
+    await h.control('POST', '/_sim/faults', { operation: 'Microsoft.ResourceHealth/events/read', status: 429, count: 1 });
+    const { client: recorded, statuses } = recordingClient();
+    expect(await all(recorded.eventsOperations.listBySubscriptionId())).toHaveLength(1);
+    expect(statuses).toEqual([429, 200]);
+  });
+});
