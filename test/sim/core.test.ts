@@ -18,8 +18,14 @@ describe('simulator front door', () => {
   });
 
   it('refuses calls without a bearer token, and answers unknown paths with an ARM error', async () => {
-    const noAuth = await h.call('GET', `/subscriptions/${SUB}/providers/Microsoft.Nothing/things?api-version=1`, undefined, { authorization: '' });
-    expect(noAuth.status).toBe(404);
+    const statuses = `/subscriptions/${SUB}/providers/Microsoft.ResourceHealth/availabilityStatuses?api-version=2022-10-01`;
+    const noAuth = await h.call('GET', statuses, undefined, { authorization: '' });
+    expect(noAuth).toMatchObject({ status: 401, body: { error: { code: 'AuthenticationFailed' } } });
+    expect((await h.call('GET', statuses)).status).toBe(200);
+    const noVersion = await h.call('GET', statuses.replace('?api-version=2022-10-01', ''));
+    expect(noVersion).toMatchObject({ status: 400, body: { error: { code: 'MissingApiVersionParameter' } } });
+    const badVersion = await h.call('GET', statuses.replace('2022-10-01', '1999-01-01'));
+    expect(badVersion).toMatchObject({ status: 400, body: { error: { code: 'InvalidApiVersionParameter' } } });
     const unknown = await h.call('GET', `/subscriptions/${SUB}/providers/Microsoft.Nothing/things?api-version=1`);
     expect(unknown).toMatchObject({ status: 404, body: { error: { code: 'NotFound' } } });
   });
