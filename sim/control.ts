@@ -4,6 +4,7 @@
  */
 import { envelope, ok } from './arm.js';
 import type { OutageMode } from './faults.js';
+import { graphIssues, openGraphIssue, resolveGraphIssue, type GraphIssueInput } from './providers/graph.js';
 import type { Simulator } from './simulator.js';
 import type { Route, SimResponse } from './types.js';
 
@@ -99,6 +100,18 @@ export function controlRoutes(sim: Simulator): Route[] {
       if (typeof enabled !== 'boolean') return problem(400, 'expected { "enabled": true | false }');
       sim.throttle.enabled = enabled;
       return ok({ enabled });
+    }),
+    route('GET', '/_sim/graph/issues', () => ok(graphIssues(sim))),
+    route('POST', '/_sim/graph/issues', ({ request }) => {
+      const b = request.body as Record<string, unknown> | undefined;
+      if (b === undefined || typeof b['title'] !== 'string' || b['title'] === '') {
+        return problem(400, 'title is required: a Microsoft 365 service health issue needs a title (service defaults to "Dynamics 365 Apps")');
+      }
+      return ok(openGraphIssue(sim, b as GraphIssueInput), 201);
+    }),
+    route('POST', '/_sim/graph/issues/{id}/resolve', ({ params }) => {
+      const issue = resolveGraphIssue(sim, params['id']!);
+      return issue === undefined ? problem(404, `no Graph issue ${params['id']}`) : ok(issue);
     }),
     route('POST', '/_sim/reset', () => {
       sim.reset();

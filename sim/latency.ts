@@ -13,6 +13,8 @@
  * | Data Share synchronize (snapshot) | 60 s | small datasets; large ones take hours |
  * | Data Share trigger create / delete | 5 s | |
  * | ARM resource PUT (accounts) | 20 s | |
+ * | Genomics workflow queued → running → done | 120 s + 4 h | a 30x whole genome takes hours |
+ * | Genomics workflow cancel | 60 s | |
  * | any request's round trip | 30 ms | ARM front door latency, not scaled |
  */
 
@@ -34,6 +36,9 @@ const MODEL: Record<string, number> = {
   'Microsoft.DataShare/triggers/write': 5_000,
   'Microsoft.DataShare/triggers/delete': 5_000,
   'Microsoft.DataShare/accounts/write': 20_000,
+  'Microsoft.Genomics/workflows/queue': 120_000,
+  'Microsoft.Genomics/workflows/process': 4 * 3600_000,
+  'Microsoft.Genomics/workflows/cancel': 60_000,
 };
 
 /** Azure milliseconds an operation takes; unknown operations complete at once. */

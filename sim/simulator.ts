@@ -54,6 +54,7 @@ export class Simulator {
   private readonly router = new Router();
   private estate: Estate | undefined;
   private readonly hung = new Set<ServerResponse>();
+  private readonly resetHooks: Array<() => void> = [];
 
   private constructor(private readonly options: SimulatorOptions) {
     this.clock = new SimClock(options.timeScale ?? 1);
@@ -109,6 +110,17 @@ export class Simulator {
     this.log.clear();
     this.incidents.clear();
     if (this.estate !== undefined) seedEstate(this.store, this.estate, this.clock.now());
+    for (const hook of this.resetHooks) hook();
+  }
+
+  /** Providers that keep state outside the store forget it on reset through this hook. */
+  onReset(hook: () => void): void {
+    this.resetHooks.push(hook);
+  }
+
+  /** The estate's extra records of one kind (`appConfiguration`, `graphIssues`, `purview`). */
+  estateData(kind: string): unknown {
+    return this.estate?.data[kind];
   }
 
   /**

@@ -60,13 +60,14 @@ export interface AzureClients {
   /** App Configuration data plane for a store endpoint (`https://<store>.azconfig.io`). */
   appConfiguration(storeEndpoint: string): AppConfigurationClient;
   /** The endpoint a data-plane service of `kind` has for `name`, in Azure or in the simulator. */
-  dataPlaneEndpoint(kind: 'appConfiguration' | 'genomics' | 'graph', name?: string): string;
+  dataPlaneEndpoint(kind: 'appConfiguration' | 'genomics' | 'graph' | 'purview', name?: string): string;
 }
 
 const PUBLIC_DATA_PLANES = {
   appConfiguration: (name?: string) => `https://${name ?? ''}.azconfig.io`,
   genomics: (name?: string) => `https://${name ?? ''}.genomics.azure.com`,
   graph: () => 'https://graph.microsoft.com',
+  purview: (name?: string) => `https://${name ?? ''}.purview.azure.com`,
 };
 
 export function createAzureClients(target: AzureTarget, options: AzureClientsOptions = {}): AzureClients {

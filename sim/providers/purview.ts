@@ -1,7 +1,242 @@
-/** Not yet simulated: answers nothing (the simulator returns 404 for these paths). */
+/**
+ * Microsoft Purview: the ARM accounts (`@azure/arm-purview` 1.1.0 sends api-version 2021-07-01)
+ * and the data-plane reads a readiness check compares between the primary and the warm-standby
+ * account. Purview has no automated BCDR: the standby must hold the same collections, scan rule
+ * sets and data sources, replayed by hand through these APIs, so drift between the two is what
+ * there is to find.
+ *
+ * ARM (throttled, api-version checked):
+ *   GET …/providers/Microsoft.Purview/accounts/{account}      200 | 404 ResourceNotFound
+ *   GET …/resourceGroups/{rg}/providers/Microsoft.Purview/accounts                       200 { value }
+ *   GET /subscriptions/{sub}/providers/Microsoft.Purview/accounts                         200 { value }
+ * The account renders as the 2021-07-01 Accounts_Get example does: `properties.endpoints`
+ * (`https://{name}.catalog|scan|guardian.purview.azure.com`), `friendlyName`,
+ * `provisioningState`, `managedResourceGroupName` and `managedResources` (ids in the managed
+ * resource group: a `scan{region}{suffix}` storage account and an `Atlas-{guid}` Event Hubs
+ * namespace, derived deterministically from the account id), `createdAt`, `cloudConnectors`,
+ * `privateEndpointConnections`.
+ *
+ * Data plane, mounted at `/purview/{account}` (in Azure `https://{account}.purview.azure.com`;
+ * not ARM: no throttling, but `resource` is the account id, so an outage of its region answers
+ * 503):
+ *   GET /purview/{account}/account/collections?api-version=2019-11-01-preview
+ *       200 { value: [{ name, friendlyName, description?, parentCollection?: { type: 'CollectionReference', referenceName },
+ *                      collectionProvisioningState }], count }
+ *   GET /purview/{account}/scan/scanrulesets?api-version=2022-07-01-preview
+ *       200 { value: [{ id: 'scanrulesets/{name}', name, kind, scanRulesetType, properties }], count }
+ *   GET /purview/{account}/scan/datasources?api-version=2022-07-01-preview
+ *       200 { value: [{ id: 'datasources/{name}', name, kind, properties }], count }
+ * Their contents come from the estate's `purview:` section, keyed by account name:
+ *   purview:
+ *     <account>:
+ *       collections:  [{ name, friendlyName?, description?, parentCollection?: <collection name> }]
+ *       scanRuleSets: [{ name, kind, scanRulesetType?, properties? }]
+ *       dataSources:  [{ name, kind, properties? }]   # properties.collection may name a collection
+ * The root collection is named after its account (as in Purview) and has no parent; compare
+ * accounts on the collections below it. An account without an entry has only its root
+ * collection and no rule sets or data sources. Errors: 404 `{ error: { code: 'AccountNotFound' } }`
+ * for an unknown account; 400 `{ error: { code: 'InvalidApiVersion' } }` for a missing or
+ * unsupported api-version (guessed codes: the service documents none).
+ */
+import { createHash } from 'node:crypto';
+import { armError, envelope, notFound, ok, page } from '../arm.js';
 import type { Simulator } from '../simulator.js';
-import type { Route } from '../types.js';
+import type { Route, SimResource, SimResponse } from '../types.js';
 
-export function purviewRoutes(_sim: Simulator): Route[] {
-  return [];
+/** What `@azure/arm-purview` 1.1.0 sends, and the newer stable spec version. */
+export const PURVIEW_API_VERSIONS = ['2021-07-01', '2021-12-01'] as const;
+/** The account data plane (collections). */
+export const PURVIEW_ACCOUNT_DATA_API_VERSIONS = ['2019-11-01-preview'] as const;
+/** The scanning data plane (scan rule sets, data sources). */
+export const PURVIEW_SCAN_DATA_API_VERSIONS = ['2018-12-01-preview', '2022-02-01-preview', '2022-07-01-preview', '2023-09-01'] as const;
+
+const TYPE = 'Microsoft.Purview/accounts';
+const ACCOUNTS_RG = '/subscriptions/{sub}/resourceGroups/{rg}/providers/Microsoft.Purview/accounts';
+const ACCOUNT = `${ACCOUNTS_RG}/{account}`;
+
+type Params = Record<string, string>;
+
+interface CollectionSeed {
+  name: string;
+  friendlyName?: string;
+  description?: string;
+  parentCollection?: string;
+}
+
+interface NamedSeed {
+  name: string;
+  kind: string;
+  scanRulesetType?: string;
+  properties?: Record<string, unknown>;
+}
+
+interface PurviewSeed {
+  collections: CollectionSeed[];
+  scanRuleSets: NamedSeed[];
+  dataSources: NamedSeed[];
+}
+
+const accountId = (p: Params): string => `/subscriptions/${p['sub']}/resourceGroups/${p['rg']}/providers/${TYPE}/${p['account']}`;
+
+function isRecord(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+
+/** The `purview:` entry of one account, validated; empty lists when there is none. */
+function seedOf(sim: Simulator, account: string): PurviewSeed {
+  const section = sim.estateData('purview');
+  const entry = isRecord(section) ? Object.entries(section).find(([name]) => name.toLowerCase() === account.toLowerCase())?.[1] : undefined;
+  const list = (key: string): Record<string, unknown>[] => {
+    const value = isRecord(entry) ? entry[key] : undefined;
+    if (value === undefined || value === null) return [];
+    if (!Array.isArray(value) || !value.every((v) => isRecord(v) && typeof v['name'] === 'string')) {
+      throw new Error(`estate purview.${account}.${key} must be a list of mappings with a name`);
+    }
+    return value as Record<string, unknown>[];
+  };
+  const named = (key: string): NamedSeed[] =>
+    list(key).map((v) => ({
+      name: v['name'] as string,
+      kind: typeof v['kind'] === 'string' ? v['kind'] : 'AzureStorage',
+      ...(typeof v['scanRulesetType'] === 'string' ? { scanRulesetType: v['scanRulesetType'] } : {}),
+      ...(isRecord(v['properties']) ? { properties: v['properties'] } : {}),
+    }));
+  return {
+    collections: list('collections').map((v) => ({
+      name: v['name'] as string,
+      ...(typeof v['friendlyName'] === 'string' ? { friendlyName: v['friendlyName'] } : {}),
+      ...(typeof v['description'] === 'string' ? { description: v['description'] } : {}),
+      ...(typeof v['parentCollection'] === 'string' ? { parentCollection: v['parentCollection'] } : {}),
+    })),
+    scanRuleSets: named('scanRuleSets'),
+    dataSources: named('dataSources'),
+  };
+}
+
+/** A short stable suffix for generated names: the same account always gets the same one. */
+function suffix(id: string, length: number): string {
+  return createHash('sha256').update(id.toLowerCase()).digest('hex').slice(0, length);
+}
+
+function guidFrom(id: string): string {
+  const h = createHash('sha256').update(`guid:${id.toLowerCase()}`).digest('hex');
+  return `${h.slice(0, 8)}-${h.slice(8, 12)}-${h.slice(12, 16)}-${h.slice(16, 20)}-${h.slice(20, 32)}`;
+}
+
+/** The account as ARM returns it (2021-07-01). */
+function renderAccount(r: SimResource): Record<string, unknown> {
+  const { created, ...props } = r.properties;
+  const sub = r.id.split('/')[2] ?? '';
+  const managedRg = typeof props['managedResourceGroupName'] === 'string' ? props['managedResourceGroupName'] : `managed-rg-${suffix(r.id, 7)}`;
+  const managedRgId = `/subscriptions/${sub}/resourceGroups/${managedRg}`;
+  return {
+    ...envelope(r),
+    tags: r.tags ?? {},
+    properties: {
+      cloudConnectors: {},
+      friendlyName: r.name,
+      publicNetworkAccess: 'Enabled',
+      privateEndpointConnections: [],
+      ...props,
+      ...(typeof created === 'string' ? { createdAt: created } : {}),
+      endpoints: {
+        catalog: `https://${r.name}.catalog.purview.azure.com`,
+        scan: `https://${r.name}.scan.purview.azure.com`,
+        guardian: `https://${r.name}.guardian.purview.azure.com`,
+      },
+      managedResourceGroupName: managedRg,
+      managedResources: {
+        resourceGroup: managedRgId,
+        storageAccount: `${managedRgId}/providers/Microsoft.Storage/storageAccounts/${`scan${r.location}${suffix(r.id, 7)}`.slice(0, 24)}`,
+        eventHubNamespace: `${managedRgId}/providers/Microsoft.EventHub/namespaces/Atlas-${guidFrom(r.id)}`,
+      },
+    },
+  };
+}
+
+function dataError(status: number, code: string, message: string): SimResponse {
+  return armError(status, code, message);
+}
+
+export function purviewRoutes(sim: Simulator): Route[] {
+  const accountByName = (name: string): SimResource | undefined => sim.store.ofType(TYPE).find((r) => r.name.toLowerCase() === name.toLowerCase());
+  const inResourceGroup = (p: Params) => {
+    const prefix = `/subscriptions/${p['sub']}/resourcegroups/${p['rg']}/`.toLowerCase();
+    return sim.store.ofType(TYPE, p['sub']).filter((r) => r.id.toLowerCase().startsWith(prefix));
+  };
+
+  const arm = (pattern: string, handle: Route['handle'], resource?: Route['resource']): Route => ({
+    method: 'GET',
+    pattern,
+    operation: `${TYPE}/read`,
+    arm: true,
+    apiVersions: PURVIEW_API_VERSIONS,
+    ...(resource !== undefined ? { resource } : {}),
+    handle,
+  });
+
+  /** A data-plane read of one account: api-version checked, the account's region decides outages. */
+  const dataPlane = (path: string, operation: string, versions: readonly string[], list: (account: SimResource, seed: PurviewSeed) => unknown[]): Route => ({
+    method: 'GET',
+    pattern: `/purview/{account}/${path}`,
+    operation,
+    arm: false,
+    resource: (p) => accountByName(p['account']!)?.id ?? `/purview/${p['account']}`,
+    handle: ({ request, params }) => {
+      const account = accountByName(params['account']!);
+      if (account === undefined) return dataError(404, 'AccountNotFound', `The Purview account '${params['account']}' does not exist.`);
+      const version = request.query.get('api-version');
+      if (version === null || !versions.includes(version)) {
+        return dataError(400, 'InvalidApiVersion', `The api-version '${version ?? ''}' is not supported by ${path}. Supported versions: ${versions.join(', ')}.`);
+      }
+      const items = list(account, seedOf(sim, account.name));
+      return ok({ value: items, count: items.length });
+    },
+  });
+
+  const reference = (name: string) => ({ type: 'CollectionReference', referenceName: name });
+
+  return [
+    arm(ACCOUNT, ({ params }) => {
+      const r = sim.store.get(accountId(params));
+      return r === undefined || r.type !== TYPE ? notFound('Purview account', accountId(params)) : ok(renderAccount(r));
+    }, accountId),
+    arm(ACCOUNTS_RG, ({ params }) => page(inResourceGroup(params).map(renderAccount))),
+    arm('/subscriptions/{sub}/providers/Microsoft.Purview/accounts', ({ params }) => page(sim.store.ofType(TYPE, params['sub']).map(renderAccount))),
+
+    dataPlane('account/collections', 'Microsoft.Purview/accounts/collections/read', PURVIEW_ACCOUNT_DATA_API_VERSIONS, (account, seed) => {
+      const collections = seed.collections.some((c) => c.name.toLowerCase() === account.name.toLowerCase())
+        ? seed.collections
+        : [{ name: account.name }, ...seed.collections];
+      return collections.map((c) => ({
+        name: c.name,
+        friendlyName: c.friendlyName ?? c.name,
+        ...(c.description !== undefined ? { description: c.description } : {}),
+        ...(c.parentCollection !== undefined ? { parentCollection: reference(c.parentCollection) } : {}),
+        collectionProvisioningState: 'Succeeded',
+      }));
+    }),
+    dataPlane('scan/scanrulesets', 'Microsoft.Purview/accounts/scanrulesets/read', PURVIEW_SCAN_DATA_API_VERSIONS, (_account, seed) =>
+      seed.scanRuleSets.map((s) => ({
+        id: `scanrulesets/${s.name}`,
+        name: s.name,
+        kind: s.kind,
+        scanRulesetType: s.scanRulesetType ?? 'Custom',
+        properties: s.properties ?? {},
+      })),
+    ),
+    dataPlane('scan/datasources', 'Microsoft.Purview/accounts/datasources/read', PURVIEW_SCAN_DATA_API_VERSIONS, (_account, seed) =>
+      seed.dataSources.map((d) => {
+        const props = d.properties ?? {};
+        const collection = props['collection'];
+        return {
+          id: `datasources/${d.name}`,
+          name: d.name,
+          kind: d.kind,
+          properties: { ...props, ...(typeof collection === 'string' ? { collection: reference(collection) } : {}) },
+        };
+      }),
+    ),
+  ];
 }
