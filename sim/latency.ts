@@ -9,6 +9,7 @@
  * | streaming endpoint stop | 30 s | |
  * | live event start / allocate | 90 s | AMS docs: live event start "about 1-2 minutes" |
  * | live event stop | 20 s | |
+ * | streaming endpoint create, live output create / delete | 30 s, 10 s | |
  * | encoding job Queued → Scheduled → Processing → Finished | 10 s + 20 s + 120 s | depends on the media; a short clip |
  * | Data Share synchronize (snapshot) | 60 s | small datasets; large ones take hours |
  * | Data Share trigger create / delete | 5 s | |
@@ -29,6 +30,8 @@ const MODEL: Record<string, number> = {
   'Microsoft.Media/liveEvents/stop': 20_000,
   'Microsoft.Media/liveEvents/write': 30_000,
   'Microsoft.Media/liveOutputs/write': 10_000,
+  'Microsoft.Media/liveOutputs/delete': 10_000,
+  'Microsoft.Media/streamingEndpoints/write': 30_000,
   'Microsoft.Media/jobs/queued': 10_000,
   'Microsoft.Media/jobs/scheduled': 20_000,
   'Microsoft.Media/jobs/processing': 120_000,

@@ -1,7 +1,974 @@
-/** Not yet simulated: answers nothing (the simulator returns 404 for these paths). */
+/**
+ * Azure Media Services (Microsoft.Media), as `@azure/arm-mediaservices` 13.1.0 calls it:
+ * accounts (api-version 2021-11-01, 2023-01-01 also answered), streaming endpoints, live events
+ * and live outputs (2022-08-01), transforms and jobs (2022-07-01). `{acct}` below is
+ * `/subscriptions/{sub}/resourceGroups/{rg}/providers/Microsoft.Media/mediaservices/{account}`.
+ *
+ *   GET    …/providers/Microsoft.Media/mediaservices           200 { value }              mediaservices/read
+ *   GET    {acct}                                              200 | 404                  mediaservices/read
+ *   GET    {acct}/streamingEndpoints[/{se}]                    200 | 404                  streamingEndpoints/read
+ *   PUT    {acct}/streamingEndpoints/{se}?autoStart=           201 LRO | 200 replaced | 400 | 404 | 409   streamingEndpoints/write
+ *   POST   {acct}/streamingEndpoints/{se}/start|stop|scale     202 LRO | 200 already there | 400 | 404 | 409
+ *   GET    {acct}/streamingEndpointOperations/{op}             200 status body | 404
+ *   GET    {acct}/streamingEndpoints/{se}/operationLocations/{op}   202 running | 200 endpoint | 400 failed | 404
+ *   GET    {acct}/liveEvents[/{le}]                            200 | 404                  liveEvents/read
+ *   PUT    {acct}/liveEvents/{le}?autoStart=                   201 LRO | 200 replaced | 400 | 404 | 409   liveEvents/write
+ *   POST   {acct}/liveEvents/{le}/start|stop|allocate          202 LRO | 200 already there | 404 | 409
+ *   GET    {acct}/liveEventOperations/{op}, {acct}/liveEvents/{le}/operationLocations/{op}
+ *   GET    {acct}/liveEvents/{le}/liveOutputs[/{lo}]           200 | 404                  liveOutputs/read
+ *   PUT    {acct}/liveEvents/{le}/liveOutputs/{lo}             201 LRO | 200 replaced | 400 | 404 (no event) | 409 (busy)
+ *   DELETE {acct}/liveEvents/{le}/liveOutputs/{lo}             202 LRO | 204 absent | 404 (no event) | 409 (busy)
+ *   GET    {acct}/liveOutputOperations/{op}, {acct}/liveEvents/{le}/liveOutputs/{lo}/operationLocations/{op}
+ *   GET    {acct}/transforms[/{t}]                             200 | 404                  transforms/read
+ *   PUT    {acct}/transforms/{t}                               201 created | 200 replaced | 400 | 404   transforms/write
+ *   GET    {acct}/transforms/{t}/jobs[/{job}]                  200 | 404                  jobs/read
+ *   PUT    {acct}/transforms/{t}/jobs/{job}                    201 | 400 | 404 (no transform) | 409 (name taken)   jobs/write
+ * (operation names are `Microsoft.Media/<type>/<verb>`; every route's `resource` is the ARM id of
+ * the resource it touches, so an outage of the account's region fails it, and only it.)
+ *
+ * Long-running operations answer like AMS: 202 (201 for a create) with `Azure-AsyncOperation`
+ * `{acct}/<kind>Operations/{op}` and `Location` `{resource}/operationLocations/{op}`, absolute
+ * and carrying the request's api-version; no Retry-After. State machines, with their durations
+ * from `latencyOf`:
+ * - streaming endpoint: Stopped → Starting → Running (start), Running → Stopping → Stopped (stop),
+ *   Running → Scaling → Running (scale). Start on Running and stop on Stopped succeed at once
+ *   (200, as AMS does). Scale on a Stopped endpoint stores the units at once (200). Scale sets
+ *   `scaleUnits`, `sku.capacity`, and `sku.name` Premium when units > 0, else Standard (guess).
+ * - live event: Stopped → Starting → Running (start, also from StandBy), Stopped → Allocating →
+ *   StandBy (allocate), Running|StandBy → Stopping → Stopped (stop). `removeOutputsOnStop: true`
+ *   deletes the event's live outputs when the stop completes (at once when already Stopped).
+ * A second identical request while one runs joins it (202 with the running operation's URLs,
+ * guessed); any other transition while the resource is in a transitional state is 409
+ * InvalidResourceState. A failed operation (fault rule with `failOperation`) leaves the resource
+ * in the state it was in before (a failed create: provisioningState Failed; re-PUT retries it).
+ * Requests answered at once (already in the target state) are not subject to `failOperation`
+ * rules: there is no operation to fail. An operationLocations GET of a failed operation answers
+ * 400 with the operation's error (the SDK polls Azure-AsyncOperation, which reports Failed).
+ *
+ * PUT on an existing streaming endpoint, live event or live output is create-or-replace, as ARM:
+ * the definable properties are replaced, state, host names and ingest URLs are kept, answer 200
+ * with provisioningState Succeeded (no LRO); `autoStart` applies to creation only. A new live
+ * event gets ingest URLs in AMS's form (`rtmp://{le}-{account}.channel.media.azure.net:1935/live/{token}`
+ * and the RTMPS twin on 2935, or `http(s)://…/{token}/ingest.isml` for FragmentedMP4) and a
+ * preview URL; the seeded ones are kept. Job create lists only 201 in the spec, so an existing
+ * job name is 409 Conflict (guessed; jobs are updated with PATCH in AMS).
+ *
+ * Jobs are not LROs: their state is computed on every read from `sim.clock.now()`: Queued for
+ * `latencyOf('Microsoft.Media/jobs/queued')`, then Scheduled, then Processing (outputs' progress
+ * rising linearly 0 → 100), then Finished, measured from `created` (seeded jobs start in their
+ * seeded state at the seed time). While the job's region is down (any Service Health incident the
+ * simulator opened there, from impact start to mitigation) the job does not progress: its
+ * timeline is shifted by the downtime. A fault rule `{ operation: 'Microsoft.Media/jobs/write',
+ * failOperation: true }` matched at create makes the job fail halfway through processing
+ * (state Error, outputs' `error` from the rule). The computed state is written back to the store
+ * on each read, so `/_sim/resources` shows a job's state as of its last read. `$filter` and
+ * `$orderby` on lists are ignored. Running LROs complete even if their region goes down meanwhile.
+ * Stopping a live event that still has live outputs is allowed without `removeOutputsOnStop`.
+ *
+ */
+import { randomBytes, randomUUID } from 'node:crypto';
+import { armError, badRequest, conflict, envelope, isoNow, notFound, ok, page } from '../arm.js';
+import { typeOf } from '../estate.js';
+import { latencyOf } from '../latency.js';
+import type { LongRunning } from '../lro.js';
 import type { Simulator } from '../simulator.js';
-import type { Route } from '../types.js';
+import type { Route, RouteContext, SimResource, SimResponse } from '../types.js';
 
-export function mediaRoutes(_sim: Simulator): Route[] {
-  return [];
+export const MEDIA_ACCOUNT_API_VERSIONS = ['2021-11-01', '2023-01-01'] as const;
+export const MEDIA_STREAMING_API_VERSIONS = ['2022-08-01'] as const;
+export const MEDIA_ENCODING_API_VERSIONS = ['2022-07-01'] as const;
+
+const NS = 'Microsoft.Media';
+const ACCOUNTS = `/subscriptions/{sub}/resourceGroups/{rg}/providers/${NS}/mediaservices`;
+const ACCT = `${ACCOUNTS}/{account}`;
+const SE = `${ACCT}/streamingEndpoints/{se}`;
+const LE = `${ACCT}/liveEvents/{le}`;
+const LO = `${LE}/liveOutputs/{lo}`;
+const TRANSFORM = `${ACCT}/transforms/{t}`;
+const JOB = `${TRANSFORM}/jobs/{job}`;
+
+/**
+ * Azure milliseconds for operations sim/latency.ts does not list yet (figures asked of the lead):
+ * a streaming endpoint create is an ARM write like a live event's (30 s, guess); deleting a live
+ * output takes about as long as creating one (10 s).
+ */
+/** Region → the short code AMS puts in host names (`euwe`, as the seeded endpoints have). */
+const REGION_CODES: Record<string, string> = {
+  westeurope: 'euwe',
+  northeurope: 'euno',
+  eastus: 'usea',
+  eastus2: 'use2',
+  centralus: 'usce',
+  westus: 'uswe',
+  westus2: 'usw2',
+  westus3: 'usw3',
+  westcentralus: 'uswc',
+};
+
+type Params = Record<string, string>;
+type LroKind = 'streamingEndpoint' | 'liveEvent' | 'liveOutput';
+
+const OPERATION_SEGMENT: Record<LroKind, string> = {
+  streamingEndpoint: 'streamingEndpointOperations',
+  liveEvent: 'liveEventOperations',
+  liveOutput: 'liveOutputOperations',
+};
+
+const KIND_NAME: Record<LroKind, string> = {
+  streamingEndpoint: 'streaming endpoint',
+  liveEvent: 'live event',
+  liveOutput: 'live output',
+};
+
+const accountIdOf = (p: Params): string => `/subscriptions/${p['sub']}/resourceGroups/${p['rg']}/providers/${NS}/mediaservices/${p['account']}`;
+const seIdOf = (p: Params): string => `${accountIdOf(p)}/streamingEndpoints/${p['se']}`;
+const leIdOf = (p: Params): string => `${accountIdOf(p)}/liveEvents/${p['le']}`;
+const loIdOf = (p: Params): string => `${leIdOf(p)}/liveOutputs/${p['lo']}`;
+const transformIdOf = (p: Params): string => `${accountIdOf(p)}/transforms/${p['t']}`;
+const jobIdOf = (p: Params): string => `${transformIdOf(p)}/jobs/${p['job']}`;
+
+function isRecord(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+function canonicalRegion(location: string): string {
+  return location.toLowerCase().replace(/\s+/g, '');
+}
+
+function hex(bytes: number): string {
+  return randomBytes(bytes).toString('hex');
+}
+
+/** The account part of a Media resource id. */
+function accountPart(id: string): string {
+  return /^(.*?\/providers\/Microsoft\.Media\/mediaservices\/[^/]+)/i.exec(id)?.[1] ?? id;
+}
+
+const JOB_PHASES = ['Queued', 'Scheduled', 'Processing'] as const;
+
+/** How a job's state unfolds: from `anchor` (Azure ms), starting in phase `first`. */
+interface JobTimeline {
+  anchor: number;
+  /** Index into JOB_PHASES; JOB_PHASES.length for a job seeded in a final state (frozen). */
+  first: number;
+  failWith?: { code: string; message: string };
+}
+
+export function mediaRoutes(sim: Simulator): Route[] {
+  /** Running LROs by resource id key: to join repeated requests and refuse conflicting ones. */
+  const running = new Map<string, LongRunning>();
+  /** Job timelines, per stored resource object (a reset reseeds new objects). */
+  const timelines = new WeakMap<SimResource, JobTimeline>();
+
+  const now = (): number => sim.clock.now();
+
+  const route = (method: string, pattern: string, operation: string, apiVersions: readonly string[], resource: (p: Params) => string, handle: Route['handle']): Route => ({
+    method,
+    pattern,
+    operation: `${NS}/${operation}`,
+    arm: true,
+    apiVersions,
+    resource,
+    handle,
+  });
+
+  const accountMissing = (p: Params): SimResponse =>
+    armError(404, 'ResourceNotFound', `The Resource '${NS}/mediaservices/${p['account']}' under resource group '${p['rg']}' was not found.`);
+
+  /** The account, or the 404 to answer. */
+  const account = (p: Params): SimResource | SimResponse => sim.store.get(accountIdOf(p)) ?? accountMissing(p);
+
+  const isResponse = <T extends object>(x: T | SimResponse): x is SimResponse => 'status' in x;
+
+  /** The id of a new child, with the account's stored casing. */
+  const childId = (acct: SimResource, ...segments: string[]): string => [acct.id, ...segments].join('/');
+
+  const current = (id: string): LongRunning | undefined => {
+    const op = running.get(sim.key(id));
+    if (op === undefined || op.status !== 'InProgress' || sim.operations.get(op.id) !== op) return undefined;
+    return op;
+  };
+
+  const systemData = (caller: string, at: string, existing?: Record<string, unknown>): Record<string, unknown> => ({
+    createdBy: existing?.['createdBy'] ?? caller,
+    createdByType: existing?.['createdByType'] ?? 'Application',
+    createdAt: existing?.['createdAt'] ?? at,
+    lastModifiedBy: caller,
+    lastModifiedByType: 'Application',
+    lastModifiedAt: at,
+  });
+
+  const touch = (r: SimResource): void => {
+    r.properties['lastModified'] = isoNow(now());
+  };
+
+  /**
+   * Starts a long-running operation on a resource, failing it when a `failOperation` fault rule
+   * matches. `complete` and `fail` re-read the resource: it may have gone meanwhile.
+   */
+  const begin = (operation: string, resourceId: string, durationMs: number, complete: (r: SimResource) => void, fail: (r: SimResource) => void): LongRunning => {
+    const rule = sim.faults.match(operation, resourceId, true);
+    const failWith = rule !== undefined && sim.faults.fires(rule) ? { code: rule.code, message: rule.message } : undefined;
+    const op = sim.operations.begin({
+      operation,
+      resourceId,
+      durationMs,
+      complete: () => {
+        const r = sim.store.get(resourceId);
+        if (r === undefined) return undefined;
+        complete(r);
+        return sim.store.get(resourceId) !== undefined ? envelope(r) : undefined;
+      },
+      ...(failWith !== undefined ? { failWith } : {}),
+      fail: () => {
+        const r = sim.store.get(resourceId);
+        if (r !== undefined) fail(r);
+      },
+    });
+    if (op.status === 'InProgress') running.set(sim.key(resourceId), op);
+    return op;
+  };
+
+  const lroHeaders = (kind: LroKind, resourceId: string, op: LongRunning, apiVersion: string): Record<string, string> => {
+    const q = `?api-version=${encodeURIComponent(apiVersion)}`;
+    return {
+      'Azure-AsyncOperation': sim.url(`${accountPart(resourceId)}/${OPERATION_SEGMENT[kind]}/${op.id}${q}`),
+      Location: sim.url(`${resourceId}/operationLocations/${op.id}${q}`),
+    };
+  };
+
+  const accepted = (kind: LroKind, resourceId: string, op: LongRunning, ctx: RouteContext, status = 202, body?: unknown): SimResponse => ({
+    status,
+    ...(body !== undefined ? { body } : {}),
+    headers: lroHeaders(kind, resourceId, op, ctx.request.query.get('api-version') ?? MEDIA_STREAMING_API_VERSIONS[0]),
+  });
+
+  const invalidState = (kind: LroKind, r: SimResource, action: string): SimResponse =>
+    conflict(`The ${KIND_NAME[kind]} '${r.name}' cannot ${action} while it is ${String(r.properties['resourceState'])}.`, 'InvalidResourceState');
+
+  const busy = (kind: LroKind, r: SimResource, op: LongRunning): SimResponse =>
+    conflict(`The ${KIND_NAME[kind]} '${r.name}' has an operation in progress (${op.operation.split('/').pop()}, ${op.id}); retry when it completes.`, 'InvalidResourceState');
+
+  interface Transition {
+    kind: LroKind;
+    operation: string;
+    /** Verb for messages: "start". */
+    action: string;
+    from: readonly string[];
+    /** States in which the request succeeds at once. */
+    done: readonly string[];
+    via: string;
+    to: string;
+    /** Extra effect when the transition completes (or at once, when already done). */
+    effect?: (r: SimResource) => void;
+  }
+
+  const transition = (ctx: RouteContext, id: string, t: Transition): SimResponse => {
+    const found = account(ctx.params);
+    if (isResponse(found)) return found;
+    const r = sim.store.get(id);
+    if (r === undefined) return notFound(KIND_NAME[t.kind], id);
+    const inFlight = current(r.id);
+    if (inFlight !== undefined) {
+      return inFlight.operation === t.operation ? accepted(t.kind, r.id, inFlight, ctx) : busy(t.kind, r, inFlight);
+    }
+    const state = String(r.properties['resourceState'] ?? '');
+    if (t.done.includes(state)) {
+      t.effect?.(r);
+      return ok(undefined);
+    }
+    if (!t.from.includes(state)) return invalidState(t.kind, r, t.action);
+    r.properties['resourceState'] = t.via;
+    touch(r);
+    const op = begin(
+      t.operation,
+      r.id,
+      latencyOf(t.operation),
+      (res) => {
+        res.properties['resourceState'] = t.to;
+        t.effect?.(res);
+        touch(res);
+      },
+      (res) => {
+        res.properties['resourceState'] = state;
+        touch(res);
+      },
+    );
+    return accepted(t.kind, r.id, op, ctx);
+  };
+
+  // ── long-running operation status and location ───────────────────────────────────────────────
+
+  const operationStatus = (ctx: RouteContext): SimResponse => {
+    const op = sim.operations.get(ctx.params['op']!);
+    const acct = sim.key(accountIdOf(ctx.params));
+    // Any Media operation of the account: AMS itself answers a live output's delete under liveEventOperations.
+    if (op === undefined || !sim.key(op.resourceId).startsWith(`${acct}/`) || !op.operation.startsWith(`${NS}/`)) {
+      return armError(404, 'ResourceNotFound', `The operation '${ctx.params['op']}' was not found.`);
+    }
+    return ok(sim.operations.statusBody(op));
+  };
+
+  const operationLocation = (kind: LroKind, idOf: (p: Params) => string) => (ctx: RouteContext): SimResponse => {
+    const op = sim.operations.get(ctx.params['op']!);
+    const id = idOf(ctx.params);
+    if (op === undefined || sim.key(op.resourceId) !== sim.key(id)) {
+      return armError(404, 'ResourceNotFound', `The operation '${ctx.params['op']}' was not found for ${KIND_NAME[kind]} '${id.split('/').pop()}'.`);
+    }
+    if (op.status === 'InProgress') return { status: 202 };
+    if (op.status === 'Failed' || op.status === 'Canceled') {
+      return armError(400, op.error?.code ?? 'OperationFailed', op.error?.message ?? `The operation '${op.id}' ${op.status.toLowerCase()}.`);
+    }
+    const r = sim.store.get(id);
+    return ok(r !== undefined ? envelope(r) : undefined);
+  };
+
+  const opRoutes = (kind: LroKind, resourcePattern: string, idOf: (p: Params) => string): Route[] => [
+    route('GET', `${ACCT}/${OPERATION_SEGMENT[kind]}/{op}`, `${OPERATION_SEGMENT[kind]}/read`, MEDIA_STREAMING_API_VERSIONS, (p) => sim.operations.get(p['op']!)?.resourceId ?? accountIdOf(p), operationStatus),
+    route('GET', `${resourcePattern}/operationLocations/{op}`, `${kind}s/operationLocations/read`, MEDIA_STREAMING_API_VERSIONS, idOf, operationLocation(kind, idOf)),
+  ];
+
+  // ── reads ────────────────────────────────────────────────────────────────────────────────────
+
+  const getChild = (kind: string, idOf: (p: Params) => string, view: (r: SimResource) => unknown = envelope) => (ctx: RouteContext): SimResponse => {
+    const found = account(ctx.params);
+    if (isResponse(found)) return found;
+    const r = sim.store.get(idOf(ctx.params));
+    return r === undefined ? notFound(kind, idOf(ctx.params)) : ok(view(r));
+  };
+
+  const listChildren = (parentOf: (p: Params) => string, parentKind: string | undefined, segment: string, view: (r: SimResource) => unknown = envelope) => (ctx: RouteContext): SimResponse => {
+    const found = account(ctx.params);
+    if (isResponse(found)) return found;
+    const parentId = parentOf(ctx.params);
+    if (parentKind !== undefined && sim.store.get(parentId) === undefined) return notFound(parentKind, parentId);
+    return page(sim.store.children(parentId, segment).map(view));
+  };
+
+  // ── request bodies ───────────────────────────────────────────────────────────────────────────
+
+  const bodyProps = (ctx: RouteContext): { body: Record<string, unknown>; props: Record<string, unknown> } | SimResponse => {
+    const body = ctx.request.body;
+    if (!isRecord(body)) return badRequest('The request body must be a JSON object.', 'InvalidRequestContent');
+    const props = body['properties'] ?? {};
+    if (!isRecord(props)) return badRequest("The field 'properties' must be an object.", 'InvalidRequestContent');
+    return { body, props };
+  };
+
+  /** The location of a new tracked child: the body's, which must be the account's region. */
+  const locationFor = (body: Record<string, unknown>, acct: SimResource): string | SimResponse => {
+    const given = body['location'];
+    if (given === undefined) return acct.location;
+    if (typeof given !== 'string' || canonicalRegion(given) !== acct.location) {
+      return badRequest(`The field 'location' (${JSON.stringify(given)}) must be the Media Services account's region '${acct.location}'.`, 'InvalidRequestContent');
+    }
+    return acct.location;
+  };
+
+  const tagsOf = (body: Record<string, unknown>): Record<string, string> | undefined =>
+    isRecord(body['tags']) ? (Object.fromEntries(Object.entries(body['tags']).map(([k, v]) => [k, String(v)])) as Record<string, string>) : undefined;
+
+  const autoStart = (ctx: RouteContext): boolean => (ctx.request.query.get('autoStart') ?? '').toLowerCase() === 'true';
+
+  // ── streaming endpoints ──────────────────────────────────────────────────────────────────────
+
+  const SE_DEFINABLE = ['description', 'availabilitySetName', 'accessControl', 'maxCacheAge', 'customHostNames', 'cdnEnabled', 'cdnProvider', 'cdnProfile', 'crossSiteAccessPolicies'];
+
+  const scaleUnitsOf = (value: unknown, field: string): number | SimResponse =>
+    typeof value === 'number' && Number.isInteger(value) && value >= 0 && value <= 10
+      ? value
+      : badRequest(`The field '${field}' must be an integer from 0 to 10, got ${JSON.stringify(value)}.`, 'InvalidRequestContent');
+
+  const skuFor = (units: number): Record<string, unknown> => ({ name: units > 0 ? 'Premium' : 'Standard', capacity: units });
+
+  const createStreamingEndpoint = (ctx: RouteContext): SimResponse => {
+    const acct = account(ctx.params);
+    if (isResponse(acct)) return acct;
+    const parsed = bodyProps(ctx);
+    if (isResponse(parsed)) return parsed;
+    const { body, props } = parsed;
+    const location = locationFor(body, acct);
+    if (typeof location !== 'string') return location;
+    const units = scaleUnitsOf(props['scaleUnits'] ?? 0, 'properties.scaleUnits');
+    if (typeof units !== 'number') return units;
+    const at = isoNow(now());
+    const existing = sim.store.get(seIdOf(ctx.params));
+    const definable = Object.fromEntries(SE_DEFINABLE.filter((k) => props[k] !== undefined).map((k) => [k, props[k]]));
+    const tags = tagsOf(body);
+    if (existing !== undefined && existing.properties['provisioningState'] !== 'Failed') {
+      const inFlight = current(existing.id);
+      if (inFlight !== undefined) return busy('streamingEndpoint', existing, inFlight);
+      const state = String(existing.properties['resourceState']);
+      if (units !== existing.properties['scaleUnits'] && state !== 'Stopped') {
+        return badRequest(`The scale units of the running streaming endpoint '${existing.name}' change with the scale operation, not with an update.`, 'InvalidRequestContent');
+      }
+      existing.properties = {
+        ...existing.properties,
+        ...Object.fromEntries(SE_DEFINABLE.map((k) => [k, props[k] ?? null])),
+        customHostNames: props['customHostNames'] ?? [],
+        cdnEnabled: props['cdnEnabled'] ?? false,
+        scaleUnits: units,
+        provisioningState: 'Succeeded',
+        lastModified: at,
+      };
+      existing.sku = skuFor(units);
+      if (tags !== undefined) existing.tags = tags;
+      existing.systemData = systemData(ctx.request.caller, at, existing.systemData);
+      return ok(envelope(existing));
+    }
+    const start = autoStart(ctx);
+    const id = childId(acct, 'streamingEndpoints', ctx.params['se']!);
+    const r: SimResource = sim.store.put({
+      id,
+      name: ctx.params['se']!,
+      type: typeOf(id),
+      location,
+      sku: skuFor(units),
+      ...(tags !== undefined ? { tags } : {}),
+      systemData: systemData(ctx.request.caller, at),
+      properties: {
+        description: null,
+        customHostNames: [],
+        cdnEnabled: false,
+        ...definable,
+        scaleUnits: units,
+        hostName: `${ctx.params['se']!.toLowerCase()}-${acct.name.toLowerCase()}-${REGION_CODES[location] ?? location.slice(0, 4)}.streaming.media.azure.net`,
+        provisioningState: 'InProgress',
+        resourceState: start ? 'Starting' : 'Stopped',
+        created: existing?.properties['created'] ?? at,
+        lastModified: at,
+      },
+    });
+    const operation = `${NS}/streamingEndpoints/write`;
+    const op = begin(
+      operation,
+      r.id,
+      latencyOf(operation) + (start ? latencyOf(`${NS}/streamingEndpoints/start`) : 0),
+      (res) => {
+        res.properties['provisioningState'] = 'Succeeded';
+        res.properties['resourceState'] = start ? 'Running' : 'Stopped';
+        touch(res);
+      },
+      (res) => {
+        res.properties['provisioningState'] = 'Failed';
+        res.properties['resourceState'] = 'Stopped';
+        touch(res);
+      },
+    );
+    return accepted('streamingEndpoint', r.id, op, ctx, 201, envelope(r));
+  };
+
+  const scaleStreamingEndpoint = (ctx: RouteContext): SimResponse => {
+    const acct = account(ctx.params);
+    if (isResponse(acct)) return acct;
+    const r = sim.store.get(seIdOf(ctx.params));
+    if (r === undefined) return notFound('streaming endpoint', seIdOf(ctx.params));
+    const body = ctx.request.body;
+    const units = scaleUnitsOf(isRecord(body) ? body['scaleUnit'] : undefined, 'scaleUnit');
+    if (typeof units !== 'number') return units;
+    const inFlight = current(r.id);
+    if (inFlight !== undefined) return busy('streamingEndpoint', r, inFlight);
+    const apply = (res: SimResource): void => {
+      res.properties['scaleUnits'] = units;
+      res.sku = skuFor(units);
+      touch(res);
+    };
+    const state = String(r.properties['resourceState']);
+    if (state === 'Stopped') {
+      apply(r);
+      return ok(undefined);
+    }
+    if (state !== 'Running') return invalidState('streamingEndpoint', r, 'scale');
+    r.properties['resourceState'] = 'Scaling';
+    touch(r);
+    const operation = `${NS}/streamingEndpoints/scale`;
+    const op = begin(
+      operation,
+      r.id,
+      latencyOf(operation),
+      (res) => {
+        res.properties['resourceState'] = 'Running';
+        apply(res);
+      },
+      (res) => {
+        res.properties['resourceState'] = 'Running';
+        touch(res);
+      },
+    );
+    return accepted('streamingEndpoint', r.id, op, ctx);
+  };
+
+  // ── live events ──────────────────────────────────────────────────────────────────────────────
+
+  const LE_DEFINABLE = ['description', 'encoding', 'transcriptions', 'crossSiteAccessPolicies', 'useStaticHostname', 'hostnamePrefix', 'streamOptions'];
+  const PROTOCOLS = ['RTMP', 'FragmentedMP4'];
+
+  const ingestEndpoints = (protocol: string, host: string, token: string): Array<{ protocol: string; url: string }> =>
+    protocol === 'RTMP'
+      ? [
+          { protocol: 'RTMP', url: `rtmp://${host}.channel.media.azure.net:1935/live/${token}` },
+          { protocol: 'RTMP', url: `rtmps://${host}.channel.media.azure.net:2935/live/${token}` },
+        ]
+      : [
+          { protocol: 'FragmentedMP4', url: `http://${host}.channel.media.azure.net/${token}/ingest.isml` },
+          { protocol: 'FragmentedMP4', url: `https://${host}.channel.media.azure.net/${token}/ingest.isml` },
+        ];
+
+  const removeOutputs = (le: SimResource): void => {
+    for (const output of sim.store.children(le.id, 'liveOutputs')) sim.store.delete(output.id);
+  };
+
+  const createLiveEvent = (ctx: RouteContext): SimResponse => {
+    const acct = account(ctx.params);
+    if (isResponse(acct)) return acct;
+    const parsed = bodyProps(ctx);
+    if (isResponse(parsed)) return parsed;
+    const { body, props } = parsed;
+    const location = locationFor(body, acct);
+    if (typeof location !== 'string') return location;
+    const input = props['input'];
+    if (!isRecord(input)) return badRequest("The field 'properties.input' is required.", 'InvalidRequestContent');
+    const protocol = input['streamingProtocol'];
+    if (typeof protocol !== 'string' || !PROTOCOLS.includes(protocol)) {
+      return badRequest(`The field 'properties.input.streamingProtocol' must be one of ${PROTOCOLS.join(', ')}, got ${JSON.stringify(protocol)}.`, 'InvalidRequestContent');
+    }
+    const at = isoNow(now());
+    const tags = tagsOf(body);
+    const definable = Object.fromEntries(LE_DEFINABLE.filter((k) => props[k] !== undefined).map((k) => [k, props[k]]));
+    const existing = sim.store.get(leIdOf(ctx.params));
+    if (existing !== undefined && existing.properties['provisioningState'] !== 'Failed') {
+      const inFlight = current(existing.id);
+      if (inFlight !== undefined) return busy('liveEvent', existing, inFlight);
+      const kept = isRecord(existing.properties['input']) ? existing.properties['input'] : {};
+      existing.properties = {
+        ...existing.properties,
+        ...definable,
+        // The ingest URLs stay: encoders are pointed at them.
+        input: { ...input, endpoints: kept['endpoints'] ?? [], ...(kept['accessToken'] !== undefined ? { accessToken: kept['accessToken'] } : {}) },
+        provisioningState: 'Succeeded',
+        lastModified: at,
+      };
+      if (tags !== undefined) existing.tags = tags;
+      existing.systemData = systemData(ctx.request.caller, at, existing.systemData);
+      return ok(envelope(existing));
+    }
+    const name = ctx.params['le']!;
+    const host = typeof props['hostnamePrefix'] === 'string' && props['useStaticHostname'] === true ? props['hostnamePrefix'] : `${name}-${acct.name}`.toLowerCase();
+    const token = typeof input['accessToken'] === 'string' && input['accessToken'] !== '' ? input['accessToken'] : hex(16);
+    const previewLocator = randomUUID();
+    const preview = isRecord(props['preview']) ? props['preview'] : {};
+    const start = autoStart(ctx);
+    const id = childId(acct, 'liveEvents', name);
+    const r: SimResource = sim.store.put({
+      id,
+      name,
+      type: typeOf(id),
+      location,
+      ...(tags !== undefined ? { tags } : {}),
+      systemData: systemData(ctx.request.caller, at),
+      properties: {
+        description: '',
+        useStaticHostname: false,
+        streamOptions: ['Default'],
+        encoding: { encodingType: 'None' },
+        ...definable,
+        input: { keyFrameIntervalDuration: 'PT2S', ...input, accessToken: token, endpoints: ingestEndpoints(protocol, host, token) },
+        preview: {
+          ...preview,
+          previewLocator,
+          endpoints: [{ protocol: 'FragmentedMP4', url: `https://${host}.preview-${REGION_CODES[location] ?? location.slice(0, 4)}.channel.media.azure.net/${previewLocator}/preview.ism/manifest` }],
+        },
+        provisioningState: 'InProgress',
+        resourceState: start ? 'Starting' : 'Stopped',
+        created: existing?.properties['created'] ?? at,
+        lastModified: at,
+      },
+    });
+    const operation = `${NS}/liveEvents/write`;
+    const op = begin(
+      operation,
+      r.id,
+      latencyOf(operation) + (start ? latencyOf(`${NS}/liveEvents/start`) : 0),
+      (res) => {
+        res.properties['provisioningState'] = 'Succeeded';
+        res.properties['resourceState'] = start ? 'Running' : 'Stopped';
+        touch(res);
+      },
+      (res) => {
+        res.properties['provisioningState'] = 'Failed';
+        res.properties['resourceState'] = 'Stopped';
+        touch(res);
+      },
+    );
+    return accepted('liveEvent', r.id, op, ctx, 201, envelope(r));
+  };
+
+  // ── live outputs ─────────────────────────────────────────────────────────────────────────────
+
+  const LO_DEFINABLE = ['description', 'assetName', 'archiveWindowLength', 'rewindWindowLength', 'manifestName', 'hls', 'outputSnapTime'];
+
+  const createLiveOutput = (ctx: RouteContext): SimResponse => {
+    const acct = account(ctx.params);
+    if (isResponse(acct)) return acct;
+    const le = sim.store.get(leIdOf(ctx.params));
+    if (le === undefined) return notFound('live event', leIdOf(ctx.params));
+    const parsed = bodyProps(ctx);
+    if (isResponse(parsed)) return parsed;
+    const { props } = parsed;
+    for (const field of ['assetName', 'archiveWindowLength']) {
+      if (typeof props[field] !== 'string' || props[field] === '') return badRequest(`The field 'properties.${field}' is required.`, 'InvalidRequestContent');
+    }
+    if (!/^P(T(?=\d)(\d+H)?(\d+M)?(\d+(\.\d+)?S)?|\d+D)$/.test(String(props['archiveWindowLength']))) {
+      return badRequest(`The field 'properties.archiveWindowLength' must be an ISO 8601 duration such as PT1H, got '${String(props['archiveWindowLength'])}'.`, 'InvalidRequestContent');
+    }
+    const at = isoNow(now());
+    const definable = Object.fromEntries(LO_DEFINABLE.filter((k) => props[k] !== undefined).map((k) => [k, props[k]]));
+    const existing = sim.store.get(loIdOf(ctx.params));
+    if (existing !== undefined && existing.properties['provisioningState'] !== 'Failed') {
+      const inFlight = current(existing.id);
+      if (inFlight !== undefined) return busy('liveOutput', existing, inFlight);
+      existing.properties = { ...existing.properties, ...definable, provisioningState: 'Succeeded', lastModified: at };
+      existing.systemData = systemData(ctx.request.caller, at, existing.systemData);
+      return ok(envelope(existing));
+    }
+    const id = `${le.id}/liveOutputs/${ctx.params['lo']!}`;
+    const r: SimResource = sim.store.put({
+      id,
+      name: ctx.params['lo']!,
+      type: typeOf(id),
+      location: '',
+      systemData: systemData(ctx.request.caller, at),
+      properties: {
+        description: '',
+        manifestName: ctx.params['lo']!,
+        outputSnapTime: 0,
+        ...definable,
+        provisioningState: 'InProgress',
+        resourceState: 'Creating',
+        created: existing?.properties['created'] ?? at,
+        lastModified: at,
+      },
+    });
+    const operation = `${NS}/liveOutputs/write`;
+    const op = begin(
+      operation,
+      r.id,
+      latencyOf(operation),
+      (res) => {
+        res.properties['provisioningState'] = 'Succeeded';
+        res.properties['resourceState'] = 'Running';
+        touch(res);
+      },
+      (res) => {
+        res.properties['provisioningState'] = 'Failed';
+        res.properties['resourceState'] = 'Running';
+        touch(res);
+      },
+    );
+    return accepted('liveOutput', r.id, op, ctx, 201, envelope(r));
+  };
+
+  const deleteLiveOutput = (ctx: RouteContext): SimResponse => {
+    const acct = account(ctx.params);
+    if (isResponse(acct)) return acct;
+    if (sim.store.get(leIdOf(ctx.params)) === undefined) return notFound('live event', leIdOf(ctx.params));
+    const r = sim.store.get(loIdOf(ctx.params));
+    if (r === undefined) return { status: 204 };
+    const operation = `${NS}/liveOutputs/delete`;
+    const inFlight = current(r.id);
+    if (inFlight !== undefined) return inFlight.operation === operation ? accepted('liveOutput', r.id, inFlight, ctx) : busy('liveOutput', r, inFlight);
+    const before = String(r.properties['resourceState']);
+    r.properties['resourceState'] = 'Deleting';
+    touch(r);
+    const op = begin(
+      operation,
+      r.id,
+      latencyOf(operation),
+      (res) => {
+        sim.store.delete(res.id);
+      },
+      (res) => {
+        res.properties['resourceState'] = before;
+        touch(res);
+      },
+    );
+    return accepted('liveOutput', r.id, op, ctx);
+  };
+
+  // ── transforms ───────────────────────────────────────────────────────────────────────────────
+
+  const createTransform = (ctx: RouteContext): SimResponse => {
+    const acct = account(ctx.params);
+    if (isResponse(acct)) return acct;
+    const parsed = bodyProps(ctx);
+    if (isResponse(parsed)) return parsed;
+    const { props } = parsed;
+    const outputs = props['outputs'];
+    if (!Array.isArray(outputs) || outputs.length === 0) return badRequest("The field 'properties.outputs' must list at least one transform output.", 'InvalidRequestContent');
+    for (const [i, output] of outputs.entries()) {
+      if (!isRecord(output) || !isRecord(output['preset']) || typeof output['preset']['@odata.type'] !== 'string') {
+        return badRequest(`The field 'properties.outputs[${i}].preset' must be a preset with an '@odata.type'.`, 'InvalidRequestContent');
+      }
+    }
+    const normalized = outputs.map((o: Record<string, unknown>) => ({ onError: 'StopProcessingJob', relativePriority: 'Normal', ...o }));
+    const at = isoNow(now());
+    const existing = sim.store.get(transformIdOf(ctx.params));
+    if (existing !== undefined) {
+      existing.properties = { ...existing.properties, description: props['description'] ?? null, outputs: normalized, lastModified: at };
+      existing.systemData = systemData(ctx.request.caller, at, existing.systemData);
+      return ok(envelope(existing));
+    }
+    const id = childId(acct, 'transforms', ctx.params['t']!);
+    const r = sim.store.put({
+      id,
+      name: ctx.params['t']!,
+      type: typeOf(id),
+      location: '',
+      systemData: systemData(ctx.request.caller, at),
+      properties: { ...(props['description'] !== undefined ? { description: props['description'] } : {}), outputs: normalized, created: at, lastModified: at, provisioningState: 'Succeeded' },
+    });
+    return ok(envelope(r), 201);
+  };
+
+  // ── jobs ─────────────────────────────────────────────────────────────────────────────────────
+
+  /** Outage intervals of a region, [start, end) in Azure ms, from the incidents the simulator opened. */
+  const outagesOf = (region: string | undefined): Array<[number, number]> =>
+    region === undefined
+      ? []
+      : sim.incidents
+          .list()
+          .filter((i) => i.region === region.toLowerCase())
+          .map((i): [number, number] => [i.impactStart, i.impactMitigation ?? Number.POSITIVE_INFINITY])
+          .sort((a, b) => a[0] - b[0]);
+
+  /** Wall time at which `effective` ms of progress since `anchor` is reached, skipping outages. */
+  const wallTime = (anchor: number, effective: number, outages: Array<[number, number]>): number => {
+    let t = anchor;
+    let remaining = effective;
+    for (const [start, end] of outages) {
+      if (end <= t) continue;
+      if (start > t) {
+        if (remaining <= start - t) return t + remaining;
+        remaining -= start - t;
+      }
+      t = end;
+    }
+    return t + remaining;
+  };
+
+  /** Progress (ms) a job has made by `at`: time since `anchor` minus the time its region was down. */
+  const progressAt = (anchor: number, at: number, outages: Array<[number, number]>): number => {
+    let down = 0;
+    let covered = anchor;
+    for (const [start, end] of outages) {
+      const s = Math.max(start, covered);
+      const e = Math.min(end, at);
+      if (e > s) {
+        down += e - s;
+        covered = e;
+      }
+    }
+    return Math.max(0, at - anchor - down);
+  };
+
+  const timelineOf = (r: SimResource): JobTimeline => {
+    let t = timelines.get(r);
+    if (t === undefined) {
+      const created = Date.parse(String(r.properties['created']));
+      const index = JOB_PHASES.indexOf(r.properties['state'] as (typeof JOB_PHASES)[number]);
+      const terminal = typeof r.properties['state'] === 'string' && index < 0;
+      t = { anchor: Number.isNaN(created) ? now() : created, first: terminal ? JOB_PHASES.length : Math.max(0, index) };
+      timelines.set(r, t);
+    }
+    return t;
+  };
+
+  /** Brings a job's state up to `sim.clock.now()` (written back to the store) and returns its view. */
+  const jobView = (r: SimResource): Record<string, unknown> => {
+    const t = timelineOf(r);
+    if (t.first >= JOB_PHASES.length) return envelope(r);
+    const at = now();
+    const outages = outagesOf(sim.store.regionOf(r.id));
+    const progress = progressAt(t.anchor, at, outages);
+    const phases = JOB_PHASES.slice(t.first);
+    let offset = 0;
+    let state: string = t.failWith !== undefined ? 'Error' : 'Finished';
+    let since = 0;
+    let processingStart: number | undefined;
+    let processingFraction = 1;
+    for (const phase of phases) {
+      // A failing job errors halfway through processing.
+      const full = latencyOf(`${NS}/jobs/${phase.toLowerCase()}`);
+      const d = phase === 'Processing' && t.failWith !== undefined ? full / 2 : full;
+      if (phase === 'Processing') processingStart = offset;
+      if (progress < offset + d) {
+        state = phase;
+        since = offset;
+        if (phase === 'Processing') processingFraction = d > 0 ? (progress - offset) / d : 1;
+        break;
+      }
+      offset += d;
+      since = offset;
+    }
+    const done = state === 'Finished' || state === 'Error';
+    const wall = (ms: number): string => isoNow(wallTime(t.anchor, ms, outages));
+    const startTime = processingStart !== undefined && progress >= processingStart ? wall(processingStart) : undefined;
+    const endTime = done ? wall(offset) : undefined;
+    const percent = state === 'Finished' ? 100 : state === 'Error' ? 50 : state === 'Processing' ? Math.min(99, Math.floor(processingFraction * (t.failWith !== undefined ? 50 : 100))) : 0;
+    const outputs = (Array.isArray(r.properties['outputs']) ? (r.properties['outputs'] as unknown[]) : []).map((o) => {
+      const { error: _error, startTime: _s, endTime: _e, ...rest } = isRecord(o) ? o : {};
+      return {
+        ...rest,
+        state,
+        progress: percent,
+        ...(startTime !== undefined ? { startTime } : {}),
+        ...(endTime !== undefined ? { endTime } : {}),
+        ...(state === 'Error' && t.failWith !== undefined
+          ? { error: { code: t.failWith.code, message: t.failWith.message, category: 'Service', retry: 'MayRetry', details: [] } }
+          : {}),
+      };
+    });
+    const { startTime: _s, endTime: _e, ...props } = r.properties;
+    r.properties = {
+      ...props,
+      state,
+      outputs,
+      lastModified: wall(since),
+      ...(startTime !== undefined ? { startTime } : {}),
+      ...(endTime !== undefined ? { endTime } : {}),
+    };
+    return envelope(r);
+  };
+
+  const createJob = (ctx: RouteContext): SimResponse => {
+    const acct = account(ctx.params);
+    if (isResponse(acct)) return acct;
+    const transform = sim.store.get(transformIdOf(ctx.params));
+    if (transform === undefined) return notFound('transform', transformIdOf(ctx.params));
+    const existing = sim.store.get(jobIdOf(ctx.params));
+    if (existing !== undefined) {
+      return conflict(`A job named '${existing.name}' already exists in transform '${transform.name}'; submit it under a new name (update description and priority with PATCH).`, 'Conflict');
+    }
+    const parsed = bodyProps(ctx);
+    if (isResponse(parsed)) return parsed;
+    const { props } = parsed;
+    const input = props['input'];
+    if (!isRecord(input) || typeof input['@odata.type'] !== 'string') return badRequest("The field 'properties.input' must be a job input with an '@odata.type'.", 'InvalidRequestContent');
+    const outputs = props['outputs'];
+    if (!Array.isArray(outputs) || outputs.length === 0 || !outputs.every((o) => isRecord(o) && typeof o['@odata.type'] === 'string')) {
+      return badRequest("The field 'properties.outputs' must list job outputs, each with an '@odata.type'.", 'InvalidRequestContent');
+    }
+    const transformOutputs = Array.isArray(transform.properties['outputs']) ? (transform.properties['outputs'] as unknown[]).length : 0;
+    if (outputs.length !== transformOutputs) {
+      return badRequest(`The job has ${outputs.length} outputs but transform '${transform.name}' has ${transformOutputs}: 'properties.outputs' must have one output per transform output.`, 'BadRequest');
+    }
+    const priority = props['priority'] ?? 'Normal';
+    if (typeof priority !== 'string' || !['Low', 'Normal', 'High'].includes(priority)) {
+      return badRequest(`The field 'properties.priority' must be Low, Normal or High, got ${JSON.stringify(priority)}.`, 'InvalidRequestContent');
+    }
+    const at = now();
+    const id = `${transform.id}/jobs/${ctx.params['job']!}`;
+    const r = sim.store.put({
+      id,
+      name: ctx.params['job']!,
+      type: typeOf(id),
+      location: '',
+      systemData: systemData(ctx.request.caller, isoNow(at)),
+      properties: {
+        ...(props['description'] !== undefined ? { description: props['description'] } : {}),
+        input,
+        outputs: (outputs as Array<Record<string, unknown>>).map((o) => ({ ...o, state: 'Queued', progress: 0 })),
+        priority,
+        ...(isRecord(props['correlationData']) ? { correlationData: props['correlationData'] } : {}),
+        state: 'Queued',
+        created: isoNow(at),
+        lastModified: isoNow(at),
+      },
+    });
+    const rule = sim.faults.match(`${NS}/jobs/write`, id, true);
+    const failWith = rule !== undefined && sim.faults.fires(rule) ? { code: rule.code, message: rule.message } : undefined;
+    timelines.set(r, { anchor: at, first: 0, ...(failWith !== undefined ? { failWith } : {}) });
+    return ok(jobView(r), 201);
+  };
+
+  // ── the routes ───────────────────────────────────────────────────────────────────────────────
+
+  const A = MEDIA_ACCOUNT_API_VERSIONS;
+  const S = MEDIA_STREAMING_API_VERSIONS;
+  const E = MEDIA_ENCODING_API_VERSIONS;
+  const seKind = 'streaming endpoint';
+
+  return [
+    // accounts
+    route('GET', ACCOUNTS, 'mediaservices/read', A, (p) => `/subscriptions/${p['sub']}/resourceGroups/${p['rg']}`, ({ params }) =>
+      page(
+        sim.store
+          .ofType(`${NS}/mediaservices`, params['sub'])
+          .filter((r) => r.id.split('/')[4]?.toLowerCase() === params['rg']!.toLowerCase())
+          .map(envelope),
+      ),
+    ),
+    route('GET', ACCT, 'mediaservices/read', A, accountIdOf, ({ params }) => {
+      const r = account(params);
+      return isResponse(r) ? r : ok(envelope(r));
+    }),
+
+    // streaming endpoints
+    route('GET', `${ACCT}/streamingEndpoints`, 'streamingEndpoints/read', S, accountIdOf, listChildren(accountIdOf, undefined, 'streamingEndpoints')),
+    route('GET', SE, 'streamingEndpoints/read', S, seIdOf, getChild(seKind, seIdOf)),
+    route('PUT', SE, 'streamingEndpoints/write', S, seIdOf, createStreamingEndpoint),
+    route('POST', `${SE}/start`, 'streamingEndpoints/start', S, seIdOf, (ctx) =>
+      transition(ctx, seIdOf(ctx.params), { kind: 'streamingEndpoint', operation: `${NS}/streamingEndpoints/start`, action: 'start', from: ['Stopped'], done: ['Running'], via: 'Starting', to: 'Running' }),
+    ),
+    route('POST', `${SE}/stop`, 'streamingEndpoints/stop', S, seIdOf, (ctx) =>
+      transition(ctx, seIdOf(ctx.params), { kind: 'streamingEndpoint', operation: `${NS}/streamingEndpoints/stop`, action: 'stop', from: ['Running'], done: ['Stopped'], via: 'Stopping', to: 'Stopped' }),
+    ),
+    route('POST', `${SE}/scale`, 'streamingEndpoints/scale', S, seIdOf, scaleStreamingEndpoint),
+    ...opRoutes('streamingEndpoint', SE, seIdOf),
+
+    // live events
+    route('GET', `${ACCT}/liveEvents`, 'liveEvents/read', S, accountIdOf, listChildren(accountIdOf, undefined, 'liveEvents')),
+    route('GET', LE, 'liveEvents/read', S, leIdOf, getChild('live event', leIdOf)),
+    route('PUT', LE, 'liveEvents/write', S, leIdOf, createLiveEvent),
+    route('POST', `${LE}/start`, 'liveEvents/start', S, leIdOf, (ctx) =>
+      transition(ctx, leIdOf(ctx.params), { kind: 'liveEvent', operation: `${NS}/liveEvents/start`, action: 'start', from: ['Stopped', 'StandBy'], done: ['Running'], via: 'Starting', to: 'Running' }),
+    ),
+    route('POST', `${LE}/allocate`, 'liveEvents/allocate', S, leIdOf, (ctx) =>
+      transition(ctx, leIdOf(ctx.params), { kind: 'liveEvent', operation: `${NS}/liveEvents/allocate`, action: 'allocate', from: ['Stopped'], done: ['StandBy'], via: 'Allocating', to: 'StandBy' }),
+    ),
+    route('POST', `${LE}/stop`, 'liveEvents/stop', S, leIdOf, (ctx) => {
+      const body = ctx.request.body;
+      if (body !== undefined && (!isRecord(body) || (body['removeOutputsOnStop'] !== undefined && typeof body['removeOutputsOnStop'] !== 'boolean'))) {
+        return badRequest("The field 'removeOutputsOnStop' must be true or false.", 'InvalidRequestContent');
+      }
+      const remove = isRecord(body) && body['removeOutputsOnStop'] === true;
+      return transition(ctx, leIdOf(ctx.params), {
+        kind: 'liveEvent',
+        operation: `${NS}/liveEvents/stop`,
+        action: 'stop',
+        from: ['Running', 'StandBy'],
+        done: ['Stopped'],
+        via: 'Stopping',
+        to: 'Stopped',
+        ...(remove ? { effect: removeOutputs } : {}),
+      });
+    }),
+    ...opRoutes('liveEvent', LE, leIdOf),
+
+    // live outputs
+    route('GET', `${LE}/liveOutputs`, 'liveOutputs/read', S, leIdOf, listChildren(leIdOf, 'live event', 'liveOutputs')),
+    route('GET', LO, 'liveOutputs/read', S, loIdOf, getChild('live output', loIdOf)),
+    route('PUT', LO, 'liveOutputs/write', S, loIdOf, createLiveOutput),
+    route('DELETE', LO, 'liveOutputs/delete', S, loIdOf, deleteLiveOutput),
+    ...opRoutes('liveOutput', LO, loIdOf),
+
+    // transforms and jobs
+    route('GET', `${ACCT}/transforms`, 'transforms/read', E, accountIdOf, listChildren(accountIdOf, undefined, 'transforms')),
+    route('GET', TRANSFORM, 'transforms/read', E, transformIdOf, getChild('transform', transformIdOf)),
+    route('PUT', TRANSFORM, 'transforms/write', E, transformIdOf, createTransform),
+    route('GET', `${TRANSFORM}/jobs`, 'jobs/read', E, transformIdOf, listChildren(transformIdOf, 'transform', 'jobs', jobView)),
+    route('GET', JOB, 'jobs/read', E, jobIdOf, getChild('job', jobIdOf, jobView)),
+    route('PUT', JOB, 'jobs/write', E, jobIdOf, createJob),
+  ];
 }
