@@ -1,0 +1,128 @@
+/**
+ * The incident orchestration's vocabulary: what it is started with, what the planning activity
+ * tells it, the commands on-call engineers send it, and the timeline it keeps. Types only: the
+ * orchestration imports nothing else from lib.
+ */
+import type { Lifecycle, SignalKind } from '../alerts/signal.js';
+import type { PlaybookResult } from '../playbooks/types.js';
+
+/** The part of a Signal the orchestration needs; small, so histories stay small. */
+export interface SignalSummary {
+  kind: SignalKind;
+  incidentKey: string;
+  dedupeKey: string;
+  lifecycle: Lifecycle;
+  stage: string | null;
+  title: string | null;
+  eventTime: string;
+  isSynthetic: boolean;
+  /** Resource Health's verdict when the signal carries one. */
+  health: 'Available' | 'Unavailable' | 'Degraded' | 'Unknown' | null;
+  /** Manual requests name their workloads. */
+  workloads: string[];
+  requestedBy: string | null;
+}
+
+export type FailoverMode = 'execute' | 'plan';
+export type FailoverKind = 'planned' | 'unplanned';
+
+export interface IncidentInput {
+  incidentId: string;
+  signal: SignalSummary;
+  mode: FailoverMode;
+  kind: FailoverKind;
+}
+
+export type TriggerPolicy = 'auto' | 'approval' | 'notify-only';
+
+/** One affected workload as the planning activity resolved it from the catalog. */
+export interface WorkloadPlan {
+  id: string;
+  trigger: TriggerPolicy;
+  playbookKind: string;
+  primaryRegion: string;
+  secondaryRegion: string | null;
+  resourceHealthConfirmation: boolean;
+  dwellMs: number;
+  minIntervalMs: number;
+  failbackAfterHealthyMs: number;
+  approvalTimeoutMs: number | null;
+  onApprovalTimeout: 'escalate' | 'abort';
+  /** When this workload last failed over (ISO), for the minimum-interval guardrail. */
+  lastFailoverAt: string | null;
+  dependsOn: string[];
+}
+
+export interface IncidentPlan {
+  workloads: WorkloadPlan[];
+  /** Waves of workload ids: each after everything it depends on. */
+  groups: string[][];
+  /** Why nothing is planned, when nothing is. */
+  reason: string | null;
+}
+
+/** How often health is checked while confirming or waiting to fail back (virtual time in tests). */
+export interface Timing {
+  healthPollMs: number;
+}
+
+/** Commands raised into a running incident as external events. */
+export interface ApprovalDecision {
+  approved: boolean;
+  by: string;
+  comment: string | null;
+}
+
+export interface CancelCommand {
+  by: string;
+  reason: string | null;
+}
+
+export type TimelineType =
+  | 'signal'
+  | 'duplicate-signal'
+  | 'planned'
+  | 'confirmed'
+  | 'cancelled'
+  | 'approval-requested'
+  | 'approval-escalated'
+  | 'approved'
+  | 'rejected'
+  | 'skipped'
+  | 'failover-started'
+  | 'failover-finished'
+  | 'resolved'
+  | 'failback-ready'
+  | 'failback-started'
+  | 'failback-finished'
+  | 'completed';
+
+export interface TimelineEntry {
+  at: string;
+  type: TimelineType;
+  detail: string;
+}
+
+export type IncidentOutcome =
+  | 'no-workloads'
+  | 'ignored-synthetic'
+  | 'cancelled-before-confirmation'
+  | 'rejected'
+  | 'approval-timed-out'
+  | 'cancelled'
+  | 'notified-only'
+  | 'planned'
+  | 'failed-over-and-back'
+  | 'failed-over'
+  | 'failover-failed';
+
+export interface IncidentSummary {
+  incidentId: string;
+  outcome: IncidentOutcome;
+  workloads: string[];
+  failover: Record<string, PlaybookResult>;
+  failback: Record<string, PlaybookResult>;
+  /** Milliseconds from the first signal to the end of failover, when there was one. */
+  timeToFailoverMs: number | null;
+  timeline: TimelineEntry[];
+}

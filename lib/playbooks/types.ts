@@ -1,0 +1,59 @@
+/**
+ * The playbook contract. A playbook is an ordered list of named steps; each step has a
+ * precheck (is there anything to do?), an action, a verification and a compensation, run as
+ * activities. Expected outcomes come back as results; only transient faults are thrown, so
+ * durable retries apply to them and nothing else.
+ */
+
+export type Direction = 'failover' | 'failback';
+export type StepPhase = 'precheck' | 'action' | 'verify' | 'compensate';
+
+export interface StepDefinition {
+  name: string;
+  /** What a human reading the runbook would call it. */
+  title: string;
+  /** How long the action may take before the step counts as failed (Azure time). */
+  deadlineMs: number;
+  /** Whether undoing it makes sense; steps without compensation are skipped on rollback. */
+  compensable: boolean;
+}
+
+export interface PlaybookInput {
+  incidentId: string;
+  workloadId: string;
+  playbookKind: string;
+  direction: Direction;
+  mode: 'execute' | 'plan';
+  steps: StepDefinition[];
+  retry: { attempts: number; firstIntervalMs: number; backoff: number };
+}
+
+export interface StepInput {
+  incidentId: string;
+  workloadId: string;
+  playbookKind: string;
+  direction: Direction;
+  step: string;
+  phase: StepPhase;
+}
+
+export type StepResult =
+  | { ok: true; outcome: 'needed' | 'already-done' | 'done' | 'verified' | 'compensated'; detail: string }
+  | { ok: false; reason: string; detail: string };
+
+export interface StepRecord {
+  step: string;
+  status: 'done' | 'already-done' | 'planned' | 'failed' | 'compensated' | 'not-run';
+  detail: string;
+  startedAt: string;
+  finishedAt: string;
+}
+
+export interface PlaybookResult {
+  ok: boolean;
+  workloadId: string;
+  direction: Direction;
+  steps: StepRecord[];
+  failedStep: string | null;
+  durationMs: number;
+}

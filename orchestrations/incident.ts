@@ -1,0 +1,375 @@
+/**
+ * One incident, from its first signal to failback. Plan (which workloads, under which
+ * policies) → confirm (the impact persists for the dwell time and, where the guardrails ask,
+ * Resource Health shows the primary impaired; a recovery first cancels) → approval where the
+ * policy asks (raced against a timer; on timeout escalate or give up) → playbooks in dependency
+ * waves → listen until the incident is resolved → fail back once the primary has been healthy
+ * for the configured time and someone approved → a summary. Signals, approvals, cancels and
+ * failback requests arrive as external events throughout; duplicates change nothing.
+ */
+import type * as df from 'durable-functions';
+import type { OrchestrationContext } from 'durable-functions';
+import type {
+  ApprovalDecision,
+  CancelCommand,
+  IncidentInput,
+  IncidentOutcome,
+  IncidentPlan,
+  IncidentSummary,
+  SignalSummary,
+  TimelineEntry,
+  TimelineType,
+  Timing,
+  WorkloadPlan,
+} from '../lib/incidents/types.js';
+import type { Direction, PlaybookInput, PlaybookResult, StepDefinition } from '../lib/playbooks/types.js';
+import { ACTIVITIES, ORCHESTRATIONS } from './activities.js';
+
+/**
+ * Everything raised into an incident arrives as one external event, `command`, whose payload
+ * says what it is. A wait that loses its race to a timer stays open in durable-functions and
+ * later receives an event of that name in place of the newest wait; such waits are kept and
+ * read back, so no command is ever lost.
+ */
+export const COMMAND_EVENT = 'command';
+
+export type IncidentCommand =
+  | { type: 'signal'; signal: SignalSummary }
+  | { type: 'approval'; decision: ApprovalDecision }
+  | { type: 'cancel'; cancel: CancelCommand }
+  | { type: 'failback'; by: string };
+
+const DEFAULT_TIMING: Timing = { healthPollMs: 60_000 };
+const DEFAULT_APPROVAL_TIMEOUT_MS = 30 * 60_000;
+const MAX_ESCALATIONS = 3;
+/** Custom status carries the newest entries only: the real host refuses more than 16 KB. */
+const STATUS_TIMELINE_ENTRIES = 20;
+
+type Next =
+  | { type: 'signal'; value: SignalSummary }
+  | { type: 'approval'; value: ApprovalDecision }
+  | { type: 'cancel'; value: CancelCommand }
+  | { type: 'failback'; value: { by: string } }
+  | { type: 'timeout' };
+
+export function* incidentOrchestrator(context: OrchestrationContext): Generator<df.Task, IncidentSummary, unknown> {
+  const input = context.df.getInput<IncidentInput & { timing?: Timing }>();
+  const timing = input.timing ?? DEFAULT_TIMING;
+  const now = () => context.df.currentUtcDateTime.getTime();
+  const started = now();
+  const timeline: TimelineEntry[] = [];
+  const seen = new Set<string>([input.signal.dedupeKey]);
+  const failover: Record<string, PlaybookResult> = {};
+  const failback: Record<string, PlaybookResult> = {};
+  let duplicates = 0;
+  let phase = 'planning';
+  let workloads: WorkloadPlan[] = [];
+  let failoverFinishedAt: number | null = null;
+
+  const record = (type: TimelineType, detail: string) => {
+    timeline.push({ at: context.df.currentUtcDateTime.toISOString(), type, detail });
+    context.df.setCustomStatus({
+      phase,
+      incidentId: input.incidentId,
+      workloads: workloads.map((w) => w.id),
+      duplicates,
+      timeline: timeline.slice(-STATUS_TIMELINE_ENTRIES),
+      entries: timeline.length,
+    });
+  };
+
+  /** Waits that lost a race to a timer: durable-functions may still deliver commands to them. */
+  let outstanding: df.Task[] = [];
+  /** Commands read back from those waits, not yet handled. */
+  const backlog: IncidentCommand[] = [];
+
+  /** The next command, or a timeout; duplicates of signals already seen are counted and skipped. */
+  function* next(timeoutMs: number): Generator<df.Task, Next, unknown> {
+    for (;;) {
+      const delivered = outstanding.filter((t) => t.isCompleted);
+      outstanding = outstanding.filter((t) => !t.isCompleted);
+      let value: IncidentCommand | undefined = delivered.length > 0 ? (delivered[0]!.result as IncidentCommand) : undefined;
+      // Any further ones wait in the backlog for the following calls.
+      for (const t of delivered.slice(1)) backlog.push(t.result as IncidentCommand);
+      if (value === undefined) value = backlog.shift();
+      if (value === undefined) {
+        const timer = context.df.createTimer(new Date(now() + Math.max(0, timeoutMs)));
+        const command = context.df.waitForExternalEvent(COMMAND_EVENT);
+        const winner: unknown = yield context.df.Task.any([command, timer]);
+        if (winner === timer) {
+          outstanding.push(command);
+          return { type: 'timeout' };
+        }
+        timer.cancel();
+        value = command.result as IncidentCommand;
+      }
+      const handled = handle(value);
+      if (handled !== undefined) return handled;
+    }
+  }
+
+  function handle(value: IncidentCommand): Next | undefined {
+    switch (value.type) {
+      case 'signal':
+        if (seen.has(value.signal.dedupeKey)) {
+          duplicates++;
+          return undefined;
+        }
+        seen.add(value.signal.dedupeKey);
+        record('signal', describeSignal(value.signal));
+        return { type: 'signal', value: value.signal };
+      case 'approval':
+        return { type: 'approval', value: value.decision };
+      case 'cancel':
+        return { type: 'cancel', value: value.cancel };
+      case 'failback':
+        return { type: 'failback', value: { by: value.by } };
+      default:
+        record('skipped', `unknown command ${JSON.stringify(value).slice(0, 200)}`);
+        return undefined;
+    }
+  }
+
+  function* notify(type: string, detail: string): Generator<df.Task, void, unknown> {
+    if (input.mode === 'plan') return;
+    // A notification that cannot be delivered never stops a failover.
+    try {
+      yield context.df.callActivity(ACTIVITIES.notify, { incidentId: input.incidentId, workloads: workloads.map((w) => w.id), type, detail });
+    } catch {
+      record('skipped', `notification '${type}' could not be sent`);
+    }
+  }
+
+  function* finish(outcome: IncidentOutcome, detail: string): Generator<df.Task, IncidentSummary, unknown> {
+    phase = 'completed';
+    record('completed', `${outcome}: ${detail}`);
+    yield context.df.callActivity(ACTIVITIES.saveTimeline, { incidentId: input.incidentId, timeline });
+    return {
+      incidentId: input.incidentId,
+      outcome,
+      workloads: workloads.map((w) => w.id),
+      failover,
+      failback,
+      timeToFailoverMs: failoverFinishedAt === null ? null : failoverFinishedAt - Date.parse(input.signal.eventTime),
+      timeline,
+    };
+  }
+
+  record('signal', describeSignal(input.signal));
+  if (input.signal.isSynthetic) return yield* finish('ignored-synthetic', 'action-group test notification');
+
+  const plan = (yield context.df.callActivity(ACTIVITIES.planIncident, { incidentId: input.incidentId, signal: input.signal })) as IncidentPlan;
+  const held = plan.workloads.filter((w) => w.lastFailoverAt !== null && now() - Date.parse(w.lastFailoverAt) < w.minIntervalMs);
+  workloads = plan.workloads.filter((w) => !held.includes(w));
+  for (const w of held) record('skipped', `${w.id}: failed over at ${w.lastFailoverAt}, within its minimum interval of ${minutes(w.minIntervalMs)}`);
+  if (workloads.length === 0) {
+    return yield* finish('no-workloads', plan.workloads.length > 0 ? 'every affected workload is within its minimum interval' : (plan.reason ?? 'no workload in the catalog is affected'));
+  }
+  record('planned', workloads.map((w) => `${w.id} (${w.trigger}, ${w.primaryRegion} → ${w.secondaryRegion ?? 'provider-managed'})`).join('; '));
+  yield* notify('incident-opened', input.signal.title ?? input.signal.incidentKey);
+
+  // ── confirm ─────────────────────────────────────────────────────────────────────────────────
+  if (input.signal.kind !== 'manual') {
+    phase = 'confirming';
+    const confirmed = yield* confirm();
+    if (!confirmed.ok) return yield* finish('cancelled-before-confirmation', confirmed.reason);
+    record('confirmed', confirmed.reason);
+    yield* notify('impact-confirmed', confirmed.reason);
+  }
+
+  const notifyOnly = workloads.filter((w) => w.trigger === 'notify-only');
+  const actionable = workloads.filter((w) => w.trigger !== 'notify-only');
+  if (actionable.length === 0) return yield* finish('notified-only', notifyOnly.map((w) => w.id).join(', '));
+
+  // ── approve ─────────────────────────────────────────────────────────────────────────────────
+  const needApproval = actionable.filter((w) => w.trigger === 'approval');
+  if (needApproval.length > 0 && input.mode === 'execute') {
+    phase = 'awaiting-approval';
+    const decision = yield* approval('failover', needApproval);
+    if (decision.type !== 'approved') return yield* finish(decision.outcome, decision.reason);
+  }
+
+  // ── fail over ───────────────────────────────────────────────────────────────────────────────
+  phase = 'failing-over';
+  record('failover-started', actionable.map((w) => w.id).join(', '));
+  const ok = yield* runPlaybooks('failover', actionable, plan.groups, failover);
+  failoverFinishedAt = now();
+  record('failover-finished', summarize(failover));
+  if (input.mode === 'plan') return yield* finish('planned', summarize(failover));
+  for (const w of actionable) {
+    if (failover[w.id]?.ok === true) yield context.df.callActivity(ACTIVITIES.recordFailover, { workloadId: w.id, at: context.df.currentUtcDateTime.toISOString() });
+  }
+  if (!ok) {
+    yield* notify('step-failed', summarize(failover));
+    return yield* finish('failover-failed', summarize(failover));
+  }
+  yield* notify('failover-done', summarize(failover));
+
+  // ── watch, then fail back ───────────────────────────────────────────────────────────────────
+  phase = 'failed-over';
+  let failbackRequested: string | null = null;
+  while (failbackRequested === null) {
+    const ev = yield* next(24 * 3600_000);
+    if (ev.type === 'cancel') return yield* finish('failed-over', `cancelled by ${ev.value.by} before failback${ev.value.reason ? `: ${ev.value.reason}` : ''}`);
+    if (ev.type === 'failback') failbackRequested = `requested by ${ev.value.by}`;
+    if (ev.type === 'signal' && isRecovery(ev.value)) {
+      record('resolved', describeSignal(ev.value));
+      break;
+    }
+  }
+  if (failbackRequested === null) {
+    phase = 'waiting-for-healthy-primary';
+    const healthy = yield* sustainedHealth(actionable);
+    if (healthy.type === 'cancelled') return yield* finish('failed-over', healthy.reason);
+    record('failback-ready', healthy.reason);
+    phase = 'awaiting-failback-approval';
+    const decision = yield* approval('failback', actionable);
+    if (decision.type !== 'approved') return yield* finish('failed-over', `failback not approved: ${decision.reason}`);
+  } else {
+    record('failback-ready', failbackRequested);
+  }
+  phase = 'failing-back';
+  record('failback-started', actionable.map((w) => w.id).join(', '));
+  const backOk = yield* runPlaybooks('failback', actionable, [...plan.groups].reverse(), failback);
+  record('failback-finished', summarize(failback));
+  yield* notify(backOk ? 'failback-done' : 'step-failed', summarize(failback));
+  return yield* finish(backOk ? 'failed-over-and-back' : 'failover-failed', summarize(failback));
+
+  // ── the stages ──────────────────────────────────────────────────────────────────────────────
+
+  /**
+   * Confirmed when the incident is still active after the dwell time and, for workloads whose
+   * guardrails ask for it, Resource Health shows a primary resource impaired; until then health
+   * is polled. Resource Health alone does not confirm: a flapping resource is Unavailable half
+   * the time, and acting on it is exactly the noise the dwell time exists to ignore.
+   */
+  function* confirm(): Generator<df.Task, { ok: boolean; reason: string }, unknown> {
+    const dwellMs = Math.max(...workloads.map((w) => w.dwellMs));
+    const needsHealth = workloads.filter((w) => w.resourceHealthConfirmation);
+    const deadline = started + dwellMs;
+    for (;;) {
+      const remaining = deadline - now();
+      if (remaining <= 0) {
+        if (needsHealth.length === 0) return { ok: true, reason: `still active after the ${minutes(dwellMs)} dwell time` };
+        const health = (yield context.df.callActivity(ACTIVITIES.checkPrimaryHealth, { workloads: needsHealth })) as Record<string, string>;
+        const impaired = Object.entries(health).filter(([, s]) => s === 'Unavailable' || s === 'Degraded');
+        if (impaired.length > 0) {
+          return { ok: true, reason: `still active after ${minutes(dwellMs)}; Resource Health: ${impaired.map(([id, s]) => `${id} ${s}`).join(', ')}` };
+        }
+      }
+      const ev = yield* next(remaining > 0 ? remaining : timing.healthPollMs);
+      if (ev.type === 'cancel') return { ok: false, reason: `cancelled by ${ev.value.by}${ev.value.reason ? `: ${ev.value.reason}` : ''}` };
+      if (ev.type === 'signal' && isRecovery(ev.value)) return { ok: false, reason: `recovered before confirmation: ${describeSignal(ev.value)}` };
+    }
+  }
+
+  function* approval(
+    what: Direction,
+    who: WorkloadPlan[],
+  ): Generator<df.Task, { type: 'approved' } | { type: 'not-approved'; outcome: IncidentOutcome; reason: string }, unknown> {
+    const timeoutMs = Math.min(...who.map((w) => w.approvalTimeoutMs ?? DEFAULT_APPROVAL_TIMEOUT_MS));
+    const onTimeout = who.some((w) => w.onApprovalTimeout === 'abort') ? 'abort' : 'escalate';
+    record('approval-requested', `${what} of ${who.map((w) => w.id).join(', ')}; waiting up to ${minutes(timeoutMs)}`);
+    yield* notify('approval-needed', `${what} of ${who.map((w) => w.id).join(', ')}`);
+    let escalations = 0;
+    for (;;) {
+      const ev = yield* next(timeoutMs);
+      if (ev.type === 'approval') {
+        record(ev.value.approved ? 'approved' : 'rejected', `${what} by ${ev.value.by}${ev.value.comment ? `: ${ev.value.comment}` : ''}`);
+        if (ev.value.approved) return { type: 'approved' };
+        return { type: 'not-approved', outcome: 'rejected', reason: `${what} rejected by ${ev.value.by}` };
+      }
+      if (ev.type === 'cancel') return { type: 'not-approved', outcome: 'cancelled', reason: `cancelled by ${ev.value.by}` };
+      if (ev.type === 'signal' && what === 'failover' && isRecovery(ev.value)) {
+        return { type: 'not-approved', outcome: 'cancelled-before-confirmation', reason: `recovered while waiting for approval: ${describeSignal(ev.value)}` };
+      }
+      if (ev.type === 'timeout') {
+        if (onTimeout === 'abort' || escalations >= MAX_ESCALATIONS) {
+          return { type: 'not-approved', outcome: 'approval-timed-out', reason: `no decision on the ${what} within ${minutes(timeoutMs * (escalations + 1))}` };
+        }
+        escalations++;
+        record('approval-escalated', `no decision on the ${what} after ${minutes(timeoutMs * escalations)}; escalation ${escalations}`);
+        yield* notify('approval-escalated', `${what} of ${who.map((w) => w.id).join(', ')}`);
+      }
+    }
+  }
+
+  function* sustainedHealth(who: WorkloadPlan[]): Generator<df.Task, { type: 'healthy' | 'cancelled'; reason: string }, unknown> {
+    const needed = Math.max(...who.map((w) => w.failbackAfterHealthyMs));
+    let healthySince: number | null = null;
+    for (;;) {
+      const health = (yield context.df.callActivity(ACTIVITIES.checkPrimaryHealth, { workloads: who })) as Record<string, string>;
+      const allAvailable = who.every((w) => health[w.id] === 'Available');
+      if (allAvailable) {
+        healthySince ??= now();
+        if (now() - healthySince >= needed) return { type: 'healthy', reason: `primary healthy for ${minutes(needed)}` };
+      } else {
+        healthySince = null;
+      }
+      const ev = yield* next(healthySince === null ? timing.healthPollMs : Math.min(timing.healthPollMs, needed - (now() - healthySince)));
+      if (ev.type === 'cancel') return { type: 'cancelled', reason: `cancelled by ${ev.value.by} while waiting to fail back` };
+      if (ev.type === 'failback') return { type: 'healthy', reason: `failback requested by ${ev.value.by}` };
+    }
+  }
+
+  function* runPlaybooks(
+    direction: Direction,
+    who: WorkloadPlan[],
+    groups: string[][],
+    results: Record<string, PlaybookResult>,
+  ): Generator<df.Task, boolean, unknown> {
+    const failed = new Set<string>();
+    const byId = new Map(who.map((w) => [w.id, w]));
+    for (const group of groups) {
+      const wave = group.map((id) => byId.get(id)).filter((w): w is WorkloadPlan => w !== undefined);
+      const blocked = wave.filter((w) => w.dependsOn.some((d) => failed.has(d)));
+      for (const w of blocked) {
+        failed.add(w.id);
+        record('skipped', `${w.id}: not ${direction === 'failover' ? 'failed over' : 'failed back'}, a dependency failed`);
+      }
+      const runnable = wave.filter((w) => !blocked.includes(w));
+      if (runnable.length === 0) continue;
+      const steps = (yield context.df.Task.all(
+        runnable.map((w) => context.df.callActivity(ACTIVITIES.playbookSteps, { playbookKind: w.playbookKind, direction })),
+      )) as StepDefinition[][];
+      const children = runnable.map((w, i) => {
+        const playbook: PlaybookInput = {
+          incidentId: input.incidentId,
+          workloadId: w.id,
+          playbookKind: w.playbookKind,
+          direction,
+          mode: input.mode,
+          steps: steps[i]!,
+          retry: { attempts: 4, firstIntervalMs: 5_000, backoff: 2 },
+        };
+        return context.df.callSubOrchestrator(ORCHESTRATIONS.playbook, playbook, `${input.incidentId}:${direction}:${w.id}`);
+      });
+      const outcomes = (yield context.df.Task.all(children)) as PlaybookResult[];
+      outcomes.forEach((r, i) => {
+        results[runnable[i]!.id] = r;
+        if (!r.ok) failed.add(runnable[i]!.id);
+      });
+    }
+    return failed.size === 0;
+  }
+}
+
+/** A signal that says the impact is over: Resolved/RCA/Canceled, or Resource Health Available. */
+function isRecovery(signal: SignalSummary): boolean {
+  return signal.lifecycle === 'resolved' || signal.health === 'Available';
+}
+
+function describeSignal(s: SignalSummary): string {
+  const what = s.kind === 'manual' ? `manual request by ${s.requestedBy ?? 'unknown'}` : `${s.kind} ${s.stage ?? ''}`.trim();
+  return `${what}${s.health !== null ? ` (health ${s.health})` : ''}: ${s.title ?? s.incidentKey}`;
+}
+
+function summarize(results: Record<string, PlaybookResult>): string {
+  return Object.values(results)
+    .map((r) => `${r.workloadId} ${r.ok ? 'ok' : `failed at ${r.failedStep}`} (${r.steps.filter((s) => s.status === 'done').length} steps done, ${r.steps.filter((s) => s.status === 'already-done').length} already done)`)
+    .join('; ');
+}
+
+function minutes(ms: number): string {
+  return ms % 60_000 === 0 ? `${ms / 60_000} min` : `${Math.round(ms / 1000)} s`;
+}

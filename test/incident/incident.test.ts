@@ -1,0 +1,310 @@
+/**
+ * The incident orchestration's decisions, on the local durable runtime and a virtual clock.
+ * The orchestration and playbook generators are the real ones, registered with `df.app.*`; the
+ * activities here stand in for the catalog, Resource Health and the playbook steps so each
+ * scenario can script what they answer (the end-to-end suite uses the real activities).
+ */
+import * as df from 'durable-functions';
+import { beforeEach, describe, expect, it } from 'vitest';
+import type { IncidentPlan, IncidentSummary, SignalSummary, WorkloadPlan } from '../../lib/incidents/types.js';
+import type { StepDefinition, StepInput, StepResult } from '../../lib/playbooks/types.js';
+import { ACTIVITIES, ORCHESTRATIONS } from '../../orchestrations/activities.js';
+import { COMMAND_EVENT, incidentOrchestrator } from '../../orchestrations/incident.js';
+import { playbookOrchestrator } from '../../orchestrations/playbook.js';
+import { harness, START } from '../durable/support.js';
+
+// ── the scripted world ────────────────────────────────────────────────────────────────────────
+
+interface World {
+  plan: IncidentPlan;
+  /** Health of each workload's primary, as a function of virtual time since START. */
+  health: (workloadId: string, sinceStartMs: number) => 'Available' | 'Unavailable' | 'Degraded';
+  /** How a step phase answers. */
+  step: (input: StepInput) => StepResult;
+  calls: { steps: string[]; notified: string[]; recorded: string[]; timelines: number };
+  now: () => number;
+}
+
+let world: World;
+
+df.app.orchestration(ORCHESTRATIONS.incident, incidentOrchestrator);
+df.app.orchestration(ORCHESTRATIONS.playbook, playbookOrchestrator);
+df.app.activity(ACTIVITIES.planIncident, { handler: () => world.plan });
+df.app.activity(ACTIVITIES.checkPrimaryHealth, {
+  handler: (input: { workloads: WorkloadPlan[] }) =>
+    Object.fromEntries(input.workloads.map((w) => [w.id, world.health(w.id, world.now() - START)])),
+});
+const STEPS: StepDefinition[] = [
+  { name: 'announce', title: 'Tell the on-call channel', deadlineMs: 60_000, compensable: false },
+  { name: 'start-secondary', title: 'Start the secondary', deadlineMs: 600_000, compensable: true },
+  { name: 'flip-pointer', title: 'Flip the active-account pointer', deadlineMs: 60_000, compensable: true },
+];
+df.app.activity(ACTIVITIES.playbookSteps, { handler: () => STEPS });
+df.app.activity(ACTIVITIES.runStepPhase, {
+  handler: (input: StepInput) => {
+    world.calls.steps.push(`${input.direction}:${input.workloadId}:${input.step}:${input.phase}`);
+    return world.step(input);
+  },
+});
+df.app.activity(ACTIVITIES.notify, { handler: (input: { type: string }) => (world.calls.notified.push(input.type), { delivered: 1, failed: 0 }) });
+df.app.activity(ACTIVITIES.recordFailover, { handler: (input: { workloadId: string }) => (world.calls.recorded.push(input.workloadId), null) });
+df.app.activity(ACTIVITIES.saveTimeline, { handler: () => ((world.calls.timelines += 1), null) });
+
+const MIN = 60_000;
+
+function workload(overrides: Partial<WorkloadPlan> = {}): WorkloadPlan {
+  return {
+    id: 'media-streaming',
+    trigger: 'auto',
+    playbookKind: 'mediaServices',
+    primaryRegion: 'westeurope',
+    secondaryRegion: 'northeurope',
+    resourceHealthConfirmation: true,
+    dwellMs: 10 * MIN,
+    minIntervalMs: 240 * MIN,
+    failbackAfterHealthyMs: 30 * MIN,
+    approvalTimeoutMs: 30 * MIN,
+    onApprovalTimeout: 'escalate',
+    lastFailoverAt: null,
+    dependsOn: [],
+    ...overrides,
+  };
+}
+
+const ok = (outcome: Extract<StepResult, { ok: true }>['outcome'] = 'done'): StepResult => ({ ok: true, outcome, detail: outcome });
+const defaultStep = (input: StepInput): StepResult =>
+  input.phase === 'precheck' ? ok('needed') : input.phase === 'verify' ? ok('verified') : input.phase === 'compensate' ? ok('compensated') : ok('done');
+
+function signal(overrides: Partial<SignalSummary> = {}): SignalSummary {
+  return {
+    kind: 'serviceHealth',
+    incidentKey: '7TQ2-RX8',
+    dedupeKey: 'sh|7TQ2-RX8|1',
+    lifecycle: 'active',
+    stage: 'Active',
+    title: 'Media Services - West Europe',
+    eventTime: new Date(START).toISOString(),
+    isSynthetic: false,
+    health: null,
+    workloads: [],
+    requestedBy: null,
+    ...overrides,
+  };
+}
+
+function setup(plan: Partial<IncidentPlan> = {}) {
+  const h = harness();
+  world = {
+    plan: { workloads: [workload()], groups: [['media-streaming']], reason: null, ...plan },
+    health: (_id, since) => (since < 2 * 3600_000 ? 'Unavailable' : 'Available'),
+    step: defaultStep,
+    calls: { steps: [], notified: [], recorded: [], timelines: 0 },
+    now: () => h.clock.now(),
+  };
+  const start = (first: SignalSummary = signal(), mode: 'execute' | 'plan' = 'execute') =>
+    h.runtime.start(ORCHESTRATIONS.incident, { incidentId: 'inc-1', signal: first, mode, kind: 'unplanned', timing: { healthPollMs: 5 * MIN } }, 'inc-1');
+  const summary = () => h.runtime.get('inc-1')!.output as IncidentSummary;
+  /** Runs until the clock reaches `ms` after START (or nothing is left). */
+  const runFor = async (ms: number) => {
+    for (;;) {
+      await h.runtime.idle();
+      const next = h.clock.nextAt();
+      if (next === undefined || next > START + ms) return;
+      h.clock.advanceTo(next);
+    }
+  };
+  const raise = (type: 'signal' | 'approval' | 'cancel' | 'failback', value: unknown) => {
+    const payload = type === 'signal' ? { type, signal: value } : type === 'approval' ? { type, decision: value } : type === 'cancel' ? { type, cancel: value } : { type, ...(value as object) };
+    h.runtime.raiseEvent('inc-1', COMMAND_EVENT, payload);
+  };
+  return { h, start, summary, runFor, raise };
+}
+
+beforeEach(() => {
+  world = undefined as unknown as World;
+});
+
+const types = (s: IncidentSummary) => s.timeline.map((t) => t.type);
+
+describe('incident orchestration', () => {
+  it('fails over once after the dwell time and Resource Health agree, and fails back after sustained health and approval', async () => {
+    const t = setup();
+    t.start();
+    await t.runFor(5 * MIN);
+    // Redeliveries and a new update arrive while confirming.
+    t.raise('signal', signal());
+    t.raise('signal', signal());
+    t.raise('signal', signal({ dedupeKey: 'sh|7TQ2-RX8|2', stage: 'Active', title: 'update 1' }));
+    await t.runFor(60 * MIN);
+    expect(t.h.runtime.get('inc-1')!.status).toBe('Running');
+    expect(world.calls.recorded).toEqual(['media-streaming']);
+    expect(world.calls.steps.filter((s) => s.endsWith(':action'))).toEqual([
+      'failover:media-streaming:announce:action',
+      'failover:media-streaming:start-secondary:action',
+      'failover:media-streaming:flip-pointer:action',
+    ]);
+    t.raise('signal', signal({ dedupeKey: 'sh|7TQ2-RX8|3', lifecycle: 'resolved', stage: 'Resolved' }));
+    t.raise('signal', signal({ dedupeKey: 'sh|7TQ2-RX8|3', lifecycle: 'resolved', stage: 'Resolved' }));
+    // Health returns at 2 h; failback waits for 30 min of it, then for approval.
+    await t.runFor(2 * 3600_000 + 45 * MIN);
+    expect(world.calls.notified).toContain('approval-needed');
+    t.raise('approval', { approved: true, by: 'alice@contoso.example', comment: 'primary looks good' });
+    await t.h.run();
+    const s = t.summary();
+    expect(s.outcome).toBe('failed-over-and-back');
+    expect(s.failover['media-streaming']!.ok).toBe(true);
+    expect(s.failback['media-streaming']!.ok).toBe(true);
+    expect(world.calls.steps.filter((x) => x.startsWith('failback:') && x.endsWith(':action'))).toHaveLength(3);
+    expect(types(s)).toEqual([
+      'signal', 'planned', 'signal', 'confirmed', 'failover-started', 'failover-finished', 'signal', 'resolved',
+      'failback-ready', 'approval-requested', 'approved', 'failback-started', 'failback-finished', 'completed',
+    ]);
+    expect(s.timeline.find((e) => e.type === 'confirmed')!.detail).toBe('still active after 10 min; Resource Health: media-streaming Unavailable');
+    expect(s.timeline.find((e) => e.type === 'approved')!.detail).toBe('failback by alice@contoso.example: primary looks good');
+    expect(s.timeToFailoverMs).toBe(10 * MIN);
+    expect(world.calls.notified).toEqual(['incident-opened', 'impact-confirmed', 'failover-done', 'approval-needed', 'failback-done']);
+    expect(world.calls.timelines).toBe(1);
+    const status = t.h.runtime.get('inc-1')!.customStatus as { duplicates: number; entries: number };
+    expect(status.duplicates).toBe(3);
+  });
+
+  it('cancels when the incident resolves before confirmation, and never acts', async () => {
+    const t = setup();
+    t.start();
+    await t.runFor(3 * MIN);
+    t.raise('signal', signal({ dedupeKey: 'sh|2', lifecycle: 'resolved', stage: 'Resolved', title: 'mitigated' }));
+    await t.h.run();
+    expect(t.summary().outcome).toBe('cancelled-before-confirmation');
+    expect(t.summary().timeline.at(-1)!.detail).toBe('cancelled-before-confirmation: recovered before confirmation: serviceHealth Resolved: mitigated');
+    expect(world.calls.steps).toEqual([]);
+  });
+
+  it('ignores a Resource Health flap shorter than the dwell time', async () => {
+    const t = setup();
+    world.health = (_id, since) => (Math.floor(since / MIN) % 2 === 0 ? 'Unavailable' : 'Available');
+    t.start(signal({ kind: 'resourceHealth', health: 'Unavailable', dedupeKey: 'rh|1', stage: 'Active' }));
+    await t.runFor(1 * MIN);
+    t.raise('signal', signal({ kind: 'resourceHealth', health: 'Available', lifecycle: 'resolved', dedupeKey: 'rh|2', stage: 'Resolved' }));
+    await t.h.run();
+    expect(t.summary().outcome).toBe('cancelled-before-confirmation');
+    expect(world.calls.steps).toEqual([]);
+  });
+
+  it('waits on Resource Health after the dwell time when the primary still looks healthy', async () => {
+    const t = setup();
+    world.health = (_id, since) => (since < 25 * MIN ? 'Available' : 'Unavailable');
+    t.start();
+    await t.runFor(20 * MIN);
+    expect(world.calls.steps).toEqual([]);
+    await t.runFor(40 * MIN);
+    expect(world.calls.recorded).toEqual(['media-streaming']);
+    const confirmed = (t.h.runtime.get('inc-1')!.customStatus as { timeline: Array<{ type: string; at: string }> }).timeline.find((e) => e.type === 'confirmed')!;
+    expect(confirmed.at).toBe(new Date(START + 25 * MIN).toISOString());
+  });
+
+  it('asks for approval where the policy says so, and stops on a rejection', async () => {
+    const t = setup({ workloads: [workload({ id: 'purview-governance', trigger: 'approval', resourceHealthConfirmation: false, dwellMs: 5 * MIN })], groups: [['purview-governance']] });
+    t.start();
+    await t.runFor(6 * MIN);
+    expect(world.calls.notified).toEqual(['incident-opened', 'impact-confirmed', 'approval-needed']);
+    t.raise('approval', { approved: false, by: 'bob', comment: 'Microsoft says minutes away from mitigation' });
+    await t.h.run();
+    expect(t.summary().outcome).toBe('rejected');
+    expect(world.calls.steps).toEqual([]);
+  });
+
+  it('escalates an unanswered approval and acts once approved', async () => {
+    const t = setup({ workloads: [workload({ trigger: 'approval', approvalTimeoutMs: 15 * MIN })] });
+    t.start();
+    await t.runFor(10 * MIN + 31 * MIN);
+    expect(world.calls.notified.filter((n) => n === 'approval-escalated')).toHaveLength(2);
+    t.raise('approval', { approved: true, by: 'carol', comment: null });
+    await t.runFor(2 * 3600_000);
+    expect(world.calls.recorded).toEqual(['media-streaming']);
+  });
+
+  it('gives up on an unanswered approval when the policy says abort', async () => {
+    const t = setup({ workloads: [workload({ trigger: 'approval', approvalTimeoutMs: 15 * MIN, onApprovalTimeout: 'abort' })] });
+    t.start();
+    await t.h.run();
+    expect(t.summary().outcome).toBe('approval-timed-out');
+    expect(t.summary().timeline.at(-1)!.detail).toBe('approval-timed-out: no decision on the failover within 15 min');
+  });
+
+  it('can be cancelled by an engineer before it acts', async () => {
+    const t = setup();
+    t.start();
+    await t.runFor(2 * MIN);
+    t.raise('cancel', { by: 'dave', reason: 'false alarm' });
+    await t.h.run();
+    expect(t.summary().outcome).toBe('cancelled-before-confirmation');
+    expect(t.summary().timeline.at(-1)!.detail).toBe('cancelled-before-confirmation: cancelled by dave: false alarm');
+  });
+
+  it('walks the same path in plan mode without any write', async () => {
+    const t = setup();
+    t.start(signal(), 'plan');
+    await t.h.run();
+    const s = t.summary();
+    expect(s.outcome).toBe('planned');
+    expect(world.calls.steps.every((x) => x.endsWith(':precheck'))).toBe(true);
+    expect(s.failover['media-streaming']!.steps.map((x) => x.status)).toEqual(['planned', 'planned', 'planned']);
+    expect(world.calls.recorded).toEqual([]);
+    expect(world.calls.notified).toEqual([]);
+  });
+
+  it('holds a workload that failed over within its minimum interval', async () => {
+    const t = setup({ workloads: [workload({ lastFailoverAt: new Date(START - 60 * MIN).toISOString() })] });
+    t.start();
+    await t.h.run();
+    expect(t.summary().outcome).toBe('no-workloads');
+    expect(t.summary().timeline.find((e) => e.type === 'skipped')!.detail).toBe(
+      `media-streaming: failed over at ${new Date(START - 60 * MIN).toISOString()}, within its minimum interval of 240 min`,
+    );
+  });
+
+  it('compensates completed steps newest first when a step fails, and skips the rest', async () => {
+    const t = setup();
+    world.step = (input) =>
+      input.step === 'flip-pointer' && input.phase === 'action' ? { ok: false, reason: 'KeyLocked', detail: 'media:activeAccount is read-only' } : defaultStep(input);
+    t.start();
+    await t.h.run();
+    const s = t.summary();
+    expect(s.outcome).toBe('failover-failed');
+    expect(s.failover['media-streaming']!.failedStep).toBe('flip-pointer');
+    expect(world.calls.steps.filter((x) => x.endsWith(':compensate'))).toEqual(['failover:media-streaming:start-secondary:compensate']);
+    expect(world.calls.notified).toContain('step-failed');
+    expect(world.calls.recorded).toEqual([]);
+  });
+
+  it('records a step that is already done instead of doing it again', async () => {
+    const t = setup();
+    world.step = (input) => (input.step === 'start-secondary' && input.phase === 'precheck' ? ok('already-done') : defaultStep(input));
+    t.start();
+    await t.runFor(60 * MIN);
+    expect(world.calls.steps).not.toContain('failover:media-streaming:start-secondary:action');
+    const status = t.h.runtime.get('inc-1')!;
+    expect(status.status).toBe('Running');
+  });
+
+  it('fails over dependencies first and skips dependants of a failed workload', async () => {
+    const t = setup({
+      workloads: [workload({ id: 'datashare-sales', resourceHealthConfirmation: false }), workload({ id: 'media-streaming', dependsOn: ['datashare-sales'], resourceHealthConfirmation: false })],
+      groups: [['datashare-sales'], ['media-streaming']],
+    });
+    world.step = (input) => (input.workloadId === 'datashare-sales' && input.step === 'start-secondary' && input.phase === 'action' ? { ok: false, reason: 'SnapshotFailed', detail: 'x' } : defaultStep(input));
+    t.start();
+    await t.h.run();
+    const s = t.summary();
+    expect(s.outcome).toBe('failover-failed');
+    expect(Object.keys(s.failover)).toEqual(['datashare-sales']);
+    expect(s.timeline.find((e) => e.type === 'skipped')!.detail).toBe('media-streaming: not failed over, a dependency failed');
+  });
+
+  it('ignores synthetic test notifications', async () => {
+    const t = setup();
+    t.start(signal({ isSynthetic: true }));
+    await t.h.run();
+    expect(t.summary().outcome).toBe('ignored-synthetic');
+  });
+});
