@@ -3,7 +3,7 @@
  * tells it, the commands on-call engineers send it, and the timeline it keeps. Types only: the
  * orchestration imports nothing else from lib.
  */
-import type { Lifecycle, SignalKind } from '../alerts/signal.js';
+import type { ImpactedService, Lifecycle, SignalKind } from '../alerts/signal.js';
 import type { PlaybookResult } from '../playbooks/types.js';
 
 /** The part of a Signal the orchestration needs; small, so histories stay small. */
@@ -18,6 +18,9 @@ export interface SignalSummary {
   isSynthetic: boolean;
   /** Resource Health's verdict when the signal carries one. */
   health: 'Available' | 'Unavailable' | 'Degraded' | 'Unknown' | null;
+  /** What matching the catalog needs: impacted services and resources. */
+  services: ImpactedService[];
+  resourceIds: string[];
   /** Manual requests name their workloads. */
   workloads: string[];
   requestedBy: string | null;

@@ -86,6 +86,8 @@ function signal(overrides: Partial<SignalSummary> = {}): SignalSummary {
     eventTime: new Date(START).toISOString(),
     isSynthetic: false,
     health: null,
+    services: [{ name: 'Media Services', regions: ['westeurope'] }],
+    resourceIds: [],
     workloads: [],
     requestedBy: null,
     ...overrides,

@@ -1,0 +1,38 @@
+/**
+ * Between a Signal (everything the parser read) and the SignalSummary an incident keeps in its
+ * history (what its decisions and the catalog match need).
+ */
+import { blankSignal, type Signal } from '../alerts/signal.js';
+import type { SignalSummary } from './types.js';
+
+export function summarizeSignal(signal: Signal): SignalSummary {
+  return {
+    kind: signal.kind,
+    incidentKey: signal.incidentKey,
+    dedupeKey: signal.dedupeKey,
+    lifecycle: signal.lifecycle,
+    stage: signal.stage,
+    title: signal.title,
+    eventTime: signal.eventTime,
+    isSynthetic: signal.isSynthetic,
+    health: signal.health?.current ?? null,
+    services: signal.services,
+    resourceIds: signal.resourceIds,
+    workloads: signal.workloads,
+    requestedBy: signal.kind === 'manual' ? signal.caller : null,
+  };
+}
+
+/** Enough of a Signal again to match the catalog with. */
+export function signalForMatching(summary: SignalSummary): Signal {
+  const signal = blankSignal(summary.kind, summary.kind === 'manual' ? 'manual' : 'common', summary.eventTime);
+  signal.incidentKey = summary.incidentKey;
+  signal.dedupeKey = summary.dedupeKey;
+  signal.lifecycle = summary.lifecycle;
+  signal.title = summary.title;
+  signal.isSynthetic = summary.isSynthetic;
+  signal.services = summary.services;
+  signal.resourceIds = summary.resourceIds;
+  signal.workloads = summary.workloads;
+  return signal;
+}

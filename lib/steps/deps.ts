@@ -1,0 +1,47 @@
+/**
+ * What the activities need from the outside world, injected once by the composition root
+ * (`functions/durable.ts`) so every activity can be tested against the simulator and Azurite.
+ */
+import type { AzureClients } from '../azure/clients.js';
+import type { Catalog, NotifyTarget } from '../catalog/types.js';
+import type { TimelineEntry } from '../incidents/types.js';
+
+export interface FailoverLedger {
+  lastFailover(workloadId: string): Promise<string | null>;
+  recordFailover(workloadId: string, at: string): Promise<void>;
+}
+
+export interface StepNotification {
+  incidentId: string;
+  type: string;
+  workloads: string[];
+  detail: string;
+  at: string;
+}
+
+export interface StepDeps {
+  catalog(): Promise<Catalog>;
+  clients: AzureClients;
+  /** The App Configuration store the active-side pointers live in; null when none is configured. */
+  appConfigurationEndpoint: string | null;
+  ledger: FailoverLedger;
+  notify(targets: readonly NotifyTarget[], notification: StepNotification): Promise<{ delivered: number; failed: number }>;
+  saveTimeline(incidentId: string, timeline: TimelineEntry[]): Promise<void>;
+  now(): Date;
+}
+
+/** Thrown for faults worth retrying; the message starts with a stable code. */
+export class TransientStepError extends Error {
+  constructor(code: string, detail: string) {
+    super(`${code}: ${detail}`);
+    this.name = 'TransientStepError';
+  }
+}
+
+/** Whether an Azure SDK error is worth a durable retry (throttling, 5xx, network). */
+export function isTransient(err: unknown): boolean {
+  const status = (err as { statusCode?: number }).statusCode;
+  const code = (err as { code?: string }).code;
+  if (status === 408 || status === 429 || (status !== undefined && status >= 500)) return true;
+  return code === 'ECONNRESET' || code === 'ECONNREFUSED' || code === 'ETIMEDOUT' || code === 'REQUEST_SEND_ERROR';
+}

@@ -1,0 +1,60 @@
+/**
+ * The activities, built from injected dependencies (`createActivities(deps)`): the composition
+ * root registers each under its name from `orchestrations/activities.ts`.
+ */
+import type { ActivityTypes } from '../../orchestrations/activities.js';
+import { playbookSteps } from '../playbooks/registry.js';
+import type { StepInput, StepResult } from '../playbooks/types.js';
+import type { StepDeps } from './deps.js';
+import { checkPrimaryHealth } from './health.js';
+import { planIncident } from './plan.js';
+import { flipPointer } from './pointer.js';
+
+export type Activities = { [K in keyof ActivityTypes]: (input: ActivityTypes[K]['input']) => Promise<ActivityTypes[K]['output']> };
+
+export function createActivities(deps: StepDeps): Activities {
+  return {
+    planIncident: (input) => planIncident(deps, input),
+    checkPrimaryHealth: (input) => checkPrimaryHealth(deps, input),
+    playbookSteps: async (input) => playbookSteps(input.playbookKind, input.direction),
+    runStepPhase: (input) => runStepPhase(deps, input),
+    notify: async (input) => {
+      const catalog = await deps.catalog();
+      const targets = catalog.workloads.filter((w) => input.workloads.includes(w.id)).flatMap((w) => w.notify);
+      return deps.notify(targets, { ...input, at: deps.now().toISOString() });
+    },
+    recordFailover: async (input) => {
+      await deps.ledger.recordFailover(input.workloadId, input.at);
+      return null;
+    },
+    saveTimeline: async (input) => {
+      await deps.saveTimeline(input.incidentId, input.timeline);
+      return null;
+    },
+  };
+}
+
+export async function runStepPhase(deps: StepDeps, input: StepInput): Promise<StepResult> {
+  const workload = (await deps.catalog()).workloads.find((w) => w.id === input.workloadId);
+  if (workload === undefined) return { ok: false, reason: 'UnknownWorkload', detail: `workload '${input.workloadId}' is not in the catalog` };
+  switch (input.step) {
+    case 'announce':
+    case 'report': {
+      if (input.phase === 'precheck') return { ok: true, outcome: 'needed', detail: `${input.step} the ${input.direction}` };
+      if (input.phase !== 'action') return { ok: true, outcome: input.phase === 'verify' ? 'verified' : 'compensated', detail: 'nothing to check' };
+      const sent = await deps.notify(workload.notify, {
+        incidentId: input.incidentId,
+        type: input.step === 'announce' ? `${input.direction}-started` : `${input.direction}-steps-finished`,
+        workloads: [workload.id],
+        detail: `${input.direction} of ${workload.id} (${workload.primary.region} ↔ ${workload.secondary?.region ?? 'provider-managed'})`,
+        at: deps.now().toISOString(),
+      });
+      // Undelivered notifications are reported, never a reason to stop a failover.
+      return { ok: true, outcome: 'done', detail: `notified ${sent.delivered} channel(s)${sent.failed > 0 ? `, ${sent.failed} failed` : ''}` };
+    }
+    case 'flip-active-pointer':
+      return flipPointer(deps, workload, input.direction, input.phase);
+    default:
+      return { ok: false, reason: 'UnknownStep', detail: `no step '${input.step}' in the ${workload.playbook.kind} playbook` };
+  }
+}

@@ -1,0 +1,83 @@
+/**
+ * The active-side pointer: the App Configuration key the workload's own code reads to know
+ * which account or region is live (or, for Dynamics 365, whether to run degraded). Flipping it
+ * is how new work moves to the other side; it is idempotent because the precheck reads first.
+ */
+import type { Workload } from '../catalog/types.js';
+import type { Direction, StepResult } from '../playbooks/types.js';
+import { isTransient, TransientStepError, type StepDeps } from './deps.js';
+
+interface Pointer {
+  key: string;
+  /** The value for the side the workload should run on after this direction. */
+  target: string;
+  /** The value it had before: what compensation restores. */
+  previous: string;
+}
+
+/** The pointer a workload's playbook names, or null when it has none. */
+export function pointerOf(workload: Workload, direction: Direction): Pointer | null {
+  const name = (id: string | undefined) => id?.split('/').pop() ?? '';
+  const sides = (primary: string, secondary: string): Pick<Pointer, 'target' | 'previous'> =>
+    direction === 'failover' ? { target: secondary, previous: primary } : { target: primary, previous: secondary };
+  const p = workload.playbook;
+  switch (p.kind) {
+    case 'mediaServices':
+    case 'purview':
+      return { key: p.activeAccountKey, ...sides(name(workload.primary.resources['account']), name(workload.secondary?.resources['account'])) };
+    case 'genomics':
+      return p.activeRegionKey === null ? null : { key: p.activeRegionKey, ...sides(workload.primary.region, workload.secondary?.region ?? '') };
+    case 'dynamics365':
+      return { key: p.degradedModeFlagKey, ...sides('false', 'true') };
+    case 'dataShare':
+      return null;
+  }
+}
+
+export async function flipPointer(deps: StepDeps, workload: Workload, direction: Direction, phase: string): Promise<StepResult> {
+  const pointer = pointerOf(workload, direction);
+  if (pointer === null) return { ok: true, outcome: 'already-done', detail: 'this workload has no active-side pointer to flip' };
+  if (deps.appConfigurationEndpoint === null) {
+    return { ok: false, reason: 'AppConfigurationNotConfigured', detail: `set APP_CONFIGURATION_ENDPOINT so '${pointer.key}' can be flipped` };
+  }
+  const client = deps.clients.appConfiguration(deps.appConfigurationEndpoint);
+  const read = async (): Promise<string | null> => {
+    try {
+      return (await client.getConfigurationSetting({ key: pointer.key })).value ?? null;
+    } catch (err) {
+      if ((err as { statusCode?: number }).statusCode === 404) return null;
+      throw err;
+    }
+  };
+  const write = async (value: string) => {
+    await client.setConfigurationSetting({ key: pointer.key, value });
+  };
+  try {
+    switch (phase) {
+      case 'precheck': {
+        const current = await read();
+        return current === pointer.target
+          ? { ok: true, outcome: 'already-done', detail: `'${pointer.key}' is already '${pointer.target}'` }
+          : { ok: true, outcome: 'needed', detail: `'${pointer.key}' is '${current ?? '(unset)'}'; set it to '${pointer.target}'` };
+      }
+      case 'action':
+        await write(pointer.target);
+        return { ok: true, outcome: 'done', detail: `'${pointer.key}' set to '${pointer.target}'` };
+      case 'verify': {
+        const current = await read();
+        return current === pointer.target
+          ? { ok: true, outcome: 'verified', detail: `'${pointer.key}' reads '${current}'` }
+          : { ok: false, reason: 'PointerNotFlipped', detail: `'${pointer.key}' reads '${current ?? '(unset)'}', expected '${pointer.target}'` };
+      }
+      case 'compensate':
+        await write(pointer.previous);
+        return { ok: true, outcome: 'compensated', detail: `'${pointer.key}' set back to '${pointer.previous}'` };
+      default:
+        return { ok: false, reason: 'UnknownPhase', detail: phase };
+    }
+  } catch (err) {
+    if (isTransient(err)) throw new TransientStepError('AppConfigurationUnavailable', (err as Error).message);
+    const status = (err as { statusCode?: number }).statusCode;
+    return { ok: false, reason: status === 409 ? 'PointerLocked' : 'AppConfigurationError', detail: (err as Error).message };
+  }
+}

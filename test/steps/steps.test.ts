@@ -1,0 +1,177 @@
+/**
+ * The real activities against the Azure simulator with the sample catalog and estate, and the
+ * incident orchestration driving them on the local durable runtime: a Service Health incident
+ * for media-streaming flips its active-account pointer in App Configuration to the secondary,
+ * and back after the incident is over.
+ */
+import { join } from 'node:path';
+import * as df from 'durable-functions';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { parseAlert } from '../../lib/alerts/index.js';
+import { loadCatalogFile } from '../../lib/catalog/index.js';
+import type { Catalog, NotifyTarget } from '../../lib/catalog/types.js';
+import { summarizeSignal } from '../../lib/incidents/signals.js';
+import type { IncidentSummary, WorkloadPlan } from '../../lib/incidents/types.js';
+import { createActivities, runStepPhase } from '../../lib/steps/index.js';
+import { TransientStepError, type StepDeps, type StepNotification } from '../../lib/steps/deps.js';
+import { ACTIVITIES, ORCHESTRATIONS } from '../../orchestrations/activities.js';
+import { COMMAND_EVENT, incidentOrchestrator } from '../../orchestrations/incident.js';
+import { playbookOrchestrator } from '../../orchestrations/playbook.js';
+import { harness } from '../durable/support.js';
+import { repoRoot } from '../support/fixtures.js';
+import { startSimulator, type SimHarness } from '../sim/support.js';
+import { readFileSync } from 'node:fs';
+
+let sim: SimHarness;
+let catalog: Catalog;
+let deps: StepDeps;
+const notifications: Array<{ targets: readonly NotifyTarget[]; n: StepNotification }> = [];
+const ledger = new Map<string, string>();
+const timelines = new Map<string, number>();
+
+beforeAll(async () => {
+  sim = await startSimulator({ timeScale: 3600 });
+  const loaded = await loadCatalogFile(join(repoRoot, 'samples/catalog.yaml'));
+  if (!loaded.ok) throw new Error('sample catalog does not load');
+  catalog = loaded.catalog;
+  deps = {
+    catalog: async () => catalog,
+    clients: sim.clients,
+    appConfigurationEndpoint: sim.clients.dataPlaneEndpoint('appConfiguration', 'contosofailover'),
+    ledger: {
+      lastFailover: async (id) => ledger.get(id) ?? null,
+      recordFailover: async (id, at) => void ledger.set(id, at),
+    },
+    notify: async (targets, n) => {
+      notifications.push({ targets, n });
+      return { delivered: targets.length, failed: 0 };
+    },
+    saveTimeline: async (id, timeline) => void timelines.set(id, timeline.length),
+    now: () => new Date(sim.sim.clock.now()),
+  };
+});
+afterAll(() => sim.close());
+
+const mediaAlert = () => {
+  const parsed = parseAlert(readFileSync(join(repoRoot, 'samples/alerts/servicehealth-media-westeurope-active.json'), 'utf8'));
+  if (!parsed.ok) throw new Error(parsed.error.message);
+  return parsed.value;
+};
+
+const pointer = async () => (await sim.clients.appConfiguration(deps.appConfigurationEndpoint!).getConfigurationSetting({ key: 'media:activeAccount' })).value;
+
+describe('planning and health activities', () => {
+  it('plans the media-streaming workload from the sample catalog', async () => {
+    const plan = await createActivities(deps).planIncident({ incidentId: 'x', signal: summarizeSignal(mediaAlert()) });
+    expect(plan.reason).toBeNull();
+    expect(plan.groups).toEqual([['media-streaming']]);
+    expect(plan.workloads).toEqual([
+      expect.objectContaining({
+        id: 'media-streaming',
+        trigger: 'auto',
+        playbookKind: 'mediaServices',
+        primaryRegion: 'westeurope',
+        secondaryRegion: 'northeurope',
+        resourceHealthConfirmation: true,
+        dwellMs: 10 * 60_000,
+        minIntervalMs: 4 * 3600_000,
+        failbackAfterHealthyMs: 30 * 60_000,
+        lastFailoverAt: null,
+      }),
+    ]);
+  });
+
+  it('plans nothing, and says why, when only a secondary region is hit', async () => {
+    const signal = summarizeSignal(mediaAlert());
+    signal.services = [{ name: 'Media Services', regions: ['northeurope'] }];
+    const plan = await createActivities(deps).planIncident({ incidentId: 'x', signal });
+    expect(plan).toEqual({ workloads: [], groups: [], reason: 'only the secondary side of media-streaming is affected' });
+  });
+
+  it('reads the primary resources’ health from Resource Health, and sees an outage', async () => {
+    const plan = await createActivities(deps).planIncident({ incidentId: 'x', signal: summarizeSignal(mediaAlert()) });
+    const check = () => createActivities(deps).checkPrimaryHealth({ workloads: plan.workloads as WorkloadPlan[] });
+    expect(await check()).toEqual({ 'media-streaming': 'Available' });
+    await sim.control('POST', '/_sim/regions/westeurope/outage', {});
+    try {
+      expect(await check()).toEqual({ 'media-streaming': 'Unavailable' });
+    } finally {
+      await sim.control('DELETE', '/_sim/regions/westeurope/outage');
+    }
+  });
+});
+
+describe('the active-pointer step', () => {
+  const step = (phase: 'precheck' | 'action' | 'verify' | 'compensate', direction: 'failover' | 'failback' = 'failover', workloadId = 'media-streaming') =>
+    runStepPhase(deps, { incidentId: 'x', workloadId, playbookKind: 'mediaServices', direction, step: 'flip-active-pointer', phase });
+
+  it('flips, verifies, recognises it is done, and compensates', async () => {
+    expect(await pointer()).toBe('contosomediaweu');
+    expect(await step('precheck')).toEqual({ ok: true, outcome: 'needed', detail: "'media:activeAccount' is 'contosomediaweu'; set it to 'contosomedianeu'" });
+    expect(await step('action')).toMatchObject({ ok: true, outcome: 'done' });
+    expect(await step('verify')).toMatchObject({ ok: true, outcome: 'verified' });
+    expect(await step('precheck')).toMatchObject({ ok: true, outcome: 'already-done' });
+    expect(await step('compensate')).toEqual({ ok: true, outcome: 'compensated', detail: "'media:activeAccount' set back to 'contosomediaweu'" });
+    expect(await pointer()).toBe('contosomediaweu');
+  });
+
+  it('has nothing to flip for a Data Share workload', async () => {
+    expect(await step('precheck', 'failover', 'datashare-sales')).toMatchObject({ ok: true, outcome: 'already-done' });
+  });
+
+  it('throws a transient error while App Configuration is down, so the activity is retried', async () => {
+    await sim.control('POST', '/_sim/regions/westus3/outage', {});
+    try {
+      await expect(step('precheck')).rejects.toBeInstanceOf(TransientStepError);
+    } finally {
+      await sim.control('DELETE', '/_sim/regions/westus3/outage');
+    }
+  });
+});
+
+describe('incident orchestration with the real activities', () => {
+  it('fails media-streaming over to northeurope and back, flipping the pointer once each way', async () => {
+    const activities = createActivities(deps);
+    for (const [name, handler] of Object.entries(activities)) df.app.activity(name, { handler: handler as (input: unknown) => Promise<unknown> });
+    df.app.orchestration(ORCHESTRATIONS.incident, incidentOrchestrator);
+    df.app.orchestration(ORCHESTRATIONS.playbook, playbookOrchestrator);
+    expect(Object.keys(activities).sort()).toEqual(Object.keys(ACTIVITIES).sort());
+
+    const h = harness();
+    const signal = summarizeSignal(mediaAlert());
+    // The primary account is down from the start, as Resource Health will confirm.
+    await sim.control('POST', '/_sim/regions/westeurope/outage', {});
+    const since = ((await sim.control('GET', '/_sim/operations')).body as Array<{ seq: number }>).at(-1)?.seq ?? 0;
+    h.runtime.start(ORCHESTRATIONS.incident, { incidentId: 'inc-media', signal, mode: 'execute', kind: 'unplanned', timing: { healthPollMs: 5 * 60_000 } }, 'inc-media');
+    for (let i = 0; i < 6 && (await pointer()) !== 'contosomedianeu'; i++) {
+      await h.runtime.idle();
+      h.clock.advanceToNext();
+    }
+    await h.runtime.idle();
+    expect(await pointer()).toBe('contosomedianeu');
+    expect(ledger.get('media-streaming')).toBeDefined();
+
+    await sim.control('DELETE', '/_sim/regions/westeurope/outage');
+    h.runtime.raiseEvent('inc-media', COMMAND_EVENT, { type: 'signal', signal: { ...signal, dedupeKey: 'resolved', lifecycle: 'resolved', stage: 'Resolved' } });
+    for (let i = 0; i < 20 && h.runtime.get('inc-media')!.customStatus !== null && !JSON.stringify(h.runtime.get('inc-media')!.customStatus).includes('approval-requested'); i++) {
+      await h.runtime.idle();
+      h.clock.advanceToNext();
+    }
+    h.runtime.raiseEvent('inc-media', COMMAND_EVENT, { type: 'approval', decision: { approved: true, by: 'alice', comment: null } });
+    await h.run();
+    const summary = h.runtime.get('inc-media')!.output as IncidentSummary;
+    expect(summary.outcome).toBe('failed-over-and-back');
+    expect(await pointer()).toBe('contosomediaweu');
+    const writes = ((await sim.control('GET', `/_sim/operations?since=${since}`)).body as Array<{ operation: string; status: number; caller: string }>).filter(
+      (o) => o.operation.includes('keyValues/write'),
+    );
+    expect(writes.map((w) => [w.status, w.caller])).toEqual([
+      [200, 'tests'],
+      [200, 'tests'],
+    ]);
+    expect(notifications.map((n) => n.n.type)).toEqual(
+      expect.arrayContaining(['incident-opened', 'impact-confirmed', 'failover-started', 'failover-done', 'approval-needed', 'failback-started', 'failback-done']),
+    );
+    expect(timelines.get('inc-media')).toBe(summary.timeline.length);
+  });
+});
