@@ -10,6 +10,25 @@ export interface AppConfig {
   readonly catalogPath: string;
   /** Largest alert body accepted; the common alert schema caps alerts at 256 KB. */
   readonly maxAlertBytes: number;
+  /**
+   * Secure webhook (Microsoft Entra ID) authentication of action-group calls; present when
+   * WEBHOOK_TENANT_ID and WEBHOOK_AUDIENCES are both set (see lib/auth/webhook-token.ts).
+   */
+  readonly webhookAuth?: WebhookAuthSettings;
+  /**
+   * App role an operator needs in the App Service Authentication principal (OPERATOR_ROLE); when
+   * absent, function keys alone authorize operators (see lib/auth/client-principal.ts).
+   */
+  readonly operatorRole?: string;
+}
+
+export interface WebhookAuthSettings {
+  /** WEBHOOK_TENANT_ID: the directory (tenant) id, lower-case GUID. */
+  readonly tenantId: string;
+  /** WEBHOOK_AUDIENCES: the API app's client id and/or Application ID URI (api://…). */
+  readonly audiences: readonly string[];
+  /** WEBHOOK_JWKS_URL: signing keys; absent means https://login.microsoftonline.com/{tenant}/discovery/v2.0/keys. */
+  readonly jwksUrl?: string;
 }
 
 export class ConfigError extends Error {
@@ -35,6 +54,94 @@ export function loadConfig(env: Readonly<Record<string, string | undefined>> = p
   if (!Number.isInteger(maxAlertBytes) || maxAlertBytes < 1024) {
     problems.push(`ALERT_MAX_BYTES "${maxRaw}" is invalid; use a whole number of bytes of at least 1024 (default 262144)`);
   }
+  const webhookAuth = loadWebhookAuth(env, problems);
+  const operatorRole = loadOperatorRole(env, problems);
   if (problems.length > 0) throw new ConfigError(problems);
-  return Object.freeze({ taskHubName, catalogPath, maxAlertBytes });
+  return Object.freeze({
+    taskHubName,
+    catalogPath,
+    maxAlertBytes,
+    ...(webhookAuth === undefined ? {} : { webhookAuth }),
+    ...(operatorRole === undefined ? {} : { operatorRole }),
+  });
+}
+
+const GUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+function setting(env: Readonly<Record<string, string | undefined>>, key: string): string | undefined {
+  const value = env[key]?.trim();
+  return value === undefined || value === '' ? undefined : value;
+}
+
+/** Secure webhook auth is on when WEBHOOK_TENANT_ID and WEBHOOK_AUDIENCES are both set; one alone is an error. */
+function loadWebhookAuth(env: Readonly<Record<string, string | undefined>>, problems: string[]): WebhookAuthSettings | undefined {
+  const tenantRaw = setting(env, 'WEBHOOK_TENANT_ID');
+  const audiencesRaw = setting(env, 'WEBHOOK_AUDIENCES');
+  const jwksRaw = setting(env, 'WEBHOOK_JWKS_URL');
+  if (tenantRaw === undefined && audiencesRaw === undefined) {
+    if (jwksRaw !== undefined) {
+      problems.push('WEBHOOK_JWKS_URL is set but secure webhook auth is off; set WEBHOOK_TENANT_ID and WEBHOOK_AUDIENCES as well, or remove WEBHOOK_JWKS_URL');
+    }
+    return undefined;
+  }
+  if (tenantRaw === undefined || audiencesRaw === undefined) {
+    const set = tenantRaw === undefined ? 'WEBHOOK_AUDIENCES' : 'WEBHOOK_TENANT_ID';
+    problems.push(
+      `secure webhook auth needs both WEBHOOK_TENANT_ID and WEBHOOK_AUDIENCES, but only ${set} is set; ` +
+        'set both (the tenant id, and your API app\'s client id and Application ID URI, comma-separated) or neither',
+    );
+    return undefined;
+  }
+  const before = problems.length;
+  if (!GUID.test(tenantRaw)) {
+    problems.push(`WEBHOOK_TENANT_ID "${tenantRaw}" is invalid; use the directory (tenant) id GUID of the tenant whose action groups call the webhook`);
+  }
+  const audiences = [...new Set(audiencesRaw.split(',').map((a) => a.trim()).filter((a) => a !== ''))];
+  if (audiences.length === 0) {
+    problems.push(`WEBHOOK_AUDIENCES "${audiencesRaw}" lists no audience; use your API app's client id and Application ID URI, e.g. "<client-id>,api://<client-id>"`);
+  }
+  let jwksUrl: string | undefined;
+  if (jwksRaw !== undefined) {
+    let url: URL | undefined;
+    try {
+      url = new URL(jwksRaw);
+    } catch {
+      url = undefined;
+    }
+    const local = url !== undefined && ['localhost', '127.0.0.1', '[::1]'].includes(url.hostname);
+    if (url === undefined || !(url.protocol === 'https:' || (url.protocol === 'http:' && local))) {
+      problems.push(`WEBHOOK_JWKS_URL "${jwksRaw}" is invalid; use the https URL of a JSON Web Key Set (default https://login.microsoftonline.com/<tenant>/discovery/v2.0/keys)`);
+    } else {
+      jwksUrl = url.href;
+    }
+  }
+  if (problems.length > before) return undefined;
+  return Object.freeze({
+    tenantId: tenantRaw.toLowerCase(),
+    audiences: Object.freeze(audiences),
+    ...(jwksUrl === undefined ? {} : { jwksUrl }),
+  });
+}
+
+/**
+ * OPERATOR_ROLE is checked against the x-ms-client-principal header, which only App Service
+ * Authentication (Easy Auth) can vouch for. On App Service (WEBSITE_SITE_NAME set) the platform sets
+ * WEBSITE_AUTH_ENABLED=True when Easy Auth is on; without it anyone could send the header.
+ */
+function loadOperatorRole(env: Readonly<Record<string, string | undefined>>, problems: string[]): string | undefined {
+  const role = setting(env, 'OPERATOR_ROLE');
+  if (role === undefined) return undefined;
+  if (/\s/.test(role)) {
+    problems.push(`OPERATOR_ROLE "${role}" is invalid; use the value of one app role (app role values contain no spaces)`);
+    return undefined;
+  }
+  const onAppService = setting(env, 'WEBSITE_SITE_NAME') !== undefined;
+  if (onAppService && setting(env, 'WEBSITE_AUTH_ENABLED')?.toLowerCase() !== 'true') {
+    problems.push(
+      'OPERATOR_ROLE is set but App Service Authentication is off (WEBSITE_AUTH_ENABLED is not True), so the x-ms-client-principal ' +
+        'header it relies on could come from anyone; enable App Service Authentication on the function app, or remove OPERATOR_ROLE',
+    );
+    return undefined;
+  }
+  return role;
 }
