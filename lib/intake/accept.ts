@@ -1,0 +1,147 @@
+/**
+ * The alert webhook's decision, free of the Functions runtime: authenticate, archive the raw
+ * body (before anything else can fail), read it, then start the incident or deliver the signal
+ * into the running one. Answers follow what action groups do with them: they retry 408, 429,
+ * 503 and 504 only, so transient trouble on our side is a 503, bad input a 4xx, and a duplicate
+ * a 202. Nothing here throws out: every path ends in an answer.
+ */
+import { createHash } from 'node:crypto';
+import { formatParseError, parseAlert, type Signal } from '../alerts/index.js';
+import { summarizeSignal } from '../incidents/signals.js';
+import type { IncidentInput } from '../incidents/types.js';
+
+export interface ProblemBody {
+  type: string;
+  title: string;
+  status: number;
+  detail: string;
+  /** The payload field at fault, when there is one. */
+  path?: string;
+}
+
+export interface IntakeAnswer {
+  status: number;
+  body: ProblemBody | Record<string, unknown>;
+  headers?: Record<string, string>;
+}
+
+export interface ArchivedRef {
+  name: string;
+}
+
+export interface IntakeDeps {
+  maxBytes: number;
+  /** Secure-webhook check; undefined when only function keys protect the endpoint. */
+  authenticate?: (authorization: string | null) => Promise<{ ok: true } | { ok: false; status: number; reason: string; detail: string }>;
+  archive(raw: Buffer, meta: { receivedAt: string; contentType: string; outcome: string; kind?: string; incidentKey?: string; dedupeKey?: string }): Promise<ArchivedRef>;
+  claim(incidentKey: string, candidateInstanceId: string): Promise<{ claimed: boolean; instanceId: string }>;
+  firstDelivery(instanceId: string, dedupeKey: string): Promise<boolean>;
+  start(instanceId: string, input: IncidentInput): Promise<'started' | 'already-running'>;
+  /** `missing`: not created yet (its claimant is starting it); `finished`: that incident is over. */
+  deliver(instanceId: string, signal: Signal): Promise<'delivered' | 'missing' | 'finished'>;
+  sleep(ms: number): Promise<void>;
+  /** Forgets a claim whose incident is over, so a new occurrence starts a new incident. */
+  release(incidentKey: string): Promise<void>;
+  isTransient(err: unknown): boolean;
+  statusUrl(instanceId: string): string;
+  now(): Date;
+}
+
+export interface IntakeRequest {
+  contentType: string | null;
+  contentLength: number | null;
+  authorization: string | null;
+  body: Buffer;
+}
+
+const PROBLEM = 'https://failover.contoso.example/problems/';
+
+function problem(status: number, slug: string, title: string, detail: string, path?: string, headers?: Record<string, string>): IntakeAnswer {
+  return { status, body: { type: `${PROBLEM}${slug}`, title, status, detail, ...(path !== undefined ? { path } : {}) }, ...(headers !== undefined ? { headers } : {}) };
+}
+
+/** The incident instance for an incident key: stable, short, safe in URLs and instance ids. */
+export function incidentInstanceId(incidentKey: string): string {
+  return `incident-${createHash('sha256').update(incidentKey).digest('hex').slice(0, 24)}`;
+}
+
+export async function acceptAlert(deps: IntakeDeps, request: IntakeRequest): Promise<IntakeAnswer> {
+  const type = (request.contentType ?? '').split(';')[0]!.trim().toLowerCase();
+  if (type !== 'application/json' && type !== 'text/json' && !type.endsWith('+json')) {
+    return problem(415, 'unsupported-media-type', 'Unsupported Media Type', `send the alert as application/json (got '${request.contentType ?? 'no Content-Type'}')`);
+  }
+  if ((request.contentLength ?? 0) > deps.maxBytes || request.body.length > deps.maxBytes) {
+    return problem(413, 'payload-too-large', 'Payload Too Large', `alerts are at most ${deps.maxBytes} bytes (the common alert schema caps them at 256 KB); this one is ${Math.max(request.body.length, request.contentLength ?? 0)}`);
+  }
+  if (deps.authenticate !== undefined) {
+    const auth = await deps.authenticate(request.authorization);
+    if (!auth.ok) {
+      return problem(auth.status, auth.reason.replace(/_/g, '-'), auth.status === 503 ? 'Service Unavailable' : auth.status === 403 ? 'Forbidden' : 'Unauthorized', auth.reason, undefined, auth.status === 503 ? { 'Retry-After': '10' } : { 'WWW-Authenticate': `Bearer error="invalid_token", error_description="${auth.reason}"` });
+    }
+  }
+  const receivedAt = deps.now();
+  const parsed = parseAlert(request.body, { receivedAt });
+  const signal = parsed.ok ? parsed.value : undefined;
+  const outcome = parsed.ok ? 'accepted' : parsed.error.code;
+  let archived: ArchivedRef;
+  try {
+    archived = await deps.archive(request.body, {
+      receivedAt: receivedAt.toISOString(),
+      contentType: request.contentType ?? '',
+      outcome,
+      ...(signal !== undefined ? { kind: signal.kind, incidentKey: signal.incidentKey, dedupeKey: signal.dedupeKey } : {}),
+    });
+  } catch (err) {
+    if (deps.isTransient(err)) return problem(503, 'archive-unavailable', 'Service Unavailable', 'the alert archive is unavailable; the alert was not accepted, send it again', undefined, { 'Retry-After': '10' });
+    return problem(503, 'archive-failed', 'Service Unavailable', `the alert could not be archived: ${(err as Error).message}`, undefined, { 'Retry-After': '30' });
+  }
+  if (!parsed.ok) {
+    const error = parsed.error;
+    if (error.code === 'unsupported_alert') {
+      return { status: 202, body: { accepted: true, acted: false, reason: formatParseError(error), archived: archived.name } };
+    }
+    const status = error.code === 'invalid_json' ? 400 : 422;
+    return problem(status, error.code.replace(/_/g, '-'), status === 400 ? 'Bad Request' : 'Unprocessable Entity', error.message, error.path);
+  }
+  const s = signal!;
+  if (s.isSynthetic) {
+    return { status: 202, body: { accepted: true, acted: false, reason: 'a test notification (IsSynthetic): archived, never acted on', archived: archived.name } };
+  }
+  try {
+    return await route(deps, s, archived);
+  } catch (err) {
+    if (deps.isTransient(err)) return problem(503, 'busy', 'Service Unavailable', 'the orchestrator could not take the alert right now; send it again', undefined, { 'Retry-After': '10' });
+    return problem(503, 'intake-failed', 'Service Unavailable', `the alert was archived but not delivered: ${(err as Error).message}`, undefined, { 'Retry-After': '30' });
+  }
+}
+
+async function route(deps: IntakeDeps, signal: Signal, archived: ArchivedRef): Promise<IntakeAnswer> {
+  const candidate = incidentInstanceId(signal.incidentKey);
+  for (let attempt = 0; attempt < 3; attempt++) {
+    const claim = await deps.claim(signal.incidentKey, candidate);
+    const accepted = async (what: 'started' | 'delivered') => {
+      // Recorded after delivery: a failed delivery must stay retryable. The incident itself
+      // ignores a signal it has seen, so a race here can only cost an episode.
+      const first = await deps.firstDelivery(claim.instanceId, signal.dedupeKey);
+      return {
+        status: 202,
+        body: { accepted: true, acted: true, incidentId: claim.instanceId, delivery: first ? what : 'duplicate', statusUrl: deps.statusUrl(claim.instanceId), archived: archived.name },
+        headers: { Location: deps.statusUrl(claim.instanceId) },
+      };
+    };
+    if (claim.claimed && (await deps.start(claim.instanceId, { incidentId: claim.instanceId, signal: summarizeSignal(signal), mode: 'execute', kind: 'unplanned' })) === 'started') {
+      return accepted('started');
+    }
+    let delivered = await deps.deliver(claim.instanceId, signal);
+    // The claimant may still be starting the instance: give it a moment.
+    for (let wait = 0; delivered === 'missing' && wait < 5; wait++) {
+      await deps.sleep(100 * (wait + 1));
+      delivered = await deps.deliver(claim.instanceId, signal);
+    }
+    if (delivered === 'delivered') return accepted('delivered');
+    if (delivered === 'missing') break;
+    // The claimed incident is over: this is a new occurrence of the same key.
+    await deps.release(signal.incidentKey);
+  }
+  return problem(503, 'busy', 'Service Unavailable', 'the incident was starting or finishing while this alert arrived; send it again', undefined, { 'Retry-After': '5' });
+}

@@ -1,0 +1,186 @@
+/**
+ * The webhook's answers, code by code, with an in-memory archive, claim table and incident
+ * registry standing in for storage and the durable client (the end-to-end suite uses Azurite
+ * and the local host). What matters here is the decision: which code, which body, what was
+ * archived and what was started.
+ */
+import fc from 'fast-check';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import type { Signal } from '../../lib/alerts/index.js';
+import { acceptAlert, incidentInstanceId, type IntakeDeps, type IntakeRequest } from '../../lib/intake/accept.js';
+import { readFixture, repoRoot } from '../support/fixtures.js';
+
+class World {
+  archived: Buffer[] = [];
+  claims = new Map<string, string>();
+  seen = new Set<string>();
+  running = new Map<string, Signal[]>();
+  finished = new Set<string>();
+  archiveFails: 'transient' | 'permanent' | null = null;
+  deps(overrides: Partial<IntakeDeps> = {}): IntakeDeps {
+    return {
+      maxBytes: 256 * 1024,
+      archive: async (raw) => {
+        if (this.archiveFails === 'transient') throw Object.assign(new Error('ECONNREFUSED'), { transient: true });
+        if (this.archiveFails === 'permanent') throw new Error('AuthorizationFailure');
+        this.archived.push(raw);
+        return { name: `alerts/${this.archived.length}.json` };
+      },
+      claim: async (key, candidate) => {
+        const existing = this.claims.get(key);
+        if (existing !== undefined) return { claimed: false, instanceId: existing };
+        this.claims.set(key, candidate);
+        return { claimed: true, instanceId: candidate };
+      },
+      firstDelivery: async (id, dedupeKey) => {
+        const k = `${id}|${dedupeKey}`;
+        if (this.seen.has(k)) return false;
+        this.seen.add(k);
+        return true;
+      },
+      start: async (id, input) => {
+        if (this.running.has(id)) return 'already-running';
+        this.running.set(id, [{ dedupeKey: input.signal.dedupeKey } as Signal]);
+        this.finished.delete(id);
+        return 'started';
+      },
+      deliver: async (id, signal) => {
+        if (this.finished.has(id)) return 'finished';
+        const list = this.running.get(id);
+        if (list === undefined) return 'missing';
+        list.push(signal);
+        return 'delivered';
+      },
+      release: async (key) => {
+        const id = this.claims.get(key);
+        this.claims.delete(key);
+        if (id !== undefined) this.running.delete(id);
+      },
+      sleep: async () => undefined,
+      isTransient: (err) => (err as { transient?: boolean }).transient === true,
+      statusUrl: (id) => `http://localhost:7071/api/incidents/${id}`,
+      now: () => new Date('2026-11-23T09:15:00.000Z'),
+      ...overrides,
+    };
+  }
+}
+
+const json = (body: string | Buffer, extra: Partial<IntakeRequest> = {}): IntakeRequest => ({
+  contentType: 'application/json; charset=utf-8',
+  contentLength: null,
+  authorization: null,
+  body: Buffer.isBuffer(body) ? body : Buffer.from(body),
+  ...extra,
+});
+
+const mediaAlert = readFileSync(join(repoRoot, 'samples/alerts/servicehealth-media-westeurope-active.json'));
+
+describe('alert intake answers', () => {
+  it('202: starts one incident for a new alert, keyed by its incident key', async () => {
+    const w = new World();
+    const answer = await acceptAlert(w.deps(), json(mediaAlert));
+    const id = incidentInstanceId('7TQ2-RX8');
+    expect(answer).toEqual({
+      status: 202,
+      body: { accepted: true, acted: true, incidentId: id, delivery: 'started', statusUrl: `http://localhost:7071/api/incidents/${id}`, archived: 'alerts/1.json' },
+      headers: { Location: `http://localhost:7071/api/incidents/${id}` },
+    });
+    expect(w.archived[0]!.equals(mediaAlert)).toBe(true);
+  });
+
+  it('202: a redelivery is archived and answered as a duplicate; a new update is delivered once', async () => {
+    const w = new World();
+    await acceptAlert(w.deps(), json(mediaAlert));
+    const again = await acceptAlert(w.deps(), json(mediaAlert));
+    expect(again.body).toMatchObject({ delivery: 'duplicate' });
+    const update = JSON.parse(mediaAlert.toString()) as { data: { alertContext: { properties: { communicationId: string; stage: string } } } };
+    update.data.alertContext.properties.communicationId = '11000093519999';
+    const updated = await acceptAlert(w.deps(), json(JSON.stringify(update)));
+    expect(updated.body).toMatchObject({ delivery: 'delivered' });
+    expect(w.archived).toHaveLength(3);
+    expect(w.running.get(incidentInstanceId('7TQ2-RX8'))!.length).toBe(3);
+  });
+
+  it('202: starts a new incident when the claimed one is over', async () => {
+    const w = new World();
+    await acceptAlert(w.deps(), json(mediaAlert));
+    w.finished.add(incidentInstanceId('7TQ2-RX8'));
+    const update = JSON.parse(mediaAlert.toString()) as { data: { alertContext: { properties: { communicationId: string } } } };
+    update.data.alertContext.properties.communicationId = 'later';
+    const answer = await acceptAlert(w.deps(), json(JSON.stringify(update)));
+    expect(answer.body).toMatchObject({ delivery: 'started' });
+  });
+
+  it('202: archives an alert no workload acts on (a metric alert) and says so', async () => {
+    const w = new World();
+    const metric = JSON.parse(readFixture('servicehealth-common-testaction.json')) as { data: { essentials: { monitoringService: string } } };
+    metric.data.essentials.monitoringService = 'Platform';
+    const answer = await acceptAlert(w.deps(), json(JSON.stringify(metric)));
+    expect(answer).toMatchObject({ status: 202, body: { accepted: true, acted: false } });
+    expect(w.archived).toHaveLength(1);
+    expect(w.running.size).toBe(0);
+  });
+
+  it('202: archives a synthetic test notification and never acts on it', async () => {
+    const w = new World();
+    const answer = await acceptAlert(w.deps(), json(readFixture('servicehealth-common-testaction.json')));
+    expect(answer).toMatchObject({ status: 202, body: { acted: false, reason: expect.stringContaining('IsSynthetic') } });
+    expect(w.running.size).toBe(0);
+  });
+
+  it('400: not JSON; 422: JSON that is not an alert, naming the field', async () => {
+    const w = new World();
+    expect(await acceptAlert(w.deps(), json('{"schemaId":'))).toMatchObject({ status: 400, body: { title: 'Bad Request', path: '$' } });
+    const missing = await acceptAlert(w.deps(), json('{"schemaId":"Microsoft.Insights/activityLogs","data":{"context":{}}}'));
+    expect(missing).toMatchObject({ status: 422, body: { path: '$.data.context.activityLog', detail: 'required object is missing' } });
+    // Bad input is archived too: nothing that arrived is lost.
+    expect(w.archived).toHaveLength(2);
+  });
+
+  it('413: over the size limit, before anything else is done', async () => {
+    const w = new World();
+    const answer = await acceptAlert(w.deps({ maxBytes: 1024 }), json(mediaAlert));
+    expect(answer.status).toBe(413);
+    expect(w.archived).toHaveLength(0);
+  });
+
+  it('415: not JSON by Content-Type', async () => {
+    const w = new World();
+    const answer = await acceptAlert(w.deps(), json(mediaAlert, { contentType: 'text/plain' }));
+    expect(answer).toMatchObject({ status: 415, body: { detail: "send the alert as application/json (got 'text/plain')" } });
+  });
+
+  it('401/403/503: the secure-webhook verdict, with nothing archived on 401', async () => {
+    const w = new World();
+    const deny = (status: number, reason: string) => w.deps({ authenticate: async () => ({ ok: false, status, reason, detail: 'x' }) });
+    expect(await acceptAlert(deny(401, 'expired'), json(mediaAlert))).toMatchObject({ status: 401, headers: { 'WWW-Authenticate': 'Bearer error="invalid_token", error_description="expired"' } });
+    expect((await acceptAlert(deny(403, 'missing_role'), json(mediaAlert))).status).toBe(403);
+    expect(await acceptAlert(deny(503, 'jwks_unavailable'), json(mediaAlert))).toMatchObject({ status: 503, headers: { 'Retry-After': '10' } });
+    expect(w.archived).toHaveLength(0);
+  });
+
+  it('503: the archive is down; nothing is started, so the action group retries', async () => {
+    const w = new World();
+    w.archiveFails = 'transient';
+    expect(await acceptAlert(w.deps(), json(mediaAlert))).toMatchObject({ status: 503, headers: { 'Retry-After': '10' } });
+    w.archiveFails = 'permanent';
+    expect((await acceptAlert(w.deps(), json(mediaAlert))).status).toBe(503);
+    expect(w.running.size).toBe(0);
+  });
+
+  it('never answers 500 and never throws, whatever the body (10,000 fuzzed bodies)', async () => {
+    const w = new World();
+    const deps = w.deps();
+    const texts = fc.oneof(fc.string(), fc.jsonValue({ maxDepth: 4 }).map((v) => JSON.stringify(v)), fc.uint8Array({ maxLength: 512 }).map((b) => Buffer.from(b)));
+    await fc.assert(
+      fc.asyncProperty(texts, async (body) => {
+        const answer = await acceptAlert(deps, json(typeof body === 'string' ? body : body));
+        expect([202, 400, 413, 415, 422, 503]).toContain(answer.status);
+        expect(answer.status).not.toBe(500);
+      }),
+      { numRuns: 10_000, seed: 5 },
+    );
+  });
+});
