@@ -1,0 +1,513 @@
+/**
+ * Pure renderers: one notification in, one request body out, for each channel.
+ *
+ * - Microsoft Teams: an Adaptive Card 1.4 in the message envelope the Teams Workflows
+ *   ("Post to a channel when a webhook request is received") and the older incoming webhooks take.
+ *   Every text is a `TextRun` in a `RichTextBlock`, which Adaptive Cards never read as Markdown,
+ *   so an incident title or an error message shows exactly as written (`rg_media_prod` keeps its
+ *   underscores, `[x](url)` stays text).
+ * - Slack: an incoming-webhook message, `{ text, blocks }`. `text` is the fallback shown in
+ *   notifications and by clients without blocks. Text in `mrkdwn` has `&`, `<`, `>` escaped, so
+ *   nothing in it can become a link or a `<!channel>` mention.
+ * - Generic webhook: the notification itself with `schema` and a one-line `summary`.
+ *
+ * `describeNotification` holds the wording once: every channel says the same thing, in the
+ * order a reader needs it — what happened (the headline), the details, what to do, the facts.
+ */
+import { NOTIFICATION_SCHEMA } from './events.js';
+import type { DeliveryTarget, Direction, IncidentNotification } from './events.js';
+
+// ---------------------------------------------------------------------------------------------
+// The wording, shared by every channel
+// ---------------------------------------------------------------------------------------------
+
+export type Tone = 'attention' | 'warning' | 'good' | 'default';
+
+export interface NotificationLine {
+  text: string;
+  /** `code` for error text: monospace in Teams, a code block in Slack. */
+  style?: 'code';
+}
+
+export interface NotificationFact {
+  label: string;
+  value: string;
+}
+
+export interface NotificationLink {
+  role: 'approve' | 'reject' | 'status';
+  label: string;
+  url: string;
+}
+
+/** A notification in words, before any channel's format. All strings are plain text. */
+export interface NotificationView {
+  /** What happened, and to what: `Approval needed: fail over media-streaming to northeurope`. */
+  headline: string;
+  /** The incident title, the reason, the error. */
+  lines: NotificationLine[];
+  /** What the reader should do now. */
+  action: string;
+  facts: NotificationFact[];
+  /** Only http(s) links; a malformed one is dropped rather than failing the whole message. */
+  links: NotificationLink[];
+  /** `Incident inc-42 · Tracking ID VLL2-JX8 · 2025-06-01 12:00 UTC` */
+  context: string;
+  tone: Tone;
+}
+
+const LIMITS = {
+  title: 500,
+  reason: 1000,
+  error: 2000,
+  factValue: 300,
+  url: 3000,
+} as const;
+
+export function describeNotification(event: IncidentNotification): NotificationView {
+  // Notifications arrive as JSON (activity inputs): tolerate a missing list or title rather than
+  // lose the message.
+  const ids = Array.isArray(event.workloads) ? event.workloads.map(String) : [];
+  const who = listWorkloads(ids);
+  const primary = String(event.region);
+  const secondary = event.secondaryRegion ?? null;
+  const facts: NotificationFact[] = [
+    { label: ids.length === 1 ? 'Workload' : 'Workloads', value: ids.join(', ') || 'none' },
+    { label: 'Primary region', value: primary },
+    { label: 'Secondary region', value: secondary ?? 'provider-managed (no customer-side secondary)' },
+  ];
+  const lines: NotificationLine[] = [{ text: clip(typeof event.title === 'string' ? event.title : '', LIMITS.title) }];
+  const links: NotificationLink[] = [];
+  let headline: string;
+  let action: string;
+  let tone: Tone;
+
+  switch (event.type) {
+    case 'incident-opened':
+      headline = `Incident opened: ${who} may be affected in ${primary}`;
+      lines.push({ text: clip(event.reason, LIMITS.reason) });
+      action = 'Nothing to do yet: the orchestrator is checking that the impact is real before it acts.';
+      tone = 'warning';
+      break;
+    case 'impact-confirmed':
+      headline = `Impact confirmed: ${who} in ${primary}`;
+      lines.push({ text: clip(event.reason, LIMITS.reason) });
+      action =
+        `The failover ${secondary === null ? '' : `to ${secondary} `}goes ahead as each workload's policy says ` +
+        '(at once, or after approval). To stop it, cancel the incident.';
+      tone = 'attention';
+      break;
+    case 'approval-needed':
+    case 'approval-escalated': {
+      const verb = directionVerb(event.direction);
+      const where = destination(event.direction, primary, secondary);
+      const asked = `${verb} ${who}${where}`;
+      if (event.type === 'approval-needed') {
+        headline = `Approval needed: ${asked}`;
+        action = `Approve to ${verb}, or reject to stay ${staying(event.direction, primary, secondary)}. Nothing happens until someone decides.`;
+        tone = 'warning';
+      } else {
+        headline = `Still waiting for approval: ${asked}`;
+        action = `Nobody has answered for ${formatDuration(event.waitingMs)}. Approve or reject now.`;
+        tone = 'attention';
+        facts.push({ label: 'Waiting for', value: formatDuration(event.waitingMs) });
+      }
+      lines.push({ text: clip(event.reason, LIMITS.reason) });
+      if (event.expiresAt) {
+        const then = event.onTimeout === 'abort' ? 'then the request is given up' : event.onTimeout === 'escalate' ? 'then it is asked again' : null;
+        facts.push({ label: 'Answer by', value: then === null ? formatTime(event.expiresAt) : `${formatTime(event.expiresAt)}, ${then}` });
+      }
+      if (event.approvers && event.approvers.length > 0) facts.push({ label: 'Approvers', value: event.approvers.join(', ') });
+      pushLink(links, 'approve', direction(event.direction, 'Approve'), event.approveUrl);
+      pushLink(links, 'reject', 'Reject', event.rejectUrl);
+      break;
+    }
+    case 'step-failed': {
+      const verb = event.direction === 'failover' ? 'Failover' : 'Failback';
+      headline = `${verb} step failed: ${event.step} for ${event.workload}`;
+      lines.push({ text: clip(event.error, LIMITS.error), style: 'code' });
+      const from = event.direction === 'failover' ? primary : (secondary ?? 'the provider-managed side');
+      action = event.rolledBack
+        ? `The completed steps were undone, so ${event.workload} is back in ${from}. Fix the cause and start the ${event.direction} again, or follow the runbook by hand.`
+        : `Check the error and the incident status: ${event.workload} may be part-way through its ${event.direction}. Finish it by hand from the runbook if needed.`;
+      tone = 'attention';
+      facts.unshift({ label: 'Failed step', value: `${event.step} (${event.workload}, ${event.direction})` });
+      if (event.rolledBack !== undefined && event.rolledBack !== null) facts.push({ label: 'Rolled back', value: event.rolledBack ? 'yes' : 'no' });
+      break;
+    }
+    case 'failover-done':
+      headline =
+        secondary === null
+          ? `Failed over: ${who} (provider-managed), took ${formatDuration(event.durationMs)}`
+          : `Failed over: ${who} now ${runs(ids)} in ${secondary} (took ${formatDuration(event.durationMs)})`;
+      action = `Nothing to do now. Failback to ${primary} follows once ${primary} has stayed healthy for the configured time (with approval where the policy asks).`;
+      tone = 'good';
+      facts.push({ label: 'Failover took', value: formatDuration(event.durationMs) });
+      if (isNumber(event.sinceDetectionMs)) facts.push({ label: 'Since detection', value: formatDuration(event.sinceDetectionMs) });
+      pushWorkloadDurations(facts, event.workloadDurationsMs);
+      break;
+    case 'failback-done':
+      headline = `Failed back: ${who} ${ids.length === 1 ? 'is' : 'are'} back in ${primary} (took ${formatDuration(event.durationMs)})`;
+      action = 'Nothing to do: the incident is over.';
+      tone = 'good';
+      facts.push({ label: 'Failback took', value: formatDuration(event.durationMs) });
+      if (isNumber(event.failedOverForMs)) facts.push({ label: 'Ran on the secondary for', value: formatDuration(event.failedOverForMs) });
+      pushWorkloadDurations(facts, event.workloadDurationsMs);
+      break;
+    case 'incident-cancelled':
+      headline = `Incident cancelled: no further action for ${who}`;
+      lines.push({ text: clip(event.reason, LIMITS.reason) });
+      action = 'Nothing more runs for this incident; the workloads stay where they are now.';
+      tone = 'default';
+      if (event.by) facts.push({ label: 'Cancelled by', value: event.by });
+      break;
+    default:
+      return unknownEvent(event);
+  }
+
+  if (isNumber(event.dataLossWindowMs)) {
+    facts.push({ label: 'Possible data loss', value: `up to ${formatDuration(event.dataLossWindowMs)} of recent writes (provider-managed failover)` });
+  }
+  if (event.statusUrl) pushLink(links, 'status', 'Incident status', event.statusUrl);
+
+  return {
+    headline,
+    lines: lines.filter((line) => line.text.trim() !== ''),
+    action,
+    facts: facts.map((fact) => ({ label: fact.label, value: clip(fact.value, LIMITS.factValue) })),
+    links,
+    context: contextLine(event),
+    tone,
+  };
+}
+
+/** A notification type this build does not know (from newer JSON): still say something useful. */
+function unknownEvent(event: never): NotificationView {
+  const e = (event ?? {}) as Partial<IncidentNotification> & { type?: unknown };
+  const type = typeof e.type === 'string' ? e.type : 'notification';
+  return {
+    headline: `Incident update (${type}): ${listWorkloads(Array.isArray(e.workloads) ? e.workloads : [])}`,
+    lines: typeof e.title === 'string' ? [{ text: clip(e.title, LIMITS.title) }] : [],
+    action: 'See the incident status for details.',
+    facts: [],
+    links: [],
+    context: contextLine({ incidentId: String(e.incidentId ?? ''), trackingId: e.trackingId ?? null, at: String(e.at ?? '') }),
+    tone: 'default',
+  };
+}
+
+function contextLine(event: { incidentId: string; trackingId?: string | null; at: string }): string {
+  const parts = [`Incident ${event.incidentId}`];
+  if (event.trackingId) parts.push(`Tracking ID ${event.trackingId}`);
+  parts.push(formatTime(event.at));
+  return clip(parts.join(' · '), 500);
+}
+
+function directionVerb(direction: Direction): string {
+  return direction === 'failover' ? 'fail over' : 'fail back';
+}
+
+function direction(dir: Direction, word: string): string {
+  return `${word} ${dir}`;
+}
+
+function destination(dir: Direction, primary: string, secondary: string | null): string {
+  if (dir === 'failback') return ` to ${primary}`;
+  return secondary === null ? ' (provider-managed)' : ` to ${secondary}`;
+}
+
+function staying(dir: Direction, primary: string, secondary: string | null): string {
+  if (dir === 'failover') return `in ${primary}`;
+  return secondary === null ? 'on the provider-managed side' : `in ${secondary}`;
+}
+
+function runs(workloads: readonly string[]): string {
+  return workloads.length === 1 ? 'runs' : 'run';
+}
+
+function pushLink(links: NotificationLink[], role: NotificationLink['role'], label: string, url: string | null | undefined): void {
+  if (typeof url === 'string' && isHttpUrl(url) && url.length <= LIMITS.url) links.push({ role, label, url });
+}
+
+function pushWorkloadDurations(facts: NotificationFact[], durations: Record<string, number> | null | undefined): void {
+  if (!durations) return;
+  const entries = Object.entries(durations).filter(([, ms]) => isNumber(ms));
+  // One workload's time is the total already; list them only when there are several.
+  if (entries.length < 2) return;
+  facts.push({ label: 'Per workload', value: entries.map(([id, ms]) => `${id} ${formatDuration(ms)}`).join(', ') });
+}
+
+function isNumber(value: unknown): value is number {
+  return typeof value === 'number' && Number.isFinite(value);
+}
+
+export function isHttpUrl(text: string): boolean {
+  try {
+    const url = new URL(text);
+    return url.protocol === 'https:' || url.protocol === 'http:';
+  } catch {
+    return false;
+  }
+}
+
+/** `media-streaming`, `a and b`, `a, b and c`, `a, b, c and 2 more`. */
+export function listWorkloads(ids: readonly string[]): string {
+  if (ids.length === 0) return 'no workloads';
+  if (ids.length === 1) return ids[0] ?? '';
+  if (ids.length <= 3) return `${ids.slice(0, -1).join(', ')} and ${ids[ids.length - 1] ?? ''}`;
+  return `${ids.slice(0, 3).join(', ')} and ${ids.length - 3} more`;
+}
+
+/** `850 ms`, `42s`, `4m 12s`, `1h 3m`, `2d 5h`. */
+export function formatDuration(ms: number): string {
+  if (!Number.isFinite(ms) || ms < 0) return 'unknown';
+  if (ms < 1000) return `${Math.round(ms)} ms`;
+  const s = Math.floor(ms / 1000);
+  if (s < 60) return `${s}s`;
+  const pair = (big: number, bigUnit: string, small: number, smallUnit: string): string =>
+    small === 0 ? `${big}${bigUnit}` : `${big}${bigUnit} ${small}${smallUnit}`;
+  if (s < 3600) return pair(Math.floor(s / 60), 'm', s % 60, 's');
+  if (s < 86_400) return pair(Math.floor(s / 3600), 'h', Math.floor((s % 3600) / 60), 'm');
+  return pair(Math.floor(s / 86_400), 'd', Math.floor((s % 86_400) / 3600), 'h');
+}
+
+/** `2025-06-01 12:00 UTC`; the input as it is when it is not a date. */
+export function formatTime(iso: string): string {
+  const t = Date.parse(iso);
+  if (Number.isNaN(t)) return iso;
+  const d = new Date(t).toISOString();
+  return `${d.slice(0, 10)} ${d.slice(11, 16)} UTC`;
+}
+
+/** Shortens to at most `max` characters, ending in `…`, without splitting a surrogate pair. */
+export function clip(text: string, max: number): string {
+  if (text.length <= max) return text;
+  let cut = text.slice(0, Math.max(0, max - 1));
+  const last = cut.charCodeAt(cut.length - 1);
+  if (last >= 0xd800 && last <= 0xdbff) cut = cut.slice(0, -1);
+  return `${cut}…`;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Microsoft Teams
+// ---------------------------------------------------------------------------------------------
+
+export const ADAPTIVE_CARD_CONTENT_TYPE = 'application/vnd.microsoft.card.adaptive';
+
+export interface TeamsTextRun {
+  type: 'TextRun';
+  text: string;
+  weight?: 'Bolder';
+  size?: 'Large' | 'Medium' | 'Small';
+  color?: 'Attention' | 'Warning' | 'Good' | 'Default';
+  isSubtle?: boolean;
+  fontType?: 'Monospace';
+}
+
+export interface TeamsRichTextBlock {
+  type: 'RichTextBlock';
+  inlines: TeamsTextRun[];
+  spacing?: 'None' | 'Small' | 'Medium';
+  separator?: boolean;
+}
+
+export interface TeamsOpenUrlAction {
+  type: 'Action.OpenUrl';
+  title: string;
+  url: string;
+  style?: 'positive' | 'destructive';
+}
+
+export interface AdaptiveCard {
+  $schema: 'http://adaptivecards.io/schemas/adaptive-card.json';
+  type: 'AdaptiveCard';
+  version: '1.4';
+  /** Shown where the card cannot be (notifications, old clients). */
+  fallbackText: string;
+  body: TeamsRichTextBlock[];
+  actions?: TeamsOpenUrlAction[];
+  msteams: { width: 'Full' };
+}
+
+export interface TeamsMessage {
+  type: 'message';
+  summary: string;
+  attachments: [{ contentType: typeof ADAPTIVE_CARD_CONTENT_TYPE; contentUrl: null; content: AdaptiveCard }];
+}
+
+const TEAMS_COLOR: Record<Tone, TeamsTextRun['color']> = {
+  attention: 'Attention',
+  warning: 'Warning',
+  good: 'Good',
+  default: 'Default',
+};
+
+/** Teams text is plain (TextRun); the one thing a TextRun still interprets is `{{DATE(…)}}`. */
+export function teamsText(text: string): string {
+  return text.replace(/\{\{/g, '{\u200b{');
+}
+
+function run(text: string, extra: Omit<TeamsTextRun, 'type' | 'text'> = {}): TeamsTextRun {
+  return { type: 'TextRun', text: teamsText(text), ...extra };
+}
+
+export function renderTeams(event: IncidentNotification): TeamsMessage {
+  const view = describeNotification(event);
+  const body: TeamsRichTextBlock[] = [
+    { type: 'RichTextBlock', inlines: [run(view.headline, { size: 'Large', weight: 'Bolder', color: TEAMS_COLOR[view.tone] })] },
+    ...view.lines.map(
+      (line): TeamsRichTextBlock => ({ type: 'RichTextBlock', inlines: [run(line.text, line.style === 'code' ? { fontType: 'Monospace' } : {})] }),
+    ),
+    { type: 'RichTextBlock', inlines: [run('What to do: ', { weight: 'Bolder' }), run(view.action)] },
+    ...view.facts.map(
+      (fact, i): TeamsRichTextBlock => ({
+        type: 'RichTextBlock',
+        inlines: [run(`${fact.label}: `, { weight: 'Bolder' }), run(fact.value)],
+        ...(i === 0 ? { separator: true } : { spacing: 'None' as const }),
+      }),
+    ),
+    { type: 'RichTextBlock', inlines: [run(view.context, { isSubtle: true, size: 'Small' })] },
+  ];
+  const card: AdaptiveCard = {
+    $schema: 'http://adaptivecards.io/schemas/adaptive-card.json',
+    type: 'AdaptiveCard',
+    version: '1.4',
+    fallbackText: `${view.headline}. ${view.action}`,
+    body,
+    msteams: { width: 'Full' },
+  };
+  if (view.links.length > 0) {
+    card.actions = view.links.map((link): TeamsOpenUrlAction => {
+      const action: TeamsOpenUrlAction = { type: 'Action.OpenUrl', title: link.label, url: link.url };
+      if (link.role === 'approve') action.style = 'positive';
+      if (link.role === 'reject') action.style = 'destructive';
+      return action;
+    });
+  }
+  return {
+    type: 'message',
+    summary: view.headline,
+    attachments: [{ contentType: ADAPTIVE_CARD_CONTENT_TYPE, contentUrl: null, content: card }],
+  };
+}
+
+// ---------------------------------------------------------------------------------------------
+// Slack
+// ---------------------------------------------------------------------------------------------
+
+export interface SlackPlainText {
+  type: 'plain_text';
+  text: string;
+  emoji?: boolean;
+}
+
+export interface SlackMrkdwn {
+  type: 'mrkdwn';
+  text: string;
+}
+
+export interface SlackButton {
+  type: 'button';
+  text: SlackPlainText;
+  url: string;
+  action_id: string;
+  style?: 'primary' | 'danger';
+}
+
+export type SlackBlock =
+  | { type: 'header'; text: SlackPlainText }
+  | { type: 'section'; text: SlackMrkdwn }
+  | { type: 'section'; fields: SlackMrkdwn[] }
+  | { type: 'context'; elements: SlackMrkdwn[] }
+  | { type: 'actions'; elements: SlackButton[] };
+
+export interface SlackMessage {
+  /** Fallback for notifications and clients without blocks; always present. */
+  text: string;
+  blocks: SlackBlock[];
+}
+
+/** Slack's three control characters in mrkdwn (and in `text`): `&`, `<`, `>`. */
+export function escapeSlack(text: string): string {
+  return text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
+}
+
+/** Escapes, then clips without leaving half an entity (`&am…`). */
+function slackText(text: string, max: number): string {
+  const escaped = escapeSlack(text);
+  if (escaped.length <= max) return escaped;
+  return clip(escaped, max).replace(/&[a-z]{0,3}…$/, '…');
+}
+
+const SLACK_EMOJI: Record<Tone, string> = {
+  attention: ':rotating_light:',
+  warning: ':warning:',
+  good: ':white_check_mark:',
+  default: ':information_source:',
+};
+
+export function renderSlack(event: IncidentNotification): SlackMessage {
+  const view = describeNotification(event);
+  const blocks: SlackBlock[] = [
+    // Header text is plain_text (never mrkdwn), 150 characters at most.
+    { type: 'header', text: { type: 'plain_text', text: clip(`${SLACK_EMOJI[view.tone]} ${view.headline}`, 150), emoji: true } },
+  ];
+  if (view.lines.length > 0) {
+    const text = view.lines
+      .map((line) => (line.style === 'code' ? `\`\`\`${slackText(line.text.replace(/```/g, '`\u200b``'), 2900)}\`\`\`` : slackText(line.text, 1000)))
+      .join('\n');
+    blocks.push({ type: 'section', text: { type: 'mrkdwn', text: clip(text, 3000) } });
+  }
+  blocks.push({ type: 'section', text: { type: 'mrkdwn', text: `*What to do:* ${slackText(view.action, 2900)}` } });
+  // A section takes at most 10 fields of at most 2000 characters.
+  for (let i = 0; i < view.facts.length; i += 10) {
+    blocks.push({
+      type: 'section',
+      fields: view.facts.slice(i, i + 10).map((fact) => ({ type: 'mrkdwn', text: `*${slackText(fact.label, 100)}*\n${slackText(fact.value, 1800)}` })),
+    });
+  }
+  blocks.push({ type: 'context', elements: [{ type: 'mrkdwn', text: slackText(view.context, 2000) }] });
+  if (view.links.length > 0) {
+    blocks.push({
+      type: 'actions',
+      elements: view.links.map((link): SlackButton => {
+        const button: SlackButton = { type: 'button', text: { type: 'plain_text', text: clip(link.label, 75) }, url: link.url, action_id: link.role };
+        if (link.role === 'approve') button.style = 'primary';
+        if (link.role === 'reject') button.style = 'danger';
+        return button;
+      }),
+    });
+  }
+  return { text: slackText(`${view.headline}. ${view.action}`, 3000), blocks };
+}
+
+// ---------------------------------------------------------------------------------------------
+// Generic webhook
+// ---------------------------------------------------------------------------------------------
+
+export type WebhookBody = IncidentNotification & {
+  schema: typeof NOTIFICATION_SCHEMA;
+  /** The headline, for receivers that only show one line. */
+  summary: string;
+};
+
+export function renderWebhook(event: IncidentNotification): WebhookBody {
+  const body: WebhookBody = { schema: NOTIFICATION_SCHEMA, summary: describeNotification(event).headline, ...event };
+  // A stray `schema` in the input (from JSON) must not replace ours; the key stays first.
+  body.schema = NOTIFICATION_SCHEMA;
+  return body;
+}
+
+// ---------------------------------------------------------------------------------------------
+
+/** The request body for a target kind. Email has no body here: the notifier does not send mail. */
+export function renderFor(kind: Exclude<DeliveryTarget['kind'], 'email'>, event: IncidentNotification): TeamsMessage | SlackMessage | WebhookBody {
+  switch (kind) {
+    case 'teams':
+      return renderTeams(event);
+    case 'slack':
+      return renderSlack(event);
+    case 'webhook':
+      return renderWebhook(event);
+  }
+}

@@ -1,0 +1,64 @@
+/** One notification of each type, as the incident orchestration would send them. */
+import type { IncidentNotification, NotificationType } from '../../lib/notify/index.js';
+
+const base = {
+  incidentId: 'inc-VLL2-JX8',
+  workloads: ['media-streaming'],
+  title: 'Azure Media Services - West Europe - Service degradation',
+  trackingId: 'VLL2-JX8',
+  region: 'westeurope',
+  secondaryRegion: 'northeurope',
+  statusUrl: 'https://failover.contoso.example/api/incidents/inc-VLL2-JX8',
+  at: '2025-06-01T12:00:00.000Z',
+};
+
+export const SAMPLES = {
+  'incident-opened': { ...base, type: 'incident-opened', reason: 'Service Health: Media Services in westeurope (Active)' },
+  'impact-confirmed': { ...base, type: 'impact-confirmed', reason: 'Resource Health: media-we is Unavailable after 5m' },
+  'approval-needed': {
+    ...base,
+    type: 'approval-needed',
+    direction: 'failover',
+    reason: 'Service Health reports Media Services degraded in westeurope',
+    approveUrl: 'https://failover.contoso.example/api/incidents/inc-VLL2-JX8/approve?token=a1',
+    rejectUrl: 'https://failover.contoso.example/api/incidents/inc-VLL2-JX8/reject?token=a1',
+    expiresAt: '2025-06-01T12:30:00.000Z',
+    onTimeout: 'escalate',
+    approvers: ['oncall-media@contoso.example'],
+  },
+  'approval-escalated': {
+    ...base,
+    type: 'approval-escalated',
+    direction: 'failover',
+    reason: 'Service Health reports Media Services degraded in westeurope',
+    approveUrl: 'https://failover.contoso.example/api/incidents/inc-VLL2-JX8/approve?token=a1',
+    rejectUrl: 'https://failover.contoso.example/api/incidents/inc-VLL2-JX8/reject?token=a1',
+    waitingMs: 30 * 60_000,
+    expiresAt: '2025-06-01T13:00:00.000Z',
+    onTimeout: 'abort',
+  },
+  'step-failed': {
+    ...base,
+    type: 'step-failed',
+    direction: 'failover',
+    workload: 'media-streaming',
+    step: 'start-streaming-endpoints',
+    error: 'StreamingEndpointStartFailed: se-default did not reach Running within 10m',
+    rolledBack: true,
+  },
+  'failover-done': {
+    ...base,
+    type: 'failover-done',
+    durationMs: 252_000,
+    sinceDetectionMs: 612_000,
+  },
+  'failback-done': {
+    ...base,
+    type: 'failback-done',
+    durationMs: 185_000,
+    failedOverForMs: 3 * 3_600_000 + 20 * 60_000,
+  },
+  'incident-cancelled': { ...base, type: 'incident-cancelled', reason: 'cancelled from the CLI: false alarm', by: 'ada@contoso.com' },
+} satisfies { [K in NotificationType]: Extract<IncidentNotification, { type: K }> };
+
+export const ALL_SAMPLES: IncidentNotification[] = Object.values(SAMPLES);
