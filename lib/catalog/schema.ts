@@ -339,11 +339,12 @@ export const GuardrailsSchema = strict({
   failbackAfterHealthyFor: duration().prefault('30m'),
 }).prefault({}) satisfies z.ZodType<Guardrails>;
 
-const NOTIFY_KINDS = ['email', 'teams', 'webhook'] as const;
+const NOTIFY_KINDS = ['email', 'teams', 'slack', 'webhook'] as const;
 
 export const NotifyTargetSchema = strict({
   email: email.optional(),
   teams: httpsUrl.optional(),
+  slack: httpsUrl.optional(),
   webhook: httpsUrl.optional(),
 }).transform((target, ctx): NotifyTarget => {
   const given = NOTIFY_KINDS.filter((k) => target[k] !== undefined);
@@ -360,6 +361,7 @@ export const NotifyTargetSchema = strict({
   }
   if (target.email !== undefined) return { kind: 'email', address: target.email };
   if (target.teams !== undefined) return { kind: 'teams', url: target.teams };
+  if (target.slack !== undefined) return { kind: 'slack', url: target.slack };
   return { kind: 'webhook', url: target.webhook ?? '' };
 });
 

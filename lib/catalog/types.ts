@@ -151,6 +151,7 @@ export interface Guardrails {
 export type NotifyTarget =
   | { readonly kind: 'email'; readonly address: string }
   | { readonly kind: 'teams'; readonly url: string }
+  | { readonly kind: 'slack'; readonly url: string }
   | { readonly kind: 'webhook'; readonly url: string };
 
 export interface CatalogProblem {

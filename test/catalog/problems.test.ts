@@ -199,9 +199,9 @@ describe('shape', () => {
     singleError(
       sampleWith(['      - webhook: https://hooks.contoso.example/dr', '      - webhook: https://hooks.contoso.example/dr\n        email: dr@contoso.example']),
       'workloads[1].notify[0]',
-      'a notify target takes exactly one of email, teams, webhook, got email and webhook; give each its own entry',
+      'a notify target takes exactly one of email, teams, slack, webhook, got email and webhook; give each its own entry',
     );
-    singleError(sampleWith(['      - webhook: https://hooks.contoso.example/dr', '      - {}']), 'workloads[1].notify[0]', 'a notify target needs exactly one of email, teams, webhook');
+    singleError(sampleWith(['      - webhook: https://hooks.contoso.example/dr', '      - {}']), 'workloads[1].notify[0]', 'a notify target needs exactly one of email, teams, slack, webhook');
     singleError(sampleWith(['https://hooks.contoso.example/dr', 'http://hooks.contoso.example/dr']), 'workloads[1].notify[0].webhook', "expected an https:// URL, got 'http://hooks.contoso.example/dr'");
     singleError(sampleWith(['      - email: crm-oncall@contoso.example', '      - crm-oncall@contoso.example']), 'workloads[4].notify[0]', "expected a mapping, got a string ('crm-oncall@contoso.example')");
   });
