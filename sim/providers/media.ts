@@ -243,6 +243,27 @@ export function mediaRoutes(sim: Simulator): Route[] {
     headers: lroHeaders(kind, resourceId, op, ctx.request.query.get('api-version') ?? MEDIA_STREAMING_API_VERSIONS[0]),
   });
 
+  /** A create (PUT) of an endpoint or live event: the write, plus the start when `autoStart` asks. */
+  const beginCreate = (type: 'streamingEndpoints' | 'liveEvents', kind: LroKind, r: SimResource, ctx: RouteContext, start: boolean): SimResponse => {
+    const operation = `${NS}/${type}/write`;
+    const op = begin(
+      operation,
+      r.id,
+      latencyOf(operation) + (start ? latencyOf(`${NS}/${type}/start`) : 0),
+      (res) => {
+        res.properties['provisioningState'] = 'Succeeded';
+        res.properties['resourceState'] = start ? 'Running' : 'Stopped';
+        touch(res);
+      },
+      (res) => {
+        res.properties['provisioningState'] = 'Failed';
+        res.properties['resourceState'] = 'Stopped';
+        touch(res);
+      },
+    );
+    return accepted(kind, r.id, op, ctx, 201, envelope(r));
+  };
+
   const invalidState = (kind: LroKind, r: SimResource, action: string): SimResponse =>
     conflict(`The ${KIND_NAME[kind]} '${r.name}' cannot ${action} while it is ${String(r.properties['resourceState'])}.`, 'InvalidResourceState');
 
@@ -439,23 +460,7 @@ export function mediaRoutes(sim: Simulator): Route[] {
         lastModified: at,
       },
     });
-    const operation = `${NS}/streamingEndpoints/write`;
-    const op = begin(
-      operation,
-      r.id,
-      latencyOf(operation) + (start ? latencyOf(`${NS}/streamingEndpoints/start`) : 0),
-      (res) => {
-        res.properties['provisioningState'] = 'Succeeded';
-        res.properties['resourceState'] = start ? 'Running' : 'Stopped';
-        touch(res);
-      },
-      (res) => {
-        res.properties['provisioningState'] = 'Failed';
-        res.properties['resourceState'] = 'Stopped';
-        touch(res);
-      },
-    );
-    return accepted('streamingEndpoint', r.id, op, ctx, 201, envelope(r));
+    return beginCreate('streamingEndpoints', 'streamingEndpoint', r, ctx, start);
   };
 
   const scaleStreamingEndpoint = (ctx: RouteContext): SimResponse => {
@@ -584,23 +589,7 @@ export function mediaRoutes(sim: Simulator): Route[] {
         lastModified: at,
       },
     });
-    const operation = `${NS}/liveEvents/write`;
-    const op = begin(
-      operation,
-      r.id,
-      latencyOf(operation) + (start ? latencyOf(`${NS}/liveEvents/start`) : 0),
-      (res) => {
-        res.properties['provisioningState'] = 'Succeeded';
-        res.properties['resourceState'] = start ? 'Running' : 'Stopped';
-        touch(res);
-      },
-      (res) => {
-        res.properties['provisioningState'] = 'Failed';
-        res.properties['resourceState'] = 'Stopped';
-        touch(res);
-      },
-    );
-    return accepted('liveEvent', r.id, op, ctx, 201, envelope(r));
+    return beginCreate('liveEvents', 'liveEvent', r, ctx, start);
   };
 
   // ── live outputs ─────────────────────────────────────────────────────────────────────────────
