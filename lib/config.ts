@@ -20,6 +20,33 @@ export interface AppConfig {
    * absent, function keys alone authorize operators (see lib/auth/client-principal.ts).
    */
   readonly operatorRole?: string;
+  /**
+   * The alert archive (Blob Storage): ALERT_ARCHIVE_CONNECTION or ALERT_ARCHIVE_SERVICE_URL, else
+   * the Functions host storage (AzureWebJobsStorage). Absent when none is set.
+   */
+  readonly alertArchive?: AlertArchiveSettings;
+  /**
+   * The incident claims table (Table Storage): INCIDENT_CLAIMS_CONNECTION or
+   * INCIDENT_CLAIMS_SERVICE_URL, else AzureWebJobsStorage. Absent when none is set.
+   */
+  readonly incidentClaims?: IncidentClaimsSettings;
+}
+
+/** How to reach a storage service: a connection string, or a service URL and the app's managed identity. */
+export type StorageConnection =
+  | { readonly kind: 'connectionString'; readonly connectionString: string; readonly setting: string }
+  | { readonly kind: 'identity'; readonly serviceUrl: string; readonly setting: string };
+
+export interface AlertArchiveSettings {
+  readonly connection: StorageConnection;
+  /** ALERT_ARCHIVE_CONTAINER, default `alert-archive`. */
+  readonly container: string;
+}
+
+export interface IncidentClaimsSettings {
+  readonly connection: StorageConnection;
+  /** INCIDENT_CLAIMS_TABLE, default `incidentclaims`. */
+  readonly table: string;
 }
 
 export interface WebhookAuthSettings {
@@ -56,6 +83,8 @@ export function loadConfig(env: Readonly<Record<string, string | undefined>> = p
   }
   const webhookAuth = loadWebhookAuth(env, problems);
   const operatorRole = loadOperatorRole(env, problems);
+  const alertArchive = loadAlertArchive(env, problems);
+  const incidentClaims = loadIncidentClaims(env, problems);
   if (problems.length > 0) throw new ConfigError(problems);
   return Object.freeze({
     taskHubName,
@@ -63,6 +92,8 @@ export function loadConfig(env: Readonly<Record<string, string | undefined>> = p
     maxAlertBytes,
     ...(webhookAuth === undefined ? {} : { webhookAuth }),
     ...(operatorRole === undefined ? {} : { operatorRole }),
+    ...(alertArchive === undefined ? {} : { alertArchive }),
+    ...(incidentClaims === undefined ? {} : { incidentClaims }),
   });
 }
 
@@ -144,4 +175,124 @@ function loadOperatorRole(env: Readonly<Record<string, string | undefined>>, pro
     return undefined;
   }
   return role;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Storage: the alert archive (blobs) and the incident claims (table)
+
+type StorageService = 'blob' | 'table';
+
+const SERVICE_WORDS: Record<StorageService, { endpoint: string; uriSuffix: string; host: string }> = {
+  blob: { endpoint: 'BlobEndpoint', uriSuffix: 'blobServiceUri', host: 'blob' },
+  table: { endpoint: 'TableEndpoint', uriSuffix: 'tableServiceUri', host: 'table' },
+};
+
+/** Problems with a storage connection string for `service`, or none. Values are never echoed: they hold keys. */
+function connectionStringProblem(key: string, value: string, service: StorageService): string | undefined {
+  if (/^\s*UseDevelopmentStorage\s*=\s*true\s*;?\s*$/i.test(value)) return undefined;
+  const parts = new Map<string, string>();
+  for (const part of value.split(';')) {
+    const at = part.indexOf('=');
+    if (at > 0) parts.set(part.slice(0, at).trim().toLowerCase(), part.slice(at + 1).trim());
+  }
+  const endpointKey = SERVICE_WORDS[service].endpoint;
+  const endpoint = parts.get(endpointKey.toLowerCase());
+  const example = `"DefaultEndpointsProtocol=https;AccountName=<account>;AccountKey=<key>;EndpointSuffix=core.windows.net"`;
+  if (parts.size === 0) return `${key} is not a storage connection string; use ${example}, or UseDevelopmentStorage=true for Azurite`;
+  if (!parts.get('accountkey') && !parts.get('sharedaccesssignature')) {
+    return `${key} has neither AccountKey nor SharedAccessSignature; use ${example} or a SAS connection string (to use the app's managed identity instead, set the *_SERVICE_URL setting)`;
+  }
+  if (!endpoint && !parts.get('accountname')) return `${key} has neither AccountName nor ${endpointKey}; use ${example}`;
+  if (endpoint) {
+    try {
+      const url = new URL(endpoint);
+      if (url.protocol !== 'https:' && url.protocol !== 'http:') throw new Error('not http(s)');
+    } catch {
+      return `${key} has an invalid ${endpointKey}; use the service's URL, e.g. https://<account>.${SERVICE_WORDS[service].host}.core.windows.net`;
+    }
+  }
+  return undefined;
+}
+
+function serviceUrlProblem(key: string, value: string, service: StorageService): string | undefined {
+  let url: URL | undefined;
+  try {
+    url = new URL(value);
+  } catch {
+    url = undefined;
+  }
+  const local = url !== undefined && ['localhost', '127.0.0.1', '[::1]'].includes(url.hostname);
+  if (url === undefined || !(url.protocol === 'https:' || (url.protocol === 'http:' && local)) || url.search !== '' || url.hash !== '') {
+    return `${key} "${value}" is invalid; use the ${service} service URL with no query, e.g. https://<account>.${SERVICE_WORDS[service].host}.core.windows.net (the app's managed identity needs a Storage ${service === 'blob' ? 'Blob' : 'Table'} Data Contributor role there)`;
+  }
+  return undefined;
+}
+
+/**
+ * `<PREFIX>_CONNECTION` or `<PREFIX>_SERVICE_URL` (one, not both), else the Functions host storage:
+ * AzureWebJobsStorage (connection string) or AzureWebJobsStorage__<blob|table>ServiceUri /
+ * AzureWebJobsStorage__accountName (identity-based, as the azd Flex Consumption template sets it).
+ */
+function loadStorageConnection(
+  env: Readonly<Record<string, string | undefined>>,
+  problems: string[],
+  prefix: string,
+  service: StorageService,
+): StorageConnection | undefined {
+  const connKey = `${prefix}_CONNECTION`;
+  const urlKey = `${prefix}_SERVICE_URL`;
+  const conn = setting(env, connKey);
+  const url = setting(env, urlKey);
+  if (conn !== undefined && url !== undefined) {
+    problems.push(`${connKey} and ${urlKey} are both set; set one: a connection string, or the service URL to reach with the app's managed identity`);
+    return undefined;
+  }
+  const check = (problem: string | undefined) => (problem === undefined ? true : (problems.push(problem), false));
+  if (conn !== undefined) return check(connectionStringProblem(connKey, conn, service)) ? { kind: 'connectionString', connectionString: conn, setting: connKey } : undefined;
+  if (url !== undefined) return check(serviceUrlProblem(urlKey, url, service)) ? { kind: 'identity', serviceUrl: url.replace(/\/+$/, ''), setting: urlKey } : undefined;
+  const host = setting(env, 'AzureWebJobsStorage');
+  if (host !== undefined) {
+    return check(connectionStringProblem('AzureWebJobsStorage', host, service))
+      ? { kind: 'connectionString', connectionString: host, setting: 'AzureWebJobsStorage' }
+      : undefined;
+  }
+  const uriKey = `AzureWebJobsStorage__${SERVICE_WORDS[service].uriSuffix}`;
+  const uri = setting(env, uriKey);
+  if (uri !== undefined) return check(serviceUrlProblem(uriKey, uri, service)) ? { kind: 'identity', serviceUrl: uri.replace(/\/+$/, ''), setting: uriKey } : undefined;
+  const account = setting(env, 'AzureWebJobsStorage__accountName');
+  if (account !== undefined) {
+    if (!/^[a-z0-9]{3,24}$/.test(account)) {
+      problems.push(`AzureWebJobsStorage__accountName "${account}" is not a storage account name (3-24 lower-case letters and digits)`);
+      return undefined;
+    }
+    return { kind: 'identity', serviceUrl: `https://${account}.${SERVICE_WORDS[service].host}.core.windows.net`, setting: 'AzureWebJobsStorage__accountName' };
+  }
+  return undefined;
+}
+
+const CONTAINER = /^(?=.{3,63}$)[a-z0-9]+(-[a-z0-9]+)*$/;
+const TABLE = /^[A-Za-z][A-Za-z0-9]{2,62}$/;
+
+function loadAlertArchive(env: Readonly<Record<string, string | undefined>>, problems: string[]): AlertArchiveSettings | undefined {
+  const container = setting(env, 'ALERT_ARCHIVE_CONTAINER') ?? 'alert-archive';
+  let ok = true;
+  if (!CONTAINER.test(container)) {
+    problems.push(`ALERT_ARCHIVE_CONTAINER "${container}" is invalid; use 3-63 lower-case letters, digits and single hyphens (default alert-archive)`);
+    ok = false;
+  }
+  const connection = loadStorageConnection(env, problems, 'ALERT_ARCHIVE', 'blob');
+  if (connection === undefined) return undefined;
+  return ok ? Object.freeze({ connection: Object.freeze(connection), container }) : undefined;
+}
+
+function loadIncidentClaims(env: Readonly<Record<string, string | undefined>>, problems: string[]): IncidentClaimsSettings | undefined {
+  const table = setting(env, 'INCIDENT_CLAIMS_TABLE') ?? 'incidentclaims';
+  let ok = true;
+  if (!TABLE.test(table)) {
+    problems.push(`INCIDENT_CLAIMS_TABLE "${table}" is invalid; use 3-63 letters and digits, starting with a letter (default incidentclaims)`);
+    ok = false;
+  }
+  const connection = loadStorageConnection(env, problems, 'INCIDENT_CLAIMS', 'table');
+  if (connection === undefined) return undefined;
+  return ok ? Object.freeze({ connection: Object.freeze(connection), table }) : undefined;
 }

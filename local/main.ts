@@ -1,17 +1,19 @@
 /**
  * The local host's command line: `node --import tsx local/main.ts [--port N] [--time-scale N] [--data-dir DIR]`
  * (env PORT, TIME_SCALE, LOCAL_DATA_DIR; defaults 7071, 1, `.local/`). Runs the app's own
- * registrations with no Azure Functions host: HTTP functions, timers and the durable runtime. Ctrl-C stops it cleanly.
+ * registrations with no Azure Functions host: HTTP functions, timers and the durable runtime, beside the
+ * Azure simulator and Azurite (local storage for the alert archive and the incident claims). Ctrl-C stops it cleanly.
  */
 import { join, relative, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { hostLog } from './functions-core.js';
 import { durableRuntimeFactory } from './durable/index.js';
-import { describeFunctions, startLocalHost, type LocalHost } from './host.js';
+import { startAzurite, type Azurite } from './azurite.js';
+import { describeFunctions, loadLocalSettings, startLocalHost, type LocalHost } from './host.js';
 import { repoRoot } from './registry.js';
 import { startSimulatorBeside, type SimulatorBeside } from './simulator-host.js';
 
-const USAGE = `usage: npm start -- [--port N] [--time-scale N] [--data-dir DIR] [--app-dir DIR] [--no-sim] [--sim-port N] [--estate FILE]
+const USAGE = `usage: npm start -- [--port N] [--time-scale N] [--data-dir DIR] [--app-dir DIR] [--no-sim] [--sim-port N] [--estate FILE] [--no-azurite]
 
   --port N         HTTP port (env PORT; default 7071; 0 picks a free port)
   --time-scale N   host time runs N times faster than real time (env TIME_SCALE; default 1)
@@ -20,6 +22,7 @@ const USAGE = `usage: npm start -- [--port N] [--time-scale N] [--data-dir DIR] 
   --no-sim         do not start the Azure simulator; the app uses the Azure settings it is given
   --sim-port N     simulator HTTPS port (env SIM_PORT; default: a free port)
   --estate FILE    the estate the simulator seeds (env SIM_ESTATE; default samples/estate.yaml)
+  --no-azurite     do not start Azurite (local storage); the app uses the storage settings it is given
 `;
 
 class UsageError extends Error {}
@@ -30,6 +33,7 @@ interface Cli {
   dataDir: string;
   appDir: string | undefined;
   sim: { port: number; estate: string } | undefined;
+  azurite: boolean;
 }
 
 function parseCli(argv: string[], env: NodeJS.ProcessEnv): Cli | 'help' {
@@ -45,6 +49,7 @@ function parseCli(argv: string[], env: NodeJS.ProcessEnv): Cli | 'help' {
         'no-sim': { type: 'boolean' },
         'sim-port': { type: 'string' },
         estate: { type: 'string' },
+        'no-azurite': { type: 'boolean' },
         help: { type: 'boolean', short: 'h' },
       },
       strict: true,
@@ -74,6 +79,7 @@ function parseCli(argv: string[], env: NodeJS.ProcessEnv): Cli | 'help' {
     dataDir: resolve(dataDir),
     appDir: appDir === undefined ? undefined : resolve(appDir),
     sim: parsed.values['no-sim'] === true ? undefined : { port: simPort, estate },
+    azurite: parsed.values['no-azurite'] !== true,
   };
 }
 
@@ -102,20 +108,27 @@ async function main(): Promise<number> {
   });
 
   const durable = durableRuntimeFactory();
-
-  // The simulator starts first so the app's settings can point at it before the app loads.
-  let simulator: SimulatorBeside | undefined;
-  if (cli.sim !== undefined) {
-    try {
-      simulator = await startSimulatorBeside({ dataDir: cli.dataDir, estatePath: cli.sim.estate, timeScale: cli.timeScale, port: cli.sim.port });
-    } catch (err) {
-      process.stderr.write(`Azure simulator failed to start: ${err instanceof Error ? err.message : String(err)}\n`);
-      return 1;
-    }
-    Object.assign(process.env, simulator.settings);
-  }
-
   const root = repoRoot();
+
+  // The simulator and Azurite start first (side by side) so the app's settings can point at them before the app loads.
+  const storageSettings = cli.azurite ? storageSettingsToFill(root) : [];
+  const [simStarted, azuriteStarted] = await Promise.allSettled([
+    cli.sim !== undefined
+      ? startSimulatorBeside({ dataDir: cli.dataDir, estatePath: cli.sim.estate, timeScale: cli.timeScale, port: cli.sim.port })
+      : Promise.resolve(undefined),
+    storageSettings.length > 0 ? startAzurite({ dataDir: cli.dataDir }) : Promise.resolve(undefined),
+  ]);
+  const simulator: SimulatorBeside | undefined = simStarted.status === 'fulfilled' ? simStarted.value : undefined;
+  const azurite: Azurite | undefined = azuriteStarted.status === 'fulfilled' ? azuriteStarted.value : undefined;
+  if (simStarted.status === 'rejected' || azuriteStarted.status === 'rejected') {
+    if (simStarted.status === 'rejected') process.stderr.write(`Azure simulator failed to start: ${errorText(simStarted.reason)}\n`);
+    if (azuriteStarted.status === 'rejected') process.stderr.write(`Azurite failed to start: ${errorText(azuriteStarted.reason)}\n(run with --no-azurite to use the storage settings you give instead)\n`);
+    await Promise.allSettled([simulator?.sim.close(), azurite?.close()]);
+    return 1;
+  }
+  if (simulator !== undefined) Object.assign(process.env, simulator.settings);
+  if (azurite !== undefined) for (const key of storageSettings) process.env[key] = azurite.connectionString;
+
   let host: LocalHost;
   try {
     host = await startLocalHost({
@@ -128,7 +141,7 @@ async function main(): Promise<number> {
     });
   } catch (err) {
     process.stderr.write(`local host failed to start: ${err instanceof Error ? err.message : String(err)}\n`);
-    await simulator?.sim.close();
+    await Promise.allSettled([simulator?.sim.close(), azurite?.close()]);
     return 1;
   }
 
@@ -152,10 +165,21 @@ async function main(): Promise<number> {
       `  write log:    npx failover sim operations`,
     );
   }
+  if (azurite !== undefined) {
+    out.push(
+      '',
+      `Azurite (local storage): ${azurite.location ?? 'in memory'}`,
+      `  blob:         ${azurite.blobEndpoint}`,
+      `  table:        ${azurite.tableEndpoint}`,
+      `  settings:     ${storageSettings.join(', ')}`,
+    );
+  } else if (cli.azurite) {
+    out.push('', 'Azurite: not started (AzureWebJobsStorage and the archive and claims storage settings are set)');
+  }
   out.push('', `Listening on ${host.url}  (Ctrl-C to stop)`, '');
-  process.stdout.write(out.join('\n'));
 
-  return new Promise<number>((resolveExit) => {
+  // Stop handlers go in before the banner: whoever reads "Listening on" may signal at once.
+  const stopped = new Promise<number>((resolveExit) => {
     let stopping = false;
     const stop = (signal: NodeJS.Signals) => {
       if (stopping) {
@@ -166,7 +190,7 @@ async function main(): Promise<number> {
       process.stdout.write(`\n${signal}: stopping...\n`);
       host
         .close()
-        .then(() => simulator?.sim.close())
+        .then(() => Promise.all([simulator?.sim.close(), azurite?.close()]))
         .then(() => resolveExit(0))
         .catch((err: unknown) => {
           process.stderr.write(`error while stopping: ${err instanceof Error ? err.message : String(err)}\n`);
@@ -175,7 +199,40 @@ async function main(): Promise<number> {
     };
     process.on('SIGINT', stop);
     process.on('SIGTERM', stop);
+    void azurite?.exited.then((code) => {
+      if (!stopping) process.stderr.write(`Azurite exited unexpectedly (code ${code}); storage calls fail until the host is restarted\n`);
+    });
   });
+  process.stdout.write(out.join('\n'));
+  return stopped;
+}
+
+function errorText(err: unknown): string {
+  return err instanceof Error ? err.message : String(err);
+}
+
+/**
+ * The storage settings Azurite should provide: those neither in the environment nor in
+ * local.settings.json, or set to `UseDevelopmentStorage=true` (which means "the local emulator",
+ * i.e. this one). A group counts as set when any of its settings is.
+ */
+function storageSettingsToFill(root: string): string[] {
+  const effective: NodeJS.ProcessEnv = { ...process.env };
+  try {
+    loadLocalSettings(root, effective);
+  } catch {
+    // An unreadable local.settings.json is reported when the host loads it.
+  }
+  const given = (key: string) => {
+    const value = effective[key]?.trim();
+    return value !== undefined && value !== '' && !/^UseDevelopmentStorage\s*=\s*true\s*;?$/i.test(value);
+  };
+  const groups: Array<[string, string[]]> = [
+    ['AzureWebJobsStorage', ['AzureWebJobsStorage', 'AzureWebJobsStorage__accountName', 'AzureWebJobsStorage__blobServiceUri', 'AzureWebJobsStorage__tableServiceUri']],
+    ['ALERT_ARCHIVE_CONNECTION', ['ALERT_ARCHIVE_CONNECTION', 'ALERT_ARCHIVE_SERVICE_URL']],
+    ['INCIDENT_CLAIMS_CONNECTION', ['INCIDENT_CLAIMS_CONNECTION', 'INCIDENT_CLAIMS_SERVICE_URL']],
+  ];
+  return groups.filter(([, keys]) => !keys.some(given)).map(([key]) => key);
 }
 
 function keySource(source: LocalHost['keys']['source']): string {

@@ -1,0 +1,457 @@
+/**
+ * The alert archive: every body the webhook receives, stored verbatim in Azure Blob Storage so
+ * that past incidents can be explained and replayed against staging. Bytes in are bytes out:
+ * invalid JSON, a byte-order mark or bytes that are not UTF-8 are kept exactly as they came.
+ *
+ * Layout of the container (default `alert-archive`):
+ *
+ *   alerts/YYYY/MM/DD/HHmmss.SSS-<first 16 hex of the body's SHA-256>.json   by receipt time (UTC)
+ *   incidents/<incident id, URI-encoded>/timeline.json                       overwritten each time
+ *
+ * Names sort by receipt time, so a date range is a range of names. A redelivery of the same bytes
+ * within the same second is recognized and not stored again (the first copy's reference is
+ * returned); writes are conditional (`If-None-Match: *`), so two racing writers of one name store
+ * it once. Blob metadata carries what the intake learned (source, outcome, kind, incidentKey,
+ * dedupeKey, title), percent-encoded because metadata travels as ASCII HTTP headers.
+ */
+import { createHash } from 'node:crypto';
+import type { TokenCredential } from '@azure/core-auth';
+import { BlobServiceClient, type StoragePipelineOptions } from '@azure/storage-blob';
+import type { SignalKind } from '../alerts/signal.js';
+import { StorageError, storageCall, storageErrorCode } from '../storage/errors.js';
+
+export type AlertSource = 'alerts' | 'failovers';
+
+/** What is known about an archived body. Everything but receivedAt, source and outcome is optional. */
+export interface ArchivedAlertMeta {
+  /** Receipt time, ISO-8601 UTC with milliseconds. The blob name derives from it. */
+  receivedAt: string;
+  /** The request's Content-Type, as sent; null when there was none. */
+  contentType: string | null;
+  /** Which endpoint received it: the action-group webhook or the operators' failover endpoint. */
+  source: AlertSource;
+  /** What the intake made of it, e.g. `accepted`, `duplicate`, `invalid_json`, `unsupported_alert`. */
+  outcome: string;
+  kind: SignalKind | null;
+  incidentKey: string | null;
+  dedupeKey: string | null;
+  title: string | null;
+}
+
+/** What `put` takes: receivedAt may be a Date; the optional parts may be left out. */
+export interface ArchivedAlertMetaInput {
+  receivedAt: Date | string;
+  contentType?: string | null | undefined;
+  source: AlertSource;
+  outcome: string;
+  kind?: SignalKind | null | undefined;
+  incidentKey?: string | null | undefined;
+  dedupeKey?: string | null | undefined;
+  title?: string | null | undefined;
+}
+
+/** Where an archived body is: its blob name, and what the name says. */
+export interface ArchiveRef {
+  /** `alerts/2024/06/01/093000.123-0123456789abcdef.json` */
+  readonly name: string;
+  /** Receipt time of the stored copy (from the name). */
+  readonly receivedAt: string;
+  /** First 16 hex digits of the body's SHA-256. */
+  readonly sha256: string;
+}
+
+export interface ArchivePutResult extends ArchiveRef {
+  /** True when these bytes were already archived (a redelivery): nothing new was written. */
+  readonly duplicate: boolean;
+}
+
+export interface ArchivedAlert {
+  readonly raw: Buffer;
+  readonly meta: ArchivedAlertMeta;
+}
+
+export type ArchiveListEntry = ArchiveRef & ArchivedAlertMeta & { readonly size: number };
+
+export interface ArchiveListOptions {
+  /** Received at or after this instant. */
+  from?: Date | string;
+  /** Received before this instant (exclusive). */
+  to?: Date | string;
+  /** Only bodies whose signal had this incidentKey (exact match). */
+  incidentKey?: string;
+}
+
+export interface AlertArchive {
+  readonly container: string;
+  put(raw: Buffer, meta: ArchivedAlertMetaInput): Promise<ArchivePutResult>;
+  /** The stored bytes and metadata; a missing blob is a `StorageError` with code `BlobNotFound`. */
+  get(ref: ArchiveRef | string): Promise<ArchivedAlert>;
+  /** Archived bodies in receipt order. */
+  list(options?: ArchiveListOptions): AsyncIterable<ArchiveListEntry>;
+  /** Writes `incidents/<incidentId>/timeline.json` (pretty JSON), replacing the previous one. */
+  putTimeline(incidentId: string, timeline: unknown): Promise<{ name: string }>;
+  /** The saved timeline, or undefined when none was saved. */
+  getTimeline(incidentId: string): Promise<unknown>;
+}
+
+export interface StorageRetryTuning {
+  /** Attempts per request, the first included. Default 3. */
+  maxTries?: number;
+  /** Delay before the first retry, doubling each time. Default 250. */
+  retryDelayInMs?: number;
+  /** Default 2000. */
+  maxRetryDelayInMs?: number;
+}
+
+export type AlertArchiveOptions = (
+  | { connectionString: string; serviceUrl?: never; credential?: never }
+  | { serviceUrl: string; credential: TokenCredential; connectionString?: never }
+) & {
+  /** Default `alert-archive`. */
+  container?: string;
+  /** Deadline for one call (all of the SDK's retries included); past it, `TransientStorageError`. Default 10000. */
+  timeoutMs?: number;
+  retry?: StorageRetryTuning;
+};
+
+export const DEFAULT_ARCHIVE_CONTAINER = 'alert-archive';
+
+const ALERTS_PREFIX = 'alerts/';
+const NAME = /^alerts\/(\d{4})\/(\d{2})\/(\d{2})\/(\d{2})(\d{2})(\d{2})\.(\d{3})-([0-9a-f]{16})\.json$/;
+const PAGE_SIZE = 1000;
+
+// ---------------------------------------------------------------------------------------------
+// Names
+
+function toInstant(value: Date | string, what: string): Date {
+  const date = value instanceof Date ? value : new Date(value);
+  if (Number.isNaN(date.getTime())) throw new RangeError(`${what} is not a valid date: ${String(value)}`);
+  return date;
+}
+
+/** `alerts/YYYY/MM/DD/HHmmss.SSS` for an instant (UTC). */
+function stamp(date: Date): string {
+  const iso = date.toISOString(); // 2024-06-01T09:30:00.123Z
+  if (iso.length !== 24) throw new RangeError(`receipt time out of range: ${iso}`);
+  return `${ALERTS_PREFIX}${iso.slice(0, 4)}/${iso.slice(5, 7)}/${iso.slice(8, 10)}/${iso.slice(11, 13)}${iso.slice(14, 16)}${iso.slice(17, 19)}.${iso.slice(20, 23)}`;
+}
+
+function sha256Hex(raw: Buffer): string {
+  return createHash('sha256').update(raw).digest('hex');
+}
+
+/** The blob name a body received at `receivedAt` is stored under. */
+export function archiveBlobName(receivedAt: Date | string, raw: Buffer): string {
+  return `${stamp(toInstant(receivedAt, 'receivedAt'))}-${sha256Hex(raw).slice(0, 16)}.json`;
+}
+
+/** Reads a blob name back into a reference; undefined for a name that is not an archived alert. */
+export function parseArchiveName(name: string): ArchiveRef | undefined {
+  const m = NAME.exec(name);
+  if (!m) return undefined;
+  const [, y, mo, d, h, mi, s, ms, sha] = m;
+  return { name, receivedAt: `${y}-${mo}-${d}T${h}:${mi}:${s}.${ms}Z`, sha256: sha! };
+}
+
+function timelineName(incidentId: string): string {
+  if (incidentId === '') throw new RangeError('incidentId must not be empty');
+  return `incidents/${encodeURIComponent(incidentId)}/timeline.json`;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Metadata: names are lower-case identifiers; values are ASCII header values.
+
+/**
+ * Percent-encodes the UTF-8 bytes of everything outside printable ASCII, `%` itself, and spaces
+ * at either end (HTTP trims them). Printable ASCII stays readable: an ARM id is stored as is.
+ */
+export function encodeMetadataValue(value: string): string {
+  const bytes = Buffer.from(value, 'utf8');
+  let out = '';
+  for (let i = 0; i < bytes.length; i++) {
+    const b = bytes[i]!;
+    const edgeSpace = b === 0x20 && (i === 0 || i === bytes.length - 1);
+    if (b >= 0x20 && b <= 0x7e && b !== 0x25 && !edgeSpace) out += String.fromCharCode(b);
+    else out += `%${b.toString(16).toUpperCase().padStart(2, '0')}`;
+  }
+  return out;
+}
+
+export function decodeMetadataValue(value: string): string {
+  try {
+    return decodeURIComponent(value);
+  } catch {
+    return value;
+  }
+}
+
+/** Encodes `value`, shortening it (by whole characters) until the encoding fits `limit`. */
+function encodeWithin(value: string, limit: number): { encoded: string; truncated: boolean } {
+  let encoded = encodeMetadataValue(value);
+  if (encoded.length <= limit) return { encoded, truncated: false };
+  let chars = [...value];
+  while (encoded.length > limit && chars.length > 0) {
+    chars = chars.slice(0, Math.max(0, Math.min(chars.length - 1, Math.floor((chars.length * limit) / encoded.length))));
+    encoded = encodeMetadataValue(chars.join(''));
+  }
+  return { encoded, truncated: true };
+}
+
+// The whole metadata set must stay under 8 KB: these caps keep it there whatever the input.
+const LIMITS = { contenttype: 256, outcome: 256, kind: 64, incidentkey: 2048, dedupekey: 2048, title: 1024 } as const;
+const SOURCES: readonly AlertSource[] = ['alerts', 'failovers'];
+
+function keyHash(value: string): string {
+  return createHash('sha256').update(value, 'utf8').digest('hex').slice(0, 32);
+}
+
+function toMetadata(meta: ArchivedAlertMetaInput, receivedAt: string, bodySha256: string): Record<string, string> {
+  if (!SOURCES.includes(meta.source)) throw new RangeError(`source must be one of ${SOURCES.join(', ')}, got ${String(meta.source)}`);
+  const metadata: Record<string, string> = { receivedat: receivedAt, source: meta.source, sha256: bodySha256 };
+  const truncated: string[] = [];
+  const optional: Array<[keyof typeof LIMITS, string | null | undefined]> = [
+    ['outcome', meta.outcome],
+    ['contenttype', meta.contentType],
+    ['kind', meta.kind],
+    ['incidentkey', meta.incidentKey],
+    ['dedupekey', meta.dedupeKey],
+    ['title', meta.title],
+  ];
+  for (const [key, value] of optional) {
+    if (value === null || value === undefined) continue;
+    const { encoded, truncated: cut } = encodeWithin(value, LIMITS[key]);
+    metadata[key] = encoded;
+    if (cut) truncated.push(key);
+  }
+  // Exact filtering by incident even when a very long key had to be shortened.
+  if (meta.incidentKey !== null && meta.incidentKey !== undefined) metadata['incidentkeyhash'] = keyHash(meta.incidentKey);
+  if (truncated.length > 0) metadata['truncated'] = truncated.join(',');
+  return metadata;
+}
+
+function fromMetadata(metadata: Record<string, string> | undefined, fallbackReceivedAt: string): ArchivedAlertMeta {
+  const m: Record<string, string> = {};
+  for (const [k, v] of Object.entries(metadata ?? {})) m[k.toLowerCase()] = v;
+  const text = (key: string): string | null => (m[key] === undefined ? null : decodeMetadataValue(m[key]));
+  const source = m['source'];
+  return {
+    receivedAt: m['receivedat'] ?? fallbackReceivedAt,
+    contentType: text('contenttype'),
+    source: source === 'failovers' ? 'failovers' : 'alerts',
+    outcome: text('outcome') ?? '',
+    kind: text('kind') as SignalKind | null,
+    incidentKey: text('incidentkey'),
+    dedupeKey: text('dedupekey'),
+    title: text('title'),
+  };
+}
+
+function matchesIncident(metadata: Record<string, string> | undefined, incidentKey: string): boolean {
+  if (metadata === undefined) return false;
+  const lower = Object.fromEntries(Object.entries(metadata).map(([k, v]) => [k.toLowerCase(), v]));
+  const hash = lower['incidentkeyhash'];
+  if (hash !== undefined) return hash === keyHash(incidentKey);
+  return lower['incidentkey'] !== undefined && decodeMetadataValue(lower['incidentkey']) === incidentKey;
+}
+
+const HEADER_SAFE = /^[\x20-\x7e]{1,256}$/;
+
+// ---------------------------------------------------------------------------------------------
+
+export function createAlertArchive(options: AlertArchiveOptions): AlertArchive {
+  const containerName = options.container ?? DEFAULT_ARCHIVE_CONTAINER;
+  if (!/^(?=.{3,63}$)[a-z0-9]+(-[a-z0-9]+)*$/.test(containerName)) {
+    throw new RangeError(`container "${containerName}" is not a valid blob container name (3-63 lower-case letters, digits and single hyphens)`);
+  }
+  const timeoutMs = options.timeoutMs ?? 10_000;
+  const pipeline: StoragePipelineOptions = {
+    retryOptions: {
+      maxTries: options.retry?.maxTries ?? 3,
+      retryDelayInMs: options.retry?.retryDelayInMs ?? 250,
+      maxRetryDelayInMs: options.retry?.maxRetryDelayInMs ?? 2000,
+    },
+    userAgentOptions: { userAgentPrefix: 'failover-orchestrator-archive' },
+  };
+  const service =
+    options.connectionString !== undefined
+      ? BlobServiceClient.fromConnectionString(options.connectionString, pipeline)
+      : new BlobServiceClient(options.serviceUrl, options.credential, pipeline);
+  const container = service.getContainerClient(containerName);
+  const label = `archive ${containerName}`;
+  const call = <T>(what: string, fn: (abortSignal: AbortSignal) => Promise<T>) => storageCall(`${label} ${what}`, timeoutMs, fn);
+
+  let created: Promise<void> | undefined;
+  const ensureContainer = (): Promise<void> => {
+    created ??= call('create container', async (abortSignal) => {
+      await container.createIfNotExists({ abortSignal });
+    }).catch((err: unknown) => {
+      created = undefined; // try again on the next call
+      throw err;
+    });
+    return created;
+  };
+
+  async function put(raw: Buffer, metaInput: ArchivedAlertMetaInput): Promise<ArchivePutResult> {
+    if (!Buffer.isBuffer(raw)) throw new TypeError('put: raw must be a Buffer of the body as received');
+    const received = toInstant(metaInput.receivedAt, 'receivedAt');
+    const receivedAt = received.toISOString();
+    const digest = sha256Hex(raw);
+    const name = `${stamp(received)}-${digest.slice(0, 16)}.json`;
+    const ref = parseArchiveName(name)!;
+    const metadata = toMetadata(metaInput, receivedAt, digest);
+    await ensureContainer();
+
+    // A redelivery within the same second: the first copy stands.
+    const second = name.slice(0, name.lastIndexOf('.', name.lastIndexOf('-')) + 1);
+    const suffix = `-${ref.sha256}.json`;
+    const earlier = await call(`list ${second}`, async (abortSignal) => {
+      for await (const blob of container.listBlobsFlat({ prefix: second, abortSignal })) {
+        if (blob.name.endsWith(suffix)) return blob.name;
+      }
+      return undefined;
+    });
+    if (earlier !== undefined) return { ...parseArchiveName(earlier)!, duplicate: true };
+
+    const contentType = metaInput.contentType ?? undefined;
+    try {
+      await call(`put ${name}`, (abortSignal) =>
+        container.getBlockBlobClient(name).upload(raw, raw.length, {
+          abortSignal,
+          conditions: { ifNoneMatch: '*' },
+          metadata,
+          blobHTTPHeaders: { blobContentType: contentType !== undefined && HEADER_SAFE.test(contentType) ? contentType : 'application/octet-stream' },
+        }),
+      );
+    } catch (err) {
+      // 409 BlobAlreadyExists: a racing writer (or our own retried attempt) stored it first.
+      if (err instanceof StorageError && (err.statusCode === 409 || err.code === 'BlobAlreadyExists')) {
+        return { ...ref, duplicate: true };
+      }
+      throw err;
+    }
+    return { ...ref, duplicate: false };
+  }
+
+  async function get(refOrName: ArchiveRef | string): Promise<ArchivedAlert> {
+    const name = typeof refOrName === 'string' ? refOrName : refOrName.name;
+    const ref = parseArchiveName(name);
+    if (ref === undefined) throw new RangeError(`"${name}" is not the name of an archived alert (alerts/YYYY/MM/DD/HHmmss.SSS-<hash>.json)`);
+    const operation = `${label} get ${name}`;
+    return call(`get ${name}`, async (abortSignal) => {
+      let response;
+      try {
+        response = await container.getBlobClient(name).download(0, undefined, { abortSignal });
+      } catch (err) {
+        // Nothing archived yet: the alert is just as missing.
+        if (storageErrorCode(err) === 'ContainerNotFound') throw new StorageError('BlobNotFound', operation, 'the specified blob does not exist', { statusCode: 404, cause: err });
+        throw err;
+      }
+      const raw = await readAll(response.readableStreamBody);
+      const meta = fromMetadata(response.metadata, ref.receivedAt);
+      const digest = sha256Hex(raw);
+      const stored = Object.entries(response.metadata ?? {}).find(([k]) => k.toLowerCase() === 'sha256')?.[1];
+      if (!digest.startsWith(ref.sha256) || (stored !== undefined && stored !== digest)) {
+        throw new StorageError('ArchiveCorrupt', operation, `the stored bytes do not match the hash they were archived under (sha256 ${digest})`);
+      }
+      return { raw, meta };
+    });
+  }
+
+  /** Pages of one listing, each page a request of its own with its own deadline. */
+  async function* pages<T>(what: string, fetchPage: (token: string | undefined, abortSignal: AbortSignal) => Promise<{ items: T[]; token: string | undefined }>): AsyncGenerator<T> {
+    let token: string | undefined;
+    do {
+      let page: { items: T[]; token: string | undefined };
+      try {
+        page = await call(what, (abortSignal) => fetchPage(token, abortSignal));
+      } catch (err) {
+        if (err instanceof StorageError && err.code === 'ContainerNotFound') return; // nothing archived yet
+        throw err;
+      }
+      yield* page.items;
+      token = page.token;
+    } while (token);
+  }
+
+  function childPrefixes(prefix: string): AsyncGenerator<string> {
+    return pages(`list ${prefix}`, async (token, abortSignal) => {
+      const next = await container
+        .listBlobsByHierarchy('/', { prefix, abortSignal })
+        .byPage({ maxPageSize: PAGE_SIZE, ...(token ? { continuationToken: token } : {}) })
+        .next();
+      const page = next.done ? undefined : next.value;
+      return { items: (page?.segment.blobPrefixes ?? []).map((p) => p.name), token: page?.continuationToken || undefined };
+    });
+  }
+
+  async function* list(options: ArchiveListOptions = {}): AsyncGenerator<ArchiveListEntry> {
+    const lower = options.from === undefined ? ALERTS_PREFIX : stamp(toInstant(options.from, 'from'));
+    const upper = options.to === undefined ? 'alerts0' : stamp(toInstant(options.to, 'to')); // '0' sorts right after '/'
+    if (lower >= upper) return;
+    // Items under prefix p can fall in [lower, upper) only if this holds.
+    const relevant = (p: string) => (p >= lower || lower.startsWith(p)) && p < upper;
+    for await (const year of childPrefixes(ALERTS_PREFIX)) {
+      if (!relevant(year)) continue;
+      for await (const month of childPrefixes(year)) {
+        if (!relevant(month)) continue;
+        for await (const day of childPrefixes(month)) {
+          if (!relevant(day)) continue;
+          const blobs = pages(`list ${day}`, async (token, abortSignal) => {
+            const next = await container
+              .listBlobsFlat({ prefix: day, includeMetadata: true, abortSignal })
+              .byPage({ maxPageSize: PAGE_SIZE, ...(token ? { continuationToken: token } : {}) })
+              .next();
+            const page = next.done ? undefined : next.value;
+            return { items: page?.segment.blobItems ?? [], token: page?.continuationToken || undefined };
+          });
+          for await (const blob of blobs) {
+            if (blob.name < lower) continue;
+            if (blob.name >= upper) return;
+            const ref = parseArchiveName(blob.name);
+            if (ref === undefined) continue;
+            if (options.incidentKey !== undefined && !matchesIncident(blob.metadata, options.incidentKey)) continue;
+            yield { ...fromMetadata(blob.metadata, ref.receivedAt), ...ref, size: blob.properties.contentLength ?? 0 };
+          }
+        }
+      }
+    }
+  }
+
+  async function putTimeline(incidentId: string, timeline: unknown): Promise<{ name: string }> {
+    const name = timelineName(incidentId);
+    const json = JSON.stringify(timeline, null, 2);
+    if (json === undefined) throw new TypeError('putTimeline: the timeline is not JSON-serializable');
+    const body = Buffer.from(`${json}\n`, 'utf8');
+    await ensureContainer();
+    await call(`put ${name}`, (abortSignal) =>
+      container.getBlockBlobClient(name).upload(body, body.length, {
+        abortSignal,
+        metadata: { incidentid: encodeWithin(incidentId, 2048).encoded, savedat: new Date().toISOString() },
+        blobHTTPHeaders: { blobContentType: 'application/json; charset=utf-8' },
+      }),
+    );
+    return { name };
+  }
+
+  async function getTimeline(incidentId: string): Promise<unknown> {
+    const name = timelineName(incidentId);
+    try {
+      return await call(`get ${name}`, async (abortSignal) => {
+        const response = await container.getBlobClient(name).download(0, undefined, { abortSignal });
+        return JSON.parse((await readAll(response.readableStreamBody)).toString('utf8')) as unknown;
+      });
+    } catch (err) {
+      if (err instanceof StorageError && (err.statusCode === 404 || err.code === 'BlobNotFound' || err.code === 'ContainerNotFound')) return undefined;
+      throw err;
+    }
+  }
+
+  return { container: containerName, put, get, list, putTimeline, getTimeline };
+}
+
+async function readAll(stream: NodeJS.ReadableStream | undefined): Promise<Buffer> {
+  if (stream === undefined) return Buffer.alloc(0);
+  const chunks: Buffer[] = [];
+  for await (const chunk of stream as AsyncIterable<Buffer | string>) chunks.push(typeof chunk === 'string' ? Buffer.from(chunk) : chunk);
+  return Buffer.concat(chunks);
+}

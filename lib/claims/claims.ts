@@ -1,0 +1,243 @@
+/**
+ * Atomic claims in Azure Table Storage. Two deliveries of alerts about one incident can reach two
+ * webhook invocations at the same moment; both would see no orchestration yet and both would start
+ * one. A conditional insert (`createEntity`: 409 EntityAlreadyExists when the row is there) lets
+ * exactly one of them win: the winner starts its instance, every other caller learns the winner's
+ * instance id and signals it instead.
+ *
+ * The same table records which notifications (dedupeKey) an instance has already seen, so a
+ * redelivery is recognized even when two copies arrive at once.
+ *
+ * Keys: Table keys may not contain `/ \ # ?` or control characters, and an ARM resource id is full
+ * of `/`, so keys are SHA-256 hashes; the original strings are kept as properties.
+ *
+ *   PartitionKey                      RowKey               properties
+ *   incident-<sha256(incidentKey)>    claim                incidentKey, instanceId, claimedAt
+ *   signals-<sha256(instanceId)>      <sha256(dedupeKey)>  instanceId, dedupeKey, recordedAt
+ */
+import { createHash } from 'node:crypto';
+import type { TokenCredential } from '@azure/core-auth';
+import { TableClient, type TableServiceClientOptions as TableClientOptions } from '@azure/data-tables';
+import { StorageError, storageCall } from '../storage/errors.js';
+
+export type ClaimResult =
+  | { readonly claimed: true; readonly instanceId: string; readonly claimedAt: string }
+  | { readonly claimed: false; readonly instanceId: string; readonly claimedAt: string };
+
+export interface ClaimStore {
+  readonly table: string;
+  /**
+   * Claims `incidentKey` for `candidateInstanceId` unless someone already holds it. Exactly one of
+   * any number of concurrent callers gets `claimed: true`; all get the holder's instance id.
+   */
+  claimIncident(incidentKey: string, candidateInstanceId: string, at: Date | string): Promise<ClaimResult>;
+  /** `new` the first time `dedupeKey` is recorded for `instanceId`, `duplicate` after that (exactly one `new` under concurrency). */
+  recordSignal(instanceId: string, dedupeKey: string, at: Date | string): Promise<'new' | 'duplicate'>;
+  /**
+   * Gives the incident up, so the next signal starts a new instance. With `instanceId`, only if
+   * that instance still holds it (a late retry must not release a newer claim). True when a claim
+   * was removed.
+   */
+  release(incidentKey: string, instanceId?: string): Promise<boolean>;
+}
+
+export interface TableRetryTuning {
+  /** Retries after the first attempt. Default 2. */
+  maxRetries?: number;
+  /** Default 250. */
+  retryDelayInMs?: number;
+  /** Default 2000. */
+  maxRetryDelayInMs?: number;
+}
+
+export type ClaimStoreOptions = (
+  | { connectionString: string; url?: never; credential?: never }
+  | { url: string; credential: TokenCredential; connectionString?: never }
+) & {
+  /** Default `incidentclaims`. */
+  table?: string;
+  /** Deadline for one call, retries included; past it, `TransientStorageError`. Default 10000. */
+  timeoutMs?: number;
+  retry?: TableRetryTuning;
+};
+
+export const DEFAULT_CLAIMS_TABLE = 'incidentclaims';
+
+const CLAIM_ROW = 'claim';
+/** How often a claim that vanished between our insert and our read (released meanwhile) is tried again. */
+const CLAIM_ATTEMPTS = 5;
+
+function sha256(value: string): string {
+  return createHash('sha256').update(value, 'utf8').digest('hex');
+}
+
+/** PartitionKey of the claim on an incident. */
+export function claimPartitionKey(incidentKey: string): string {
+  return `incident-${sha256(incidentKey)}`;
+}
+
+export function signalPartitionKey(instanceId: string): string {
+  return `signals-${sha256(instanceId)}`;
+}
+
+function iso(at: Date | string, what: string): Date {
+  const date = at instanceof Date ? at : new Date(at);
+  if (Number.isNaN(date.getTime())) throw new RangeError(`${what} is not a valid date: ${String(at)}`);
+  return date;
+}
+
+function nonEmpty(value: string, what: string): void {
+  if (typeof value !== 'string' || value === '') throw new RangeError(`${what} must be a non-empty string`);
+}
+
+/** Edm.DateTime comes back as a Date, an ISO string, or `{ value, type }` without type conversion. */
+function isoFrom(value: unknown): string {
+  if (value instanceof Date) return value.toISOString();
+  if (typeof value === 'string') return value;
+  if (typeof value === 'object' && value !== null && typeof (value as { value?: unknown }).value === 'string') return (value as { value: string }).value;
+  return '';
+}
+
+function insecureEndpoint(connectionString: string): boolean {
+  const endpoint = /(?:^|;)\s*TableEndpoint\s*=\s*([^;]+)/i.exec(connectionString)?.[1]?.trim();
+  if (endpoint !== undefined) return endpoint.toLowerCase().startsWith('http:');
+  return /(?:^|;)\s*DefaultEndpointsProtocol\s*=\s*http\s*(?:;|$)/i.test(connectionString);
+}
+
+interface ClaimEntity {
+  partitionKey: string;
+  rowKey: string;
+  incidentKey: string;
+  instanceId: string;
+  claimedAt: Date;
+}
+
+interface SignalEntity {
+  partitionKey: string;
+  rowKey: string;
+  instanceId: string;
+  dedupeKey: string;
+  recordedAt: Date;
+}
+
+function isCode(err: unknown, status: number, code: string): boolean {
+  return err instanceof StorageError && (err.statusCode === status || err.code === code);
+}
+
+export function createClaimStore(options: ClaimStoreOptions): ClaimStore {
+  const tableName = options.table ?? DEFAULT_CLAIMS_TABLE;
+  if (!/^[A-Za-z][A-Za-z0-9]{2,62}$/.test(tableName)) {
+    throw new RangeError(`table "${tableName}" is not a valid table name (3-63 letters and digits, starting with a letter)`);
+  }
+  const timeoutMs = options.timeoutMs ?? 10_000;
+  const clientOptions: TableClientOptions = {
+    retryOptions: {
+      maxRetries: options.retry?.maxRetries ?? 2,
+      retryDelayInMs: options.retry?.retryDelayInMs ?? 250,
+      maxRetryDelayInMs: options.retry?.maxRetryDelayInMs ?? 2000,
+    },
+    userAgentOptions: { userAgentPrefix: 'failover-orchestrator-claims' },
+  };
+  const client =
+    options.connectionString !== undefined
+      ? TableClient.fromConnectionString(options.connectionString, tableName, {
+          ...clientOptions,
+          ...(insecureEndpoint(options.connectionString) ? { allowInsecureConnection: true } : {}),
+        })
+      : new TableClient(options.url, tableName, options.credential, {
+          ...clientOptions,
+          ...(options.url.toLowerCase().startsWith('http:') ? { allowInsecureConnection: true } : {}),
+        });
+  const label = `claims ${tableName}`;
+  const call = <T>(what: string, fn: (abortSignal: AbortSignal) => Promise<T>) => storageCall(`${label} ${what}`, timeoutMs, fn);
+
+  let created: Promise<void> | undefined;
+  const ensureTable = (): Promise<void> => {
+    // createTable treats 409 TableAlreadyExists as success.
+    created ??= call('create table', (abortSignal) => client.createTable({ abortSignal })).catch((err: unknown) => {
+      created = undefined;
+      throw err;
+    });
+    return created;
+  };
+
+  async function readClaim(partitionKey: string): Promise<{ entity: ClaimEntity; etag: string } | undefined> {
+    try {
+      const entity = await call('read claim', (abortSignal) => client.getEntity<ClaimEntity>(partitionKey, CLAIM_ROW, { abortSignal }));
+      return { entity, etag: entity.etag };
+    } catch (err) {
+      if (isCode(err, 404, 'ResourceNotFound')) return undefined;
+      throw err;
+    }
+  }
+
+  async function claimIncident(incidentKey: string, candidateInstanceId: string, at: Date | string): Promise<ClaimResult> {
+    nonEmpty(incidentKey, 'incidentKey');
+    nonEmpty(candidateInstanceId, 'candidateInstanceId');
+    const claimedAt = iso(at, 'at');
+    const partitionKey = claimPartitionKey(incidentKey);
+    await ensureTable();
+    for (let attempt = 1; ; attempt++) {
+      try {
+        await call('claim incident', (abortSignal) =>
+          client.createEntity<ClaimEntity>({ partitionKey, rowKey: CLAIM_ROW, incidentKey, instanceId: candidateInstanceId, claimedAt }, { abortSignal }),
+        );
+        return { claimed: true, instanceId: candidateInstanceId, claimedAt: claimedAt.toISOString() };
+      } catch (err) {
+        if (!isCode(err, 409, 'EntityAlreadyExists')) throw err;
+      }
+      const holder = await readClaim(partitionKey);
+      if (holder !== undefined) {
+        const { instanceId } = holder.entity;
+        // Our own earlier attempt may have landed (a retried insert answered 409): still ours.
+        if (instanceId === candidateInstanceId) return { claimed: true, instanceId, claimedAt: isoFrom(holder.entity.claimedAt) };
+        return { claimed: false, instanceId, claimedAt: isoFrom(holder.entity.claimedAt) };
+      }
+      // Released between our insert and our read: try again.
+      if (attempt >= CLAIM_ATTEMPTS) {
+        throw new StorageError('ClaimContended', `${label} claim incident`, `the claim on "${incidentKey}" kept changing hands; try again`);
+      }
+    }
+  }
+
+  async function recordSignal(instanceId: string, dedupeKey: string, at: Date | string): Promise<'new' | 'duplicate'> {
+    nonEmpty(instanceId, 'instanceId');
+    nonEmpty(dedupeKey, 'dedupeKey');
+    const recordedAt = iso(at, 'at');
+    await ensureTable();
+    try {
+      await call('record signal', (abortSignal) =>
+        client.createEntity<SignalEntity>(
+          { partitionKey: signalPartitionKey(instanceId), rowKey: sha256(dedupeKey), instanceId, dedupeKey, recordedAt },
+          { abortSignal },
+        ),
+      );
+      return 'new';
+    } catch (err) {
+      if (isCode(err, 409, 'EntityAlreadyExists')) return 'duplicate';
+      throw err;
+    }
+  }
+
+  async function release(incidentKey: string, instanceId?: string): Promise<boolean> {
+    nonEmpty(incidentKey, 'incidentKey');
+    const partitionKey = claimPartitionKey(incidentKey);
+    await ensureTable();
+    let etag: string | undefined;
+    if (instanceId !== undefined) {
+      const holder = await readClaim(partitionKey);
+      if (holder === undefined || holder.entity.instanceId !== instanceId) return false;
+      etag = holder.etag;
+    }
+    try {
+      await call('release claim', (abortSignal) => client.deleteEntity(partitionKey, CLAIM_ROW, { abortSignal, ...(etag !== undefined ? { etag } : {}) }));
+      return true;
+    } catch (err) {
+      // 404: already released; 412: the claim changed hands since we read it, so it is not ours.
+      if (isCode(err, 404, 'ResourceNotFound') || isCode(err, 412, 'UpdateConditionNotSatisfied')) return false;
+      throw err;
+    }
+  }
+
+  return { table: tableName, claimIncident, recordSignal, release };
+}

@@ -1,0 +1,129 @@
+/**
+ * The two ways a storage call (the alert archive's blobs, the incident claims' table) can fail,
+ * shared by `lib/archive` and `lib/claims`:
+ *
+ * - `TransientStorageError`: storage is unreachable, overloaded or slow (5xx, 408, 429, refused or
+ *   reset connections, timeouts). Worth retrying; the alert webhook answers 503 so that Azure
+ *   Monitor delivers the alert again, and an activity throws it so that durable retries apply.
+ * - `StorageError`: anything else (authorization, a bad request, a missing blob). Retrying the
+ *   same call will not help; the message says what storage answered.
+ *
+ * Messages start with a stable code (`StorageUnavailable: …`, `AuthorizationPermissionMismatch: …`)
+ * because durable-functions passes activity errors to the orchestrator as text.
+ */
+
+export class StorageError extends Error {
+  /** Storage's error code (`BlobNotFound`, `AuthorizationFailure`, …), or `StorageUnavailable` for transient faults. */
+  readonly code: string;
+  /** HTTP status storage answered with; undefined when no response arrived. */
+  readonly statusCode: number | undefined;
+  /** What was being done, e.g. `archive put alerts/2024/06/01/…` or `claims claimIncident`. */
+  readonly operation: string;
+
+  constructor(code: string, operation: string, detail: string, options: { statusCode?: number | undefined; cause?: unknown } = {}) {
+    super(`${code}: ${operation}: ${detail}`, options.cause === undefined ? undefined : { cause: options.cause });
+    this.name = 'StorageError';
+    this.code = code;
+    this.statusCode = options.statusCode;
+    this.operation = operation;
+  }
+}
+
+/** Storage could not be reached or did not answer in time; try again later. */
+export class TransientStorageError extends StorageError {
+  constructor(operation: string, detail: string, options: { statusCode?: number | undefined; cause?: unknown } = {}) {
+    super('StorageUnavailable', operation, detail, options);
+    this.name = 'TransientStorageError';
+  }
+}
+
+const TRANSIENT_NETWORK_CODES = new Set([
+  'ECONNREFUSED',
+  'ECONNRESET',
+  'ECONNABORTED',
+  'ETIMEDOUT',
+  'EPIPE',
+  'EHOSTUNREACH',
+  'ENETUNREACH',
+  'ENETDOWN',
+  'EAI_AGAIN',
+  'ENOTFOUND',
+  'UND_ERR_SOCKET',
+  'UND_ERR_CONNECT_TIMEOUT',
+  'REQUEST_SEND_ERROR',
+]);
+
+interface ErrorLike {
+  name?: unknown;
+  message?: unknown;
+  code?: unknown;
+  statusCode?: unknown;
+  cause?: unknown;
+  details?: unknown;
+}
+
+function asErrorLike(err: unknown): ErrorLike {
+  return typeof err === 'object' && err !== null ? (err as ErrorLike) : {};
+}
+
+/** Whether an SDK error means storage is unavailable (worth a retry) rather than refusing the call. */
+export function isTransientStorageFailure(err: unknown): boolean {
+  for (let e: unknown = err, depth = 0; e !== undefined && e !== null && depth < 5; depth++) {
+    const x = asErrorLike(e);
+    const status = typeof x.statusCode === 'number' ? x.statusCode : undefined;
+    if (status !== undefined) return status === 408 || status === 429 || status >= 500;
+    if (x.name === 'AbortError' || x.name === 'TimeoutError') return true;
+    if (typeof x.code === 'string' && TRANSIENT_NETWORK_CODES.has(x.code)) return true;
+    e = x.cause;
+  }
+  return false;
+}
+
+/** Storage's own error code for a failed call: the x-ms-error-code, else the SDK's code. */
+export function storageErrorCode(err: unknown): string | undefined {
+  const x = asErrorLike(err);
+  const details = asErrorLike(x.details) as { errorCode?: unknown; odataError?: { code?: unknown } };
+  if (typeof details.errorCode === 'string' && details.errorCode !== '') return details.errorCode;
+  if (typeof details.odataError?.code === 'string' && details.odataError.code !== '') return details.odataError.code;
+  if (typeof x.code === 'string' && x.code !== '') return x.code;
+  return undefined;
+}
+
+/** The HTTP status of a failed SDK call, when a response arrived. */
+export function storageStatus(err: unknown): number | undefined {
+  const status = asErrorLike(err).statusCode;
+  return typeof status === 'number' ? status : undefined;
+}
+
+function firstLine(text: string): string {
+  const line = text.split('\n', 1)[0]?.trim() ?? '';
+  return line.length > 300 ? `${line.slice(0, 300)}…` : line;
+}
+
+/** Turns whatever an SDK threw into `TransientStorageError` or `StorageError` (ours pass through). */
+export function toStorageError(err: unknown, operation: string, timeoutMs?: number): StorageError {
+  if (err instanceof StorageError) return err;
+  const x = asErrorLike(err);
+  const status = storageStatus(err);
+  const message = typeof x.message === 'string' && x.message !== '' ? firstLine(x.message) : String(err);
+  if (isTransientStorageFailure(err)) {
+    const timedOut = x.name === 'AbortError' || x.name === 'TimeoutError';
+    const detail = timedOut && timeoutMs !== undefined ? `no answer within ${timeoutMs} ms` : status !== undefined ? `HTTP ${status}: ${message}` : message;
+    return new TransientStorageError(operation, detail, { statusCode: status, cause: err });
+  }
+  const code = storageErrorCode(err) ?? 'StorageError';
+  return new StorageError(code, operation, status !== undefined ? `HTTP ${status}: ${message}` : message, { statusCode: status, cause: err });
+}
+
+/**
+ * Runs one storage call under an overall deadline (across the SDK's own retries), translating
+ * failures. `call` receives the abort signal to hand to the SDK.
+ */
+export async function storageCall<T>(operation: string, timeoutMs: number, call: (abortSignal: AbortSignal) => Promise<T>): Promise<T> {
+  const abortSignal = AbortSignal.timeout(timeoutMs);
+  try {
+    return await call(abortSignal);
+  } catch (err) {
+    throw toStorageError(err, operation, timeoutMs);
+  }
+}

@@ -1,0 +1,281 @@
+import { randomBytes } from 'node:crypto';
+import { createServer, type Socket } from 'node:net';
+import { BlobServiceClient } from '@azure/storage-blob';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import {
+  archiveBlobName,
+  createAlertArchive,
+  decodeMetadataValue,
+  encodeMetadataValue,
+  parseArchiveName,
+  StorageError,
+  TransientStorageError,
+  type AlertArchive,
+  type ArchiveListEntry,
+  type ArchivedAlertMetaInput,
+} from '../../lib/archive/index.js';
+import { startAzurite, type Azurite } from '../../local/azurite.js';
+
+let azurite: Azurite;
+let containers = 0;
+
+beforeAll(async () => {
+  azurite = await startAzurite({ inMemory: true });
+});
+afterAll(async () => {
+  await azurite?.close();
+});
+
+/** A fresh container per test keeps the tests independent. */
+function archive(): AlertArchive {
+  containers += 1;
+  return createAlertArchive({ connectionString: azurite.connectionString, container: `archive-test-${containers}` });
+}
+
+function meta(receivedAt: string, extra: Partial<ArchivedAlertMetaInput> = {}): ArchivedAlertMetaInput {
+  return { receivedAt, source: 'alerts', outcome: 'accepted', contentType: 'application/json', ...extra };
+}
+
+async function all<T>(items: AsyncIterable<T>): Promise<T[]> {
+  const out: T[] = [];
+  for await (const item of items) out.push(item);
+  return out;
+}
+
+const ARM_ID = '/subscriptions/00000000-0000-0000-0000-000000000001/resourceGroups/rg-media/providers/Microsoft.Media/mediaservices/amsprimary';
+
+describe('alert archive: verbatim bodies', () => {
+  const bodies: Record<string, Buffer> = {
+    'invalid JSON': Buffer.from('{"schemaId": "azureMonitorCommonAlertSchema", "data": {', 'utf8'),
+    'a byte-order mark': Buffer.concat([Buffer.from([0xef, 0xbb, 0xbf]), Buffer.from('{"data":{"essentials":{}}}', 'utf8')]),
+    'bytes that are not UTF-8': Buffer.from([0xff, 0xfe, 0x00, 0x80, 0xc3, 0x28, 0xa0, 0xa1, 0x0d, 0x0a, 0xe2, 0x82]),
+    'UTF-16LE text': Buffer.from('{"title":"Störung"}', 'utf16le'),
+    'an empty body': Buffer.alloc(0),
+    '256 KB of random bytes': randomBytes(256 * 1024),
+  };
+
+  for (const [what, raw] of Object.entries(bodies)) {
+    it(`round-trips ${what} byte for byte`, async () => {
+      const store = archive();
+      const ref = await store.put(raw, meta('2024-06-01T09:30:00.123Z', { outcome: 'invalid_json', contentType: 'text/plain; charset=weird' }));
+      expect(ref.duplicate).toBe(false);
+      expect(ref.name).toBe(archiveBlobName('2024-06-01T09:30:00.123Z', raw));
+      expect(ref.name).toMatch(/^alerts\/2024\/06\/01\/093000\.123-[0-9a-f]{16}\.json$/);
+      const back = await store.get(ref);
+      expect(Buffer.compare(back.raw, raw)).toBe(0);
+      expect(back.raw.length).toBe(raw.length);
+      expect(back.meta).toEqual({
+        receivedAt: '2024-06-01T09:30:00.123Z',
+        contentType: 'text/plain; charset=weird',
+        source: 'alerts',
+        outcome: 'invalid_json',
+        kind: null,
+        incidentKey: null,
+        dedupeKey: null,
+        title: null,
+      });
+    });
+  }
+
+  it('names blobs by receipt time in UTC, whatever the offset given', () => {
+    const raw = Buffer.from('x');
+    expect(archiveBlobName('2024-06-01T01:02:03.004+02:00', raw)).toMatch(/^alerts\/2024\/05\/31\/230203\.004-[0-9a-f]{16}\.json$/);
+    expect(parseArchiveName(archiveBlobName(new Date('2024-12-31T23:59:59.999Z'), raw))).toMatchObject({ receivedAt: '2024-12-31T23:59:59.999Z' });
+    expect(parseArchiveName('incidents/x/timeline.json')).toBeUndefined();
+  });
+
+  it('refuses a get for a name that is not an archived alert, and reports a missing one as BlobNotFound', async () => {
+    const store = archive();
+    await expect(store.get('incidents/x/timeline.json')).rejects.toThrow(RangeError);
+    const missing = await store.get('alerts/2024/06/01/000000.000-0123456789abcdef.json').catch((e: unknown) => e);
+    expect(missing).toBeInstanceOf(StorageError);
+    expect(missing).not.toBeInstanceOf(TransientStorageError);
+    expect((missing as StorageError).code).toBe('BlobNotFound');
+    expect((missing as StorageError).statusCode).toBe(404);
+  });
+});
+
+describe('alert archive: redeliveries', () => {
+  it('stores the same bytes received at the same instant once', async () => {
+    const store = archive();
+    const raw = Buffer.from('{"data":{"essentials":{"alertId":"a1"}}}');
+    const first = await store.put(raw, meta('2024-06-01T10:00:00.500Z'));
+    const again = await store.put(raw, meta('2024-06-01T10:00:00.500Z', { outcome: 'duplicate' }));
+    expect(first.duplicate).toBe(false);
+    expect(again).toEqual({ ...first, duplicate: true });
+    expect((await store.get(first)).meta.outcome).toBe('accepted');
+    expect(await all(store.list())).toHaveLength(1);
+  });
+
+  it('treats a redelivery within the same second as the first copy, and a later one as new', async () => {
+    const store = archive();
+    const raw = Buffer.from('{"data":{"essentials":{"alertId":"a2"}}}');
+    const first = await store.put(raw, meta('2024-06-01T10:00:01.010Z'));
+    const sameSecond = await store.put(raw, meta('2024-06-01T10:00:01.990Z'));
+    expect(sameSecond).toEqual({ ...first, duplicate: true });
+    const nextSecond = await store.put(raw, meta('2024-06-01T10:00:02.000Z'));
+    expect(nextSecond.duplicate).toBe(false);
+    expect(nextSecond.name).not.toBe(first.name);
+    const other = await store.put(Buffer.from('{"data":{"essentials":{"alertId":"a3"}}}'), meta('2024-06-01T10:00:01.010Z'));
+    expect(other.duplicate).toBe(false);
+    expect((await all(store.list())).map((e) => e.name)).toEqual([first.name, other.name, nextSecond.name].sort());
+  });
+
+  it('stores one copy when the same delivery is written by racing callers', async () => {
+    const store = archive();
+    const raw = randomBytes(2048);
+    const results = await Promise.all(Array.from({ length: 12 }, () => store.put(raw, meta('2024-06-01T11:00:00.000Z'))));
+    expect(new Set(results.map((r) => r.name)).size).toBe(1);
+    expect(results.filter((r) => !r.duplicate)).toHaveLength(1);
+    expect(await all(store.list())).toHaveLength(1);
+  });
+});
+
+describe('alert archive: listing', () => {
+  it('lists by receipt time (from inclusive, to exclusive) and by incidentKey, in receipt order', async () => {
+    const store = archive();
+    const put = (at: string, incidentKey: string | null, body: string) =>
+      store.put(Buffer.from(body), meta(at, { kind: incidentKey === null ? null : 'resourceHealth', incidentKey, dedupeKey: incidentKey === null ? null : `${incidentKey}|${at}` }));
+    const a = await put('2024-05-31T23:59:59.999Z', ARM_ID, 'a');
+    const b = await put('2024-06-01T00:00:00.000Z', 'TRACK-1', 'b');
+    const c = await put('2024-06-01T12:00:00.000Z', ARM_ID, 'c');
+    const d = await put('2024-07-01T00:00:00.000Z', null, 'd');
+    const e = await put('2025-01-01T00:00:00.000Z', ARM_ID, 'e');
+    await store.putTimeline('incident-1', [{ at: '2024-06-01T00:00:00Z', what: 'started' }]);
+
+    const names = async (options: Parameters<AlertArchive['list']>[0]) => (await all(store.list(options))).map((x) => x.name);
+    expect(await names({})).toEqual([a, b, c, d, e].map((x) => x.name));
+    expect(await names({ from: '2024-06-01T00:00:00.000Z', to: '2024-06-02T00:00:00.000Z' })).toEqual([b.name, c.name]);
+    expect(await names({ from: '2024-06-01T00:00:00.001Z' })).toEqual([c, d, e].map((x) => x.name));
+    expect(await names({ to: '2024-06-01T00:00:00.000Z' })).toEqual([a.name]);
+    expect(await names({ from: new Date('2024-06-15T00:00:00Z'), to: new Date('2024-12-31T00:00:00Z') })).toEqual([d.name]);
+    expect(await names({ from: '2024-06-02T00:00:00Z', to: '2024-06-01T00:00:00Z' })).toEqual([]);
+    expect(await names({ incidentKey: ARM_ID })).toEqual([a, c, e].map((x) => x.name));
+    expect(await names({ incidentKey: ARM_ID, from: '2024-06-01T00:00:00Z', to: '2024-12-31T00:00:00Z' })).toEqual([c.name]);
+    expect(await names({ incidentKey: ARM_ID.toUpperCase() })).toEqual([]);
+
+    const [entry] = (await all(store.list({ incidentKey: 'TRACK-1' }))) as [ArchiveListEntry];
+    expect(entry).toEqual({
+      name: b.name,
+      receivedAt: '2024-06-01T00:00:00.000Z',
+      sha256: b.sha256,
+      size: 1,
+      contentType: 'application/json',
+      source: 'alerts',
+      outcome: 'accepted',
+      kind: 'resourceHealth',
+      incidentKey: 'TRACK-1',
+      dedupeKey: 'TRACK-1|2024-06-01T00:00:00.000Z',
+      title: null,
+    });
+  });
+
+  it('lists nothing from an archive that has nothing yet', async () => {
+    expect(await all(archive().list())).toEqual([]);
+  });
+});
+
+describe('alert archive: metadata', () => {
+  it('keeps an ARM id readable and a non-ASCII title intact through ASCII metadata', async () => {
+    const store = archive();
+    const title = ' Dégradation du service — 東日本 ✓ 🚨 100% ';
+    const ref = await store.put(
+      Buffer.from('{}'),
+      meta('2024-06-01T08:00:00.000Z', { source: 'failovers', kind: 'manual', incidentKey: ARM_ID, dedupeKey: `${ARM_ID}#Unavailable`, title }),
+    );
+    const back = await store.get(ref.name);
+    expect(back.meta).toMatchObject({ source: 'failovers', kind: 'manual', incidentKey: ARM_ID, dedupeKey: `${ARM_ID}#Unavailable`, title });
+    const [listed] = await all(store.list({ incidentKey: ARM_ID }));
+    expect(listed?.title).toBe(title);
+
+    // What storage holds: ASCII only, the ARM id as is.
+    const raw = await BlobServiceClient.fromConnectionString(azurite.connectionString).getContainerClient(store.container).getBlobClient(ref.name).getProperties();
+    for (const value of Object.values(raw.metadata ?? {})) expect(value).toMatch(/^[\x20-\x7e]*$/);
+    expect(raw.metadata?.['incidentkey']).toBe(ARM_ID);
+    expect(raw.metadata?.['title']).toMatch(/^%20D%C3%A9gradation du service %E2%80%94 /);
+    expect(raw.metadata?.['title']).toContain('100%25');
+  });
+
+  it('shortens an overlong title instead of failing the write, and still lists by an overlong incidentKey', async () => {
+    const store = archive();
+    const longKey = `${ARM_ID}/${'é'.repeat(3000)}`;
+    const ref = await store.put(Buffer.from('{}'), meta('2024-06-01T08:00:00.000Z', { title: '東'.repeat(10_000), incidentKey: longKey }));
+    const back = await store.get(ref);
+    expect(back.meta.title!.length).toBeLessThan(10_000);
+    expect('東'.repeat(10_000).startsWith(back.meta.title!)).toBe(true);
+    expect((await all(store.list({ incidentKey: longKey }))).map((e) => e.name)).toEqual([ref.name]);
+  });
+
+  it('encodes reversibly whatever the string', () => {
+    for (const s of ['', 'plain', ' edge ', '100%', '%41', 'a\nb\u0000c', 'ünï', '🚨', '\ud800']) {
+      const encoded = encodeMetadataValue(s);
+      expect(encoded).toMatch(/^[\x21-\x7e]*(?:[\x20-\x7e]*[\x21-\x7e])?$/);
+      expect(decodeMetadataValue(encoded)).toBe(Buffer.from(s, 'utf8').toString('utf8'));
+    }
+  });
+});
+
+describe('alert archive: incident timelines', () => {
+  it('writes incidents/<id>/timeline.json and overwrites it each time', async () => {
+    const store = archive();
+    const id = 'incident/with odd#chars?';
+    expect(await store.getTimeline(id)).toBeUndefined();
+    const { name } = await store.putTimeline(id, [{ phase: 'plan' }]);
+    expect(name).toBe(`incidents/${encodeURIComponent(id)}/timeline.json`);
+    await store.putTimeline(id, [{ phase: 'plan' }, { phase: 'confirm', note: 'Störung' }]);
+    expect(await store.getTimeline(id)).toEqual([{ phase: 'plan' }, { phase: 'confirm', note: 'Störung' }]);
+    expect(await all(store.list())).toEqual([]);
+  });
+});
+
+describe('alert archive: storage failures', () => {
+  it('reports an outage as TransientStorageError (so the webhook answers 503)', async () => {
+    const own = await startAzurite({ inMemory: true });
+    const store = createAlertArchive({ connectionString: own.connectionString, container: 'outage', retry: { maxTries: 2, retryDelayInMs: 20 } });
+    const ref = await store.put(Buffer.from('{}'), meta('2024-06-01T08:00:00.000Z'));
+    await own.close();
+    const started = Date.now();
+    const put = await store.put(Buffer.from('{"again":1}'), meta('2024-06-01T08:00:01.000Z')).catch((e: unknown) => e);
+    expect(put).toBeInstanceOf(TransientStorageError);
+    expect((put as Error).message).toMatch(/^StorageUnavailable: archive outage /);
+    await expect(store.get(ref)).rejects.toBeInstanceOf(TransientStorageError);
+    await expect(all(store.list())).rejects.toBeInstanceOf(TransientStorageError);
+    await expect(store.putTimeline('i', [])).rejects.toBeInstanceOf(TransientStorageError);
+    expect(Date.now() - started).toBeLessThan(5_000);
+  });
+
+  it('reports a first use against storage that is not there as transient (the container cannot be created)', async () => {
+    const store = createAlertArchive({ connectionString: azurite.connectionString.replace(/BlobEndpoint=http:\/\/127\.0\.0\.1:\d+/, 'BlobEndpoint=http://127.0.0.1:1'), container: 'never', retry: { maxTries: 1 } });
+    await expect(store.put(Buffer.from('{}'), meta('2024-06-01T08:00:00.000Z'))).rejects.toBeInstanceOf(TransientStorageError);
+  });
+
+  it('gives up after timeoutMs when storage accepts but never answers', async () => {
+    const sockets: Socket[] = [];
+    const server = createServer((s) => sockets.push(s));
+    await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+    const port = (server.address() as { port: number }).port;
+    try {
+      const store = createAlertArchive({
+        connectionString: azurite.connectionString.replace(/BlobEndpoint=http:\/\/127\.0\.0\.1:\d+/, `BlobEndpoint=http://127.0.0.1:${port}`),
+        container: 'hung',
+        timeoutMs: 300,
+      });
+      const err = await store.put(Buffer.from('{}'), meta('2024-06-01T08:00:00.000Z')).catch((e: unknown) => e);
+      expect(err).toBeInstanceOf(TransientStorageError);
+      expect((err as Error).message).toMatch(/no answer within 300 ms/);
+    } finally {
+      for (const s of sockets) s.destroy();
+      await new Promise((r) => server.close(r));
+    }
+  });
+
+  it('reports a refusal (wrong key) as StorageError, not transient', async () => {
+    const wrongKey = azurite.connectionString.replace(/AccountKey=[^;]+/, `AccountKey=${Buffer.from('not the key').toString('base64')}`);
+    const err = await createAlertArchive({ connectionString: wrongKey, container: 'refused' })
+      .put(Buffer.from('{}'), meta('2024-06-01T08:00:00.000Z'))
+      .catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(StorageError);
+    expect(err).not.toBeInstanceOf(TransientStorageError);
+    expect((err as StorageError).statusCode).toBe(403);
+  });
+});
