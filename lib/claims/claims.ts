@@ -26,6 +26,9 @@ export type ClaimResult =
 
 export interface ClaimStore {
   readonly table: string;
+  /** When a workload last failed over (ISO), for the minimum-interval guardrail; null if never. */
+  lastFailover(workloadId: string): Promise<string | null>;
+  recordFailover(workloadId: string, at: Date | string): Promise<void>;
   /**
    * Claims `incidentKey` for `candidateInstanceId` unless someone already holds it. Exactly one of
    * any number of concurrent callers gets `claimed: true`; all get the holder's instance id.
@@ -62,6 +65,7 @@ export type ClaimStoreOptions = (
 };
 
 export const DEFAULT_CLAIMS_TABLE = 'incidentclaims';
+const LEDGER_PARTITION = 'failover-ledger';
 
 const CLAIM_ROW = 'claim';
 /** How often a claim that vanished between our insert and our read (released meanwhile) is tried again. */
@@ -239,5 +243,26 @@ export function createClaimStore(options: ClaimStoreOptions): ClaimStore {
     }
   }
 
-  return { table: tableName, claimIncident, recordSignal, release };
+  /** The failover ledger rides in the same table: one row per workload with its last failover. */
+  const ledgerKey = (workloadId: string) => createHash('sha256').update(workloadId).digest('hex');
+
+  async function lastFailover(workloadId: string): Promise<string | null> {
+    await ensureTable();
+    try {
+      const row = await call('read failover ledger', (abortSignal) => client.getEntity<{ at: Date }>(LEDGER_PARTITION, ledgerKey(workloadId), { abortSignal }));
+      return isoFrom(row.at);
+    } catch (err) {
+      if (isCode(err, 404, 'ResourceNotFound')) return null;
+      throw err;
+    }
+  }
+
+  async function recordFailover(workloadId: string, at: Date | string): Promise<void> {
+    await ensureTable();
+    await call('record failover', (abortSignal) =>
+      client.upsertEntity({ partitionKey: LEDGER_PARTITION, rowKey: ledgerKey(workloadId), workloadId, at: new Date(at) }, 'Replace', { abortSignal }),
+    );
+  }
+
+  return { table: tableName, claimIncident, recordSignal, release, lastFailover, recordFailover };
 }

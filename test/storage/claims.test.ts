@@ -146,3 +146,16 @@ describe('claims: configuration and failures', () => {
     expect((err as StorageError).statusCode).toBe(403);
   });
 });
+
+describe('failover ledger', () => {
+  it('remembers the last failover of each workload for the minimum-interval guardrail', async () => {
+    const claims = store();
+    expect(await claims.lastFailover('media-streaming')).toBeNull();
+    await claims.recordFailover('media-streaming', AT);
+    await claims.recordFailover('datashare-sales', '2024-06-01T08:00:00.000Z');
+    expect(await claims.lastFailover('media-streaming')).toBe(AT);
+    await claims.recordFailover('media-streaming', '2024-06-02T10:00:00.000Z');
+    expect(await claims.lastFailover('media-streaming')).toBe('2024-06-02T10:00:00.000Z');
+    expect(await claims.lastFailover('datashare-sales')).toBe('2024-06-01T08:00:00.000Z');
+  });
+});
