@@ -33,10 +33,7 @@ async function list(options: Parameters<AppConfigurationClient['listConfiguratio
   return out;
 }
 
-type Op = { method: string; operation: string; status: number; resource: string | null };
-async function operations(): Promise<Op[]> {
-  return (await h.control('GET', '/_sim/operations')).body as Op[];
-}
+const operations = (operation?: string) => h.operations(operation);
 
 describe('App Configuration key-values', () => {
   it('gets a seeded setting, with its ETag and Last-Modified headers', async () => {

@@ -51,9 +51,7 @@ async function restError(promise: Promise<unknown>): Promise<RestError> {
   return err;
 }
 
-async function operations(operation: string): Promise<OperationRecord[]> {
-  return (await h.control('GET', `/_sim/operations?operation=${encodeURIComponent(operation)}`)).body as OperationRecord[];
-}
+const operations = (operation?: string) => h.operations(operation);
 
 async function until<T>(probe: () => Promise<T>, done: (value: T) => boolean, timeoutMs = 3000): Promise<T> {
   const deadline = Date.now() + timeoutMs;

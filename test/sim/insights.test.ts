@@ -1,9 +1,8 @@
 /** Microsoft.Insights through the real SDK client: action groups, Activity Log alerts, the Activity Log. */
 import type { ActionGroupResource, ActivityLogAlertResource, MonitorClient } from '@azure/arm-monitor';
-import type { PipelinePolicy } from '@azure/core-rest-pipeline';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { parsePayload } from '../../lib/alerts/index.js';
-import { startSimulator, SUB, type SimHarness } from './support.js';
+import { recordStatuses, startSimulator, SUB, type SimHarness } from './support.js';
 
 const RG = 'rg-ops';
 const AG_ID = `/subscriptions/${SUB}/resourceGroups/${RG}/providers/Microsoft.Insights/actionGroups/failover-ag`;
@@ -70,24 +69,9 @@ async function rejection(p: Promise<unknown>): Promise<{ statusCode?: number; co
   throw new Error('expected the call to fail');
 }
 
-async function operations(operation: string): Promise<Array<{ status: number; caller: string; injected: string | null }>> {
-  return (await h.control('GET', `/_sim/operations?operation=${encodeURIComponent(operation)}`)).body as Array<{ status: number; caller: string; injected: string | null }>;
-}
+const operations = (operation?: string) => h.operations(operation);
 
-function recordingMonitor(): { client: MonitorClient; statuses: number[] } {
-  const statuses: number[] = [];
-  const c = h.clients.monitor(SUB);
-  const policy: PipelinePolicy = {
-    name: 'record-statuses',
-    sendRequest: async (req, next) => {
-      const res = await next(req);
-      statuses.push(res.status);
-      return res;
-    },
-  };
-  c.pipeline.addPolicy(policy, { afterPhase: 'Retry' });
-  return { client: c, statuses };
-}
+const recordingMonitor = () => recordStatuses(h.clients.monitor(SUB));
 
 describe('action groups', () => {
   it('creates (201), replaces (200), reads, lists, patches and deletes (200, then 204)', async () => {

@@ -45,10 +45,7 @@ async function lroFailure(p: Promise<unknown>): Promise<Error> {
   return err as Error;
 }
 
-type Op = { operation: string; status: number; resource: string | null; injected: string | null; error: string | null };
-async function operations(operation: string): Promise<Op[]> {
-  return (await h.control('GET', `/_sim/operations?operation=${encodeURIComponent(operation)}`)).body as Op[];
-}
+const operations = (operation?: string) => h.operations(operation);
 
 async function fault(rule: Record<string, unknown>): Promise<string> {
   const res = await h.control('POST', '/_sim/faults', rule);

@@ -1,9 +1,8 @@
 /** Microsoft.ResourceHealth through the real SDK client: availability derived live, and Service Health events. */
-import type { PipelinePolicy } from '@azure/core-rest-pipeline';
 import type { MicrosoftResourceHealth } from '@azure/arm-resourcehealth';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { parsePayload } from '../../lib/alerts/index.js';
-import { startSimulator, SUB, type SimHarness } from './support.js';
+import { recordStatuses, startSimulator, SUB, type SimHarness } from './support.js';
 
 const WEU_ACCOUNT = `/subscriptions/${SUB}/resourceGroups/rg-media-weu/providers/Microsoft.Media/mediaservices/contosomediaweu`;
 const WEU_SE = `${WEU_ACCOUNT}/streamingEndpoints/default`;
@@ -44,21 +43,7 @@ async function outage(region: string, mode = 'unavailable'): Promise<{ trackingI
   return (res.body as { incident: { trackingId: string } }).incident;
 }
 
-/** A client whose every HTTP attempt (retries included) is recorded. */
-function recordingClient(): { client: MicrosoftResourceHealth; statuses: number[] } {
-  const statuses: number[] = [];
-  const c = h.clients.resourceHealth(SUB);
-  const policy: PipelinePolicy = {
-    name: 'record-statuses',
-    sendRequest: async (req, next) => {
-      const res = await next(req);
-      statuses.push(res.status);
-      return res;
-    },
-  };
-  c.pipeline.addPolicy(policy, { afterPhase: 'Retry' });
-  return { client: c, statuses };
-}
+const recordingClient = () => recordStatuses(h.clients.resourceHealth(SUB));
 
 describe('availability statuses', () => {
   it('reports a healthy resource Available, by id with or without the leading slash', async () => {

@@ -4,7 +4,9 @@
  */
 import { request } from 'node:https';
 import { join } from 'node:path';
+import type { PipelinePolicy } from '@azure/core-rest-pipeline';
 import { createAzureClients, type AzureClients } from '../../lib/azure/clients.js';
+import type { OperationRecord } from '../../sim/oplog.js';
 import { Simulator, type SimulatorOptions } from '../../sim/simulator.js';
 import { repoRoot } from '../support/fixtures.js';
 
@@ -19,7 +21,26 @@ export interface SimHarness {
   control(method: string, path: string, body?: unknown): Promise<{ status: number; body: unknown }>;
   /** Calls any path with the simulator's trust and a bearer token; for data planes and raw checks. */
   call(method: string, path: string, body?: unknown, headers?: Record<string, string>): Promise<{ status: number; body: unknown; headers: Record<string, string> }>;
+  /** The simulator's write log, optionally of one operation. */
+  operations(operation?: string): Promise<OperationRecord[]>;
   close(): Promise<void>;
+}
+
+/** Records the status of every HTTP attempt a client makes, retries included. */
+export function recordStatuses<C extends { pipeline: { addPolicy(policy: PipelinePolicy, options: { afterPhase: 'Retry' }): void } }>(client: C): { client: C; statuses: number[] } {
+  const statuses: number[] = [];
+  client.pipeline.addPolicy(
+    {
+      name: 'record-statuses',
+      sendRequest: async (req, next) => {
+        const res = await next(req);
+        statuses.push(res.status);
+        return res;
+      },
+    },
+    { afterPhase: 'Retry' },
+  );
+  return { client, statuses };
 }
 
 export async function startSimulator(options: SimulatorOptions = {}): Promise<SimHarness> {
@@ -65,6 +86,8 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Si
       return { status, body: b };
     },
     call,
+    operations: async (operation) =>
+      (await call('GET', `/_sim/operations${operation === undefined ? '' : `?operation=${encodeURIComponent(operation)}`}`)).body as OperationRecord[],
     close: () => sim.close(),
   };
 }

@@ -26,10 +26,7 @@ async function rejection(p: Promise<unknown>): Promise<RestError> {
   return err as RestError;
 }
 
-type Op = { operation: string; status: number; resource: string | null; injected: string | null };
-async function operations(operation: string): Promise<Op[]> {
-  return (await h.control('GET', `/_sim/operations?operation=${encodeURIComponent(operation)}`)).body as Op[];
-}
+const operations = (operation?: string) => h.operations(operation);
 
 describe('Traffic Manager profiles', () => {
   it('gets the profile with its endpoints and their health', async () => {
