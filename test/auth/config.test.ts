@@ -1,21 +1,14 @@
 /** The auth settings in lib/config.ts: WEBHOOK_TENANT_ID, WEBHOOK_AUDIENCES, WEBHOOK_JWKS_URL, OPERATOR_ROLE. */
 import { describe, expect, it } from 'vitest';
-import { ConfigError, loadConfig } from '../../lib/config.js';
+import { loadConfig } from '../../lib/config.js';
+import { BASE_SETTINGS, configProblems } from '../support/config.js';
 import { webhookTokenValidatorFromSettings } from '../../lib/auth/index.js';
 
 const TENANT = '72f988bf-86f1-41af-91ab-2d7cd011db47';
 const CLIENT_ID = 'a3c5f0e2-5b7d-4d1a-9f3e-6c8b2a1d4e5f';
-const BASE = { TASK_HUB_NAME: 'failover' };
+const BASE = BASE_SETTINGS;
 
-function problems(env: Record<string, string | undefined>): string[] {
-  try {
-    loadConfig({ ...BASE, ...env });
-  } catch (err) {
-    if (err instanceof ConfigError) return err.problems;
-    throw err;
-  }
-  return [];
-}
+const problems = configProblems;
 
 describe('secure webhook settings', () => {
   it('are off when neither is set', () => {

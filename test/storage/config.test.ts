@@ -1,18 +1,11 @@
 import { describe, expect, it } from 'vitest';
-import { ConfigError, loadConfig } from '../../lib/config.js';
+import { loadConfig } from '../../lib/config.js';
+import { BASE_SETTINGS, configProblems } from '../support/config.js';
 
-const BASE = { TASK_HUB_NAME: 'failover' };
+const BASE = BASE_SETTINGS;
 const KEY_CS = 'DefaultEndpointsProtocol=https;AccountName=acct;AccountKey=a2V5;EndpointSuffix=core.windows.net';
 
-function problems(env: Record<string, string>): string[] {
-  try {
-    loadConfig({ ...BASE, ...env });
-  } catch (err) {
-    if (err instanceof ConfigError) return err.problems;
-    throw err;
-  }
-  return [];
-}
+const problems = configProblems;
 
 describe('storage settings', () => {
   it('leaves the archive and the claims out when no storage is configured', () => {
