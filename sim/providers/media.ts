@@ -402,14 +402,23 @@ export function mediaRoutes(sim: Simulator): Route[] {
 
   const skuFor = (units: number): Record<string, unknown> => ({ name: units > 0 ? 'Premium' : 'Standard', capacity: units });
 
-  const createStreamingEndpoint = (ctx: RouteContext): SimResponse => {
+  /** What every create of an account child reads first: its account, its body, its region. */
+  const createTarget = (
+    ctx: RouteContext,
+  ): { acct: SimResource; body: Record<string, unknown>; props: Record<string, unknown>; location: string } | SimResponse => {
     const acct = account(ctx.params);
     if (isResponse(acct)) return acct;
     const parsed = bodyProps(ctx);
     if (isResponse(parsed)) return parsed;
-    const { body, props } = parsed;
-    const location = locationFor(body, acct);
+    const location = locationFor(parsed.body, acct);
     if (typeof location !== 'string') return location;
+    return { acct, body: parsed.body, props: parsed.props, location };
+  };
+
+  const createStreamingEndpoint = (ctx: RouteContext): SimResponse => {
+    const target = createTarget(ctx);
+    if (isResponse(target)) return target;
+    const { acct, body, props, location } = target;
     const units = scaleUnitsOf(props['scaleUnits'] ?? 0, 'properties.scaleUnits');
     if (typeof units !== 'number') return units;
     const at = isoNow(now());
@@ -524,13 +533,9 @@ export function mediaRoutes(sim: Simulator): Route[] {
   };
 
   const createLiveEvent = (ctx: RouteContext): SimResponse => {
-    const acct = account(ctx.params);
-    if (isResponse(acct)) return acct;
-    const parsed = bodyProps(ctx);
-    if (isResponse(parsed)) return parsed;
-    const { body, props } = parsed;
-    const location = locationFor(body, acct);
-    if (typeof location !== 'string') return location;
+    const target = createTarget(ctx);
+    if (isResponse(target)) return target;
+    const { acct, body, props, location } = target;
     const input = props['input'];
     if (!isRecord(input)) return badRequest("The field 'properties.input' is required.", 'InvalidRequestContent');
     const protocol = input['streamingProtocol'];
