@@ -3,7 +3,7 @@
  * `functions/` registers with these names and orchestrations call with them, so a rename
  * cannot drift between the two.
  */
-import type { IncidentInput, IncidentPlan, SignalSummary, TimelineEntry, WorkloadPlan } from '../lib/incidents/types.js';
+import type { IncidentInput, IncidentPlan, NotificationRequest, SignalSummary, TimelineEntry, WorkloadPlan } from '../lib/incidents/types.js';
 import type { Direction, PlaybookInput, StepDefinition, StepInput, StepResult } from '../lib/playbooks/types.js';
 
 export const ORCHESTRATIONS = {
@@ -27,7 +27,7 @@ export interface ActivityTypes {
   checkPrimaryHealth: { input: { workloads: WorkloadPlan[] }; output: Record<string, 'Available' | 'Unavailable' | 'Degraded' | 'Unknown'> };
   playbookSteps: { input: { playbookKind: string; direction: Direction }; output: StepDefinition[] };
   runStepPhase: { input: StepInput; output: StepResult };
-  notify: { input: { incidentId: string; workloads: string[]; type: string; detail: string }; output: { delivered: number; failed: number } };
+  notify: { input: NotificationRequest; output: { delivered: number; failed: number } };
   recordFailover: { input: { workloadId: string; at: string }; output: null };
   saveTimeline: { input: { incidentId: string; timeline: TimelineEntry[] }; output: null };
 }

@@ -16,6 +16,8 @@ import type {
   IncidentOutcome,
   IncidentPlan,
   IncidentSummary,
+  DistributiveOmit,
+  NotificationRequest,
   SignalSummary,
   TimelineEntry,
   TimelineType,
@@ -64,14 +66,19 @@ export function* incidentOrchestrator(context: OrchestrationContext): Generator<
   let duplicates = 0;
   let phase = 'planning';
   let workloads: WorkloadPlan[] = [];
+  let failoverStartedAt: number | null = null;
   let failoverFinishedAt: number | null = null;
+  let lastSignalAt = input.signal.eventTime;
 
   const record = (type: TimelineType, detail: string) => {
     timeline.push({ at: context.df.currentUtcDateTime.toISOString(), type, detail });
     context.df.setCustomStatus({
       phase,
       incidentId: input.incidentId,
+      title: input.signal.title ?? input.signal.incidentKey,
+      mode: input.mode,
       workloads: workloads.map((w) => w.id),
+      lastSignalAt,
       duplicates,
       timeline: timeline.slice(-STATUS_TIMELINE_ENTRIES),
       entries: timeline.length,
@@ -116,6 +123,7 @@ export function* incidentOrchestrator(context: OrchestrationContext): Generator<
           return undefined;
         }
         seen.add(value.signal.dedupeKey);
+        if (Date.parse(value.signal.eventTime) > Date.parse(lastSignalAt)) lastSignalAt = value.signal.eventTime;
         record('signal', describeSignal(value.signal));
         return { type: 'signal', value: value.signal };
       case 'approval':
@@ -130,14 +138,29 @@ export function* incidentOrchestrator(context: OrchestrationContext): Generator<
     }
   }
 
-  function* notify(type: string, detail: string): Generator<df.Task, void, unknown> {
+  type Notice = DistributiveOmit<NotificationRequest, 'incidentId' | 'workloads' | 'title' | 'trackingId'> & { workloads?: string[] };
+
+  function* notify(notice: Notice): Generator<df.Task, void, unknown> {
     if (input.mode === 'plan') return;
+    const request = {
+      incidentId: input.incidentId,
+      workloads: workloads.map((w) => w.id),
+      title: input.signal.title ?? input.signal.incidentKey,
+      trackingId: input.signal.kind === 'serviceHealth' ? input.signal.incidentKey : null,
+      ...notice,
+    } as NotificationRequest;
     // A notification that cannot be delivered never stops a failover.
     try {
-      yield context.df.callActivity(ACTIVITIES.notify, { incidentId: input.incidentId, workloads: workloads.map((w) => w.id), type, detail });
+      yield context.df.callActivity(ACTIVITIES.notify, request);
     } catch {
-      record('skipped', `notification '${type}' could not be sent`);
+      record('skipped', `notification '${notice.type}' could not be sent`);
     }
+  }
+
+  /** Ends an incident someone or something stopped, telling the channels that heard it open. */
+  function* stop(outcome: IncidentOutcome, reason: string, by: string | null): Generator<df.Task, IncidentSummary, unknown> {
+    yield* notify({ type: 'incident-cancelled', reason, by });
+    return yield* finish(outcome, reason);
   }
 
   function* finish(outcome: IncidentOutcome, detail: string): Generator<df.Task, IncidentSummary, unknown> {
@@ -151,12 +174,15 @@ export function* incidentOrchestrator(context: OrchestrationContext): Generator<
       failover,
       failback,
       timeToFailoverMs: failoverFinishedAt === null ? null : failoverFinishedAt - Date.parse(input.signal.eventTime),
+      lastSignalAt,
       timeline,
     };
   }
 
   record('signal', describeSignal(input.signal));
   if (input.signal.isSynthetic) return yield* finish('ignored-synthetic', 'action-group test notification');
+  // Delivered out of order, a Resolved can arrive first: the incident is over before it began.
+  if (isRecovery(input.signal)) return yield* finish('cancelled-before-confirmation', `resolved before any impact was seen: ${describeSignal(input.signal)}`);
 
   const plan = (yield context.df.callActivity(ACTIVITIES.planIncident, { incidentId: input.incidentId, signal: input.signal })) as IncidentPlan;
   const held = plan.workloads.filter((w) => w.lastFailoverAt !== null && now() - Date.parse(w.lastFailoverAt) < w.minIntervalMs);
@@ -166,15 +192,15 @@ export function* incidentOrchestrator(context: OrchestrationContext): Generator<
     return yield* finish('no-workloads', plan.workloads.length > 0 ? 'every affected workload is within its minimum interval' : (plan.reason ?? 'no workload in the catalog is affected'));
   }
   record('planned', workloads.map((w) => `${w.id} (${w.trigger}, ${w.primaryRegion} → ${w.secondaryRegion ?? 'provider-managed'})`).join('; '));
-  yield* notify('incident-opened', input.signal.title ?? input.signal.incidentKey);
+  yield* notify({ type: 'incident-opened', reason: describeSignal(input.signal) });
 
   // ── confirm ─────────────────────────────────────────────────────────────────────────────────
   if (input.signal.kind !== 'manual') {
     phase = 'confirming';
     const confirmed = yield* confirm();
-    if (!confirmed.ok) return yield* finish('cancelled-before-confirmation', confirmed.reason);
+    if (!confirmed.ok) return yield* stop('cancelled-before-confirmation', confirmed.reason, confirmed.by);
     record('confirmed', confirmed.reason);
-    yield* notify('impact-confirmed', confirmed.reason);
+    yield* notify({ type: 'impact-confirmed', reason: confirmed.reason });
   }
 
   const notifyOnly = workloads.filter((w) => w.trigger === 'notify-only');
@@ -186,12 +212,13 @@ export function* incidentOrchestrator(context: OrchestrationContext): Generator<
   if (needApproval.length > 0 && input.mode === 'execute') {
     phase = 'awaiting-approval';
     const decision = yield* approval('failover', needApproval);
-    if (decision.type !== 'approved') return yield* finish(decision.outcome, decision.reason);
+    if (decision.type !== 'approved') return yield* stop(decision.outcome, decision.reason, decision.by);
   }
 
   // ── fail over ───────────────────────────────────────────────────────────────────────────────
   phase = 'failing-over';
   record('failover-started', actionable.map((w) => w.id).join(', '));
+  failoverStartedAt = now();
   const ok = yield* runPlaybooks('failover', actionable, plan.groups, failover);
   failoverFinishedAt = now();
   record('failover-finished', summarize(failover));
@@ -200,17 +227,22 @@ export function* incidentOrchestrator(context: OrchestrationContext): Generator<
     if (failover[w.id]?.ok === true) yield context.df.callActivity(ACTIVITIES.recordFailover, { workloadId: w.id, at: context.df.currentUtcDateTime.toISOString() });
   }
   if (!ok) {
-    yield* notify('step-failed', summarize(failover));
+    yield* notifyFailures('failover', failover);
     return yield* finish('failover-failed', summarize(failover));
   }
-  yield* notify('failover-done', summarize(failover));
+  yield* notify({
+    type: 'failover-done',
+    durationMs: failoverFinishedAt - failoverStartedAt,
+    sinceDetectionMs: failoverFinishedAt - started,
+    workloadDurationsMs: durations(failover),
+  });
 
   // ── watch, then fail back ───────────────────────────────────────────────────────────────────
   phase = 'failed-over';
   let failbackRequested: string | null = null;
   while (failbackRequested === null) {
     const ev = yield* next(24 * 3600_000);
-    if (ev.type === 'cancel') return yield* finish('failed-over', `cancelled by ${ev.value.by} before failback${ev.value.reason ? `: ${ev.value.reason}` : ''}`);
+    if (ev.type === 'cancel') return yield* stop('failed-over', `cancelled by ${ev.value.by} before failback${ev.value.reason ? `: ${ev.value.reason}` : ''}`, ev.value.by);
     if (ev.type === 'failback') failbackRequested = `requested by ${ev.value.by}`;
     if (ev.type === 'signal' && isRecovery(ev.value)) {
       record('resolved', describeSignal(ev.value));
@@ -220,19 +252,24 @@ export function* incidentOrchestrator(context: OrchestrationContext): Generator<
   if (failbackRequested === null) {
     phase = 'waiting-for-healthy-primary';
     const healthy = yield* sustainedHealth(actionable);
-    if (healthy.type === 'cancelled') return yield* finish('failed-over', healthy.reason);
+    if (healthy.type === 'cancelled') return yield* stop('failed-over', healthy.reason, healthy.by);
     record('failback-ready', healthy.reason);
     phase = 'awaiting-failback-approval';
     const decision = yield* approval('failback', actionable);
-    if (decision.type !== 'approved') return yield* finish('failed-over', `failback not approved: ${decision.reason}`);
+    if (decision.type !== 'approved') return yield* stop('failed-over', `failback not approved: ${decision.reason}`, decision.by);
   } else {
     record('failback-ready', failbackRequested);
   }
   phase = 'failing-back';
   record('failback-started', actionable.map((w) => w.id).join(', '));
+  const failbackStartedAt = now();
   const backOk = yield* runPlaybooks('failback', actionable, [...plan.groups].reverse(), failback);
   record('failback-finished', summarize(failback));
-  yield* notify(backOk ? 'failback-done' : 'step-failed', summarize(failback));
+  if (backOk) {
+    yield* notify({ type: 'failback-done', durationMs: now() - failbackStartedAt, failedOverForMs: failbackStartedAt - failoverFinishedAt, workloadDurationsMs: durations(failback) });
+  } else {
+    yield* notifyFailures('failback', failback);
+  }
   return yield* finish(backOk ? 'failed-over-and-back' : 'failover-failed', summarize(failback));
 
   // ── the stages ──────────────────────────────────────────────────────────────────────────────
@@ -243,58 +280,85 @@ export function* incidentOrchestrator(context: OrchestrationContext): Generator<
    * is polled. Resource Health alone does not confirm: a flapping resource is Unavailable half
    * the time, and acting on it is exactly the noise the dwell time exists to ignore.
    */
-  function* confirm(): Generator<df.Task, { ok: boolean; reason: string }, unknown> {
+  function* notifyFailures(direction: Direction, results: Record<string, PlaybookResult>): Generator<df.Task, void, unknown> {
+    for (const r of Object.values(results).filter((r) => !r.ok)) {
+      const failed = r.steps.find((s) => s.step === r.failedStep && s.status === 'failed');
+      const undone = r.steps.filter((s) => s.status === 'compensated' || (s.status === 'failed' && s.detail.startsWith('compensate:')));
+      yield* notify({
+        type: 'step-failed',
+        workloads: [r.workloadId],
+        direction,
+        workload: r.workloadId,
+        step: r.failedStep ?? 'unknown',
+        error: failed?.detail ?? 'the playbook failed',
+        rolledBack: undone.every((s) => s.status === 'compensated'),
+      });
+    }
+  }
+
+  function* confirm(): Generator<df.Task, { ok: boolean; reason: string; by: string | null }, unknown> {
     const dwellMs = Math.max(...workloads.map((w) => w.dwellMs));
     const needsHealth = workloads.filter((w) => w.resourceHealthConfirmation);
     const deadline = started + dwellMs;
     for (;;) {
       const remaining = deadline - now();
       if (remaining <= 0) {
-        if (needsHealth.length === 0) return { ok: true, reason: `still active after the ${minutes(dwellMs)} dwell time` };
+        if (needsHealth.length === 0) return { ok: true, reason: `still active after the ${minutes(dwellMs)} dwell time`, by: null };
         const health = (yield context.df.callActivity(ACTIVITIES.checkPrimaryHealth, { workloads: needsHealth })) as Record<string, string>;
         const impaired = Object.entries(health).filter(([, s]) => s === 'Unavailable' || s === 'Degraded');
         if (impaired.length > 0) {
-          return { ok: true, reason: `still active after ${minutes(dwellMs)}; Resource Health: ${impaired.map(([id, s]) => `${id} ${s}`).join(', ')}` };
+          return { ok: true, reason: `still active after ${minutes(dwellMs)}; Resource Health: ${impaired.map(([id, s]) => `${id} ${s}`).join(', ')}`, by: null };
         }
       }
       const ev = yield* next(remaining > 0 ? remaining : timing.healthPollMs);
-      if (ev.type === 'cancel') return { ok: false, reason: `cancelled by ${ev.value.by}${ev.value.reason ? `: ${ev.value.reason}` : ''}` };
-      if (ev.type === 'signal' && isRecovery(ev.value)) return { ok: false, reason: `recovered before confirmation: ${describeSignal(ev.value)}` };
+      if (ev.type === 'cancel') return { ok: false, reason: `cancelled by ${ev.value.by}${ev.value.reason ? `: ${ev.value.reason}` : ''}`, by: ev.value.by };
+      if (ev.type === 'signal' && isRecovery(ev.value)) return { ok: false, reason: `recovered before confirmation: ${describeSignal(ev.value)}`, by: null };
     }
   }
 
   function* approval(
     what: Direction,
     who: WorkloadPlan[],
-  ): Generator<df.Task, { type: 'approved' } | { type: 'not-approved'; outcome: IncidentOutcome; reason: string }, unknown> {
+  ): Generator<df.Task, { type: 'approved' } | { type: 'not-approved'; outcome: IncidentOutcome; reason: string; by: string | null }, unknown> {
     const timeoutMs = Math.min(...who.map((w) => w.approvalTimeoutMs ?? DEFAULT_APPROVAL_TIMEOUT_MS));
     const onTimeout = who.some((w) => w.onApprovalTimeout === 'abort') ? 'abort' : 'escalate';
-    record('approval-requested', `${what} of ${who.map((w) => w.id).join(', ')}; waiting up to ${minutes(timeoutMs)}`);
-    yield* notify('approval-needed', `${what} of ${who.map((w) => w.id).join(', ')}`);
+    const asked = `${what} of ${who.map((w) => w.id).join(', ')}`;
+    const reason = what === 'failover' ? `${describeSignal(input.signal)}` : `the primary is healthy again: ${asked}`;
+    const expiresAt = () => new Date(now() + timeoutMs).toISOString();
+    record('approval-requested', `${asked}; waiting up to ${minutes(timeoutMs)}`);
+    yield* notify({ type: 'approval-needed', workloads: who.map((w) => w.id), direction: what, reason, expiresAt: expiresAt(), onTimeout });
     let escalations = 0;
     for (;;) {
       const ev = yield* next(timeoutMs);
       if (ev.type === 'approval') {
         record(ev.value.approved ? 'approved' : 'rejected', `${what} by ${ev.value.by}${ev.value.comment ? `: ${ev.value.comment}` : ''}`);
         if (ev.value.approved) return { type: 'approved' };
-        return { type: 'not-approved', outcome: 'rejected', reason: `${what} rejected by ${ev.value.by}` };
+        return { type: 'not-approved', outcome: 'rejected', reason: `${what} rejected by ${ev.value.by}${ev.value.comment ? `: ${ev.value.comment}` : ''}`, by: ev.value.by };
       }
-      if (ev.type === 'cancel') return { type: 'not-approved', outcome: 'cancelled', reason: `cancelled by ${ev.value.by}` };
+      if (ev.type === 'cancel') return { type: 'not-approved', outcome: 'cancelled', reason: `cancelled by ${ev.value.by}${ev.value.reason ? `: ${ev.value.reason}` : ''}`, by: ev.value.by };
       if (ev.type === 'signal' && what === 'failover' && isRecovery(ev.value)) {
-        return { type: 'not-approved', outcome: 'cancelled-before-confirmation', reason: `recovered while waiting for approval: ${describeSignal(ev.value)}` };
+        return { type: 'not-approved', outcome: 'cancelled-before-confirmation', reason: `recovered while waiting for approval: ${describeSignal(ev.value)}`, by: null };
       }
       if (ev.type === 'timeout') {
         if (onTimeout === 'abort' || escalations >= MAX_ESCALATIONS) {
-          return { type: 'not-approved', outcome: 'approval-timed-out', reason: `no decision on the ${what} within ${minutes(timeoutMs * (escalations + 1))}` };
+          return { type: 'not-approved', outcome: 'approval-timed-out', reason: `no decision on the ${what} within ${minutes(timeoutMs * (escalations + 1))}`, by: null };
         }
         escalations++;
         record('approval-escalated', `no decision on the ${what} after ${minutes(timeoutMs * escalations)}; escalation ${escalations}`);
-        yield* notify('approval-escalated', `${what} of ${who.map((w) => w.id).join(', ')}`);
+        yield* notify({
+          type: 'approval-escalated',
+          workloads: who.map((w) => w.id),
+          direction: what,
+          reason,
+          waitingMs: timeoutMs * escalations,
+          expiresAt: expiresAt(),
+          onTimeout: escalations >= MAX_ESCALATIONS ? 'abort' : onTimeout,
+        });
       }
     }
   }
 
-  function* sustainedHealth(who: WorkloadPlan[]): Generator<df.Task, { type: 'healthy' | 'cancelled'; reason: string }, unknown> {
+  function* sustainedHealth(who: WorkloadPlan[]): Generator<df.Task, { type: 'healthy' | 'cancelled'; reason: string; by: string | null }, unknown> {
     const needed = Math.max(...who.map((w) => w.failbackAfterHealthyMs));
     let healthySince: number | null = null;
     for (;;) {
@@ -302,13 +366,13 @@ export function* incidentOrchestrator(context: OrchestrationContext): Generator<
       const allAvailable = who.every((w) => health[w.id] === 'Available');
       if (allAvailable) {
         healthySince ??= now();
-        if (now() - healthySince >= needed) return { type: 'healthy', reason: `primary healthy for ${minutes(needed)}` };
+        if (now() - healthySince >= needed) return { type: 'healthy', reason: `primary healthy for ${minutes(needed)}`, by: null };
       } else {
         healthySince = null;
       }
       const ev = yield* next(healthySince === null ? timing.healthPollMs : Math.min(timing.healthPollMs, needed - (now() - healthySince)));
-      if (ev.type === 'cancel') return { type: 'cancelled', reason: `cancelled by ${ev.value.by} while waiting to fail back` };
-      if (ev.type === 'failback') return { type: 'healthy', reason: `failback requested by ${ev.value.by}` };
+      if (ev.type === 'cancel') return { type: 'cancelled', reason: `cancelled by ${ev.value.by} while waiting to fail back`, by: ev.value.by };
+      if (ev.type === 'failback') return { type: 'healthy', reason: `failback requested by ${ev.value.by}`, by: ev.value.by };
     }
   }
 
@@ -368,6 +432,10 @@ function summarize(results: Record<string, PlaybookResult>): string {
   return Object.values(results)
     .map((r) => `${r.workloadId} ${r.ok ? 'ok' : `failed at ${r.failedStep}`} (${r.steps.filter((s) => s.status === 'done').length} steps done, ${r.steps.filter((s) => s.status === 'already-done').length} already done)`)
     .join('; ');
+}
+
+function durations(results: Record<string, PlaybookResult>): Record<string, number> {
+  return Object.fromEntries(Object.values(results).map((r) => [r.workloadId, r.durationMs]));
 }
 
 function minutes(ms: number): string {

@@ -4,6 +4,7 @@
  * orchestration imports nothing else from lib.
  */
 import type { ImpactedService, Lifecycle, SignalKind } from '../alerts/signal.js';
+import type { IncidentNotification } from '../notify/events.js';
 import type { PlaybookResult } from '../playbooks/types.js';
 
 /** The part of a Signal the orchestration needs; small, so histories stay small. */
@@ -127,5 +128,22 @@ export interface IncidentSummary {
   failback: Record<string, PlaybookResult>;
   /** Milliseconds from the first signal to the end of failover, when there was one. */
   timeToFailoverMs: number | null;
+  /**
+   * The newest event time among the signals it saw (ISO). After the incident is over, a signal
+   * no newer than this is a straggler of this incident, not the start of a new one.
+   */
+  lastSignalAt: string;
   timeline: TimelineEntry[];
 }
+
+/** `Omit` applied to each member of a union, so the discriminant survives. */
+export type DistributiveOmit<T, K extends PropertyKey> = T extends unknown ? Omit<T, K> : never;
+
+/**
+ * The fields of a notification the notify activity fills in, because they come from the catalog
+ * (regions, approvers, data-loss window) or the app's address (links), or are the sending time.
+ */
+export type ResolvedNotificationField = 'region' | 'secondaryRegion' | 'statusUrl' | 'approveUrl' | 'rejectUrl' | 'approvers' | 'dataLossWindowMs' | 'at';
+
+/** What the incident orchestration asks the notify activity to send. */
+export type NotificationRequest = DistributiveOmit<IncidentNotification, ResolvedNotificationField>;

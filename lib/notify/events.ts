@@ -93,6 +93,16 @@ export interface ApprovalEscalated extends NotificationBase {
   approvers?: string[] | null;
 }
 
+/** A workload's playbook is starting: from here on the app writes to Azure. */
+export interface PlaybookStarted extends NotificationBase {
+  type: 'playbook-started';
+  direction: Direction;
+  /** The workload whose playbook starts. */
+  workload: string;
+  /** Its steps in order, as the runbook names them. */
+  steps: string[];
+}
+
 /** A playbook step failed. */
 export interface StepFailed extends NotificationBase {
   type: 'step-failed';
@@ -141,6 +151,7 @@ export type IncidentNotification =
   | ImpactConfirmed
   | ApprovalNeeded
   | ApprovalEscalated
+  | PlaybookStarted
   | StepFailed
   | FailoverDone
   | FailbackDone
@@ -154,6 +165,7 @@ export const NOTIFICATION_TYPES = [
   'impact-confirmed',
   'approval-needed',
   'approval-escalated',
+  'playbook-started',
   'step-failed',
   'failover-done',
   'failback-done',

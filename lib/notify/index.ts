@@ -17,6 +17,7 @@ export type {
   IncidentOpened,
   NotificationBase,
   NotificationType,
+  PlaybookStarted,
   SlackTarget,
   StepFailed,
 } from './events.js';

@@ -122,6 +122,14 @@ export function describeNotification(event: IncidentNotification): NotificationV
       pushLink(links, 'reject', 'Reject', event.rejectUrl);
       break;
     }
+    case 'playbook-started': {
+      const steps = Array.isArray(event.steps) ? event.steps.map(String) : [];
+      headline = `${event.direction === 'failover' ? 'Failing over' : 'Failing back'} ${event.workload}${destination(event.direction, primary, secondary)}: ${steps.length} step${steps.length === 1 ? '' : 's'}`;
+      if (steps.length > 0) lines.push({ text: clip(steps.map((step, i) => `${i + 1}. ${step}`).join('\n'), LIMITS.reason) });
+      action = 'Nothing to do: the playbook is running. To stop what has not started yet, cancel the incident.';
+      tone = 'default';
+      break;
+    }
     case 'step-failed': {
       const verb = event.direction === 'failover' ? 'Failover' : 'Failback';
       headline = `${verb} step failed: ${event.step} for ${event.workload}`;

@@ -1,7 +1,8 @@
 /**
  * Which steps each playbook kind runs, in runbook order. Every kind starts by announcing
- * itself, flips the workload's active-side pointer in App Configuration (where the catalog
- * names one), and announces the result; the service playbooks add their own steps between.
+ * itself and ends by flipping the workload's active-side pointer in App Configuration (where the
+ * catalog names one); the service playbooks add their own steps between. How it went is told by
+ * the incident (failover done, step failed), with every workload's duration.
  */
 import type { Direction, StepDefinition } from './types.js';
 
@@ -12,12 +13,11 @@ const FLIP_POINTER: StepDefinition = {
   deadlineMs: 2 * 60_000,
   compensable: true,
 };
-const REPORT: StepDefinition = { name: 'report', title: 'Tell the on-call channels how it went', deadlineMs: 60_000, compensable: false };
 
 /** The service steps each kind adds; filled in as the service playbooks are written. */
 const SERVICE_STEPS: Record<string, Record<Direction, StepDefinition[]>> = {};
 
 export function playbookSteps(kind: string, direction: Direction): StepDefinition[] {
   const service = SERVICE_STEPS[kind]?.[direction] ?? [];
-  return [ANNOUNCE, ...service, FLIP_POINTER, REPORT];
+  return [ANNOUNCE, ...service, FLIP_POINTER];
 }

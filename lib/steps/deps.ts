@@ -3,20 +3,13 @@
  * (`functions/durable.ts`) so every activity can be tested against the simulator and Azurite.
  */
 import type { AzureClients } from '../azure/clients.js';
-import type { Catalog, NotifyTarget } from '../catalog/types.js';
+import type { Catalog } from '../catalog/types.js';
 import type { TimelineEntry } from '../incidents/types.js';
+import type { DeliveryTarget, IncidentNotification } from '../notify/events.js';
 
 export interface FailoverLedger {
   lastFailover(workloadId: string): Promise<string | null>;
   recordFailover(workloadId: string, at: string): Promise<void>;
-}
-
-export interface StepNotification {
-  incidentId: string;
-  type: string;
-  workloads: string[];
-  detail: string;
-  at: string;
 }
 
 export interface StepDeps {
@@ -25,7 +18,10 @@ export interface StepDeps {
   /** The App Configuration store the active-side pointers live in; null when none is configured. */
   appConfigurationEndpoint: string | null;
   ledger: FailoverLedger;
-  notify(targets: readonly NotifyTarget[], notification: StepNotification): Promise<{ delivered: number; failed: number }>;
+  /** Sends to every target; never throws (undeliverable targets are counted as failed). */
+  notify(targets: readonly DeliveryTarget[], notification: IncidentNotification): Promise<{ delivered: number; failed: number }>;
+  /** The app's public base URL (`https://failover.contoso.example`), for links in notifications; null when unknown. */
+  publicUrl: string | null;
   saveTimeline(incidentId: string, timeline: TimelineEntry[]): Promise<void>;
   now(): Date;
 }

@@ -7,6 +7,7 @@ import { playbookSteps } from '../playbooks/registry.js';
 import type { StepInput, StepResult } from '../playbooks/types.js';
 import type { StepDeps } from './deps.js';
 import { checkPrimaryHealth } from './health.js';
+import { completeNotification, sendNotification } from './notify.js';
 import { planIncident } from './plan.js';
 import { flipPointer } from './pointer.js';
 
@@ -18,11 +19,7 @@ export function createActivities(deps: StepDeps): Activities {
     checkPrimaryHealth: (input) => checkPrimaryHealth(deps, input),
     playbookSteps: async (input) => playbookSteps(input.playbookKind, input.direction),
     runStepPhase: (input) => runStepPhase(deps, input),
-    notify: async (input) => {
-      const catalog = await deps.catalog();
-      const targets = catalog.workloads.filter((w) => input.workloads.includes(w.id)).flatMap((w) => w.notify);
-      return deps.notify(targets, { ...input, at: deps.now().toISOString() });
-    },
+    notify: (input) => sendNotification(deps, input),
     recordFailover: async (input) => {
       await deps.ledger.recordFailover(input.workloadId, input.at);
       return null;
@@ -38,17 +35,25 @@ export async function runStepPhase(deps: StepDeps, input: StepInput): Promise<St
   const workload = (await deps.catalog()).workloads.find((w) => w.id === input.workloadId);
   if (workload === undefined) return { ok: false, reason: 'UnknownWorkload', detail: `workload '${input.workloadId}' is not in the catalog` };
   switch (input.step) {
-    case 'announce':
-    case 'report': {
-      if (input.phase === 'precheck') return { ok: true, outcome: 'needed', detail: `${input.step} the ${input.direction}` };
+    case 'announce': {
+      if (input.phase === 'precheck') return { ok: true, outcome: 'needed', detail: `announce the ${input.direction} of ${workload.id}` };
       if (input.phase !== 'action') return { ok: true, outcome: input.phase === 'verify' ? 'verified' : 'compensated', detail: 'nothing to check' };
-      const sent = await deps.notify(workload.notify, {
-        incidentId: input.incidentId,
-        type: input.step === 'announce' ? `${input.direction}-started` : `${input.direction}-steps-finished`,
-        workloads: [workload.id],
-        detail: `${input.direction} of ${workload.id} (${workload.primary.region} ↔ ${workload.secondary?.region ?? 'provider-managed'})`,
-        at: deps.now().toISOString(),
-      });
+      const steps = playbookSteps(workload.playbook.kind, input.direction).filter((s) => s.name !== 'announce');
+      const notification = completeNotification(
+        {
+          type: 'playbook-started',
+          incidentId: input.incidentId,
+          workloads: [workload.id],
+          title: workload.description ?? workload.id,
+          direction: input.direction,
+          workload: workload.id,
+          steps: steps.map((s) => s.title),
+        },
+        [workload],
+        deps.publicUrl,
+        deps.now(),
+      );
+      const sent = await deps.notify(workload.notify, notification);
       // Undelivered notifications are reported, never a reason to stop a failover.
       return { ok: true, outcome: 'done', detail: `notified ${sent.delivered} channel(s)${sent.failed > 0 ? `, ${sent.failed} failed` : ''}` };
     }

@@ -37,6 +37,7 @@ const HEADLINES: Record<IncidentNotification['type'], string> = {
   'impact-confirmed': 'Impact confirmed: media-streaming in westeurope',
   'approval-needed': 'Approval needed: fail over media-streaming to northeurope',
   'approval-escalated': 'Still waiting for approval: fail over media-streaming to northeurope',
+  'playbook-started': 'Failing over media-streaming to northeurope: 1 step',
   'step-failed': 'Failover step failed: start-streaming-endpoints for media-streaming',
   'failover-done': 'Failed over: media-streaming now runs in northeurope (took 4m 12s)',
   'failback-done': 'Failed back: media-streaming is back in westeurope (took 3m 5s)',

@@ -37,6 +37,13 @@ export const SAMPLES = {
     expiresAt: '2025-06-01T13:00:00.000Z',
     onTimeout: 'abort',
   },
+  'playbook-started': {
+    ...base,
+    type: 'playbook-started',
+    direction: 'failover',
+    workload: 'media-streaming',
+    steps: ['Point the app at the other side (App Configuration)'],
+  },
   'step-failed': {
     ...base,
     type: 'step-failed',

@@ -9,11 +9,12 @@ import * as df from 'durable-functions';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parseAlert } from '../../lib/alerts/index.js';
 import { loadCatalogFile } from '../../lib/catalog/index.js';
-import type { Catalog, NotifyTarget } from '../../lib/catalog/types.js';
+import type { Catalog } from '../../lib/catalog/types.js';
 import { summarizeSignal } from '../../lib/incidents/signals.js';
 import type { IncidentSummary, WorkloadPlan } from '../../lib/incidents/types.js';
 import { createActivities, runStepPhase } from '../../lib/steps/index.js';
-import { TransientStepError, type StepDeps, type StepNotification } from '../../lib/steps/deps.js';
+import { TransientStepError, type StepDeps } from '../../lib/steps/deps.js';
+import type { DeliveryTarget, IncidentNotification } from '../../lib/notify/index.js';
 import { ACTIVITIES, ORCHESTRATIONS } from '../../orchestrations/activities.js';
 import { COMMAND_EVENT, incidentOrchestrator } from '../../orchestrations/incident.js';
 import { playbookOrchestrator } from '../../orchestrations/playbook.js';
@@ -25,7 +26,7 @@ import { readFileSync } from 'node:fs';
 let sim: SimHarness;
 let catalog: Catalog;
 let deps: StepDeps;
-const notifications: Array<{ targets: readonly NotifyTarget[]; n: StepNotification }> = [];
+const notifications: Array<{ targets: readonly DeliveryTarget[]; n: IncidentNotification }> = [];
 const ledger = new Map<string, string>();
 const timelines = new Map<string, number>();
 
@@ -46,6 +47,7 @@ beforeAll(async () => {
       notifications.push({ targets, n });
       return { delivered: targets.length, failed: 0 };
     },
+    publicUrl: 'https://failover.contoso.example',
     saveTimeline: async (id, timeline) => void timelines.set(id, timeline.length),
     now: () => new Date(sim.sim.clock.now()),
   };
@@ -153,8 +155,9 @@ describe('incident orchestration with the real activities', () => {
 
     await sim.control('DELETE', '/_sim/regions/westeurope/outage');
     h.runtime.raiseEvent('inc-media', COMMAND_EVENT, { type: 'signal', signal: { ...signal, dedupeKey: 'resolved', lifecycle: 'resolved', stage: 'Resolved' } });
-    for (let i = 0; i < 20 && h.runtime.get('inc-media')!.customStatus !== null && !JSON.stringify(h.runtime.get('inc-media')!.customStatus).includes('approval-requested'); i++) {
+    for (let i = 0; i < 20; i++) {
       await h.runtime.idle();
+      if (JSON.stringify(h.runtime.get('inc-media')!.customStatus).includes('approval-requested')) break;
       h.clock.advanceToNext();
     }
     h.runtime.raiseEvent('inc-media', COMMAND_EVENT, { type: 'approval', decision: { approved: true, by: 'alice', comment: null } });
@@ -169,9 +172,33 @@ describe('incident orchestration with the real activities', () => {
       [200, 'tests'],
       [200, 'tests'],
     ]);
-    expect(notifications.map((n) => n.n.type)).toEqual(
-      expect.arrayContaining(['incident-opened', 'impact-confirmed', 'failover-started', 'failover-done', 'approval-needed', 'failback-started', 'failback-done']),
-    );
+    expect(notifications.map((n) => n.n.type)).toEqual([
+      'incident-opened',
+      'impact-confirmed',
+      'playbook-started',
+      'failover-done',
+      'approval-needed',
+      'playbook-started',
+      'failback-done',
+    ]);
+    const approval = notifications.find((n) => n.n.type === 'approval-needed')!.n;
+    expect(approval).toMatchObject({
+      incidentId: 'inc-media',
+      workloads: ['media-streaming'],
+      region: 'westeurope',
+      secondaryRegion: 'northeurope',
+      direction: 'failback',
+      approveUrl: 'https://failover.contoso.example/api/incidents/inc-media/approve',
+      rejectUrl: 'https://failover.contoso.example/api/incidents/inc-media/reject',
+      statusUrl: 'https://failover.contoso.example/api/incidents/inc-media',
+      trackingId: '7TQ2-RX8',
+    });
+    expect(notifications.find((n) => n.n.type === 'playbook-started')!.n).toMatchObject({
+      direction: 'failover',
+      workload: 'media-streaming',
+      steps: ['Point the app at the other side (App Configuration)'],
+    });
+    expect(notifications[0]!.targets.map((t) => t.kind)).toEqual(['email', 'teams']);
     expect(timelines.get('inc-media')).toBe(summary.timeline.length);
   });
 });
