@@ -419,7 +419,7 @@ export function* incidentOrchestrator(context: OrchestrationContext): Generator<
 }
 
 /** A signal that says the impact is over: Resolved/RCA/Canceled, or Resource Health Available. */
-function isRecovery(signal: SignalSummary): boolean {
+export function isRecovery(signal: SignalSummary): boolean {
   return signal.lifecycle === 'resolved' || signal.health === 'Available';
 }
 

@@ -9,6 +9,7 @@ import { createHash } from 'node:crypto';
 import { formatParseError, parseAlert, type Signal } from '../alerts/index.js';
 import { summarizeSignal } from '../incidents/signals.js';
 import type { IncidentInput } from '../incidents/types.js';
+import { isRecovery } from '../../orchestrations/incident.js';
 
 export interface ProblemBody {
   type: string;
@@ -34,18 +35,25 @@ export interface IntakeDeps {
   /** Secure-webhook check; undefined when only function keys protect the endpoint. */
   authenticate?: (authorization: string | null) => Promise<{ ok: true } | { ok: false; status: number; reason: string; detail: string }>;
   archive(raw: Buffer, meta: { receivedAt: string; contentType: string; outcome: string; kind?: string; incidentKey?: string; dedupeKey?: string }): Promise<ArchivedRef>;
+  /** Null when some catalog workload's primary side is affected; else why nothing is. */
+  affects(signal: Signal): Promise<string | null>;
   claim(incidentKey: string, candidateInstanceId: string): Promise<{ claimed: boolean; instanceId: string }>;
   firstDelivery(instanceId: string, dedupeKey: string): Promise<boolean>;
   start(instanceId: string, input: IncidentInput): Promise<'started' | 'already-running'>;
-  /** `missing`: not created yet (its claimant is starting it); `finished`: that incident is over. */
-  deliver(instanceId: string, signal: Signal): Promise<'delivered' | 'missing' | 'finished'>;
+  /**
+   * `missing`: not created yet (its claimant is starting it); `finished`: that incident is over,
+   * and `lastSignalAt` is the newest event time it saw (null when it ended without saying).
+   */
+  deliver(instanceId: string, signal: Signal): Promise<Delivery>;
   sleep(ms: number): Promise<void>;
-  /** Forgets a claim whose incident is over, so a new occurrence starts a new incident. */
-  release(incidentKey: string): Promise<void>;
+  /** Forgets the claim `instanceId` holds on the key (no other), so a new occurrence starts a new incident. */
+  release(incidentKey: string, instanceId: string): Promise<void>;
   isTransient(err: unknown): boolean;
   statusUrl(instanceId: string): string;
   now(): Date;
 }
+
+export type Delivery = 'delivered' | 'missing' | { finished: true; lastSignalAt: string | null };
 
 export interface IntakeRequest {
   contentType: string | null;
@@ -60,9 +68,14 @@ function problem(status: number, slug: string, title: string, detail: string, pa
   return { status, body: { type: `${PROBLEM}${slug}`, title, status, detail, ...(path !== undefined ? { path } : {}) }, ...(headers !== undefined ? { headers } : {}) };
 }
 
-/** The incident instance for an incident key: stable, short, safe in URLs and instance ids. */
-export function incidentInstanceId(incidentKey: string): string {
-  return `incident-${createHash('sha256').update(incidentKey).digest('hex').slice(0, 24)}`;
+/**
+ * The incident instance for an incident key: stable, short, safe in URLs and instance ids. A
+ * later occurrence of the same key (a resource that fails again next week) gets the time it
+ * arrived as a suffix, so the first incident's history is kept.
+ */
+export function incidentInstanceId(incidentKey: string, occurrence?: Date): string {
+  const base = `incident-${createHash('sha256').update(incidentKey).digest('hex').slice(0, 24)}`;
+  return occurrence === undefined ? base : `${base}-${occurrence.toISOString().replace(/[-:.TZ]/g, '')}`;
 }
 
 export async function acceptAlert(deps: IntakeDeps, request: IntakeRequest): Promise<IntakeAnswer> {
@@ -108,6 +121,8 @@ export async function acceptAlert(deps: IntakeDeps, request: IntakeRequest): Pro
     return { status: 202, body: { accepted: true, acted: false, reason: 'a test notification (IsSynthetic): archived, never acted on', archived: archived.name } };
   }
   try {
+    const unaffected = await deps.affects(s);
+    if (unaffected !== null) return { status: 202, body: { accepted: true, acted: false, reason: unaffected, archived: archived.name } };
     return await route(deps, s, archived);
   } catch (err) {
     if (deps.isTransient(err)) return problem(503, 'busy', 'Service Unavailable', 'the orchestrator could not take the alert right now; send it again', undefined, { 'Retry-After': '10' });
@@ -116,7 +131,9 @@ export async function acceptAlert(deps: IntakeDeps, request: IntakeRequest): Pro
 }
 
 async function route(deps: IntakeDeps, signal: Signal, archived: ArchivedRef): Promise<IntakeAnswer> {
-  const candidate = incidentInstanceId(signal.incidentKey);
+  const input = { signal: summarizeSignal(signal), mode: 'execute', kind: 'unplanned' } as const;
+  const ignored = (reason: string) => ({ status: 202, body: { accepted: true, acted: false, reason, archived: archived.name } });
+  let candidate = incidentInstanceId(signal.incidentKey);
   for (let attempt = 0; attempt < 3; attempt++) {
     const claim = await deps.claim(signal.incidentKey, candidate);
     const accepted = async (what: 'started' | 'delivered') => {
@@ -129,8 +146,16 @@ async function route(deps: IntakeDeps, signal: Signal, archived: ArchivedRef): P
         headers: { Location: deps.statusUrl(claim.instanceId) },
       };
     };
-    if (claim.claimed && (await deps.start(claim.instanceId, { incidentId: claim.instanceId, signal: summarizeSignal(signal), mode: 'execute', kind: 'unplanned' })) === 'started') {
-      return accepted('started');
+    if (claim.claimed) {
+      let started;
+      try {
+        started = await deps.start(claim.instanceId, { incidentId: claim.instanceId, ...input });
+      } catch (err) {
+        // Nobody else will start it: give the claim back so the action group's retry can.
+        await deps.release(signal.incidentKey, claim.instanceId).catch(() => undefined);
+        throw err;
+      }
+      if (started === 'started') return accepted('started');
     }
     let delivered = await deps.deliver(claim.instanceId, signal);
     // The claimant may still be starting the instance: give it a moment.
@@ -138,10 +163,24 @@ async function route(deps: IntakeDeps, signal: Signal, archived: ArchivedRef): P
       await deps.sleep(100 * (wait + 1));
       delivered = await deps.deliver(claim.instanceId, signal);
     }
+    if (delivered === 'missing') {
+      // The claimant died between its claim and its start: start the claimed instance ourselves.
+      // Concurrent takers race in startNew itself, which lets one instance exist.
+      if ((await deps.start(claim.instanceId, { incidentId: claim.instanceId, ...input })) === 'started') return accepted('started');
+      continue;
+    }
     if (delivered === 'delivered') return accepted('delivered');
-    if (delivered === 'missing') break;
-    // The claimed incident is over: this is a new occurrence of the same key.
-    await deps.release(signal.incidentKey);
+    // The claimed incident is over. A recovery cannot open an incident, and a signal no newer
+    // than the last one it saw is a straggler (a late update, or an Active after its Resolved).
+    if (isRecovery(input.signal)) {
+      return ignored(`incident ${claim.instanceId} is already over; this ${signal.stage ?? 'recovery'} signal was archived`);
+    }
+    if (delivered.lastSignalAt !== null && Date.parse(signal.eventTime) <= Date.parse(delivered.lastSignalAt)) {
+      return ignored(`incident ${claim.instanceId} is already over and saw signals up to ${delivered.lastSignalAt}; this one (${signal.eventTime}) is older, so it was archived and not acted on`);
+    }
+    // A new occurrence of the same key.
+    await deps.release(signal.incidentKey, claim.instanceId);
+    candidate = incidentInstanceId(signal.incidentKey, deps.now());
   }
   return problem(503, 'busy', 'Service Unavailable', 'the incident was starting or finishing while this alert arrived; send it again', undefined, { 'Retry-After': '5' });
 }

@@ -17,7 +17,10 @@ class World {
   claims = new Map<string, string>();
   seen = new Set<string>();
   running = new Map<string, Signal[]>();
-  finished = new Set<string>();
+  /** Finished incidents and the newest signal time each saw. */
+  finished = new Map<string, string | null>();
+  /** Workload ids the catalog would match; empty means nothing is affected. */
+  affected = true;
   archiveFails: 'transient' | 'permanent' | null = null;
   deps(overrides: Partial<IntakeDeps> = {}): IntakeDeps {
     return {
@@ -28,6 +31,7 @@ class World {
         this.archived.push(raw);
         return { name: `alerts/${this.archived.length}.json` };
       },
+      affects: async () => (this.affected ? null : 'no workload in the catalog is affected'),
       claim: async (key, candidate) => {
         const existing = this.claims.get(key);
         if (existing !== undefined) return { claimed: false, instanceId: existing };
@@ -47,16 +51,16 @@ class World {
         return 'started';
       },
       deliver: async (id, signal) => {
-        if (this.finished.has(id)) return 'finished';
+        if (this.finished.has(id)) return { finished: true, lastSignalAt: this.finished.get(id) ?? null };
         const list = this.running.get(id);
         if (list === undefined) return 'missing';
         list.push(signal);
         return 'delivered';
       },
-      release: async (key) => {
-        const id = this.claims.get(key);
+      release: async (key, instanceId) => {
+        if (this.claims.get(key) !== instanceId) return;
         this.claims.delete(key);
-        if (id !== undefined) this.running.delete(id);
+        this.running.delete(instanceId);
       },
       sleep: async () => undefined,
       isTransient: (err) => (err as { transient?: boolean }).transient === true,
@@ -103,14 +107,66 @@ describe('alert intake answers', () => {
     expect(w.running.get(incidentInstanceId('7TQ2-RX8'))!.length).toBe(3);
   });
 
-  it('202: starts a new incident when the claimed one is over', async () => {
+  type Editable = { data: { essentials: { firedDateTime: string }; alertContext: { eventTimestamp: string; properties: { communicationId: string; stage: string } } } };
+  const variant = (edit: (a: Editable) => void) => {
+    const alert = JSON.parse(mediaAlert.toString()) as Editable;
+    edit(alert);
+    return json(JSON.stringify(alert));
+  };
+
+  it('202: starts a new incident, under a new instance id, when the claimed one is over and this signal is newer', async () => {
     const w = new World();
     await acceptAlert(w.deps(), json(mediaAlert));
-    w.finished.add(incidentInstanceId('7TQ2-RX8'));
-    const update = JSON.parse(mediaAlert.toString()) as { data: { alertContext: { properties: { communicationId: string } } } };
-    update.data.alertContext.properties.communicationId = 'later';
-    const answer = await acceptAlert(w.deps(), json(JSON.stringify(update)));
-    expect(answer.body).toMatchObject({ delivery: 'started' });
+    w.finished.set(incidentInstanceId('7TQ2-RX8'), '2020-01-01T00:00:00.000Z');
+    const answer = await acceptAlert(w.deps(), variant((a) => (a.data.alertContext.properties.communicationId = 'later')));
+    const next = incidentInstanceId('7TQ2-RX8', new Date('2026-11-23T09:15:00.000Z'));
+    expect(next).toBe(`${incidentInstanceId('7TQ2-RX8')}-20261123091500000`);
+    expect(answer.body).toMatchObject({ delivery: 'started', incidentId: next });
+    expect(w.claims.get('7TQ2-RX8')).toBe(next);
+  });
+
+  it('202 without acting: a straggler of an incident that is over (older signal, or any recovery) starts nothing', async () => {
+    const w = new World();
+    await acceptAlert(w.deps(), json(mediaAlert));
+    const first = incidentInstanceId('7TQ2-RX8');
+    w.finished.set(first, '2099-01-01T00:00:00.000Z');
+    const late = await acceptAlert(w.deps(), variant((a) => (a.data.alertContext.properties.communicationId = 'late-update')));
+    expect(late).toMatchObject({ status: 202, body: { acted: false, reason: expect.stringContaining('is already over and saw signals up to 2099-01-01T00:00:00.000Z') } });
+    w.finished.set(first, null);
+    const resolved = await acceptAlert(
+      w.deps(),
+      variant((a) => {
+        a.data.alertContext.properties.communicationId = 'resolved';
+        a.data.alertContext.properties.stage = 'Resolved';
+      }),
+    );
+    expect(resolved).toMatchObject({ status: 202, body: { acted: false, reason: `incident ${first} is already over; this Resolved signal was archived` } });
+    expect(w.claims.get('7TQ2-RX8')).toBe(first);
+    expect(w.running.size).toBe(1);
+  });
+
+  it('202: takes over a claim whose claimant never started the incident', async () => {
+    const w = new World();
+    w.claims.set('7TQ2-RX8', 'incident-orphan');
+    const answer = await acceptAlert(w.deps(), json(mediaAlert));
+    expect(answer.body).toMatchObject({ delivery: 'started', incidentId: 'incident-orphan' });
+    expect(w.running.has('incident-orphan')).toBe(true);
+  });
+
+  it('503 and the claim given back when the incident cannot be started', async () => {
+    const w = new World();
+    const answer = await acceptAlert(w.deps({ start: async () => Promise.reject(Object.assign(new Error('ECONNREFUSED'), { transient: true })) }), json(mediaAlert));
+    expect(answer).toMatchObject({ status: 503, body: { type: 'https://failover.contoso.example/problems/busy' } });
+    expect(w.claims.size).toBe(0);
+    expect((await acceptAlert(w.deps(), json(mediaAlert))).body).toMatchObject({ delivery: 'started' });
+  });
+
+  it('202 without acting: an alert that touches no catalog workload is archived and says so', async () => {
+    const w = new World();
+    w.affected = false;
+    const answer = await acceptAlert(w.deps(), json(mediaAlert));
+    expect(answer).toEqual({ status: 202, body: { accepted: true, acted: false, reason: 'no workload in the catalog is affected', archived: 'alerts/1.json' } });
+    expect(w.running.size).toBe(0);
   });
 
   it('202: archives an alert no workload acts on (a metric alert) and says so', async () => {
