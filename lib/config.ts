@@ -30,6 +30,16 @@ export interface AppConfig {
    * INCIDENT_CLAIMS_SERVICE_URL, else AzureWebJobsStorage. Absent when none is set.
    */
   readonly incidentClaims?: IncidentClaimsSettings;
+  /**
+   * The app's public base URL (PUBLIC_BASE_URL, e.g. `https://failover.contoso.example`), for the
+   * links in notifications; absent, notifications carry no links and answers use the request's origin.
+   */
+  readonly publicBaseUrl?: string;
+  /**
+   * The App Configuration store holding the workloads' active-side pointers
+   * (APP_CONFIGURATION_ENDPOINT, e.g. `https://contoso-failover.azconfig.io`).
+   */
+  readonly appConfigurationEndpoint?: string;
 }
 
 /** How to reach a storage service: a connection string, or a service URL and the app's managed identity. */
@@ -85,6 +95,8 @@ export function loadConfig(env: Readonly<Record<string, string | undefined>> = p
   const operatorRole = loadOperatorRole(env, problems);
   const alertArchive = loadAlertArchive(env, problems);
   const incidentClaims = loadIncidentClaims(env, problems);
+  const publicBaseUrl = loadHttpsUrl(env, 'PUBLIC_BASE_URL', 'the address on-call engineers reach the app at, e.g. https://failover.contoso.example', problems, true);
+  const appConfigurationEndpoint = loadHttpsUrl(env, 'APP_CONFIGURATION_ENDPOINT', 'the App Configuration store endpoint, e.g. https://contoso-failover.azconfig.io', problems, false);
   if (problems.length > 0) throw new ConfigError(problems);
   return Object.freeze({
     taskHubName,
@@ -94,7 +106,27 @@ export function loadConfig(env: Readonly<Record<string, string | undefined>> = p
     ...(operatorRole === undefined ? {} : { operatorRole }),
     ...(alertArchive === undefined ? {} : { alertArchive }),
     ...(incidentClaims === undefined ? {} : { incidentClaims }),
+    ...(publicBaseUrl === undefined ? {} : { publicBaseUrl }),
+    ...(appConfigurationEndpoint === undefined ? {} : { appConfigurationEndpoint }),
   });
+}
+
+/** An optional absolute URL setting, without a trailing slash. Plain http is allowed where `allowHttp` (local hosts). */
+function loadHttpsUrl(env: Readonly<Record<string, string | undefined>>, key: string, what: string, problems: string[], allowHttp: boolean): string | undefined {
+  const raw = setting(env, key);
+  if (raw === undefined) return undefined;
+  let url: URL | undefined;
+  try {
+    url = new URL(raw);
+  } catch {
+    url = undefined;
+  }
+  const schemes = allowHttp ? ['https:', 'http:'] : ['https:'];
+  if (url === undefined || !schemes.includes(url.protocol) || url.search !== '' || url.hash !== '') {
+    problems.push(`${key} "${raw}" is invalid; use ${what} (${allowHttp ? 'http(s)' : 'https'}, no query)`);
+    return undefined;
+  }
+  return raw.replace(/\/+$/, '');
 }
 
 const GUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;

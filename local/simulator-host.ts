@@ -21,9 +21,16 @@ export async function startSimulatorBeside(options: { dataDir: string; estatePat
   writeFileSync(caPath, sim.ca);
   // Where `failover sim …` in another terminal finds this simulator.
   writeFileSync(join(options.dataDir, 'simulator.json'), JSON.stringify({ url: sim.baseUrl, ca: caPath, pid: process.pid }, null, 2));
+  // The estate's first App Configuration store holds the workloads' active-side pointers.
+  const stores = Object.keys((sim.estateData('appConfiguration') as Record<string, unknown> | undefined) ?? {});
   return {
     sim,
     caPath,
-    settings: { AZURE_TARGET: 'simulator', AZURE_SIMULATOR_URL: sim.baseUrl, AZURE_SIMULATOR_CA: caPath },
+    settings: {
+      AZURE_TARGET: 'simulator',
+      AZURE_SIMULATOR_URL: sim.baseUrl,
+      AZURE_SIMULATOR_CA: caPath,
+      ...(stores.length > 0 ? { APP_CONFIGURATION_ENDPOINT: `${sim.baseUrl}/appConfiguration/${stores[0]}` } : {}),
+    },
   };
 }

@@ -6,25 +6,13 @@
  * a 202. Nothing here throws out: every path ends in an answer.
  */
 import { createHash } from 'node:crypto';
-import { formatParseError, parseAlert, type Signal } from '../alerts/index.js';
+import { formatParseError, parseAlert, type Signal, type SignalKind } from '../alerts/index.js';
 import { summarizeSignal } from '../incidents/signals.js';
 import type { IncidentInput } from '../incidents/types.js';
 import { isRecovery } from '../../orchestrations/incident.js';
+import { problem, type Answer } from '../http/problem.js';
 
-export interface ProblemBody {
-  type: string;
-  title: string;
-  status: number;
-  detail: string;
-  /** The payload field at fault, when there is one. */
-  path?: string;
-}
-
-export interface IntakeAnswer {
-  status: number;
-  body: ProblemBody | Record<string, unknown>;
-  headers?: Record<string, string>;
-}
+export type IntakeAnswer = Answer;
 
 export interface ArchivedRef {
   name: string;
@@ -34,7 +22,7 @@ export interface IntakeDeps {
   maxBytes: number;
   /** Secure-webhook check; undefined when only function keys protect the endpoint. */
   authenticate?: (authorization: string | null) => Promise<{ ok: true } | { ok: false; status: number; reason: string; detail: string }>;
-  archive(raw: Buffer, meta: { receivedAt: string; contentType: string; outcome: string; kind?: string; incidentKey?: string; dedupeKey?: string }): Promise<ArchivedRef>;
+  archive(raw: Buffer, meta: { receivedAt: string; contentType: string; outcome: string; kind?: SignalKind; incidentKey?: string; dedupeKey?: string; title?: string | null }): Promise<ArchivedRef>;
   /** Null when some catalog workload's primary side is affected; else why nothing is. */
   affects(signal: Signal): Promise<string | null>;
   claim(incidentKey: string, candidateInstanceId: string): Promise<{ claimed: boolean; instanceId: string }>;
@@ -62,12 +50,6 @@ export interface IntakeRequest {
   body: Buffer;
 }
 
-const PROBLEM = 'https://failover.contoso.example/problems/';
-
-function problem(status: number, slug: string, title: string, detail: string, path?: string, headers?: Record<string, string>): IntakeAnswer {
-  return { status, body: { type: `${PROBLEM}${slug}`, title, status, detail, ...(path !== undefined ? { path } : {}) }, ...(headers !== undefined ? { headers } : {}) };
-}
-
 /**
  * The incident instance for an incident key: stable, short, safe in URLs and instance ids. A
  * later occurrence of the same key (a resource that fails again next week) gets the time it
@@ -81,15 +63,19 @@ export function incidentInstanceId(incidentKey: string, occurrence?: Date): stri
 export async function acceptAlert(deps: IntakeDeps, request: IntakeRequest): Promise<IntakeAnswer> {
   const type = (request.contentType ?? '').split(';')[0]!.trim().toLowerCase();
   if (type !== 'application/json' && type !== 'text/json' && !type.endsWith('+json')) {
-    return problem(415, 'unsupported-media-type', 'Unsupported Media Type', `send the alert as application/json (got '${request.contentType ?? 'no Content-Type'}')`);
+    return problem(415, 'unsupported-media-type', `send the alert as application/json (got '${request.contentType ?? 'no Content-Type'}')`);
   }
   if ((request.contentLength ?? 0) > deps.maxBytes || request.body.length > deps.maxBytes) {
-    return problem(413, 'payload-too-large', 'Payload Too Large', `alerts are at most ${deps.maxBytes} bytes (the common alert schema caps them at 256 KB); this one is ${Math.max(request.body.length, request.contentLength ?? 0)}`);
+    return problem(413, 'payload-too-large', `alerts are at most ${deps.maxBytes} bytes (the common alert schema caps them at 256 KB); this one is ${Math.max(request.body.length, request.contentLength ?? 0)}`);
   }
   if (deps.authenticate !== undefined) {
     const auth = await deps.authenticate(request.authorization);
     if (!auth.ok) {
-      return problem(auth.status, auth.reason.replace(/_/g, '-'), auth.status === 503 ? 'Service Unavailable' : auth.status === 403 ? 'Forbidden' : 'Unauthorized', auth.reason, undefined, auth.status === 503 ? { 'Retry-After': '10' } : { 'WWW-Authenticate': `Bearer error="invalid_token", error_description="${auth.reason}"` });
+      const headers: Record<string, string> =
+        auth.status === 503
+          ? { 'Retry-After': '10' }
+          : { 'WWW-Authenticate': `Bearer error="${auth.status === 403 ? 'insufficient_scope' : 'invalid_token'}", error_description="${auth.reason}"` };
+      return problem(auth.status, auth.reason, `${auth.reason}: ${auth.detail}`, { headers });
     }
   }
   const receivedAt = deps.now();
@@ -102,19 +88,18 @@ export async function acceptAlert(deps: IntakeDeps, request: IntakeRequest): Pro
       receivedAt: receivedAt.toISOString(),
       contentType: request.contentType ?? '',
       outcome,
-      ...(signal !== undefined ? { kind: signal.kind, incidentKey: signal.incidentKey, dedupeKey: signal.dedupeKey } : {}),
+      ...(signal !== undefined ? { kind: signal.kind, incidentKey: signal.incidentKey, dedupeKey: signal.dedupeKey, title: signal.title } : {}),
     });
   } catch (err) {
-    if (deps.isTransient(err)) return problem(503, 'archive-unavailable', 'Service Unavailable', 'the alert archive is unavailable; the alert was not accepted, send it again', undefined, { 'Retry-After': '10' });
-    return problem(503, 'archive-failed', 'Service Unavailable', `the alert could not be archived: ${(err as Error).message}`, undefined, { 'Retry-After': '30' });
+    if (deps.isTransient(err)) return problem(503, 'archive-unavailable', 'the alert archive is unavailable; the alert was not accepted, send it again', { headers: { 'Retry-After': '10' } });
+    return problem(503, 'archive-failed', `the alert could not be archived: ${(err as Error).message}`, { headers: { 'Retry-After': '30' } });
   }
   if (!parsed.ok) {
     const error = parsed.error;
     if (error.code === 'unsupported_alert') {
       return { status: 202, body: { accepted: true, acted: false, reason: formatParseError(error), archived: archived.name } };
     }
-    const status = error.code === 'invalid_json' ? 400 : 422;
-    return problem(status, error.code.replace(/_/g, '-'), status === 400 ? 'Bad Request' : 'Unprocessable Entity', error.message, error.path);
+    return problem(error.code === 'invalid_json' ? 400 : 422, error.code, error.message, { path: error.path });
   }
   const s = signal!;
   if (s.isSynthetic) {
@@ -125,8 +110,8 @@ export async function acceptAlert(deps: IntakeDeps, request: IntakeRequest): Pro
     if (unaffected !== null) return { status: 202, body: { accepted: true, acted: false, reason: unaffected, archived: archived.name } };
     return await route(deps, s, archived);
   } catch (err) {
-    if (deps.isTransient(err)) return problem(503, 'busy', 'Service Unavailable', 'the orchestrator could not take the alert right now; send it again', undefined, { 'Retry-After': '10' });
-    return problem(503, 'intake-failed', 'Service Unavailable', `the alert was archived but not delivered: ${(err as Error).message}`, undefined, { 'Retry-After': '30' });
+    if (deps.isTransient(err)) return problem(503, 'busy', 'the orchestrator could not take the alert right now; send it again', { headers: { 'Retry-After': '10' } });
+    return problem(503, 'intake-failed', `the alert was archived but not delivered: ${(err as Error).message}`, { headers: { 'Retry-After': '30' } });
   }
 }
 
@@ -182,5 +167,5 @@ async function route(deps: IntakeDeps, signal: Signal, archived: ArchivedRef): P
     await deps.release(signal.incidentKey, claim.instanceId);
     candidate = incidentInstanceId(signal.incidentKey, deps.now());
   }
-  return problem(503, 'busy', 'Service Unavailable', 'the incident was starting or finishing while this alert arrived; send it again', undefined, { 'Retry-After': '5' });
+  return problem(503, 'busy', 'the incident was starting or finishing while this alert arrived; send it again', { headers: { 'Retry-After': '5' } });
 }

@@ -1,20 +1,16 @@
 /** The planning activity: which catalog workloads a signal affects, under which policies. */
-import { dependencyGroups, matchSignal } from '../catalog/index.js';
+import { dependencyGroups } from '../catalog/index.js';
 import type { Workload } from '../catalog/types.js';
+import { affectedWorkloads } from '../incidents/affected.js';
 import { signalForMatching } from '../incidents/signals.js';
 import type { IncidentPlan, SignalSummary, WorkloadPlan } from '../incidents/types.js';
 import type { StepDeps } from './deps.js';
 
 export async function planIncident(deps: StepDeps, input: { incidentId: string; signal: SignalSummary }): Promise<IncidentPlan> {
   const catalog = await deps.catalog();
-  const matches = matchSignal(catalog, signalForMatching(input.signal));
-  // Only an impact on the primary side calls for a failover; a secondary-only impact is news.
-  const affected = matches.filter((m) => m.side !== 'secondary').map((m) => m.workload);
-  if (affected.length === 0) {
-    const reason = matches.length > 0 ? `only the secondary side of ${matches.map((m) => m.workload.id).join(', ')} is affected` : 'no workload in the catalog is affected';
-    return { workloads: [], groups: [], reason };
-  }
-  const workloads = await Promise.all(affected.map(async (w) => workloadPlan(w, await deps.ledger.lastFailover(w.id))));
+  const affected = affectedWorkloads(catalog, signalForMatching(input.signal));
+  if (affected.reason !== null) return { workloads: [], groups: [], reason: affected.reason };
+  const workloads = await Promise.all(affected.workloads.map(async (w) => workloadPlan(w, await deps.ledger.lastFailover(w.id))));
   return { workloads, groups: dependencyGroups(catalog, workloads.map((w) => w.id)), reason: null };
 }
 

@@ -1,0 +1,53 @@
+/**
+ * POST /api/alerts: the action-group webhook. Function key, plus the secure-webhook token when
+ * WEBHOOK_TENANT_ID and WEBHOOK_AUDIENCES are set. The decision lives in lib/intake/accept.ts;
+ * this file only wires it to the request, the storage and the durable client.
+ */
+import { app, type HttpRequest, type HttpResponseInit, type InvocationContext } from '@azure/functions';
+import * as df from 'durable-functions';
+import { appServices } from '../lib/composition.js';
+import { ConfigError } from '../lib/config.js';
+import { problem, toResponse } from '../lib/http/problem.js';
+import { incidentPath } from '../lib/incidents/links.js';
+import { acceptAlert } from '../lib/intake/accept.js';
+import { intakeDeps } from '../lib/intake/deps.js';
+
+export async function alerts(request: HttpRequest, context: InvocationContext): Promise<HttpResponseInit> {
+  let services;
+  try {
+    services = appServices();
+  } catch (err) {
+    if (!(err instanceof ConfigError)) throw err;
+    context.error(err.message);
+    return toResponse(problem(503, 'misconfigured', `the app is misconfigured: ${err.problems.join('; ')}`, { headers: { 'Retry-After': '60' } }));
+  }
+  const base = services.config.publicBaseUrl ?? new URL(request.url).origin;
+  const validator = services.webhookValidator;
+  const deps = intakeDeps({
+    maxBytes: services.config.maxAlertBytes,
+    ...(validator !== undefined ? { authenticate: (header: string | null) => validator.validate(header) } : {}),
+    archive: services.archive,
+    claims: services.claims,
+    catalog: services.catalog,
+    client: df.getClient(context),
+    statusUrl: (id) => incidentPath(base, id),
+  });
+  const length = request.headers.get('content-length');
+  const answer = await acceptAlert(deps, {
+    contentType: request.headers.get('content-type'),
+    contentLength: length === null ? null : Number(length),
+    authorization: request.headers.get('authorization'),
+    // Bodies over the limit are refused on Content-Length before they are read.
+    body: length !== null && Number(length) > services.config.maxAlertBytes ? Buffer.alloc(0) : Buffer.from(await request.arrayBuffer()),
+  });
+  if (answer.status >= 500 || answer.status === 401 || answer.status === 403) context.warn(`alert answered ${answer.status}: ${JSON.stringify(answer.body)}`);
+  return toResponse(answer);
+}
+
+app.http('alerts', {
+  methods: ['POST'],
+  authLevel: 'function',
+  route: 'alerts',
+  extraInputs: [df.input.durableClient()],
+  handler: alerts,
+});

@@ -1,0 +1,22 @@
+/**
+ * The durable side of the app: the incident and playbook orchestrations, and every activity,
+ * each under its name from orchestrations/activities.ts. Activities are built from the
+ * composition root on first use, so a configuration problem fails the activity (and is retried
+ * or reported by the orchestration), never the module load.
+ */
+import * as df from 'durable-functions';
+import { appServices } from '../lib/composition.js';
+import { createActivities, type Activities } from '../lib/steps/index.js';
+import { ACTIVITIES, ORCHESTRATIONS } from '../orchestrations/activities.js';
+import { incidentOrchestrator } from '../orchestrations/incident.js';
+import { playbookOrchestrator } from '../orchestrations/playbook.js';
+
+df.app.orchestration(ORCHESTRATIONS.incident, incidentOrchestrator);
+df.app.orchestration(ORCHESTRATIONS.playbook, playbookOrchestrator);
+
+let activities: Activities | undefined;
+const built = () => (activities ??= createActivities(appServices().steps));
+
+for (const name of Object.keys(ACTIVITIES) as Array<keyof Activities>) {
+  df.app.activity(name, { handler: (input: unknown) => (built()[name] as (input: unknown) => Promise<unknown>)(input) });
+}

@@ -1,0 +1,89 @@
+/**
+ * The composition root: every long-lived dependency of the function app, built once per process
+ * from the app settings on first use. Functions ask for `appServices()`; a configuration problem
+ * surfaces as a `ConfigError` naming each setting, which the HTTP functions answer with a 503.
+ */
+import { readFileSync } from 'node:fs';
+import { alertArchiveFromSettings, type AlertArchive } from './archive/index.js';
+import { webhookTokenValidatorFromSettings, type WebhookTokenValidator } from './auth/index.js';
+import { azureTargetFromSettings, createAzureClients, type AzureClients } from './azure/clients.js';
+import { catalogSource } from './catalog/source.js';
+import type { Catalog } from './catalog/types.js';
+import { claimStoreFromSettings, type ClaimStore } from './claims/index.js';
+import { ConfigError, loadConfig, type AppConfig } from './config.js';
+import { countDeliveries, createNotifier, type Notifier } from './notify/index.js';
+import type { StepDeps } from './steps/deps.js';
+
+export interface AppServices {
+  readonly config: AppConfig;
+  readonly clients: AzureClients;
+  readonly archive: AlertArchive;
+  readonly claims: ClaimStore;
+  readonly notifier: Notifier;
+  /** Secure-webhook token check of the alert endpoint; undefined when only function keys protect it. */
+  readonly webhookValidator: WebhookTokenValidator | undefined;
+  catalog(): Promise<Catalog>;
+  /** What the activities need. */
+  readonly steps: StepDeps;
+}
+
+let services: AppServices | undefined;
+
+/** The process's services, built on first use. Throws ConfigError when the settings are unusable. */
+export function appServices(env: Readonly<Record<string, string | undefined>> = process.env): AppServices {
+  services ??= buildServices(env);
+  return services;
+}
+
+/** Forget the built services (tests that change settings between runs). */
+export function resetAppServices(): void {
+  services = undefined;
+}
+
+export function buildServices(env: Readonly<Record<string, string | undefined>>): AppServices {
+  const config = loadConfig(env);
+  const problems: string[] = [];
+  let target;
+  try {
+    target = azureTargetFromSettings(env, (path) => readFileSync(path, 'utf8'));
+  } catch (err) {
+    problems.push((err as Error).message);
+  }
+  if (config.alertArchive === undefined) {
+    problems.push('no alert archive: set ALERT_ARCHIVE_CONNECTION (a storage connection string) or ALERT_ARCHIVE_SERVICE_URL, or AzureWebJobsStorage');
+  }
+  if (config.incidentClaims === undefined) {
+    problems.push('no incident claims table: set INCIDENT_CLAIMS_CONNECTION or INCIDENT_CLAIMS_SERVICE_URL, or AzureWebJobsStorage');
+  }
+  if (problems.length > 0 || target === undefined || config.alertArchive === undefined || config.incidentClaims === undefined) throw new ConfigError(problems);
+
+  const clients = createAzureClients(target);
+  const archive = alertArchiveFromSettings(config.alertArchive, clients.credential);
+  const claims = claimStoreFromSettings(config.incidentClaims, clients.credential);
+  const notifier = createNotifier({
+    log: (entry) => (entry.level === 'warn' ? console.warn : console.info)(`[notify] ${entry.message} (${entry.type}, ${entry.target}, incident ${entry.incidentId})`),
+  });
+  const catalog = catalogSource(config.catalogPath);
+  const steps: StepDeps = {
+    catalog,
+    clients,
+    appConfigurationEndpoint: config.appConfigurationEndpoint ?? null,
+    ledger: claims,
+    notify: async (targets, notification) => countDeliveries(await notifier.notify(targets, notification)),
+    publicUrl: config.publicBaseUrl ?? null,
+    saveTimeline: async (incidentId, timeline) => {
+      await archive.putTimeline(incidentId, timeline);
+    },
+    now: () => new Date(),
+  };
+  return {
+    config,
+    clients,
+    archive,
+    claims,
+    notifier,
+    webhookValidator: webhookTokenValidatorFromSettings(config.webhookAuth),
+    catalog,
+    steps,
+  };
+}

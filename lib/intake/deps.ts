@@ -1,0 +1,66 @@
+/**
+ * The webhook's decision (`acceptAlert`) wired to the real world: the alert archive (Blob
+ * Storage), the claims table (Table Storage), the catalog, and the incident instances through the
+ * durable client. Storage and durable faults that a retry can fix are transient (503).
+ */
+import { setTimeout as sleep } from 'node:timers/promises';
+import type { Signal } from '../alerts/signal.js';
+import type { AlertArchive } from '../archive/index.js';
+import type { Catalog } from '../catalog/types.js';
+import type { ClaimStore } from '../claims/index.js';
+import { affectedWorkloads } from '../incidents/affected.js';
+import { incidentStatus, isFinished, sendCommand, startIncident, summaryOf, progressOf, type IncidentClient } from '../incidents/client.js';
+import { summarizeSignal } from '../incidents/signals.js';
+import { TransientStorageError } from '../storage/errors.js';
+import { isTransient as isTransientAzure } from '../steps/deps.js';
+import type { IntakeDeps } from './accept.js';
+
+export interface IntakeWiring {
+  maxBytes: number;
+  authenticate?: IntakeDeps['authenticate'];
+  archive: AlertArchive;
+  claims: ClaimStore;
+  catalog(): Promise<Catalog>;
+  client: IncidentClient;
+  statusUrl(instanceId: string): string;
+  now?: () => Date;
+}
+
+export function intakeDeps(w: IntakeWiring): IntakeDeps {
+  const now = w.now ?? (() => new Date());
+  return {
+    maxBytes: w.maxBytes,
+    ...(w.authenticate !== undefined ? { authenticate: w.authenticate } : {}),
+    archive: async (raw, meta) => {
+      const put = await w.archive.put(raw, { ...meta, source: 'alerts' });
+      return { name: put.name };
+    },
+    affects: async (signal: Signal) => affectedWorkloads(await w.catalog(), signal).reason,
+    claim: (key, candidate) => w.claims.claimIncident(key, candidate, now()),
+    firstDelivery: async (id, dedupeKey) => (await w.claims.recordSignal(id, dedupeKey, now())) === 'new',
+    start: (id, input) => startIncident(w.client, id, input),
+    deliver: async (id, signal) => {
+      const status = await incidentStatus(w.client, id);
+      if (status === null) return 'missing';
+      if (isFinished(status)) {
+        return { finished: true, lastSignalAt: summaryOf(status)?.lastSignalAt ?? progressOf(status)?.lastSignalAt ?? null };
+      }
+      await sendCommand(w.client, id, { type: 'signal', signal: summarizeSignal(signal) });
+      return 'delivered';
+    },
+    sleep: (ms) => sleep(ms),
+    release: async (key, instanceId) => {
+      await w.claims.release(key, instanceId);
+    },
+    isTransient: isTransientIntakeError,
+    statusUrl: w.statusUrl,
+    now,
+  };
+}
+
+/** Faults a retry can fix: storage throttling and outages, the durable endpoint busy or restarting. */
+export function isTransientIntakeError(err: unknown): boolean {
+  if (err instanceof TransientStorageError || isTransientAzure(err)) return true;
+  const message = err instanceof Error ? err.message : String(err);
+  return /ECONNREFUSED|ECONNRESET|ETIMEDOUT|socket hang up|unexpected status code: (5\d\d|429)/i.test(message);
+}
