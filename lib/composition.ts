@@ -11,6 +11,7 @@ import { catalogSource } from './catalog/source.js';
 import type { Catalog } from './catalog/types.js';
 import { claimStoreFromSettings, type ClaimStore } from './claims/index.js';
 import { ConfigError, loadConfig, type AppConfig } from './config.js';
+import { fetchTrusting } from './http/fetch-trusting.js';
 import { countDeliveries, createNotifier, type Notifier } from './notify/index.js';
 import type { StepDeps } from './steps/deps.js';
 
@@ -61,6 +62,8 @@ export function buildServices(env: Readonly<Record<string, string | undefined>>)
   const archive = alertArchiveFromSettings(config.alertArchive, clients.credential);
   const claims = claimStoreFromSettings(config.incidentClaims, clients.credential);
   const notifier = createNotifier({
+    // Against the simulator, its receivers stand in for Teams, Slack and webhooks.
+    ...(target.kind === 'simulator' ? { fetch: fetchTrusting(target.caPem) } : {}),
     log: (entry) => (entry.level === 'warn' ? console.warn : console.info)(`[notify] ${entry.message} (${entry.type}, ${entry.target}, incident ${entry.incidentId})`),
   });
   const catalog = catalogSource(config.catalogPath);

@@ -72,6 +72,14 @@ export function* incidentOrchestrator(context: OrchestrationContext): Generator<
 
   const record = (type: TimelineType, detail: string) => {
     timeline.push({ at: context.df.currentUtcDateTime.toISOString(), type, detail });
+    publish();
+  };
+  /** Custom status is how on-call (GET /api/incidents/{id}) sees where the incident stands. */
+  const enter = (next: string) => {
+    phase = next;
+    publish();
+  };
+  const publish = () => {
     context.df.setCustomStatus({
       phase,
       incidentId: input.incidentId,
@@ -164,7 +172,7 @@ export function* incidentOrchestrator(context: OrchestrationContext): Generator<
   }
 
   function* finish(outcome: IncidentOutcome, detail: string): Generator<df.Task, IncidentSummary, unknown> {
-    phase = 'completed';
+    enter('completed');
     record('completed', `${outcome}: ${detail}`);
     yield context.df.callActivity(ACTIVITIES.saveTimeline, { incidentId: input.incidentId, timeline });
     return {
@@ -196,7 +204,7 @@ export function* incidentOrchestrator(context: OrchestrationContext): Generator<
 
   // ── confirm ─────────────────────────────────────────────────────────────────────────────────
   if (input.signal.kind !== 'manual') {
-    phase = 'confirming';
+    enter('confirming');
     const confirmed = yield* confirm();
     if (!confirmed.ok) return yield* stop('cancelled-before-confirmation', confirmed.reason, confirmed.by);
     record('confirmed', confirmed.reason);
@@ -210,13 +218,13 @@ export function* incidentOrchestrator(context: OrchestrationContext): Generator<
   // ── approve ─────────────────────────────────────────────────────────────────────────────────
   const needApproval = actionable.filter((w) => w.trigger === 'approval');
   if (needApproval.length > 0 && input.mode === 'execute') {
-    phase = 'awaiting-approval';
+    enter('awaiting-approval');
     const decision = yield* approval('failover', needApproval);
     if (decision.type !== 'approved') return yield* stop(decision.outcome, decision.reason, decision.by);
   }
 
   // ── fail over ───────────────────────────────────────────────────────────────────────────────
-  phase = 'failing-over';
+  enter('failing-over');
   record('failover-started', actionable.map((w) => w.id).join(', '));
   failoverStartedAt = now();
   const ok = yield* runPlaybooks('failover', actionable, plan.groups, failover);
@@ -238,7 +246,7 @@ export function* incidentOrchestrator(context: OrchestrationContext): Generator<
   });
 
   // ── watch, then fail back ───────────────────────────────────────────────────────────────────
-  phase = 'failed-over';
+  enter('failed-over');
   let failbackRequested: string | null = null;
   while (failbackRequested === null) {
     const ev = yield* next(24 * 3600_000);
@@ -250,17 +258,17 @@ export function* incidentOrchestrator(context: OrchestrationContext): Generator<
     }
   }
   if (failbackRequested === null) {
-    phase = 'waiting-for-healthy-primary';
+    enter('waiting-for-healthy-primary');
     const healthy = yield* sustainedHealth(actionable);
     if (healthy.type === 'cancelled') return yield* stop('failed-over', healthy.reason, healthy.by);
     record('failback-ready', healthy.reason);
-    phase = 'awaiting-failback-approval';
+    enter('awaiting-failback-approval');
     const decision = yield* approval('failback', actionable);
     if (decision.type !== 'approved') return yield* stop('failed-over', `failback not approved: ${decision.reason}`, decision.by);
   } else {
     record('failback-ready', failbackRequested);
   }
-  phase = 'failing-back';
+  enter('failing-back');
   record('failback-started', actionable.map((w) => w.id).join(', '));
   const failbackStartedAt = now();
   const backOk = yield* runPlaybooks('failback', actionable, [...plan.groups].reverse(), failback);

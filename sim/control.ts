@@ -12,7 +12,19 @@ function problem(status: number, detail: string): SimResponse {
   return { status, body: { type: 'about:blank', title: status === 404 ? 'Not Found' : 'Bad Request', status, detail } };
 }
 
+/** A message posted to a simulated chat or webhook channel (`POST /_sim/hooks/{channel}`). */
+export interface HookMessage {
+  seq: number;
+  channel: string;
+  at: string;
+  body: unknown;
+}
+
 export function controlRoutes(sim: Simulator): Route[] {
+  // Teams, Slack and webhook receivers for notifications: catalogs can point their notify
+  // targets here, so a rehearsal shows what on-call would have read.
+  const hooks: HookMessage[] = [];
+  sim.onReset(() => void hooks.splice(0));
   const route = (method: string, pattern: string, handle: Route['handle']): Route => ({
     method,
     pattern,
@@ -112,6 +124,14 @@ export function controlRoutes(sim: Simulator): Route[] {
     route('POST', '/_sim/graph/issues/{id}/resolve', ({ params }) => {
       const issue = resolveGraphIssue(sim, params['id']!);
       return issue === undefined ? problem(404, `no Graph issue ${params['id']}`) : ok(issue);
+    }),
+    route('POST', '/_sim/hooks/{channel}', ({ request, params }) => {
+      hooks.push({ seq: hooks.length + 1, channel: params['channel']!, at: new Date(sim.clock.now()).toISOString(), body: request.body ?? null });
+      return ok({ received: hooks.length });
+    }),
+    route('GET', '/_sim/hooks', ({ request }) => {
+      const channel = request.query.get('channel');
+      return ok(hooks.filter((h) => channel === null || h.channel === channel));
     }),
     route('POST', '/_sim/reset', () => {
       sim.reset();

@@ -1,0 +1,16 @@
+/**
+ * POST /api/failovers: an on-call engineer asks for a failover (or a plan of one). Function key,
+ * plus the App Service Authentication principal's operator role when OPERATOR_ROLE is set.
+ */
+import { app } from '@azure/functions';
+import * as df from 'durable-functions';
+import { handleOperatorCall } from '../lib/operators/http.js';
+import { requestFailover } from '../lib/operators/incidents.js';
+
+app.http('failovers', {
+  methods: ['POST'],
+  authLevel: 'function',
+  route: 'failovers',
+  extraInputs: [df.input.durableClient()],
+  handler: (request, context) => handleOperatorCall(request, context, ({ deps, identify, body }) => requestFailover(deps, body, identify)),
+});

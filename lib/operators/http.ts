@@ -1,0 +1,67 @@
+/**
+ * The operator endpoints' shared request handling: the services (a 503 naming the settings when
+ * they are unusable), who is calling, the body as text (forms from the approval page become
+ * JSON), and a problem instead of a 500 when storage or the durable endpoint fails.
+ */
+import type { HttpRequest, HttpResponseInit, InvocationContext } from '@azure/functions';
+import * as df from 'durable-functions';
+import { appServices, type AppServices } from '../composition.js';
+import { CatalogUnavailableError } from '../catalog/source.js';
+import { ConfigError } from '../config.js';
+import { problem, toResponse, type Answer } from '../http/problem.js';
+import { isTransientIntakeError } from '../intake/deps.js';
+import { identifyOperator, type Operator } from './identity.js';
+import type { Identify, OperatorDeps } from './incidents.js';
+
+export interface OperatorCall {
+  services: AppServices;
+  deps: OperatorDeps;
+  identify: Identify;
+  /** The body as JSON text. */
+  body: string;
+}
+
+export async function handleOperatorCall(request: HttpRequest, context: InvocationContext, act: (call: OperatorCall) => Promise<Answer>): Promise<HttpResponseInit> {
+  let services: AppServices;
+  try {
+    services = appServices();
+  } catch (err) {
+    if (!(err instanceof ConfigError)) throw err;
+    context.error(err.message);
+    return toResponse(problem(503, 'misconfigured', `the app is misconfigured: ${err.problems.join('; ')}`, { headers: { 'Retry-After': '60' } }));
+  }
+  const auth = identifyOperator(request.headers, services.config.operatorRole, undefined);
+  if (!auth.ok) return toResponse(auth.answer);
+  const identify: Identify = (claimed) => {
+    const who: Operator = identifyOperator(request.headers, services.config.operatorRole, claimed);
+    return who.ok ? who : auth;
+  };
+  const deps: OperatorDeps = {
+    client: df.getClient(context),
+    catalog: services.catalog,
+    claims: services.claims,
+    archive: services.archive,
+    baseUrl: services.config.publicBaseUrl ?? new URL(request.url).origin,
+    now: () => new Date(),
+  };
+  try {
+    return toResponse(await act({ services, deps, identify, body: await bodyText(request) }));
+  } catch (err) {
+    context.error(`operator call ${request.method} ${new URL(request.url).pathname} failed: ${(err as Error).stack ?? String(err)}`);
+    if (err instanceof CatalogUnavailableError) return toResponse(problem(503, 'catalog-unavailable', err.message, { headers: { 'Retry-After': '60' } }));
+    const transient = isTransientIntakeError(err);
+    return toResponse(
+      problem(503, transient ? 'busy' : 'operator-call-failed', transient ? 'storage or the durable endpoint is busy; try again' : `the request could not be completed: ${(err as Error).message}`, {
+        headers: { 'Retry-After': transient ? '5' : '30' },
+      }),
+    );
+  }
+}
+
+async function bodyText(request: HttpRequest): Promise<string> {
+  const text = await request.text();
+  if ((request.headers.get('content-type') ?? '').toLowerCase().startsWith('application/x-www-form-urlencoded')) {
+    return JSON.stringify(Object.fromEntries(new URLSearchParams(text)));
+  }
+  return text;
+}

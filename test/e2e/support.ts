@@ -1,0 +1,179 @@
+/**
+ * The whole app on the laptop, in-process: the local host loading `functions/` with its real
+ * durable runtime on virtual time, the Azure simulator with the sample estate, and Azurite. The
+ * sample catalog is used with its chat and webhook targets pointed at the simulator's receivers,
+ * so notifications are delivered over HTTPS and can be read back.
+ */
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { VirtualClock } from '../../local/clock.js';
+import { startAzurite, type Azurite } from '../../local/azurite.js';
+import { createDurableRuntime, type DurableRuntime } from '../../local/durable/index.js';
+import { startLocalHost, type LocalHost } from '../../local/host.js';
+import type { LogEntry } from '../../local/functions-core.js';
+import { startSimulatorBeside } from '../../local/simulator-host.js';
+import { resetAppServices } from '../../lib/composition.js';
+import { fetchTrusting } from '../../lib/http/fetch-trusting.js';
+import type { Simulator } from '../../sim/simulator.js';
+import type { HookMessage } from '../../sim/control.js';
+import { repoRoot } from '../support/fixtures.js';
+
+export interface Reply {
+  status: number;
+  headers: Headers;
+  body: any;
+}
+
+export interface App {
+  host: LocalHost;
+  /** What the host and the functions logged. */
+  logs: LogEntry[];
+  sim: Simulator;
+  azurite: Azurite;
+  runtime: DurableRuntime;
+  clock: VirtualClock;
+  functionKey: string;
+  catalogPath: string;
+  /** A request to the app with the function key (unless `key: null`). */
+  request(method: string, path: string, options?: { body?: unknown; headers?: Record<string, string>; key?: string | null }): Promise<Reply>;
+  /** Posts an alert body (string or object) to /api/alerts. */
+  alert(body: string | object, headers?: Record<string, string>): Promise<Reply>;
+  /** Lets the app run, jumping virtual time to the next timer whenever it is idle, until `done` holds. */
+  runUntil(done: () => boolean | Promise<boolean>, options?: { maxSteps?: number; what?: string }): Promise<void>;
+  /** Notifications the simulator's receivers got. */
+  hooks(channel?: string): Promise<HookMessage[]>;
+  control(method: string, path: string, body?: unknown): Promise<any>;
+  close(): Promise<void>;
+}
+
+export interface StartAppOptions {
+  /** Edits the sample catalog's YAML before use. */
+  catalog?: (yaml: string) => string;
+  env?: Record<string, string>;
+  start?: number;
+}
+
+const SETTINGS = [
+  'AZURE_TARGET',
+  'AZURE_SIMULATOR_URL',
+  'AZURE_SIMULATOR_CA',
+  'APP_CONFIGURATION_ENDPOINT',
+  'AzureWebJobsStorage',
+  'ALERT_ARCHIVE_CONNECTION',
+  'INCIDENT_CLAIMS_CONNECTION',
+  'TASK_HUB_NAME',
+  'CATALOG_PATH',
+  'PUBLIC_BASE_URL',
+  'WEBHOOK_TENANT_ID',
+  'WEBHOOK_AUDIENCES',
+  'WEBHOOK_JWKS_URL',
+  'OPERATOR_ROLE',
+  'ALERT_MAX_BYTES',
+];
+
+export async function startApp(options: StartAppOptions = {}): Promise<App> {
+  const dataDir = mkdtempSync(join(tmpdir(), 'failover-e2e-'));
+  const clock = new VirtualClock(options.start ?? Date.UTC(2026, 10, 23, 9, 14));
+  const [azurite, beside] = await Promise.all([
+    startAzurite({ inMemory: true }),
+    startSimulatorBeside({ dataDir, estatePath: join(repoRoot, 'samples/estate.yaml'), timeScale: 1 }),
+  ]);
+  const sim = beside.sim;
+  const hookUrl = `${sim.baseUrl}/_sim/hooks/`;
+  let yaml = readFileSync(join(repoRoot, 'samples/catalog.yaml'), 'utf8')
+    .replaceAll('https://contoso.webhook.office.com/webhookb2/', hookUrl)
+    .replaceAll('https://hooks.contoso.example/', hookUrl);
+  if (options.catalog) yaml = options.catalog(yaml);
+  const catalogPath = join(dataDir, 'catalog.yaml');
+  writeFileSync(catalogPath, yaml);
+
+  for (const key of SETTINGS) delete process.env[key];
+  Object.assign(process.env, beside.settings, {
+    AzureWebJobsStorage: azurite.connectionString,
+    ALERT_ARCHIVE_CONNECTION: azurite.connectionString,
+    INCIDENT_CLAIMS_CONNECTION: azurite.connectionString,
+    TASK_HUB_NAME: 'failovere2e',
+    CATALOG_PATH: catalogPath,
+    ...options.env,
+  });
+  resetAppServices();
+
+  let runtime: DurableRuntime | undefined;
+  const logs: LogEntry[] = [];
+  const host = await startLocalHost({
+    logger: (entry) => void logs.push(entry),
+    root: repoRoot,
+    port: 0,
+    clock,
+    dataDir,
+    loadSettings: false,
+    functionKey: 'e2e-function-key',
+    masterKey: 'e2e-master-key',
+    durable: ({ registry, clock: c, dataDir: d, masterKey, taskHubName }) => {
+      const created = createDurableRuntime({ registry, clock: c, dataDir: join(d, 'durable'), taskHubName, systemKey: masterKey });
+      runtime = created.runtime;
+      return { clientData: (origin) => created.http.clientData(origin), handle: (req, res, url) => created.http.handle(req, res, url), close: () => created.runtime.close() };
+    },
+  });
+  process.env['PUBLIC_BASE_URL'] ??= host.url;
+
+  const request: App['request'] = async (method, path, opts = {}) => {
+    const key = opts.key === undefined ? host.keys.functionKey : opts.key;
+    const headers: Record<string, string> = { ...(key !== null ? { 'x-functions-key': key } : {}), ...opts.headers };
+    let body: string | undefined;
+    if (opts.body !== undefined) {
+      body = typeof opts.body === 'string' ? opts.body : JSON.stringify(opts.body);
+      headers['content-type'] ??= 'application/json';
+    }
+    const res = await fetch(`${host.url}${path}`, { method, headers, ...(body !== undefined ? { body } : {}) });
+    const text = await res.text();
+    let parsed: unknown = text;
+    try {
+      parsed = text === '' ? null : JSON.parse(text);
+    } catch {
+      // not JSON: the caller reads the text
+    }
+    return { status: res.status, headers: res.headers, body: parsed };
+  };
+
+  // The simulator's certificate is trusted per client, never process-wide.
+  const simFetch = fetchTrusting(sim.ca);
+  const control = async (method: string, path: string, body?: unknown) => {
+    const res = await simFetch(`${sim.baseUrl}${path}`, {
+      method,
+      ...(body !== undefined ? { body: JSON.stringify(body), headers: { 'content-type': 'application/json' } } : {}),
+    });
+    return res.json();
+  };
+
+  return {
+    host,
+    logs,
+    sim,
+    azurite,
+    runtime: runtime!,
+    clock,
+    functionKey: host.keys.functionKey,
+    catalogPath,
+    request,
+    alert: (body, headers = {}) =>
+      request('POST', '/api/alerts', { body: typeof body === 'string' ? body : JSON.stringify(body), headers: { 'content-type': 'application/json', ...headers } }),
+    async runUntil(done, { maxSteps = 500, what = 'the condition' } = {}) {
+      for (let step = 0; step < maxSteps; step++) {
+        await runtime!.idle();
+        if (await done()) return;
+        if (!clock.advanceToNext()) await new Promise((r) => setTimeout(r, 20));
+      }
+      const recent = logs.filter((l) => l.level !== 'information').slice(-10).map((l) => `  ${l.level} ${l.message}`).join('\n');
+      throw new Error(`gave up waiting for ${what} after ${maxSteps} steps (virtual time ${new Date(clock.now()).toISOString()})\n${recent}`);
+    },
+    hooks: async (channel) => (await control('GET', `/_sim/hooks${channel === undefined ? '' : `?channel=${encodeURIComponent(channel)}`}`)) as HookMessage[],
+    control,
+    async close() {
+      await host.close();
+      await Promise.allSettled([sim.close(), azurite.close()]);
+      rmSync(dataDir, { recursive: true, force: true });
+    },
+  };
+}
