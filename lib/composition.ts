@@ -64,7 +64,10 @@ export function buildServices(env: Readonly<Record<string, string | undefined>>)
   const notifier = createNotifier({
     // Against the simulator, its receivers stand in for Teams, Slack and webhooks.
     ...(target.kind === 'simulator' ? { fetch: fetchTrusting(target.caPem) } : {}),
-    log: (entry) => (entry.level === 'warn' ? console.warn : console.info)(`[notify] ${entry.message} (${entry.type}, ${entry.target}, incident ${entry.incidentId})`),
+    // Deliveries are counted in the incident's timeline; only trouble is worth a log line.
+    log: (entry) => {
+      if (entry.level === 'warn') console.warn(`[notify] ${entry.message} (${entry.type}, ${entry.target}, incident ${entry.incidentId})`);
+    },
   });
   const catalog = catalogSource(config.catalogPath);
   const steps: StepDeps = {

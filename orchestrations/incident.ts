@@ -200,13 +200,19 @@ export function* incidentOrchestrator(context: OrchestrationContext): Generator<
     return yield* finish('no-workloads', plan.workloads.length > 0 ? 'every affected workload is within its minimum interval' : (plan.reason ?? 'no workload in the catalog is affected'));
   }
   record('planned', workloads.map((w) => `${w.id} (${w.trigger}, ${w.primaryRegion} → ${w.secondaryRegion ?? 'provider-managed'})`).join('; '));
-  yield* notify({ type: 'incident-opened', reason: describeSignal(input.signal) });
+  // Resource Health flaps: a resource that blinks every minute must not page anyone every minute.
+  // Its incidents speak up once the impact is confirmed; Service Health and manual ones at once.
+  const quietUntilConfirmed = input.signal.kind === 'resourceHealth';
+  if (!quietUntilConfirmed) yield* notify({ type: 'incident-opened', reason: describeSignal(input.signal) });
 
   // ── confirm ─────────────────────────────────────────────────────────────────────────────────
   if (input.signal.kind !== 'manual') {
     enter('confirming');
     const confirmed = yield* confirm();
-    if (!confirmed.ok) return yield* stop('cancelled-before-confirmation', confirmed.reason, confirmed.by);
+    if (!confirmed.ok) {
+      if (quietUntilConfirmed && confirmed.by === null) return yield* finish('cancelled-before-confirmation', confirmed.reason);
+      return yield* stop('cancelled-before-confirmation', confirmed.reason, confirmed.by);
+    }
     record('confirmed', confirmed.reason);
     yield* notify({ type: 'impact-confirmed', reason: confirmed.reason });
   }

@@ -51,13 +51,13 @@ export interface IntakeRequest {
 }
 
 /**
- * The incident instance for an incident key: stable, short, safe in URLs and instance ids. A
- * later occurrence of the same key (a resource that fails again next week) gets the time it
- * arrived as a suffix, so the first incident's history is kept.
+ * The instance id a request proposes for an incident: the incident key's hash (short, safe in
+ * URLs) and when the request arrived. The claim picks one proposal per occurrence; the time
+ * keeps every occurrence of a key (a resource that fails again next week) a history of its own,
+ * and lets a claim tell its own earlier attempt from an incident that came before.
  */
-export function incidentInstanceId(incidentKey: string, occurrence?: Date): string {
-  const base = `incident-${createHash('sha256').update(incidentKey).digest('hex').slice(0, 24)}`;
-  return occurrence === undefined ? base : `${base}-${occurrence.toISOString().replace(/[-:.TZ]/g, '')}`;
+export function incidentInstanceId(incidentKey: string, proposedAt: Date): string {
+  return `incident-${createHash('sha256').update(incidentKey).digest('hex').slice(0, 20)}-${proposedAt.toISOString().replace(/[-:TZ]/g, '').replace('.', '')}`;
 }
 
 export async function acceptAlert(deps: IntakeDeps, request: IntakeRequest): Promise<IntakeAnswer> {
@@ -118,7 +118,7 @@ export async function acceptAlert(deps: IntakeDeps, request: IntakeRequest): Pro
 async function route(deps: IntakeDeps, signal: Signal, archived: ArchivedRef): Promise<IntakeAnswer> {
   const input = { signal: summarizeSignal(signal), mode: 'execute', kind: 'unplanned' } as const;
   const ignored = (reason: string) => ({ status: 202, body: { accepted: true, acted: false, reason, archived: archived.name } });
-  let candidate = incidentInstanceId(signal.incidentKey);
+  let candidate = incidentInstanceId(signal.incidentKey, deps.now());
   for (let attempt = 0; attempt < 3; attempt++) {
     const claim = await deps.claim(signal.incidentKey, candidate);
     const accepted = async (what: 'started' | 'delivered') => {

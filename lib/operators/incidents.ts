@@ -81,7 +81,7 @@ export async function requestFailover(deps: OperatorDeps, raw: string, identify:
   }
   // The request is archived like an alert, so a replay of the incident has it.
   await deps.archive.put(Buffer.from(raw), { receivedAt: at, contentType: 'application/json', source: 'failovers', outcome: 'accepted', kind: 'manual', incidentKey: signal.incidentKey, dedupeKey: signal.dedupeKey, title: request.reason });
-  const claim = await deps.claims.claimIncident(signal.incidentKey, incidentInstanceId(signal.incidentKey), at);
+  const claim = await deps.claims.claimIncident(signal.incidentKey, incidentInstanceId(signal.incidentKey, at), at);
   const links = { statusUrl: incidentPath(deps.baseUrl, claim.instanceId) };
   if (!claim.claimed) {
     return { status: 200, body: { incidentId: claim.instanceId, requestId, duplicate: true, detail: `request '${requestId}' was already made; nothing new was started`, ...links }, headers: { Location: links.statusUrl } };

@@ -11,7 +11,7 @@ import { VirtualClock } from '../../local/clock.js';
 import { startAzurite, type Azurite } from '../../local/azurite.js';
 import { createDurableRuntime, type DurableRuntime } from '../../local/durable/index.js';
 import { startLocalHost, type LocalHost } from '../../local/host.js';
-import type { LogEntry } from '../../local/functions-core.js';
+import { setHostLogger, type LogEntry } from '../../local/functions-core.js';
 import { startSimulatorBeside } from '../../local/simulator-host.js';
 import { resetAppServices } from '../../lib/composition.js';
 import { fetchTrusting } from '../../lib/http/fetch-trusting.js';
@@ -101,6 +101,8 @@ export async function startApp(options: StartAppOptions = {}): Promise<App> {
 
   let runtime: DurableRuntime | undefined;
   const logs: LogEntry[] = [];
+  // Function logs go to the test's record, not the console; a failure prints the recent ones.
+  setHostLogger((entry) => void logs.push(entry));
   const host = await startLocalHost({
     logger: (entry) => void logs.push(entry),
     root: repoRoot,
@@ -172,6 +174,7 @@ export async function startApp(options: StartAppOptions = {}): Promise<App> {
     control,
     async close() {
       await host.close();
+      setHostLogger(undefined);
       await Promise.allSettled([sim.close(), azurite.close()]);
       rmSync(dataDir, { recursive: true, force: true });
     },
