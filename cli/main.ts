@@ -2,6 +2,7 @@
 import { alertsParse } from './alerts.js';
 import { catalogCheck, catalogMatch } from './catalog.js';
 import { EXIT, processIo, UsageError, type CliIo } from './io.js';
+import { INCIDENTS_USAGE, incidentsCommand, triggerCommand } from './incidents.js';
 import { SIM_USAGE, simCommand } from './sim.js';
 
 export const USAGE = `Usage: failover <command> [options]
@@ -12,6 +13,10 @@ Commands:
   catalog check <file> [--json]          Validate a protection catalog; list every problem.
   catalog match <catalog> <payload|-> [--json]
                                          Show which workloads an alert affects, and why.
+  trigger --workloads a,b --reason TEXT [--plan] …
+                                         Fail workloads over through the app (or plan it).
+  incidents list|show|watch|approve|reject|failback|cancel …
+                                         Watch and steer incidents ('failover incidents' lists them).
   sim <command> …                        Inspect the Azure simulator and inject faults
                                          ('failover sim' lists its commands).
 
@@ -44,13 +49,16 @@ function expect(args: string[], count: number, usage: string): string[] {
 
 export async function runCli(argv: string[], io: CliIo = processIo): Promise<number> {
   try {
-    // `sim` has options of its own (--region R, --status N, …).
-    if (argv[0] === 'sim') {
-      if (argv.length === 1 || argv.includes('--help') || argv.includes('-h')) {
-        io.out(SIM_USAGE);
+    // `sim`, `trigger` and `incidents` have options of their own (--region R, --reason TEXT, …).
+    const own = { sim: [SIM_USAGE, simCommand], incidents: [INCIDENTS_USAGE, incidentsCommand], trigger: [INCIDENTS_USAGE, triggerCommand] } as const;
+    const first = argv[0] as keyof typeof own | undefined;
+    if (first !== undefined && Object.hasOwn(own, first)) {
+      const [usage, command] = own[first];
+      if ((argv.length === 1 && first !== 'trigger') || argv.includes('--help') || argv.includes('-h')) {
+        io.out(usage);
         return argv.length === 1 ? EXIT.usage : EXIT.ok;
       }
-      return await simCommand(io, argv.slice(1));
+      return await command(io, argv.slice(1));
     }
     const args = parseArgs(argv);
     const [group, command, ...rest] = args.positional;

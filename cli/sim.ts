@@ -5,6 +5,7 @@
  */
 import { request } from 'node:https';
 import { join } from 'node:path';
+import { parseFlags, type Flags } from './flags.js';
 import { EXIT, UsageError, type CliIo } from './io.js';
 
 export const SIM_USAGE = `failover sim <command> [--sim URL --ca FILE] [--data-dir DIR] [--json]
@@ -25,28 +26,7 @@ interface SimTarget {
   ca: string;
 }
 
-type Flags = Record<string, string | true>;
-
-function parse(args: string[]): { positional: string[]; flags: Flags } {
-  const positional: string[] = [];
-  const flags: Flags = {};
-  const booleans = new Set(['json', 'timeout', 'fail-operation', 'clear']);
-  for (let i = 0; i < args.length; i++) {
-    const arg = args[i]!;
-    if (!arg.startsWith('--')) {
-      positional.push(arg);
-      continue;
-    }
-    const name = arg.slice(2);
-    if (booleans.has(name)) flags[name] = true;
-    else {
-      const value = args[++i];
-      if (value === undefined) throw new UsageError(`option --${name} needs a value`);
-      flags[name] = value;
-    }
-  }
-  return { positional, flags };
-}
+const BOOLEANS = new Set(['json', 'timeout', 'fail-operation', 'clear']);
 
 async function target(io: CliIo, flags: Flags, env: Readonly<Record<string, string | undefined>>): Promise<SimTarget> {
   const read = async (path: string) => (await io.read(path)).toString('utf8');
@@ -97,7 +77,7 @@ function stateOf(r: Resource): string {
 }
 
 export async function simCommand(io: CliIo, args: string[], env: Readonly<Record<string, string | undefined>> = process.env): Promise<number> {
-  const { positional, flags } = parse(args);
+  const { positional, flags } = parseFlags(args, BOOLEANS);
   const [command, arg] = positional;
   if (command === undefined) throw new UsageError(`expected a sim command\n${SIM_USAGE}`);
   const t = await target(io, flags, env);

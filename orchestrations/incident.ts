@@ -444,7 +444,14 @@ function describeSignal(s: SignalSummary): string {
 
 function summarize(results: Record<string, PlaybookResult>): string {
   return Object.values(results)
-    .map((r) => `${r.workloadId} ${r.ok ? 'ok' : `failed at ${r.failedStep}`} (${r.steps.filter((s) => s.status === 'done').length} steps done, ${r.steps.filter((s) => s.status === 'already-done').length} already done)`)
+    .map((r) => {
+      // Only the counts that occurred: "2 done, 1 already done", "2 planned", "1 done, 1 compensated".
+      const counts = (['done', 'already-done', 'planned', 'compensated', 'failed', 'not-run'] as const)
+        .map((status) => [status, r.steps.filter((s) => s.status === status).length] as const)
+        .filter(([, n]) => n > 0)
+        .map(([status, n]) => `${n} ${status.replace('-', ' ')}`);
+      return `${r.workloadId} ${r.ok ? 'ok' : `failed at ${r.failedStep}`} (${counts.join(', ') || 'no steps'})`;
+    })
     .join('; ');
 }
 

@@ -1,0 +1,205 @@
+/**
+ * `failover trigger …` and `failover incidents …`: what on-call does from a terminal, over the
+ * app's HTTP API. The app is found through `--app URL` (env FAILOVER_URL, default
+ * http://localhost:7071) and its function key through `--key` (env FAILOVER_KEY, else the key
+ * `npm start` keeps in `<data dir>/keys.json`).
+ */
+import { join } from 'node:path';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { parseFlags, type Flags } from './flags.js';
+import { EXIT, UsageError, type CliIo } from './io.js';
+
+export const INCIDENTS_USAGE = `failover trigger (--workloads a,b | --service S --region R) --reason TEXT [--plan] [--planned] [--request-id ID] [--by NAME] [--watch]
+                                  fail workloads over (or, with --plan, show what a failover would do)
+failover incidents <command> [--app URL] [--key KEY] [--data-dir DIR] [--json]
+  list [--state running|finished] newest first: phase, outcome, workloads
+  show <id>                       state, decisions and the timeline
+  watch <id>                      print the timeline as it grows, until the incident ends
+  approve <id> [--comment TEXT] [--by NAME]
+  reject <id> [--comment TEXT] [--by NAME]
+  failback <id> [--by NAME]       fail back now, without waiting for the primary's health window
+  cancel <id> [--comment TEXT] [--by NAME]`;
+
+const BOOLEANS = new Set(['json', 'plan', 'planned', 'watch']);
+
+interface AppTarget {
+  url: string;
+  key: string | undefined;
+}
+
+interface TimelineEntry {
+  at: string;
+  type: string;
+  detail: string;
+}
+
+interface IncidentView {
+  incidentId: string;
+  runtimeStatus: string;
+  phase: string;
+  outcome: string | null;
+  title: string | null;
+  workloads: string[];
+  createdAt: string;
+  updatedAt: string;
+  timeline?: TimelineEntry[];
+}
+
+async function target(io: CliIo, flags: Flags, env: Readonly<Record<string, string | undefined>>): Promise<AppTarget> {
+  const url = (typeof flags['app'] === 'string' ? flags['app'] : (env['FAILOVER_URL'] ?? 'http://localhost:7071')).replace(/\/+$/, '');
+  if (!/^https?:\/\//.test(url)) throw new UsageError(`--app must be the app's http(s) URL, got '${url}'`);
+  if (typeof flags['key'] === 'string') return { url, key: flags['key'] };
+  if (env['FAILOVER_KEY'] !== undefined && env['FAILOVER_KEY'] !== '') return { url, key: env['FAILOVER_KEY'] };
+  const dataDir = typeof flags['data-dir'] === 'string' ? flags['data-dir'] : (env['LOCAL_DATA_DIR'] ?? '.local');
+  try {
+    const keys = JSON.parse((await io.read(join(dataDir, 'keys.json'))).toString('utf8')) as { functionKey?: string };
+    return { url, key: keys.functionKey };
+  } catch {
+    // No local host keys: the request goes without a key and the app says what it wants.
+    return { url, key: undefined };
+  }
+}
+
+async function call(t: AppTarget, method: string, path: string, body?: unknown): Promise<{ status: number; body: unknown }> {
+  let res: Response;
+  try {
+    res = await fetch(`${t.url}${path}`, {
+      method,
+      headers: { ...(t.key !== undefined ? { 'x-functions-key': t.key } : {}), ...(body !== undefined ? { 'content-type': 'application/json' } : {}) },
+      ...(body !== undefined ? { body: JSON.stringify(body) } : {}),
+    });
+  } catch (err) {
+    throw new Error(`cannot reach the app at ${t.url}: ${(err as Error).cause instanceof Error ? ((err as Error).cause as Error).message : (err as Error).message}; is 'npm start' running, or is --app right?`);
+  }
+  const text = await res.text();
+  let parsed: unknown = text;
+  try {
+    parsed = text === '' ? null : JSON.parse(text);
+  } catch {
+    // not JSON: shown as text
+  }
+  return { status: res.status, body: parsed };
+}
+
+function failure(io: CliIo, status: number, body: unknown): number {
+  const problem = body as { detail?: string; path?: string } | null;
+  const detail = typeof problem?.detail === 'string' ? `${problem.detail}${problem.path !== undefined ? ` (field ${problem.path})` : ''}` : JSON.stringify(body);
+  io.err(`failover: the app answered ${status}: ${detail}`);
+  return EXIT.invalidInput;
+}
+
+function line(entry: TimelineEntry): string {
+  return `${entry.at}  ${entry.type.padEnd(20)} ${entry.detail}`;
+}
+
+function text(flags: Flags, name: string): string | undefined {
+  const v = flags[name];
+  return typeof v === 'string' ? v : undefined;
+}
+
+export async function triggerCommand(io: CliIo, args: string[], env: Readonly<Record<string, string | undefined>> = process.env): Promise<number> {
+  const { positional, flags } = parseFlags(args, BOOLEANS);
+  if (positional.length > 0) throw new UsageError(`unexpected '${positional[0]}'\n${INCIDENTS_USAGE}`);
+  const reason = text(flags, 'reason');
+  if (reason === undefined) throw new UsageError('--reason is required: say why, it goes into the timeline and every notification');
+  const workloads = text(flags, 'workloads')
+    ?.split(',')
+    .map((w) => w.trim())
+    .filter((w) => w !== '');
+  const body = {
+    ...(workloads !== undefined ? { workloads } : {}),
+    ...(text(flags, 'service') !== undefined ? { service: text(flags, 'service') } : {}),
+    ...(text(flags, 'region') !== undefined ? { region: text(flags, 'region') } : {}),
+    reason,
+    mode: flags['plan'] === true ? 'plan' : 'execute',
+    kind: flags['planned'] === true ? 'planned' : 'unplanned',
+    ...(text(flags, 'request-id') !== undefined ? { requestId: text(flags, 'request-id') } : {}),
+    ...(text(flags, 'by') !== undefined ? { by: text(flags, 'by') } : {}),
+  };
+  const t = await target(io, flags, env);
+  const res = await call(t, 'POST', '/api/failovers', body);
+  if (res.status !== 202 && res.status !== 200) return failure(io, res.status, res.body);
+  const answer = res.body as { incidentId: string; statusUrl: string; duplicate?: boolean };
+  if (flags['json'] === true && flags['watch'] !== true) return io.out(JSON.stringify(answer, null, 2)), EXIT.ok;
+  io.out(answer.duplicate === true ? `already requested: incident ${answer.incidentId}` : `incident ${answer.incidentId} started (${body.mode}); status: ${answer.statusUrl}`);
+  return flags['watch'] === true || body.mode === 'plan' ? watch(io, t, answer.incidentId) : EXIT.ok;
+}
+
+export async function incidentsCommand(io: CliIo, args: string[], env: Readonly<Record<string, string | undefined>> = process.env): Promise<number> {
+  const { positional, flags } = parseFlags(args, BOOLEANS);
+  const [command, id] = positional;
+  if (command === undefined) throw new UsageError(`expected an incidents command\n${INCIDENTS_USAGE}`);
+  const json = flags['json'] === true;
+  const needId = () => {
+    if (id === undefined) throw new UsageError(`expected: failover incidents ${command} <incident id>`);
+    return encodeURIComponent(id);
+  };
+  const t = await target(io, flags, env);
+  switch (command) {
+    case 'list': {
+      const state = text(flags, 'state');
+      const res = await call(t, 'GET', `/api/incidents${state !== undefined ? `?state=${encodeURIComponent(state)}` : ''}`);
+      if (res.status !== 200) return failure(io, res.status, res.body);
+      const list = (res.body as { incidents: IncidentView[] }).incidents;
+      if (json) return io.out(JSON.stringify(list, null, 2)), EXIT.ok;
+      if (list.length === 0) io.out('no incidents');
+      for (const i of list) io.out(`${i.incidentId}  ${i.createdAt}  ${(i.outcome ?? i.phase).padEnd(28)} ${i.workloads.join(',') || '-'}  ${i.title ?? ''}`);
+      return EXIT.ok;
+    }
+    case 'show': {
+      const res = await call(t, 'GET', `/api/incidents/${needId()}`);
+      if (res.status !== 200) return failure(io, res.status, res.body);
+      if (json) return io.out(JSON.stringify(res.body, null, 2)), EXIT.ok;
+      const v = res.body as IncidentView;
+      io.out(`${v.incidentId}: ${v.title ?? ''}`);
+      io.out(`  ${v.runtimeStatus}, ${v.outcome ?? v.phase}; workloads ${v.workloads.join(', ') || 'none'}; updated ${v.updatedAt}`);
+      for (const e of v.timeline ?? []) io.out(`  ${line(e)}`);
+      return EXIT.ok;
+    }
+    case 'watch':
+      return watch(io, t, decodeURIComponent(needId()));
+    case 'approve':
+    case 'reject':
+    case 'failback':
+    case 'cancel': {
+      const res = await call(t, 'POST', `/api/incidents/${needId()}/${command}`, {
+        ...(text(flags, 'comment') !== undefined ? { comment: text(flags, 'comment') } : {}),
+        ...(text(flags, 'by') !== undefined ? { by: text(flags, 'by') } : {}),
+      });
+      if (res.status !== 202) return failure(io, res.status, res.body);
+      if (json) return io.out(JSON.stringify(res.body, null, 2)), EXIT.ok;
+      const a = res.body as { by: string; phase: string; note?: string };
+      io.out(`${command} sent to ${id} (was ${a.phase}) by ${a.by}${a.note !== undefined ? `; ${a.note}` : ''}`);
+      return EXIT.ok;
+    }
+    default:
+      throw new UsageError(`unknown incidents command '${command}'\n${INCIDENTS_USAGE}`);
+  }
+}
+
+/** Prints timeline entries as they appear, until the incident completes. */
+async function watch(io: CliIo, t: AppTarget, id: string, intervalMs = 2000): Promise<number> {
+  // A running incident shows its newest entries only, so entries are told apart by content.
+  const printed = new Set<string>();
+  let lastPhase = '';
+  for (;;) {
+    const res = await call(t, 'GET', `/api/incidents/${encodeURIComponent(id)}`);
+    if (res.status !== 200) return failure(io, res.status, res.body);
+    const v = res.body as IncidentView & { timeline: TimelineEntry[] };
+    for (const e of v.timeline) {
+      const key = JSON.stringify(e);
+      if (printed.has(key)) continue;
+      printed.add(key);
+      io.out(line(e));
+    }
+    if (['Completed', 'Failed', 'Terminated'].includes(v.runtimeStatus)) {
+      io.out(`incident ${id} ${v.runtimeStatus.toLowerCase()}: ${v.outcome ?? v.runtimeStatus}`);
+      return v.runtimeStatus === 'Completed' ? EXIT.ok : EXIT.invalidInput;
+    }
+    if (v.phase !== lastPhase) {
+      lastPhase = v.phase;
+      io.out(`… ${v.phase}`);
+    }
+    await sleep(intervalMs);
+  }
+}
