@@ -97,6 +97,12 @@ function text(flags: Flags, name: string): string | undefined {
   return typeof v === 'string' ? v : undefined;
 }
 
+/** Who to record as acting: --by, else the login name (behind App Service Authentication the app records the signed-in user instead). */
+function actor(flags: Flags, env: Readonly<Record<string, string | undefined>>): { by?: string } {
+  const by = text(flags, 'by') ?? env['USER'] ?? env['USERNAME'];
+  return by !== undefined && by !== '' ? { by } : {};
+}
+
 export async function triggerCommand(io: CliIo, args: string[], env: Readonly<Record<string, string | undefined>> = process.env): Promise<number> {
   const { positional, flags } = parseFlags(args, BOOLEANS);
   if (positional.length > 0) throw new UsageError(`unexpected '${positional[0]}'\n${INCIDENTS_USAGE}`);
@@ -114,7 +120,7 @@ export async function triggerCommand(io: CliIo, args: string[], env: Readonly<Re
     mode: flags['plan'] === true ? 'plan' : 'execute',
     kind: flags['planned'] === true ? 'planned' : 'unplanned',
     ...(text(flags, 'request-id') !== undefined ? { requestId: text(flags, 'request-id') } : {}),
-    ...(text(flags, 'by') !== undefined ? { by: text(flags, 'by') } : {}),
+    ...actor(flags, env),
   };
   const t = await target(io, flags, env);
   const res = await call(t, 'POST', '/api/failovers', body);
@@ -164,7 +170,7 @@ export async function incidentsCommand(io: CliIo, args: string[], env: Readonly<
     case 'cancel': {
       const res = await call(t, 'POST', `/api/incidents/${needId()}/${command}`, {
         ...(text(flags, 'comment') !== undefined ? { comment: text(flags, 'comment') } : {}),
-        ...(text(flags, 'by') !== undefined ? { by: text(flags, 'by') } : {}),
+        ...actor(flags, env),
       });
       if (res.status !== 202) return failure(io, res.status, res.body);
       if (json) return io.out(JSON.stringify(res.body, null, 2)), EXIT.ok;

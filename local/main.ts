@@ -145,6 +145,9 @@ async function main(): Promise<number> {
     return 1;
   }
 
+  // Links in notifications point at this host unless the settings name a public address.
+  process.env['PUBLIC_BASE_URL'] ||= host.url;
+
   const out: string[] = [];
   const count = host.registry.all().length;
   out.push(`Azure Functions local host (no Functions runtime; ${count} function${count === 1 ? '' : 's'})`);
