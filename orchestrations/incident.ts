@@ -46,6 +46,8 @@ const DEFAULT_APPROVAL_TIMEOUT_MS = 30 * 60_000;
 const MAX_ESCALATIONS = 3;
 /** Custom status carries the newest entries only: the real host refuses more than 16 KB. */
 const STATUS_TIMELINE_ENTRIES = 20;
+/** The full timeline is saved to the archive before custom status could lose an unsaved entry. */
+const SAVE_EVERY_ENTRIES = 10;
 
 type Next =
   | { type: 'signal'; value: SignalSummary }
@@ -98,9 +100,18 @@ export function* incidentOrchestrator(context: OrchestrationContext): Generator<
   /** Commands read back from those waits, not yet handled. */
   const backlog: IncidentCommand[] = [];
 
+  let savedEntries = 0;
+  /** Saves the timeline when enough is new that the custom status tail might not cover it. */
+  function* checkpoint(): Generator<df.Task, void, unknown> {
+    if (timeline.length - savedEntries < SAVE_EVERY_ENTRIES) return;
+    savedEntries = timeline.length;
+    yield context.df.callActivity(ACTIVITIES.saveTimeline, { incidentId: input.incidentId, timeline });
+  }
+
   /** The next command, or a timeout; duplicates of signals already seen are counted and skipped. */
   function* next(timeoutMs: number): Generator<df.Task, Next, unknown> {
     for (;;) {
+      yield* checkpoint();
       const delivered = outstanding.filter((t) => t.isCompleted);
       outstanding = outstanding.filter((t) => !t.isCompleted);
       let value: IncidentCommand | undefined = delivered.length > 0 ? (delivered[0]!.result as IncidentCommand) : undefined;

@@ -24,7 +24,7 @@ export interface OperatorDeps {
   client: IncidentClient;
   catalog(): Promise<Catalog>;
   claims: Pick<ClaimStore, 'claimIncident'>;
-  archive: Pick<AlertArchive, 'put'>;
+  archive: Pick<AlertArchive, 'put' | 'getTimeline'>;
   /** Base of the links in answers (`https://failover.contoso.example`). */
   baseUrl: string;
   now(): Date;
@@ -117,14 +117,24 @@ export async function showIncident(deps: OperatorDeps, id: string): Promise<Answ
   if (status === null || status.name !== ORCHESTRATIONS.incident) return notFound(id);
   const progress = progressOf(status);
   const summary = summaryOf(status);
-  const timeline = summary?.timeline ?? progress?.timeline ?? [];
+  let timeline = summary?.timeline ?? progress?.timeline ?? [];
+  let complete = summary !== null || (progress !== null && progress.entries === progress.timeline.length);
+  if (!complete && progress !== null) {
+    // A running incident shows its newest entries; the older ones are in the saved timeline.
+    const older = progress.entries - progress.timeline.length;
+    const saved = await deps.archive.getTimeline(id);
+    if (Array.isArray(saved) && saved.length >= older) {
+      timeline = [...(saved as TimelineEntry[]).slice(0, older), ...progress.timeline];
+      complete = true;
+    }
+  }
   return {
     status: 200,
     body: {
       ...brief(status, deps.baseUrl),
       decisions: timeline.filter((e) => DECISIONS.has(e.type)),
       timeline,
-      timelineComplete: summary !== null || (progress !== null && progress.entries === progress.timeline.length),
+      timelineComplete: complete,
       ...(summary !== null ? { summary: { failover: summary.failover, failback: summary.failback, timeToFailoverMs: summary.timeToFailoverMs } } : {}),
       ...(status.runtimeStatus === 'Failed' ? { error: status.output } : {}),
       links: Object.fromEntries((['approve', 'reject', 'failback', 'cancel'] as const).map((a) => [a, incidentPath(deps.baseUrl, id, a)])),
