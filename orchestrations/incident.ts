@@ -87,6 +87,7 @@ export function* incidentOrchestrator(context: OrchestrationContext): Generator<
       incidentId: input.incidentId,
       title: input.signal.title ?? input.signal.incidentKey,
       mode: input.mode,
+      kind: input.kind,
       workloads: workloads.map((w) => w.id),
       lastSignalAt,
       duplicates,

@@ -32,6 +32,8 @@ export interface IncidentProgress {
   incidentId: string;
   title: string;
   mode: string;
+  /** planned (a drill or a move) or unplanned (an outage). */
+  kind: string;
   workloads: string[];
   lastSignalAt: string;
   duplicates: number;

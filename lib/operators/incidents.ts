@@ -187,6 +187,7 @@ function brief(status: InstanceStatus, baseUrl: string) {
     outcome: summary?.outcome ?? null,
     title: progress?.title ?? null,
     mode: progress?.mode ?? null,
+    kind: progress?.kind ?? null,
     workloads: summary?.workloads ?? progress?.workloads ?? [],
     duplicates: progress?.duplicates ?? 0,
     createdAt: time(status.createdTime),
