@@ -5,22 +5,16 @@
  */
 import { app, type HttpRequest, type HttpResponseInit, type InvocationContext } from '@azure/functions';
 import * as df from 'durable-functions';
-import { appServices } from '../lib/composition.js';
-import { ConfigError } from '../lib/config.js';
-import { problem, toResponse } from '../lib/http/problem.js';
+import { servicesForRequest } from '../lib/composition.js';
+import { toResponse } from '../lib/http/problem.js';
 import { incidentPath } from '../lib/incidents/links.js';
 import { acceptAlert } from '../lib/intake/accept.js';
 import { intakeDeps } from '../lib/intake/deps.js';
 
 export async function alerts(request: HttpRequest, context: InvocationContext): Promise<HttpResponseInit> {
-  let services;
-  try {
-    services = appServices();
-  } catch (err) {
-    if (!(err instanceof ConfigError)) throw err;
-    context.error(err.message);
-    return toResponse(problem(503, 'misconfigured', `the app is misconfigured: ${err.problems.join('; ')}`, { headers: { 'Retry-After': '60' } }));
-  }
+  const ready = servicesForRequest((message) => context.error(message));
+  if (!ready.ok) return toResponse(ready.answer);
+  const services = ready.services;
   const base = services.config.publicBaseUrl ?? new URL(request.url).origin;
   const validator = services.webhookValidator;
   const deps = intakeDeps({

@@ -12,6 +12,7 @@ import type { Catalog } from './catalog/types.js';
 import { claimStoreFromSettings, type ClaimStore } from './claims/index.js';
 import { ConfigError, loadConfig, type AppConfig } from './config.js';
 import { fetchTrusting } from './http/fetch-trusting.js';
+import { problem, type Answer } from './http/problem.js';
 import { countDeliveries, createNotifier, type Notifier } from './notify/index.js';
 import type { StepDeps } from './steps/deps.js';
 
@@ -34,6 +35,20 @@ let services: AppServices | undefined;
 export function appServices(env: Readonly<Record<string, string | undefined>> = process.env): AppServices {
   services ??= buildServices(env);
   return services;
+}
+
+/**
+ * The services for an HTTP function, or the 503 to answer when the settings are unusable (the
+ * problem names each setting; `log` gets the same for the app's logs).
+ */
+export function servicesForRequest(log: (message: string) => void): { ok: true; services: AppServices } | { ok: false; answer: Answer } {
+  try {
+    return { ok: true, services: appServices() };
+  } catch (err) {
+    if (!(err instanceof ConfigError)) throw err;
+    log(err.message);
+    return { ok: false, answer: problem(503, 'misconfigured', `the app is misconfigured: ${err.problems.join('; ')}`, { headers: { 'Retry-After': '60' } }) };
+  }
 }
 
 /** Forget the built services (tests that change settings between runs). */

@@ -5,9 +5,8 @@
  */
 import type { HttpRequest, HttpResponseInit, InvocationContext } from '@azure/functions';
 import * as df from 'durable-functions';
-import { appServices, type AppServices } from '../composition.js';
+import { servicesForRequest, type AppServices } from '../composition.js';
 import { CatalogUnavailableError } from '../catalog/source.js';
-import { ConfigError } from '../config.js';
 import { problem, toResponse, type Answer } from '../http/problem.js';
 import { isTransientIntakeError } from '../intake/deps.js';
 import { identifyOperator, type Operator } from './identity.js';
@@ -22,14 +21,9 @@ export interface OperatorCall {
 }
 
 export async function handleOperatorCall(request: HttpRequest, context: InvocationContext, act: (call: OperatorCall) => Promise<Answer>): Promise<HttpResponseInit> {
-  let services: AppServices;
-  try {
-    services = appServices();
-  } catch (err) {
-    if (!(err instanceof ConfigError)) throw err;
-    context.error(err.message);
-    return toResponse(problem(503, 'misconfigured', `the app is misconfigured: ${err.problems.join('; ')}`, { headers: { 'Retry-After': '60' } }));
-  }
+  const ready = servicesForRequest((message) => context.error(message));
+  if (!ready.ok) return toResponse(ready.answer);
+  const services = ready.services;
   const auth = identifyOperator(request.headers, services.config.operatorRole, undefined);
   if (!auth.ok) return toResponse(auth.answer);
   const identify: Identify = (claimed) => {
