@@ -40,6 +40,12 @@ export interface AppConfig {
    * (APP_CONFIGURATION_ENDPOINT, e.g. `https://contoso-failover.azconfig.io`).
    */
   readonly appConfigurationEndpoint?: string;
+  /**
+   * How the Azure clients retry and poll: AZURE_MAX_RETRIES (default 8: throttling slows a
+   * failover down instead of failing it; the SDK waits what Retry-After says),
+   * AZURE_RETRY_DELAY_MS (default 800, doubling) and AZURE_LRO_POLL_MS (default 2000).
+   */
+  readonly azure: { readonly maxRetries: number; readonly retryDelayMs: number; readonly lroPollMs: number };
 }
 
 /** How to reach a storage service: a connection string, or a service URL and the app's managed identity. */
@@ -97,8 +103,14 @@ export function loadConfig(env: Readonly<Record<string, string | undefined>> = p
   const incidentClaims = loadIncidentClaims(env, problems);
   const publicBaseUrl = loadHttpsUrl(env, 'PUBLIC_BASE_URL', 'the address on-call engineers reach the app at, e.g. https://failover.contoso.example', problems, true);
   const appConfigurationEndpoint = loadHttpsUrl(env, 'APP_CONFIGURATION_ENDPOINT', 'the App Configuration store endpoint, e.g. https://contoso-failover.azconfig.io', problems, false);
+  const azure = {
+    maxRetries: wholeNumber(env, 'AZURE_MAX_RETRIES', 8, 0, 20, problems),
+    retryDelayMs: wholeNumber(env, 'AZURE_RETRY_DELAY_MS', 800, 1, 60_000, problems),
+    lroPollMs: wholeNumber(env, 'AZURE_LRO_POLL_MS', 2000, 1, 60_000, problems),
+  };
   if (problems.length > 0) throw new ConfigError(problems);
   return Object.freeze({
+    azure,
     taskHubName,
     catalogPath,
     maxAlertBytes,
@@ -109,6 +121,18 @@ export function loadConfig(env: Readonly<Record<string, string | undefined>> = p
     ...(publicBaseUrl === undefined ? {} : { publicBaseUrl }),
     ...(appConfigurationEndpoint === undefined ? {} : { appConfigurationEndpoint }),
   });
+}
+
+/** An optional whole-number setting within [min, max]. */
+function wholeNumber(env: Readonly<Record<string, string | undefined>>, key: string, fallback: number, min: number, max: number, problems: string[]): number {
+  const raw = setting(env, key);
+  if (raw === undefined) return fallback;
+  const n = Number(raw);
+  if (!Number.isInteger(n) || n < min || n > max) {
+    problems.push(`${key} "${raw}" is invalid; use a whole number from ${min} to ${max} (default ${fallback})`);
+    return fallback;
+  }
+  return n;
 }
 
 /** An optional absolute URL setting, without a trailing slash. Plain http is allowed where `allowHttp` (local hosts). */

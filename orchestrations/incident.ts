@@ -458,7 +458,7 @@ function summarize(results: Record<string, PlaybookResult>): string {
   return Object.values(results)
     .map((r) => {
       // Only the counts that occurred: "2 done, 1 already done", "2 planned", "1 done, 1 compensated".
-      const counts = (['done', 'already-done', 'planned', 'compensated', 'failed', 'not-run'] as const)
+      const counts = (['done', 'already-done', 'skipped', 'planned', 'compensated', 'failed', 'not-run'] as const)
         .map((status) => [status, r.steps.filter((s) => s.status === status).length] as const)
         .filter(([, n]) => n > 0)
         .map(([status, n]) => `${n} ${status.replace('-', ' ')}`);

@@ -44,8 +44,8 @@ export function* playbookOrchestrator(context: OrchestrationContext): Generator<
       failedStep = step.name;
       break;
     }
-    if (pre.outcome === 'already-done') {
-      records.push({ step: step.name, status: 'already-done', detail: pre.detail, startedAt, finishedAt: now() });
+    if (pre.outcome === 'already-done' || pre.outcome === 'skipped') {
+      records.push({ step: step.name, status: pre.outcome, detail: pre.detail, startedAt, finishedAt: now() });
       continue;
     }
     if (input.mode === 'plan') {

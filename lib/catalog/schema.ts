@@ -223,7 +223,12 @@ const MediaServicesSchema = strict({
     .min(1)
     .superRefine(uniqueNames),
   liveEvents: z.array(named).default([]).superRefine(uniqueNames),
-  transforms: z.array(named).default([]).superRefine(uniqueNames),
+  // A transform's definition comes from its built-in presets when the catalog names them, else
+  // from the primary account while it answers.
+  transforms: z
+    .array(strict({ name: text, presets: z.array(text).min(1).optional() }).transform((t) => ({ name: t.name, presets: t.presets ?? null })))
+    .default([])
+    .superRefine(uniqueNames),
   trafficManager: strict({
     profile: resourceId(TRAFFIC_MANAGER_TYPE),
     primaryEndpoint: text,

@@ -59,7 +59,8 @@ export interface MediaServicesPlaybook {
   /** Started on the secondary account. `scaleUnits` 0 means a standard endpoint. */
   readonly streamingEndpoints: readonly { readonly name: string; readonly scaleUnits: number }[];
   readonly liveEvents: readonly NamedItem[];
-  readonly transforms: readonly NamedItem[];
+  /** `presets`: built-in encoder preset names (`H264MultipleBitrate1080p`), one per output; null to copy from the primary. */
+  readonly transforms: readonly { readonly name: string; readonly presets: readonly string[] | null }[];
   readonly trafficManager: TrafficManagerSwitch | null;
   /** App Configuration key the app flips to the secondary account name. */
   readonly activeAccountKey: string;

@@ -1,23 +1,46 @@
 /**
- * Which steps each playbook kind runs, in runbook order. Every kind starts by announcing
- * itself and ends by flipping the workload's active-side pointer in App Configuration (where the
- * catalog names one); the service playbooks add their own steps between. How it went is told by
- * the incident (failover done, step failed), with every workload's duration.
+ * Which steps each playbook kind runs, in runbook order, per direction. Every kind announces
+ * itself first and flips the workload's active-side pointer in App Configuration (where the
+ * catalog names one) at the point its runbook switches new work over; the service steps sit
+ * around it. How it went is told by the incident (failover done, step failed), with durations.
+ * The steps themselves are in lib/steps, one module per service.
  */
 import type { Direction, StepDefinition } from './types.js';
 
-const ANNOUNCE: StepDefinition = { name: 'announce', title: 'Tell the on-call channels what is starting', deadlineMs: 60_000, compensable: false };
-const FLIP_POINTER: StepDefinition = {
-  name: 'flip-active-pointer',
-  title: 'Point the app at the other side (App Configuration)',
-  deadlineMs: 2 * 60_000,
-  compensable: true,
+const MIN = 60_000;
+
+const step = (name: string, title: string, deadlineMs: number, compensable: boolean): StepDefinition => ({ name, title, deadlineMs, compensable });
+
+const ANNOUNCE = step('announce', 'Tell the on-call channels what is starting', MIN, false);
+const FLIP_POINTER = step('flip-active-pointer', 'Point the app at the other side (App Configuration)', 2 * MIN, true);
+
+const MEDIA: Record<Direction, StepDefinition[]> = {
+  failover: [
+    ANNOUNCE,
+    step('check-account', 'Check the secondary Media Services account answers', 2 * MIN, false),
+    step('ensure-transforms', 'Make sure the transforms exist on the secondary, as defined', 5 * MIN, false),
+    step('start-streaming-endpoints', 'Start the secondary streaming endpoints', 15 * MIN, true),
+    step('start-live-events', 'Start the secondary live events (and report their ingest URLs)', 15 * MIN, true),
+    step('resubmit-jobs', 'Resubmit queued and processing encoding jobs to the secondary', 10 * MIN, false),
+    FLIP_POINTER,
+    step('switch-traffic', 'Send viewers to the secondary (Traffic Manager)', 5 * MIN, true),
+  ],
+  failback: [
+    ANNOUNCE,
+    step('check-account', 'Check the primary Media Services account answers', 2 * MIN, false),
+    step('resubmit-jobs', 'Leave running jobs where they are', MIN, false),
+    FLIP_POINTER,
+    step('switch-traffic', 'Send viewers back to the primary (Traffic Manager)', 5 * MIN, true),
+    step('stop-live-events', 'Stop the secondary live events', 15 * MIN, true),
+    step('stop-streaming-endpoints', 'Stop the secondary streaming endpoints', 15 * MIN, true),
+  ],
 };
 
-/** The service steps each kind adds; filled in as the service playbooks are written. */
-const SERVICE_STEPS: Record<string, Record<Direction, StepDefinition[]>> = {};
+/** Kinds whose service steps are still to come run the announcement and the pointer flip. */
+const STEPS: Record<string, Record<Direction, StepDefinition[]>> = {
+  mediaServices: MEDIA,
+};
 
 export function playbookSteps(kind: string, direction: Direction): StepDefinition[] {
-  const service = SERVICE_STEPS[kind]?.[direction] ?? [];
-  return [ANNOUNCE, ...service, FLIP_POINTER];
+  return STEPS[kind]?.[direction] ?? [ANNOUNCE, FLIP_POINTER];
 }

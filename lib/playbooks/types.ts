@@ -38,12 +38,17 @@ export interface StepInput {
 }
 
 export type StepResult =
-  | { ok: true; outcome: 'needed' | 'already-done' | 'done' | 'verified' | 'compensated'; detail: string }
+  /**
+   * From a precheck: `needed` (run the action), `already-done` (the work is there: record it,
+   * do not repeat it) or `skipped` (it cannot apply now, e.g. the primary does not answer: record
+   * why and go on). From the other phases: `done`, `verified`, `compensated`.
+   */
+  | { ok: true; outcome: 'needed' | 'already-done' | 'skipped' | 'done' | 'verified' | 'compensated'; detail: string }
   | { ok: false; reason: string; detail: string };
 
 export interface StepRecord {
   step: string;
-  status: 'done' | 'already-done' | 'planned' | 'failed' | 'compensated' | 'not-run';
+  status: 'done' | 'already-done' | 'skipped' | 'planned' | 'failed' | 'compensated' | 'not-run';
   detail: string;
   startedAt: string;
   finishedAt: string;

@@ -23,6 +23,8 @@ export interface StepDeps {
   /** The app's public base URL (`https://failover.contoso.example`), for links in notifications; null when unknown. */
   publicUrl: string | null;
   saveTimeline(incidentId: string, timeline: TimelineEntry[]): Promise<void>;
+  /** How often the SDK polls Azure's long-running operations (Azure's Retry-After wins when it sends one). */
+  lroPollMs: number;
   now(): Date;
 }
 

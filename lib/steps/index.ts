@@ -7,9 +7,16 @@ import { playbookSteps } from '../playbooks/registry.js';
 import type { StepInput, StepResult } from '../playbooks/types.js';
 import type { StepDeps } from './deps.js';
 import { checkPrimaryHealth } from './health.js';
+import { MEDIA_STEPS } from './media.js';
 import { completeNotification, sendNotification } from './notify.js';
 import { planIncident } from './plan.js';
 import { flipPointer } from './pointer.js';
+import { runServiceStep, type ServiceStep } from './service-step.js';
+
+/** Each playbook kind's service steps by name (the order is lib/playbooks/registry.ts's). */
+export const SERVICE_STEPS: Record<string, Record<string, ServiceStep>> = {
+  mediaServices: MEDIA_STEPS,
+};
 
 export type Activities = { [K in keyof ActivityTypes]: (input: ActivityTypes[K]['input']) => Promise<ActivityTypes[K]['output']> };
 
@@ -59,7 +66,10 @@ export async function runStepPhase(deps: StepDeps, input: StepInput): Promise<St
     }
     case 'flip-active-pointer':
       return flipPointer(deps, workload, input.direction, input.phase);
-    default:
-      return { ok: false, reason: 'UnknownStep', detail: `no step '${input.step}' in the ${workload.playbook.kind} playbook` };
+    default: {
+      const step = SERVICE_STEPS[workload.playbook.kind]?.[input.step];
+      if (step === undefined) return { ok: false, reason: 'UnknownStep', detail: `no step '${input.step}' in the ${workload.playbook.kind} playbook` };
+      return runServiceStep(step, input.phase, { deps, workload, direction: input.direction, incidentId: input.incidentId });
+    }
   }
 }

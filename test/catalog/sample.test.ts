@@ -60,7 +60,7 @@ describe('samples/catalog.yaml', () => {
         kind: 'mediaServices',
         streamingEndpoints: [{ name: 'default', scaleUnits: 0 }],
         liveEvents: [{ name: 'live-main' }],
-        transforms: [{ name: 'adaptive-1080p' }],
+        transforms: [{ name: 'adaptive-1080p', presets: ['H264MultipleBitrate1080p'] }],
         trafficManager: {
           profile: arm('rg-media-global', 'Microsoft.Network/trafficManagerProfiles', 'contoso-stream'),
           primaryEndpoint: 'weu',

@@ -4,8 +4,18 @@ import { ConfigError, loadConfig } from '../../lib/config.js';
 describe('configuration', () => {
   it('applies defaults and freezes the result', () => {
     const config = loadConfig({ TASK_HUB_NAME: 'failover' });
-    expect(config).toEqual({ taskHubName: 'failover', catalogPath: 'samples/catalog.yaml', maxAlertBytes: 262144 });
+    expect(config).toEqual({
+      taskHubName: 'failover',
+      catalogPath: 'samples/catalog.yaml',
+      maxAlertBytes: 262144,
+      azure: { maxRetries: 8, retryDelayMs: 800, lroPollMs: 2000 },
+    });
     expect(Object.isFrozen(config)).toBe(true);
+  });
+
+  it('reads the Azure retry and polling settings, and names a bad one', () => {
+    expect(loadConfig({ TASK_HUB_NAME: 'failover', AZURE_MAX_RETRIES: '2', AZURE_RETRY_DELAY_MS: '50', AZURE_LRO_POLL_MS: '100' }).azure).toEqual({ maxRetries: 2, retryDelayMs: 50, lroPollMs: 100 });
+    expect(() => loadConfig({ TASK_HUB_NAME: 'failover', AZURE_LRO_POLL_MS: 'soon' })).toThrow('AZURE_LRO_POLL_MS "soon" is invalid; use a whole number from 1 to 60000 (default 2000)');
   });
 
   it('names every bad key and how to fix it, at once', () => {

@@ -125,6 +125,20 @@ describe('a Service Health incident for media-streaming, delivered the way actio
       [200, '/appConfiguration/contosofailover/kv/media:activeAccount'],
     ]);
 
+    // The secondary's streaming endpoint was started once and stopped once; viewers are back on West Europe.
+    const media = (op: string) => app.sim.log.list({ operation: `Microsoft.Media/${op}` }).filter((o) => o.status < 300).map((o) => o.resource);
+    const NEU = '/subscriptions/11111111-1111-1111-1111-111111111111/resourceGroups/rg-media-neu/providers/Microsoft.Media/mediaservices/contosomedianeu';
+    expect(media('streamingEndpoints/start')).toEqual([`${NEU}/streamingEndpoints/default`]);
+    expect(media('streamingEndpoints/stop')).toEqual([`${NEU}/streamingEndpoints/default`]);
+    expect(media('liveEvents/start')).toEqual([`${NEU}/liveEvents/live-main`]);
+    expect(media('liveEvents/stop')).toEqual([`${NEU}/liveEvents/live-main`]);
+    const endpoint = (name: string) =>
+      app.sim.store.get(`/subscriptions/11111111-1111-1111-1111-111111111111/resourceGroups/rg-media-global/providers/Microsoft.Network/trafficManagerProfiles/contoso-stream/externalEndpoints/${name}`)!.properties['endpointStatus'];
+    expect([endpoint('weu'), endpoint('neu')]).toEqual(['Enabled', 'Disabled']);
+    // West Europe was down during the failover: its jobs could not be read, and the timeline says so.
+    const failover = (view as unknown as { summary: { failover: Record<string, { steps: Array<{ step: string; status: string; detail: string }> }> } }).summary.failover['media-streaming']!;
+    expect(failover.steps.find((s) => s.step === 'resubmit-jobs')).toMatchObject({ status: 'skipped' });
+
     // Every delivery is archived; the timeline is saved beside them.
     const archive = createAlertArchive({ connectionString: app.azurite.connectionString });
     const archived: Array<{ sha256: string; dedupeKey: string | null }> = [];
@@ -142,10 +156,10 @@ describe('a Service Health incident for media-streaming, delivered the way actio
     expect(heard).toEqual([
       'Incident opened: media-streaming may be affected in westeurope',
       'Impact confirmed: media-streaming in westeurope',
-      'Failing over media-streaming to northeurope: 1 step',
+      'Failing over media-streaming to northeurope: 7 steps',
       expect.stringMatching(/^Failed over: media-streaming now runs in northeurope \(took /),
       'Approval needed: fail back media-streaming to westeurope',
-      'Failing back media-streaming to westeurope: 1 step',
+      'Failing back media-streaming to westeurope: 6 steps',
       expect.stringMatching(/^Failed back: media-streaming is back in westeurope \(took /),
     ]);
   }, 120_000);

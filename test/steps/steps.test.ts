@@ -48,6 +48,7 @@ beforeAll(async () => {
       return { delivered: targets.length, failed: 0 };
     },
     publicUrl: 'https://failover.contoso.example',
+    lroPollMs: 10,
     saveTimeline: async (id, timeline) => void timelines.set(id, timeline.length),
     now: () => new Date(sim.sim.clock.now()),
   };
@@ -196,7 +197,15 @@ describe('incident orchestration with the real activities', () => {
     expect(notifications.find((n) => n.n.type === 'playbook-started')!.n).toMatchObject({
       direction: 'failover',
       workload: 'media-streaming',
-      steps: ['Point the app at the other side (App Configuration)'],
+      steps: [
+        'Check the secondary Media Services account answers',
+        'Make sure the transforms exist on the secondary, as defined',
+        'Start the secondary streaming endpoints',
+        'Start the secondary live events (and report their ingest URLs)',
+        'Resubmit queued and processing encoding jobs to the secondary',
+        'Point the app at the other side (App Configuration)',
+        'Send viewers to the secondary (Traffic Manager)',
+      ],
     });
     expect(notifications[0]!.targets.map((t) => t.kind)).toEqual(['email', 'teams']);
     expect(timelines.get('inc-media')).toBe(summary.timeline.length);

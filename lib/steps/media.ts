@@ -1,0 +1,488 @@
+/**
+ * The Azure Media Services playbook's steps (`@azure/arm-mediaservices`, Traffic Manager through
+ * `@azure/arm-trafficmanager`). Failover: check the secondary account, make sure its transforms
+ * exist as defined, start its streaming endpoints and live events (reporting the ingest URLs
+ * encoders must be pointed at), resubmit the primary's queued and processing jobs to it, and
+ * move viewers with the Traffic Manager profile. Failback: viewers back, then the secondary's
+ * live events and streaming endpoints stopped so they stop costing money; transforms stay.
+ *
+ * Every step reads before it writes, so a secondary that is partly failed over already is
+ * finished, not redone; resources inside a step are handled in parallel under a small limit,
+ * which keeps a subscription inside ARM's write budget, and the SDK waits out throttling.
+ */
+import type { AzureMediaServices, Job, LiveEvent, StreamingEndpoint, Transform } from '@azure/arm-mediaservices';
+import { parseResourceId } from '../azure/resource-id.js';
+import type { MediaServicesPlaybook, TrafficManagerSwitch, Workload } from '../catalog/types.js';
+import {
+  alreadyDone,
+  compensated,
+  done,
+  failed,
+  isNotFound,
+  mapLimited,
+  needed,
+  skipped,
+  StepFailure,
+  verified,
+  type ServiceStep,
+  type StepContext,
+} from './service-step.js';
+
+/** Writes in flight per step: well inside ARM's 1,200 writes per hour per subscription even in bursts. */
+export const PARALLEL_WRITES = 4;
+/** The live output created on a secondary live event that has none. */
+const FAILOVER_OUTPUT = { name: 'failover', archiveWindowLength: 'PT8H' };
+
+interface Account {
+  client: AzureMediaServices;
+  resourceGroup: string;
+  name: string;
+  location: string;
+}
+
+function playbookOf(workload: Workload): MediaServicesPlaybook {
+  if (workload.playbook.kind !== 'mediaServices') throw new StepFailure('WrongPlaybook', `${workload.id} is not a Media Services workload`);
+  return workload.playbook;
+}
+
+function account(ctx: StepContext, side: 'primary' | 'secondary'): Account {
+  const where = side === 'primary' ? ctx.workload.primary : ctx.workload.secondary;
+  const id = where?.resources['account'];
+  const parsed = id === undefined ? null : parseResourceId(id);
+  if (where === null || where === undefined || parsed === null || parsed.resourceGroup === null) {
+    throw new StepFailure('CatalogIncomplete', `${ctx.workload.id} has no ${side} Media Services account in the catalog`);
+  }
+  return { client: ctx.deps.clients.media(parsed.subscriptionId), resourceGroup: parsed.resourceGroup, name: parsed.names[0]!, location: where.region };
+}
+
+/** The side that serves after this direction, and the one it takes over from. */
+function target(ctx: StepContext): { to: Account; from: Account } {
+  return ctx.direction === 'failover' ? { to: account(ctx, 'secondary'), from: account(ctx, 'primary') } : { to: account(ctx, 'primary'), from: account(ctx, 'secondary') };
+}
+
+/** Null when the account does not answer (its region is down): callers decide what that means. */
+async function reachable<T>(fn: () => Promise<T>): Promise<T | null> {
+  try {
+    return await fn();
+  } catch (err) {
+    const status = (err as { statusCode?: number }).statusCode;
+    const code = (err as { code?: string }).code;
+    if (status === undefined || status >= 500 || status === 408 || code === 'ECONNREFUSED' || code === 'ETIMEDOUT' || code === 'REQUEST_SEND_ERROR') return null;
+    throw err;
+  }
+}
+
+const lro = (ctx: StepContext) => ({ updateIntervalInMs: ctx.deps.lroPollMs });
+
+// ── check-account ───────────────────────────────────────────────────────────────────────────
+
+const checkAccount: ServiceStep = {
+  async precheck(ctx) {
+    const { to } = target(ctx);
+    return needed(`check that ${to.name} in ${to.location} answers`);
+  },
+  async action(ctx) {
+    const { to } = target(ctx);
+    try {
+      const a = await to.client.mediaservices.get(to.resourceGroup, to.name);
+      return done(`${a.name} (${a.location}) answers`);
+    } catch (err) {
+      if (isNotFound(err)) throw new StepFailure('AccountMissing', `the Media Services account ${to.name} does not exist in ${to.resourceGroup}: create it before failing over to it`);
+      throw err;
+    }
+  },
+  async verify(ctx) {
+    return verified(`${target(ctx).to.name} answers`);
+  },
+};
+
+// ── ensure-transforms ───────────────────────────────────────────────────────────────────────
+
+/** What makes two transforms the same: their outputs (presets, priorities, error handling). */
+function definition(t: Transform): string {
+  return JSON.stringify((t.outputs ?? []).map((o) => ({ preset: sorted(o.preset), onError: o.onError ?? 'StopProcessingJob', relativePriority: o.relativePriority ?? 'Normal' })));
+}
+
+function sorted(value: unknown): unknown {
+  if (Array.isArray(value)) return value.map(sorted);
+  if (value === null || typeof value !== 'object') return value;
+  return Object.fromEntries(Object.entries(value as Record<string, unknown>).sort(([a], [b]) => a.localeCompare(b)).map(([k, v]) => [k, sorted(v)]));
+}
+
+/** The transform each catalog entry asks for: from its presets, else as the account being left has it (null: unknown). */
+async function wantedTransforms(ctx: StepContext): Promise<Map<string, Transform | null>> {
+  const { from } = target(ctx);
+  const wanted = new Map<string, Transform | null>();
+  const copy: string[] = [];
+  for (const t of playbookOf(ctx.workload).transforms) {
+    if (t.presets !== null) {
+      wanted.set(t.name, { outputs: t.presets.map((presetName) => ({ preset: { odataType: '#Microsoft.Media.BuiltInStandardEncoderPreset', presetName } as never })) });
+    } else {
+      wanted.set(t.name, null);
+      copy.push(t.name);
+    }
+  }
+  if (copy.length > 0) {
+    await reachable(async () => {
+      for (const name of copy) {
+        try {
+          wanted.set(name, await from.client.transforms.get(from.resourceGroup, from.name, name));
+        } catch (err) {
+          if (!isNotFound(err)) throw err;
+        }
+      }
+    });
+  }
+  return wanted;
+}
+
+async function transformsToCopy(ctx: StepContext): Promise<{ missing: string[]; differ: string[]; wanted: Map<string, Transform | null> }> {
+  const { to } = target(ctx);
+  const wanted = await wantedTransforms(ctx);
+  const missing: string[] = [];
+  const differ: string[] = [];
+  await mapLimited([...wanted.keys()], PARALLEL_WRITES, async (name) => {
+    try {
+      const existing = await to.client.transforms.get(to.resourceGroup, to.name, name);
+      const want = wanted.get(name);
+      if (want !== null && want !== undefined && definition(want) !== definition(existing)) differ.push(name);
+    } catch (err) {
+      if (!isNotFound(err)) throw err;
+      missing.push(name);
+    }
+  });
+  return { missing: missing.sort(), differ: differ.sort(), wanted };
+}
+
+const ensureTransforms: ServiceStep = {
+  async precheck(ctx) {
+    if (playbookOf(ctx.workload).transforms.length === 0) return alreadyDone('no transforms in the catalog');
+    const { missing, differ } = await transformsToCopy(ctx);
+    if (missing.length === 0 && differ.length === 0) return alreadyDone(`every transform exists on ${target(ctx).to.name} as defined`);
+    return needed([missing.length > 0 ? `missing: ${missing.join(', ')}` : '', differ.length > 0 ? `different: ${differ.join(', ')}` : ''].filter(Boolean).join('; '));
+  },
+  async action(ctx) {
+    const { to, from } = target(ctx);
+    const { missing, differ, wanted } = await transformsToCopy(ctx);
+    const copy = [...missing, ...differ];
+    const unknown = copy.filter((n) => wanted.get(n) === null);
+    if (unknown.length > 0) {
+      throw new StepFailure(
+        'TransformDefinitionUnavailable',
+        `${to.name} lacks ${unknown.join(', ')} and ${from.name} does not answer (or lacks them too): give their presets in the catalog (transforms[].presets), or create them on ${to.name}`,
+      );
+    }
+    await mapLimited(copy, PARALLEL_WRITES, async (name) => {
+      const t = wanted.get(name)!;
+      await to.client.transforms.createOrUpdate(to.resourceGroup, to.name, name, { ...(t.description !== undefined ? { description: t.description } : {}), outputs: t.outputs ?? [] });
+    });
+    return done(`created ${copy.join(', ')} on ${to.name}`);
+  },
+  async verify(ctx) {
+    const { missing, differ } = await transformsToCopy(ctx);
+    return missing.length === 0 && differ.length === 0 ? verified('transforms in place') : failed('TransformsNotInPlace', `still missing ${missing.join(', ') || 'none'}, different ${differ.join(', ') || 'none'}`);
+  },
+};
+
+// ── start-streaming-endpoints / stop-streaming-endpoints ────────────────────────────────────
+
+type EndpointState = { name: string; scaleUnits: number; endpoint: StreamingEndpoint | null };
+
+async function endpoints(ctx: StepContext, acct: Account): Promise<EndpointState[]> {
+  return mapLimited(playbookOf(ctx.workload).streamingEndpoints, PARALLEL_WRITES, async (e) => {
+    try {
+      return { ...e, endpoint: await acct.client.streamingEndpoints.get(acct.resourceGroup, acct.name, e.name) };
+    } catch (err) {
+      if (isNotFound(err)) return { ...e, endpoint: null };
+      throw err;
+    }
+  });
+}
+
+const running = (e: EndpointState) => e.endpoint?.resourceState === 'Running' && (e.endpoint.scaleUnits ?? 0) === e.scaleUnits;
+
+/** The account whose streaming endpoints and live events a direction starts: the secondary on failover. */
+function standby(ctx: StepContext): Account {
+  return account(ctx, 'secondary');
+}
+
+const startStreamingEndpoints: ServiceStep = {
+  async precheck(ctx) {
+    const states = await endpoints(ctx, standby(ctx));
+    if (states.length === 0) return alreadyDone('no streaming endpoints in the catalog');
+    const todo = states.filter((e) => !running(e));
+    return todo.length === 0 ? alreadyDone(`${states.map((e) => e.name).join(', ')} already running`) : needed(`start ${todo.map((e) => e.name).join(', ')}`);
+  },
+  async action(ctx) {
+    const acct = standby(ctx);
+    const states = await endpoints(ctx, acct);
+    const did = await mapLimited(states, PARALLEL_WRITES, async (e) => {
+      const { client, resourceGroup, name } = acct;
+      if (e.endpoint === null) {
+        await client.streamingEndpoints.beginCreateAndWait(resourceGroup, name, e.name, { location: acct.location, scaleUnits: e.scaleUnits }, { autoStart: true, ...lro(ctx) });
+        return `${e.name} created and started`;
+      }
+      if ((e.endpoint.scaleUnits ?? 0) !== e.scaleUnits) await client.streamingEndpoints.beginScaleAndWait(resourceGroup, name, e.name, { scaleUnit: e.scaleUnits }, lro(ctx));
+      if (e.endpoint.resourceState !== 'Running') {
+        await client.streamingEndpoints.beginStartAndWait(resourceGroup, name, e.name, lro(ctx));
+        return `${e.name} started (${e.scaleUnits} scale units)`;
+      }
+      return `${e.name} scaled to ${e.scaleUnits}`;
+    });
+    return done(did.join('; '));
+  },
+  async verify(ctx) {
+    const states = await endpoints(ctx, standby(ctx));
+    const notRunning = states.filter((e) => !running(e));
+    return notRunning.length === 0
+      ? verified(states.map((e) => `${e.name} Running at ${e.endpoint?.hostName ?? '?'}`).join('; '))
+      : failed('StreamingEndpointNotRunning', notRunning.map((e) => `${e.name} is ${e.endpoint?.resourceState ?? 'missing'}`).join('; '));
+  },
+  async compensate(ctx) {
+    return stopEndpoints(ctx);
+  },
+};
+
+async function stopEndpoints(ctx: StepContext) {
+  const acct = standby(ctx);
+  const states = (await endpoints(ctx, acct)).filter((e) => e.endpoint !== null && e.endpoint.resourceState !== 'Stopped');
+  await mapLimited(states, PARALLEL_WRITES, (e) => acct.client.streamingEndpoints.beginStopAndWait(acct.resourceGroup, acct.name, e.name, lro(ctx)));
+  return compensated(states.length === 0 ? 'no streaming endpoint was running' : `stopped ${states.map((e) => e.name).join(', ')}`);
+}
+
+const stopStreamingEndpoints: ServiceStep = {
+  async precheck(ctx) {
+    const states = (await endpoints(ctx, standby(ctx))).filter((e) => e.endpoint !== null && e.endpoint.resourceState !== 'Stopped');
+    return states.length === 0 ? alreadyDone('the secondary streaming endpoints are stopped') : needed(`stop ${states.map((e) => e.name).join(', ')}`);
+  },
+  async action(ctx) {
+    return { ...(await stopEndpoints(ctx)), outcome: 'done' };
+  },
+  async verify(ctx) {
+    const states = (await endpoints(ctx, standby(ctx))).filter((e) => e.endpoint !== null && e.endpoint.resourceState !== 'Stopped');
+    return states.length === 0 ? verified('secondary streaming endpoints stopped') : failed('StreamingEndpointNotStopped', states.map((e) => `${e.name} is ${e.endpoint!.resourceState}`).join('; '));
+  },
+  async compensate(ctx) {
+    const r = await startStreamingEndpoints.action(ctx);
+    return compensated(r.detail);
+  },
+};
+
+// ── start-live-events / stop-live-events ────────────────────────────────────────────────────
+
+type LiveState = { name: string; event: LiveEvent | null; outputs: number };
+
+async function liveEvents(ctx: StepContext, acct: Account): Promise<LiveState[]> {
+  return mapLimited(playbookOf(ctx.workload).liveEvents, PARALLEL_WRITES, async ({ name }) => {
+    try {
+      const event = await acct.client.liveEvents.get(acct.resourceGroup, acct.name, name);
+      let outputs = 0;
+      for await (const _ of acct.client.liveOutputs.list(acct.resourceGroup, acct.name, name)) outputs++;
+      return { name, event, outputs };
+    } catch (err) {
+      if (isNotFound(err)) return { name, event: null, outputs: 0 };
+      throw err;
+    }
+  });
+}
+
+const ingest = (s: LiveState) => s.event?.input?.endpoints?.map((e) => e.url).filter(Boolean).join(' ') || 'no ingest URL';
+const live = (s: LiveState) => s.event?.resourceState === 'Running' && s.outputs > 0;
+
+const startLiveEvents: ServiceStep = {
+  async precheck(ctx) {
+    const states = await liveEvents(ctx, standby(ctx));
+    if (states.length === 0) return alreadyDone('no live events in the catalog');
+    const missing = states.filter((s) => s.event === null);
+    if (missing.length > 0) {
+      return failed('LiveEventMissing', `${missing.map((s) => s.name).join(', ')} do not exist on ${standby(ctx).name}: create them (with the encoders' ingest settings) before failing over`);
+    }
+    const todo = states.filter((s) => !live(s));
+    return todo.length === 0 ? alreadyDone(`already live; encoders ingest at: ${states.map((s) => `${s.name} ${ingest(s)}`).join('; ')}`) : needed(`start ${todo.map((s) => s.name).join(', ')}`);
+  },
+  async action(ctx) {
+    const acct = standby(ctx);
+    const states = await liveEvents(ctx, acct);
+    await mapLimited(states, PARALLEL_WRITES, async (s) => {
+      if (s.outputs === 0) {
+        await acct.client.liveOutputs.beginCreateAndWait(
+          acct.resourceGroup,
+          acct.name,
+          s.name,
+          FAILOVER_OUTPUT.name,
+          { assetName: `${s.name}-${FAILOVER_OUTPUT.name}-${ctx.incidentId}`.slice(0, 63), archiveWindowLength: FAILOVER_OUTPUT.archiveWindowLength },
+          lro(ctx),
+        );
+      }
+      if (s.event?.resourceState !== 'Running') await acct.client.liveEvents.beginStartAndWait(acct.resourceGroup, acct.name, s.name, lro(ctx));
+    });
+    const after = await liveEvents(ctx, acct);
+    // Encoders outside Azure must be pointed at these: the detail is what on-call reads.
+    return done(`live; point encoders at: ${after.map((s) => `${s.name} ${ingest(s)}`).join('; ')}`);
+  },
+  async verify(ctx) {
+    const states = await liveEvents(ctx, standby(ctx));
+    const notLive = states.filter((s) => !live(s));
+    return notLive.length === 0 ? verified('live events running with outputs') : failed('LiveEventNotRunning', notLive.map((s) => `${s.name} is ${s.event?.resourceState ?? 'missing'} with ${s.outputs} outputs`).join('; '));
+  },
+  async compensate(ctx) {
+    return stopLive(ctx);
+  },
+};
+
+async function stopLive(ctx: StepContext) {
+  const acct = standby(ctx);
+  const states = (await liveEvents(ctx, acct)).filter((s) => s.event !== null && s.event.resourceState !== 'Stopped');
+  await mapLimited(states, PARALLEL_WRITES, (s) => acct.client.liveEvents.beginStopAndWait(acct.resourceGroup, acct.name, s.name, { removeOutputsOnStop: false }, lro(ctx)));
+  return compensated(states.length === 0 ? 'no live event was running' : `stopped ${states.map((s) => s.name).join(', ')}`);
+}
+
+const stopLiveEvents: ServiceStep = {
+  async precheck(ctx) {
+    const states = (await liveEvents(ctx, standby(ctx))).filter((s) => s.event !== null && s.event.resourceState !== 'Stopped');
+    return states.length === 0 ? alreadyDone('the secondary live events are stopped') : needed(`stop ${states.map((s) => s.name).join(', ')}`);
+  },
+  async action(ctx) {
+    return { ...(await stopLive(ctx)), outcome: 'done' };
+  },
+  async verify(ctx) {
+    const states = (await liveEvents(ctx, standby(ctx))).filter((s) => s.event !== null && s.event.resourceState !== 'Stopped');
+    return states.length === 0 ? verified('secondary live events stopped') : failed('LiveEventNotStopped', states.map((s) => `${s.name} is ${s.event!.resourceState}`).join('; '));
+  },
+};
+
+// ── resubmit-jobs ───────────────────────────────────────────────────────────────────────────
+
+const PENDING = new Set(['Queued', 'Scheduled', 'Processing']);
+
+interface JobMove {
+  transform: string;
+  job: Job;
+}
+
+/** Jobs queued or processing on the account being left, and whether each already exists on the target. */
+async function jobsToMove(ctx: StepContext): Promise<{ pending: JobMove[]; moved: Set<string> } | null> {
+  const { to, from } = target(ctx);
+  const transforms = playbookOf(ctx.workload).transforms.map((t) => t.name);
+  const pending = await reachable(async () => {
+    const out: JobMove[] = [];
+    for (const transform of transforms) {
+      try {
+        for await (const job of from.client.jobs.list(from.resourceGroup, from.name, transform)) if (PENDING.has(job.state ?? '')) out.push({ transform, job });
+      } catch (err) {
+        if (!isNotFound(err)) throw err;
+      }
+    }
+    return out;
+  });
+  if (pending === null) return null;
+  const moved = new Set<string>();
+  await mapLimited(pending, PARALLEL_WRITES, async ({ transform, job }) => {
+    try {
+      await to.client.jobs.get(to.resourceGroup, to.name, transform, job.name!);
+      moved.add(`${transform}/${job.name}`);
+    } catch (err) {
+      if (!isNotFound(err)) throw err;
+    }
+  });
+  return { pending, moved };
+}
+
+const resubmitJobs: ServiceStep = {
+  async precheck(ctx) {
+    if (ctx.direction === 'failback') return alreadyDone('jobs stay where they run; new jobs follow the active-account key');
+    const jobs = await jobsToMove(ctx);
+    if (jobs === null) return skipped(`${target(ctx).from.name} does not answer, so its queued jobs cannot be read; resubmit them from the submitting app's records`);
+    const todo = jobs.pending.filter((j) => !jobs.moved.has(`${j.transform}/${j.job.name}`));
+    if (jobs.pending.length === 0) return alreadyDone(`no queued or processing jobs on ${target(ctx).from.name}`);
+    return todo.length === 0 ? alreadyDone(`${jobs.pending.length} job(s) already resubmitted`) : needed(`resubmit ${todo.map((j) => `${j.job.name} (${j.job.state})`).join(', ')}`);
+  },
+  async action(ctx) {
+    const { to } = target(ctx);
+    const jobs = await jobsToMove(ctx);
+    if (jobs === null) return done('the primary stopped answering; nothing could be read to resubmit');
+    const todo = jobs.pending.filter((j) => !jobs.moved.has(`${j.transform}/${j.job.name}`));
+    await mapLimited(todo, PARALLEL_WRITES, async ({ transform, job }) => {
+      try {
+        await to.client.jobs.create(to.resourceGroup, to.name, transform, job.name!, { input: job.input!, outputs: job.outputs ?? [], priority: job.priority ?? 'Normal', ...(job.correlationData !== undefined ? { correlationData: job.correlationData } : {}) });
+      } catch (err) {
+        // Created by an earlier attempt whose answer was lost: that is the job we wanted.
+        if ((err as { statusCode?: number }).statusCode !== 409) throw err;
+      }
+    });
+    return done(`resubmitted to ${to.name}: ${todo.map((j) => `${j.transform}/${j.job.name}`).join(', ') || 'none'}`);
+  },
+  async verify(ctx) {
+    const jobs = await jobsToMove(ctx);
+    if (jobs === null) return verified('the primary stopped answering; resubmitted jobs cannot be compared');
+    const todo = jobs.pending.filter((j) => !jobs.moved.has(`${j.transform}/${j.job.name}`));
+    return todo.length === 0 ? verified(`${jobs.pending.length} job(s) on ${target(ctx).to.name}`) : failed('JobsNotResubmitted', todo.map((j) => j.job.name).join(', '));
+  },
+};
+
+// ── switch-traffic ──────────────────────────────────────────────────────────────────────────
+
+interface TrafficEndpoints {
+  enable: string;
+  disable: string;
+  resourceGroup: string;
+  profile: string;
+  subscription: string;
+}
+
+function traffic(ctx: StepContext): TrafficEndpoints | null {
+  const tm: TrafficManagerSwitch | null = playbookOf(ctx.workload).trafficManager;
+  if (tm === null) return null;
+  const parsed = parseResourceId(tm.profile);
+  if (parsed === null || parsed.resourceGroup === null) throw new StepFailure('CatalogIncomplete', `trafficManager.profile '${tm.profile}' is not a resource id`);
+  const [enable, disable] = ctx.direction === 'failover' ? [tm.secondaryEndpoint, tm.primaryEndpoint] : [tm.primaryEndpoint, tm.secondaryEndpoint];
+  return { enable, disable, resourceGroup: parsed.resourceGroup, profile: parsed.names[0]!, subscription: parsed.subscriptionId };
+}
+
+async function endpointStatus(ctx: StepContext, t: TrafficEndpoints, name: string): Promise<string> {
+  const e = await ctx.deps.clients.trafficManager(t.subscription).endpoints.get(t.resourceGroup, t.profile, 'ExternalEndpoints', name);
+  return e.endpointStatus ?? 'Unknown';
+}
+
+async function setEndpoint(ctx: StepContext, t: TrafficEndpoints, name: string, status: 'Enabled' | 'Disabled'): Promise<void> {
+  await ctx.deps.clients.trafficManager(t.subscription).endpoints.update(t.resourceGroup, t.profile, 'ExternalEndpoints', name, { endpointStatus: status });
+}
+
+const switchTraffic: ServiceStep = {
+  async precheck(ctx) {
+    const t = traffic(ctx);
+    if (t === null) return alreadyDone('no Traffic Manager profile in the catalog');
+    const [on, off] = await Promise.all([endpointStatus(ctx, t, t.enable), endpointStatus(ctx, t, t.disable)]);
+    return on === 'Enabled' && off === 'Disabled' ? alreadyDone(`${t.profile}: ${t.enable} enabled, ${t.disable} disabled`) : needed(`${t.profile}: enable ${t.enable} (${on}), disable ${t.disable} (${off})`);
+  },
+  async action(ctx) {
+    const t = traffic(ctx)!;
+    // The side taking over first, so viewers always have somewhere to go.
+    await setEndpoint(ctx, t, t.enable, 'Enabled');
+    await setEndpoint(ctx, t, t.disable, 'Disabled');
+    return done(`${t.profile}: viewers go to ${t.enable}`);
+  },
+  async verify(ctx) {
+    const t = traffic(ctx)!;
+    const [on, off] = await Promise.all([endpointStatus(ctx, t, t.enable), endpointStatus(ctx, t, t.disable)]);
+    return on === 'Enabled' && off === 'Disabled' ? verified(`${t.enable} Enabled, ${t.disable} Disabled`) : failed('TrafficNotSwitched', `${t.enable} is ${on}, ${t.disable} is ${off}`);
+  },
+  async compensate(ctx) {
+    const t = traffic(ctx);
+    if (t === null) return compensated('no Traffic Manager profile');
+    await setEndpoint(ctx, t, t.disable, 'Enabled');
+    await setEndpoint(ctx, t, t.enable, 'Disabled');
+    return compensated(`${t.profile}: viewers back on ${t.disable}`);
+  },
+};
+
+export const MEDIA_STEPS: Record<string, ServiceStep> = {
+  'check-account': checkAccount,
+  'ensure-transforms': ensureTransforms,
+  'start-streaming-endpoints': startStreamingEndpoints,
+  'start-live-events': startLiveEvents,
+  'resubmit-jobs': resubmitJobs,
+  'switch-traffic': switchTraffic,
+  'stop-live-events': stopLiveEvents,
+  'stop-streaming-endpoints': stopStreamingEndpoints,
+};

@@ -1,0 +1,92 @@
+/**
+ * How a service playbook step is written: four phases over one context, each returning a
+ * StepResult. Azure errors become results here, once: throttling, 5xx and network faults are
+ * thrown as TransientStepError (the durable retry, with backoff, takes them; the SDK has already
+ * honoured Retry-After), anything else is a permanent failure naming the code and the resource.
+ */
+import type { Workload } from '../catalog/types.js';
+import type { Direction, StepPhase, StepResult } from '../playbooks/types.js';
+import { isTransient, TransientStepError, type StepDeps } from './deps.js';
+
+export interface StepContext {
+  deps: StepDeps;
+  workload: Workload;
+  direction: Direction;
+  incidentId: string;
+}
+
+export interface ServiceStep {
+  precheck(ctx: StepContext): Promise<StepResult>;
+  action(ctx: StepContext): Promise<StepResult>;
+  verify(ctx: StepContext): Promise<StepResult>;
+  /** Undo the action; absent when there is nothing to undo (the registry marks the step not compensable). */
+  compensate?(ctx: StepContext): Promise<StepResult>;
+}
+
+export async function runServiceStep(step: ServiceStep, phase: StepPhase, ctx: StepContext): Promise<StepResult> {
+  try {
+    switch (phase) {
+      case 'precheck':
+        return await step.precheck(ctx);
+      case 'action':
+        return await step.action(ctx);
+      case 'verify':
+        return await step.verify(ctx);
+      case 'compensate':
+        return step.compensate === undefined ? { ok: true, outcome: 'compensated', detail: 'nothing to undo' } : await step.compensate(ctx);
+    }
+  } catch (err) {
+    if (err instanceof TransientStepError) throw err;
+    if (isTransient(err)) throw new TransientStepError(codeOf(err) ?? 'AzureUnavailable', messageOf(err));
+    if (err instanceof StepFailure) return { ok: false, reason: err.reason, detail: err.message };
+    return { ok: false, reason: codeOf(err) ?? 'AzureError', detail: messageOf(err) };
+  }
+}
+
+/** A permanent failure a step raises on purpose, with its reason code. */
+export class StepFailure extends Error {
+  constructor(
+    readonly reason: string,
+    detail: string,
+  ) {
+    super(detail);
+    this.name = 'StepFailure';
+  }
+}
+
+export const needed = (detail: string): StepResult => ({ ok: true, outcome: 'needed', detail });
+export const alreadyDone = (detail: string): StepResult => ({ ok: true, outcome: 'already-done', detail });
+export const done = (detail: string): StepResult => ({ ok: true, outcome: 'done', detail });
+export const verified = (detail: string): StepResult => ({ ok: true, outcome: 'verified', detail });
+export const compensated = (detail: string): StepResult => ({ ok: true, outcome: 'compensated', detail });
+export const skipped = (detail: string): StepResult => ({ ok: true, outcome: 'skipped', detail });
+export const failed = (reason: string, detail: string): StepResult => ({ ok: false, reason, detail });
+
+/** Whether an SDK error says the resource is not there. */
+export function isNotFound(err: unknown): boolean {
+  return (err as { statusCode?: number }).statusCode === 404;
+}
+
+/** Runs `fn` over `items`, at most `limit` at a time, keeping order; the first error wins. */
+export async function mapLimited<T, R>(items: readonly T[], limit: number, fn: (item: T) => Promise<R>): Promise<R[]> {
+  const results: R[] = new Array(items.length);
+  let next = 0;
+  const worker = async () => {
+    while (next < items.length) {
+      const i = next++;
+      results[i] = await fn(items[i]!);
+    }
+  };
+  await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker));
+  return results;
+}
+
+function codeOf(err: unknown): string | undefined {
+  const code = (err as { code?: unknown }).code;
+  return typeof code === 'string' && code !== '' ? code : undefined;
+}
+
+function messageOf(err: unknown): string {
+  const message = err instanceof Error ? err.message : String(err);
+  return message.split('\n')[0]!.slice(0, 500);
+}
