@@ -36,9 +36,27 @@ const MEDIA: Record<Direction, StepDefinition[]> = {
   ],
 };
 
+const DATA_SHARE: Record<Direction, StepDefinition[]> = {
+  failover: [
+    ANNOUNCE,
+    step('schedule-secondary', 'Create the snapshot schedules on the secondary share subscriptions', 5 * MIN, true),
+    step('synchronize-now', 'Take a snapshot now on the secondary, and wait for it', 60 * MIN, false),
+    step('unschedule-primary', "Remove the primary's snapshot schedules (when it answers)", 5 * MIN, true),
+    step('invite-consumers', 'Invite every consumer to the secondary shares', 5 * MIN, false),
+    FLIP_POINTER,
+  ],
+  failback: [
+    ANNOUNCE,
+    step('schedule-primary', 'Restore the snapshot schedules on the primary share subscriptions', 5 * MIN, true),
+    step('unschedule-secondary', "Remove the secondary's snapshot schedules", 5 * MIN, true),
+    FLIP_POINTER,
+  ],
+};
+
 /** Kinds whose service steps are still to come run the announcement and the pointer flip. */
 const STEPS: Record<string, Record<Direction, StepDefinition[]>> = {
   mediaServices: MEDIA,
+  dataShare: DATA_SHARE,
 };
 
 export function playbookSteps(kind: string, direction: Direction): StepDefinition[] {

@@ -7,6 +7,7 @@ import { playbookSteps } from '../playbooks/registry.js';
 import type { StepInput, StepResult } from '../playbooks/types.js';
 import type { StepDeps } from './deps.js';
 import { checkPrimaryHealth } from './health.js';
+import { DATASHARE_STEPS } from './datashare.js';
 import { MEDIA_STEPS } from './media.js';
 import { completeNotification, sendNotification } from './notify.js';
 import { planIncident } from './plan.js';
@@ -16,6 +17,7 @@ import { runServiceStep, type ServiceStep } from './service-step.js';
 /** Each playbook kind's service steps by name (the order is lib/playbooks/registry.ts's). */
 export const SERVICE_STEPS: Record<string, Record<string, ServiceStep>> = {
   mediaServices: MEDIA_STEPS,
+  dataShare: DATASHARE_STEPS,
 };
 
 export type Activities = { [K in keyof ActivityTypes]: (input: ActivityTypes[K]['input']) => Promise<ActivityTypes[K]['output']> };

@@ -21,6 +21,7 @@ import {
   isNotFound,
   mapLimited,
   needed,
+  PARALLEL_WRITES,
   skipped,
   StepFailure,
   verified,
@@ -28,8 +29,6 @@ import {
   type StepContext,
 } from './service-step.js';
 
-/** Writes in flight per step: well inside ARM's 1,200 writes per hour per subscription even in bursts. */
-export const PARALLEL_WRITES = 4;
 /** The live output created on a secondary live event that has none. */
 const FAILOVER_OUTPUT = { name: 'failover', archiveWindowLength: 'PT8H' };
 

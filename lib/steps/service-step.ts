@@ -67,6 +67,9 @@ export function isNotFound(err: unknown): boolean {
   return (err as { statusCode?: number }).statusCode === 404;
 }
 
+/** Writes in flight per step: well inside ARM's 1,200 writes per hour per subscription even in bursts. */
+export const PARALLEL_WRITES = 4;
+
 /** Runs `fn` over `items`, at most `limit` at a time, keeping order; the first error wins. */
 export async function mapLimited<T, R>(items: readonly T[], limit: number, fn: (item: T) => Promise<R>): Promise<R[]> {
   const results: R[] = new Array(items.length);
