@@ -3,13 +3,20 @@
  * published payload samples, against bare JSON.parse of the same strings, measured in the same
  * run. Target: intake at least 25% of bare JSON.parse throughput.
  *
+ * Then the real webhook (bench/intake-http.ts): accepted alerts/s and accept latency of
+ * `POST /api/alerts` on the local host under concurrent senders redelivering most alerts, next to
+ * a bare node:http handler that only reads the body, and a check that nothing accepted was lost
+ * (exit 1 if anything was).
+ *
  *   npm run bench:intake [-- --seconds 2 --rounds 5 --check]
+ *                        [-- --distinct 400 --duplicates 0.8 --concurrency 50 --seed 1 --no-http --http-only]
  */
 import { readFileSync, readdirSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parsePayload } from '../lib/alerts/index.js';
 import { loadCatalogFile, matchSignal } from '../lib/catalog/index.js';
+import { httpBench } from './intake-http.js';
 
 const TARGET_RATIO = 0.25;
 
@@ -17,18 +24,40 @@ interface Options {
   seconds: number;
   rounds: number;
   check: boolean;
+  /** Run the parse + match part / the webhook part. */
+  parse: boolean;
+  http: boolean;
+  distinct: number;
+  duplicates: number;
+  concurrency: number;
+  seed: number;
 }
 
 function options(argv: string[]): Options {
-  const opts: Options = { seconds: 1.5, rounds: 5, check: false };
+  const opts: Options = { seconds: 1.5, rounds: 5, check: false, parse: true, http: true, distinct: 400, duplicates: 0.8, concurrency: 50, seed: 1 };
   for (let i = 0; i < argv.length; i++) {
     const arg = argv[i];
     if (arg === '--check') opts.check = true;
     else if (arg === '--seconds') opts.seconds = Number(argv[++i]);
     else if (arg === '--rounds') opts.rounds = Number(argv[++i]);
-    else throw new Error(`unknown option ${arg}; use --seconds N, --rounds N, --check`);
+    else if (arg === '--no-http') opts.http = false;
+    else if (arg === '--http-only') opts.parse = false;
+    else if (arg === '--distinct') opts.distinct = Number(argv[++i]);
+    else if (arg === '--duplicates') opts.duplicates = Number(argv[++i]);
+    else if (arg === '--concurrency') opts.concurrency = Number(argv[++i]);
+    else if (arg === '--seed') opts.seed = Number(argv[++i]);
+    else {
+      throw new Error(
+        `unknown option ${arg}; use --seconds N, --rounds N, --check, --distinct N, --duplicates 0..1, --concurrency N, --seed N, --no-http, --http-only`,
+      );
+    }
   }
   if (!(opts.seconds > 0) || !(opts.rounds >= 1)) throw new Error('--seconds and --rounds must be positive');
+  if (!(opts.distinct >= 20) || !Number.isInteger(opts.distinct)) throw new Error('--distinct must be a whole number, at least 20');
+  if (!(opts.duplicates >= 0 && opts.duplicates < 1)) throw new Error('--duplicates must be at least 0 and below 1');
+  if (!(opts.concurrency >= 1) || !Number.isInteger(opts.concurrency)) throw new Error('--concurrency must be a positive whole number');
+  if (!Number.isInteger(opts.seed)) throw new Error('--seed must be a whole number');
+  if (!opts.parse && !opts.http) throw new Error('--no-http and --http-only leave nothing to run');
   return opts;
 }
 
@@ -73,6 +102,14 @@ function median(values: number[]): number {
 async function main(): Promise<number> {
   const opts = options(process.argv.slice(2));
   const root = resolve(fileURLToPath(new URL('..', import.meta.url)));
+  // A failed target (--check) and lost alerts both fail the run; the webhook part runs either way.
+  const parseCode = opts.parse ? await parseBench(opts, root) : 0;
+  const httpCode = opts.http ? await httpBench({ root, distinct: opts.distinct, duplicates: opts.duplicates, concurrency: opts.concurrency, seed: opts.seed }) : 0;
+  return parseCode !== 0 ? parseCode : httpCode;
+}
+
+/** Parse + match against bare JSON.parse, on one core. */
+async function parseBench(opts: Options, root: string): Promise<number> {
   const fixtures = process.env['ALERT_FIXTURES_DIR'] ?? resolve(root, '../shared/fixtures/alerts');
   // Published samples (mostly matching nothing, like most real alerts) plus the sample alerts
   // that hit the sample catalog, so the match path does real work.
