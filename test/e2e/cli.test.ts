@@ -31,7 +31,8 @@ describe('failover trigger and failover incidents', () => {
     const lines = out.split('\n');
     expect(lines[0]).toMatch(/^incident incident-[0-9a-f]{20}-\d{17} started \(plan\); status: http:\/\/127\.0\.0\.1:\d+\/api\/incidents\/incident-/);
     expect(lines.some((l) => / planned\s+media-streaming \(auto, westeurope → northeurope\)$/.test(l))).toBe(true);
-    expect(lines.some((l) => / failover-finished\s+media-streaming ok \(2 planned\)$/.test(l))).toBe(true);
+    // Every step planned; the seeded encoding jobs may finish on their own before the plan looks at them.
+    expect(lines.some((l) => / failover-finished\s+media-streaming ok \((1 already done, )?[78] planned\)$/.test(l))).toBe(true);
     expect(lines.at(-1)).toMatch(/^incident incident-\S+ completed: planned$/);
     expect(app.sim.log.list({}).filter((o) => o.method !== 'GET').length).toBe(writes);
   }, 30_000);

@@ -8,12 +8,11 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { VirtualClock } from '../../local/clock.js';
-import { startAzurite, type Azurite } from '../../local/azurite.js';
-import { createDurableRuntime, type DurableRuntime } from '../../local/durable/index.js';
-import { startLocalHost, type LocalHost } from '../../local/host.js';
+import type { Azurite } from '../../local/azurite.js';
+import type { DurableRuntime } from '../../local/durable/index.js';
+import type { LocalHost } from '../../local/host.js';
 import { setHostLogger, type LogEntry } from '../../local/functions-core.js';
-import { startSimulatorBeside } from '../../local/simulator-host.js';
-import { resetAppServices } from '../../lib/composition.js';
+import { startStack } from '../../local/stack.js';
 import { fetchTrusting } from '../../lib/http/fetch-trusting.js';
 import type { Simulator } from '../../sim/simulator.js';
 import type { HookMessage } from '../../sim/control.js';
@@ -56,77 +55,32 @@ export interface StartAppOptions {
   simTimeScale?: number;
 }
 
-const SETTINGS = [
-  'AZURE_TARGET',
-  'AZURE_SIMULATOR_URL',
-  'AZURE_SIMULATOR_CA',
-  'APP_CONFIGURATION_ENDPOINT',
-  'AzureWebJobsStorage',
-  'ALERT_ARCHIVE_CONNECTION',
-  'INCIDENT_CLAIMS_CONNECTION',
-  'TASK_HUB_NAME',
-  'CATALOG_PATH',
-  'PUBLIC_BASE_URL',
-  'WEBHOOK_TENANT_ID',
-  'WEBHOOK_AUDIENCES',
-  'WEBHOOK_JWKS_URL',
-  'OPERATOR_ROLE',
-  'ALERT_MAX_BYTES',
-  'AZURE_LRO_POLL_MS',
-  'AZURE_RETRY_DELAY_MS',
-  'AZURE_MAX_RETRIES',
-];
-
 export async function startApp(options: StartAppOptions = {}): Promise<App> {
   const dataDir = mkdtempSync(join(tmpdir(), 'failover-e2e-'));
   const clock = new VirtualClock(options.start ?? Date.UTC(2026, 10, 23, 9, 14));
-  const [azurite, beside] = await Promise.all([
-    startAzurite({ inMemory: true }),
-    // Azure's operations at 600x: a streaming endpoint starts in a fifth of a second.
-    startSimulatorBeside({ dataDir, estatePath: join(repoRoot, 'samples/estate.yaml'), timeScale: options.simTimeScale ?? 600 }),
-  ]);
-  const sim = beside.sim;
-  const hookUrl = `${sim.baseUrl}/_sim/hooks/`;
-  let yaml = readFileSync(join(repoRoot, 'samples/catalog.yaml'), 'utf8')
-    .replaceAll('https://contoso.webhook.office.com/webhookb2/', hookUrl)
-    .replaceAll('https://hooks.contoso.example/', hookUrl);
-  if (options.catalog) yaml = options.catalog(yaml);
-  const catalogPath = join(dataDir, 'catalog.yaml');
-  writeFileSync(catalogPath, yaml);
-
-  for (const key of SETTINGS) delete process.env[key];
-  Object.assign(process.env, beside.settings, {
-    AzureWebJobsStorage: azurite.connectionString,
-    ALERT_ARCHIVE_CONNECTION: azurite.connectionString,
-    INCIDENT_CLAIMS_CONNECTION: azurite.connectionString,
-    TASK_HUB_NAME: 'failovere2e',
-    CATALOG_PATH: catalogPath,
-    AZURE_LRO_POLL_MS: '20',
-    AZURE_RETRY_DELAY_MS: '20',
-    ...options.env,
-  });
-  resetAppServices();
-
-  let runtime: DurableRuntime | undefined;
+  const sampleCatalog = readFileSync(join(repoRoot, 'samples/catalog.yaml'), 'utf8');
   const logs: LogEntry[] = [];
   // Function logs go to the test's record, not the console; a failure prints the recent ones.
   setHostLogger((entry) => void logs.push(entry));
-  const host = await startLocalHost({
-    logger: (entry) => void logs.push(entry),
-    root: repoRoot,
-    port: 0,
-    clock,
+  // The catalog's chat and webhook targets are pointed at the simulator's receivers once its URL is known.
+  const catalogPath = join(dataDir, 'catalog.yaml');
+  writeFileSync(catalogPath, sampleCatalog);
+  const stack = await startStack({
     dataDir,
-    loadSettings: false,
+    clock,
+    // Azure's operations at 600x: a streaming endpoint starts in a fifth of a second.
+    simTimeScale: options.simTimeScale ?? 600,
+    catalogPath,
+    logger: (entry) => void logs.push(entry),
     functionKey: 'e2e-function-key',
     masterKey: 'e2e-master-key',
-    durable: ({ registry, clock: c, dataDir: d, masterKey, taskHubName }) => {
-      const created = createDurableRuntime({ registry, clock: c, dataDir: join(d, 'durable'), taskHubName, systemKey: masterKey });
-      runtime = created.runtime;
-      return { clientData: (origin) => created.http.clientData(origin), handle: (req, res, url) => created.http.handle(req, res, url), close: () => created.runtime.close() };
-    },
+    env: { TASK_HUB_NAME: 'failovere2e', AZURE_LRO_POLL_MS: '20', AZURE_RETRY_DELAY_MS: '20', ...options.env },
   });
-  process.env['PUBLIC_BASE_URL'] ??= host.url;
+  const { host, sim, azurite, runtime } = stack;
+  const hookUrl = `${sim.baseUrl}/_sim/hooks/`;
+  let yaml = sampleCatalog.replaceAll('https://contoso.webhook.office.com/webhookb2/', hookUrl).replaceAll('https://hooks.contoso.example/', hookUrl);
+  if (options.catalog) yaml = options.catalog(yaml);
+  writeFileSync(catalogPath, yaml);
 
   const request: App['request'] = async (method, path, opts = {}) => {
     const key = opts.key === undefined ? host.keys.functionKey : opts.key;
@@ -162,7 +116,7 @@ export async function startApp(options: StartAppOptions = {}): Promise<App> {
     logs,
     sim,
     azurite,
-    runtime: runtime!,
+    runtime,
     clock,
     functionKey: host.keys.functionKey,
     catalogPath,
@@ -171,7 +125,7 @@ export async function startApp(options: StartAppOptions = {}): Promise<App> {
       request('POST', '/api/alerts', { body: typeof body === 'string' ? body : JSON.stringify(body), headers: { 'content-type': 'application/json', ...headers } }),
     async runUntil(done, { maxSteps = 500, what = 'the condition' } = {}) {
       for (let step = 0; step < maxSteps; step++) {
-        await runtime!.idle();
+        await runtime.idle();
         if (await done()) return;
         if (!clock.advanceToNext()) await new Promise((r) => setTimeout(r, 20));
       }
@@ -181,9 +135,8 @@ export async function startApp(options: StartAppOptions = {}): Promise<App> {
     hooks: async (channel) => (await control('GET', `/_sim/hooks${channel === undefined ? '' : `?channel=${encodeURIComponent(channel)}`}`)) as HookMessage[],
     control,
     async close() {
-      await host.close();
+      await stack.close();
       setHostLogger(undefined);
-      await Promise.allSettled([sim.close(), azurite.close()]);
       rmSync(dataDir, { recursive: true, force: true });
     },
   };
