@@ -36,6 +36,8 @@ export interface ClaimStore {
   claimIncident(incidentKey: string, candidateInstanceId: string, at: Date | string): Promise<ClaimResult>;
   /** `new` the first time `dedupeKey` is recorded for `instanceId`, `duplicate` after that (exactly one `new` under concurrency). */
   recordSignal(instanceId: string, dedupeKey: string, at: Date | string): Promise<'new' | 'duplicate'>;
+  /** Whether `recordSignal` has recorded `dedupeKey` for `instanceId` (a read; it records nothing). */
+  hasSignal(instanceId: string, dedupeKey: string): Promise<boolean>;
   /**
    * Gives the incident up, so the next signal starts a new instance. With `instanceId`, only if
    * that instance still holds it (a late retry must not release a newer claim). True when a claim
@@ -223,6 +225,19 @@ export function createClaimStore(options: ClaimStoreOptions): ClaimStore {
     }
   }
 
+  async function hasSignal(instanceId: string, dedupeKey: string): Promise<boolean> {
+    nonEmpty(instanceId, 'instanceId');
+    nonEmpty(dedupeKey, 'dedupeKey');
+    await ensureTable();
+    try {
+      await call('read signal', (abortSignal) => client.getEntity(signalPartitionKey(instanceId), sha256(dedupeKey), { abortSignal, queryOptions: { select: ['dedupeKey'] } }));
+      return true;
+    } catch (err) {
+      if (isCode(err, 404, 'ResourceNotFound')) return false;
+      throw err;
+    }
+  }
+
   async function release(incidentKey: string, instanceId?: string): Promise<boolean> {
     nonEmpty(incidentKey, 'incidentKey');
     const partitionKey = claimPartitionKey(incidentKey);
@@ -264,5 +279,5 @@ export function createClaimStore(options: ClaimStoreOptions): ClaimStore {
     );
   }
 
-  return { table: tableName, claimIncident, recordSignal, release, lastFailover, recordFailover };
+  return { table: tableName, claimIncident, recordSignal, hasSignal, release, lastFailover, recordFailover };
 }

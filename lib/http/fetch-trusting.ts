@@ -5,11 +5,12 @@
  * abort signal, and the response's status, headers and text.
  */
 import { request as httpRequest } from 'node:http';
-import { request as httpsRequest } from 'node:https';
+import { Agent, request as httpsRequest } from 'node:https';
 import { rootCertificates } from 'node:tls';
 
 export function fetchTrusting(caPem: string): typeof fetch {
-  const ca = [...rootCertificates, caPem];
+  // One agent: its TLS context (the CA list) is built once, and connections are kept alive.
+  const agent = new Agent({ ca: [...rootCertificates, caPem], keepAlive: true });
   return (async (input: string | URL | Request, init: RequestInit = {}) => {
     const url = new URL(typeof input === 'string' || input instanceof URL ? input.toString() : input.url);
     const headers = new Headers(init.headers);
@@ -17,7 +18,7 @@ export function fetchTrusting(caPem: string): typeof fetch {
     if (body !== undefined && !headers.has('content-length')) headers.set('content-length', String(Buffer.byteLength(body)));
     return new Promise<Response>((resolve, reject) => {
       const send = url.protocol === 'https:' ? httpsRequest : httpRequest;
-      const req = send(url, { method: init.method ?? 'GET', headers: Object.fromEntries(headers), ...(url.protocol === 'https:' ? { ca } : {}), signal: init.signal ?? undefined }, (res) => {
+      const req = send(url, { method: init.method ?? 'GET', headers: Object.fromEntries(headers), ...(url.protocol === 'https:' ? { agent } : {}), signal: init.signal ?? undefined }, (res) => {
         const chunks: Buffer[] = [];
         res.on('data', (c: Buffer) => chunks.push(c));
         res.on('error', reject);

@@ -27,6 +27,8 @@ export interface IntakeDeps {
   affects(signal: Signal): Promise<string | null>;
   claim(incidentKey: string, candidateInstanceId: string): Promise<{ claimed: boolean; instanceId: string }>;
   firstDelivery(instanceId: string, dedupeKey: string): Promise<boolean>;
+  /** Whether this signal was already delivered to the instance (read only): redeliveries stop here. */
+  delivered(instanceId: string, dedupeKey: string): Promise<boolean>;
   start(instanceId: string, input: IncidentInput): Promise<'started' | 'already-running'>;
   /**
    * `missing`: not created yet (its claimant is starting it); `finished`: that incident is over,
@@ -121,16 +123,14 @@ async function route(deps: IntakeDeps, signal: Signal, archived: ArchivedRef): P
   let candidate = incidentInstanceId(signal.incidentKey, deps.now());
   for (let attempt = 0; attempt < 3; attempt++) {
     const claim = await deps.claim(signal.incidentKey, candidate);
-    const accepted = async (what: 'started' | 'delivered') => {
-      // Recorded after delivery: a failed delivery must stay retryable. The incident itself
-      // ignores a signal it has seen, so a race here can only cost an episode.
-      const first = await deps.firstDelivery(claim.instanceId, signal.dedupeKey);
-      return {
-        status: 202,
-        body: { accepted: true, acted: true, incidentId: claim.instanceId, delivery: first ? what : 'duplicate', statusUrl: deps.statusUrl(claim.instanceId), archived: archived.name },
-        headers: { Location: deps.statusUrl(claim.instanceId) },
-      };
-    };
+    const answer = (delivery: 'started' | 'delivered' | 'duplicate') => ({
+      status: 202,
+      body: { accepted: true, acted: true, incidentId: claim.instanceId, delivery, statusUrl: deps.statusUrl(claim.instanceId), archived: archived.name },
+      headers: { Location: deps.statusUrl(claim.instanceId) },
+    });
+    // Recorded after delivery: a failed delivery must stay retryable. The incident itself
+    // ignores a signal it has seen, so a race here can only cost an episode.
+    const accepted = async (what: 'started' | 'delivered') => answer((await deps.firstDelivery(claim.instanceId, signal.dedupeKey)) ? what : 'duplicate');
     if (claim.claimed) {
       let started;
       try {
@@ -142,6 +142,9 @@ async function route(deps: IntakeDeps, signal: Signal, archived: ArchivedRef): P
       }
       if (started === 'started') return accepted('started');
     }
+    // A redelivery of a signal the running incident already has: nothing to do, and no need to
+    // wake the incident to say so. (The record is written only after a delivery succeeded.)
+    if (await deps.delivered(claim.instanceId, signal.dedupeKey)) return answer('duplicate');
     let delivered = await deps.deliver(claim.instanceId, signal);
     // The claimant may still be starting the instance: give it a moment.
     for (let wait = 0; delivered === 'missing' && wait < 5; wait++) {

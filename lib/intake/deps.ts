@@ -38,6 +38,7 @@ export function intakeDeps(w: IntakeWiring): IntakeDeps {
     affects: async (signal: Signal) => affectedWorkloads(await w.catalog(), signal).reason,
     claim: (key, candidate) => w.claims.claimIncident(key, candidate, now()),
     firstDelivery: async (id, dedupeKey) => (await w.claims.recordSignal(id, dedupeKey, now())) === 'new',
+    delivered: (id, dedupeKey) => w.claims.hasSignal(id, dedupeKey),
     start: (id, input) => startIncident(w.client, id, input),
     deliver: async (id, signal) => {
       const status = await incidentStatus(w.client, id);

@@ -45,6 +45,7 @@ class World {
         this.seen.add(k);
         return true;
       },
+      delivered: async (id, dedupeKey) => this.seen.has(`${id}|${dedupeKey}`),
       start: async (id, input) => {
         if (this.running.has(id)) return 'already-running';
         this.running.set(id, [{ dedupeKey: input.signal.dedupeKey } as Signal]);
@@ -108,7 +109,8 @@ describe('alert intake answers', () => {
     const updated = await acceptAlert(w.deps(), json(JSON.stringify(update)));
     expect(updated.body).toMatchObject({ delivery: 'delivered' });
     expect(w.archived).toHaveLength(3);
-    expect(w.running.get(w.claims.get('7TQ2-RX8')!)!.length).toBe(3);
+    // The redelivery never reached the incident: only the first signal and the update did.
+    expect(w.running.get(w.claims.get('7TQ2-RX8')!)!.length).toBe(2);
   });
 
   type Editable = { data: { essentials: { firedDateTime: string }; alertContext: { eventTimestamp: string; properties: { communicationId: string; stage: string } } } };

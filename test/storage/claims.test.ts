@@ -103,6 +103,15 @@ describe('signal records', () => {
     expect(await claims.recordSignal('instance-1', `${ARM_ID}|Available|${AT}`, AT)).toBe('new');
     expect(await claims.recordSignal('instance-2', `${ARM_ID}|Unavailable|${AT}`, AT)).toBe('new');
   });
+
+  it('tells a recorded signal from one never recorded, without recording anything', async () => {
+    const claims = store();
+    expect(await claims.hasSignal('instance-1', 'key|a')).toBe(false);
+    expect(await claims.hasSignal('instance-1', 'key|a')).toBe(false);
+    await claims.recordSignal('instance-1', 'key|a', AT);
+    expect(await claims.hasSignal('instance-1', 'key|a')).toBe(true);
+    expect(await claims.hasSignal('instance-2', 'key|a')).toBe(false);
+  });
 });
 
 describe('claims: configuration and failures', () => {
