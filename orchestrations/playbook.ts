@@ -17,6 +17,8 @@ export function* playbookOrchestrator(context: OrchestrationContext): Generator<
   const records: StepRecord[] = [];
   const done: string[] = [];
   const now = () => context.df.currentUtcDateTime.toISOString();
+  /** Progress for whoever watches (the demo, GET …/instances/{id}): the step running and those finished. */
+  const progress = (running: string | null) => context.df.setCustomStatus({ workloadId: input.workloadId, direction: input.direction, running, steps: records });
 
   function* phase(step: string, which: StepPhase): Generator<df.Task, StepResult, unknown> {
     const stepInput: StepInput = {
@@ -37,6 +39,7 @@ export function* playbookOrchestrator(context: OrchestrationContext): Generator<
 
   let failedStep: string | null = null;
   for (const step of input.steps) {
+    progress(step.name);
     const startedAt = now();
     const pre = yield* phase(step.name, 'precheck');
     if (!pre.ok) {
@@ -98,6 +101,7 @@ export function* playbookOrchestrator(context: OrchestrationContext): Generator<
     }
   }
 
+  progress(null);
   return {
     ok: failedStep === null,
     workloadId: input.workloadId,

@@ -61,6 +61,11 @@ export interface AzureClients {
   appConfiguration(storeEndpoint: string): AppConfigurationClient;
   /** The endpoint a data-plane service of `kind` has for `name`, in Azure or in the simulator. */
   dataPlaneEndpoint(kind: 'appConfiguration' | 'genomics' | 'graph' | 'purview', name?: string): string;
+  /**
+   * The same clients, retrying once at most: for asking whether a side that may be down answers
+   * at all, where the usual patient retries would only delay the answer.
+   */
+  probing(): AzureClients;
 }
 
 const PUBLIC_DATA_PLANES = {
@@ -110,6 +115,7 @@ export function createAzureClients(target: AzureTarget, options: AzureClientsOpt
         retryOptions,
       } as ConstructorParameters<typeof AppConfigurationClient>[2]),
     dataPlaneEndpoint,
+    probing: () => createAzureClients(target, { ...options, credential, retry: { ...retryOptions, maxRetries: 1, maxRetryDelayInMs: Math.min(retryOptions.retryDelayInMs ?? 800, 1000) } }),
   };
 }
 

@@ -5,6 +5,7 @@
  */
 import type { IncidentAction } from '../incidents/links.js';
 import type { IncidentView } from './incidents.js';
+import { escapeHtml as esc } from '../http/html.js';
 
 const VERBS: Record<IncidentAction, string> = {
   approve: 'Approve',
@@ -39,6 +40,3 @@ export function confirmationPage(action: IncidentAction, view: IncidentView, url
   return { status: 200, body, headers: { 'Content-Type': 'text/html; charset=utf-8', 'Cache-Control': 'no-store' } };
 }
 
-function esc(text: string): string {
-  return text.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
-}

@@ -42,17 +42,18 @@ function playbookOf(workload: Workload): DataSharePlaybook {
   return workload.playbook;
 }
 
-function dsAccount(ctx: StepContext, side: 'primary' | 'secondary', role: 'consumerAccount' | 'providerAccount'): DsAccount | null {
+function dsAccount(ctx: StepContext, side: 'primary' | 'secondary', role: 'consumerAccount' | 'providerAccount', probing = false): DsAccount | null {
   const where = side === 'primary' ? ctx.workload.primary : ctx.workload.secondary;
   const id = where?.resources[role];
   if (id === undefined) return null;
   const parsed = parseResourceId(id);
   if (parsed === null || parsed.resourceGroup === null) throw new StepFailure('CatalogIncomplete', `${ctx.workload.id}: ${side}.resources.${role} is not a resource id`);
-  return { client: ctx.deps.clients.dataShare(parsed.subscriptionId), resourceGroup: parsed.resourceGroup, name: parsed.names[0]! };
+  const clients = probing ? ctx.deps.clients.probing() : ctx.deps.clients;
+  return { client: clients.dataShare(parsed.subscriptionId), resourceGroup: parsed.resourceGroup, name: parsed.names[0]! };
 }
 
-function required(ctx: StepContext, side: 'primary' | 'secondary', role: 'consumerAccount' | 'providerAccount'): DsAccount {
-  const a = dsAccount(ctx, side, role);
+function required(ctx: StepContext, side: 'primary' | 'secondary', role: 'consumerAccount' | 'providerAccount', probing = false): DsAccount {
+  const a = dsAccount(ctx, side, role, probing);
   if (a === null) throw new StepFailure('CatalogIncomplete', `${ctx.workload.id} has no ${side} ${role} in the catalog`);
   return a;
 }
@@ -63,10 +64,17 @@ function schedule(sub: ShareSubscription): ScheduledTrigger {
   return { kind: 'ScheduleBased', properties: { recurrenceInterval: sub.recurrence, synchronizationTime: sub.synchronizationTime, synchronizationMode: sub.synchronizationMode } };
 }
 
-/** Whether a trigger runs the schedule the catalog defines (times compared as instants). */
+/**
+ * Whether a trigger runs the schedule the catalog defines. The synchronization time is an anchor:
+ * a daily schedule is its time of day, an hourly one its minute past the hour, whatever the date.
+ */
 function matches(t: ScheduledTrigger, sub: ShareSubscription): boolean {
   const p = t.properties;
-  return p.recurrenceInterval === sub.recurrence && Date.parse(p.synchronizationTime) === Date.parse(sub.synchronizationTime) && (p.synchronizationMode ?? 'Incremental') === sub.synchronizationMode;
+  const slot = (iso: string) => {
+    const ms = Date.parse(iso);
+    return Number.isNaN(ms) ? iso : ms % (sub.recurrence === 'Day' ? 86_400_000 : 3_600_000);
+  };
+  return p.recurrenceInterval === sub.recurrence && slot(p.synchronizationTime) === slot(sub.synchronizationTime) && (p.synchronizationMode ?? 'Incremental') === sub.synchronizationMode;
 }
 
 async function triggersOf(a: DsAccount, sub: string): Promise<ScheduledTrigger[]> {
@@ -152,7 +160,8 @@ function removeSchedulesStep(side: 'primary' | 'secondary'): ServiceStep {
   const acct = (ctx: StepContext) => required(ctx, side, 'consumerAccount');
   return {
     async precheck(ctx) {
-      const a = acct(ctx);
+      // The side being left may be down: one quick try.
+      const a = required(ctx, side, 'consumerAccount', true);
       const count = await answering(() => scheduleCount(ctx, a));
       if (count === null) {
         return skipped(`${a.name} does not answer, so its schedules were left in place; they cannot run while it is down: remove them when it is back, or fail back`);
@@ -193,10 +202,9 @@ const synchronizeNow: ServiceStep = {
   async action(ctx) {
     const a = required(ctx, 'secondary', 'consumerAccount');
     const results = await mapLimited(playbookOf(ctx.workload).shareSubscriptions, PARALLEL_WRITES, async (sub) => {
-      const started = Date.now();
       const r = await a.client.synchronize(a.resourceGroup, a.name, sub.name, sub.synchronizationMode, lro(ctx));
       if (r.status !== 'Succeeded') throw new StepFailure('SnapshotFailed', `snapshot of ${sub.name} on ${a.name} ended ${r.status}${r.error !== undefined ? `: ${r.error.code}: ${r.error.message}` : ''}`);
-      return `${sub.name} ${r.synchronizationId ?? ''} succeeded in ${((Date.now() - started) / 1000).toFixed(1)} s`.replace('  ', ' ');
+      return `${sub.name} snapshot ${r.synchronizationId ?? ''} succeeded (${sub.synchronizationMode})`.replace('  ', ' ');
     });
     return done(results.join('; '));
   },

@@ -44,19 +44,25 @@ function playbookOf(workload: Workload): MediaServicesPlaybook {
   return workload.playbook;
 }
 
-function account(ctx: StepContext, side: 'primary' | 'secondary'): Account {
+function account(ctx: StepContext, side: 'primary' | 'secondary', probing = false): Account {
   const where = side === 'primary' ? ctx.workload.primary : ctx.workload.secondary;
   const id = where?.resources['account'];
   const parsed = id === undefined ? null : parseResourceId(id);
   if (where === null || where === undefined || parsed === null || parsed.resourceGroup === null) {
     throw new StepFailure('CatalogIncomplete', `${ctx.workload.id} has no ${side} Media Services account in the catalog`);
   }
-  return { client: ctx.deps.clients.media(parsed.subscriptionId), resourceGroup: parsed.resourceGroup, name: parsed.names[0]!, location: where.region };
+  const clients = probing ? ctx.deps.clients.probing() : ctx.deps.clients;
+  return { client: clients.media(parsed.subscriptionId), resourceGroup: parsed.resourceGroup, name: parsed.names[0]!, location: where.region };
 }
 
-/** The side that serves after this direction, and the one it takes over from. */
+/**
+ * The side that serves after this direction, and the one it takes over from. The side being left
+ * may be down, so it is asked with probing clients: one quick try, not a minute of retries.
+ */
 function target(ctx: StepContext): { to: Account; from: Account } {
-  return ctx.direction === 'failover' ? { to: account(ctx, 'secondary'), from: account(ctx, 'primary') } : { to: account(ctx, 'primary'), from: account(ctx, 'secondary') };
+  return ctx.direction === 'failover'
+    ? { to: account(ctx, 'secondary'), from: account(ctx, 'primary', true) }
+    : { to: account(ctx, 'primary'), from: account(ctx, 'secondary', true) };
 }
 
 /** Null when the account does not answer (its region is down): callers decide what that means. */
