@@ -5,7 +5,7 @@
  * or reported by the orchestration), never the module load.
  */
 import * as df from 'durable-functions';
-import { appServices } from '../lib/composition.js';
+import { appServices, type AppServices } from '../lib/composition.js';
 import { createActivities, type Activities } from '../lib/steps/index.js';
 import { ACTIVITIES, ORCHESTRATIONS } from '../orchestrations/activities.js';
 import { incidentOrchestrator } from '../orchestrations/incident.js';
@@ -14,9 +14,14 @@ import { playbookOrchestrator } from '../orchestrations/playbook.js';
 df.app.orchestration(ORCHESTRATIONS.incident, incidentOrchestrator);
 df.app.orchestration(ORCHESTRATIONS.playbook, playbookOrchestrator);
 
-let activities: Activities | undefined;
-const built = () => (activities ??= createActivities(appServices().steps));
+let built: { services: AppServices; activities: Activities } | undefined;
+/** The activities over the current services (rebuilt when the services are, e.g. after a settings change). */
+const activities = (): Activities => {
+  const services = appServices();
+  if (built?.services !== services) built = { services, activities: createActivities(services.steps) };
+  return built.activities;
+};
 
 for (const name of Object.keys(ACTIVITIES) as Array<keyof Activities>) {
-  df.app.activity(name, { handler: (input: unknown) => (built()[name] as (input: unknown) => Promise<unknown>)(input) });
+  df.app.activity(name, { handler: (input: unknown) => (activities()[name] as (input: unknown) => Promise<unknown>)(input) });
 }

@@ -22,6 +22,8 @@ export interface FaultRule {
   latencyMs: number;
   /** Requests left before the rule retires itself; undefined: forever. */
   remaining?: number;
+  /** How many requests it has failed so far (reads included; the operation log records writes only). */
+  fired?: number;
   /** Fail the long-running operation instead of the request (status Failed when polled). */
   failOperation: boolean;
 }
@@ -84,7 +86,9 @@ export class Faults {
 
   /** Whether a matched rule's failure fires this time (its error rate). */
   fires(rule: FaultRule): boolean {
-    return rule.errorRate >= 1 || this.random() < rule.errorRate;
+    const fired = rule.errorRate >= 1 || this.random() < rule.errorRate;
+    if (fired) rule.fired = (rule.fired ?? 0) + 1;
+    return fired;
   }
 
   clear(): void {

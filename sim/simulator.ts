@@ -44,7 +44,8 @@ export class Simulator {
   readonly clock: SimClock;
   readonly operations: Operations;
   readonly faults: Faults;
-  readonly throttle = new Throttle();
+  /** ARM's token buckets, refilled in Azure time: a sped-up simulator has the same budget per Azure hour. */
+  readonly throttle: Throttle;
   readonly log = new OperationLog();
   readonly incidents = new Incidents();
   /** PEM of the simulator's self-signed certificate: what clients must trust. */
@@ -58,6 +59,7 @@ export class Simulator {
 
   private constructor(private readonly options: SimulatorOptions) {
     this.clock = new SimClock(options.timeScale ?? 1);
+    this.throttle = new Throttle(() => this.clock.now());
     this.operations = new Operations(this.clock);
     this.faults = new Faults(seededRandom(options.seed ?? 1));
   }
@@ -207,7 +209,7 @@ export class Simulator {
         extra[throttleHeader(kind)] = String(decision.remaining);
         if (!decision.allowed) {
           return finish(
-            armError(429, 'SubscriptionRequestsThrottled', `Number of '${kind}' requests for subscription '${subscription}' actor '${request.caller}' exceeded. Please try again after '${decision.retryAfterSeconds}' seconds.`, { 'Retry-After': String(decision.retryAfterSeconds) }),
+            armError(429, 'SubscriptionRequestsThrottled', `Number of '${kind}' requests for subscription '${subscription}' actor '${request.caller}' exceeded. Please try again after '${decision.retryAfterSeconds}' seconds.`, this.retryAfter(decision.retryAfterSeconds)),
             'throttled',
           );
         }
@@ -227,12 +229,21 @@ export class Simulator {
     if (rule !== undefined) {
       if (rule.latencyMs > 0) await new Promise((r) => setTimeout(r, rule.latencyMs));
       if (this.faults.fires(rule)) {
-        const retry: Record<string, string> = rule.status === 429 || rule.status === 503 ? { 'Retry-After': '1' } : {};
+        const retry: Record<string, string> = rule.status === 429 || rule.status === 503 ? this.retryAfter(1) : {};
         return finish(armError(rule.status, rule.code, rule.message, retry), rule.id);
       }
     }
     if ((this.options.roundTripMs ?? 0) > 0) await new Promise((r) => setTimeout(r, this.options.roundTripMs));
     finish(await route.handle({ request, params }));
+  }
+
+  /**
+   * `Retry-After` in Azure seconds, and `retry-after-ms` in real milliseconds (the time scale
+   * applied): Azure's SDKs read the millisecond header first, so a sped-up simulator is waited
+   * out at its own speed.
+   */
+  private retryAfter(seconds: number): Record<string, string> {
+    return { 'Retry-After': String(seconds), 'retry-after-ms': String(Math.max(1, Math.round((seconds * 1000) / this.clock.timeScale))) };
   }
 
   private hang(res: ServerResponse): void {
