@@ -21,6 +21,8 @@ import { repoRoot } from '../support/fixtures.js';
 export interface Reply {
   status: number;
   headers: Headers;
+  /** Parsed JSON (text when it is not JSON); tests read the fields they assert on. */
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any
   body: any;
 }
 
@@ -42,6 +44,8 @@ export interface App {
   runUntil(done: () => boolean | Promise<boolean>, options?: { maxSteps?: number; what?: string }): Promise<void>;
   /** Notifications the simulator's receivers got. */
   hooks(channel?: string): Promise<HookMessage[]>;
+  /** The simulator's control API (`/_sim/…`), its JSON answer. */
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any
   control(method: string, path: string, body?: unknown): Promise<any>;
   close(): Promise<void>;
 }
