@@ -9,7 +9,13 @@ import type { Direction, StepDefinition } from './types.js';
 
 const MIN = 60_000;
 
-const step = (name: string, title: string, deadlineMs: number, compensable: boolean): StepDefinition => ({ name, title, deadlineMs, compensable });
+const step = (name: string, title: string, deadlineMs: number, compensable: boolean, group?: string): StepDefinition => ({
+  name,
+  title,
+  deadlineMs,
+  compensable,
+  ...(group !== undefined ? { group } : {}),
+});
 
 const ANNOUNCE = step('announce', 'Tell the on-call channels what is starting', MIN, false);
 const FLIP_POINTER = step('flip-active-pointer', 'Point the app at the other side (App Configuration)', 2 * MIN, true);
@@ -18,9 +24,10 @@ const MEDIA: Record<Direction, StepDefinition[]> = {
   failover: [
     ANNOUNCE,
     step('check-account', 'Check the secondary Media Services account answers', 2 * MIN, false),
-    step('ensure-transforms', 'Make sure the transforms exist on the secondary, as defined', 5 * MIN, false),
-    step('start-streaming-endpoints', 'Start the secondary streaming endpoints', 15 * MIN, true),
-    step('start-live-events', 'Start the secondary live events (and report their ingest URLs)', 15 * MIN, true),
+    // Independent resources of the standby account, made ready side by side.
+    step('ensure-transforms', 'Make sure the transforms exist on the secondary, as defined', 5 * MIN, false, 'ready-standby'),
+    step('start-streaming-endpoints', 'Start the secondary streaming endpoints', 15 * MIN, true, 'ready-standby'),
+    step('start-live-events', 'Start the secondary live events (and report their ingest URLs)', 15 * MIN, true, 'ready-standby'),
     step('resubmit-jobs', 'Resubmit queued and processing encoding jobs to the secondary', 10 * MIN, false),
     FLIP_POINTER,
     step('switch-traffic', 'Send viewers to the secondary (Traffic Manager)', 5 * MIN, true),
@@ -31,16 +38,17 @@ const MEDIA: Record<Direction, StepDefinition[]> = {
     step('resubmit-jobs', 'Leave running jobs where they are', MIN, false),
     FLIP_POINTER,
     step('switch-traffic', 'Send viewers back to the primary (Traffic Manager)', 5 * MIN, true),
-    step('stop-live-events', 'Stop the secondary live events', 15 * MIN, true),
-    step('stop-streaming-endpoints', 'Stop the secondary streaming endpoints', 15 * MIN, true),
+    step('stop-live-events', 'Stop the secondary live events', 15 * MIN, true, 'idle-standby'),
+    step('stop-streaming-endpoints', 'Stop the secondary streaming endpoints', 15 * MIN, true, 'idle-standby'),
   ],
 };
 
 const DATA_SHARE: Record<Direction, StepDefinition[]> = {
   failover: [
     ANNOUNCE,
-    step('schedule-secondary', 'Create the snapshot schedules on the secondary share subscriptions', 5 * MIN, true),
-    step('synchronize-now', 'Take a snapshot now on the secondary, and wait for it', 60 * MIN, false),
+    // The schedule and the first snapshot do not wait for each other.
+    step('schedule-secondary', 'Create the snapshot schedules on the secondary share subscriptions', 5 * MIN, true, 'standby-snapshots'),
+    step('synchronize-now', 'Take a snapshot now on the secondary, and wait for it', 60 * MIN, false, 'standby-snapshots'),
     step('unschedule-primary', "Remove the primary's snapshot schedules (when it answers)", 5 * MIN, true),
     step('invite-consumers', 'Invite every consumer to the secondary shares', 5 * MIN, false),
     FLIP_POINTER,

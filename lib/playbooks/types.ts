@@ -16,6 +16,11 @@ export interface StepDefinition {
   deadlineMs: number;
   /** Whether undoing it makes sense; steps without compensation are skipped on rollback. */
   compensable: boolean;
+  /**
+   * Consecutive steps with the same group touch independent resources and run side by side;
+   * the wave ends when the slowest does. Absent: the step runs alone.
+   */
+  group?: string;
 }
 
 export interface PlaybookInput {

@@ -445,8 +445,13 @@ function traffic(ctx: StepContext): TrafficEndpoints | null {
 }
 
 async function endpointStatus(ctx: StepContext, t: TrafficEndpoints, name: string): Promise<string> {
-  const e = await ctx.deps.clients.trafficManager(t.subscription).endpoints.get(t.resourceGroup, t.profile, 'ExternalEndpoints', name);
-  return e.endpointStatus ?? 'Unknown';
+  try {
+    const e = await ctx.deps.clients.trafficManager(t.subscription).endpoints.get(t.resourceGroup, t.profile, 'ExternalEndpoints', name);
+    return e.endpointStatus ?? 'Unknown';
+  } catch (err) {
+    if (isNotFound(err)) throw new StepFailure('TrafficManagerEndpointMissing', `Traffic Manager profile ${t.profile} has no external endpoint '${name}': fix trafficManager in the catalog, or add the endpoint`);
+    throw err;
+  }
 }
 
 async function setEndpoint(ctx: StepContext, t: TrafficEndpoints, name: string, status: 'Enabled' | 'Disabled'): Promise<void> {

@@ -83,27 +83,45 @@ describe('playbooks end to end', () => {
     expect(app.sim.store.children(DS_SECONDARY, 'triggers')).toEqual([]);
   }, 60_000);
 
-  it('compensates a workload whose step fails for good, says why, and lets the other workload finish', async () => {
+  it('compensates a workload whose step fails for good, newest first, says why, and lets the other workload finish', async () => {
     app = await startApp();
-    // The standby live event was deleted: the media playbook cannot complete.
-    app.sim.store.delete(`${NEU}/liveEvents/live-main`);
+    // The Traffic Manager endpoint for North Europe is gone: viewers cannot be moved.
+    app.sim.store.delete(`${TM}/neu`);
     const id = await failover(app, ['media-streaming', 'datashare-sales'], 'move both off the primaries');
     await until(app, id, 'the failover to end', (v) => v.runtimeStatus === 'Completed');
     const v = await view(app, id);
     expect(v.outcome).toBe('failover-failed');
     const media = v.summary!.failover['media-streaming']!;
-    expect(media).toMatchObject({ ok: false, failedStep: 'start-live-events' });
-    expect(steps(media)).toMatchObject({ 'start-streaming-endpoints': 'compensated', 'start-live-events': 'failed', 'flip-active-pointer': 'not-run', 'switch-traffic': 'not-run' });
+    expect(media).toMatchObject({ ok: false, failedStep: 'switch-traffic' });
     expect(media.steps.find((s) => s.status === 'failed')!.detail).toBe(
-      "precheck: LiveEventMissing: live-main do not exist on contosomedianeu: create them (with the encoders' ingest settings) before failing over",
+      "precheck: TrafficManagerEndpointMissing: Traffic Manager profile contoso-stream has no external endpoint 'neu': fix trafficManager in the catalog, or add the endpoint",
     );
-    // The standby streaming endpoint was started, then stopped again by compensation; viewers never moved.
+    // What had been done is undone, newest first: the pointer, then the live event and the streaming endpoint.
+    expect(media.steps.filter((s) => s.status === 'compensated').map((s) => s.step)).toEqual(['flip-active-pointer', 'start-live-events', 'start-streaming-endpoints']);
     expect(state(app, `${NEU}/streamingEndpoints/default`, 'resourceState')).toBe('Stopped');
-    expect(state(app, `${TM}/weu`, 'endpointStatus')).toBe('Enabled');
+    expect(state(app, `${NEU}/liveEvents/live-main`, 'resourceState')).toBe('Stopped');
+    const writes = app.sim.log.list({ operation: 'Microsoft.AppConfiguration/configurationStores/keyValues/write' });
+    expect(writes).toHaveLength(2);
+    // The other workload carried on.
     expect(v.summary!.failover['datashare-sales']).toMatchObject({ ok: true, failedStep: null });
     expect(app.sim.store.children(DS_SECONDARY, 'triggers').map((t) => t.name)).toEqual(['snapshot-schedule']);
     const heard = (await app.hooks('media-oncall')).map((h) => JSON.stringify(h.body));
-    expect(heard.some((h) => h.includes('Failover step failed: start-live-events for media-streaming'))).toBe(true);
+    expect(heard.some((h) => h.includes('Failover step failed: switch-traffic for media-streaming'))).toBe(true);
+  }, 60_000);
+
+  it('stops before touching anything when a standby resource is missing', async () => {
+    app = await startApp();
+    app.sim.store.delete(`${NEU}/liveEvents/live-main`);
+    const id = await failover(app, ['media-streaming'], 'standby incomplete');
+    await until(app, id, 'the failover to end', (v) => v.runtimeStatus === 'Completed');
+    const media = (await view(app, id)).summary!.failover['media-streaming']!;
+    expect(media).toMatchObject({ ok: false, failedStep: 'start-live-events' });
+    expect(media.steps.find((s) => s.status === 'failed')!.detail).toBe(
+      "precheck: LiveEventMissing: live-main do not exist on contosomedianeu: create them (with the encoders' ingest settings) before failing over",
+    );
+    // Its wave's prechecks run before any of its actions: nothing was started, so nothing needs undoing.
+    expect(succeeded(app, 'Microsoft.Media/streamingEndpoints/start')).toBe(0);
+    expect(media.steps.filter((s) => s.status === 'compensated')).toEqual([]);
   }, 60_000);
 
   it('converges through a throttling storm and 20% transient errors, doing nothing twice', async () => {

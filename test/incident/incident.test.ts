@@ -39,7 +39,9 @@ const STEPS: StepDefinition[] = [
   { name: 'start-secondary', title: 'Start the secondary', deadlineMs: 600_000, compensable: true },
   { name: 'flip-pointer', title: 'Flip the active-account pointer', deadlineMs: 60_000, compensable: true },
 ];
-df.app.activity(ACTIVITIES.playbookSteps, { handler: () => STEPS });
+/** What the playbookSteps activity answers; a test may swap it and must put STEPS back. */
+let stepList: StepDefinition[] = STEPS;
+df.app.activity(ACTIVITIES.playbookSteps, { handler: () => stepList });
 df.app.activity(ACTIVITIES.runStepPhase, {
   handler: (input: StepInput) => {
     world.calls.steps.push(`${input.direction}:${input.workloadId}:${input.step}:${input.phase}`);
@@ -278,6 +280,26 @@ describe('incident orchestration', () => {
     expect(world.calls.steps.filter((x) => x.endsWith(':compensate'))).toEqual(['failover:media-streaming:start-secondary:compensate']);
     expect(world.calls.notified).toContain('step-failed');
     expect(world.calls.recorded).toEqual([]);
+  });
+
+  it('runs a wave of grouped steps side by side: every precheck, then every action, then every verification', async () => {
+    const t = setup();
+    stepList = [
+      STEPS[0]!,
+      { name: 'start-endpoints', title: 'Start endpoints', deadlineMs: 600_000, compensable: true, group: 'standby' },
+      { name: 'start-live', title: 'Start live events', deadlineMs: 600_000, compensable: true, group: 'standby' },
+      STEPS[2]!,
+    ];
+    try {
+      t.start();
+      await t.runFor(60 * MIN);
+    } finally {
+      stepList = STEPS;
+    }
+    const wave = world.calls.steps.filter((x) => x.includes(':start-'));
+    expect(wave.slice(0, 2).sort()).toEqual(['failover:media-streaming:start-endpoints:precheck', 'failover:media-streaming:start-live:precheck']);
+    expect(wave.slice(2, 4).sort()).toEqual(['failover:media-streaming:start-endpoints:action', 'failover:media-streaming:start-live:action']);
+    expect(wave.slice(4, 6).sort()).toEqual(['failover:media-streaming:start-endpoints:verify', 'failover:media-streaming:start-live:verify']);
   });
 
   it('records a step that is already done instead of doing it again', async () => {
