@@ -1,7 +1,9 @@
 /**
  * ARM throttling as published since 2024: a token bucket per subscription, principal and
- * operation type (reads 250, refill 25/s; writes and deletes 200, refill 10/s). Buckets refill
- * in real time, not simulator time: throttling is about request rate, which does not scale.
+ * operation type (reads 250, refill 25/s; writes and deletes 200, refill 10/s). The simulator
+ * refills them on its own clock: at 600x, Azure's operations take a six-hundredth of their time,
+ * so the requests a failover makes come six hundred times as fast, and the budget per Azure
+ * second must stay Azure's for throttling to bite where it would in Azure.
  */
 import type { OperationKind } from './types.js';
 
