@@ -1,0 +1,109 @@
+/**
+ * A scaled estate for the failover benchmark, written as an estate file and a catalog: N Media
+ * Services workloads (each a primary and a standby account, streaming endpoints and live events,
+ * a transform, a Traffic Manager profile, an App Configuration key) and M Data Share workloads
+ * (each a primary and a standby consumer account with share subscriptions, and a standby provider
+ * share with one consumer).
+ */
+import { stringify } from 'yaml';
+
+export interface Scale {
+  media: number;
+  endpoints: number;
+  liveEvents: number;
+  dataShare: number;
+  subscriptions: number;
+}
+
+export const SUBSCRIPTION = '22222222-2222-2222-2222-222222222222';
+const RG = (name: string) => `/subscriptions/${SUBSCRIPTION}/resourceGroups/${name}`;
+export const STORE = 'benchfailover';
+const pad = (n: number) => String(n).padStart(2, '0');
+
+export interface BenchEstate {
+  estateYaml: string;
+  catalogYaml: string;
+  workloads: string[];
+}
+
+export function benchEstate(scale: Scale): BenchEstate {
+  const resources: Array<Record<string, unknown>> = [];
+  const keys: Array<{ key: string; value: string }> = [];
+  const workloads: Array<Record<string, unknown>> = [];
+  const at = (id: string, location: string, properties: Record<string, unknown> = {}, extra: Record<string, unknown> = {}) => resources.push({ id, location, properties, ...extra });
+
+  for (let i = 1; i <= scale.media; i++) {
+    const n = pad(i);
+    const primary = `${RG(`rg-m${n}-weu`)}/providers/Microsoft.Media/mediaservices/benchm${n}weu`;
+    const standby = `${RG(`rg-m${n}-neu`)}/providers/Microsoft.Media/mediaservices/benchm${n}neu`;
+    const profile = `${RG('rg-bench-global')}/providers/Microsoft.Network/trafficManagerProfiles/bench-m${n}`;
+    at(primary, 'westeurope');
+    at(standby, 'northeurope');
+    for (let e = 1; e <= scale.endpoints; e++) {
+      at(`${primary}/streamingEndpoints/se${e}`, 'westeurope', { resourceState: 'Running', scaleUnits: 0 }, { sku: { name: 'Standard', capacity: 0 } });
+      at(`${standby}/streamingEndpoints/se${e}`, 'northeurope', { resourceState: 'Stopped', scaleUnits: 0 }, { sku: { name: 'Standard', capacity: 0 } });
+    }
+    for (let l = 1; l <= scale.liveEvents; l++) {
+      const input = (acct: string) => ({ streamingProtocol: 'RTMP', endpoints: [{ protocol: 'RTMP', url: `rtmp://le${l}-${acct}.channel.media.azure.net:1935/live/${n}${l}` }] });
+      at(`${primary}/liveEvents/le${l}`, 'westeurope', { resourceState: 'Running', encoding: { encodingType: 'Standard' }, input: input(`benchm${n}weu`) });
+      at(`${standby}/liveEvents/le${l}`, 'northeurope', { resourceState: 'Stopped', encoding: { encodingType: 'Standard' }, input: input(`benchm${n}neu`) });
+    }
+    at(`${primary}/transforms/abr`, 'westeurope', { outputs: [{ onError: 'StopProcessingJob', relativePriority: 'Normal', preset: { '@odata.type': '#Microsoft.Media.BuiltInStandardEncoderPreset', presetName: 'H264MultipleBitrate1080p' } }] });
+    at(profile, 'global', { profileStatus: 'Enabled', trafficRoutingMethod: 'Priority', dnsConfig: { relativeName: `bench-m${n}`, ttl: 30 } });
+    at(`${profile}/externalEndpoints/weu`, 'global', { endpointStatus: 'Enabled', target: `se1-benchm${n}weu.streaming.media.azure.net`, priority: 1 });
+    at(`${profile}/externalEndpoints/neu`, 'global', { endpointStatus: 'Disabled', target: `se1-benchm${n}neu.streaming.media.azure.net`, priority: 2 });
+    keys.push({ key: `bench:m${n}:activeAccount`, value: `benchm${n}weu` });
+    workloads.push({
+      id: `media-${n}`,
+      services: ['Media Services'],
+      primary: { region: 'westeurope', resources: { account: primary } },
+      secondary: { region: 'northeurope', resources: { account: standby } },
+      playbook: {
+        kind: 'mediaServices',
+        streamingEndpoints: Array.from({ length: scale.endpoints }, (_, e) => ({ name: `se${e + 1}`, scaleUnits: 0 })),
+        liveEvents: Array.from({ length: scale.liveEvents }, (_, l) => ({ name: `le${l + 1}` })),
+        transforms: [{ name: 'abr', presets: ['H264MultipleBitrate1080p'] }],
+        trafficManager: { profile, primaryEndpoint: 'weu', secondaryEndpoint: 'neu' },
+        activeAccountKey: `bench:m${n}:activeAccount`,
+      },
+      policy: { trigger: 'auto' },
+      guardrails: { dwellTime: '0s', minIntervalBetweenFailovers: '1m' },
+    });
+  }
+
+  for (let i = 1; i <= scale.dataShare; i++) {
+    const n = pad(i);
+    const consumer = (region: string, suffix: string) => `${RG(`rg-d${n}-${suffix}`)}/providers/Microsoft.DataShare/accounts/benchd${n}${suffix}`;
+    const primary = consumer('eastus2', 'eus2');
+    const standby = consumer('centralus', 'cus');
+    const provider = `${RG(`rg-d${n}-cus`)}/providers/Microsoft.DataShare/accounts/benchd${n}prov`;
+    at(primary, 'eastus2', {}, { identity: { type: 'SystemAssigned' } });
+    at(standby, 'centralus', {}, { identity: { type: 'SystemAssigned' } });
+    at(provider, 'centralus', {}, { identity: { type: 'SystemAssigned' } });
+    at(`${provider}/shares/data`, 'centralus', { shareKind: 'CopyBased' });
+    const subscriptions = [];
+    for (let s = 1; s <= scale.subscriptions; s++) {
+      const share = { shareSubscriptionStatus: 'Active', shareName: 'data', shareKind: 'CopyBased' };
+      at(`${primary}/shareSubscriptions/sub${s}`, 'eastus2', { ...share, invitationId: `00000000-0000-4000-8000-${n}${pad(s)}00000001` });
+      at(`${primary}/shareSubscriptions/sub${s}/triggers/nightly`, 'eastus2', { recurrenceInterval: 'Day', synchronizationTime: '2026-01-01T02:00:00Z', synchronizationMode: 'Incremental', triggerStatus: 'Active' }, { kind: 'ScheduleBased' });
+      at(`${standby}/shareSubscriptions/sub${s}`, 'centralus', { ...share, invitationId: `00000000-0000-4000-8000-${n}${pad(s)}00000002` });
+      subscriptions.push({ name: `sub${s}`, recurrence: 'Day', synchronizationTime: '2026-01-01T02:00:00Z', synchronizationMode: 'Incremental' });
+    }
+    workloads.push({
+      id: `datashare-${n}`,
+      services: ['Azure Data Share'],
+      primary: { region: 'eastus2', resources: { consumerAccount: primary } },
+      secondary: { region: 'centralus', resources: { consumerAccount: standby, providerAccount: provider } },
+      playbook: { kind: 'dataShare', shareSubscriptions: subscriptions, shares: [{ name: 'data', consumers: [`analytics${n}@fabrikam.example`] }] },
+      policy: { trigger: 'auto' },
+      guardrails: { dwellTime: '0s', minIntervalBetweenFailovers: '1m' },
+    });
+  }
+
+  resources.push({ id: `${RG('rg-bench-shared')}/providers/Microsoft.AppConfiguration/configurationStores/${STORE}`, location: 'westus3', properties: { endpoint: `https://${STORE}.azconfig.io` } });
+  return {
+    estateYaml: stringify({ resources, appConfiguration: { [STORE]: keys } }),
+    catalogYaml: stringify({ version: 1, workloads }),
+    workloads: workloads.map((w) => String(w['id'])),
+  };
+}

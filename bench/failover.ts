@@ -1,0 +1,197 @@
+/**
+ * `npm run bench:failover`: time to fail a scaled estate over (20 Media Services workloads with
+ * 5 streaming endpoints and 3 live events each, 20 Data Share workloads with 5 share
+ * subscriptions each, by default), on the simulator's latency model with ARM throttling on,
+ * measured three ways in one run:
+ *   (a) this app: one failover request for every workload, through the local host;
+ *   (b) a straightforward sequential runbook: the same steps one after another with the same
+ *       SDK clients, as a person's script would do them;
+ *   (c) the lower bound from the latency model and the throttling budget: the longest chain of
+ *       Azure operations that must follow one another, or the time ARM's token buckets need to
+ *       let the minimum number of requests through, whichever is longer.
+ * All figures are in Azure time (the simulator's clock). Targets: (a) within 1.15x of (c), and at
+ * most 0.2x of (b).
+ *
+ *   npm run bench:failover -- [--media N] [--datashare N] [--app-scale N] [--runbook-scale N]
+ *
+ * The app runs at a modest time scale so that its own work (real milliseconds, multiplied by the
+ * scale into Azure time) is counted fairly; the sequential runbook, hours long in Azure time,
+ * runs faster, which counts its client time against it more heavily than (a)'s: that can only
+ * flatter (b), never (a).
+ */
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { parseArgs } from 'node:util';
+import { createAzureClients, type AzureClients } from '../lib/azure/clients.js';
+import { parseResourceId } from '../lib/azure/resource-id.js';
+import { parseCatalog } from '../lib/catalog/index.js';
+import type { Workload } from '../lib/catalog/types.js';
+import { ScaledClock } from '../local/clock.js';
+import { startStack } from '../local/stack.js';
+import { latencyOf } from '../sim/latency.js';
+import { Simulator } from '../sim/simulator.js';
+import { benchEstate, STORE, type Scale } from './failover-estate.js';
+
+const { values } = parseArgs({
+  options: {
+    media: { type: 'string', default: '20' },
+    datashare: { type: 'string', default: '20' },
+    'app-scale': { type: 'string', default: '20' },
+    'runbook-scale': { type: 'string', default: '400' },
+  },
+});
+const scale: Scale = { media: Number(values.media), endpoints: 5, liveEvents: 3, dataShare: Number(values.datashare), subscriptions: 5 };
+const appScale = Number(values['app-scale']);
+const runbookScale = Number(values['runbook-scale']);
+const dir = mkdtempSync(join(tmpdir(), 'bench-failover-'));
+const estate = benchEstate(scale);
+const estatePath = join(dir, 'estate.yaml');
+const catalogPath = join(dir, 'catalog.yaml');
+writeFileSync(estatePath, estate.estateYaml);
+writeFileSync(catalogPath, estate.catalogYaml);
+const parsed = parseCatalog(estate.catalogYaml);
+if (!parsed.ok) throw new Error(`bench catalog invalid: ${JSON.stringify(parsed.problems.slice(0, 3))}`);
+const catalog = parsed.catalog;
+
+const say = (text: string) => process.stdout.write(`${text}\n`);
+const minutes = (ms: number) => `${(ms / 60_000).toFixed(2).padStart(8)} min`;
+
+say(`estate: ${scale.media} Media Services workloads (${scale.endpoints} streaming endpoints, ${scale.liveEvents} live events each), ${scale.dataShare} Data Share workloads (${scale.subscriptions} share subscriptions each); ARM throttling on`);
+
+// ── (c) the lower bound ─────────────────────────────────────────────────────────────────────
+function lowerBound(): { ms: number; why: string } {
+  const se = latencyOf('Microsoft.Media/streamingEndpoints/start');
+  const le = latencyOf('Microsoft.Media/liveOutputs/write') + latencyOf('Microsoft.Media/liveEvents/start');
+  // Viewers move only once the standby streams: the traffic switch follows the slowest start.
+  const media = scale.media > 0 ? Math.max(se, le) : 0;
+  const sync = latencyOf('Microsoft.DataShare/shareSubscriptions/synchronize');
+  // The primary's schedules go only once the standby's exist; the snapshot runs beside them.
+  const share = scale.dataShare > 0 ? Math.max(sync, latencyOf('Microsoft.DataShare/triggers/write') + latencyOf('Microsoft.DataShare/triggers/delete')) : 0;
+  const chain = Math.max(media, share);
+  // The fewest requests: one write per change, one read to see each long-running one end.
+  const writes = scale.media * (1 + scale.endpoints + 2 * scale.liveEvents + 2) + scale.dataShare * (2 * scale.subscriptions + 1);
+  const deletes = scale.dataShare * scale.subscriptions;
+  const reads = scale.media * (scale.endpoints + 2 * scale.liveEvents) + scale.dataShare * 3 * scale.subscriptions;
+  const bucket = (n: number, size: number, perSecond: number) => Math.max(0, ((n - size) / perSecond) * 1000);
+  const budget = Math.max(bucket(writes, 200, 10), bucket(deletes, 200, 10), bucket(reads, 250, 25));
+  return {
+    ms: Math.max(chain, budget),
+    why: `longest chain ${minutes(chain).trim()} (streaming endpoint start ${se / 1000} s); ARM budget for ${writes} writes, ${deletes} deletes, ${reads} reads: ${minutes(budget).trim()}`,
+  };
+}
+
+// ── (a) this app ────────────────────────────────────────────────────────────────────────────
+async function app(): Promise<{ ms: number; outcome: string }> {
+  const stack = await startStack({
+    dataDir: join(dir, 'app'),
+    clock: new ScaledClock(appScale),
+    simTimeScale: appScale,
+    estatePath,
+    catalogPath,
+    logger: (e) => {
+      if (e.level === 'error') process.stderr.write(`host: ${e.message}\n`);
+    },
+    // Polls every 5 s of Azure time, as a patient client should; the SDK waits out throttling.
+    env: { AZURE_LRO_POLL_MS: String(Math.round(5000 / appScale)), AZURE_RETRY_DELAY_MS: String(Math.round(1000 / appScale)), AZURE_MAX_RETRIES: '20' },
+  });
+  try {
+    const key = stack.host.keys.functionKey;
+    const request = async (method: string, path: string, body?: unknown) => {
+      const res = await fetch(`${stack.host.url}${path}`, { method, headers: { 'x-functions-key': key, 'content-type': 'application/json' }, ...(body !== undefined ? { body: JSON.stringify(body) } : {}) });
+      return (await res.json()) as Record<string, unknown>;
+    };
+    const started = await request('POST', '/api/failovers', { workloads: estate.workloads, reason: 'failover benchmark', kind: 'planned' });
+    const id = String(started['incidentId']);
+    for (;;) {
+      const view = (await request('GET', `/api/incidents/${id}`)) as { phase: string; runtimeStatus: string; outcome: string | null; timeline: Array<{ at: string; type: string; detail: string }> };
+      if (view.phase === 'failed-over' || view.runtimeStatus !== 'Running') {
+        const at = (type: string) => Date.parse(view.timeline.find((e) => e.type === type)?.at ?? '');
+        return { ms: at('failover-finished') - at('failover-started'), outcome: view.outcome ?? view.phase };
+      }
+      await new Promise((r) => setTimeout(r, 200));
+    }
+  } finally {
+    await stack.close();
+  }
+}
+
+// ── (b) a sequential runbook ────────────────────────────────────────────────────────────────
+async function runbook(): Promise<number> {
+  const sim = await Simulator.start({ estate: estatePath, timeScale: runbookScale, port: 0, roundTripMs: 0 });
+  try {
+    const clients = createAzureClients({ kind: 'simulator', endpoint: sim.baseUrl, caPem: sim.ca }, { retry: { maxRetries: 20, retryDelayInMs: Math.max(1, Math.round(1000 / runbookScale)) } });
+    const poll = { updateIntervalInMs: Math.max(1, Math.round(5000 / runbookScale)) };
+    const t0 = sim.clock.now();
+    for (const w of catalog.workloads) {
+      if (w.playbook.kind === 'mediaServices') await mediaByHand(clients, w, poll);
+      else await dataShareByHand(clients, w, poll.updateIntervalInMs);
+    }
+    return sim.clock.now() - t0;
+  } finally {
+    await sim.close();
+  }
+}
+
+function where(id: string) {
+  const p = parseResourceId(id)!;
+  return { sub: p.subscriptionId, rg: p.resourceGroup!, name: p.names[0]! };
+}
+
+async function mediaByHand(clients: AzureClients, w: Workload, poll: { updateIntervalInMs: number }): Promise<void> {
+  if (w.playbook.kind !== 'mediaServices') return;
+  const to = where(w.secondary!.resources['account']!);
+  const from = where(w.primary.resources['account']!);
+  const ams = clients.media(to.sub);
+  await ams.mediaservices.get(to.rg, to.name);
+  for (const t of w.playbook.transforms) {
+    await ams.transforms.createOrUpdate(to.rg, to.name, t.name, { outputs: (t.presets ?? []).map((presetName) => ({ preset: { odataType: '#Microsoft.Media.BuiltInStandardEncoderPreset', presetName } as never })) });
+  }
+  for (const e of w.playbook.streamingEndpoints) await ams.streamingEndpoints.beginStartAndWait(to.rg, to.name, e.name, poll);
+  for (const l of w.playbook.liveEvents) {
+    await ams.liveOutputs.beginCreateAndWait(to.rg, to.name, l.name, 'failover', { assetName: `${l.name}-failover`, archiveWindowLength: 'PT8H' }, poll);
+    await ams.liveEvents.beginStartAndWait(to.rg, to.name, l.name, poll);
+  }
+  for (const t of w.playbook.transforms) {
+    for await (const job of clients.media(from.sub).jobs.list(from.rg, from.name, t.name).byPage()) void job;
+  }
+  await clients.appConfiguration(clients.dataPlaneEndpoint('appConfiguration', STORE)).setConfigurationSetting({ key: w.playbook.activeAccountKey, value: to.name });
+  const tm = w.playbook.trafficManager!;
+  const profile = where(tm.profile);
+  await clients.trafficManager(profile.sub).endpoints.update(profile.rg, profile.name, 'ExternalEndpoints', tm.secondaryEndpoint, { endpointStatus: 'Enabled' });
+  await clients.trafficManager(profile.sub).endpoints.update(profile.rg, profile.name, 'ExternalEndpoints', tm.primaryEndpoint, { endpointStatus: 'Disabled' });
+}
+
+async function dataShareByHand(clients: AzureClients, w: Workload, pollIntervalMs: number): Promise<void> {
+  if (w.playbook.kind !== 'dataShare') return;
+  const to = where(w.secondary!.resources['consumerAccount']!);
+  const from = where(w.primary.resources['consumerAccount']!);
+  const provider = where(w.secondary!.resources['providerAccount']!);
+  const ds = clients.dataShare(to.sub);
+  for (const s of w.playbook.shareSubscriptions) {
+    await ds.createTrigger(to.rg, to.name, s.name, 'snapshot-schedule', { kind: 'ScheduleBased', properties: { recurrenceInterval: s.recurrence, synchronizationTime: s.synchronizationTime, synchronizationMode: s.synchronizationMode } }, { pollIntervalMs });
+    await ds.synchronize(to.rg, to.name, s.name, s.synchronizationMode, { pollIntervalMs });
+  }
+  for (const s of w.playbook.shareSubscriptions) {
+    for (const t of await ds.listTriggers(from.rg, from.name, s.name)) await ds.deleteTrigger(from.rg, from.name, s.name, t.name!, { pollIntervalMs });
+  }
+  for (const share of w.playbook.shares) {
+    for (const email of share.consumers) await ds.createInvitation(provider.rg, provider.name, share.name, `failover-${email.replace(/[^a-z0-9]+/gi, '-')}`, { targetEmail: email });
+  }
+}
+
+try {
+  const bound = lowerBound();
+  say(`(c) lower bound:            ${minutes(bound.ms)}   ${bound.why}`);
+  const a = await app();
+  say(`(a) this app:               ${minutes(a.ms)}   one request for ${estate.workloads.length} workloads, ${a.outcome}; app time scale ${appScale}x`);
+  const started = Date.now();
+  const b = await runbook();
+  say(`(b) sequential runbook:     ${minutes(b)}   the same steps one after another; time scale ${runbookScale}x (${((Date.now() - started) / 1000).toFixed(0)} s real)`);
+  const toBound = a.ms / bound.ms;
+  const toRunbook = a.ms / b;
+  say(`ratio app / lower bound:    ${toBound.toFixed(2)}x   (target ≤ 1.15x: ${toBound <= 1.15 ? 'meets' : 'misses'})`);
+  say(`ratio app / runbook:        ${toRunbook.toFixed(3)}x  (target ≤ 0.2x: ${toRunbook <= 0.2 ? 'meets' : 'misses'})`);
+} finally {
+  rmSync(dir, { recursive: true, force: true });
+}
