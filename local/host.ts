@@ -33,6 +33,8 @@ export interface DurableRuntimeContext {
   taskHubName: string;
   /** host.json `extensions.durableTask.overridableExistingInstanceStates`; default NonRunningStates. */
   overridableExistingInstanceStates: 'NonRunningStates' | 'AnyState';
+  /** host.json `extensions.durableTask.maxConcurrentActivityFunctions`, when set. */
+  maxConcurrentActivityFunctions?: number;
   logger: HostLogger;
 }
 
@@ -115,6 +117,7 @@ export async function startLocalHost(options: LocalHostOptions = {}): Promise<Lo
         masterKey: keys.masterKey,
         taskHubName: taskHubName(root),
         overridableExistingInstanceStates: overridableStates(root),
+        ...(maxConcurrentActivities(root) !== undefined ? { maxConcurrentActivityFunctions: maxConcurrentActivities(root)! } : {}),
         logger: logger ?? ((e) => hostLog(e)),
       });
       const d = durable;
@@ -290,6 +293,22 @@ export function overridableStates(root: string): 'NonRunningStates' | 'AnyState'
     return typeof value === 'string' && value.toLowerCase() === 'anystate' ? 'AnyState' : 'NonRunningStates';
   } catch {
     return 'NonRunningStates';
+  }
+}
+
+/**
+ * host.json's durableTask.maxConcurrentActivityFunctions: activities one worker runs at once
+ * (Azure's default is 10 per core; this app's activities mostly wait on Azure, so it sets more).
+ */
+export function maxConcurrentActivities(root: string): number | undefined {
+  const path = join(root, 'host.json');
+  if (!existsSync(path)) return undefined;
+  try {
+    const json = JSON.parse(readFileSync(path, 'utf8')) as { extensions?: { durableTask?: { maxConcurrentActivityFunctions?: unknown } } };
+    const value = json.extensions?.durableTask?.maxConcurrentActivityFunctions;
+    return typeof value === 'number' && Number.isInteger(value) && value > 0 ? value : undefined;
+  } catch {
+    return undefined;
   }
 }
 

@@ -89,10 +89,11 @@ export async function startStack(options: StackOptions): Promise<Stack> {
       ...(options.logger !== undefined ? { logger: options.logger } : {}),
       ...(options.functionKey !== undefined ? { functionKey: options.functionKey } : {}),
       ...(options.masterKey !== undefined ? { masterKey: options.masterKey } : {}),
-      durable: ({ registry, clock, dataDir, masterKey, taskHubName, logger }) => {
+      durable: ({ registry, clock, dataDir, masterKey, taskHubName, maxConcurrentActivityFunctions, logger }) => {
         const created = createDurableRuntime({
           registry,
           clock,
+          ...(maxConcurrentActivityFunctions !== undefined ? { activityConcurrency: maxConcurrentActivityFunctions } : {}),
           dataDir: join(dataDir, 'durable'),
           taskHubName,
           systemKey: masterKey,

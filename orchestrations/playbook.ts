@@ -6,7 +6,7 @@
  * not their sum, sets the pace. In plan mode only the prechecks run, and the result says what
  * would be done.
  */
-import * as df from 'durable-functions';
+import type * as df from 'durable-functions';
 import type { OrchestrationContext } from 'durable-functions';
 import type { PlaybookInput, PlaybookResult, StepDefinition, StepInput, StepPhase, StepRecord, StepResult } from '../lib/playbooks/types.js';
 import { ACTIVITIES } from './activities.js';
@@ -14,8 +14,6 @@ import { ACTIVITIES } from './activities.js';
 export function* playbookOrchestrator(context: OrchestrationContext): Generator<df.Task, PlaybookResult, unknown> {
   const input = context.df.getInput<PlaybookInput>();
   const started = context.df.currentUtcDateTime.getTime();
-  const retry = new df.RetryOptions(input.retry.firstIntervalMs, input.retry.attempts);
-  retry.backoffCoefficient = input.retry.backoff;
   const records: StepRecord[] = [];
   const done: string[] = [];
   const now = () => context.df.currentUtcDateTime.toISOString();
@@ -24,31 +22,72 @@ export function* playbookOrchestrator(context: OrchestrationContext): Generator<
 
   const call = (step: string, which: StepPhase): df.Task => {
     const stepInput: StepInput = { incidentId: input.incidentId, workloadId: input.workloadId, playbookKind: input.playbookKind, direction: input.direction, step, phase: which };
-    return context.df.callActivityWithRetry(ACTIVITIES.runStepPhase, retry, stepInput);
+    return context.df.callActivity(ACTIVITIES.runStepPhase, stepInput);
   };
-  /** A finished activity's result; retries exhausted on a transient fault count as the step failing. */
-  const resultOf = (task: df.Task): StepResult =>
-    task.isFaulted || !task.isCompleted
-      ? { ok: false, reason: 'TransientFaultPersisted', detail: (task.result as Error | undefined)?.message?.split('\n')[0] ?? 'activity failed' }
-      : (task.result as StepResult);
+  const at = (ms: number) => new Date(context.df.currentUtcDateTime.getTime() + ms);
+  /** Finished either way: `isCompleted` is true only for success. */
+  const settled = (t: df.Task) => t.isCompleted || t.isFaulted;
 
-  /** Runs one phase of several steps at once; a fault in one does not lose the others' results. */
-  function* all(steps: readonly StepDefinition[], which: StepPhase): Generator<df.Task, StepResult[], unknown> {
-    const tasks = steps.map((s) => call(s.name, which));
-    try {
-      yield context.df.Task.all(tasks);
-    } catch {
-      // Task.all fails fast; wait out the rest so each step has its own answer.
-      const pending = tasks.filter((t) => !t.isCompleted);
-      if (pending.length > 0) {
-        try {
-          yield context.df.Task.all(pending);
-        } catch {
-          // Their faults are read below.
+  /**
+   * Runs one phase of several steps at once. An activity that throws (a transient fault the SDK
+   * could not ride out) is retried with backoff, in rounds: each round calls the steps still
+   * owed an answer, then one timer waits before the next. Plain activities and explicit timers
+   * keep the history the same on every replay. With a deadline, whatever has not answered when
+   * it passes has missed it. Each wait races a timer of its own: a task yielded again while
+   * pending would be scheduled again.
+   */
+  function* all(steps: readonly StepDefinition[], which: StepPhase, deadlineAt?: Date): Generator<df.Task, StepResult[], unknown> {
+    const results: Array<StepResult | undefined> = steps.map(() => undefined);
+    let owed = steps.map((_, i) => i);
+    let delay = input.retry.firstIntervalMs;
+    const missed = (i: number): StepResult => ({ ok: false, reason: 'DeadlineExceeded', detail: `the ${which} did not finish within ${Math.round(steps[i]!.deadlineMs / 1000)} s` });
+    /** Waits for `task`, or the deadline; true when the deadline came first. */
+    function* before(task: df.Task): Generator<df.Task, boolean, unknown> {
+      if (deadlineAt === undefined) {
+        yield task;
+        return false;
+      }
+      const deadline = context.df.createTimer(deadlineAt);
+      const winner: unknown = yield context.df.Task.any([task, deadline]);
+      if (winner === deadline) return true;
+      deadline.cancel();
+      return false;
+    }
+    for (let attempt = 1; owed.length > 0; attempt++) {
+      const tasks = owed.map((i) => call(steps[i]!.name, which));
+      let timedOut = false;
+      try {
+        timedOut = yield* before(context.df.Task.all(tasks));
+      } catch {
+        // Task.all fails at the first fault: wait for the others so each step has its own answer.
+        const pending = tasks.filter((t) => !settled(t));
+        if (pending.length > 0) {
+          try {
+            timedOut = yield* before(context.df.Task.all(pending));
+          } catch {
+            // Their faults are read below.
+          }
         }
       }
+      const retry: number[] = [];
+      tasks.forEach((task, k) => {
+        const i = owed[k]!;
+        if (!settled(task)) results[i] = missed(i);
+        else if (!task.isFaulted) results[i] = task.result as StepResult;
+        else if (attempt < input.retry.attempts && !timedOut) retry.push(i);
+        else results[i] = { ok: false, reason: 'TransientFaultPersisted', detail: (task.result as Error | undefined)?.message?.split('\n')[0] ?? 'activity failed' };
+      });
+      owed = retry;
+      if (owed.length === 0) break;
+      const backoff = context.df.createTimer(at(delay));
+      delay *= input.retry.backoff;
+      if (yield* before(backoff)) {
+        backoff.cancel();
+        for (const i of owed) results[i] = missed(i);
+        owed = [];
+      }
     }
-    return tasks.map(resultOf);
+    return results.map((r) => r!);
   }
 
   const waves: StepDefinition[][] = [];
@@ -82,31 +121,8 @@ export function* playbookOrchestrator(context: OrchestrationContext): Generator<
       continue;
     }
 
-    // The actions race the longest deadline of the wave; a losing timer is cancelled, or the instance never completes.
-    const deadlineMs = Math.max(...toAct.map((s) => s.deadlineMs));
-    const deadline = context.df.createTimer(new Date(context.df.currentUtcDateTime.getTime() + deadlineMs));
-    const actions = toAct.map((s) => call(s.name, 'action'));
-    const everything = context.df.Task.all(actions);
-    let winner: unknown;
-    try {
-      winner = yield context.df.Task.any([everything, deadline]);
-    } catch {
-      winner = everything;
-    }
-    if (winner !== deadline) {
-      deadline.cancel();
-      const pending = actions.filter((t) => !t.isCompleted);
-      if (pending.length > 0) {
-        try {
-          yield context.df.Task.all(pending);
-        } catch {
-          // Read below.
-        }
-      }
-    }
-    const acted = actions.map((task, i): StepResult =>
-      winner === deadline && !task.isCompleted ? { ok: false, reason: 'DeadlineExceeded', detail: `the action did not finish within ${Math.round(toAct[i]!.deadlineMs / 1000)} s` } : resultOf(task),
-    );
+    // The actions race the longest deadline of the wave.
+    const acted = yield* all(toAct, 'action', at(Math.max(...toAct.map((s) => s.deadlineMs))));
     const toVerify = toAct.filter((_, i) => acted[i]!.ok);
     const checked = toVerify.length > 0 ? yield* all(toVerify, 'verify') : [];
     toAct.forEach((step, i) => {

@@ -11,6 +11,7 @@
  * which keeps a subscription inside ARM's write budget, and the SDK waits out throttling.
  */
 import type { AzureMediaServices, Job, LiveEvent, StreamingEndpoint, Transform } from '@azure/arm-mediaservices';
+import { setTimeout as sleep } from 'node:timers/promises';
 import { parseResourceId } from '../azure/resource-id.js';
 import type { MediaServicesPlaybook, TrafficManagerSwitch, Workload } from '../catalog/types.js';
 import {
@@ -78,6 +79,35 @@ async function reachable<T>(fn: () => Promise<T>): Promise<T | null> {
 }
 
 const lro = (ctx: StepContext) => ({ updateIntervalInMs: ctx.deps.lroPollMs });
+
+interface Operation {
+  pollUntilDone(): Promise<unknown>;
+  stopPolling(): void;
+}
+
+/**
+ * Long-running operations started together and watched through one list read per poll (all the
+ * account's endpoints in one answer), not one status read per operation: twenty streaming
+ * endpoints starting at once cost a twentieth of the reads, which keeps a large failover inside
+ * ARM's read budget. Each operation's own poller runs slowly beside, to catch one that fails.
+ */
+async function startAndWatch(ctx: StepContext, started: Array<Promise<Operation>>, settled: () => Promise<boolean>): Promise<void> {
+  const operations = await Promise.all(started);
+  let failure: unknown = null;
+  for (const op of operations) op.pollUntilDone().catch((err: unknown) => void (failure ??= err));
+  try {
+    for (;;) {
+      if (failure !== null) throw failure;
+      if (await settled()) return;
+      await sleep(ctx.deps.lroPollMs);
+    }
+  } finally {
+    for (const op of operations) op.stopPolling();
+  }
+}
+
+/** How the operations' own pollers run while the list is watched: rarely, a safety net. */
+const slowPoll = (ctx: StepContext) => ({ updateIntervalInMs: ctx.deps.lroPollMs * 10 });
 
 // ── check-account ───────────────────────────────────────────────────────────────────────────
 
@@ -193,15 +223,11 @@ const ensureTransforms: ServiceStep = {
 
 type EndpointState = { name: string; scaleUnits: number; endpoint: StreamingEndpoint | null };
 
+/** The catalog's streaming endpoints as the account reports them, in one list read. */
 async function endpoints(ctx: StepContext, acct: Account): Promise<EndpointState[]> {
-  return mapLimited(playbookOf(ctx.workload).streamingEndpoints, PARALLEL_WRITES, async (e) => {
-    try {
-      return { ...e, endpoint: await acct.client.streamingEndpoints.get(acct.resourceGroup, acct.name, e.name) };
-    } catch (err) {
-      if (isNotFound(err)) return { ...e, endpoint: null };
-      throw err;
-    }
-  });
+  const found = new Map<string, StreamingEndpoint>();
+  for await (const e of acct.client.streamingEndpoints.list(acct.resourceGroup, acct.name)) found.set((e.name ?? '').toLowerCase(), e);
+  return playbookOf(ctx.workload).streamingEndpoints.map((e) => ({ ...e, endpoint: found.get(e.name.toLowerCase()) ?? null }));
 }
 
 const running = (e: EndpointState) => e.endpoint?.resourceState === 'Running' && (e.endpoint.scaleUnits ?? 0) === e.scaleUnits;
@@ -221,20 +247,24 @@ const startStreamingEndpoints: ServiceStep = {
   async action(ctx) {
     const acct = standby(ctx);
     const states = await endpoints(ctx, acct);
-    const did = await mapLimited(states, PARALLEL_WRITES, async (e) => {
-      const { client, resourceGroup, name } = acct;
-      if (e.endpoint === null) {
-        await client.streamingEndpoints.beginCreateAndWait(resourceGroup, name, e.name, { location: acct.location, scaleUnits: e.scaleUnits }, { autoStart: true, ...lro(ctx) });
-        return `${e.name} created and started`;
-      }
-      if ((e.endpoint.scaleUnits ?? 0) !== e.scaleUnits) await client.streamingEndpoints.beginScaleAndWait(resourceGroup, name, e.name, { scaleUnit: e.scaleUnits }, lro(ctx));
-      if (e.endpoint.resourceState !== 'Running') {
-        await client.streamingEndpoints.beginStartAndWait(resourceGroup, name, e.name, lro(ctx));
-        return `${e.name} started (${e.scaleUnits} scale units)`;
-      }
-      return `${e.name} scaled to ${e.scaleUnits}`;
-    });
-    return done(did.join('; '));
+    const { client, resourceGroup, name } = acct;
+    const todo = states.filter((e) => !running(e));
+    // Rescaling first: a start then brings the endpoint up at the right size.
+    const rescale = todo.filter((e) => e.endpoint !== null && (e.endpoint.scaleUnits ?? 0) !== e.scaleUnits);
+    await startAndWatch(
+      ctx,
+      rescale.map((e) => client.streamingEndpoints.beginScale(resourceGroup, name, e.name, { scaleUnit: e.scaleUnits }, slowPoll(ctx))),
+      async () => (await endpoints(ctx, acct)).every((e) => !rescale.some((r) => r.name === e.name) || (e.endpoint?.scaleUnits ?? 0) === e.scaleUnits),
+    );
+    const starts = todo.map((e) =>
+      e.endpoint === null
+        ? client.streamingEndpoints.beginCreate(resourceGroup, name, e.name, { location: acct.location, scaleUnits: e.scaleUnits }, { autoStart: true, ...slowPoll(ctx) })
+        : e.endpoint.resourceState === 'Running'
+          ? null
+          : client.streamingEndpoints.beginStart(resourceGroup, name, e.name, slowPoll(ctx)),
+    );
+    await startAndWatch(ctx, starts.filter((s): s is NonNullable<typeof s> => s !== null) as Array<Promise<Operation>>, async () => (await endpoints(ctx, acct)).every(running));
+    return done(todo.map((e) => (e.endpoint === null ? `${e.name} created and started` : `${e.name} started (${e.scaleUnits} scale units)`)).join('; '));
   },
   async verify(ctx) {
     const states = await endpoints(ctx, standby(ctx));
@@ -277,17 +307,15 @@ const stopStreamingEndpoints: ServiceStep = {
 
 type LiveState = { name: string; event: LiveEvent | null; outputs: number };
 
-async function liveEvents(ctx: StepContext, acct: Account): Promise<LiveState[]> {
+/** The catalog's live events as the account reports them (one list read), with how many outputs each has. */
+async function liveEvents(ctx: StepContext, acct: Account, withOutputs = true): Promise<LiveState[]> {
+  const found = new Map<string, LiveEvent>();
+  for await (const e of acct.client.liveEvents.list(acct.resourceGroup, acct.name)) found.set((e.name ?? '').toLowerCase(), e);
   return mapLimited(playbookOf(ctx.workload).liveEvents, PARALLEL_WRITES, async ({ name }) => {
-    try {
-      const event = await acct.client.liveEvents.get(acct.resourceGroup, acct.name, name);
-      let outputs = 0;
-      for await (const _ of acct.client.liveOutputs.list(acct.resourceGroup, acct.name, name)) outputs++;
-      return { name, event, outputs };
-    } catch (err) {
-      if (isNotFound(err)) return { name, event: null, outputs: 0 };
-      throw err;
-    }
+    const event = found.get(name.toLowerCase()) ?? null;
+    let outputs = 0;
+    if (event !== null && withOutputs) for await (const _ of acct.client.liveOutputs.list(acct.resourceGroup, acct.name, name)) outputs++;
+    return { name, event, outputs };
   });
 }
 
@@ -308,19 +336,26 @@ const startLiveEvents: ServiceStep = {
   async action(ctx) {
     const acct = standby(ctx);
     const states = await liveEvents(ctx, acct);
-    await mapLimited(states, PARALLEL_WRITES, async (s) => {
-      if (s.outputs === 0) {
-        await acct.client.liveOutputs.beginCreateAndWait(
+    // Outputs first (an event streams to them from its start), then every event started at once.
+    await mapLimited(
+      states.filter((s) => s.outputs === 0),
+      PARALLEL_WRITES,
+      (s) =>
+        acct.client.liveOutputs.beginCreateAndWait(
           acct.resourceGroup,
           acct.name,
           s.name,
           FAILOVER_OUTPUT.name,
           { assetName: `${s.name}-${FAILOVER_OUTPUT.name}-${ctx.incidentId}`.slice(0, 63), archiveWindowLength: FAILOVER_OUTPUT.archiveWindowLength },
           lro(ctx),
-        );
-      }
-      if (s.event?.resourceState !== 'Running') await acct.client.liveEvents.beginStartAndWait(acct.resourceGroup, acct.name, s.name, lro(ctx));
-    });
+        ),
+    );
+    const stopped = states.filter((s) => s.event?.resourceState !== 'Running');
+    await startAndWatch(
+      ctx,
+      stopped.map((s) => acct.client.liveEvents.beginStart(acct.resourceGroup, acct.name, s.name, slowPoll(ctx))),
+      async () => (await liveEvents(ctx, acct, false)).every((s) => s.event?.resourceState === 'Running'),
+    );
     const after = await liveEvents(ctx, acct);
     // Encoders outside Azure must be pointed at these: the detail is what on-call reads.
     return done(`live; point encoders at: ${after.map((s) => `${s.name} ${ingest(s)}`).join('; ')}`);

@@ -46,11 +46,12 @@ export function createDurableRuntime(options: DurableHostOptions): { runtime: Du
  * the host's logger.
  */
 export function durableRuntimeFactory(extra: Partial<RuntimeOptions> = {}): DurableRuntimeFactory {
-  return ({ registry, clock, dataDir, masterKey, taskHubName, overridableExistingInstanceStates, logger }) => {
+  return ({ registry, clock, dataDir, masterKey, taskHubName, overridableExistingInstanceStates, maxConcurrentActivityFunctions, logger }) => {
     const { runtime, http } = createDurableRuntime({
       registry,
       clock,
       overridableExistingInstanceStates,
+      ...(maxConcurrentActivityFunctions !== undefined ? { activityConcurrency: maxConcurrentActivityFunctions } : {}),
       dataDir: join(dataDir, 'durable'),
       taskHubName,
       systemKey: masterKey,

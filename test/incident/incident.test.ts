@@ -302,6 +302,33 @@ describe('incident orchestration', () => {
     expect(wave.slice(4, 6).sort()).toEqual(['failover:media-streaming:start-endpoints:verify', 'failover:media-streaming:start-live:verify']);
   });
 
+  it('retries a step phase that throws (a transient fault) with backoff, and fails the step when it keeps throwing', async () => {
+    const t = setup();
+    const thrown = new Map<string, number>();
+    world.step = (input) => {
+      const key = `${input.step}:${input.phase}`;
+      const n = (thrown.get(key) ?? 0) + 1;
+      thrown.set(key, n);
+      // start-secondary's action throws twice, then works; flip-pointer's action always throws.
+      if (key === 'start-secondary:action' && n <= 2) throw new Error('TransientStepError: 503 from ARM');
+      if (key === 'flip-pointer:action') throw new Error('AppConfigurationUnavailable: 503');
+      return defaultStep(input);
+    };
+    t.start();
+    await t.runFor(120 * MIN);
+    const result = t.summary().failover['media-streaming']!;
+    expect(thrown.get('start-secondary:action')).toBe(3);
+    // Four attempts, as the incident asks of every playbook, then the step has failed.
+    expect(thrown.get('flip-pointer:action')).toBe(4);
+    expect(result.steps.map((x) => [x.step, x.status])).toEqual([
+      ['announce', 'done'],
+      ['start-secondary', 'done'],
+      ['flip-pointer', 'failed'],
+      ['start-secondary', 'compensated'],
+    ]);
+    expect(result.steps[2]!.detail).toMatch(/^action: TransientFaultPersisted: /);
+  });
+
   it('records a step that is already done instead of doing it again', async () => {
     const t = setup();
     world.step = (input) => (input.step === 'start-secondary' && input.phase === 'precheck' ? ok('already-done') : defaultStep(input));
