@@ -37,7 +37,7 @@ const { values } = parseArgs({
   options: {
     media: { type: 'string', default: '20' },
     datashare: { type: 'string', default: '20' },
-    'app-scale': { type: 'string', default: '20' },
+    'app-scale': { type: 'string', default: '10' },
     'runbook-scale': { type: 'string', default: '400' },
   },
 });
@@ -104,10 +104,14 @@ async function app(): Promise<{ ms: number; outcome: string }> {
     const started = await request('POST', '/api/failovers', { workloads: estate.workloads, reason: 'failover benchmark', kind: 'planned' });
     const id = String(started['incidentId']);
     for (;;) {
-      const view = (await request('GET', `/api/incidents/${id}`)) as { phase: string; runtimeStatus: string; outcome: string | null; timeline: Array<{ at: string; type: string; detail: string }> };
-      if (view.phase === 'failed-over' || view.runtimeStatus !== 'Running') {
+      const view = (await request('GET', `/api/incidents/${id}`)) as { phase?: string; runtimeStatus?: string; outcome?: string | null; detail?: string; timeline: Array<{ at: string; type: string; detail: string }> };
+      if (view.phase === undefined) throw new Error(`the app answered: ${JSON.stringify(view).slice(0, 500)}`);
+      if (view.runtimeStatus === 'Failed') throw new Error(`the incident failed: ${JSON.stringify((view as { error?: unknown }).error).slice(0, 1500)}`);
+      if (view.phase === 'failed-over' || ['Completed', 'Terminated'].includes(view.runtimeStatus ?? '')) {
         const at = (type: string) => Date.parse(view.timeline.find((e) => e.type === type)?.at ?? '');
-        return { ms: at('failover-finished') - at('failover-started'), outcome: view.outcome ?? view.phase };
+        const failed = view.timeline.find((e) => e.type === 'failover-finished')?.detail.split('; ').filter((d) => d.includes('failed at')) ?? [];
+        if (failed.length > 0) say(`    not every workload failed over: ${failed.slice(0, 5).join('; ')}${failed.length > 5 ? ` and ${failed.length - 5} more` : ''}`);
+        return { ms: at('failover-finished') - at('failover-started'), outcome: view.outcome ?? view.phase ?? '?' };
       }
       await new Promise((r) => setTimeout(r, 200));
     }
