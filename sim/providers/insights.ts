@@ -511,7 +511,9 @@ export function insightsRoutes(sim: Simulator): Route[] {
       if (!record.path.toLowerCase().startsWith(prefix) || record.injected === 'throttled') continue;
       out.push(administrativeEvent(record, sub));
     }
-    return out.sort((a, b) => b.at - a.at);
+    // Newest first; events of the same millisecond newest first too (later in the log, later here).
+    const order = new Map(out.map((e, i) => [e, i]));
+    return out.sort((a, b) => b.at - a.at || order.get(b)! - order.get(a)!);
   };
 
   const FILTER_HELP =
