@@ -109,8 +109,8 @@ async function app(): Promise<{ ms: number; outcome: string }> {
       if (view.runtimeStatus === 'Failed') throw new Error(`the incident failed: ${JSON.stringify((view as { error?: unknown }).error).slice(0, 1500)}`);
       if (view.phase === 'failed-over' || ['Completed', 'Terminated'].includes(view.runtimeStatus ?? '')) {
         const at = (type: string) => Date.parse(view.timeline.find((e) => e.type === type)?.at ?? '');
-        const failed = view.timeline.find((e) => e.type === 'failover-finished')?.detail.split('; ').filter((d) => d.includes('failed at')) ?? [];
-        if (failed.length > 0) say(`    not every workload failed over: ${failed.slice(0, 5).join('; ')}${failed.length > 5 ? ` and ${failed.length - 5} more` : ''}`);
+        const results = Object.values((view as { summary?: { failover: Record<string, { ok: boolean; workloadId: string; steps: Array<{ step: string; status: string; detail: string }> }> } }).summary?.failover ?? {});
+        for (const r of results.filter((x) => !x.ok).slice(0, 5)) say(`    ${r.workloadId} did not fail over: ${r.steps.find((x) => x.status === 'failed')?.detail ?? '?'}`);
         return { ms: at('failover-finished') - at('failover-started'), outcome: view.outcome ?? view.phase ?? '?' };
       }
       await new Promise((r) => setTimeout(r, 200));

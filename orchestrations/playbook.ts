@@ -74,13 +74,15 @@ export function* playbookOrchestrator(context: OrchestrationContext): Generator<
         const i = owed[k]!;
         if (!settled(task)) results[i] = missed(i);
         else if (!task.isFaulted) results[i] = task.result as StepResult;
-        else if (attempt < input.retry.attempts && !timedOut) retry.push(i);
+        // An action keeps trying until its deadline (throttling slows a failover, it does not fail it); the other phases have their attempts.
+        else if (!timedOut && (deadlineAt !== undefined || attempt < input.retry.attempts)) retry.push(i);
         else results[i] = { ok: false, reason: 'TransientFaultPersisted', detail: (task.result as Error | undefined)?.message?.split('\n')[0] ?? 'activity failed' };
       });
       owed = retry;
       if (owed.length === 0) break;
       const backoff = context.df.createTimer(at(delay));
-      delay *= input.retry.backoff;
+      // Never more than a minute between tries.
+      delay = Math.min(delay * input.retry.backoff, 60_000);
       if (yield* before(backoff)) {
         backoff.cancel();
         for (const i of owed) results[i] = missed(i);

@@ -202,8 +202,8 @@ const synchronizeNow: ServiceStep = {
   async action(ctx) {
     const a = required(ctx, 'secondary', 'consumerAccount');
     const results = await mapLimited(playbookOf(ctx.workload).shareSubscriptions, PARALLEL_WRITES, async (sub) => {
-      // Snapshots take a minute or more: polled half as often, to spare ARM's read budget.
-      const r = await a.client.synchronize(a.resourceGroup, a.name, sub.name, sub.synchronizationMode, { pollIntervalMs: ctx.deps.lroPollMs * 2 });
+      // Snapshots take a minute or more: polled a quarter as often, to spare ARM's read budget.
+      const r = await a.client.synchronize(a.resourceGroup, a.name, sub.name, sub.synchronizationMode, { pollIntervalMs: ctx.deps.lroPollMs * 4 });
       if (r.status !== 'Succeeded') throw new StepFailure('SnapshotFailed', `snapshot of ${sub.name} on ${a.name} ended ${r.status}${r.error !== undefined ? `: ${r.error.code}: ${r.error.message}` : ''}`);
       return `${sub.name} snapshot ${r.synchronizationId ?? ''} succeeded (${sub.synchronizationMode})`.replace('  ', ' ');
     });

@@ -107,7 +107,7 @@ async function startAndWatch(ctx: StepContext, started: Array<Promise<Operation>
 }
 
 /** How the operations' own pollers run while the list is watched: rarely, a safety net. */
-const slowPoll = (ctx: StepContext) => ({ updateIntervalInMs: ctx.deps.lroPollMs * 10 });
+const slowPoll = (ctx: StepContext) => ({ updateIntervalInMs: ctx.deps.lroPollMs * 30 });
 
 // ── check-account ───────────────────────────────────────────────────────────────────────────
 
