@@ -20,12 +20,11 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { createAlertArchive } from '../lib/archive/index.js';
-import { resetAppServices } from '../lib/composition.js';
-import { startAzurite, type Azurite } from '../local/azurite.js';
-import { durableRuntimeFactory } from '../local/durable/index.js';
+import type { Azurite } from '../local/azurite.js';
 import { setHostLogger, type LogEntry } from '../local/functions-core.js';
-import { startLocalHost, type LocalHost } from '../local/host.js';
-import { startSimulatorBeside, type SimulatorBeside } from '../local/simulator-host.js';
+import type { LocalHost } from '../local/host.js';
+import { ScaledClock } from '../local/clock.js';
+import { startStack } from '../local/stack.js';
 import type { ClientAnswer, ClientResult, ClientRun } from './intake-client.js';
 
 export interface HttpBenchOptions {
@@ -48,24 +47,6 @@ const TASK_HUB = 'benchintake';
 /** Timed passes of the request list against the bare server; the median pass (by throughput) is reported. */
 const BASELINE_PASSES = 5;
 
-/** The app settings the run sets; cleared first so nothing from the shell leaks in (a webhook token check, say). */
-const SETTINGS = [
-  'AZURE_TARGET',
-  'AZURE_SIMULATOR_URL',
-  'AZURE_SIMULATOR_CA',
-  'APP_CONFIGURATION_ENDPOINT',
-  'AzureWebJobsStorage',
-  'ALERT_ARCHIVE_CONNECTION',
-  'INCIDENT_CLAIMS_CONNECTION',
-  'TASK_HUB_NAME',
-  'CATALOG_PATH',
-  'PUBLIC_BASE_URL',
-  'WEBHOOK_TENANT_ID',
-  'WEBHOOK_AUDIENCES',
-  'WEBHOOK_JWKS_URL',
-  'OPERATOR_ROLE',
-  'ALERT_MAX_BYTES',
-];
 
 // ---------------------------------------------------------------------------------------------
 // The workload
@@ -238,73 +219,45 @@ async function startBareServer(): Promise<{ url: string; close(): Promise<void> 
 interface App {
   host: LocalHost;
   azurite: Azurite;
-  beside: SimulatorBeside;
   dataDir: string;
   /** Warnings and errors the host and the functions logged. */
   trouble: LogEntry[];
   close(): Promise<void>;
 }
 
-/** The whole app in this process, fresh: Azurite in memory, the simulator with the sample estate, the local host with its durable runtime. */
+/** The whole app in this process, fresh (local/stack.ts), at time scale 1. */
 async function startApp(root: string): Promise<App> {
   const dataDir = mkdtempSync(join(tmpdir(), 'bench-intake-'));
-  const [azurite, beside] = await Promise.all([
-    startAzurite({ inMemory: true }),
-    startSimulatorBeside({ dataDir, estatePath: join(root, 'samples/estate.yaml'), timeScale: 1 }),
-  ]);
-  // The sample catalog, with its Teams and webhook targets pointed at the simulator's receivers
-  // (as the end-to-end tests do), so no notification leaves the machine.
-  const hookUrl = `${beside.sim.baseUrl}/_sim/hooks/`;
   const catalogPath = join(dataDir, 'catalog.yaml');
-  writeFileSync(
-    catalogPath,
-    readFileSync(join(root, 'samples/catalog.yaml'), 'utf8')
-      .replaceAll('https://contoso.webhook.office.com/webhookb2/', hookUrl)
-      .replaceAll('https://hooks.contoso.example/', hookUrl),
-  );
-  for (const key of SETTINGS) delete process.env[key];
-  Object.assign(process.env, beside.settings, {
-    AzureWebJobsStorage: azurite.connectionString,
-    ALERT_ARCHIVE_CONNECTION: azurite.connectionString,
-    INCIDENT_CLAIMS_CONNECTION: azurite.connectionString,
-    TASK_HUB_NAME: TASK_HUB,
-    CATALOG_PATH: catalogPath,
-  });
-  resetAppServices();
-
+  const sample = readFileSync(join(root, 'samples/catalog.yaml'), 'utf8');
+  writeFileSync(catalogPath, sample);
   const trouble: LogEntry[] = [];
   const logger = (entry: LogEntry) => {
     if (entry.level !== 'information' && entry.level !== 'debug' && entry.level !== 'trace') trouble.push(entry);
   };
   setHostLogger(logger);
-  let host: LocalHost;
-  try {
-    host = await startLocalHost({
-      root,
-      port: 0,
-      timeScale: 1,
-      dataDir,
-      loadSettings: false,
-      functionKey: FUNCTION_KEY,
-      masterKey: MASTER_KEY,
-      durable: durableRuntimeFactory(),
-      logger,
-    });
-  } catch (err) {
-    await Promise.allSettled([beside.sim.close(), azurite.close()]);
-    throw err;
-  }
-  process.env['PUBLIC_BASE_URL'] ??= host.url;
+  const stack = await startStack({
+    dataDir,
+    clock: new ScaledClock(1),
+    simTimeScale: 1,
+    catalogPath,
+    logger,
+    functionKey: FUNCTION_KEY,
+    masterKey: MASTER_KEY,
+    env: { TASK_HUB_NAME: TASK_HUB },
+  });
+  // The catalog's Teams and webhook targets point at the simulator's receivers (as the
+  // end-to-end tests do), so no notification leaves the machine.
+  const hookUrl = `${stack.sim.baseUrl}/_sim/hooks/`;
+  writeFileSync(catalogPath, sample.replaceAll('https://contoso.webhook.office.com/webhookb2/', hookUrl).replaceAll('https://hooks.contoso.example/', hookUrl));
   return {
-    host,
-    azurite,
-    beside,
+    host: stack.host,
+    azurite: stack.azurite,
     dataDir,
     trouble,
     async close() {
-      await host.close();
+      await stack.close();
       setHostLogger(undefined);
-      await Promise.allSettled([beside.sim.close(), azurite.close()]);
       rmSync(dataDir, { recursive: true, force: true });
     },
   };

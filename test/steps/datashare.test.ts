@@ -4,16 +4,13 @@
  * removed (or skipped, said so, when it does not answer), consumers invited to the secondary
  * share; failback puts the schedules back where they were.
  */
-import { join } from 'node:path';
 import { afterAll, beforeEach, describe, expect, it } from 'vitest';
-import { loadCatalogFile } from '../../lib/catalog/index.js';
 import type { Catalog } from '../../lib/catalog/types.js';
-import { playbookSteps } from '../../lib/playbooks/registry.js';
 import type { Direction, StepPhase, StepResult } from '../../lib/playbooks/types.js';
 import type { StepDeps } from '../../lib/steps/deps.js';
 import { runStepPhase } from '../../lib/steps/index.js';
-import { repoRoot } from '../support/fixtures.js';
 import { startSimulator, type SimHarness } from '../sim/support.js';
+import { runPlaybook, sampleCatalog, simStepDeps } from './support.js';
 
 let sim: SimHarness;
 let catalog: Catalog;
@@ -27,20 +24,9 @@ const SECONDARY_SHARE = `${SUB}/rg-datashare-cus/providers/Microsoft.DataShare/a
 beforeEach(async () => {
   await sim?.close();
   sim = await startSimulator({ timeScale: 3600 });
-  const loaded = await loadCatalogFile(join(repoRoot, 'samples/catalog.yaml'));
-  if (!loaded.ok) throw new Error('sample catalog does not load');
-  catalog = loaded.catalog;
-  deps = {
-    catalog: async () => catalog,
-    clients: sim.clients,
-    appConfigurationEndpoint: sim.clients.dataPlaneEndpoint('appConfiguration', 'contosofailover'),
-    ledger: { lastFailover: async () => null, recordFailover: async () => undefined },
-    notify: async (targets) => ({ delivered: targets.length, failed: 0 }),
-    publicUrl: null,
-    lroPollMs: 5,
-    saveTimeline: async () => undefined,
-    now: () => new Date(sim.sim.clock.now()),
-  };
+  catalog = await sampleCatalog();
+  deps = simStepDeps(sim, catalog);
+
 });
 afterAll(() => sim?.close());
 
@@ -49,23 +35,7 @@ const run = (step: string, phase: StepPhase, direction: Direction = 'failover'):
 
 const triggers = (subscription: string) => sim.sim.store.children(subscription, 'triggers').map((t) => t.name);
 
-async function playbook(direction: Direction): Promise<Record<string, string>> {
-  const out: Record<string, string> = {};
-  for (const { name } of playbookSteps('dataShare', direction)) {
-    const pre = await run(name, 'precheck', direction);
-    if (!pre.ok) throw new Error(`${name} precheck: ${pre.reason}: ${pre.detail}`);
-    if (pre.outcome !== 'needed') {
-      out[name] = pre.outcome;
-      continue;
-    }
-    const act = await run(name, 'action', direction);
-    if (!act.ok) throw new Error(`${name} action: ${act.reason}: ${act.detail}`);
-    const check = await run(name, 'verify', direction);
-    if (!check.ok) throw new Error(`${name} verify: ${check.reason}: ${check.detail}`);
-    out[name] = act.outcome;
-  }
-  return out;
-}
+const playbook = (direction: Direction) => runPlaybook('dataShare', direction, run);
 
 describe('the Data Share playbook against the sample estate', () => {
   it('fails over: schedule on the secondary, a snapshot now, the primary unscheduled, consumers invited', async () => {

@@ -3,16 +3,14 @@
  * what each finds, does and checks, that a second run finds the work done, and what happens
  * when the primary does not answer.
  */
-import { join } from 'node:path';
 import { afterAll, beforeEach, describe, expect, it } from 'vitest';
-import { loadCatalogFile } from '../../lib/catalog/index.js';
 import type { Catalog } from '../../lib/catalog/types.js';
 import { playbookSteps } from '../../lib/playbooks/registry.js';
 import type { Direction, StepPhase, StepResult } from '../../lib/playbooks/types.js';
 import type { StepDeps } from '../../lib/steps/deps.js';
 import { runStepPhase, SERVICE_STEPS } from '../../lib/steps/index.js';
-import { repoRoot } from '../support/fixtures.js';
 import { startSimulator, type SimHarness } from '../sim/support.js';
+import { runPlaybook, sampleCatalog, simStepDeps } from './support.js';
 
 let sim: SimHarness;
 let catalog: Catalog;
@@ -24,20 +22,9 @@ const TM = '/subscriptions/11111111-1111-1111-1111-111111111111/resourceGroups/r
 async function start(): Promise<void> {
   // Fast enough that endpoints start in a second, slow enough that the seeded jobs are still queued.
   sim = await startSimulator({ timeScale: 200 });
-  const loaded = await loadCatalogFile(join(repoRoot, 'samples/catalog.yaml'));
-  if (!loaded.ok) throw new Error('sample catalog does not load');
-  catalog = loaded.catalog;
-  deps = {
-    catalog: async () => catalog,
-    clients: sim.clients,
-    appConfigurationEndpoint: sim.clients.dataPlaneEndpoint('appConfiguration', 'contosofailover'),
-    ledger: { lastFailover: async () => null, recordFailover: async () => undefined },
-    notify: async (targets) => ({ delivered: targets.length, failed: 0 }),
-    publicUrl: null,
-    lroPollMs: 5,
-    saveTimeline: async () => undefined,
-    now: () => new Date(sim.sim.clock.now()),
-  };
+  catalog = await sampleCatalog();
+  deps = simStepDeps(sim, catalog);
+
 }
 
 beforeEach(async () => {
@@ -52,23 +39,7 @@ const run = (step: string, phase: StepPhase, direction: Direction = 'failover'):
 const state = (id: string) => (sim.sim.store.get(id)!.properties as Record<string, unknown>);
 
 /** Runs a direction's steps as the playbook orchestration would: precheck, then action and verify where needed. */
-async function playbook(direction: Direction): Promise<Record<string, string>> {
-  const out: Record<string, string> = {};
-  for (const { name } of playbookSteps('mediaServices', direction)) {
-    const pre = await run(name, 'precheck', direction);
-    if (!pre.ok) throw new Error(`${name} precheck: ${pre.reason}: ${pre.detail}`);
-    if (pre.outcome !== 'needed') {
-      out[name] = pre.outcome;
-      continue;
-    }
-    const act = await run(name, 'action', direction);
-    if (!act.ok) throw new Error(`${name} action: ${act.reason}: ${act.detail}`);
-    const check = await run(name, 'verify', direction);
-    if (!check.ok) throw new Error(`${name} verify: ${check.reason}: ${check.detail}`);
-    out[name] = act.outcome;
-  }
-  return out;
-}
+const playbook = (direction: Direction) => runPlaybook('mediaServices', direction, run);
 
 describe('the Media Services playbook against the sample estate', () => {
   it('has a step for every name the registry lists', () => {

@@ -8,7 +8,6 @@ import { join } from 'node:path';
 import * as df from 'durable-functions';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parseAlert } from '../../lib/alerts/index.js';
-import { loadCatalogFile } from '../../lib/catalog/index.js';
 import type { Catalog } from '../../lib/catalog/types.js';
 import { summarizeSignal } from '../../lib/incidents/signals.js';
 import type { IncidentSummary, WorkloadPlan } from '../../lib/incidents/types.js';
@@ -21,6 +20,7 @@ import { playbookOrchestrator } from '../../orchestrations/playbook.js';
 import { harness } from '../durable/support.js';
 import { repoRoot } from '../support/fixtures.js';
 import { startSimulator, type SimHarness } from '../sim/support.js';
+import { sampleCatalog, simStepDeps } from './support.js';
 import { readFileSync } from 'node:fs';
 
 let sim: SimHarness;
@@ -32,13 +32,8 @@ const timelines = new Map<string, number>();
 
 beforeAll(async () => {
   sim = await startSimulator({ timeScale: 3600 });
-  const loaded = await loadCatalogFile(join(repoRoot, 'samples/catalog.yaml'));
-  if (!loaded.ok) throw new Error('sample catalog does not load');
-  catalog = loaded.catalog;
-  deps = {
-    catalog: async () => catalog,
-    clients: sim.clients,
-    appConfigurationEndpoint: sim.clients.dataPlaneEndpoint('appConfiguration', 'contosofailover'),
+  catalog = await sampleCatalog();
+  deps = simStepDeps(sim, catalog, {
     ledger: {
       lastFailover: async (id) => ledger.get(id) ?? null,
       recordFailover: async (id, at) => void ledger.set(id, at),
@@ -50,8 +45,8 @@ beforeAll(async () => {
     publicUrl: 'https://failover.contoso.example',
     lroPollMs: 10,
     saveTimeline: async (id, timeline) => void timelines.set(id, timeline.length),
-    now: () => new Date(sim.sim.clock.now()),
-  };
+  });
+
 });
 afterAll(() => sim.close());
 
