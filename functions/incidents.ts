@@ -7,7 +7,7 @@
  */
 import { app, type HttpRequest } from '@azure/functions';
 import * as df from 'durable-functions';
-import { problem } from '../lib/http/problem.js';
+import { problem, toResponse } from '../lib/http/problem.js';
 import type { IncidentAction } from '../lib/incidents/links.js';
 import { handleOperatorCall } from '../lib/operators/http.js';
 import { commandIncident, listIncidents, showIncident, type IncidentView } from '../lib/operators/incidents.js';
@@ -40,7 +40,7 @@ app.http('incidentsCommand', {
     const action = request.params['action'] ?? '';
     const id = request.params['id'] ?? '';
     if (!(ACTIONS as readonly string[]).includes(action)) {
-      return { status: 404, jsonBody: problem(404, 'no-such-action', `'${action}' is not an incident action; use ${ACTIONS.join(', ')}`).body, headers: { 'Content-Type': 'application/problem+json' } };
+      return toResponse(problem(404, 'no-such-action', `'${action}' is not an incident action; use ${ACTIONS.join(', ')}`));
     }
     if (request.method === 'GET') {
       // Links in chat open with GET: show what would happen and ask for the click that POSTs.
