@@ -25,16 +25,14 @@ export function* playbookOrchestrator(context: OrchestrationContext): Generator<
     return context.df.callActivity(ACTIVITIES.runStepPhase, stepInput);
   };
   const at = (ms: number) => new Date(context.df.currentUtcDateTime.getTime() + ms);
-  /** Finished either way: `isCompleted` is true only for success. */
-  const settled = (t: df.Task) => t.isCompleted || t.isFaulted;
 
   /**
-   * Runs one phase of several steps at once. An activity that throws (a transient fault the SDK
-   * could not ride out) is retried with backoff, in rounds: each round calls the steps still
-   * owed an answer, then one timer waits before the next. Plain activities and explicit timers
-   * keep the history the same on every replay. With a deadline, whatever has not answered when
-   * it passes has missed it. Each wait races a timer of its own: a task yielded again while
-   * pending would be scheduled again.
+   * Runs one phase of several steps at once, retrying transient faults with backoff in rounds:
+   * each round calls the steps still owed an answer, then one timer waits before the next. The
+   * step activity answers transient faults as results rather than throwing, so a round's
+   * Task.all waits for every step. No pending task is ever yielded twice (durable-functions would
+   * schedule it again): each wait races a timer of its own. With a deadline, whatever has not
+   * answered when it passes has missed it.
    */
   function* all(steps: readonly StepDefinition[], which: StepPhase, deadlineAt?: Date): Generator<df.Task, StepResult[], unknown> {
     const results: Array<StepResult | undefined> = steps.map(() => undefined);
@@ -59,24 +57,22 @@ export function* playbookOrchestrator(context: OrchestrationContext): Generator<
       try {
         timedOut = yield* before(context.df.Task.all(tasks));
       } catch {
-        // Task.all fails at the first fault: wait for the others so each step has its own answer.
-        const pending = tasks.filter((t) => !settled(t));
-        if (pending.length > 0) {
-          try {
-            timedOut = yield* before(context.df.Task.all(pending));
-          } catch {
-            // Their faults are read below.
-          }
-        }
+        // An activity that failed outright (not a transient fault it reported): read below.
       }
       const retry: number[] = [];
       tasks.forEach((task, k) => {
         const i = owed[k]!;
-        if (!settled(task)) results[i] = missed(i);
-        else if (!task.isFaulted) results[i] = task.result as StepResult;
-        // An action keeps trying until its deadline (throttling slows a failover, it does not fail it); the other phases have their attempts.
-        else if (!timedOut && (deadlineAt !== undefined || attempt < input.retry.attempts)) retry.push(i);
-        else results[i] = { ok: false, reason: 'TransientFaultPersisted', detail: (task.result as Error | undefined)?.message?.split('\n')[0] ?? 'activity failed' };
+        const last = timedOut || (deadlineAt === undefined && attempt >= input.retry.attempts);
+        if (task.isFaulted) {
+          results[i] = { ok: false, reason: 'ActivityFailed', detail: (task.result as Error | undefined)?.message?.split('\n')[0] ?? 'activity failed' };
+        } else if (!task.isCompleted) {
+          results[i] = timedOut ? missed(i) : { ok: false, reason: 'ActivityFailed', detail: 'no answer' };
+        } else {
+          const r = task.result as StepResult;
+          // An action keeps trying until its deadline (throttling slows a failover, it does not fail it); the other phases have their attempts.
+          if (!r.ok && r.transient === true && !last) retry.push(i);
+          else results[i] = r.ok || r.transient !== true ? r : { ok: false, reason: 'TransientFaultPersisted', detail: r.detail };
+        }
       });
       owed = retry;
       if (owed.length === 0) break;

@@ -49,7 +49,8 @@ export type StepResult =
    * why and go on). From the other phases: `done`, `verified`, `compensated`.
    */
   | { ok: true; outcome: 'needed' | 'already-done' | 'skipped' | 'done' | 'verified' | 'compensated'; detail: string }
-  | { ok: false; reason: string; detail: string };
+  /** `transient`: a fault worth trying again (throttling, 5xx, network) that the SDK's own retries could not ride out. */
+  | { ok: false; reason: string; detail: string; transient?: boolean };
 
 export interface StepRecord {
   step: string;

@@ -5,7 +5,7 @@
 import type { ActivityTypes } from '../../orchestrations/activities.js';
 import { playbookSteps } from '../playbooks/registry.js';
 import type { StepInput, StepResult } from '../playbooks/types.js';
-import type { StepDeps } from './deps.js';
+import { TransientStepError, type StepDeps } from './deps.js';
 import { checkPrimaryHealth } from './health.js';
 import { DATASHARE_STEPS } from './datashare.js';
 import { MEDIA_STEPS } from './media.js';
@@ -27,7 +27,16 @@ export function createActivities(deps: StepDeps): Activities {
     planIncident: (input) => planIncident(deps, input),
     checkPrimaryHealth: (input) => checkPrimaryHealth(deps, input),
     playbookSteps: async (input) => playbookSteps(input.playbookKind, input.direction),
-    runStepPhase: (input) => runStepPhase(deps, input),
+    // A transient fault comes back as a result, not a throw: the playbook retries it in rounds,
+    // and an activity that never throws keeps a wave of them answering together.
+    runStepPhase: async (input) => {
+      try {
+        return await runStepPhase(deps, input);
+      } catch (err) {
+        if (!(err instanceof TransientStepError)) throw err;
+        return { ok: false, reason: err.message.split(':')[0] ?? 'TransientFault', detail: err.message, transient: true };
+      }
+    },
     notify: (input) => sendNotification(deps, input),
     recordFailover: async (input) => {
       await deps.ledger.recordFailover(input.workloadId, input.at);

@@ -302,7 +302,7 @@ describe('incident orchestration', () => {
     expect(wave.slice(4, 6).sort()).toEqual(['failover:media-streaming:start-endpoints:verify', 'failover:media-streaming:start-live:verify']);
   });
 
-  it('retries an action that throws (a transient fault) with backoff until its deadline, then fails the step', async () => {
+  it('retries an action that reports a transient fault, with backoff, until its deadline; then the step has failed', async () => {
     const t = setup();
     const thrown = new Map<string, number>();
     world.step = (input) => {
@@ -310,8 +310,8 @@ describe('incident orchestration', () => {
       const n = (thrown.get(key) ?? 0) + 1;
       thrown.set(key, n);
       // start-secondary's action throws twice, then works; flip-pointer's action always throws.
-      if (key === 'start-secondary:action' && n <= 2) throw new Error('TransientStepError: 503 from ARM');
-      if (key === 'flip-pointer:action') throw new Error('AppConfigurationUnavailable: 503');
+      if (key === 'start-secondary:action' && n <= 2) return { ok: false, reason: 'AzureUnavailable', detail: '503 from ARM', transient: true };
+      if (key === 'flip-pointer:action') return { ok: false, reason: 'AppConfigurationUnavailable', detail: '503', transient: true };
       return defaultStep(input);
     };
     t.start();
