@@ -8,7 +8,6 @@
  * secondary's removed, so some schedule always exists.
  */
 import type { DataShareClient, Invitation, ScheduledTrigger } from '../azure/datashare.js';
-import { parseResourceId } from '../azure/resource-id.js';
 import type { DataSharePlaybook, ShareSubscription, Workload } from '../catalog/types.js';
 import {
   alreadyDone,
@@ -19,11 +18,13 @@ import {
   mapLimited,
   needed,
   PARALLEL_WRITES,
+  requiredSideResource,
   skipped,
   StepFailure,
   verified,
   type ServiceStep,
   type StepContext,
+  unlessDown,
 } from './service-step.js';
 
 /** The name the playbook gives the schedules it creates, on either side. */
@@ -42,20 +43,9 @@ function playbookOf(workload: Workload): DataSharePlaybook {
   return workload.playbook;
 }
 
-function dsAccount(ctx: StepContext, side: 'primary' | 'secondary', role: 'consumerAccount' | 'providerAccount', probing = false): DsAccount | null {
-  const where = side === 'primary' ? ctx.workload.primary : ctx.workload.secondary;
-  const id = where?.resources[role];
-  if (id === undefined) return null;
-  const parsed = parseResourceId(id);
-  if (parsed === null || parsed.resourceGroup === null) throw new StepFailure('CatalogIncomplete', `${ctx.workload.id}: ${side}.resources.${role} is not a resource id`);
-  const clients = probing ? ctx.deps.clients.probing() : ctx.deps.clients;
-  return { client: clients.dataShare(parsed.subscriptionId), resourceGroup: parsed.resourceGroup, name: parsed.names[0]! };
-}
-
 function required(ctx: StepContext, side: 'primary' | 'secondary', role: 'consumerAccount' | 'providerAccount', probing = false): DsAccount {
-  const a = dsAccount(ctx, side, role, probing);
-  if (a === null) throw new StepFailure('CatalogIncomplete', `${ctx.workload.id} has no ${side} ${role} in the catalog`);
-  return a;
+  const r = requiredSideResource(ctx, side, role, probing);
+  return { client: r.clients.dataShare(r.subscriptionId), resourceGroup: r.resourceGroup, name: r.name };
 }
 
 const lro = (ctx: StepContext) => ({ pollIntervalMs: ctx.deps.lroPollMs });
@@ -84,18 +74,6 @@ async function triggersOf(a: DsAccount, sub: string): Promise<ScheduledTrigger[]
     if (isNotFound(err)) {
       throw new StepFailure('ShareSubscriptionMissing', `share subscription '${sub}' does not exist on ${a.name}: accept the provider's invitation there first`);
     }
-    throw err;
-  }
-}
-
-/** Null when the account does not answer (its region is down). */
-async function answering<T>(fn: () => Promise<T>): Promise<T | null> {
-  try {
-    return await fn();
-  } catch (err) {
-    if (err instanceof StepFailure) throw err;
-    const status = (err as { statusCode?: number }).statusCode;
-    if (status === undefined || status >= 500 || status === 408) return null;
     throw err;
   }
 }
@@ -162,7 +140,7 @@ function removeSchedulesStep(side: 'primary' | 'secondary'): ServiceStep {
     async precheck(ctx) {
       // The side being left may be down: one quick try.
       const a = required(ctx, side, 'consumerAccount', true);
-      const count = await answering(() => scheduleCount(ctx, a));
+      const count = await unlessDown(() => scheduleCount(ctx, a));
       if (count === null) {
         return skipped(`${a.name} does not answer, so its schedules were left in place; they cannot run while it is down: remove them when it is back, or fail back`);
       }

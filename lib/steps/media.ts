@@ -23,11 +23,13 @@ import {
   mapLimited,
   needed,
   PARALLEL_WRITES,
+  requiredSideResource,
   skipped,
   StepFailure,
   verified,
   type ServiceStep,
   type StepContext,
+  unlessDown,
 } from './service-step.js';
 
 /** The live output created on a secondary live event that has none. */
@@ -46,14 +48,8 @@ function playbookOf(workload: Workload): MediaServicesPlaybook {
 }
 
 function account(ctx: StepContext, side: 'primary' | 'secondary', probing = false): Account {
-  const where = side === 'primary' ? ctx.workload.primary : ctx.workload.secondary;
-  const id = where?.resources['account'];
-  const parsed = id === undefined ? null : parseResourceId(id);
-  if (where === null || where === undefined || parsed === null || parsed.resourceGroup === null) {
-    throw new StepFailure('CatalogIncomplete', `${ctx.workload.id} has no ${side} Media Services account in the catalog`);
-  }
-  const clients = probing ? ctx.deps.clients.probing() : ctx.deps.clients;
-  return { client: clients.media(parsed.subscriptionId), resourceGroup: parsed.resourceGroup, name: parsed.names[0]!, location: where.region };
+  const r = requiredSideResource(ctx, side, 'account', probing);
+  return { client: r.clients.media(r.subscriptionId), resourceGroup: r.resourceGroup, name: r.name, location: r.region };
 }
 
 /**
@@ -64,18 +60,6 @@ function target(ctx: StepContext): { to: Account; from: Account } {
   return ctx.direction === 'failover'
     ? { to: account(ctx, 'secondary'), from: account(ctx, 'primary', true) }
     : { to: account(ctx, 'primary'), from: account(ctx, 'secondary', true) };
-}
-
-/** Null when the account does not answer (its region is down): callers decide what that means. */
-async function reachable<T>(fn: () => Promise<T>): Promise<T | null> {
-  try {
-    return await fn();
-  } catch (err) {
-    const status = (err as { statusCode?: number }).statusCode;
-    const code = (err as { code?: string }).code;
-    if (status === undefined || status >= 500 || status === 408 || code === 'ECONNREFUSED' || code === 'ETIMEDOUT' || code === 'REQUEST_SEND_ERROR') return null;
-    throw err;
-  }
 }
 
 const lro = (ctx: StepContext) => ({ updateIntervalInMs: ctx.deps.lroPollMs });
@@ -158,7 +142,7 @@ async function wantedTransforms(ctx: StepContext): Promise<Map<string, Transform
     }
   }
   if (copy.length > 0) {
-    await reachable(async () => {
+    await unlessDown(async () => {
       for (const name of copy) {
         try {
           wanted.set(name, await from.client.transforms.get(from.resourceGroup, from.name, name));
@@ -404,7 +388,7 @@ interface JobMove {
 async function jobsToMove(ctx: StepContext): Promise<{ pending: JobMove[]; moved: Set<string> } | null> {
   const { to, from } = target(ctx);
   const transforms = playbookOf(ctx.workload).transforms.map((t) => t.name);
-  const pending = await reachable(async () => {
+  const pending = await unlessDown(async () => {
     const out: JobMove[] = [];
     for (const transform of transforms) {
       try {

@@ -4,6 +4,8 @@
  * thrown as TransientStepError (the durable retry, with backoff, takes them; the SDK has already
  * honoured Retry-After), anything else is a permanent failure naming the code and the resource.
  */
+import type { AzureClients } from '../azure/clients.js';
+import { parseResourceId } from '../azure/resource-id.js';
 import type { Workload } from '../catalog/types.js';
 import type { Direction, StepPhase, StepResult } from '../playbooks/types.js';
 import { isTransient, TransientStepError, type StepDeps } from './deps.js';
@@ -61,6 +63,48 @@ export const verified = (detail: string): StepResult => ({ ok: true, outcome: 'v
 export const compensated = (detail: string): StepResult => ({ ok: true, outcome: 'compensated', detail });
 export const skipped = (detail: string): StepResult => ({ ok: true, outcome: 'skipped', detail });
 export const failed = (reason: string, detail: string): StepResult => ({ ok: false, reason, detail });
+
+/** A resource the catalog names for one side of a workload, and the clients to reach it with. */
+export interface SideResource {
+  subscriptionId: string;
+  resourceGroup: string;
+  name: string;
+  region: string;
+  clients: AzureClients;
+}
+
+/**
+ * The resource of `role` on `side`, or null when the catalog names none. `probing` asks with
+ * clients that try once: for a side that may be down, where patient retries only delay the answer.
+ */
+export function sideResource(ctx: StepContext, side: 'primary' | 'secondary', role: string, probing = false): SideResource | null {
+  const where = side === 'primary' ? ctx.workload.primary : ctx.workload.secondary;
+  const id = where?.resources[role];
+  if (where === null || where === undefined || id === undefined) return null;
+  const parsed = parseResourceId(id);
+  if (parsed === null || parsed.resourceGroup === null) throw new StepFailure('CatalogIncomplete', `${ctx.workload.id}: ${side}.resources.${role} is not a resource id`);
+  return { subscriptionId: parsed.subscriptionId, resourceGroup: parsed.resourceGroup, name: parsed.names[0]!, region: where.region, clients: probing ? ctx.deps.clients.probing() : ctx.deps.clients };
+}
+
+/** As sideResource, for a role the step cannot do without. */
+export function requiredSideResource(ctx: StepContext, side: 'primary' | 'secondary', role: string, probing = false): SideResource {
+  const r = sideResource(ctx, side, role, probing);
+  if (r === null) throw new StepFailure('CatalogIncomplete', `${ctx.workload.id} has no ${side} ${role} in the catalog`);
+  return r;
+}
+
+/** `fn`'s answer, or null when the side does not answer (its region is down): callers decide what that means. */
+export async function unlessDown<T>(fn: () => Promise<T>): Promise<T | null> {
+  try {
+    return await fn();
+  } catch (err) {
+    if (err instanceof StepFailure) throw err;
+    const status = (err as { statusCode?: number }).statusCode;
+    // No status: the request never got an answer (refused, timed out, reset).
+    if (status === undefined || status >= 500 || status === 408) return null;
+    throw err;
+  }
+}
 
 /** Whether an SDK error says the resource is not there. */
 export function isNotFound(err: unknown): boolean {
