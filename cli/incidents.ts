@@ -8,6 +8,9 @@ import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { parseFlags, type Flags } from './flags.js';
 import { EXIT, UsageError, type CliIo } from './io.js';
+import { isFinished } from '../lib/incidents/client.js';
+import type { TimelineEntry } from '../lib/incidents/types.js';
+import type { IncidentBrief, IncidentView } from '../lib/operators/incidents.js';
 
 export const INCIDENTS_USAGE = `failover trigger (--workloads a,b | --service S --region R) --reason TEXT [--plan] [--planned] [--request-id ID] [--by NAME] [--watch]
                                   fail workloads over (or, with --plan, show what a failover would do)
@@ -25,24 +28,6 @@ const BOOLEANS = new Set(['json', 'plan', 'planned', 'watch']);
 interface AppTarget {
   url: string;
   key: string | undefined;
-}
-
-interface TimelineEntry {
-  at: string;
-  type: string;
-  detail: string;
-}
-
-interface IncidentView {
-  incidentId: string;
-  runtimeStatus: string;
-  phase: string;
-  outcome: string | null;
-  title: string | null;
-  workloads: string[];
-  createdAt: string;
-  updatedAt: string;
-  timeline?: TimelineEntry[];
 }
 
 async function target(io: CliIo, flags: Flags, env: Readonly<Record<string, string | undefined>>): Promise<AppTarget> {
@@ -146,7 +131,7 @@ export async function incidentsCommand(io: CliIo, args: string[], env: Readonly<
       const state = text(flags, 'state');
       const res = await call(t, 'GET', `/api/incidents${state !== undefined ? `?state=${encodeURIComponent(state)}` : ''}`);
       if (res.status !== 200) return failure(io, res.status, res.body);
-      const list = (res.body as { incidents: IncidentView[] }).incidents;
+      const list = (res.body as { incidents: IncidentBrief[] }).incidents;
       if (json) return io.out(JSON.stringify(list, null, 2)), EXIT.ok;
       if (list.length === 0) io.out('no incidents');
       for (const i of list) io.out(`${i.incidentId}  ${i.createdAt}  ${(i.outcome ?? i.phase).padEnd(28)} ${i.workloads.join(',') || '-'}  ${i.title ?? ''}`);
@@ -159,7 +144,7 @@ export async function incidentsCommand(io: CliIo, args: string[], env: Readonly<
       const v = res.body as IncidentView;
       io.out(`${v.incidentId}: ${v.title ?? ''}`);
       io.out(`  ${v.runtimeStatus}, ${v.outcome ?? v.phase}; workloads ${v.workloads.join(', ') || 'none'}; updated ${v.updatedAt}`);
-      for (const e of v.timeline ?? []) io.out(`  ${line(e)}`);
+      for (const e of v.timeline) io.out(`  ${line(e)}`);
       return EXIT.ok;
     }
     case 'watch':
@@ -191,14 +176,14 @@ async function watch(io: CliIo, t: AppTarget, id: string, intervalMs = 2000): Pr
   for (;;) {
     const res = await call(t, 'GET', `/api/incidents/${encodeURIComponent(id)}`);
     if (res.status !== 200) return failure(io, res.status, res.body);
-    const v = res.body as IncidentView & { timeline: TimelineEntry[] };
+    const v = res.body as IncidentView;
     for (const e of v.timeline) {
       const key = JSON.stringify(e);
       if (printed.has(key)) continue;
       printed.add(key);
       io.out(line(e));
     }
-    if (['Completed', 'Failed', 'Terminated'].includes(v.runtimeStatus)) {
+    if (isFinished(v)) {
       io.out(`incident ${id} ${v.runtimeStatus.toLowerCase()}: ${v.outcome ?? v.runtimeStatus}`);
       return v.runtimeStatus === 'Completed' ? EXIT.ok : EXIT.invalidInput;
     }

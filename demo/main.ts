@@ -17,8 +17,9 @@ import { dirname, join, relative, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { createAzureClients } from '../lib/azure/clients.js';
 import { fetchTrusting } from '../lib/http/fetch-trusting.js';
-import type { TimelineEntry } from '../lib/incidents/types.js';
-import type { PlaybookResult, StepRecord } from '../lib/playbooks/types.js';
+import { isFinished } from '../lib/incidents/client.js';
+import type { IncidentView } from '../lib/operators/incidents.js';
+import type { StepRecord } from '../lib/playbooks/types.js';
 import { formatMs, renderIncidentReport, type ReportCheck, type ReportIncident } from '../lib/report/incident-report.js';
 import { ScaledClock } from '../local/clock.js';
 import { repoRoot } from '../local/registry.js';
@@ -37,17 +38,6 @@ interface Incident {
   workload: string;
   id: string;
   printed: Set<string>;
-}
-
-interface View {
-  incidentId: string;
-  runtimeStatus: string;
-  phase: string;
-  outcome: string | null;
-  title: string | null;
-  workloads: string[];
-  timeline: TimelineEntry[];
-  summary?: { failover: Record<string, PlaybookResult>; failback: Record<string, PlaybookResult> };
 }
 
 const started = Date.now();
@@ -127,16 +117,16 @@ async function scenario(stack: Stack, scale: number, reportPath: string): Promis
   await deliver('datashare', 'datashare-sales', dataShareEastUs2({ stage: 'Active', title: 'Azure Data Share - East US 2 - Investigating', communicationId: '1100009900101', at: azureNow() }));
   if (incidents.length !== 2) throw new Error(`expected two incidents, got ${incidents.length}`);
 
-  const view = async (i: Incident): Promise<View> => (await call('GET', `/api/incidents/${encodeURIComponent(i.id)}`)).body as View;
+  const view = async (i: Incident): Promise<IncidentView> => (await call('GET', `/api/incidents/${encodeURIComponent(i.id)}`)).body as IncidentView;
   /** Prints what is new in each incident (timeline entries, and playbook steps as they finish) until `done` holds for all. */
-  const follow = async (what: string, done: (v: View) => boolean) => {
+  const follow = async (what: string, done: (v: IncidentView) => boolean) => {
     say(`waiting for ${what}…`);
     const deadline = Date.now() + 120_000;
     for (;;) {
       const views = await Promise.all(incidents.map(view));
       incidents.forEach((i, n) => show(stack, i, views[n]!));
       if (views.every(done)) return views;
-      if (views.some((v) => v.runtimeStatus === 'Failed' || (v.runtimeStatus === 'Completed' && !done(v)))) {
+      if (views.some((v) => isFinished(v) && !done(v))) {
         throw new Error(`an incident ended early: ${views.map((v) => `${v.incidentId} ${v.runtimeStatus} ${v.outcome ?? v.phase}`).join('; ')}`);
       }
       if (Date.now() > deadline) throw new Error(`gave up waiting for ${what}: ${views.map((v) => `${v.incidentId} ${v.phase}`).join('; ')}`);
@@ -210,7 +200,7 @@ async function scenario(stack: Stack, scale: number, reportPath: string): Promis
 }
 
 /** Prints an incident's new timeline entries and its playbooks' newly finished steps. */
-function show(stack: Stack, i: Incident, v: View): void {
+function show(stack: Stack, i: Incident, v: IncidentView): void {
   const out = (key: string, text: string) => {
     if (i.printed.has(key)) return;
     i.printed.add(key);

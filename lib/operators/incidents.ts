@@ -14,6 +14,7 @@ import { incidentStatus, isFinished, progressOf, sendCommand, startIncident, sum
 import { incidentPath, type IncidentAction } from '../incidents/links.js';
 import { summarizeSignal } from '../incidents/signals.js';
 import type { IncidentInput, TimelineEntry } from '../incidents/types.js';
+import type { PlaybookResult } from '../playbooks/types.js';
 import { incidentInstanceId } from '../intake/accept.js';
 import { ORCHESTRATIONS } from '../../orchestrations/activities.js';
 import type { IncidentCommand } from '../../orchestrations/incident.js';
@@ -110,7 +111,17 @@ export async function listIncidents(deps: OperatorDeps, query: URLSearchParams):
 }
 
 export type IncidentBrief = ReturnType<typeof brief>;
-export type IncidentView = IncidentBrief & { decisions: TimelineEntry[]; timeline: TimelineEntry[]; timelineComplete: boolean };
+/** GET /api/incidents/{id}: what the CLI, the demo and the confirmation page read. */
+export type IncidentView = IncidentBrief & {
+  decisions: TimelineEntry[];
+  timeline: TimelineEntry[];
+  timelineComplete: boolean;
+  /** Once it is over: each workload's playbook results. */
+  summary?: { failover: Record<string, PlaybookResult>; failback: Record<string, PlaybookResult>; timeToFailoverMs: number | null };
+  /** When the orchestration itself failed. */
+  error?: unknown;
+  links: Record<IncidentAction, string>;
+};
 
 export async function showIncident(deps: OperatorDeps, id: string): Promise<Answer> {
   const status = await incidentStatus(deps.client, id);
