@@ -116,8 +116,7 @@ export async function startLocalHost(options: LocalHostOptions = {}): Promise<Lo
         dataDir,
         masterKey: keys.masterKey,
         taskHubName: taskHubName(root),
-        overridableExistingInstanceStates: overridableStates(root),
-        ...(maxConcurrentActivities(root) !== undefined ? { maxConcurrentActivityFunctions: maxConcurrentActivities(root)! } : {}),
+        ...durableTaskSettings(root),
         logger: logger ?? ((e) => hostLog(e)),
       });
       const d = durable;
@@ -283,33 +282,28 @@ export function taskHubName(root: string, env: NodeJS.ProcessEnv = process.env):
   return 'TestHubName';
 }
 
-/** host.json's durableTask.overridableExistingInstanceStates: may a start replace a running instance? */
-export function overridableStates(root: string): 'NonRunningStates' | 'AnyState' {
-  const path = join(root, 'host.json');
-  if (!existsSync(path)) return 'NonRunningStates';
-  try {
-    const json = JSON.parse(readFileSync(path, 'utf8')) as { extensions?: { durableTask?: { overridableExistingInstanceStates?: unknown } } };
-    const value = json.extensions?.durableTask?.overridableExistingInstanceStates;
-    return typeof value === 'string' && value.toLowerCase() === 'anystate' ? 'AnyState' : 'NonRunningStates';
-  } catch {
-    return 'NonRunningStates';
-  }
-}
-
 /**
- * host.json's durableTask.maxConcurrentActivityFunctions: activities one worker runs at once
- * (Azure's default is 10 per core; this app's activities mostly wait on Azure, so it sets more).
+ * host.json's durableTask settings the local runtime honours: overridableExistingInstanceStates
+ * (may a start replace a running instance? default NonRunningStates) and
+ * maxConcurrentActivityFunctions (activities one worker runs at once; this app's mostly wait on
+ * Azure, so it sets more than Azure's default of ten per core).
  */
-export function maxConcurrentActivities(root: string): number | undefined {
+export function durableTaskSettings(root: string): Pick<DurableRuntimeContext, 'overridableExistingInstanceStates' | 'maxConcurrentActivityFunctions'> {
+  const fallback = { overridableExistingInstanceStates: 'NonRunningStates' as const };
   const path = join(root, 'host.json');
-  if (!existsSync(path)) return undefined;
+  if (!existsSync(path)) return fallback;
+  let task: { overridableExistingInstanceStates?: unknown; maxConcurrentActivityFunctions?: unknown } | undefined;
   try {
-    const json = JSON.parse(readFileSync(path, 'utf8')) as { extensions?: { durableTask?: { maxConcurrentActivityFunctions?: unknown } } };
-    const value = json.extensions?.durableTask?.maxConcurrentActivityFunctions;
-    return typeof value === 'number' && Number.isInteger(value) && value > 0 ? value : undefined;
+    task = (JSON.parse(readFileSync(path, 'utf8')) as { extensions?: { durableTask?: typeof task } }).extensions?.durableTask;
   } catch {
-    return undefined;
+    return fallback;
   }
+  const states = task?.overridableExistingInstanceStates;
+  const max = task?.maxConcurrentActivityFunctions;
+  return {
+    overridableExistingInstanceStates: typeof states === 'string' && states.toLowerCase() === 'anystate' ? 'AnyState' : 'NonRunningStates',
+    ...(typeof max === 'number' && Number.isInteger(max) && max > 0 ? { maxConcurrentActivityFunctions: max } : {}),
+  };
 }
 
 /** One line per function for the console: URL (with `?code=` when a key is needed), or trigger type. */

@@ -7,7 +7,7 @@
 import { join } from 'node:path';
 import { startAzurite, type Azurite } from './azurite.js';
 import type { Clock } from './clock.js';
-import { createDurableRuntime, type DurableRuntime } from './durable/index.js';
+import { durableRuntimeFactory, type DurableRuntime } from './durable/index.js';
 import type { HostLogger } from './functions-core.js';
 import { startLocalHost, type LocalHost } from './host.js';
 import { repoRoot } from './registry.js';
@@ -89,19 +89,7 @@ export async function startStack(options: StackOptions): Promise<Stack> {
       ...(options.logger !== undefined ? { logger: options.logger } : {}),
       ...(options.functionKey !== undefined ? { functionKey: options.functionKey } : {}),
       ...(options.masterKey !== undefined ? { masterKey: options.masterKey } : {}),
-      durable: ({ registry, clock, dataDir, masterKey, taskHubName, maxConcurrentActivityFunctions, logger }) => {
-        const created = createDurableRuntime({
-          registry,
-          clock,
-          ...(maxConcurrentActivityFunctions !== undefined ? { activityConcurrency: maxConcurrentActivityFunctions } : {}),
-          dataDir: join(dataDir, 'durable'),
-          taskHubName,
-          systemKey: masterKey,
-          log: (message) => logger({ level: 'information', category: 'host', message }),
-        });
-        runtime = created.runtime;
-        return { clientData: (origin) => created.http.clientData(origin), handle: (req, res, url) => created.http.handle(req, res, url), close: () => created.runtime.close() };
-      },
+      durable: durableRuntimeFactory({}, (created) => void (runtime = created)),
     });
   } catch (err) {
     await Promise.allSettled([beside.sim.close(), azurite.close()]);

@@ -43,9 +43,9 @@ export function createDurableRuntime(options: DurableHostOptions): { runtime: Du
 /**
  * The factory the local host calls at start-up: the runtime keeps its journal under
  * `<dataDir>/durable`, answers management calls with the host's master key, and logs through
- * the host's logger.
+ * the host's logger. `onCreated` hands the runtime to whoever drives it directly (tests, the demo).
  */
-export function durableRuntimeFactory(extra: Partial<RuntimeOptions> = {}): DurableRuntimeFactory {
+export function durableRuntimeFactory(extra: Partial<RuntimeOptions> = {}, onCreated?: (runtime: DurableRuntime) => void): DurableRuntimeFactory {
   return ({ registry, clock, dataDir, masterKey, taskHubName, overridableExistingInstanceStates, maxConcurrentActivityFunctions, logger }) => {
     const { runtime, http } = createDurableRuntime({
       registry,
@@ -58,6 +58,7 @@ export function durableRuntimeFactory(extra: Partial<RuntimeOptions> = {}): Dura
       log: (message) => logger({ level: 'information', category: 'host', message }),
       ...extra,
     });
+    onCreated?.(runtime);
     return { clientData: (origin) => http.clientData(origin), handle: (req, res, url) => http.handle(req, res, url), close: () => runtime.close() };
   };
 }
