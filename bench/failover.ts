@@ -30,6 +30,7 @@ import type { Workload } from '../lib/catalog/types.js';
 import { ScaledClock } from '../local/clock.js';
 import { startStack } from '../local/stack.js';
 import { latencyOf } from '../sim/latency.js';
+import { LIMITS } from '../sim/throttle.js';
 import { Simulator } from '../sim/simulator.js';
 import { benchEstate, STORE, type Scale } from './failover-estate.js';
 
@@ -73,8 +74,9 @@ function lowerBound(): { ms: number; why: string } {
   const writes = scale.media * (1 + scale.endpoints + 2 * scale.liveEvents + 2) + scale.dataShare * (2 * scale.subscriptions + 1);
   const deletes = scale.dataShare * scale.subscriptions;
   const reads = scale.media * (scale.endpoints + 2 * scale.liveEvents) + scale.dataShare * 3 * scale.subscriptions;
-  const bucket = (n: number, size: number, perSecond: number) => Math.max(0, ((n - size) / perSecond) * 1000);
-  const budget = Math.max(bucket(writes, 200, 10), bucket(deletes, 200, 10), bucket(reads, 250, 25));
+  // What the token buckets let through after their burst: `size` at once, then `refillPerSecond`.
+  const bucket = (n: number, kind: keyof typeof LIMITS) => Math.max(0, ((n - LIMITS[kind].size) / LIMITS[kind].refillPerSecond) * 1000);
+  const budget = Math.max(bucket(writes, 'write'), bucket(deletes, 'delete'), bucket(reads, 'read'));
   return {
     ms: Math.max(chain, budget),
     why: `longest chain ${minutes(chain).trim()} (streaming endpoint start ${se / 1000} s); ARM budget for ${writes} writes, ${deletes} deletes, ${reads} reads: ${minutes(budget).trim()}`,

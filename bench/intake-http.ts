@@ -24,6 +24,7 @@ import type { Azurite } from '../local/azurite.js';
 import { setHostLogger, type LogEntry } from '../local/functions-core.js';
 import type { LocalHost } from '../local/host.js';
 import { ScaledClock } from '../local/clock.js';
+import { seededRandom } from '../local/durable/index.js';
 import { startStack } from '../local/stack.js';
 import type { ClientAnswer, ClientResult, ClientRun } from './intake-client.js';
 
@@ -50,18 +51,6 @@ const BASELINE_PASSES = 5;
 
 // ---------------------------------------------------------------------------------------------
 // The workload
-
-/** mulberry32: a small seeded PRNG, so a run's request list can be reproduced. */
-function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 function shuffle<T>(items: T[], random: () => number): T[] {
   for (let i = items.length - 1; i > 0; i--) {
@@ -112,7 +101,7 @@ type ServiceHealthAlert = {
  */
 export function makeWorkload(root: string, label: string, tag: string, distinct: number, duplicates: number, seed: number, at: number): Workload {
   const template = JSON.parse(readFileSync(join(root, 'samples/alerts/servicehealth-media-westeurope-active.json'), 'utf8')) as ServiceHealthAlert;
-  const random = prng(seed);
+  const random = seededRandom(seed);
   const unmatched = Math.round(distinct * UNMATCHED_SHARE);
   const incidents = Math.floor((distinct - unmatched) / UPDATES_PER_INCIDENT);
   const alerts: DistinctAlert[] = [];

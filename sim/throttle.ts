@@ -7,7 +7,7 @@
  */
 import type { OperationKind } from './types.js';
 
-const LIMITS: Record<OperationKind, { size: number; refillPerSecond: number }> = {
+export const LIMITS: Record<OperationKind, { size: number; refillPerSecond: number }> = {
   read: { size: 250, refillPerSecond: 25 },
   write: { size: 200, refillPerSecond: 10 },
   delete: { size: 200, refillPerSecond: 10 },

@@ -10,7 +10,7 @@ import { createDurableHttpApi, type DurableHttpBridge } from './http-api.js';
 import type { Handler } from './invoke.js';
 import { DurableRuntime, type DurableFunctions, type RuntimeOptions } from './runtime.js';
 
-export { DurableRuntime, runUntilIdle } from './runtime.js';
+export { DurableRuntime, runUntilIdle, seededRandom } from './runtime.js';
 export type { DurableHttpBridge } from './http-api.js';
 export { replayHistory, type ReplayReport } from './replay-check.js';
 

@@ -52,8 +52,6 @@ describe('playbooks end to end', () => {
     app.sim.store.get(`${NEU}/streamingEndpoints/default`)!.properties['resourceState'] = 'Running';
     const id = await failover(app, ['media-streaming'], 'finish what the runbook started');
     await until(app, id, 'the failover', (v) => v.phase === 'failed-over');
-    const v = await view(app, id);
-    expect(steps(v.summary?.failover['media-streaming'] ?? undefined)).toBeDefined();
     const playbook = app.runtime.get(`${id}:failover:media-streaming`)!.output as PlaybookResult;
     expect(steps(playbook)).toMatchObject({ 'start-streaming-endpoints': 'already-done', 'start-live-events': 'done', 'flip-active-pointer': 'done', 'switch-traffic': 'done' });
     expect(succeeded(app, 'Microsoft.Media/streamingEndpoints/start')).toBe(0);
