@@ -27,6 +27,7 @@ import { createAzureClients, type AzureClients } from '../lib/azure/clients.js';
 import { parseResourceId } from '../lib/azure/resource-id.js';
 import { parseCatalog } from '../lib/catalog/index.js';
 import type { Workload } from '../lib/catalog/types.js';
+import type { PlaybookResult, StepRecord } from '../lib/playbooks/types.js';
 import { ScaledClock } from '../local/clock.js';
 import { startStack } from '../local/stack.js';
 import { latencyOf } from '../sim/latency.js';
@@ -113,12 +114,23 @@ async function app(): Promise<{ ms: number; outcome: string }> {
         const at = (type: string) => Date.parse(view.timeline.find((e) => e.type === type)?.at ?? '');
         const results = Object.values((view as { summary?: { failover: Record<string, { ok: boolean; workloadId: string; steps: Array<{ step: string; status: string; detail: string }> }> } }).summary?.failover ?? {});
         for (const r of results.filter((x) => !x.ok).slice(0, 5)) say(`    ${r.workloadId} did not fail over: ${r.steps.find((x) => x.status === 'failed')?.detail ?? '?'}`);
+        if (process.env['BENCH_DETAIL'] === '1') explain(stack.sim.traffic, estate.workloads.map((w) => stack.runtime.get(`${id}:failover:${w}`)?.output as PlaybookResult));
         return { ms: at('failover-finished') - at('failover-started'), outcome: view.outcome ?? view.phase ?? '?' };
       }
       await new Promise((r) => setTimeout(r, 200));
     }
   } finally {
     await stack.close();
+  }
+}
+
+/** With BENCH_DETAIL=1: where the app's requests went, and the slowest workload's steps. */
+function explain(traffic: Simulator['traffic'], results: PlaybookResult[]): void {
+  const rows = [...traffic.entries()].sort((a, b) => b[1].requests - a[1].requests);
+  for (const [operation, t] of rows.slice(0, 12)) say(`    ${String(t.requests).padStart(6)} ${t.kind.padEnd(6)} ${String(t.throttled).padStart(5)} throttled  ${operation}`);
+  const span = (s: StepRecord) => Date.parse(s.finishedAt ?? '') - Date.parse(s.startedAt ?? '');
+  for (const r of results.filter((x) => x !== undefined)) {
+    say(`    ${r.workloadId}: ${r.steps.map((s) => `${s.step} ${(span(s) / 1000).toFixed(0)}s`).join(', ')}`);
   }
 }
 

@@ -48,6 +48,8 @@ export class Simulator {
   readonly throttle: Throttle;
   readonly log = new OperationLog();
   readonly incidents = new Incidents();
+  /** Requests answered per operation since the last reset, and how many of them were throttled: what a benchmark reads to explain its figures. */
+  readonly traffic = new Map<string, { kind: OperationKind; requests: number; throttled: number }>();
   /** PEM of the simulator's self-signed certificate: what clients must trust. */
   ca = '';
   baseUrl = '';
@@ -111,6 +113,7 @@ export class Simulator {
     this.throttle.reset();
     this.log.clear();
     this.incidents.clear();
+    this.traffic.clear();
     if (this.estate !== undefined) seedEstate(this.store, this.estate, this.clock.now());
     for (const hook of this.resetHooks) hook();
   }
@@ -188,6 +191,10 @@ export class Simulator {
     const kind: OperationKind = request.method === 'GET' || request.method === 'HEAD' ? 'read' : request.method === 'DELETE' ? 'delete' : 'write';
     const extra: Record<string, string> = { 'x-ms-request-id': randomUUID() };
     const finish = (response: SimResponse, injected: string | null = null) => {
+      const tally = this.traffic.get(route.operation) ?? { kind, requests: 0, throttled: 0 };
+      tally.requests++;
+      if (injected === 'throttled') tally.throttled++;
+      this.traffic.set(route.operation, tally);
       if (kind !== 'read') {
         const error = response.status >= 400 ? ((response.body as { error?: { code?: string } } | undefined)?.error?.code ?? null) : null;
         this.log.add({ at: new Date(request.at).toISOString(), method: request.method, path: url.pathname, operation: route.operation, resource: resourceId ?? null, caller: request.caller, status: response.status, error, injected });

@@ -13,6 +13,7 @@ import { AppConfigurationClient } from '@azure/app-configuration';
 import type { TokenCredential } from '@azure/core-auth';
 import { ClientSecretCredential, DefaultAzureCredential } from '@azure/identity';
 import { DataShareClient } from './datashare.js';
+import { ThrottleQueues, throttleQueuePolicy } from './throttle-queue.js';
 
 import { ARM_SCOPE } from './scopes.js';
 
@@ -41,6 +42,8 @@ export interface AzureClientsOptions {
   /** Overrides the credential the target implies (tests). */
   credential?: TokenCredential;
   retry?: RetryTuning;
+  /** The process's ARM throttling queues; every client made from these options shares them. */
+  throttleQueues?: ThrottleQueues;
 }
 
 export interface AzureClients {
@@ -89,12 +92,14 @@ export function createAzureClients(target: AzureTarget, options: AzureClientsOpt
       : new DefaultAzureCredential());
   const armEndpoint = sim?.endpoint ?? 'https://management.azure.com';
   const retryOptions = options.retry ?? {};
+  const throttleQueues = options.throttleQueues ?? new ThrottleQueues();
   const armOptions = (): Record<string, unknown> => ({
     // `endpoint`, not `$host`: the generated clients ignore `$host` when building URLs.
     ...(sim !== undefined ? { endpoint: sim.endpoint } : {}),
     credentialScopes: [ARM_SCOPE],
     ...(tlsOptions !== undefined ? { tlsOptions } : {}),
     retryOptions,
+    additionalPolicies: [{ policy: throttleQueuePolicy(throttleQueues), position: 'perRetry' }],
   });
   const dataPlaneEndpoint = (kind: keyof typeof PUBLIC_DATA_PLANES, name?: string): string =>
     sim !== undefined ? `${sim.endpoint}/${kind === 'graph' ? 'graph' : `${kind}/${name ?? ''}`}` : PUBLIC_DATA_PLANES[kind](name);
@@ -115,7 +120,7 @@ export function createAzureClients(target: AzureTarget, options: AzureClientsOpt
         retryOptions,
       } as ConstructorParameters<typeof AppConfigurationClient>[2]),
     dataPlaneEndpoint,
-    probing: () => createAzureClients(target, { ...options, credential, retry: { ...retryOptions, maxRetries: 1, maxRetryDelayInMs: Math.min(retryOptions.retryDelayInMs ?? 800, 1000) } }),
+    probing: () => createAzureClients(target, { ...options, credential, throttleQueues, retry: { ...retryOptions, maxRetries: 1, maxRetryDelayInMs: Math.min(retryOptions.retryDelayInMs ?? 800, 1000) } }),
   };
 }
 

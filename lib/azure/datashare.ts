@@ -19,6 +19,8 @@ import type { TokenCredential } from '@azure/core-auth';
 import { ServiceClient, type ServiceClientOptions } from '@azure/core-client';
 import { createHttpPoller, type LongRunningOperation, type LroResponse, type OperationState } from '@azure/core-lro';
 import { createHttpHeaders, createPipelineRequest, RestError, type HttpMethods, type PipelineRequestOptions, type PipelineResponse } from '@azure/core-rest-pipeline';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { retryAfterMs } from './retry-after.js';
 import { ARM_SCOPE } from './scopes.js';
 
 export const DATA_SHARE_API_VERSION = '2021-08-01';
@@ -384,25 +386,39 @@ export class DataShareClient {
    * is the spec's `final-state-via`: with no Location header (Data Share sends only
    * Azure-AsyncOperation) the result is the last status body; a PUT without either header is
    * polled on its own URL until `properties.provisioningState` is terminal.
+   *
+   * Unlike core-lro's own loop, it waits before the first status read (an operation is never done
+   * the moment it is accepted, and that read would only spend the subscription's read budget),
+   * and between reads it waits what the service's `Retry-After` asks, else the poll interval.
    */
   private async longRunning(method: 'PUT' | 'POST' | 'DELETE', path: string, body: unknown, options: LroOptions): Promise<{ result: unknown; initial: unknown }> {
     const url = this.url(path);
+    const interval = options.pollIntervalMs ?? DEFAULT_POLL_INTERVAL_MS;
     let initial: unknown;
+    let wait = interval;
     const lro: LongRunningOperation<unknown> = {
       requestMethod: method,
       requestPath: url,
       sendInitialRequest: async () => {
         const answer = await this.send(method, url, body, options.abortSignal);
         initial = answer.body;
+        wait = retryAfterMs((name) => answer.headers[name]) ?? interval;
         return toLroResponse(answer);
       },
-      sendPollRequest: async (pollUrl, pollOptions) => toLroResponse(await this.send('GET', this.url(pollUrl), undefined, pollOptions?.abortSignal ?? options.abortSignal)),
+      sendPollRequest: async (pollUrl, pollOptions) => {
+        const answer = await this.send('GET', this.url(pollUrl), undefined, pollOptions?.abortSignal ?? options.abortSignal);
+        wait = retryAfterMs((name) => answer.headers[name]) ?? interval;
+        return toLroResponse(answer);
+      },
     };
-    const poller = await createHttpPoller<unknown, OperationState<unknown>>(lro, {
-      intervalInMs: options.pollIntervalMs ?? DEFAULT_POLL_INTERVAL_MS,
-      resourceLocationConfig: 'location',
-    });
-    const result = await poller.pollUntilDone(options.abortSignal !== undefined ? { abortSignal: options.abortSignal } : {});
+    const poller = await createHttpPoller<unknown, OperationState<unknown>>(lro, { intervalInMs: interval, resourceLocationConfig: 'location' });
+    const signal = options.abortSignal as AbortSignal | undefined;
+    while (!poller.isDone()) {
+      await sleep(wait, undefined, signal !== undefined ? { signal } : {});
+      await poller.poll(signal !== undefined ? { abortSignal: signal } : {});
+    }
+    // Done: this reads no more, and throws the operation's error when it failed.
+    const result = await poller.pollUntilDone();
     return { result, initial };
   }
 

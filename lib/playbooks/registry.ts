@@ -17,13 +17,14 @@ const step = (name: string, title: string, deadlineMs: number, compensable: bool
   ...(group !== undefined ? { group } : {}),
 });
 
-const ANNOUNCE = step('announce', 'Tell the on-call channels what is starting', MIN, false);
+/** The announcement runs beside a kind's first step when that step is in the group 'begin'. */
+const ANNOUNCE = step('announce', 'Tell the on-call channels what is starting', MIN, false, 'begin');
 const FLIP_POINTER = step('flip-active-pointer', 'Point the app at the other side (App Configuration)', 2 * MIN, true);
 
 const MEDIA: Record<Direction, StepDefinition[]> = {
   failover: [
     ANNOUNCE,
-    step('check-account', 'Check the secondary Media Services account answers', 2 * MIN, false),
+    step('check-account', 'Check the secondary Media Services account answers', 2 * MIN, false, 'begin'),
     // Independent resources of the standby account, made ready side by side.
     step('ensure-transforms', 'Make sure the transforms exist on the secondary, as defined', 5 * MIN, false, 'ready-standby'),
     step('start-streaming-endpoints', 'Start the secondary streaming endpoints', 15 * MIN, true, 'ready-standby'),
@@ -34,7 +35,7 @@ const MEDIA: Record<Direction, StepDefinition[]> = {
   ],
   failback: [
     ANNOUNCE,
-    step('check-account', 'Check the primary Media Services account answers', 2 * MIN, false),
+    step('check-account', 'Check the primary Media Services account answers', 2 * MIN, false, 'begin'),
     step('resubmit-jobs', 'Leave running jobs where they are', MIN, false),
     FLIP_POINTER,
     step('switch-traffic', 'Send viewers back to the primary (Traffic Manager)', 5 * MIN, true),

@@ -66,32 +66,47 @@ const lro = (ctx: StepContext) => ({ updateIntervalInMs: ctx.deps.lroPollMs });
 
 interface Operation {
   pollUntilDone(): Promise<unknown>;
-  stopPolling(): void;
+}
+
+/** A long-running operation on one of an account's resources, by the resource's name. */
+interface Started {
+  name: string;
+  operation: Operation;
+}
+
+/** What one list read says of the resources being watched. */
+interface Look<T> {
+  /** Every resource has reached its goal. */
+  settled: boolean;
+  /** Resources at rest short of their goal: their operation ended without getting them there. */
+  stuck: string[];
+  states: T;
 }
 
 /**
  * Long-running operations started together and watched through one list read per poll (all the
  * account's endpoints in one answer), not one status read per operation: twenty streaming
  * endpoints starting at once cost a twentieth of the reads, which keeps a large failover inside
- * ARM's read budget. Each operation's own poller runs slowly beside, to catch one that fails.
+ * ARM's read budget. An operation's own status is read only when the list shows its resource at
+ * rest short of the goal, and then it says why (the SDK throws the operation's error).
  */
-async function startAndWatch(ctx: StepContext, started: Array<Promise<Operation>>, settled: () => Promise<boolean>): Promise<void> {
+async function startAndWatch<T>(ctx: StepContext, started: Array<Promise<Started>>, look: () => Promise<Look<T>>): Promise<T> {
   const operations = await Promise.all(started);
-  let failure: unknown = null;
-  for (const op of operations) op.pollUntilDone().catch((err: unknown) => void (failure ??= err));
-  try {
-    for (;;) {
-      if (failure !== null) throw failure;
-      if (await settled()) return;
-      await sleep(ctx.deps.lroPollMs);
+  for (let first = true; ; first = false) {
+    // Nothing started is done the moment it is accepted: the first read waits one interval too.
+    if (!first || operations.length > 0) await sleep(ctx.deps.lroPollMs);
+    const seen = await look();
+    if (seen.settled) return seen.states;
+    for (const name of seen.stuck) {
+      const op = operations.find((o) => o.name.toLowerCase() === name.toLowerCase());
+      if (op === undefined) throw new StepFailure('ResourceStoppedShort', `${name} is at rest short of its goal and no operation of this step is running on it`);
+      await op.operation.pollUntilDone();
+      throw new StepFailure('ResourceStoppedShort', `${name}: its operation succeeded, but the account reports it short of its goal`);
     }
-  } finally {
-    for (const op of operations) op.stopPolling();
   }
 }
 
-/** How the operations' own pollers run while the list is watched: rarely, a safety net. */
-const slowPoll = (ctx: StepContext) => ({ updateIntervalInMs: ctx.deps.lroPollMs * 30 });
+const named = (name: string) => (operation: Operation): Started => ({ name, operation });
 
 // ── check-account ───────────────────────────────────────────────────────────────────────────
 
@@ -216,6 +231,20 @@ async function endpoints(ctx: StepContext, acct: Account): Promise<EndpointState
 
 const running = (e: EndpointState) => e.endpoint?.resourceState === 'Running' && (e.endpoint.scaleUnits ?? 0) === e.scaleUnits;
 
+/** Streaming endpoint and live event states on the way somewhere: their operation is still running. */
+const SE_MOVING = new Set(['Starting', 'Stopping', 'Scaling', 'Deleting']);
+const LE_MOVING = new Set(['Starting', 'Stopping', 'Allocating', 'Deleting']);
+
+/** A look at resources of the account: settled when each is at its goal, stuck those at rest short of it. */
+function lookAt<T extends { name: string }>(states: T[], atGoal: (s: T) => boolean, moving: (s: T) => boolean): Look<T[]> {
+  const short = states.filter((s) => !atGoal(s));
+  return { settled: short.length === 0, stuck: short.filter((s) => !moving(s)).map((s) => s.name), states };
+}
+
+// A resource not listed yet is one whose create is still going.
+const endpointMoving = (e: EndpointState) => e.endpoint === null || SE_MOVING.has(e.endpoint.resourceState ?? '');
+const eventMoving = (s: LiveState) => s.event === null || LE_MOVING.has(s.event.resourceState ?? '');
+
 /** The account whose streaming endpoints and live events a direction starts: the secondary on failover. */
 function standby(ctx: StepContext): Account {
   return account(ctx, 'secondary');
@@ -235,19 +264,21 @@ const startStreamingEndpoints: ServiceStep = {
     const todo = states.filter((e) => !running(e));
     // Rescaling first: a start then brings the endpoint up at the right size.
     const rescale = todo.filter((e) => e.endpoint !== null && (e.endpoint.scaleUnits ?? 0) !== e.scaleUnits);
+    const scaled = (e: EndpointState) => !rescale.some((r) => r.name === e.name) || (e.endpoint?.scaleUnits ?? 0) === e.scaleUnits;
     await startAndWatch(
       ctx,
-      rescale.map((e) => client.streamingEndpoints.beginScale(resourceGroup, name, e.name, { scaleUnit: e.scaleUnits }, slowPoll(ctx))),
-      async () => (await endpoints(ctx, acct)).every((e) => !rescale.some((r) => r.name === e.name) || (e.endpoint?.scaleUnits ?? 0) === e.scaleUnits),
+      rescale.map((e) => client.streamingEndpoints.beginScale(resourceGroup, name, e.name, { scaleUnit: e.scaleUnits }).then(named(e.name))),
+      async () => lookAt(await endpoints(ctx, acct), scaled, endpointMoving),
     );
-    const starts = todo.map((e) =>
-      e.endpoint === null
-        ? client.streamingEndpoints.beginCreate(resourceGroup, name, e.name, { location: acct.location, scaleUnits: e.scaleUnits }, { autoStart: true, ...slowPoll(ctx) })
-        : e.endpoint.resourceState === 'Running'
-          ? null
-          : client.streamingEndpoints.beginStart(resourceGroup, name, e.name, slowPoll(ctx)),
-    );
-    await startAndWatch(ctx, starts.filter((s): s is NonNullable<typeof s> => s !== null) as Array<Promise<Operation>>, async () => (await endpoints(ctx, acct)).every(running));
+    const starts = todo
+      .filter((e) => e.endpoint?.resourceState !== 'Running')
+      .map((e) =>
+        (e.endpoint === null
+          ? client.streamingEndpoints.beginCreate(resourceGroup, name, e.name, { location: acct.location, scaleUnits: e.scaleUnits }, { autoStart: true })
+          : client.streamingEndpoints.beginStart(resourceGroup, name, e.name)
+        ).then(named(e.name)),
+      );
+    await startAndWatch(ctx, starts, async () => lookAt(await endpoints(ctx, acct), running, endpointMoving));
     return done(todo.map((e) => (e.endpoint === null ? `${e.name} created and started` : `${e.name} started (${e.scaleUnits} scale units)`)).join('; '));
   },
   async verify(ctx) {
@@ -331,16 +362,17 @@ const startLiveEvents: ServiceStep = {
           s.name,
           FAILOVER_OUTPUT.name,
           { assetName: `${s.name}-${FAILOVER_OUTPUT.name}-${ctx.incidentId}`.slice(0, 63), archiveWindowLength: FAILOVER_OUTPUT.archiveWindowLength },
-          lro(ctx),
+          // An output is ready in seconds, but not at once: polled half as often, to spare the read budget.
+          { updateIntervalInMs: ctx.deps.lroPollMs * 2 },
         ),
     );
     const stopped = states.filter((s) => s.event?.resourceState !== 'Running');
-    await startAndWatch(
+    // The last look lists every event with its ingest endpoints: no read more is needed to report them.
+    const after = await startAndWatch(
       ctx,
-      stopped.map((s) => acct.client.liveEvents.beginStart(acct.resourceGroup, acct.name, s.name, slowPoll(ctx))),
-      async () => (await liveEvents(ctx, acct, false)).every((s) => s.event?.resourceState === 'Running'),
+      stopped.map((s) => acct.client.liveEvents.beginStart(acct.resourceGroup, acct.name, s.name).then(named(s.name))),
+      async () => lookAt(await liveEvents(ctx, acct, false), (s) => s.event?.resourceState === 'Running', eventMoving),
     );
-    const after = await liveEvents(ctx, acct);
     // Encoders outside Azure must be pointed at these: the detail is what on-call reads.
     return done(`live; point encoders at: ${after.map((s) => `${s.name} ${ingest(s)}`).join('; ')}`);
   },

@@ -6,6 +6,7 @@ import { request } from 'node:https';
 import { join } from 'node:path';
 import type { PipelinePolicy } from '@azure/core-rest-pipeline';
 import { createAzureClients, type AzureClients } from '../../lib/azure/clients.js';
+import { THROTTLE_QUEUE_POLICY } from '../../lib/azure/throttle-queue.js';
 import type { OperationRecord } from '../../sim/oplog.js';
 import { Simulator, type SimulatorOptions } from '../../sim/simulator.js';
 import { repoRoot } from '../support/fixtures.js';
@@ -26,8 +27,11 @@ export interface SimHarness {
   close(): Promise<void>;
 }
 
-/** Records the status of every HTTP attempt a client makes, retries included. */
-export function recordStatuses<C extends { pipeline: { addPolicy(policy: PipelinePolicy, options: { afterPhase: 'Retry' }): void } }>(client: C): { client: C; statuses: number[] } {
+/**
+ * Records the status of every HTTP attempt an ARM client makes, retries included: it sits
+ * beneath the throttling queue (lib/azure/throttle-queue.ts), which retries 429s itself.
+ */
+export function recordStatuses<C extends { pipeline: { addPolicy(policy: PipelinePolicy, options: { afterPolicies: string[] }): void } }>(client: C): { client: C; statuses: number[] } {
   const statuses: number[] = [];
   client.pipeline.addPolicy(
     {
@@ -38,7 +42,7 @@ export function recordStatuses<C extends { pipeline: { addPolicy(policy: Pipelin
         return res;
       },
     },
-    { afterPhase: 'Retry' },
+    { afterPolicies: [THROTTLE_QUEUE_POLICY] },
   );
   return { client, statuses };
 }
