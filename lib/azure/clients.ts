@@ -13,6 +13,7 @@ import { AppConfigurationClient } from '@azure/app-configuration';
 import type { TokenCredential } from '@azure/core-auth';
 import { ClientSecretCredential, DefaultAzureCredential } from '@azure/identity';
 import { DataShareClient } from './datashare.js';
+import { PurviewDataClient } from './purview-data.js';
 import { ThrottleQueues, throttleQueuePolicy } from './throttle-queue.js';
 
 import { ARM_SCOPE } from './scopes.js';
@@ -60,6 +61,8 @@ export interface AzureClients {
   trafficManager(subscriptionId: string): TrafficManagerManagementClient;
   /** Azure Data Share: no SDK exists for JS, so the app's own typed client (`./datashare.ts`). */
   dataShare(subscriptionId: string): DataShareClient;
+  /** A Purview account's data plane (collections, scan rule sets, data sources). */
+  purviewData(accountName: string): PurviewDataClient;
   /** App Configuration data plane for a store endpoint (`https://<store>.azconfig.io`). */
   appConfiguration(storeEndpoint: string): AppConfigurationClient;
   /** The endpoint a data-plane service of `kind` has for `name`, in Azure or in the simulator. */
@@ -114,6 +117,7 @@ export function createAzureClients(target: AzureTarget, options: AzureClientsOpt
     purview: (sub) => new PurviewManagementClient(credential, sub, armOptions()),
     trafficManager: (sub) => new TrafficManagerManagementClient(credential, sub, armOptions()),
     dataShare: (sub) => new DataShareClient(credential, sub, armOptions()),
+    purviewData: (accountName) => new PurviewDataClient(credential, dataPlaneEndpoint('purview', accountName), { ...(tlsOptions !== undefined ? { tlsOptions } : {}), retryOptions }),
     appConfiguration: (storeEndpoint) =>
       new AppConfigurationClient(storeEndpoint, credential, {
         ...(tlsOptions !== undefined ? { tlsOptions } : {}),

@@ -138,6 +138,15 @@ export interface FailbackDone extends NotificationBase {
   workloadDurationsMs?: Record<string, number> | null;
 }
 
+/** Something the orchestrator cannot do, which people must: what does not carry over, what to reconcile. */
+export interface ActionRequired extends NotificationBase {
+  type: 'action-required';
+  /** The workload it is about. */
+  workload: string;
+  /** Each thing to do, one sentence each. */
+  actions: string[];
+}
+
 /** The incident was stopped (by an engineer, a rejection or a recovery); nothing more runs. */
 export interface IncidentCancelled extends NotificationBase {
   type: 'incident-cancelled';
@@ -155,6 +164,7 @@ export type IncidentNotification =
   | StepFailed
   | FailoverDone
   | FailbackDone
+  | ActionRequired
   | IncidentCancelled;
 
 export type NotificationType = IncidentNotification['type'];
@@ -169,5 +179,6 @@ export const NOTIFICATION_TYPES = [
   'step-failed',
   'failover-done',
   'failback-done',
+  'action-required',
   'incident-cancelled',
 ] as const satisfies readonly NotificationType[];

@@ -162,6 +162,14 @@ export function describeNotification(event: IncidentNotification): NotificationV
       if (isNumber(event.failedOverForMs)) facts.push({ label: 'Ran on the secondary for', value: formatDuration(event.failedOverForMs) });
       pushWorkloadDurations(facts, event.workloadDurationsMs);
       break;
+    case 'action-required': {
+      const actions = Array.isArray(event.actions) ? event.actions.map(String) : [];
+      headline = `Action needed for ${event.workload}: ${actions.length} thing${actions.length === 1 ? '' : 's'} the orchestrator cannot do`;
+      if (actions.length > 0) lines.push({ text: clip(actions.map((a, i) => `${i + 1}. ${a}`).join('\n'), LIMITS.error) });
+      action = 'Do each of these by hand; the incident status keeps the same list.';
+      tone = 'warning';
+      break;
+    }
     case 'incident-cancelled':
       headline = `Incident cancelled: no further action for ${who}`;
       lines.push({ text: clip(event.reason, LIMITS.reason) });

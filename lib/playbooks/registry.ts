@@ -62,10 +62,29 @@ const DATA_SHARE: Record<Direction, StepDefinition[]> = {
   ],
 };
 
+const PURVIEW: Record<Direction, StepDefinition[]> = {
+  failover: [
+    ANNOUNCE,
+    step('check-account', 'Check the standby Purview account is provisioned', 2 * MIN, false, 'begin'),
+    step('check-readiness', 'Compare the standby with what the catalog requires (drift is reported)', 5 * MIN, false),
+    FLIP_POINTER,
+    // The pointer goes back when the account now pointed at does not serve the catalog.
+    step('confirm-catalog', 'Confirm the standby serves catalog reads', 5 * MIN, false),
+    step('report-gaps', 'Tell people what does not carry over (lineage, integration runtimes)', 2 * MIN, false),
+  ],
+  failback: [
+    ANNOUNCE,
+    step('check-account', 'Check the primary Purview account is provisioned', 2 * MIN, false, 'begin'),
+    FLIP_POINTER,
+    step('confirm-catalog', 'Confirm the primary serves catalog reads', 5 * MIN, false),
+  ],
+};
+
 /** Kinds whose service steps are still to come run the announcement and the pointer flip. */
 const STEPS: Record<string, Record<Direction, StepDefinition[]>> = {
   mediaServices: MEDIA,
   dataShare: DATA_SHARE,
+  purview: PURVIEW,
 };
 
 export function playbookSteps(kind: string, direction: Direction): StepDefinition[] {

@@ -12,12 +12,14 @@ import { MEDIA_STEPS } from './media.js';
 import { completeNotification, sendNotification } from './notify.js';
 import { planIncident } from './plan.js';
 import { flipPointer } from './pointer.js';
+import { PURVIEW_STEPS } from './purview.js';
 import { runServiceStep, type ServiceStep } from './service-step.js';
 
 /** Each playbook kind's service steps by name (the order is lib/playbooks/registry.ts's). */
 export const SERVICE_STEPS: Record<string, Record<string, ServiceStep>> = {
   mediaServices: MEDIA_STEPS,
   dataShare: DATASHARE_STEPS,
+  purview: PURVIEW_STEPS,
 };
 
 export type Activities = { [K in keyof ActivityTypes]: (input: ActivityTypes[K]['input']) => Promise<ActivityTypes[K]['output']> };

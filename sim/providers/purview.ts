@@ -22,6 +22,8 @@
  *   GET /purview/{account}/account/collections?api-version=2019-11-01-preview
  *       200 { value: [{ name, friendlyName, description?, parentCollection?: { type: 'CollectionReference', referenceName },
  *                      collectionProvisioningState }], count }
+ *   GET /purview/{account}/datamap/api/atlas/v2/types/typedefs/headers?api-version=2023-09-01
+ *       200 [{ category, guid, name }]   (the data map serving reads: built-in Atlas types)
  *   GET /purview/{account}/scan/scanrulesets?api-version=2022-07-01-preview
  *       200 { value: [{ id: 'scanrulesets/{name}', name, kind, scanRulesetType, properties }], count }
  *   GET /purview/{account}/scan/datasources?api-version=2022-07-01-preview
@@ -47,6 +49,15 @@ import type { Route, SimResource, SimResponse } from '../types.js';
 export const PURVIEW_API_VERSIONS = ['2021-07-01', '2021-12-01'] as const;
 /** The account data plane (collections). */
 export const PURVIEW_ACCOUNT_DATA_API_VERSIONS = ['2019-11-01-preview'] as const;
+/** The data map (Atlas type definitions). */
+export const PURVIEW_DATAMAP_API_VERSIONS = ['2023-09-01'] as const;
+/** A few of the built-in Atlas types every account's data map lists. */
+const ATLAS_TYPE_HEADERS = [
+  { category: 'ENTITY', guid: '0c9e9c4f-0f34-4b42-9d7c-4b1d1f0e0001', name: 'DataSet' },
+  { category: 'ENTITY', guid: '0c9e9c4f-0f34-4b42-9d7c-4b1d1f0e0002', name: 'Process' },
+  { category: 'ENTITY', guid: '0c9e9c4f-0f34-4b42-9d7c-4b1d1f0e0003', name: 'azure_datalake_gen2_path' },
+  { category: 'RELATIONSHIP', guid: '0c9e9c4f-0f34-4b42-9d7c-4b1d1f0e0004', name: 'dataset_process_inputs' },
+];
 /** The scanning data plane (scan rule sets, data sources). */
 export const PURVIEW_SCAN_DATA_API_VERSIONS = ['2018-12-01-preview', '2022-02-01-preview', '2022-07-01-preview', '2023-09-01'] as const;
 
@@ -177,7 +188,13 @@ export function purviewRoutes(sim: Simulator): Route[] {
   });
 
   /** A data-plane read of one account: api-version checked, the account's region decides outages. */
-  const dataPlane = (path: string, operation: string, versions: readonly string[], list: (account: SimResource, seed: PurviewSeed) => unknown[]): Route => ({
+  const dataPlane = (
+    path: string,
+    operation: string,
+    versions: readonly string[],
+    list: (account: SimResource, seed: PurviewSeed) => unknown[],
+    body: (items: unknown[]) => unknown = (items) => ({ value: items, count: items.length }),
+  ): Route => ({
     method: 'GET',
     pattern: `/purview/{account}/${path}`,
     operation,
@@ -190,8 +207,7 @@ export function purviewRoutes(sim: Simulator): Route[] {
       if (version === null || !versions.includes(version)) {
         return dataError(400, 'InvalidApiVersion', `The api-version '${version ?? ''}' is not supported by ${path}. Supported versions: ${versions.join(', ')}.`);
       }
-      const items = list(account, seedOf(sim, account.name));
-      return ok({ value: items, count: items.length });
+      return ok(body(list(account, seedOf(sim, account.name))));
     },
   });
 
@@ -217,6 +233,8 @@ export function purviewRoutes(sim: Simulator): Route[] {
         collectionProvisioningState: 'Succeeded',
       }));
     }),
+    // The data map (Atlas) answers with a bare array of type headers: the catalog serving reads.
+    dataPlane('datamap/api/atlas/v2/types/typedefs/headers', 'Microsoft.Purview/accounts/datamap/read', PURVIEW_DATAMAP_API_VERSIONS, () => ATLAS_TYPE_HEADERS, (items) => items),
     dataPlane('scan/scanrulesets', 'Microsoft.Purview/accounts/scanrulesets/read', PURVIEW_SCAN_DATA_API_VERSIONS, (_account, seed) =>
       seed.scanRuleSets.map((s) => ({
         id: `scanrulesets/${s.name}`,

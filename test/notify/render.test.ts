@@ -41,6 +41,7 @@ const HEADLINES: Record<IncidentNotification['type'], string> = {
   'step-failed': 'Failover step failed: start-streaming-endpoints for media-streaming',
   'failover-done': 'Failed over: media-streaming now runs in northeurope (took 4m 12s)',
   'failback-done': 'Failed back: media-streaming is back in westeurope (took 3m 5s)',
+  'action-required': 'Action needed for media-streaming: 2 things the orchestrator cannot do',
   'incident-cancelled': 'Incident cancelled: no further action for media-streaming',
 };
 

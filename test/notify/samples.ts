@@ -65,6 +65,12 @@ export const SAMPLES = {
     durationMs: 185_000,
     failedOverForMs: 3 * 3_600_000 + 20 * 60_000,
   },
+  'action-required': {
+    ...base,
+    type: 'action-required',
+    workload: 'media-streaming',
+    actions: ['register the self-hosted integration runtime shir-01 with contosopurviewwus', 'reconnect Data Factory lineage'],
+  },
   'incident-cancelled': { ...base, type: 'incident-cancelled', reason: 'cancelled from the CLI: false alarm', by: 'ada@contoso.com' },
 } satisfies { [K in NotificationType]: Extract<IncidentNotification, { type: K }> };
 

@@ -1,0 +1,155 @@
+/**
+ * The Microsoft Purview warm-standby playbook's steps. Purview has no automated BCDR: a second
+ * account is kept in step by hand, and failing over means pointing the workload at it. Failover:
+ * check the standby account exists and is provisioned (and report its catalog and scan
+ * endpoints), compare what it holds with what the catalog says it must (drift is reported, not a
+ * reason to stay on a region that is down), flip the active-account key, confirm the standby
+ * serves catalog reads (if it does not, the key goes back), and tell people what does not carry
+ * over. Failback: check the primary, flip the key back.
+ *
+ * The readiness comparison is also what `GET /api/workloads/{id}/readiness` and
+ * `failover readiness` run before any outage: lib/operators/readiness.ts.
+ */
+import type { PurviewDataClient } from '../azure/purview-data.js';
+import type { PurviewPlaybook, Workload } from '../catalog/types.js';
+import { completeNotification } from './notify.js';
+import { alreadyDone, done, isNotFound, needed, requiredSideResource, StepFailure, verified, type ServiceStep, type StepContext } from './service-step.js';
+
+function playbookOf(workload: Workload): PurviewPlaybook {
+  if (workload.playbook.kind !== 'purview') throw new StepFailure('WrongPlaybook', `${workload.id} is not a Purview workload`);
+  return workload.playbook;
+}
+
+/** The side that serves after this direction. */
+const serving = (ctx: StepContext) => (ctx.direction === 'failover' ? 'secondary' : 'primary');
+
+/** What a readiness comparison finds on one account. */
+export interface PurviewDrift {
+  account: string;
+  missing: { collections: string[]; scanRuleSets: string[]; dataSources: string[] };
+  /** One line naming every missing object, or that nothing is. */
+  summary: string;
+}
+
+/** Compares what the catalog says must exist with what the account's data plane reports. */
+export async function purviewDrift(playbook: PurviewPlaybook, account: string, data: PurviewDataClient): Promise<PurviewDrift> {
+  const [collections, scanRuleSets, dataSources] = await Promise.all([data.listCollections(), data.listScanRuleSets(), data.listDataSources()]);
+  const lacking = (wanted: readonly string[], have: Array<{ name: string; friendlyName?: string }>) => {
+    const names = new Set(have.flatMap((h) => [h.name.toLowerCase(), (h.friendlyName ?? h.name).toLowerCase()]));
+    return wanted.filter((w) => !names.has(w.toLowerCase()));
+  };
+  const missing = {
+    collections: lacking(playbook.readiness.collections, collections),
+    scanRuleSets: lacking(playbook.readiness.scanRuleSets, scanRuleSets),
+    dataSources: lacking(playbook.readiness.dataSources, dataSources),
+  };
+  const parts = [
+    missing.collections.length > 0 ? `collections ${missing.collections.join(', ')}` : '',
+    missing.scanRuleSets.length > 0 ? `scan rule sets ${missing.scanRuleSets.join(', ')}` : '',
+    missing.dataSources.length > 0 ? `data sources ${missing.dataSources.join(', ')}` : '',
+  ].filter(Boolean);
+  return { account, missing, summary: parts.length === 0 ? `${account} holds everything the catalog requires` : `${account} lacks ${parts.join('; ')}` };
+}
+
+function account(ctx: StepContext) {
+  const r = requiredSideResource(ctx, serving(ctx), 'account');
+  return { ...r, data: r.clients.purviewData(r.name) };
+}
+
+// ── check-account ───────────────────────────────────────────────────────────────────────────
+
+const checkAccount: ServiceStep = {
+  async precheck(ctx) {
+    const a = account(ctx);
+    return needed(`check that ${a.name} in ${a.region} is provisioned`);
+  },
+  async action(ctx) {
+    const a = account(ctx);
+    try {
+      const got = await a.clients.purview(a.subscriptionId).accounts.get(a.resourceGroup, a.name);
+      if (got.provisioningState !== 'Succeeded') {
+        throw new StepFailure('AccountNotProvisioned', `${a.name} is ${got.provisioningState ?? 'in an unknown state'}: wait for its provisioning to succeed, or fix it, before failing over to it`);
+      }
+      const e = got.endpoints;
+      return done(`${a.name} (${got.location}) provisioned; catalog ${e?.catalog ?? '?'}, scan ${e?.scan ?? '?'}`);
+    } catch (err) {
+      if (isNotFound(err)) throw new StepFailure('AccountMissing', `the Purview account ${a.name} does not exist in ${a.resourceGroup}: create the warm standby before failing over to it`);
+      throw err;
+    }
+  },
+  async verify(ctx) {
+    return verified(`${account(ctx).name} is provisioned`);
+  },
+};
+
+// ── check-readiness ─────────────────────────────────────────────────────────────────────────
+
+const checkReadiness: ServiceStep = {
+  async precheck(ctx) {
+    const p = playbookOf(ctx.workload).readiness;
+    if (p.collections.length + p.scanRuleSets.length + p.dataSources.length === 0) return alreadyDone('the catalog requires nothing of the standby');
+    return needed(`compare ${account(ctx).name} with the catalog's readiness list`);
+  },
+  async action(ctx) {
+    const a = account(ctx);
+    const drift = await purviewDrift(playbookOf(ctx.workload), a.name, a.data);
+    // Drift is told, not obeyed: the region being left is down, and a standby lacking a data
+    // source still serves everything else.
+    return done(drift.summary.includes(' lacks ') ? `drift: ${drift.summary}; recreate them on ${a.name}` : drift.summary);
+  },
+  async verify() {
+    return verified('compared');
+  },
+};
+
+// ── confirm-catalog ─────────────────────────────────────────────────────────────────────────
+
+const confirmCatalog: ServiceStep = {
+  async precheck(ctx) {
+    return needed(`read the catalog of ${account(ctx).name}`);
+  },
+  async action(ctx) {
+    const a = account(ctx);
+    const types = await a.data.listTypeHeaders();
+    return done(`${a.name} serves catalog reads (its data map lists ${types.length} types)`);
+  },
+  async verify(ctx) {
+    return verified(`${account(ctx).name} serves catalog reads`);
+  },
+};
+
+// ── report-gaps ─────────────────────────────────────────────────────────────────────────────
+
+const reportGaps: ServiceStep = {
+  async precheck(ctx) {
+    return needed(`tell ${ctx.workload.notify.length} channel(s) what does not carry over`);
+  },
+  async action(ctx) {
+    const a = account(ctx);
+    const runtimes = playbookOf(ctx.workload).integrationRuntimes;
+    const gaps = [
+      'lineage pushed by Data Factory and Data Share goes to the account they are connected to: reconnect them to the account now serving',
+      runtimes.length > 0 ? `register the self-hosted integration runtimes ${runtimes.join(', ')} with ${a.name}` : '',
+      'scans scheduled on the other account do not run here: check the scan triggers',
+    ].filter(Boolean);
+    const notification = completeNotification(
+      { type: 'action-required', incidentId: ctx.incidentId, workloads: [ctx.workload.id], workload: ctx.workload.id, title: `What does not carry over to ${a.name}`, actions: gaps },
+      [ctx.workload],
+      ctx.deps.publicUrl,
+      ctx.deps.now(),
+    );
+    const sent = await ctx.deps.notify(ctx.workload.notify, notification);
+    return done(`${gaps.join('; ')} (told ${sent.delivered} channel(s)${sent.failed > 0 ? `, ${sent.failed} failed` : ''})`);
+  },
+  async verify() {
+    return verified('told');
+  },
+};
+
+export const PURVIEW_STEPS: Record<string, ServiceStep> = {
+  'check-account': checkAccount,
+  'check-readiness': checkReadiness,
+  'confirm-catalog': confirmCatalog,
+  'report-gaps': reportGaps,
+};
+
