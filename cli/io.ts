@@ -23,7 +23,8 @@ async function readStdin(): Promise<Buffer> {
 }
 
 /** Exit codes: scripts tell bad input from a mistyped command. */
-export const EXIT = { ok: 0, invalidInput: 1, usage: 2 } as const;
+/** 3: the command worked and found something wrong (a standby not ready). */
+export const EXIT = { ok: 0, invalidInput: 1, usage: 2, notReady: 3 } as const;
 
 export class UsageError extends Error {}
 

@@ -3,6 +3,7 @@ import { alertsParse } from './alerts.js';
 import { catalogCheck, catalogMatch } from './catalog.js';
 import { EXIT, processIo, UsageError, type CliIo } from './io.js';
 import { INCIDENTS_USAGE, incidentsCommand, triggerCommand } from './incidents.js';
+import { READINESS_USAGE, readinessCommand } from './readiness.js';
 import { SIM_USAGE, simCommand } from './sim.js';
 
 export const USAGE = `Usage: failover <command> [options]
@@ -17,13 +18,16 @@ Commands:
                                          Fail workloads over through the app (or plan it).
   incidents list|show|watch|approve|reject|failback|cancel …
                                          Watch and steer incidents ('failover incidents' lists them).
+  readiness <workload> [--json]          Compare a standby with what the catalog requires;
+                                         exit 3 when something is missing.
   sim <command> …                        Inspect the Azure simulator and inject faults
                                          ('failover sim' lists its commands).
 
 Options:
   -h, --help                             Show this help.
 
-Exit status: 0 success, 1 invalid input (the message names the file and field), 2 usage error.`;
+Exit status: 0 success, 1 invalid input (the message names the file and field), 2 usage error,
+3 a standby not ready (readiness).`;
 
 interface Args {
   positional: string[];
@@ -50,7 +54,12 @@ function expect(args: string[], count: number, usage: string): string[] {
 export async function runCli(argv: string[], io: CliIo = processIo): Promise<number> {
   try {
     // `sim`, `trigger` and `incidents` have options of their own (--region R, --reason TEXT, …).
-    const own = { sim: [SIM_USAGE, simCommand], incidents: [INCIDENTS_USAGE, incidentsCommand], trigger: [INCIDENTS_USAGE, triggerCommand] } as const;
+    const own = {
+      sim: [SIM_USAGE, simCommand],
+      incidents: [INCIDENTS_USAGE, incidentsCommand],
+      trigger: [INCIDENTS_USAGE, triggerCommand],
+      readiness: [READINESS_USAGE, readinessCommand],
+    } as const;
     const first = argv[0] as keyof typeof own | undefined;
     if (first !== undefined && Object.hasOwn(own, first)) {
       const [usage, command] = own[first];

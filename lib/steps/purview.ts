@@ -27,6 +27,8 @@ const serving = (ctx: StepContext) => (ctx.direction === 'failover' ? 'secondary
 export interface PurviewDrift {
   account: string;
   missing: { collections: string[]; scanRuleSets: string[]; dataSources: string[] };
+  /** True when nothing is missing. */
+  complete: boolean;
   /** One line naming every missing object, or that nothing is. */
   summary: string;
 }
@@ -48,7 +50,7 @@ export async function purviewDrift(playbook: PurviewPlaybook, account: string, d
     missing.scanRuleSets.length > 0 ? `scan rule sets ${missing.scanRuleSets.join(', ')}` : '',
     missing.dataSources.length > 0 ? `data sources ${missing.dataSources.join(', ')}` : '',
   ].filter(Boolean);
-  return { account, missing, summary: parts.length === 0 ? `${account} holds everything the catalog requires` : `${account} lacks ${parts.join('; ')}` };
+  return { account, missing, complete: parts.length === 0, summary: parts.length === 0 ? `${account} holds everything the catalog requires` : `${account} lacks ${parts.join('; ')}` };
 }
 
 function account(ctx: StepContext) {
@@ -95,7 +97,7 @@ const checkReadiness: ServiceStep = {
     const drift = await purviewDrift(playbookOf(ctx.workload), a.name, a.data);
     // Drift is told, not obeyed: the region being left is down, and a standby lacking a data
     // source still serves everything else.
-    return done(drift.summary.includes(' lacks ') ? `drift: ${drift.summary}; recreate them on ${a.name}` : drift.summary);
+    return done(drift.complete ? drift.summary : `drift: ${drift.summary}; recreate them on ${a.name}`);
   },
   async verify() {
     return verified('compared');

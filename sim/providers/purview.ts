@@ -28,6 +28,9 @@
  *       200 { value: [{ id: 'scanrulesets/{name}', name, kind, scanRulesetType, properties }], count }
  *   GET /purview/{account}/scan/datasources?api-version=2022-07-01-preview
  *       200 { value: [{ id: 'datasources/{name}', name, kind, properties }], count }
+ * Control: POST /_sim/purview/{account}/{collections|scanRuleSets|dataSources} `{ name, kind?,
+ * properties?, parentCollection? }` registers one more object (201), until the next reset: what
+ * an engineer fixing drift does.
  * Their contents come from the estate's `purview:` section, keyed by account name:
  *   purview:
  *     <account>:
@@ -95,7 +98,17 @@ function isRecord(value: unknown): value is Record<string, unknown> {
 
 
 /** The `purview:` entry of one account, validated; empty lists when there is none. */
+/** Objects registered through the control API since the last reset, by account (lower case). */
+const registered = new WeakMap<Simulator, Map<string, PurviewSeed>>();
+
 function seedOf(sim: Simulator, account: string): PurviewSeed {
+  const seeded = estateSeedOf(sim, account);
+  const extra = registered.get(sim)?.get(account.toLowerCase());
+  if (extra === undefined) return seeded;
+  return { collections: [...seeded.collections, ...extra.collections], scanRuleSets: [...seeded.scanRuleSets, ...extra.scanRuleSets], dataSources: [...seeded.dataSources, ...extra.dataSources] };
+}
+
+function estateSeedOf(sim: Simulator, account: string): PurviewSeed {
   const section = sim.estateData('purview');
   const entry = isRecord(section) ? Object.entries(section).find(([name]) => name.toLowerCase() === account.toLowerCase())?.[1] : undefined;
   const list = (key: string): Record<string, unknown>[] => {
@@ -171,6 +184,7 @@ function dataError(status: number, code: string, message: string): SimResponse {
 }
 
 export function purviewRoutes(sim: Simulator): Route[] {
+  sim.onReset(() => registered.delete(sim));
   const accountByName = (name: string): SimResource | undefined => sim.store.ofType(TYPE).find((r) => r.name.toLowerCase() === name.toLowerCase());
   const inResourceGroup = (p: Params) => {
     const prefix = `/subscriptions/${p['sub']}/resourcegroups/${p['rg']}/`.toLowerCase();
@@ -233,6 +247,33 @@ export function purviewRoutes(sim: Simulator): Route[] {
         collectionProvisioningState: 'Succeeded',
       }));
     }),
+    // Control: register an object on an account, as an engineer fixing drift would.
+    {
+      method: 'POST',
+      pattern: '/_sim/purview/{account}/{list}',
+      operation: 'Simulator/purview/register',
+      arm: false,
+      handle: ({ request, params }) => {
+        const lists = ['collections', 'scanRuleSets', 'dataSources'] as const;
+        const list = lists.find((l) => l.toLowerCase() === params['list']!.toLowerCase());
+        if (list === undefined) return dataError(404, 'NotFound', `no list '${params['list']}': use one of ${lists.join(', ')}`);
+        if (accountByName(params['account']!) === undefined) return dataError(404, 'AccountNotFound', `The Purview account '${params['account']}' does not exist.`);
+        const body = request.body as Record<string, unknown> | undefined;
+        if (typeof body?.['name'] !== 'string' || body['name'] === '') return dataError(400, 'InvalidRequest', 'body.name is required: the name of the object to register');
+        const byAccount = registered.get(sim) ?? new Map<string, PurviewSeed>();
+        registered.set(sim, byAccount);
+        const key = params['account']!.toLowerCase();
+        const seed = byAccount.get(key) ?? { collections: [], scanRuleSets: [], dataSources: [] };
+        byAccount.set(key, seed);
+        const properties = typeof body['properties'] === 'object' && body['properties'] !== null ? (body['properties'] as Record<string, unknown>) : undefined;
+        if (list === 'collections') {
+          seed.collections.push({ name: body['name'], ...(typeof body['parentCollection'] === 'string' ? { parentCollection: body['parentCollection'] } : {}) });
+        } else {
+          seed[list].push({ name: body['name'], kind: typeof body['kind'] === 'string' ? body['kind'] : 'AzureStorage', ...(properties !== undefined ? { properties } : {}) });
+        }
+        return ok({ account: params['account'], list, name: body['name'] }, 201);
+      },
+    },
     // The data map (Atlas) answers with a bare array of type headers: the catalog serving reads.
     dataPlane('datamap/api/atlas/v2/types/typedefs/headers', 'Microsoft.Purview/accounts/datamap/read', PURVIEW_DATAMAP_API_VERSIONS, () => ATLAS_TYPE_HEADERS, (items) => items),
     dataPlane('scan/scanrulesets', 'Microsoft.Purview/accounts/scanrulesets/read', PURVIEW_SCAN_DATA_API_VERSIONS, (_account, seed) =>

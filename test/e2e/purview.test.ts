@@ -2,10 +2,14 @@
  * The Microsoft Purview warm-standby playbook end to end, through the on-call API, the local
  * host, the simulator and Azurite: failover after approval and failback, with the standby's
  * drift reported by name; a key already flipped recognised as done; the primary region down
- * (nothing of the failover needs it); and a standby whose data map refuses reads, after which
- * the key goes back.
+ * (nothing of the failover needs it); a standby whose data map refuses reads, after which
+ * the key goes back; and the readiness check that finds drift before any outage, over HTTP and
+ * from the CLI.
  */
+import { readFile } from 'node:fs/promises';
 import { afterEach, describe, expect, it } from 'vitest';
+import type { CliIo } from '../../cli/io.js';
+import { runCli } from '../../cli/main.js';
 import { createAzureClients } from '../../lib/azure/clients.js';
 import type { PlaybookResult } from '../../lib/playbooks/types.js';
 import { startApp, type App } from './support.js';
@@ -105,5 +109,58 @@ describe('Purview warm standby end to end', () => {
     expect(failover.steps.filter((s) => s.status === 'compensated').map((s) => s.step)).toEqual(['flip-active-pointer']);
     expect(steps(failover)['report-gaps']).toBe('not-run');
     expect(await activeAccount(app)).toBe('contosopurvieweus');
+  }, 60_000);
+});
+
+describe('Purview readiness, before any outage', () => {
+  async function cli(a: App, ...args: string[]): Promise<{ code: number; out: string; err: string }> {
+    const out: string[] = [];
+    const err: string[] = [];
+    const io: CliIo = { out: (t) => out.push(t), err: (t) => err.push(t), read: (path) => readFile(path), now: () => new Date() };
+    const code = await runCli([...args, '--app', a.host.url, '--key', a.functionKey], io);
+    return { code, out: out.join('\n'), err: err.join('\n') };
+  }
+
+  it('names each object the standby lacks, over HTTP and from the CLI, and says ready once it is there', async () => {
+    app = await startApp();
+    const reply = await app.request('GET', '/api/workloads/purview-governance/readiness');
+    expect(reply.status).toBe(200);
+    expect(reply.body).toMatchObject({
+      workloadId: 'purview-governance',
+      kind: 'purview',
+      ready: false,
+      standby: { account: 'contosopurviewwus', complete: false, missing: { collections: [], scanRuleSets: [], dataSources: ['finance-sql'] } },
+      primary: { account: 'contosopurvieweus', complete: true },
+    });
+    const drift = await cli(app, 'readiness', 'purview-governance');
+    expect(drift.code).toBe(3);
+    expect(drift.out.split('\n').slice(1)).toEqual([
+      'standby: contosopurviewwus lacks data sources finance-sql',
+      '  missing data source: finance-sql',
+      'primary: contosopurvieweus holds everything the catalog requires',
+    ]);
+    // Nothing was written by asking.
+    expect(app.sim.log.list().filter((o) => o.status < 300)).toEqual([]);
+
+    // The data source is registered on the standby; the check now passes.
+    await app.control('POST', '/_sim/purview/contosopurviewwus/datasources', { name: 'finance-sql', kind: 'AzureSqlDatabase', properties: { collection: 'finance' } });
+    const ready = await cli(app, 'readiness', 'purview-governance');
+    expect(ready.code).toBe(0);
+    expect(ready.out.split('\n')[1]).toBe('standby: contosopurviewwus holds everything the catalog requires');
+  }, 60_000);
+
+  it('answers a problem for a workload that is unknown or has no readiness check', async () => {
+    app = await startApp();
+    const unknown = await app.request('GET', '/api/workloads/nope/readiness');
+    expect(unknown.status).toBe(404);
+    expect(unknown.body).toMatchObject({ type: 'https://failover.contoso.example/problems/unknown-workload', path: '$.workloadId' });
+    const media = await app.request('GET', '/api/workloads/media-streaming/readiness');
+    expect(media.status).toBe(422);
+    expect((media.body as { detail: string }).detail).toBe(
+      "media-streaming is a mediaServices workload: readiness checks compare Purview warm standbys with the catalog's playbook.readiness",
+    );
+    const cliAnswer = await cli(app, 'readiness', 'nope');
+    expect(cliAnswer.code).toBe(1);
+    expect(cliAnswer.err).toMatch(/^failover: the app answered 404: no workload 'nope' in the catalog; known: /);
   }, 60_000);
 });

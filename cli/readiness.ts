@@ -1,0 +1,37 @@
+/**
+ * `failover readiness <workload>`: asks the app whether the workload's standby holds what the
+ * catalog requires, and names each missing object. Exit status 0 when ready, 3 when it has
+ * drifted (so a scheduled job can page on it), 1 when the app could not answer.
+ */
+import { call, failure, target } from './app.js';
+import { parseFlags } from './flags.js';
+import { EXIT, UsageError, type CliIo } from './io.js';
+import type { ReadinessReport } from '../lib/operators/readiness.js';
+import type { PurviewDrift } from '../lib/steps/purview.js';
+
+export const READINESS_USAGE = `failover readiness <workload> [--app URL] [--key KEY] [--data-dir DIR] [--json]
+                                  compare the workload's standby with what the catalog requires;
+                                  exit 0 when ready, 3 when something is missing`;
+
+function describe(label: string, d: PurviewDrift): string[] {
+  const lines = [`${label}: ${d.summary}`];
+  for (const [what, names] of Object.entries(d.missing)) for (const name of names) lines.push(`  missing ${what.replace(/s$/, '').replace(/([A-Z])/g, ' $1').toLowerCase()}: ${name}`);
+  return lines;
+}
+
+export async function readinessCommand(io: CliIo, args: string[], env: Readonly<Record<string, string | undefined>> = process.env): Promise<number> {
+  const { positional, flags } = parseFlags(args, new Set(['json']));
+  if (positional.length !== 1) throw new UsageError(`name one workload\n${READINESS_USAGE}`);
+  const t = await target(io, flags, env);
+  const answer = await call(t, 'GET', `/api/workloads/${encodeURIComponent(positional[0]!)}/readiness`);
+  if (answer.status !== 200) return failure(io, answer.status, answer.body);
+  const report = answer.body as ReadinessReport;
+  if (flags['json'] === true) {
+    io.out(JSON.stringify(report, null, 2));
+  } else {
+    io.out(`${report.workloadId} (${report.kind}): ${report.ready ? 'ready' : 'NOT READY'}, checked ${report.checkedAt}`);
+    for (const line of describe('standby', report.standby)) io.out(line);
+    io.out(report.primary === null ? 'primary: did not answer' : `primary: ${report.primary.summary}`);
+  }
+  return report.ready ? EXIT.ok : EXIT.notReady;
+}
