@@ -7,25 +7,14 @@ import { app, type HttpRequest, type HttpResponseInit, type InvocationContext } 
 import * as df from 'durable-functions';
 import { servicesForRequest } from '../lib/composition.js';
 import { toResponse } from '../lib/http/problem.js';
-import { incidentPath } from '../lib/incidents/links.js';
 import { acceptAlert } from '../lib/intake/accept.js';
-import { intakeDeps } from '../lib/intake/deps.js';
+import { appIntake } from '../lib/intake/deps.js';
 
 export async function alerts(request: HttpRequest, context: InvocationContext): Promise<HttpResponseInit> {
   const ready = servicesForRequest((message) => context.error(message));
   if (!ready.ok) return toResponse(ready.answer);
   const services = ready.services;
-  const base = services.config.publicBaseUrl ?? new URL(request.url).origin;
-  const validator = services.webhookValidator;
-  const deps = intakeDeps({
-    maxBytes: services.config.maxAlertBytes,
-    ...(validator !== undefined ? { authenticate: (header: string | null) => validator.validate(header) } : {}),
-    archive: services.archive,
-    claims: services.claims,
-    catalog: services.catalog,
-    client: df.getClient(context),
-    statusUrl: (id) => incidentPath(base, id),
-  });
+  const deps = appIntake(services, df.getClient(context), services.config.publicBaseUrl ?? new URL(request.url).origin);
   const length = request.headers.get('content-length');
   const answer = await acceptAlert(deps, {
     contentType: request.headers.get('content-type'),

@@ -71,6 +71,8 @@ export function* incidentOrchestrator(context: OrchestrationContext): Generator<
   let failoverStartedAt: number | null = null;
   let failoverFinishedAt: number | null = null;
   let lastSignalAt = input.signal.eventTime;
+  /** When the source said the impact ended: the end of the incident window the playbooks report. */
+  let resolvedAt: string | null = null;
 
   const record = (type: TimelineType, detail: string) => {
     timeline.push({ at: context.df.currentUtcDateTime.toISOString(), type, detail });
@@ -229,8 +231,10 @@ export function* incidentOrchestrator(context: OrchestrationContext): Generator<
     yield* notify({ type: 'impact-confirmed', reason: confirmed.reason });
   }
 
-  const notifyOnly = workloads.filter((w) => w.trigger === 'notify-only');
-  const actionable = workloads.filter((w) => w.trigger !== 'notify-only');
+  // A provider-managed workload (Microsoft fails Dynamics 365 over) acts even under notify-only:
+  // its playbook fails nothing over, it tells people and pauses integrations.
+  const notifyOnly = workloads.filter((w) => w.trigger === 'notify-only' && !w.providerManaged);
+  const actionable = workloads.filter((w) => w.trigger !== 'notify-only' || w.providerManaged);
   if (actionable.length === 0) return yield* finish('notified-only', notifyOnly.map((w) => w.id).join(', '));
 
   // ── approve ─────────────────────────────────────────────────────────────────────────────────
@@ -272,8 +276,13 @@ export function* incidentOrchestrator(context: OrchestrationContext): Generator<
     if (ev.type === 'failback') failbackRequested = `requested by ${ev.value.by}`;
     if (ev.type === 'signal' && isRecovery(ev.value)) {
       record('resolved', describeSignal(ev.value));
+      resolvedAt = ev.value.impactMitigation ?? ev.value.eventTime;
       break;
     }
+  }
+  if (failbackRequested === null && actionable.every((w) => w.providerManaged)) {
+    // Nothing of ours moved: the provider's word that it is over is the signal to resume.
+    failbackRequested = 'the provider resolved the incident';
   }
   if (failbackRequested === null) {
     enter('waiting-for-healthy-primary');
@@ -428,6 +437,7 @@ export function* incidentOrchestrator(context: OrchestrationContext): Generator<
           workloadId: w.id,
           playbookKind: w.playbookKind,
           direction,
+          window: { since: input.signal.impactStart ?? input.signal.eventTime, until: resolvedAt, planned: input.kind === 'planned' },
           mode: input.mode,
           steps: steps[i]!,
           retry: { attempts: 4, firstIntervalMs: 5_000, backoff: 2 },

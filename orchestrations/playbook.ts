@@ -21,7 +21,15 @@ export function* playbookOrchestrator(context: OrchestrationContext): Generator<
   const progress = (running: string[]) => context.df.setCustomStatus({ workloadId: input.workloadId, direction: input.direction, running, steps: records });
 
   const call = (step: string, which: StepPhase): df.Task => {
-    const stepInput: StepInput = { incidentId: input.incidentId, workloadId: input.workloadId, playbookKind: input.playbookKind, direction: input.direction, step, phase: which };
+    const stepInput: StepInput = {
+      incidentId: input.incidentId,
+      workloadId: input.workloadId,
+      playbookKind: input.playbookKind,
+      direction: input.direction,
+      ...(input.window !== undefined ? { window: input.window } : {}),
+      step,
+      phase: which,
+    };
     return context.df.callActivity(ACTIVITIES.runStepPhase, stepInput);
   };
   const at = (ms: number) => new Date(context.df.currentUtcDateTime.getTime() + ms);

@@ -17,6 +17,7 @@ import {
   type JsonObject,
 } from './fields.js';
 import type { SignalSchema } from './signal.js';
+import { isGraphIssue } from './signal-from-graph-issue.js';
 import { subscriptionOf } from '../azure/resource-id.js';
 
 export interface ActivityEvent {
@@ -39,13 +40,13 @@ export interface ActivityEvent {
   envelopeTime?: { text: string; path: string };
 }
 
-/** A Resource Health events-API item (`Microsoft.ResourceHealth/events`), read separately. */
+/** A Resource Health events-API item (`Microsoft.ResourceHealth/events`) or a Graph service health issue, read separately. */
 export interface HealthEventItem {
   item: JsonObject;
   path: string;
 }
 
-export type Unwrapped = { kind: 'activity'; value: ActivityEvent } | { kind: 'healthEvent'; value: HealthEventItem };
+export type Unwrapped = { kind: 'activity'; value: ActivityEvent } | { kind: 'healthEvent'; value: HealthEventItem } | { kind: 'graphIssue'; value: HealthEventItem };
 
 export interface Envelope {
   /** True when the payload is a collection (`records[]`, `value[]`), even of one. */
@@ -111,6 +112,7 @@ function single(path: string, read: () => Unwrapped): Envelope {
 function readItem(item: Json, path: string): Unwrapped {
   if (!isObject(item)) return fail('unknown_schema', path, `expected an event object, got ${describe(item)}`);
   if (isHealthEventItem(item)) return { kind: 'healthEvent', value: { item, path } };
+  if (isGraphIssue(item)) return { kind: 'graphIssue', value: { item, path } };
   const eventProperties = optObject(optObject(item, 'properties', path) ?? {}, 'eventProperties', `${path}.properties`);
   const isDiagnosticRecord =
     eventProperties !== undefined || (field(item, 'time') !== undefined && field(item, 'eventTimestamp') === undefined);
@@ -124,7 +126,7 @@ function readItem(item: Json, path: string): Unwrapped {
       'unknown_schema',
       path,
       'not an alert payload (no schemaId), Activity Log event (no eventTimestamp, operationName or eventDataId), ' +
-        'diagnostic record or Resource Health event',
+        'diagnostic record, Resource Health event or Microsoft Graph service health issue',
     );
   }
   return { kind: 'activity', value: readActivityLogEvent(item, path, 'activityLogEvent') };

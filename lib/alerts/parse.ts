@@ -8,6 +8,7 @@ import { PayloadError, type ParseError, type ParseResult } from './errors.js';
 import type { Json } from './fields.js';
 import type { Signal } from './signal.js';
 import { signalFromActivityEvent, type ParseOptions } from './signal-from-event.js';
+import { signalFromGraphIssue } from './signal-from-graph-issue.js';
 import { signalFromHealthEvent } from './signal-from-health-event.js';
 
 export type { ParseOptions } from './signal-from-event.js';
@@ -29,9 +30,14 @@ export function parsePayload(input: string | Uint8Array | Json, options: ParseOp
       items: envelope.items.map((item) =>
         guard(() => {
           const unwrapped = item.read();
-          return unwrapped.kind === 'healthEvent'
-            ? signalFromHealthEvent(unwrapped.value)
-            : signalFromActivityEvent(unwrapped.value, options);
+          switch (unwrapped.kind) {
+            case 'healthEvent':
+              return signalFromHealthEvent(unwrapped.value);
+            case 'graphIssue':
+              return signalFromGraphIssue(unwrapped.value.item, unwrapped.value.path);
+            case 'activity':
+              return signalFromActivityEvent(unwrapped.value, options);
+          }
         }),
       ),
     };

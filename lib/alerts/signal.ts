@@ -18,6 +18,8 @@ export type SignalSchema =
   | 'diagnosticRecord'
   /** An item of the Resource Health events API (`Microsoft.ResourceHealth/events`). */
   | 'resourceHealthEvent'
+  /** A Microsoft Graph service health issue (Microsoft 365, Dynamics 365), from the poller. */
+  | 'graphServiceHealthIssue'
   | 'manual';
 
 /** Service Health classes; `Billing` exists in the events API only. */

@@ -20,7 +20,8 @@ import { BlobServiceClient, type StoragePipelineOptions } from '@azure/storage-b
 import type { SignalKind } from '../alerts/signal.js';
 import { StorageError, storageCall, storageErrorCode } from '../storage/errors.js';
 
-export type AlertSource = 'alerts' | 'failovers';
+/** Where a body came from: the webhook, an on-call request, or the Microsoft 365 service health poller. */
+export type AlertSource = 'alerts' | 'failovers' | 'servicehealth-poll';
 
 /** What is known about an archived body. Everything but receivedAt, source and outcome is optional. */
 export interface ArchivedAlertMeta {
@@ -199,7 +200,7 @@ function encodeWithin(value: string, limit: number): { encoded: string; truncate
 
 // The whole metadata set must stay under 8 KB: these caps keep it there whatever the input.
 const LIMITS = { contenttype: 256, outcome: 256, kind: 64, incidentkey: 2048, dedupekey: 2048, title: 1024 } as const;
-const SOURCES: readonly AlertSource[] = ['alerts', 'failovers'];
+const SOURCES: readonly AlertSource[] = ['alerts', 'failovers', 'servicehealth-poll'];
 
 function keyHash(value: string): string {
   return createHash('sha256').update(value, 'utf8').digest('hex').slice(0, 32);
@@ -237,7 +238,7 @@ function fromMetadata(metadata: Record<string, string> | undefined, fallbackRece
   return {
     receivedAt: m['receivedat'] ?? fallbackReceivedAt,
     contentType: text('contenttype'),
-    source: source === 'failovers' ? 'failovers' : 'alerts',
+    source: SOURCES.find((s) => s === source) ?? 'alerts',
     outcome: text('outcome') ?? '',
     kind: text('kind') as SignalKind | null,
     incidentKey: text('incidentkey'),

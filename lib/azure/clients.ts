@@ -13,6 +13,7 @@ import { AppConfigurationClient } from '@azure/app-configuration';
 import type { TokenCredential } from '@azure/core-auth';
 import { ClientSecretCredential, DefaultAzureCredential } from '@azure/identity';
 import { DataShareClient } from './datashare.js';
+import { GraphServiceHealthClient } from './graph.js';
 import { PurviewDataClient } from './purview-data.js';
 import { ThrottleQueues, throttleQueuePolicy } from './throttle-queue.js';
 
@@ -61,6 +62,8 @@ export interface AzureClients {
   trafficManager(subscriptionId: string): TrafficManagerManagementClient;
   /** Azure Data Share: no SDK exists for JS, so the app's own typed client (`./datashare.ts`). */
   dataShare(subscriptionId: string): DataShareClient;
+  /** Microsoft Graph's service health (Microsoft 365 and Dynamics 365 issues). */
+  graphServiceHealth(): GraphServiceHealthClient;
   /** A Purview account's data plane (collections, scan rule sets, data sources). */
   purviewData(accountName: string): PurviewDataClient;
   /** App Configuration data plane for a store endpoint (`https://<store>.azconfig.io`). */
@@ -117,6 +120,7 @@ export function createAzureClients(target: AzureTarget, options: AzureClientsOpt
     purview: (sub) => new PurviewManagementClient(credential, sub, armOptions()),
     trafficManager: (sub) => new TrafficManagerManagementClient(credential, sub, armOptions()),
     dataShare: (sub) => new DataShareClient(credential, sub, armOptions()),
+    graphServiceHealth: () => new GraphServiceHealthClient(credential, dataPlaneEndpoint('graph'), { ...(tlsOptions !== undefined ? { tlsOptions } : {}), retryOptions }),
     purviewData: (accountName) => new PurviewDataClient(credential, dataPlaneEndpoint('purview', accountName), { ...(tlsOptions !== undefined ? { tlsOptions } : {}), retryOptions }),
     appConfiguration: (storeEndpoint) =>
       new AppConfigurationClient(storeEndpoint, credential, {

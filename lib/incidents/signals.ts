@@ -14,6 +14,8 @@ export function summarizeSignal(signal: Signal): SignalSummary {
     stage: signal.stage,
     title: signal.title,
     eventTime: signal.eventTime,
+    impactStart: signal.impactStart,
+    impactMitigation: signal.impactMitigation,
     isSynthetic: signal.isSynthetic,
     health: signal.health?.current ?? null,
     services: signal.services,

@@ -16,6 +16,9 @@ export interface SignalSummary {
   stage: string | null;
   title: string | null;
   eventTime: string;
+  /** When the impact began and was mitigated, as the source says (absent in summaries from older histories). */
+  impactStart?: string | null;
+  impactMitigation?: string | null;
   isSynthetic: boolean;
   /** Resource Health's verdict when the signal carries one. */
   health: 'Available' | 'Unavailable' | 'Degraded' | 'Unknown' | null;
@@ -46,6 +49,8 @@ export interface WorkloadPlan {
   playbookKind: string;
   primaryRegion: string;
   secondaryRegion: string | null;
+  /** The provider fails it over (Dynamics 365): the playbook only tells people and pauses integrations. */
+  providerManaged: boolean;
   resourceHealthConfirmation: boolean;
   dwellMs: number;
   minIntervalMs: number;

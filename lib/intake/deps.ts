@@ -5,7 +5,7 @@
  */
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { Signal } from '../alerts/signal.js';
-import type { AlertArchive } from '../archive/index.js';
+import type { AlertArchive, AlertSource } from '../archive/index.js';
 import type { Catalog } from '../catalog/types.js';
 import type { ClaimStore } from '../claims/index.js';
 import { affectedWorkloads } from '../incidents/affected.js';
@@ -13,6 +13,8 @@ import { incidentStatus, isFinished, sendCommand, startIncident, summaryOf, prog
 import { summarizeSignal } from '../incidents/signals.js';
 import { TransientStorageError } from '../storage/errors.js';
 import { isTransient as isTransientAzure } from '../steps/deps.js';
+import type { AppServices } from '../composition.js';
+import { incidentPath } from '../incidents/links.js';
 import type { IntakeDeps } from './accept.js';
 
 export interface IntakeWiring {
@@ -24,6 +26,8 @@ export interface IntakeWiring {
   client: IncidentClient;
   statusUrl(instanceId: string): string;
   now?: () => Date;
+  /** What the archive records as the body's source (default: the webhook). */
+  source?: AlertSource;
 }
 
 export function intakeDeps(w: IntakeWiring): IntakeDeps {
@@ -32,7 +36,7 @@ export function intakeDeps(w: IntakeWiring): IntakeDeps {
     maxBytes: w.maxBytes,
     ...(w.authenticate !== undefined ? { authenticate: w.authenticate } : {}),
     archive: async (raw, meta) => {
-      const put = await w.archive.put(raw, { ...meta, source: 'alerts' });
+      const put = await w.archive.put(raw, { ...meta, source: w.source ?? 'alerts' });
       return { name: put.name };
     },
     affects: async (signal: Signal) => affectedWorkloads(await w.catalog(), signal).reason,
@@ -57,6 +61,22 @@ export function intakeDeps(w: IntakeWiring): IntakeDeps {
     statusUrl: w.statusUrl,
     now,
   };
+}
+
+/** The intake over the app's services: what the webhook and the service health poller share. */
+export function appIntake(services: AppServices, client: IncidentClient, baseUrl: string, source: AlertSource = 'alerts'): IntakeDeps {
+  const validator = services.webhookValidator;
+  return intakeDeps({
+    maxBytes: services.config.maxAlertBytes,
+    // The secure-webhook token guards the webhook; the poller's bodies come from Graph itself.
+    ...(validator !== undefined && source === 'alerts' ? { authenticate: (header: string | null) => validator.validate(header) } : {}),
+    archive: services.archive,
+    claims: services.claims,
+    catalog: services.catalog,
+    client,
+    statusUrl: (id) => incidentPath(baseUrl, id),
+    source,
+  });
 }
 
 /** Faults a retry can fix: storage throttling and outages, the durable endpoint busy or restarting. */

@@ -80,11 +80,22 @@ const PURVIEW: Record<Direction, StepDefinition[]> = {
   ],
 };
 
+const DYNAMICS: Record<Direction, StepDefinition[]> = {
+  failover: [
+    ANNOUNCE,
+    // The flag first: integrations pause before anyone is told they have.
+    FLIP_POINTER,
+    step('record-windows', 'Record the incident and possible data-loss windows, and tell the channels', 2 * MIN, false),
+  ],
+  failback: [ANNOUNCE, FLIP_POINTER, step('report-reconcile', 'Tell what to reconcile (possible data loss, paused integrations)', 2 * MIN, false)],
+};
+
 /** Kinds whose service steps are still to come run the announcement and the pointer flip. */
 const STEPS: Record<string, Record<Direction, StepDefinition[]>> = {
   mediaServices: MEDIA,
   dataShare: DATA_SHARE,
   purview: PURVIEW,
+  dynamics365: DYNAMICS,
 };
 
 export function playbookSteps(kind: string, direction: Direction): StepDefinition[] {

@@ -23,11 +23,20 @@ export interface StepDefinition {
   group?: string;
 }
 
+/** When the incident's impact began and, once it is over, ended (ISO-8601 UTC). */
+export interface IncidentWindow {
+  since: string;
+  until: string | null;
+  /** A planned failover loses no data; an unplanned one may lose the provider's stated window. */
+  planned: boolean;
+}
+
 export interface PlaybookInput {
   incidentId: string;
   workloadId: string;
   playbookKind: string;
   direction: Direction;
+  window: IncidentWindow;
   mode: 'execute' | 'plan';
   steps: StepDefinition[];
   retry: { attempts: number; firstIntervalMs: number; backoff: number };
@@ -38,6 +47,8 @@ export interface StepInput {
   workloadId: string;
   playbookKind: string;
   direction: Direction;
+  /** Absent in inputs scheduled by older histories. */
+  window?: IncidentWindow;
   step: string;
   phase: StepPhase;
 }

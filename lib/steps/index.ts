@@ -8,6 +8,7 @@ import type { StepInput, StepResult } from '../playbooks/types.js';
 import { TransientStepError, type StepDeps } from './deps.js';
 import { checkPrimaryHealth } from './health.js';
 import { DATASHARE_STEPS } from './datashare.js';
+import { DYNAMICS_STEPS } from './dynamics.js';
 import { MEDIA_STEPS } from './media.js';
 import { completeNotification, sendNotification } from './notify.js';
 import { planIncident } from './plan.js';
@@ -20,6 +21,7 @@ export const SERVICE_STEPS: Record<string, Record<string, ServiceStep>> = {
   mediaServices: MEDIA_STEPS,
   dataShare: DATASHARE_STEPS,
   purview: PURVIEW_STEPS,
+  dynamics365: DYNAMICS_STEPS,
 };
 
 export type Activities = { [K in keyof ActivityTypes]: (input: ActivityTypes[K]['input']) => Promise<ActivityTypes[K]['output']> };
@@ -82,7 +84,7 @@ export async function runStepPhase(deps: StepDeps, input: StepInput): Promise<St
     default: {
       const step = SERVICE_STEPS[workload.playbook.kind]?.[input.step];
       if (step === undefined) return { ok: false, reason: 'UnknownStep', detail: `no step '${input.step}' in the ${workload.playbook.kind} playbook` };
-      return runServiceStep(step, input.phase, { deps, workload, direction: input.direction, incidentId: input.incidentId });
+      return runServiceStep(step, input.phase, { deps, workload, direction: input.direction, incidentId: input.incidentId, ...(input.window !== undefined ? { window: input.window } : {}) });
     }
   }
 }

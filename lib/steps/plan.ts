@@ -21,6 +21,7 @@ export function workloadPlan(w: Workload, lastFailoverAt: string | null): Worklo
     playbookKind: w.playbook.kind,
     primaryRegion: w.primary.region,
     secondaryRegion: w.secondary?.region ?? null,
+    providerManaged: w.secondary === null,
     resourceHealthConfirmation: w.guardrails.resourceHealthConfirmation,
     dwellMs: w.guardrails.dwellTime.ms,
     minIntervalMs: w.guardrails.minIntervalBetweenFailovers.ms,

@@ -7,7 +7,7 @@
 import type { AzureClients } from '../azure/clients.js';
 import { parseResourceId } from '../azure/resource-id.js';
 import type { Workload } from '../catalog/types.js';
-import type { Direction, StepPhase, StepResult } from '../playbooks/types.js';
+import type { Direction, IncidentWindow, StepPhase, StepResult } from '../playbooks/types.js';
 import { isTransient, TransientStepError, type StepDeps } from './deps.js';
 
 export interface StepContext {
@@ -15,6 +15,8 @@ export interface StepContext {
   workload: Workload;
   direction: Direction;
   incidentId: string;
+  /** The incident's window, when the incident passed it (absent in older histories). */
+  window?: IncidentWindow;
 }
 
 export interface ServiceStep {

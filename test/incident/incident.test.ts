@@ -61,6 +61,7 @@ function workload(overrides: Partial<WorkloadPlan> = {}): WorkloadPlan {
     playbookKind: 'mediaServices',
     primaryRegion: 'westeurope',
     secondaryRegion: 'northeurope',
+    providerManaged: false,
     resourceHealthConfirmation: true,
     dwellMs: 10 * MIN,
     minIntervalMs: 240 * MIN,

@@ -1,0 +1,40 @@
+/**
+ * Every minute: Microsoft 365 service health (Graph service announcement issues) into the alert
+ * intake, so a Dynamics 365 failover that Microsoft announces becomes an incident like any alert
+ * (lib/intake/servicehealth-poll.ts). Polls only while the catalog has a Dynamics 365 workload;
+ * `SERVICE_HEALTH_POLL=off` stops it.
+ */
+import { app, type InvocationContext, type Timer } from '@azure/functions';
+import * as df from 'durable-functions';
+import { appServices } from '../lib/composition.js';
+import { appIntake } from '../lib/intake/deps.js';
+import { acceptAlert } from '../lib/intake/accept.js';
+import { ServiceHealthPoller } from '../lib/intake/servicehealth-poll.js';
+
+const poller = new ServiceHealthPoller();
+
+export async function serviceHealthPoll(_timer: Timer, context: InvocationContext): Promise<void> {
+  if ((process.env['SERVICE_HEALTH_POLL'] ?? '').trim().toLowerCase() === 'off') return;
+  const services = appServices();
+  const catalog = await services.catalog();
+  if (!catalog.workloads.some((w) => w.playbook.kind === 'dynamics365')) return;
+  // Links in what the intake answers point at the app's public address, or nowhere useful.
+  const intake = appIntake(services, df.getClient(context), services.config.publicBaseUrl ?? 'http://localhost', 'servicehealth-poll');
+  try {
+    const report = await poller.poll({
+      listIssues: (filter) => services.clients.graphServiceHealth().listIssues(filter),
+      accept: (body) => acceptAlert(intake, { contentType: 'application/json', contentLength: body.length, authorization: null, body }),
+      now: () => new Date(),
+    });
+    if (report.sent > 0) context.log(`service health: ${report.read} issue(s) read, ${report.sent} sent to the intake, ${report.acted} acted on, ${report.retry} to send again`);
+  } catch (err) {
+    // The next occurrence tries again; a Graph outage must not stop the timer.
+    context.warn(`service health poll failed: ${(err as Error).message}`);
+  }
+}
+
+app.timer('serviceHealthPoll', {
+  schedule: '0 * * * * *',
+  extraInputs: [df.input.durableClient()],
+  handler: serviceHealthPoll,
+});

@@ -1,0 +1,90 @@
+/**
+ * The Dynamics 365 playbook: Microsoft fails the geography over, and the customer's part is to
+ * know, to tell, and to cope. Failover: the degraded-mode flag (flipped by the shared pointer
+ * step) pauses integrations, and this step records the incident window and, for an unplanned
+ * failover, the data Microsoft may lose (its stated window before the outage) and tells the
+ * channels. Failback, once Microsoft resolves the issue: the flag back, and what to reconcile.
+ * It writes nothing but the flag and notifications.
+ */
+import type { Dynamics365Playbook, Workload } from '../catalog/types.js';
+import type { IncidentWindow } from '../playbooks/types.js';
+import { formatDuration } from '../notify/render.js';
+import { completeNotification } from './notify.js';
+import { done, needed, StepFailure, verified, type ServiceStep, type StepContext } from './service-step.js';
+
+function playbookOf(workload: Workload): Dynamics365Playbook {
+  if (workload.playbook.kind !== 'dynamics365') throw new StepFailure('WrongPlaybook', `${workload.id} is not a Dynamics 365 workload`);
+  return workload.playbook;
+}
+
+function windowOf(ctx: StepContext): IncidentWindow {
+  return ctx.window ?? { since: ctx.deps.now().toISOString(), until: null, planned: false };
+}
+
+/** The writes Microsoft may lose: its stated window before the outage began; none when planned. */
+function lossWindow(ctx: StepContext): { from: string; to: string } | null {
+  const w = windowOf(ctx);
+  if (w.planned) return null;
+  const since = Date.parse(w.since);
+  return { from: new Date(since - playbookOf(ctx.workload).dataLossWindow.ms).toISOString(), to: w.since };
+}
+
+async function tell(ctx: StepContext, title: string, actions: string[]): Promise<string> {
+  const notification = completeNotification(
+    { type: 'action-required', incidentId: ctx.incidentId, workloads: [ctx.workload.id], workload: ctx.workload.id, title, actions },
+    [ctx.workload],
+    ctx.deps.publicUrl,
+    ctx.deps.now(),
+  );
+  const sent = await ctx.deps.notify(ctx.workload.notify, notification);
+  return `told ${sent.delivered} channel(s)${sent.failed > 0 ? `, ${sent.failed} failed` : ''}`;
+}
+
+const recordWindows: ServiceStep = {
+  async precheck(ctx) {
+    return needed(`record the incident window of ${playbookOf(ctx.workload).environmentUrl}`);
+  },
+  async action(ctx) {
+    const p = playbookOf(ctx.workload);
+    const w = windowOf(ctx);
+    const loss = lossWindow(ctx);
+    const lossLine =
+      loss === null
+        ? 'a planned failover: Microsoft loses no data'
+        : `writes from ${loss.from} to ${loss.to} (up to ${formatDuration(p.dataLossWindow.ms)} before the outage) may be lost`;
+    const told = await tell(ctx, `Microsoft is failing ${p.environmentUrl} over`, [
+      `integrations are paused ('${p.degradedModeFlagKey}' is true) until Microsoft resolves the incident`,
+      `${lossLine}: note what was written then, to check it afterwards`,
+    ]);
+    return done(`incident since ${w.since}; ${lossLine}; ${told}`);
+  },
+  async verify() {
+    return verified('recorded');
+  },
+};
+
+const reportReconcile: ServiceStep = {
+  async precheck(ctx) {
+    return needed(`tell what to reconcile in ${playbookOf(ctx.workload).environmentUrl}`);
+  },
+  async action(ctx) {
+    const p = playbookOf(ctx.workload);
+    const w = windowOf(ctx);
+    const until = w.until ?? ctx.deps.now().toISOString();
+    const loss = lossWindow(ctx);
+    const actions = [
+      ...(loss === null ? [] : [`check the records written from ${loss.from} to ${loss.to}: Microsoft's failover may have lost them; re-enter what is missing`]),
+      `replay what integrations queued while paused, from ${w.since} to ${until}`,
+    ];
+    const told = await tell(ctx, `${p.environmentUrl} is back: what to reconcile`, actions);
+    return done(`${actions.join('; ')}; ${told}`);
+  },
+  async verify() {
+    return verified('reported');
+  },
+};
+
+export const DYNAMICS_STEPS: Record<string, ServiceStep> = {
+  'record-windows': recordWindows,
+  'report-reconcile': reportReconcile,
+};

@@ -1,0 +1,112 @@
+/**
+ * Dynamics 365, provider-managed, end to end: Microsoft announces the failover only as a Graph
+ * service health issue, which the timer-triggered poller brings into the intake like any alert.
+ * The playbook pauses integrations (the degraded-mode flag), records the incident and data-loss
+ * windows, waits for Microsoft's resolution, then unpauses and says what to reconcile. It writes
+ * nothing but its flag and notifications; an issue for another geography or service starts nothing.
+ */
+import { afterEach, describe, expect, it } from 'vitest';
+import { createAlertArchive } from '../../lib/archive/index.js';
+import { createAzureClients } from '../../lib/azure/clients.js';
+import type { PlaybookResult } from '../../lib/playbooks/types.js';
+import { startApp, type App } from './support.js';
+
+let app: App | undefined;
+afterEach(async () => {
+  await app?.close();
+  app = undefined;
+});
+
+interface Brief {
+  incidentId: string;
+  workloads: string[];
+}
+interface View {
+  phase: string;
+  runtimeStatus: string;
+  outcome: string | null;
+  timeline: Array<{ type: string; detail: string }>;
+}
+
+const incidents = async (a: App) => ((await a.request('GET', '/api/incidents?state=all')).body as { incidents: Brief[] }).incidents;
+const view = async (a: App, id: string) => (await a.request('GET', `/api/incidents/${id}`)).body as View;
+
+async function degradedMode(a: App): Promise<string | undefined> {
+  const clients = createAzureClients({ kind: 'simulator', endpoint: a.sim.baseUrl, caPem: a.sim.ca });
+  return (await clients.appConfiguration(clients.dataPlaneEndpoint('appConfiguration', 'contosofailover')).getConfigurationSetting({ key: 'crm:degradedMode' })).value;
+}
+
+describe('Dynamics 365 provider-managed failover end to end', () => {
+  it('turns the Graph issue into an incident, pauses integrations, and resumes them when Microsoft resolves it', async () => {
+    app = await startApp();
+    const opened = await app.control('POST', '/_sim/graph/issues', {
+      id: 'CR512345',
+      title: 'Users in Europe may be unable to access Dynamics 365 environments',
+      classification: 'incident',
+      status: 'serviceDegradation',
+      impactDescription: 'Microsoft is failing over Dynamics 365 environments in Europe to the paired datacenter.',
+    });
+    expect(opened.service).toBe('Dynamics 365 Apps');
+    const start = opened.startDateTime as string;
+
+    let id = '';
+    await app.runUntil(async () => {
+      id = (await incidents(app!)).find((i) => i.workloads.includes('dynamics-crm'))?.incidentId ?? '';
+      return id !== '' && (await view(app!, id)).phase === 'failed-over';
+    }, { what: 'the Dynamics 365 incident to pause integrations' });
+    expect(await degradedMode(app)).toBe('true');
+    const failover = app.runtime.get(`${id}:failover:dynamics-crm`)!.output as PlaybookResult;
+    expect(failover.steps.map((s) => [s.step, s.status])).toEqual([
+      ['announce', 'done'],
+      ['flip-active-pointer', 'done'],
+      ['record-windows', 'done'],
+    ]);
+    const lossFrom = new Date(Date.parse(start) - 15 * 60_000).toISOString();
+    expect(failover.steps[2]!.detail).toBe(
+      `incident since ${start}; writes from ${lossFrom} to ${start} (up to 15m before the outage) may be lost; told 1 channel(s), 1 failed`,
+    );
+
+    await app.control('POST', '/_sim/graph/issues/CR512345/resolve', {});
+    await app.runUntil(async () => (await view(app!, id)).runtimeStatus === 'Completed', { what: 'the incident to end after Microsoft resolved it' });
+    const v = await view(app, id);
+    expect(v.outcome).toBe('failed-over-and-back');
+    expect(v.timeline.find((e) => e.type === 'failback-ready')!.detail).toBe('the provider resolved the incident');
+    expect(await degradedMode(app)).toBe('false');
+    const failback = app.runtime.get(`${id}:failback:dynamics-crm`)!.output as PlaybookResult;
+    expect(failback.steps.map((s) => [s.step, s.status])).toEqual([
+      ['announce', 'done'],
+      ['flip-active-pointer', 'done'],
+      ['report-reconcile', 'done'],
+    ]);
+    expect(failback.steps[2]!.detail).toMatch(new RegExp(`^check the records written from ${lossFrom} to ${start}: Microsoft's failover may have lost them; re-enter what is missing; replay what integrations queued while paused, from ${start} to \\S+; told 1 channel\\(s\\), 1 failed$`));
+
+    // Its flag, once each way, and nothing else anywhere.
+    expect(app.sim.log.list().filter((o) => o.status < 300).map((o) => o.path)).toEqual([
+      '/appConfiguration/contosofailover/kv/crm:degradedMode',
+      '/appConfiguration/contosofailover/kv/crm:degradedMode',
+    ]);
+    // The Teams channel heard what to do, both ways.
+    const teams = JSON.stringify(await app.hooks('crm-oncall'));
+    expect(teams).toContain('Microsoft is failing https://contoso.crm4.dynamics.com over');
+    expect(teams).toContain('https://contoso.crm4.dynamics.com is back: what to reconcile');
+  }, 90_000);
+
+  it('starts nothing for an issue of another geography, or of another service', async () => {
+    app = await startApp();
+    await app.control('POST', '/_sim/graph/issues', { id: 'CR600001', title: 'Users in Japan may be unable to access Dynamics 365', classification: 'incident', status: 'investigating' });
+    await app.control('POST', '/_sim/graph/issues', { id: 'EX600002', service: 'Exchange Online', title: 'Users in Europe cannot send mail', classification: 'incident', status: 'investigating' });
+    // Three polls' worth of virtual time.
+    const until = app.clock.now() + 3 * 60_000;
+    await app.runUntil(() => app!.clock.now() >= until, { what: 'three polls' });
+    expect(await incidents(app)).toEqual([]);
+    expect(await degradedMode(app)).toBe('false');
+    // Both were read and archived, once each, as the poller's; neither was acted on.
+    const archive = createAlertArchive({ connectionString: app.azurite.connectionString });
+    const archived: Array<{ incidentKey: string | null; source: string; outcome: string }> = [];
+    for await (const entry of archive.list()) archived.push(entry);
+    expect(archived.map((a) => [a.incidentKey, a.source, a.outcome]).sort()).toEqual([
+      ['m365:cr600001', 'servicehealth-poll', 'accepted'],
+      ['m365:ex600002', 'servicehealth-poll', 'accepted'],
+    ]);
+  }, 60_000);
+});
