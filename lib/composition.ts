@@ -90,6 +90,7 @@ export function buildServices(env: Readonly<Record<string, string | undefined>>)
     clients,
     appConfigurationEndpoint: config.appConfigurationEndpoint ?? null,
     ledger: claims,
+    workflowRecords: (workloadId) => claims.workflowRecords(workloadId),
     notify: async (targets, notification) => countDeliveries(await notifier.notify(targets, notification)),
     publicUrl: config.publicBaseUrl ?? null,
     saveTimeline: async (incidentId, timeline) => {

@@ -9,6 +9,7 @@
  * stops it in order), and stops by itself when its parent dies, even by `kill -9`: it watches its
  * IPC channel. Its own log is kept out of the console and only shown when it fails to start.
  */
+import { createHash } from 'node:crypto';
 import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdirSync } from 'node:fs';
 import { createRequire } from 'node:module';
@@ -32,11 +33,25 @@ export interface StartAzuriteOptions {
   queuePort?: number;
   /** Give up starting after this long. Default 15000 (it takes well under a second). */
   startTimeoutMs?: number;
+  /**
+   * Storage accounts to host beside the development account (the estate's, so blob data the
+   * playbooks copy has somewhere to live), each with the key `localStorageKey(name)`.
+   */
+  accounts?: readonly string[];
+}
+
+/** The key Azurite gives an extra account: derived from its name, so every process agrees on it. */
+export function localStorageKey(account: string): string {
+  return createHash('sha512').update(`azurite-local-account:${account.toLowerCase()}`).digest('base64');
 }
 
 export interface Azurite {
   /** `http://127.0.0.1:<port>/devstoreaccount1` */
   readonly blobEndpoint: string;
+  /** `http://127.0.0.1:<port>`: an account's blob endpoint is this and `/<account>`. */
+  readonly blobOrigin: string;
+  /** The extra accounts it hosts (`accounts`), lower-cased. */
+  readonly accounts: readonly string[];
   readonly tableEndpoint: string;
   /** Azurite always runs its queue service too; unused by the app, but part of a complete AzureWebJobsStorage. */
   readonly queueEndpoint: string;
@@ -121,10 +136,12 @@ export async function startAzurite(options: StartAzuriteOptions = {}): Promise<A
     '--disableTelemetry',
     ...(location === undefined ? ['--inMemoryPersistence'] : ['--location', location]),
   ];
-  // The development account must be there: AZURITE_ACCOUNTS would replace it. NODE_OPTIONS may
-  // carry loaders (tsx) the plain CommonJS emulator does not need.
+  // The development account must be there: AZURITE_ACCOUNTS replaces it, so it is listed first.
+  // NODE_OPTIONS may carry loaders (tsx) the plain CommonJS emulator does not need.
   const env: NodeJS.ProcessEnv = { ...process.env };
+  const accounts = [...new Set((options.accounts ?? []).map((a) => a.toLowerCase()))].filter((a) => a !== AZURITE_ACCOUNT_NAME);
   delete env['AZURITE_ACCOUNTS'];
+  if (accounts.length > 0) env['AZURITE_ACCOUNTS'] = [`${AZURITE_ACCOUNT_NAME}:${AZURITE_ACCOUNT_KEY}`, ...accounts.map((a) => `${a}:${localStorageKey(a)}`)].join(';');
   delete env['NODE_OPTIONS'];
 
   const child = spawn(process.execPath, args, {
@@ -191,6 +208,8 @@ export async function startAzurite(options: StartAzuriteOptions = {}): Promise<A
   let closing: Promise<void> | undefined;
   return {
     blobEndpoint,
+    blobOrigin: listening.get('blob')!,
+    accounts,
     queueEndpoint,
     tableEndpoint,
     connectionString: connectionStringFor({ blobEndpoint, queueEndpoint, tableEndpoint }),
@@ -242,4 +261,16 @@ async function stop(child: ChildProcess, exited: Promise<number | null>): Promis
   child.stdout?.destroy();
   child.stderr?.destroy();
   if (child.connected) child.disconnect();
+}
+
+/**
+ * What tells the app (in simulator mode) where the extra accounts' blobs are and how to sign for
+ * them: `AZURE_SIMULATOR_BLOB_ENDPOINT` and `AZURE_SIMULATOR_BLOB_KEYS` (`name:key;…`).
+ */
+export function blobSettings(azurite: Azurite): Record<string, string> {
+  if (azurite.accounts.length === 0) return {};
+  return {
+    AZURE_SIMULATOR_BLOB_ENDPOINT: azurite.blobOrigin,
+    AZURE_SIMULATOR_BLOB_KEYS: azurite.accounts.map((a) => `${a}:${localStorageKey(a)}`).join(';'),
+  };
 }

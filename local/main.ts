@@ -8,10 +8,10 @@ import { join, relative, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { hostLog } from './functions-core.js';
 import { durableRuntimeFactory } from './durable/index.js';
-import { startAzurite, type Azurite } from './azurite.js';
+import { blobSettings, startAzurite, type Azurite } from './azurite.js';
 import { describeFunctions, loadLocalSettings, startLocalHost, type LocalHost } from './host.js';
 import { repoRoot } from './registry.js';
-import { startSimulatorBeside, type SimulatorBeside } from './simulator-host.js';
+import { estateStorageAccounts, startSimulatorBeside, type SimulatorBeside } from './simulator-host.js';
 
 const USAGE = `usage: npm start -- [--port N] [--time-scale N] [--data-dir DIR] [--app-dir DIR] [--no-sim] [--sim-port N] [--estate FILE] [--no-azurite]
 
@@ -116,7 +116,9 @@ async function main(): Promise<number> {
     cli.sim !== undefined
       ? startSimulatorBeside({ dataDir: cli.dataDir, estatePath: cli.sim.estate, timeScale: cli.timeScale, port: cli.sim.port })
       : Promise.resolve(undefined),
-    storageSettings.length > 0 ? startAzurite({ dataDir: cli.dataDir }) : Promise.resolve(undefined),
+    storageSettings.length > 0
+      ? startAzurite({ dataDir: cli.dataDir, ...(cli.sim !== undefined ? { accounts: estateStorageAccounts(cli.sim.estate) } : {}) })
+      : Promise.resolve(undefined),
   ]);
   const simulator: SimulatorBeside | undefined = simStarted.status === 'fulfilled' ? simStarted.value : undefined;
   const azurite: Azurite | undefined = azuriteStarted.status === 'fulfilled' ? azuriteStarted.value : undefined;
@@ -127,7 +129,11 @@ async function main(): Promise<number> {
     return 1;
   }
   if (simulator !== undefined) Object.assign(process.env, simulator.settings);
-  if (azurite !== undefined) for (const key of storageSettings) process.env[key] = azurite.connectionString;
+  if (azurite !== undefined) {
+    for (const key of storageSettings) process.env[key] = azurite.connectionString;
+    // The estate's storage accounts live in Azurite too, for the playbooks that copy blobs.
+    if (simulator !== undefined) Object.assign(process.env, blobSettings(azurite));
+  }
 
   let host: LocalHost;
   try {

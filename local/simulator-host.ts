@@ -5,6 +5,7 @@
  */
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { loadEstate } from '../sim/estate.js';
 import { Simulator } from '../sim/simulator.js';
 
 export interface SimulatorBeside {
@@ -33,4 +34,11 @@ export async function startSimulatorBeside(options: { dataDir: string; estatePat
       ...(stores.length > 0 ? { APP_CONFIGURATION_ENDPOINT: `${sim.baseUrl}/appConfiguration/${stores[0]}` } : {}),
     },
   };
+}
+
+/** The storage accounts an estate file declares: what Azurite hosts beside the development account. */
+export function estateStorageAccounts(estatePath: string): string[] {
+  return loadEstate(estatePath)
+    .resources.filter((r) => /\/providers\/Microsoft\.Storage\/storageAccounts\/[^/]+$/i.test(r.id))
+    .map((r) => r.id.split('/').pop()!);
 }

@@ -5,13 +5,13 @@
  * the same thing (local/main.ts).
  */
 import { join } from 'node:path';
-import { startAzurite, type Azurite } from './azurite.js';
+import { blobSettings, startAzurite, type Azurite } from './azurite.js';
 import type { Clock } from './clock.js';
 import { durableRuntimeFactory, type DurableRuntime } from './durable/index.js';
 import type { HostLogger } from './functions-core.js';
 import { startLocalHost, type LocalHost } from './host.js';
 import { repoRoot } from './registry.js';
-import { startSimulatorBeside } from './simulator-host.js';
+import { estateStorageAccounts, startSimulatorBeside } from './simulator-host.js';
 import type { Simulator } from '../sim/simulator.js';
 import { resetAppServices } from '../lib/composition.js';
 
@@ -44,6 +44,8 @@ export const STACK_SETTINGS = [
   'AZURE_TARGET',
   'AZURE_SIMULATOR_URL',
   'AZURE_SIMULATOR_CA',
+  'AZURE_SIMULATOR_BLOB_ENDPOINT',
+  'AZURE_SIMULATOR_BLOB_KEYS',
   'APP_CONFIGURATION_ENDPOINT',
   'AzureWebJobsStorage',
   'ALERT_ARCHIVE_CONNECTION',
@@ -62,12 +64,13 @@ export const STACK_SETTINGS = [
 ];
 
 export async function startStack(options: StackOptions): Promise<Stack> {
+  const estatePath = options.estatePath ?? join(repoRoot(), 'samples/estate.yaml');
   const [azurite, beside] = await Promise.all([
-    startAzurite({ inMemory: true }),
-    startSimulatorBeside({ dataDir: options.dataDir, estatePath: options.estatePath ?? join(repoRoot(), 'samples/estate.yaml'), timeScale: options.simTimeScale }),
+    startAzurite({ inMemory: true, accounts: estateStorageAccounts(estatePath) }),
+    startSimulatorBeside({ dataDir: options.dataDir, estatePath, timeScale: options.simTimeScale }),
   ]);
   for (const key of STACK_SETTINGS) delete process.env[key];
-  Object.assign(process.env, beside.settings, {
+  Object.assign(process.env, beside.settings, blobSettings(azurite), {
     AzureWebJobsStorage: azurite.connectionString,
     ALERT_ARCHIVE_CONNECTION: azurite.connectionString,
     INCIDENT_CLAIMS_CONNECTION: azurite.connectionString,

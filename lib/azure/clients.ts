@@ -12,7 +12,9 @@ import { TrafficManagerManagementClient } from '@azure/arm-trafficmanager';
 import { AppConfigurationClient } from '@azure/app-configuration';
 import type { TokenCredential } from '@azure/core-auth';
 import { ClientSecretCredential, DefaultAzureCredential } from '@azure/identity';
+import { blobAccess, parseBlobKeys, type BlobAccess, type LocalBlobAccounts } from './blob.js';
 import { DataShareClient } from './datashare.js';
+import { GenomicsManagementClient, GenomicsWorkflowClient } from './genomics.js';
 import { GraphServiceHealthClient } from './graph.js';
 import { PurviewDataClient } from './purview-data.js';
 import { ThrottleQueues, throttleQueuePolicy } from './throttle-queue.js';
@@ -32,6 +34,8 @@ export type AzureTarget =
       tenantId?: string;
       /** The client id the simulator's operation log records as the caller. */
       clientId?: string;
+      /** Where the estate's storage accounts keep their blobs (Azurite beside the simulator). */
+      blob?: LocalBlobAccounts;
     };
 
 export interface RetryTuning {
@@ -64,6 +68,12 @@ export interface AzureClients {
   dataShare(subscriptionId: string): DataShareClient;
   /** Microsoft Graph's service health (Microsoft 365 and Dynamics 365 issues). */
   graphServiceHealth(): GraphServiceHealthClient;
+  /** Microsoft Genomics accounts (ARM). */
+  genomics(subscriptionId: string): GenomicsManagementClient;
+  /** A Genomics account's workflow API. */
+  genomicsWorkflows(accountName: string): GenomicsWorkflowClient;
+  /** Storage accounts' blob services (primary or geo-secondary endpoint) and read SAS URLs. */
+  readonly blob: BlobAccess;
   /** A Purview account's data plane (collections, scan rule sets, data sources). */
   purviewData(accountName: string): PurviewDataClient;
   /** App Configuration data plane for a store endpoint (`https://<store>.azconfig.io`). */
@@ -120,6 +130,10 @@ export function createAzureClients(target: AzureTarget, options: AzureClientsOpt
     purview: (sub) => new PurviewManagementClient(credential, sub, armOptions()),
     trafficManager: (sub) => new TrafficManagerManagementClient(credential, sub, armOptions()),
     dataShare: (sub) => new DataShareClient(credential, sub, armOptions()),
+    blob: blobAccess(credential, sim?.blob),
+    genomics: (sub) => new GenomicsManagementClient(credential, sub, armOptions()),
+    genomicsWorkflows: (accountName) =>
+      new GenomicsWorkflowClient(credential, dataPlaneEndpoint('genomics', accountName), { ...(tlsOptions !== undefined ? { tlsOptions } : {}), retryOptions }),
     graphServiceHealth: () => new GraphServiceHealthClient(credential, dataPlaneEndpoint('graph'), { ...(tlsOptions !== undefined ? { tlsOptions } : {}), retryOptions }),
     purviewData: (accountName) => new PurviewDataClient(credential, dataPlaneEndpoint('purview', accountName), { ...(tlsOptions !== undefined ? { tlsOptions } : {}), retryOptions }),
     appConfiguration: (storeEndpoint) =>
@@ -156,5 +170,6 @@ export function azureTargetFromSettings(
     caPem,
     ...(env['AZURE_TENANT_ID'] ? { tenantId: env['AZURE_TENANT_ID'] } : {}),
     ...(env['AZURE_CLIENT_ID'] ? { clientId: env['AZURE_CLIENT_ID'] } : {}),
+    ...(env['AZURE_SIMULATOR_BLOB_ENDPOINT'] ? { blob: { endpoint: env['AZURE_SIMULATOR_BLOB_ENDPOINT'], keys: parseBlobKeys(env['AZURE_SIMULATOR_BLOB_KEYS'] ?? '') } } : {}),
   };
 }

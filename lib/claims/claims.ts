@@ -14,6 +14,10 @@
  *   PartitionKey                      RowKey               properties
  *   incident-<sha256(incidentKey)>    claim                incidentKey, instanceId, claimedAt
  *   signals-<sha256(instanceId)>      <sha256(dedupeKey)>  instanceId, dedupeKey, recordedAt
+ *   workflows-<sha256(workloadId)>    <account>-<id>       workloadId, account, workflowId, submittedAt, submission (JSON), finishedAt
+ *
+ * The last are the app's record of the Genomics workflows a pipeline submitted: when the primary
+ * region is down its workflow list cannot be read, and these are what the failover resubmits.
  */
 import { createHash } from 'node:crypto';
 import type { TokenCredential } from '@azure/core-auth';
@@ -44,6 +48,23 @@ export interface ClaimStore {
    * was removed.
    */
   release(incidentKey: string, instanceId?: string): Promise<boolean>;
+  /** Records (or updates: a second call with `finishedAt`) a submitted Genomics workflow. */
+  recordWorkflow(record: WorkflowRecord): Promise<void>;
+  /** A workload's recorded workflows, oldest first. */
+  workflowRecords(workloadId: string): Promise<WorkflowRecord[]>;
+}
+
+/** A Genomics workflow a pipeline submitted, as it told the app (POST /api/workloads/{id}/workflows). */
+export interface WorkflowRecord {
+  workloadId: string;
+  /** The Genomics account it was submitted to. */
+  account: string;
+  workflowId: number;
+  submittedAt: string;
+  /** The submit body, as msgen sent it: what a resubmission starts from. */
+  submission: Record<string, unknown>;
+  /** When the pipeline saw it end; null while it may be queued or running. */
+  finishedAt: string | null;
 }
 
 export interface TableRetryTuning {
@@ -80,6 +101,10 @@ function sha256(value: string): string {
 /** PartitionKey of the claim on an incident. */
 export function claimPartitionKey(incidentKey: string): string {
   return `incident-${sha256(incidentKey)}`;
+}
+
+export function workflowPartitionKey(workloadId: string): string {
+  return `workflows-${sha256(workloadId)}`;
 }
 
 export function signalPartitionKey(instanceId: string): string {
@@ -279,5 +304,50 @@ export function createClaimStore(options: ClaimStoreOptions): ClaimStore {
     );
   }
 
-  return { table: tableName, claimIncident, recordSignal, hasSignal, release, lastFailover, recordFailover };
+  async function recordWorkflow(record: WorkflowRecord): Promise<void> {
+    nonEmpty(record.workloadId, 'workloadId');
+    nonEmpty(record.account, 'account');
+    await ensureTable();
+    await call('record workflow', (abortSignal) =>
+      client.upsertEntity(
+        {
+          partitionKey: workflowPartitionKey(record.workloadId),
+          rowKey: `${record.account.toLowerCase()}-${record.workflowId}`,
+          workloadId: record.workloadId,
+          account: record.account,
+          workflowId: record.workflowId,
+          submittedAt: iso(record.submittedAt, 'submittedAt'),
+          submission: JSON.stringify(record.submission),
+          finishedAt: record.finishedAt === null ? '' : iso(record.finishedAt, 'finishedAt').toISOString(),
+        },
+        'Replace',
+        { abortSignal },
+      ),
+    );
+  }
+
+  async function workflowRecords(workloadId: string): Promise<WorkflowRecord[]> {
+    await ensureTable();
+    const partitionKey = workflowPartitionKey(workloadId);
+    return call('read workflows', async (abortSignal) => {
+      const records: WorkflowRecord[] = [];
+      const rows = client.listEntities<{ workloadId: string; account: string; workflowId: number; submittedAt: unknown; submission: string; finishedAt: string }>({
+        queryOptions: { filter: `PartitionKey eq '${partitionKey}'` },
+        abortSignal,
+      });
+      for await (const row of rows) {
+        records.push({
+          workloadId: row.workloadId,
+          account: row.account,
+          workflowId: Number(row.workflowId),
+          submittedAt: isoFrom(row.submittedAt),
+          submission: JSON.parse(row.submission) as Record<string, unknown>,
+          finishedAt: row.finishedAt === '' ? null : row.finishedAt,
+        });
+      }
+      return records.sort((a, b) => a.submittedAt.localeCompare(b.submittedAt) || a.workflowId - b.workflowId);
+    });
+  }
+
+  return { table: tableName, claimIncident, recordSignal, hasSignal, release, lastFailover, recordFailover, recordWorkflow, workflowRecords };
 }

@@ -11,6 +11,7 @@ export {
   type ClaimStore,
   type ClaimStoreOptions,
   type TableRetryTuning,
+  type WorkflowRecord,
 } from './claims.js';
 export { StorageError, TransientStorageError } from '../storage/errors.js';
 

@@ -80,6 +80,18 @@ const PURVIEW: Record<Direction, StepDefinition[]> = {
   ],
 };
 
+const GENOMICS: Record<Direction, StepDefinition[]> = {
+  failover: [
+    ANNOUNCE,
+    step('check-account', 'Check the standby Genomics account answers', 2 * MIN, false, 'begin'),
+    step('stage-data', "Copy pending workflows' inputs to the standby storage (from the geo-secondary)", 60 * MIN, false),
+    step('resubmit-workflows', 'Resubmit queued and running workflows to the standby', 10 * MIN, true),
+    // New submissions follow once the pending ones have moved.
+    FLIP_POINTER,
+  ],
+  failback: [ANNOUNCE, step('check-account', 'Check the primary Genomics account answers', 2 * MIN, false, 'begin'), FLIP_POINTER],
+};
+
 const DYNAMICS: Record<Direction, StepDefinition[]> = {
   failover: [
     ANNOUNCE,
@@ -90,12 +102,13 @@ const DYNAMICS: Record<Direction, StepDefinition[]> = {
   failback: [ANNOUNCE, FLIP_POINTER, step('report-reconcile', 'Tell what to reconcile (possible data loss, paused integrations)', 2 * MIN, false)],
 };
 
-/** Kinds whose service steps are still to come run the announcement and the pointer flip. */
+/** Every kind's steps; an unknown kind only announces and flips its pointer. */
 const STEPS: Record<string, Record<Direction, StepDefinition[]>> = {
   mediaServices: MEDIA,
   dataShare: DATA_SHARE,
   purview: PURVIEW,
   dynamics365: DYNAMICS,
+  genomics: GENOMICS,
 };
 
 export function playbookSteps(kind: string, direction: Direction): StepDefinition[] {

@@ -4,6 +4,7 @@
  */
 import type { AzureClients } from '../azure/clients.js';
 import type { Catalog } from '../catalog/types.js';
+import type { WorkflowRecord } from '../claims/index.js';
 import type { TimelineEntry } from '../incidents/types.js';
 import type { DeliveryTarget, IncidentNotification } from '../notify/events.js';
 
@@ -18,6 +19,8 @@ export interface StepDeps {
   /** The App Configuration store the active-side pointers live in; null when none is configured. */
   appConfigurationEndpoint: string | null;
   ledger: FailoverLedger;
+  /** The Genomics workflows a workload's pipeline told the app it submitted. */
+  workflowRecords(workloadId: string): Promise<WorkflowRecord[]>;
   /** Sends to every target; never throws (undeliverable targets are counted as failed). */
   notify(targets: readonly DeliveryTarget[], notification: IncidentNotification): Promise<{ delivered: number; failed: number }>;
   /** The app's public base URL (`https://failover.contoso.example`), for links in notifications; null when unknown. */

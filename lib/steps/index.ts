@@ -9,6 +9,7 @@ import { TransientStepError, type StepDeps } from './deps.js';
 import { checkPrimaryHealth } from './health.js';
 import { DATASHARE_STEPS } from './datashare.js';
 import { DYNAMICS_STEPS } from './dynamics.js';
+import { GENOMICS_STEPS } from './genomics.js';
 import { MEDIA_STEPS } from './media.js';
 import { completeNotification, sendNotification } from './notify.js';
 import { planIncident } from './plan.js';
@@ -22,6 +23,7 @@ export const SERVICE_STEPS: Record<string, Record<string, ServiceStep>> = {
   dataShare: DATASHARE_STEPS,
   purview: PURVIEW_STEPS,
   dynamics365: DYNAMICS_STEPS,
+  genomics: GENOMICS_STEPS,
 };
 
 export type Activities = { [K in keyof ActivityTypes]: (input: ActivityTypes[K]['input']) => Promise<ActivityTypes[K]['output']> };

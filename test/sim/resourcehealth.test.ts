@@ -107,7 +107,7 @@ describe('availability statuses', () => {
   it('lists by subscription and by resource group, each status derived', async () => {
     await outage('westeurope');
     const bySub = await all(client.availabilityStatuses.listBySubscriptionId());
-    expect(bySub).toHaveLength(29);
+    expect(bySub).toHaveLength(30);
     const unavailable = bySub.filter((s) => s.properties?.availabilityState === 'Unavailable').map((s) => s.location);
     expect(unavailable).toEqual(Array(7).fill('westeurope'));
     const byRg = await all(client.availabilityStatuses.listByResourceGroup('rg-media-neu'));

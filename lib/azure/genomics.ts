@@ -1,0 +1,117 @@
+/**
+ * Microsoft Genomics, which has no JS SDK: the ARM account (api-version 2017-08-01-preview) and
+ * the workflow data plane in the wire format Microsoft's `msgen` client uses (PascalCase fields,
+ * numeric statuses). Small clients over core-client's pipeline: the same credential, retries,
+ * TLS trust and throttling queue as every other ARM client.
+ *
+ * The real workflow API authenticates with the account key (`Ocp-Apim-Subscription-Key`); the
+ * simulator takes the bearer token every other API takes. Only the simulator is wired here.
+ */
+import type { TokenCredential } from '@azure/core-auth';
+import { ServiceClient, type ServiceClientOptions } from '@azure/core-client';
+import { createHttpHeaders, createPipelineRequest, RestError } from '@azure/core-rest-pipeline';
+import { ARM_SCOPE } from './scopes.js';
+
+const API_VERSION = '2017-08-01-preview';
+
+/** msgen's status codes. */
+export const WORKFLOW_STATUS = { Queued: 1000, InProgress: 10000, Completed: 20000, Failed: 50000, CancellationRequested: 58000, Cancelled: 60000 } as const;
+
+export interface GenomicsAccount {
+  id?: string;
+  name?: string;
+  location?: string;
+  properties?: { apiUri?: string; provisioningState?: string };
+}
+
+/** What msgen submits (`POST /api/workflows`). */
+export interface WorkflowSubmission {
+  WorkflowClass?: string;
+  Process: string;
+  ProcessArgs: string;
+  Description: string;
+  InputStorageType: 'AZURE_BLOCK_BLOB';
+  InputArgs: { ACCOUNT: string; CONTAINER: string; BLOBNAMES: string; BLOBNAMES_WITH_SAS?: string };
+  OutputStorageType: 'AZURE_BLOCK_BLOB';
+  OutputArgs: { ACCOUNT: string; CONTAINER: string; CONTAINER_SAS?: string; OUTPUT_FILENAME_BASE?: string; OVERWRITE?: boolean; OUTPUT_INCLUDE_LOGFILES?: boolean };
+  OptionalArgs?: Record<string, unknown>;
+  IgnoreAzureRegion?: boolean;
+}
+
+export interface Workflow {
+  Id: number;
+  Status: number;
+  Description: string;
+  Process: string;
+  CreatedDate: string;
+  EndDate?: string | null;
+  Message?: string;
+}
+
+abstract class JsonClient {
+  protected readonly client: ServiceClient;
+
+  constructor(
+    credential: TokenCredential,
+    protected readonly endpoint: string,
+    scope: string,
+    options: ServiceClientOptions,
+  ) {
+    this.client = new ServiceClient({ ...options, endpoint, credential, credentialScopes: [scope] });
+  }
+
+  protected async call<T>(method: 'GET' | 'POST' | 'DELETE', path: string, body?: unknown): Promise<T> {
+    const request = createPipelineRequest({
+      url: `${this.endpoint.replace(/\/+$/, '')}${path}`,
+      method,
+      headers: createHttpHeaders({ accept: 'application/json', ...(body !== undefined ? { 'content-type': 'application/json' } : {}) }),
+      ...(body !== undefined ? { body: JSON.stringify(body) } : {}),
+    });
+    const response = await this.client.sendRequest(request);
+    let parsed: unknown;
+    try {
+      parsed = response.bodyAsText ? JSON.parse(response.bodyAsText) : undefined;
+    } catch {
+      parsed = response.bodyAsText;
+    }
+    if (response.status >= 200 && response.status < 300) return parsed as T;
+    const p = parsed as { error?: { code?: string; message?: string }; Message?: string } | undefined;
+    const message = p?.error?.message ?? p?.Message ?? `Microsoft Genomics answered ${response.status}`;
+    throw new RestError(message, { statusCode: response.status, request, response, ...(p?.error?.code !== undefined ? { code: p.error.code } : {}) });
+  }
+}
+
+/** The ARM side: accounts. */
+export class GenomicsManagementClient extends JsonClient {
+  constructor(
+    credential: TokenCredential,
+    private readonly subscriptionId: string,
+    options: ServiceClientOptions & { endpoint?: string } = {},
+  ) {
+    super(credential, options.endpoint ?? 'https://management.azure.com', ARM_SCOPE, options);
+  }
+
+  getAccount(resourceGroup: string, account: string): Promise<GenomicsAccount> {
+    const path = `/subscriptions/${this.subscriptionId}/resourceGroups/${encodeURIComponent(resourceGroup)}/providers/Microsoft.Genomics/accounts/${encodeURIComponent(account)}`;
+    return this.call<GenomicsAccount>('GET', `${path}?api-version=${API_VERSION}`);
+  }
+}
+
+/** The workflow data plane of one account. */
+export class GenomicsWorkflowClient extends JsonClient {
+  constructor(credential: TokenCredential, endpoint: string, options: ServiceClientOptions = {}) {
+    super(credential, endpoint, ARM_SCOPE, options);
+  }
+
+  list(): Promise<Workflow[]> {
+    return this.call<Workflow[]>('GET', '/api/workflows');
+  }
+
+  submit(submission: WorkflowSubmission): Promise<Workflow> {
+    return this.call<Workflow>('POST', '/api/workflows', submission);
+  }
+
+  cancel(id: number): Promise<Workflow> {
+    return this.call<Workflow>('DELETE', `/api/workflows/${id}`);
+  }
+}

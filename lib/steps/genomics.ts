@@ -1,0 +1,228 @@
+/**
+ * The Microsoft Genomics playbook's steps. Genomics has no failover of its own: workflows fail
+ * with their region, and the guidance is to resubmit them in another region with their data
+ * there. Failover: check the standby account answers; make sure each pending workflow's inputs
+ * are in the standby storage account (copied server-side from the primary storage account's
+ * geo-redundant secondary endpoint when missing) and the output container exists; resubmit the
+ * workflows the primary had queued or running (from its own list when it answers, else from the
+ * app's record of submissions) to the standby, with the standby's storage, and report each new
+ * id; then the active-region key moves new submissions over. Failback stops nothing that runs:
+ * it checks the primary and moves new submissions back.
+ */
+import type { BlobClient } from '@azure/storage-blob';
+import { WORKFLOW_STATUS, type WorkflowSubmission } from '../azure/genomics.js';
+import type { GenomicsPlaybook, Workload } from '../catalog/types.js';
+import type { WorkflowRecord } from '../claims/index.js';
+import {
+  alreadyDone,
+  compensated,
+  done,
+  failed,
+  isNotFound,
+  mapLimited,
+  needed,
+  PARALLEL_WRITES,
+  requiredSideResource,
+  StepFailure,
+  unlessDown,
+  verified,
+  type ServiceStep,
+  type StepContext,
+} from './service-step.js';
+
+function playbookOf(workload: Workload): GenomicsPlaybook {
+  if (workload.playbook.kind !== 'genomics') throw new StepFailure('WrongPlaybook', `${workload.id} is not a Genomics workload`);
+  return workload.playbook;
+}
+
+const serving = (ctx: StepContext) => (ctx.direction === 'failover' ? 'secondary' : 'primary');
+
+/** The mark a resubmission carries in its description: how a second run knows it is done. */
+const markOf = (r: WorkflowRecord) => `[failover of ${r.account}#${r.workflowId}]`;
+
+const PENDING = new Set<number>([WORKFLOW_STATUS.Queued, WORKFLOW_STATUS.InProgress]);
+
+interface Submitted {
+  /** What the pipeline submitted, as recorded. */
+  record: WorkflowRecord;
+  submission: WorkflowSubmission;
+  blobs: string[];
+}
+
+/** The standby's storage account: where inputs are staged and outputs written. */
+function standbyStorage(ctx: StepContext): string {
+  return requiredSideResource(ctx, 'secondary', 'storage').name;
+}
+
+/**
+ * The workflows to move: the recorded ones the primary reports queued or running, or, when it
+ * does not answer, every recorded one not known to have finished (running workflows fail with
+ * their region).
+ */
+async function pendingWorkflows(ctx: StepContext): Promise<{ pending: Submitted[]; source: string }> {
+  const primary = requiredSideResource(ctx, 'primary', 'account', true);
+  const records = (await ctx.deps.workflowRecords(ctx.workload.id)).filter((r) => r.account.toLowerCase() === primary.name.toLowerCase() && r.finishedAt === null);
+  const listed = await unlessDown(() => primary.clients.genomicsWorkflows(primary.name).list());
+  const statusOf = new Map((listed ?? []).map((w) => [w.Id, w.Status]));
+  const pending = listed === null ? records : records.filter((r) => PENDING.has(statusOf.get(r.workflowId) ?? -1));
+  return {
+    pending: pending.map((record) => {
+      const submission = record.submission as unknown as WorkflowSubmission;
+      return { record, submission, blobs: submission.InputArgs.BLOBNAMES.split(',').map((b) => b.trim()).filter(Boolean) };
+    }),
+    source: listed === null ? `${primary.name} does not answer: from the app's record of submissions` : `${primary.name} reports them queued or running`,
+  };
+}
+
+// ── check-account ───────────────────────────────────────────────────────────────────────────
+
+const checkAccount: ServiceStep = {
+  async precheck(ctx) {
+    const a = requiredSideResource(ctx, serving(ctx), 'account');
+    return needed(`check that ${a.name} in ${a.region} answers`);
+  },
+  async action(ctx) {
+    const a = requiredSideResource(ctx, serving(ctx), 'account');
+    try {
+      const got = await a.clients.genomics(a.subscriptionId).getAccount(a.resourceGroup, a.name);
+      if (got.properties?.provisioningState === 'Failed') throw new StepFailure('AccountNotProvisioned', `${a.name} is in state Failed: fix it before sending work to it`);
+      return done(`${a.name} (${got.location}) answers; workflow API ${got.properties?.apiUri ?? '?'}`);
+    } catch (err) {
+      if (isNotFound(err)) throw new StepFailure('AccountMissing', `the Genomics account ${a.name} does not exist in ${a.resourceGroup}: create it before failing over to it`);
+      throw err;
+    }
+  },
+  async verify(ctx) {
+    return verified(`${requiredSideResource(ctx, serving(ctx), 'account').name} answers`);
+  },
+};
+
+// ── stage-data ──────────────────────────────────────────────────────────────────────────────
+
+interface Staging {
+  missing: Array<{ workflow: Submitted; blob: string }>;
+  outputContainer: boolean;
+  count: number;
+}
+
+async function staging(ctx: StepContext, pending: Submitted[]): Promise<Staging> {
+  const p = playbookOf(ctx.workload);
+  const service = ctx.deps.clients.blob.service(standbyStorage(ctx));
+  const inputs = service.getContainerClient(p.inputContainer);
+  const wanted = pending.flatMap((workflow) => workflow.blobs.map((blob) => ({ workflow, blob })));
+  const present = await mapLimited(wanted, PARALLEL_WRITES, (w) => inputs.getBlobClient(w.blob).exists());
+  return { missing: wanted.filter((_, i) => !present[i]), outputContainer: await service.getContainerClient(p.outputContainer).exists(), count: wanted.length };
+}
+
+const stageData: ServiceStep = {
+  async precheck(ctx) {
+    const { pending } = await pendingWorkflows(ctx);
+    if (pending.length === 0) return alreadyDone('no queued or running workflows to stage data for');
+    const s = await staging(ctx, pending);
+    if (s.missing.length === 0 && s.outputContainer) return alreadyDone(`all ${s.count} input(s) already in ${standbyStorage(ctx)}`);
+    return needed(`copy ${s.missing.map((m) => m.blob).join(', ') || 'nothing'}${s.outputContainer ? '' : `; create ${playbookOf(ctx.workload).outputContainer}`}`);
+  },
+  async action(ctx) {
+    const p = playbookOf(ctx.workload);
+    const target = standbyStorage(ctx);
+    const { pending } = await pendingWorkflows(ctx);
+    const s = await staging(ctx, pending);
+    const service = ctx.deps.clients.blob.service(target);
+    await service.getContainerClient(p.inputContainer).createIfNotExists();
+    await service.getContainerClient(p.outputContainer).createIfNotExists();
+    await mapLimited(s.missing, PARALLEL_WRITES, async ({ workflow, blob }) => {
+      const source = workflow.submission.InputArgs.ACCOUNT;
+      // The primary region is down: its storage is read at the geo-redundant secondary endpoint.
+      const from = ctx.deps.clients.blob.service(source, { secondary: true }).getContainerClient(workflow.submission.InputArgs.CONTAINER).getBlobClient(blob);
+      await copyFrom(ctx, from, source, service.getContainerClient(p.inputContainer).getBlobClient(blob));
+    });
+    return done(`copied ${s.missing.length} input(s) to ${target}/${p.inputContainer}${s.missing.length > 0 ? ` (${s.missing.map((m) => m.blob).join(', ')})` : ''}; ${p.outputContainer} ready`);
+  },
+  async verify(ctx) {
+    const { pending } = await pendingWorkflows(ctx);
+    const s = await staging(ctx, pending);
+    return s.missing.length === 0 && s.outputContainer ? verified(`${s.count} input(s) in place`) : failed('InputsNotStaged', `missing ${s.missing.map((m) => m.blob).join(', ')}`);
+  },
+};
+
+async function copyFrom(ctx: StepContext, from: BlobClient, account: string, to: BlobClient): Promise<void> {
+  try {
+    const sas = await ctx.deps.clients.blob.sas(from, account, 'r');
+    const poller = await to.beginCopyFromURL(`${from.url}?${sas}`, { intervalInMs: ctx.deps.lroPollMs });
+    await poller.pollUntilDone();
+  } catch (err) {
+    const status = (err as { statusCode?: number }).statusCode;
+    if (status === 404 || (err as { code?: string }).code === 'CannotVerifyCopySource') {
+      throw new StepFailure('InputUnreadable', `${from.name} cannot be read at ${account}'s secondary endpoint: is ${account} read-access geo-redundant (RA-GRS)? Copy it to ${to.accountName} by hand otherwise`);
+    }
+    throw err;
+  }
+}
+
+// ── resubmit-workflows ──────────────────────────────────────────────────────────────────────
+
+async function resubmissions(ctx: StepContext): Promise<{ pending: Submitted[]; source: string; moved: Map<string, number> }> {
+  const standby = requiredSideResource(ctx, 'secondary', 'account');
+  const { pending, source } = await pendingWorkflows(ctx);
+  const there = await standby.clients.genomicsWorkflows(standby.name).list();
+  const moved = new Map<string, number>();
+  for (const w of pending) {
+    const found = there.find((t) => t.Description.includes(markOf(w.record)));
+    if (found !== undefined) moved.set(markOf(w.record), found.Id);
+  }
+  return { pending, source, moved };
+}
+
+const resubmitWorkflows: ServiceStep = {
+  async precheck(ctx) {
+    const r = await resubmissions(ctx);
+    if (r.pending.length === 0) return alreadyDone(`no queued or running workflows (${r.source})`);
+    const todo = r.pending.filter((w) => !r.moved.has(markOf(w.record)));
+    return todo.length === 0
+      ? alreadyDone(`already resubmitted: ${r.pending.map((w) => `#${w.record.workflowId} as #${r.moved.get(markOf(w.record))}`).join(', ')}`)
+      : needed(`resubmit ${todo.map((w) => `#${w.record.workflowId}`).join(', ')} (${r.source})`);
+  },
+  async action(ctx) {
+    const p = playbookOf(ctx.workload);
+    const standby = requiredSideResource(ctx, 'secondary', 'account');
+    const storage = standbyStorage(ctx);
+    const api = standby.clients.genomicsWorkflows(standby.name);
+    const service = ctx.deps.clients.blob.service(storage);
+    const inputs = service.getContainerClient(p.inputContainer);
+    const outputs = service.getContainerClient(p.outputContainer);
+    const r = await resubmissions(ctx);
+    const todo = r.pending.filter((w) => !r.moved.has(markOf(w.record)));
+    const outputSas = await ctx.deps.clients.blob.sas(outputs, storage, 'racwl');
+    await mapLimited(todo, PARALLEL_WRITES, async (w) => {
+      const withSas = await Promise.all(w.blobs.map(async (b) => `${b}?${await ctx.deps.clients.blob.sas(inputs.getBlobClient(b), storage, 'r')}`));
+      const submission: WorkflowSubmission = {
+        ...w.submission,
+        Description: `${w.submission.Description ?? ''} ${markOf(w.record)}`.trim(),
+        InputArgs: { ACCOUNT: storage, CONTAINER: p.inputContainer, BLOBNAMES: w.blobs.join(','), BLOBNAMES_WITH_SAS: withSas.join(',') },
+        OutputArgs: { ...w.submission.OutputArgs, ACCOUNT: storage, CONTAINER: p.outputContainer, CONTAINER_SAS: outputSas },
+      };
+      const created = await api.submit(submission);
+      r.moved.set(markOf(w.record), created.Id);
+    });
+    // The new ids are what the people who submitted the work need to follow it.
+    return done(`${standby.name}: ${r.pending.map((w) => `#${w.record.workflowId} → #${r.moved.get(markOf(w.record))}`).join(', ')} (${r.source})`);
+  },
+  async verify(ctx) {
+    const r = await resubmissions(ctx);
+    const missing = r.pending.filter((w) => !r.moved.has(markOf(w.record)));
+    return missing.length === 0 ? verified(`${r.pending.length} workflow(s) on the standby`) : failed('WorkflowsNotResubmitted', missing.map((w) => `#${w.record.workflowId}`).join(', '));
+  },
+  async compensate(ctx) {
+    const standby = requiredSideResource(ctx, 'secondary', 'account');
+    const api = standby.clients.genomicsWorkflows(standby.name);
+    const ours = (await api.list()).filter((w) => /\[failover of [^\]]+#\d+\]/.test(w.Description) && PENDING.has(w.Status));
+    for (const w of ours) await api.cancel(w.Id);
+    return compensated(ours.length === 0 ? 'no resubmitted workflow was still running' : `cancelled ${ours.map((w) => `#${w.Id}`).join(', ')} on ${standby.name}`);
+  },
+};
+
+export const GENOMICS_STEPS: Record<string, ServiceStep> = {
+  'check-account': checkAccount,
+  'stage-data': stageData,
+  'resubmit-workflows': resubmitWorkflows,
+};

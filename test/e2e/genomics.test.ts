@@ -1,0 +1,172 @@
+/**
+ * The Microsoft Genomics playbook end to end, through the on-call API, the local host, the
+ * simulator and Azurite (which holds the estate's storage accounts, with the primary's
+ * geo-redundant secondary endpoint): West US 2 down, the pending workflow resubmitted to West
+ * Central US from the app's record with its inputs copied from the geo-secondary; the primary
+ * answering, with the inputs already staged by hand; and the key locked, after which the
+ * resubmitted workflow is cancelled again. Failback moves new work back and stops nothing.
+ */
+import { readFileSync } from 'node:fs';
+import { afterEach, describe, expect, it } from 'vitest';
+import { azureTargetFromSettings, createAzureClients, type AzureClients } from '../../lib/azure/clients.js';
+import type { WorkflowSubmission } from '../../lib/azure/genomics.js';
+import type { PlaybookResult } from '../../lib/playbooks/types.js';
+import { startApp, type App } from './support.js';
+
+let app: App | undefined;
+afterEach(async () => {
+  await app?.close();
+  app = undefined;
+});
+
+interface View {
+  phase: string;
+  runtimeStatus: string;
+  outcome: string | null;
+}
+
+const view = async (a: App, id: string) => (await a.request('GET', `/api/incidents/${id}`)).body as View;
+const until = (a: App, id: string, what: string, done: (v: View) => boolean) => a.runUntil(async () => done(await view(a, id)), { what });
+const result = (a: App, id: string, direction: 'failover' | 'failback') => a.runtime.get(`${id}:${direction}:genomics-pipeline`)!.output as PlaybookResult;
+const steps = (r: PlaybookResult) => Object.fromEntries(r.steps.map((s) => [s.step, s.status]));
+const detail = (r: PlaybookResult, step: string) => r.steps.find((s) => s.step === step)?.detail;
+
+const INPUTS = ['na12878_1.fq.gz', 'na12878_2.fq.gz'];
+
+/** The clients the app itself uses, from the settings the stack gave it. */
+const clientsOf = (): AzureClients => createAzureClients(azureTargetFromSettings(process.env, (path) => readFileSync(path, 'utf8')));
+
+/** The pipeline's part: inputs uploaded to the primary storage, a workflow submitted, and the app told. */
+async function submitWorkflow(a: App, clients: AzureClients): Promise<number> {
+  const inputs = clients.blob.service('contosogenomicswus2data').getContainerClient('sequencing-input');
+  await inputs.createIfNotExists();
+  for (const name of INPUTS) await inputs.getBlockBlobClient(name).upload(`@${name}\nACGT\n+\nFFFF\n`, 22);
+  const submission: WorkflowSubmission = {
+    Process: 'snapgatk',
+    ProcessArgs: 'R=hg38m1',
+    Description: 'NA12878 30x',
+    InputStorageType: 'AZURE_BLOCK_BLOB',
+    InputArgs: { ACCOUNT: 'contosogenomicswus2data', CONTAINER: 'sequencing-input', BLOBNAMES: INPUTS.join(','), BLOBNAMES_WITH_SAS: INPUTS.map((n) => `${n}?sv=x`).join(',') },
+    OutputStorageType: 'AZURE_BLOCK_BLOB',
+    OutputArgs: { ACCOUNT: 'contosogenomicswus2data', CONTAINER: 'sequencing-output', OUTPUT_FILENAME_BASE: 'na12878', OVERWRITE: true },
+    IgnoreAzureRegion: false,
+  };
+  const submitted = await clients.genomicsWorkflows('contosogenomicswus2').submit(submission);
+  const recorded = await a.request('POST', '/api/workloads/genomics-pipeline/workflows', { body: { workflowId: submitted.Id, submission } });
+  expect(recorded.status, JSON.stringify(recorded.body)).toBe(201);
+  return submitted.Id;
+}
+
+async function approvedFailover(a: App): Promise<string> {
+  const reply = await a.request('POST', '/api/failovers', { body: { workloads: ['genomics-pipeline'], reason: 'West US 2 is down', kind: 'unplanned', by: 'tests' } });
+  expect(reply.status, JSON.stringify(reply.body)).toBe(202);
+  const id = (reply.body as { incidentId: string }).incidentId;
+  await until(a, id, 'the approval request', (v) => v.phase === 'awaiting-approval');
+  expect((await a.request('POST', `/api/incidents/${id}/approve`, { body: { by: 'grace' } })).status).toBe(202);
+  return id;
+}
+
+async function activeRegion(clients: AzureClients): Promise<string | undefined> {
+  return (await clients.appConfiguration(clients.dataPlaneEndpoint('appConfiguration', 'contosofailover')).getConfigurationSetting({ key: 'genomics:activeRegion' })).value;
+}
+
+describe('Genomics end to end', () => {
+  it('with West US 2 down, copies the inputs from the geo-secondary, resubmits from the record, and fails back without stopping it', async () => {
+    app = await startApp();
+    const clients = clientsOf();
+    const original = await submitWorkflow(app, clients);
+    await app.control('POST', '/_sim/regions/westus2/outage', {});
+
+    const id = await approvedFailover(app);
+    await until(app, id, 'the failover', (v) => v.phase === 'failed-over');
+    const failover = result(app, id, 'failover');
+    expect(steps(failover)).toEqual({ announce: 'done', 'check-account': 'done', 'stage-data': 'done', 'resubmit-workflows': 'done', 'flip-active-pointer': 'done' });
+    expect(detail(failover, 'stage-data')).toBe(`copied 2 input(s) to contosogenomicswcusdata/sequencing-input (${INPUTS.join(', ')}); sequencing-output ready`);
+    const there = await clients.genomicsWorkflows('contosogenomicswcus').list();
+    expect(there).toHaveLength(1);
+    expect(there[0]).toMatchObject({ Description: `NA12878 30x [failover of contosogenomicswus2#${original}]`, Status: 1000 });
+    expect(detail(failover, 'resubmit-workflows')).toBe(`contosogenomicswcus: #${original} → #${there[0]!.Id} (contosogenomicswus2 does not answer: from the app's record of submissions)`);
+    // The inputs are in the standby storage, byte for byte.
+    const staged = clients.blob.service('contosogenomicswcusdata').getContainerClient('sequencing-input');
+    expect((await staged.getBlobClient(INPUTS[0]!).downloadToBuffer()).toString()).toBe(`@${INPUTS[0]}\nACGT\n+\nFFFF\n`);
+    expect(await clients.blob.service('contosogenomicswcusdata').getContainerClient('sequencing-output').exists()).toBe(true);
+    expect(await activeRegion(clients)).toBe('westcentralus');
+
+    await app.control('DELETE', '/_sim/regions/westus2/outage');
+    expect((await app.request('POST', `/api/incidents/${id}/failback`, { body: { by: 'tests' } })).status).toBe(202);
+    await until(app, id, 'the failback', (v) => v.runtimeStatus === 'Completed');
+    expect(steps(result(app, id, 'failback'))).toEqual({ announce: 'done', 'check-account': 'done', 'flip-active-pointer': 'done' });
+    expect(await activeRegion(clients)).toBe('westus2');
+    // Failback stops nothing: the resubmitted workflow still runs where it was sent.
+    expect((await clients.genomicsWorkflows('contosogenomicswcus').list())[0]!.Status).not.toBe(58000);
+  }, 90_000);
+
+  it('with the primary answering and the inputs staged by hand, resubmits what it reports queued and copies nothing', async () => {
+    app = await startApp();
+    const clients = clientsOf();
+    const original = await submitWorkflow(app, clients);
+    const standby = clients.blob.service('contosogenomicswcusdata');
+    await standby.getContainerClient('sequencing-input').createIfNotExists();
+    await standby.getContainerClient('sequencing-output').createIfNotExists();
+    for (const name of INPUTS) await standby.getContainerClient('sequencing-input').getBlockBlobClient(name).upload('staged by hand', 14);
+
+    const id = await approvedFailover(app);
+    await until(app, id, 'the failover', (v) => v.phase === 'failed-over');
+    const failover = result(app, id, 'failover');
+    expect(steps(failover)).toMatchObject({ 'stage-data': 'already-done', 'resubmit-workflows': 'done' });
+    expect(detail(failover, 'stage-data')).toBe('all 2 input(s) already in contosogenomicswcusdata');
+    expect(detail(failover, 'resubmit-workflows')).toMatch(new RegExp(`^contosogenomicswcus: #${original} → #\\d+ \\(contosogenomicswus2 reports them queued or running\\)$`));
+    expect((await standby.getContainerClient('sequencing-input').getBlobClient(INPUTS[0]!).downloadToBuffer()).toString()).toBe('staged by hand');
+  }, 90_000);
+
+  it('cancels the resubmitted workflow again when the active-region key cannot be moved', async () => {
+    app = await startApp();
+    const clients = clientsOf();
+    await submitWorkflow(app, clients);
+    await app.control('POST', '/_sim/regions/westus2/outage', {});
+    await clients.appConfiguration(clients.dataPlaneEndpoint('appConfiguration', 'contosofailover')).setReadOnly({ key: 'genomics:activeRegion' }, true);
+
+    const id = await approvedFailover(app);
+    await until(app, id, 'the failed failover', (v) => v.runtimeStatus === 'Completed');
+    expect((await view(app, id)).outcome).toBe('failover-failed');
+    const failover = result(app, id, 'failover');
+    expect(failover.failedStep).toBe('flip-active-pointer');
+    const cancelled = await clients.genomicsWorkflows('contosogenomicswcus').list();
+    expect(cancelled).toHaveLength(1);
+    // Resubmitted, then undone: both are in the record.
+    expect(failover.steps.filter((s) => s.step === 'resubmit-workflows').map((s) => [s.status, s.detail])).toEqual([
+      ['done', `contosogenomicswcus: #1 → #${cancelled[0]!.Id} (contosogenomicswus2 does not answer: from the app's record of submissions)`],
+      ['compensated', `cancelled #${cancelled[0]!.Id} on contosogenomicswcus`],
+    ]);
+    expect([58000, 60000]).toContain(cancelled[0]!.Status);
+    expect(await activeRegion(clients)).toBe('westus2');
+  }, 90_000);
+
+  it('keeps the record of submissions, and names the field when a record is wrong', async () => {
+    app = await startApp();
+    const post = (workload: string, body: unknown) => app!.request('POST', `/api/workloads/${workload}/workflows`, { body });
+    const bad = await post('genomics-pipeline', { workflowId: 'seven', submission: {} });
+    expect(bad.status).toBe(400);
+    expect(bad.body).toMatchObject({ path: '$.workflowId', detail: 'workflowId must be the workflow id Genomics answered (a whole number)' });
+    const noBlobs = await post('genomics-pipeline', { workflowId: 7, submission: { InputArgs: { ACCOUNT: 'a', CONTAINER: 'c' } } });
+    expect(noBlobs.body).toMatchObject({ status: 400, path: '$.submission.InputArgs.BLOBNAMES' });
+    const media = await post('media-streaming', { workflowId: 7, submission: {} });
+    expect(media.status).toBe(422);
+    const ok = await post('genomics-pipeline', { workflowId: 7, submittedAt: '2026-11-23T08:00:00Z', submission: { InputArgs: { ACCOUNT: 'contosogenomicswus2data', CONTAINER: 'sequencing-input', BLOBNAMES: 'a.bam' } } });
+    expect(ok.status).toBe(201);
+    const list = await app.request('GET', '/api/workloads/genomics-pipeline/workflows');
+    expect(list.body).toEqual({
+      workloadId: 'genomics-pipeline',
+      workflows: [
+        {
+          workloadId: 'genomics-pipeline',
+          account: 'contosogenomicswus2',
+          workflowId: 7,
+          submittedAt: '2026-11-23T08:00:00.000Z',
+          submission: { InputArgs: { ACCOUNT: 'contosogenomicswus2data', CONTAINER: 'sequencing-input', BLOBNAMES: 'a.bam' } },
+          finishedAt: null,
+        },
+      ],
+    });
+  }, 60_000);
+});
