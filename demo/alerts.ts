@@ -41,3 +41,22 @@ export function dataShareEastUs2(stamp: Stamp): string {
   Object.assign(log.properties, { stage: stamp.stage, title: stamp.title, defaultLanguageTitle: stamp.title, communicationId: stamp.communicationId });
   return JSON.stringify(alert, null, 2);
 }
+
+/**
+ * A Microsoft Purview incident in East US, in the common alert schema: the Media Services sample
+ * with the service, region and tracking id of another incident.
+ */
+export function purviewEastUs(stamp: Stamp): string {
+  const alert = JSON.parse(mediaWestEurope(stamp)) as { data: { alertContext: { properties: Record<string, string> } } };
+  const impact = `Starting at ${stamp.at.toISOString().slice(11, 16)} UTC, customers using Microsoft Purview in East US may be unable to browse the data catalog or run scans.`;
+  Object.assign(alert.data.alertContext.properties, {
+    service: 'Microsoft Purview',
+    region: 'East US',
+    trackingId: 'PV3N-7Q1',
+    impactStartTime: stamp.at.toISOString(),
+    impactedServices: JSON.stringify([{ ImpactedRegions: [{ RegionName: 'East US' }], ServiceName: 'Microsoft Purview' }]),
+    communication: `<p><strong>Impact Statement</strong>: ${impact}</p>`,
+    defaultLanguageContent: `<p><strong>Impact Statement</strong>: ${impact}</p>`,
+  });
+  return JSON.stringify(alert, null, 2);
+}

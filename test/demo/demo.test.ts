@@ -38,4 +38,26 @@ describe('npm run demo', () => {
     expect(dom.match(/<li class="ok">/g) ?? []).toHaveLength(9);
     expect(dom).not.toContain('class="bad"');
   }, 180_000);
+
+  it('plays the governance scenario: Purview after approval, naming its drift, and Dynamics 365 paused and resumed', async () => {
+    const report = join(dir, 'report-governance.html');
+    const { stdout } = await run(process.execPath, ['--import', 'tsx', 'demo/main.ts', '--scenario', 'governance', '--report', report], {
+      cwd: repoRoot,
+      timeout: 120_000,
+      maxBuffer: 16 * 1024 * 1024,
+    });
+    expect(stdout).toMatch(/demo passed\n$/);
+    expect(stdout).toContain('before anything happens, the Purview readiness check: NOT READY: contosopurviewwus lacks data sources finance-sql');
+    expect(stdout).toMatch(/dynamics: incident incident-\S+ started from Microsoft 365 service health/);
+    expect(stdout).toContain('✓ crm:degradedMode is false: Dynamics 365 integrations run again');
+    expect(stdout).toContain('✓ the only writes were the two keys, each once each way (crm:degradedMode, purview:activeAccount, crm:degradedMode, purview:activeAccount)');
+    expect(stdout).not.toContain('✗');
+    expect(existsSync(report)).toBe(true);
+  }, 180_000);
+
+  it('refuses an unknown scenario with usage and exit code 2', async () => {
+    const failed = await run(process.execPath, ['--import', 'tsx', 'demo/main.ts', '--scenario', 'nope'], { cwd: repoRoot }).catch((err: { code: number; stderr: string }) => err);
+    expect(failed).toMatchObject({ code: 2 });
+    expect((failed as { stderr: string }).stderr).toBe("--scenario must be one of regions, governance, got 'nope'\nusage: npm run demo -- [--scenario regions|governance] [--time-scale N] [--report FILE]\n");
+  }, 60_000);
 });
