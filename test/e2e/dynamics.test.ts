@@ -109,4 +109,47 @@ describe('Dynamics 365 provider-managed failover end to end', () => {
       ['m365:ex600002', 'servicehealth-poll', 'accepted'],
     ]);
   }, 60_000);
+
+  async function openIssue(a: App, id: string): Promise<string> {
+    await a.control('POST', '/_sim/graph/issues', { id, title: 'Users in Europe may be unable to access Dynamics 365 environments', classification: 'incident', status: 'serviceDegradation' });
+    let incident = '';
+    await a.runUntil(async () => {
+      incident = (await incidents(a)).find((i) => i.workloads.includes('dynamics-crm'))?.incidentId ?? '';
+      return incident !== '' && ['failed-over', 'completed'].includes((await view(a, incident)).phase);
+    }, { what: 'the Dynamics 365 incident to act' });
+    return incident;
+  }
+
+  it('recognises integrations paused by hand already', async () => {
+    app = await startApp();
+    const clients = createAzureClients({ kind: 'simulator', endpoint: app.sim.baseUrl, caPem: app.sim.ca });
+    await clients.appConfiguration(clients.dataPlaneEndpoint('appConfiguration', 'contosofailover')).setConfigurationSetting({ key: 'crm:degradedMode', value: 'true' });
+    const id = await openIssue(app, 'CR512346');
+    const failover = app.runtime.get(`${id}:failover:dynamics-crm`)!.output as PlaybookResult;
+    expect(failover.steps.map((s) => [s.step, s.status])).toEqual([
+      ['announce', 'done'],
+      ['flip-active-pointer', 'already-done'],
+      ['record-windows', 'done'],
+    ]);
+    expect(failover.steps[1]!.detail).toBe("'crm:degradedMode' is already 'true'");
+  }, 90_000);
+
+  it('records why when the flag cannot be set, and tells the channels', async () => {
+    app = await startApp();
+    const clients = createAzureClients({ kind: 'simulator', endpoint: app.sim.baseUrl, caPem: app.sim.ca });
+    await clients.appConfiguration(clients.dataPlaneEndpoint('appConfiguration', 'contosofailover')).setReadOnly({ key: 'crm:degradedMode' }, true);
+    const id = await openIssue(app, 'CR512347');
+    const v = await view(app, id);
+    expect(v.outcome).toBe('failover-failed');
+    const failover = app.runtime.get(`${id}:failover:dynamics-crm`)!.output as PlaybookResult;
+    expect(failover.failedStep).toBe('flip-active-pointer');
+    expect(failover.steps.map((s) => [s.step, s.status])).toEqual([
+      ['announce', 'done'],
+      ['flip-active-pointer', 'failed'],
+      ['record-windows', 'not-run'],
+    ]);
+    expect(failover.steps[1]!.detail).toMatch(/^action: PointerLocked: /);
+    expect(JSON.stringify(await app.hooks('crm-oncall'))).toContain('Failover step failed: flip-active-pointer for dynamics-crm');
+    expect(await degradedMode(app)).toBe('false');
+  }, 90_000);
 });
