@@ -1,15 +1,14 @@
 /**
  * Microsoft Genomics, which has no JS SDK: the ARM account (api-version 2017-08-01-preview) and
  * the workflow data plane in the wire format Microsoft's `msgen` client uses (PascalCase fields,
- * numeric statuses). Small clients over core-client's pipeline: the same credential, retries,
- * TLS trust and throttling queue as every other ARM client.
+ * numeric statuses), over the shared JSON client (lib/azure/json-client.ts).
  *
  * The real workflow API authenticates with the account key (`Ocp-Apim-Subscription-Key`); the
  * simulator takes the bearer token every other API takes. Only the simulator is wired here.
  */
 import type { TokenCredential } from '@azure/core-auth';
-import { ServiceClient, type ServiceClientOptions } from '@azure/core-client';
-import { createHttpHeaders, createPipelineRequest, RestError } from '@azure/core-rest-pipeline';
+import type { ServiceClientOptions } from '@azure/core-client';
+import { JsonServiceClient } from './json-client.js';
 import { ARM_SCOPE } from './scopes.js';
 
 const API_VERSION = '2017-08-01-preview';
@@ -48,41 +47,8 @@ export interface Workflow {
   Message?: string;
 }
 
-abstract class JsonClient {
-  protected readonly client: ServiceClient;
-
-  constructor(
-    credential: TokenCredential,
-    protected readonly endpoint: string,
-    scope: string,
-    options: ServiceClientOptions,
-  ) {
-    this.client = new ServiceClient({ ...options, endpoint, credential, credentialScopes: [scope] });
-  }
-
-  protected async call<T>(method: 'GET' | 'POST' | 'DELETE', path: string, body?: unknown): Promise<T> {
-    const request = createPipelineRequest({
-      url: `${this.endpoint.replace(/\/+$/, '')}${path}`,
-      method,
-      headers: createHttpHeaders({ accept: 'application/json', ...(body !== undefined ? { 'content-type': 'application/json' } : {}) }),
-      ...(body !== undefined ? { body: JSON.stringify(body) } : {}),
-    });
-    const response = await this.client.sendRequest(request);
-    let parsed: unknown;
-    try {
-      parsed = response.bodyAsText ? JSON.parse(response.bodyAsText) : undefined;
-    } catch {
-      parsed = response.bodyAsText;
-    }
-    if (response.status >= 200 && response.status < 300) return parsed as T;
-    const p = parsed as { error?: { code?: string; message?: string }; Message?: string } | undefined;
-    const message = p?.error?.message ?? p?.Message ?? `Microsoft Genomics answered ${response.status}`;
-    throw new RestError(message, { statusCode: response.status, request, response, ...(p?.error?.code !== undefined ? { code: p.error.code } : {}) });
-  }
-}
-
 /** The ARM side: accounts. */
-export class GenomicsManagementClient extends JsonClient {
+export class GenomicsManagementClient extends JsonServiceClient {
   constructor(
     credential: TokenCredential,
     private readonly subscriptionId: string,
@@ -98,7 +64,7 @@ export class GenomicsManagementClient extends JsonClient {
 }
 
 /** The workflow data plane of one account. */
-export class GenomicsWorkflowClient extends JsonClient {
+export class GenomicsWorkflowClient extends JsonServiceClient {
   constructor(credential: TokenCredential, endpoint: string, options: ServiceClientOptions = {}) {
     super(credential, endpoint, ARM_SCOPE, options);
   }
