@@ -73,7 +73,7 @@ export function buildServices(env: Readonly<Record<string, string | undefined>>)
   }
   if (problems.length > 0 || target === undefined || config.alertArchive === undefined || config.incidentClaims === undefined) throw new ConfigError(problems);
 
-  const clients = createAzureClients(target, { retry: { maxRetries: config.azure.maxRetries, retryDelayInMs: config.azure.retryDelayMs } });
+  const clients = createAzureClients(target, { retry: { maxRetries: config.azure.maxRetries, retryDelayInMs: config.azure.retryDelayMs }, genomicsKeys: config.genomicsKeys });
   const archive = alertArchiveFromSettings(config.alertArchive, clients.credential);
   const claims = claimStoreFromSettings(config.incidentClaims, clients.credential);
   const notifier = createNotifier({

@@ -46,6 +46,11 @@ export interface AppConfig {
    * AZURE_RETRY_DELAY_MS (default 800, doubling) and AZURE_LRO_POLL_MS (default 2000).
    */
   readonly azure: { readonly maxRetries: number; readonly retryDelayMs: number; readonly lroPollMs: number };
+  /**
+   * GENOMICS_ACCOUNT_KEYS (`account:key;…`): the key each Genomics account's workflow API takes
+   * (`Ocp-Apim-Subscription-Key`); needed in Azure for the accounts the Genomics playbook uses.
+   */
+  readonly genomicsKeys: Readonly<Record<string, string>>;
 }
 
 /** How to reach a storage service: a connection string, or a service URL and the app's managed identity. */
@@ -108,9 +113,11 @@ export function loadConfig(env: Readonly<Record<string, string | undefined>> = p
     retryDelayMs: wholeNumber(env, 'AZURE_RETRY_DELAY_MS', 800, 1, 60_000, problems),
     lroPollMs: wholeNumber(env, 'AZURE_LRO_POLL_MS', 2000, 1, 60_000, problems),
   };
+  const genomicsKeys = loadKeyList(env, 'GENOMICS_ACCOUNT_KEYS', problems);
   if (problems.length > 0) throw new ConfigError(problems);
   return Object.freeze({
     azure,
+    genomicsKeys,
     taskHubName,
     catalogPath,
     maxAlertBytes,
@@ -351,4 +358,18 @@ function loadIncidentClaims(env: Readonly<Record<string, string | undefined>>, p
   const connection = loadStorageConnection(env, problems, 'INCIDENT_CLAIMS', 'table');
   if (connection === undefined) return undefined;
   return ok ? Object.freeze({ connection: Object.freeze(connection), table }) : undefined;
+}
+
+/** `name:key;name:key` as a map by lower-cased name; a malformed pair is a problem naming the setting. */
+function loadKeyList(env: Readonly<Record<string, string | undefined>>, name: string, problems: string[]): Record<string, string> {
+  const keys: Record<string, string> = {};
+  for (const pair of (env[name] ?? '').split(';').map((p) => p.trim()).filter(Boolean)) {
+    const at = pair.indexOf(':');
+    if (at <= 0 || at === pair.length - 1) {
+      problems.push(`${name} must be 'account:key;account:key', got a pair '${pair.slice(0, 20)}…' without both parts`);
+      continue;
+    }
+    keys[pair.slice(0, at).toLowerCase()] = pair.slice(at + 1);
+  }
+  return keys;
 }

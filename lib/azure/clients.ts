@@ -50,6 +50,8 @@ export interface AzureClientsOptions {
   retry?: RetryTuning;
   /** The process's ARM throttling queues; every client made from these options shares them. */
   throttleQueues?: ThrottleQueues;
+  /** Genomics workflow API keys by account (GENOMICS_ACCOUNT_KEYS), for Azure. */
+  genomicsKeys?: Readonly<Record<string, string>>;
 }
 
 export interface AzureClients {
@@ -70,8 +72,12 @@ export interface AzureClients {
   graphServiceHealth(): GraphServiceHealthClient;
   /** Microsoft Genomics accounts (ARM). */
   genomics(subscriptionId: string): GenomicsManagementClient;
-  /** A Genomics account's workflow API. */
-  genomicsWorkflows(accountName: string): GenomicsWorkflowClient;
+  /**
+   * A Genomics account's workflow API. In Azure it is the regional API the account's `apiUri`
+   * names (from `genomics(sub).getAccount`), reached with the account's key; throws naming the
+   * setting when the key is not configured.
+   */
+  genomicsWorkflows(accountName: string, apiUri?: string): GenomicsWorkflowClient;
   /** Storage accounts' blob services (primary or geo-secondary endpoint) and read SAS URLs. */
   readonly blob: BlobAccess;
   /** A Purview account's data plane (collections, scan rule sets, data sources). */
@@ -89,7 +95,10 @@ export interface AzureClients {
 
 const PUBLIC_DATA_PLANES = {
   appConfiguration: (name?: string) => `https://${name ?? ''}.azconfig.io`,
-  genomics: (name?: string) => `https://${name ?? ''}.genomics.azure.com`,
+  // Genomics has no per-account host in Azure: its regional workflow API is the account's `apiUri`.
+  genomics: (name?: string): string => {
+    throw new Error(`the Genomics account ${name ?? ''} has no fixed data-plane host in Azure: use its apiUri (genomicsWorkflows(name, apiUri))`);
+  },
   graph: () => 'https://graph.microsoft.com',
   purview: (name?: string) => `https://${name ?? ''}.purview.azure.com`,
 };
@@ -109,6 +118,11 @@ export function createAzureClients(target: AzureTarget, options: AzureClientsOpt
   const armEndpoint = sim?.endpoint ?? 'https://management.azure.com';
   const retryOptions = options.retry ?? {};
   const throttleQueues = options.throttleQueues ?? new ThrottleQueues();
+  const genomicsKey = (accountName: string): string => {
+    const key = options.genomicsKeys?.[accountName.toLowerCase()];
+    if (key === undefined) throw new Error(`no key for the Genomics account ${accountName}: add '${accountName}:<key>' to GENOMICS_ACCOUNT_KEYS`);
+    return key;
+  };
   const armOptions = (): Record<string, unknown> => ({
     // `endpoint`, not `$host`: the generated clients ignore `$host` when building URLs.
     ...(sim !== undefined ? { endpoint: sim.endpoint } : {}),
@@ -132,8 +146,13 @@ export function createAzureClients(target: AzureTarget, options: AzureClientsOpt
     dataShare: (sub) => new DataShareClient(credential, sub, armOptions()),
     blob: blobAccess(credential, sim?.blob),
     genomics: (sub) => new GenomicsManagementClient(credential, sub, armOptions()),
-    genomicsWorkflows: (accountName) =>
-      new GenomicsWorkflowClient(credential, dataPlaneEndpoint('genomics', accountName), { ...(tlsOptions !== undefined ? { tlsOptions } : {}), retryOptions }),
+    genomicsWorkflows: (accountName, apiUri) => {
+      const options = { ...(tlsOptions !== undefined ? { tlsOptions } : {}), retryOptions };
+      if (sim !== undefined) return new GenomicsWorkflowClient({ credential }, dataPlaneEndpoint('genomics', accountName), options);
+      const key = genomicsKey(accountName);
+      if (apiUri === undefined || apiUri === '') throw new Error(`the Genomics account ${accountName} reports no apiUri: its workflow API cannot be found`);
+      return new GenomicsWorkflowClient({ key }, apiUri, options);
+    },
     graphServiceHealth: () => new GraphServiceHealthClient(credential, dataPlaneEndpoint('graph'), { ...(tlsOptions !== undefined ? { tlsOptions } : {}), retryOptions }),
     purviewData: (accountName) => new PurviewDataClient(credential, dataPlaneEndpoint('purview', accountName), { ...(tlsOptions !== undefined ? { tlsOptions } : {}), retryOptions }),
     appConfiguration: (storeEndpoint) =>

@@ -3,8 +3,9 @@
  * the workflow data plane in the wire format Microsoft's `msgen` client uses (PascalCase fields,
  * numeric statuses), over the shared JSON client (lib/azure/json-client.ts).
  *
- * The real workflow API authenticates with the account key (`Ocp-Apim-Subscription-Key`); the
- * simulator takes the bearer token every other API takes. Only the simulator is wired here.
+ * The real workflow API is regional (the account's `apiUri`) and authenticates with the account
+ * key (`Ocp-Apim-Subscription-Key`); the simulator mounts it per account and takes the bearer
+ * token every other API takes.
  */
 import type { TokenCredential } from '@azure/core-auth';
 import type { ServiceClientOptions } from '@azure/core-client';
@@ -54,7 +55,7 @@ export class GenomicsManagementClient extends JsonServiceClient {
     private readonly subscriptionId: string,
     options: ServiceClientOptions & { endpoint?: string } = {},
   ) {
-    super(credential, options.endpoint ?? 'https://management.azure.com', ARM_SCOPE, options);
+    super({ credential, scope: ARM_SCOPE }, options.endpoint ?? 'https://management.azure.com', options);
   }
 
   getAccount(resourceGroup: string, account: string): Promise<GenomicsAccount> {
@@ -63,10 +64,13 @@ export class GenomicsManagementClient extends JsonServiceClient {
   }
 }
 
-/** The workflow data plane of one account. */
+/**
+ * The workflow data plane of one account: in Azure the regional API the account's `apiUri` names,
+ * with the account key; against the simulator, its mount with a token.
+ */
 export class GenomicsWorkflowClient extends JsonServiceClient {
-  constructor(credential: TokenCredential, endpoint: string, options: ServiceClientOptions = {}) {
-    super(credential, endpoint, ARM_SCOPE, options);
+  constructor(auth: { credential: TokenCredential } | { key: string }, endpoint: string, options: ServiceClientOptions = {}) {
+    super('key' in auth ? { headers: { 'Ocp-Apim-Subscription-Key': auth.key } } : { credential: auth.credential, scope: ARM_SCOPE }, endpoint, options);
   }
 
   list(): Promise<Workflow[]> {

@@ -17,7 +17,7 @@ export interface GraphClientOptions {
 export class GraphServiceHealthClient extends JsonServiceClient {
   /** `endpoint`: Graph's root (`https://graph.microsoft.com`). */
   constructor(credential: TokenCredential, endpoint: string, options: GraphClientOptions = {}) {
-    super(credential, endpoint, GRAPH_SCOPE, options);
+    super({ credential, scope: GRAPH_SCOPE }, endpoint, options);
   }
 
   /** The issues as Graph returns them (raw JSON objects: the intake reads them like any alert). */

@@ -11,21 +11,27 @@ import { createHttpHeaders, createPipelineRequest, RestError } from '@azure/core
 export abstract class JsonServiceClient {
   private readonly client: ServiceClient;
 
+  /**
+   * `auth`: a token credential and its scope, or headers that carry a key instead (no token is
+   * then sent: a key-authenticated API has no business receiving the app's Entra token).
+   */
   constructor(
-    credential: TokenCredential,
+    auth: { credential: TokenCredential; scope: string } | { headers: Record<string, string> },
     protected readonly endpoint: string,
-    scope: string,
     options: ServiceClientOptions = {},
   ) {
-    this.client = new ServiceClient({ ...options, endpoint, credential, credentialScopes: [scope] });
+    this.headers = 'headers' in auth ? auth.headers : {};
+    this.client = new ServiceClient({ ...options, endpoint, ...('credential' in auth ? { credential: auth.credential, credentialScopes: [auth.scope] } : {}) });
   }
+
+  private readonly headers: Record<string, string>;
 
   /** `target`: a path below the endpoint, or an absolute URL (a `nextLink`). */
   protected async call<T>(method: 'GET' | 'POST' | 'DELETE', target: string, body?: unknown): Promise<T> {
     const request = createPipelineRequest({
       url: /^https?:\/\//.test(target) ? target : `${this.endpoint.replace(/\/+$/, '')}${target}`,
       method,
-      headers: createHttpHeaders({ accept: 'application/json', ...(body !== undefined ? { 'content-type': 'application/json' } : {}) }),
+      headers: createHttpHeaders({ ...this.headers, accept: 'application/json', ...(body !== undefined ? { 'content-type': 'application/json' } : {}) }),
       ...(body !== undefined ? { body: JSON.stringify(body) } : {}),
     });
     const response = await this.client.sendRequest(request);

@@ -50,7 +50,7 @@ export interface PurviewDataClientOptions {
 export class PurviewDataClient extends JsonServiceClient {
   /** `endpoint`: the account's data-plane root (`https://{account}.purview.azure.com`). */
   constructor(credential: TokenCredential, endpoint: string, options: PurviewDataClientOptions = {}) {
-    super(credential, endpoint, PURVIEW_SCOPE, options);
+    super({ credential, scope: PURVIEW_SCOPE }, endpoint, options);
   }
 
   listCollections(): Promise<PurviewCollection[]> {

@@ -10,7 +10,7 @@
  * it checks the primary and moves new submissions back.
  */
 import type { BlobClient } from '@azure/storage-blob';
-import { WORKFLOW_STATUS, type WorkflowSubmission } from '../azure/genomics.js';
+import { WORKFLOW_STATUS, type GenomicsWorkflowClient, type WorkflowSubmission } from '../azure/genomics.js';
 import type { GenomicsPlaybook, Workload } from '../catalog/types.js';
 import type { WorkflowRecord } from '../claims/index.js';
 import {
@@ -24,6 +24,7 @@ import {
   PARALLEL_WRITES,
   requiredSideResource,
   StepFailure,
+  type SideResource,
   unlessDown,
   verified,
   type ServiceStep,
@@ -49,6 +50,12 @@ interface Submitted {
   blobs: string[];
 }
 
+/** A side's workflow API: where its account's `apiUri` says (ARM), with its key in Azure. */
+async function workflowApi(r: SideResource): Promise<GenomicsWorkflowClient> {
+  const account = await r.clients.genomics(r.subscriptionId).getAccount(r.resourceGroup, r.name);
+  return r.clients.genomicsWorkflows(r.name, account.properties?.apiUri);
+}
+
 /** The standby's storage account: where inputs are staged and outputs written. */
 function standbyStorage(ctx: StepContext): string {
   return requiredSideResource(ctx, 'secondary', 'storage').name;
@@ -62,7 +69,7 @@ function standbyStorage(ctx: StepContext): string {
 async function pendingWorkflows(ctx: StepContext): Promise<{ pending: Submitted[]; source: string }> {
   const primary = requiredSideResource(ctx, 'primary', 'account', true);
   const records = (await ctx.deps.workflowRecords(ctx.workload.id)).filter((r) => r.account.toLowerCase() === primary.name.toLowerCase() && r.finishedAt === null);
-  const listed = await unlessDown(() => primary.clients.genomicsWorkflows(primary.name).list());
+  const listed = await unlessDown(async () => (await workflowApi(primary)).list());
   const statusOf = new Map((listed ?? []).map((w) => [w.Id, w.Status]));
   const pending = listed === null ? records : records.filter((r) => PENDING.has(statusOf.get(r.workflowId) ?? -1));
   return {
@@ -164,7 +171,7 @@ async function copyFrom(ctx: StepContext, from: BlobClient, account: string, to:
 async function resubmissions(ctx: StepContext): Promise<{ pending: Submitted[]; source: string; moved: Map<string, number> }> {
   const standby = requiredSideResource(ctx, 'secondary', 'account');
   const { pending, source } = await pendingWorkflows(ctx);
-  const there = await standby.clients.genomicsWorkflows(standby.name).list();
+  const there = await (await workflowApi(standby)).list();
   const moved = new Map<string, number>();
   for (const w of pending) {
     const found = there.find((t) => t.Description.includes(markOf(w.record)));
@@ -186,7 +193,7 @@ const resubmitWorkflows: ServiceStep = {
     const p = playbookOf(ctx.workload);
     const standby = requiredSideResource(ctx, 'secondary', 'account');
     const storage = standbyStorage(ctx);
-    const api = standby.clients.genomicsWorkflows(standby.name);
+    const api = await workflowApi(standby);
     const service = ctx.deps.clients.blob.service(storage);
     const inputs = service.getContainerClient(p.inputContainer);
     const outputs = service.getContainerClient(p.outputContainer);
@@ -214,7 +221,7 @@ const resubmitWorkflows: ServiceStep = {
   },
   async compensate(ctx) {
     const standby = requiredSideResource(ctx, 'secondary', 'account');
-    const api = standby.clients.genomicsWorkflows(standby.name);
+    const api = await workflowApi(standby);
     const ours = (await api.list()).filter((w) => /\[failover of [^\]]+#\d+\]/.test(w.Description) && PENDING.has(w.Status));
     for (const w of ours) await api.cancel(w.Id);
     return compensated(ours.length === 0 ? 'no resubmitted workflow was still running' : `cancelled ${ours.map((w) => `#${w.Id}`).join(', ')} on ${standby.name}`);

@@ -9,8 +9,19 @@ describe('configuration', () => {
       catalogPath: 'samples/catalog.yaml',
       maxAlertBytes: 262144,
       azure: { maxRetries: 8, retryDelayMs: 800, lroPollMs: 2000 },
+      genomicsKeys: {},
     });
     expect(Object.isFrozen(config)).toBe(true);
+  });
+
+  it('reads the Genomics account keys, and names a malformed pair', () => {
+    expect(loadConfig({ TASK_HUB_NAME: 'failover', GENOMICS_ACCOUNT_KEYS: 'ContosoGenomicsWCUS:k1==; contosogenomicswus2:k2' }).genomicsKeys).toEqual({
+      contosogenomicswcus: 'k1==',
+      contosogenomicswus2: 'k2',
+    });
+    expect(() => loadConfig({ TASK_HUB_NAME: 'failover', GENOMICS_ACCOUNT_KEYS: 'contosogenomicswcus' })).toThrow(
+      "GENOMICS_ACCOUNT_KEYS must be 'account:key;account:key', got a pair 'contosogenomicswcus…' without both parts",
+    );
   });
 
   it('reads the Azure retry and polling settings, and names a bad one', () => {
