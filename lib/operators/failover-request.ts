@@ -1,12 +1,15 @@
 /**
  * The body of `POST /api/failovers`, checked field by field: which workloads (or a service and
- * region), why, and how (`mode: execute | plan`, `kind: planned | unplanned`). Every problem
+ * region), why, how (`mode: execute | plan`, `kind: planned | unplanned`), and for Genomics
+ * workloads the workflows to resubmit when nothing recorded them. Every problem
  * names its field, so a request typed at 3 a.m. gets fixed on the second try.
  */
 import { z } from 'zod';
 import { canonicalRegion } from '../alerts/regions.js';
 import type { Catalog } from '../catalog/types.js';
+import type { WorkflowRecord } from '../claims/index.js';
 import type { FailoverKind, FailoverMode } from '../incidents/types.js';
+import { genomicsWorkload, isAnswer, workflowRecordFrom } from './workflows.js';
 
 export interface FailoverRequest {
   workloads: string[];
@@ -19,6 +22,8 @@ export interface FailoverRequest {
   requestId: string | null;
   /** A self-declared name, used only when no signed-in principal is present. */
   by: string | null;
+  /** Genomics workflows to resubmit, given by hand (the primary down and nothing recorded them). */
+  workflows: WorkflowRecord[];
 }
 
 const schema = z
@@ -35,16 +40,17 @@ const schema = z
       .regex(/^[A-Za-z0-9._:-]{1,100}$/, 'use 1-100 letters, digits, dots, dashes, underscores or colons')
       .optional(),
     by: z.string().trim().min(1).max(200).optional(),
+    workflows: z.array(z.record(z.string(), z.unknown())).max(1000).optional(),
   })
   .strict();
 
 export type Checked<T> = { ok: true; value: T } | { ok: false; path: string; message: string };
 
-export function parseFailoverRequest(body: unknown, catalog: Catalog): Checked<FailoverRequest> {
+export function parseFailoverRequest(body: unknown, catalog: Catalog, now: Date): Checked<FailoverRequest> {
   const parsed = schema.safeParse(body);
   if (!parsed.success) {
     const issue = parsed.error.issues[0]!;
-    return { ok: false, path: jsonPath(issue.path), message: issue.code === 'unrecognized_keys' ? `unknown field(s) ${issue.keys.map((k) => `'${k}'`).join(', ')}; the fields are workloads, service, region, reason, mode, kind, requestId, by` : issue.message };
+    return { ok: false, path: jsonPath(issue.path), message: issue.code === 'unrecognized_keys' ? `unknown field(s) ${issue.keys.map((k) => `'${k}'`).join(', ')}; the fields are workloads, service, region, reason, mode, kind, requestId, by, workflows` : issue.message };
   }
   const v = parsed.data;
   const workloads = [...new Set(v.workloads ?? [])];
@@ -60,9 +66,22 @@ export function parseFailoverRequest(body: unknown, catalog: Catalog): Checked<F
   if (unknown >= 0) {
     return { ok: false, path: `$.workloads[${unknown}]`, message: `'${workloads[unknown]}' is not in the catalog; the workloads are ${[...known].join(', ')}` };
   }
+  const workflows: WorkflowRecord[] = [];
+  for (const [i, w] of (v.workflows ?? []).entries()) {
+    const at = `$.workflows[${i}]`;
+    const id = typeof w['workload'] === 'string' ? w['workload'] : '';
+    if (!workloads.includes(id)) return { ok: false, path: `${at}.workload`, message: `name which of the requested workloads (${workloads.join(', ') || 'none'}) the workflow belongs to` };
+    const workload = genomicsWorkload(catalog, id);
+    if (isAnswer(workload)) return { ok: false, path: `${at}.workload`, message: `${id} is not a Genomics workload: only those resubmit workflows` };
+    const { workload: _workload, ...fields } = w;
+    const record = workflowRecordFrom(workload, fields, now, at);
+    if ('message' in record) return { ok: false, path: record.path, message: record.message };
+    workflows.push(record);
+  }
   return {
     ok: true,
     value: {
+      workflows,
       workloads,
       service: v.service ?? null,
       region: v.region === undefined ? null : canonicalRegion(v.region),

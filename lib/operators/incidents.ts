@@ -24,7 +24,7 @@ import type { Operator } from './identity.js';
 export interface OperatorDeps {
   client: IncidentClient;
   catalog(): Promise<Catalog>;
-  claims: Pick<ClaimStore, 'claimIncident'>;
+  claims: Pick<ClaimStore, 'claimIncident' | 'recordWorkflow'>;
   archive: Pick<AlertArchive, 'put' | 'getTimeline'>;
   /** Base of the links in answers (`https://failover.contoso.example`). */
   baseUrl: string;
@@ -62,7 +62,7 @@ export async function requestFailover(deps: OperatorDeps, raw: string, identify:
     return problem(422, 'invalid-request', 'send a JSON object such as {"workloads": ["media-streaming"], "reason": "planned DR test", "mode": "plan"}', { path: '$' });
   }
   const catalog = await deps.catalog();
-  const checked = parseFailoverRequest(body.value, catalog);
+  const checked = parseFailoverRequest(body.value, catalog, deps.now());
   if (!checked.ok) return problem(422, 'invalid-request', checked.message, { path: checked.path });
   const request = checked.value;
   const by = identify(request.by).by;
@@ -87,6 +87,8 @@ export async function requestFailover(deps: OperatorDeps, raw: string, identify:
   if (!claim.claimed) {
     return { status: 200, body: { incidentId: claim.instanceId, requestId, duplicate: true, detail: `request '${requestId}' was already made; nothing new was started`, ...links }, headers: { Location: links.statusUrl } };
   }
+  // Workflows given by hand join the record the Genomics playbook resubmits from.
+  for (const record of request.workflows) await deps.claims.recordWorkflow(record);
   const input: IncidentInput = { incidentId: claim.instanceId, signal: summarizeSignal(signal), mode: request.mode, kind: request.kind };
   await startIncident(deps.client, claim.instanceId, input);
   return {

@@ -169,4 +169,38 @@ describe('Genomics end to end', () => {
       ],
     });
   }, 60_000);
+
+  it('resubmits workflows given to the manual trigger when nothing recorded them, and names a bad one', async () => {
+    app = await startApp();
+    const clients = clientsOf();
+    const inputs = clients.blob.service('contosogenomicswus2data').getContainerClient('sequencing-input');
+    await inputs.createIfNotExists();
+    await inputs.getBlockBlobClient('hg002.bam').upload('BAM', 3);
+    await app.control('POST', '/_sim/regions/westus2/outage', {});
+    const submission = {
+      Process: 'gatk4',
+      ProcessArgs: 'R=hg38m1',
+      Description: 'HG002',
+      InputStorageType: 'AZURE_BLOCK_BLOB',
+      InputArgs: { ACCOUNT: 'contosogenomicswus2data', CONTAINER: 'sequencing-input', BLOBNAMES: 'hg002.bam', BLOBNAMES_WITH_SAS: 'hg002.bam?sv=x' },
+      OutputStorageType: 'AZURE_BLOCK_BLOB',
+      OutputArgs: { ACCOUNT: 'contosogenomicswus2data', CONTAINER: 'sequencing-output' },
+    };
+    const body = (workflows: unknown[]) => ({ workloads: ['genomics-pipeline'], reason: 'West US 2 is down', kind: 'unplanned', by: 'tests', workflows });
+    const bad = await app.request('POST', '/api/failovers', { body: body([{ workload: 'genomics-pipeline', workflowId: 41, submission: { InputArgs: { ACCOUNT: 'x', CONTAINER: 'y' } } }]) });
+    expect(bad.status).toBe(422);
+    expect(bad.body).toMatchObject({ path: '$.workflows[0].submission.InputArgs.BLOBNAMES' });
+    const wrong = await app.request('POST', '/api/failovers', { body: body([{ workload: 'media-streaming', workflowId: 41, submission }]) });
+    expect(wrong.body).toMatchObject({ status: 422, path: '$.workflows[0].workload' });
+
+    const reply = await app.request('POST', '/api/failovers', { body: body([{ workload: 'genomics-pipeline', workflowId: 41, submission }]) });
+    expect(reply.status, JSON.stringify(reply.body)).toBe(202);
+    const id = (reply.body as { incidentId: string }).incidentId;
+    await until(app, id, 'the approval request', (v) => v.phase === 'awaiting-approval');
+    await app.request('POST', `/api/incidents/${id}/approve`, { body: { by: 'grace' } });
+    await until(app, id, 'the failover', (v) => v.phase === 'failed-over');
+    const there = await clients.genomicsWorkflows('contosogenomicswcus').list();
+    expect(there.map((w) => w.Description)).toEqual(['HG002 [failover of contosogenomicswus2#41]']);
+    expect(detail(result(app, id, 'failover'), 'stage-data')).toBe('copied 1 input(s) to contosogenomicswcusdata/sequencing-input (hg002.bam); sequencing-output ready');
+  }, 90_000);
 });
