@@ -5,18 +5,14 @@
  * to the end.
  */
 import type { TokenCredential } from '@azure/core-auth';
+import type { ServiceClientOptions } from '@azure/core-client';
 import { JsonServiceClient } from './json-client.js';
 
 export const GRAPH_SCOPE = 'https://graph.microsoft.com/.default';
 
-export interface GraphClientOptions {
-  tlsOptions?: { ca?: string };
-  retryOptions?: { maxRetries?: number; retryDelayInMs?: number; maxRetryDelayInMs?: number };
-}
-
 export class GraphServiceHealthClient extends JsonServiceClient {
   /** `endpoint`: Graph's root (`https://graph.microsoft.com`). */
-  constructor(credential: TokenCredential, endpoint: string, options: GraphClientOptions = {}) {
+  constructor(credential: TokenCredential, endpoint: string, options: ServiceClientOptions = {}) {
     super({ credential, scope: GRAPH_SCOPE }, endpoint, options);
   }
 

@@ -7,6 +7,7 @@
  * token scope and `nextLink` followed to the end of each list.
  */
 import type { TokenCredential } from '@azure/core-auth';
+import type { ServiceClientOptions } from '@azure/core-client';
 import { JsonServiceClient } from './json-client.js';
 
 /** The token audience of every Purview data plane. */
@@ -42,14 +43,9 @@ export interface AtlasTypeHeader {
   name: string;
 }
 
-export interface PurviewDataClientOptions {
-  tlsOptions?: { ca?: string };
-  retryOptions?: { maxRetries?: number; retryDelayInMs?: number; maxRetryDelayInMs?: number };
-}
-
 export class PurviewDataClient extends JsonServiceClient {
   /** `endpoint`: the account's data-plane root (`https://{account}.purview.azure.com`). */
-  constructor(credential: TokenCredential, endpoint: string, options: PurviewDataClientOptions = {}) {
+  constructor(credential: TokenCredential, endpoint: string, options: ServiceClientOptions = {}) {
     super({ credential, scope: PURVIEW_SCOPE }, endpoint, options);
   }
 
