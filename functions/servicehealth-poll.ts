@@ -14,8 +14,8 @@ import { ServiceHealthPoller } from '../lib/intake/servicehealth-poll.js';
 const poller = new ServiceHealthPoller();
 
 export async function serviceHealthPoll(_timer: Timer, context: InvocationContext): Promise<void> {
-  if ((process.env['SERVICE_HEALTH_POLL'] ?? '').trim().toLowerCase() === 'off') return;
   const services = appServices();
+  if (!services.config.serviceHealthPoll) return;
   const catalog = await services.catalog();
   if (!catalog.workloads.some((w) => w.playbook.kind === 'dynamics365')) return;
   // Links in what the intake answers point at the app's public address, or nowhere useful.

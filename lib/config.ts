@@ -51,6 +51,8 @@ export interface AppConfig {
    * (`Ocp-Apim-Subscription-Key`); needed in Azure for the accounts the Genomics playbook uses.
    */
   readonly genomicsKeys: Readonly<Record<string, string>>;
+  /** SERVICE_HEALTH_POLL (`on`, the default, or `off`): whether the Microsoft 365 service health poll runs. */
+  readonly serviceHealthPoll: boolean;
 }
 
 /** How to reach a storage service: a connection string, or a service URL and the app's managed identity. */
@@ -114,10 +116,13 @@ export function loadConfig(env: Readonly<Record<string, string | undefined>> = p
     lroPollMs: wholeNumber(env, 'AZURE_LRO_POLL_MS', 2000, 1, 60_000, problems),
   };
   const genomicsKeys = loadKeyList(env, 'GENOMICS_ACCOUNT_KEYS', problems);
+  const pollSetting = (env['SERVICE_HEALTH_POLL'] ?? 'on').trim().toLowerCase();
+  if (pollSetting !== 'on' && pollSetting !== 'off') problems.push(`SERVICE_HEALTH_POLL "${env['SERVICE_HEALTH_POLL']}" is invalid; use on (the default) or off`);
   if (problems.length > 0) throw new ConfigError(problems);
   return Object.freeze({
     azure,
     genomicsKeys,
+    serviceHealthPoll: pollSetting !== 'off',
     taskHubName,
     catalogPath,
     maxAlertBytes,

@@ -10,8 +10,14 @@ describe('configuration', () => {
       maxAlertBytes: 262144,
       azure: { maxRetries: 8, retryDelayMs: 800, lroPollMs: 2000 },
       genomicsKeys: {},
+      serviceHealthPoll: true,
     });
     expect(Object.isFrozen(config)).toBe(true);
+  });
+
+  it('turns the service health poll off, and names a value that is neither on nor off', () => {
+    expect(loadConfig({ TASK_HUB_NAME: 'failover', SERVICE_HEALTH_POLL: 'OFF' }).serviceHealthPoll).toBe(false);
+    expect(() => loadConfig({ TASK_HUB_NAME: 'failover', SERVICE_HEALTH_POLL: 'sometimes' })).toThrow('SERVICE_HEALTH_POLL "sometimes" is invalid; use on (the default) or off');
   });
 
   it('reads the Genomics account keys, and names a malformed pair', () => {
