@@ -1,9 +1,8 @@
 /**
  * Blob Storage for the playbooks that move data (Genomics inputs): a storage account's blob
  * service, at its primary or its geo-redundant secondary endpoint (`<account>-secondary`, readable
- * while the primary region is down when the account is RA-GRS), and SAS tokens: a server-side copy
- * into another account reads its source with one, and Genomics reads inputs and writes outputs
- * with them. In Azure the app signs with Entra ID (a
+ * while the primary region is down when the account is RA-GRS), server-side copies between
+ * accounts, and SAS tokens, with which Genomics reads inputs and writes outputs. In Azure the app signs with Entra ID (a
  * user delegation SAS); against the simulator the blobs live in Azurite, which takes shared keys.
  */
 import type { TokenCredential } from '@azure/core-auth';
@@ -15,6 +14,7 @@ import {
   ContainerSASPermissions,
   StorageSharedKeyCredential,
   type BlobClient,
+  type BlockBlobClient,
 } from '@azure/storage-blob';
 
 /** Where blobs live when the target is the simulator: Azurite's origin and each account's key. */
@@ -25,6 +25,11 @@ export interface LocalBlobAccounts {
 
 export interface BlobAccess {
   service(account: string, options?: { secondary?: boolean }): BlobServiceClient;
+  /**
+   * Copies `from` (in `fromAccount`, possibly at its geo-secondary endpoint) into `to`, server
+   * side: the bytes never pass through the app.
+   */
+  copy(from: BlobClient, fromAccount: string, to: BlockBlobClient, options?: { pollIntervalMs?: number }): Promise<void>;
   /**
    * A SAS query string (no `?`) granting `permissions` (`r`, `racwl`, …) on a blob or a container
    * for an hour; `account` is the one the blob or container is in.
@@ -46,7 +51,14 @@ export function blobAccess(credential: TokenCredential, local: LocalBlobAccounts
     const name = `${account.toLowerCase()}${secondary ? '-secondary' : ''}`;
     return local !== undefined ? `${local.endpoint.replace(/\/+$/, '')}/${name}` : `https://${name}.blob.core.windows.net`;
   };
-  return {
+  const access: BlobAccess = {
+    copy: async (from, fromAccount, to, options = {}) => {
+      if (local === undefined) return copyBlocksWithToken(from, to, credential);
+      // Azurite: an asynchronous Copy Blob whose source is read with a SAS.
+      const sas = await access.sas(from, fromAccount, 'r');
+      const poller = await to.beginCopyFromURL(`${from.url}?${sas}`, { intervalInMs: options.pollIntervalMs ?? 1000 });
+      await poller.pollUntilDone();
+    },
     service: (account, options = {}) => new BlobServiceClient(url(account, options.secondary === true), local !== undefined ? key(account) : credential),
     sas: async (target, account, permissions) => {
       const expiresOn = new Date(Date.now() + SAS_LIFETIME_MS);
@@ -66,7 +78,42 @@ export function blobAccess(credential: TokenCredential, local: LocalBlobAccounts
       return generateBlobSASQueryParameters(values, delegation, account.toLowerCase()).toString();
     },
   };
+  return access;
 }
+
+/** Bytes per block of a server-side block copy: Put Block From URL takes up to 4000 MiB; 100 MiB keeps retries cheap. */
+const COPY_BLOCK_BYTES = 100 * 1024 * 1024;
+const COPY_PARALLEL = 4;
+
+/**
+ * The copy in Azure: Put Block From URL for each range of the source, the source read with the
+ * app's Entra token (`x-ms-copy-source-authorization`), then Put Block List. A SAS would need a
+ * user delegation key from the source account's primary endpoint, which is down in the very
+ * outage this copy is for; a read-access geo-redundant secondary accepts the token.
+ */
+export async function copyBlocksWithToken(from: BlobClient, to: BlockBlobClient, credential: TokenCredential): Promise<void> {
+  const size = (await from.getProperties()).contentLength ?? 0;
+  if (size === 0) {
+    await to.upload('', 0);
+    return;
+  }
+  const token = await credential.getToken(STORAGE_SCOPE);
+  if (token === null) throw new Error(`no Entra token for Azure Storage: the copy of ${from.name} cannot authorize its source`);
+  const ids: string[] = [];
+  for (let offset = 0, n = 0; offset < size; offset += COPY_BLOCK_BYTES, n++) ids.push(Buffer.from(`failover-${String(n).padStart(6, '0')}`).toString('base64'));
+  let next = 0;
+  const worker = async () => {
+    while (next < ids.length) {
+      const i = next++;
+      const offset = i * COPY_BLOCK_BYTES;
+      await to.stageBlockFromURL(ids[i]!, from.url, offset, Math.min(COPY_BLOCK_BYTES, size - offset), { sourceAuthorization: { scheme: 'Bearer', value: token.token } });
+    }
+  };
+  await Promise.all(Array.from({ length: Math.min(COPY_PARALLEL, ids.length) }, worker));
+  await to.commitBlockList(ids);
+}
+
+const STORAGE_SCOPE = 'https://storage.azure.com/.default';
 
 /** `name:key;name:key` (AZURE_SIMULATOR_BLOB_KEYS) as a map by lower-cased account name. */
 export function parseBlobKeys(text: string): Record<string, string> {

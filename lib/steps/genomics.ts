@@ -3,13 +3,13 @@
  * with their region, and the guidance is to resubmit them in another region with their data
  * there. Failover: check the standby account answers; make sure each pending workflow's inputs
  * are in the standby storage account (copied server-side from the primary storage account's
- * geo-redundant secondary endpoint when missing) and the output container exists; resubmit the
+ * geo-redundant secondary endpoint when missing, lib/azure/blob.ts) and the output container exists; resubmit the
  * workflows the primary had queued or running (from its own list when it answers, else from the
  * app's record of submissions) to the standby, with the standby's storage, and report each new
  * id; then the active-region key moves new submissions over. Failback stops nothing that runs:
  * it checks the primary and moves new submissions back.
  */
-import type { BlobClient } from '@azure/storage-blob';
+import type { BlobClient, BlockBlobClient } from '@azure/storage-blob';
 import { WORKFLOW_STATUS, type GenomicsWorkflowClient, type WorkflowSubmission } from '../azure/genomics.js';
 import type { GenomicsPlaybook, Workload } from '../catalog/types.js';
 import type { WorkflowRecord } from '../claims/index.js';
@@ -141,7 +141,7 @@ const stageData: ServiceStep = {
       const source = workflow.submission.InputArgs.ACCOUNT;
       // The primary region is down: its storage is read at the geo-redundant secondary endpoint.
       const from = ctx.deps.clients.blob.service(source, { secondary: true }).getContainerClient(workflow.submission.InputArgs.CONTAINER).getBlobClient(blob);
-      await copyFrom(ctx, from, source, service.getContainerClient(p.inputContainer).getBlobClient(blob));
+      await copyFrom(ctx, from, source, service.getContainerClient(p.inputContainer).getBlockBlobClient(blob));
     });
     return done(`copied ${s.missing.length} input(s) to ${target}/${p.inputContainer}${s.missing.length > 0 ? ` (${s.missing.map((m) => m.blob).join(', ')})` : ''}; ${p.outputContainer} ready`);
   },
@@ -152,11 +152,9 @@ const stageData: ServiceStep = {
   },
 };
 
-async function copyFrom(ctx: StepContext, from: BlobClient, account: string, to: BlobClient): Promise<void> {
+async function copyFrom(ctx: StepContext, from: BlobClient, account: string, to: BlockBlobClient): Promise<void> {
   try {
-    const sas = await ctx.deps.clients.blob.sas(from, account, 'r');
-    const poller = await to.beginCopyFromURL(`${from.url}?${sas}`, { intervalInMs: ctx.deps.lroPollMs });
-    await poller.pollUntilDone();
+    await ctx.deps.clients.blob.copy(from, account, to, { pollIntervalMs: ctx.deps.lroPollMs });
   } catch (err) {
     const status = (err as { statusCode?: number }).statusCode;
     if (status === 404 || (err as { code?: string }).code === 'CannotVerifyCopySource') {
