@@ -92,6 +92,8 @@ interface Look<T> {
  */
 async function startAndWatch<T>(ctx: StepContext, started: Array<Promise<Started>>, look: () => Promise<Look<T>>): Promise<T> {
   const operations = await Promise.all(started);
+  /** Looks in a row that listed a resource short of its goal after its operation had succeeded. */
+  const staleLooks = new Map<string, number>();
   for (let first = true; ; first = false) {
     // Nothing started is done the moment it is accepted: the first read waits one interval too.
     if (!first || operations.length > 0) await sleep(ctx.deps.lroPollMs);
@@ -100,13 +102,29 @@ async function startAndWatch<T>(ctx: StepContext, started: Array<Promise<Started
     for (const name of seen.stuck) {
       const op = operations.find((o) => o.name.toLowerCase() === name.toLowerCase());
       if (op === undefined) throw new StepFailure('ResourceStoppedShort', `${name} is at rest short of its goal and no operation of this step is running on it`);
-      await op.operation.pollUntilDone();
-      throw new StepFailure('ResourceStoppedShort', `${name}: its operation succeeded, but the account reports it short of its goal`);
+      try {
+        await op.operation.pollUntilDone();
+      } catch (err) {
+        throw operationFailure(name, err);
+      }
+      // It succeeded: ARM lists may lag a moment behind; a few looks later they may not.
+      const looks = (staleLooks.get(name) ?? 0) + 1;
+      staleLooks.set(name, looks);
+      if (looks >= 3) throw new StepFailure('ResourceStoppedShort', `${name}: its operation succeeded, but the account still reports it short of its goal`);
     }
   }
 }
 
 const named = (name: string) => (operation: Operation): Started => ({ name, operation });
+
+/**
+ * A failed long-running operation as a step failure with the service's own code: core-lro says
+ * "The long-running operation has failed. <code>. <message>" in a plain Error.
+ */
+function operationFailure(name: string, err: unknown): unknown {
+  const m = /has failed\. (\w+)\. (.*)$/s.exec(err instanceof Error ? err.message : '');
+  return m === null ? err : new StepFailure(m[1]!, `${name}: ${m[2]!.trim()}`);
+}
 
 // ── check-account ───────────────────────────────────────────────────────────────────────────
 

@@ -137,4 +137,17 @@ describe('the Media Services playbook against the sample estate', () => {
       detail: "live-main do not exist on contosomedianeu: create them (with the encoders' ingest settings) before failing over",
     });
   });
+
+  it('fails with the operation\'s own error when a streaming endpoint start fails after it was accepted', async () => {
+    await sim.control('POST', '/_sim/faults', {
+      operation: 'Microsoft.Media/streamingEndpoints/start',
+      failOperation: true,
+      code: 'StreamingEndpointStartFailed',
+      message: 'The streaming endpoint could not allocate capacity.',
+    });
+    const result = await run('start-streaming-endpoints', 'action');
+    expect(result).toEqual({ ok: false, reason: 'StreamingEndpointStartFailed', detail: 'default: The streaming endpoint could not allocate capacity.' });
+    // The list showed it back at rest short of Running, so the operation itself was asked why.
+    expect(state(`${ACCT_NEU}/streamingEndpoints/default`)['resourceState']).toBe('Stopped');
+  });
 });
