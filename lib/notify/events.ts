@@ -27,6 +27,7 @@ export type DeliveryTarget = NotifyTarget | SlackTarget;
 
 /** Fields every notification carries. */
 export interface NotificationBase {
+  /** The incident it is about; empty for what is found outside any incident (readiness drift). */
   incidentId: string;
   /** Ids of the catalog workloads the notification is about. */
   workloads: string[];
@@ -147,6 +148,16 @@ export interface ActionRequired extends NotificationBase {
   actions: string[];
 }
 
+/** The scheduled readiness check found a standby lacking what the catalog requires: fix it before an outage needs it. */
+export interface ReadinessDrift extends NotificationBase {
+  type: 'readiness-drift';
+  workload: string;
+  /** The standby account. */
+  standby: string;
+  /** Each missing object, named: `data source finance-sql`. */
+  missing: string[];
+}
+
 /** The incident was stopped (by an engineer, a rejection or a recovery); nothing more runs. */
 export interface IncidentCancelled extends NotificationBase {
   type: 'incident-cancelled';
@@ -165,6 +176,7 @@ export type IncidentNotification =
   | FailoverDone
   | FailbackDone
   | ActionRequired
+  | ReadinessDrift
   | IncidentCancelled;
 
 export type NotificationType = IncidentNotification['type'];
@@ -180,5 +192,6 @@ export const NOTIFICATION_TYPES = [
   'failover-done',
   'failback-done',
   'action-required',
+  'readiness-drift',
   'incident-cancelled',
 ] as const satisfies readonly NotificationType[];

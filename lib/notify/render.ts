@@ -170,6 +170,15 @@ export function describeNotification(event: IncidentNotification): NotificationV
       tone = 'warning';
       break;
     }
+    case 'readiness-drift': {
+      const missing = Array.isArray(event.missing) ? event.missing.map(String) : [];
+      headline = `Standby not ready: ${event.standby} lacks ${missing.length} object${missing.length === 1 ? '' : 's'} ${event.workload} needs`;
+      if (missing.length > 0) lines.push({ text: clip(missing.map((m) => `missing ${m}`).join('\n'), LIMITS.error) });
+      action = `Recreate them on ${event.standby} now: a failover to it would run without them.`;
+      tone = 'warning';
+      facts.unshift({ label: 'Standby', value: event.standby });
+      break;
+    }
     case 'incident-cancelled':
       headline = `Incident cancelled: no further action for ${who}`;
       lines.push({ text: clip(event.reason, LIMITS.reason) });
@@ -184,7 +193,7 @@ export function describeNotification(event: IncidentNotification): NotificationV
   if (isNumber(event.dataLossWindowMs)) {
     facts.push({ label: 'Possible data loss', value: `up to ${formatDuration(event.dataLossWindowMs)} of recent writes (provider-managed failover)` });
   }
-  if (event.statusUrl) pushLink(links, 'status', 'Incident status', event.statusUrl);
+  if (event.statusUrl) pushLink(links, 'status', event.type === 'readiness-drift' ? 'Readiness report' : 'Incident status', event.statusUrl);
 
   return {
     headline,
@@ -213,7 +222,7 @@ function unknownEvent(event: never): NotificationView {
 }
 
 function contextLine(event: { incidentId: string; trackingId?: string | null; at: string }): string {
-  const parts = [`Incident ${event.incidentId}`];
+  const parts = event.incidentId === '' ? [] : [`Incident ${event.incidentId}`];
   if (event.trackingId) parts.push(`Tracking ID ${event.trackingId}`);
   parts.push(formatTime(event.at));
   return clip(parts.join(' · '), 500);

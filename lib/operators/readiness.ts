@@ -3,9 +3,11 @@
  * what the catalog says it must, asked before any outage so drift is found while it is cheap to
  * fix. Purview warm standbys are compared object by object (collections, scan rule sets, data
  * sources); the primary is compared too when it answers, so a list that is wrong on both sides
- * shows as a catalog mistake rather than drift.
+ * shows as a catalog mistake rather than drift. `checkReadiness` runs it for every such workload
+ * (the daily timer in functions/readiness-check.ts) and tells the workload's channels of drift.
  */
 import type { AzureClients } from '../azure/clients.js';
+import type { DeliveryTarget, IncidentNotification } from '../notify/events.js';
 import { parseResourceId } from '../azure/resource-id.js';
 import type { Catalog, Workload } from '../catalog/types.js';
 import { problem, type Answer } from '../http/problem.js';
@@ -63,4 +65,60 @@ export async function workloadReadiness(catalog: Catalog, clients: AzureClients,
 function accountName(workload: Workload, side: 'primary' | 'secondary'): string | null {
   const id = (side === 'primary' ? workload.primary : workload.secondary)?.resources['account'];
   return id === undefined ? null : (parseResourceId(id)?.names[0] ?? null);
+}
+
+/** What the scheduled check did for one workload. */
+export interface ReadinessCheck {
+  workloadId: string;
+  /** `ready`, `drift` (channels told), or `unanswered` (the standby could not be read). */
+  outcome: 'ready' | 'drift' | 'unanswered';
+  detail: string;
+}
+
+/**
+ * Checks every workload that has a readiness list and tells each drifted one's channels which
+ * objects its standby lacks. A standby that cannot be read is reported, not notified: the next
+ * run tries again, and an outage has alerts of its own.
+ */
+export async function checkReadiness(
+  catalog: Catalog,
+  clients: AzureClients,
+  notify: (targets: readonly DeliveryTarget[], notification: IncidentNotification) => Promise<{ delivered: number; failed: number }>,
+  links: { baseUrl: string | null },
+  now: () => Date,
+): Promise<ReadinessCheck[]> {
+  const checks: ReadinessCheck[] = [];
+  for (const workload of catalog.workloads.filter((w) => w.playbook.kind === 'purview' && w.secondary !== null)) {
+    const answer = await workloadReadiness(catalog, clients, workload.id, now);
+    if (answer.status !== 200) {
+      checks.push({ workloadId: workload.id, outcome: 'unanswered', detail: (answer.body as { detail?: string }).detail ?? `answered ${answer.status}` });
+      continue;
+    }
+    const report = answer.body as unknown as ReadinessReport;
+    if (report.ready) {
+      checks.push({ workloadId: workload.id, outcome: 'ready', detail: report.standby.summary });
+      continue;
+    }
+    const m = report.standby.missing;
+    const missing = [
+      ...m.collections.map((n) => `collection ${n}`),
+      ...m.scanRuleSets.map((n) => `scan rule set ${n}`),
+      ...m.dataSources.map((n) => `data source ${n}`),
+    ];
+    const sent = await notify(workload.notify, {
+      type: 'readiness-drift',
+      incidentId: '',
+      workloads: [workload.id],
+      workload: workload.id,
+      standby: report.standby.account,
+      missing,
+      title: `${workload.id}: the warm standby has drifted`,
+      region: workload.primary.region,
+      secondaryRegion: workload.secondary?.region ?? null,
+      statusUrl: links.baseUrl === null ? null : `${links.baseUrl.replace(/\/+$/, '')}/api/workloads/${encodeURIComponent(workload.id)}/readiness`,
+      at: now().toISOString(),
+    });
+    checks.push({ workloadId: workload.id, outcome: 'drift', detail: `${report.standby.summary}; told ${sent.delivered} channel(s)${sent.failed > 0 ? `, ${sent.failed} failed` : ''}` });
+  }
+  return checks;
 }

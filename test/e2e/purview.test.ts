@@ -163,4 +163,28 @@ describe('Purview readiness, before any outage', () => {
     expect(cliAnswer.code).toBe(1);
     expect(cliAnswer.err).toMatch(/^failover: the app answered 404: no workload 'nope' in the catalog; known: /);
   }, 60_000);
+
+  it('checks every morning on its own, and tells the workload\'s channels what the standby lacks', async () => {
+    app = await startApp({
+      catalog: (yaml) => yaml.replace('      - email: data-governance@contoso.example', '      - email: data-governance@contoso.example\n      - webhook: https://hooks.contoso.example/governance'),
+    });
+    await app.runUntil(async () => (await app!.hooks('governance')).length > 0, { what: 'the morning readiness check' });
+    const [message] = await app.hooks('governance');
+    // Sent by the 06:00 UTC run of the next morning.
+    expect(app.logs.filter((l) => l.message.startsWith("Executing 'Functions.readinessCheck'")).map((l) => /Timer fired at (\S+)'/.exec(l.message)?.[1])).toEqual(['2026-11-24T06:00:00.000Z']);
+    expect(message!.body).toMatchObject({
+      type: 'readiness-drift',
+      incidentId: '',
+      workload: 'purview-governance',
+      standby: 'contosopurviewwus',
+      missing: ['data source finance-sql'],
+      summary: 'Standby not ready: contosopurviewwus lacks 1 object purview-governance needs',
+    });
+    // Fixed during the day: the next morning's check is quiet.
+    await app.control('POST', '/_sim/purview/contosopurviewwus/datasources', { name: 'finance-sql', kind: 'AzureSqlDatabase' });
+    const nextMorning = app.clock.now() + 24 * 3600_000;
+    await app.runUntil(() => app!.clock.now() >= nextMorning + 60_000, { what: 'the next morning' });
+    expect(await app.hooks('governance')).toHaveLength(1);
+    expect(app.logs.some((l) => l.message === 'readiness purview-governance: ready: contosopurviewwus holds everything the catalog requires')).toBe(true);
+  }, 60_000);
 });

@@ -82,9 +82,9 @@ export async function startApp(options: StartAppOptions = {}): Promise<App> {
   });
   const { host, sim, azurite, runtime } = stack;
   const hookUrl = `${sim.baseUrl}/_sim/hooks/`;
-  let yaml = sampleCatalog.replaceAll('https://contoso.webhook.office.com/webhookb2/', hookUrl).replaceAll('https://hooks.contoso.example/', hookUrl);
-  if (options.catalog) yaml = options.catalog(yaml);
-  writeFileSync(catalogPath, yaml);
+  // The test's edits first, so the targets it adds are pointed at the receivers too.
+  const edited = options.catalog ? options.catalog(sampleCatalog) : sampleCatalog;
+  writeFileSync(catalogPath, edited.replaceAll('https://contoso.webhook.office.com/webhookb2/', hookUrl).replaceAll('https://hooks.contoso.example/', hookUrl));
 
   const request: App['request'] = async (method, path, opts = {}) => {
     const key = opts.key === undefined ? host.keys.functionKey : opts.key;

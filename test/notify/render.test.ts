@@ -42,6 +42,7 @@ const HEADLINES: Record<IncidentNotification['type'], string> = {
   'failover-done': 'Failed over: media-streaming now runs in northeurope (took 4m 12s)',
   'failback-done': 'Failed back: media-streaming is back in westeurope (took 3m 5s)',
   'action-required': 'Action needed for media-streaming: 2 things the orchestrator cannot do',
+  'readiness-drift': 'Standby not ready: contosopurviewwus lacks 2 objects media-streaming needs',
   'incident-cancelled': 'Incident cancelled: no further action for media-streaming',
 };
 
@@ -143,9 +144,11 @@ describe('Teams: Adaptive Card 1.4 in a message envelope', () => {
     const message = renderTeams(SAMPLES[type]);
     const lines = teamsLines(message);
     expect(lines[0]).toBe(HEADLINES[type]);
-    expect(lines.at(-1)).toBe('Incident inc-VLL2-JX8 · Tracking ID VLL2-JX8 · 2025-06-01 12:00 UTC');
+    // Readiness drift is found outside any incident: no incident or tracking id, a link to the report.
+    const outside = type === 'readiness-drift';
+    expect(lines.at(-1)).toBe(outside ? '2025-06-01 12:00 UTC' : 'Incident inc-VLL2-JX8 · Tracking ID VLL2-JX8 · 2025-06-01 12:00 UTC');
     expect(lines).toContain(`What to do: ${describeNotification(SAMPLES[type]).action}`);
-    expect(message.attachments[0].content.actions?.at(-1)).toEqual({ type: 'Action.OpenUrl', title: 'Incident status', url: SAMPLES[type].statusUrl });
+    expect(message.attachments[0].content.actions?.at(-1)).toEqual({ type: 'Action.OpenUrl', title: outside ? 'Readiness report' : 'Incident status', url: SAMPLES[type].statusUrl });
     expect(JSON.stringify(message).length).toBeLessThan(28 * 1024);
   });
 

@@ -71,6 +71,16 @@ export const SAMPLES = {
     workload: 'media-streaming',
     actions: ['register the self-hosted integration runtime shir-01 with contosopurviewwus', 'reconnect Data Factory lineage'],
   },
+  'readiness-drift': {
+    ...base,
+    incidentId: '',
+    trackingId: null,
+    statusUrl: 'https://failover.contoso.example/api/workloads/media-streaming/readiness',
+    type: 'readiness-drift',
+    workload: 'media-streaming',
+    standby: 'contosopurviewwus',
+    missing: ['data source finance-sql', 'scan rule set finance-sql-rules'],
+  },
   'incident-cancelled': { ...base, type: 'incident-cancelled', reason: 'cancelled from the CLI: false alarm', by: 'ada@contoso.com' },
 } satisfies { [K in NotificationType]: Extract<IncidentNotification, { type: K }> };
 
