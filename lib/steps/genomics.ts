@@ -53,7 +53,12 @@ interface Submitted {
 /** A side's workflow API: where its account's `apiUri` says (ARM), with its key in Azure. */
 async function workflowApi(r: SideResource): Promise<GenomicsWorkflowClient> {
   const account = await r.clients.genomics(r.subscriptionId).getAccount(r.resourceGroup, r.name);
-  return r.clients.genomicsWorkflows(r.name, account.properties?.apiUri);
+  try {
+    return r.clients.genomicsWorkflows(r.name, account.properties?.apiUri);
+  } catch (err) {
+    // A missing key or apiUri is the app's configuration, not the region being down: say so.
+    throw new StepFailure('GenomicsApiUnreachable', (err as Error).message);
+  }
 }
 
 /** The standby's storage account: where inputs are staged and outputs written. */
