@@ -7,16 +7,14 @@ import { call, failure, target } from './app.js';
 import { parseFlags } from './flags.js';
 import { EXIT, UsageError, type CliIo } from './io.js';
 import type { ReadinessReport } from '../lib/operators/readiness.js';
-import type { PurviewDrift } from '../lib/steps/purview.js';
+import { missingObjects, type PurviewDrift } from '../lib/steps/purview.js';
 
 export const READINESS_USAGE = `failover readiness <workload> [--app URL] [--key KEY] [--data-dir DIR] [--json]
                                   compare the workload's standby with what the catalog requires;
                                   exit 0 when ready, 3 when something is missing`;
 
 function describe(label: string, d: PurviewDrift): string[] {
-  const lines = [`${label}: ${d.summary}`];
-  for (const [what, names] of Object.entries(d.missing)) for (const name of names) lines.push(`  missing ${what.replace(/s$/, '').replace(/([A-Z])/g, ' $1').toLowerCase()}: ${name}`);
-  return lines;
+  return [`${label}: ${d.summary}`, ...missingObjects(d).map((m) => `  missing ${m}`)];
 }
 
 export async function readinessCommand(io: CliIo, args: string[], env: Readonly<Record<string, string | undefined>> = process.env): Promise<number> {

@@ -11,7 +11,7 @@ import type { DeliveryTarget, IncidentNotification } from '../notify/events.js';
 import { parseResourceId } from '../azure/resource-id.js';
 import type { Catalog, Workload } from '../catalog/types.js';
 import { problem, type Answer } from '../http/problem.js';
-import { purviewDrift, type PurviewDrift } from '../steps/purview.js';
+import { missingObjects, purviewDrift, type PurviewDrift } from '../steps/purview.js';
 
 export interface ReadinessReport {
   workloadId: string;
@@ -99,12 +99,7 @@ export async function checkReadiness(
       checks.push({ workloadId: workload.id, outcome: 'ready', detail: report.standby.summary });
       continue;
     }
-    const m = report.standby.missing;
-    const missing = [
-      ...m.collections.map((n) => `collection ${n}`),
-      ...m.scanRuleSets.map((n) => `scan rule set ${n}`),
-      ...m.dataSources.map((n) => `data source ${n}`),
-    ];
+    const missing = missingObjects(report.standby);
     const sent = await notify(workload.notify, {
       type: 'readiness-drift',
       incidentId: '',

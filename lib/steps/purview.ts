@@ -53,6 +53,15 @@ export async function purviewDrift(playbook: PurviewPlaybook, account: string, d
   return { account, missing, complete: parts.length === 0, summary: parts.length === 0 ? `${account} holds everything the catalog requires` : `${account} lacks ${parts.join('; ')}` };
 }
 
+/** Each missing object, named as a person would: `data source finance-sql`. */
+export function missingObjects(d: PurviewDrift): string[] {
+  return [
+    ...d.missing.collections.map((n) => `collection ${n}`),
+    ...d.missing.scanRuleSets.map((n) => `scan rule set ${n}`),
+    ...d.missing.dataSources.map((n) => `data source ${n}`),
+  ];
+}
+
 function account(ctx: StepContext) {
   const r = requiredSideResource(ctx, serving(ctx), 'account');
   return { ...r, data: r.clients.purviewData(r.name) };

@@ -136,7 +136,7 @@ describe('Purview readiness, before any outage', () => {
     expect(drift.code).toBe(3);
     expect(drift.out.split('\n').slice(1)).toEqual([
       'standby: contosopurviewwus lacks data sources finance-sql',
-      '  missing data source: finance-sql',
+      '  missing data source finance-sql',
       'primary: contosopurvieweus holds everything the catalog requires',
     ]);
     // Nothing was written by asking.
