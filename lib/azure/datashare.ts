@@ -20,7 +20,7 @@ import { ServiceClient, type ServiceClientOptions } from '@azure/core-client';
 import { createHttpPoller, type LongRunningOperation, type LroResponse, type OperationState } from '@azure/core-lro';
 import { createHttpHeaders, createPipelineRequest, RestError, type HttpMethods, type PipelineRequestOptions, type PipelineResponse } from '@azure/core-rest-pipeline';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { retryAfterMs } from './retry-after.js';
+import { retryAfterMs } from '../http/retry-after.js';
 import { ARM_SCOPE } from './scopes.js';
 
 export const DATA_SHARE_API_VERSION = '2021-08-01';

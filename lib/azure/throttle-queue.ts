@@ -14,7 +14,7 @@
  * refill. The SDK's own retry policy stays outside, for faults other than throttling.
  */
 import type { PipelinePolicy, PipelineRequest, PipelineResponse } from '@azure/core-rest-pipeline';
-import { retryAfterMs } from './retry-after.js';
+import { retryAfterMs } from '../http/retry-after.js';
 
 type Kind = 'read' | 'write' | 'delete';
 

@@ -53,5 +53,6 @@ export type {
   Tone,
   WebhookBody,
 } from './render.js';
-export { EMAIL_NOT_CONFIGURED, countDeliveries, createNotifier, parseRetryAfter, redactTarget, redactUrl } from './notifier.js';
+export { EMAIL_NOT_CONFIGURED, countDeliveries, createNotifier, redactTarget, redactUrl } from './notifier.js';
+export { parseRetryAfter } from '../http/retry-after.js';
 export type { BackoffOptions, DeliveryResult, Notifier, NotifierOptions, NotifyLogEntry } from './notifier.js';

@@ -16,6 +16,7 @@
  */
 import { createHash } from 'node:crypto';
 import { setTimeout as wait } from 'node:timers/promises';
+import { parseRetryAfter } from '../http/retry-after.js';
 import type { DeliveryTarget, IncidentNotification } from './events.js';
 import { isHttpUrl, renderFor } from './render.js';
 
@@ -255,19 +256,6 @@ function networkCause(err: unknown): string {
 
 function messageOf(err: unknown): string {
   return err instanceof Error ? err.message : String(err);
-}
-
-/**
- * `Retry-After` as milliseconds from now: delay-seconds (`120`) or an HTTP date. Undefined when
- * absent or unreadable; a date in the past is 0.
- */
-export function parseRetryAfter(value: string | null | undefined, nowMs: number): number | undefined {
-  if (value === null || value === undefined) return undefined;
-  const text = value.trim();
-  if (/^\d+(?:\.\d+)?$/.test(text)) return Math.round(Number(text) * 1000);
-  const at = Date.parse(text);
-  if (Number.isNaN(at)) return undefined;
-  return Math.max(0, at - nowMs);
 }
 
 /** The legacy connector's 200-with-error body: the status it names, `unknown`, or null when none. */
