@@ -365,10 +365,14 @@ function loadIncidentClaims(env: Readonly<Record<string, string | undefined>>, p
   return ok ? Object.freeze({ connection: Object.freeze(connection), table }) : undefined;
 }
 
-/** `name:key;name:key` as a map by lower-cased name; a malformed pair is a problem naming the setting. */
-function loadKeyList(env: Readonly<Record<string, string | undefined>>, name: string, problems: string[]): Record<string, string> {
+/**
+ * A setting of the form `name:key;name:key` (GENOMICS_ACCOUNT_KEYS, AZURE_SIMULATOR_BLOB_KEYS):
+ * the keys by lower-cased name, and each malformed pair as a problem naming the setting.
+ */
+export function parseKeyList(name: string, text: string | undefined): { keys: Record<string, string>; problems: string[] } {
   const keys: Record<string, string> = {};
-  for (const pair of (env[name] ?? '').split(';').map((p) => p.trim()).filter(Boolean)) {
+  const problems: string[] = [];
+  for (const pair of (text ?? '').split(';').map((p) => p.trim()).filter(Boolean)) {
     const at = pair.indexOf(':');
     if (at <= 0 || at === pair.length - 1) {
       problems.push(`${name} must be 'account:key;account:key', got a pair '${pair.slice(0, 20)}…' without both parts`);
@@ -376,5 +380,11 @@ function loadKeyList(env: Readonly<Record<string, string | undefined>>, name: st
     }
     keys[pair.slice(0, at).toLowerCase()] = pair.slice(at + 1);
   }
-  return keys;
+  return { keys, problems };
+}
+
+function loadKeyList(env: Readonly<Record<string, string | undefined>>, name: string, problems: string[]): Record<string, string> {
+  const parsed = parseKeyList(name, env[name]);
+  problems.push(...parsed.problems);
+  return parsed.keys;
 }

@@ -114,14 +114,3 @@ export async function copyBlocksWithToken(from: BlobClient, to: BlockBlobClient,
 }
 
 const STORAGE_SCOPE = 'https://storage.azure.com/.default';
-
-/** `name:key;name:key` (AZURE_SIMULATOR_BLOB_KEYS) as a map by lower-cased account name. */
-export function parseBlobKeys(text: string): Record<string, string> {
-  const keys: Record<string, string> = {};
-  for (const pair of text.split(';').map((p) => p.trim()).filter(Boolean)) {
-    const at = pair.indexOf(':');
-    if (at <= 0) throw new Error(`AZURE_SIMULATOR_BLOB_KEYS must be 'account:key;…', got '${pair.slice(0, 40)}'`);
-    keys[pair.slice(0, at).toLowerCase()] = pair.slice(at + 1);
-  }
-  return keys;
-}

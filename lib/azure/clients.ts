@@ -12,7 +12,8 @@ import { TrafficManagerManagementClient } from '@azure/arm-trafficmanager';
 import { AppConfigurationClient } from '@azure/app-configuration';
 import type { TokenCredential } from '@azure/core-auth';
 import { ClientSecretCredential, DefaultAzureCredential } from '@azure/identity';
-import { blobAccess, parseBlobKeys, type BlobAccess, type LocalBlobAccounts } from './blob.js';
+import { parseKeyList } from '../config.js';
+import { blobAccess, type BlobAccess, type LocalBlobAccounts } from './blob.js';
 import { DataShareClient } from './datashare.js';
 import { GenomicsManagementClient, GenomicsWorkflowClient } from './genomics.js';
 import { GraphServiceHealthClient } from './graph.js';
@@ -189,6 +190,12 @@ export function azureTargetFromSettings(
     caPem,
     ...(env['AZURE_TENANT_ID'] ? { tenantId: env['AZURE_TENANT_ID'] } : {}),
     ...(env['AZURE_CLIENT_ID'] ? { clientId: env['AZURE_CLIENT_ID'] } : {}),
-    ...(env['AZURE_SIMULATOR_BLOB_ENDPOINT'] ? { blob: { endpoint: env['AZURE_SIMULATOR_BLOB_ENDPOINT'], keys: parseBlobKeys(env['AZURE_SIMULATOR_BLOB_KEYS'] ?? '') } } : {}),
+    ...(env['AZURE_SIMULATOR_BLOB_ENDPOINT'] ? { blob: { endpoint: env['AZURE_SIMULATOR_BLOB_ENDPOINT'], keys: blobKeys(env['AZURE_SIMULATOR_BLOB_KEYS']) } } : {}),
   };
+}
+
+function blobKeys(text: string | undefined): Record<string, string> {
+  const parsed = parseKeyList('AZURE_SIMULATOR_BLOB_KEYS', text);
+  if (parsed.problems.length > 0) throw new Error(parsed.problems.join('; '));
+  return parsed.keys;
 }
