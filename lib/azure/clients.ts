@@ -86,7 +86,7 @@ export interface AzureClients {
   /** App Configuration data plane for a store endpoint (`https://<store>.azconfig.io`). */
   appConfiguration(storeEndpoint: string): AppConfigurationClient;
   /** The endpoint a data-plane service of `kind` has for `name`, in Azure or in the simulator. */
-  dataPlaneEndpoint(kind: 'appConfiguration' | 'genomics' | 'graph' | 'purview', name?: string): string;
+  dataPlaneEndpoint(kind: 'appConfiguration' | 'graph' | 'purview', name?: string): string;
   /**
    * The same clients, retrying once at most: for asking whether a side that may be down answers
    * at all, where the usual patient retries would only delay the answer.
@@ -94,12 +94,9 @@ export interface AzureClients {
   probing(): AzureClients;
 }
 
+/** Per-account data-plane hosts in Azure. Genomics has none: its workflow API is the account's regional `apiUri`. */
 const PUBLIC_DATA_PLANES = {
   appConfiguration: (name?: string) => `https://${name ?? ''}.azconfig.io`,
-  // Genomics has no per-account host in Azure: its regional workflow API is the account's `apiUri`.
-  genomics: (name?: string): string => {
-    throw new Error(`the Genomics account ${name ?? ''} has no fixed data-plane host in Azure: use its apiUri (genomicsWorkflows(name, apiUri))`);
-  },
   graph: () => 'https://graph.microsoft.com',
   purview: (name?: string) => `https://${name ?? ''}.purview.azure.com`,
 };
@@ -132,8 +129,10 @@ export function createAzureClients(target: AzureTarget, options: AzureClientsOpt
     retryOptions,
     additionalPolicies: [{ policy: throttleQueuePolicy(throttleQueues), position: 'perRetry' }],
   });
-  const dataPlaneEndpoint = (kind: keyof typeof PUBLIC_DATA_PLANES, name?: string): string =>
-    sim !== undefined ? `${sim.endpoint}/${kind === 'graph' ? 'graph' : `${kind}/${name ?? ''}`}` : PUBLIC_DATA_PLANES[kind](name);
+  /** Where the simulator mounts a data plane: `/graph`, or `/<kind>/<account>`. */
+  const simulated = (endpoint: string, kind: string, name?: string) => `${endpoint}/${kind === 'graph' ? 'graph' : `${kind}/${name ?? ''}`}`;
+  const dataPlaneEndpoint = (kind: keyof typeof PUBLIC_DATA_PLANES, name?: string): string => (sim !== undefined ? simulated(sim.endpoint, kind, name) : PUBLIC_DATA_PLANES[kind](name));
+  const dataPlaneOptions = { ...(tlsOptions !== undefined ? { tlsOptions } : {}), retryOptions };
   return {
     target,
     credential,
@@ -148,14 +147,13 @@ export function createAzureClients(target: AzureTarget, options: AzureClientsOpt
     blob: blobAccess(credential, sim?.blob),
     genomics: (sub) => new GenomicsManagementClient(credential, sub, armOptions()),
     genomicsWorkflows: (accountName, apiUri) => {
-      const options = { ...(tlsOptions !== undefined ? { tlsOptions } : {}), retryOptions };
-      if (sim !== undefined) return new GenomicsWorkflowClient({ credential }, dataPlaneEndpoint('genomics', accountName), options);
+      if (sim !== undefined) return new GenomicsWorkflowClient({ credential }, simulated(sim.endpoint, 'genomics', accountName), dataPlaneOptions);
       const key = genomicsKey(accountName);
       if (apiUri === undefined || apiUri === '') throw new Error(`the Genomics account ${accountName} reports no apiUri: its workflow API cannot be found`);
-      return new GenomicsWorkflowClient({ key }, apiUri, options);
+      return new GenomicsWorkflowClient({ key }, apiUri, dataPlaneOptions);
     },
-    graphServiceHealth: () => new GraphServiceHealthClient(credential, dataPlaneEndpoint('graph'), { ...(tlsOptions !== undefined ? { tlsOptions } : {}), retryOptions }),
-    purviewData: (accountName) => new PurviewDataClient(credential, dataPlaneEndpoint('purview', accountName), { ...(tlsOptions !== undefined ? { tlsOptions } : {}), retryOptions }),
+    graphServiceHealth: () => new GraphServiceHealthClient(credential, dataPlaneEndpoint('graph'), dataPlaneOptions),
+    purviewData: (accountName) => new PurviewDataClient(credential, dataPlaneEndpoint('purview', accountName), dataPlaneOptions),
     appConfiguration: (storeEndpoint) =>
       new AppConfigurationClient(storeEndpoint, credential, {
         ...(tlsOptions !== undefined ? { tlsOptions } : {}),
