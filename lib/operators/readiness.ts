@@ -24,24 +24,28 @@ export interface ReadinessReport {
   checkedAt: string;
 }
 
-export async function workloadReadiness(catalog: Catalog, clients: AzureClients, workloadId: string, now: () => Date): Promise<Answer> {
+/** Why a readiness report could not be made, as the HTTP answer says it. */
+type NoReport = { status: 404 | 422 | 503; slug: string; detail: string; path?: string };
+
+/** The readiness of one workload, or why there is none: what the endpoint (and the CLI through it) and the daily check share. */
+async function readinessReport(catalog: Catalog, clients: AzureClients, workloadId: string, now: () => Date): Promise<{ ok: true; report: ReadinessReport } | ({ ok: false } & NoReport)> {
   const workload = catalog.workloads.find((w) => w.id === workloadId);
   if (workload === undefined) {
-    return problem(404, 'unknown-workload', `no workload '${workloadId}' in the catalog; known: ${catalog.workloads.map((w) => w.id).join(', ')}`, { path: '$.workloadId' });
+    return { ok: false, status: 404, slug: 'unknown-workload', detail: `no workload '${workloadId}' in the catalog; known: ${catalog.workloads.map((w) => w.id).join(', ')}`, path: '$.workloadId' };
   }
   if (workload.playbook.kind !== 'purview' || workload.secondary === null) {
-    return problem(422, 'no-readiness-check', `${workloadId} is a ${workload.playbook.kind} workload: readiness checks compare Purview warm standbys with the catalog's playbook.readiness`);
+    return { ok: false, status: 422, slug: 'no-readiness-check', detail: `${workloadId} is a ${workload.playbook.kind} workload: readiness checks compare Purview warm standbys with the catalog's playbook.readiness` };
   }
   const playbook = workload.playbook;
   const standbyName = accountName(workload, 'secondary');
   const primaryName = accountName(workload, 'primary');
-  if (standbyName === null) return problem(422, 'catalog-incomplete', `${workloadId} has no secondary account in the catalog`, { path: '$.secondary.resources.account' });
+  if (standbyName === null) return { ok: false, status: 422, slug: 'catalog-incomplete', detail: `${workloadId} has no secondary account in the catalog`, path: '$.secondary.resources.account' };
   let standby: PurviewDrift;
   try {
     standby = await purviewDrift(playbook, standbyName, clients.purviewData(standbyName));
   } catch (err) {
     const status = (err as { statusCode?: number }).statusCode;
-    return problem(503, 'standby-unreadable', `${standbyName} did not answer the readiness reads${status !== undefined ? ` (${status})` : ''}: ${(err as Error).message}`, { headers: { 'Retry-After': '30' } });
+    return { ok: false, status: 503, slug: 'standby-unreadable', detail: `${standbyName} did not answer the readiness reads${status !== undefined ? ` (${status})` : ''}: ${(err as Error).message}` };
   }
   let primary: PurviewDrift | null = null;
   if (primaryName !== null) {
@@ -51,15 +55,13 @@ export async function workloadReadiness(catalog: Catalog, clients: AzureClients,
       // The primary being down is no reason not to say how ready the standby is.
     }
   }
-  const report: ReadinessReport = {
-    workloadId,
-    kind: workload.playbook.kind,
-    ready: standby.complete,
-    standby,
-    primary,
-    checkedAt: now().toISOString(),
-  };
-  return { status: 200, body: report as unknown as Record<string, unknown> };
+  return { ok: true, report: { workloadId, kind: workload.playbook.kind, ready: standby.complete, standby, primary, checkedAt: now().toISOString() } };
+}
+
+export async function workloadReadiness(catalog: Catalog, clients: AzureClients, workloadId: string, now: () => Date): Promise<Answer> {
+  const made = await readinessReport(catalog, clients, workloadId, now);
+  if (made.ok) return { status: 200, body: made.report as unknown as Record<string, unknown> };
+  return problem(made.status, made.slug, made.detail, { ...(made.path !== undefined ? { path: made.path } : {}), ...(made.status === 503 ? { headers: { 'Retry-After': '30' } } : {}) });
 }
 
 function accountName(workload: Workload, side: 'primary' | 'secondary'): string | null {
@@ -89,12 +91,12 @@ export async function checkReadiness(
 ): Promise<ReadinessCheck[]> {
   const checks: ReadinessCheck[] = [];
   for (const workload of catalog.workloads.filter((w) => w.playbook.kind === 'purview' && w.secondary !== null)) {
-    const answer = await workloadReadiness(catalog, clients, workload.id, now);
-    if (answer.status !== 200) {
-      checks.push({ workloadId: workload.id, outcome: 'unanswered', detail: (answer.body as { detail?: string }).detail ?? `answered ${answer.status}` });
+    const made = await readinessReport(catalog, clients, workload.id, now);
+    if (!made.ok) {
+      checks.push({ workloadId: workload.id, outcome: 'unanswered', detail: made.detail });
       continue;
     }
-    const report = answer.body as unknown as ReadinessReport;
+    const report = made.report;
     if (report.ready) {
       checks.push({ workloadId: workload.id, outcome: 'ready', detail: report.standby.summary });
       continue;
