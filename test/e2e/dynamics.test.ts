@@ -7,7 +7,6 @@
  */
 import { afterEach, describe, expect, it } from 'vitest';
 import { createAlertArchive } from '../../lib/archive/index.js';
-import { createAzureClients } from '../../lib/azure/clients.js';
 import type { PlaybookResult } from '../../lib/playbooks/types.js';
 import { startApp, type App } from './support.js';
 
@@ -32,8 +31,7 @@ const incidents = async (a: App) => ((await a.request('GET', '/api/incidents?sta
 const view = async (a: App, id: string) => (await a.request('GET', `/api/incidents/${id}`)).body as View;
 
 async function degradedMode(a: App): Promise<string | undefined> {
-  const clients = createAzureClients({ kind: 'simulator', endpoint: a.sim.baseUrl, caPem: a.sim.ca });
-  return (await clients.appConfiguration(clients.dataPlaneEndpoint('appConfiguration', 'contosofailover')).getConfigurationSetting({ key: 'crm:degradedMode' })).value;
+  return (await a.store.getConfigurationSetting({ key: 'crm:degradedMode' })).value;
 }
 
 describe('Dynamics 365 provider-managed failover end to end', () => {
@@ -128,8 +126,7 @@ describe('Dynamics 365 provider-managed failover end to end', () => {
 
   it('recognises integrations paused by hand already', async () => {
     app = await startApp();
-    const clients = createAzureClients({ kind: 'simulator', endpoint: app.sim.baseUrl, caPem: app.sim.ca });
-    await clients.appConfiguration(clients.dataPlaneEndpoint('appConfiguration', 'contosofailover')).setConfigurationSetting({ key: 'crm:degradedMode', value: 'true' });
+    await app.store.setConfigurationSetting({ key: 'crm:degradedMode', value: 'true' });
     const id = await openIssue(app, 'CR512346');
     const failover = app.runtime.get(`${id}:failover:dynamics-crm`)!.output as PlaybookResult;
     expect(failover.steps.map((s) => [s.step, s.status])).toEqual([
@@ -142,8 +139,7 @@ describe('Dynamics 365 provider-managed failover end to end', () => {
 
   it('records why when the flag cannot be set, and tells the channels', async () => {
     app = await startApp();
-    const clients = createAzureClients({ kind: 'simulator', endpoint: app.sim.baseUrl, caPem: app.sim.ca });
-    await clients.appConfiguration(clients.dataPlaneEndpoint('appConfiguration', 'contosofailover')).setReadOnly({ key: 'crm:degradedMode' }, true);
+    await app.store.setReadOnly({ key: 'crm:degradedMode' }, true);
     const id = await openIssue(app, 'CR512347');
     const v = await view(app, id);
     expect(v.outcome).toBe('failover-failed');

@@ -6,9 +6,8 @@
  * answering, with the inputs already staged by hand; and the key locked, after which the
  * resubmitted workflow is cancelled again. Failback moves new work back and stops nothing.
  */
-import { readFileSync } from 'node:fs';
 import { afterEach, describe, expect, it } from 'vitest';
-import { azureTargetFromSettings, createAzureClients, type AzureClients } from '../../lib/azure/clients.js';
+import type { AzureClients } from '../../lib/azure/clients.js';
 import type { WorkflowSubmission } from '../../lib/azure/genomics.js';
 import type { PlaybookResult } from '../../lib/playbooks/types.js';
 import { startApp, type App } from './support.js';
@@ -33,8 +32,6 @@ const detail = (r: PlaybookResult, step: string) => r.steps.find((s) => s.step =
 
 const INPUTS = ['na12878_1.fq.gz', 'na12878_2.fq.gz'];
 
-/** The clients the app itself uses, from the settings the stack gave it. */
-const clientsOf = (): AzureClients => createAzureClients(azureTargetFromSettings(process.env, (path) => readFileSync(path, 'utf8')));
 
 /** The pipeline's part: inputs uploaded to the primary storage, a workflow submitted, and the app told. */
 async function submitWorkflow(a: App, clients: AzureClients): Promise<number> {
@@ -66,14 +63,14 @@ async function approvedFailover(a: App): Promise<string> {
   return id;
 }
 
-async function activeRegion(clients: AzureClients): Promise<string | undefined> {
-  return (await clients.appConfiguration(clients.dataPlaneEndpoint('appConfiguration', 'contosofailover')).getConfigurationSetting({ key: 'genomics:activeRegion' })).value;
+async function activeRegion(a: App): Promise<string | undefined> {
+  return (await a.store.getConfigurationSetting({ key: 'genomics:activeRegion' })).value;
 }
 
 describe('Genomics end to end', () => {
   it('with West US 2 down, copies the inputs from the geo-secondary, resubmits from the record, and fails back without stopping it', async () => {
     app = await startApp();
-    const clients = clientsOf();
+    const clients = app.clients;
     const original = await submitWorkflow(app, clients);
     await app.control('POST', '/_sim/regions/westus2/outage', {});
 
@@ -90,20 +87,20 @@ describe('Genomics end to end', () => {
     const staged = clients.blob.service('contosogenomicswcusdata').getContainerClient('sequencing-input');
     expect((await staged.getBlobClient(INPUTS[0]!).downloadToBuffer()).toString()).toBe(`@${INPUTS[0]}\nACGT\n+\nFFFF\n`);
     expect(await clients.blob.service('contosogenomicswcusdata').getContainerClient('sequencing-output').exists()).toBe(true);
-    expect(await activeRegion(clients)).toBe('westcentralus');
+    expect(await activeRegion(app)).toBe('westcentralus');
 
     await app.control('DELETE', '/_sim/regions/westus2/outage');
     expect((await app.request('POST', `/api/incidents/${id}/failback`, { body: { by: 'tests' } })).status).toBe(202);
     await until(app, id, 'the failback', (v) => v.runtimeStatus === 'Completed');
     expect(steps(result(app, id, 'failback'))).toEqual({ announce: 'done', 'check-account': 'done', 'flip-active-pointer': 'done' });
-    expect(await activeRegion(clients)).toBe('westus2');
+    expect(await activeRegion(app)).toBe('westus2');
     // Failback stops nothing: the resubmitted workflow still runs where it was sent.
     expect((await clients.genomicsWorkflows('contosogenomicswcus').list())[0]!.Status).not.toBe(58000);
   }, 90_000);
 
   it('with the primary answering and the inputs staged by hand, resubmits what it reports queued and copies nothing', async () => {
     app = await startApp();
-    const clients = clientsOf();
+    const clients = app.clients;
     const original = await submitWorkflow(app, clients);
     const standby = clients.blob.service('contosogenomicswcusdata');
     await standby.getContainerClient('sequencing-input').createIfNotExists();
@@ -121,10 +118,10 @@ describe('Genomics end to end', () => {
 
   it('cancels the resubmitted workflow again when the active-region key cannot be moved', async () => {
     app = await startApp();
-    const clients = clientsOf();
+    const clients = app.clients;
     await submitWorkflow(app, clients);
     await app.control('POST', '/_sim/regions/westus2/outage', {});
-    await clients.appConfiguration(clients.dataPlaneEndpoint('appConfiguration', 'contosofailover')).setReadOnly({ key: 'genomics:activeRegion' }, true);
+    await app.store.setReadOnly({ key: 'genomics:activeRegion' }, true);
 
     const id = await approvedFailover(app);
     await until(app, id, 'the failed failover', (v) => v.runtimeStatus === 'Completed');
@@ -139,7 +136,7 @@ describe('Genomics end to end', () => {
       ['compensated', `cancelled #${cancelled[0]!.Id} on contosogenomicswcus`],
     ]);
     expect([58000, 60000]).toContain(cancelled[0]!.Status);
-    expect(await activeRegion(clients)).toBe('westus2');
+    expect(await activeRegion(app)).toBe('westus2');
   }, 90_000);
 
   it('keeps the record of submissions, and names the field when a record is wrong', async () => {
@@ -172,7 +169,7 @@ describe('Genomics end to end', () => {
 
   it('resubmits workflows given to the manual trigger when nothing recorded them, and names a bad one', async () => {
     app = await startApp();
-    const clients = clientsOf();
+    const clients = app.clients;
     const inputs = clients.blob.service('contosogenomicswus2data').getContainerClient('sequencing-input');
     await inputs.createIfNotExists();
     await inputs.getBlockBlobClient('hg002.bam').upload('BAM', 3);

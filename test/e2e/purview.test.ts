@@ -10,7 +10,6 @@ import { readFile } from 'node:fs/promises';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { CliIo } from '../../cli/io.js';
 import { runCli } from '../../cli/main.js';
-import { createAzureClients } from '../../lib/azure/clients.js';
 import type { PlaybookResult } from '../../lib/playbooks/types.js';
 import { startApp, type App } from './support.js';
 
@@ -34,8 +33,7 @@ const detail = (r: PlaybookResult, step: string) => r.steps.find((s) => s.step =
 
 /** The active-account key as the workload's own code would read it. */
 async function activeAccount(a: App): Promise<string | undefined> {
-  const clients = createAzureClients({ kind: 'simulator', endpoint: a.sim.baseUrl, caPem: a.sim.ca });
-  return (await clients.appConfiguration(clients.dataPlaneEndpoint('appConfiguration', 'contosofailover')).getConfigurationSetting({ key: 'purview:activeAccount' })).value;
+  return (await a.store.getConfigurationSetting({ key: 'purview:activeAccount' })).value;
 }
 
 /** Starts a failover of purview-governance and approves it, as its policy asks. */
@@ -90,8 +88,7 @@ describe('Purview warm standby end to end', () => {
   it('recognises a key already flipped, and fails over with the primary region down', async () => {
     app = await startApp();
     await app.control('POST', '/_sim/regions/eastus/outage', {});
-    const clients = createAzureClients({ kind: 'simulator', endpoint: app.sim.baseUrl, caPem: app.sim.ca });
-    await clients.appConfiguration(clients.dataPlaneEndpoint('appConfiguration', 'contosofailover')).setConfigurationSetting({ key: 'purview:activeAccount', value: 'contosopurviewwus' });
+    await app.store.setConfigurationSetting({ key: 'purview:activeAccount', value: 'contosopurviewwus' });
     const id = await approvedFailover(app, 'contosopurviewwus');
     await until(app, id, 'the failover', (v) => v.phase === 'failed-over');
     expect(steps(result(app, id, 'failover'))).toMatchObject({ 'check-account': 'done', 'flip-active-pointer': 'already-done', 'confirm-catalog': 'done' });

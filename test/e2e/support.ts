@@ -13,6 +13,8 @@ import type { DurableRuntime } from '../../local/durable/index.js';
 import type { LocalHost } from '../../local/host.js';
 import { setHostLogger, type LogEntry } from '../../local/functions-core.js';
 import { startStack } from '../../local/stack.js';
+import type { AppConfigurationClient } from '@azure/app-configuration';
+import { azureTargetFromSettings, createAzureClients, type AzureClients } from '../../lib/azure/clients.js';
 import { fetchTrusting } from '../../lib/http/fetch-trusting.js';
 import type { Simulator } from '../../sim/simulator.js';
 import type { HookMessage } from '../../sim/control.js';
@@ -47,6 +49,10 @@ export interface App {
   /** The simulator's control API (`/_sim/…`), its JSON answer. */
   // eslint-disable-next-line @typescript-eslint/no-explicit-any
   control(method: string, path: string, body?: unknown): Promise<any>;
+  /** The Azure clients the app itself uses, from the settings the stack gave it. */
+  clients: AzureClients;
+  /** The App Configuration store holding the workloads' active-side keys. */
+  store: AppConfigurationClient;
   close(): Promise<void>;
 }
 
@@ -115,7 +121,10 @@ export async function startApp(options: StartAppOptions = {}): Promise<App> {
     return res.json();
   };
 
+  const clients = createAzureClients(azureTargetFromSettings(process.env, (path) => readFileSync(path, 'utf8')));
   return {
+    clients,
+    store: clients.appConfiguration(process.env['APP_CONFIGURATION_ENDPOINT']!),
     host,
     logs,
     sim,
