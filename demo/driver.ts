@@ -5,6 +5,7 @@
  */
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { dirname, relative } from 'node:path';
+import { createAzureClients } from '../lib/azure/clients.js';
 import { fetchTrusting } from '../lib/http/fetch-trusting.js';
 import { isFinished } from '../lib/incidents/client.js';
 import type { IncidentView } from '../lib/operators/incidents.js';
@@ -56,6 +57,12 @@ export class DemoDriver {
   async sim(method: string, path: string, body?: unknown): Promise<{ status: number; body: unknown }> {
     const res = await this.simFetch(`${this.stack.sim.baseUrl}${path}`, { method, ...(body !== undefined ? { body: JSON.stringify(body), headers: { 'content-type': 'application/json' } } : {}) });
     return { status: res.status, body: await res.json() };
+  }
+
+  /** A key of the App Configuration store the workloads' active-side keys live in, as the app reads it. */
+  async setting(key: string): Promise<string | undefined> {
+    const clients = createAzureClients({ kind: 'simulator', endpoint: this.stack.sim.baseUrl, caPem: this.stack.sim.ca });
+    return (await clients.appConfiguration(process.env['APP_CONFIGURATION_ENDPOINT']!).getConfigurationSetting({ key })).value;
   }
 
   azureNow(): Date {

@@ -7,7 +7,6 @@
  * data loss. Both end: Purview fails back after approval, Dynamics 365 resumes when Microsoft
  * resolves its issue.
  */
-import { createAzureClients } from '../lib/azure/clients.js';
 import type { ReportCheck } from '../lib/report/incident-report.js';
 import { purviewEastUs } from './alerts.js';
 import type { DemoDriver, ScenarioResult, Tracked } from './driver.js';
@@ -47,16 +46,14 @@ export async function governanceScenario(d: DemoDriver): Promise<ScenarioResult>
   await d.approve(purview, 'East US healthy again');
   const finals = await d.follow('both to end', (v) => v.runtimeStatus === 'Completed', [purview, dynamics]);
 
-  const clients = createAzureClients({ kind: 'simulator', endpoint: stack.sim.baseUrl, caPem: stack.sim.ca });
-  const store = clients.appConfiguration(clients.dataPlaneEndpoint('appConfiguration', 'contosofailover'));
-  const value = async (key: string) => (await store.getConfigurationSetting({ key })).value;
-  const writes = stack.sim.log.list({}).filter((o) => o.status < 300 && o.method !== 'GET').map((o) => o.path.split('/').pop());
+  // Sorted: the two incidents write in whichever order their playbooks reach the step.
+  const writes = stack.sim.log.list({}).filter((o) => o.status < 300 && o.method !== 'GET').map((o) => o.path.split('/').pop()).sort();
   const drift = finals[0]?.summary?.failover['purview-governance']?.steps.find((s) => s.step === 'check-readiness')?.detail ?? '';
   const checks: ReportCheck[] = [
     ...finals.map((v) => ({ ok: v.outcome === 'failed-over-and-back', what: `${v.workloads.join(', ')}: ${v.outcome}` })),
-    { ok: (await value('purview:activeAccount')) === 'contosopurvieweus', what: 'purview:activeAccount points at East US again' },
+    { ok: (await d.setting('purview:activeAccount')) === 'contosopurvieweus', what: 'purview:activeAccount points at East US again' },
     { ok: drift.includes('finance-sql'), what: `the failover named the standby's drift: ${drift}` },
-    { ok: (await value('crm:degradedMode')) === 'false', what: 'crm:degradedMode is false: Dynamics 365 integrations run again' },
+    { ok: (await d.setting('crm:degradedMode')) === 'false', what: 'crm:degradedMode is false: Dynamics 365 integrations run again' },
     {
       ok: writes.filter((w) => w === 'crm:degradedMode').length === 2 && writes.every((w) => w === 'crm:degradedMode' || w === 'purview:activeAccount'),
       what: `the only writes were the two keys, each once each way (${writes.join(', ')})`,

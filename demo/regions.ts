@@ -4,7 +4,6 @@
  * on-call approves the failbacks, and the estate must end back on the primaries with the
  * secondaries idle.
  */
-import { createAzureClients } from '../lib/azure/clients.js';
 import type { ReportCheck } from '../lib/report/incident-report.js';
 import { dataShareEastUs2, mediaWestEurope } from './alerts.js';
 import type { DemoDriver, ScenarioResult } from './driver.js';
@@ -36,8 +35,7 @@ export async function regionsScenario(d: DemoDriver): Promise<ScenarioResult> {
   for (const i of d.incidents) await d.approve(i, 'primary healthy, failing back');
   const finals = await d.follow('both failbacks', (v) => v.runtimeStatus === 'Completed');
 
-  const clients = createAzureClients({ kind: 'simulator', endpoint: stack.sim.baseUrl, caPem: stack.sim.ca });
-  const pointer = (await clients.appConfiguration(clients.dataPlaneEndpoint('appConfiguration', 'contosofailover')).getConfigurationSetting({ key: 'media:activeAccount' })).value;
+  const pointer = await d.setting('media:activeAccount');
   const props = (id: string) => (stack.sim.store.get(id)?.properties ?? {}) as Record<string, unknown>;
   const triggers = (id: string) => stack.sim.store.children(id, 'triggers').map((t) => t.name);
   const log = (op: string) => stack.sim.log.list({ operation: op }).filter((o) => o.status < 300).length;

@@ -50,7 +50,7 @@ describe('npm run demo', () => {
     expect(stdout).toContain('before anything happens, the Purview readiness check: NOT READY: contosopurviewwus lacks data sources finance-sql');
     expect(stdout).toMatch(/dynamics: incident incident-\S+ started from Microsoft 365 service health/);
     expect(stdout).toContain('✓ crm:degradedMode is false: Dynamics 365 integrations run again');
-    expect(stdout).toContain('✓ the only writes were the two keys, each once each way (crm:degradedMode, purview:activeAccount, crm:degradedMode, purview:activeAccount)');
+    expect(stdout).toContain('✓ the only writes were the two keys, each once each way (crm:degradedMode, crm:degradedMode, purview:activeAccount, purview:activeAccount)');
     expect(stdout).not.toContain('✗');
     expect(existsSync(report)).toBe(true);
   }, 180_000);
