@@ -2,9 +2,9 @@
  * The app's Azure Data Share client (Microsoft.DataShare, api-version 2021-08-01).
  *
  * Why hand-written: no Data Share SDK exists for JavaScript on npm (the track-1
- * `@azure/arm-datashare` was never released), so this is a small typed client over
- * `@azure/core-client`'s ServiceClient. Going through ServiceClient rather than `fetch` gives it
- * the very pipeline the generated SDKs run: bearer tokens for the ARM scope, retries that honour
+ * `@azure/arm-datashare` was never released), so this is a small typed client over the app's
+ * JSON client (lib/azure/json-client.ts), which runs on core-client's ServiceClient. Going through
+ * ServiceClient rather than `fetch` gives it the very pipeline the generated SDKs run: bearer tokens for the ARM scope, retries that honour
  * Retry-After on 429/503, exponential backoff on 5xx, per-client TLS trust for the simulator.
  * Long-running operations use core-lro's `createHttpPoller`, the engine behind every generated
  * `begin…AndWait`, so they poll, fail and honour abort signals exactly as the SDKs do.
@@ -16,11 +16,12 @@
  *   `The long-running operation has failed. <code>. <message>`.
  */
 import type { TokenCredential } from '@azure/core-auth';
-import { ServiceClient, type ServiceClientOptions } from '@azure/core-client';
+import type { ServiceClientOptions } from '@azure/core-client';
 import { createHttpPoller, type LongRunningOperation, type LroResponse, type OperationState } from '@azure/core-lro';
-import { createHttpHeaders, createPipelineRequest, RestError, type HttpMethods, type PipelineRequestOptions, type PipelineResponse } from '@azure/core-rest-pipeline';
+
 import { setTimeout as sleep } from 'node:timers/promises';
 import { retryAfterMs } from '../http/retry-after.js';
+import { JsonServiceClient, type AbortSignalLike, type JsonAnswer } from './json-client.js';
 import { ARM_SCOPE } from './scopes.js';
 
 export const DATA_SHARE_API_VERSION = '2021-08-01';
@@ -30,7 +31,7 @@ export const DEFAULT_POLL_INTERVAL_MS = 2000;
 
 const PUBLIC_ARM_ENDPOINT = 'https://management.azure.com';
 
-export type AbortSignalLike = NonNullable<PipelineRequestOptions['abortSignal']>;
+export type { AbortSignalLike } from './json-client.js';
 
 /** What every core-client based client takes: endpoint, scope, TLS trust, retries (see `armOptions()`). */
 export type DataShareClientOptions = Omit<ServiceClientOptions, 'credential' | 'baseUri'>;
@@ -187,24 +188,14 @@ interface ListPage<T> {
   nextLink?: string | null;
 }
 
-interface Answer {
-  status: number;
-  headers: Record<string, string>;
-  body: unknown;
-}
-
-export class DataShareClient {
-  private readonly client: ServiceClient;
-  private readonly endpoint: string;
-
+export class DataShareClient extends JsonServiceClient {
   constructor(
     credential: TokenCredential,
     readonly subscriptionId: string,
     options: DataShareClientOptions = {},
   ) {
-    this.endpoint = (options.endpoint ?? PUBLIC_ARM_ENDPOINT).replace(/\/+$/, '');
     // ARM's scope whatever the endpoint: a simulator endpoint must not change the token audience.
-    this.client = new ServiceClient({ ...options, endpoint: this.endpoint, credential, credentialScopes: options.credentialScopes ?? [ARM_SCOPE] });
+    super({ credential, scope: options.credentialScopes?.[0] ?? ARM_SCOPE }, (options.endpoint ?? PUBLIC_ARM_ENDPOINT).replace(/\/+$/, ''), options);
   }
 
   // ── accounts ──────────────────────────────────────────────────────────────────────────────
@@ -358,7 +349,7 @@ export class DataShareClient {
   }
 
   /** An absolute URL with the api-version; absolute URLs (nextLink, poll URLs) are used as given. */
-  private url(pathOrUrl: string): string {
+  protected override url(pathOrUrl: string): string {
     if (/^https?:\/\//i.test(pathOrUrl)) return pathOrUrl;
     return `${this.endpoint}${pathOrUrl}?api-version=${DATA_SHARE_API_VERSION}`;
   }
@@ -421,52 +412,12 @@ export class DataShareClient {
     const result = await poller.pollUntilDone();
     return { result, initial };
   }
-
-  /** One request through the pipeline; non-2xx answers become RestError as the generated SDKs make them. */
-  private async send(method: HttpMethods, url: string, body: unknown, abortSignal: AbortSignalLike | undefined): Promise<Answer> {
-    const request = createPipelineRequest({
-      url,
-      method,
-      headers: createHttpHeaders({ accept: 'application/json', ...(body !== undefined ? { 'content-type': 'application/json; charset=utf-8' } : {}) }),
-      ...(body !== undefined ? { body: JSON.stringify(body) } : {}),
-      ...(abortSignal !== undefined ? { abortSignal } : {}),
-    });
-    const response = await this.client.sendRequest(request);
-    const text = response.bodyAsText ?? '';
-    let parsed: unknown;
-    if (text !== '') {
-      try {
-        parsed = JSON.parse(text);
-      } catch {
-        if (isSuccess(response.status)) {
-          throw new RestError(`Data Share answered ${response.status} with a body that is not JSON.`, { code: RestError.PARSE_ERROR, statusCode: response.status, request, response });
-        }
-        parsed = text;
-      }
-    }
-    if (!isSuccess(response.status)) throw armRestError(response, parsed);
-    return { status: response.status, headers: response.headers.toJSON(), body: parsed };
-  }
 }
 
 function enc(segment: string): string {
   return encodeURIComponent(segment);
 }
 
-function isSuccess(status: number): boolean {
-  return status >= 200 && status < 300;
-}
-
-function toLroResponse(answer: Answer): LroResponse<unknown> {
+function toLroResponse(answer: JsonAnswer): LroResponse<unknown> {
   return { flatResponse: answer.body, rawResponse: { statusCode: answer.status, headers: answer.headers, body: answer.body } };
-}
-
-/** ARM's `{ error: { code, message } }` as a RestError, the way core-client's deserializer builds it. */
-function armRestError(response: PipelineResponse, parsed: unknown): RestError {
-  const info = typeof parsed === 'object' && parsed !== null ? (parsed as { error?: { code?: unknown; message?: unknown } }).error : undefined;
-  const code = typeof info?.code === 'string' ? info.code : undefined;
-  const message = typeof info?.message === 'string' ? info.message : typeof parsed === 'string' && parsed !== '' ? parsed : `Unexpected status code: ${response.status}`;
-  const error = new RestError(message, { statusCode: response.status, request: response.request, response, ...(code !== undefined ? { code } : {}) });
-  if (info !== undefined) error.details = parsed;
-  return error;
 }

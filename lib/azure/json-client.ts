@@ -1,12 +1,21 @@
 /**
- * A JSON API over core-client's pipeline, for the services no SDK covers (Genomics, the Purview
- * data plane, Graph service health): the same credential, retries, TLS trust and policies as the
+ * A JSON API over core-client's pipeline, for the services no SDK covers (Data Share, Genomics,
+ * the Purview data plane, Graph service health): the same credential, retries, TLS trust and policies as the
  * generated clients, JSON in and out, and non-2xx answers as RestError with the service's own
  * message (ARM's `error.message`, or msgen's `Message`) and code, as the generated SDKs throw them.
  */
 import type { TokenCredential } from '@azure/core-auth';
 import { ServiceClient, type ServiceClientOptions } from '@azure/core-client';
-import { createHttpHeaders, createPipelineRequest, RestError } from '@azure/core-rest-pipeline';
+import { createHttpHeaders, createPipelineRequest, RestError, type HttpMethods, type PipelineRequestOptions, type PipelineResponse } from '@azure/core-rest-pipeline';
+
+export type AbortSignalLike = NonNullable<PipelineRequestOptions['abortSignal']>;
+
+/** An answer as the long-running operation code reads it. */
+export interface JsonAnswer {
+  status: number;
+  headers: Record<string, string>;
+  body: unknown;
+}
 
 export abstract class JsonServiceClient {
   private readonly client: ServiceClient;
@@ -26,25 +35,43 @@ export abstract class JsonServiceClient {
 
   private readonly headers: Record<string, string>;
 
-  /** `target`: a path below the endpoint, or an absolute URL (a `nextLink`). */
-  protected async call<T>(method: 'GET' | 'POST' | 'DELETE', target: string, body?: unknown): Promise<T> {
+  /** `target`: a path below the endpoint, or an absolute URL (a `nextLink`, a poll URL). */
+  protected url(target: string): string {
+    return /^https?:\/\//.test(target) ? target : `${this.endpoint.replace(/\/+$/, '')}${target}`;
+  }
+
+  /** The answer's body; non-2xx answers throw RestError. */
+  protected async call<T>(method: HttpMethods, target: string, body?: unknown, abortSignal?: AbortSignalLike): Promise<T> {
+    return (await this.send(method, target, body, abortSignal)).body as T;
+  }
+
+  /**
+   * One request through the pipeline, with the answer's status and headers (long-running
+   * operations need them). Non-2xx answers become RestError as the generated SDKs make them; a
+   * 2xx whose body is not JSON is a PARSE_ERROR.
+   */
+  protected async send(method: HttpMethods, target: string, body?: unknown, abortSignal?: AbortSignalLike): Promise<JsonAnswer> {
     const request = createPipelineRequest({
-      url: /^https?:\/\//.test(target) ? target : `${this.endpoint.replace(/\/+$/, '')}${target}`,
+      url: this.url(target),
       method,
-      headers: createHttpHeaders({ ...this.headers, accept: 'application/json', ...(body !== undefined ? { 'content-type': 'application/json' } : {}) }),
+      headers: createHttpHeaders({ ...this.headers, accept: 'application/json', ...(body !== undefined ? { 'content-type': 'application/json; charset=utf-8' } : {}) }),
       ...(body !== undefined ? { body: JSON.stringify(body) } : {}),
+      ...(abortSignal !== undefined ? { abortSignal } : {}),
     });
     const response = await this.client.sendRequest(request);
+    const ok = response.status >= 200 && response.status < 300;
+    const text = response.bodyAsText ?? '';
     let parsed: unknown;
-    try {
-      parsed = response.bodyAsText ? JSON.parse(response.bodyAsText) : undefined;
-    } catch {
-      parsed = response.bodyAsText;
+    if (text !== '') {
+      try {
+        parsed = JSON.parse(text);
+      } catch {
+        if (ok) throw new RestError(`${new URL(request.url).host} answered ${response.status} with a body that is not JSON.`, { code: RestError.PARSE_ERROR, statusCode: response.status, request, response });
+        parsed = text;
+      }
     }
-    if (response.status >= 200 && response.status < 300) return parsed as T;
-    const p = parsed as { error?: { code?: string; message?: string }; Message?: string } | undefined;
-    const message = p?.error?.message ?? p?.Message ?? `${new URL(request.url).host} answered ${response.status}`;
-    throw new RestError(message, { statusCode: response.status, request, response, ...(p?.error?.code !== undefined ? { code: p.error.code } : {}) });
+    if (!ok) throw serviceError(response, parsed);
+    return { status: response.status, headers: response.headers.toJSON(), body: parsed };
   }
 
   /** Every item of a paged list, following `nextLinkField` to the end. */
@@ -59,4 +86,15 @@ export abstract class JsonServiceClient {
     }
     return items;
   }
+}
+
+/** The service's `{ error: { code, message } }` (ARM) or `{ Message }` (msgen) as a RestError, the way core-client's deserializer builds it. */
+function serviceError(response: PipelineResponse, parsed: unknown): RestError {
+  const p = typeof parsed === 'object' && parsed !== null ? (parsed as { error?: { code?: unknown; message?: unknown }; Message?: unknown }) : undefined;
+  const code = typeof p?.error?.code === 'string' ? p.error.code : undefined;
+  const message =
+    typeof p?.error?.message === 'string' ? p.error.message : typeof p?.Message === 'string' ? p.Message : typeof parsed === 'string' && parsed !== '' ? parsed : `Unexpected status code: ${response.status}`;
+  const error = new RestError(message, { statusCode: response.status, request: response.request, response, ...(code !== undefined ? { code } : {}) });
+  if (p?.error !== undefined) error.details = parsed;
+  return error;
 }
