@@ -68,7 +68,9 @@ export async function recordWorkflow(catalog: Catalog, store: ClaimStore, worklo
   const record = workflowRecordFrom(workload, body as Record<string, unknown>, now);
   if ('message' in record) return problem(400, 'invalid-field', record.message, { path: record.path });
   await store.recordWorkflow(record);
-  return { status: 201, body: { recorded: { ...record, submission: undefined } } };
+  // The submission was what the caller sent: the answer says what was recorded of it.
+  const { submission: _submission, ...recorded } = record;
+  return { status: 201, body: { recorded } };
 }
 
 export async function listWorkflows(catalog: Catalog, store: ClaimStore, workloadId: string): Promise<Answer> {
