@@ -5,7 +5,7 @@
  */
 import type { ImpactedService, Lifecycle, SignalKind } from '../alerts/signal.js';
 import type { IncidentNotification } from '../notify/events.js';
-import type { PlaybookResult } from '../playbooks/types.js';
+import type { Direction, PlaybookResult } from '../playbooks/types.js';
 
 /** The part of a Signal the orchestration needs; small, so histories stay small. */
 export interface SignalSummary {
@@ -75,16 +75,68 @@ export interface Timing {
   healthPollMs: number;
 }
 
-/** Commands raised into a running incident as external events. */
+/**
+ * Who did something, as far as the app could verify. `id` is the Microsoft Entra object id when
+ * a verified source said who it is (App Service Authentication's principal, or an Entra token the
+ * app validated); a function key or a signed link proves only that the caller holds a secret, so
+ * such an actor has no id and `verified: false`, and may not approve where approvers are named.
+ */
+export interface Actor {
+  /** What people read: the UPN or display name; for an unverified caller, the name they gave and how they came in. */
+  name: string;
+  /** Entra object id (`oid`); null when unverified. */
+  id: string | null;
+  verified: boolean;
+  via: 'app-service-auth' | 'entra-token' | 'function-key' | 'signed-link' | 'system';
+}
+
+/**
+ * An approval or rejection, bound to one incident's decision (`direction`) and round: the round
+ * counts the approval requests of the incident, so a decision made on a request that is over (an
+ * earlier failover approval, a link from before an escalation of another direction) cannot
+ * approve a later one. `direction` and `round` are absent only in histories from before binding.
+ */
 export interface ApprovalDecision {
   approved: boolean;
   by: string;
+  actor?: Actor;
   comment: string | null;
+  direction?: Direction;
+  round?: number;
 }
 
 export interface CancelCommand {
   by: string;
+  actor?: Actor;
   reason: string | null;
+}
+
+/**
+ * A request to fail back. Without `force` it starts the failback path now (the health wait, then
+ * the approval); with `force`, an approver skips both, giving a reason, and it is recorded as such.
+ */
+export interface FailbackCommand {
+  by: string;
+  actor?: Actor;
+  force?: boolean;
+  reason?: string | null;
+}
+
+/** What the incident is waiting for people to decide, published in its custom status. */
+export interface PendingApproval {
+  direction: Direction;
+  round: number;
+  workloads: string[];
+  /** As the catalog names them; empty when anyone holding the on-call key may decide. */
+  approvers: string[];
+  /** Distinct approvals needed. */
+  quorum: number;
+  /** Who approved so far in this round. */
+  approvedBy: string[];
+  /** The Entra object id of whoever asked for the failover, when verified: they may not approve it themselves unless the policy allows. */
+  requestedById: string | null;
+  allowSelfApproval: boolean;
+  expiresAt: string;
 }
 
 export type TimelineType =

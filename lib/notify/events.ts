@@ -68,6 +68,8 @@ export interface ImpactConfirmed extends NotificationBase {
 export interface ApprovalNeeded extends NotificationBase {
   type: 'approval-needed';
   direction: Direction;
+  /** Which approval request of the incident this is; links are bound to it (absent in older histories). */
+  round?: number | null;
   /** Why the app wants to act. */
   reason: string;
   approveUrl: string;
@@ -84,6 +86,8 @@ export interface ApprovalNeeded extends NotificationBase {
 export interface ApprovalEscalated extends NotificationBase {
   type: 'approval-escalated';
   direction: Direction;
+  /** Which approval request of the incident this is; links are bound to it (absent in older histories). */
+  round?: number | null;
   reason: string;
   approveUrl: string;
   rejectUrl: string;
