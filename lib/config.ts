@@ -36,6 +36,13 @@ export interface AppConfig {
    */
   readonly publicBaseUrl?: string;
   /**
+   * ACTION_LINK_SECRET: one or more comma-separated secrets (each at least 32 characters) that
+   * sign the approve and reject links in notifications (lib/auth/action-link.ts); the first signs,
+   * all verify, so a secret can be rotated. In Azure a Key Vault reference. Absent, notifications
+   * carry the key-protected /api/incidents/{id}/{action} URLs.
+   */
+  readonly actionLinkSecrets?: readonly string[];
+  /**
    * The App Configuration store holding the workloads' active-side pointers
    * (APP_CONFIGURATION_ENDPOINT, e.g. `https://contoso-failover.azconfig.io`).
    */
@@ -109,6 +116,7 @@ export function loadConfig(env: Readonly<Record<string, string | undefined>> = p
   const alertArchive = loadAlertArchive(env, problems);
   const incidentClaims = loadIncidentClaims(env, problems);
   const publicBaseUrl = loadHttpsUrl(env, 'PUBLIC_BASE_URL', 'the address on-call engineers reach the app at, e.g. https://failover.contoso.example', problems, true);
+  const actionLinkSecrets = loadActionLinkSecrets(env, problems);
   const appConfigurationEndpoint = loadHttpsUrl(env, 'APP_CONFIGURATION_ENDPOINT', 'the App Configuration store endpoint, e.g. https://contoso-failover.azconfig.io', problems, false);
   const azure = {
     maxRetries: wholeNumber(env, 'AZURE_MAX_RETRIES', 8, 0, 20, problems),
@@ -131,6 +139,7 @@ export function loadConfig(env: Readonly<Record<string, string | undefined>> = p
     ...(alertArchive === undefined ? {} : { alertArchive }),
     ...(incidentClaims === undefined ? {} : { incidentClaims }),
     ...(publicBaseUrl === undefined ? {} : { publicBaseUrl }),
+    ...(actionLinkSecrets === undefined ? {} : { actionLinkSecrets }),
     ...(appConfigurationEndpoint === undefined ? {} : { appConfigurationEndpoint }),
   });
 }
@@ -163,6 +172,29 @@ function loadHttpsUrl(env: Readonly<Record<string, string | undefined>>, key: st
     return undefined;
   }
   return raw.replace(/\/+$/, '');
+}
+
+/** ACTION_LINK_SECRET's secrets, the signing one first. Values are never echoed. */
+function loadActionLinkSecrets(env: Readonly<Record<string, string | undefined>>, problems: string[]): readonly string[] | undefined {
+  const raw = setting(env, 'ACTION_LINK_SECRET');
+  if (raw === undefined) return undefined;
+  if (/^@Microsoft\.KeyVault\(/i.test(raw)) {
+    problems.push(
+      'ACTION_LINK_SECRET is an unresolved Key Vault reference; give the app\'s identity the Key Vault Secrets User role on the vault and check the reference (the app\'s Environment variables page shows why it did not resolve)',
+    );
+    return undefined;
+  }
+  const secrets = raw.split(',').map((s) => s.trim());
+  const before = problems.length;
+  secrets.forEach((secret, i) => {
+    if (secret.length < 32) {
+      const which = secrets.length === 1 ? 'is' : `has a secret (number ${i + 1}) of`;
+      problems.push(
+        `ACTION_LINK_SECRET ${which} ${secret.length} characters; each secret must be at least 32 characters (comma-separated, the signing one first), e.g. the output of: openssl rand -base64 48`,
+      );
+    }
+  });
+  return problems.length > before ? undefined : Object.freeze(secrets);
 }
 
 const GUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
