@@ -15,6 +15,7 @@
  *   incident-<sha256(incidentKey)>    claim                incidentKey, instanceId, claimedAt
  *   signals-<sha256(instanceId)>      <sha256(dedupeKey)>  instanceId, dedupeKey, recordedAt
  *   workflows-<sha256(workloadId)>    <account>-<id>       workloadId, account, workflowId, submittedAt, submission (JSON), finishedAt
+ *   links-<expiry day YYYY-MM-DD>     <sha256(nonce)>      expiresAt, usedAt
  *
  * The last are the app's record of the Genomics workflows a pipeline submitted: when the primary
  * region is down its workflow list cannot be read, and these are what the failover resubmits.
@@ -48,6 +49,13 @@ export interface ClaimStore {
    * was removed.
    */
   release(incidentKey: string, instanceId?: string): Promise<boolean>;
+  /**
+   * Spends a signed action link's nonce: `first` for exactly one caller, `used` for every other
+   * (concurrent clicks included). `expiresAt` is the link's, kept so spent nonces can be swept.
+   */
+  useActionLink(nonce: string, expiresAt: Date): Promise<'first' | 'used'>;
+  /** Whether `useActionLink` has spent `nonce` (a read; it spends nothing). */
+  actionLinkUsed(nonce: string, expiresAt: Date): Promise<boolean>;
   /** Records (or updates: a second call with `finishedAt`) a submitted Genomics workflow. */
   recordWorkflow(record: WorkflowRecord): Promise<void>;
   /** A workload's recorded workflows, oldest first. */
@@ -109,6 +117,11 @@ export function workflowPartitionKey(workloadId: string): string {
 
 export function signalPartitionKey(instanceId: string): string {
   return `signals-${sha256(instanceId)}`;
+}
+
+/** PartitionKey of spent action-link nonces: by the day the links expire, so old days can be deleted whole. */
+export function actionLinkPartitionKey(expiresAt: Date): string {
+  return `links-${expiresAt.toISOString().slice(0, 10)}`;
 }
 
 function iso(at: Date | string, what: string): Date {
@@ -283,6 +296,34 @@ export function createClaimStore(options: ClaimStoreOptions): ClaimStore {
     }
   }
 
+  async function useActionLink(nonce: string, expiresAt: Date): Promise<'first' | 'used'> {
+    nonEmpty(nonce, 'nonce');
+    const expires = iso(expiresAt, 'expiresAt');
+    await ensureTable();
+    try {
+      await call('use action link', (abortSignal) =>
+        client.createEntity({ partitionKey: actionLinkPartitionKey(expires), rowKey: sha256(nonce), expiresAt: expires, usedAt: new Date() }, { abortSignal }),
+      );
+      return 'first';
+    } catch (err) {
+      if (isCode(err, 409, 'EntityAlreadyExists')) return 'used';
+      throw err;
+    }
+  }
+
+  async function actionLinkUsed(nonce: string, expiresAt: Date): Promise<boolean> {
+    nonEmpty(nonce, 'nonce');
+    const expires = iso(expiresAt, 'expiresAt');
+    await ensureTable();
+    try {
+      await call('read action link', (abortSignal) => client.getEntity(actionLinkPartitionKey(expires), sha256(nonce), { abortSignal, queryOptions: { select: ['expiresAt'] } }));
+      return true;
+    } catch (err) {
+      if (isCode(err, 404, 'ResourceNotFound')) return false;
+      throw err;
+    }
+  }
+
   /** The failover ledger rides in the same table: one row per workload with its last failover. */
   const ledgerKey = (workloadId: string) => createHash('sha256').update(workloadId).digest('hex');
 
@@ -349,5 +390,5 @@ export function createClaimStore(options: ClaimStoreOptions): ClaimStore {
     });
   }
 
-  return { table: tableName, claimIncident, recordSignal, hasSignal, release, lastFailover, recordFailover, recordWorkflow, workflowRecords };
+  return { table: tableName, claimIncident, recordSignal, hasSignal, release, lastFailover, recordFailover, useActionLink, actionLinkUsed, recordWorkflow, workflowRecords };
 }
