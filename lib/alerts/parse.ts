@@ -3,6 +3,7 @@
  * escapes; anything unexpected becomes an `invalid_field` error at the payload root rather than
  * a crash, because one malformed alert must never take the intake down.
  */
+import { depthBeyond, valueDeeperThan } from '../http/json-body.js';
 import { openEnvelope } from './envelopes.js';
 import { PayloadError, type ParseError, type ParseResult } from './errors.js';
 import type { Json } from './fields.js';
@@ -24,6 +25,7 @@ export interface ParsedPayload {
 export function parsePayload(input: string | Uint8Array | Json, options: ParseOptions = {}): ParseResult<ParsedPayload> {
   return guard(() => {
     const body = typeof input === 'string' || input instanceof Uint8Array ? decodeJson(input) : input;
+    if (typeof input === 'object' && !(input instanceof Uint8Array) && valueDeeperThan(input, MAX_ALERT_DEPTH)) throw tooDeep();
     const envelope = openEnvelope(body);
     return {
       batch: envelope.batch,
@@ -65,8 +67,19 @@ export function parseAlert(input: string | Uint8Array | Json, options: ParseOpti
   return items[0]!;
 }
 
+/**
+ * How deep an alert may nest arrays and objects. Azure Monitor's payloads nest about eight levels;
+ * the parser's walkers (key casing, envelopes) recurse, so a body nested thousands deep would
+ * exhaust the stack: it is refused, by a linear scan, before anything walks it.
+ */
+export const MAX_ALERT_DEPTH = 64;
+
+const tooDeep = () =>
+  new PayloadError({ code: 'unknown_schema', path: '$', message: `the body nests arrays or objects more than ${MAX_ALERT_DEPTH} levels deep: not an alert (alerts nest far less; the limit is ${MAX_ALERT_DEPTH})` });
+
 function decodeJson(input: string | Uint8Array): Json {
   const text = typeof input === 'string' ? input : new TextDecoder('utf-8', { fatal: false }).decode(input);
+  if (depthBeyond(text, MAX_ALERT_DEPTH) !== null) throw tooDeep();
   try {
     // A UTF-8 byte-order mark is legal in a body but not in JSON.
     return JSON.parse(text.charCodeAt(0) === 0xfeff ? text.slice(1) : text) as Json;

@@ -16,6 +16,7 @@ import {
   type BlobClient,
   type BlockBlobClient,
 } from '@azure/storage-blob';
+import { blobNameProblem, containerProblem, InvalidAzureNameError, requireValidName, storageAccountProblem } from './names.js';
 
 /** Where blobs live when the target is the simulator: Azurite's origin and each account's key. */
 export interface LocalBlobAccounts {
@@ -39,6 +40,12 @@ export interface BlobAccess {
 
 const SAS_LIFETIME_MS = 3600_000;
 
+/** Container and blob names checked where they become a URL path (the SDK encodes them, but `..` segments would still resolve away). */
+function requireCopyable(blob: BlobClient, what: string): void {
+  requireValidName(containerProblem(blob.containerName), `${what}'s container`);
+  requireValidName(blobNameProblem(blob.name), `${what}'s blob`);
+}
+
 export function blobAccess(credential: TokenCredential, local: LocalBlobAccounts | undefined): BlobAccess {
   const key = (account: string): StorageSharedKeyCredential => {
     const k = local?.keys[account.toLowerCase()];
@@ -48,12 +55,22 @@ export function blobAccess(credential: TokenCredential, local: LocalBlobAccounts
     return new StorageSharedKeyCredential(account.toLowerCase(), k);
   };
   const url = (account: string, secondary: boolean) => {
+    // The account is a host name: one that breaks the rules (`attacker.example/x?`) never becomes a URL.
+    requireValidName(storageAccountProblem(account.toLowerCase()), 'the storage account of a blob URL');
     const name = `${account.toLowerCase()}${secondary ? '-secondary' : ''}`;
     return local !== undefined ? `${local.endpoint.replace(/\/+$/, '')}/${name}` : `https://${name}.blob.core.windows.net`;
   };
   const access: BlobAccess = {
     copy: async (from, fromAccount, to, options = {}) => {
-      if (local === undefined) return copyBlocksWithToken(from, to, credential);
+      requireCopyable(from, 'the copy source');
+      requireCopyable(to, 'the copy target');
+      if (local === undefined) {
+        // The source is read with the app's token: it must be the blob service of `fromAccount`.
+        const host = new URL(from.url).host.toLowerCase();
+        const expected = [url(fromAccount, false), url(fromAccount, true)].map((u) => new URL(u).host);
+        if (!expected.includes(host)) throw new InvalidAzureNameError(`the copy source ${host} is not the blob service of the storage account ${fromAccount}: the app's token is not sent there`);
+        return copyBlocksWithToken(from, to, credential);
+      }
       // Azurite: an asynchronous Copy Blob whose source is read with a SAS.
       const sas = await access.sas(from, fromAccount, 'r');
       const poller = await to.beginCopyFromURL(`${from.url}?${sas}`, { intervalInMs: options.pollIntervalMs ?? 1000 });
@@ -92,6 +109,11 @@ const COPY_PARALLEL = 4;
  * outage this copy is for; a read-access geo-redundant secondary accepts the token.
  */
 export async function copyBlocksWithToken(from: BlobClient, to: BlockBlobClient, credential: TokenCredential): Promise<void> {
+  // Azure Storage forwards the source authorization to the source URL: only ever a storage account's blob service.
+  const source = new URL(from.url);
+  if (source.protocol !== 'https:' || !/^[a-z0-9]+(?:-secondary)?\.blob\.core\.windows\.net$/.test(source.host.toLowerCase())) {
+    throw new InvalidAzureNameError(`the copy source ${source.host} is not an Azure Storage blob service: the app's token is not sent there`);
+  }
   const size = (await from.getProperties()).contentLength ?? 0;
   if (size === 0) {
     await to.upload('', 0);

@@ -70,6 +70,8 @@ export class GenomicsManagementClient extends JsonServiceClient {
  */
 export class GenomicsWorkflowClient extends JsonServiceClient {
   constructor(auth: { credential: TokenCredential } | { key: string }, endpoint: string, options: ServiceClientOptions = {}) {
+    // The account key (or token) goes wherever the endpoint says: only ever over TLS.
+    if (!/^https:\/\/[^/?#@]+(?:\/[^?#]*)?$/i.test(endpoint)) throw new Error(`the Genomics workflow API must be an https:// URL without query or credentials, got '${endpoint}'`);
     super('key' in auth ? { headers: { 'Ocp-Apim-Subscription-Key': auth.key } } : { credential: auth.credential, scope: ARM_SCOPE }, endpoint, options);
   }
 
@@ -82,6 +84,7 @@ export class GenomicsWorkflowClient extends JsonServiceClient {
   }
 
   cancel(id: number): Promise<Workflow> {
+    if (!Number.isSafeInteger(id) || id < 0) throw new Error(`a Genomics workflow id is a whole number, got ${String(id)}`);
     return this.call<Workflow>('DELETE', `/api/workflows/${id}`);
   }
 }

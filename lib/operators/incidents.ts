@@ -9,6 +9,7 @@ import type { AlertArchive } from '../archive/index.js';
 import type { Catalog } from '../catalog/types.js';
 import type { ClaimStore } from '../claims/index.js';
 import { problem, type Answer } from '../http/problem.js';
+import { OPERATOR_BODY_LIMITS, parseJsonBody as readJsonBody } from '../http/json-body.js';
 import { affectedWorkloads } from '../incidents/affected.js';
 import { incidentStatus, isFinished, progressOf, sendCommand, startIncident, summaryOf, type IncidentClient, type InstanceStatus } from '../incidents/client.js';
 import { incidentPath, type IncidentAction } from '../incidents/links.js';
@@ -46,13 +47,10 @@ const ALLOWED: Record<IncidentAction, readonly string[]> = {
 /** Timeline entries that are decisions rather than signals or progress. */
 const DECISIONS = new Set<TimelineEntry['type']>(['planned', 'confirmed', 'cancelled', 'approval-requested', 'approval-escalated', 'approved', 'rejected', 'skipped', 'failback-ready', 'completed']);
 
+/** An operator body: empty means `{}`; otherwise the shared reader with its size and depth limits (lib/http/json-body.ts). */
 export function parseJsonBody(raw: string): { ok: true; value: unknown } | { ok: false; answer: Answer } {
   if (raw.trim() === '') return { ok: true, value: {} };
-  try {
-    return { ok: true, value: JSON.parse(raw) };
-  } catch (err) {
-    return { ok: false, answer: problem(400, 'invalid-json', `the body is not JSON: ${(err as Error).message}`, { path: '$' }) };
-  }
+  return readJsonBody(raw, OPERATOR_BODY_LIMITS);
 }
 
 export async function requestFailover(deps: OperatorDeps, raw: string, identify: Identify): Promise<Answer> {

@@ -5,9 +5,11 @@
  * says was still queued or running. `GET` lists the record. A failover request may carry
  * workflows too (`workflows: [{ workload, workflowId, submission }]`): they are recorded the same way.
  */
+import { blobNamesProblem, containerProblem, genomicsAccountProblem, storageAccountProblem } from '../azure/names.js';
 import { parseResourceId } from '../azure/resource-id.js';
 import type { Catalog, Workload } from '../catalog/types.js';
 import type { ClaimStore, WorkflowRecord } from '../claims/index.js';
+import { OPERATOR_BODY_LIMITS, parseJsonBody } from '../http/json-body.js';
 import { problem, type Answer } from '../http/problem.js';
 
 export function genomicsWorkload(catalog: Catalog, workloadId: string): Workload | Answer {
@@ -37,6 +39,27 @@ export function workflowRecordFrom(workload: Workload, b: Record<string, unknown
       return { path: `${at}.submission.InputArgs.${field}`, message: `submission.InputArgs.${field} is required: the failover copies the inputs it names` };
     }
   }
+  // The names become URLs the app's storage token is sent to: each is held to Azure's rules.
+  const args = input as Record<string, unknown>;
+  const named: Array<[string, string | null]> = [
+    ['InputArgs.ACCOUNT', storageAccountProblem(args['ACCOUNT'])],
+    ['InputArgs.CONTAINER', containerProblem(args['CONTAINER'])],
+    ['InputArgs.BLOBNAMES', blobNamesProblem(args['BLOBNAMES'])],
+  ];
+  const output = (submission as Record<string, unknown>)['OutputArgs'];
+  if (output !== undefined && output !== null) {
+    if (typeof output !== 'object' || Array.isArray(output)) return { path: `${at}.submission.OutputArgs`, message: 'submission.OutputArgs must be an object: { ACCOUNT, CONTAINER, … }' };
+    const out = output as Record<string, unknown>;
+    if (out['ACCOUNT'] !== undefined) named.push(['OutputArgs.ACCOUNT', storageAccountProblem(out['ACCOUNT'])]);
+    if (out['CONTAINER'] !== undefined) named.push(['OutputArgs.CONTAINER', containerProblem(out['CONTAINER'])]);
+  }
+  for (const [field, problem] of named) {
+    if (problem !== null) return { path: `${at}.submission.${field}`, message: `submission.${field}: ${problem}` };
+  }
+  if (b['account'] !== undefined && b['account'] !== null && b['account'] !== '') {
+    const problem = genomicsAccountProblem(b['account']);
+    if (problem !== null) return { path: `${at}.account`, message: `account (the Genomics account the workflow was submitted to): ${problem}` };
+  }
   const times: Record<'submittedAt' | 'finishedAt', string | null> = { submittedAt: null, finishedAt: null };
   for (const name of ['submittedAt', 'finishedAt'] as const) {
     const v = b[name];
@@ -58,12 +81,9 @@ export function workflowRecordFrom(workload: Workload, b: Record<string, unknown
 export async function recordWorkflow(catalog: Catalog, store: ClaimStore, workloadId: string, bodyText: string, now: Date): Promise<Answer> {
   const workload = genomicsWorkload(catalog, workloadId);
   if (isAnswer(workload)) return workload;
-  let body: unknown;
-  try {
-    body = JSON.parse(bodyText);
-  } catch (err) {
-    return problem(400, 'invalid-json', `the body is not JSON: ${(err as Error).message}`, { path: '$' });
-  }
+  const parsed = parseJsonBody(bodyText, OPERATOR_BODY_LIMITS);
+  if (!parsed.ok) return parsed.answer;
+  const body = parsed.value;
   if (typeof body !== 'object' || body === null || Array.isArray(body)) return problem(400, 'invalid-body', 'send a JSON object: { workflowId, submission, account?, submittedAt?, finishedAt? }', { path: '$' });
   const record = workflowRecordFrom(workload, body as Record<string, unknown>, now);
   if ('message' in record) return problem(400, 'invalid-field', record.message, { path: record.path });

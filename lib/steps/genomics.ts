@@ -11,6 +11,7 @@
  */
 import type { BlobClient, BlockBlobClient } from '@azure/storage-blob';
 import { WORKFLOW_STATUS, type GenomicsWorkflowClient, type WorkflowSubmission } from '../azure/genomics.js';
+import { blobNameProblem, blobNamesOf, containerProblem, storageAccountProblem } from '../azure/names.js';
 import type { GenomicsPlaybook, Workload } from '../catalog/types.js';
 import type { WorkflowRecord } from '../claims/index.js';
 import {
@@ -80,10 +81,30 @@ async function pendingWorkflows(ctx: StepContext): Promise<{ pending: Submitted[
   return {
     pending: pending.map((record) => {
       const submission = record.submission as unknown as WorkflowSubmission;
-      return { record, submission, blobs: submission.InputArgs.BLOBNAMES.split(',').map((b) => b.trim()).filter(Boolean) };
+      return { record, submission, blobs: checkedInputs(record, submission) };
     }),
     source: listed === null ? `${primary.name} does not answer: from the app's record of submissions` : `${primary.name} reports them queued or running`,
   };
+}
+
+/**
+ * A recorded submission's input names, checked again where they become URLs (the record endpoint
+ * checks them on arrival, but a record may predate that): the storage account is a host name
+ * the app's token goes to. A bad one fails the step, naming the record, rather than being used.
+ */
+function checkedInputs(record: WorkflowRecord, submission: WorkflowSubmission): string[] {
+  const input = (submission as { InputArgs?: Partial<WorkflowSubmission['InputArgs']> }).InputArgs ?? {};
+  const blobs = typeof input.BLOBNAMES === 'string' ? blobNamesOf(input.BLOBNAMES) : [];
+  const problem =
+    storageAccountProblem(input.ACCOUNT) ??
+    containerProblem(input.CONTAINER) ??
+    (blobs.length === 0 ? 'BLOBNAMES names no blob' : null) ??
+    blobs.map(blobNameProblem).find((p) => p !== null) ??
+    null;
+  if (problem !== null) {
+    throw new StepFailure('InvalidWorkflowRecord', `the record of workflow #${record.workflowId} cannot be resubmitted: its InputArgs: ${problem}. Record it again with valid names (POST /api/workloads/${record.workloadId}/workflows)`);
+  }
+  return blobs;
 }
 
 // ── check-account ───────────────────────────────────────────────────────────────────────────
