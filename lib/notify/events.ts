@@ -170,6 +170,25 @@ export interface IncidentCancelled extends NotificationBase {
   by?: string | null;
 }
 
+/**
+ * A channel missed notifications: its deliveries failed for good (about an hour of retries, or an
+ * answer no retry can fix). Sent once per incident and channel to the workload's other channels,
+ * never to the channel itself; a delivery-failed that cannot be delivered is not reported again.
+ */
+export interface DeliveryFailed extends NotificationBase {
+  type: 'delivery-failed';
+  /** The workload whose channel it is. */
+  workload: string;
+  /** The channel, its URL redacted: `teams https://contoso.webhook.office.com/webhookb2/…`. */
+  channel: string;
+  /** The headlines of the notifications it did not get, oldest first. */
+  undelivered: string[];
+  /** Attempts made at the last of them. */
+  attempts: number;
+  /** What the channel last answered, URL-free. */
+  lastError: string;
+}
+
 export type IncidentNotification =
   | IncidentOpened
   | ImpactConfirmed
@@ -181,7 +200,8 @@ export type IncidentNotification =
   | FailbackDone
   | ActionRequired
   | ReadinessDrift
-  | IncidentCancelled;
+  | IncidentCancelled
+  | DeliveryFailed;
 
 export type NotificationType = IncidentNotification['type'];
 
@@ -198,4 +218,5 @@ export const NOTIFICATION_TYPES = [
   'action-required',
   'readiness-drift',
   'incident-cancelled',
+  'delivery-failed',
 ] as const satisfies readonly NotificationType[];

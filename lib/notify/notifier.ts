@@ -13,6 +13,11 @@
  *   segment (`https://hooks.slack.com/services/…`), and error text is scrubbed of the URL.
  * - Email is not sent here (no SMTP): email targets come back `ok: false` without an attempt.
  * - Identical targets (the same channel named by several workloads) get one message.
+ * - A failed result says whether a later attempt could succeed (`retryable`, `retryAfterMs`).
+ *
+ * The app itself makes one short attempt per target (`maxAttempts: 1`, 5 s) and leaves later
+ * attempts to the notification outbox (outbox.ts), so a channel that is down never holds up a
+ * failover.
  */
 import { createHash } from 'node:crypto';
 import { setTimeout as wait } from 'node:timers/promises';
@@ -68,6 +73,13 @@ export interface DeliveryResult {
   status?: number;
   /** Why it failed, URL-free. */
   error?: string;
+  /**
+   * On a failure: whether a later attempt could succeed (429, 5xx, a timeout, a network error),
+   * as against one that cannot (another 4xx, a redirect, no URL, email).
+   */
+  retryable?: boolean;
+  /** On a retryable failure: how long the receiver asked to be left alone (`Retry-After`), in ms. */
+  retryAfterMs?: number;
   durationMs: number;
 }
 
@@ -147,17 +159,17 @@ export function createNotifier(options: NotifierOptions = {}): Notifier {
 
     if (target.kind === 'email') {
       log({ ...base, level: 'info', message: `not sent to ${label}: email delivery is not configured` });
-      return { target: shown, ok: false, attempts: 0, error: EMAIL_NOT_CONFIGURED, durationMs: 0 };
+      return { target: shown, ok: false, attempts: 0, error: EMAIL_NOT_CONFIGURED, retryable: false, durationMs: 0 };
     }
     if (target.kind !== 'teams' && target.kind !== 'slack' && target.kind !== 'webhook') {
       const error = `unsupported notification target kind ${JSON.stringify((target as { kind?: unknown }).kind)}`;
       log({ ...base, level: 'warn', message: error, error });
-      return { target: shown, ok: false, attempts: 0, error, durationMs: 0 };
+      return { target: shown, ok: false, attempts: 0, error, retryable: false, durationMs: 0 };
     }
     if (typeof target.url !== 'string' || !isHttpUrl(target.url)) {
       const error = 'invalid URL: a notification target needs an https:// URL';
       log({ ...base, level: 'warn', message: `not sent to ${label}: ${error}`, error });
-      return { target: shown, ok: false, attempts: 0, error, durationMs: 0 };
+      return { target: shown, ok: false, attempts: 0, error, retryable: false, durationMs: 0 };
     }
 
     let body = bodies.get(target.kind);
@@ -184,7 +196,8 @@ export function createNotifier(options: NotifierOptions = {}): Notifier {
       if (outcome.kind === 'fail' || attempt >= maxAttempts) {
         const final = outcome.kind === 'retry' && attempt > 1 ? `${error} (gave up after ${attempt} attempts)` : error;
         log({ ...base, ...withStatus, level: 'warn', message: `not delivered to ${label}: ${final}`, attempt, error: final });
-        return { target: shown, ok: false, attempts: attempt, ...withStatus, error: final, durationMs: elapsed() };
+        const later = outcome.kind === 'retry' ? { retryable: true, ...(outcome.retryAfterMs === undefined ? {} : { retryAfterMs: outcome.retryAfterMs }) } : { retryable: false };
+        return { target: shown, ok: false, attempts: attempt, ...withStatus, error: final, ...later, durationMs: elapsed() };
       }
       const delayMs = outcome.retryAfterMs === undefined ? backoffMs(attempt) : Math.min(maxMs, outcome.retryAfterMs);
       log({ ...base, ...withStatus, level: 'warn', message: `attempt ${attempt} to ${label} failed (${error}); retrying in ${delayMs} ms`, attempt, delayMs, error });
@@ -198,7 +211,7 @@ export function createNotifier(options: NotifierOptions = {}): Notifier {
     } catch (err) {
       const url = (target as { url?: unknown }).url;
       const error = `could not deliver: ${typeof url === 'string' ? scrub(messageOf(err), url) : messageOf(err)}`;
-      return { target: redactTarget(target), ok: false, attempts: 0, error, durationMs: 0 };
+      return { target: redactTarget(target), ok: false, attempts: 0, error, retryable: true, durationMs: 0 };
     }
   }
 
@@ -311,7 +324,8 @@ export function redactTarget(target: DeliveryTarget): DeliveryTarget {
   return { ...target, url: typeof url === 'string' ? redactUrl(url) : '[invalid URL]' };
 }
 
-function describeTarget(target: DeliveryTarget): string {
+/** `teams https://contoso.webhook.office.com/webhookb2/…`, `email oncall@contoso.example`: a target as logs and the outbox name it (redact it first). */
+export function describeTarget(target: DeliveryTarget): string {
   return target.kind === 'email' ? `email ${target.address}` : `${String(target.kind)} ${(target as { url?: unknown }).url}`;
 }
 
@@ -352,7 +366,7 @@ function uniqueTargets(targets: readonly DeliveryTarget[]): DeliveryTarget[] {
 }
 
 /** Same for every target and every retry of one notification, so receivers can drop duplicates. */
-function idempotencyKeyOf(event: IncidentNotification): string {
+export function idempotencyKeyOf(event: IncidentNotification): string {
   const basis = JSON.stringify([event.incidentId, event.type, event.at, event.workloads]);
   return createHash('sha256').update(basis).digest('hex').slice(0, 32);
 }

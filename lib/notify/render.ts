@@ -4,12 +4,33 @@
  * - Microsoft Teams: an Adaptive Card 1.4 in the message envelope the Teams Workflows
  *   ("Post to a channel when a webhook request is received") and the older incoming webhooks take.
  *   Every text is a `TextRun` in a `RichTextBlock`, which Adaptive Cards never read as Markdown,
- *   so an incident title or an error message shows exactly as written (`rg_media_prod` keeps its
+ *   so an incident title or an error message shows as written (`rg_media_prod` keeps its
  *   underscores, `[x](url)` stays text).
  * - Slack: an incoming-webhook message, `{ text, blocks }`. `text` is the fallback shown in
- *   notifications and by clients without blocks. Text in `mrkdwn` has `&`, `<`, `>` escaped, so
- *   nothing in it can become a link or a `<!channel>` mention.
- * - Generic webhook: the notification itself with `schema` and a one-line `summary`.
+ *   notifications and by clients without blocks.
+ * - Generic webhook: the notification itself with `schema` and a one-line `summary`: data for a
+ *   program, passed on as it is (neutralizing is the receiver's business, as for any JSON).
+ *
+ * Text from outside the app (alert titles and descriptions, Azure's error messages, catalog
+ * names, people's comments and names) must not format, link or mention anyone in a chat: an
+ * attacker holding the webhook key could otherwise put `<https://evil.example|Approve>` next to
+ * the real buttons. Chat renderers therefore neutralize all the text of a message (the app's own
+ * sentences contain none of the characters involved, so they come out unchanged):
+ *
+ * - URLs are broken, `https://evil.example` → `https[:]//evil.example` and `www.` → `www[.]`,
+ *   in Teams and Slack alike (both turn a bare URL into a link). Still readable, and copyable by
+ *   hand on purpose; the app's own links (approve, reject, status) are buttons, the only things
+ *   that can be clicked. A bare domain (`evil.example`) may still be shown as a link by a client,
+ *   but to exactly the address shown.
+ * - Slack mrkdwn has no escape character. `&`, `<`, `>` become entities (no `<url|text>` link,
+ *   no `<!here>`); `*`, `~` and the backtick become look-alikes mrkdwn does not read (∗ ∼ ˋ), and
+ *   so does `_` where it could open or close italics (not inside a word: `rg_media_prod` stays
+ *   as written); an `@` that starts a word becomes ＠, so `@here` never mentions, even with
+ *   `link_names`. Look-alikes rather than invisible characters, so a reader sees that the text was
+ *   changed and nothing invisible rides along in a copy. Code blocks (error text) keep their
+ *   characters, which code does not format; only URLs, entities and ``` are handled there.
+ * - Teams TextRuns are never Markdown or HTML, so `[text](url)`, `*`, `_`, `#` and `<b>` show as
+ *   written and need nothing; `{{DATE(…)}}`, the one thing a TextRun expands, is broken up.
  *
  * `describeNotification` holds the wording once: every channel says the same thing, in the
  * order a reader needs it — what happened (the headline), the details, what to do, the facts.
@@ -177,6 +198,20 @@ export function describeNotification(event: IncidentNotification): NotificationV
       action = `Recreate them on ${event.standby} now: a failover to it would run without them.`;
       tone = 'warning';
       facts.unshift({ label: 'Standby', value: event.standby });
+      break;
+    }
+    case 'delivery-failed': {
+      const missed = Array.isArray(event.undelivered) ? event.undelivered.map(String) : [];
+      const kind = String(event.channel).split(' ')[0] || 'a';
+      headline = `Not delivered: ${missed.length} notification${missed.length === 1 ? '' : 's'} about ${event.workload} did not reach its ${kind} channel`;
+      if (missed.length > 0) lines.push({ text: clip(missed.map((m, i) => `${i + 1}. ${m}`).join('\n'), LIMITS.error) });
+      lines.push({ text: clip(String(event.lastError), LIMITS.error), style: 'code' });
+      action =
+        'Whoever watches only that channel has not heard about this incident: tell them, and check the channel (a deleted webhook, a revoked key, throttling). ' +
+        'These are no longer retried; the incident status lists every notification the channel missed.';
+      tone = 'attention';
+      facts.unshift({ label: 'Channel', value: String(event.channel) });
+      facts.push({ label: 'Attempts', value: String(event.attempts) });
       break;
     }
     case 'incident-cancelled':
@@ -367,9 +402,20 @@ const TEAMS_COLOR: Record<Tone, TeamsTextRun['color']> = {
   default: 'Default',
 };
 
-/** Teams text is plain (TextRun); the one thing a TextRun still interprets is `{{DATE(…)}}`. */
+/**
+ * Breaks every URL in a text so no client turns it into a link: `https://x` → `https[:]//x`,
+ * `www.x` → `www[.]x`. See the module comment for why.
+ */
+export function breakUrls(text: string): string {
+  return text.replace(/\b([a-z][a-z0-9+.-]*):\/\//gi, '$1[:]//').replace(/\bwww\./gi, 'www[.]');
+}
+
+/**
+ * Teams text is plain (TextRun): no Markdown, no HTML. What a TextRun still interprets is
+ * `{{DATE(…)}}`, which is broken up, and a client may link a bare URL, which is broken too.
+ */
 export function teamsText(text: string): string {
-  return text.replace(/\{\{/g, '{\u200b{');
+  return breakUrls(text).replace(/\{\{/g, '{\u200b{');
 }
 
 function run(text: string, extra: Omit<TeamsTextRun, 'type' | 'text'> = {}): TeamsTextRun {
@@ -397,7 +443,7 @@ export function renderTeams(event: IncidentNotification): TeamsMessage {
     $schema: 'http://adaptivecards.io/schemas/adaptive-card.json',
     type: 'AdaptiveCard',
     version: '1.4',
-    fallbackText: `${view.headline}. ${view.action}`,
+    fallbackText: teamsText(`${view.headline}. ${view.action}`),
     body,
     msteams: { width: 'Full' },
   };
@@ -411,7 +457,7 @@ export function renderTeams(event: IncidentNotification): TeamsMessage {
   }
   return {
     type: 'message',
-    summary: view.headline,
+    summary: teamsText(view.headline),
     attachments: [{ contentType: ADAPTIVE_CARD_CONTENT_TYPE, contentUrl: null, content: card }],
   };
 }
@@ -457,11 +503,40 @@ export function escapeSlack(text: string): string {
   return text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
 }
 
-/** Escapes, then clips without leaving half an entity (`&am…`). */
-function slackText(text: string, max: number): string {
-  const escaped = escapeSlack(text);
+/**
+ * Text that mrkdwn shows as written: URLs broken, `&<>` escaped, formatting characters and a
+ * word-initial `@` replaced by look-alikes (the module comment says why these).
+ */
+export function neutralizeSlack(text: string): string {
+  return escapeSlack(
+    breakUrls(text)
+      .replace(/\*/g, '\u2217')
+      .replace(/~/g, '\u223c')
+      .replace(/`/g, '\u02cb')
+      .replace(/(?<![\p{L}\p{N}])_|_(?![\p{L}\p{N}])/gu, '\u02cd')
+      .replace(/(?<![\p{L}\p{N}_.+-])@/gu, '\uff20'),
+  );
+}
+
+/** Clips escaped text without leaving half an entity (`&am…`). */
+function clipEscaped(escaped: string, max: number): string {
   if (escaped.length <= max) return escaped;
   return clip(escaped, max).replace(/&[a-z]{0,3}…$/, '…');
+}
+
+/** Neutralizes (see `neutralizeSlack`), then clips. */
+function slackText(text: string, max: number): string {
+  return clipEscaped(neutralizeSlack(text), max);
+}
+
+/** For a code block, where mrkdwn formats nothing: URLs broken, `&<>` escaped, no ``` to end it early. */
+function slackCode(text: string, max: number): string {
+  return clipEscaped(escapeSlack(breakUrls(text).replace(/```/g, '`\u200b``')), max);
+}
+
+/** Slack `plain_text` (the header) reads no mrkdwn; URLs and mentions are still kept from it. */
+function slackPlain(text: string): string {
+  return breakUrls(text).replace(/(?<![\p{L}\p{N}_.+-])@/gu, '\uff20');
 }
 
 const SLACK_EMOJI: Record<Tone, string> = {
@@ -475,11 +550,11 @@ export function renderSlack(event: IncidentNotification): SlackMessage {
   const view = describeNotification(event);
   const blocks: SlackBlock[] = [
     // Header text is plain_text (never mrkdwn), 150 characters at most.
-    { type: 'header', text: { type: 'plain_text', text: clip(`${SLACK_EMOJI[view.tone]} ${view.headline}`, 150), emoji: true } },
+    { type: 'header', text: { type: 'plain_text', text: clip(slackPlain(`${SLACK_EMOJI[view.tone]} ${view.headline}`), 150), emoji: true } },
   ];
   if (view.lines.length > 0) {
     const text = view.lines
-      .map((line) => (line.style === 'code' ? `\`\`\`${slackText(line.text.replace(/```/g, '`\u200b``'), 2900)}\`\`\`` : slackText(line.text, 1000)))
+      .map((line) => (line.style === 'code' ? `\`\`\`${slackCode(line.text, 2900)}\`\`\`` : slackText(line.text, 1000)))
       .join('\n');
     blocks.push({ type: 'section', text: { type: 'mrkdwn', text: clip(text, 3000) } });
   }

@@ -74,7 +74,7 @@ describe('delivery to each kind of target', () => {
   it('does not send email: the result says so, without an attempt', async () => {
     const { notifier, logs } = testNotifier();
     const results = await notifier.notify([{ kind: 'email', address: 'oncall@contoso.example' }], EVENT);
-    expect(results).toEqual([{ target: { kind: 'email', address: 'oncall@contoso.example' }, ok: false, attempts: 0, error: EMAIL_NOT_CONFIGURED, durationMs: 0 }]);
+    expect(results).toEqual([{ target: { kind: 'email', address: 'oncall@contoso.example' }, ok: false, attempts: 0, error: EMAIL_NOT_CONFIGURED, retryable: false, durationMs: 0 }]);
     expect(EMAIL_NOT_CONFIGURED).toMatch(/^email delivery is not configured/);
     expect(logs).toEqual([expect.objectContaining({ level: 'info', target: 'email oncall@contoso.example' })]);
   });
@@ -135,6 +135,7 @@ describe('retries', () => {
       attempts: 4,
       status: 503,
       error: 'HTTP 503: Service Unavailable (gave up after 4 attempts)',
+      retryable: true,
       durationMs: expect.any(Number),
     });
     expect(sleeps).toEqual([100, 200, 350]);
@@ -161,7 +162,7 @@ describe('retries', () => {
     const r = await receiver(answer(400, 'invalid_blocks'));
     const { notifier, sleeps } = testNotifier();
     const [result] = await notifier.notify([{ kind: 'slack', url: `${r.origin}/services/x` }], EVENT);
-    expect(result).toMatchObject({ ok: false, attempts: 1, status: 400, error: 'HTTP 400: invalid_blocks' });
+    expect(result).toMatchObject({ ok: false, attempts: 1, status: 400, error: 'HTTP 400: invalid_blocks', retryable: false });
     expect(sleeps).toEqual([]);
     expect(r.received).toHaveLength(1);
 
@@ -194,6 +195,26 @@ describe('retries', () => {
   });
 });
 
+describe('a single quick attempt (how the app uses it, with the outbox for later attempts)', () => {
+  it('says a 429 is worth another attempt, and when', async () => {
+    const r = await receiver(answer(429, 'slow down', { 'retry-after': '120' }));
+    const { notifier, sleeps } = testNotifier({ maxAttempts: 1 });
+    const [result] = await notifier.notify([{ kind: 'slack', url: `${r.origin}/services/x` }], EVENT);
+    expect(result).toMatchObject({ ok: false, attempts: 1, status: 429, retryable: true, retryAfterMs: 120_000, error: 'HTTP 429: slow down' });
+    expect(sleeps).toEqual([]);
+  });
+
+  it('says a 404 (a deleted webhook) and a redirect are not', async () => {
+    const r = await receiver((req, res) => answer(req.path === '/gone' ? 404 : 301, '', { location: 'https://elsewhere.example/' })(req, res));
+    const { notifier } = testNotifier({ maxAttempts: 1 });
+    const results = await notifier.notify([{ kind: 'teams', url: `${r.origin}/gone` }, { kind: 'webhook', url: `${r.origin}/moved` }], EVENT);
+    expect(results.map((x) => [x.status, x.retryable])).toEqual([
+      [404, false],
+      [301, false],
+    ]);
+  });
+});
+
 describe('timeouts and unreachable hosts', () => {
   it('times out an attempt whose receiver never answers, and retries it', async () => {
     const r = await receiver(() => {
@@ -207,6 +228,7 @@ describe('timeouts and unreachable hosts', () => {
       ok: false,
       attempts: 2,
       error: 'timed out after 150 ms (gave up after 2 attempts)',
+      retryable: true,
       durationMs: expect.any(Number),
     });
     expect(sleeps).toEqual([5]);

@@ -44,6 +44,7 @@ const HEADLINES: Record<IncidentNotification['type'], string> = {
   'action-required': 'Action needed for media-streaming: 2 things the orchestrator cannot do',
   'readiness-drift': 'Standby not ready: contosopurviewwus lacks 2 objects media-streaming needs',
   'incident-cancelled': 'Incident cancelled: no further action for media-streaming',
+  'delivery-failed': 'Not delivered: 2 notifications about media-streaming did not reach its teams channel',
 };
 
 describe('headlines say what happened and to what', () => {
@@ -166,10 +167,10 @@ describe('Teams: Adaptive Card 1.4 in a message envelope', () => {
     expect(teamsLines(renderTeams(SAMPLES['failback-done']))).toEqual(expect.arrayContaining(['Failback took: 3m 5s', 'Ran on the secondary for: 3h 20m']));
   });
 
-  it('shows user text exactly as written: TextRuns are never Markdown', () => {
+  it('shows user text as written, URLs broken: TextRuns are never Markdown', () => {
     const title = 'rg_media_prod **down** [click](https://evil.example) <at>All</at> & friends';
     const message = renderTeams({ ...SAMPLES['incident-opened'], title });
-    expect(teamsLines(message)[1]).toBe(title);
+    expect(teamsLines(message)[1]).toBe('rg_media_prod **down** [click](https[:]//evil.example) <at>All</at> & friends');
     // The one thing a TextRun still expands is a {{DATE()}} function: it is broken up.
     const dated = renderTeams({ ...SAMPLES['incident-opened'], title: 'at {{DATE(2025-06-01T12:00:00Z)}}' });
     expect(teamsLines(dated)[1]).toBe('at {\u200b{DATE(2025-06-01T12:00:00Z)}}');
@@ -248,11 +249,11 @@ describe('Slack: incoming-webhook blocks with a text fallback', () => {
 
   it('escapes &, < and > in every mrkdwn text and in the fallback, so nothing becomes a link or a mention', () => {
     const hostile = 'Fix <!channel> & see <https://evil.example|the docs> > now';
-    const escaped = 'Fix &lt;!channel&gt; &amp; see &lt;https://evil.example|the docs&gt; &gt; now';
-    expect(escapeSlack(hostile)).toBe(escaped);
+    expect(escapeSlack(hostile)).toBe('Fix &lt;!channel&gt; &amp; see &lt;https://evil.example|the docs&gt; &gt; now');
+    const escaped = 'Fix &lt;!channel&gt; &amp; see &lt;https[:]//evil.example|the docs&gt; &gt; now';
     const message = renderSlack({ ...SAMPLES['incident-cancelled'], title: hostile, reason: hostile, by: '<@U123> & co', incidentId: 'a<b>' });
     expect(slackSectionTexts(message)[0]).toBe(`${escaped}\n${escaped}`);
-    expect(slackFields(message)).toContain('*Cancelled by*\n&lt;@U123&gt; &amp; co');
+    expect(slackFields(message)).toContain('*Cancelled by*\n&lt;\uff20U123&gt; &amp; co');
     expect(slackBlocks(message, 'context')[0]!.elements[0]!.text.startsWith('Incident a&lt;b&gt; · ')).toBe(true);
     const all = JSON.stringify(message.blocks.filter((b) => b.type !== 'header' && b.type !== 'actions')) + message.text;
     expect(all).not.toMatch(/<!channel>|<@U123>|<https:/);
@@ -265,6 +266,75 @@ describe('Slack: incoming-webhook blocks with a text fallback', () => {
     const [, reason] = slackSectionTexts(message)[0]!.split('\n');
     expect(reason!.length).toBeLessThanOrEqual(1000);
     expect(reason).toMatch(/^(&amp;)+…$/);
+  });
+});
+
+describe('untrusted text cannot format, link or mention', () => {
+  // Alert titles and descriptions come from outside: anyone holding the webhook key, or just odd text.
+  const hostile =
+    'Outage <https://evil.example|click> [approve](https://evil.example) *bold* _it_ ~strike~ `code` <!channel> @here mail ops@contoso.example rg_media_prod www.evil.example';
+  const event: IncidentNotification = { ...SAMPLES['approval-needed'], title: hostile, reason: '<!here> @channel: see http://evil.example/x?a=1&b=2' };
+  const appLinks = [SAMPLES['approval-needed'].approveUrl, SAMPLES['approval-needed'].rejectUrl, SAMPLES['approval-needed'].statusUrl];
+
+  it('Slack: &<> escaped, formatting characters and word-initial @ as look-alikes, URLs broken', () => {
+    const message = renderSlack(event);
+    expect(slackSectionTexts(message)[0]).toBe(
+      'Outage &lt;https[:]//evil.example|click&gt; [approve](https[:]//evil.example) \u2217bold\u2217 \u02cdit\u02cd \u223cstrike\u223c \u02cbcode\u02cb ' +
+        '&lt;!channel&gt; \uff20here mail ops@contoso.example rg_media_prod www[.]evil.example\n' +
+        '&lt;!here&gt; \uff20channel: see http[:]//evil.example/x?a=1&amp;b=2',
+    );
+    // Only the app's own links can be clicked: the buttons.
+    expect(JSON.stringify(message).match(/(https?|www)[:.]\/?\/?[^"\s|)]*/g)).toEqual(appLinks);
+    expect(slackBlocks(message, 'actions')[0]!.elements.map((b) => b.url)).toEqual(appLinks);
+  });
+
+  it('Slack: names in the headline and facts, the header and the fallback are neutralized too', () => {
+    const failed = renderSlack({ ...SAMPLES['step-failed'], step: '@here *now* https://evil.example', workload: 'media_streaming_', error: 'GET https://evil.example/x: *500* <b> ```' });
+    expect(slackBlocks(failed, 'header')[0]!.text.text).toBe(':rotating_light: Failover step failed: \uff20here *now* https[:]//evil.example for media_streaming_');
+    expect(failed.text.startsWith('Failover step failed: \uff20here \u2217now\u2217 https[:]//evil.example for media_streaming\u02cd. ')).toBe(true);
+    expect(slackFields(failed)[0]).toBe('*Failed step*\n\uff20here \u2217now\u2217 https[:]//evil.example (media_streaming\u02cd, failover)');
+    // Error text in a code block keeps its characters (code is not formatted), URLs still broken.
+    expect(slackSectionTexts(failed)[0]).toBe('Azure Media Services - West Europe - Service degradation\n```GET https[:]//evil.example/x: *500* &lt;b&gt; `\u200b`````');
+  });
+
+  it('Teams: text runs show it as written, URLs broken, buttons only for the app\'s links', () => {
+    const message = renderTeams(event);
+    expect(teamsLines(message).slice(1, 3)).toEqual([
+      'Outage <https[:]//evil.example|click> [approve](https[:]//evil.example) *bold* _it_ ~strike~ `code` <!channel> @here mail ops@contoso.example rg_media_prod www[.]evil.example',
+      '<!here> @channel: see http[:]//evil.example/x?a=1&b=2',
+    ]);
+    expect(JSON.stringify(message).match(/https?:\/\/[^"\s]*/g)!.filter((u) => !u.startsWith('http://adaptivecards.io/'))).toEqual(appLinks);
+    const failed = renderTeams({ ...SAMPLES['step-failed'], step: 'https://evil.example' });
+    expect(failed.summary).toBe('Failover step failed: https[:]//evil.example for media-streaming');
+    expect(failed.attachments[0].content.fallbackText.startsWith('Failover step failed: https[:]//evil.example for media-streaming. ')).toBe(true);
+  });
+
+  it('leaves the app\'s own wording unchanged', () => {
+    for (const type of NOTIFICATION_TYPES) {
+      const view = describeNotification(SAMPLES[type]);
+      expect(slackSectionTexts(renderSlack(SAMPLES[type])).find((t) => t.startsWith('*What to do:* '))).toBe(`*What to do:* ${escapeSlack(view.action)}`);
+    }
+  });
+});
+
+describe('delivery-failed', () => {
+  it('names the channel, what it missed and the last error, for the other channels', () => {
+    const message = renderTeams(SAMPLES['delivery-failed']);
+    expect(teamsLines(message)).toEqual([
+      'Not delivered: 2 notifications about media-streaming did not reach its teams channel',
+      'Azure Media Services - West Europe - Service degradation',
+      '1. Incident opened: media-streaming may be affected in westeurope\n2. Failing over media-streaming to northeurope: 1 step',
+      'network error: ENOTFOUND (getaddrinfo ENOTFOUND contoso.webhook.office.com) (gave up after 10 attempts)',
+      'What to do: Whoever watches only that channel has not heard about this incident: tell them, and check the channel (a deleted webhook, a revoked key, throttling). ' +
+        'These are no longer retried; the incident status lists every notification the channel missed.',
+      'Channel: teams https[:]//contoso.webhook.office.com/webhookb2/…',
+      'Workload: media-streaming',
+      'Primary region: westeurope',
+      'Secondary region: northeurope',
+      'Attempts: 10',
+      'Incident inc-VLL2-JX8 · Tracking ID VLL2-JX8 · 2025-06-01 12:00 UTC',
+    ]);
+    expect(slackFields(renderSlack(SAMPLES['delivery-failed']))[0]).toBe('*Channel*\nteams https[:]//contoso.webhook.office.com/webhookb2/…');
   });
 });
 

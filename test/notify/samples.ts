@@ -82,6 +82,15 @@ export const SAMPLES = {
     missing: ['data source finance-sql', 'scan rule set finance-sql-rules'],
   },
   'incident-cancelled': { ...base, type: 'incident-cancelled', reason: 'cancelled from the CLI: false alarm', by: 'ada@contoso.com' },
+  'delivery-failed': {
+    ...base,
+    type: 'delivery-failed',
+    workload: 'media-streaming',
+    channel: 'teams https://contoso.webhook.office.com/webhookb2/…',
+    undelivered: ['Incident opened: media-streaming may be affected in westeurope', 'Failing over media-streaming to northeurope: 1 step'],
+    attempts: 10,
+    lastError: 'network error: ENOTFOUND (getaddrinfo ENOTFOUND contoso.webhook.office.com) (gave up after 10 attempts)',
+  },
 } satisfies { [K in NotificationType]: Extract<IncidentNotification, { type: K }> };
 
 export const ALL_SAMPLES: IncidentNotification[] = Object.values(SAMPLES);
