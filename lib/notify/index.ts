@@ -1,12 +1,14 @@
 /**
  * Incident notifications: the vocabulary (events.ts), how each channel shows it (render.ts:
- * Teams Adaptive Cards, Slack blocks, a generic JSON webhook) and delivery with retries that never
- * throws (notifier.ts).
+ * Teams Adaptive Cards, Slack blocks, a generic JSON webhook, untrusted text neutralized),
+ * delivery that never throws (notifier.ts), and the outbox that keeps what a channel did not take
+ * at the first, quick attempt and retries it later (delivery.ts, outbox.ts).
  */
 export { NOTIFICATION_SCHEMA, NOTIFICATION_TYPES } from './events.js';
 export type {
   ApprovalEscalated,
   ApprovalNeeded,
+  DeliveryFailed,
   DeliveryTarget,
   Direction,
   FailbackDone,
@@ -23,12 +25,14 @@ export type {
 } from './events.js';
 export {
   ADAPTIVE_CARD_CONTENT_TYPE,
+  breakUrls,
   clip,
   describeNotification,
   escapeSlack,
   formatDuration,
   formatTime,
   listWorkloads,
+  neutralizeSlack,
   renderFor,
   renderSlack,
   renderTeams,
@@ -53,6 +57,10 @@ export type {
   Tone,
   WebhookBody,
 } from './render.js';
-export { EMAIL_NOT_CONFIGURED, countDeliveries, createNotifier, redactTarget, redactUrl } from './notifier.js';
+export { EMAIL_NOT_CONFIGURED, countDeliveries, createNotifier, describeTarget, redactTarget, redactUrl } from './notifier.js';
+export { DEFAULT_DELIVERY_POLICY, createNotificationDelivery } from './delivery.js';
+export type { DeliveryPolicy, NotificationDelivery, NotificationDeliveryDeps, RetryReport, SendReport } from './delivery.js';
+export { DEFAULT_OUTBOX_TABLE, createNotificationOutbox, describeRecord, notificationOutboxFromSettings, outboxPartitionKey, outboxTableFor } from './outbox.js';
+export type { NewOutboxRecord, NotificationOutbox, NotificationOutboxOptions, OutboxChanges, OutboxRecord, OutboxStatus, OutboxTarget, UndeliveredNotification } from './outbox.js';
 export { parseRetryAfter } from '../http/retry-after.js';
 export type { BackoffOptions, DeliveryResult, Notifier, NotifierOptions, NotifyLogEntry } from './notifier.js';
