@@ -3,15 +3,15 @@
  *   GET  /api/incidents                      list (?state=running|finished|all, ?top=N)
  *   GET  /api/incidents/{id}                 state, decisions and timeline
  *   POST /api/incidents/{id}/{action}        approve | reject | failback | cancel (who acted is recorded)
- *   GET  /api/incidents/{id}/{action}        a confirmation page for the links in notifications
+ *   GET  /api/incidents/{id}/{action}        a confirmation page whose button posts to a signed link (functions/links.ts)
  */
 import { app, type HttpRequest } from '@azure/functions';
 import * as df from 'durable-functions';
 import { problem, toResponse } from '../lib/http/problem.js';
 import type { IncidentAction } from '../lib/incidents/links.js';
 import { handleOperatorCall } from '../lib/operators/http.js';
-import { commandIncident, listIncidents, showIncident, type IncidentView } from '../lib/operators/incidents.js';
-import { confirmationPage } from '../lib/operators/confirmation-page.js';
+import { commandIncident, listIncidents, showIncident } from '../lib/operators/incidents.js';
+import { commandRouteRefusal, keyRouteConfirmation, keyRoutePage, type KeyPageBody } from '../lib/operators/action-links.js';
 
 const ACTIONS: readonly IncidentAction[] = ['approve', 'reject', 'failback', 'cancel'];
 
@@ -43,10 +43,13 @@ app.http('incidentsCommand', {
       return toResponse(problem(404, 'no-such-action', `'${action}' is not an incident action; use ${ACTIONS.join(', ')}`));
     }
     if (request.method === 'GET') {
-      // Links in chat open with GET: show what would happen and ask for the click that POSTs.
-      const shown = await handleOperatorCall(request, context, ({ deps }) => showIncident(deps, id));
-      return shown.status === 200 ? confirmationPage(action as IncidentAction, shown.jsonBody as IncidentView, new URL(request.url)) : shown;
+      // Show what would happen and ask for the click; it POSTs to a freshly signed link, never to this URL with its key.
+      const shown = await handleOperatorCall(request, context, ({ services, deps }) => keyRouteConfirmation(deps, id, action as IncidentAction, services.config.actionLinkSecrets));
+      return shown.status === 200 ? keyRoutePage(action as IncidentAction, shown.jsonBody as KeyPageBody) : shown;
     }
-    return handleOperatorCall(request, context, ({ deps, identify, body }) => commandIncident(deps, id, action as IncidentAction, body, identify));
+    // JSON only, and not from another site's page: a browser form acts through a signed link.
+    return handleOperatorCall(request, context, async ({ services, deps, identify, body }) =>
+      commandRouteRefusal(request.headers, request.url, services.config.publicBaseUrl) ?? commandIncident(deps, id, action as IncidentAction, body, identify),
+    );
   },
 });

@@ -93,6 +93,7 @@ export function buildServices(env: Readonly<Record<string, string | undefined>>)
     workflowRecords: (workloadId) => claims.workflowRecords(workloadId),
     notify: async (targets, notification) => countDeliveries(await notifier.notify(targets, notification)),
     publicUrl: config.publicBaseUrl ?? null,
+    actionLinkSecret: config.actionLinkSecrets?.[0] ?? null,
     saveTimeline: async (incidentId, timeline) => {
       await archive.putTimeline(incidentId, timeline);
     },

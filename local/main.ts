@@ -12,6 +12,7 @@ import { blobSettings, startAzurite, type Azurite } from './azurite.js';
 import { describeFunctions, loadLocalSettings, startLocalHost, type LocalHost } from './host.js';
 import { repoRoot } from './registry.js';
 import { estateStorageAccounts, startSimulatorBeside, type SimulatorBeside } from './simulator-host.js';
+import { localActionLinkSecret } from './link-secret.js';
 
 const USAGE = `usage: npm start -- [--port N] [--time-scale N] [--data-dir DIR] [--app-dir DIR] [--no-sim] [--sim-port N] [--estate FILE] [--no-azurite]
 
@@ -153,6 +154,8 @@ async function main(): Promise<number> {
 
   // Links in notifications point at this host unless the settings name a public address.
   process.env['PUBLIC_BASE_URL'] ||= host.url;
+  // Approve and reject links in notifications are signed with a secret kept with the host's keys.
+  process.env['ACTION_LINK_SECRET'] ||= localActionLinkSecret(host.keys.masterKey);
 
   const out: string[] = [];
   const count = host.registry.all().length;

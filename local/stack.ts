@@ -12,6 +12,7 @@ import type { HostLogger } from './functions-core.js';
 import { startLocalHost, type LocalHost } from './host.js';
 import { repoRoot } from './registry.js';
 import { estateStorageAccounts, startSimulatorBeside } from './simulator-host.js';
+import { localActionLinkSecret } from './link-secret.js';
 import type { Simulator } from '../sim/simulator.js';
 import { resetAppServices } from '../lib/composition.js';
 
@@ -53,6 +54,7 @@ export const STACK_SETTINGS = [
   'TASK_HUB_NAME',
   'CATALOG_PATH',
   'PUBLIC_BASE_URL',
+  'ACTION_LINK_SECRET',
   'WEBHOOK_TENANT_ID',
   'WEBHOOK_AUDIENCES',
   'WEBHOOK_JWKS_URL',
@@ -99,6 +101,8 @@ export async function startStack(options: StackOptions): Promise<Stack> {
     throw err;
   }
   process.env['PUBLIC_BASE_URL'] ||= host.url;
+  // Signed approve/reject links, with a secret kept with the host's keys (an empty setting in `env` turns them off).
+  process.env['ACTION_LINK_SECRET'] ??= localActionLinkSecret(host.keys.masterKey);
   return {
     host,
     sim: beside.sim,

@@ -185,3 +185,9 @@ function ago(ms: number): string {
   const hours = Math.floor(minutes / 60);
   return hours < 48 ? `${hours} h` : `${Math.floor(hours / 24)} days`;
 }
+
+/** `/api/links/{token}`, absolute when the base URL is known: where a signed link points. */
+export function actionLinkUrl(baseUrl: string | null, token: string): string {
+  const path = `/api/links/${encodeURIComponent(token)}`;
+  return baseUrl === null ? path : `${baseUrl.replace(/\/+$/, '')}${path}`;
+}

@@ -1,7 +1,7 @@
 /**
  * The operator endpoints' shared request handling: the services (a 503 naming the settings when
- * they are unusable), who is calling, the body as text (forms from the approval page become
- * JSON), and a problem instead of a 500 when storage or the durable endpoint fails.
+ * they are unusable), who is calling, the body as text (as sent: forms are not converted), and a
+ * problem instead of a 500 when storage or the durable endpoint fails.
  */
 import type { HttpRequest, HttpResponseInit, InvocationContext } from '@azure/functions';
 import * as df from 'durable-functions';
@@ -52,10 +52,7 @@ export async function handleOperatorCall(request: HttpRequest, context: Invocati
   }
 }
 
+/** The body as sent. Forms are not turned into JSON: browsers act through signed links (functions/links.ts), never a key route. */
 async function bodyText(request: HttpRequest): Promise<string> {
-  const text = await request.text();
-  if ((request.headers.get('content-type') ?? '').toLowerCase().startsWith('application/x-www-form-urlencoded')) {
-    return JSON.stringify(Object.fromEntries(new URLSearchParams(text)));
-  }
-  return text;
+  return request.text();
 }

@@ -25,6 +25,8 @@ export interface StepDeps {
   notify(targets: readonly DeliveryTarget[], notification: IncidentNotification): Promise<{ delivered: number; failed: number }>;
   /** The app's public base URL (`https://failover.contoso.example`), for links in notifications; null when unknown. */
   publicUrl: string | null;
+  /** The secret that signs approve and reject links (ACTION_LINK_SECRET's first); absent or null: the links are the key-protected routes. */
+  actionLinkSecret?: string | null;
   saveTimeline(incidentId: string, timeline: TimelineEntry[]): Promise<void>;
   /** How often the SDK polls Azure's long-running operations (Azure's Retry-After wins when it sends one). */
   lroPollMs: number;
