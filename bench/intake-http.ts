@@ -42,7 +42,8 @@ export interface HttpBenchOptions {
 const UPDATES_PER_INCIDENT = 4;
 /** Share of distinct alerts that match no workload (acted: false). */
 const UNMATCHED_SHARE = 0.2;
-const FUNCTION_KEY = 'bench';
+/** The webhook group's key: the only key an action group holds (lib/auth/key-groups.ts). */
+const WEBHOOK_KEY = 'bench';
 const MASTER_KEY = 'bench-master';
 const TASK_HUB = 'benchintake';
 /** Timed passes of the request list against the bare server; the median pass (by throughput) is reported. */
@@ -231,7 +232,7 @@ async function startApp(root: string): Promise<App> {
     simTimeScale: 1,
     catalogPath,
     logger,
-    functionKey: FUNCTION_KEY,
+    groupKeys: { webhook: WEBHOOK_KEY },
     masterKey: MASTER_KEY,
     env: { TASK_HUB_NAME: TASK_HUB },
   });
@@ -287,7 +288,7 @@ async function send(client: Client, url: string, w: Workload, concurrency: numbe
   const azurite = processCpuMs(azuritePid);
   const result = await client.run({
     url,
-    headers: { 'content-type': 'application/json', 'x-functions-key': FUNCTION_KEY },
+    headers: { 'content-type': 'application/json', 'x-functions-key': WEBHOOK_KEY },
     bodies: w.distinct.map((d) => d.body),
     order: w.order,
     concurrency,

@@ -1,7 +1,8 @@
 /**
  * How the CLI reaches the app's HTTP API: `--app URL` (env FAILOVER_URL, default
- * http://localhost:7071) and the function key from `--key` (env FAILOVER_KEY, else the key
- * `npm start` keeps in `<data dir>/keys.json`); answers parsed, problems printed with their field.
+ * http://localhost:7071) and the on-call key from `--key` (env FAILOVER_KEY, else the on-call
+ * group's key `npm start` keeps in `<data dir>/keys.json`; lib/auth/key-groups.ts); answers
+ * parsed, problems printed with their field.
  */
 import { join } from 'node:path';
 import type { Flags } from './flags.js';
@@ -19,8 +20,10 @@ export async function target(io: CliIo, flags: Flags, env: Readonly<Record<strin
   if (env['FAILOVER_KEY'] !== undefined && env['FAILOVER_KEY'] !== '') return { url, key: env['FAILOVER_KEY'] };
   const dataDir = typeof flags['data-dir'] === 'string' ? flags['data-dir'] : (env['LOCAL_DATA_DIR'] ?? '.local');
   try {
-    const keys = JSON.parse((await io.read(join(dataDir, 'keys.json'))).toString('utf8')) as { functionKey?: string };
-    return { url, key: keys.functionKey };
+    // Every CLI command is an on-call one: the on-call key, never the master key.
+    const keys = JSON.parse((await io.read(join(dataDir, 'keys.json'))).toString('utf8')) as { groupKeys?: { oncall?: unknown } };
+    const oncall = keys.groupKeys?.oncall;
+    return { url, key: typeof oncall === 'string' && oncall !== '' ? oncall : undefined };
   } catch {
     // No local host keys: the request goes without a key and the app says what it wants.
     return { url, key: undefined };

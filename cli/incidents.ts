@@ -90,7 +90,7 @@ export async function incidentsCommand(io: CliIo, args: string[], env: Readonly<
       return EXIT.ok;
     }
     case 'show': {
-      const res = await call(t, 'GET', `/api/incidents/${needId()}`);
+      const res = await call(t, 'GET', `/api/incidents/${encodeURIComponent(needId())}`);
       if (res.status !== 200) return failure(io, res.status, res.body);
       if (json) return io.out(JSON.stringify(res.body, null, 2)), EXIT.ok;
       const v = res.body as IncidentView;
@@ -105,7 +105,7 @@ export async function incidentsCommand(io: CliIo, args: string[], env: Readonly<
     case 'reject':
     case 'failback':
     case 'cancel': {
-      const res = await call(t, 'POST', `/api/incidents/${needId()}/${command}`, {
+      const res = await call(t, 'POST', `/api/incidents/${encodeURIComponent(needId())}/${command}`, {
         ...(text(flags, 'comment') !== undefined ? { comment: text(flags, 'comment') } : {}),
         ...actor(flags, env),
       });

@@ -41,12 +41,17 @@ export class DemoDriver {
     this.simFetch = fetchTrusting(stack.sim.ca);
   }
 
+  /** The key the caller of `path` would hold: the action group's for the webhook, on-call's for the rest. */
+  private keyFor(path: string): string {
+    return this.stack.host.keys.groups[path.startsWith('/api/alerts') ? 'webhook' : 'oncall']!;
+  }
+
   /** The app's answer, as JSON; the demo reads the few fields it shows. */
   // eslint-disable-next-line @typescript-eslint/no-explicit-any
   async call(method: string, path: string, body?: unknown): Promise<{ status: number; body: any }> {
     const res = await fetch(`${this.stack.host.url}${path}`, {
       method,
-      headers: { 'x-functions-key': this.stack.host.keys.functionKey, 'content-type': 'application/json' },
+      headers: { 'x-functions-key': this.keyFor(path), 'content-type': 'application/json' },
       ...(body !== undefined ? { body: typeof body === 'string' ? body : JSON.stringify(body) } : {}),
     });
     const text = await res.text();

@@ -8,12 +8,22 @@
 import { app, type HttpRequest } from '@azure/functions';
 import * as df from 'durable-functions';
 import { problem, toResponse } from '../lib/http/problem.js';
+import { incidentIdProblem } from '../lib/incidents/ids.js';
 import type { IncidentAction } from '../lib/incidents/links.js';
 import { handleOperatorCall } from '../lib/operators/http.js';
 import { commandIncident, listIncidents, showIncident } from '../lib/operators/incidents.js';
 import { commandRouteRefusal, keyRouteConfirmation, keyRoutePage, type KeyPageBody } from '../lib/operators/action-links.js';
 
 const ACTIONS: readonly IncidentAction[] = ['approve', 'reject', 'failback', 'cancel'];
+
+/**
+ * The incident id in the URL, refused before anything uses it unless it has the app's form: the
+ * durable client puts it into its RPC URLs unencoded, where `?` or `#` would change the call.
+ */
+function malformedId(id: string) {
+  const why = incidentIdProblem(id);
+  return why === null ? null : toResponse(problem(404, 'no-such-incident', why, { path: '$.id' }));
+}
 
 app.http('incidentsList', {
   methods: ['GET'],
@@ -28,7 +38,7 @@ app.http('incidentsGet', {
   authLevel: 'function',
   route: 'incidents/{id}',
   extraInputs: [df.input.durableClient()],
-  handler: (request, context) => handleOperatorCall(request, context, ({ deps }) => showIncident(deps, request.params['id'] ?? '')),
+  handler: (request, context) => malformedId(request.params['id'] ?? '') ?? handleOperatorCall(request, context, ({ deps }) => showIncident(deps, request.params['id'] ?? '')),
 });
 
 app.http('incidentsCommand', {
@@ -42,6 +52,8 @@ app.http('incidentsCommand', {
     if (!(ACTIONS as readonly string[]).includes(action)) {
       return toResponse(problem(404, 'no-such-action', `'${action}' is not an incident action; use ${ACTIONS.join(', ')}`));
     }
+    const malformed = malformedId(id);
+    if (malformed !== null) return malformed;
     if (request.method === 'GET') {
       // Show what would happen and ask for the click; it POSTs to a freshly signed link, never to this URL with its key.
       const shown = await handleOperatorCall(request, context, ({ services, deps }) => keyRouteConfirmation(deps, id, action as IncidentAction, services.config.actionLinkSecrets));

@@ -234,12 +234,23 @@ export function hostLogger(): HostLogger {
   return state().logger;
 }
 
-/** Logs through the app's `app.hook.log` hooks (which may rewrite level and message), then the logger. */
+/**
+ * A log line with every function key replaced by `***`: `code=<key>` in URLs and
+ * `x-functions-key: <key>` in headers (printed or as JSON).
+ */
+export function redactKeys(text: string): string {
+  return text.replace(/(\bcode=)[^&#\s"'<>]*/gi, '$1***').replace(/(x-functions-key["']?\s*[:=]\s*["']?)[^\s"',;}]+/gi, '$1***');
+}
+
+/**
+ * Logs through the app's `app.hook.log` hooks (which may rewrite level and message), then the
+ * logger; keys are redacted from the message whichever way it came (lib code may log a URL).
+ */
 export function hostLog(entry: LogEntry, invocationContext?: InvocationContext, logger?: HostLogger): void {
   const s = state();
   const hooks = s.hooks.get('log') ?? [];
   let level = entry.level;
-  let message = entry.message;
+  let message = redactKeys(entry.message);
   if (hooks.length > 0) {
     const ctx: Record<string, unknown> = {
       hookData: {},
@@ -259,7 +270,7 @@ export function hostLog(entry: LogEntry, invocationContext?: InvocationContext, 
     level = typeof ctx['level'] === 'string' ? ctx['level'] : level;
     message = typeof ctx['message'] === 'string' ? ctx['message'] : message;
   }
-  (logger ?? s.logger)({ ...entry, level, message });
+  (logger ?? s.logger)({ ...entry, level, message: redactKeys(message) });
 }
 
 // ---------------------------------------------------------------------------------------------

@@ -20,6 +20,7 @@ import {
 import { startHttpHost, type DurableHttpBridge, type HttpHost } from './http-host.js';
 import { loadApp, repoRoot, type LoadAppOptions, type RegisteredFunction, type Registry } from './registry.js';
 import { startTimerHost, type TimerHost } from './timer-host.js';
+import { KEY_GROUPS, keyGroupOf } from '../lib/auth/key-groups.js';
 
 /** What a durable runtime factory is given. */
 export interface DurableRuntimeContext {
@@ -59,8 +60,17 @@ export interface LocalHostOptions {
   timeScale?: number;
   /** Default `<root>/.local`. Relative paths are resolved against the process's working directory. */
   dataDir?: string;
-  /** Default: env LOCAL_FUNCTION_KEY / LOCAL_MASTER_KEY, else generated once and kept in `<dataDir>/keys.json`. */
-  functionKey?: string;
+  /**
+   * Which functions each key group opens; default the app's table (lib/auth/key-groups.ts).
+   * A `function`-level function takes its group's key or the master key.
+   */
+  keyGroups?: Readonly<Record<string, readonly string[]>>;
+  /**
+   * Each group's key. Default: env `LOCAL_<GROUP>_KEY` (LOCAL_WEBHOOK_KEY, LOCAL_ONCALL_KEY,
+   * LOCAL_WORKFLOWS_KEY), else generated once and kept in `<dataDir>/keys.json`.
+   */
+  groupKeys?: Readonly<Record<string, string | undefined>>;
+  /** Default: env LOCAL_MASTER_KEY, else generated once and kept in `<dataDir>/keys.json`. */
   masterKey?: string;
   /** Which modules to import (see loadApp); `false` imports nothing (the caller registered functions itself). */
   app?: LoadAppOptions | false;
@@ -69,8 +79,19 @@ export interface LocalHostOptions {
   /** Load `local.settings.json` (else `local.settings.example.json`) Values into process.env first. Default true. */
   loadSettings?: boolean;
   routePrefix?: string;
+  /** Default: env LOCAL_MAX_BODY_BYTES, else 1 MB. */
   maxRequestBodyBytes?: number;
+  /** How long a request body may take to arrive before a 408; default env LOCAL_BODY_TIMEOUT_MS, else 30 s. */
+  bodyTimeoutMs?: number;
   logger?: HostLogger;
+}
+
+export interface HostKeys {
+  /** Opens every function and the durable management API. */
+  masterKey: string;
+  /** The key of each key group, by group name. */
+  groups: Readonly<Record<string, string>>;
+  source: 'options' | 'settings' | 'data-dir' | 'generated';
 }
 
 export interface LocalHost {
@@ -79,7 +100,7 @@ export interface LocalHost {
   registry: Registry;
   clock: Clock;
   dataDir: string;
-  keys: { functionKey: string; masterKey: string; source: 'options' | 'settings' | 'data-dir' | 'generated' };
+  keys: HostKeys;
   /** The settings file whose Values were applied, if any. */
   settingsFile: string | undefined;
   http: HttpHost;
@@ -96,7 +117,15 @@ export async function startLocalHost(options: LocalHostOptions = {}): Promise<Lo
   const dataDir = resolve(options.dataDir ?? join(root, '.local'));
   mkdirSync(dataDir, { recursive: true });
   const clock = options.clock ?? new ScaledClock(options.timeScale ?? 1);
-  const keys = resolveKeys(dataDir, { functionKey: options.functionKey, masterKey: options.masterKey });
+  const keyGroups = options.keyGroups ?? KEY_GROUPS;
+  const keys = resolveKeys(dataDir, { masterKey: options.masterKey, groupKeys: options.groupKeys }, process.env, Object.keys(keyGroups));
+  if (process.env['LOCAL_FUNCTION_KEY']) {
+    log({
+      level: 'warning',
+      category: 'host',
+      message: `LOCAL_FUNCTION_KEY is no longer used: each key group has a key of its own (${Object.keys(keyGroups).map(groupKeySetting).join(', ')}), and LOCAL_MASTER_KEY opens everything`,
+    });
+  }
 
   const registry = installFunctionsCore();
   if (options.app !== false) await loadApp(registry, { root, ...(options.app ?? {}) });
@@ -117,7 +146,8 @@ export async function startLocalHost(options: LocalHostOptions = {}): Promise<Lo
         masterKey: keys.masterKey,
         taskHubName: taskHubName(root),
         ...durableTaskSettings(root),
-        logger: logger ?? ((e) => hostLog(e)),
+        // Through hostLog even with a logger given: its lines have keys redacted like every other.
+        logger: (e) => hostLog(e, undefined, logger),
       });
       const d = durable;
       cleanups.push(() => d.close?.());
@@ -141,8 +171,10 @@ export async function startLocalHost(options: LocalHostOptions = {}): Promise<Lo
       ...(durable ? { durable } : {}),
       ...(logger ? { logger } : {}),
       hostJsonPath: join(root, 'host.json'),
-      functionKey: keys.functionKey,
+      keyGroups,
+      groupKeys: keys.groups,
       masterKey: keys.masterKey,
+      ...limitsFromEnv(options),
     });
     const h = http;
     cleanups.push(() => h.close());
@@ -224,20 +256,26 @@ export function loadLocalSettings(root: string, env: NodeJS.ProcessEnv = process
   return { file, applied };
 }
 
+/** The setting that gives a key group's key: `LOCAL_ONCALL_KEY` for `oncall`. */
+export function groupKeySetting(group: string): string {
+  return `LOCAL_${group.toUpperCase().replace(/[^A-Z0-9]+/g, '_')}_KEY`;
+}
+
 /**
- * The host's keys: given ones, else env LOCAL_FUNCTION_KEY / LOCAL_MASTER_KEY, else the ones kept
- * in `<dataDir>/keys.json`, else new random ones (saved there so they survive restarts).
+ * The host's keys, each on its own: the given one, else its setting (LOCAL_MASTER_KEY,
+ * `LOCAL_<GROUP>_KEY`), else the one kept in `<dataDir>/keys.json` (`{ masterKey, groupKeys }`),
+ * else a new random one, saved there so it survives restarts (the CLI reads the on-call key from
+ * that file). A keys.json of the older shape keeps its master key; its shared `functionKey` is
+ * dropped.
  */
 export function resolveKeys(
   dataDir: string,
-  given: { functionKey?: string | undefined; masterKey?: string | undefined } = {},
+  given: { masterKey?: string | undefined; groupKeys?: Readonly<Record<string, string | undefined>> | undefined } = {},
   env: NodeJS.ProcessEnv = process.env,
-): LocalHost['keys'] {
-  if (given.functionKey && given.masterKey) return { functionKey: given.functionKey, masterKey: given.masterKey, source: 'options' };
-  const fromEnv = { functionKey: given.functionKey ?? env['LOCAL_FUNCTION_KEY'], masterKey: given.masterKey ?? env['LOCAL_MASTER_KEY'] };
-  if (fromEnv.functionKey && fromEnv.masterKey) return { functionKey: fromEnv.functionKey, masterKey: fromEnv.masterKey, source: 'settings' };
+  groupNames: readonly string[] = Object.keys(KEY_GROUPS),
+): HostKeys {
   const path = join(dataDir, 'keys.json');
-  let stored: { functionKey?: unknown; masterKey?: unknown } = {};
+  let stored: { masterKey?: unknown; groupKeys?: Record<string, unknown> } = {};
   if (existsSync(path)) {
     try {
       stored = JSON.parse(readFileSync(path, 'utf8')) as typeof stored;
@@ -245,18 +283,52 @@ export function resolveKeys(
       stored = {};
     }
   }
-  const pick = (a: string | undefined, b: unknown) => a || (typeof b === 'string' && b !== '' ? b : undefined);
-  let functionKey = pick(fromEnv.functionKey, stored.functionKey);
-  let masterKey = pick(fromEnv.masterKey, stored.masterKey);
-  let source: LocalHost['keys']['source'] = 'data-dir';
-  if (!functionKey || !masterKey) {
-    functionKey ??= newKey();
-    masterKey ??= newKey();
-    source = 'generated';
-    mkdirSync(dataDir, { recursive: true });
-    writeFileSync(path, JSON.stringify({ functionKey, masterKey }, null, 2) + '\n', { mode: 0o600 });
+  const text = (v: unknown) => (typeof v === 'string' && v !== '' ? v : undefined);
+  const origins = new Set<'options' | 'settings' | 'data-dir' | 'generated'>();
+  const kept: { masterKey?: string; groupKeys: Record<string, string> } = { groupKeys: {} };
+  let changed = false;
+  const resolve1 = (givenKey: string | undefined, setting: string, storedKey: unknown, keep: (k: string) => void): string => {
+    const fromEnv = text(env[setting]);
+    const fromFile = text(storedKey);
+    if (givenKey) {
+      origins.add('options');
+      return givenKey;
+    }
+    if (fromEnv !== undefined) {
+      origins.add('settings');
+      return fromEnv;
+    }
+    const key = fromFile ?? newKey();
+    origins.add(fromFile !== undefined ? 'data-dir' : 'generated');
+    if (fromFile === undefined) changed = true;
+    keep(key);
+    return key;
+  };
+  const masterKey = resolve1(given.masterKey, 'LOCAL_MASTER_KEY', stored.masterKey, (k) => (kept.masterKey = k));
+  const groups: Record<string, string> = {};
+  for (const group of groupNames) {
+    groups[group] = resolve1(given.groupKeys?.[group], groupKeySetting(group), stored.groupKeys?.[group], (k) => (kept.groupKeys[group] = k));
   }
-  return { functionKey, masterKey, source };
+  if (changed || 'functionKey' in stored) {
+    mkdirSync(dataDir, { recursive: true });
+    writeFileSync(path, JSON.stringify({ ...stored, ...kept, groupKeys: { ...(stored.groupKeys ?? {}), ...kept.groupKeys }, functionKey: undefined }, null, 2) + '\n', { mode: 0o600 });
+  }
+  const source = origins.has('generated') ? 'generated' : origins.has('data-dir') ? 'data-dir' : origins.has('settings') ? 'settings' : 'options';
+  return { masterKey, groups, source };
+}
+
+/** Body limits from the options, else LOCAL_MAX_BODY_BYTES / LOCAL_BODY_TIMEOUT_MS, else the HTTP host's defaults. */
+function limitsFromEnv(options: Pick<LocalHostOptions, 'maxRequestBodyBytes' | 'bodyTimeoutMs'>, env: NodeJS.ProcessEnv = process.env): { maxRequestBodyBytes?: number; bodyTimeoutMs?: number } {
+  const positive = (name: string): number | undefined => {
+    const raw = env[name];
+    if (raw === undefined || raw.trim() === '') return undefined;
+    const n = Number(raw);
+    if (!Number.isInteger(n) || n <= 0) throw new Error(`${name} must be a whole number above zero, got "${raw}"`);
+    return n;
+  };
+  const maxRequestBodyBytes = options.maxRequestBodyBytes ?? positive('LOCAL_MAX_BODY_BYTES');
+  const bodyTimeoutMs = options.bodyTimeoutMs ?? positive('LOCAL_BODY_TIMEOUT_MS');
+  return { ...(maxRequestBodyBytes !== undefined ? { maxRequestBodyBytes } : {}), ...(bodyTimeoutMs !== undefined ? { bodyTimeoutMs } : {}) };
 }
 
 function newKey(): string {
@@ -313,7 +385,8 @@ export function describeFunctions(host: Pick<LocalHost, 'registry' | 'http' | 'k
     const route = routes.get(fn.name);
     if (route) {
       const level = route.authLevel.toLowerCase();
-      const code = level === 'anonymous' ? '' : `?code=${level === 'admin' || level === 'system' ? host.keys.masterKey : host.keys.functionKey}`;
+      const group = level === 'function' ? keyGroupOf(fn.name, host.http.keyGroups) : undefined;
+      const code = level === 'anonymous' ? '' : `?code=${group !== undefined ? host.keys.groups[group] : host.keys.masterKey}`;
       return `${fn.name}: [${route.methods?.join(',') ?? 'ANY'}] ${host.url}${route.path}${code}`;
     }
     const next = host.timers.nextRun(fn.name);

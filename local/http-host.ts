@@ -1,9 +1,15 @@
 /**
  * Serves the app's `httpTrigger` registrations the way the Functions host does: routes under
  * `/<routePrefix>/<route>` with ASP.NET-style templates, method filters, auth levels with
- * function / master keys, and the worker's request and response conversions. The durable runtime
- * plugs in through a DurableHttpBridge: it sees every request first (its webhooks live under
+ * per-function keys (one key per group of lib/auth/key-groups.ts) and the master key, and the
+ * worker's request and response conversions. The durable runtime plugs in through a
+ * DurableHttpBridge: it sees every request first (its webhooks live under
  * `/runtime/webhooks/durabletask/`) and supplies the client data for `durableClient` inputs.
+ *
+ * What a caller sends never decides where the app calls: the durable client data is built on
+ * the host's own listen address, and the request URL a function sees has the listen address (or
+ * PUBLIC_BASE_URL) as its origin unless the Host header names one of those. Bodies are limited in
+ * size and in the time they take to arrive; keys never reach a log line.
  */
 import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
 import { existsSync, readFileSync } from 'node:fs';
@@ -19,15 +25,20 @@ import {
   createInvocationContext,
   hostLog,
   invokeFunction,
+  redactKeys,
   type HostLogger,
   type LogEntry,
 } from './functions-core.js';
 import { invocationBindings, repoRoot, type RegisteredFunction, type Registry } from './registry.js';
 import { Router } from './http-routes.js';
+import { KEY_GROUPS } from '../lib/auth/key-groups.js';
 
 /** What the durable runtime offers the HTTP host. */
 export interface DurableHttpBridge {
-  /** Client data for a `durableClient` input (`taskHubName`, `creationUrls`, `managementUrls`, `rpcBaseUrl`, ...). */
+  /**
+   * Client data for a `durableClient` input (`taskHubName`, `creationUrls`, `managementUrls`,
+   * `rpcBaseUrl`, ...), on `origin`: always the host's own listen address, never a request's Host.
+   */
   clientData(origin: string): unknown;
   /** Gets every request first; returns false when it does not own the path. */
   handle(req: IncomingMessage, res: ServerResponse, url: URL): Promise<boolean>;
@@ -43,13 +54,30 @@ export interface HttpHostOptions {
   routePrefix?: string;
   /** Where host.json is; default: the repository root's. */
   hostJsonPath?: string;
-  /** Accepted for `function`-level functions. Default: a random key (see `keys` on the result). */
-  functionKey?: string;
+  /**
+   * Which functions each key group opens (group name → function names); default the app's
+   * table, lib/auth/key-groups.ts. A `function`-level function takes its group's key or the
+   * master key; one in no group, the master key only.
+   */
+  keyGroups?: Readonly<Record<string, readonly string[]>>;
+  /** The key of each group. Default: a random key per group (see `keys` on the result). */
+  groupKeys?: Readonly<Record<string, string | undefined>>;
   /** Accepted everywhere, required for `admin`-level functions. Default: a random key. */
   masterKey?: string;
   durable?: DurableHttpBridge;
-  /** Request bodies larger than this get 413; default 100 MB (Azure's limit). */
+  /** Request bodies larger than this get 413; default 1 MB (DEFAULT_MAX_REQUEST_BODY_BYTES). */
   maxRequestBodyBytes?: number;
+  /** A body that has not fully arrived this long after its headers gets 408 and the connection closed; default 30 s. */
+  bodyTimeoutMs?: number;
+  /** Node's `headersTimeout`: the request headers must arrive within it (else 408); default 20 s. */
+  headersTimeoutMs?: number;
+  /** Node's `requestTimeout`: the whole request must arrive within it (else 408); default 60 s. */
+  requestTimeoutMs?: number;
+  /**
+   * The public address links for people may carry (a status URL in an answer). Default: env
+   * PUBLIC_BASE_URL, read per request; without it, the listen address.
+   */
+  publicBaseUrl?: string;
   logger?: HostLogger;
 }
 
@@ -58,13 +86,21 @@ export interface HttpHost {
   url: string;
   port: number;
   routePrefix: string;
-  keys: { functionKey: string; masterKey: string };
+  keys: { masterKey: string; groups: Readonly<Record<string, string>> };
+  /** Which functions each key group opens. */
+  keyGroups: Readonly<Record<string, readonly string[]>>;
+  /** The function that serves `method path`, with the key group that opens it (undefined: only the master key). */
+  functionFor(method: string, path: string): { name: string; authLevel: string; keyGroup: string | undefined } | undefined;
   /** The URL path template of each HTTP function, e.g. `/api/items/{id:int}`. */
   routes(): { name: string; methods: string[] | undefined; authLevel: string; path: string }[];
   close(): Promise<void>;
 }
 
-export const DEFAULT_MAX_REQUEST_BODY_BYTES = 100 * 1024 * 1024;
+/** 1 MB: the largest body this app takes is an alert (ALERT_MAX_BYTES, 256 KB by default). Azure's own limit is 100 MB. */
+export const DEFAULT_MAX_REQUEST_BODY_BYTES = 1024 * 1024;
+export const DEFAULT_BODY_TIMEOUT_MS = 30_000;
+const DEFAULT_HEADERS_TIMEOUT_MS = 20_000;
+const DEFAULT_REQUEST_TIMEOUT_MS = 60_000;
 
 export async function startHttpHost(options: HttpHostOptions): Promise<HttpHost> {
   const { registry, durable } = options;
@@ -73,39 +109,58 @@ export async function startHttpHost(options: HttpHostOptions): Promise<HttpHost>
   const hostname = options.hostname ?? '127.0.0.1';
   const requestedPort = options.port ?? portFromEnv();
   const routePrefix = normalizePrefix(options.routePrefix ?? routePrefixFromHostJson(options.hostJsonPath ?? join(repoRoot(), 'host.json')));
+  const keyGroups = options.keyGroups ?? KEY_GROUPS;
   const keys = {
-    functionKey: options.functionKey ?? randomBytes(32).toString('base64url'),
     masterKey: options.masterKey ?? randomBytes(32).toString('base64url'),
+    groups: Object.fromEntries(Object.keys(keyGroups).map((g) => [g, options.groupKeys?.[g] ?? randomBytes(32).toString('base64url')])) as Record<string, string>,
   };
+  const groupOf = (fn: string) => Object.entries(keyGroups).find(([, fns]) => fns.includes(fn))?.[0];
   const maxBody = options.maxRequestBodyBytes ?? DEFAULT_MAX_REQUEST_BODY_BYTES;
+  const bodyTimeoutMs = options.bodyTimeoutMs ?? DEFAULT_BODY_TIMEOUT_MS;
   const router = new Router(registry, routePrefix, log);
   router.refresh(true); // bad route templates fail the start, naming the function
+  const ungrouped = router
+    .describe()
+    .filter((r) => r.authLevel.toLowerCase() === 'function' && groupOf(r.name) === undefined)
+    .map((r) => r.name);
+  if (ungrouped.length > 0) {
+    log({ level: 'warning', category: 'host', message: `${ungrouped.join(', ')} ${ungrouped.length === 1 ? 'is' : 'are'} in no key group (lib/auth/key-groups.ts): only the master key opens ${ungrouped.length === 1 ? 'it' : 'them'}` });
+  }
 
   let inflight = 0;
   let closing = false;
   const idleWaiters: (() => void)[] = [];
 
-  const server = createServer((req, res) => {
+  const headersTimeout = options.headersTimeoutMs ?? DEFAULT_HEADERS_TIMEOUT_MS;
+  const server = createServer(
+    {
+      headersTimeout,
+      requestTimeout: Math.max(options.requestTimeoutMs ?? DEFAULT_REQUEST_TIMEOUT_MS, headersTimeout),
+      // How often Node enforces the two timeouts above (its default, 30 s, would let them overrun).
+      connectionsCheckingInterval: Math.max(100, Math.min(1_000, Math.floor(headersTimeout / 4))),
+    },
+    (req, res) => {
     inflight++;
     if (closing) res.shouldKeepAlive = false;
     handle(req, res)
       .catch((err: unknown) => {
-        log({ level: 'error', category: 'host', message: `request ${req.method} ${req.url} failed: ${describe(err)}` });
-        if (!res.headersSent) problem(res, 500, 'Internal Server Error', 'the local host failed to handle the request');
+        // The path only, with any key redacted: a request's query may carry `code=`.
+        log({ level: 'error', category: 'host', message: `request ${req.method} ${redactKeys(req.url ?? '/')} failed: ${describe(err)}` });
+        if (!res.headersSent && !res.destroyed) problem(res, 500, 'Internal Server Error', 'the local host failed to handle the request');
         else res.destroy();
       })
       .finally(() => {
         inflight--;
         if (inflight === 0) for (const w of idleWaiters.splice(0)) w();
       });
-  });
+    },
+  );
   server.on('error', (err) => log({ level: 'error', category: 'host', message: `HTTP server error: ${describe(err)}` }));
 
   async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
     const method = (req.method ?? 'GET').toUpperCase();
-    const hostHeader = req.headers.host ?? `${hostname}:${port}`;
-    const url = new URL(req.url ?? '/', `http://${hostHeader}`);
-    const origin = url.origin;
+    // The origin of the URL functions see: the Host header only when it names this host.
+    const url = new URL(req.url ?? '/', trustedOrigin(req.headers.host));
 
     if (durable && (await durable.handle(req, res, url))) return;
 
@@ -120,16 +175,18 @@ export async function startHttpHost(options: HttpHostOptions): Promise<HttpHost>
     const { fn, params } = match;
 
     const authLevel = String(fn.trigger['authLevel'] ?? 'anonymous').toLowerCase();
-    if (!authorized(authLevel, presentedKey(req, url), keys)) {
-      const needs = authLevel === 'admin' || authLevel === 'system' ? 'the master key' : 'a function key or the master key';
+    const group = groupOf(fn.name);
+    if (!authorized(authLevel, presentedKey(req, url), { masterKey: keys.masterKey, groupKey: group === undefined ? undefined : keys.groups[group] })) {
+      const needs = authLevel === 'admin' || authLevel === 'system' || group === undefined ? 'the master key' : `the ${group} key or the master key`;
       return problem(res, 401, 'Unauthorized', `function '${fn.name}' needs ${needs}, as ?code= or the x-functions-key header`);
     }
 
-    const body = await readBody(req, maxBody);
+    const body = await readRequestBody(req, { maxBytes: maxBody, timeoutMs: bodyTimeoutMs });
     if (body === 'too-large') {
       res.shouldKeepAlive = false;
       return problem(res, 413, 'Payload Too Large', `request bodies are limited to ${maxBody} bytes`);
     }
+    if (body === 'timeout') return requestTimedOut(req, res, bodyTimeoutMs);
 
     const context = createInvocationContext(fn, logger ? { logger } : {});
     const started = Date.now();
@@ -143,7 +200,8 @@ export async function startHttpHost(options: HttpHostOptions): Promise<HttpHost>
     let response: HttpResponse | undefined;
     let streamed = false;
     try {
-      await bindDurableClients(fn, context, durable ? () => durable.clientData(origin) : undefined);
+      // Internal calls go to the listen address: never to where a request's Host header points.
+      await bindDurableClients(fn, context, durable ? () => durable.clientData(internalUrl) : undefined);
       const request = new azureFunctions.HttpRequest({
         method,
         url: url.href,
@@ -192,6 +250,23 @@ export async function startHttpHost(options: HttpHostOptions): Promise<HttpHost>
   });
   const port = (server.address() as AddressInfo).port;
   const url = `http://${hostname.includes(':') ? `[${hostname}]` : hostname}:${port}`;
+  // A wildcard listen address is reached at the loopback one.
+  const internalUrl = hostname === '0.0.0.0' || hostname === '::' || hostname === '' ? `http://127.0.0.1:${port}` : url;
+
+  /**
+   * The origin of the request URL a function sees (links for people are built from it): the
+   * Host header's when it names the listen address or the public address, else the public
+   * address (PUBLIC_BASE_URL) when there is one, else the listen address.
+   */
+  function trustedOrigin(hostHeader: string | undefined): string {
+    const publicBase = publicOrigin(options.publicBaseUrl ?? process.env['PUBLIC_BASE_URL']);
+    const host = hostHeader?.trim().toLowerCase();
+    if (host !== undefined && host !== '') {
+      if (host === new URL(url).host || host === new URL(internalUrl).host) return `http://${host}`;
+      if (publicBase !== undefined && host === new URL(publicBase).host) return publicBase;
+    }
+    return publicBase ?? url;
+  }
 
   let closed: Promise<void> | undefined;
   return {
@@ -199,7 +274,13 @@ export async function startHttpHost(options: HttpHostOptions): Promise<HttpHost>
     port,
     routePrefix,
     keys,
+    keyGroups,
     routes: () => router.describe(),
+    functionFor(method, path) {
+      const match = router.match(method.toUpperCase(), new URL(path, url).pathname);
+      if (match.kind !== 'ok') return undefined;
+      return { name: match.fn.name, authLevel: String(match.fn.trigger['authLevel'] ?? 'anonymous').toLowerCase(), keyGroup: groupOf(match.fn.name) };
+    },
     close() {
       closed ??= (async () => {
         closing = true;
@@ -241,8 +322,11 @@ function sameKey(a: string | undefined, b: string): boolean {
   return timingSafeEqual(ha, hb);
 }
 
-/** Azure's levels: anonymous needs nothing, function a function (or host/master) key, admin the master key. */
-export function authorized(level: string, key: string | undefined, keys: { functionKey: string; masterKey: string }): boolean {
+/**
+ * Azure's levels: anonymous needs nothing; function the function's own key (here: its key
+ * group's) or the master key; admin the master key.
+ */
+export function authorized(level: string, key: string | undefined, keys: { masterKey: string; groupKey?: string | undefined }): boolean {
   switch (level.toLowerCase()) {
     case 'anonymous':
       return true;
@@ -250,38 +334,66 @@ export function authorized(level: string, key: string | undefined, keys: { funct
     case 'system':
       return sameKey(key, keys.masterKey);
     default:
-      return sameKey(key, keys.masterKey) || sameKey(key, keys.functionKey);
+      return sameKey(key, keys.masterKey) || (keys.groupKey !== undefined && sameKey(key, keys.groupKey));
   }
 }
 
-function readBody(req: IncomingMessage, limit: number): Promise<Buffer | 'too-large'> {
+/**
+ * A request body, whole: `too-large` past `maxBytes` (declared or counted), `timeout` when it has
+ * not fully arrived within `timeoutMs` of the call (a sender trickling bytes is cut off, however
+ * steadily it trickles). A client that goes away mid-body rejects the promise.
+ */
+export function readRequestBody(req: IncomingMessage, limits: { maxBytes: number; timeoutMs: number }): Promise<Buffer | 'too-large' | 'timeout'> {
   const declared = Number(req.headers['content-length']);
-  if (Number.isFinite(declared) && declared > limit) {
+  if (Number.isFinite(declared) && declared > limits.maxBytes) {
     req.resume();
     return Promise.resolve('too-large');
   }
   return new Promise((resolve, reject) => {
     const chunks: Buffer[] = [];
     let size = 0;
-    let over = false;
+    let settled = false;
+    const settle = (fn: () => void) => {
+      if (settled) return;
+      settled = true;
+      clearTimeout(timer);
+      fn();
+    };
+    const timer = setTimeout(() => settle(() => resolve('timeout')), limits.timeoutMs);
+    timer.unref();
     req.on('data', (chunk: Buffer) => {
-      if (over) return;
+      if (settled) return;
       size += chunk.length;
-      if (size > limit) {
-        over = true;
+      if (size > limits.maxBytes) {
         chunks.length = 0;
-        resolve('too-large');
+        settle(() => resolve('too-large'));
         return;
       }
       chunks.push(chunk);
     });
-    req.on('end', () => {
-      if (!over) resolve(Buffer.concat(chunks));
-    });
-    req.on('error', (err) => {
-      if (!over) reject(err);
+    req.on('end', () => settle(() => resolve(Buffer.concat(chunks))));
+    req.on('error', (err) => settle(() => reject(err)));
+    req.on('close', () => {
+      if (!req.complete) settle(() => reject(new Error('the client closed the connection before the whole body arrived')));
     });
   });
+}
+
+/** 408 for a body that took too long, then the connection closed: the slow sender gets no more of the host's time. */
+export function requestTimedOut(req: IncomingMessage, res: ServerResponse, timeoutMs: number): void {
+  res.shouldKeepAlive = false;
+  res.once('finish', () => req.socket.destroy());
+  problem(res, 408, 'Request Timeout', `the request body did not arrive within ${timeoutMs} ms; send it again, faster`);
+}
+
+function publicOrigin(base: string | undefined): string | undefined {
+  if (base === undefined || base.trim() === '') return undefined;
+  try {
+    const parsed = new URL(base);
+    return parsed.protocol === 'http:' || parsed.protocol === 'https:' ? parsed.origin : undefined;
+  } catch {
+    return undefined;
+  }
 }
 
 /** Header values as the host forwards them: repeated headers joined with ", " (cookies with "; "). */

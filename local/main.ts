@@ -9,7 +9,7 @@ import { parseArgs } from 'node:util';
 import { hostLog } from './functions-core.js';
 import { durableRuntimeFactory } from './durable/index.js';
 import { blobSettings, startAzurite, type Azurite } from './azurite.js';
-import { describeFunctions, loadLocalSettings, startLocalHost, type LocalHost } from './host.js';
+import { describeFunctions, groupKeySetting, loadLocalSettings, startLocalHost, type LocalHost } from './host.js';
 import { repoRoot } from './registry.js';
 import { estateStorageAccounts, startSimulatorBeside, type SimulatorBeside } from './simulator-host.js';
 import { localActionLinkSecret } from './link-secret.js';
@@ -165,7 +165,10 @@ async function main(): Promise<number> {
   if (cli.timeScale !== 1) out.push(`Time scale: ${cli.timeScale}x (host time ${new Date(host.clock.now()).toISOString()})`);
   out.push('', 'Functions:');
   for (const line of describeFunctions(host)) out.push(`  ${line}`);
-  out.push('', `Function key: ${host.keys.functionKey}`, `Master key:   ${host.keys.masterKey}   (${keySource(host.keys.source)})`);
+  // One key per caller (lib/auth/key-groups.ts): each opens only its group's functions.
+  out.push('', `Keys (${keySource(host.keys.source)}):`);
+  for (const [group, key] of Object.entries(host.keys.groups)) out.push(`  ${`${KEY_LABELS[group] ?? group} key:`.padEnd(15)}${key}   (${groupKeySetting(group)})`);
+  out.push(`  ${'Master key:'.padEnd(15)}${host.keys.masterKey}   (LOCAL_MASTER_KEY; opens everything, and the durable API)`);
   if (simulator !== undefined) {
     const s = simulator.sim;
     out.push(
@@ -247,10 +250,13 @@ function storageSettingsToFill(root: string): string[] {
   return groups.filter(([, keys]) => !keys.some(given)).map(([key]) => key);
 }
 
+/** Who holds each group's key, for the banner. */
+const KEY_LABELS: Record<string, string> = { webhook: 'Webhook', oncall: 'On-call', workflows: 'Workflows' };
+
 function keySource(source: LocalHost['keys']['source']): string {
   switch (source) {
     case 'settings':
-      return 'from LOCAL_FUNCTION_KEY / LOCAL_MASTER_KEY';
+      return 'from the LOCAL_*_KEY settings';
     case 'data-dir':
       return 'kept in the data dir';
     case 'generated':

@@ -28,7 +28,8 @@ export interface StackOptions {
   /** Extra app settings (applied after the stack's own). */
   env?: Record<string, string>;
   logger?: HostLogger;
-  functionKey?: string;
+  /** Each key group's key (lib/auth/key-groups.ts); default generated. */
+  groupKeys?: Readonly<Record<string, string>>;
   masterKey?: string;
 }
 
@@ -92,7 +93,7 @@ export async function startStack(options: StackOptions): Promise<Stack> {
       dataDir: options.dataDir,
       loadSettings: false,
       ...(options.logger !== undefined ? { logger: options.logger } : {}),
-      ...(options.functionKey !== undefined ? { functionKey: options.functionKey } : {}),
+      ...(options.groupKeys !== undefined ? { groupKeys: options.groupKeys } : {}),
       ...(options.masterKey !== undefined ? { masterKey: options.masterKey } : {}),
       durable: durableRuntimeFactory({}, (created) => void (runtime = created)),
     });

@@ -5,7 +5,7 @@
  * the raw history export used for replay (the status API strips what replay needs).
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import type { DurableHttpBridge } from '../http-host.js';
+import { DEFAULT_BODY_TIMEOUT_MS, readRequestBody, requestTimedOut, type DurableHttpBridge } from '../http-host.js';
 import { randomBytes, timingSafeEqual } from 'node:crypto';
 import { EventType, eventTypeName, fromJsonText, type HistoryEvent } from './history.js';
 import {
@@ -26,6 +26,24 @@ export interface DurableHttpApiOptions {
   taskHubName: string;
   /** The key management calls must carry (`?code=` or `x-functions-key`): the host's master key. */
   systemKey: string;
+  /** Bodies (inputs, events, histories to replay) larger than this get 413; default 32 MB. */
+  maxBodyBytes?: number;
+  /** A body that has not arrived within this gets 408; default 30 s. */
+  bodyTimeoutMs?: number;
+}
+
+/**
+ * Why an instance id cannot be started here, or null. The id is one path segment of every URL
+ * that addresses the instance, and the durable client puts it there unencoded: `/`, `\`, `?`, `#`
+ * or a control character would change which URL it calls (the Azure Storage backend refuses
+ * them too: its table keys cannot hold them).
+ */
+export function instanceIdProblem(id: string): string | null {
+  // eslint-disable-next-line no-control-regex
+  if (id === '' || /[/\\?#\u0000-\u001f\u007f-\u009f]/.test(id)) {
+    return `instance id ${JSON.stringify(id)} cannot be used: ids must not be empty or contain '/', '\\', '?', '#' or control characters`;
+  }
+  return null;
 }
 
 
@@ -34,6 +52,7 @@ export function createDurableHttpApi(options: DurableHttpApiOptions): DurableHtt
   // extension's RPC endpoint is reachable only from the worker.
   const rpcToken = randomBytes(16).toString('hex');
   const { runtime, taskHubName, systemKey } = options;
+  const limits = { maxBytes: options.maxBodyBytes ?? 32 * 1024 * 1024, timeoutMs: options.bodyTimeoutMs ?? DEFAULT_BODY_TIMEOUT_MS };
 
   const query = `taskHub=${encodeURIComponent(taskHubName)}&connection=Storage&code=${encodeURIComponent(systemKey)}`;
 
@@ -78,13 +97,26 @@ export function createDurableHttpApi(options: DurableHttpApiOptions): DurableHtt
         problem(res, 401, 'Unauthorized', 'the durable management API needs the system key as ?code= or x-functions-key');
         return true;
       }
-      const body = await readBody(req);
+      const bytes = await readRequestBody(req, limits);
+      if (bytes === 'too-large') {
+        res.shouldKeepAlive = false;
+        problem(res, 413, 'Payload Too Large', `request bodies are limited to ${limits.maxBytes} bytes`);
+        return true;
+      }
+      if (bytes === 'timeout') {
+        requestTimedOut(req, res, limits.timeoutMs);
+        return true;
+      }
+      const body = bytes.toString('utf8');
       try {
-        if (rest.startsWith('replay/') && req.method === 'POST') {
-          await replay(decodeURIComponent(rest.slice('replay/'.length)), body, res);
+        // Each path segment is decoded on its own, so an encoded `/`, `?` or `#` stays inside its segment.
+        const parts = rest.split('/').map(decodeSegment);
+        if (parts[0] === 'replay' && req.method === 'POST') {
+          await replay(parts.slice(1).join('/'), body, res);
           return true;
         }
-        route(req.method ?? 'GET', rest.split('/').map(decodeURIComponent), url, body, res, `${url.protocol}//${url.host}`, rpc);
+        // `url` carries the host's own origin (the HTTP host never builds it from a foreign Host header).
+        route(req.method ?? 'GET', parts, url, body, res, url.origin, rpc);
       } catch (err) {
         respondError(res, err);
       }
@@ -95,7 +127,10 @@ export function createDurableHttpApi(options: DurableHttpApiOptions): DurableHtt
   function route(method: string, parts: string[], url: URL, body: string, res: ServerResponse, origin: string, rpc: boolean): void {
     const [head, id, action, eventName] = parts;
     if (head === 'orchestrators' && method === 'POST' && id !== undefined && id !== '') {
-      const instanceId = runtime.start(id, parseInput(body), action !== undefined && action !== '' ? action : undefined);
+      const requested = action !== undefined && action !== '' ? action : undefined;
+      const refused = requested === undefined ? null : instanceIdProblem(requested);
+      if (refused !== null || parts.length > 3) return problem(res, 400, 'Bad Request', refused ?? `no durable API route ${method} ${BASE}${parts.map(encodeURIComponent).join('/')}`);
+      const instanceId = runtime.start(id, parseInput(body), requested);
       const links = managementLinks(origin, instanceId);
       return json(res, 202, links, { Location: links['statusQueryGetUri'] ?? '', 'Retry-After': '10' });
     }
@@ -277,10 +312,13 @@ function headerValue(req: IncomingMessage, name: string): string | undefined {
   return Array.isArray(v) ? v[0] : v;
 }
 
-async function readBody(req: IncomingMessage): Promise<string> {
-  const chunks: Buffer[] = [];
-  for await (const chunk of req) chunks.push(chunk as Buffer);
-  return Buffer.concat(chunks).toString('utf8');
+/** One path segment, percent-decoded; a malformed escape is the caller's mistake (400), not the host's. */
+function decodeSegment(segment: string): string {
+  try {
+    return decodeURIComponent(segment);
+  } catch {
+    throw new BadRequestError(`the path segment '${segment}' is not valid percent-encoding`);
+  }
 }
 
 function json(res: ServerResponse, status: number, body: unknown, headers: Record<string, string> = {}): void {

@@ -18,7 +18,7 @@ async function run(...args: string[]): Promise<{ code: number; out: string; err:
   const out: string[] = [];
   const err: string[] = [];
   const io: CliIo = { out: (t) => out.push(t), err: (t) => err.push(t), read: (path) => readFile(path), now: () => new Date() };
-  const code = await runCli([...args, '--app', app.host.url, '--key', app.functionKey], io);
+  const code = await runCli([...args, '--app', app.host.url, '--key', app.keys.oncall], io);
   return { code, out: out.join('\n'), err: err.join('\n') };
 }
 

@@ -114,7 +114,7 @@ describe('Purview readiness, before any outage', () => {
     const out: string[] = [];
     const err: string[] = [];
     const io: CliIo = { out: (t) => out.push(t), err: (t) => err.push(t), read: (path) => readFile(path), now: () => new Date() };
-    const code = await runCli([...args, '--app', a.host.url, '--key', a.functionKey], io);
+    const code = await runCli([...args, '--app', a.host.url, '--key', a.keys.oncall], io);
     return { code, out: out.join('\n'), err: err.join('\n') };
   }
 

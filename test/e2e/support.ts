@@ -36,9 +36,13 @@ export interface App {
   azurite: Azurite;
   runtime: DurableRuntime;
   clock: VirtualClock;
-  functionKey: string;
+  /** The key of each key group (lib/auth/key-groups.ts) and the master key. */
+  keys: { webhook: string; oncall: string; workflows: string; master: string };
   catalogPath: string;
-  /** A request to the app with the function key (unless `key: null`). */
+  /**
+   * A request to the app with the key that opens the function serving it (its key group's, the
+   * master key for the durable API or a function in no group); `key` sends another one, `key: null` none.
+   */
   request(method: string, path: string, options?: { body?: unknown; headers?: Record<string, string>; key?: string | null }): Promise<Reply>;
   /** Posts an alert body (string or object) to /api/alerts. */
   alert(body: string | object, headers?: Record<string, string>): Promise<Reply>;
@@ -82,7 +86,7 @@ export async function startApp(options: StartAppOptions = {}): Promise<App> {
     simTimeScale: options.simTimeScale ?? 600,
     catalogPath,
     logger: (entry) => void logs.push(entry),
-    functionKey: 'e2e-function-key',
+    groupKeys: { webhook: 'e2e-webhook-key', oncall: 'e2e-oncall-key', workflows: 'e2e-workflows-key' },
     masterKey: 'e2e-master-key',
     env: { TASK_HUB_NAME: 'failovere2e', AZURE_LRO_POLL_MS: '20', AZURE_RETRY_DELAY_MS: '20', ...options.env },
   });
@@ -92,8 +96,13 @@ export async function startApp(options: StartAppOptions = {}): Promise<App> {
   const edited = options.catalog ? options.catalog(sampleCatalog) : sampleCatalog;
   writeFileSync(catalogPath, edited.replaceAll('https://contoso.webhook.office.com/webhookb2/', hookUrl).replaceAll('https://hooks.contoso.example/', hookUrl));
 
+  /** The key a caller of `method path` holds: its function's key group's, else the master key. */
+  const keyFor = (method: string, path: string): string => {
+    const group = host.http.functionFor(method, path)?.keyGroup;
+    return group !== undefined ? host.keys.groups[group]! : host.keys.masterKey;
+  };
   const request: App['request'] = async (method, path, opts = {}) => {
-    const key = opts.key === undefined ? host.keys.functionKey : opts.key;
+    const key = opts.key === undefined ? keyFor(method, path) : opts.key;
     const headers: Record<string, string> = { ...(key !== null ? { 'x-functions-key': key } : {}), ...opts.headers };
     let body: string | undefined;
     if (opts.body !== undefined) {
@@ -131,7 +140,7 @@ export async function startApp(options: StartAppOptions = {}): Promise<App> {
     azurite,
     runtime,
     clock,
-    functionKey: host.keys.functionKey,
+    keys: { webhook: host.keys.groups['webhook']!, oncall: host.keys.groups['oncall']!, workflows: host.keys.groups['workflows']!, master: host.keys.masterKey },
     catalogPath,
     request,
     alert: (body, headers = {}) =>

@@ -58,6 +58,7 @@ describe('startLocalHost', () => {
       clock,
       dataDir: join(tmp, 'data'),
       loadSettings: false,
+      keyGroups: { fixture: ['withKey'] },
       durable: (ctx) => {
         seen.ctx = ctx;
         return {
@@ -75,7 +76,7 @@ describe('startLocalHost', () => {
       expect(seen.ctx?.dataDir).toBe(join(tmp, 'data'));
       expect(seen.startedWith).toBe(host.url);
       expect(host.keys.source).toBe('generated');
-      expect(JSON.parse(readFileSync(join(tmp, 'data', 'keys.json'), 'utf8'))).toEqual({ functionKey: host.keys.functionKey, masterKey: host.keys.masterKey });
+      expect(JSON.parse(readFileSync(join(tmp, 'data', 'keys.json'), 'utf8'))).toEqual({ masterKey: host.keys.masterKey, groupKeys: { fixture: host.keys.groups['fixture'] } });
 
       const hooked = await fetch(`${host.url}/api/hooked`);
       expect(await hooked.json()).toEqual({ wrapped: true, inner: { original: true } });
@@ -88,7 +89,7 @@ describe('startLocalHost', () => {
       expect(await started.json()).toEqual({ hub: seen.ctx?.taskHubName });
 
       const lines = describeFunctions(host);
-      expect(lines).toContain(`withKey: [GET] ${host.url}/api/keyed/{id}?code=${host.keys.functionKey}`);
+      expect(lines).toContain(`withKey: [GET] ${host.url}/api/keyed/{id}?code=${host.keys.groups['fixture']}`);
       expect(lines).toContain(`hooked: [GET] ${host.url}/api/hooked`);
     } finally {
       await host.close();
@@ -106,7 +107,7 @@ describe('startLocalHost', () => {
     expect((await loadApp(registry, { root: fixtureRoot, dir: 'functions' })).functions).toEqual([]);
 
     const clock = new VirtualClock(Date.UTC(2026, 0, 1));
-    const host = await startLocalHost({ root: fixtureRoot, port: 0, clock, dataDir: join(tmp, 'fixture-data'), functionKey: 'fk', masterKey: 'mk', loadSettings: false });
+    const host = await startLocalHost({ root: fixtureRoot, port: 0, clock, dataDir: join(tmp, 'fixture-data'), keyGroups: { fixture: ['fixturePing'] }, groupKeys: { fixture: 'fk' }, masterKey: 'mk', loadSettings: false });
     try {
       expect(host.keys.source).toBe('options');
       expect((await fetch(`${host.url}/fx/ping/7`)).status).toBe(401);
@@ -162,14 +163,30 @@ describe('settings and keys', () => {
     expect(env).toMatchObject({ KEEP: 'from-env', NEW: 'x', NUM: '5' });
   });
 
-  it('takes keys from settings, else the data dir, else generates and keeps them', () => {
+  it('takes each key from settings, else the data dir, else generates and keeps it', () => {
     const dir = join(tmp, 'keys');
-    expect(resolveKeys(dir, {}, { LOCAL_FUNCTION_KEY: 'f', LOCAL_MASTER_KEY: 'm' })).toEqual({ functionKey: 'f', masterKey: 'm', source: 'settings' });
+    const settings = { LOCAL_MASTER_KEY: 'm', LOCAL_WEBHOOK_KEY: 'w', LOCAL_ONCALL_KEY: 'o', LOCAL_WORKFLOWS_KEY: 'p' };
+    expect(resolveKeys(dir, {}, settings)).toEqual({ masterKey: 'm', groups: { webhook: 'w', oncall: 'o', workflows: 'p' }, source: 'settings' });
     expect(existsSync(join(dir, 'keys.json'))).toBe(false);
     const generated = resolveKeys(dir, {}, {});
     expect(generated.source).toBe('generated');
-    expect(generated.functionKey).not.toBe(generated.masterKey);
+    expect(new Set([generated.masterKey, ...Object.values(generated.groups)]).size).toBe(4);
+    expect(JSON.parse(readFileSync(join(dir, 'keys.json'), 'utf8'))).toEqual({ masterKey: generated.masterKey, groupKeys: generated.groups });
     expect(resolveKeys(dir, {}, {})).toEqual({ ...generated, source: 'data-dir' });
+    // One key from its setting, the others from the data dir.
+    expect(resolveKeys(dir, {}, { LOCAL_ONCALL_KEY: 'o' })).toEqual({ ...generated, groups: { ...generated.groups, oncall: 'o' }, source: 'data-dir' });
+  });
+
+  it('keeps the master key of a keys.json of the older shape, and gives each group a key of its own instead of the shared one', () => {
+    const dir = join(tmp, 'old-keys');
+    mkdirSync(dir, { recursive: true });
+    writeFileSync(join(dir, 'keys.json'), JSON.stringify({ functionKey: 'shared', masterKey: 'kept' }));
+    const keys = resolveKeys(dir, {}, { LOCAL_FUNCTION_KEY: 'shared' });
+    expect(keys.masterKey).toBe('kept');
+    expect(Object.keys(keys.groups)).toEqual(['webhook', 'oncall', 'workflows']);
+    expect(Object.values(keys.groups)).not.toContain('shared');
+    const file = JSON.parse(readFileSync(join(dir, 'keys.json'), 'utf8')) as Record<string, unknown>;
+    expect(file).toEqual({ masterKey: 'kept', groupKeys: keys.groups });
   });
 
   it('resolves the task hub name', () => {

@@ -90,7 +90,7 @@ const bridge: DurableHttpBridge = {
 
 let host: HttpHost;
 beforeAll(async () => {
-  host = await startHttpHost({ registry, port: 0, functionKey: FUNCTION_KEY, masterKey: MASTER_KEY, durable: bridge, routePrefix: 'api' });
+  host = await startHttpHost({ registry, port: 0, keyGroups: { fixture: ['secret'] }, groupKeys: { fixture: FUNCTION_KEY }, masterKey: MASTER_KEY, durable: bridge, routePrefix: 'api' });
 });
 afterAll(async () => {
   await host?.close();
@@ -145,7 +145,7 @@ describe('auth levels', () => {
     expect((await get('/api/hello')).status).toBe(200);
   });
 
-  it('function level needs the function key or the master key, by query or header', async () => {
+  it("function level needs its key group's key or the master key, by query or header", async () => {
     const none = await get('/api/secret');
     expect(none.status).toBe(401);
     expect(await none.json()).toMatchObject({ type: 'about:blank', title: 'Unauthorized', status: 401 });
@@ -215,7 +215,7 @@ describe('responses', () => {
   });
 
   it('answers 413 for a body over the limit', async () => {
-    const small = await startHttpHost({ registry, port: 0, maxRequestBodyBytes: 10, functionKey: 'a', masterKey: 'b' });
+    const small = await startHttpHost({ registry, port: 0, maxRequestBodyBytes: 10, masterKey: 'b' });
     try {
       const res = await fetch(`${small.url}/api/echo`, { method: 'POST', body: 'x'.repeat(100) });
       expect(res.status).toBe(413);

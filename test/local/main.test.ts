@@ -50,9 +50,12 @@ describe('local/main.ts', () => {
     const { child, exited, output, waitFor } = run(['local/main.ts', '--port', '0', '--data-dir', dataDir]);
     const [, url] = await waitFor(/Listening on (http:\/\/127\.0\.0\.1:\d+)/);
     expect(output().stdout).toContain(`health: [GET] ${url}/api/health`);
-    const keys = JSON.parse(readFileSync(join(dataDir, 'keys.json'), 'utf8')) as { functionKey: string; masterKey: string };
-    expect(output().stdout).toContain(`Function key: ${keys.functionKey}`);
-    expect(output().stdout).toContain(`Master key:   ${keys.masterKey}`);
+    const keys = JSON.parse(readFileSync(join(dataDir, 'keys.json'), 'utf8')) as { masterKey: string; groupKeys: Record<string, string> };
+    expect(output().stdout).toContain(`Webhook key:   ${keys.groupKeys['webhook']}   (LOCAL_WEBHOOK_KEY)`);
+    expect(output().stdout).toContain(`On-call key:   ${keys.groupKeys['oncall']}   (LOCAL_ONCALL_KEY)`);
+    expect(output().stdout).toContain(`Workflows key: ${keys.groupKeys['workflows']}   (LOCAL_WORKFLOWS_KEY)`);
+    expect(output().stdout).toContain(`Master key:    ${keys.masterKey}`);
+    expect(output().stdout).toContain(`alerts: [POST] ${url}/api/alerts?code=${keys.groupKeys['webhook']}`);
 
     const res = await fetch(`${url}/api/health`);
     expect([200, 503]).toContain(res.status);
