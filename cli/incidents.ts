@@ -10,6 +10,7 @@ import { parseFlags, type Flags } from './flags.js';
 import { EXIT, UsageError, type CliIo } from './io.js';
 import { isFinished } from '../lib/incidents/client.js';
 import type { TimelineEntry } from '../lib/incidents/types.js';
+import type { UndeliveredNotification } from '../lib/notify/outbox.js';
 import type { IncidentBrief, IncidentView } from '../lib/operators/incidents.js';
 
 export const INCIDENTS_USAGE = `failover trigger (--workloads a,b | --service S --region R) --reason TEXT [--plan] [--planned] [--request-id ID] [--by NAME] [--watch]
@@ -27,6 +28,18 @@ const BOOLEANS = new Set(['json', 'plan', 'planned', 'watch']);
 
 function line(entry: TimelineEntry): string {
   return `${entry.at}  ${entry.type.padEnd(20)} ${entry.detail}`;
+}
+
+/** `<at>  <type>  <target>  retrying (2 attempts, next at …): <error>` */
+function undeliveredLine(u: UndeliveredNotification): string {
+  const tries = `${u.attempts} attempt${u.attempts === 1 ? '' : 's'}`;
+  const state =
+    u.status === 'retrying'
+      ? `retrying (${tries}, next at ${u.nextAttemptAt ?? '?'}): ${u.lastError ?? ''}`
+      : u.status === 'delivered-late'
+        ? `delivered late (${tries}, at ${u.deliveredAt ?? '?'})`
+        : `undelivered (${tries}): ${u.lastError ?? ''}`;
+  return `${u.at}  ${u.type.padEnd(20)} ${u.target}  ${state}`;
 }
 
 function text(flags: Flags, name: string): string | undefined {
@@ -97,6 +110,9 @@ export async function incidentsCommand(io: CliIo, args: string[], env: Readonly<
       io.out(`${v.incidentId}: ${v.title ?? ''}`);
       io.out(`  ${v.runtimeStatus}, ${v.outcome ?? v.phase}; workloads ${v.workloads.join(', ') || 'none'}; updated ${v.updatedAt}`);
       for (const e of v.timeline) io.out(`  ${line(e)}`);
+      const undelivered = v.notifications?.undelivered ?? [];
+      if (undelivered.length > 0) io.out('  notifications a channel did not take at once:');
+      for (const u of undelivered) io.out(`  ${undeliveredLine(u)}`);
       return EXIT.ok;
     }
     case 'watch':

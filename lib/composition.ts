@@ -13,7 +13,7 @@ import { claimStoreFromSettings, type ClaimStore } from './claims/index.js';
 import { ConfigError, loadConfig, type AppConfig } from './config.js';
 import { fetchTrusting } from './http/fetch-trusting.js';
 import { problem, type Answer } from './http/problem.js';
-import { countDeliveries, createNotifier, type Notifier } from './notify/index.js';
+import { createNotificationDelivery, createNotifier, notificationOutboxFromSettings, type NotificationDelivery, type Notifier } from './notify/index.js';
 import type { StepDeps } from './steps/deps.js';
 
 export interface AppServices {
@@ -22,6 +22,8 @@ export interface AppServices {
   readonly archive: AlertArchive;
   readonly claims: ClaimStore;
   readonly notifier: Notifier;
+  /** One short attempt per channel, then the outbox's retries (the notification-retry timer); what was not delivered. */
+  readonly notifications: NotificationDelivery;
   /** Secure-webhook token check of the alert endpoint; undefined when only function keys protect it. */
   readonly webhookValidator: WebhookTokenValidator | undefined;
   catalog(): Promise<Catalog>;
@@ -77,6 +79,9 @@ export function buildServices(env: Readonly<Record<string, string | undefined>>)
   const archive = alertArchiveFromSettings(config.alertArchive, clients.credential);
   const claims = claimStoreFromSettings(config.incidentClaims, clients.credential);
   const notifier = createNotifier({
+    // One short attempt: a channel that is down must not hold up a failover; the outbox retries later.
+    maxAttempts: 1,
+    timeoutMs: 5_000,
     // Against the simulator, its receivers stand in for Teams, Slack and webhooks.
     ...(target.kind === 'simulator' ? { fetch: fetchTrusting(target.caPem) } : {}),
     // Deliveries are counted in the incident's timeline; only trouble is worth a log line.
@@ -85,13 +90,20 @@ export function buildServices(env: Readonly<Record<string, string | undefined>>)
     },
   });
   const catalog = catalogSource(config.catalogPath);
+  const notifications = createNotificationDelivery({
+    notifier,
+    outbox: notificationOutboxFromSettings(config.incidentClaims, clients.credential),
+    catalog,
+    now: () => new Date(),
+    log: (level, message) => (level === 'warn' ? console.warn(`[notify] ${message}`) : console.log(`[notify] ${message}`)),
+  });
   const steps: StepDeps = {
     catalog,
     clients,
     appConfigurationEndpoint: config.appConfigurationEndpoint ?? null,
     ledger: claims,
     workflowRecords: (workloadId) => claims.workflowRecords(workloadId),
-    notify: async (targets, notification) => countDeliveries(await notifier.notify(targets, notification)),
+    notify: (targets, notification) => notifications.send(targets, notification),
     publicUrl: config.publicBaseUrl ?? null,
     actionLinkSecret: config.actionLinkSecrets?.[0] ?? null,
     saveTimeline: async (incidentId, timeline) => {
@@ -106,6 +118,7 @@ export function buildServices(env: Readonly<Record<string, string | undefined>>)
     archive,
     claims,
     notifier,
+    notifications,
     webhookValidator: webhookTokenValidatorFromSettings(config.webhookAuth),
     catalog,
     steps,

@@ -7,7 +7,7 @@
  * Webhook URLs are secrets and never land here: a record names its target by workload id and
  * position in the workload's `notify` list (plus the redacted form, for people), and the URL is
  * read from the catalog again at each attempt. Errors are stored URL-free, as the notifier gives
- * them.
+ * them. Approve and reject links are not stored either (see `compact`).
  *
  *   PartitionKey                   RowKey                                  what
  *   incident-<sha256(incidentId)>  n-<notification key>-<target key>       one notification for one target
@@ -166,9 +166,16 @@ function isCode(err: unknown, status: number, code: string): boolean {
   return err instanceof StorageError && (err.statusCode === status || err.code === code);
 }
 
-/** The notification with long texts clipped, so a record always fits a table property. */
+/**
+ * The notification as stored: long texts clipped, so a record always fits a table property, and
+ * without its approve and reject links, which may be signed links that act without a key (a late
+ * approval request carries the status link only: it is likely stale by then anyway).
+ */
 function compact(notification: IncidentNotification): string {
-  return JSON.stringify(notification, (_key, value: unknown) => (typeof value === 'string' && value.length > FIELD_CHARS ? clip(value, FIELD_CHARS) : value));
+  return JSON.stringify(notification, (key, value: unknown) => {
+    if (key === 'approveUrl' || key === 'rejectUrl') return '';
+    return typeof value === 'string' && value.length > FIELD_CHARS ? clip(value, FIELD_CHARS) : value;
+  });
 }
 
 interface OutboxEntity {

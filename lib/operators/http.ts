@@ -37,6 +37,7 @@ export async function handleOperatorCall(request: HttpRequest, context: Invocati
     archive: services.archive,
     baseUrl: services.config.publicBaseUrl ?? new URL(request.url).origin,
     now: () => new Date(),
+    notifications: services.notifications,
   };
   try {
     return toResponse(await act({ services, deps, identify, body: await bodyText(request) }));

@@ -15,6 +15,7 @@ import { incidentStatus, isFinished, progressOf, sendCommand, startIncident, sum
 import { incidentPath, type IncidentAction } from '../incidents/links.js';
 import { summarizeSignal } from '../incidents/signals.js';
 import type { IncidentInput, TimelineEntry } from '../incidents/types.js';
+import type { UndeliveredNotification } from '../notify/outbox.js';
 import type { PlaybookResult } from '../playbooks/types.js';
 import { incidentInstanceId } from '../intake/accept.js';
 import { ORCHESTRATIONS } from '../../orchestrations/activities.js';
@@ -30,6 +31,8 @@ export interface OperatorDeps {
   /** Base of the links in answers (`https://failover.contoso.example`). */
   baseUrl: string;
   now(): Date;
+  /** What the incident's channels did not get at the first attempt (the notification outbox). */
+  notifications?: { undelivered(incidentId: string): Promise<UndeliveredNotification[]> };
 }
 
 type Identified = Extract<Operator, { ok: true }>;
@@ -120,6 +123,8 @@ export type IncidentView = IncidentBrief & {
   summary?: { failover: Record<string, PlaybookResult>; failback: Record<string, PlaybookResult>; timeToFailoverMs: number | null };
   /** When the orchestration itself failed. */
   error?: unknown;
+  /** Notifications a channel did not take at once: still retrying, given up, or delivered late. */
+  notifications?: { undelivered: UndeliveredNotification[] };
   links: Record<IncidentAction, string>;
 };
 
@@ -146,6 +151,7 @@ export async function showIncident(deps: OperatorDeps, id: string): Promise<Answ
       decisions: timeline.filter((e) => DECISIONS.has(e.type)),
       timeline,
       timelineComplete: complete,
+      ...(deps.notifications !== undefined ? { notifications: { undelivered: await deps.notifications.undelivered(id) } } : {}),
       ...(summary !== null ? { summary: { failover: summary.failover, failback: summary.failback, timeToFailoverMs: summary.timeToFailoverMs } } : {}),
       ...(status.runtimeStatus === 'Failed' ? { error: status.output } : {}),
       links: Object.fromEntries((['approve', 'reject', 'failback', 'cancel'] as const).map((a) => [a, incidentPath(deps.baseUrl, id, a)])),

@@ -17,8 +17,11 @@ const step = (name: string, title: string, deadlineMs: number, compensable: bool
   ...(group !== undefined ? { group } : {}),
 });
 
-/** The announcement runs beside a kind's first step when that step is in the group 'begin'. */
-const ANNOUNCE = step('announce', 'Tell the on-call channels what is starting', MIN, false, 'begin');
+/**
+ * The announcement runs beside a kind's first step when that step is in the group 'begin'. Best
+ * effort: a channel that is down (or an announcement past its deadline) never stops a playbook.
+ */
+const ANNOUNCE: StepDefinition = { ...step('announce', 'Tell the on-call channels what is starting', MIN, false, 'begin'), bestEffort: true };
 const FLIP_POINTER = step('flip-active-pointer', 'Point the app at the other side (App Configuration)', 2 * MIN, true);
 
 const MEDIA: Record<Direction, StepDefinition[]> = {

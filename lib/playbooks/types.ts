@@ -16,6 +16,8 @@ export interface StepDefinition {
   deadlineMs: number;
   /** Whether undoing it makes sense; steps without compensation are skipped on rollback. */
   compensable: boolean;
+  /** A failure (or a missed deadline) is recorded and the playbook goes on: telling people must never stop a failover. */
+  bestEffort?: boolean;
   /**
    * Consecutive steps with the same group touch independent resources and run side by side;
    * the wave ends when the slowest does. Absent: the step runs alone.

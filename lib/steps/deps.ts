@@ -21,8 +21,12 @@ export interface StepDeps {
   ledger: FailoverLedger;
   /** The Genomics workflows a workload's pipeline told the app it submitted. */
   workflowRecords(workloadId: string): Promise<WorkflowRecord[]>;
-  /** Sends to every target; never throws (undeliverable targets are counted as failed). */
-  notify(targets: readonly DeliveryTarget[], notification: IncidentNotification): Promise<{ delivered: number; failed: number }>;
+  /**
+   * Sends to every target with one short attempt each and returns within seconds; never throws.
+   * `failed` counts the targets not reached now; `queued`, those of them the notification outbox
+   * tries again later (lib/notify/delivery.ts).
+   */
+  notify(targets: readonly DeliveryTarget[], notification: IncidentNotification): Promise<{ delivered: number; failed: number; queued?: number }>;
   /** The app's public base URL (`https://failover.contoso.example`), for links in notifications; null when unknown. */
   publicUrl: string | null;
   /** The secret that signs approve and reject links (ACTION_LINK_SECRET's first); absent or null: the links are the key-protected routes. */

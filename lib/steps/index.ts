@@ -77,9 +77,16 @@ export async function runStepPhase(deps: StepDeps, input: StepInput): Promise<St
         deps.publicUrl,
         deps.now(),
       );
-      const sent = await deps.notify(workload.notify, notification);
-      // Undelivered notifications are reported, never a reason to stop a failover.
-      return { ok: true, outcome: 'done', detail: `notified ${sent.delivered} channel(s)${sent.failed > 0 ? `, ${sent.failed} failed` : ''}` };
+      // One short attempt per channel; what fails is queued in the notification outbox. Announcing
+      // never stops or delays a failover: whatever happens, the step is done.
+      try {
+        const sent = await deps.notify(workload.notify, notification);
+        const queued = sent.queued ?? 0;
+        const lost = sent.failed - queued;
+        return { ok: true, outcome: 'done', detail: `notified ${sent.delivered} channel(s), ${queued} queued for retry${lost > 0 ? `, ${lost} not deliverable` : ''}` };
+      } catch (err) {
+        return { ok: true, outcome: 'done', detail: `notified no channel: ${err instanceof Error ? err.message : String(err)}` };
+      }
     }
     case 'flip-active-pointer':
       return flipPointer(deps, workload, input.direction, input.phase);

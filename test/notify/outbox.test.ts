@@ -105,6 +105,15 @@ describe('notification outbox', () => {
     expect((kept!.notification as { error: string }).error).toHaveLength(2000);
   });
 
+  it('keeps no approve or reject link: they may be signed links that act without a key', async () => {
+    const box = outbox();
+    const approval = { ...SAMPLES['approval-needed'], incidentId: 'inc-1' };
+    await box.add(record({ notification: approval }));
+    const [kept] = await box.records('inc-1');
+    expect(kept!.notification).toEqual({ ...approval, approveUrl: '', rejectUrl: '' });
+    expect(JSON.stringify(await box.records('inc-1'))).not.toContain('token=');
+  });
+
   it('lists what is due, oldest first: retrying records whose time has come, and given-up ones still to report', async () => {
     const box = outbox();
     await box.add(record({ notification: { ...SAMPLES['incident-opened'], at: iso(0) }, firstFailedAt: iso(0), nextAttemptAt: iso(5) }));
