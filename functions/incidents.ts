@@ -14,7 +14,7 @@ import { handleOperatorCall } from '../lib/operators/http.js';
 import { commandIncident, listIncidents, showIncident } from '../lib/operators/incidents.js';
 import { commandRouteRefusal, keyRouteConfirmation, keyRoutePage, type KeyPageBody } from '../lib/operators/action-links.js';
 
-const ACTIONS: readonly IncidentAction[] = ['approve', 'reject', 'failback', 'cancel'];
+const ACTIONS: readonly IncidentAction[] = ['approve', 'reject', 'failback', 'cancel', 'reopen'];
 
 /**
  * The incident id in the URL, refused before anything uses it unless it has the app's form: the

@@ -16,10 +16,17 @@ export interface AppConfig {
    */
   readonly webhookAuth?: WebhookAuthSettings;
   /**
-   * App role an operator needs in the App Service Authentication principal (OPERATOR_ROLE); when
-   * absent, function keys alone authorize operators (see lib/auth/client-principal.ts).
+   * App role an operator needs (OPERATOR_ROLE), checked on a verified identity; when absent, the
+   * on-call key alone lets a caller operate (trigger, cancel, request failback), recorded as unverified.
    */
   readonly operatorRole?: string;
+  /** On-call engineers' Entra tokens (`Authorization: Bearer`): OPERATOR_TENANT_ID, OPERATOR_AUDIENCES, OPERATOR_JWKS_URL. */
+  readonly operatorAuth?: WebhookAuthSettings;
+  /**
+   * Whether App Service Authentication is on (WEBSITE_AUTH_ENABLED=True, set by the platform): only
+   * then does the app trust the `x-ms-client-principal` header, which anyone can send otherwise.
+   */
+  readonly appServiceAuth: boolean;
   /**
    * The alert archive (Blob Storage): ALERT_ARCHIVE_CONNECTION or ALERT_ARCHIVE_SERVICE_URL, else
    * the Functions host storage (AzureWebJobsStorage). Absent when none is set.
@@ -111,8 +118,11 @@ export function loadConfig(env: Readonly<Record<string, string | undefined>> = p
   if (!Number.isInteger(maxAlertBytes) || maxAlertBytes < 1024) {
     problems.push(`ALERT_MAX_BYTES "${maxRaw}" is invalid; use a whole number of bytes of at least 1024 (default 262144)`);
   }
-  const webhookAuth = loadWebhookAuth(env, problems);
-  const operatorRole = loadOperatorRole(env, problems);
+  const webhookAuth = loadEntraAuth(env, 'WEBHOOK', problems);
+  const operatorAuth = loadEntraAuth(env, 'OPERATOR', problems);
+  // App Service sets WEBSITE_AUTH_ENABLED=True when App Service Authentication is on: only then is x-ms-client-principal the platform's.
+  const appServiceAuth = setting(env, 'WEBSITE_AUTH_ENABLED')?.toLowerCase() === 'true';
+  const operatorRole = loadOperatorRole(env, appServiceAuth || operatorAuth !== undefined, problems);
   const alertArchive = loadAlertArchive(env, problems);
   const incidentClaims = loadIncidentClaims(env, problems);
   const publicBaseUrl = loadHttpsUrl(env, 'PUBLIC_BASE_URL', 'the address on-call engineers reach the app at, e.g. https://failover.contoso.example', problems, true);
@@ -135,6 +145,8 @@ export function loadConfig(env: Readonly<Record<string, string | undefined>> = p
     catalogPath,
     maxAlertBytes,
     ...(webhookAuth === undefined ? {} : { webhookAuth }),
+    ...(operatorAuth === undefined ? {} : { operatorAuth }),
+    appServiceAuth,
     ...(operatorRole === undefined ? {} : { operatorRole }),
     ...(alertArchive === undefined ? {} : { alertArchive }),
     ...(incidentClaims === undefined ? {} : { incidentClaims }),
@@ -204,32 +216,34 @@ function setting(env: Readonly<Record<string, string | undefined>>, key: string)
   return value === undefined || value === '' ? undefined : value;
 }
 
-/** Secure webhook auth is on when WEBHOOK_TENANT_ID and WEBHOOK_AUDIENCES are both set; one alone is an error. */
-function loadWebhookAuth(env: Readonly<Record<string, string | undefined>>, problems: string[]): WebhookAuthSettings | undefined {
-  const tenantRaw = setting(env, 'WEBHOOK_TENANT_ID');
-  const audiencesRaw = setting(env, 'WEBHOOK_AUDIENCES');
-  const jwksRaw = setting(env, 'WEBHOOK_JWKS_URL');
+/**
+ * Entra token settings under a prefix (WEBHOOK_… for action groups, OPERATOR_… for on-call
+ * engineers): on when <prefix>_TENANT_ID and <prefix>_AUDIENCES are both set; one alone is an error.
+ */
+function loadEntraAuth(env: Readonly<Record<string, string | undefined>>, prefix: 'WEBHOOK' | 'OPERATOR', problems: string[]): WebhookAuthSettings | undefined {
+  const [tenantKey, audiencesKey, jwksKey] = [`${prefix}_TENANT_ID`, `${prefix}_AUDIENCES`, `${prefix}_JWKS_URL`];
+  const what = prefix === 'WEBHOOK' ? 'secure webhook auth' : 'on-call sign-in with Entra tokens';
+  const whose = prefix === 'WEBHOOK' ? 'whose action groups call the webhook' : 'whose users sign in to approve and operate';
+  const tenantRaw = setting(env, tenantKey);
+  const audiencesRaw = setting(env, audiencesKey);
+  const jwksRaw = setting(env, jwksKey);
   if (tenantRaw === undefined && audiencesRaw === undefined) {
-    if (jwksRaw !== undefined) {
-      problems.push('WEBHOOK_JWKS_URL is set but secure webhook auth is off; set WEBHOOK_TENANT_ID and WEBHOOK_AUDIENCES as well, or remove WEBHOOK_JWKS_URL');
-    }
+    if (jwksRaw !== undefined) problems.push(`${jwksKey} is set but ${what} is off; set ${tenantKey} and ${audiencesKey} as well, or remove ${jwksKey}`);
     return undefined;
   }
   if (tenantRaw === undefined || audiencesRaw === undefined) {
-    const set = tenantRaw === undefined ? 'WEBHOOK_AUDIENCES' : 'WEBHOOK_TENANT_ID';
+    const set = tenantRaw === undefined ? audiencesKey : tenantKey;
     problems.push(
-      `secure webhook auth needs both WEBHOOK_TENANT_ID and WEBHOOK_AUDIENCES, but only ${set} is set; ` +
+      `${what} needs both ${tenantKey} and ${audiencesKey}, but only ${set} is set; ` +
         'set both (the tenant id, and your API app\'s client id and Application ID URI, comma-separated) or neither',
     );
     return undefined;
   }
   const before = problems.length;
-  if (!GUID.test(tenantRaw)) {
-    problems.push(`WEBHOOK_TENANT_ID "${tenantRaw}" is invalid; use the directory (tenant) id GUID of the tenant whose action groups call the webhook`);
-  }
+  if (!GUID.test(tenantRaw)) problems.push(`${tenantKey} "${tenantRaw}" is invalid; use the directory (tenant) id GUID of the tenant ${whose}`);
   const audiences = [...new Set(audiencesRaw.split(',').map((a) => a.trim()).filter((a) => a !== ''))];
   if (audiences.length === 0) {
-    problems.push(`WEBHOOK_AUDIENCES "${audiencesRaw}" lists no audience; use your API app's client id and Application ID URI, e.g. "<client-id>,api://<client-id>"`);
+    problems.push(`${audiencesKey} "${audiencesRaw}" lists no audience; use your API app's client id and Application ID URI, e.g. "<client-id>,api://<client-id>"`);
   }
   let jwksUrl: string | undefined;
   if (jwksRaw !== undefined) {
@@ -241,7 +255,7 @@ function loadWebhookAuth(env: Readonly<Record<string, string | undefined>>, prob
     }
     const local = url !== undefined && ['localhost', '127.0.0.1', '[::1]'].includes(url.hostname);
     if (url === undefined || !(url.protocol === 'https:' || (url.protocol === 'http:' && local))) {
-      problems.push(`WEBHOOK_JWKS_URL "${jwksRaw}" is invalid; use the https URL of a JSON Web Key Set (default https://login.microsoftonline.com/<tenant>/discovery/v2.0/keys)`);
+      problems.push(`${jwksKey} "${jwksRaw}" is invalid; use the https URL of a JSON Web Key Set (default https://login.microsoftonline.com/<tenant>/discovery/v2.0/keys)`);
     } else {
       jwksUrl = url.href;
     }
@@ -255,22 +269,22 @@ function loadWebhookAuth(env: Readonly<Record<string, string | undefined>>, prob
 }
 
 /**
- * OPERATOR_ROLE is checked against the x-ms-client-principal header, which only App Service
- * Authentication (Easy Auth) can vouch for. On App Service (WEBSITE_SITE_NAME set) the platform sets
- * WEBSITE_AUTH_ENABLED=True when Easy Auth is on; without it anyone could send the header.
+ * OPERATOR_ROLE is the app role on-call engineers need. It can only be checked on a verified
+ * identity: App Service Authentication's principal (WEBSITE_AUTH_ENABLED=True, set by the
+ * platform when it is on) or an Entra token (OPERATOR_TENANT_ID and OPERATOR_AUDIENCES). Without
+ * either, nobody could ever hold it.
  */
-function loadOperatorRole(env: Readonly<Record<string, string | undefined>>, problems: string[]): string | undefined {
+function loadOperatorRole(env: Readonly<Record<string, string | undefined>>, verifiedSource: boolean, problems: string[]): string | undefined {
   const role = setting(env, 'OPERATOR_ROLE');
   if (role === undefined) return undefined;
   if (/\s/.test(role)) {
     problems.push(`OPERATOR_ROLE "${role}" is invalid; use the value of one app role (app role values contain no spaces)`);
     return undefined;
   }
-  const onAppService = setting(env, 'WEBSITE_SITE_NAME') !== undefined;
-  if (onAppService && setting(env, 'WEBSITE_AUTH_ENABLED')?.toLowerCase() !== 'true') {
+  if (!verifiedSource) {
     problems.push(
-      'OPERATOR_ROLE is set but App Service Authentication is off (WEBSITE_AUTH_ENABLED is not True), so the x-ms-client-principal ' +
-        'header it relies on could come from anyone; enable App Service Authentication on the function app, or remove OPERATOR_ROLE',
+      'OPERATOR_ROLE is set but nothing can verify who holds it: App Service Authentication is off (WEBSITE_AUTH_ENABLED is not True) and ' +
+        'OPERATOR_TENANT_ID/OPERATOR_AUDIENCES are not set; enable App Service Authentication on the function app, or set the OPERATOR_ settings, or remove OPERATOR_ROLE',
     );
     return undefined;
   }

@@ -3,7 +3,7 @@
  * `functions/` registers with these names and orchestrations call with them, so a rename
  * cannot drift between the two.
  */
-import type { IncidentInput, IncidentPlan, NotificationRequest, SignalSummary, TimelineEntry, WorkloadPlan } from '../lib/incidents/types.js';
+import type { IncidentInput, IncidentPlan, NotificationRequest, SignalSummary, StopRequest, TimelineEntry, WorkloadPlan } from '../lib/incidents/types.js';
 import type { Direction, PlaybookInput, StepDefinition, StepInput, StepResult } from '../lib/playbooks/types.js';
 
 export const ORCHESTRATIONS = {
@@ -19,6 +19,9 @@ export const ACTIVITIES = {
   notify: 'notify',
   recordFailover: 'recordFailover',
   saveTimeline: 'saveTimeline',
+  stopRequested: 'stopRequested',
+  holdWorkloads: 'holdWorkloads',
+  releaseWorkloads: 'releaseWorkloads',
 } as const;
 
 /** Input → output of each activity. */
@@ -29,7 +32,13 @@ export interface ActivityTypes {
   runStepPhase: { input: StepInput; output: StepResult };
   notify: { input: NotificationRequest; output: { delivered: number; failed: number } };
   recordFailover: { input: { workloadId: string; at: string }; output: null };
-  saveTimeline: { input: { incidentId: string; timeline: TimelineEntry[] }; output: null };
+  /** `from`: the index of the first entry given; the saved entries before it are kept (absent: the whole timeline). */
+  saveTimeline: { input: { incidentId: string; timeline: TimelineEntry[]; from?: number }; output: null };
+  /** Whether someone cancelled the incident's failover while it runs (read between waves of steps). */
+  stopRequested: { input: { incidentId: string }; output: StopRequest | null };
+  /** Holds each workload for this incident's failover; `heldBy` names the other incident for those already held. */
+  holdWorkloads: { input: { incidentId: string; workloads: string[] }; output: { held: string[]; heldBy: Record<string, string> } };
+  releaseWorkloads: { input: { incidentId: string; workloads: string[] }; output: null };
 }
 
 export type { IncidentInput, PlaybookInput };

@@ -1,24 +1,37 @@
 /**
- * One incident, from its first signal to failback. Plan (which workloads, under which
- * policies) → confirm (the impact persists for the dwell time and, where the guardrails ask,
- * Resource Health shows the primary impaired; a recovery first cancels) → approval where the
- * policy asks (raced against a timer; on timeout escalate or give up) → playbooks in dependency
- * waves → listen until the incident is resolved → fail back once the primary has been healthy
- * for the configured time and someone approved → a summary. Signals, approvals, cancels and
- * failback requests arrive as external events throughout; duplicates change nothing.
+ * One incident, from its first signal to failback. Plan (which workloads, what the signal means
+ * for each and why) → confirm (the impact persists for the dwell time and, where the guardrails
+ * ask, Resource Health shows the primary impaired; a recovery cancels; nothing confirmed within
+ * `confirmWithin` ends "not confirmed") → approval where the policy asks (bound to its direction
+ * and round, with a quorum of distinct approvers) → playbooks in dependency waves, each workload
+ * held by this incident alone → watch until the incident is resolved → fail back once the primary
+ * has been healthy for the configured time and someone approved.
+ *
+ * Signals are ordered by their own event time: an update older than the newest changes nothing,
+ * and an Active newer than a Resolved reopens the incident. A signal from outside the incident's
+ * subscriptions or of another key is recorded and ignored. A cancel while failing over stops the
+ * playbooks at the next step boundary, then rolls back or holds per policy; while the standby is
+ * active, failback stays available, so the incident runs until the workloads are back or someone
+ * ends it. The long waits carry their state into a fresh history (`continueAsNew`), so an incident
+ * that lasts a month keeps a bounded history.
  */
 import type * as df from 'durable-functions';
 import type { OrchestrationContext } from 'durable-functions';
+import { COMMAND_EVENT, isRecovery, type IncidentCommand } from '../lib/incidents/contract.js';
 import type {
+  Actor,
   ApprovalDecision,
   CancelCommand,
+  DistributiveOmit,
+  FailbackCommand,
   IncidentInput,
   IncidentOutcome,
   IncidentPlan,
   IncidentSummary,
-  DistributiveOmit,
   NotificationRequest,
+  PendingApproval,
   SignalSummary,
+  StopRequest,
   TimelineEntry,
   TimelineType,
   Timing,
@@ -27,101 +40,165 @@ import type {
 import type { Direction, PlaybookInput, PlaybookResult, StepDefinition } from '../lib/playbooks/types.js';
 import { ACTIVITIES, ORCHESTRATIONS } from './activities.js';
 
-/**
- * Everything raised into an incident arrives as one external event, `command`, whose payload
- * says what it is. A wait that loses its race to a timer stays open in durable-functions and
- * later receives an event of that name in place of the newest wait; such waits are kept and
- * read back, so no command is ever lost.
- */
-export const COMMAND_EVENT = 'command';
-
-export type IncidentCommand =
-  | { type: 'signal'; signal: SignalSummary }
-  | { type: 'approval'; decision: ApprovalDecision }
-  | { type: 'cancel'; cancel: CancelCommand }
-  | { type: 'failback'; by: string };
+export { COMMAND_EVENT, isRecovery, type IncidentCommand };
 
 const DEFAULT_TIMING: Timing = { healthPollMs: 60_000 };
 const DEFAULT_APPROVAL_TIMEOUT_MS = 30 * 60_000;
 const MAX_ESCALATIONS = 3;
 /** Custom status carries the newest entries only: the real host refuses more than 16 KB. */
 const STATUS_TIMELINE_ENTRIES = 20;
-/** The full timeline is saved to the archive before custom status could lose an unsaved entry. */
+/** The timeline is saved to the archive before custom status could lose an unsaved entry. */
 const SAVE_EVERY_ENTRIES = 10;
+/** Dedupe keys remembered; older redeliveries are stale by event time, or stopped at the intake. */
+const SEEN_KEYS = 256;
+/**
+ * Units of work (waits, activities) in one execution before the long waits continue as new. Each
+ * unit is a handful of history events, so a history stays within a few thousand events.
+ */
+const DEFAULT_HISTORY_LIMIT = 400;
+const WATCH_TIMEOUT_MS = 24 * 3600_000;
+
+type Phase =
+  | 'planning'
+  | 'confirming'
+  | 'awaiting-approval'
+  | 'failing-over'
+  | 'stopped-partway'
+  | 'rolling-back'
+  | 'failed-over'
+  | 'waiting-for-healthy-primary'
+  | 'awaiting-failback-approval'
+  | 'failing-back'
+  | 'completed';
+
+/** What an execution hands the next one when it continues as new: everything the watch needs. */
+export interface CarriedState {
+  generation: number;
+  phase: Phase;
+  startedAt: number;
+  /** Entries the archive has (the saved timeline), and the tail not saved yet or still shown. */
+  entries: number;
+  savedEntries: number;
+  timeline: TimelineEntry[];
+  seen: string[];
+  duplicates: number;
+  lastSignalAt: string;
+  latest: { eventTime: string; recovered: boolean };
+  workloads: WorkloadPlan[];
+  groups: string[][];
+  subscriptions: string[];
+  failover: Record<string, PlaybookResult>;
+  failoverStartedAt: number | null;
+  failoverFinishedAt: number | null;
+  resolvedAt: string | null;
+  /** False once someone cancelled the automatic failback: only a request brings the workloads back. */
+  autoFailback: boolean;
+  round: number;
+  backlog: IncidentCommand[];
+  held: string[];
+}
 
 type Next =
   | { type: 'signal'; value: SignalSummary }
   | { type: 'approval'; value: ApprovalDecision }
   | { type: 'cancel'; value: CancelCommand }
-  | { type: 'failback'; value: { by: string } }
+  | { type: 'failback'; value: FailbackCommand }
   | { type: 'timeout' };
 
-export function* incidentOrchestrator(context: OrchestrationContext): Generator<df.Task, IncidentSummary, unknown> {
-  const input = context.df.getInput<IncidentInput & { timing?: Timing }>();
+export function* incidentOrchestrator(context: OrchestrationContext): Generator<df.Task, IncidentSummary | undefined, unknown> {
+  const input = context.df.getInput<IncidentInput & { timing?: Timing; carried?: CarriedState }>();
   const timing = input.timing ?? DEFAULT_TIMING;
+  const historyLimit = timing.historyLimit ?? DEFAULT_HISTORY_LIMIT;
   const now = () => context.df.currentUtcDateTime.getTime();
-  const started = now();
-  const timeline: TimelineEntry[] = [];
-  const seen = new Set<string>([input.signal.dedupeKey]);
-  const failover: Record<string, PlaybookResult> = {};
+  const s: CarriedState = input.carried ?? {
+    generation: 0,
+    phase: 'planning',
+    startedAt: now(),
+    entries: 0,
+    savedEntries: 0,
+    timeline: [],
+    seen: [input.signal.dedupeKey],
+    duplicates: 0,
+    lastSignalAt: input.signal.eventTime,
+    latest: { eventTime: input.signal.eventTime, recovered: isRecovery(input.signal) },
+    workloads: [],
+    groups: [],
+    subscriptions: [],
+    failover: {},
+    failoverStartedAt: null,
+    failoverFinishedAt: null,
+    resolvedAt: null,
+    autoFailback: true,
+    round: 0,
+    backlog: [],
+    held: [],
+  };
   const failback: Record<string, PlaybookResult> = {};
-  let duplicates = 0;
-  let phase = 'planning';
-  let workloads: WorkloadPlan[] = [];
-  let failoverStartedAt: number | null = null;
-  let failoverFinishedAt: number | null = null;
-  let lastSignalAt = input.signal.eventTime;
-  /** When the source said the impact ended: the end of the incident window the playbooks report. */
-  let resolvedAt: string | null = null;
+  let pending: PendingApproval | null = null;
+  /** Units of work in this execution, towards the history limit. */
+  let work = 0;
+  /** Cancels already applied by stopping a running failover. */
+  const applied = new Set<string>();
 
   const record = (type: TimelineType, detail: string) => {
-    timeline.push({ at: context.df.currentUtcDateTime.toISOString(), type, detail });
+    s.timeline.push({ at: context.df.currentUtcDateTime.toISOString(), type, detail });
+    s.entries++;
     publish();
   };
   /** Custom status is how on-call (GET /api/incidents/{id}) sees where the incident stands. */
-  const enter = (next: string) => {
-    phase = next;
+  const enter = (next: Phase) => {
+    s.phase = next;
     publish();
   };
   const publish = () => {
     context.df.setCustomStatus({
-      phase,
+      phase: s.phase,
       incidentId: input.incidentId,
       title: input.signal.title ?? input.signal.incidentKey,
       mode: input.mode,
       kind: input.kind,
-      workloads: workloads.map((w) => w.id),
-      lastSignalAt,
-      duplicates,
-      timeline: timeline.slice(-STATUS_TIMELINE_ENTRIES),
-      entries: timeline.length,
+      workloads: s.workloads.map((w) => w.id),
+      lastSignalAt: s.lastSignalAt,
+      duplicates: s.duplicates,
+      approval: pending,
+      autoFailback: s.autoFailback,
+      generation: s.generation,
+      timeline: s.timeline.slice(-STATUS_TIMELINE_ENTRIES),
+      entries: s.entries,
     });
   };
+  function* call<T>(name: string, payload: unknown): Generator<df.Task, T, unknown> {
+    work++;
+    return (yield context.df.callActivity(name, payload)) as T;
+  }
 
   /** Waits that lost a race to a timer: durable-functions may still deliver commands to them. */
   let outstanding: df.Task[] = [];
-  /** Commands read back from those waits, not yet handled. */
-  const backlog: IncidentCommand[] = [];
 
-  let savedEntries = 0;
   /** Saves the timeline when enough is new that the custom status tail might not cover it. */
-  function* checkpoint(): Generator<df.Task, void, unknown> {
-    if (timeline.length - savedEntries < SAVE_EVERY_ENTRIES) return;
-    savedEntries = timeline.length;
-    yield context.df.callActivity(ACTIVITIES.saveTimeline, { incidentId: input.incidentId, timeline });
+  function* checkpoint(force = false): Generator<df.Task, void, unknown> {
+    const unsaved = s.entries - s.savedEntries;
+    if (unsaved === 0 || (!force && unsaved < SAVE_EVERY_ENTRIES)) return;
+    const from = s.entries - s.timeline.length;
+    yield* call(ACTIVITIES.saveTimeline, { incidentId: input.incidentId, timeline: s.timeline, from });
+    s.savedEntries = s.entries;
   }
 
-  /** The next command, or a timeout; duplicates of signals already seen are counted and skipped. */
+  /** Commands delivered to waits that lost their race, into the backlog. */
+  function collect(): void {
+    const delivered = outstanding.filter((t) => t.isCompleted);
+    outstanding = outstanding.filter((t) => !t.isCompleted);
+    for (const t of delivered) s.backlog.push(t.result as IncidentCommand);
+  }
+
+  /** The next command, or a timeout; duplicates, stale and foreign signals are recorded and skipped. */
   function* next(timeoutMs: number): Generator<df.Task, Next, unknown> {
     for (;;) {
       yield* checkpoint();
-      const delivered = outstanding.filter((t) => t.isCompleted);
-      outstanding = outstanding.filter((t) => !t.isCompleted);
-      let value: IncidentCommand | undefined = delivered.length > 0 ? (delivered[0]!.result as IncidentCommand) : undefined;
-      // Any further ones wait in the backlog for the following calls.
-      for (const t of delivered.slice(1)) backlog.push(t.result as IncidentCommand);
-      if (value === undefined) value = backlog.shift();
+      collect();
+      let value = s.backlog.shift();
       if (value === undefined) {
+        work++;
         const timer = context.df.createTimer(new Date(now() + Math.max(0, timeoutMs)));
         const command = context.df.waitForExternalEvent(COMMAND_EVENT);
         const winner: unknown = yield context.df.Task.any([command, timer]);
@@ -139,25 +216,53 @@ export function* incidentOrchestrator(context: OrchestrationContext): Generator<
 
   function handle(value: IncidentCommand): Next | undefined {
     switch (value.type) {
-      case 'signal':
-        if (seen.has(value.signal.dedupeKey)) {
-          duplicates++;
+      case 'signal': {
+        const signal = value.signal;
+        if (s.seen.includes(signal.dedupeKey)) {
+          s.duplicates++;
           return undefined;
         }
-        seen.add(value.signal.dedupeKey);
-        if (Date.parse(value.signal.eventTime) > Date.parse(lastSignalAt)) lastSignalAt = value.signal.eventTime;
-        record('signal', describeSignal(value.signal));
-        return { type: 'signal', value: value.signal };
+        s.seen.push(signal.dedupeKey);
+        if (s.seen.length > SEEN_KEYS) s.seen.splice(0, s.seen.length - SEEN_KEYS);
+        const foreign = foreignSignal(signal);
+        if (foreign !== null) {
+          record('ignored-signal', `${describeSignal(signal)}: ${foreign}`);
+          return undefined;
+        }
+        if (Date.parse(signal.eventTime) < Date.parse(s.latest.eventTime)) {
+          record('ignored-signal', `${describeSignal(signal)}: stale (its event time ${signal.eventTime} is older than the newest update, ${s.latest.eventTime})`);
+          return undefined;
+        }
+        s.latest = { eventTime: signal.eventTime, recovered: isRecovery(signal) };
+        if (Date.parse(signal.eventTime) > Date.parse(s.lastSignalAt)) s.lastSignalAt = signal.eventTime;
+        record('signal', describeSignal(signal));
+        return { type: 'signal', value: signal };
+      }
       case 'approval':
         return { type: 'approval', value: value.decision };
       case 'cancel':
+        if (value.cancel.requestId !== undefined && applied.has(value.cancel.requestId)) return undefined;
         return { type: 'cancel', value: value.cancel };
       case 'failback':
-        return { type: 'failback', value: { by: value.by } };
+        return { type: 'failback', value };
       default:
-        record('skipped', `unknown command ${JSON.stringify(value).slice(0, 200)}`);
+        record('ignored-signal', `unknown command ${JSON.stringify(value).slice(0, 200)}`);
         return undefined;
     }
+  }
+
+  /** Why a signal is not this incident's, or null: another key, or a subscription its workloads do not live in. */
+  function foreignSignal(signal: SignalSummary): string | null {
+    if (signal.incidentKey !== input.signal.incidentKey) return `another incident's key (${signal.incidentKey})`;
+    const subscription = signal.subscriptionId?.toLowerCase() ?? null;
+    if (subscription !== null && s.subscriptions.length > 0 && !s.subscriptions.includes(subscription)) {
+      return `from subscription ${subscription}, which none of the incident's workloads lives in`;
+    }
+    const first = input.signal.subscriptionId?.toLowerCase() ?? null;
+    if (subscription !== null && first !== null && s.subscriptions.length === 0 && subscription !== first) {
+      return `from subscription ${subscription}, not the incident's ${first}`;
+    }
+    return null;
   }
 
   type Notice = DistributiveOmit<NotificationRequest, 'incidentId' | 'workloads' | 'title' | 'trackingId'> & { workloads?: string[] };
@@ -166,14 +271,14 @@ export function* incidentOrchestrator(context: OrchestrationContext): Generator<
     if (input.mode === 'plan') return;
     const request = {
       incidentId: input.incidentId,
-      workloads: workloads.map((w) => w.id),
+      workloads: s.workloads.map((w) => w.id),
       title: input.signal.title ?? input.signal.incidentKey,
       trackingId: input.signal.kind === 'serviceHealth' ? input.signal.incidentKey : null,
       ...notice,
     } as NotificationRequest;
     // A notification that cannot be delivered never stops a failover.
     try {
-      yield context.df.callActivity(ACTIVITIES.notify, request);
+      yield* call(ACTIVITIES.notify, request);
     } catch {
       record('skipped', `notification '${notice.type}' could not be sent`);
     }
@@ -186,248 +291,491 @@ export function* incidentOrchestrator(context: OrchestrationContext): Generator<
   }
 
   function* finish(outcome: IncidentOutcome, detail: string): Generator<df.Task, IncidentSummary, unknown> {
+    pending = null;
     enter('completed');
     record('completed', `${outcome}: ${detail}`);
-    yield context.df.callActivity(ACTIVITIES.saveTimeline, { incidentId: input.incidentId, timeline });
+    if (s.held.length > 0 && input.mode === 'execute') {
+      yield* call(ACTIVITIES.releaseWorkloads, { incidentId: input.incidentId, workloads: s.held });
+      s.held = [];
+    }
+    yield* checkpoint(true);
     return {
       incidentId: input.incidentId,
       outcome,
-      workloads: workloads.map((w) => w.id),
-      failover,
+      workloads: s.workloads.map((w) => w.id),
+      failover: s.failover,
       failback,
-      timeToFailoverMs: failoverFinishedAt === null ? null : failoverFinishedAt - Date.parse(input.signal.eventTime),
-      lastSignalAt,
-      timeline,
+      timeToFailoverMs: s.failoverFinishedAt === null ? null : s.failoverFinishedAt - Date.parse(input.signal.eventTime),
+      lastSignalAt: s.lastSignalAt,
+      timeline: s.timeline,
+      entries: s.entries,
     };
   }
 
+  const actors = () => s.workloads.filter((w) => (w.verdict ?? 'act') === 'act' && (w.trigger !== 'notify-only' || w.providerManaged));
+
+  if (input.carried !== undefined) {
+    // A fresh history for a long watch: the commands carried over come first.
+    publish();
+    return yield* afterFailover();
+  }
+
+  // ── plan ────────────────────────────────────────────────────────────────────────────────────
   record('signal', describeSignal(input.signal));
   if (input.signal.isSynthetic) return yield* finish('ignored-synthetic', 'action-group test notification');
   // Delivered out of order, a Resolved can arrive first: the incident is over before it began.
   if (isRecovery(input.signal)) return yield* finish('cancelled-before-confirmation', `resolved before any impact was seen: ${describeSignal(input.signal)}`);
 
-  const plan = (yield context.df.callActivity(ACTIVITIES.planIncident, { incidentId: input.incidentId, signal: input.signal })) as IncidentPlan;
-  const held = plan.workloads.filter((w) => w.lastFailoverAt !== null && now() - Date.parse(w.lastFailoverAt) < w.minIntervalMs);
-  workloads = plan.workloads.filter((w) => !held.includes(w));
-  for (const w of held) record('skipped', `${w.id}: failed over at ${w.lastFailoverAt}, within its minimum interval of ${minutes(w.minIntervalMs)}`);
-  if (workloads.length === 0) {
-    return yield* finish('no-workloads', plan.workloads.length > 0 ? 'every affected workload is within its minimum interval' : (plan.reason ?? 'no workload in the catalog is affected'));
-  }
-  record('planned', workloads.map((w) => `${w.id} (${w.trigger}, ${w.primaryRegion} → ${w.secondaryRegion ?? 'provider-managed'})`).join('; '));
+  const plan = yield* call<IncidentPlan>(ACTIVITIES.planIncident, { incidentId: input.incidentId, signal: input.signal });
+  s.subscriptions = plan.subscriptions ?? [];
+  for (const ignored of plan.ignored ?? []) record('decision', `${ignored.id}: ${ignored.reason}`);
+  s.workloads = plan.workloads;
+  s.groups = plan.groups;
+  if (s.workloads.length === 0) return yield* finish('no-workloads', plan.reason ?? 'no workload in the catalog is affected');
+  for (const w of s.workloads) record('decision', `${w.id}: ${w.reason ?? `acted because: ${describeSignal(input.signal)}; policy ${w.trigger}`}`);
+
   // Resource Health flaps: a resource that blinks every minute must not page anyone every minute.
   // Its incidents speak up once the impact is confirmed; Service Health and manual ones at once.
   const quietUntilConfirmed = input.signal.kind === 'resourceHealth';
-  if (!quietUntilConfirmed) yield* notify({ type: 'incident-opened', reason: describeSignal(input.signal) });
+  const reasons = s.workloads.map((w) => w.reason ?? w.id).join('; ');
+  if (actors().length === 0) {
+    // Advisories, maintenance that only notifies, notify-only policies: tell, and act on nothing.
+    yield* notify({ type: 'incident-opened', reason: `${describeSignal(input.signal)}. No failover: ${reasons}` });
+    return yield* finish('notified-only', reasons);
+  }
+
+  const held = actors().filter((w) => w.lastFailoverAt !== null && now() - Date.parse(w.lastFailoverAt) < w.minIntervalMs);
+  for (const w of held) {
+    const why = `${w.id}: failed over at ${w.lastFailoverAt}, within its minimum interval of ${minutes(w.minIntervalMs)}`;
+    // A plan reports the guard; it is never stopped by it.
+    record('skipped', input.mode === 'plan' ? `${why}; an execute request would be held back` : `${why}; held back`);
+  }
+  if (input.mode === 'execute' && held.length > 0) {
+    yield* notify({ type: 'incident-cancelled', workloads: held.map((w) => w.id), reason: `failover held back by the minimum interval: ${held.map((w) => `${w.id} failed over at ${w.lastFailoverAt} (interval ${minutes(w.minIntervalMs)})`).join('; ')}`, by: null });
+    s.workloads = s.workloads.filter((w) => !held.includes(w));
+    if (actors().length === 0) return yield* finish('held-by-minimum-interval', held.map((w) => w.id).join(', '));
+  }
+  record('planned', actors().map((w) => `${w.id} (${w.trigger}, ${w.primaryRegion} → ${w.secondaryRegion ?? 'provider-managed'})`).join('; '));
+  if (!quietUntilConfirmed) yield* notify({ type: 'incident-opened', reason: `${describeSignal(input.signal)}. ${reasons}` });
 
   // ── confirm ─────────────────────────────────────────────────────────────────────────────────
   if (input.signal.kind !== 'manual') {
     enter('confirming');
-    const confirmed = yield* confirm();
-    if (!confirmed.ok) {
+    const confirmed = input.kind === 'planned' || actors().every((w) => w.reason?.includes('planned maintenance') === true) ? yield* awaitWindow() : yield* confirm();
+    if (confirmed.outcome !== 'confirmed') {
+      if (confirmed.outcome === 'not-confirmed') return yield* stop('not-confirmed', confirmed.reason, null);
       if (quietUntilConfirmed && confirmed.by === null) return yield* finish('cancelled-before-confirmation', confirmed.reason);
-      return yield* stop('cancelled-before-confirmation', confirmed.reason, confirmed.by);
+      return yield* stop(confirmed.outcome, confirmed.reason, confirmed.by);
     }
     record('confirmed', confirmed.reason);
     yield* notify({ type: 'impact-confirmed', reason: confirmed.reason });
   }
 
-  // A provider-managed workload (Microsoft fails Dynamics 365 over) acts even under notify-only:
-  // its playbook fails nothing over, it tells people and pauses integrations.
-  const notifyOnly = workloads.filter((w) => w.trigger === 'notify-only' && !w.providerManaged);
-  const actionable = workloads.filter((w) => w.trigger !== 'notify-only' || w.providerManaged);
-  if (actionable.length === 0) return yield* finish('notified-only', notifyOnly.map((w) => w.id).join(', '));
-
   // ── approve ─────────────────────────────────────────────────────────────────────────────────
-  const needApproval = actionable.filter((w) => w.trigger === 'approval');
+  const needApproval = actors().filter((w) => w.trigger === 'approval');
   if (needApproval.length > 0 && input.mode === 'execute') {
     enter('awaiting-approval');
     const decision = yield* approval('failover', needApproval);
-    if (decision.type !== 'approved') return yield* stop(decision.outcome, decision.reason, decision.by);
+    if (decision.type === 'not-approved') return yield* stop(decision.outcome, decision.reason, decision.by);
   }
 
-  // ── fail over ───────────────────────────────────────────────────────────────────────────────
-  enter('failing-over');
-  record('failover-started', actionable.map((w) => w.id).join(', '));
-  failoverStartedAt = now();
-  const ok = yield* runPlaybooks('failover', actionable, plan.groups, failover);
-  failoverFinishedAt = now();
-  record('failover-finished', summarize(failover));
-  if (input.mode === 'plan') return yield* finish('planned', summarize(failover));
-  for (const w of actionable) {
-    if (failover[w.id]?.ok === true) yield context.df.callActivity(ACTIVITIES.recordFailover, { workloadId: w.id, at: context.df.currentUtcDateTime.toISOString() });
-  }
-  if (!ok) {
-    yield* notifyFailures('failover', failover);
-    return yield* finish('failover-failed', summarize(failover));
-  }
-  yield* notify({
-    type: 'failover-done',
-    durationMs: failoverFinishedAt - failoverStartedAt,
-    sinceDetectionMs: failoverFinishedAt - started,
-    workloadDurationsMs: durations(failover),
-  });
-
-  // ── watch, then fail back ───────────────────────────────────────────────────────────────────
-  enter('failed-over');
-  let failbackRequested: string | null = null;
-  while (failbackRequested === null) {
-    const ev = yield* next(24 * 3600_000);
-    if (ev.type === 'cancel') return yield* stop('failed-over', `cancelled by ${ev.value.by} before failback${ev.value.reason ? `: ${ev.value.reason}` : ''}`, ev.value.by);
-    if (ev.type === 'failback') failbackRequested = `requested by ${ev.value.by}`;
-    if (ev.type === 'signal' && isRecovery(ev.value)) {
-      record('resolved', describeSignal(ev.value));
-      resolvedAt = ev.value.impactMitigation ?? ev.value.eventTime;
-      break;
+  // ── hold, then fail over ────────────────────────────────────────────────────────────────────
+  if (input.mode === 'execute') {
+    const holds = yield* call<{ held: string[]; heldBy: Record<string, string> }>(ACTIVITIES.holdWorkloads, { incidentId: input.incidentId, workloads: actors().map((w) => w.id) });
+    s.held = holds.held;
+    const linked = Object.entries(holds.heldBy);
+    for (const [id, other] of linked) record('linked', `${id} is being failed over by incident ${other}; not run again here`);
+    if (linked.length > 0) {
+      s.workloads = s.workloads.filter((w) => holds.heldBy[w.id] === undefined);
+      yield* notify({ type: 'incident-opened', workloads: linked.map(([id]) => id), reason: `linked to ${[...new Set(linked.map(([, other]) => other))].join(', ')}, which is already failing ${linked.map(([id]) => id).join(', ')} over` });
+      if (actors().length === 0) return yield* finish('linked', linked.map(([id, other]) => `${id} → ${other}`).join('; '));
     }
   }
-  if (failbackRequested === null && actionable.every((w) => w.providerManaged)) {
-    // Nothing of ours moved: the provider's word that it is over is the signal to resume.
-    failbackRequested = 'the provider resolved the incident';
+  enter('failing-over');
+  const acting = actors();
+  record('failover-started', acting.map((w) => w.id).join(', '));
+  s.failoverStartedAt = now();
+  const ok = yield* runPlaybooks('failover', acting, s.groups, s.failover);
+  s.failoverFinishedAt = now();
+  record('failover-finished', summarize(s.failover));
+  if (input.mode === 'plan') return yield* finish('planned', summarize(s.failover));
+  for (const w of acting) {
+    if (s.failover[w.id]?.ok === true) yield* call(ACTIVITIES.recordFailover, { workloadId: w.id, at: context.df.currentUtcDateTime.toISOString() });
   }
-  if (failbackRequested === null) {
-    enter('waiting-for-healthy-primary');
-    const healthy = yield* sustainedHealth(actionable);
-    if (healthy.type === 'cancelled') return yield* stop('failed-over', healthy.reason, healthy.by);
-    record('failback-ready', healthy.reason);
-    enter('awaiting-failback-approval');
-    const decision = yield* approval('failback', actionable);
-    if (decision.type !== 'approved') return yield* stop('failed-over', `failback not approved: ${decision.reason}`, decision.by);
-  } else {
-    record('failback-ready', failbackRequested);
-  }
-  enter('failing-back');
-  record('failback-started', actionable.map((w) => w.id).join(', '));
-  const failbackStartedAt = now();
-  const backOk = yield* runPlaybooks('failback', actionable, [...plan.groups].reverse(), failback);
-  record('failback-finished', summarize(failback));
-  if (backOk) {
-    yield* notify({ type: 'failback-done', durationMs: now() - failbackStartedAt, failedOverForMs: failbackStartedAt - failoverFinishedAt, workloadDurationsMs: durations(failback) });
-  } else {
-    yield* notifyFailures('failback', failback);
-  }
-  return yield* finish(backOk ? 'failed-over-and-back' : 'failover-failed', summarize(failback));
+  if (!ok) return yield* afterFailedFailover(acting);
+  yield* notify({
+    type: 'failover-done',
+    durationMs: s.failoverFinishedAt - s.failoverStartedAt,
+    sinceDetectionMs: s.failoverFinishedAt - s.startedAt,
+    workloadDurationsMs: durations(s.failover),
+  });
+  enter('failed-over');
+  return yield* afterFailover();
 
   // ── the stages ──────────────────────────────────────────────────────────────────────────────
 
   /**
-   * Confirmed when the incident is still active after the dwell time and, for workloads whose
-   * guardrails ask for it, Resource Health shows a primary resource impaired; until then health
-   * is polled. Resource Health alone does not confirm: a flapping resource is Unavailable half
-   * the time, and acting on it is exactly the noise the dwell time exists to ignore.
+   * A failover that did not complete: a cancel stopped it, or a step failed (its playbook undid
+   * what it could). What is still done is rolled back at once when every stopped workload's policy
+   * says so; otherwise the incident holds, offering the rollback (`failback`) until someone decides.
    */
+  function* afterFailedFailover(acting: WorkloadPlan[]): Generator<df.Task, IncidentSummary, unknown> {
+    const results = acting.map((w) => s.failover[w.id]).filter((r): r is PlaybookResult => r !== undefined);
+    const stopRequest = results.find((r) => r.stopped)?.stopped ?? null;
+    if (stopRequest !== null) applied.add(stopRequest.requestId);
+    yield* notifyFailures('failover', s.failover);
+    const left = results.filter((r) => (r.undoable ?? []).length > 0);
+    const stoppedBy = stopRequest !== null ? `cancelled by ${stopRequest.by}${stopRequest.reason !== null ? `: ${stopRequest.reason}` : ''}` : null;
+    if (left.length === 0) {
+      return yield* finish(stopRequest !== null ? 'cancelled' : 'failover-failed', `${stoppedBy ?? 'a step failed'}; nothing left to undo: ${summarize(s.failover)}`);
+    }
+    const rollbackNow = stopRequest !== null && left.every((r) => acting.find((w) => w.id === r.workloadId)?.onCancel === 'rollback');
+    if (!rollbackNow) {
+      enter('stopped-partway');
+      const what = left.map((r) => `${r.workloadId}: ${(r.undoable ?? []).join(', ')}`).join('; ');
+      record('skipped', `${stoppedBy ?? 'the failover failed'}; still in place: ${what}. Fail back to roll it back, or cancel to leave it`);
+      yield* notify({
+        type: 'action-required',
+        workloads: left.map((r) => r.workloadId),
+        workload: left.map((r) => r.workloadId).join(', '),
+        actions: [`The failover stopped partway (${stoppedBy ?? 'a step failed and could not be fully undone'}); still in place: ${what}.`, 'Request a failback to roll this back, or cancel the incident to leave it as it is.'],
+      });
+      for (;;) {
+        const ev = yield* next(WATCH_TIMEOUT_MS);
+        if (ev.type === 'cancel') return yield* finish(stopRequest !== null ? 'cancelled' : 'failover-failed', `left partway by ${ev.value.by}: ${what}`);
+        if (ev.type === 'failback') break;
+      }
+    }
+    enter('rolling-back');
+    record('failback-started', `rolling back ${left.map((r) => r.workloadId).join(', ')}`);
+    const undone: Record<string, PlaybookResult> = {};
+    const all = yield* runPlaybooks('failover', acting.filter((w) => left.some((r) => r.workloadId === w.id)), s.groups.slice().reverse(), undone, (w) => s.failover[w.id]?.undoable ?? []);
+    Object.assign(failback, undone);
+    record('failback-finished', summarize(undone));
+    if (!all) yield* notifyFailures('failover', undone);
+    return yield* finish(all ? 'rolled-back' : 'failover-failed', `${stoppedBy ?? 'a step failed'}; rollback: ${summarize(undone)}`);
+  }
+
+  /**
+   * Failed over: watch until the incident is resolved, wait for a sustained healthy primary, ask,
+   * and fail back. Resumable: a carried state enters here at its phase.
+   */
+  function* afterFailover(): Generator<df.Task, IncidentSummary | undefined, unknown> {
+    const acting = actors();
+    for (;;) {
+      if (work >= historyLimit && (s.phase === 'failed-over' || s.phase === 'waiting-for-healthy-primary')) return yield* carryOn();
+      switch (s.phase) {
+        case 'failed-over': {
+          const ev = yield* next(WATCH_TIMEOUT_MS);
+          if (ev.type === 'cancel') yield* cancelAutoFailback(ev.value);
+          else if (ev.type === 'failback') yield* requestFailback(ev.value);
+          else if (ev.type === 'approval') record('ignored-signal', `an approval by ${ev.value.by} arrived while no approval was asked for`);
+          else if (ev.type === 'signal' && isRecovery(ev.value)) {
+            record('resolved', describeSignal(ev.value));
+            s.resolvedAt = ev.value.impactMitigation ?? ev.value.eventTime;
+            // Nothing of ours moved for a provider-managed workload: the provider's word is the signal to resume.
+            if (acting.every((w) => w.providerManaged)) {
+              record('failback-ready', 'the provider resolved the incident');
+              enter('failing-back');
+            } else if (s.autoFailback) {
+              enter('waiting-for-healthy-primary');
+            } else {
+              record('skipped', 'automatic failback was cancelled: the workloads stay on the standby until someone requests a failback');
+            }
+          }
+          break;
+        }
+        case 'waiting-for-healthy-primary': {
+          const healthy = yield* sustainedHealth(acting);
+          if (healthy.type === 'healthy') {
+            record('failback-ready', healthy.reason);
+            enter('awaiting-failback-approval');
+          }
+          break;
+        }
+        case 'awaiting-failback-approval': {
+          const decision = yield* approval('failback', acting);
+          if (decision.type === 'approved') enter('failing-back');
+          else if (decision.type === 'reopened' || decision.type === 'held') enter('failed-over');
+          else if (decision.type === 'forced') enter('failing-back');
+          else {
+            s.autoFailback = false;
+            record('skipped', `failback not approved (${decision.reason}): the workloads stay on the standby until someone requests a failback`);
+            enter('failed-over');
+          }
+          break;
+        }
+        case 'failing-back': {
+          record('failback-started', acting.map((w) => w.id).join(', '));
+          const failbackStartedAt = now();
+          const backOk = yield* runPlaybooks('failback', acting, [...s.groups].reverse(), failback);
+          record('failback-finished', summarize(failback));
+          if (backOk) {
+            yield* notify({ type: 'failback-done', durationMs: now() - failbackStartedAt, failedOverForMs: failbackStartedAt - (s.failoverFinishedAt ?? failbackStartedAt), workloadDurationsMs: durations(failback) });
+            return yield* finish('failed-over-and-back', summarize(failback));
+          }
+          yield* notifyFailures('failback', failback);
+          // The standby is still active for some: the failback stays available.
+          s.autoFailback = false;
+          record('skipped', 'the failback failed; the workloads stay on the standby until someone requests a failback again');
+          enter('failed-over');
+          break;
+        }
+        default:
+          return yield* finish('failed-over', `ended in phase ${s.phase}`);
+      }
+    }
+  }
+
+  /** Continues as new with the state the watch needs, after saving the whole timeline. */
+  function* carryOn(): Generator<df.Task, undefined, unknown> {
+    yield* checkpoint(true);
+    collect();
+    // The archive has the whole timeline; the next execution carries only the tail custom status shows.
+    const carried: CarriedState = { ...s, timeline: s.timeline.slice(-STATUS_TIMELINE_ENTRIES), generation: s.generation + 1 };
+    context.df.continueAsNew({ ...input, carried });
+    return undefined;
+  }
+
+  function* cancelAutoFailback(cancel: CancelCommand): Generator<df.Task, void, unknown> {
+    s.autoFailback = false;
+    const reason = `automatic failback cancelled by ${cancel.by}${cancel.reason ? `: ${cancel.reason}` : ''}; the workloads stay on the standby until someone requests a failback`;
+    record('cancelled', reason);
+    enter('failed-over');
+    yield* notify({ type: 'incident-cancelled', reason, by: cancel.by });
+  }
+
+  /** A failback request: forced by an approver, it goes at once; otherwise the health wait and the approval come first. */
+  function* requestFailback(request: FailbackCommand): Generator<df.Task, void, unknown> {
+    s.autoFailback = true;
+    if (request.force === true) {
+      record('failback-ready', `forced by ${request.by}, skipping the health wait and the approval: ${request.reason ?? 'no reason given'}`);
+      enter('failing-back');
+      return;
+    }
+    record('failback-ready', `requested by ${request.by}: waiting for a healthy primary, then for approval`);
+    enter('waiting-for-healthy-primary');
+    yield* checkpoint();
+  }
+
   function* notifyFailures(direction: Direction, results: Record<string, PlaybookResult>): Generator<df.Task, void, unknown> {
     for (const r of Object.values(results).filter((r) => !r.ok)) {
-      const failed = r.steps.find((s) => s.step === r.failedStep && s.status === 'failed');
-      const undone = r.steps.filter((s) => s.status === 'compensated' || (s.status === 'failed' && s.detail.startsWith('compensate:')));
+      const failed = r.steps.find((st) => st.step === r.failedStep && st.status === 'failed');
+      const rolledBackSteps = r.steps.filter((st) => st.status === 'compensated').map((st) => st.step);
+      const notRolledBack = r.undoable ?? [];
       yield* notify({
         type: 'step-failed',
         workloads: [r.workloadId],
         direction,
         workload: r.workloadId,
-        step: r.failedStep ?? 'unknown',
-        error: failed?.detail ?? 'the playbook failed',
-        rolledBack: undone.every((s) => s.status === 'compensated'),
+        step: r.failedStep ?? (r.stopped ? 'stopped by a cancel' : 'unknown'),
+        error: r.stopped ? `cancelled by ${r.stopped.by}` : failed?.detail ?? 'the playbook failed',
+        rolledBack: notRolledBack.length === 0,
+        rolledBackSteps,
+        notRolledBack,
       });
     }
   }
 
-  function* confirm(): Generator<df.Task, { ok: boolean; reason: string; by: string | null }, unknown> {
-    const dwellMs = Math.max(...workloads.map((w) => w.dwellMs));
-    const needsHealth = workloads.filter((w) => w.resourceHealthConfirmation);
-    const deadline = started + dwellMs;
+  /**
+   * Confirmed when the incident is still active after the dwell time and, for workloads whose
+   * guardrails ask for it, Resource Health shows a primary resource impaired; until then health
+   * is polled, up to `confirmWithin`. Resource Health alone does not confirm: a flapping resource
+   * is Unavailable half the time, and acting on it is exactly the noise the dwell time ignores.
+   */
+  function* confirm(): Generator<df.Task, { outcome: 'confirmed' | 'cancelled' | 'cancelled-before-confirmation' | 'not-confirmed'; reason: string; by: string | null }, unknown> {
+    const dwellMs = Math.max(...actors().map((w) => w.dwellMs));
+    const withinMs = Math.max(dwellMs, ...actors().map((w) => w.confirmWithinMs ?? Number.MAX_SAFE_INTEGER));
+    const needsHealth = actors().filter((w) => w.resourceHealthConfirmation);
+    const deadline = s.startedAt + dwellMs;
+    const giveUpAt = s.startedAt + withinMs;
     for (;;) {
       const remaining = deadline - now();
       if (remaining <= 0) {
-        if (needsHealth.length === 0) return { ok: true, reason: `still active after the ${minutes(dwellMs)} dwell time`, by: null };
-        const health = (yield context.df.callActivity(ACTIVITIES.checkPrimaryHealth, { workloads: needsHealth })) as Record<string, string>;
-        const impaired = Object.entries(health).filter(([, s]) => s === 'Unavailable' || s === 'Degraded');
+        if (needsHealth.length === 0) return { outcome: 'confirmed', reason: `still active after the ${minutes(dwellMs)} dwell time`, by: null };
+        const health = yield* call<Record<string, string>>(ACTIVITIES.checkPrimaryHealth, { workloads: needsHealth });
+        const impaired = Object.entries(health).filter(([, h]) => h === 'Unavailable' || h === 'Degraded');
         if (impaired.length > 0) {
-          return { ok: true, reason: `still active after ${minutes(dwellMs)}; Resource Health: ${impaired.map(([id, s]) => `${id} ${s}`).join(', ')}`, by: null };
+          return { outcome: 'confirmed', reason: `still active after ${minutes(dwellMs)}; Resource Health: ${impaired.map(([id, h]) => `${id} ${h}`).join(', ')}`, by: null };
+        }
+        if (now() >= giveUpAt) {
+          return { outcome: 'not-confirmed', reason: `not confirmed within ${minutes(withinMs)}: Resource Health never showed ${needsHealth.map((w) => w.id).join(', ')} impaired`, by: null };
         }
       }
-      const ev = yield* next(remaining > 0 ? remaining : timing.healthPollMs);
-      if (ev.type === 'cancel') return { ok: false, reason: `cancelled by ${ev.value.by}${ev.value.reason ? `: ${ev.value.reason}` : ''}`, by: ev.value.by };
-      if (ev.type === 'signal' && isRecovery(ev.value)) return { ok: false, reason: `recovered before confirmation: ${describeSignal(ev.value)}`, by: null };
+      const wait = remaining > 0 ? remaining : Math.min(timing.healthPollMs, giveUpAt - now());
+      const ev = yield* next(wait);
+      // A person's cancel sticks to the incident key; a recovery does not.
+      if (ev.type === 'cancel') return { outcome: 'cancelled', reason: `cancelled by ${ev.value.by}${ev.value.reason ? `: ${ev.value.reason}` : ''}`, by: ev.value.by };
+      if (ev.type === 'signal' && isRecovery(ev.value)) return { outcome: 'cancelled-before-confirmation', reason: `recovered before confirmation: ${describeSignal(ev.value)}`, by: null };
     }
   }
 
-  function* approval(
-    what: Direction,
-    who: WorkloadPlan[],
-  ): Generator<df.Task, { type: 'approved' } | { type: 'not-approved'; outcome: IncidentOutcome; reason: string; by: string | null }, unknown> {
+  /** A planned failover waits until the lead time before the maintenance window; a cancelled window cancels it. */
+  function* awaitWindow(): Generator<df.Task, { outcome: 'confirmed' | 'cancelled' | 'cancelled-before-confirmation'; reason: string; by: string | null }, unknown> {
+    const lead = Math.max(0, ...actors().map((w) => w.maintenanceLeadTimeMs ?? 0));
+    const windowStart = Date.parse(input.signal.impactStart ?? input.signal.eventTime);
+    const at = windowStart - lead;
+    for (;;) {
+      if (now() >= at) return { outcome: 'confirmed', reason: `planned maintenance starts ${new Date(windowStart).toISOString()}; failing over ${minutes(lead)} before it`, by: null };
+      const ev = yield* next(at - now());
+      if (ev.type === 'cancel') return { outcome: 'cancelled', reason: `cancelled by ${ev.value.by}`, by: ev.value.by };
+      if (ev.type === 'signal' && isRecovery(ev.value)) return { outcome: 'cancelled-before-confirmation', reason: `the maintenance is over or cancelled: ${describeSignal(ev.value)}`, by: null };
+    }
+  }
+
+  type ApprovalOutcome =
+    | { type: 'approved' }
+    | { type: 'forced' }
+    | { type: 'reopened' }
+    /** The failback approval was cancelled: the workloads stay on the standby (already recorded). */
+    | { type: 'held' }
+    | { type: 'not-approved'; outcome: IncidentOutcome; reason: string; by: string | null };
+
+  /**
+   * One approval request: a new round, bound to its direction. Approvals of another round or
+   * direction are recorded and ignored; distinct approvers count towards the quorum; a rejection
+   * ends it. Unanswered, it escalates or gives up per policy. Who may approve is checked where the
+   * request arrives (the on-call API), which knows the caller's verified identity.
+   */
+  function* approval(direction: Direction, who: WorkloadPlan[]): Generator<df.Task, ApprovalOutcome, unknown> {
     const timeoutMs = Math.min(...who.map((w) => w.approvalTimeoutMs ?? DEFAULT_APPROVAL_TIMEOUT_MS));
     const onTimeout = who.some((w) => w.onApprovalTimeout === 'abort') ? 'abort' : 'escalate';
-    const asked = `${what} of ${who.map((w) => w.id).join(', ')}`;
-    const reason = what === 'failover' ? `${describeSignal(input.signal)}` : `the primary is healthy again: ${asked}`;
+    const asked = `${direction} of ${who.map((w) => w.id).join(', ')}`;
+    const reason = direction === 'failover' ? `${describeSignal(input.signal)}` : `the primary is healthy again: ${asked}`;
     const expiresAt = () => new Date(now() + timeoutMs).toISOString();
-    record('approval-requested', `${asked}; waiting up to ${minutes(timeoutMs)}`);
-    yield* notify({ type: 'approval-needed', workloads: who.map((w) => w.id), direction: what, reason, expiresAt: expiresAt(), onTimeout });
+    s.round++;
+    pending = {
+      direction,
+      round: s.round,
+      workloads: who.map((w) => w.id),
+      approvers: [...new Set(who.flatMap((w) => w.approvers ?? []))],
+      quorum: Math.max(1, ...who.map((w) => w.quorum ?? 1)),
+      approvedBy: [],
+      requestedById: input.signal.requestedById ?? null,
+      allowSelfApproval: who.every((w) => w.allowSelfApproval === true),
+      expiresAt: expiresAt(),
+    };
+    record('approval-requested', `${asked} (round ${s.round}${pending.quorum > 1 ? `, ${pending.quorum} approvers needed` : ''}); waiting up to ${minutes(timeoutMs)}`);
+    yield* notify({ type: 'approval-needed', workloads: who.map((w) => w.id), direction, round: s.round, reason, expiresAt: pending.expiresAt, onTimeout });
+    const approvedIds = new Set<string>();
     let escalations = 0;
+    const done = (outcome: ApprovalOutcome): ApprovalOutcome => {
+      pending = null;
+      publish();
+      return outcome;
+    };
     for (;;) {
       const ev = yield* next(timeoutMs);
       if (ev.type === 'approval') {
-        record(ev.value.approved ? 'approved' : 'rejected', `${what} by ${ev.value.by}${ev.value.comment ? `: ${ev.value.comment}` : ''}`);
-        if (ev.value.approved) return { type: 'approved' };
-        return { type: 'not-approved', outcome: 'rejected', reason: `${what} rejected by ${ev.value.by}${ev.value.comment ? `: ${ev.value.comment}` : ''}`, by: ev.value.by };
+        const d = ev.value;
+        if (d.direction !== undefined && (d.direction !== direction || d.round !== s.round)) {
+          record('ignored-signal', `a ${d.approved ? 'approval' : 'rejection'} by ${d.by} of the ${d.direction} round ${d.round ?? '?'} does not answer this request (the ${direction}, round ${s.round})`);
+          continue;
+        }
+        const comment = d.comment ? `: ${d.comment}` : '';
+        if (!d.approved) {
+          record('rejected', `${direction} by ${d.by}${comment}`);
+          return done({ type: 'not-approved', outcome: 'rejected', reason: `${direction} rejected by ${d.by}${comment}`, by: d.by });
+        }
+        approvedIds.add(d.actor?.id ?? d.by);
+        pending!.approvedBy = [...pending!.approvedBy.filter((b) => b !== d.by), d.by];
+        record('approved', `${direction} by ${describeActor(d.actor, d.by)}${comment} (${approvedIds.size} of ${pending!.quorum})`);
+        if (approvedIds.size >= pending!.quorum) return done({ type: 'approved' });
+        continue;
       }
-      if (ev.type === 'cancel') return { type: 'not-approved', outcome: 'cancelled', reason: `cancelled by ${ev.value.by}${ev.value.reason ? `: ${ev.value.reason}` : ''}`, by: ev.value.by };
-      if (ev.type === 'signal' && what === 'failover' && isRecovery(ev.value)) {
-        return { type: 'not-approved', outcome: 'cancelled-before-confirmation', reason: `recovered while waiting for approval: ${describeSignal(ev.value)}`, by: null };
+      if (ev.type === 'cancel') {
+        if (direction === 'failback') {
+          yield* cancelAutoFailback(ev.value);
+          return done({ type: 'held' });
+        }
+        return done({ type: 'not-approved', outcome: 'cancelled', reason: `cancelled by ${ev.value.by}${ev.value.reason ? `: ${ev.value.reason}` : ''}`, by: ev.value.by });
+      }
+      if (ev.type === 'failback' && direction === 'failback' && ev.value.force === true) {
+        record('failback-ready', `forced by ${ev.value.by}, skipping the approval: ${ev.value.reason ?? 'no reason given'}`);
+        return done({ type: 'forced' });
+      }
+      if (ev.type === 'signal' && direction === 'failover' && isRecovery(ev.value)) {
+        return done({ type: 'not-approved', outcome: 'cancelled-before-confirmation', reason: `recovered while waiting for approval: ${describeSignal(ev.value)}`, by: null });
+      }
+      if (ev.type === 'signal' && direction === 'failback' && !isRecovery(ev.value)) {
+        record('reopened', `the incident is active again (${describeSignal(ev.value)}): back to watching`);
+        return done({ type: 'reopened' });
       }
       if (ev.type === 'timeout') {
         if (onTimeout === 'abort' || escalations >= MAX_ESCALATIONS) {
-          return { type: 'not-approved', outcome: 'approval-timed-out', reason: `no decision on the ${what} within ${minutes(timeoutMs * (escalations + 1))}`, by: null };
+          return done({ type: 'not-approved', outcome: 'approval-timed-out', reason: `no decision on the ${direction} within ${minutes(timeoutMs * (escalations + 1))}`, by: null });
         }
         escalations++;
-        record('approval-escalated', `no decision on the ${what} after ${minutes(timeoutMs * escalations)}; escalation ${escalations}`);
+        pending!.expiresAt = expiresAt();
+        record('approval-escalated', `no decision on the ${direction} after ${minutes(timeoutMs * escalations)}; escalation ${escalations}`);
         yield* notify({
           type: 'approval-escalated',
           workloads: who.map((w) => w.id),
-          direction: what,
+          direction,
+          round: s.round,
           reason,
           waitingMs: timeoutMs * escalations,
-          expiresAt: expiresAt(),
+          expiresAt: pending!.expiresAt,
           onTimeout: escalations >= MAX_ESCALATIONS ? 'abort' : onTimeout,
         });
       }
     }
   }
 
-  function* sustainedHealth(who: WorkloadPlan[]): Generator<df.Task, { type: 'healthy' | 'cancelled'; reason: string; by: string | null }, unknown> {
+  /** Polls the primary until it has been healthy for the longest `failbackAfterHealthyFor`; a newer Active goes back to watching. */
+  function* sustainedHealth(who: WorkloadPlan[]): Generator<df.Task, { type: 'healthy' | 'interrupted'; reason: string }, unknown> {
     const needed = Math.max(...who.map((w) => w.failbackAfterHealthyMs));
     let healthySince: number | null = null;
     for (;;) {
-      const health = (yield context.df.callActivity(ACTIVITIES.checkPrimaryHealth, { workloads: who })) as Record<string, string>;
+      if (work >= historyLimit) return { type: 'interrupted', reason: 'continuing in a fresh history' };
+      const health = yield* call<Record<string, string>>(ACTIVITIES.checkPrimaryHealth, { workloads: who });
       const allAvailable = who.every((w) => health[w.id] === 'Available');
       if (allAvailable) {
         healthySince ??= now();
-        if (now() - healthySince >= needed) return { type: 'healthy', reason: `primary healthy for ${minutes(needed)}`, by: null };
+        if (now() - healthySince >= needed) return { type: 'healthy', reason: `primary healthy for ${minutes(needed)}` };
       } else {
         healthySince = null;
       }
       const ev = yield* next(healthySince === null ? timing.healthPollMs : Math.min(timing.healthPollMs, needed - (now() - healthySince)));
-      if (ev.type === 'cancel') return { type: 'cancelled', reason: `cancelled by ${ev.value.by} while waiting to fail back`, by: ev.value.by };
-      if (ev.type === 'failback') return { type: 'healthy', reason: `failback requested by ${ev.value.by}`, by: ev.value.by };
+      if (ev.type === 'cancel') {
+        yield* cancelAutoFailback(ev.value);
+        return { type: 'interrupted', reason: 'cancelled' };
+      }
+      if (ev.type === 'failback' && ev.value.force === true) {
+        yield* requestFailback(ev.value);
+        return { type: 'interrupted', reason: 'forced' };
+      }
+      if (ev.type === 'signal' && !isRecovery(ev.value)) {
+        record('reopened', `the incident is active again (${describeSignal(ev.value)}): back to watching`);
+        enter('failed-over');
+        return { type: 'interrupted', reason: 'reopened' };
+      }
     }
   }
 
+  /**
+   * Runs each wave's playbooks side by side; dependants of a failed workload are skipped. With
+   * `rollback`, each playbook only compensates the steps it names (an earlier run's leftovers).
+   */
   function* runPlaybooks(
     direction: Direction,
     who: WorkloadPlan[],
     groups: string[][],
     results: Record<string, PlaybookResult>,
+    rollback?: (w: WorkloadPlan) => string[],
   ): Generator<df.Task, boolean, unknown> {
     const failed = new Set<string>();
     const byId = new Map(who.map((w) => [w.id, w]));
     for (const group of groups) {
       const wave = group.map((id) => byId.get(id)).filter((w): w is WorkloadPlan => w !== undefined);
-      const blocked = wave.filter((w) => w.dependsOn.some((d) => failed.has(d)));
+      const blocked = rollback === undefined ? wave.filter((w) => w.dependsOn.some((d) => failed.has(d))) : [];
       for (const w of blocked) {
         failed.add(w.id);
         record('skipped', `${w.id}: not ${direction === 'failover' ? 'failed over' : 'failed back'}, a dependency failed`);
       }
       const runnable = wave.filter((w) => !blocked.includes(w));
       if (runnable.length === 0) continue;
+      work += runnable.length * 2;
       const steps = (yield context.df.Task.all(
         runnable.map((w) => context.df.callActivity(ACTIVITIES.playbookSteps, { playbookKind: w.playbookKind, direction })),
       )) as StepDefinition[][];
@@ -437,12 +785,15 @@ export function* incidentOrchestrator(context: OrchestrationContext): Generator<
           workloadId: w.id,
           playbookKind: w.playbookKind,
           direction,
-          window: { since: input.signal.impactStart ?? input.signal.eventTime, until: resolvedAt, planned: input.kind === 'planned' },
+          window: { since: input.signal.impactStart ?? input.signal.eventTime, until: s.resolvedAt, planned: input.kind === 'planned' },
           mode: input.mode,
           steps: steps[i]!,
           retry: { attempts: 4, firstIntervalMs: 5_000, backoff: 2 },
+          ...(rollback !== undefined ? { compensate: rollback(w) } : {}),
+          ...(direction === 'failover' && rollback === undefined ? { stoppable: true } : {}),
         };
-        return context.df.callSubOrchestrator(ORCHESTRATIONS.playbook, playbook, `${input.incidentId}:${direction}:${w.id}`);
+        const suffix = rollback !== undefined ? 'rollback' : direction;
+        return context.df.callSubOrchestrator(ORCHESTRATIONS.playbook, playbook, `${input.incidentId}:${suffix}:${w.id}${s.generation > 0 ? `:${s.generation}` : ''}`);
       });
       const outcomes = (yield context.df.Task.all(children)) as PlaybookResult[];
       outcomes.forEach((r, i) => {
@@ -454,14 +805,14 @@ export function* incidentOrchestrator(context: OrchestrationContext): Generator<
   }
 }
 
-/** A signal that says the impact is over: Resolved/RCA/Canceled, or Resource Health Available. */
-export function isRecovery(signal: SignalSummary): boolean {
-  return signal.lifecycle === 'resolved' || signal.health === 'Available';
+function describeSignal(s: SignalSummary): string {
+  const what = s.kind === 'manual' ? `manual request by ${s.requestedBy ?? 'unknown'}` : `${s.kind} ${s.incidentType ?? ''} ${s.stage ?? ''}`.replace(/\s+/g, ' ').trim();
+  return `${what}${s.health !== null ? ` (health ${s.health})` : ''}: ${s.title ?? s.incidentKey} at ${s.eventTime}`;
 }
 
-function describeSignal(s: SignalSummary): string {
-  const what = s.kind === 'manual' ? `manual request by ${s.requestedBy ?? 'unknown'}` : `${s.kind} ${s.stage ?? ''}`.trim();
-  return `${what}${s.health !== null ? ` (health ${s.health})` : ''}: ${s.title ?? s.incidentKey}`;
+function describeActor(actor: Actor | undefined, by: string): string {
+  if (actor === undefined) return by;
+  return actor.verified ? `${actor.name} (verified, ${actor.via})` : `${actor.name} (${actor.via}, not verified)`;
 }
 
 function summarize(results: Record<string, PlaybookResult>): string {
@@ -469,10 +820,11 @@ function summarize(results: Record<string, PlaybookResult>): string {
     .map((r) => {
       // Only the counts that occurred: "2 done, 1 already done", "2 planned", "1 done, 1 compensated".
       const counts = (['done', 'already-done', 'skipped', 'planned', 'compensated', 'failed', 'not-run'] as const)
-        .map((status) => [status, r.steps.filter((s) => s.status === status).length] as const)
+        .map((status) => [status, r.steps.filter((st) => st.status === status).length] as const)
         .filter(([, n]) => n > 0)
         .map(([status, n]) => `${n} ${status.replace('-', ' ')}`);
-      return `${r.workloadId} ${r.ok ? 'ok' : `failed at ${r.failedStep}`} (${counts.join(', ') || 'no steps'})`;
+      const state = r.ok ? 'ok' : r.stopped ? `stopped by ${r.stopped.by}` : `failed at ${r.failedStep}`;
+      return `${r.workloadId} ${state} (${counts.join(', ') || 'no steps'})`;
     })
     .join('; ');
 }
@@ -484,3 +836,5 @@ function durations(results: Record<string, PlaybookResult>): Record<string, numb
 function minutes(ms: number): string {
   return ms % 60_000 === 0 ? `${ms / 60_000} min` : `${Math.round(ms / 1000)} s`;
 }
+
+export type { StopRequest };

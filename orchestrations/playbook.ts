@@ -1,13 +1,18 @@
 /**
  * One playbook run for one workload: its steps in order, each checked first (a step already
  * done is recorded as such and not repeated), acted on within its deadline, then verified; on a
- * failure the completed steps are compensated newest first. Consecutive steps that share a
- * `group` touch independent resources and run side by side (a wave), so the slowest of them,
- * not their sum, sets the pace. In plan mode only the prechecks run, and the result says what
- * would be done.
+ * failure the steps that acted are compensated newest first, the failed one included (an action
+ * that failed or missed its deadline may have started something, and its compensation knows
+ * what). Consecutive steps that share a `group` touch independent resources and run side by side
+ * (a wave), so the slowest of them, not their sum, sets the pace. Between waves a stoppable run
+ * asks whether someone cancelled, and stops there, leaving the incident to roll back or hold. A
+ * best-effort step (the announcement) that fails is recorded and passed. In plan mode only the
+ * prechecks run, and the result says what would be done. A rollback run compensates the steps it
+ * is given and nothing else.
  */
 import type * as df from 'durable-functions';
 import type { OrchestrationContext } from 'durable-functions';
+import type { StopRequest } from '../lib/incidents/types.js';
 import type { PlaybookInput, PlaybookResult, StepDefinition, StepInput, StepPhase, StepRecord, StepResult } from '../lib/playbooks/types.js';
 import { ACTIVITIES } from './activities.js';
 
@@ -104,7 +109,16 @@ export function* playbookOrchestrator(context: OrchestrationContext): Generator<
   }
 
   let failedStep: string | null = null;
-  for (const wave of waves) {
+  let stopped: StopRequest | null = null;
+  if (input.compensate !== undefined) {
+    yield* compensate(input.compensate);
+    return result();
+  }
+  for (const [index, wave] of waves.entries()) {
+    if (index > 0 && input.stoppable === true && input.mode === 'execute') {
+      stopped = (yield context.df.callActivity(ACTIVITIES.stopRequested, { incidentId: input.incidentId })) as StopRequest | null;
+      if (stopped !== null) break;
+    }
     progress(wave.map((s) => s.name));
     const startedAt = now();
     const pre = yield* all(wave, 'precheck');
@@ -112,8 +126,7 @@ export function* playbookOrchestrator(context: OrchestrationContext): Generator<
     wave.forEach((step, i) => {
       const r = pre[i]!;
       if (!r.ok) {
-        records.push({ step: step.name, status: 'failed', detail: `precheck: ${r.reason}: ${r.detail}`, startedAt, finishedAt: now() });
-        failedStep ??= step.name;
+        fail(step, `precheck: ${r.reason}: ${r.detail}`, startedAt);
       } else if (r.outcome === 'already-done' || r.outcome === 'skipped') {
         records.push({ step: step.name, status: r.outcome, detail: r.detail, startedAt, finishedAt: now() });
       } else if (input.mode === 'plan') {
@@ -122,10 +135,8 @@ export function* playbookOrchestrator(context: OrchestrationContext): Generator<
         toAct.push(step);
       }
     });
-    if (failedStep !== null || toAct.length === 0) {
-      if (failedStep !== null) break;
-      continue;
-    }
+    if (failedStep !== null) break;
+    if (toAct.length === 0) continue;
 
     // The actions race the longest deadline of the wave.
     const acted = yield* all(toAct, 'action', at(Math.max(...toAct.map((s) => s.deadlineMs))));
@@ -133,17 +144,15 @@ export function* playbookOrchestrator(context: OrchestrationContext): Generator<
     const checked = toVerify.length > 0 ? yield* all(toVerify, 'verify') : [];
     toAct.forEach((step, i) => {
       const action = acted[i]!;
+      // An action that ran, or was cut off by its deadline, may have changed something: it is undone on a failure.
+      if (step.compensable) done.push(step.name);
       if (!action.ok) {
-        records.push({ step: step.name, status: 'failed', detail: `action: ${action.reason}: ${action.detail}`, startedAt, finishedAt: now() });
-        failedStep ??= step.name;
+        fail(step, `action: ${action.reason}: ${action.detail}`, startedAt);
         return;
       }
-      // An action that ran may have changed something even when its verification fails: compensate it.
-      if (step.compensable) done.push(step.name);
       const verified = checked[toVerify.indexOf(step)]!;
       if (!verified.ok) {
-        records.push({ step: step.name, status: 'failed', detail: `verify: ${verified.reason}: ${verified.detail}`, startedAt, finishedAt: now() });
-        failedStep ??= step.name;
+        fail(step, `verify: ${verified.reason}: ${verified.detail}`, startedAt);
         return;
       }
       records.push({ step: step.name, status: 'done', detail: action.detail, startedAt, finishedAt: now() });
@@ -153,30 +162,58 @@ export function* playbookOrchestrator(context: OrchestrationContext): Generator<
 
   if (failedStep !== null) {
     progress([]);
-    for (const step of [...done].reverse()) {
+    yield* compensate([...done]);
+  }
+  const recorded = new Set(records.map((r) => r.step));
+  const why = stopped !== null ? `stopped: cancelled by ${stopped.by}${stopped.reason !== null ? ` (${stopped.reason})` : ''}` : `${failedStep} failed`;
+  if (failedStep !== null || stopped !== null) {
+    for (const step of input.steps.filter((s) => !recorded.has(s.name))) {
+      records.push({ step: step.name, status: 'not-run', detail: `not run: ${why}`, startedAt: now(), finishedAt: now() });
+    }
+  }
+  progress([]);
+  return result();
+
+  /** A failed step fails the playbook, unless it is best effort: then it is recorded and the playbook goes on. */
+  function fail(step: StepDefinition, detail: string, startedAt: string): void {
+    if (step.bestEffort === true) {
+      records.push({ step: step.name, status: 'skipped', detail: `best effort, not blocking: ${detail}`, startedAt, finishedAt: now() });
+      return;
+    }
+    records.push({ step: step.name, status: 'failed', detail, startedAt, finishedAt: now() });
+    failedStep ??= step.name;
+  }
+
+  /** Undoes `steps` newest first, each recorded as compensated or as a failed compensation. */
+  function* compensate(steps: readonly string[]): Generator<df.Task, void, unknown> {
+    for (const name of [...steps].reverse()) {
+      const step = input.steps.find((s) => s.name === name);
+      if (step === undefined) continue;
       const startedAt = now();
-      const [undone] = yield* all([input.steps.find((s) => s.name === step)!], 'compensate');
+      const [undone] = yield* all([step], 'compensate');
       records.push({
-        step,
+        step: name,
         status: undone!.ok ? 'compensated' : 'failed',
         detail: undone!.ok ? undone!.detail : `compensate: ${undone!.reason}: ${undone!.detail}`,
         startedAt,
         finishedAt: now(),
       });
     }
-    const recorded = new Set(records.map((r) => r.step));
-    for (const step of input.steps.filter((s) => !recorded.has(s.name))) {
-      records.push({ step: step.name, status: 'not-run', detail: `not run: ${failedStep} failed`, startedAt: now(), finishedAt: now() });
-    }
   }
 
-  progress([]);
-  return {
-    ok: failedStep === null,
-    workloadId: input.workloadId,
-    direction: input.direction,
-    steps: records,
-    failedStep,
-    durationMs: context.df.currentUtcDateTime.getTime() - started,
-  };
+  function result(): PlaybookResult {
+    const compensated = new Set(records.filter((r) => r.status === 'compensated').map((r) => r.step));
+    // What acted and is still in place: a stopped run's done steps, or a failed compensation's step.
+    const undoable = (input.compensate ?? done).filter((name) => !compensated.has(name));
+    return {
+      ok: failedStep === null && stopped === null && (input.compensate === undefined || undoable.length === 0),
+      workloadId: input.workloadId,
+      direction: input.direction,
+      steps: records,
+      failedStep,
+      ...(stopped !== null ? { stopped } : {}),
+      undoable,
+      durationMs: context.df.currentUtcDateTime.getTime() - started,
+    };
+  }
 }

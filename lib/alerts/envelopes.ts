@@ -32,6 +32,8 @@ export interface ActivityEvent {
   monitoringService?: string;
   monitoringServicePath?: string;
   subscriptionId: string | null;
+  /** The Microsoft Entra tenant, when the event names one (Activity Log events and exports do). */
+  tenantId: string | null;
   /** Resource ids the envelope names (`alertTargetIDs`), in addition to the event's own. */
   targetIds: string[];
   alertRule: string | null;
@@ -185,6 +187,7 @@ function readActivityLogEvent(event: JsonObject, path: string, schema: SignalSch
     properties,
     propertiesPath: `${path}.properties`,
     subscriptionId: subscription ?? null,
+    tenantId: optText(event, 'tenantId', path)?.toLowerCase() ?? null,
     targetIds: [],
     alertRule: null,
     customProperties: {},
@@ -202,6 +205,7 @@ function readDiagnosticRecord(record: JsonObject, path: string, eventProperties:
     properties,
     propertiesPath: eventProperties !== undefined ? `${path}.properties.eventProperties` : `${path}.properties`,
     subscriptionId: firstSubscription([resourceId]),
+    tenantId: optText(record, 'tenantId', path)?.toLowerCase() ?? null,
     targetIds: [],
     alertRule: null,
     customProperties: {},

@@ -154,6 +154,7 @@ export function optTime(obj: JsonObject, name: string, path: string): string | n
 function skeleton(kind: ActivityKind, ev: ActivityEvent, base: Base): Signal {
   const signal = blankSignal(kind, ev.schema, base.eventTime);
   signal.subscriptionId = ev.subscriptionId;
+  signal.tenantId = ev.tenantId;
   signal.status = base.status;
   signal.severity = base.severity;
   signal.operationName = base.operationName;

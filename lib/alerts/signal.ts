@@ -83,6 +83,8 @@ export interface Signal {
   /** Same for redeliveries of one notification; different for a new stage, update or event. */
   dedupeKey: string;
   subscriptionId: string | null;
+  /** The Microsoft Entra tenant the event came from, lower-case, when it says. */
+  tenantId: string | null;
   trackingId: string | null;
   incidentType: IncidentType | null;
   stage: Stage | null;
@@ -130,6 +132,7 @@ export function blankSignal(kind: SignalKind, schema: SignalSchema, eventTime: s
     incidentKey: '',
     dedupeKey: '',
     subscriptionId: null,
+    tenantId: null,
     trackingId: null,
     incidentType: null,
     stage: null,

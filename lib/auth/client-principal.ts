@@ -9,10 +9,9 @@
  *
  * App Service removes these headers from incoming client requests, so they can be trusted ONLY when
  * Easy Auth sits in front of the app. Without it (Easy Auth off, the local host, or anything that can
- * reach the worker directly) a caller can send any principal it likes. That is why the operator role
- * check is opt-in: set `OPERATOR_ROLE` only on a function app with App Service Authentication
- * enabled (lib/config.ts refuses it on App Service when WEBSITE_AUTH_ENABLED is not True). When
- * `OPERATOR_ROLE` is unset, function keys alone authorize operators.
+ * reach the worker directly) a caller can send any principal it likes, so lib/operators/identity.ts
+ * reads the header only when the platform says App Service Authentication is on
+ * (WEBSITE_AUTH_ENABLED=True) and refuses it otherwise.
  *
  * Entra ID principals list app roles as claims of type `roles` while `role_typ` names the long
  * `…/claims/role` URI, so roles are collected from both.
@@ -177,30 +176,6 @@ export function requireRole(principal: ClientPrincipal, role: string): RoleCheck
     reason: 'missing_role',
     detail: `${principal.name} (${principal.id}) has ${held}, not '${role}'; assign the app role '${role}' to them on the function app's app registration`,
   };
-}
-
-export type OperatorAuthResult =
-  | {
-      ok: true;
-      /** The signed-in operator, when App Service Authentication supplied one (for the audit trail). */
-      principal: ClientPrincipal | undefined;
-    }
-  | { ok: false; status: 401 | 403; reason: ClientPrincipalFailure | 'missing_role'; detail: string };
-
-/**
- * Authorize an operator request that already passed the function key check. With no operator
- * role configured (OPERATOR_ROLE unset) the key is enough, and the principal is returned when
- * present and readable; with one, the Easy Auth principal must carry it (401 without a readable
- * principal, 403 without the role).
- */
-export function authorizeOperator(headers: HeaderSource, operatorRole: string | undefined): OperatorAuthResult {
-  const parsed = parseClientPrincipal(headers);
-  if (operatorRole === undefined) return { ok: true, principal: parsed.ok ? parsed.principal : undefined };
-  if (!parsed.ok) {
-    return { ok: false, status: 401, reason: parsed.reason, detail: `OPERATOR_ROLE '${operatorRole}' is required: ${parsed.detail}` };
-  }
-  const check = requireRole(parsed.principal, operatorRole);
-  return check.ok ? { ok: true, principal: parsed.principal } : check;
 }
 
 function nonEmpty(value: string | undefined): string | undefined {

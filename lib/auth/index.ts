@@ -24,7 +24,6 @@ export { JwksUnavailableError } from './jwks.js';
 export type { RemoteJwksOptions } from './jwks.js';
 export {
   CLIENT_PRINCIPAL_HEADER,
-  authorizeOperator,
   decodeClientPrincipal,
   headerValue,
   parseClientPrincipal,
@@ -36,6 +35,5 @@ export type {
   ClientPrincipalFailure,
   ClientPrincipalResult,
   HeaderSource,
-  OperatorAuthResult,
   RoleCheck,
 } from './client-principal.js';

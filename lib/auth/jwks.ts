@@ -14,7 +14,7 @@
  * not be looked up, is the failure reported as {@link JwksUnavailableError} (the webhook answers
  * 503, which action groups retry). Key-set timing uses the real clock, as jose does.
  */
-import { createLocalJWKSet, createRemoteJWKSet, errors, jwksCache } from 'jose';
+import { createLocalJWKSet, createRemoteJWKSet, customFetch, errors, jwksCache } from 'jose';
 import type { ExportedJWKSCache, JSONWebKeySet, JWKSCacheInput, JWTVerifyGetKey } from 'jose';
 
 export interface RemoteJwksOptions {
@@ -26,6 +26,8 @@ export interface RemoteJwksOptions {
   cacheMaxAgeMs?: number;
   /** Keep using keys fetched this long ago while the key set cannot be fetched. Default 86400000 (24 h); 0 disables. */
   staleMaxAgeMs?: number;
+  /** How to fetch the key set (the simulator's, with its certificate trusted); default the global fetch. */
+  fetch?: (url: string, init: RequestInit) => Promise<Response>;
 }
 
 /** The signing keys could not be obtained; nothing was wrong with the token as far as we know. */
@@ -57,6 +59,7 @@ export function createKeyResolver(jwks: URL | JSONWebKeySet, options: RemoteJwks
     cooldownDuration: cooldownMs,
     cacheMaxAge: options.cacheMaxAgeMs ?? 600_000,
     [jwksCache]: cache as JWKSCacheInput,
+    ...(options.fetch !== undefined ? { [customFetch]: options.fetch } : {}),
   });
   let failedAt: number | undefined;
   let lastFailure: unknown;

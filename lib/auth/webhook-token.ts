@@ -83,6 +83,12 @@ export const AUTH_FAILURE_STATUS: Readonly<Record<AuthFailure, AuthFailureStatus
 export interface WebhookPrincipal {
   /** The calling app's id (`azp` in v2 tokens, `appid` in v1). */
   appId: string;
+  /** For a signed-in user: `oid`, the Entra object id; for app-only tokens, the service principal's. */
+  objectId: string | null;
+  /** A readable name: `preferred_username`, `upn`, `unique_name` or `name`, when the token has one. */
+  name: string | null;
+  /** Group object ids (`groups`), when the token carries them. */
+  groups: string[];
   /** `tid`, lower case. */
   tenantId: string;
   roles: string[];
@@ -100,10 +106,12 @@ export interface WebhookTokenValidatorOptions {
   tenantId: string;
   /** Accepted `aud` values: your API app's client id (v2 tokens) and Application ID URI, e.g. `api://<client-id>` (v1 tokens). */
   audiences: readonly string[];
-  /** Default: the AzNS AAD Webhook app id only. */
-  allowedCallerAppIds?: readonly string[];
-  /** Default `ActionGroupsSecureWebhook`. */
-  requiredRole?: string;
+  /** Default: the AzNS AAD Webhook app id only. `any`: tokens of signed-in people, whatever client they used. */
+  allowedCallerAppIds?: readonly string[] | 'any';
+  /** Default `ActionGroupsSecureWebhook`; null requires none (roles are then read, not required). */
+  requiredRole?: string | null;
+  /** The settings the messages name (default WEBHOOK_TENANT_ID / WEBHOOK_AUDIENCES), and who is expected to call. */
+  wording?: { tenantSetting: string; audiencesSetting: string; missingTokenHint: string };
   /** Remote key set URL (default `https://login.microsoftonline.com/{tid}/discovery/v2.0/keys`) or a local key set. */
   jwks?: URL | JSONWebKeySet;
   /** Caching and fallback of a remote key set. */
@@ -140,9 +148,15 @@ export function createWebhookTokenValidator(options: WebhookTokenValidatorOption
   }
   const audiences = options.audiences.map((a) => a.trim()).filter((a) => a !== '');
   if (audiences.length === 0) throw new TypeError('audiences is empty; set WEBHOOK_AUDIENCES to your API app\'s client id and Application ID URI');
-  const callers = (options.allowedCallerAppIds ?? [AZNS_AAD_WEBHOOK_APP_ID]).map((id) => id.trim().toLowerCase());
-  if (callers.length === 0) throw new TypeError('allowedCallerAppIds is empty; no caller could ever be accepted');
-  const requiredRole = options.requiredRole ?? ACTION_GROUPS_SECURE_WEBHOOK_ROLE;
+  const anyCaller = options.allowedCallerAppIds === 'any';
+  const callers = options.allowedCallerAppIds === 'any' ? [] : (options.allowedCallerAppIds ?? [AZNS_AAD_WEBHOOK_APP_ID]).map((id) => id.trim().toLowerCase());
+  if (!anyCaller && callers.length === 0) throw new TypeError('allowedCallerAppIds is empty; no caller could ever be accepted');
+  const requiredRole = options.requiredRole === undefined ? ACTION_GROUPS_SECURE_WEBHOOK_ROLE : options.requiredRole;
+  const wording = options.wording ?? {
+    tenantSetting: 'WEBHOOK_TENANT_ID',
+    audiencesSetting: 'WEBHOOK_AUDIENCES',
+    missingTokenHint: "the action group's webhook receiver must have secure webhook (useAadAuth) enabled",
+  };
   const clockTolerance = options.clockToleranceSeconds ?? 300;
   if (!Number.isFinite(clockTolerance) || clockTolerance < 0) {
     throw new TypeError(`clockToleranceSeconds ${clockTolerance} is invalid; use a non-negative number of seconds`);
@@ -159,7 +173,7 @@ export function createWebhookTokenValidator(options: WebhookTokenValidatorOption
     // 1. The credential.
     const header = authorizationHeader?.trim() ?? '';
     if (header === '') {
-      return fail('missing_token', 'no Authorization header; the action group\'s webhook receiver must have secure webhook (useAadAuth) enabled');
+      return fail('missing_token', `no Authorization header; ${wording.missingTokenHint}`);
     }
     const space = header.search(/\s/);
     const scheme = space < 0 ? header : header.slice(0, space);
@@ -209,14 +223,14 @@ export function createWebhookTokenValidator(options: WebhookTokenValidatorOption
         const otherTenant = other[1] ?? other[2] ?? '';
         return fail(
           'wrong_issuer',
-          `the token was issued by tenant ${show(otherTenant)}, not WEBHOOK_TENANT_ID '${tenantId}'; ` +
-            'point the secure webhook at an app registration in this tenant, or set WEBHOOK_TENANT_ID to the action group\'s tenant',
+          `the token was issued by tenant ${show(otherTenant)}, not ${wording.tenantSetting} '${tenantId}'; ` +
+            `get a token from an app registration in this tenant, or set ${wording.tenantSetting} to the caller's tenant`,
         );
       }
       return fail(
         'wrong_issuer',
         `token issuer ${iss === undefined ? '(none)' : show(iss)} is not Entra ID for tenant '${tenantId}' ` +
-          `(expected '${issuerV2}' or '${issuerV1}'); check WEBHOOK_TENANT_ID`,
+          `(expected '${issuerV2}' or '${issuerV1}'); check ${wording.tenantSetting}`,
       );
     }
     const tokenVersion: '1.0' | '2.0' = issLower === issuerV1 ? '1.0' : '2.0';
@@ -227,7 +241,7 @@ export function createWebhookTokenValidator(options: WebhookTokenValidatorOption
     if (!tokenAudiences.some((a) => configured.includes(a.toLowerCase()))) {
       return fail(
         'wrong_audience',
-        `token audience ${tokenAudiences.length === 0 ? '(none)' : list(tokenAudiences)} is not one of ${audienceList}; set WEBHOOK_AUDIENCES ` +
+        `token audience ${tokenAudiences.length === 0 ? '(none)' : list(tokenAudiences)} is not one of ${audienceList}; set ${wording.audiencesSetting} ` +
           `to your API app's client id and Application ID URI (v2 tokens carry the client id, v1 tokens the URI; this is a v${tokenVersion} token)`,
       );
     }
@@ -236,7 +250,7 @@ export function createWebhookTokenValidator(options: WebhookTokenValidatorOption
     if (typeof tid !== 'string' || tid.toLowerCase() !== tenantId) {
       return fail(
         'wrong_tenant',
-        `token tid ${typeof tid === 'string' ? show(tid) : '(none)'} is not WEBHOOK_TENANT_ID '${tenantId}'`,
+        `token tid ${typeof tid === 'string' ? show(tid) : '(none)'} is not ${wording.tenantSetting} '${tenantId}'`,
       );
     }
 
@@ -244,17 +258,17 @@ export function createWebhookTokenValidator(options: WebhookTokenValidatorOption
     const appid = stringClaim(payload, 'appid');
     const appId = tokenVersion === '2.0' ? (azp ?? appid) : (appid ?? azp);
     const claimName = tokenVersion === '2.0' ? 'azp' : 'appid';
-    if (appId === undefined) {
+    if (appId === undefined && !anyCaller) {
       return fail('wrong_caller', `the token names no calling app (no ${claimName} claim); only Azure Monitor action groups may call this webhook`);
     }
-    if (!callers.includes(appId.toLowerCase())) {
+    if (!anyCaller && appId !== undefined && !callers.includes(appId.toLowerCase())) {
       const expected = callers.length === 1 && callers[0] === AZNS_AAD_WEBHOOK_APP_ID ? `Azure Monitor's action group app (AzNS AAD Webhook, ${AZNS_AAD_WEBHOOK_APP_ID})` : `one of ${list(callers)}`;
       return fail('wrong_caller', `the token was issued to app ${show(appId)} (${claimName}), not ${expected}; only action groups may call this webhook`);
     }
 
     const rolesClaim = payload['roles'];
     const roles = Array.isArray(rolesClaim) ? rolesClaim.filter((r): r is string => typeof r === 'string') : [];
-    if (!roles.includes(requiredRole)) {
+    if (requiredRole !== null && !roles.includes(requiredRole)) {
       return fail(
         'missing_role',
         `token roles ${roles.length === 0 ? '(none)' : list(roles)} do not include '${requiredRole}'; create the app role '${requiredRole}' ` +
@@ -264,7 +278,16 @@ export function createWebhookTokenValidator(options: WebhookTokenValidatorOption
 
     return {
       ok: true,
-      principal: { appId: appId.toLowerCase(), tenantId, roles, tokenVersion, subject: stringClaim(payload, 'sub') ?? '' },
+      principal: {
+        appId: appId?.toLowerCase() ?? '',
+        tenantId,
+        roles,
+        tokenVersion,
+        subject: stringClaim(payload, 'sub') ?? '',
+        objectId: stringClaim(payload, 'oid')?.toLowerCase() ?? null,
+        name: stringClaim(payload, 'preferred_username') ?? stringClaim(payload, 'upn') ?? stringClaim(payload, 'unique_name') ?? stringClaim(payload, 'name') ?? null,
+        groups: Array.isArray(payload['groups']) ? payload['groups'].filter((g): g is string => typeof g === 'string').map((g) => g.toLowerCase()) : [],
+      },
     };
   }
 

@@ -9,7 +9,8 @@ import { indexOf } from './lookup.js';
 import { formatPath, fromIssues, type Draft, type Segment } from './problems.js';
 import { catalogRules, workloadRules, type WorkloadDraft } from './rules.js';
 import { catalogErrorMap, isRecord, ROOT_FIELDS, unknownFieldMessage, WORKLOAD_FIELDS, type WorkloadFields } from './schema.js';
-import type { Catalog, CatalogProblem, CatalogResult, ParseCatalogOptions, Workload } from './types.js';
+import { parseResourceId } from '../azure/resource-id.js';
+import type { Catalog, CatalogProblem, CatalogResult, ParseCatalogOptions, Playbook, Side, Workload } from './types.js';
 import { describe } from './wording.js';
 import { parseYaml, type YamlSource } from './yaml-source.js';
 
@@ -117,7 +118,7 @@ function parseSections<S extends Shape>(
 }
 
 function complete(fields: Partial<WorkloadFields>): Workload | null {
-  const { id, description, services, primary, secondary, playbook, policy, guardrails, notify, dependsOn } = fields;
+  const { id, description, services, primary, secondary, playbook, policy, guardrails, notify, dependsOn, subscriptions, tenantId } = fields;
   if (
     id === undefined ||
     description === undefined ||
@@ -128,11 +129,37 @@ function complete(fields: Partial<WorkloadFields>): Workload | null {
     policy === undefined ||
     guardrails === undefined ||
     notify === undefined ||
-    dependsOn === undefined
+    dependsOn === undefined ||
+    subscriptions === undefined ||
+    tenantId === undefined
   ) {
     return null;
   }
-  return { id, description, services, primary, secondary, playbook, policy, guardrails, notify, dependsOn: [...new Set(dependsOn)] };
+  return {
+    id,
+    description,
+    services,
+    primary,
+    secondary,
+    playbook,
+    policy,
+    guardrails,
+    notify,
+    dependsOn: [...new Set(dependsOn)],
+    subscriptions: workloadSubscriptions(subscriptions, [primary, secondary], playbook),
+    tenantId,
+  };
+}
+
+/** The subscriptions the catalog lists and those every resource of the workload lives in, lower-case. */
+function workloadSubscriptions(listed: readonly string[], sides: readonly (Side | null)[], playbook: Playbook): string[] {
+  const ids = sides.flatMap((side) => (side === null ? [] : Object.values(side.resources)));
+  if (playbook.kind === 'mediaServices' && playbook.trafficManager !== null) ids.push(playbook.trafficManager.profile);
+  const fromResources = ids.flatMap((id) => {
+    const subscription = parseResourceId(id)?.subscriptionId;
+    return subscription === undefined ? [] : [subscription.toLowerCase()];
+  });
+  return [...new Set([...listed, ...fromResources])];
 }
 
 /** Problems in document order, with printed paths and YAML positions. */

@@ -11,6 +11,7 @@ import { parseResourceId } from '../azure/resource-id.js';
 import { DURATION_EXAMPLES, parseDuration } from './duration.js';
 import { TRAFFIC_MANAGER_TYPE } from './roles.js';
 import type {
+  AdministrativeRule,
   Approval,
   DataSharePlaybook,
   Dynamics365Playbook,
@@ -20,6 +21,7 @@ import type {
   NotifyTarget,
   Playbook,
   Policy,
+  PolicyRules,
   PurviewPlaybook,
   Side,
 } from './types.js';
@@ -303,18 +305,65 @@ export const PlaybookSchema = z.discriminatedUnion('kind', [
 
 const TRIGGERS = ['auto', 'approval', 'notify-only'] as const;
 
+const GUID_TEXT = text.superRefine((value, ctx) => {
+  if (!GUID.test(value)) ctx.addIssue({ code: 'custom', message: `expected a GUID such as 11111111-1111-1111-1111-111111111111, got ${show(value)}`, input: value });
+});
+
+/** An approver as Microsoft Entra names them: an object or group id, a user principal name, or `role:<app role>`. */
+const approver = text.superRefine((value, ctx) => {
+  if (GUID.test(value) || /^role:\S+$/.test(value) || /^[^@\s]+@[^@\s]+\.[^@\s]+$/.test(value)) return;
+  ctx.addIssue({
+    code: 'custom',
+    message: `approver ${show(value)} is not an Entra object or group id (GUID), a user principal name (name@domain) or an app role (role:<value>)`,
+    input: value,
+  });
+});
+
 const ApprovalSchema = strict({
   timeout: duration(),
   onTimeout: z.enum(['escalate', 'abort']).default('escalate'),
-  approvers: z.array(text).default([]),
-}) satisfies z.ZodType<Approval>;
+  approvers: z.array(approver).default([]),
+  quorum: z.number().int().min(1).default(1),
+  allowSelfApproval: z.boolean().default(false),
+})
+  .superRefine((approval, ctx) => {
+    if (approval.approvers.length > 0 && approval.quorum > approval.approvers.length && !approval.approvers.some((a) => a.startsWith('role:') || GUID.test(a))) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['quorum'],
+        message: `quorum ${approval.quorum} cannot be met by ${approval.approvers.length} named approver(s); lower it or name more (a group or an app role counts as many)`,
+        input: approval.quorum,
+      });
+    }
+  }) satisfies z.ZodType<Approval>;
+
+const AdministrativeRuleSchema = strict({
+  operation: text.superRefine((value, ctx) => {
+    if (!/^[A-Za-z0-9.]+\/[^\s]+$/.test(value)) {
+      ctx.addIssue({ code: 'custom', message: `expected an operation name such as Microsoft.Media/mediaservices/delete, got ${show(value)}`, input: value });
+    }
+  }),
+  status: z.array(text).min(1).default(['Succeeded']),
+}) satisfies z.ZodType<AdministrativeRule>;
+
+const RULE_FIELDS = {
+  maintenance: strict({
+    action: z.enum(['notify', 'failover']).default('notify'),
+    leadTime: duration({ allowZero: true }).prefault('30m'),
+  }).prefault({}),
+  unknownCause: z.enum(['notify', 'act']).default('notify'),
+  administrative: z.array(AdministrativeRuleSchema).default([]),
+  onCancel: z.enum(['hold', 'rollback']).default('hold'),
+};
 
 export const PolicySchema = strict({
   trigger: z.enum(TRIGGERS),
   approval: ApprovalSchema.optional(),
+  ...RULE_FIELDS,
 }).transform((policy, ctx): Policy => {
-  if (policy.trigger === 'approval') {
-    if (policy.approval === undefined) {
+  const { trigger, approval, ...rules } = policy satisfies PolicyRules & { trigger: string };
+  if (trigger === 'approval') {
+    if (approval === undefined) {
       ctx.addIssue({
         code: 'custom',
         path: ['approval'],
@@ -323,18 +372,18 @@ export const PolicySchema = strict({
       });
       return z.NEVER;
     }
-    return { trigger: 'approval', approval: policy.approval };
+    return { trigger: 'approval', approval, ...rules };
   }
-  if (policy.approval !== undefined) {
+  if (approval !== undefined) {
     ctx.addIssue({
       code: 'custom',
       path: ['approval'],
-      message: `approval is only allowed when trigger is 'approval' (trigger is '${policy.trigger}'); remove it or set trigger: approval`,
-      input: policy.approval,
+      message: `approval is only allowed when trigger is 'approval' (trigger is '${trigger}'); remove it or set trigger: approval`,
+      input: approval,
     });
     return z.NEVER;
   }
-  return { trigger: policy.trigger };
+  return { trigger, ...rules };
 });
 
 export const GuardrailsSchema = strict({
@@ -342,6 +391,7 @@ export const GuardrailsSchema = strict({
   dwellTime: duration({ allowZero: true }).prefault('5m'),
   minIntervalBetweenFailovers: duration().prefault('1h'),
   failbackAfterHealthyFor: duration().prefault('30m'),
+  confirmWithin: duration().prefault('4h'),
 }).prefault({}) satisfies z.ZodType<Guardrails>;
 
 const NOTIFY_KINDS = ['email', 'teams', 'slack', 'webhook'] as const;
@@ -394,6 +444,8 @@ export const WORKLOAD_FIELDS = {
   guardrails: GuardrailsSchema,
   notify: z.array(NotifyTargetSchema).default([]),
   dependsOn: z.array(text).default([]),
+  subscriptions: z.array(GUID_TEXT.transform((v) => v.toLowerCase())).default([]),
+  tenantId: GUID_TEXT.optional().transform((v) => (v === undefined ? null : v.toLowerCase())),
 };
 
 export const ROOT_FIELDS = {

@@ -30,6 +30,13 @@ export interface Workload {
   readonly notify: readonly NotifyTarget[];
   /** Ids of workloads that must fail over before this one. No duplicates, no cycles. */
   readonly dependsOn: readonly string[];
+  /**
+   * The subscriptions whose alerts speak for this workload: those its resources live in, plus
+   * any the catalog adds (`subscriptions:`), lower-case. An alert from any other is ignored.
+   */
+  readonly subscriptions: readonly string[];
+  /** The Microsoft Entra tenant the workload lives in, when the catalog says; alerts naming another are ignored. */
+  readonly tenantId: string | null;
 }
 
 export type SideName = 'primary' | 'secondary';
@@ -126,16 +133,59 @@ export interface Dynamics365Playbook {
 
 export type Trigger = Policy['trigger'];
 
-export type Policy =
-  | { readonly trigger: 'auto' }
-  | { readonly trigger: 'notify-only' }
-  | { readonly trigger: 'approval'; readonly approval: Approval };
+/**
+ * What an impact does (`trigger`), plus the rules that decide which alerts count as an impact at
+ * all. Only a Service Health `Incident`, a platform-initiated Resource Health loss or an
+ * Administrative operation the catalog names can start a failover; everything else notifies or
+ * is ignored (lib/decisions).
+ */
+export type Policy = PolicyRules &
+  (
+    | { readonly trigger: 'auto' }
+    | { readonly trigger: 'notify-only' }
+    | { readonly trigger: 'approval'; readonly approval: Approval }
+  );
+
+export interface PolicyRules {
+  /**
+   * Service Health `Maintenance`: `notify` (the default) tells the channels; `failover` makes a
+   * planned failover `leadTime` before the window starts, through the trigger policy.
+   */
+  readonly maintenance: { readonly action: 'notify' | 'failover'; readonly leadTime: Duration };
+  /** Resource Health with a cause of `Unknown` (or none): `notify` (default) or `act`. `UserInitiated` never acts. */
+  readonly unknownCause: 'notify' | 'act';
+  /**
+   * Administrative operations that may start a failover of this workload, always through
+   * approval; none by default (an Administrative event alone never acts).
+   */
+  readonly administrative: readonly AdministrativeRule[];
+  /**
+   * A failover cancelled while it runs stops at the next step boundary; then `hold` (the default)
+   * keeps what was done and offers to roll it back (`failback`), `rollback` undoes it at once.
+   */
+  readonly onCancel: 'hold' | 'rollback';
+}
+
+export interface AdministrativeRule {
+  /** The operation name, e.g. `Microsoft.Media/mediaservices/delete` (compared case-insensitively). */
+  readonly operation: string;
+  /** The statuses that count (`Succeeded`, `Failed`, …); default `Succeeded`. */
+  readonly status: readonly string[];
+}
 
 export interface Approval {
   readonly timeout: Duration;
   /** `escalate` notifies again and keeps waiting; `abort` gives up. Default `escalate`. */
   readonly onTimeout: 'escalate' | 'abort';
+  /**
+   * Who may approve, verified through Microsoft Entra: object ids or group ids (GUIDs), user
+   * principal names, or app roles written `role:<value>`. Empty: anyone with the on-call key.
+   */
   readonly approvers: readonly string[];
+  /** How many different approvers must approve. Default 1. */
+  readonly quorum: number;
+  /** Whether whoever asked for the failover may approve it. Default false. */
+  readonly allowSelfApproval: boolean;
 }
 
 export interface Guardrails {
@@ -147,6 +197,8 @@ export interface Guardrails {
   readonly minIntervalBetweenFailovers: Duration;
   /** How long the primary must be healthy before failing back. Default 30m. */
   readonly failbackAfterHealthyFor: Duration;
+  /** An incident not confirmed within this time ends "not confirmed" and says so. Default 4h. */
+  readonly confirmWithin: Duration;
 }
 
 export type NotifyTarget =

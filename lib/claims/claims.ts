@@ -23,6 +23,7 @@
 import { createHash } from 'node:crypto';
 import type { TokenCredential } from '@azure/core-auth';
 import { TableClient, type TableServiceClientOptions as TableClientOptions } from '@azure/data-tables';
+import type { StopRequest } from '../incidents/types.js';
 import { StorageError, storageCall } from '../storage/errors.js';
 
 export type ClaimResult =
@@ -49,6 +50,20 @@ export interface ClaimStore {
    * was removed.
    */
   release(incidentKey: string, instanceId?: string): Promise<boolean>;
+  /** The instance holding the claim on `incidentKey`, or null (a read; it claims nothing). */
+  claimHolder(incidentKey: string): Promise<string | null>;
+  /**
+   * Holds a workload for one incident's failover, so a second incident touching it is linked to
+   * the first instead of running its playbook again. Exactly one holder under concurrency; the
+   * same incident holding again is still `held`.
+   */
+  holdWorkload(workloadId: string, incidentId: string, at: Date | string): Promise<{ held: true } | { held: false; by: string }>;
+  /** Lets the workload go, if `incidentId` holds it. */
+  releaseWorkload(workloadId: string, incidentId: string): Promise<void>;
+  /** Records that someone cancelled the incident's running failover (the first request stands). */
+  requestStop(incidentId: string, stop: StopRequest): Promise<void>;
+  /** The cancel the incident's running failover should stop for, or null. */
+  stopRequest(incidentId: string): Promise<StopRequest | null>;
   /**
    * Spends a signed action link's nonce: `first` for exactly one caller, `used` for every other
    * (concurrent clicks included). `expiresAt` is the link's, kept so spent nonces can be swept.
@@ -97,6 +112,8 @@ export type ClaimStoreOptions = (
 
 export const DEFAULT_CLAIMS_TABLE = 'incidentclaims';
 const LEDGER_PARTITION = 'failover-ledger';
+const HOLD_PARTITION = 'workload-holds';
+const STOP_PARTITION = 'stop-requests';
 
 const CLAIM_ROW = 'claim';
 /** How often a claim that vanished between our insert and our read (released meanwhile) is tried again. */
@@ -390,5 +407,95 @@ export function createClaimStore(options: ClaimStoreOptions): ClaimStore {
     });
   }
 
-  return { table: tableName, claimIncident, recordSignal, hasSignal, release, lastFailover, recordFailover, useActionLink, actionLinkUsed, recordWorkflow, workflowRecords };
+  async function claimHolder(incidentKey: string): Promise<string | null> {
+    nonEmpty(incidentKey, 'incidentKey');
+    await ensureTable();
+    return (await readClaim(claimPartitionKey(incidentKey)))?.entity.instanceId ?? null;
+  }
+
+  /** Workload holds ride in the same table: one row per workload held by an incident's failover. */
+  async function holdWorkload(workloadId: string, incidentId: string, at: Date | string): Promise<{ held: true } | { held: false; by: string }> {
+    nonEmpty(workloadId, 'workloadId');
+    nonEmpty(incidentId, 'incidentId');
+    const heldAt = iso(at, 'at');
+    await ensureTable();
+    for (let attempt = 1; ; attempt++) {
+      try {
+        await call('hold workload', (abortSignal) =>
+          client.createEntity({ partitionKey: HOLD_PARTITION, rowKey: ledgerKey(workloadId), workloadId, incidentId, heldAt }, { abortSignal }),
+        );
+        return { held: true };
+      } catch (err) {
+        if (!isCode(err, 409, 'EntityAlreadyExists')) throw err;
+      }
+      try {
+        const row = await call('read workload hold', (abortSignal) => client.getEntity<{ incidentId: string }>(HOLD_PARTITION, ledgerKey(workloadId), { abortSignal }));
+        return row.incidentId === incidentId ? { held: true } : { held: false, by: row.incidentId };
+      } catch (err) {
+        // Released between our insert and our read: try again.
+        if (!isCode(err, 404, 'ResourceNotFound') || attempt >= CLAIM_ATTEMPTS) throw err;
+      }
+    }
+  }
+
+  async function releaseWorkload(workloadId: string, incidentId: string): Promise<void> {
+    await ensureTable();
+    let etag: string;
+    try {
+      const row = await call('read workload hold', (abortSignal) => client.getEntity<{ incidentId: string }>(HOLD_PARTITION, ledgerKey(workloadId), { abortSignal }));
+      if (row.incidentId !== incidentId) return;
+      etag = row.etag;
+    } catch (err) {
+      if (isCode(err, 404, 'ResourceNotFound')) return;
+      throw err;
+    }
+    try {
+      await call('release workload', (abortSignal) => client.deleteEntity(HOLD_PARTITION, ledgerKey(workloadId), { abortSignal, etag }));
+    } catch (err) {
+      if (!isCode(err, 404, 'ResourceNotFound') && !isCode(err, 412, 'UpdateConditionNotSatisfied')) throw err;
+    }
+  }
+
+  /** Stop requests ride in the same table: one row per incident whose running failover was cancelled. */
+  async function requestStop(incidentId: string, stop: StopRequest): Promise<void> {
+    nonEmpty(incidentId, 'incidentId');
+    await ensureTable();
+    try {
+      await call('request stop', (abortSignal) =>
+        client.createEntity({ partitionKey: STOP_PARTITION, rowKey: ledgerKey(incidentId), incidentId, stop: JSON.stringify(stop) }, { abortSignal }),
+      );
+    } catch (err) {
+      if (!isCode(err, 409, 'EntityAlreadyExists')) throw err;
+    }
+  }
+
+  async function stopRequest(incidentId: string): Promise<StopRequest | null> {
+    await ensureTable();
+    try {
+      const row = await call('read stop request', (abortSignal) => client.getEntity<{ stop: string }>(STOP_PARTITION, ledgerKey(incidentId), { abortSignal }));
+      return JSON.parse(row.stop) as StopRequest;
+    } catch (err) {
+      if (isCode(err, 404, 'ResourceNotFound')) return null;
+      throw err;
+    }
+  }
+
+  return {
+    table: tableName,
+    claimIncident,
+    requestStop,
+    stopRequest,
+    recordSignal,
+    hasSignal,
+    release,
+    claimHolder,
+    holdWorkload,
+    releaseWorkload,
+    lastFailover,
+    recordFailover,
+    useActionLink,
+    actionLinkUsed,
+    recordWorkflow,
+    workflowRecords,
+  };
 }

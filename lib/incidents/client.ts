@@ -3,7 +3,7 @@
  * send it a command, read where it stands. `IncidentClient` is the part of durable-functions'
  * `DurableClient` used here, so the logic is testable and the real client fits as it is.
  */
-import { COMMAND_EVENT, type IncidentCommand } from '../../orchestrations/incident.js';
+import { COMMAND_EVENT, type IncidentCommand } from './contract.js';
 import { ORCHESTRATIONS } from '../../orchestrations/activities.js';
 import type { IncidentInput, IncidentSummary, TimelineEntry } from './types.js';
 

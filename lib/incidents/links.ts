@@ -3,7 +3,7 @@
  * notifications' buttons and the CLI agree on every URL.
  */
 
-export type IncidentAction = 'approve' | 'reject' | 'failback' | 'cancel';
+export type IncidentAction = 'approve' | 'reject' | 'failback' | 'cancel' | 'reopen';
 
 /** `/api/incidents/{id}`, absolute when the base URL is known. */
 export function incidentPath(baseUrl: string | null, incidentId: string, action?: IncidentAction): string {

@@ -3,7 +3,8 @@
  * tells it, the commands on-call engineers send it, and the timeline it keeps. Types only: the
  * orchestration imports nothing else from lib.
  */
-import type { ImpactedService, Lifecycle, SignalKind } from '../alerts/signal.js';
+import type { ImpactedService, IncidentType, Lifecycle, SignalKind, SignalSchema } from '../alerts/signal.js';
+import type { SignalSource } from '../decisions/decide.js';
 import type { IncidentNotification } from '../notify/events.js';
 import type { Direction, PlaybookResult } from '../playbooks/types.js';
 
@@ -28,6 +29,21 @@ export interface SignalSummary {
   /** Manual requests name their workloads. */
   workloads: string[];
   requestedBy: string | null;
+  /**
+   * What the decision rules read (lib/decisions). Optional only because histories from before
+   * the rules lack them; a summary without them decides as strictly as one that says nothing.
+   */
+  source?: SignalSource;
+  schema?: SignalSchema;
+  subscriptionId?: string | null;
+  tenantId?: string | null;
+  incidentType?: IncidentType | null;
+  status?: string | null;
+  operationName?: string | null;
+  /** Resource Health's cause (`PlatformInitiated`, `UserInitiated`, `Unknown`). */
+  cause?: string | null;
+  /** The Entra object id of whoever asked (manual requests), when verified. */
+  requestedById?: string | null;
 }
 
 export type FailoverMode = 'execute' | 'plan';
@@ -46,6 +62,13 @@ export type TriggerPolicy = 'auto' | 'approval' | 'notify-only';
 export interface WorkloadPlan {
   id: string;
   trigger: TriggerPolicy;
+  /**
+   * What the first signal means for this workload and why (lib/decisions): `act` runs the
+   * playbook through `trigger`, `notify` tells the channels only. Ignored workloads are not planned.
+   * Absent in plans from before the decision rules (read as `act`).
+   */
+  verdict?: 'act' | 'notify';
+  reason?: string;
   playbookKind: string;
   primaryRegion: string;
   secondaryRegion: string | null;
@@ -55,8 +78,18 @@ export interface WorkloadPlan {
   dwellMs: number;
   minIntervalMs: number;
   failbackAfterHealthyMs: number;
+  /** An incident not confirmed by then ends "not confirmed" (absent in older plans: no bound). */
+  confirmWithinMs?: number;
   approvalTimeoutMs: number | null;
   onApprovalTimeout: 'escalate' | 'abort';
+  /** Who may approve (the catalog's approvers), how many must, and whether the requester may. */
+  approvers?: string[];
+  quorum?: number;
+  allowSelfApproval?: boolean;
+  /** What a cancel during the failover does once the running steps end. */
+  onCancel?: 'hold' | 'rollback';
+  /** For a planned failover before a maintenance window: how long before its start. */
+  maintenanceLeadTimeMs?: number;
   /** When this workload last failed over (ISO), for the minimum-interval guardrail. */
   lastFailoverAt: string | null;
   dependsOn: string[];
@@ -68,11 +101,17 @@ export interface IncidentPlan {
   groups: string[][];
   /** Why nothing is planned, when nothing is. */
   reason: string | null;
+  /** Workloads the signal touches but that were left out, each with why ("ignored: …"). */
+  ignored?: { id: string; reason: string }[];
+  /** The subscriptions the planned workloads live in: a signal from any other is not theirs. */
+  subscriptions?: string[];
 }
 
 /** How often health is checked while confirming or waiting to fail back (virtual time in tests). */
 export interface Timing {
   healthPollMs: number;
+  /** Units of work (waits, activities) before a long wait continues in a fresh history; tests lower it. */
+  historyLimit?: number;
 }
 
 /**
@@ -109,6 +148,16 @@ export interface CancelCommand {
   by: string;
   actor?: Actor;
   reason: string | null;
+  /** Names this cancel, so the one that stopped a running failover is not applied a second time. */
+  requestId?: string;
+}
+
+/** A cancel that arrived while playbooks ran: they stop at the next step boundary. */
+export interface StopRequest {
+  by: string;
+  reason: string | null;
+  requestId: string;
+  at: string;
 }
 
 /**
@@ -142,6 +191,14 @@ export interface PendingApproval {
 export type TimelineType =
   | 'signal'
   | 'duplicate-signal'
+  /** A signal recorded and set aside: stale, from another subscription, or a command that answers nothing pending. */
+  | 'ignored-signal'
+  /** What the first signal means for a workload, and why (act, notify, ignore). */
+  | 'decision'
+  /** A workload already being failed over by another incident. */
+  | 'linked'
+  /** An Active newer than the Resolved: the incident is back on. */
+  | 'reopened'
   | 'planned'
   | 'confirmed'
   | 'cancelled'
@@ -168,14 +225,29 @@ export type IncidentOutcome =
   | 'no-workloads'
   | 'ignored-synthetic'
   | 'cancelled-before-confirmation'
+  /** Not confirmed within the workloads' `confirmWithin`: nothing was done. */
+  | 'not-confirmed'
   | 'rejected'
   | 'approval-timed-out'
   | 'cancelled'
   | 'notified-only'
   | 'planned'
+  /** The minimum interval between failovers held every workload back; the channels were told. */
+  | 'held-by-minimum-interval'
+  /** Every workload was already being failed over by another incident, which this one names. */
+  | 'linked'
+  /** Cancelled while failing over, and what had been done was undone. */
+  | 'rolled-back'
   | 'failed-over-and-back'
   | 'failed-over'
   | 'failover-failed';
+
+/**
+ * Outcomes that stick to their incident key: a newer update of the same Service Health incident
+ * does not start another incident until someone reopens it (POST …/reopen). Someone decided, or
+ * something failed that people must look at; a later "still active" must not undo that.
+ */
+export const STICKY_OUTCOMES: readonly IncidentOutcome[] = ['cancelled', 'rejected', 'rolled-back', 'failed-over', 'failover-failed', 'held-by-minimum-interval', 'linked'];
 
 export interface IncidentSummary {
   incidentId: string;
@@ -190,7 +262,10 @@ export interface IncidentSummary {
    * no newer than this is a straggler of this incident, not the start of a new one.
    */
   lastSignalAt: string;
+  /** This execution's entries; when `entries` is larger, the archive holds the whole timeline. */
   timeline: TimelineEntry[];
+  /** How many entries the incident recorded in all (absent in older outputs: `timeline.length`). */
+  entries?: number;
 }
 
 /** `Omit` applied to each member of a union, so the discriminant survives. */

@@ -7,9 +7,10 @@
  */
 import { createHash } from 'node:crypto';
 import { formatParseError, parseAlert, type Signal, type SignalKind } from '../alerts/index.js';
+import { concernsAnyone, whyNothing, type SignalDecision, type SignalSource } from '../decisions/decide.js';
+import { isRecovery } from '../incidents/contract.js';
 import { summarizeSignal } from '../incidents/signals.js';
-import type { IncidentInput } from '../incidents/types.js';
-import { isRecovery } from '../../orchestrations/incident.js';
+import { STICKY_OUTCOMES, type IncidentInput, type IncidentOutcome } from '../incidents/types.js';
 import { problem, type Answer } from '../http/problem.js';
 
 export type IntakeAnswer = Answer;
@@ -23,8 +24,12 @@ export interface IntakeDeps {
   /** Secure-webhook check; undefined when only function keys protect the endpoint. */
   authenticate?: (authorization: string | null) => Promise<{ ok: true } | { ok: false; status: number; reason: string; detail: string }>;
   archive(raw: Buffer, meta: { receivedAt: string; contentType: string; outcome: string; kind?: SignalKind; incidentKey?: string; dedupeKey?: string; title?: string | null }): Promise<ArchivedRef>;
-  /** Null when some catalog workload's primary side is affected; else why nothing is. */
-  affects(signal: Signal): Promise<string | null>;
+  /** Where the alerts come from: the decision trusts a Microsoft 365 issue only from the app's own poller. */
+  source: SignalSource;
+  /** What the signal means for each workload it touches (lib/decisions). */
+  decide(signal: Signal): Promise<SignalDecision>;
+  /** The instance holding the claim on an incident key, or null. */
+  holder(incidentKey: string): Promise<string | null>;
   claim(incidentKey: string, candidateInstanceId: string): Promise<{ claimed: boolean; instanceId: string }>;
   firstDelivery(instanceId: string, dedupeKey: string): Promise<boolean>;
   /** Whether this signal was already delivered to the instance (read only): redeliveries stop here. */
@@ -43,7 +48,13 @@ export interface IntakeDeps {
   now(): Date;
 }
 
-export type Delivery = 'delivered' | 'missing' | { finished: true; lastSignalAt: string | null };
+export type Delivery = 'delivered' | 'missing' | { finished: true; lastSignalAt: string | null; outcome: IncidentOutcome | null; endedAt: string | null };
+
+/**
+ * How long a sticky outcome holds for a resource's incident key: a resource that fails again the
+ * next day is a new outage, while a Service Health tracking ID names one incident for good.
+ */
+export const RESOURCE_STICKY_MS = 24 * 3600_000;
 
 export interface IntakeRequest {
   contentType: string | null;
@@ -108,21 +119,30 @@ export async function acceptAlert(deps: IntakeDeps, request: IntakeRequest): Pro
     return { status: 202, body: { accepted: true, acted: false, reason: 'a test notification (IsSynthetic): archived, never acted on', archived: archived.name } };
   }
   try {
-    const unaffected = await deps.affects(s);
-    if (unaffected !== null) return { status: 202, body: { accepted: true, acted: false, reason: unaffected, archived: archived.name } };
-    return await route(deps, s, archived);
+    const decision = await deps.decide(s);
+    const ignored = (reason: string) => ({ status: 202, body: { accepted: true, acted: false, reason, archived: archived.name } });
+    // Out of every concerned workload's scope (another subscription or tenant): it may not even end an incident.
+    if (decision.workloads.every((d) => !d.inScope)) return ignored(whyNothing(decision));
+    if (!concernsAnyone(decision)) {
+      // Nothing to start, but a recovery (or any update) still belongs to a running incident of its key.
+      const holder = await deps.holder(s.incidentKey);
+      if (holder === null) return ignored(whyNothing(decision));
+      return await route(deps, s, archived, { startAllowed: false, why: whyNothing(decision) });
+    }
+    return await route(deps, s, archived, { startAllowed: true, why: '' });
   } catch (err) {
     if (deps.isTransient(err)) return problem(503, 'busy', 'the orchestrator could not take the alert right now; send it again', { headers: { 'Retry-After': '10' } });
     return problem(503, 'intake-failed', `the alert was archived but not delivered: ${(err as Error).message}`, { headers: { 'Retry-After': '30' } });
   }
 }
 
-async function route(deps: IntakeDeps, signal: Signal, archived: ArchivedRef): Promise<IntakeAnswer> {
-  const input = { signal: summarizeSignal(signal), mode: 'execute', kind: 'unplanned' } as const;
+async function route(deps: IntakeDeps, signal: Signal, archived: ArchivedRef, start: { startAllowed: boolean; why: string }): Promise<IntakeAnswer> {
+  const input = { signal: summarizeSignal(signal, deps.source), mode: 'execute', kind: 'unplanned' } as const;
   const ignored = (reason: string) => ({ status: 202, body: { accepted: true, acted: false, reason, archived: archived.name } });
   let candidate = incidentInstanceId(signal.incidentKey, deps.now());
   for (let attempt = 0; attempt < 3; attempt++) {
-    const claim = await deps.claim(signal.incidentKey, candidate);
+    const claim = start.startAllowed ? await deps.claim(signal.incidentKey, candidate) : { claimed: false, instanceId: (await deps.holder(signal.incidentKey)) ?? '' };
+    if (claim.instanceId === '') return ignored(start.why);
     const answer = (delivery: 'started' | 'delivered' | 'duplicate') => ({
       status: 202,
       body: { accepted: true, acted: true, incidentId: claim.instanceId, delivery, statusUrl: deps.statusUrl(claim.instanceId), archived: archived.name },
@@ -151,6 +171,7 @@ async function route(deps: IntakeDeps, signal: Signal, archived: ArchivedRef): P
       await deps.sleep(100 * (wait + 1));
       delivered = await deps.deliver(claim.instanceId, signal);
     }
+    if (delivered === 'missing' && !start.startAllowed) return ignored(start.why);
     if (delivered === 'missing') {
       // The claimant died between its claim and its start: start the claimed instance ourselves.
       // Concurrent takers race in startNew itself, which lets one instance exist.
@@ -166,9 +187,22 @@ async function route(deps: IntakeDeps, signal: Signal, archived: ArchivedRef): P
     if (delivered.lastSignalAt !== null && Date.parse(signal.eventTime) <= Date.parse(delivered.lastSignalAt)) {
       return ignored(`incident ${claim.instanceId} is already over and saw signals up to ${delivered.lastSignalAt}; this one (${signal.eventTime}) is older, so it was archived and not acted on`);
     }
+    if (!start.startAllowed) return ignored(`incident ${claim.instanceId} is already over; ${start.why}`);
+    if (sticks(signal, delivered, deps.now())) {
+      return ignored(
+        `incident ${claim.instanceId} for this ${signal.kind === 'serviceHealth' ? 'tracking ID' : 'resource'} ended ${delivered.outcome}; a newer update does not start another until someone reopens it (POST /api/incidents/${claim.instanceId}/reopen)`,
+      );
+    }
     // A new occurrence of the same key.
     await deps.release(signal.incidentKey, claim.instanceId);
     candidate = incidentInstanceId(signal.incidentKey, deps.now());
   }
   return problem(503, 'busy', 'the incident was starting or finishing while this alert arrived; send it again', { headers: { 'Retry-After': '5' } });
+}
+
+/** Whether a finished incident's outcome holds back a new incident for a newer signal of its key. */
+function sticks(signal: Signal, finished: Extract<Delivery, { finished: true }>, now: Date): boolean {
+  if (finished.outcome === null || !STICKY_OUTCOMES.includes(finished.outcome)) return false;
+  if (signal.kind === 'serviceHealth' || signal.kind === 'manual') return true;
+  return finished.endedAt === null || now.getTime() - Date.parse(finished.endedAt) < RESOURCE_STICKY_MS;
 }

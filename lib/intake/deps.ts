@@ -8,7 +8,7 @@ import type { Signal } from '../alerts/signal.js';
 import type { AlertArchive, AlertSource } from '../archive/index.js';
 import type { Catalog } from '../catalog/types.js';
 import type { ClaimStore } from '../claims/index.js';
-import { affectedWorkloads } from '../incidents/affected.js';
+import { decideSignal, type SignalSource } from '../decisions/decide.js';
 import { incidentStatus, isFinished, sendCommand, startIncident, summaryOf, progressOf, type IncidentClient } from '../incidents/client.js';
 import { summarizeSignal } from '../incidents/signals.js';
 import { TransientStorageError } from '../storage/errors.js';
@@ -39,7 +39,9 @@ export function intakeDeps(w: IntakeWiring): IntakeDeps {
       const put = await w.archive.put(raw, { ...meta, source: w.source ?? 'alerts' });
       return { name: put.name };
     },
-    affects: async (signal: Signal) => affectedWorkloads(await w.catalog(), signal).reason,
+    source: sourceOf(w.source),
+    decide: async (signal: Signal) => decideSignal(await w.catalog(), signal, sourceOf(w.source)),
+    holder: (key) => w.claims.claimHolder(key),
     claim: (key, candidate) => w.claims.claimIncident(key, candidate, now()),
     firstDelivery: async (id, dedupeKey) => (await w.claims.recordSignal(id, dedupeKey, now())) === 'new',
     delivered: (id, dedupeKey) => w.claims.hasSignal(id, dedupeKey),
@@ -48,9 +50,16 @@ export function intakeDeps(w: IntakeWiring): IntakeDeps {
       const status = await incidentStatus(w.client, id);
       if (status === null) return 'missing';
       if (isFinished(status)) {
-        return { finished: true, lastSignalAt: summaryOf(status)?.lastSignalAt ?? progressOf(status)?.lastSignalAt ?? null };
+        const summary = summaryOf(status);
+        const ended = status.lastUpdatedTime;
+        return {
+          finished: true,
+          lastSignalAt: summary?.lastSignalAt ?? progressOf(status)?.lastSignalAt ?? null,
+          outcome: summary?.outcome ?? null,
+          endedAt: ended === undefined ? null : new Date(ended).toISOString(),
+        };
       }
-      await sendCommand(w.client, id, { type: 'signal', signal: summarizeSignal(signal) });
+      await sendCommand(w.client, id, { type: 'signal', signal: summarizeSignal(signal, sourceOf(w.source)) });
       return 'delivered';
     },
     sleep: (ms) => sleep(ms),
@@ -77,6 +86,10 @@ export function appIntake(services: AppServices, client: IncidentClient, baseUrl
     statusUrl: (id) => incidentPath(baseUrl, id),
     source,
   });
+}
+
+function sourceOf(source: AlertSource | undefined): SignalSource {
+  return source === 'servicehealth-poll' ? 'poller' : 'webhook';
 }
 
 /** Faults a retry can fix: storage throttling and outages, the durable endpoint busy or restarting. */

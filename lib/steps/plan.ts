@@ -1,23 +1,36 @@
-/** The planning activity: which catalog workloads a signal affects, under which policies. */
+/** The planning activity: which catalog workloads a signal affects, what it means for each, under which policies. */
 import { dependencyGroups } from '../catalog/index.js';
 import type { Workload } from '../catalog/types.js';
-import { affectedWorkloads } from '../incidents/affected.js';
+import { decideSignal, type WorkloadDecision } from '../decisions/decide.js';
 import { signalForMatching } from '../incidents/signals.js';
 import type { IncidentPlan, SignalSummary, WorkloadPlan } from '../incidents/types.js';
 import type { StepDeps } from './deps.js';
 
 export async function planIncident(deps: StepDeps, input: { incidentId: string; signal: SignalSummary }): Promise<IncidentPlan> {
   const catalog = await deps.catalog();
-  const affected = affectedWorkloads(catalog, signalForMatching(input.signal));
-  if (affected.reason !== null) return { workloads: [], groups: [], reason: affected.reason };
-  const workloads = await Promise.all(affected.workloads.map(async (w) => workloadPlan(w, await deps.ledger.lastFailover(w.id))));
-  return { workloads, groups: dependencyGroups(catalog, workloads.map((w) => w.id)), reason: null };
+  // A summary from before the decision rules says nothing of its source: read it as the webhook's.
+  const decision = decideSignal(catalog, signalForMatching(input.signal), input.signal.source ?? (input.signal.kind === 'manual' ? 'manual' : 'webhook'));
+  if (decision.reason !== null) return { workloads: [], groups: [], reason: decision.reason, ignored: [], subscriptions: [] };
+  const byId = new Map(catalog.workloads.map((w) => [w.id, w]));
+  const concerned = decision.workloads.filter((d) => d.verdict !== 'ignore');
+  const ignored = decision.workloads.filter((d) => d.verdict === 'ignore').map((d) => ({ id: d.workloadId, reason: d.reason }));
+  const workloads = await Promise.all(concerned.map(async (d) => workloadPlan(byId.get(d.workloadId)!, await deps.ledger.lastFailover(d.workloadId), d)));
+  return {
+    workloads,
+    groups: dependencyGroups(catalog, workloads.map((w) => w.id)),
+    reason: workloads.length === 0 ? ignored.map((i) => `${i.id}: ${i.reason}`).join('; ') : null,
+    ignored,
+    subscriptions: [...new Set(concerned.flatMap((d) => byId.get(d.workloadId)!.subscriptions))],
+  };
 }
 
-export function workloadPlan(w: Workload, lastFailoverAt: string | null): WorkloadPlan {
+export function workloadPlan(w: Workload, lastFailoverAt: string | null, decision?: WorkloadDecision): WorkloadPlan {
+  const approval = w.policy.trigger === 'approval' ? w.policy.approval : null;
   return {
     id: w.id,
-    trigger: w.policy.trigger,
+    // An Administrative event always asks, even for a workload that would act on its own.
+    trigger: w.policy.trigger === 'notify-only' ? 'notify-only' : decision?.trigger ?? w.policy.trigger,
+    ...(decision !== undefined && decision.verdict !== 'ignore' ? { verdict: decision.verdict, reason: decision.reason } : {}),
     playbookKind: w.playbook.kind,
     primaryRegion: w.primary.region,
     secondaryRegion: w.secondary?.region ?? null,
@@ -26,8 +39,14 @@ export function workloadPlan(w: Workload, lastFailoverAt: string | null): Worklo
     dwellMs: w.guardrails.dwellTime.ms,
     minIntervalMs: w.guardrails.minIntervalBetweenFailovers.ms,
     failbackAfterHealthyMs: w.guardrails.failbackAfterHealthyFor.ms,
-    approvalTimeoutMs: w.policy.trigger === 'approval' ? w.policy.approval.timeout.ms : null,
-    onApprovalTimeout: w.policy.trigger === 'approval' ? w.policy.approval.onTimeout : 'escalate',
+    confirmWithinMs: w.guardrails.confirmWithin.ms,
+    approvalTimeoutMs: approval?.timeout.ms ?? null,
+    onApprovalTimeout: approval?.onTimeout ?? 'escalate',
+    approvers: [...(approval?.approvers ?? [])],
+    quorum: approval?.quorum ?? 1,
+    allowSelfApproval: approval?.allowSelfApproval ?? false,
+    onCancel: w.policy.onCancel,
+    maintenanceLeadTimeMs: w.policy.maintenance.leadTime.ms,
     lastFailoverAt,
     dependsOn: [...w.dependsOn],
   };

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { authorizeOperator, decodeClientPrincipal, parseClientPrincipal, requireRole } from '../../lib/auth/index.js';
+import { decodeClientPrincipal, parseClientPrincipal, requireRole } from '../../lib/auth/index.js';
 import type { ClientPrincipal, ClientPrincipalResult } from '../../lib/auth/index.js';
 
 const TENANT = '72f988bf-86f1-41af-91ab-2d7cd011db47';
@@ -159,37 +159,3 @@ describe('requireRole', () => {
   });
 });
 
-describe('authorizeOperator', () => {
-  it('with OPERATOR_ROLE unset, the function key alone authorizes; a readable principal is kept for the audit', () => {
-    expect(authorizeOperator(new Headers(), undefined)).toEqual({ ok: true, principal: undefined });
-    expect(authorizeOperator({ 'x-ms-client-principal': 'garbage!' }, undefined)).toEqual({ ok: true, principal: undefined });
-    const result = authorizeOperator(easyAuthHeaders(), undefined);
-    expect(result.ok && result.principal?.name).toBe('ada@contoso.com');
-  });
-
-  it('with OPERATOR_ROLE set, no principal is 401', () => {
-    expect(authorizeOperator(new Headers(), 'Failover.Operator')).toEqual({
-      ok: false,
-      status: 401,
-      reason: 'missing_principal',
-      detail:
-        "OPERATOR_ROLE 'Failover.Operator' is required: no x-ms-client-principal header: the caller is not signed in, " +
-        'or App Service Authentication is not enabled in front of the function app',
-    });
-  });
-
-  it('with OPERATOR_ROLE set, an unreadable principal is 401 naming why', () => {
-    const result = authorizeOperator({ 'x-ms-client-principal': encode('nope') }, 'Failover.Operator');
-    expect(result.ok ? 'ok' : `${result.status} ${result.reason}`).toBe('401 bad_json');
-  });
-
-  it('with OPERATOR_ROLE set, a principal without the role is 403', () => {
-    const result = authorizeOperator(easyAuthHeaders(), 'Failover.Approver');
-    expect(result.ok ? 'ok' : `${result.status} ${result.reason}`).toBe('403 missing_role');
-  });
-
-  it('with OPERATOR_ROLE set, a principal with the role passes', () => {
-    const result = authorizeOperator(easyAuthHeaders(), 'Failover.Operator');
-    expect(result.ok && result.principal?.id).toBe(OID);
-  });
-});
