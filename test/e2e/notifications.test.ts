@@ -3,7 +3,10 @@
  * Data Share in East US 2 still fails datashare-sales over and back, its announce steps are done,
  * and the incident lists what its channels did not get, with the outbox's retry timer running.
  */
+import { readFile } from 'node:fs/promises';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { CliIo } from '../../cli/io.js';
+import { runCli } from '../../cli/main.js';
 import type { UndeliveredNotification } from '../../lib/notify/outbox.js';
 import type { PlaybookResult } from '../../lib/playbooks/types.js';
 import { dataShareEastUs2 } from '../../demo/alerts.js';
@@ -70,6 +73,17 @@ describe('with every notification channel unreachable', () => {
       expect(u).toMatchObject({ workload: 'datashare-sales', target: 'webhook https://127.0.0.1:1/dr', status: 'retrying', lastError: expect.stringMatching(/^network error: .*ECONNREFUSED/) });
       expect(u.attempts).toBeGreaterThanOrEqual(1);
       expect(Date.parse(u.nextAttemptAt!)).toBeGreaterThan(Date.parse(u.at));
+    }
+    // On-call reads the same from the command line.
+    const out: string[] = [];
+    const io: CliIo = { out: (t) => out.push(t), err: (t) => out.push(`error: ${t}`), read: (path) => readFile(path), now: () => new Date() };
+    expect(await runCli(['incidents', 'show', id, '--app', app.host.url, '--key', app.keys.oncall], io)).toBe(0);
+    const printed = out.join('\n').split('\n');
+    const heading = printed.indexOf('  notifications a channel did not take at once:');
+    expect(heading).toBeGreaterThan(0);
+    expect(printed.slice(heading + 1)).toHaveLength(undelivered.length);
+    for (const line of printed.slice(heading + 1)) {
+      expect(line).toMatch(/^ {2}\S+Z {2}[a-z-]+ +webhook https:\/\/127\.0\.0\.1:1\/dr {2}retrying \(\d+ attempts?, next at \S+Z\): network error: .*ECONNREFUSED/);
     }
     // The retry timer runs every minute beside the incident.
     expect(app.logs.some((l) => l.message.startsWith("Executing 'Functions.notificationRetry'"))).toBe(true);
