@@ -4,7 +4,7 @@
  * Also the guards of every operator form and command against other sites: a POST that another
  * site's page makes a browser send (a cross-site form) is refused before anything acts.
  */
-import { actionLinkUrl, newActionLinkClaims, signActionLink, type ActionLinkCheck, type ActionLinkClaims } from '../auth/action-link.js';
+import { ACTION_LINK_ACTIONS, actionLinkUrl, newActionLinkClaims, signActionLink, type ActionLinkAction, type ActionLinkCheck, type ActionLinkClaims } from '../auth/action-link.js';
 import { PROBLEM_TYPE_BASE, problem, type Answer } from '../http/problem.js';
 import { incidentStatus, progressOf, type InstanceStatus } from '../incidents/client.js';
 import type { IncidentAction } from '../incidents/links.js';
@@ -18,7 +18,7 @@ interface HeaderGetter {
 }
 
 /** The CLI command that does what a link would have done. */
-function cliFor(action: IncidentAction, incidentId: string | null): string {
+function cliFor(action: ActionLinkAction, incidentId: string | null): string {
   return `npx failover incidents ${action} ${incidentId ?? '<incident id>'}`;
 }
 
@@ -87,7 +87,7 @@ export function pendingApprovalOf(status: InstanceStatus | null): Pick<PendingAp
 }
 
 /** What a freshly signed link for `action` on an incident binds to: its pending approval, else the phase's direction and no round. */
-export function bindingFor(action: IncidentAction, phase: string, approval: Pick<PendingApproval, 'direction' | 'round' | 'expiresAt'> | null): { direction: Direction | null; round: number | null; expiresAt: string | null } {
+export function bindingFor(action: ActionLinkAction, phase: string, approval: Pick<PendingApproval, 'direction' | 'round' | 'expiresAt'> | null): { direction: Direction | null; round: number | null; expiresAt: string | null } {
   if (action !== 'approve' && action !== 'reject') return { direction: null, round: null, expiresAt: null };
   if (approval !== null) return { direction: approval.direction, round: approval.round, expiresAt: approval.expiresAt === '' ? null : approval.expiresAt };
   return { direction: phase === 'awaiting-failback-approval' || phase === 'failing-back' ? 'failback' : 'failover', round: null, expiresAt: null };
@@ -108,11 +108,15 @@ export async function keyRouteConfirmation(deps: OperatorDeps, id: string, actio
   const shown = await showIncident(deps, id);
   if (shown.status !== 200) return shown;
   const view = shown.body as IncidentView;
-  if (secrets === undefined || secrets.length === 0) return { status: 200, body: { view, link: null } satisfies KeyPageBody as unknown as Record<string, unknown> };
+  if (secrets === undefined || secrets.length === 0 || !isLinkAction(action)) return { status: 200, body: { view, link: null } satisfies KeyPageBody as unknown as Record<string, unknown> };
   const binding = bindingFor(action, view.phase, pendingApprovalOf(await incidentStatus(deps.client, id)));
   const claims = newActionLinkClaims({ incidentId: id, action, ...binding }, deps.now());
   const link = { path: actionLinkUrl(null, signActionLink(claims, secrets[0]!)), claims };
   return { status: 200, body: { view, link } satisfies KeyPageBody as unknown as Record<string, unknown> };
+}
+
+function isLinkAction(action: string): action is ActionLinkAction {
+  return (ACTION_LINK_ACTIONS as readonly string[]).includes(action);
 }
 
 /** The key route's page from `keyRouteConfirmation`'s answer. */
@@ -155,15 +159,16 @@ export function usedLinkPage(claims: ActionLinkClaims): HtmlPage {
 }
 
 /** A link route's answer from the operator call (a problem's detail, or the command's answer) as a page. */
-export function outcomePage(claims: ActionLinkClaims, answer: { status?: number; jsonBody?: unknown }): HtmlPage {
+export function outcomePage(claims: ActionLinkClaims, answer: { status?: number; jsonBody?: unknown }, when: 'show' | 'act' = 'act'): HtmlPage {
   const status = answer.status ?? 200;
   const body = (answer.jsonBody ?? {}) as Record<string, unknown>;
   if (status === 410 && body['type'] === `${PROBLEM_TYPE_BASE}${LINK_USED_SLUG}`) return usedLinkPage(claims);
   if (status >= 400) {
     const detail = typeof body['detail'] === 'string' ? body['detail'] : `the app answered ${status}`;
-    return messagePage(status, `Not done: ${claims.action} was refused`, [`${detail}.`, 'Nothing was changed. To act anyway, use the command line:', { code: cliFor(claims.action, claims.incidentId) }]);
+    const heading = when === 'show' ? `Cannot show the ${claims.action} page` : `Not done: ${claims.action} was refused`;
+    return messagePage(status, heading, [`${detail}.`, `${when === 'act' ? 'Nothing was changed. ' : ''}To act anyway, use the command line:`, { code: cliFor(claims.action, claims.incidentId) }]);
   }
-  const done: Record<IncidentAction, string> = { approve: 'Approved', reject: 'Rejected', cancel: 'Cancellation sent', failback: 'Failback requested' };
+  const done: Record<ActionLinkAction, string> = { approve: 'Approved', reject: 'Rejected', cancel: 'Cancellation sent', failback: 'Failback requested' };
   const by = typeof body['by'] === 'string' ? ` by ${body['by']}` : '';
   const bound = claims.direction === null ? '' : ` the ${claims.direction}${claims.round === null ? '' : ` (approval round ${claims.round})`} of`;
   return messagePage(status, done[claims.action], [

@@ -27,12 +27,17 @@ export const PAGE_HEADERS: Readonly<Record<string, string>> = Object.freeze({
   'X-Content-Type-Options': 'nosniff',
 });
 
-const VERBS: Record<IncidentAction, string> = {
+const VERBS: Readonly<Record<string, string>> = {
   approve: 'Approve',
   reject: 'Reject',
   failback: 'Fail back now',
   cancel: 'Cancel the incident',
+  reopen: 'Reopen the incident key',
 };
+
+function verb(action: IncidentAction): string {
+  return VERBS[action] ?? action;
+}
 
 const STYLE =
   'body{font:16px system-ui,sans-serif;max-width:44rem;margin:2rem auto;padding:0 1rem}th{text-align:left;padding-right:1rem;vertical-align:top}' +
@@ -79,11 +84,11 @@ export function confirmationPage(action: IncidentAction, view: IncidentView, opt
   const name =
     options.askName === false ? '' : '<p><label>Your name <input name="by" size="30" autocomplete="name"></label> (recorded; a signed-in identity takes precedence)</p>';
   const body = `<!doctype html>
-<html lang="en"><head><meta charset="utf-8"><title>${esc(VERBS[action])}: ${esc(view.title ?? view.incidentId)}</title>
+<html lang="en"><head><meta charset="utf-8"><title>${esc(verb(action))}: ${esc(view.title ?? view.incidentId)}</title>
 <meta name="viewport" content="width=device-width, initial-scale=1">
 <style>${STYLE}</style>
 </head><body>
-<h1>${esc(VERBS[action])}?</h1>
+<h1>${esc(verb(action))}?</h1>
 <table>${rows.map(([k, v]) => `<tr><th>${esc(k)}</th><td>${esc(v)}</td></tr>`).join('')}</table>
 <h2>Latest</h2><ul>${recent}</ul>
 ${
@@ -93,7 +98,7 @@ ${
     : `<form method="post" action="${esc(options.postTo)}">
 <p><label>Comment <input name="comment" size="50"></label></p>
 ${name}
-<p><button type="submit">${esc(VERBS[action])}</button></p>
+<p><button type="submit">${esc(verb(action))}</button></p>
 </form>
 ${note}`
 }
