@@ -17,6 +17,12 @@ interface HeaderGetter {
   get(name: string): string | null;
 }
 
+/** A detail (`the link expired…`) as a sentence on a page. */
+export function sentence(detail: string): string {
+  const text = detail.trim();
+  return `${text.charAt(0).toUpperCase()}${text.slice(1)}${/[.!?]$/.test(text) ? '' : '.'}`;
+}
+
 /** The CLI command that does what a link would have done. */
 function cliFor(action: ActionLinkAction, incidentId: string | null): string {
   return `npx failover incidents ${action} ${incidentId ?? '<incident id>'}`;
@@ -137,11 +143,11 @@ export function refusedLinkPage(check: Extract<ActionLinkCheck, { ok: false }>):
         'or open the page from the incident\'s newest notification.',
       ]);
     case 'wrong-action':
-      return messagePage(403, 'This link is for something else', [`${check.detail}.`, 'Use the link for what you mean to do, or the command line:', { code: cliFor(check.claims.action, check.claims.incidentId) }]);
+      return messagePage(403, 'This link is for something else', [sentence(check.detail), 'Use the link for what you mean to do, or the command line:', { code: cliFor(check.claims.action, check.claims.incidentId) }]);
     case 'bad-signature':
     case 'malformed':
       return messagePage(403, 'This link is not valid', [
-        `${check.detail}.`,
+        sentence(check.detail),
         'Copy the whole link from the notification again. To act without it, find the incident and use the command line:',
         { code: 'npx failover incidents list --state running' },
         { code: cliFor('approve', null) },
@@ -166,7 +172,7 @@ export function outcomePage(claims: ActionLinkClaims, answer: { status?: number;
   if (status >= 400) {
     const detail = typeof body['detail'] === 'string' ? body['detail'] : `the app answered ${status}`;
     const heading = when === 'show' ? `Cannot show the ${claims.action} page` : `Not done: ${claims.action} was refused`;
-    return messagePage(status, heading, [`${detail}.`, `${when === 'act' ? 'Nothing was changed. ' : ''}To act anyway, use the command line:`, { code: cliFor(claims.action, claims.incidentId) }]);
+    return messagePage(status, heading, [sentence(detail), `${when === 'act' ? 'Nothing was changed. ' : ''}To act anyway, use the command line:`, { code: cliFor(claims.action, claims.incidentId) }]);
   }
   const done: Record<ActionLinkAction, string> = { approve: 'Approved', reject: 'Rejected', cancel: 'Cancellation sent', failback: 'Failback requested' };
   const by = typeof body['by'] === 'string' ? ` by ${body['by']}` : '';

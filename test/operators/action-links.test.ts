@@ -141,7 +141,7 @@ describe('the pages', () => {
     const refused = outcomePage(CLAIMS, { status: 409, jsonBody: { type: 'https://failover.contoso.example/problems/wrong-phase', detail: 'incident x is failed-over; approve applies when it is awaiting-approval' } });
     expect(refused.status).toBe(409);
     expect(refused.body).toContain('Not done: approve was refused');
-    expect(refused.body).toContain('incident x is failed-over');
+    expect(refused.body).toContain('<p>Incident x is failed-over; approve applies when it is awaiting-approval.</p>');
     const used = outcomePage(CLAIMS, { status: 410, jsonBody: { type: 'https://failover.contoso.example/problems/link-used', detail: '' } });
     expect(used.body).toContain('This link has been used');
   });
