@@ -8,6 +8,14 @@ import { join } from 'node:path';
 import { loadEstate } from '../sim/estate.js';
 import { Simulator } from '../sim/simulator.js';
 
+/**
+ * The directory the local stack's on-call engineers sign in to: the simulator signs their tokens
+ * (`POST /_sim/identity/token`, `failover sim login`) and publishes its key for this tenant.
+ */
+export const LOCAL_TENANT_ID = '7e5c0a3b-1f4d-4c2e-9a8b-0d6f3e2c1b5a';
+/** The audience the local app accepts on-call tokens for. */
+export const LOCAL_OPERATOR_AUDIENCE = 'api://failover-orchestrator-local';
+
 export interface SimulatorBeside {
   sim: Simulator;
   caPath: string;
@@ -32,6 +40,10 @@ export async function startSimulatorBeside(options: { dataDir: string; estatePat
       AZURE_SIMULATOR_URL: sim.baseUrl,
       AZURE_SIMULATOR_CA: caPath,
       ...(stores.length > 0 ? { APP_CONFIGURATION_ENDPOINT: `${sim.baseUrl}/appConfiguration/${stores[0]}` } : {}),
+      // On-call engineers sign in to the simulator's directory: their tokens are verified as Entra's would be.
+      OPERATOR_TENANT_ID: LOCAL_TENANT_ID,
+      OPERATOR_AUDIENCES: LOCAL_OPERATOR_AUDIENCE,
+      OPERATOR_JWKS_URL: `${sim.baseUrl}/${LOCAL_TENANT_ID}/discovery/v2.0/keys`,
     },
   };
 }

@@ -679,7 +679,7 @@ export function* incidentOrchestrator(context: OrchestrationContext): Generator<
         }
         approvedIds.add(d.actor?.id ?? d.by);
         pending!.approvedBy = [...pending!.approvedBy.filter((b) => b !== d.by), d.by];
-        record('approved', `${direction} by ${describeActor(d.actor, d.by)}${comment} (${approvedIds.size} of ${pending!.quorum})`);
+        record('approved', `${direction} by ${describeActor(d.actor, d.by)}${comment}${pending!.quorum > 1 ? ` (${approvedIds.size} of ${pending!.quorum})` : ''}`);
         if (approvedIds.size >= pending!.quorum) return done({ type: 'approved' });
         continue;
       }
@@ -807,7 +807,7 @@ export function* incidentOrchestrator(context: OrchestrationContext): Generator<
 
 function describeSignal(s: SignalSummary): string {
   const what = s.kind === 'manual' ? `manual request by ${s.requestedBy ?? 'unknown'}` : `${s.kind} ${s.incidentType ?? ''} ${s.stage ?? ''}`.replace(/\s+/g, ' ').trim();
-  return `${what}${s.health !== null ? ` (health ${s.health})` : ''}: ${s.title ?? s.incidentKey} at ${s.eventTime}`;
+  return `${what}${s.health !== null ? ` (health ${s.health})` : ''}: ${s.title ?? s.incidentKey}`;
 }
 
 function describeActor(actor: Actor | undefined, by: string): string {

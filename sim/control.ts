@@ -5,6 +5,7 @@
 import { envelope, ok } from './arm.js';
 import type { OutageMode } from './faults.js';
 import { graphIssues, openGraphIssue, resolveGraphIssue, type GraphIssueInput } from './providers/graph.js';
+import { issueUserToken } from './providers/identity.js';
 import type { Simulator } from './simulator.js';
 import type { Route, SimResponse } from './types.js';
 
@@ -125,6 +126,8 @@ export function controlRoutes(sim: Simulator): Route[] {
       const issue = resolveGraphIssue(sim, params['id']!);
       return issue === undefined ? problem(404, `no Graph issue ${params['id']}`) : ok(issue);
     }),
+    // Sign in as anyone: an Entra access token for the app, as `az account get-access-token` would give.
+    route('POST', '/_sim/identity/token', ({ request }) => issueUserToken(sim.userTokens, request.body)),
     route('POST', '/_sim/hooks/{channel}', ({ request, params }) => {
       hooks.push({ seq: hooks.length + 1, channel: params['channel']!, at: new Date(sim.clock.now()).toISOString(), body: request.body ?? null });
       return ok({ received: hooks.length });

@@ -12,6 +12,7 @@ import selfsigned from 'selfsigned';
 import { armError } from './arm.js';
 import { SimClock } from './clock.js';
 import { controlRoutes } from './control.js';
+import { createUserTokenIssuer, type UserTokenIssuer } from './providers/identity.js';
 import { loadEstate, seedEstate, type Estate } from './estate.js';
 import { Faults, type OutageMode } from './faults.js';
 import { Incidents, SERVICE_NAMES, type Incident } from './incidents.js';
@@ -42,6 +43,8 @@ export interface SimulatorOptions {
 export class Simulator {
   readonly store = new Store();
   readonly clock: SimClock;
+  /** Signs on-call engineers' Entra tokens (providers/identity.ts). */
+  readonly userTokens: UserTokenIssuer = createUserTokenIssuer();
   readonly operations: Operations;
   readonly faults: Faults;
   /** ARM's token buckets, refilled in Azure time: a sped-up simulator has the same budget per Azure hour. */

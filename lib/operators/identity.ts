@@ -73,7 +73,8 @@ export async function identifyCaller(headers: HeaderSource, settings: IdentitySe
 /** The caller with the name an unverified caller gives (`by`): a verified identity always wins. */
 export function named(caller: Caller, claimed: unknown): Caller {
   if (caller.actor.verified) return caller;
-  const name = typeof claimed === 'string' && claimed.trim() !== '' ? claimed.trim().replace(/[\u0000-\u001f\u007f]/g, ' ').slice(0, 200) : null;
+  // A name is shown in timelines and messages: control characters become spaces.
+  const name = typeof claimed === 'string' && claimed.trim() !== '' ? [...claimed.trim()].map((c) => (c.charCodeAt(0) < 32 || c.charCodeAt(0) === 127 ? ' ' : c)).join('').slice(0, 200) : null;
   if (name === null) return caller;
   return { ...caller, actor: { ...caller.actor, name: `${name} (${caller.actor.via === 'signed-link' ? 'signed link' : 'function key'}, not verified)` } };
 }

@@ -6,7 +6,7 @@
  */
 import * as df from 'durable-functions';
 import { beforeEach, describe, expect, it } from 'vitest';
-import type { IncidentPlan, IncidentSummary, SignalSummary, WorkloadPlan } from '../../lib/incidents/types.js';
+import type { IncidentPlan, IncidentSummary, SignalSummary, StopRequest, Timing, WorkloadPlan } from '../../lib/incidents/types.js';
 import type { StepDefinition, StepInput, StepResult } from '../../lib/playbooks/types.js';
 import { ACTIVITIES, ORCHESTRATIONS } from '../../orchestrations/activities.js';
 import { COMMAND_EVENT, incidentOrchestrator } from '../../orchestrations/incident.js';
@@ -21,8 +21,12 @@ interface World {
   health: (workloadId: string, sinceStartMs: number) => 'Available' | 'Unavailable' | 'Degraded';
   /** How a step phase answers. */
   step: (input: StepInput) => StepResult;
-  calls: { steps: string[]; notified: string[]; recorded: string[]; timelines: number };
+  calls: { steps: string[]; notified: string[]; recorded: string[]; timelines: number; released: string[] };
   now: () => number;
+  /** What the stopRequested activity answers: a cancel of the running failover, or null. */
+  stop: StopRequest | null;
+  /** Which incident holds each workload's failover. */
+  heldBy: Record<string, string>;
 }
 
 let world: World;
@@ -51,6 +55,22 @@ df.app.activity(ACTIVITIES.runStepPhase, {
 df.app.activity(ACTIVITIES.notify, { handler: (input: { type: string }) => (world.calls.notified.push(input.type), { delivered: 1, failed: 0 }) });
 df.app.activity(ACTIVITIES.recordFailover, { handler: (input: { workloadId: string }) => (world.calls.recorded.push(input.workloadId), null) });
 df.app.activity(ACTIVITIES.saveTimeline, { handler: () => ((world.calls.timelines += 1), null) });
+df.app.activity(ACTIVITIES.stopRequested, { handler: () => world.stop });
+df.app.activity(ACTIVITIES.holdWorkloads, {
+  handler: (input: { incidentId: string; workloads: string[] }) => {
+    const heldBy = Object.fromEntries(input.workloads.flatMap((w) => (world.heldBy[w] !== undefined && world.heldBy[w] !== input.incidentId ? [[w, world.heldBy[w]]] : [])));
+    const held = input.workloads.filter((w) => heldBy[w] === undefined);
+    for (const w of held) world.heldBy[w] = input.incidentId;
+    return { held, heldBy };
+  },
+});
+df.app.activity(ACTIVITIES.releaseWorkloads, {
+  handler: (input: { incidentId: string; workloads: string[] }) => {
+    for (const w of input.workloads) if (world.heldBy[w] === input.incidentId) delete world.heldBy[w];
+    world.calls.released.push(...input.workloads);
+    return null;
+  },
+});
 
 const MIN = 60_000;
 
@@ -103,11 +123,13 @@ function setup(plan: Partial<IncidentPlan> = {}) {
     plan: { workloads: [workload()], groups: [['media-streaming']], reason: null, ...plan },
     health: (_id, since) => (since < 2 * 3600_000 ? 'Unavailable' : 'Available'),
     step: defaultStep,
-    calls: { steps: [], notified: [], recorded: [], timelines: 0 },
+    calls: { steps: [], notified: [], recorded: [], timelines: 0, released: [] },
     now: () => h.clock.now(),
+    stop: null,
+    heldBy: {},
   };
-  const start = (first: SignalSummary = signal(), mode: 'execute' | 'plan' = 'execute') =>
-    h.runtime.start(ORCHESTRATIONS.incident, { incidentId: 'inc-1', signal: first, mode, kind: 'unplanned', timing: { healthPollMs: 5 * MIN } }, 'inc-1');
+  const start = (first: SignalSummary = signal(), mode: 'execute' | 'plan' = 'execute', timing: Partial<Timing> = {}) =>
+    h.runtime.start(ORCHESTRATIONS.incident, { incidentId: 'inc-1', signal: first, mode, kind: 'unplanned', timing: { healthPollMs: 5 * MIN, ...timing } }, 'inc-1');
   const summary = () => h.runtime.get('inc-1')!.output as IncidentSummary;
   /** Runs until the clock reaches `ms` after START (or nothing is left). */
   const runFor = async (ms: number) => {
@@ -161,7 +183,7 @@ describe('incident orchestration', () => {
     expect(s.failback['media-streaming']!.ok).toBe(true);
     expect(world.calls.steps.filter((x) => x.startsWith('failback:') && x.endsWith(':action'))).toHaveLength(3);
     expect(types(s)).toEqual([
-      'signal', 'planned', 'signal', 'confirmed', 'failover-started', 'failover-finished', 'signal', 'resolved',
+      'signal', 'decision', 'planned', 'signal', 'confirmed', 'failover-started', 'failover-finished', 'signal', 'resolved',
       'failback-ready', 'approval-requested', 'approved', 'failback-started', 'failback-finished', 'completed',
     ]);
     expect(s.timeline.find((e) => e.type === 'confirmed')!.detail).toBe('still active after 10 min; Resource Health: media-streaming Unavailable');
@@ -243,8 +265,9 @@ describe('incident orchestration', () => {
     await t.runFor(2 * MIN);
     t.raise('cancel', { by: 'dave', reason: 'false alarm' });
     await t.h.run();
-    expect(t.summary().outcome).toBe('cancelled-before-confirmation');
-    expect(t.summary().timeline.at(-1)!.detail).toBe('cancelled-before-confirmation: cancelled by dave: false alarm');
+    // A person's cancel sticks to the incident key (the intake starts nothing for its next update).
+    expect(t.summary().outcome).toBe('cancelled');
+    expect(t.summary().timeline.at(-1)!.detail).toBe('cancelled: cancelled by dave: false alarm');
   });
 
   it('walks the same path in plan mode without any write', async () => {
@@ -263,13 +286,15 @@ describe('incident orchestration', () => {
     const t = setup({ workloads: [workload({ lastFailoverAt: new Date(START - 60 * MIN).toISOString() })] });
     t.start();
     await t.h.run();
-    expect(t.summary().outcome).toBe('no-workloads');
+    expect(t.summary().outcome).toBe('held-by-minimum-interval');
     expect(t.summary().timeline.find((e) => e.type === 'skipped')!.detail).toBe(
-      `media-streaming: failed over at ${new Date(START - 60 * MIN).toISOString()}, within its minimum interval of 240 min`,
+      `media-streaming: failed over at ${new Date(START - 60 * MIN).toISOString()}, within its minimum interval of 240 min; held back`,
     );
+    // Nobody would otherwise know a second outage within the interval was held back.
+    expect(world.calls.notified).toEqual(['incident-cancelled']);
   });
 
-  it('compensates completed steps newest first when a step fails, and skips the rest', async () => {
+  it('compensates the steps that acted newest first when a step fails, the failed one included, and skips the rest', async () => {
     const t = setup();
     world.step = (input) =>
       input.step === 'flip-pointer' && input.phase === 'action' ? { ok: false, reason: 'KeyLocked', detail: 'media:activeAccount is read-only' } : defaultStep(input);
@@ -278,7 +303,8 @@ describe('incident orchestration', () => {
     const s = t.summary();
     expect(s.outcome).toBe('failover-failed');
     expect(s.failover['media-streaming']!.failedStep).toBe('flip-pointer');
-    expect(world.calls.steps.filter((x) => x.endsWith(':compensate'))).toEqual(['failover:media-streaming:start-secondary:compensate']);
+    // The failed action may have changed something: its compensation knows what, and runs first.
+    expect(world.calls.steps.filter((x) => x.endsWith(':compensate'))).toEqual(['failover:media-streaming:flip-pointer:compensate', 'failover:media-streaming:start-secondary:compensate']);
     expect(world.calls.notified).toContain('step-failed');
     expect(world.calls.recorded).toEqual([]);
   });
@@ -325,6 +351,8 @@ describe('incident orchestration', () => {
       ['announce', 'done'],
       ['start-secondary', 'done'],
       ['flip-pointer', 'failed'],
+      // What a missed deadline may have started is undone too.
+      ['flip-pointer', 'compensated'],
       ['start-secondary', 'compensated'],
     ]);
     expect(result.steps[2]!.detail).toBe('action: DeadlineExceeded: the action did not finish within 60 s');
@@ -359,5 +387,236 @@ describe('incident orchestration', () => {
     t.start(signal({ isSynthetic: true }));
     await t.h.run();
     expect(t.summary().outcome).toBe('ignored-synthetic');
+  });
+});
+
+describe('incident lifecycle an SRE can trust', () => {
+  const failedOver = async (t: ReturnType<typeof setup>) => {
+    t.start();
+    await t.runFor(30 * MIN);
+    expect((t.h.runtime.get('inc-1')!.customStatus as { phase: string }).phase).toBe('failed-over');
+  };
+  const phase = (t: ReturnType<typeof setup>) => (t.h.runtime.get('inc-1')!.customStatus as { phase: string }).phase;
+  const at = (ms: number) => new Date(START + ms).toISOString();
+
+  it('orders signals by their own event time: a stale Resolved changes nothing, an Active newer than a Resolved reopens', async () => {
+    const t = setup();
+    world.health = () => 'Available';
+    world.plan = { workloads: [workload({ resourceHealthConfirmation: false })], groups: [['media-streaming']], reason: null };
+    t.start();
+    await t.runFor(11 * MIN);
+    t.raise('signal', signal({ dedupeKey: 'sh|2', stage: 'Active', title: 'update', eventTime: at(10 * MIN) }));
+    // Written before the update above, delivered after it.
+    t.raise('signal', signal({ dedupeKey: 'sh|old-resolved', lifecycle: 'resolved', stage: 'Resolved', eventTime: at(5 * MIN) }));
+    await t.runFor(12 * MIN);
+    expect(phase(t)).toBe('failed-over');
+    expect(t.h.runtime.get('inc-1')!.customStatus).toMatchObject({ timeline: expect.arrayContaining([expect.objectContaining({ type: 'ignored-signal', detail: expect.stringContaining('stale') })]) });
+    t.raise('signal', signal({ dedupeKey: 'sh|resolved', lifecycle: 'resolved', stage: 'Resolved', eventTime: at(20 * MIN) }));
+    await t.runFor(13 * MIN);
+    expect(phase(t)).toBe('waiting-for-healthy-primary');
+    t.raise('signal', signal({ dedupeKey: 'sh|again', stage: 'Active', title: 'impact again', eventTime: at(25 * MIN) }));
+    await t.runFor(14 * MIN);
+    expect(phase(t)).toBe('failed-over');
+    expect(world.calls.steps.some((x) => x.startsWith('failback:'))).toBe(false);
+  });
+
+  it('records and ignores a signal from a subscription none of its workloads lives in', async () => {
+    const t = setup({ subscriptions: ['11111111-1111-1111-1111-111111111111'] });
+    world.plan.workloads = [workload({ resourceHealthConfirmation: false })];
+    await failedOver(t);
+    t.raise('signal', signal({ dedupeKey: 'sh|forged', lifecycle: 'resolved', stage: 'Resolved', subscriptionId: '99999999-9999-9999-9999-999999999999', eventTime: at(20 * MIN) }));
+    await t.runFor(40 * MIN);
+    expect(phase(t)).toBe('failed-over');
+    const timeline = (t.h.runtime.get('inc-1')!.customStatus as { timeline: { type: string; detail: string }[] }).timeline;
+    expect(timeline.at(-1)).toEqual(expect.objectContaining({ type: 'ignored-signal', detail: expect.stringContaining('from subscription 99999999-9999-9999-9999-999999999999, which none of the incident\'s workloads lives in') }));
+  });
+
+  it('binds an approval to its direction and round, and counts distinct approvers towards the quorum', async () => {
+    const t = setup({ workloads: [workload({ trigger: 'approval', resourceHealthConfirmation: false, quorum: 2, approvers: ['role:Failover.Approver'] })] });
+    t.start();
+    await t.runFor(11 * MIN);
+    expect(t.h.runtime.get('inc-1')!.customStatus).toMatchObject({ phase: 'awaiting-approval', approval: { direction: 'failover', round: 1, quorum: 2, approvedBy: [] } });
+    const alice = { name: 'alice@contoso.example', id: 'a1', verified: true, via: 'entra-token' };
+    t.raise('approval', { approved: true, by: 'alice@contoso.example', actor: alice, comment: null, direction: 'failback', round: 1 });
+    t.raise('approval', { approved: true, by: 'alice@contoso.example', actor: alice, comment: null, direction: 'failover', round: 0 });
+    t.raise('approval', { approved: true, by: 'alice@contoso.example', actor: alice, comment: null, direction: 'failover', round: 1 });
+    t.raise('approval', { approved: true, by: 'alice@contoso.example', actor: alice, comment: 'again', direction: 'failover', round: 1 });
+    await t.runFor(12 * MIN);
+    expect(phase(t)).toBe('awaiting-approval');
+    expect(t.h.runtime.get('inc-1')!.customStatus).toMatchObject({ approval: { approvedBy: ['alice@contoso.example'] } });
+    t.raise('approval', { approved: true, by: 'bob@contoso.example', actor: { ...alice, name: 'bob@contoso.example', id: 'b2' }, comment: null, direction: 'failover', round: 1 });
+    await t.runFor(13 * MIN);
+    expect(phase(t)).toBe('failed-over');
+    const timeline = (t.h.runtime.get('inc-1')!.customStatus as { timeline: { type: string; detail: string }[] }).timeline;
+    expect(timeline.filter((e) => e.type === 'ignored-signal').map((e) => e.detail)).toEqual([
+      'a approval by alice@contoso.example of the failback round 1 does not answer this request (the failover, round 1)',
+      'a approval by alice@contoso.example of the failover round 0 does not answer this request (the failover, round 1)',
+    ]);
+    expect(timeline.filter((e) => e.type === 'approved').map((e) => e.detail)).toEqual([
+      'failover by alice@contoso.example (verified, entra-token) (1 of 2)',
+      'failover by alice@contoso.example (verified, entra-token): again (1 of 2)',
+      'failover by bob@contoso.example (verified, entra-token) (2 of 2)',
+    ]);
+  });
+
+  it('stops a cancelled failover at the next step boundary, holds what was done, and rolls it back on request', async () => {
+    const t = setup();
+    world.plan.workloads = [workload({ resourceHealthConfirmation: false })];
+    // The cancel arrives while start-secondary runs: flip-pointer never starts.
+    world.step = (input) => {
+      if (input.step === 'start-secondary' && input.phase === 'action') world.stop = { by: 'dave', reason: 'wrong region', requestId: 'c-1', at: at(10 * MIN) };
+      return defaultStep(input);
+    };
+    t.start();
+    await t.runFor(11 * MIN);
+    t.raise('cancel', { by: 'dave', reason: 'wrong region', requestId: 'c-1' });
+    await t.runFor(20 * MIN);
+    expect(phase(t)).toBe('stopped-partway');
+    expect(world.calls.steps.filter((x) => x.endsWith(':action'))).toEqual(['failover:media-streaming:announce:action', 'failover:media-streaming:start-secondary:action']);
+    expect(world.calls.notified).toContain('action-required');
+    t.raise('failback', { by: 'dave' });
+    await t.h.run();
+    const s = t.summary();
+    expect(s.outcome).toBe('rolled-back');
+    expect(world.calls.steps.filter((x) => x.endsWith(':compensate'))).toEqual(['failover:media-streaming:start-secondary:compensate']);
+    expect(s.failover['media-streaming']!.steps.map((x) => [x.step, x.status])).toEqual([
+      ['announce', 'done'],
+      ['start-secondary', 'done'],
+      ['flip-pointer', 'not-run'],
+    ]);
+    expect(s.failover['media-streaming']!.steps[2]!.detail).toBe('not run: stopped: cancelled by dave (wrong region)');
+    expect(world.calls.released).toEqual(['media-streaming']);
+  });
+
+  it('rolls a cancelled failover back at once when the policy says rollback', async () => {
+    const t = setup();
+    world.plan.workloads = [workload({ resourceHealthConfirmation: false, onCancel: 'rollback' })];
+    world.step = (input) => {
+      if (input.step === 'start-secondary' && input.phase === 'action') world.stop = { by: 'dave', reason: null, requestId: 'c-1', at: at(10 * MIN) };
+      return defaultStep(input);
+    };
+    t.start();
+    await t.h.run();
+    expect(t.summary().outcome).toBe('rolled-back');
+    expect(world.calls.steps.filter((x) => x.endsWith(':compensate'))).toEqual(['failover:media-streaming:start-secondary:compensate']);
+  });
+
+  it('a cancel while failed over stops the automatic failback but leaves failback available', async () => {
+    const t = setup();
+    world.plan.workloads = [workload({ resourceHealthConfirmation: false })];
+    world.health = () => 'Available';
+    await failedOver(t);
+    t.raise('cancel', { by: 'erin', reason: 'we stay on the standby for now' });
+    t.raise('signal', signal({ dedupeKey: 'sh|resolved', lifecycle: 'resolved', stage: 'Resolved', eventTime: at(40 * MIN) }));
+    await t.runFor(6 * 3600_000);
+    expect(t.h.runtime.get('inc-1')!.status).toBe('Running');
+    expect(phase(t)).toBe('failed-over');
+    expect(world.calls.steps.some((x) => x.startsWith('failback:'))).toBe(false);
+    // A failback request goes through the health wait and the approval.
+    t.raise('failback', { by: 'erin' });
+    await t.runFor(t.h.clock.now() - START + 45 * MIN);
+    expect(phase(t)).toBe('awaiting-failback-approval');
+    t.raise('approval', { approved: true, by: 'frank', comment: null, direction: 'failback', round: 1 });
+    await t.h.run();
+    expect(t.summary().outcome).toBe('failed-over-and-back');
+  });
+
+  it('a forced failback skips the health wait and the approval, and says so', async () => {
+    const t = setup();
+    world.plan.workloads = [workload({ resourceHealthConfirmation: false })];
+    world.health = () => 'Unavailable';
+    await failedOver(t);
+    t.raise('failback', { by: 'grace@contoso.example', force: true, reason: 'the primary is fine; Resource Health lags' });
+    await t.h.run();
+    const s = t.summary();
+    expect(s.outcome).toBe('failed-over-and-back');
+    expect(s.timeline.find((e) => e.type === 'failback-ready')!.detail).toBe('forced by grace@contoso.example, skipping the health wait and the approval: the primary is fine; Resource Health lags');
+    expect(world.calls.notified).not.toContain('approval-needed');
+  });
+
+  it('ends "not confirmed" within confirmWithin when Resource Health never shows the impact', async () => {
+    const t = setup({ workloads: [workload({ confirmWithinMs: 2 * 3600_000 })] });
+    world.health = () => 'Available';
+    t.start();
+    await t.h.run();
+    expect(t.summary().outcome).toBe('not-confirmed');
+    expect(t.h.runtime.get('inc-1')!.lastUpdatedTime - START).toBeLessThanOrEqual(2 * 3600_000);
+    expect(t.summary().timeline.at(-1)!.detail).toBe('not-confirmed: not confirmed within 120 min: Resource Health never showed media-streaming impaired');
+    expect(world.calls.notified).toEqual(['incident-opened', 'incident-cancelled']);
+    expect(world.calls.steps).toEqual([]);
+  });
+
+  it('reports the minimum interval in plan mode instead of being stopped by it', async () => {
+    const t = setup({ workloads: [workload({ lastFailoverAt: new Date(START - 60 * MIN).toISOString() })] });
+    t.start(signal(), 'plan');
+    await t.h.run();
+    expect(t.summary().outcome).toBe('planned');
+    expect(t.summary().timeline.find((e) => e.type === 'skipped')!.detail).toBe(
+      `media-streaming: failed over at ${new Date(START - 60 * MIN).toISOString()}, within its minimum interval of 240 min; an execute request would be held back`,
+    );
+  });
+
+  it('links a workload another incident is failing over, instead of running it again', async () => {
+    const t = setup();
+    world.plan.workloads = [workload({ resourceHealthConfirmation: false })];
+    world.heldBy['media-streaming'] = 'inc-0';
+    t.start();
+    await t.h.run();
+    expect(t.summary().outcome).toBe('linked');
+    expect(t.summary().timeline.find((e) => e.type === 'linked')!.detail).toBe('media-streaming is being failed over by incident inc-0; not run again here');
+    expect(world.calls.steps).toEqual([]);
+  });
+
+  it('only notifies for a workload whose decision is notify, at once and without confirming', async () => {
+    const t = setup({ workloads: [workload({ verdict: 'notify', reason: 'notified only: an advisory (Informational) never starts a failover' })] });
+    t.start();
+    await t.h.run();
+    expect(t.summary().outcome).toBe('notified-only');
+    expect(world.calls.notified).toEqual(['incident-opened']);
+    expect(world.calls.steps).toEqual([]);
+  });
+
+  it('a best-effort announcement that fails does not fail the playbook', async () => {
+    const t = setup();
+    world.plan.workloads = [workload({ resourceHealthConfirmation: false })];
+    stepList = [{ ...STEPS[0]!, bestEffort: true }, STEPS[1]!, STEPS[2]!];
+    world.step = (input) => (input.step === 'announce' && input.phase === 'action' ? { ok: false, reason: 'ChannelDown', detail: 'hooks.contoso.example did not answer' } : defaultStep(input));
+    try {
+      t.start();
+      await t.runFor(30 * MIN);
+    } finally {
+      stepList = STEPS;
+    }
+    expect(phase(t)).toBe('failed-over');
+    const status = t.h.runtime.list().find((i) => i.instanceId.includes(':failover:media-streaming'))!.output as { steps: { step: string; status: string; detail: string }[] };
+    expect(status.steps[0]).toMatchObject({ step: 'announce', status: 'skipped', detail: 'best effort, not blocking: action: ChannelDown: hooks.contoso.example did not answer' });
+  });
+
+  it('keeps its history bounded over 30 days of updates by continuing as new, and still fails back', async () => {
+    const t = setup();
+    world.plan.workloads = [workload({ resourceHealthConfirmation: false })];
+    world.health = (_id, since) => (since < 30 * 24 * 3600_000 ? 'Unavailable' : 'Available');
+    t.start(signal(), 'execute', { historyLimit: 20 });
+    await t.runFor(30 * MIN);
+    let largest = 0;
+    // An update every eight hours for 30 days.
+    for (let hour = 8; hour <= 30 * 24; hour += 8) {
+      t.raise('signal', signal({ dedupeKey: `sh|u${hour}`, stage: 'Active', title: `update ${hour}`, eventTime: at(hour * 3600_000) }));
+      await t.runFor(hour * 3600_000 + 1);
+      largest = Math.max(largest, t.h.runtime.get('inc-1')!.history.length);
+    }
+    const instance = t.h.runtime.get('inc-1')!;
+    expect((instance.customStatus as { generation: number }).generation).toBeGreaterThan(5);
+    expect(largest).toBeLessThan(200);
+    expect(instance.customStatus).toMatchObject({ phase: 'failed-over', entries: expect.any(Number) });
+    t.raise('signal', signal({ dedupeKey: 'sh|resolved', lifecycle: 'resolved', stage: 'Resolved', eventTime: at(30 * 24 * 3600_000 + 60_000) }));
+    await t.runFor(30 * 24 * 3600_000 + 45 * MIN);
+    expect(phase(t)).toBe('awaiting-failback-approval');
+    t.raise('approval', { approved: true, by: 'alice', comment: null, direction: 'failback', round: 1 });
+    await t.h.run();
+    const s = t.summary();
+    expect(s.outcome).toBe('failed-over-and-back');
+    expect(s.entries).toBeGreaterThan(90);
+    expect(s.timeline.length).toBeLessThan(100);
   });
 });

@@ -10,6 +10,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import type { Signal } from '../../lib/alerts/index.js';
 import { acceptAlert, incidentInstanceId, type IntakeDeps, type IntakeRequest } from '../../lib/intake/accept.js';
+import type { IncidentOutcome } from '../../lib/incidents/types.js';
 import { readFixture, repoRoot } from '../support/fixtures.js';
 
 class World {
@@ -19,7 +20,9 @@ class World {
   running = new Map<string, Signal[]>();
   /** Finished incidents and the newest signal time each saw. */
   finished = new Map<string, string | null>();
-  /** Workload ids the catalog would match; empty means nothing is affected. */
+  /** How finished incidents ended (absent: failed-over-and-back, which holds nothing back). */
+  outcomes = new Map<string, IncidentOutcome>();
+  /** Whether the catalog has a workload the alert means a failover for. */
   affected = true;
   ticks = 0;
   archiveFails: 'transient' | 'permanent' | null = null;
@@ -32,7 +35,12 @@ class World {
         this.archived.push(raw);
         return { name: `alerts/${this.archived.length}.json` };
       },
-      affects: async () => (this.affected ? null : 'no workload in the catalog is affected'),
+      source: 'webhook',
+      decide: async () =>
+        this.affected
+          ? { workloads: [{ workloadId: 'media-streaming', verdict: 'act', trigger: 'auto', kind: 'unplanned', reason: 'acted because: a service incident', inScope: true }], reason: null }
+          : { workloads: [], reason: 'no workload in the catalog is affected' },
+      holder: async (key) => this.claims.get(key) ?? null,
       claim: async (key, candidate) => {
         const existing = this.claims.get(key);
         if (existing !== undefined) return { claimed: false, instanceId: existing };
@@ -53,7 +61,7 @@ class World {
         return 'started';
       },
       deliver: async (id, signal) => {
-        if (this.finished.has(id)) return { finished: true, lastSignalAt: this.finished.get(id) ?? null };
+        if (this.finished.has(id)) return { finished: true, lastSignalAt: this.finished.get(id) ?? null, outcome: this.outcomes.get(id) ?? 'failed-over-and-back', endedAt: null };
         const list = this.running.get(id);
         if (list === undefined) return 'missing';
         list.push(signal);

@@ -60,7 +60,7 @@ const pointer = async () => (await sim.clients.appConfiguration(deps.appConfigur
 
 describe('planning and health activities', () => {
   it('plans the media-streaming workload from the sample catalog', async () => {
-    const plan = await createActivities(deps).planIncident({ incidentId: 'x', signal: summarizeSignal(mediaAlert()) });
+    const plan = await createActivities(deps).planIncident({ incidentId: 'x', signal: summarizeSignal(mediaAlert(), 'webhook') });
     expect(plan.reason).toBeNull();
     expect(plan.groups).toEqual([['media-streaming']]);
     expect(plan.workloads).toEqual([
@@ -80,14 +80,14 @@ describe('planning and health activities', () => {
   });
 
   it('plans nothing, and says why, when only a secondary region is hit', async () => {
-    const signal = summarizeSignal(mediaAlert());
+    const signal = summarizeSignal(mediaAlert(), 'webhook');
     signal.services = [{ name: 'Media Services', regions: ['northeurope'] }];
     const plan = await createActivities(deps).planIncident({ incidentId: 'x', signal });
-    expect(plan).toEqual({ workloads: [], groups: [], reason: 'only the secondary side of media-streaming is affected' });
+    expect(plan).toEqual({ workloads: [], groups: [], reason: 'only the secondary side of media-streaming is affected', ignored: [], subscriptions: [] });
   });
 
   it('reads the primary resources’ health from Resource Health, and sees an outage', async () => {
-    const plan = await createActivities(deps).planIncident({ incidentId: 'x', signal: summarizeSignal(mediaAlert()) });
+    const plan = await createActivities(deps).planIncident({ incidentId: 'x', signal: summarizeSignal(mediaAlert(), 'webhook') });
     const check = () => createActivities(deps).checkPrimaryHealth({ workloads: plan.workloads as WorkloadPlan[] });
     expect(await check()).toEqual({ 'media-streaming': 'Available' });
     await sim.control('POST', '/_sim/regions/westeurope/outage', {});
@@ -136,7 +136,7 @@ describe('incident orchestration with the real activities', () => {
     expect(Object.keys(activities).sort()).toEqual(Object.keys(ACTIVITIES).sort());
 
     const h = harness();
-    const signal = summarizeSignal(mediaAlert());
+    const signal = summarizeSignal(mediaAlert(), 'webhook');
     // The primary account is down from the start, as Resource Health will confirm.
     await sim.control('POST', '/_sim/regions/westeurope/outage', {});
     const since = ((await sim.control('GET', '/_sim/operations')).body as Array<{ seq: number }>).at(-1)?.seq ?? 0;

@@ -25,6 +25,7 @@ export function simStepDeps(sim: SimHarness, catalog: Catalog, overrides: Partia
     clients: sim.clients,
     appConfigurationEndpoint: sim.clients.dataPlaneEndpoint('appConfiguration', 'contosofailover'),
     ledger: { lastFailover: async () => null, recordFailover: async () => undefined },
+    control: { holdWorkload: async () => ({ held: true }), releaseWorkload: async () => undefined, stopRequest: async () => null },
     workflowRecords: async () => [],
     notify: async (targets) => ({ delivered: targets.length, failed: 0 }),
     publicUrl: null,
