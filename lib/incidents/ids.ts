@@ -11,11 +11,11 @@
 const INCIDENT_ID = /^incident-[0-9a-f]{20}-[0-9]{17}$/;
 
 /** What an incident id looks like, for messages. */
-export const INCIDENT_ID_FORM = 'incident-<20 hex digits>-<17 digits>, as the alert and failover answers give it';
+export const INCIDENT_ID_FORM = 'incident-<20 hex digits>-<17 digits>';
 
 /** Null for an id of the app's form; else why it cannot name an incident. */
 export function incidentIdProblem(id: string): string | null {
   if (INCIDENT_ID.test(id)) return null;
   const shown = id.length > 80 ? `${id.slice(0, 80)}…` : id;
-  return `${JSON.stringify(shown)} is not an incident id: incident ids look like ${INCIDENT_ID_FORM} (GET /api/incidents lists them)`;
+  return `${JSON.stringify(shown)} is not an incident id: incident ids look like ${INCIDENT_ID_FORM}, as the alert and failover answers give them; GET /api/incidents lists them`;
 }

@@ -53,7 +53,10 @@ describe('failover trigger and failover incidents', () => {
     expect(unknown.code).toBe(1);
     expect(unknown.err).toMatch(/^failover: the app answered 422: 'media-streamin' is not in the catalog; the workloads are media-streaming, datashare-sales, purview-governance, genomics-pipeline, dynamics-crm \(field \$\.workloads\[0\]\)$/);
     const missing = await run('incidents', 'approve', 'incident-nope');
-    expect(missing).toMatchObject({ code: 1, err: "failover: the app answered 404: no incident 'incident-nope'; GET /api/incidents lists them" });
+    expect(missing).toMatchObject({
+      code: 1,
+      err: 'failover: the app answered 404: "incident-nope" is not an incident id: incident ids look like incident-<20 hex digits>-<17 digits>, as the alert and failover answers give them; GET /api/incidents lists them (field $.id)',
+    });
     const usage = await run('trigger', '--workloads', 'media-streaming');
     expect(usage.code).toBe(2);
     expect(usage.err).toMatch(/^failover: --reason is required/);
