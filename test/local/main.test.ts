@@ -15,7 +15,7 @@ afterAll(() => {
 
 function run(args: string[], env: NodeJS.ProcessEnv = {}) {
   const childEnv: NodeJS.ProcessEnv = { ...process.env, ...env };
-  for (const k of ['PORT', 'TIME_SCALE', 'LOCAL_DATA_DIR', 'LOCAL_FUNCTION_KEY', 'LOCAL_MASTER_KEY']) if (!(k in env)) delete childEnv[k];
+  for (const k of ['PORT', 'TIME_SCALE', 'LOCAL_DATA_DIR', 'LOCAL_FUNCTION_KEY', 'LOCAL_MASTER_KEY', 'LOCAL_WEBHOOK_KEY', 'LOCAL_ONCALL_KEY', 'LOCAL_WORKFLOWS_KEY', 'LOCAL_MAX_BODY_BYTES', 'LOCAL_BODY_TIMEOUT_MS']) if (!(k in env)) delete childEnv[k];
   const child = spawn(process.execPath, ['--import', 'tsx', ...args], { cwd: root, env: childEnv, stdio: ['ignore', 'pipe', 'pipe'] });
   children.push(child);
   let stdout = '';
