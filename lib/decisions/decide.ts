@@ -112,6 +112,7 @@ function serviceHealth(signal: Signal, w: Workload, source: SignalSource, act: A
   if (signal.schema === 'graphServiceHealthIssue' && source !== 'poller') {
     return decide('notify', 'a Microsoft 365 service health issue acts only when the app reads it from Microsoft Graph itself, not when it is posted to the webhook');
   }
+  if (signal.lifecycle === 'resolved') return decide('ignore', 'a resolution can only end an incident, not start one');
   if (signal.subscriptionId === null && signal.schema !== 'graphServiceHealthIssue') {
     return decide('notify', 'the alert names no subscription, so it cannot be tied to this workload for certain');
   }
