@@ -71,7 +71,7 @@ function aimed(sample: Json, aim: Aim): string {
   const target = aim.incidentType !== undefined ? `/subscriptions/${aim.subscription}` : ACCOUNT;
   const visit = (node: unknown, key: string | null, parent: Json | unknown[] | null): void => {
     if (Array.isArray(node)) {
-      node.forEach((item, i) => visit(item, key, node));
+      node.forEach((item) => visit(item, key, node));
       if (key === 'alertTargetIDs') node.splice(0, node.length, target);
       return;
     }
