@@ -11,11 +11,18 @@ import { EXIT, UsageError, type CliIo } from './io.js';
 export interface AppTarget {
   url: string;
   key: string | undefined;
+  /** An Entra access token for the app (`--token`, env FAILOVER_TOKEN): who you are, verified; needed to approve where the catalog names approvers. */
+  token?: string | undefined;
 }
 
 export async function target(io: CliIo, flags: Flags, env: Readonly<Record<string, string | undefined>>): Promise<AppTarget> {
   const url = (typeof flags['app'] === 'string' ? flags['app'] : (env['FAILOVER_URL'] ?? 'http://localhost:7071')).replace(/\/+$/, '');
   if (!/^https?:\/\//.test(url)) throw new UsageError(`--app must be the app's http(s) URL, got '${url}'`);
+  const token = typeof flags['token'] === 'string' ? flags['token'] : env['FAILOVER_TOKEN'] !== undefined && env['FAILOVER_TOKEN'] !== '' ? env['FAILOVER_TOKEN'] : undefined;
+  return { ...(await keyed(io, flags, env, url)), ...(token !== undefined ? { token } : {}) };
+}
+
+async function keyed(io: CliIo, flags: Flags, env: Readonly<Record<string, string | undefined>>, url: string): Promise<AppTarget> {
   if (typeof flags['key'] === 'string') return { url, key: flags['key'] };
   if (env['FAILOVER_KEY'] !== undefined && env['FAILOVER_KEY'] !== '') return { url, key: env['FAILOVER_KEY'] };
   const dataDir = typeof flags['data-dir'] === 'string' ? flags['data-dir'] : (env['LOCAL_DATA_DIR'] ?? '.local');
@@ -35,7 +42,11 @@ export async function call(t: AppTarget, method: string, path: string, body?: un
   try {
     res = await fetch(`${t.url}${path}`, {
       method,
-      headers: { ...(t.key !== undefined ? { 'x-functions-key': t.key } : {}), ...(body !== undefined ? { 'content-type': 'application/json' } : {}) },
+      headers: {
+        ...(t.key !== undefined ? { 'x-functions-key': t.key } : {}),
+        ...(t.token !== undefined ? { authorization: `Bearer ${t.token}` } : {}),
+        ...(body !== undefined ? { 'content-type': 'application/json' } : {}),
+      },
       ...(body !== undefined ? { body: JSON.stringify(body) } : {}),
     });
   } catch (err) {

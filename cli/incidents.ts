@@ -15,16 +15,25 @@ import type { IncidentBrief, IncidentView } from '../lib/operators/incidents.js'
 
 export const INCIDENTS_USAGE = `failover trigger (--workloads a,b | --service S --region R) --reason TEXT [--plan] [--planned] [--request-id ID] [--by NAME] [--watch]
                                   fail workloads over (or, with --plan, show what a failover would do)
-failover incidents <command> [--app URL] [--key KEY] [--data-dir DIR] [--json]
+failover incidents <command> [--app URL] [--key KEY] [--token TOKEN] [--data-dir DIR] [--json]
   list [--state running|finished] newest first: phase, outcome, workloads
   show <id>                       state, decisions and the timeline
   watch <id>                      print the timeline as it grows, until the incident ends
-  approve <id> [--comment TEXT] [--by NAME]
-  reject <id> [--comment TEXT] [--by NAME]
-  failback <id> [--by NAME]       fail back now, without waiting for the primary's health window
-  cancel <id> [--comment TEXT] [--by NAME]`;
+  approve <id> [--comment TEXT] [--round N]
+                                  approve the open request (bound to its direction and round; --round
+                                  refuses if it has moved on); approvers named in the catalog must sign in
+  reject <id> [--comment TEXT] [--round N]
+  failback <id> [--force --reason TEXT]
+                                  ask for the failback now (the health wait and the approval still apply);
+                                  --force skips both: approvers only, with a reason, recorded
+  cancel <id> [--comment TEXT]    stop: before acting it ends the incident; while failing over the playbooks
+                                  stop at the next step; failed over, the automatic failback stops
+  reopen <id>                     let the next alert of a cancelled incident start a new one
+Who you are: --token (env FAILOVER_TOKEN), an Entra access token for the app, is verified by the app;
+locally, export FAILOVER_TOKEN=$(npx failover sim login you@contoso.example). Without one, --by NAME
+(default your login name) is recorded as not verified.`;
 
-const BOOLEANS = new Set(['json', 'plan', 'planned', 'watch']);
+const BOOLEANS = new Set(['json', 'plan', 'planned', 'watch', 'force']);
 
 function line(entry: TimelineEntry): string {
   return `${entry.at}  ${entry.type.padEnd(20)} ${entry.detail}`;
@@ -120,9 +129,18 @@ export async function incidentsCommand(io: CliIo, args: string[], env: Readonly<
     case 'approve':
     case 'reject':
     case 'failback':
-    case 'cancel': {
+    case 'cancel':
+    case 'reopen': {
+      const round = text(flags, 'round');
+      if (round !== undefined && !/^\d+$/.test(round)) throw new UsageError(`--round must be a whole number (the round the incident shows), got '${round}'`);
+      const comment = text(flags, 'comment') ?? text(flags, 'reason');
+      if (flags['force'] === true && (command !== 'failback' || comment === undefined)) {
+        throw new UsageError(command !== 'failback' ? '--force applies to failback only' : '--force needs --reason: it skips the health wait and the approval, and the record says why');
+      }
       const res = await call(t, 'POST', `/api/incidents/${encodeURIComponent(needId())}/${command}`, {
-        ...(text(flags, 'comment') !== undefined ? { comment: text(flags, 'comment') } : {}),
+        ...(comment !== undefined ? { comment } : {}),
+        ...(round !== undefined ? { round: Number(round) } : {}),
+        ...(flags['force'] === true ? { force: true } : {}),
         ...actor(flags, env),
       });
       if (res.status !== 202) return failure(io, res.status, res.body);

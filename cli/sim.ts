@@ -6,6 +6,7 @@
 import { request } from 'node:https';
 import { join } from 'node:path';
 import { parseFlags, type Flags } from './flags.js';
+import { LOCAL_OPERATOR_AUDIENCE, LOCAL_TENANT_ID } from '../local/sign-in.js';
 import { EXIT, UsageError, type CliIo } from './io.js';
 
 export const SIM_USAGE = `failover sim <command> [--sim URL --ca FILE] [--data-dir DIR] [--json]
@@ -19,7 +20,10 @@ export const SIM_USAGE = `failover sim <command> [--sim URL --ca FILE] [--data-d
   fault <operation> [--status N] [--rate 0..1] [--count N] [--latency MS] [--resource S] [--fail-operation]
                                   inject a failure (operation names as in 'operations')
   faults [--clear]                list (or remove) fault rules
-  reset                           back to the seeded estate`;
+  reset                           back to the seeded estate
+  login <upn> [--roles A,B] [--groups G1,G2] [--oid GUID]
+                                  sign in to the simulator's directory as <upn>: prints an Entra token
+                                  the local app verifies (export FAILOVER_TOKEN=$(npx failover sim login …))`;
 
 interface SimTarget {
   url: string;
@@ -162,6 +166,25 @@ export async function simCommand(io: CliIo, args: string[], env: Readonly<Record
     case 'faults': {
       const res = flags['clear'] === true ? await call(t, 'DELETE', '/_sim/faults') : await call(t, 'GET', '/_sim/faults');
       show(res.body);
+      return EXIT.ok;
+    }
+    case 'login': {
+      if (arg === undefined) throw new UsageError(`login needs the user principal name to sign in as, e.g. failover sim login dana@contoso.example\n${SIM_USAGE}`);
+      const list = (name: string) => (typeof flags[name] === 'string' ? (flags[name] as string).split(',').map((v) => v.trim()).filter((v) => v !== '') : undefined);
+      const roles = list('roles');
+      const groups = list('groups');
+      const res = await call(t, 'POST', '/_sim/identity/token', {
+        tenant: env['OPERATOR_TENANT_ID'] ?? LOCAL_TENANT_ID,
+        audience: (env['OPERATOR_AUDIENCES'] ?? LOCAL_OPERATOR_AUDIENCE).split(',')[0]!.trim(),
+        upn: arg,
+        ...(typeof flags['oid'] === 'string' ? { oid: flags['oid'] } : {}),
+        ...(roles !== undefined ? { roles } : {}),
+        ...(groups !== undefined ? { groups } : {}),
+      });
+      if (res.status !== 200) return fail(res.status, res.body);
+      const token = (res.body as { access_token: string }).access_token;
+      if (json) return show(res.body), EXIT.ok;
+      io.out(token);
       return EXIT.ok;
     }
     case 'reset': {

@@ -7,14 +7,7 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { loadEstate } from '../sim/estate.js';
 import { Simulator } from '../sim/simulator.js';
-
-/**
- * The directory the local stack's on-call engineers sign in to: the simulator signs their tokens
- * (`POST /_sim/identity/token`, `failover sim login`) and publishes its key for this tenant.
- */
-export const LOCAL_TENANT_ID = '7e5c0a3b-1f4d-4c2e-9a8b-0d6f3e2c1b5a';
-/** The audience the local app accepts on-call tokens for. */
-export const LOCAL_OPERATOR_AUDIENCE = 'api://failover-orchestrator-local';
+import { LOCAL_OPERATOR_AUDIENCE, LOCAL_TENANT_ID } from './sign-in.js';
 
 export interface SimulatorBeside {
   sim: Simulator;

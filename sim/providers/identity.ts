@@ -10,7 +10,7 @@
  * `/discovery/v2.0/keys`, the path Entra publishes it at. Tokens are issued through the control
  * API (`POST /_sim/identity/token`), so tests and rehearsals can sign in as anyone.
  */
-import { createSign, generateKeyPairSync, randomUUID } from 'node:crypto';
+import { createHash, createSign, generateKeyPairSync, randomUUID } from 'node:crypto';
 import { ok } from '../arm.js';
 import type { Simulator } from '../simulator.js';
 import type { Route, SimResponse } from '../types.js';
@@ -74,10 +74,12 @@ export function issueUserToken(issuer: UserTokenIssuer, body: unknown): SimRespo
   const b = (body ?? {}) as Record<string, unknown>;
   const text = (name: string) => (typeof b[name] === 'string' && b[name] !== '' ? (b[name] as string) : undefined);
   const list = (name: string) => (Array.isArray(b[name]) ? (b[name] as unknown[]).filter((v): v is string => typeof v === 'string') : undefined);
-  const [tenant, audience, oid, upn] = [text('tenant'), text('audience'), text('oid'), text('upn')];
-  if (tenant === undefined || audience === undefined || oid === undefined || upn === undefined) {
-    return { status: 400, body: { type: 'about:blank', title: 'Bad Request', status: 400, detail: 'send { tenant, audience, oid, upn, name?, groups?, roles?, expiresInSeconds? }' } };
+  const [tenant, audience, upn] = [text('tenant'), text('audience'), text('upn')];
+  if (tenant === undefined || audience === undefined || upn === undefined) {
+    return { status: 400, body: { type: 'about:blank', title: 'Bad Request', status: 400, detail: 'send { tenant, audience, upn, oid?, name?, groups?, roles?, expiresInSeconds? }' } };
   }
+  // One person, one object id: the same UPN signs in as the same oid unless told otherwise.
+  const oid = text('oid') ?? objectIdFor(upn);
   const groups = list('groups');
   const roles = list('roles');
   const name = text('name');
@@ -88,6 +90,12 @@ export function issueUserToken(issuer: UserTokenIssuer, body: unknown): SimRespo
     Date.now(),
   );
   return ok({ token_type: 'Bearer', access_token: token });
+}
+
+/** A stable GUID-shaped object id for a user principal name. */
+export function objectIdFor(upn: string): string {
+  const hex = createHash('sha256').update(upn.toLowerCase()).digest('hex');
+  return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-4${hex.slice(13, 16)}-8${hex.slice(17, 20)}-${hex.slice(20, 32)}`;
 }
 
 export function identityRoutes(sim: Simulator): Route[] {

@@ -15,8 +15,8 @@ describe('YAML syntax', () => {
     const text = sampleWith(['    services: [Media Services]', '    services: [Media Services']);
     const problems = problemsOf(text);
     expect(problems.length).toBeGreaterThan(0);
-    // The flow list is still open when the next key (`primary:`, line 48 column 5) arrives.
-    expect(problems[0]).toMatchObject({ severity: 'error', path: '$', line: 48, column: 5 });
+    // The flow list is still open when the next key (`primary:`, line 62 column 5) arrives.
+    expect(problems[0]).toMatchObject({ severity: 'error', path: '$', line: 62, column: 5 });
     expect(problems[0]!.message).toMatch(/^YAML syntax error: Flow sequence in block collection must be sufficiently indented and end with a \]$/);
     expect(problems.every((p) => p.path === '$' && p.message.startsWith('YAML'))).toBe(true);
   });
@@ -58,7 +58,7 @@ describe('shape', () => {
   it('names a missing required field and points at its workload', () => {
     const text = sampleWith([MEDIA_TRIGGER, '    guardrails:']);
     const error = singleError(text, 'workloads[0].policy', "missing required field 'policy'");
-    expect(error).toMatchObject({ line: 45, column: 5, workload: 'media-streaming' });
+    expect(error).toMatchObject({ line: 59, column: 5, workload: 'media-streaming' });
   });
 
   it('names the field and the value of a wrong type', () => {
@@ -67,7 +67,7 @@ describe('shape', () => {
       'workloads[0].playbook.streamingEndpoints[0].scaleUnits',
       "expected a number, got a string ('two')",
     );
-    expect(error.line).toBe(60);
+    expect(error.line).toBe(74);
     singleError(sampleWith(['scaleUnits: 0 ', 'scaleUnits: 1.5 ']), 'workloads[0].playbook.streamingEndpoints[0].scaleUnits', 'expected a whole number, got a number (1.5)');
     singleError(sampleWith(['scaleUnits: 0 ', 'scaleUnits: -1 ']), 'workloads[0].playbook.streamingEndpoints[0].scaleUnits', 'must be at least 0, got -1');
   });
@@ -78,7 +78,7 @@ describe('shape', () => {
       'workloads[0].guardrails.dwelltime',
       "unknown field 'dwelltime' (did you mean 'dwellTime'?); allowed fields: resourceHealthConfirmation, dwellTime, minIntervalBetweenFailovers, failbackAfterHealthyFor",
     );
-    expect(error).toMatchObject({ line: 74, column: 7 });
+    expect(error).toMatchObject({ line: 88, column: 7 });
   });
 
   it('catches unknown keys at the top, in a workload and deep inside a playbook', () => {
@@ -100,7 +100,7 @@ describe('shape', () => {
       'workloads[0].policy.trigger',
       "expected one of auto, approval, notify-only; got 'automatic'",
     );
-    expect(error).toMatchObject({ line: 71, column: 16, workload: 'media-streaming' });
+    expect(error).toMatchObject({ line: 85, column: 16, workload: 'media-streaming' });
     singleError(
       sampleWith(['recurrence: Day ', 'recurrence: Weekly ']),
       'workloads[1].playbook.shareSubscriptions[0].recurrence',
@@ -158,7 +158,7 @@ describe('shape', () => {
 
   it('requires an approval block for trigger approval, and forbids it otherwise', () => {
     singleError(
-      sampleWith(['      trigger: approval\n      approval:\n        timeout: 30m\n        onTimeout: escalate           # escalate: notify again and keep waiting | abort\n        approvers: [dr-approvers@contoso.example]\n', '      trigger: approval\n']),
+      sampleWith(['      trigger: approval\n      approval:\n        timeout: 30m\n        onTimeout: escalate           # escalate: notify again and keep waiting | abort\n        approvers: [dana@contoso.example, role:Failover.Approver]   # signed in through Entra ID\n', '      trigger: approval\n']),
       'workloads[2].policy.approval',
       "trigger 'approval' needs an approval block with at least a timeout",
     );
@@ -171,8 +171,8 @@ describe('shape', () => {
   });
 
   it('defaults onTimeout to escalate and approvers to none', () => {
-    const text = sampleWith(['        onTimeout: abort\n        approvers: [genomics-leads@contoso.example]\n', '']);
-    expect(load(text).workloads[3]!.policy).toEqual({ trigger: 'approval', approval: { timeout: { iso: 'PT1H', ms: 3_600_000 }, onTimeout: 'escalate', approvers: [] } });
+    const text = sampleWith(['        onTimeout: abort\n        approvers: [role:Genomics.Approver]\n', '']);
+    expect(load(text).workloads[3]!.policy).toMatchObject({ trigger: 'approval', approval: { timeout: { iso: 'PT1H', ms: 3_600_000 }, onTimeout: 'escalate', approvers: [], quorum: 1, allowSelfApproval: false } });
   });
 
   it('checks durations: garbage, zero, negative, calendar units, bare numbers', () => {
@@ -224,7 +224,7 @@ describe('shape', () => {
 describe('cross-workload rules', () => {
   it('rejects duplicate workload ids at the second one', () => {
     const error = singleError(sampleWith(['- id: genomics-pipeline', '- id: purview-governance']), 'workloads[3].id', "duplicate workload id 'purview-governance': workloads[2] already uses it");
-    expect(error).toMatchObject({ workload: 'purview-governance', line: 136 });
+    expect(error).toMatchObject({ workload: 'purview-governance', line: 150 });
   });
 
   it('rejects dependsOn naming an unknown workload, with a suggestion', () => {
@@ -257,7 +257,7 @@ describe('cross-workload rules', () => {
 describe('regions', () => {
   it('names an unknown region after canonicalization and suggests the nearest', () => {
     const error = singleError(sampleWith(['region: westeurope', 'region: westeurpe']), 'workloads[0].primary.region', "unknown region 'westeurpe' (did you mean 'westeurope'?)");
-    expect(error.line).toBe(49);
+    expect(error.line).toBe(63);
     singleError(sampleWith(['region: northeurope', 'region: North Eurpoe']), 'workloads[0].secondary.region', "unknown region 'northeurpoe'");
   });
 
@@ -283,7 +283,7 @@ describe('resources', () => {
       'workloads[0].secondary.resources.account',
       "not a valid ARM resource id: expected /subscriptions/{subscription-id}/resourceGroups/{group}/providers/{Namespace}/{type}/{name}, got 'contosomedianeu'",
     );
-    expect(error.line).toBe(55);
+    expect(error.line).toBe(69);
     singleError(sampleWith([`account: ${MEDIA_NEU}`, 'account: /subscriptions/.../resourceGroups/rg-media-neu/providers/Microsoft.Media/mediaservices/contosomedianeu']), 'workloads[0].secondary.resources.account', "subscription '...' in the resource id is not a GUID");
     singleError(sampleWith([`account: ${MEDIA_NEU}`, `account: /subscriptions/11111111-1111-1111-1111-111111111111/resourceGroups/rg-media-neu`]), 'workloads[0].secondary.resources.account', 'not a valid ARM resource id');
   });
@@ -305,7 +305,7 @@ describe('resources', () => {
         severity: 'error',
         path: 'workloads[0].primary.resources.account',
         message: "missing required role 'account': the ARM id of the primary Microsoft.Media/mediaservices resource",
-        line: 50,
+        line: 64,
         column: 7,
         workload: 'media-streaming',
       },
@@ -313,7 +313,7 @@ describe('resources', () => {
         severity: 'error',
         path: 'workloads[0].primary.resources.acount',
         message: "unknown role 'acount' for a mediaServices playbook (did you mean 'account'?); primary roles: account",
-        line: 51,
+        line: 65,
         column: 9,
         workload: 'media-streaming',
       },
@@ -372,7 +372,7 @@ describe('warnings', () => {
   it('warns about a retired service found by playbook kind alone', () => {
     const text = sampleWith(['services: [Media Services]', 'services: [Contoso Streaming]']);
     const result = parseCatalog(text, { now: NOW });
-    expect(result.ok && result.warnings.map((w) => [w.path, w.line])).toEqual([['workloads[0].playbook.kind', 57]]);
+    expect(result.ok && result.warnings.map((w) => [w.path, w.line])).toEqual([['workloads[0].playbook.kind', 71]]);
   });
 
   it('warns when Resource Health confirmation has no primary resources to confirm with', () => {
@@ -388,7 +388,7 @@ describe('warnings', () => {
         path: 'workloads[4].guardrails.resourceHealthConfirmation',
         message:
           'resource health confirmation is on, but the primary side lists no resources whose health could confirm an impact; add the primary resources or set it to false',
-        line: 179,
+        line: 193,
         column: 35,
         workload: 'dynamics-crm',
       },
@@ -428,16 +428,16 @@ describe('many problems at once', () => {
     );
     const problems = problemsOf(text);
     expect(problems.map((p) => [p.severity, p.path, p.line])).toEqual([
-      ['error', 'version', 40],
-      ['warning', 'workloads[0].services[0]', 47],
-      ['error', 'workloads[0].primary.region', 49],
-      ['error', 'workloads[0].policy.trigger', 71],
-      ['error', 'workloads[0].guardrails.dwelltime', 74],
-      ['error', 'workloads[2].secondary.resources.account', 118],
-      ['error', 'workloads[2].playbook.readyness', 121],
-      ['error', 'workloads[2].policy.approval.timeout', 131],
-      ['error', 'workloads[3].id', 137],
-      ['error', 'workloads[3].secondary.region', 145],
+      ['error', 'version', 54],
+      ['warning', 'workloads[0].services[0]', 61],
+      ['error', 'workloads[0].primary.region', 63],
+      ['error', 'workloads[0].policy.trigger', 85],
+      ['error', 'workloads[0].guardrails.dwelltime', 88],
+      ['error', 'workloads[2].secondary.resources.account', 132],
+      ['error', 'workloads[2].playbook.readyness', 135],
+      ['error', 'workloads[2].policy.approval.timeout', 145],
+      ['error', 'workloads[3].id', 151],
+      ['error', 'workloads[3].secondary.region', 159],
     ]);
     expect(problems.filter((p) => p.path.startsWith('workloads[3]')).every((p) => p.workload === 'purview-governance')).toBe(true);
   });
@@ -462,5 +462,43 @@ describe('reporting everything at once', () => {
     expect(paths).toContain('workloads[0].playbook.streamingEndpoints[0].scaleUnits');
     expect(paths).toContain('workloads[0].secondary.resources.acount');
     expect(paths).toContain('workloads[0].secondary.resources.account');
+  });
+});
+
+describe('decision rules and approvers', () => {
+  const approval = '        approvers: [role:Genomics.Approver]';
+  it('names an approver that is neither an object or group id, a UPN nor an app role', () => {
+    singleError(sampleWith([approval, '        approvers: [genomics leads]']), 'workloads[3].policy.approval.approvers[0]', "approver 'genomics leads' is not an Entra object or group id (GUID), a user principal name (name@domain) or an app role (role:<value>)");
+  });
+
+  it('refuses a quorum the named people cannot meet, and takes one a group or role can', () => {
+    singleError(sampleWith([approval, '        approvers: [ana@contoso.example]\n        quorum: 2']), 'workloads[3].policy.approval.quorum', 'quorum 2 cannot be met by 1 named approver(s); lower it or name more (a group or an app role counts as many)');
+    expect(load(sampleWith([approval, `${approval}\n        quorum: 2`])).workloads[3]!.policy).toMatchObject({ approval: { quorum: 2 } });
+  });
+
+  it('reads the rules a policy opts into, and refuses what is not one', () => {
+    const policy = '    policy:\n      trigger: auto\n    notify:\n      - webhook: https://hooks.contoso.example/dr';
+    const optIn = '    policy:\n      trigger: auto\n      maintenance: { action: failover, leadTime: 2h }\n      unknownCause: act\n      onCancel: rollback\n      administrative:\n        - operation: Microsoft.DataShare/accounts/delete\n    notify:\n      - webhook: https://hooks.contoso.example/dr';
+    expect(load(sampleWith([policy, optIn])).workloads[1]!.policy).toEqual({
+      trigger: 'auto',
+      maintenance: { action: 'failover', leadTime: { iso: 'PT2H', ms: 7_200_000 } },
+      unknownCause: 'act',
+      onCancel: 'rollback',
+      administrative: [{ operation: 'Microsoft.DataShare/accounts/delete', status: ['Succeeded'] }],
+    });
+    singleError(sampleWith(['      trigger: auto\n    notify:\n      - webhook', '      trigger: auto\n      unknownCause: always\n    notify:\n      - webhook']), 'workloads[1].policy.unknownCause', "expected one of notify, act; got 'always'");
+    singleError(
+      sampleWith(['      trigger: auto\n    notify:\n      - webhook', '      trigger: auto\n      administrative: [{ operation: delete everything }]\n    notify:\n      - webhook']),
+      'workloads[1].policy.administrative[0].operation',
+      "expected an operation name such as Microsoft.Media/mediaservices/delete, got 'delete everything'",
+    );
+  });
+
+  it('takes extra subscriptions and a tenant as GUIDs, lower-cased', () => {
+    const text = sampleWith(['  - id: datashare-sales\n', '  - id: datashare-sales\n    subscriptions: [AAAAAAAA-1111-1111-1111-111111111111]\n    tenantId: BBBBBBBB-2222-2222-2222-222222222222\n']);
+    const w = load(text).workloads[1]!;
+    expect(w.subscriptions).toEqual(['aaaaaaaa-1111-1111-1111-111111111111', '11111111-1111-1111-1111-111111111111']);
+    expect(w.tenantId).toBe('bbbbbbbb-2222-2222-2222-222222222222');
+    singleError(sampleWith(['  - id: datashare-sales\n', '  - id: datashare-sales\n    subscriptions: [prod]\n']), 'workloads[1].subscriptions[0]', "expected a GUID such as 11111111-1111-1111-1111-111111111111, got 'prod'");
   });
 });

@@ -6,6 +6,10 @@ import { describe, expect, it } from 'vitest';
 import { loadCatalogFile, parseCatalog, type Workload } from '../../lib/catalog/index.js';
 import { arm, load, NOW, SAMPLE, SAMPLE_PATH } from './support.js';
 
+/** The decision rules every policy gets when the catalog says nothing: the strict side. */
+const SAFE_RULES = { maintenance: { action: 'notify', leadTime: { iso: 'PT30M', ms: 1_800_000 } }, unknownCause: 'notify', administrative: [], onCancel: 'hold' };
+const CONFIRM_WITHIN = { confirmWithin: { iso: 'PT4H', ms: 14_400_000 } };
+
 function workload(id: string): Workload {
   const found = load(SAMPLE).workloads.find((w) => w.id === id);
   if (found === undefined) throw new Error(`no workload ${id}`);
@@ -31,7 +35,7 @@ describe('samples/catalog.yaml', () => {
         severity: 'warning',
         path: 'workloads[0].services[0]',
         message: 'Media Services was retired on 2024-06-30; move streaming and encoding to a partner solution and remove this workload once migrated',
-        line: 47,
+        line: 61,
         column: 16,
         workload: 'media-streaming',
       },
@@ -68,18 +72,21 @@ describe('samples/catalog.yaml', () => {
         },
         activeAccountKey: 'media:activeAccount',
       },
-      policy: { trigger: 'auto' },
+      policy: { trigger: 'auto', ...SAFE_RULES },
       guardrails: {
         resourceHealthConfirmation: true,
         dwellTime: { iso: 'PT10M', ms: 600_000 },
         minIntervalBetweenFailovers: { iso: 'PT4H', ms: 14_400_000 },
         failbackAfterHealthyFor: { iso: 'PT30M', ms: 1_800_000 },
+        ...CONFIRM_WITHIN,
       },
       notify: [
         { kind: 'email', address: 'media-oncall@contoso.example' },
         { kind: 'teams', url: 'https://contoso.webhook.office.com/webhookb2/media-oncall' },
       ],
       dependsOn: [],
+      subscriptions: ['11111111-1111-1111-1111-111111111111'],
+      tenantId: null,
     });
   });
 
@@ -89,6 +96,7 @@ describe('samples/catalog.yaml', () => {
       dwellTime: { iso: 'PT5M', ms: 300_000 },
       minIntervalBetweenFailovers: { iso: 'PT1H', ms: 3_600_000 },
       failbackAfterHealthyFor: { iso: 'PT30M', ms: 1_800_000 },
+      ...CONFIRM_WITHIN,
     });
     // Only dwellTime given; the rest default.
     expect(workload('genomics-pipeline').guardrails).toEqual({
@@ -96,6 +104,7 @@ describe('samples/catalog.yaml', () => {
       dwellTime: { iso: 'PT15M', ms: 900_000 },
       minIntervalBetweenFailovers: { iso: 'PT1H', ms: 3_600_000 },
       failbackAfterHealthyFor: { iso: 'PT30M', ms: 1_800_000 },
+      ...CONFIRM_WITHIN,
     });
   });
 
@@ -115,22 +124,31 @@ describe('samples/catalog.yaml', () => {
     );
   });
 
-  it('reads the approval policies, ISO-8601 durations included', () => {
+  it('reads the approval policies, ISO-8601 durations included, with the safe decision rules by default', () => {
     expect(workload('purview-governance').policy).toEqual({
       trigger: 'approval',
-      approval: { timeout: { iso: 'PT30M', ms: 1_800_000 }, onTimeout: 'escalate', approvers: ['dr-approvers@contoso.example'] },
+      approval: { timeout: { iso: 'PT30M', ms: 1_800_000 }, onTimeout: 'escalate', approvers: ['dana@contoso.example', 'role:Failover.Approver'], quorum: 1, allowSelfApproval: false },
+      ...SAFE_RULES,
     });
     expect(workload('genomics-pipeline').policy).toEqual({
       trigger: 'approval',
-      approval: { timeout: { iso: 'PT1H', ms: 3_600_000 }, onTimeout: 'abort', approvers: ['genomics-leads@contoso.example'] },
+      approval: { timeout: { iso: 'PT1H', ms: 3_600_000 }, onTimeout: 'abort', approvers: ['role:Genomics.Approver'], quorum: 1, allowSelfApproval: false },
+      ...SAFE_RULES,
     });
+  });
+
+  it('knows the subscriptions each workload lives in, from its resources', () => {
+    expect(workload('datashare-sales').subscriptions).toEqual(['11111111-1111-1111-1111-111111111111']);
+    expect(workload('dynamics-crm').subscriptions).toEqual([]);
+    expect(workload('datashare-sales').tenantId).toBeNull();
+    expect(workload('media-streaming').guardrails.confirmWithin).toEqual({ iso: 'PT4H', ms: 4 * 3_600_000 });
   });
 
   it('lets the provider-managed Dynamics 365 workload go without a secondary or resources', () => {
     const crm = workload('dynamics-crm');
     expect(crm.secondary).toBeNull();
     expect(crm.primary).toEqual({ region: 'europe', resources: {} });
-    expect(crm.policy).toEqual({ trigger: 'notify-only' });
+    expect(crm.policy).toEqual({ trigger: 'notify-only', ...SAFE_RULES });
     expect(crm.playbook).toEqual({
       kind: 'dynamics365',
       environmentUrl: 'https://contoso.crm4.dynamics.com',

@@ -57,7 +57,7 @@ describe('signed action links', () => {
           // The approval goes to a webhook the test reads (its links are what people click).
           .replace('      - email: data-governance@contoso.example', '      - email: data-governance@contoso.example\n      - webhook: https://hooks.contoso.example/governance')
           // Anyone holding a link may decide: who may approve where approvers are named is the on-call path's rule, tested there.
-          .replace(/\n {8}approvers: \[dr-approvers@contoso\.example\]/, ''),
+          .replace(/\n {8}approvers: \[dana@contoso\.example, role:Failover\.Approver\][^\n]*/, ''),
     });
     secret = process.env['ACTION_LINK_SECRET']!;
     base = process.env['PUBLIC_BASE_URL']!;
@@ -124,7 +124,7 @@ describe('signed action links', () => {
     const crossOrigin = await open(heard.approveUrl!, form({ comment: 'evil' }, { origin: 'https://evil.example' }));
     expect(crossOrigin.status).toBe(403);
     expectPageHeaders(crossOrigin.headers);
-    expect(await crossOrigin.text()).toContain('the request came from https://evil.example, not from this app');
+    expect(await crossOrigin.text()).toContain('The request came from https://evil.example, not from this app');
     const crossSite = await open(heard.approveUrl!, form({ comment: 'evil' }, { 'sec-fetch-site': 'cross-site' }));
     expect(crossSite.status).toBe(403);
     const opaque = await open(heard.approveUrl!, form({ comment: 'evil' }, { origin: 'null' }));
@@ -185,6 +185,20 @@ describe('signed action links', () => {
     expect(action).not.toBe(new URL(heard.approveUrl!).pathname);
   });
 
+  it('refuses, through the on-call path, a link bound to another round or direction than the open request', async () => {
+    const sign = (direction: 'failover' | 'failback', round: number) =>
+      signActionLink(newActionLinkClaims({ incidentId: id, action: 'approve', direction, round, expiresAt: heard.expiresAt ?? null }, new Date()), secret);
+    const round = heard.round ?? 1;
+    for (const token of [sign('failover', round + 1), sign('failback', round)]) {
+      const stale = await open(`/api/links/${token}`, form({ comment: 'stale' }));
+      const text = await stale.text();
+      expect(stale.status, text).toBe(409);
+      expect(text).toContain('Not done: approve was refused');
+      expect(text).toMatch(/round/);
+    }
+    expect((await view(id)).phase).toBe('awaiting-approval');
+  });
+
   it('acts once: the click approves through the on-call path, and the same link again is 410', async () => {
     const done = await open(heard.approveUrl!, form({ comment: 'checked with the data team' }, { origin: new URL(base).origin, 'sec-fetch-site': 'same-origin' }));
     const text = await done.text();
@@ -194,6 +208,8 @@ describe('signed action links', () => {
     await app.runUntil(async () => (await view(id)).phase !== 'awaiting-approval', { what: 'the approval to take effect' });
     const approved = (await view(id)).timeline.find((e) => e.type === 'approved');
     expect(approved?.detail).toContain('checked with the data team');
+    // Recorded as what it is: someone holding a link, not a verified person, nor the function key.
+    expect(approved?.detail).toContain('signed link');
 
     const again = await open(heard.approveUrl!, form({ comment: 'twice' }));
     expect(again.status).toBe(410);

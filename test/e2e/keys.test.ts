@@ -174,7 +174,7 @@ describe('a workflow record stored before the names were checked', () => {
     app = await startApp({
       catalog: (yaml) =>
         yaml.replace(
-          "      trigger: approval\n      approval:\n        timeout: PT1H                 # ISO-8601 works too\n        onTimeout: abort\n        approvers: [genomics-leads@contoso.example]\n",
+          "      trigger: approval\n      approval:\n        timeout: PT1H                 # ISO-8601 works too\n        onTimeout: abort\n        approvers: [role:Genomics.Approver]\n",
           '      trigger: auto\n',
         ),
     });
