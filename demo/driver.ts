@@ -12,6 +12,7 @@ import type { IncidentView } from '../lib/operators/incidents.js';
 import type { StepRecord } from '../lib/playbooks/types.js';
 import { formatMs, renderIncidentReport, type ReportCheck, type ReportIncident } from '../lib/report/incident-report.js';
 import type { Stack } from '../local/stack.js';
+import { LOCAL_OPERATOR_AUDIENCE, LOCAL_TENANT_ID } from '../local/sign-in.js';
 
 export interface Tracked {
   label: string;
@@ -28,6 +29,9 @@ export interface ScenarioResult {
 }
 
 export type Say = (text: string) => void;
+
+/** Who approves in the demo: an approver the sample catalog names. */
+const DEMO_ON_CALL = 'dana@contoso.example';
 
 export class DemoDriver {
   readonly incidents: Tracked[] = [];
@@ -46,12 +50,25 @@ export class DemoDriver {
     return this.stack.host.keys.groups[path.startsWith('/api/alerts') ? 'webhook' : 'oncall']!;
   }
 
+  private signedIn: Promise<string> | undefined;
+  /**
+   * The on-call engineer of the demo, signed in to the simulator's directory as the sample
+   * catalog's approver: the app verifies the token as it would an Entra one.
+   */
+  private authorization(): Promise<string> {
+    this.signedIn ??= this.sim('POST', '/_sim/identity/token', { tenant: LOCAL_TENANT_ID, audience: LOCAL_OPERATOR_AUDIENCE, upn: DEMO_ON_CALL }).then(
+      (answer) => `Bearer ${(answer.body as { access_token: string }).access_token}`,
+    );
+    return this.signedIn;
+  }
+
   /** The app's answer, as JSON; the demo reads the few fields it shows. */
   // eslint-disable-next-line @typescript-eslint/no-explicit-any
   async call(method: string, path: string, body?: unknown): Promise<{ status: number; body: any }> {
+    const onCall = !path.startsWith('/api/alerts');
     const res = await fetch(`${this.stack.host.url}${path}`, {
       method,
-      headers: { 'x-functions-key': this.keyFor(path), 'content-type': 'application/json' },
+      headers: { 'x-functions-key': this.keyFor(path), 'content-type': 'application/json', ...(onCall ? { authorization: await this.authorization() } : {}) },
       ...(body !== undefined ? { body: typeof body === 'string' ? body : JSON.stringify(body) } : {}),
     });
     const text = await res.text();
@@ -110,8 +127,9 @@ export class DemoDriver {
 
   /** Approves what an incident waits for (a failover or a failback), as on-call would. */
   async approve(i: Tracked, comment: string): Promise<void> {
-    const reply = await this.call('POST', `/api/incidents/${encodeURIComponent(i.id)}/approve`, { comment, by: 'demo on-call' });
-    this.say(`${i.label}: approved → ${reply.status}`);
+    const reply = await this.call('POST', `/api/incidents/${encodeURIComponent(i.id)}/approve`, { comment });
+    if (reply.status !== 202) throw new Error(`the approval of ${i.label} was refused (${reply.status}): ${reply.body?.detail ?? JSON.stringify(reply.body)}`);
+    this.say(`${i.label}: ${reply.body.direction} approved by ${reply.body.by} (${reply.body.verified ? 'verified' : 'not verified'}) → ${reply.status}`);
   }
 
   /** Prints every step of every playbook with its duration, checks the end state and writes the report; true when every check holds. */

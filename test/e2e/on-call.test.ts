@@ -90,13 +90,19 @@ describe('on call: approvals, cancels, plans and guardrails', () => {
     const wrong = await app.request('POST', `/api/incidents/${id}/failback`, { body: {} });
     expect(wrong.body).toMatchObject({ status: 409, type: 'https://failover.contoso.example/problems/wrong-phase' });
 
-    const approve = await app.request('POST', `/api/incidents/${id}/approve`, { body: { comment: 'go' }, headers: principal('grace@contoso.example') });
-    expect(approve.body).toMatchObject({ action: 'approve', by: 'grace@contoso.example', verified: true });
+    // An App Service Authentication header is refused where the platform does not say it is on: anyone could send it.
+    const forged = await app.request('POST', `/api/incidents/${id}/approve`, { body: { comment: 'go' }, headers: principal('dana@contoso.example') });
+    expect(forged.body).toMatchObject({ status: 401, type: 'https://failover.contoso.example/problems/untrusted-principal' });
+    const dana = await app.signIn('dana@contoso.example');
+    const approve = await app.request('POST', `/api/incidents/${id}/approve`, { body: { comment: 'go' }, headers: dana });
+    expect(approve.body).toMatchObject({ action: 'approve', by: 'dana@contoso.example', verified: true, via: 'entra-token', direction: 'failover', round: 1 });
     await until(id, 'the failover', (v) => v.phase === 'failed-over');
-    expect((await view(id)).timeline.find((e) => e.type === 'approved')!.detail).toBe('failover by grace@contoso.example: go');
+    expect((await view(id)).timeline.find((e) => e.type === 'approved')!.detail).toBe('failover by dana@contoso.example (verified, entra-token): go');
     expect(writes() - before).toBe(1);
-    // Failback on request, without waiting for the health window.
-    expect((await app.request('POST', `/api/incidents/${id}/failback`, { body: { by: 'grace' } })).status).toBe(202);
+    // Failback now, without waiting for the health window or an approval: an approver, with a reason, recorded.
+    expect((await app.request('POST', `/api/incidents/${id}/failback`, { body: { force: true } , headers: dana })).body).toMatchObject({ status: 422, path: '$.reason' });
+    expect((await app.request('POST', `/api/incidents/${id}/failback`, { body: { force: true, reason: 'drill over' } })).body).toMatchObject({ status: 403 });
+    expect((await app.request('POST', `/api/incidents/${id}/failback`, { body: { force: true, reason: 'drill over' }, headers: dana })).status).toBe(202);
     await until(id, 'the failback', (v) => v.runtimeStatus === 'Completed');
     expect((await view(id)).outcome).toBe('failed-over-and-back');
     expect(writes() - before).toBe(2);
@@ -109,11 +115,15 @@ describe('on call: approvals, cancels, plans and guardrails', () => {
     const before = writes();
     const id = await failover(['purview-governance']);
     await until(id, 'the approval request', (v) => v.phase === 'awaiting-approval');
-    await app.request('POST', `/api/incidents/${id}/reject`, { body: { comment: 'Purview is fine', by: 'hal' } });
+    // The catalog names approvers: a key alone decides nothing.
+    const keyOnly = await app.request('POST', `/api/incidents/${id}/reject`, { body: { comment: 'Purview is fine', by: 'hal' } });
+    expect(keyOnly.body).toMatchObject({ status: 403, type: 'https://failover.contoso.example/problems/approver-not-verified' });
+    const hal = await app.signIn('hal@contoso.example', { roles: ['Failover.Approver'] });
+    await app.request('POST', `/api/incidents/${id}/reject`, { body: { comment: 'Purview is fine' }, headers: hal });
     await until(id, 'the rejection', (v) => v.runtimeStatus === 'Completed');
     const v = await view(id);
     expect(v.outcome).toBe('rejected');
-    expect(v.timeline.find((e) => e.type === 'rejected')!.detail).toBe('failover by hal (function key): Purview is fine');
+    expect(v.timeline.find((e) => e.type === 'rejected')!.detail).toBe('failover by hal@contoso.example: Purview is fine');
     expect(writes()).toBe(before);
   });
 
@@ -128,7 +138,7 @@ describe('on call: approvals, cancels, plans and guardrails', () => {
     await until(purview, 'the cancel', (v) => v.runtimeStatus === 'Completed');
     const v = await view(purview);
     expect(v.outcome).toBe('cancelled');
-    expect(v.timeline.at(-1)!.detail).toBe('cancelled: cancelled by ivy (function key): drill over');
+    expect(v.timeline.at(-1)!.detail).toBe('cancelled: cancelled by ivy (function key, not verified): drill over');
   });
 
   it('holds a second failover of a workload within its minimum interval', async () => {
@@ -139,8 +149,8 @@ describe('on call: approvals, cancels, plans and guardrails', () => {
     const second = await failover(['media-streaming']);
     await until(second, 'the second incident to end', (v) => v.runtimeStatus === 'Completed');
     const v = await view(second);
-    expect(v.outcome).toBe('no-workloads');
-    expect(v.timeline.find((e) => e.type === 'skipped')!.detail).toMatch(/^media-streaming: failed over at .+, within its minimum interval of 240 min$/);
+    expect(v.outcome).toBe('held-by-minimum-interval');
+    expect(v.timeline.find((e) => e.type === 'skipped')!.detail).toMatch(/^media-streaming: failed over at .+, within its minimum interval of 240 min; held back$/);
     expect(writes()).toBe(before);
     // The same request sent twice is one incident.
     const again = await app.request('POST', '/api/failovers', { body: { workloads: ['dynamics-crm'], reason: 'twice', requestId: 'req-42' } });

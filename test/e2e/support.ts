@@ -12,6 +12,7 @@ import type { Azurite } from '../../local/azurite.js';
 import type { DurableRuntime } from '../../local/durable/index.js';
 import type { LocalHost } from '../../local/host.js';
 import { setHostLogger, type LogEntry } from '../../local/functions-core.js';
+import { LOCAL_OPERATOR_AUDIENCE, LOCAL_TENANT_ID } from '../../local/sign-in.js';
 import { startStack } from '../../local/stack.js';
 import type { AppConfigurationClient } from '@azure/app-configuration';
 import { azureTargetFromSettings, createAzureClients, type AzureClients } from '../../lib/azure/clients.js';
@@ -55,6 +56,11 @@ export interface App {
   control(method: string, path: string, body?: unknown): Promise<any>;
   /** The Azure clients the app itself uses, from the settings the stack gave it. */
   clients: AzureClients;
+  /**
+   * Signs in to the simulator's directory as `upn` (roles and groups as given) and answers the
+   * `authorization` header an on-call request carries: an Entra token the app verifies.
+   */
+  signIn(upn: string, claims?: { roles?: string[]; groups?: string[]; oid?: string; expiresInSeconds?: number }): Promise<{ authorization: string }>;
   /** The App Configuration store holding the workloads' active-side keys. */
   store: AppConfigurationClient;
   close(): Promise<void>;
@@ -153,6 +159,10 @@ export async function startApp(options: StartAppOptions = {}): Promise<App> {
       }
       const recent = logs.filter((l) => l.level !== 'information').slice(-10).map((l) => `  ${l.level} ${l.message}`).join('\n');
       throw new Error(`gave up waiting for ${what} after ${maxSteps} steps (virtual time ${new Date(clock.now()).toISOString()})\n${recent}`);
+    },
+    signIn: async (upn, claims = {}) => {
+      const answer = (await control('POST', '/_sim/identity/token', { tenant: LOCAL_TENANT_ID, audience: LOCAL_OPERATOR_AUDIENCE, upn, ...claims })) as { access_token: string };
+      return { authorization: `Bearer ${answer.access_token}` };
     },
     hooks: async (channel) => (await control('GET', `/_sim/hooks${channel === undefined ? '' : `?channel=${encodeURIComponent(channel)}`}`)) as HookMessage[],
     control,
