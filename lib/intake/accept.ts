@@ -120,32 +120,52 @@ export async function acceptAlert(deps: IntakeDeps, request: IntakeRequest): Pro
   }
   try {
     const decision = await deps.decide(s);
-    const ignored = (reason: string) => ({ status: 202, body: { accepted: true, acted: false, reason, archived: archived.name } });
+    const ignored = (reason: string) => ({
+      status: 202,
+      body: { accepted: true, acted: false, reason, archived: archived.name, decisions: decision.workloads.map((d) => ({ workloadId: d.workloadId, verdict: d.verdict, reason: d.reason })) },
+    });
     // Out of every concerned workload's scope (another subscription or tenant): it may not even end an incident.
     if (decision.workloads.every((d) => !d.inScope)) return ignored(whyNothing(decision));
     if (!concernsAnyone(decision)) {
       // Nothing to start, but a recovery (or any update) still belongs to a running incident of its key.
       const holder = await deps.holder(s.incidentKey);
       if (holder === null) return ignored(whyNothing(decision));
-      return await route(deps, s, archived, { startAllowed: false, why: whyNothing(decision) });
+      return await route(deps, s, archived, { startAllowed: false, why: whyNothing(decision), decision });
     }
-    return await route(deps, s, archived, { startAllowed: true, why: '' });
+    return await route(deps, s, archived, { startAllowed: true, why: '', decision });
   } catch (err) {
     if (deps.isTransient(err)) return problem(503, 'busy', 'the orchestrator could not take the alert right now; send it again', { headers: { 'Retry-After': '10' } });
     return problem(503, 'intake-failed', `the alert was archived but not delivered: ${(err as Error).message}`, { headers: { 'Retry-After': '30' } });
   }
 }
 
-async function route(deps: IntakeDeps, signal: Signal, archived: ArchivedRef, start: { startAllowed: boolean; why: string }): Promise<IntakeAnswer> {
+/**
+ * Starts the incident, or delivers the signal into the running one. The answer says what the
+ * signal means for each workload (`decisions`); `acted` is true when a workload may fail over on it,
+ * or it went into a running incident, which judges it; an incident that can only notify answers
+ * `acted: false, notified: true`.
+ */
+async function route(deps: IntakeDeps, signal: Signal, archived: ArchivedRef, start: { startAllowed: boolean; why: string; decision: SignalDecision }): Promise<IntakeAnswer> {
+  const decisions = start.decision.workloads.map((d) => ({ workloadId: d.workloadId, verdict: d.verdict, reason: d.reason }));
+  const acts = decisions.some((d) => d.verdict === 'act');
   const input = { signal: summarizeSignal(signal, deps.source), mode: 'execute', kind: 'unplanned' } as const;
-  const ignored = (reason: string) => ({ status: 202, body: { accepted: true, acted: false, reason, archived: archived.name } });
+  const ignored = (reason: string) => ({ status: 202, body: { accepted: true, acted: false, reason, archived: archived.name, decisions } });
   let candidate = incidentInstanceId(signal.incidentKey, deps.now());
   for (let attempt = 0; attempt < 3; attempt++) {
     const claim = start.startAllowed ? await deps.claim(signal.incidentKey, candidate) : { claimed: false, instanceId: (await deps.holder(signal.incidentKey)) ?? '' };
     if (claim.instanceId === '') return ignored(start.why);
     const answer = (delivery: 'started' | 'delivered' | 'duplicate') => ({
       status: 202,
-      body: { accepted: true, acted: true, incidentId: claim.instanceId, delivery, statusUrl: deps.statusUrl(claim.instanceId), archived: archived.name },
+      body: {
+        accepted: true,
+        acted: delivery !== 'started' || acts,
+        ...(delivery === 'started' && !acts ? { notified: true } : {}),
+        incidentId: claim.instanceId,
+        delivery,
+        statusUrl: deps.statusUrl(claim.instanceId),
+        archived: archived.name,
+        decisions,
+      },
       headers: { Location: deps.statusUrl(claim.instanceId) },
     });
     // Recorded after delivery: a failed delivery must stay retryable. The incident itself

@@ -22,8 +22,10 @@ class World {
   finished = new Map<string, string | null>();
   /** How finished incidents ended (absent: failed-over-and-back, which holds nothing back). */
   outcomes = new Map<string, IncidentOutcome>();
-  /** Whether the catalog has a workload the alert means a failover for. */
+  /** Whether the catalog has a workload the alert concerns; and what the alert means for it. */
   affected = true;
+  verdict: 'act' | 'notify' | 'ignore' = 'act';
+  inScope = true;
   ticks = 0;
   archiveFails: 'transient' | 'permanent' | null = null;
   deps(overrides: Partial<IntakeDeps> = {}): IntakeDeps {
@@ -38,7 +40,7 @@ class World {
       source: 'webhook',
       decide: async () =>
         this.affected
-          ? { workloads: [{ workloadId: 'media-streaming', verdict: 'act', trigger: 'auto', kind: 'unplanned', reason: 'acted because: a service incident', inScope: true }], reason: null }
+          ? { workloads: [{ workloadId: 'media-streaming', verdict: this.verdict, trigger: 'auto', kind: 'unplanned', reason: `${this.verdict}: the rule's reason`, inScope: this.inScope }], reason: null }
           : { workloads: [], reason: 'no workload in the catalog is affected' },
       holder: async (key) => this.claims.get(key) ?? null,
       claim: async (key, candidate) => {
@@ -101,7 +103,15 @@ describe('alert intake answers', () => {
     expect(id).toBe('incident-75b2903bd343cdc71f1b-20261123091501000');
     expect(answer).toEqual({
       status: 202,
-      body: { accepted: true, acted: true, incidentId: id, delivery: 'started', statusUrl: `http://localhost:7071/api/incidents/${id}`, archived: 'alerts/1.json' },
+      body: {
+        accepted: true,
+        acted: true,
+        incidentId: id,
+        delivery: 'started',
+        statusUrl: `http://localhost:7071/api/incidents/${id}`,
+        archived: 'alerts/1.json',
+        decisions: [{ workloadId: 'media-streaming', verdict: 'act', reason: "act: the rule's reason" }],
+      },
       headers: { Location: `http://localhost:7071/api/incidents/${id}` },
     });
     expect(w.archived[0]!.equals(mediaAlert)).toBe(true);
@@ -180,7 +190,7 @@ describe('alert intake answers', () => {
     const w = new World();
     w.affected = false;
     const answer = await acceptAlert(w.deps(), json(mediaAlert));
-    expect(answer).toEqual({ status: 202, body: { accepted: true, acted: false, reason: 'no workload in the catalog is affected', archived: 'alerts/1.json' } });
+    expect(answer).toEqual({ status: 202, body: { accepted: true, acted: false, reason: 'no workload in the catalog is affected', archived: 'alerts/1.json', decisions: [] } });
     expect(w.running.size).toBe(0);
   });
 
@@ -253,5 +263,56 @@ describe('alert intake answers', () => {
       }),
       { numRuns: 10_000, seed: 5 },
     );
+  });
+
+  describe('what the decision lets the webhook do', () => {
+    it('an alert out of every workload\'s scope is archived and ignored, even when an incident of its key runs', async () => {
+      const w = new World();
+      await acceptAlert(w.deps(), json(mediaAlert));
+      w.inScope = false;
+      w.verdict = 'ignore';
+      const resolved = mediaAlert.toString().replace('"stage": "Active"', '"stage": "Resolved"').replace('"communicationId": "11000093512874"', '"communicationId": "1"');
+      const answer = await acceptAlert(w.deps(), json(resolved));
+      expect(answer.body).toMatchObject({ acted: false, reason: "media-streaming: ignore: the rule's reason" });
+      expect([...w.running.values()][0]).toHaveLength(1);
+    });
+
+    it('an in-scope signal that starts nothing still reaches a running incident of its key, and is ignored without one', async () => {
+      const w = new World();
+      w.verdict = 'ignore';
+      const alone = await acceptAlert(w.deps(), json(mediaAlert));
+      expect(alone.body).toMatchObject({ acted: false, reason: "media-streaming: ignore: the rule's reason" });
+      expect(w.running.size).toBe(0);
+      w.verdict = 'act';
+      await acceptAlert(w.deps(), json(mediaAlert));
+      w.verdict = 'ignore';
+      const update = mediaAlert.toString().replace('"communicationId": "11000093512874"', '"communicationId": "2"');
+      expect((await acceptAlert(w.deps(), json(update))).body).toMatchObject({ acted: true, delivery: 'delivered' });
+      expect([...w.running.values()][0]).toHaveLength(2);
+    });
+
+    it('an alert that can only notify starts an incident that says so, not one that acts', async () => {
+      const w = new World();
+      w.verdict = 'notify';
+      const answer = await acceptAlert(w.deps(), json(mediaAlert));
+      expect(answer.body).toMatchObject({ acted: false, notified: true, delivery: 'started', decisions: [{ workloadId: 'media-streaming', verdict: 'notify' }] });
+    });
+
+    it('a cancelled incident holds its tracking ID: a newer update starts nothing until someone reopens it', async () => {
+      const w = new World();
+      const first = (await acceptAlert(w.deps(), json(mediaAlert))).body as { incidentId: string };
+      w.finished.set(first.incidentId, '2026-11-23T09:13:58.118Z');
+      w.outcomes.set(first.incidentId, 'cancelled');
+      const newer = mediaAlert.toString().replace('"communicationId": "11000093512874"', '"communicationId": "3"').replace('"eventTimestamp": "2026-11-23T09:13:58.1183062+00:00"', '"eventTimestamp": "2026-11-23T10:13:58.1183062+00:00"');
+      const answer = await acceptAlert(w.deps(), json(newer));
+      expect(answer.body).toMatchObject({
+        acted: false,
+        reason: `incident ${first.incidentId} for this tracking ID ended cancelled; a newer update does not start another until someone reopens it (POST /api/incidents/${first.incidentId}/reopen)`,
+      });
+      expect(w.running.size).toBe(1);
+      // An outcome that decided nothing (failed over and back) lets the next occurrence start.
+      w.outcomes.set(first.incidentId, 'failed-over-and-back');
+      expect((await acceptAlert(w.deps(), json(newer))).body).toMatchObject({ acted: true, delivery: 'started' });
+    });
   });
 });
