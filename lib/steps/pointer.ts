@@ -69,9 +69,14 @@ export async function flipPointer(deps: StepDeps, workload: Workload, direction:
           ? { ok: true, outcome: 'verified', detail: `'${pointer.key}' reads '${current}'` }
           : { ok: false, reason: 'PointerNotFlipped', detail: `'${pointer.key}' reads '${current ?? '(unset)'}', expected '${pointer.target}'` };
       }
-      case 'compensate':
+      case 'compensate': {
+        // Only what the action changed is undone: a flip that never landed (the key locked, a
+        // missed deadline before the write) leaves nothing to set back.
+        const current = await read();
+        if (current !== pointer.target) return { ok: true, outcome: 'compensated', detail: `nothing to undo: '${pointer.key}' reads '${current ?? '(unset)'}', not '${pointer.target}'` };
         await write(pointer.previous);
         return { ok: true, outcome: 'compensated', detail: `'${pointer.key}' set back to '${pointer.previous}'` };
+      }
       default:
         return { ok: false, reason: 'UnknownPhase', detail: phase };
     }

@@ -45,7 +45,7 @@ describe('failover trigger and failover incidents', () => {
     const show = await run('incidents', 'show', id);
     expect(show.code).toBe(0);
     expect(show.out.split('\n').slice(0, 2)).toEqual([`${id}: quarterly DR rehearsal`, expect.stringMatching(/^ {2}Completed, planned; workloads media-streaming; updated /)]);
-    expect(show.out).toContain('signal               manual request by ada (function key): quarterly DR rehearsal');
+    expect(show.out).toContain('signal               manual request by ada (function key, not verified): quarterly DR rehearsal');
   });
 
   it('names the field and the fix when the app refuses, and exits 1', async () => {

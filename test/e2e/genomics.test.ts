@@ -59,7 +59,8 @@ async function approvedFailover(a: App): Promise<string> {
   expect(reply.status, JSON.stringify(reply.body)).toBe(202);
   const id = (reply.body as { incidentId: string }).incidentId;
   await until(a, id, 'the approval request', (v) => v.phase === 'awaiting-approval');
-  expect((await a.request('POST', `/api/incidents/${id}/approve`, { body: { by: 'grace' } })).status).toBe(202);
+  const grace = await a.signIn('grace@contoso.example', { roles: ['Genomics.Approver'] });
+  expect((await a.request('POST', `/api/incidents/${id}/approve`, { body: {}, headers: grace })).status).toBe(202);
   return id;
 }
 
@@ -90,7 +91,9 @@ describe('Genomics end to end', () => {
     expect(await activeRegion(app)).toBe('westcentralus');
 
     await app.control('DELETE', '/_sim/regions/westus2/outage');
-    expect((await app.request('POST', `/api/incidents/${id}/failback`, { body: { by: 'tests' } })).status).toBe(202);
+    // Now, without the health wait or the approval: an approver, with a reason.
+    const grace = await app.signIn('grace@contoso.example', { roles: ['Genomics.Approver'] });
+    expect((await app.request('POST', `/api/incidents/${id}/failback`, { body: { force: true, reason: 'rehearsal over' }, headers: grace })).status).toBe(202);
     await until(app, id, 'the failback', (v) => v.runtimeStatus === 'Completed');
     expect(steps(result(app, id, 'failback'))).toEqual({ announce: 'done', 'check-account': 'done', 'flip-active-pointer': 'done' });
     expect(await activeRegion(app)).toBe('westus2');
@@ -128,6 +131,8 @@ describe('Genomics end to end', () => {
     expect((await view(app, id)).outcome).toBe('failover-failed');
     const failover = result(app, id, 'failover');
     expect(failover.failedStep).toBe('flip-active-pointer');
+    // The flip never landed: its compensation finds nothing to undo, and says so.
+    expect(failover.steps.filter((s) => s.step === 'flip-active-pointer').map((s) => s.status)).toEqual(['failed', 'compensated']);
     const cancelled = await clients.genomicsWorkflows('contosogenomicswcus').list();
     expect(cancelled).toHaveLength(1);
     // Resubmitted, then undone: both are in the record.
@@ -194,7 +199,7 @@ describe('Genomics end to end', () => {
     expect(reply.status, JSON.stringify(reply.body)).toBe(202);
     const id = (reply.body as { incidentId: string }).incidentId;
     await until(app, id, 'the approval request', (v) => v.phase === 'awaiting-approval');
-    await app.request('POST', `/api/incidents/${id}/approve`, { body: { by: 'grace' } });
+    await app.request('POST', `/api/incidents/${id}/approve`, { body: {}, headers: await app.signIn('grace@contoso.example', { roles: ['Genomics.Approver'] }) });
     await until(app, id, 'the failover', (v) => v.phase === 'failed-over');
     const there = await clients.genomicsWorkflows('contosogenomicswcus').list();
     expect(there.map((w) => w.Description)).toEqual(['HG002 [failover of contosogenomicswus2#41]']);
