@@ -93,6 +93,8 @@ export interface CarriedState {
   resolvedAt: string | null;
   /** False once someone cancelled the automatic failback: only a request brings the workloads back. */
   autoFailback: boolean;
+  /** Some workloads failed over and others failed: the incident ends failover-failed even after their failback. */
+  partialFailure?: boolean;
   round: number;
   backlog: IncidentCommand[];
   held: string[];
@@ -416,15 +418,36 @@ export function* incidentOrchestrator(context: OrchestrationContext): Generator<
 
   /**
    * A failover that did not complete: a cancel stopped it, or a step failed (its playbook undid
-   * what it could). What is still done is rolled back at once when every stopped workload's policy
-   * says so; otherwise the incident holds, offering the rollback (`failback`) until someone decides.
+   * what it could). After a cancel, what is still done is rolled back at once when every stopped
+   * workload's policy says so; otherwise the incident holds, offering the rollback (`failback`)
+   * until someone decides. After a failure, the workloads that did fail over are watched and fail
+   * back as usual; a failed one whose undo failed too is held for its rollback.
    */
-  function* afterFailedFailover(acting: WorkloadPlan[]): Generator<df.Task, IncidentSummary, unknown> {
+  function* afterFailedFailover(acting: WorkloadPlan[]): Generator<df.Task, IncidentSummary | undefined, unknown> {
     const results = acting.map((w) => s.failover[w.id]).filter((r): r is PlaybookResult => r !== undefined);
     const stopRequest = results.find((r) => r.stopped)?.stopped ?? null;
     if (stopRequest !== null) applied.add(stopRequest.requestId);
     yield* notifyFailures('failover', s.failover);
-    const left = results.filter((r) => (r.undoable ?? []).length > 0);
+    // After a cancel everything done is to be undone; after a failure, only what a failed playbook could not undo.
+    const left = results.filter((r) => (stopRequest !== null || !r.ok) && (r.undoable ?? []).length > 0);
+    const succeeded = results.filter((r) => r.ok);
+    if (stopRequest === null && succeeded.length > 0) {
+      s.partialFailure = true;
+      const failed = results.filter((r) => !r.ok).map((r) => r.workloadId);
+      record('skipped', `${failed.join(', ')} did not fail over${left.length > 0 ? ` (still in place: ${left.map((r) => `${r.workloadId}: ${(r.undoable ?? []).join(', ')}`).join('; ')})` : ' and were put back'}; ${succeeded.map((r) => r.workloadId).join(', ')} did and will fail back as usual`);
+      if (left.length > 0) {
+        yield* notify({
+          type: 'action-required',
+          workloads: left.map((r) => r.workloadId),
+          workload: left.map((r) => r.workloadId).join(', '),
+          actions: left.map((r) => `${r.workloadId}: its failover failed at ${r.failedStep ?? 'a step'} and these could not be undone: ${(r.undoable ?? []).join(', ')}; undo them by hand.`),
+        });
+      }
+      s.workloads = s.workloads.filter((w) => s.failover[w.id]?.ok !== false);
+      yield* notify({ type: 'failover-done', workloads: succeeded.map((r) => r.workloadId), durationMs: (s.failoverFinishedAt ?? now()) - (s.failoverStartedAt ?? now()), sinceDetectionMs: (s.failoverFinishedAt ?? now()) - s.startedAt, workloadDurationsMs: durations(Object.fromEntries(succeeded.map((r) => [r.workloadId, r]))) });
+      enter('failed-over');
+      return yield* afterFailover();
+    }
     const stoppedBy = stopRequest !== null ? `cancelled by ${stopRequest.by}${stopRequest.reason !== null ? `: ${stopRequest.reason}` : ''}` : null;
     if (left.length === 0) {
       return yield* finish(stopRequest !== null ? 'cancelled' : 'failover-failed', `${stoppedBy ?? 'a step failed'}; nothing left to undo: ${summarize(s.failover)}`);
@@ -512,7 +535,8 @@ export function* incidentOrchestrator(context: OrchestrationContext): Generator<
           record('failback-finished', summarize(failback));
           if (backOk) {
             yield* notify({ type: 'failback-done', durationMs: now() - failbackStartedAt, failedOverForMs: failbackStartedAt - (s.failoverFinishedAt ?? failbackStartedAt), workloadDurationsMs: durations(failback) });
-            return yield* finish('failed-over-and-back', summarize(failback));
+            // Back where it started, but the failover did not work for every workload: it says so.
+            return yield* finish(s.partialFailure === true ? 'failover-failed' : 'failed-over-and-back', summarize(failback));
           }
           yield* notifyFailures('failback', failback);
           // The standby is still active for some: the failback stays available.

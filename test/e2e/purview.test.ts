@@ -43,7 +43,8 @@ async function approvedFailover(a: App, keyBefore = 'contosopurvieweus'): Promis
   const id = (reply.body as { incidentId: string }).incidentId;
   await until(a, id, 'the approval request', (v) => v.phase === 'awaiting-approval');
   expect(await activeAccount(a)).toBe(keyBefore);
-  expect((await a.request('POST', `/api/incidents/${id}/approve`, { body: { by: 'grace', comment: 'go' } })).status).toBe(202);
+  const grace = await a.signIn('grace@contoso.example', { roles: ['Failover.Approver'] });
+  expect((await a.request('POST', `/api/incidents/${id}/approve`, { body: { comment: 'go' }, headers: grace })).status).toBe(202);
   return id;
 }
 
@@ -72,8 +73,9 @@ describe('Purview warm standby end to end', () => {
     expect(detail(failover, 'report-gaps')).toContain('register the self-hosted integration runtimes shir-wus-01 with contosopurviewwus');
     expect(await activeAccount(app)).toBe('contosopurviewwus');
 
-    expect((await app.request('POST', `/api/incidents/${id}/failback`, { body: { by: 'tests' } })).status).toBe(202);
-    // An engineer asking for the failback is its approval.
+    // An approver forcing the failback skips the health wait and the approval, with a reason on record.
+    const grace = await app.signIn('grace@contoso.example', { roles: ['Failover.Approver'] });
+    expect((await app.request('POST', `/api/incidents/${id}/failback`, { body: { force: true, reason: 'East US is back' }, headers: grace })).status).toBe(202);
     await until(app, id, 'the failback', (v) => v.runtimeStatus === 'Completed');
     expect((await view(app, id)).outcome).toBe('failed-over-and-back');
     expect(steps(result(app, id, 'failback'))).toEqual({ announce: 'done', 'check-account': 'done', 'flip-active-pointer': 'done', 'confirm-catalog': 'done' });
