@@ -836,7 +836,8 @@ function describeSignal(s: SignalSummary): string {
 
 function describeActor(actor: Actor | undefined, by: string): string {
   if (actor === undefined) return by;
-  return actor.verified ? `${actor.name} (verified, ${actor.via})` : `${actor.name} (${actor.via}, not verified)`;
+  // An unverified actor's name already says how they came in ("grace (function key, not verified)").
+  return actor.verified ? `${actor.name} (verified, ${actor.via})` : actor.name;
 }
 
 function summarize(results: Record<string, PlaybookResult>): string {

@@ -76,7 +76,7 @@ describe('OPERATOR_ROLE', () => {
   });
 
   it('is read, trimmed', () => {
-    expect(loadConfig({ ...BASE, OPERATOR_ROLE: ' Failover.Operator ' }).operatorRole).toBe('Failover.Operator');
+    expect(loadConfig({ ...BASE, OPERATOR_ROLE: ' Failover.Operator ', WEBSITE_AUTH_ENABLED: 'True' }).operatorRole).toBe('Failover.Operator');
     expect(loadConfig({ ...BASE, OPERATOR_ROLE: '' }).operatorRole).toBeUndefined();
   });
 
@@ -86,15 +86,26 @@ describe('OPERATOR_ROLE', () => {
     ]);
   });
 
-  it('refuses to trust the principal header on App Service without App Service Authentication', () => {
+  it('refuses a role nothing can verify: no App Service Authentication and no on-call Entra tokens', () => {
     const expected = [
-      'OPERATOR_ROLE is set but App Service Authentication is off (WEBSITE_AUTH_ENABLED is not True), so the x-ms-client-principal ' +
-        'header it relies on could come from anyone; enable App Service Authentication on the function app, or remove OPERATOR_ROLE',
+      'OPERATOR_ROLE is set but nothing can verify who holds it: App Service Authentication is off (WEBSITE_AUTH_ENABLED is not True) and ' +
+        'OPERATOR_TENANT_ID/OPERATOR_AUDIENCES are not set; enable App Service Authentication on the function app, or set the OPERATOR_ settings, or remove OPERATOR_ROLE',
     ];
     expect(problems({ OPERATOR_ROLE: 'Failover.Operator', WEBSITE_SITE_NAME: 'func-failover' })).toEqual(expected);
     expect(problems({ OPERATOR_ROLE: 'Failover.Operator', WEBSITE_SITE_NAME: 'func-failover', WEBSITE_AUTH_ENABLED: 'False' })).toEqual(expected);
-    expect(loadConfig({ ...BASE, OPERATOR_ROLE: 'Failover.Operator', WEBSITE_SITE_NAME: 'func-failover', WEBSITE_AUTH_ENABLED: 'True' }).operatorRole).toBe(
-      'Failover.Operator',
-    );
+    expect(problems({ OPERATOR_ROLE: 'Failover.Operator' })).toEqual(expected);
+    const easyAuth = loadConfig({ ...BASE, OPERATOR_ROLE: 'Failover.Operator', WEBSITE_SITE_NAME: 'func-failover', WEBSITE_AUTH_ENABLED: 'True' });
+    expect([easyAuth.operatorRole, easyAuth.appServiceAuth]).toEqual(['Failover.Operator', true]);
+    const tokens = loadConfig({ ...BASE, OPERATOR_ROLE: 'Failover.Operator', OPERATOR_TENANT_ID: '72F988BF-86F1-41AF-91AB-2D7CD011DB47', OPERATOR_AUDIENCES: 'api://failover, 0000' });
+    expect([tokens.operatorRole, tokens.appServiceAuth, tokens.operatorAuth]).toEqual(['Failover.Operator', false, { tenantId: '72f988bf-86f1-41af-91ab-2d7cd011db47', audiences: ['api://failover', '0000'] }]);
+  });
+
+  it('names the OPERATOR_ settings the same way as the webhook\'s', () => {
+    expect(problems({ OPERATOR_TENANT_ID: '72f988bf-86f1-41af-91ab-2d7cd011db47' })).toEqual([
+      "on-call sign-in with Entra tokens needs both OPERATOR_TENANT_ID and OPERATOR_AUDIENCES, but only OPERATOR_TENANT_ID is set; set both (the tenant id, and your API app's client id and Application ID URI, comma-separated) or neither",
+    ]);
+    expect(problems({ OPERATOR_TENANT_ID: 'contoso', OPERATOR_AUDIENCES: 'api://x' })).toEqual([
+      'OPERATOR_TENANT_ID "contoso" is invalid; use the directory (tenant) id GUID of the tenant whose users sign in to approve and operate',
+    ]);
   });
 });

@@ -71,7 +71,7 @@ describe('valid secure webhook tokens', () => {
     const result = await check(await sign(v2Claims(), key));
     expect(result).toEqual({
       ok: true,
-      principal: { appId: AZNS_AAD_WEBHOOK_APP_ID, tenantId: TENANT, roles: ['ActionGroupsSecureWebhook'], tokenVersion: '2.0', subject: AZNS_SP_OBJECT_ID },
+      principal: { appId: AZNS_AAD_WEBHOOK_APP_ID, tenantId: TENANT, roles: ['ActionGroupsSecureWebhook'], tokenVersion: '2.0', subject: AZNS_SP_OBJECT_ID, objectId: AZNS_SP_OBJECT_ID, name: null, groups: [] },
     });
   });
 
@@ -79,7 +79,7 @@ describe('valid secure webhook tokens', () => {
     const result = await check(await sign(v1Claims(), key));
     expect(result).toEqual({
       ok: true,
-      principal: { appId: AZNS_AAD_WEBHOOK_APP_ID, tenantId: TENANT, roles: ['ActionGroupsSecureWebhook'], tokenVersion: '1.0', subject: AZNS_SP_OBJECT_ID },
+      principal: { appId: AZNS_AAD_WEBHOOK_APP_ID, tenantId: TENANT, roles: ['ActionGroupsSecureWebhook'], tokenVersion: '1.0', subject: AZNS_SP_OBJECT_ID, objectId: AZNS_SP_OBJECT_ID, name: null, groups: [] },
     });
   });
 

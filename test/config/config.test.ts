@@ -11,6 +11,7 @@ describe('configuration', () => {
       azure: { maxRetries: 8, retryDelayMs: 800, lroPollMs: 2000 },
       genomicsKeys: {},
       serviceHealthPoll: true,
+      appServiceAuth: false,
     });
     expect(Object.isFrozen(config)).toBe(true);
   });

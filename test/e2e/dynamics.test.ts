@@ -85,8 +85,9 @@ describe('Dynamics 365 provider-managed failover end to end', () => {
     ]);
     // The Teams channel heard what to do, both ways.
     const teams = JSON.stringify(await app.hooks('crm-oncall'));
-    expect(teams).toContain('Microsoft is failing https://contoso.crm4.dynamics.com over');
-    expect(teams).toContain('https://contoso.crm4.dynamics.com is back: what to reconcile');
+    // Chat text never carries a clickable link the app did not make (lib/notify/render.ts).
+    expect(teams).toContain('Microsoft is failing https[:]//contoso.crm4.dynamics.com over');
+    expect(teams).toContain('https[:]//contoso.crm4.dynamics.com is back: what to reconcile');
   }, 90_000);
 
   it('starts nothing for an issue of another geography, or of another service', async () => {
@@ -148,6 +149,8 @@ describe('Dynamics 365 provider-managed failover end to end', () => {
     expect(failover.steps.map((s) => [s.step, s.status])).toEqual([
       ['announce', 'done'],
       ['flip-active-pointer', 'failed'],
+      // The flag never changed: its compensation finds nothing to undo.
+      ['flip-active-pointer', 'compensated'],
       ['record-windows', 'not-run'],
     ]);
     expect(failover.steps[1]!.detail).toMatch(/^action: PointerLocked: /);

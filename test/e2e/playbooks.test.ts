@@ -18,6 +18,7 @@ const DS_SECONDARY = `${SUB}/rg-datashare-cus/providers/Microsoft.DataShare/acco
 interface View {
   phase: string;
   runtimeStatus: string;
+  workloads: string[];
   outcome: string | null;
   timeline: Array<{ type: string; detail: string }>;
   summary?: { failover: Record<string, PlaybookResult>; failback: Record<string, PlaybookResult> };
