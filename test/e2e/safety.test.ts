@@ -1,0 +1,307 @@
+/**
+ * Act only on real impact, and only for those allowed: each way a failover used to start (or
+ * stop) when it should not have, tried through the webhook and the on-call API on the local host,
+ * with the simulator's write log as the witness of what moved.
+ */
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { repoRoot } from '../support/fixtures.js';
+import { startApp, type App } from './support.js';
+
+const SUB = '11111111-1111-1111-1111-111111111111';
+const FOREIGN = '99999999-9999-9999-9999-999999999999';
+const CONSUMER = `/subscriptions/${SUB}/resourceGroups/rg-datashare-eus2/providers/Microsoft.DataShare/accounts/contosodsconsumereus2`;
+const MIN = 60_000;
+
+type Json = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
+const template = (name: string): Json => JSON.parse(readFileSync(join(repoRoot, 'samples/alerts', name), 'utf8')) as Json;
+
+interface ServiceHealthAlert {
+  trackingId: string;
+  incidentType?: string;
+  stage?: string;
+  service?: string;
+  region?: string;
+  subscription?: string;
+  /** Minutes after 09:14 UTC on the sample's day. */
+  minute?: number;
+  communicationId?: string;
+}
+
+/** A common-schema Service Health alert, as an action group posts it. */
+function serviceHealth(a: ServiceHealthAlert): string {
+  const alert = template('servicehealth-media-westeurope-active.json');
+  const at = new Date(Date.UTC(2026, 10, 23, 9, 14) + (a.minute ?? 0) * MIN).toISOString();
+  const subscription = a.subscription ?? SUB;
+  const service = a.service ?? 'Azure Data Share';
+  const region = a.region ?? 'East US 2';
+  alert.data.essentials.alertId = `/subscriptions/${subscription}/providers/Microsoft.AlertsManagement/alerts/${a.trackingId}-${a.minute ?? 0}`;
+  alert.data.essentials.alertTargetIDs = [`/subscriptions/${subscription}`];
+  alert.data.essentials.firedDateTime = at;
+  alert.data.alertContext.eventTimestamp = at;
+  const stage = a.stage ?? 'Active';
+  alert.data.alertContext.status = ['Resolved', 'RCA', 'Complete', 'Canceled'].includes(stage) ? 'Resolved' : 'Active';
+  Object.assign(alert.data.alertContext.properties, {
+    title: `${service} - ${region} - ${a.incidentType ?? 'Incident'} ${stage}`,
+    service,
+    region,
+    incidentType: a.incidentType ?? 'Incident',
+    trackingId: a.trackingId,
+    stage,
+    communicationId: a.communicationId ?? `${a.trackingId}-${a.minute ?? 0}-${stage}`,
+    impactedServices: JSON.stringify([{ ImpactedRegions: [{ RegionName: region }], ServiceName: service }]),
+  });
+  return JSON.stringify(alert);
+}
+
+/** A legacy activity-log alert about the Data Share consumer account: Resource Health, or an Administrative operation. */
+function resourceAlert(kind: 'ResourceHealth' | 'Administrative', fields: { cause?: string; health?: string; operation?: string; status?: string; subscription?: string; id: string }): string {
+  const alert = template('resourcehealth-media-account-unavailable.json');
+  const log = alert.data.context.activityLog;
+  log.resourceId = CONSUMER;
+  log.subscriptionId = fields.subscription ?? SUB;
+  log.eventDataId = fields.id;
+  log.operationId = fields.id;
+  if (kind === 'ResourceHealth') {
+    Object.assign(log.properties, { currentHealthStatus: fields.health ?? 'Unavailable', cause: fields.cause ?? 'PlatformInitiated', title: 'Data Share account unavailable' });
+  } else {
+    log.eventSource = 'Administrative';
+    log.operationName = fields.operation;
+    log.status = fields.status ?? 'Succeeded';
+    log.properties = { eventCategory: 'Administrative', entity: CONSUMER };
+    log.caller = 'someone@contoso.example';
+  }
+  return JSON.stringify(alert);
+}
+
+describe('never acts on noise, on a foreign subscription, or for the wrong person', () => {
+  let app: App;
+  beforeAll(async () => {
+    app = await startApp();
+  }, 60_000);
+  afterAll(() => app?.close());
+
+  /** Successful writes the app made in the simulator since `since` (the write log's sequence); POSTs that only list are reads. */
+  const writes = (since: number) => app.sim.log.list({ since }).filter((o) => o.status < 300 && !/\/list[A-Za-z]*$/.test(o.operation));
+  const mark = () => app.sim.log.list().at(-1)?.seq ?? 0;
+  const view = async (id: string) => (await app.request('GET', `/api/incidents/${id}`)).body;
+  const settle = async () => {
+    // Long enough for any dwell time and confirmation to have run out.
+    const until = app.clock.now() + 6 * 3600_000;
+    await app.runUntil(async () => app.clock.now() >= until || (await app.request('GET', '/api/incidents?state=running')).body.count === 0, { what: 'the incidents to settle', maxSteps: 2000 });
+  };
+
+  it('an Informational Service Health, planned Maintenance, a tags/write and a user-initiated Resource Health move nothing', async () => {
+    const before = mark();
+    const answers = [
+      await app.alert(serviceHealth({ trackingId: 'INFO-001', incidentType: 'Informational' })),
+      await app.alert(serviceHealth({ trackingId: 'MAINT-01', incidentType: 'Maintenance', stage: 'Planned' })),
+      await app.alert(resourceAlert('Administrative', { operation: 'Microsoft.Resources/tags/write', id: 'adm-1' })),
+      await app.alert(resourceAlert('ResourceHealth', { cause: 'UserInitiated', id: 'rh-user-1' })),
+    ];
+    expect(answers.map((a) => [a.status, a.body.acted, a.body.decisions?.[0]?.verdict])).toEqual([
+      [202, false, 'notify'],
+      [202, false, 'notify'],
+      [202, false, 'ignore'],
+      [202, false, 'ignore'],
+    ]);
+    expect(answers[0]!.body.decisions[0].reason).toBe(
+      `notified only: Service Health Informational (Active) for Azure Data Share in eastus2, subscription ${SUB}, matches datashare-sales's primary; an advisory (Informational) never starts a failover`,
+    );
+    expect(answers[3]!.body.reason).toContain('user-initiated (someone stopped or changed it): never a reason to fail over');
+    await settle();
+    expect(writes(before)).toEqual([]);
+    // The advisories were told to the workload's channel; the incidents they opened ended without acting.
+    for (const a of answers.slice(0, 2)) expect((await view(a.body.incidentId)).outcome).toBe('notified-only');
+  });
+
+  it('each of them from a subscription the catalog does not protect is archived and ignored, an Incident too', async () => {
+    const before = mark();
+    const answers = [
+      await app.alert(serviceHealth({ trackingId: 'FRGN-001', subscription: FOREIGN })),
+      await app.alert(serviceHealth({ trackingId: 'FRGN-002', incidentType: 'Informational', subscription: FOREIGN })),
+      await app.alert(resourceAlert('ResourceHealth', { subscription: FOREIGN, id: 'rh-foreign-1' })),
+      await app.alert(resourceAlert('Administrative', { operation: 'Microsoft.Resources/tags/write', subscription: FOREIGN, id: 'adm-foreign-1' })),
+    ];
+    for (const a of answers) {
+      expect(a.body).toMatchObject({ accepted: true, acted: false });
+      expect(a.body.incidentId).toBeUndefined();
+    }
+    expect(answers[0]!.body.reason).toBe(
+      `datashare-sales: ignored: Service Health Incident (Active) for Azure Data Share in eastus2, subscription ${FOREIGN}, matches datashare-sales's primary; the alert comes from subscription ${FOREIGN}, which the workload does not live in (${SUB})`,
+    );
+    expect(answers[2]!.body.reason).toContain(`the alert says subscription ${FOREIGN} but is about a resource in ${SUB}`);
+    await settle();
+    expect(writes(before)).toEqual([]);
+  });
+
+  it('an Informational Service Health for Dynamics 365 in Europe leaves the degraded-mode flag alone', async () => {
+    const before = mark();
+    const answer = await app.alert(serviceHealth({ trackingId: 'D365-INF', incidentType: 'Informational', service: 'Dynamics 365', region: 'Europe' }));
+    expect(answer.body).toMatchObject({ acted: false });
+    await settle();
+    expect(writes(before)).toEqual([]);
+    const flag = await app.store.getConfigurationSetting({ key: 'crm:degradedMode' });
+    expect(flag.value).toBe('false');
+  });
+
+  it('a forged Resolved with a real tracking ID from a foreign subscription does not end the incident', async () => {
+    const before = mark();
+    const started = await app.alert(serviceHealth({ trackingId: 'REAL-001', minute: 0 }));
+    expect(started.body).toMatchObject({ acted: true, delivery: 'started' });
+    const forged = await app.alert(serviceHealth({ trackingId: 'REAL-001', stage: 'Resolved', subscription: FOREIGN, minute: 1 }));
+    expect(forged.body).toMatchObject({ acted: false });
+    const id = started.body.incidentId as string;
+    await app.runUntil(async () => (await view(id)).phase === 'failed-over', { what: 'the real incident to fail over' });
+    expect(writes(before).some((w) => /DataShare/.test(w.operation))).toBe(true);
+    // Wrap up: an approver forces the failback so the next tests start from the primary.
+    await app.request('POST', `/api/incidents/${id}/failback`, { body: { force: true, reason: 'test over' }, headers: await app.signIn('sre@contoso.example') });
+    await app.runUntil(async () => (await view(id)).runtimeStatus === 'Completed', { what: 'the failback' });
+  });
+
+  it('four advisories for one workload fail nothing over; the real incident after them fails over once', async () => {
+    app.clock.advanceTo(app.clock.now() + 2 * 3600_000); // past datashare-sales's minimum interval
+    const before = mark();
+    for (const [n, type] of ['Informational', 'ActionRequired', 'Security', 'Maintenance'].entries()) {
+      const answer = await app.alert(serviceHealth({ trackingId: `ADV-00${n}`, incidentType: type, stage: type === 'Maintenance' ? 'Planned' : 'Active', minute: 300 + n }));
+      expect(answer.body, type).toMatchObject({ acted: false, notified: true });
+    }
+    await settle();
+    const region = await app.alert(serviceHealth({ trackingId: 'DOWN-001', minute: 400 }));
+    await app.runUntil(async () => (await view(region.body.incidentId)).phase === 'failed-over', { what: 'the failover' });
+    // One schedule created on the standby share subscription: one playbook ran, once.
+    const ops = writes(before).map((w) => w.operation);
+    expect(ops.filter((o) => o === 'Microsoft.DataShare/triggers/write')).toHaveLength(1);
+    const all = (await app.request('GET', '/api/incidents?top=1000')).body.incidents as Array<{ incidentId: string }>;
+    const failedOver = await Promise.all(all.map(async (i) => (await view(i.incidentId)).timeline.some((e: { type: string }) => e.type === 'failover-started')));
+    expect(failedOver.filter(Boolean)).toHaveLength(2); // the forged-Resolved test's incident, and this one
+    await app.request('POST', `/api/incidents/${region.body.incidentId}/failback`, { body: { force: true, reason: 'test over' }, headers: await app.signIn('sre@contoso.example') });
+    await app.runUntil(async () => (await view(region.body.incidentId)).runtimeStatus === 'Completed', { what: 'the failback' });
+  });
+
+  it('a cancelled incident stays cancelled: its next update starts nothing until someone reopens it', async () => {
+    app.clock.advanceTo(app.clock.now() + 2 * 3600_000);
+    const before = mark();
+    const first = await app.alert(serviceHealth({ trackingId: 'CNCL-001', minute: 600 }));
+    const id = first.body.incidentId as string;
+    const cancel = await app.request('POST', `/api/incidents/${id}/cancel`, { body: { comment: 'known issue, we ride it out' } });
+    expect(cancel.status).toBe(202);
+    await app.runUntil(async () => (await view(id)).runtimeStatus === 'Completed', { what: 'the cancel' });
+    expect((await view(id)).outcome).toBe('cancelled');
+    const update = await app.alert(serviceHealth({ trackingId: 'CNCL-001', minute: 660 }));
+    expect(update.body).toMatchObject({
+      acted: false,
+      reason: `incident ${id} for this tracking ID ended cancelled; a newer update does not start another until someone reopens it (POST /api/incidents/${id}/reopen)`,
+    });
+    await settle();
+    expect(writes(before)).toEqual([]);
+    // Reopened, the next update starts a new incident.
+    expect((await app.request('POST', `/api/incidents/${id}/reopen`, { body: {} })).body).toMatchObject({ action: 'reopen', incidentKey: 'CNCL-001' });
+    const again = await app.alert(serviceHealth({ trackingId: 'CNCL-001', minute: 720 }));
+    expect(again.body).toMatchObject({ acted: true, delivery: 'started' });
+    expect(again.body.incidentId).not.toBe(id);
+    await app.request('POST', `/api/incidents/${again.body.incidentId}/cancel`, { body: {} });
+    await app.runUntil(async () => (await view(again.body.incidentId)).runtimeStatus === 'Completed', { what: 'the second cancel' });
+  });
+
+  it('a stale Resolved does not resolve it, and the failback waits for the health window and an approval', async () => {
+    app.clock.advanceTo(app.clock.now() + 2 * 3600_000);
+    const started = await app.alert(serviceHealth({ trackingId: 'STALE-01', minute: 900 }));
+    const id = started.body.incidentId as string;
+    await app.runUntil(async () => (await view(id)).phase === 'failed-over', { what: 'the failover' });
+    await app.alert(serviceHealth({ trackingId: 'STALE-01', minute: 960 }));
+    // Written before the update above, delivered after it.
+    await app.alert(serviceHealth({ trackingId: 'STALE-01', stage: 'Resolved', minute: 930 }));
+    await app.runUntil(async () => (await view(id)).timeline.some((e: { type: string; detail: string }) => e.type === 'ignored-signal' && e.detail.includes('stale')), { what: 'the stale Resolved' });
+    expect((await view(id)).phase).toBe('failed-over');
+    // A request to fail back is only a request: the health wait and the approval still apply.
+    const ask = await app.request('POST', `/api/incidents/${id}/failback`, { body: {} });
+    expect(ask.body).toMatchObject({ action: 'failback', note: 'the failback waits for a healthy primary, then for approval' });
+    await app.runUntil(async () => (await view(id)).phase === 'awaiting-failback-approval', { what: 'the failback approval request' });
+    const v = await view(id);
+    expect(v.timeline.filter((e: { type: string }) => e.type === 'failback-started')).toEqual([]);
+    // An approval for the failover round is stale now: it is refused, not taken as the failback's.
+    const stale = await app.request('POST', `/api/incidents/${id}/approve`, { body: { direction: 'failover', round: 1 } });
+    expect(stale.body).toMatchObject({ status: 409, type: 'https://failover.contoso.example/problems/stale-approval' });
+    expect((await app.request('POST', `/api/incidents/${id}/approve`, { body: { comment: 'healthy' } })).body).toMatchObject({ direction: 'failback', round: 1 });
+    await app.runUntil(async () => (await view(id)).runtimeStatus === 'Completed', { what: 'the failback' });
+    expect((await view(id)).outcome).toBe('failed-over-and-back');
+  });
+
+  it('the minimum interval tells the channels when it holds a failover back, and plan mode reports it instead of stopping', async () => {
+    const hooksBefore = (await app.hooks('dr')).length;
+    const before = mark();
+    const held = await app.alert(serviceHealth({ trackingId: 'HOLD-001', minute: 1300 }));
+    await app.runUntil(async () => (await view(held.body.incidentId)).runtimeStatus === 'Completed', { what: 'the held incident' });
+    expect((await view(held.body.incidentId)).outcome).toBe('held-by-minimum-interval');
+    const told = (await app.hooks('dr')).slice(hooksBefore).map((h) => JSON.stringify(h.body));
+    expect(told.some((t) => t.includes('failover held back by the minimum interval: datashare-sales failed over at'))).toBe(true);
+    const plan = await app.request('POST', '/api/failovers', { body: { workloads: ['datashare-sales'], reason: 'what would happen', mode: 'plan' } });
+    await app.runUntil(async () => (await view(plan.body.incidentId)).runtimeStatus === 'Completed', { what: 'the plan' });
+    const planned = await view(plan.body.incidentId);
+    expect(planned.outcome).toBe('planned');
+    expect(planned.timeline.some((e: { detail: string }) => e.detail.endsWith('an execute request would be held back'))).toBe(true);
+    expect(writes(before)).toEqual([]);
+  });
+});
+
+describe('approvals only from verified approvers, bound to what they approve', () => {
+  let app: App;
+  beforeAll(async () => {
+    app = await startApp();
+  }, 60_000);
+  afterAll(() => app?.close());
+  const view = async (id: string) => (await app.request('GET', `/api/incidents/${id}`)).body;
+
+  it('refuses a key alone, a forged principal, an impostor and the requester; takes another approver', async () => {
+    const dana = await app.signIn('dana@contoso.example');
+    const requested = await app.request('POST', '/api/failovers', { body: { workloads: ['purview-governance'], reason: 'East US Purview is failing' }, headers: dana });
+    expect(requested.body).toMatchObject({ requestedBy: 'dana@contoso.example', verified: true });
+    const id = requested.body.incidentId as string;
+    await app.runUntil(async () => (await view(id)).phase === 'awaiting-approval', { what: 'the approval request' });
+    const approve = (headers: Record<string, string> = {}, body: unknown = {}) => app.request('POST', `/api/incidents/${id}/approve`, { body, headers });
+    const forgedPrincipal = Buffer.from(JSON.stringify({ auth_typ: 'aad', claims: [{ typ: 'oid', val: 'x' }, { typ: 'roles', val: 'Failover.Approver' }] })).toString('base64');
+    expect((await approve()).body).toMatchObject({ status: 403, type: 'https://failover.contoso.example/problems/approver-not-verified' });
+    expect((await approve({ 'x-ms-client-principal': forgedPrincipal })).body).toMatchObject({ status: 401, type: 'https://failover.contoso.example/problems/untrusted-principal' });
+    expect((await approve({ authorization: 'Bearer not-a-token' })).body).toMatchObject({ status: 401, type: 'https://failover.contoso.example/problems/malformed-token' });
+    const expired = await app.signIn('olga@contoso.example', { roles: ['Failover.Approver'], expiresInSeconds: -3600 });
+    expect((await approve(expired)).body).toMatchObject({ status: 401, type: 'https://failover.contoso.example/problems/expired' });
+    const impostor = await app.signIn('mallory@contoso.example');
+    expect((await approve(impostor)).body).toMatchObject({ status: 403, type: 'https://failover.contoso.example/problems/not-an-approver' });
+    expect((await approve(dana)).body).toMatchObject({ status: 403, type: 'https://failover.contoso.example/problems/self-approval' });
+    expect((await view(id)).phase).toBe('awaiting-approval');
+    const hal = await app.signIn('hal@contoso.example', { roles: ['Failover.Approver'] });
+    expect((await approve(hal, { direction: 'failover', round: 2 })).body).toMatchObject({ status: 409, type: 'https://failover.contoso.example/problems/stale-approval' });
+    expect((await approve(hal, { comment: 'go', direction: 'failover', round: 1 })).body).toMatchObject({ by: 'hal@contoso.example', verified: true, direction: 'failover', round: 1 });
+    await app.runUntil(async () => (await view(id)).phase === 'failed-over', { what: 'the failover' });
+    const approved = (await view(id)).timeline.find((e: { type: string }) => e.type === 'approved');
+    expect(approved.detail).toBe('failover by hal@contoso.example (verified, entra-token): go');
+  });
+});
+
+describe('50 incidents that are never confirmed', () => {
+  let app: App;
+  beforeAll(async () => {
+    // media-streaming waits for Resource Health to confirm; its primary stays healthy throughout.
+    app = await startApp({ catalog: (yaml) => yaml.replace('      failbackAfterHealthyFor: 30m\n', '      failbackAfterHealthyFor: 30m\n      confirmWithin: 1h\n') });
+  }, 60_000);
+  afterAll(() => app?.close());
+
+  it('end on their own within confirmWithin, saying so, and move nothing', async () => {
+    const before = app.sim.log.list().at(-1)?.seq ?? 0;
+    const started = app.clock.now();
+    const ids: string[] = [];
+    for (let n = 0; n < 50; n++) {
+      const answer = await app.alert(serviceHealth({ trackingId: `UNCF-${String(n).padStart(3, '0')}`, service: 'Media Services', region: 'West Europe' }));
+      expect(answer.body).toMatchObject({ acted: true, delivery: 'started' });
+      ids.push(answer.body.incidentId);
+    }
+    await app.runUntil(async () => (await app.request('GET', '/api/incidents?state=running')).body.count === 0, { what: 'every incident to end', maxSteps: 5000 });
+    const views = await Promise.all(ids.map(async (id) => (await app.request('GET', `/api/incidents/${id}`)).body));
+    expect(new Set(views.map((v) => v.outcome))).toEqual(new Set(['not-confirmed']));
+    expect(views[0].timeline.at(-1).detail).toBe('not-confirmed: not confirmed within 60 min: Resource Health never showed media-streaming impaired');
+    expect(app.clock.now() - started).toBeLessThanOrEqual(60 * MIN + 2 * MIN);
+    expect(app.sim.log.list({ since: before }).filter((o) => o.status < 300 && !/\/list[A-Za-z]*$/.test(o.operation))).toEqual([]);
+  }, 120_000);
+});
