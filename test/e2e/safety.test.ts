@@ -305,3 +305,39 @@ describe('50 incidents that are never confirmed', () => {
     expect(app.sim.log.list({ since: before }).filter((o) => o.status < 300 && !/\/list[A-Za-z]*$/.test(o.operation))).toEqual([]);
   }, 120_000);
 });
+
+describe('a cancel while failing over', () => {
+  let app: App;
+  beforeAll(async () => {
+    // Azure at 30x: a streaming endpoint takes about four seconds to start, time enough to cancel mid-way.
+    app = await startApp({ simTimeScale: 30 });
+  }, 60_000);
+  afterAll(() => app?.close());
+  const view = async (id: string) => (await app.request('GET', `/api/incidents/${id}`)).body;
+  const NEU = `/subscriptions/${SUB}/resourceGroups/rg-media-neu/providers/Microsoft.Media/mediaservices/contosomedianeu`;
+  const state = (id: string) => (app.sim.store.get(id)?.properties as Record<string, unknown> | undefined)?.['resourceState'];
+
+  it('stops at the next step boundary, holds what was done, and rolls it back when asked', async () => {
+    const started = await app.request('POST', '/api/failovers', { body: { workloads: ['media-streaming'], reason: 'drill' } });
+    const id = started.body.incidentId as string;
+    // The cancel is sent while the standby streaming endpoint is starting (the app is busy waiting for it meanwhile).
+    const cancelled = (async () => {
+      while (state(`${NEU}/streamingEndpoints/default`) !== 'Starting') await new Promise((r) => setTimeout(r, 20));
+      return app.request('POST', `/api/incidents/${id}/cancel`, { body: { comment: 'wrong workload' } });
+    })();
+    await app.runUntil(async () => (await view(id)).phase === 'stopped-partway', { what: 'the failover to stop' });
+    expect((await cancelled).body).toMatchObject({ phase: 'failing-over', note: "the running playbooks stop at the next step boundary; what they did is then rolled back or held for a rollback, per each workload's policy" });
+    // It stopped after the wave that was running: the pointer and Traffic Manager were never touched.
+    const ops = app.sim.log.list().filter((o) => o.status < 300).map((o) => o.operation);
+    expect(ops.filter((o) => o.startsWith('Microsoft.AppConfiguration') || o.startsWith('Microsoft.Network'))).toEqual([]);
+    expect(state(`${NEU}/streamingEndpoints/default`)).toBe('Running');
+    // Failback is available: here it rolls back what the stopped failover did.
+    expect((await app.request('POST', `/api/incidents/${id}/failback`, { body: {} })).body).toMatchObject({ note: 'what the stopped failover did is rolled back now' });
+    await app.runUntil(async () => (await view(id)).runtimeStatus === 'Completed', { what: 'the rollback' });
+    const v = await view(id);
+    expect(v.outcome).toBe('rolled-back');
+    expect(state(`${NEU}/streamingEndpoints/default`)).toBe('Stopped');
+    expect(state(`${NEU}/liveEvents/live-main`)).toBe('Stopped');
+    expect(app.sim.log.list({ operation: 'Microsoft.Media/streamingEndpoints/stop' }).filter((o) => o.status < 300)).toHaveLength(1);
+  }, 90_000);
+});
