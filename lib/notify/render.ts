@@ -162,6 +162,9 @@ export function describeNotification(event: IncidentNotification): NotificationV
       tone = 'attention';
       facts.unshift({ label: 'Failed step', value: `${event.step} (${event.workload}, ${event.direction})` });
       if (event.rolledBack !== undefined && event.rolledBack !== null) facts.push({ label: 'Rolled back', value: event.rolledBack ? 'yes' : 'no' });
+      // Exactly what was and was not undone, by step, when the incident says.
+      if (event.rolledBackSteps !== undefined && event.rolledBackSteps !== null && event.rolledBackSteps.length > 0) facts.push({ label: 'Undone', value: event.rolledBackSteps.join(', ') });
+      if (event.notRolledBack !== undefined && event.notRolledBack !== null && event.notRolledBack.length > 0) facts.push({ label: 'Still in place', value: event.notRolledBack.join(', ') });
       break;
     }
     case 'failover-done':

@@ -98,6 +98,11 @@ describe('headlines say what happened and to what', () => {
       'The completed steps were undone, so media-streaming is back in westeurope. Fix the cause and start the failover again, or follow the runbook by hand.',
     );
     expect(describeNotification({ ...SAMPLES['step-failed'], rolledBack: null }).action).toMatch(/may be part-way through its failover/);
+    // What was and was not undone, by step.
+    const partly = describeNotification({ ...SAMPLES['step-failed'], rolledBack: false, rolledBackSteps: ['start-live-events'], notRolledBack: ['start-streaming-endpoints'] });
+    expect(partly.facts).toContainEqual({ label: 'Undone', value: 'start-live-events' });
+    expect(partly.facts).toContainEqual({ label: 'Still in place', value: 'start-streaming-endpoints' });
+    expect(partly.facts).toContainEqual({ label: 'Rolled back', value: 'no' });
     expect(describeNotification(SAMPLES['approval-escalated']).action).toBe('Nobody has answered for 30m. Approve or reject now.');
     expect(describeNotification(SAMPLES['incident-opened']).action).toMatch(/^Nothing to do yet/);
   });
