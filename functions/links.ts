@@ -13,11 +13,15 @@ import { app, type HttpRequest, type HttpResponseInit, type InvocationContext } 
 import * as df from 'durable-functions';
 import { verifyActionLink } from '../lib/auth/action-link.js';
 import { servicesForRequest } from '../lib/composition.js';
+import type { Answer } from '../lib/http/problem.js';
 import type { IncidentAction } from '../lib/incidents/links.js';
-import { crossSiteProblem, linkCommandBody, linkUsedAnswer, outcomePage, refusedLinkPage } from '../lib/operators/action-links.js';
+import { crossSiteProblem, linkCommandBody, linkUsedAnswer, outcomePage, refusedLinkPage, sentence } from '../lib/operators/action-links.js';
 import { confirmationPage, messagePage } from '../lib/operators/confirmation-page.js';
-import { handleOperatorCall } from '../lib/operators/http.js';
-import { commandIncident, showIncident, type Identify, type IncidentView } from '../lib/operators/incidents.js';
+import { handleOperatorCall, type OperatorCall } from '../lib/operators/http.js';
+import { commandIncident, showIncident, type IncidentView } from '../lib/operators/incidents.js';
+
+/** The on-call path, told that a signed link (not a function key) let the caller in: it records them so. */
+const linkCall: (request: HttpRequest, context: InvocationContext, act: (call: OperatorCall) => Promise<Answer>, via: 'signed-link') => Promise<HttpResponseInit> = handleOperatorCall;
 
 app.http('actionLink', {
   methods: ['GET', 'POST'],
@@ -39,7 +43,7 @@ async function actionLink(request: HttpRequest, context: InvocationContext): Pro
     const crossSite = crossSiteProblem(request.headers, request.url, config.publicBaseUrl);
     if (crossSite !== null) {
       context.warn(`action link refused: ${crossSite}`);
-      return messagePage(403, 'Refused: the request came from another site', [`${crossSite}.`, 'Nothing was changed.']);
+      return messagePage(403, 'Refused: the request came from another site', [sentence(crossSite), 'Nothing was changed.']);
     }
   }
   const check = verifyActionLink(request.params['token'] ?? '', secrets, new Date());
@@ -47,10 +51,13 @@ async function actionLink(request: HttpRequest, context: InvocationContext): Pro
   const link = check.claims;
 
   if (request.method === 'GET') {
-    const shown = await handleOperatorCall(request, context, async ({ deps }) =>
-      (await store.actionLinkUsed(link.nonce, link.expiresAt)) ? linkUsedAnswer(link) : showIncident(deps, link.incidentId),
+    const shown = await linkCall(
+      request,
+      context,
+      async ({ deps }) => ((await store.actionLinkUsed(link.nonce, link.expiresAt)) ? linkUsedAnswer(link) : showIncident(deps, link.incidentId)),
+      'signed-link',
     );
-    if (shown.status !== 200) return outcomePage(link, shown);
+    if (shown.status !== 200) return outcomePage(link, shown, 'show');
     return confirmationPage(link.action, shown.jsonBody as IncidentView, {
       postTo: new URL(request.url).pathname,
       binding: { direction: link.direction, round: link.round, expiresAt: link.expiresAt },
@@ -58,17 +65,14 @@ async function actionLink(request: HttpRequest, context: InvocationContext): Pro
   }
 
   const contentType = request.headers.get('content-type');
-  const done = await handleOperatorCall(request, context, async ({ deps, identify, body }) => {
-    if ((await store.useActionLink(link.nonce, link.expiresAt)) === 'used') return linkUsedAnswer(link);
-    return commandIncident(deps, link.incidentId, link.action as IncidentAction, linkCommandBody(body, contentType, link), viaLink(identify));
-  });
+  const done = await linkCall(
+    request,
+    context,
+    async ({ deps, identify, body }) => {
+      if ((await store.useActionLink(link.nonce, link.expiresAt)) === 'used') return linkUsedAnswer(link);
+      return commandIncident(deps, link.incidentId, link.action as IncidentAction, linkCommandBody(body, contentType, link), identify);
+    },
+    'signed-link',
+  );
   return outcomePage(link, done);
-}
-
-/** Who acted: a name given on the page is recorded as coming through a signed link, not a function key. */
-function viaLink(identify: Identify): Identify {
-  return (claimed) => {
-    const who = identify(claimed);
-    return who.verified ? who : { ...who, by: who.by.replace(/ \(function key\)$/, ' (signed link)') };
-  };
 }

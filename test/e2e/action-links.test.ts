@@ -254,3 +254,50 @@ describe('signed action links', () => {
     expect((await view(second.id)).timeline.find((e) => e.type === 'approved')?.detail).toContain('approved from the browser');
   }, 60_000);
 });
+
+describe('signed action links where the catalog names approvers', () => {
+  let app: App;
+  beforeAll(async () => {
+    app = await startApp({
+      start: Date.now(),
+      catalog: (yaml) => yaml.replace('      - email: data-governance@contoso.example', '      - email: data-governance@contoso.example\n      - webhook: https://hooks.contoso.example/governance'),
+    });
+  }, 60_000);
+  afterAll(() => app?.close());
+
+  it('a link alone cannot approve; the same click by a signed-in approver does', async () => {
+    const reply = await app.request('POST', '/api/failovers', { body: { workloads: ['purview-governance'], reason: 'approvers test', kind: 'unplanned', by: 'tests' } });
+    const id = reply.body.incidentId as string;
+    const view = async () => (await app.request('GET', `/api/incidents/${id}`)).body as View;
+    let links: Heard[] = [];
+    await app.runUntil(
+      async () => {
+        links = (await app.hooks('governance')).map((h) => h.body as Heard).filter((b) => b.type === 'approval-needed' && b.incidentId === id);
+        return links.length > 0 && (await view()).phase === 'awaiting-approval';
+      },
+      { what: 'the approval request' },
+    );
+    const base = process.env['PUBLIC_BASE_URL']!;
+    const secret = process.env['ACTION_LINK_SECRET']!;
+    const click = (url: string, headers: Record<string, string> = {}) =>
+      fetch(url, { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded', ...headers }, body: 'comment=go' });
+
+    const alone = await click(links[0]!.approveUrl!);
+    const text = await alone.text();
+    expect(alone.status, text).toBe(403);
+    expect(text).toContain('Not done: approve was refused');
+    expect(text).toContain('signed link alone cannot approve');
+    expect((await view()).phase).toBe('awaiting-approval');
+
+    // A fresh link for the same request (the first is spent), clicked by dana, signed in.
+    const token = decodeURIComponent(links[0]!.approveUrl!.split('/').pop()!);
+    const check = verifyActionLink(token, [secret], new Date());
+    if (!check.ok) throw new Error(check.detail);
+    const fresh = signActionLink(newActionLinkClaims({ ...check.claims, expiresAt: check.claims.expiresAt }, new Date()), secret);
+    const signedIn = await click(`${base}/api/links/${fresh}`, await app.signIn('dana@contoso.example'));
+    const done = await signedIn.text();
+    expect(signedIn.status, done).toBe(202);
+    expect(done).toContain('Approved by dana@contoso.example');
+    await app.runUntil(async () => (await view()).phase !== 'awaiting-approval', { what: 'the approval' });
+  });
+});
