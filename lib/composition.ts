@@ -26,6 +26,8 @@ export interface AppServices {
   readonly notifications: NotificationDelivery;
   /** Secure-webhook token check of the alert endpoint; undefined when only function keys protect it. */
   readonly webhookValidator: WebhookTokenValidator | undefined;
+  /** On-call engineers' Entra token check; undefined when OPERATOR_TENANT_ID/OPERATOR_AUDIENCES are not set. */
+  readonly operatorTokens: WebhookTokenValidator | undefined;
   catalog(): Promise<Catalog>;
   /** What the activities need. */
   readonly steps: StepDeps;
@@ -51,6 +53,17 @@ export function servicesForRequest(log: (message: string) => void): { ok: true; 
     log(err.message);
     return { ok: false, answer: problem(503, 'misconfigured', `the app is misconfigured: ${err.problems.join('; ')}`, { headers: { 'Retry-After': '60' } }) };
   }
+}
+
+/** Validates on-call engineers' Entra tokens: any client app of the tenant, for our API's audience, no role required here. */
+function operatorTokenValidator(config: AppConfig, fetch: ((url: string, init: RequestInit) => Promise<Response>) | undefined): WebhookTokenValidator | undefined {
+  if (config.operatorAuth === undefined) return undefined;
+  return webhookTokenValidatorFromSettings(config.operatorAuth, {
+    allowedCallerAppIds: 'any',
+    requiredRole: null,
+    wording: { tenantSetting: 'OPERATOR_TENANT_ID', audiencesSetting: 'OPERATOR_AUDIENCES', missingTokenHint: 'sign in and send an Entra access token for the app' },
+    ...(fetch !== undefined ? { remoteJwks: { fetch } } : {}),
+  });
 }
 
 /** Forget the built services (tests that change settings between runs). */
@@ -106,8 +119,11 @@ export function buildServices(env: Readonly<Record<string, string | undefined>>)
     notify: (targets, notification) => notifications.send(targets, notification),
     publicUrl: config.publicBaseUrl ?? null,
     actionLinkSecret: config.actionLinkSecrets?.[0] ?? null,
-    saveTimeline: async (incidentId, timeline) => {
-      await archive.putTimeline(incidentId, timeline);
+    control: claims,
+    saveTimeline: async (incidentId, timeline, from) => {
+      // The archive keeps the whole timeline; an incident that continued as new sends only its newer entries.
+      const saved = from > 0 ? await archive.getTimeline(incidentId) : [];
+      await archive.putTimeline(incidentId, [...(Array.isArray(saved) ? saved.slice(0, from) : []), ...timeline]);
     },
     now: () => new Date(),
     lroPollMs: config.azure.lroPollMs,
@@ -120,6 +136,7 @@ export function buildServices(env: Readonly<Record<string, string | undefined>>)
     notifier,
     notifications,
     webhookValidator: webhookTokenValidatorFromSettings(config.webhookAuth),
+    operatorTokens: operatorTokenValidator(config, target.kind === 'simulator' ? fetchTrusting(target.caPem) : undefined),
     catalog,
     steps,
   };

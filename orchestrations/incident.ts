@@ -837,7 +837,7 @@ function describeSignal(s: SignalSummary): string {
 function describeActor(actor: Actor | undefined, by: string): string {
   if (actor === undefined) return by;
   // An unverified actor's name already says how they came in ("grace (function key, not verified)").
-  return actor.verified ? `${actor.name} (verified, ${actor.via})` : actor.name;
+  return actor.verified ? `${actor.name} (verified, ${actor.via}, object id ${actor.id ?? 'unknown'})` : actor.name;
 }
 
 function summarize(results: Record<string, PlaybookResult>): string {

@@ -120,6 +120,9 @@ export interface StepFailed extends NotificationBase {
   error: string;
   /** True when the completed steps were undone, so the workload is back where it started. */
   rolledBack?: boolean | null;
+  /** The steps that were undone, and those still in place (not undone, or not undoable), by name. */
+  rolledBackSteps?: string[] | null;
+  notRolledBack?: string[] | null;
 }
 
 /** The failover finished: the workloads run on the secondary side. */

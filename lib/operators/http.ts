@@ -9,32 +9,41 @@ import { servicesForRequest, type AppServices } from '../composition.js';
 import { CatalogUnavailableError } from '../catalog/source.js';
 import { problem, toResponse, type Answer } from '../http/problem.js';
 import { isTransientIntakeError } from '../intake/deps.js';
-import { identifyOperator, type Operator } from './identity.js';
+import { identifyCaller, named } from './identity.js';
 import type { Identify, OperatorDeps } from './incidents.js';
 
 export interface OperatorCall {
   services: AppServices;
   deps: OperatorDeps;
+  /** The caller, with the name an unverified caller gives in the body (`by`). */
   identify: Identify;
   /** The body as JSON text. */
   body: string;
 }
 
-export async function handleOperatorCall(request: HttpRequest, context: InvocationContext, act: (call: OperatorCall) => Promise<Answer>): Promise<HttpResponseInit> {
+/**
+ * Runs an on-call request: the services, the caller's identity (`via` says what got them past
+ * the host: the on-call key, or a signed link the route checked), then `act`.
+ */
+export async function handleOperatorCall(
+  request: HttpRequest,
+  context: InvocationContext,
+  act: (call: OperatorCall) => Promise<Answer>,
+  via: 'function-key' | 'signed-link' = 'function-key',
+): Promise<HttpResponseInit> {
   const ready = servicesForRequest((message) => context.error(message));
   if (!ready.ok) return toResponse(ready.answer);
   const services = ready.services;
-  const auth = identifyOperator(request.headers, services.config.operatorRole, undefined);
+  const settings = { appServiceAuth: services.config.appServiceAuth, operatorTokens: services.operatorTokens, operatorRole: services.config.operatorRole };
+  const auth = await identifyCaller(request.headers, settings, via);
   if (!auth.ok) return toResponse(auth.answer);
-  const identify: Identify = (claimed) => {
-    const who: Operator = identifyOperator(request.headers, services.config.operatorRole, claimed);
-    return who.ok ? who : auth;
-  };
+  const identify: Identify = (claimed) => named(auth.caller, claimed);
   const deps: OperatorDeps = {
     client: df.getClient(context),
     catalog: services.catalog,
     claims: services.claims,
     archive: services.archive,
+    stops: services.claims,
     baseUrl: services.config.publicBaseUrl ?? new URL(request.url).origin,
     now: () => new Date(),
     notifications: services.notifications,

@@ -10,23 +10,26 @@ import type { Catalog } from '../catalog/types.js';
 import type { ClaimStore } from '../claims/index.js';
 import { problem, type Answer } from '../http/problem.js';
 import { OPERATOR_BODY_LIMITS, parseJsonBody as readJsonBody } from '../http/json-body.js';
-import { affectedWorkloads } from '../incidents/affected.js';
+import { decideSignal } from '../decisions/decide.js';
 import { incidentStatus, isFinished, progressOf, sendCommand, startIncident, summaryOf, type IncidentClient, type InstanceStatus } from '../incidents/client.js';
 import { incidentPath, type IncidentAction } from '../incidents/links.js';
 import { summarizeSignal } from '../incidents/signals.js';
-import type { IncidentInput, TimelineEntry } from '../incidents/types.js';
+import type { IncidentInput, PendingApproval, StopRequest, TimelineEntry } from '../incidents/types.js';
 import type { UndeliveredNotification } from '../notify/outbox.js';
 import type { PlaybookResult } from '../playbooks/types.js';
 import { incidentInstanceId } from '../intake/accept.js';
 import { ORCHESTRATIONS } from '../../orchestrations/activities.js';
-import type { IncidentCommand } from '../../orchestrations/incident.js';
+import type { IncidentCommand } from '../incidents/contract.js';
+import { STICKY_OUTCOMES } from '../incidents/types.js';
 import { parseFailoverRequest } from './failover-request.js';
-import type { Operator } from './identity.js';
+import { approvalRefusal, isApprover, type Caller } from './identity.js';
 
 export interface OperatorDeps {
   client: IncidentClient;
   catalog(): Promise<Catalog>;
-  claims: Pick<ClaimStore, 'claimIncident' | 'recordWorkflow'>;
+  claims: Pick<ClaimStore, 'claimIncident' | 'recordWorkflow' | 'release'>;
+  /** Where a cancel of a running failover is written, so its playbooks stop at the next step boundary. */
+  stops: { requestStop(incidentId: string, stop: StopRequest): Promise<void> };
   archive: Pick<AlertArchive, 'put' | 'getTimeline'>;
   /** Base of the links in answers (`https://failover.contoso.example`). */
   baseUrl: string;
@@ -35,20 +38,33 @@ export interface OperatorDeps {
   notifications?: { undelivered(incidentId: string): Promise<UndeliveredNotification[]> };
 }
 
-type Identified = Extract<Operator, { ok: true }>;
-/** Who is acting, given the `by` the body names (used only when no signed-in principal is present). */
-export type Identify = (claimedBy: unknown) => Identified;
+/** Who is acting, given the `by` the body names (used only when no verified identity is present). */
+export type Identify = (claimedBy: unknown) => Caller;
 
-/** Phases in which each command means something; anything else is a 409 that says why. */
-const ALLOWED: Record<IncidentAction, readonly string[]> = {
+/** Phases of a running incident in which each command means something; anything else is a 409 that says why. */
+const ALLOWED: Record<Exclude<IncidentAction, 'reopen'>, readonly string[]> = {
   approve: ['awaiting-approval', 'awaiting-failback-approval'],
   reject: ['awaiting-approval', 'awaiting-failback-approval'],
-  failback: ['failed-over', 'waiting-for-healthy-primary'],
-  cancel: ['planning', 'confirming', 'awaiting-approval', 'failing-over', 'failed-over', 'waiting-for-healthy-primary', 'awaiting-failback-approval', 'failing-back'],
+  failback: ['failed-over', 'waiting-for-healthy-primary', 'awaiting-failback-approval', 'stopped-partway'],
+  cancel: ['planning', 'confirming', 'awaiting-approval', 'failing-over', 'stopped-partway', 'failed-over', 'waiting-for-healthy-primary', 'awaiting-failback-approval', 'failing-back'],
 };
 
 /** Timeline entries that are decisions rather than signals or progress. */
-const DECISIONS = new Set<TimelineEntry['type']>(['planned', 'confirmed', 'cancelled', 'approval-requested', 'approval-escalated', 'approved', 'rejected', 'skipped', 'failback-ready', 'completed']);
+const DECISIONS = new Set<TimelineEntry['type']>([
+  'decision',
+  'planned',
+  'confirmed',
+  'cancelled',
+  'approval-requested',
+  'approval-escalated',
+  'approved',
+  'rejected',
+  'skipped',
+  'linked',
+  'reopened',
+  'failback-ready',
+  'completed',
+]);
 
 /** An operator body: empty means `{}`; otherwise the shared reader with its size and depth limits (lib/http/json-body.ts). */
 export function parseJsonBody(raw: string): { ok: true; value: unknown } | { ok: false; answer: Answer } {
@@ -66,7 +82,8 @@ export async function requestFailover(deps: OperatorDeps, raw: string, identify:
   const checked = parseFailoverRequest(body.value, catalog, deps.now());
   if (!checked.ok) return problem(422, 'invalid-request', checked.message, { path: checked.path });
   const request = checked.value;
-  const by = identify(request.by).by;
+  const caller = identify(request.by);
+  const by = caller.actor.name;
   const requestId = request.requestId ?? randomUUID();
   const at = deps.now();
   const signal = createManualSignal({
@@ -78,7 +95,7 @@ export async function requestFailover(deps: OperatorDeps, raw: string, identify:
     requestedBy: by,
     at,
   });
-  if (request.service !== null && affectedWorkloads(catalog, signal).reason !== null) {
+  if (request.service !== null && decideSignal(catalog, signal, 'manual').reason !== null) {
     return problem(422, 'no-workload', `no workload in the catalog runs ${request.service} in ${request.region} as its primary`, { path: '$.service' });
   }
   // The request is archived like an alert, so a replay of the incident has it.
@@ -90,11 +107,11 @@ export async function requestFailover(deps: OperatorDeps, raw: string, identify:
   }
   // Workflows given by hand join the record the Genomics playbook resubmits from.
   for (const record of request.workflows) await deps.claims.recordWorkflow(record);
-  const input: IncidentInput = { incidentId: claim.instanceId, signal: summarizeSignal(signal), mode: request.mode, kind: request.kind };
+  const input: IncidentInput = { incidentId: claim.instanceId, signal: summarizeSignal(signal, 'manual', caller.principal?.id ?? null), mode: request.mode, kind: request.kind };
   await startIncident(deps.client, claim.instanceId, input);
   return {
     status: 202,
-    body: { incidentId: claim.instanceId, requestId, mode: request.mode, kind: request.kind, workloads: request.workloads, requestedBy: by, ...links },
+    body: { incidentId: claim.instanceId, requestId, mode: request.mode, kind: request.kind, workloads: request.workloads, requestedBy: by, verified: caller.actor.verified, ...links },
     headers: { Location: links.statusUrl },
   };
 }
@@ -154,7 +171,7 @@ export async function showIncident(deps: OperatorDeps, id: string): Promise<Answ
       ...(deps.notifications !== undefined ? { notifications: { undelivered: await deps.notifications.undelivered(id) } } : {}),
       ...(summary !== null ? { summary: { failover: summary.failover, failback: summary.failback, timeToFailoverMs: summary.timeToFailoverMs } } : {}),
       ...(status.runtimeStatus === 'Failed' ? { error: status.output } : {}),
-      links: Object.fromEntries((['approve', 'reject', 'failback', 'cancel'] as const).map((a) => [a, incidentPath(deps.baseUrl, id, a)])),
+      links: Object.fromEntries((['approve', 'reject', 'failback', 'cancel', 'reopen'] as const).map((a) => [a, incidentPath(deps.baseUrl, id, a)])),
     },
   };
 }
@@ -167,30 +184,117 @@ export async function commandIncident(deps: OperatorDeps, id: string, action: In
   const text = fields['comment'] ?? fields['reason'];
   if (text !== undefined && typeof text !== 'string') return problem(422, 'invalid-request', 'comment must be text', { path: fields['comment'] !== undefined ? '$.comment' : '$.reason' });
   const comment = typeof text === 'string' && text.trim() !== '' ? text.trim().slice(0, 1000) : null;
-  const operator = identify(fields['by']);
+  for (const [field, type] of [['direction', 'string'], ['round', 'number'], ['force', 'boolean']] as const) {
+    if (fields[field] !== undefined && typeof fields[field] !== type) return problem(422, 'invalid-request', `${field} must be a ${type}`, { path: `$.${field}` });
+  }
+  const caller = identify(fields['by']);
+  const by = caller.actor.name;
 
   const status = await incidentStatus(deps.client, id);
   if (status === null || status.name !== ORCHESTRATIONS.incident) return notFound(id);
   if (isFinished(status)) {
-    return problem(409, 'incident-over', `incident ${id} is over (${summaryOf(status)?.outcome ?? status.runtimeStatus}); there is nothing to ${action}`);
+    const outcome = summaryOf(status)?.outcome ?? null;
+    if (action === 'reopen') return reopen(deps, id, status, outcome, by);
+    return problem(409, 'incident-over', `incident ${id} is over (${outcome ?? status.runtimeStatus}); there is nothing to ${action}`);
   }
-  const phase = progressOf(status)?.phase ?? 'planning';
+  if (action === 'reopen') return problem(409, 'not-over', `incident ${id} is still running; reopen applies to an incident that is over`);
+  const progress = progressOf(status);
+  const phase = progress?.phase ?? 'planning';
   if (!ALLOWED[action].includes(phase)) {
-    const hint = action === 'failback' && phase === 'awaiting-failback-approval' ? '; the failback is waiting for approval: approve it instead' : '';
-    return problem(409, 'wrong-phase', `incident ${id} is ${phase}; ${action} applies when it is ${ALLOWED[action].join(' or ')}${hint}`);
+    return problem(409, 'wrong-phase', `incident ${id} is ${phase}; ${action} applies when it is ${ALLOWED[action].join(' or ')}`);
   }
-  const command: IncidentCommand =
-    action === 'approve' || action === 'reject'
-      ? { type: 'approval', decision: { approved: action === 'approve', by: operator.by, comment } }
-      : action === 'cancel'
-        ? { type: 'cancel', cancel: { by: operator.by, reason: comment } }
-        : { type: 'failback', by: operator.by };
+
+  let command: IncidentCommand;
+  let note: string | null = null;
+  const bound: Record<string, unknown> = {};
+  switch (action) {
+    case 'approve':
+    case 'reject': {
+      const pending = (progress as { approval?: PendingApproval | null } | null)?.approval ?? null;
+      if (pending === null) return problem(409, 'no-approval-pending', `incident ${id} is ${phase} but publishes no pending approval yet; try again in a moment`);
+      // An approval answers one request: the direction and round the caller saw must be the ones open now.
+      if ((fields['direction'] !== undefined && fields['direction'] !== pending.direction) || (fields['round'] !== undefined && fields['round'] !== pending.round)) {
+        return problem(409, 'stale-approval', `this ${action} is for the ${String(fields['direction'] ?? pending.direction)} round ${String(fields['round'] ?? pending.round)}, but the open request is the ${pending.direction} round ${pending.round}; look at the incident again and decide on what it asks now`);
+      }
+      const refused = approvalRefusal(caller, pending);
+      if (refused !== null) return refused;
+      command = { type: 'approval', decision: { approved: action === 'approve', by, actor: caller.actor, comment, direction: pending.direction, round: pending.round } };
+      Object.assign(bound, { direction: pending.direction, round: pending.round });
+      break;
+    }
+    case 'failback': {
+      const force = fields['force'] === true;
+      if (force) {
+        const refused = await forceRefusal(deps, caller, progress?.workloads ?? [], comment);
+        if (refused !== null) return refused;
+      } else if (phase === 'awaiting-failback-approval') {
+        return problem(409, 'wrong-phase', `incident ${id} is waiting for the failback to be approved: approve it, or send force: true with a reason (approvers only) to skip the approval`);
+      }
+      command = { type: 'failback', by, actor: caller.actor, force, reason: comment };
+      note = force
+        ? 'forced: the failback starts now, without the health wait or the approval; this is recorded'
+        : phase === 'stopped-partway'
+          ? 'what the stopped failover did is rolled back now'
+          : 'the failback waits for a healthy primary, then for approval';
+      break;
+    }
+    case 'cancel': {
+      const requestId = randomUUID();
+      if (phase === 'failing-over') {
+        await deps.stops.requestStop(id, { by, reason: comment, requestId, at: deps.now().toISOString() });
+        note = 'the running playbooks stop at the next step boundary; what they did is then rolled back or held for a rollback, per each workload\'s policy';
+      } else if (phase === 'failing-back') {
+        note = 'a failback is not stopped halfway: it finishes first';
+      } else if (phase === 'failed-over' || phase === 'waiting-for-healthy-primary' || phase === 'awaiting-failback-approval') {
+        note = 'the automatic failback is cancelled: the workloads stay on the standby until someone requests a failback';
+      }
+      command = { type: 'cancel', cancel: { by, actor: caller.actor, reason: comment, requestId } };
+      break;
+    }
+  }
   await sendCommand(deps.client, id, command);
-  const note =
-    action === 'cancel' && (phase === 'failing-over' || phase === 'failing-back')
-      ? 'playbooks already running finish first (compensation is per step); nothing further starts after them'
-      : null;
-  return { status: 202, body: { incidentId: id, action, by: operator.by, verified: operator.verified, phase, comment, ...(note !== null ? { note } : {}), statusUrl: incidentPath(deps.baseUrl, id) } };
+  return {
+    status: 202,
+    body: { incidentId: id, action, by, verified: caller.actor.verified, via: caller.actor.via, phase, comment, ...bound, ...(note !== null ? { note } : {}), statusUrl: incidentPath(deps.baseUrl, id) },
+  };
+}
+
+/**
+ * Skipping the health wait and the approval is for approvers only, with a reason: those the
+ * catalog names for the incident's workloads, or, where it names none, any verified person.
+ */
+async function forceRefusal(deps: OperatorDeps, caller: Caller, workloadIds: readonly string[], reason: string | null): Promise<Answer | null> {
+  if (reason === null) return problem(422, 'reason-required', 'a forced failback needs a reason (comment or reason): it skips the health wait and the approval, and the record says why', { path: '$.reason' });
+  if (caller.principal === null) {
+    return problem(403, 'approver-not-verified', 'a forced failback skips the approval, so it needs a verified approver: sign in (App Service Authentication or an Entra token); a key or link alone cannot force it');
+  }
+  const catalog = await deps.catalog();
+  const approvers = [...new Set(catalog.workloads.filter((w) => workloadIds.includes(w.id)).flatMap((w) => (w.policy.trigger === 'approval' ? w.policy.approval.approvers : [])))];
+  if (approvers.length > 0 && !isApprover(caller.principal, approvers)) {
+    return problem(403, 'not-an-approver', `${caller.principal.name} is not among the approvers of ${workloadIds.join(', ')} (${approvers.join(', ')}), so cannot force a failback`);
+  }
+  return null;
+}
+
+/** Lets the next signal of an incident's key start a new incident, after an outcome that holds it back. */
+async function reopen(deps: OperatorDeps, id: string, status: InstanceStatus, outcome: string | null, by: string): Promise<Answer> {
+  const key = (status.input as IncidentInput | undefined)?.signal?.incidentKey;
+  if (key === undefined) return problem(409, 'not-reopenable', `incident ${id} has no incident key to reopen`);
+  if (outcome === null || !(STICKY_OUTCOMES as readonly string[]).includes(outcome)) {
+    return problem(409, 'not-held', `incident ${id} ended ${outcome ?? status.runtimeStatus}, which does not hold back new incidents; the next signal of ${key} starts one already`);
+  }
+  const released = await deps.claims.release(key, id);
+  return {
+    status: 202,
+    body: {
+      incidentId: id,
+      action: 'reopen',
+      by,
+      incidentKey: key,
+      detail: released ? `the next signal of ${key} starts a new incident` : `incident ${id} no longer holds ${key}; the next signal starts a new incident`,
+      statusUrl: incidentPath(deps.baseUrl, id),
+    },
+  };
 }
 
 function brief(status: InstanceStatus, baseUrl: string) {

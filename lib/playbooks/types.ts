@@ -5,6 +5,8 @@
  * durable retries apply to them and nothing else.
  */
 
+import type { StopRequest } from '../incidents/types.js';
+
 export type Direction = 'failover' | 'failback';
 export type StepPhase = 'precheck' | 'action' | 'verify' | 'compensate';
 
@@ -42,6 +44,13 @@ export interface PlaybookInput {
   mode: 'execute' | 'plan';
   steps: StepDefinition[];
   retry: { attempts: number; firstIntervalMs: number; backoff: number };
+  /**
+   * A rollback run: compensate only these steps (done by an earlier run of this playbook and not
+   * undone), newest first, and nothing else.
+   */
+  compensate?: string[];
+  /** Ask between waves whether someone cancelled the failover, and stop at that boundary if so. */
+  stoppable?: boolean;
 }
 
 export interface StepInput {
@@ -75,6 +84,10 @@ export interface StepRecord {
 
 export interface PlaybookResult {
   ok: boolean;
+  /** Set when a cancel stopped the playbook at a step boundary; what was done is in `undoable`. */
+  stopped?: StopRequest | null;
+  /** Steps that changed something, can be undone, and were not: what a rollback would compensate, oldest first. */
+  undoable?: string[];
   workloadId: string;
   direction: Direction;
   steps: StepRecord[];

@@ -5,7 +5,7 @@
 import type { AzureClients } from '../azure/clients.js';
 import type { Catalog } from '../catalog/types.js';
 import type { WorkflowRecord } from '../claims/index.js';
-import type { TimelineEntry } from '../incidents/types.js';
+import type { StopRequest, TimelineEntry } from '../incidents/types.js';
 import type { DeliveryTarget, IncidentNotification } from '../notify/events.js';
 
 export interface FailoverLedger {
@@ -13,8 +13,16 @@ export interface FailoverLedger {
   recordFailover(workloadId: string, at: string): Promise<void>;
 }
 
+/** Which incident fails a workload over now, and whether someone cancelled a running failover. */
+export interface IncidentControl {
+  holdWorkload(workloadId: string, incidentId: string, at: Date): Promise<{ held: true } | { held: false; by: string }>;
+  releaseWorkload(workloadId: string, incidentId: string): Promise<void>;
+  stopRequest(incidentId: string): Promise<StopRequest | null>;
+}
+
 export interface StepDeps {
   catalog(): Promise<Catalog>;
+  control: IncidentControl;
   clients: AzureClients;
   /** The App Configuration store the active-side pointers live in; null when none is configured. */
   appConfigurationEndpoint: string | null;
@@ -31,7 +39,8 @@ export interface StepDeps {
   publicUrl: string | null;
   /** The secret that signs approve and reject links (ACTION_LINK_SECRET's first); absent or null: the links are the key-protected routes. */
   actionLinkSecret?: string | null;
-  saveTimeline(incidentId: string, timeline: TimelineEntry[]): Promise<void>;
+  /** Saves the timeline's entries from index `from` on, keeping the saved ones before it. */
+  saveTimeline(incidentId: string, timeline: TimelineEntry[], from: number): Promise<void>;
   /** How often the SDK polls Azure's long-running operations (Azure's Retry-After wins when it sends one). */
   lroPollMs: number;
   now(): Date;

@@ -49,7 +49,20 @@ export function createActivities(deps: StepDeps): Activities {
       return null;
     },
     saveTimeline: async (input) => {
-      await deps.saveTimeline(input.incidentId, input.timeline);
+      await deps.saveTimeline(input.incidentId, input.timeline, input.from ?? 0);
+      return null;
+    },
+    stopRequested: (input) => deps.control.stopRequest(input.incidentId),
+    holdWorkloads: async (input) => {
+      const at = deps.now();
+      const answers = await Promise.all(input.workloads.map(async (id) => [id, await deps.control.holdWorkload(id, input.incidentId, at)] as const));
+      return {
+        held: answers.filter(([, a]) => a.held).map(([id]) => id),
+        heldBy: Object.fromEntries(answers.flatMap(([id, a]) => (a.held ? [] : [[id, a.by]]))),
+      };
+    },
+    releaseWorkloads: async (input) => {
+      await Promise.all(input.workloads.map((id) => deps.control.releaseWorkload(id, input.incidentId)));
       return null;
     },
   };

@@ -4,6 +4,7 @@
  * failovers, and every refusal with the reason and the fix.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { objectIdFor } from '../../sim/providers/identity.js';
 import { startApp, type App } from './support.js';
 
 const MIN = 60_000;
@@ -97,7 +98,7 @@ describe('on call: approvals, cancels, plans and guardrails', () => {
     const approve = await app.request('POST', `/api/incidents/${id}/approve`, { body: { comment: 'go' }, headers: dana });
     expect(approve.body).toMatchObject({ action: 'approve', by: 'dana@contoso.example', verified: true, via: 'entra-token', direction: 'failover', round: 1 });
     await until(id, 'the failover', (v) => v.phase === 'failed-over');
-    expect((await view(id)).timeline.find((e) => e.type === 'approved')!.detail).toBe('failover by dana@contoso.example (verified, entra-token): go');
+    expect((await view(id)).timeline.find((e) => e.type === 'approved')!.detail).toBe(`failover by dana@contoso.example (verified, entra-token, object id ${objectIdFor('dana@contoso.example')}): go`);
     expect(writes() - before).toBe(1);
     // Failback now, without waiting for the health window or an approval: an approver, with a reason, recorded.
     expect((await app.request('POST', `/api/incidents/${id}/failback`, { body: { force: true } , headers: dana })).body).toMatchObject({ status: 422, path: '$.reason' });

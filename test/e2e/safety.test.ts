@@ -7,6 +7,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { repoRoot } from '../support/fixtures.js';
+import { objectIdFor } from '../../sim/providers/identity.js';
 import { startApp, type App } from './support.js';
 
 const SUB = '11111111-1111-1111-1111-111111111111';
@@ -276,7 +277,7 @@ describe('approvals only from verified approvers, bound to what they approve', (
     expect((await approve(hal, { comment: 'go', direction: 'failover', round: 1 })).body).toMatchObject({ by: 'hal@contoso.example', verified: true, direction: 'failover', round: 1 });
     await app.runUntil(async () => (await view(id)).phase === 'failed-over', { what: 'the failover' });
     const approved = (await view(id)).timeline.find((e: { type: string }) => e.type === 'approved');
-    expect(approved.detail).toBe('failover by hal@contoso.example (verified, entra-token): go');
+    expect(approved.detail).toBe(`failover by hal@contoso.example (verified, entra-token, object id ${objectIdFor('hal@contoso.example')}): go`);
   });
 });
 

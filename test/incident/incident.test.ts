@@ -453,9 +453,9 @@ describe('incident lifecycle an SRE can trust', () => {
       'a approval by alice@contoso.example of the failover round 0 does not answer this request (the failover, round 1)',
     ]);
     expect(timeline.filter((e) => e.type === 'approved').map((e) => e.detail)).toEqual([
-      'failover by alice@contoso.example (verified, entra-token) (1 of 2)',
-      'failover by alice@contoso.example (verified, entra-token): again (1 of 2)',
-      'failover by bob@contoso.example (verified, entra-token) (2 of 2)',
+      'failover by alice@contoso.example (verified, entra-token, object id a1) (1 of 2)',
+      'failover by alice@contoso.example (verified, entra-token, object id a1): again (1 of 2)',
+      'failover by bob@contoso.example (verified, entra-token, object id b2) (2 of 2)',
     ]);
   });
 
