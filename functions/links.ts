@@ -21,7 +21,8 @@ import { handleOperatorCall, type OperatorCall } from '../lib/operators/http.js'
 import { commandIncident, showIncident, type IncidentView } from '../lib/operators/incidents.js';
 
 /** The on-call path, told that a signed link (not a function key) let the caller in: it records them so. */
-const linkCall: (request: HttpRequest, context: InvocationContext, act: (call: OperatorCall) => Promise<Answer>, via: 'signed-link') => Promise<HttpResponseInit> = handleOperatorCall;
+const linkCall = (request: HttpRequest, context: InvocationContext, act: (call: OperatorCall) => Promise<Answer>, via: 'signed-link'): Promise<HttpResponseInit> =>
+  handleOperatorCall(request, context, act, via);
 
 app.http('actionLink', {
   methods: ['GET', 'POST'],
