@@ -21,10 +21,9 @@
  * region is down its workflow list cannot be read, and these are what the failover resubmits.
  */
 import { createHash } from 'node:crypto';
-import type { TokenCredential } from '@azure/core-auth';
-import { TableClient, type TableServiceClientOptions as TableClientOptions } from '@azure/data-tables';
 import type { StopRequest } from '../incidents/types.js';
-import { StorageError, storageCall } from '../storage/errors.js';
+import { StorageError } from '../storage/errors.js';
+import { isCode, isoFrom, openTable, type TableConnection, type TableRetryTuning } from '../storage/table.js';
 
 export type ClaimResult =
   | { readonly claimed: true; readonly instanceId: string; readonly claimedAt: string }
@@ -90,19 +89,9 @@ export interface WorkflowRecord {
   finishedAt: string | null;
 }
 
-export interface TableRetryTuning {
-  /** Retries after the first attempt. Default 2. */
-  maxRetries?: number;
-  /** Default 250. */
-  retryDelayInMs?: number;
-  /** Default 2000. */
-  maxRetryDelayInMs?: number;
-}
+export type { TableRetryTuning } from '../storage/table.js';
 
-export type ClaimStoreOptions = (
-  | { connectionString: string; url?: never; credential?: never }
-  | { url: string; credential: TokenCredential; connectionString?: never }
-) & {
+export type ClaimStoreOptions = TableConnection & {
   /** Default `incidentclaims`. */
   table?: string;
   /** Deadline for one call, retries included; past it, `TransientStorageError`. Default 10000. */
@@ -151,18 +140,9 @@ function nonEmpty(value: string, what: string): void {
   if (typeof value !== 'string' || value === '') throw new RangeError(`${what} must be a non-empty string`);
 }
 
-/** Edm.DateTime comes back as a Date, an ISO string, or `{ value, type }` without type conversion. */
-function isoFrom(value: unknown): string {
-  if (value instanceof Date) return value.toISOString();
-  if (typeof value === 'string') return value;
-  if (typeof value === 'object' && value !== null && typeof (value as { value?: unknown }).value === 'string') return (value as { value: string }).value;
-  return '';
-}
-
-function insecureEndpoint(connectionString: string): boolean {
-  const endpoint = /(?:^|;)\s*TableEndpoint\s*=\s*([^;]+)/i.exec(connectionString)?.[1]?.trim();
-  if (endpoint !== undefined) return endpoint.toLowerCase().startsWith('http:');
-  return /(?:^|;)\s*DefaultEndpointsProtocol\s*=\s*http\s*(?:;|$)/i.test(connectionString);
+/** A stored time as ISO text ('' when the row has none). */
+function isoText(value: unknown): string {
+  return isoFrom(value) ?? '';
 }
 
 interface ClaimEntity {
@@ -181,46 +161,11 @@ interface SignalEntity {
   recordedAt: Date;
 }
 
-function isCode(err: unknown, status: number, code: string): boolean {
-  return err instanceof StorageError && (err.statusCode === status || err.code === code);
-}
 
 export function createClaimStore(options: ClaimStoreOptions): ClaimStore {
   const tableName = options.table ?? DEFAULT_CLAIMS_TABLE;
-  if (!/^[A-Za-z][A-Za-z0-9]{2,62}$/.test(tableName)) {
-    throw new RangeError(`table "${tableName}" is not a valid table name (3-63 letters and digits, starting with a letter)`);
-  }
-  const timeoutMs = options.timeoutMs ?? 10_000;
-  const clientOptions: TableClientOptions = {
-    retryOptions: {
-      maxRetries: options.retry?.maxRetries ?? 2,
-      retryDelayInMs: options.retry?.retryDelayInMs ?? 250,
-      maxRetryDelayInMs: options.retry?.maxRetryDelayInMs ?? 2000,
-    },
-    userAgentOptions: { userAgentPrefix: 'failover-orchestrator-claims' },
-  };
-  const client =
-    options.connectionString !== undefined
-      ? TableClient.fromConnectionString(options.connectionString, tableName, {
-          ...clientOptions,
-          ...(insecureEndpoint(options.connectionString) ? { allowInsecureConnection: true } : {}),
-        })
-      : new TableClient(options.url, tableName, options.credential, {
-          ...clientOptions,
-          ...(options.url.toLowerCase().startsWith('http:') ? { allowInsecureConnection: true } : {}),
-        });
+  const { client, call, ensureTable } = openTable(options, { table: tableName, label: 'claims', timeoutMs: options.timeoutMs ?? 10_000, retry: options.retry });
   const label = `claims ${tableName}`;
-  const call = <T>(what: string, fn: (abortSignal: AbortSignal) => Promise<T>) => storageCall(`${label} ${what}`, timeoutMs, fn);
-
-  let created: Promise<void> | undefined;
-  const ensureTable = (): Promise<void> => {
-    // createTable treats 409 TableAlreadyExists as success.
-    created ??= call('create table', (abortSignal) => client.createTable({ abortSignal })).catch((err: unknown) => {
-      created = undefined;
-      throw err;
-    });
-    return created;
-  };
 
   async function readClaim(partitionKey: string): Promise<{ entity: ClaimEntity; etag: string } | undefined> {
     try {
@@ -251,8 +196,8 @@ export function createClaimStore(options: ClaimStoreOptions): ClaimStore {
       if (holder !== undefined) {
         const { instanceId } = holder.entity;
         // Our own earlier attempt may have landed (a retried insert answered 409): still ours.
-        if (instanceId === candidateInstanceId) return { claimed: true, instanceId, claimedAt: isoFrom(holder.entity.claimedAt) };
-        return { claimed: false, instanceId, claimedAt: isoFrom(holder.entity.claimedAt) };
+        if (instanceId === candidateInstanceId) return { claimed: true, instanceId, claimedAt: isoText(holder.entity.claimedAt) };
+        return { claimed: false, instanceId, claimedAt: isoText(holder.entity.claimedAt) };
       }
       // Released between our insert and our read: try again.
       if (attempt >= CLAIM_ATTEMPTS) {
@@ -348,7 +293,7 @@ export function createClaimStore(options: ClaimStoreOptions): ClaimStore {
     await ensureTable();
     try {
       const row = await call('read failover ledger', (abortSignal) => client.getEntity<{ at: Date }>(LEDGER_PARTITION, ledgerKey(workloadId), { abortSignal }));
-      return isoFrom(row.at);
+      return isoText(row.at);
     } catch (err) {
       if (isCode(err, 404, 'ResourceNotFound')) return null;
       throw err;
@@ -398,7 +343,7 @@ export function createClaimStore(options: ClaimStoreOptions): ClaimStore {
           workloadId: row.workloadId,
           account: row.account,
           workflowId: Number(row.workflowId),
-          submittedAt: isoFrom(row.submittedAt),
+          submittedAt: isoText(row.submittedAt),
           submission: JSON.parse(row.submission) as Record<string, unknown>,
           finishedAt: row.finishedAt === '' ? null : row.finishedAt,
         });

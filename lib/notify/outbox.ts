@@ -21,9 +21,9 @@
  */
 import { createHash } from 'node:crypto';
 import type { TokenCredential } from '@azure/core-auth';
-import { odata, TableClient, type TableServiceClientOptions } from '@azure/data-tables';
+import { odata } from '@azure/data-tables';
 import type { IncidentClaimsSettings } from '../config.js';
-import { StorageError, storageCall } from '../storage/errors.js';
+import { isCode, isoFrom, openTable, type TableConnection, type TableRetryTuning } from '../storage/table.js';
 import type { IncidentNotification } from './events.js';
 import { idempotencyKeyOf } from './notifier.js';
 import { clip } from './render.js';
@@ -122,13 +122,10 @@ export interface NotificationOutbox {
 export interface OutboxTableTuning {
   /** Deadline for one call, retries included; past it, `TransientStorageError`. Default 5000. */
   timeoutMs?: number;
-  retry?: { maxRetries?: number; retryDelayInMs?: number; maxRetryDelayInMs?: number };
+  retry?: TableRetryTuning;
 }
 
-export type NotificationOutboxOptions = (
-  | { connectionString: string; url?: never; credential?: never }
-  | { url: string; credential: TokenCredential; connectionString?: never }
-) & { /** Default `incidentclaimsoutbox`. */ table?: string } & OutboxTableTuning;
+export type NotificationOutboxOptions = TableConnection & { /** Default `incidentclaimsoutbox`. */ table?: string } & OutboxTableTuning;
 
 const NOTIFICATION_ROW = 'notification';
 const REPORT_ROW = 'report';
@@ -149,22 +146,6 @@ function targetKey(target: Pick<OutboxTarget, 'workloadId' | 'index' | 'label'>)
 }
 
 
-function isoFrom(value: unknown): string | null {
-  if (value instanceof Date) return value.toISOString();
-  if (typeof value === 'string' && value !== '') return value;
-  if (typeof value === 'object' && value !== null && typeof (value as { value?: unknown }).value === 'string') return (value as { value: string }).value;
-  return null;
-}
-
-function insecureEndpoint(connectionString: string): boolean {
-  const endpoint = /(?:^|;)\s*TableEndpoint\s*=\s*([^;]+)/i.exec(connectionString)?.[1]?.trim();
-  if (endpoint !== undefined) return endpoint.toLowerCase().startsWith('http:');
-  return /(?:^|;)\s*DefaultEndpointsProtocol\s*=\s*http\s*(?:;|$)/i.test(connectionString);
-}
-
-function isCode(err: unknown, status: number, code: string): boolean {
-  return err instanceof StorageError && (err.statusCode === status || err.code === code);
-}
 
 /**
  * The notification as stored: long texts clipped, so a record always fits a table property, and
@@ -268,40 +249,13 @@ function byAge(a: OutboxRecord, b: OutboxRecord): number {
 
 export function createNotificationOutbox(options: NotificationOutboxOptions): NotificationOutbox {
   const tableName = options.table ?? DEFAULT_OUTBOX_TABLE;
-  if (!/^[A-Za-z][A-Za-z0-9]{2,62}$/.test(tableName)) {
-    throw new RangeError(`table "${tableName}" is not a valid table name (3-63 letters and digits, starting with a letter)`);
-  }
   // Short: recording a failure must not hold up the notify activity when storage is slow too.
-  const timeoutMs = options.timeoutMs ?? 5_000;
-  const clientOptions: TableServiceClientOptions = {
-    retryOptions: {
-      maxRetries: options.retry?.maxRetries ?? 2,
-      retryDelayInMs: options.retry?.retryDelayInMs ?? 250,
-      maxRetryDelayInMs: options.retry?.maxRetryDelayInMs ?? 1000,
-    },
-    userAgentOptions: { userAgentPrefix: 'failover-orchestrator-outbox' },
-  };
-  const client =
-    options.connectionString !== undefined
-      ? TableClient.fromConnectionString(options.connectionString, tableName, {
-          ...clientOptions,
-          ...(insecureEndpoint(options.connectionString) ? { allowInsecureConnection: true } : {}),
-        })
-      : new TableClient(options.url, tableName, options.credential, {
-          ...clientOptions,
-          ...(options.url.toLowerCase().startsWith('http:') ? { allowInsecureConnection: true } : {}),
-        });
-  const label = `outbox ${tableName}`;
-  const call = <T>(what: string, fn: (abortSignal: AbortSignal) => Promise<T>) => storageCall(`${label} ${what}`, timeoutMs, fn);
-
-  let created: Promise<void> | undefined;
-  const ensureTable = (): Promise<void> => {
-    created ??= call('create table', (abortSignal) => client.createTable({ abortSignal })).catch((err: unknown) => {
-      created = undefined;
-      throw err;
-    });
-    return created;
-  };
+  const { client, call, ensureTable } = openTable(options, {
+    table: tableName,
+    label: 'outbox',
+    timeoutMs: options.timeoutMs ?? 5_000,
+    retry: { maxRetryDelayInMs: 1000, ...options.retry },
+  });
 
   async function read(partitionKey: string, rowKey: string): Promise<OutboxRecord | null> {
     try {

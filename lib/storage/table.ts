@@ -1,0 +1,92 @@
+/**
+ * One way to open a Table Storage table for the app's stores (incident claims, the notification
+ * outbox): a connection string or a service URL with the app's identity, short bounded retries,
+ * every call under one deadline (past it, `TransientStorageError`), and the table created on first
+ * use. Plain http is allowed only where the endpoint says so (Azurite).
+ */
+import type { TokenCredential } from '@azure/core-auth';
+import { TableClient, type TableServiceClientOptions } from '@azure/data-tables';
+import { StorageError, storageCall } from './errors.js';
+
+export interface TableRetryTuning {
+  /** Retries after the first attempt. Default 2. */
+  maxRetries?: number;
+  /** Default 250. */
+  retryDelayInMs?: number;
+  /** Default 2000. */
+  maxRetryDelayInMs?: number;
+}
+
+/** Where the table is: a connection string, or a service URL reached with a credential. */
+export type TableConnection = { connectionString: string; url?: never; credential?: never } | { url: string; credential: TokenCredential; connectionString?: never };
+
+export interface OpenTableOptions {
+  table: string;
+  /** Names the store in errors and the user agent (`claims`, `outbox`). */
+  label: string;
+  timeoutMs: number;
+  retry?: TableRetryTuning | undefined;
+}
+
+export interface OpenTable {
+  readonly client: TableClient;
+  /** Runs one call under the store's deadline; `what` names it in errors. */
+  call<T>(what: string, fn: (abortSignal: AbortSignal) => Promise<T>): Promise<T>;
+  /** Creates the table once (409 TableAlreadyExists counts as done); a failure is retried on the next call. */
+  ensureTable(): Promise<void>;
+}
+
+export function openTable(connection: TableConnection, options: OpenTableOptions): OpenTable {
+  const { table } = options;
+  if (!/^[A-Za-z][A-Za-z0-9]{2,62}$/.test(table)) {
+    throw new RangeError(`table "${table}" is not a valid table name (3-63 letters and digits, starting with a letter)`);
+  }
+  const clientOptions: TableServiceClientOptions = {
+    retryOptions: {
+      maxRetries: options.retry?.maxRetries ?? 2,
+      retryDelayInMs: options.retry?.retryDelayInMs ?? 250,
+      maxRetryDelayInMs: options.retry?.maxRetryDelayInMs ?? 2000,
+    },
+    userAgentOptions: { userAgentPrefix: `failover-orchestrator-${options.label}` },
+  };
+  const client =
+    connection.connectionString !== undefined
+      ? TableClient.fromConnectionString(connection.connectionString, table, {
+          ...clientOptions,
+          ...(insecureEndpoint(connection.connectionString) ? { allowInsecureConnection: true } : {}),
+        })
+      : new TableClient(connection.url, table, connection.credential, {
+          ...clientOptions,
+          ...(connection.url.toLowerCase().startsWith('http:') ? { allowInsecureConnection: true } : {}),
+        });
+  const label = `${options.label} ${table}`;
+  const call = <T>(what: string, fn: (abortSignal: AbortSignal) => Promise<T>) => storageCall(`${label} ${what}`, options.timeoutMs, fn);
+  let created: Promise<void> | undefined;
+  const ensureTable = (): Promise<void> => {
+    created ??= call('create table', (abortSignal) => client.createTable({ abortSignal })).catch((err: unknown) => {
+      created = undefined;
+      throw err;
+    });
+    return created;
+  };
+  return { client, call, ensureTable };
+}
+
+/** Whether a storage error is this status or code (the SDK sets one or the other, depending on the path). */
+export function isCode(err: unknown, status: number, code: string): boolean {
+  return err instanceof StorageError && (err.statusCode === status || err.code === code);
+}
+
+/** Edm.DateTime comes back as a Date, an ISO string, or `{ value, type }` without type conversion; null when none of those. */
+export function isoFrom(value: unknown): string | null {
+  if (value instanceof Date) return value.toISOString();
+  if (typeof value === 'string' && value !== '') return value;
+  if (typeof value === 'object' && value !== null && typeof (value as { value?: unknown }).value === 'string') return (value as { value: string }).value;
+  return null;
+}
+
+function insecureEndpoint(connectionString: string): boolean {
+  const endpoint = /(?:^|;)\s*TableEndpoint\s*=\s*([^;]+)/i.exec(connectionString)?.[1]?.trim();
+  if (endpoint !== undefined) return endpoint.toLowerCase().startsWith('http:');
+  return /(?:^|;)\s*DefaultEndpointsProtocol\s*=\s*http\s*(?:;|$)/i.test(connectionString);
+}
