@@ -7,7 +7,7 @@ import { call, failure, target } from './app.js';
 import { parseFlags } from './flags.js';
 import { EXIT, UsageError, type CliIo } from './io.js';
 import type { ReadinessReport } from '../lib/operators/readiness.js';
-import { missingObjects, type PurviewDrift } from '../lib/steps/purview.js';
+import { missingObjects, type PurviewDrift } from '../lib/playbooks/purview/steps.js';
 
 export const READINESS_USAGE = `failover readiness <workload> [--app URL] [--key KEY] [--data-dir DIR] [--json]
                                   compare the workload's standby with what the catalog requires;

@@ -14,6 +14,7 @@ import { ConfigError, loadConfig, type AppConfig } from './config.js';
 import { fetchTrusting } from './http/fetch-trusting.js';
 import { problem, type Answer } from './http/problem.js';
 import { createNotificationDelivery, createNotifier, notificationOutboxFromSettings, type NotificationDelivery, type Notifier } from './notify/index.js';
+import { urgentRequests } from './playbooks/index.js';
 import type { StepDeps } from './steps/deps.js';
 
 export interface AppServices {
@@ -88,7 +89,12 @@ export function buildServices(env: Readonly<Record<string, string | undefined>>)
   }
   if (problems.length > 0 || target === undefined || config.alertArchive === undefined || config.incidentClaims === undefined) throw new ConfigError(problems);
 
-  const clients = createAzureClients(target, { retry: { maxRetries: config.azure.maxRetries, retryDelayInMs: config.azure.retryDelayMs }, genomicsKeys: config.genomicsKeys });
+  const clients = createAzureClients(target, {
+    retry: { maxRetries: config.azure.maxRetries, retryDelayInMs: config.azure.retryDelayMs },
+    genomicsKeys: config.genomicsKeys,
+    // The playbook steps say which requests are on a failover's critical path under ARM throttling.
+    requestPriorities: urgentRequests(),
+  });
   const archive = alertArchiveFromSettings(config.alertArchive, clients.credential);
   const claims = claimStoreFromSettings(config.incidentClaims, clients.credential);
   const notifier = createNotifier({

@@ -18,7 +18,7 @@ import { DataShareClient } from './datashare.js';
 import { GenomicsManagementClient, GenomicsWorkflowClient } from './genomics.js';
 import { GraphServiceHealthClient } from './graph.js';
 import { PurviewDataClient } from './purview-data.js';
-import { ThrottleQueues, throttleQueuePolicy } from './throttle-queue.js';
+import { ThrottleQueues, throttleQueuePolicy, type RequestPriority } from './throttle-queue.js';
 
 import { ARM_SCOPE } from './scopes.js';
 
@@ -51,6 +51,8 @@ export interface AzureClientsOptions {
   retry?: RetryTuning;
   /** The process's ARM throttling queues; every client made from these options shares them. */
   throttleQueues?: ThrottleQueues;
+  /** Requests ARM throttling should serve first (the playbook steps declare them); default none. */
+  requestPriorities?: readonly RequestPriority[];
   /** Genomics workflow API keys by account (GENOMICS_ACCOUNT_KEYS), for Azure. */
   genomicsKeys?: Readonly<Record<string, string>>;
 }
@@ -115,7 +117,7 @@ export function createAzureClients(target: AzureTarget, options: AzureClientsOpt
       : new DefaultAzureCredential());
   const armEndpoint = sim?.endpoint ?? 'https://management.azure.com';
   const retryOptions = options.retry ?? {};
-  const throttleQueues = options.throttleQueues ?? new ThrottleQueues();
+  const throttleQueues = options.throttleQueues ?? new ThrottleQueues(options.requestPriorities ?? []);
   const genomicsKey = (accountName: string): string => {
     const key = options.genomicsKeys?.[accountName.toLowerCase()];
     if (key === undefined) throw new Error(`no key for the Genomics account ${accountName}: add '${accountName}:<key>' to GENOMICS_ACCOUNT_KEYS`);

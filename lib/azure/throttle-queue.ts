@@ -19,24 +19,23 @@ import { retryAfterMs } from '../http/retry-after.js';
 type Kind = 'read' | 'write' | 'delete';
 
 /**
- * Requests on a failover's longest chains, with how long Azure typically takes to finish what
- * they start or watch (s): their priority in a throttled queue. The writes start what takes
- * minutes; the reads are the list reads that watch it end, whose delay is the failover's too.
- * Everything else waits its turn at 0.
+ * A request on a failover's longest chain, with how long Azure typically takes to finish what it
+ * starts or watches (s): its priority in a throttled queue. The playbook steps declare theirs
+ * (`urgentRequests` in lib/playbooks/define.ts): the writes that start what takes minutes, and the
+ * list reads that watch it end, whose delay is the failover's too. Everything else waits its turn
+ * at 0.
  */
-const CRITICAL: Array<{ method: string; path: RegExp; seconds: number }> = [
-  { method: 'POST', path: /\/streamingendpoints\/[^/]+\/(start|scale)$/i, seconds: 120 },
-  { method: 'PUT', path: /\/streamingendpoints\/[^/]+$/i, seconds: 120 },
-  { method: 'GET', path: /\/streamingendpoints$/i, seconds: 120 },
-  // A live event starts after its outputs exist: both are on the same chain.
-  { method: 'POST', path: /\/liveevents\/[^/]+\/start$/i, seconds: 90 },
-  { method: 'PUT', path: /\/liveevents\/[^/]+\/liveoutputs\/[^/]+$/i, seconds: 90 },
-  { method: 'GET', path: /\/liveevents$/i, seconds: 90 },
-  { method: 'POST', path: /\/sharesubscriptions\/[^/]+\/synchronize$/i, seconds: 60 },
-];
+export interface RequestPriority {
+  readonly method: string;
+  readonly path: RegExp;
+  readonly seconds: number;
+}
 
-export function priorityOf(method: string, path: string): number {
-  return CRITICAL.find((l) => l.method === method.toUpperCase() && l.path.test(path))?.seconds ?? 0;
+export function priorityOf(priorities: readonly RequestPriority[], method: string, path: string): number {
+  const m = method.toUpperCase();
+  let best = 0;
+  for (const p of priorities) if (p.method === m && p.path.test(path) && p.seconds > best) best = p.seconds;
+  return best;
 }
 
 const HEADER: Record<Kind, string> = {
@@ -174,7 +173,11 @@ export class ThrottleQueue {
 export class ThrottleQueues {
   private readonly queues = new Map<string, ThrottleQueue>();
 
-  constructor(private readonly now: () => number = Date.now) {}
+  /** `priorities`: which requests go first when a budget runs dry (none: arrival order). */
+  constructor(
+    readonly priorities: readonly RequestPriority[] = [],
+    private readonly now: () => number = Date.now,
+  ) {}
 
   for(subscription: string, kind: Kind): ThrottleQueue {
     const key = `${subscription.toLowerCase()}|${kind}`;
@@ -202,7 +205,7 @@ export function throttleQueuePolicy(queues: ThrottleQueues): PipelinePolicy {
       if (subscription === undefined) return next(request);
       const kind: Kind = request.method === 'GET' || request.method === 'HEAD' ? 'read' : request.method === 'DELETE' ? 'delete' : 'write';
       const queue = queues.for(subscription, kind);
-      const priority = priorityOf(request.method, url.pathname);
+      const priority = priorityOf(queues.priorities, request.method, url.pathname);
       for (let refusals = 0; ; refusals++) {
         await queue.turn(priority);
         let response: PipelineResponse;

@@ -11,7 +11,7 @@ import type { DeliveryTarget, IncidentNotification } from '../notify/events.js';
 import { parseResourceId } from '../azure/resource-id.js';
 import type { Catalog, Workload } from '../catalog/types.js';
 import { problem, type Answer } from '../http/problem.js';
-import { missingObjects, purviewDrift, type PurviewDrift } from '../steps/purview.js';
+import { missingObjects, purviewDrift, type PurviewDrift } from '../playbooks/purview/steps.js';
 
 export interface ReadinessReport {
   workloadId: string;

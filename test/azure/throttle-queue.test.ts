@@ -8,13 +8,16 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createHttpHeaders, createPipelineRequest } from '@azure/core-rest-pipeline';
-import { priorityOf, ThrottleQueue, ThrottleQueues, throttleQueuePolicy } from '../../lib/azure/throttle-queue.js';
+import { priorityOf as rank, ThrottleQueue, ThrottleQueues, throttleQueuePolicy } from '../../lib/azure/throttle-queue.js';
+import { urgentRequests } from '../../lib/playbooks/index.js';
 import { startSimulator, SUB, type SimHarness } from '../sim/support.js';
 
 const ACCOUNT = `/subscriptions/${SUB}/resourceGroups/rg-media-neu/providers/Microsoft.Media/mediaservices/contosomedianeu`;
 
 describe('priorityOf', () => {
-  it('ranks the requests on a failover’s longest chains by how long Azure takes', () => {
+  it('ranks the requests the playbook steps declare urgent by how long Azure takes', () => {
+    const priorities = urgentRequests();
+    const priorityOf = (method: string, path: string) => rank(priorities, method, path);
     expect(priorityOf('POST', `${ACCOUNT}/streamingEndpoints/default/start`)).toBe(120);
     expect(priorityOf('post', `${ACCOUNT}/streamingEndpoints/default/scale`)).toBe(120);
     expect(priorityOf('GET', `${ACCOUNT}/streamingEndpoints`)).toBe(120);

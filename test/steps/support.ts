@@ -6,7 +6,7 @@
 import { join } from 'node:path';
 import { loadCatalogFile } from '../../lib/catalog/index.js';
 import type { Catalog } from '../../lib/catalog/types.js';
-import { playbookSteps } from '../../lib/playbooks/registry.js';
+import { playbookSteps } from '../../lib/playbooks/index.js';
 import type { Direction, StepPhase, StepResult } from '../../lib/playbooks/types.js';
 import type { StepDeps } from '../../lib/steps/deps.js';
 import { repoRoot } from '../support/fixtures.js';

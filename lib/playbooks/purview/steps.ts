@@ -10,10 +10,12 @@
  * The readiness comparison is also what `GET /api/workloads/{id}/readiness` and
  * `failover readiness` run before any outage: lib/operators/readiness.ts.
  */
-import type { PurviewDataClient } from '../azure/purview-data.js';
-import type { PurviewPlaybook, Workload } from '../catalog/types.js';
-import { completeNotification } from './notify.js';
-import { alreadyDone, done, isNotFound, needed, requiredSideResource, StepFailure, verified, type ServiceStep, type StepContext } from './service-step.js';
+import type { PurviewDataClient } from '../../azure/purview-data.js';
+import type { PurviewPlaybook, Workload } from '../../catalog/types.js';
+import { completeNotification } from '../../steps/notify.js';
+import { alreadyDone, defineStep, done, isNotFound, needed, requiredSideResource, StepFailure, verified, type StepContext } from '../define.js';
+
+const MIN = 60_000;
 
 function playbookOf(workload: Workload): PurviewPlaybook {
   if (workload.playbook.kind !== 'purview') throw new StepFailure('WrongPlaybook', `${workload.id} is not a Purview workload`);
@@ -69,7 +71,11 @@ function account(ctx: StepContext) {
 
 // ── check-account ───────────────────────────────────────────────────────────────────────────
 
-const checkAccount: ServiceStep = {
+export const checkAccount = defineStep({
+  name: 'check-account',
+  title: { failover: 'Check the standby Purview account is provisioned', failback: 'Check the primary Purview account is provisioned' },
+  deadlineMs: 2 * MIN,
+  group: 'begin',
   async precheck(ctx) {
     const a = account(ctx);
     return needed(`check that ${a.name} in ${a.region} is provisioned`);
@@ -91,11 +97,15 @@ const checkAccount: ServiceStep = {
   async verify(ctx) {
     return verified(`${account(ctx).name} is provisioned`);
   },
-};
+  compensate: { none: 'it only reads' },
+});
 
 // ── check-readiness ─────────────────────────────────────────────────────────────────────────
 
-const checkReadiness: ServiceStep = {
+export const checkReadiness = defineStep({
+  name: 'check-readiness',
+  title: 'Compare the standby with what the catalog requires (drift is reported)',
+  deadlineMs: 5 * MIN,
   async precheck(ctx) {
     const p = playbookOf(ctx.workload).readiness;
     if (p.collections.length + p.scanRuleSets.length + p.dataSources.length === 0) return alreadyDone('the catalog requires nothing of the standby');
@@ -111,11 +121,15 @@ const checkReadiness: ServiceStep = {
   async verify() {
     return verified('compared');
   },
-};
+  compensate: { none: 'it only reads' },
+});
 
 // ── confirm-catalog ─────────────────────────────────────────────────────────────────────────
 
-const confirmCatalog: ServiceStep = {
+export const confirmCatalog = defineStep({
+  name: 'confirm-catalog',
+  title: { failover: 'Confirm the standby serves catalog reads', failback: 'Confirm the primary serves catalog reads' },
+  deadlineMs: 5 * MIN,
   async precheck(ctx) {
     return needed(`read the catalog of ${account(ctx).name}`);
   },
@@ -127,11 +141,15 @@ const confirmCatalog: ServiceStep = {
   async verify(ctx) {
     return verified(`${account(ctx).name} serves catalog reads`);
   },
-};
+  compensate: { none: 'it only reads; when the account now pointed at does not serve, the pointer goes back' },
+});
 
 // ── report-gaps ─────────────────────────────────────────────────────────────────────────────
 
-const reportGaps: ServiceStep = {
+export const reportGaps = defineStep({
+  name: 'report-gaps',
+  title: 'Tell people what does not carry over (lineage, integration runtimes)',
+  deadlineMs: 2 * MIN,
   async precheck(ctx) {
     return needed(`tell ${ctx.workload.notify.length} channel(s) what does not carry over`);
   },
@@ -155,12 +173,7 @@ const reportGaps: ServiceStep = {
   async verify() {
     return verified('told');
   },
-};
+  compensate: { none: 'a message sent cannot be unsent' },
+});
 
-export const PURVIEW_STEPS: Record<string, ServiceStep> = {
-  'check-account': checkAccount,
-  'check-readiness': checkReadiness,
-  'confirm-catalog': confirmCatalog,
-  'report-gaps': reportGaps,
-};
 

@@ -7,8 +7,8 @@
  * and report where each stands. Failback: the primary's schedules back first, then the
  * secondary's removed, so some schedule always exists.
  */
-import type { DataShareClient, Invitation, ScheduledTrigger } from '../azure/datashare.js';
-import type { DataSharePlaybook, ShareSubscription, Workload } from '../catalog/types.js';
+import type { DataShareClient, Invitation, ScheduledTrigger } from '../../azure/datashare.js';
+import type { DataSharePlaybook, ShareSubscription, Workload } from '../../catalog/types.js';
 import {
   alreadyDone,
   compensated,
@@ -22,10 +22,13 @@ import {
   skipped,
   StepFailure,
   verified,
-  type ServiceStep,
+  defineStep,
+  type Step,
   type StepContext,
   unlessDown,
-} from './service-step.js';
+} from '../define.js';
+
+const MIN = 60_000;
 
 /** The name the playbook gives the schedules it creates, on either side. */
 export const SCHEDULE_TRIGGER = 'snapshot-schedule';
@@ -110,9 +113,13 @@ async function scheduleCount(ctx: StepContext, a: DsAccount): Promise<number> {
 }
 
 /** Create the catalog's schedules on a side (the secondary on failover, the primary on failback). */
-function createSchedulesStep(side: 'primary' | 'secondary'): ServiceStep {
+function createSchedulesStep(side: 'primary' | 'secondary', name: string, title: string, group?: string): Step {
   const acct = (ctx: StepContext) => required(ctx, side, 'consumerAccount');
-  return {
+  return defineStep({
+    name,
+    title,
+    deadlineMs: 5 * MIN,
+    ...(group !== undefined ? { group } : {}),
     async precheck(ctx) {
       const lacking = await unscheduled(ctx, acct(ctx));
       return lacking.length === 0 ? alreadyDone(`every share subscription on ${acct(ctx).name} runs its schedule`) : needed(`schedule ${lacking.map((s) => s.name).join(', ')} on ${acct(ctx).name}`);
@@ -130,13 +137,16 @@ function createSchedulesStep(side: 'primary' | 'secondary'): ServiceStep {
       await mapLimited(playbookOf(ctx.workload).shareSubscriptions, PARALLEL_WRITES, (sub) => a.client.deleteTrigger(a.resourceGroup, a.name, sub.name, SCHEDULE_TRIGGER, lro(ctx)));
       return compensated(`removed the schedules created on ${a.name}`);
     },
-  };
+  });
 }
 
 /** Remove the schedules of a side (the primary on failover, where it may not answer; the secondary on failback). */
-function removeSchedulesStep(side: 'primary' | 'secondary'): ServiceStep {
+function removeSchedulesStep(side: 'primary' | 'secondary', name: string, title: string): Step {
   const acct = (ctx: StepContext) => required(ctx, side, 'consumerAccount');
-  return {
+  return defineStep({
+    name,
+    title,
+    deadlineMs: 5 * MIN,
     async precheck(ctx) {
       // The side being left may be down: one quick try.
       const a = required(ctx, side, 'consumerAccount', true);
@@ -160,12 +170,23 @@ function removeSchedulesStep(side: 'primary' | 'secondary'): ServiceStep {
       const a = acct(ctx);
       return compensated(`${a.name}: restored ${await createSchedules(ctx, a, await unscheduled(ctx, a))}`);
     },
-  };
+  });
 }
+
+export const scheduleSecondary = createSchedulesStep('secondary', 'schedule-secondary', 'Create the snapshot schedules on the secondary share subscriptions', 'standby-snapshots');
+export const unschedulePrimary = removeSchedulesStep('primary', 'unschedule-primary', "Remove the primary's snapshot schedules (when it answers)");
+export const schedulePrimary = createSchedulesStep('primary', 'schedule-primary', 'Restore the snapshot schedules on the primary share subscriptions');
+export const unscheduleSecondary = removeSchedulesStep('secondary', 'unschedule-secondary', "Remove the secondary's snapshot schedules");
 
 // ── synchronize-now ─────────────────────────────────────────────────────────────────────────
 
-const synchronizeNow: ServiceStep = {
+export const synchronizeNow = defineStep({
+  name: 'synchronize-now',
+  title: 'Take a snapshot now on the secondary, and wait for it',
+  deadlineMs: 60 * MIN,
+  // The schedule and the first snapshot do not wait for each other.
+  group: 'standby-snapshots',
+  urgentRequests: [{ method: 'POST', path: /\/sharesubscriptions\/[^/]+\/synchronize$/i, seconds: 60 }],
   async precheck(ctx) {
     const a = required(ctx, 'secondary', 'consumerAccount');
     const now = ctx.deps.now().getTime();
@@ -190,7 +211,8 @@ const synchronizeNow: ServiceStep = {
   async verify() {
     return verified('snapshots succeeded');
   },
-};
+  compensate: { none: 'a snapshot taken is data delivered; there is nothing to take back' },
+});
 
 // ── invite-consumers (provider side) ────────────────────────────────────────────────────────
 
@@ -223,7 +245,10 @@ async function invitations(ctx: StepContext): Promise<Array<{ share: string; ema
 const statusLine = (rows: Array<{ share: string; email: string; invitation: Invitation | null }>) =>
   rows.map((r) => `${r.share} → ${r.email}: ${r.invitation?.properties.invitationStatus ?? 'not invited'}`).join('; ');
 
-const inviteConsumers: ServiceStep = {
+export const inviteConsumers = defineStep({
+  name: 'invite-consumers',
+  title: 'Invite every consumer to the secondary shares',
+  deadlineMs: 5 * MIN,
   async precheck(ctx) {
     if (playbookOf(ctx.workload).shares.length === 0) return alreadyDone('no shares in the catalog');
     const rows = await invitations(ctx);
@@ -244,13 +269,6 @@ const inviteConsumers: ServiceStep = {
     const rows = await invitations(ctx);
     return rows.every((r) => r.invitation !== null) ? verified(statusLine(rows)) : failed('InvitationMissing', statusLine(rows));
   },
-};
+  compensate: { none: 'an invitation sent stays: consumers of the standby need it at the next failover too' },
+});
 
-export const DATASHARE_STEPS: Record<string, ServiceStep> = {
-  'schedule-secondary': createSchedulesStep('secondary'),
-  'synchronize-now': synchronizeNow,
-  'unschedule-primary': removeSchedulesStep('primary'),
-  'invite-consumers': inviteConsumers,
-  'schedule-primary': createSchedulesStep('primary'),
-  'unschedule-secondary': removeSchedulesStep('secondary'),
-};

@@ -6,11 +6,13 @@
  * channels. Failback, once Microsoft resolves the issue: the flag back, and what to reconcile.
  * It writes nothing but the flag and notifications.
  */
-import type { Dynamics365Playbook, Workload } from '../catalog/types.js';
-import type { IncidentWindow } from '../playbooks/types.js';
-import { formatDuration } from '../notify/render.js';
-import { completeNotification } from './notify.js';
-import { done, needed, StepFailure, verified, type ServiceStep, type StepContext } from './service-step.js';
+import type { Dynamics365Playbook, Workload } from '../../catalog/types.js';
+import type { IncidentWindow } from '../types.js';
+import { formatDuration } from '../../notify/render.js';
+import { completeNotification } from '../../steps/notify.js';
+import { defineStep, done, needed, StepFailure, verified, type StepContext } from '../define.js';
+
+const MIN = 60_000;
 
 function playbookOf(workload: Workload): Dynamics365Playbook {
   if (workload.playbook.kind !== 'dynamics365') throw new StepFailure('WrongPlaybook', `${workload.id} is not a Dynamics 365 workload`);
@@ -40,7 +42,10 @@ async function tell(ctx: StepContext, title: string, actions: string[]): Promise
   return `told ${sent.delivered} channel(s)${sent.failed > 0 ? `, ${sent.failed} failed` : ''}`;
 }
 
-const recordWindows: ServiceStep = {
+export const recordWindows = defineStep({
+  name: 'record-windows',
+  title: 'Record the incident and possible data-loss windows, and tell the channels',
+  deadlineMs: 2 * MIN,
   async precheck(ctx) {
     return needed(`record the incident window of ${playbookOf(ctx.workload).environmentUrl}`);
   },
@@ -61,9 +66,13 @@ const recordWindows: ServiceStep = {
   async verify() {
     return verified('recorded');
   },
-};
+  compensate: { none: 'a record and a message cannot be taken back' },
+});
 
-const reportReconcile: ServiceStep = {
+export const reportReconcile = defineStep({
+  name: 'report-reconcile',
+  title: 'Tell what to reconcile (possible data loss, paused integrations)',
+  deadlineMs: 2 * MIN,
   async precheck(ctx) {
     return needed(`tell what to reconcile in ${playbookOf(ctx.workload).environmentUrl}`);
   },
@@ -82,9 +91,6 @@ const reportReconcile: ServiceStep = {
   async verify() {
     return verified('reported');
   },
-};
+  compensate: { none: 'a message sent cannot be unsent' },
+});
 
-export const DYNAMICS_STEPS: Record<string, ServiceStep> = {
-  'record-windows': recordWindows,
-  'report-reconcile': reportReconcile,
-};

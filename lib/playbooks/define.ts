@@ -1,14 +1,19 @@
 /**
- * How a service playbook step is written: four phases over one context, each returning a
- * StepResult. Azure errors become results here, once: throttling, 5xx and network faults are
+ * How a playbook step is written: one object (`defineStep`) holding everything about it side by
+ * side: its name and title as the runbook says them, its group and deadline, the Azure requests
+ * it wants served first under throttling, and its four phases over one context, each returning a
+ * StepResult. A playbook is the ordered list of these objects (lib/playbooks/<service>/playbook.ts).
+ *
+ * Azure errors become results here, once (`runStep`): throttling, 5xx and network faults are
  * thrown as TransientStepError (the durable retry, with backoff, takes them; the SDK has already
  * honoured Retry-After), anything else is a permanent failure naming the code and the resource.
  */
 import type { AzureClients } from '../azure/clients.js';
 import { parseResourceId } from '../azure/resource-id.js';
+import type { RequestPriority } from '../azure/throttle-queue.js';
 import type { Workload } from '../catalog/types.js';
-import type { Direction, IncidentWindow, StepPhase, StepResult } from '../playbooks/types.js';
-import { isTransient, TransientStepError, type StepDeps } from './deps.js';
+import { isTransient, TransientStepError, type StepDeps } from '../steps/deps.js';
+import type { Direction, IncidentWindow, StepDefinition, StepPhase, StepResult } from './types.js';
 
 export interface StepContext {
   deps: StepDeps;
@@ -19,15 +24,64 @@ export interface StepContext {
   window?: IncidentWindow;
 }
 
-export interface ServiceStep {
-  precheck(ctx: StepContext): Promise<StepResult>;
-  action(ctx: StepContext): Promise<StepResult>;
-  verify(ctx: StepContext): Promise<StepResult>;
-  /** Undo the action; absent when there is nothing to undo (the registry marks the step not compensable). */
-  compensate?(ctx: StepContext): Promise<StepResult>;
+type Phase = (ctx: StepContext) => Promise<StepResult>;
+
+/** Something said differently per direction (a title, a deadline), or the same both ways. */
+export type PerDirection<T> = T | Readonly<Record<Direction, T>>;
+
+export interface Step {
+  /** Kebab-case, unique within its playbook; what the timeline and the notifications name. */
+  readonly name: string;
+  /** What a human reading the runbook would call it. */
+  readonly title: PerDirection<string>;
+  /** How long the action may take before the step counts as failed (Azure time). */
+  readonly deadlineMs: PerDirection<number>;
+  /** Consecutive steps of one group touch independent resources and run side by side. */
+  readonly group?: string;
+  /** A failure is recorded and the playbook goes on (telling people never stops a failover). */
+  readonly bestEffort?: boolean;
+  /**
+   * The Azure requests on this step's critical path, with how long Azure takes to finish what
+   * they start or watch: under ARM throttling they are served first (lib/azure/throttle-queue.ts).
+   */
+  readonly urgentRequests?: readonly RequestPriority[];
+  readonly precheck: Phase;
+  readonly action: Phase;
+  readonly verify: Phase;
+  /** Undo what the action changed, and only that; or why there is nothing to undo. */
+  readonly compensate: Phase | { readonly none: string };
 }
 
-export async function runServiceStep(step: ServiceStep, phase: StepPhase, ctx: StepContext): Promise<StepResult> {
+/** A runbook: the steps of each direction, in order. */
+export interface Playbook {
+  readonly kind: string;
+  readonly failover: readonly Step[];
+  readonly failback: readonly Step[];
+}
+
+/** A step, checked and frozen: every step of every playbook is written through this. */
+export function defineStep(step: Step): Step {
+  if (!/^[a-z][a-z0-9]*(-[a-z0-9]+)*$/.test(step.name)) throw new TypeError(`step name '${step.name}' is not kebab-case`);
+  return Object.freeze({ ...step });
+}
+
+const perDirection = <T>(value: PerDirection<T>, direction: Direction): T =>
+  typeof value === 'object' && value !== null && 'failover' in (value as object) ? (value as Readonly<Record<Direction, T>>)[direction] : (value as T);
+
+/** What the playbook orchestration needs of a step: plain data, for its input. */
+export function stepDefinition(step: Step, direction: Direction): StepDefinition {
+  return {
+    name: step.name,
+    title: perDirection(step.title, direction),
+    deadlineMs: perDirection(step.deadlineMs, direction),
+    compensable: typeof step.compensate === 'function',
+    ...(step.group !== undefined ? { group: step.group } : {}),
+    ...(step.bestEffort === true ? { bestEffort: true } : {}),
+  };
+}
+
+/** Runs one phase of a step, turning Azure errors into results (transient ones are thrown). */
+export async function runStep(step: Step, phase: StepPhase, ctx: StepContext): Promise<StepResult> {
   try {
     switch (phase) {
       case 'precheck':
@@ -37,7 +91,7 @@ export async function runServiceStep(step: ServiceStep, phase: StepPhase, ctx: S
       case 'verify':
         return await step.verify(ctx);
       case 'compensate':
-        return step.compensate === undefined ? { ok: true, outcome: 'compensated', detail: 'nothing to undo' } : await step.compensate(ctx);
+        return typeof step.compensate === 'function' ? await step.compensate(ctx) : { ok: true, outcome: 'compensated', detail: `nothing to undo: ${step.compensate.none}` };
     }
   } catch (err) {
     if (err instanceof TransientStepError) throw err;
@@ -115,8 +169,8 @@ export function isNotFound(err: unknown): boolean {
 
 /**
  * Requests in flight per step. Starting twenty streaming endpoints one by one would take twenty
- * times as long; ARM's budget is a rate (1,200 writes an hour per subscription, refilled
- * continuously), which the SDK's throttling retries respect, so a wide step is still safe.
+ * times as long; ARM's budget is a rate per subscription, refilled continuously (a token bucket:
+ * the throttle queue in lib/azure spends it in order), so a wide step is still safe.
  */
 export const PARALLEL_WRITES = 16;
 

@@ -3,9 +3,10 @@
  * which account or region is live (or, for Dynamics 365, whether to run degraded). Flipping it
  * is how new work moves to the other side; it is idempotent because the precheck reads first.
  */
-import type { Workload } from '../catalog/types.js';
-import type { Direction, StepResult } from '../playbooks/types.js';
-import { isTransient, TransientStepError, type StepDeps } from './deps.js';
+import type { Workload } from '../../catalog/types.js';
+import { isTransient, TransientStepError } from '../../steps/deps.js';
+import { defineStep, type StepContext } from '../define.js';
+import type { Direction, StepPhase, StepResult } from '../types.js';
 
 interface Pointer {
   key: string;
@@ -34,7 +35,21 @@ export function pointerOf(workload: Workload, direction: Direction): Pointer | n
   }
 }
 
-export async function flipPointer(deps: StepDeps, workload: Workload, direction: Direction, phase: string): Promise<StepResult> {
+/**
+ * Every playbook flips its pointer at the point its runbook switches new work over: the workload's
+ * own code follows it. A workload without a pointer (Data Share) finds it already done.
+ */
+export const flipActivePointer = defineStep({
+  name: 'flip-active-pointer',
+  title: 'Point the app at the other side (App Configuration)',
+  deadlineMs: 2 * 60_000,
+  precheck: (ctx) => flipPointer(ctx, 'precheck'),
+  action: (ctx) => flipPointer(ctx, 'action'),
+  verify: (ctx) => flipPointer(ctx, 'verify'),
+  compensate: (ctx) => flipPointer(ctx, 'compensate'),
+});
+
+async function flipPointer({ deps, workload, direction }: StepContext, phase: StepPhase): Promise<StepResult> {
   const pointer = pointerOf(workload, direction);
   if (pointer === null) return { ok: true, outcome: 'already-done', detail: 'this workload has no active-side pointer to flip' };
   if (deps.appConfigurationEndpoint === null) {
@@ -77,8 +92,6 @@ export async function flipPointer(deps: StepDeps, workload: Workload, direction:
         await write(pointer.previous);
         return { ok: true, outcome: 'compensated', detail: `'${pointer.key}' set back to '${pointer.previous}'` };
       }
-      default:
-        return { ok: false, reason: 'UnknownPhase', detail: phase };
     }
   } catch (err) {
     if (isTransient(err)) throw new TransientStepError('AppConfigurationUnavailable', (err as Error).message);

@@ -10,10 +10,10 @@
  * it checks the primary and moves new submissions back.
  */
 import type { BlobClient, BlockBlobClient } from '@azure/storage-blob';
-import { WORKFLOW_STATUS, type GenomicsWorkflowClient, type WorkflowSubmission } from '../azure/genomics.js';
-import { blobNameProblem, blobNamesOf, containerProblem, storageAccountProblem } from '../azure/names.js';
-import type { GenomicsPlaybook, Workload } from '../catalog/types.js';
-import type { WorkflowRecord } from '../claims/index.js';
+import { WORKFLOW_STATUS, type GenomicsWorkflowClient, type WorkflowSubmission } from '../../azure/genomics.js';
+import { blobNameProblem, blobNamesOf, containerProblem, storageAccountProblem } from '../../azure/names.js';
+import type { GenomicsPlaybook, Workload } from '../../catalog/types.js';
+import type { WorkflowRecord } from '../../claims/index.js';
 import {
   alreadyDone,
   compensated,
@@ -28,9 +28,11 @@ import {
   type SideResource,
   unlessDown,
   verified,
-  type ServiceStep,
+  defineStep,
   type StepContext,
-} from './service-step.js';
+} from '../define.js';
+
+const MIN = 60_000;
 
 function playbookOf(workload: Workload): GenomicsPlaybook {
   if (workload.playbook.kind !== 'genomics') throw new StepFailure('WrongPlaybook', `${workload.id} is not a Genomics workload`);
@@ -109,7 +111,11 @@ function checkedInputs(record: WorkflowRecord, submission: WorkflowSubmission): 
 
 // ── check-account ───────────────────────────────────────────────────────────────────────────
 
-const checkAccount: ServiceStep = {
+export const checkAccount = defineStep({
+  name: 'check-account',
+  title: { failover: 'Check the standby Genomics account answers', failback: 'Check the primary Genomics account answers' },
+  deadlineMs: 2 * MIN,
+  group: 'begin',
   async precheck(ctx) {
     const a = requiredSideResource(ctx, serving(ctx), 'account');
     return needed(`check that ${a.name} in ${a.region} answers`);
@@ -128,7 +134,8 @@ const checkAccount: ServiceStep = {
   async verify(ctx) {
     return verified(`${requiredSideResource(ctx, serving(ctx), 'account').name} answers`);
   },
-};
+  compensate: { none: 'it only reads' },
+});
 
 // ── stage-data ──────────────────────────────────────────────────────────────────────────────
 
@@ -147,7 +154,10 @@ async function staging(ctx: StepContext, pending: Submitted[]): Promise<Staging>
   return { missing: wanted.filter((_, i) => !present[i]), outputContainer: await service.getContainerClient(p.outputContainer).exists(), count: wanted.length };
 }
 
-const stageData: ServiceStep = {
+export const stageData = defineStep({
+  name: 'stage-data',
+  title: "Copy pending workflows' inputs to the standby storage (from the geo-secondary)",
+  deadlineMs: 60 * MIN,
   async precheck(ctx) {
     const { pending } = await pendingWorkflows(ctx);
     if (pending.length === 0) return alreadyDone('no queued or running workflows to stage data for');
@@ -176,7 +186,8 @@ const stageData: ServiceStep = {
     const s = await staging(ctx, pending);
     return s.missing.length === 0 && s.outputContainer ? verified(`${s.count} input(s) in place`) : failed('InputsNotStaged', `missing ${s.missing.map((m) => m.blob).join(', ')}`);
   },
-};
+  compensate: { none: 'copied inputs are harmless on the standby, and a retry finds them there' },
+});
 
 async function copyFrom(ctx: StepContext, from: BlobClient, account: string, to: BlockBlobClient): Promise<void> {
   try {
@@ -204,7 +215,10 @@ async function resubmissions(ctx: StepContext): Promise<{ pending: Submitted[]; 
   return { pending, source, moved };
 }
 
-const resubmitWorkflows: ServiceStep = {
+export const resubmitWorkflows = defineStep({
+  name: 'resubmit-workflows',
+  title: 'Resubmit queued and running workflows to the standby',
+  deadlineMs: 10 * MIN,
   async precheck(ctx) {
     const r = await resubmissions(ctx);
     if (r.pending.length === 0) return alreadyDone(`no queued or running workflows (${r.source})`);
@@ -250,10 +264,5 @@ const resubmitWorkflows: ServiceStep = {
     for (const w of ours) await api.cancel(w.Id);
     return compensated(ours.length === 0 ? 'no resubmitted workflow was still running' : `cancelled ${ours.map((w) => `#${w.Id}`).join(', ')} on ${standby.name}`);
   },
-};
+});
 
-export const GENOMICS_STEPS: Record<string, ServiceStep> = {
-  'check-account': checkAccount,
-  'stage-data': stageData,
-  'resubmit-workflows': resubmitWorkflows,
-};

@@ -12,8 +12,8 @@
  */
 import type { AzureMediaServices, Job, LiveEvent, StreamingEndpoint, Transform } from '@azure/arm-mediaservices';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { parseResourceId } from '../azure/resource-id.js';
-import type { MediaServicesPlaybook, TrafficManagerSwitch, Workload } from '../catalog/types.js';
+import { parseResourceId } from '../../azure/resource-id.js';
+import type { MediaServicesPlaybook, TrafficManagerSwitch, Workload } from '../../catalog/types.js';
 import {
   alreadyDone,
   compensated,
@@ -27,10 +27,12 @@ import {
   skipped,
   StepFailure,
   verified,
-  type ServiceStep,
+  defineStep,
   type StepContext,
   unlessDown,
-} from './service-step.js';
+} from '../define.js';
+
+const MIN = 60_000;
 
 /** The live output created on a secondary live event that has none. */
 const FAILOVER_OUTPUT = { name: 'failover', archiveWindowLength: 'PT8H' };
@@ -128,7 +130,11 @@ function operationFailure(name: string, err: unknown): unknown {
 
 // ── check-account ───────────────────────────────────────────────────────────────────────────
 
-const checkAccount: ServiceStep = {
+export const checkAccount = defineStep({
+  name: 'check-account',
+  title: { failover: 'Check the secondary Media Services account answers', failback: 'Check the primary Media Services account answers' },
+  deadlineMs: 2 * MIN,
+  group: 'begin',
   async precheck(ctx) {
     const { to } = target(ctx);
     return needed(`check that ${to.name} in ${to.location} answers`);
@@ -146,7 +152,8 @@ const checkAccount: ServiceStep = {
   async verify(ctx) {
     return verified(`${target(ctx).to.name} answers`);
   },
-};
+  compensate: { none: 'it only reads' },
+});
 
 // ── ensure-transforms ───────────────────────────────────────────────────────────────────────
 
@@ -206,7 +213,11 @@ async function transformsToCopy(ctx: StepContext): Promise<{ missing: string[]; 
   return { missing: missing.sort(), differ: differ.sort(), wanted };
 }
 
-const ensureTransforms: ServiceStep = {
+export const ensureTransforms = defineStep({
+  name: 'ensure-transforms',
+  title: 'Make sure the transforms exist on the secondary, as defined',
+  deadlineMs: 5 * MIN,
+  group: 'ready-standby',
   async precheck(ctx) {
     if (playbookOf(ctx.workload).transforms.length === 0) return alreadyDone('no transforms in the catalog');
     const { missing, differ } = await transformsToCopy(ctx);
@@ -234,7 +245,8 @@ const ensureTransforms: ServiceStep = {
     const { missing, differ } = await transformsToCopy(ctx);
     return missing.length === 0 && differ.length === 0 ? verified('transforms in place') : failed('TransformsNotInPlace', `still missing ${missing.join(', ') || 'none'}, different ${differ.join(', ') || 'none'}`);
   },
-};
+  compensate: { none: 'transforms stay: they cost nothing and the next failover needs them' },
+});
 
 // ── start-streaming-endpoints / stop-streaming-endpoints ────────────────────────────────────
 
@@ -268,7 +280,17 @@ function standby(ctx: StepContext): Account {
   return account(ctx, 'secondary');
 }
 
-const startStreamingEndpoints: ServiceStep = {
+export const startStreamingEndpoints = defineStep({
+  name: 'start-streaming-endpoints',
+  title: 'Start the secondary streaming endpoints',
+  deadlineMs: 15 * MIN,
+  group: 'ready-standby',
+  // A streaming endpoint takes about two minutes to start: the failover's longest chain.
+  urgentRequests: [
+    { method: 'POST', path: /\/streamingendpoints\/[^/]+\/(start|scale)$/i, seconds: 120 },
+    { method: 'PUT', path: /\/streamingendpoints\/[^/]+$/i, seconds: 120 },
+    { method: 'GET', path: /\/streamingendpoints$/i, seconds: 120 },
+  ],
   async precheck(ctx) {
     const states = await endpoints(ctx, standby(ctx));
     if (states.length === 0) return alreadyDone('no streaming endpoints in the catalog');
@@ -309,7 +331,7 @@ const startStreamingEndpoints: ServiceStep = {
   async compensate(ctx) {
     return stopEndpoints(ctx);
   },
-};
+});
 
 async function stopEndpoints(ctx: StepContext) {
   const acct = standby(ctx);
@@ -318,7 +340,11 @@ async function stopEndpoints(ctx: StepContext) {
   return compensated(states.length === 0 ? 'no streaming endpoint was running' : `stopped ${states.map((e) => e.name).join(', ')}`);
 }
 
-const stopStreamingEndpoints: ServiceStep = {
+export const stopStreamingEndpoints = defineStep({
+  name: 'stop-streaming-endpoints',
+  title: 'Stop the secondary streaming endpoints',
+  deadlineMs: 15 * MIN,
+  group: 'idle-standby',
   async precheck(ctx) {
     const states = (await endpoints(ctx, standby(ctx))).filter((e) => e.endpoint !== null && e.endpoint.resourceState !== 'Stopped');
     return states.length === 0 ? alreadyDone('the secondary streaming endpoints are stopped') : needed(`stop ${states.map((e) => e.name).join(', ')}`);
@@ -334,7 +360,7 @@ const stopStreamingEndpoints: ServiceStep = {
     const r = await startStreamingEndpoints.action(ctx);
     return compensated(r.detail);
   },
-};
+});
 
 // ── start-live-events / stop-live-events ────────────────────────────────────────────────────
 
@@ -355,7 +381,17 @@ async function liveEvents(ctx: StepContext, acct: Account, withOutputs = true): 
 const ingest = (s: LiveState) => s.event?.input?.endpoints?.map((e) => e.url).filter(Boolean).join(' ') || 'no ingest URL';
 const live = (s: LiveState) => s.event?.resourceState === 'Running' && s.outputs > 0;
 
-const startLiveEvents: ServiceStep = {
+export const startLiveEvents = defineStep({
+  name: 'start-live-events',
+  title: 'Start the secondary live events (and report their ingest URLs)',
+  deadlineMs: 15 * MIN,
+  group: 'ready-standby',
+  // A live event starts after its outputs exist: both are on the same chain.
+  urgentRequests: [
+    { method: 'POST', path: /\/liveevents\/[^/]+\/start$/i, seconds: 90 },
+    { method: 'PUT', path: /\/liveevents\/[^/]+\/liveoutputs\/[^/]+$/i, seconds: 90 },
+    { method: 'GET', path: /\/liveevents$/i, seconds: 90 },
+  ],
   async precheck(ctx) {
     const states = await liveEvents(ctx, standby(ctx));
     if (states.length === 0) return alreadyDone('no live events in the catalog');
@@ -402,7 +438,7 @@ const startLiveEvents: ServiceStep = {
   async compensate(ctx) {
     return stopLive(ctx);
   },
-};
+});
 
 async function stopLive(ctx: StepContext) {
   const acct = standby(ctx);
@@ -411,7 +447,11 @@ async function stopLive(ctx: StepContext) {
   return compensated(states.length === 0 ? 'no live event was running' : `stopped ${states.map((s) => s.name).join(', ')}`);
 }
 
-const stopLiveEvents: ServiceStep = {
+export const stopLiveEvents = defineStep({
+  name: 'stop-live-events',
+  title: 'Stop the secondary live events',
+  deadlineMs: 15 * MIN,
+  group: 'idle-standby',
   async precheck(ctx) {
     const states = (await liveEvents(ctx, standby(ctx))).filter((s) => s.event !== null && s.event.resourceState !== 'Stopped');
     return states.length === 0 ? alreadyDone('the secondary live events are stopped') : needed(`stop ${states.map((s) => s.name).join(', ')}`);
@@ -423,7 +463,8 @@ const stopLiveEvents: ServiceStep = {
     const states = (await liveEvents(ctx, standby(ctx))).filter((s) => s.event !== null && s.event.resourceState !== 'Stopped');
     return states.length === 0 ? verified('secondary live events stopped') : failed('LiveEventNotStopped', states.map((s) => `${s.name} is ${s.event!.resourceState}`).join('; '));
   },
-};
+  compensate: { none: 'a stopped live event is what the failback wants; starting it again is the next failover' },
+});
 
 // ── resubmit-jobs ───────────────────────────────────────────────────────────────────────────
 
@@ -462,7 +503,10 @@ async function jobsToMove(ctx: StepContext): Promise<{ pending: JobMove[]; moved
   return { pending, moved };
 }
 
-const resubmitJobs: ServiceStep = {
+export const resubmitJobs = defineStep({
+  name: 'resubmit-jobs',
+  title: { failover: 'Resubmit queued and processing encoding jobs to the secondary', failback: 'Leave running jobs where they are' },
+  deadlineMs: { failover: 10 * MIN, failback: MIN },
   async precheck(ctx) {
     if (ctx.direction === 'failback') return alreadyDone('jobs stay where they run; new jobs follow the active-account key');
     const jobs = await jobsToMove(ctx);
@@ -492,7 +536,8 @@ const resubmitJobs: ServiceStep = {
     const todo = jobs.pending.filter((j) => !jobs.moved.has(`${j.transform}/${j.job.name}`));
     return todo.length === 0 ? verified(`${jobs.pending.length} job(s) on ${target(ctx).to.name}`) : failed('JobsNotResubmitted', todo.map((j) => j.job.name).join(', '));
   },
-};
+  compensate: { none: 'a resubmitted job runs to its end on the secondary; cancelling it would lose the work' },
+});
 
 // ── switch-traffic ──────────────────────────────────────────────────────────────────────────
 
@@ -527,7 +572,10 @@ async function setEndpoint(ctx: StepContext, t: TrafficEndpoints, name: string, 
   await ctx.deps.clients.trafficManager(t.subscription).endpoints.update(t.resourceGroup, t.profile, 'ExternalEndpoints', name, { endpointStatus: status });
 }
 
-const switchTraffic: ServiceStep = {
+export const switchTraffic = defineStep({
+  name: 'switch-traffic',
+  title: { failover: 'Send viewers to the secondary (Traffic Manager)', failback: 'Send viewers back to the primary (Traffic Manager)' },
+  deadlineMs: 5 * MIN,
   async precheck(ctx) {
     const t = traffic(ctx);
     if (t === null) return alreadyDone('no Traffic Manager profile in the catalog');
@@ -553,15 +601,5 @@ const switchTraffic: ServiceStep = {
     await setEndpoint(ctx, t, t.enable, 'Disabled');
     return compensated(`${t.profile}: viewers back on ${t.disable}`);
   },
-};
+});
 
-export const MEDIA_STEPS: Record<string, ServiceStep> = {
-  'check-account': checkAccount,
-  'ensure-transforms': ensureTransforms,
-  'start-streaming-endpoints': startStreamingEndpoints,
-  'start-live-events': startLiveEvents,
-  'resubmit-jobs': resubmitJobs,
-  'switch-traffic': switchTraffic,
-  'stop-live-events': stopLiveEvents,
-  'stop-streaming-endpoints': stopStreamingEndpoints,
-};

@@ -1,0 +1,12 @@
+/** The Azure Data Share runbook, in order; each step is defined in steps.ts. */
+import { announce } from '../common/announce.js';
+import { flipActivePointer } from '../common/flip-active-pointer.js';
+import type { Playbook } from '../define.js';
+import { inviteConsumers, schedulePrimary, scheduleSecondary, synchronizeNow, unschedulePrimary, unscheduleSecondary } from './steps.js';
+
+export const dataSharePlaybook: Playbook = {
+  kind: 'dataShare',
+  failover: [announce, scheduleSecondary, synchronizeNow, unschedulePrimary, inviteConsumers, flipActivePointer],
+  // The primary schedules come back before the secondary's go: snapshots never stop.
+  failback: [announce, schedulePrimary, unscheduleSecondary, flipActivePointer],
+};
