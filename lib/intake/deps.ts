@@ -11,8 +11,7 @@ import type { ClaimStore } from '../claims/index.js';
 import { decideSignal, type SignalSource } from '../decisions/decide.js';
 import { incidentStatus, isFinished, sendCommand, startIncident, summaryOf, progressOf, type IncidentClient } from '../incidents/client.js';
 import { summarizeSignal } from '../incidents/signals.js';
-import { TransientStorageError } from '../storage/errors.js';
-import { isTransient as isTransientAzure } from '../steps/deps.js';
+import { isTransient } from '../errors/transient.js';
 import type { AppServices } from '../composition.js';
 import { incidentPath } from '../incidents/links.js';
 import type { IntakeDeps } from './accept.js';
@@ -92,9 +91,10 @@ function sourceOf(source: AlertSource | undefined): SignalSource {
   return source === 'servicehealth-poll' ? 'poller' : 'webhook';
 }
 
-/** Faults a retry can fix: storage throttling and outages, the durable endpoint busy or restarting. */
+/**
+ * Faults a retry can fix (storage throttling and outages, the durable endpoint busy or restarting):
+ * the app's one rule, lib/errors/transient.ts. The webhook answers 503 for these only.
+ */
 export function isTransientIntakeError(err: unknown): boolean {
-  if (err instanceof TransientStorageError || isTransientAzure(err)) return true;
-  const message = err instanceof Error ? err.message : String(err);
-  return /ECONNREFUSED|ECONNRESET|ETIMEDOUT|socket hang up|unexpected status code: (5\d\d|429)/i.test(message);
+  return isTransient(err);
 }

@@ -54,10 +54,5 @@ export class TransientStepError extends Error {
   }
 }
 
-/** Whether an Azure SDK error is worth a durable retry (throttling, 5xx, network). */
-export function isTransient(err: unknown): boolean {
-  const status = (err as { statusCode?: number }).statusCode;
-  const code = (err as { code?: string }).code;
-  if (status === 408 || status === 429 || (status !== undefined && status >= 500)) return true;
-  return code === 'ECONNRESET' || code === 'ECONNREFUSED' || code === 'ETIMEDOUT' || code === 'REQUEST_SEND_ERROR';
-}
+/** Whether an error is worth a durable retry (throttling, 5xx, network): the app's one rule, lib/errors/transient.ts. */
+export { isTransient } from '../errors/transient.js';

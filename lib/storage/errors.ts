@@ -1,23 +1,26 @@
 /**
- * The two ways a storage call (the alert archive's blobs, the incident claims' table) can fail,
- * shared by `lib/archive` and `lib/claims`:
+ * The two ways a storage call (the alert archive's blobs, the stores' table) can fail, shared by
+ * `lib/archive`, `lib/stores` and the notification outbox:
  *
- * - `TransientStorageError`: storage is unreachable, overloaded or slow (5xx, 408, 429, refused or
- *   reset connections, timeouts). Worth retrying; the alert webhook answers 503 so that Azure
- *   Monitor delivers the alert again, and an activity throws it so that durable retries apply.
- * - `StorageError`: anything else (authorization, a bad request, a missing blob). Retrying the
- *   same call will not help; the message says what storage answered.
+ * - `TransientStorageError`: storage is unreachable, overloaded or slow (408, 429, 5xx, refused or
+ *   reset connections, the call's deadline passed: the app's one rule in lib/errors/transient.ts
+ *   decides). Worth retrying; the alert webhook answers 503 so that Azure Monitor delivers the
+ *   alert again, and an activity throws it so that durable retries apply.
+ * - `StorageError`: anything else (authorization, a bad request, a missing blob, a storage host
+ *   name that does not resolve). Retrying the same call will not help; the message says what
+ *   storage answered.
  *
  * Messages start with a stable code (`StorageUnavailable: …`, `AuthorizationPermissionMismatch: …`)
  * because durable-functions passes activity errors to the orchestrator as text.
  */
+import { isTransient } from '../errors/transient.js';
 
 export class StorageError extends Error {
   /** Storage's error code (`BlobNotFound`, `AuthorizationFailure`, …), or `StorageUnavailable` for transient faults. */
   readonly code: string;
   /** HTTP status storage answered with; undefined when no response arrived. */
   readonly statusCode: number | undefined;
-  /** What was being done, e.g. `archive put alerts/2024/06/01/…` or `claims claimIncident`. */
+  /** What was being done, e.g. `archive put alerts/2024/06/01/…` or `incident-claims incidentclaims claim incident`. */
   readonly operation: string;
 
   constructor(code: string, operation: string, detail: string, options: { statusCode?: number | undefined; cause?: unknown } = {}) {
@@ -37,22 +40,6 @@ export class TransientStorageError extends StorageError {
   }
 }
 
-const TRANSIENT_NETWORK_CODES = new Set([
-  'ECONNREFUSED',
-  'ECONNRESET',
-  'ECONNABORTED',
-  'ETIMEDOUT',
-  'EPIPE',
-  'EHOSTUNREACH',
-  'ENETUNREACH',
-  'ENETDOWN',
-  'EAI_AGAIN',
-  'ENOTFOUND',
-  'UND_ERR_SOCKET',
-  'UND_ERR_CONNECT_TIMEOUT',
-  'REQUEST_SEND_ERROR',
-]);
-
 interface ErrorLike {
   name?: unknown;
   message?: unknown;
@@ -64,19 +51,6 @@ interface ErrorLike {
 
 function asErrorLike(err: unknown): ErrorLike {
   return typeof err === 'object' && err !== null ? (err as ErrorLike) : {};
-}
-
-/** Whether an SDK error means storage is unavailable (worth a retry) rather than refusing the call. */
-export function isTransientStorageFailure(err: unknown): boolean {
-  for (let e: unknown = err, depth = 0; e !== undefined && e !== null && depth < 5; depth++) {
-    const x = asErrorLike(e);
-    const status = typeof x.statusCode === 'number' ? x.statusCode : undefined;
-    if (status !== undefined) return status === 408 || status === 429 || status >= 500;
-    if (x.name === 'AbortError' || x.name === 'TimeoutError') return true;
-    if (typeof x.code === 'string' && TRANSIENT_NETWORK_CODES.has(x.code)) return true;
-    e = x.cause;
-  }
-  return false;
 }
 
 /** Storage's own error code for a failed call: the x-ms-error-code, else the SDK's code. */
@@ -100,15 +74,20 @@ function firstLine(text: string): string {
   return line.length > 300 ? `${line.slice(0, 300)}…` : line;
 }
 
-/** Turns whatever an SDK threw into `TransientStorageError` or `StorageError` (ours pass through). */
-export function toStorageError(err: unknown, operation: string, timeoutMs?: number): StorageError {
+/**
+ * Turns whatever an SDK threw into `TransientStorageError` or `StorageError` (ours pass through),
+ * by the app's one rule for transient faults (lib/errors/transient.ts). `timedOut`: the call's own
+ * deadline passed before storage answered, which is transient whatever the SDK threw for it (a bare
+ * `AbortError`, which the rule alone cannot tell from a cancellation).
+ */
+export function toStorageError(err: unknown, operation: string, timeoutMs?: number, timedOut = false): StorageError {
   if (err instanceof StorageError) return err;
   const x = asErrorLike(err);
   const status = storageStatus(err);
   const message = typeof x.message === 'string' && x.message !== '' ? firstLine(x.message) : String(err);
-  if (isTransientStorageFailure(err)) {
-    const timedOut = x.name === 'AbortError' || x.name === 'TimeoutError';
-    const detail = timedOut && timeoutMs !== undefined ? `no answer within ${timeoutMs} ms` : status !== undefined ? `HTTP ${status}: ${message}` : message;
+  if (timedOut || isTransient(err)) {
+    const deadline = timedOut || x.name === 'TimeoutError';
+    const detail = deadline && timeoutMs !== undefined ? `no answer within ${timeoutMs} ms` : status !== undefined ? `HTTP ${status}: ${message}` : message;
     return new TransientStorageError(operation, detail, { statusCode: status, cause: err });
   }
   const code = storageErrorCode(err) ?? 'StorageError';
@@ -124,6 +103,7 @@ export async function storageCall<T>(operation: string, timeoutMs: number, call:
   try {
     return await call(abortSignal);
   } catch (err) {
-    throw toStorageError(err, operation, timeoutMs);
+    // Past the deadline with no answer from storage: whatever the SDK made of the abort, it is a timeout.
+    throw toStorageError(err, operation, timeoutMs, abortSignal.aborted && storageStatus(err) === undefined);
   }
 }
