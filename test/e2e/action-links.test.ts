@@ -5,13 +5,12 @@
  * command route takes no HTML form; every page is sent with the headers that keep it from being
  * framed, cached or leaking its token. Last, a real browser (headless Chromium) clicks the button.
  */
-import { existsSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { newActionLinkClaims, signActionLink, verifyActionLink } from '../../lib/auth/action-link.js';
+import { launchChromium } from '../support/browser.js';
 import { startApp, type App } from './support.js';
 
 const MIN = 60_000;
-const CHROMIUM = process.env['CHROMIUM_PATH'] ?? '/usr/bin/chromium';
 
 const PAGE_HEADERS = {
   'x-frame-options': 'DENY',
@@ -223,15 +222,10 @@ describe('signed action links', () => {
   });
 
   it('works in a real browser: headless Chromium opens the link without a key and clicks the button', async () => {
-    if (!existsSync(CHROMIUM)) throw new Error(`no Chromium at ${CHROMIUM}: install Debian's chromium package (.ci/run does), or set CHROMIUM_PATH`);
     // purview-governance failed over in the test before: past its minimum interval first.
     app.clock.advanceTo(app.clock.now() + 61 * MIN);
     const second = await awaitingApproval();
-    const { chromium } = await import('playwright-core');
-    const browser = await chromium.launch({
-      executablePath: CHROMIUM,
-      args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'],
-    });
+    const { browser } = await launchChromium();
     try {
       const page = await browser.newPage();
       const opened = await page.goto(second.heard.approveUrl!);
