@@ -1,13 +1,13 @@
 /**
  * The durable side of the app: the incident and playbook orchestrations, and every activity,
- * each under its name from orchestrations/activities.ts. Activities are built from the
+ * each under its name from the contract (lib/incidents/contract.ts). Activities are built from the
  * composition root on first use, so a configuration problem fails the activity (and is retried
  * or reported by the orchestration), never the module load.
  */
 import * as df from 'durable-functions';
 import { appServices, type AppServices } from '../lib/composition.js';
 import { createActivities, type Activities } from '../lib/steps/index.js';
-import { ACTIVITIES, ORCHESTRATIONS } from '../orchestrations/activities.js';
+import { ACTIVITIES, ORCHESTRATIONS } from '../lib/incidents/contract.js';
 import { incidentOrchestrator } from '../orchestrations/incident.js';
 import { playbookOrchestrator } from '../orchestrations/playbook.js';
 

@@ -4,7 +4,7 @@
  */
 import { app } from '@azure/functions';
 import * as df from 'durable-functions';
-import { handleOperatorCall } from '../lib/operators/http.js';
+import { handleOperatorCall } from './on-call-request.js';
 import { requestFailover } from '../lib/operators/incidents.js';
 
 app.http('failovers', {

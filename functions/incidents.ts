@@ -10,7 +10,7 @@ import * as df from 'durable-functions';
 import { problem, toResponse } from '../lib/http/problem.js';
 import { incidentIdProblem } from '../lib/incidents/ids.js';
 import type { IncidentAction } from '../lib/incidents/links.js';
-import { handleOperatorCall } from '../lib/operators/http.js';
+import { handleOperatorCall } from './on-call-request.js';
 import { commandIncident, listIncidents, showIncident } from '../lib/operators/incidents.js';
 import { commandRouteRefusal, keyRouteConfirmation, keyRoutePage, type KeyPageBody } from '../lib/operators/action-links.js';
 

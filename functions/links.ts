@@ -17,7 +17,7 @@ import type { Answer } from '../lib/http/problem.js';
 import type { IncidentAction } from '../lib/incidents/links.js';
 import { crossSiteProblem, linkCommandBody, linkUsedAnswer, outcomePage, refusedLinkPage, sentence } from '../lib/operators/action-links.js';
 import { confirmationPage, messagePage } from '../lib/operators/confirmation-page.js';
-import { handleOperatorCall, type OperatorCall } from '../lib/operators/http.js';
+import { handleOperatorCall, type OperatorCall } from './on-call-request.js';
 import { commandIncident, showIncident, type IncidentView } from '../lib/operators/incidents.js';
 
 /** The on-call path, told that a signed link (not a function key) let the caller in: it records them so. */
@@ -35,7 +35,8 @@ app.http('actionLink', {
 async function actionLink(request: HttpRequest, context: InvocationContext): Promise<HttpResponseInit> {
   const ready = servicesForRequest((message) => context.error(message));
   if (!ready.ok) return messagePage(503, 'The app is not available', ['It is misconfigured; the on-call team has been told in its logs. Try again shortly, or use the command line.']);
-  const { config, claims: store } = ready.services;
+  const { config, stores } = ready.services;
+  const store = stores.actionLinks;
   const secrets = config.actionLinkSecrets;
   if (secrets === undefined) {
     return messagePage(404, 'Signed links are off', ['This app has no ACTION_LINK_SECRET, so it cannot check a link. Use the command line instead:', { code: 'npx failover incidents list --state running' }]);

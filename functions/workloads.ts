@@ -9,7 +9,7 @@ import { app, type HttpResponseInit } from '@azure/functions';
 import * as df from 'durable-functions';
 import { WorkloadIdSchema } from '../lib/catalog/schema.js';
 import { problem, toResponse } from '../lib/http/problem.js';
-import { handleOperatorCall } from '../lib/operators/http.js';
+import { handleOperatorCall } from './on-call-request.js';
 import { workloadReadiness } from '../lib/operators/readiness.js';
 import { listWorkflows, recordWorkflow } from '../lib/operators/workflows.js';
 
@@ -36,7 +36,7 @@ app.http('workloadWorkflowsList', {
   extraInputs: [df.input.durableClient()],
   handler: (request, context) =>
     malformedId(request.params['id'] ?? '') ??
-    handleOperatorCall(request, context, async ({ services }) => listWorkflows(await services.catalog(), services.claims, request.params['id'] ?? '')),
+    handleOperatorCall(request, context, async ({ services }) => listWorkflows(await services.catalog(), services.stores.workflowRecords, request.params['id'] ?? '')),
 });
 
 app.http('workloadWorkflowsRecord', {
@@ -46,5 +46,5 @@ app.http('workloadWorkflowsRecord', {
   extraInputs: [df.input.durableClient()],
   handler: (request, context) =>
     malformedId(request.params['id'] ?? '') ??
-    handleOperatorCall(request, context, async ({ services, deps, body }) => recordWorkflow(await services.catalog(), services.claims, request.params['id'] ?? '', body, deps.now())),
+    handleOperatorCall(request, context, async ({ services, deps, body }) => recordWorkflow(await services.catalog(), services.stores.workflowRecords, request.params['id'] ?? '', body, deps.now())),
 });

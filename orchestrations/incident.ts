@@ -26,7 +26,6 @@ import type {
   FailbackCommand,
   IncidentInput,
   IncidentOutcome,
-  IncidentPlan,
   IncidentSummary,
   NotificationRequest,
   PendingApproval,
@@ -37,8 +36,9 @@ import type {
   Timing,
   WorkloadPlan,
 } from '../lib/incidents/types.js';
-import type { Direction, PlaybookInput, PlaybookResult, StepDefinition } from '../lib/playbooks/types.js';
-import { ACTIVITIES, ORCHESTRATIONS } from './activities.js';
+import type { Direction, PlaybookInput, PlaybookResult } from '../lib/playbooks/types.js';
+import { ACTIVITIES, ORCHESTRATIONS } from '../lib/incidents/contract.js';
+import { callActivities, callActivity, callSubOrchestrations, waitForCommand, type ActivityInput, type ActivityName, type ActivityOutput, type TypedTask } from './call.js';
 
 export { COMMAND_EVENT, isRecovery, type IncidentCommand };
 
@@ -169,13 +169,13 @@ export function* incidentOrchestrator(context: OrchestrationContext): Generator<
       entries: s.entries,
     });
   };
-  function* call<T>(name: string, payload: unknown): Generator<df.Task, T, unknown> {
+  function* call<K extends ActivityName>(name: K, payload: ActivityInput<K>): Generator<df.Task, ActivityOutput<K>, unknown> {
     work++;
-    return (yield context.df.callActivity(name, payload)) as T;
+    return yield* callActivity(context, name, payload);
   }
 
   /** Waits that lost a race to a timer: durable-functions may still deliver commands to them. */
-  let outstanding: df.Task[] = [];
+  let outstanding: TypedTask<IncidentCommand>[] = [];
 
   /** Saves the timeline when enough is new that the custom status tail might not cover it. */
   function* checkpoint(force = false): Generator<df.Task, void, unknown> {
@@ -190,7 +190,7 @@ export function* incidentOrchestrator(context: OrchestrationContext): Generator<
   function collect(): void {
     const delivered = outstanding.filter((t) => t.isCompleted);
     outstanding = outstanding.filter((t) => !t.isCompleted);
-    for (const t of delivered) s.backlog.push(t.result as IncidentCommand);
+    for (const t of delivered) if (t.result !== undefined) s.backlog.push(t.result);
   }
 
   /** The next command, or a timeout; duplicates, stale and foreign signals are recorded and skipped. */
@@ -202,14 +202,15 @@ export function* incidentOrchestrator(context: OrchestrationContext): Generator<
       if (value === undefined) {
         work++;
         const timer = context.df.createTimer(new Date(now() + Math.max(0, timeoutMs)));
-        const command = context.df.waitForExternalEvent(COMMAND_EVENT);
+        const command = waitForCommand(context);
         const winner: unknown = yield context.df.Task.any([command, timer]);
         if (winner === timer) {
           outstanding.push(command);
           return { type: 'timeout' };
         }
         timer.cancel();
-        value = command.result as IncidentCommand;
+        value = command.result;
+        if (value === undefined) continue;
       }
       const handled = handle(value);
       if (handled !== undefined) return handled;
@@ -328,7 +329,7 @@ export function* incidentOrchestrator(context: OrchestrationContext): Generator<
   // Delivered out of order, a Resolved can arrive first: the incident is over before it began.
   if (isRecovery(input.signal)) return yield* finish('cancelled-before-confirmation', `resolved before any impact was seen: ${describeSignal(input.signal)}`);
 
-  const plan = yield* call<IncidentPlan>(ACTIVITIES.planIncident, { incidentId: input.incidentId, signal: input.signal });
+  const plan = yield* call(ACTIVITIES.planIncident, { incidentId: input.incidentId, signal: input.signal });
   s.subscriptions = plan.subscriptions ?? [];
   for (const ignored of plan.ignored ?? []) record('decision', `${ignored.id}: ${ignored.reason}`);
   s.workloads = plan.workloads;
@@ -383,7 +384,7 @@ export function* incidentOrchestrator(context: OrchestrationContext): Generator<
 
   // ── hold, then fail over ────────────────────────────────────────────────────────────────────
   if (input.mode === 'execute') {
-    const holds = yield* call<{ held: string[]; heldBy: Record<string, string> }>(ACTIVITIES.holdWorkloads, { incidentId: input.incidentId, workloads: actors().map((w) => w.id) });
+    const holds = yield* call(ACTIVITIES.holdWorkloads, { incidentId: input.incidentId, workloads: actors().map((w) => w.id) });
     s.held = holds.held;
     const linked = Object.entries(holds.heldBy);
     for (const [id, other] of linked) record('linked', `${id} is being failed over by incident ${other}; not run again here`);
@@ -617,7 +618,7 @@ export function* incidentOrchestrator(context: OrchestrationContext): Generator<
       const remaining = deadline - now();
       if (remaining <= 0) {
         if (needsHealth.length === 0) return { outcome: 'confirmed', reason: `still active after the ${minutes(dwellMs)} dwell time`, by: null };
-        const health = yield* call<Record<string, string>>(ACTIVITIES.checkPrimaryHealth, { workloads: needsHealth });
+        const health = yield* call(ACTIVITIES.checkPrimaryHealth, { workloads: needsHealth });
         const impaired = Object.entries(health).filter(([, h]) => h === 'Unavailable' || h === 'Degraded');
         if (impaired.length > 0) {
           return { outcome: 'confirmed', reason: `still active after ${minutes(dwellMs)}; Resource Health: ${impaired.map(([id, h]) => `${id} ${h}`).join(', ')}`, by: null };
@@ -752,7 +753,7 @@ export function* incidentOrchestrator(context: OrchestrationContext): Generator<
     let healthySince: number | null = null;
     for (;;) {
       if (work >= historyLimit) return { type: 'interrupted', reason: 'continuing in a fresh history' };
-      const health = yield* call<Record<string, string>>(ACTIVITIES.checkPrimaryHealth, { workloads: who });
+      const health = yield* call(ACTIVITIES.checkPrimaryHealth, { workloads: who });
       const allAvailable = who.every((w) => health[w.id] === 'Available');
       if (allAvailable) {
         healthySince ??= now();
@@ -800,9 +801,7 @@ export function* incidentOrchestrator(context: OrchestrationContext): Generator<
       const runnable = wave.filter((w) => !blocked.includes(w));
       if (runnable.length === 0) continue;
       work += runnable.length * 2;
-      const steps = (yield context.df.Task.all(
-        runnable.map((w) => context.df.callActivity(ACTIVITIES.playbookSteps, { playbookKind: w.playbookKind, direction })),
-      )) as StepDefinition[][];
+      const steps = yield* callActivities(context, ACTIVITIES.playbookSteps, runnable.map((w) => ({ playbookKind: w.playbookKind, direction })));
       const children = runnable.map((w, i) => {
         const playbook: PlaybookInput = {
           incidentId: input.incidentId,
@@ -817,9 +816,9 @@ export function* incidentOrchestrator(context: OrchestrationContext): Generator<
           ...(direction === 'failover' && rollback === undefined ? { stoppable: true } : {}),
         };
         const suffix = rollback !== undefined ? 'rollback' : direction;
-        return context.df.callSubOrchestrator(ORCHESTRATIONS.playbook, playbook, `${input.incidentId}:${suffix}:${w.id}${s.generation > 0 ? `:${s.generation}` : ''}`);
+        return { input: playbook, instanceId: `${input.incidentId}:${suffix}:${w.id}${s.generation > 0 ? `:${s.generation}` : ''}` };
       });
-      const outcomes = (yield context.df.Task.all(children)) as PlaybookResult[];
+      const outcomes = yield* callSubOrchestrations(context, ORCHESTRATIONS.playbook, children);
       outcomes.forEach((r, i) => {
         results[runnable[i]!.id] = r;
         if (!r.ok) failed.add(runnable[i]!.id);

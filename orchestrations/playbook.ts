@@ -14,7 +14,8 @@ import type * as df from 'durable-functions';
 import type { OrchestrationContext } from 'durable-functions';
 import type { StopRequest } from '../lib/incidents/types.js';
 import type { PlaybookInput, PlaybookResult, StepDefinition, StepInput, StepPhase, StepRecord, StepResult } from '../lib/playbooks/types.js';
-import { ACTIVITIES } from './activities.js';
+import { ACTIVITIES } from '../lib/incidents/contract.js';
+import { activityTask, callActivity, faultOf } from './call.js';
 
 export function* playbookOrchestrator(context: OrchestrationContext): Generator<df.Task, PlaybookResult, unknown> {
   const input = context.df.getInput<PlaybookInput>();
@@ -25,7 +26,7 @@ export function* playbookOrchestrator(context: OrchestrationContext): Generator<
   /** Progress for whoever watches (the demo, GET …/instances/{id}): the steps running and those finished. */
   const progress = (running: string[]) => context.df.setCustomStatus({ workloadId: input.workloadId, direction: input.direction, running, steps: records });
 
-  const call = (step: string, which: StepPhase): df.Task => {
+  const call = (step: string, which: StepPhase) => {
     const stepInput: StepInput = {
       incidentId: input.incidentId,
       workloadId: input.workloadId,
@@ -35,7 +36,7 @@ export function* playbookOrchestrator(context: OrchestrationContext): Generator<
       step,
       phase: which,
     };
-    return context.df.callActivity(ACTIVITIES.runStepPhase, stepInput);
+    return activityTask(context, ACTIVITIES.runStepPhase, stepInput);
   };
   const at = (ms: number) => new Date(context.df.currentUtcDateTime.getTime() + ms);
 
@@ -77,11 +78,11 @@ export function* playbookOrchestrator(context: OrchestrationContext): Generator<
         const i = owed[k]!;
         const last = timedOut || (deadlineAt === undefined && attempt >= input.retry.attempts);
         if (task.isFaulted) {
-          results[i] = { ok: false, reason: 'ActivityFailed', detail: (task.result as Error | undefined)?.message?.split('\n')[0] ?? 'activity failed' };
-        } else if (!task.isCompleted) {
+          results[i] = { ok: false, reason: 'ActivityFailed', detail: faultOf(task) };
+        } else if (!task.isCompleted || task.result === undefined) {
           results[i] = timedOut ? missed(i) : { ok: false, reason: 'ActivityFailed', detail: 'no answer' };
         } else {
-          const r = task.result as StepResult;
+          const r = task.result;
           // An action keeps trying until its deadline (throttling slows a failover, it does not fail it); the other phases have their attempts.
           if (!r.ok && r.transient === true && !last) retry.push(i);
           else results[i] = r.ok || r.transient !== true ? r : { ok: false, reason: 'TransientFaultPersisted', detail: r.detail };
@@ -116,7 +117,7 @@ export function* playbookOrchestrator(context: OrchestrationContext): Generator<
   }
   for (const [index, wave] of waves.entries()) {
     if (index > 0 && input.stoppable === true && input.mode === 'execute') {
-      stopped = (yield context.df.callActivity(ACTIVITIES.stopRequested, { incidentId: input.incidentId })) as StopRequest | null;
+      stopped = yield* callActivity(context, ACTIVITIES.stopRequested, { incidentId: input.incidentId });
       if (stopped !== null) break;
     }
     progress(wave.map((s) => s.name));

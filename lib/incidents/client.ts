@@ -4,7 +4,7 @@
  * `DurableClient` used here, so the logic is testable and the real client fits as it is.
  */
 import { COMMAND_EVENT, type IncidentCommand } from './contract.js';
-import { ORCHESTRATIONS } from '../../orchestrations/activities.js';
+import { ORCHESTRATIONS } from './contract.js';
 import type { IncidentInput, IncidentSummary, TimelineEntry } from './types.js';
 
 export interface IncidentClient {
@@ -26,7 +26,7 @@ export interface InstanceStatus {
   lastUpdatedTime?: Date | string;
 }
 
-/** What the incident keeps in its custom status (see orchestrations/incident.ts). */
+/** What the incident keeps in its custom status (the incident orchestration publishes it). */
 export interface IncidentProgress {
   phase: string;
   incidentId: string;

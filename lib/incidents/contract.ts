@@ -1,9 +1,25 @@
 /**
- * What the incident orchestration and its callers share at run time: the one external event
- * everything arrives as, the commands it carries, and what counts as a recovery. Pure (no I/O, no
- * clock), so orchestrations may import it; everything else here is types.
+ * What the orchestrations and their callers share: the orchestration and activity names with
+ * each activity's input and output types (one registry: `functions/` registers with these names,
+ * orchestrations call with them, so a rename cannot drift), the one external event everything
+ * arrives as, the commands it carries, and what counts as a recovery. Pure (no I/O, no clock), so
+ * orchestrations may import it at run time (eslint allows this module alone); nothing under lib/
+ * imports from the orchestrations' folder.
  */
-import type { ApprovalDecision, CancelCommand, FailbackCommand, SignalSummary } from './types.js';
+import type { Direction, PlaybookInput, PlaybookResult, StepDefinition, StepInput, StepResult } from '../playbooks/types.js';
+import type {
+  ApprovalDecision,
+  CancelCommand,
+  FailbackCommand,
+  IncidentInput,
+  IncidentPlan,
+  IncidentSummary,
+  NotificationRequest,
+  SignalSummary,
+  StopRequest,
+  TimelineEntry,
+  WorkloadPlan,
+} from './types.js';
 
 /**
  * Everything raised into an incident arrives as one external event, `command`, whose payload
@@ -24,3 +40,46 @@ export type IncidentCommand =
 export function isRecovery(signal: Pick<SignalSummary, 'lifecycle' | 'health'>): boolean {
   return signal.lifecycle === 'resolved' || signal.health === 'Available';
 }
+
+export const ORCHESTRATIONS = {
+  incident: 'incident',
+  playbook: 'playbook',
+} as const;
+
+export const ACTIVITIES = {
+  planIncident: 'planIncident',
+  checkPrimaryHealth: 'checkPrimaryHealth',
+  playbookSteps: 'playbookSteps',
+  runStepPhase: 'runStepPhase',
+  notify: 'notify',
+  recordFailover: 'recordFailover',
+  saveTimeline: 'saveTimeline',
+  stopRequested: 'stopRequested',
+  holdWorkloads: 'holdWorkloads',
+  releaseWorkloads: 'releaseWorkloads',
+} as const;
+
+/** Input → output of each orchestration (a sub-orchestration is called through these). */
+export interface OrchestrationTypes {
+  incident: { input: IncidentInput; output: IncidentSummary | undefined };
+  playbook: { input: PlaybookInput; output: PlaybookResult };
+}
+
+/** Input → output of each activity. */
+export interface ActivityTypes {
+  planIncident: { input: { incidentId: string; signal: SignalSummary }; output: IncidentPlan };
+  checkPrimaryHealth: { input: { workloads: WorkloadPlan[] }; output: Record<string, 'Available' | 'Unavailable' | 'Degraded' | 'Unknown'> };
+  playbookSteps: { input: { playbookKind: string; direction: Direction }; output: StepDefinition[] };
+  runStepPhase: { input: StepInput; output: StepResult };
+  notify: { input: NotificationRequest; output: { delivered: number; failed: number } };
+  recordFailover: { input: { workloadId: string; at: string }; output: null };
+  /** `from`: the index of the first entry given; the saved entries before it are kept (absent: the whole timeline). */
+  saveTimeline: { input: { incidentId: string; timeline: TimelineEntry[]; from?: number }; output: null };
+  /** Whether someone cancelled the incident's failover while it runs (read between waves of steps). */
+  stopRequested: { input: { incidentId: string }; output: StopRequest | null };
+  /** Holds each workload for this incident's failover; `heldBy` names the other incident for those already held. */
+  holdWorkloads: { input: { incidentId: string; workloads: string[] }; output: { held: string[]; heldBy: Record<string, string> } };
+  releaseWorkloads: { input: { incidentId: string; workloads: string[] }; output: null };
+}
+
+

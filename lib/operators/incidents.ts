@@ -7,29 +7,31 @@ import { randomUUID } from 'node:crypto';
 import { createManualSignal } from '../alerts/manual.js';
 import type { AlertArchive } from '../archive/index.js';
 import type { Catalog } from '../catalog/types.js';
-import type { ClaimStore } from '../claims/index.js';
 import { problem, type Answer } from '../http/problem.js';
 import { OPERATOR_BODY_LIMITS, parseJsonBody as readJsonBody } from '../http/json-body.js';
 import { decideSignal } from '../decisions/decide.js';
 import { incidentStatus, isFinished, progressOf, sendCommand, startIncident, summaryOf, type IncidentClient, type InstanceStatus } from '../incidents/client.js';
 import { incidentPath, type IncidentAction } from '../incidents/links.js';
 import { summarizeSignal } from '../incidents/signals.js';
-import type { IncidentInput, PendingApproval, StopRequest, TimelineEntry } from '../incidents/types.js';
+import type { IncidentInput, PendingApproval, TimelineEntry } from '../incidents/types.js';
 import type { UndeliveredNotification } from '../notify/outbox.js';
 import type { PlaybookResult } from '../playbooks/types.js';
 import { incidentInstanceId } from '../intake/accept.js';
-import { ORCHESTRATIONS } from '../../orchestrations/activities.js';
+import { ORCHESTRATIONS } from '../incidents/contract.js';
 import type { IncidentCommand } from '../incidents/contract.js';
 import { STICKY_OUTCOMES } from '../incidents/types.js';
+import type { IncidentClaims, StopRequests, WorkflowRecords } from '../stores/index.js';
 import { parseFailoverRequest } from './failover-request.js';
 import { approvalRefusal, isApprover, type Caller } from './identity.js';
 
 export interface OperatorDeps {
   client: IncidentClient;
   catalog(): Promise<Catalog>;
-  claims: Pick<ClaimStore, 'claimIncident' | 'recordWorkflow' | 'release'>;
+  claims: Pick<IncidentClaims, 'claimIncident' | 'release'>;
+  /** Where the Genomics workflows a failover request names are recorded. */
+  workflows: Pick<WorkflowRecords, 'recordWorkflow'>;
   /** Where a cancel of a running failover is written, so its playbooks stop at the next step boundary. */
-  stops: { requestStop(incidentId: string, stop: StopRequest): Promise<void> };
+  stops: Pick<StopRequests, 'requestStop'>;
   archive: Pick<AlertArchive, 'put' | 'getTimeline'>;
   /** Base of the links in answers (`https://failover.contoso.example`). */
   baseUrl: string;
@@ -106,7 +108,7 @@ export async function requestFailover(deps: OperatorDeps, raw: string, identify:
     return { status: 200, body: { incidentId: claim.instanceId, requestId, duplicate: true, detail: `request '${requestId}' was already made; nothing new was started`, ...links }, headers: { Location: links.statusUrl } };
   }
   // Workflows given by hand join the record the Genomics playbook resubmits from.
-  for (const record of request.workflows) await deps.claims.recordWorkflow(record);
+  for (const record of request.workflows) await deps.workflows.recordWorkflow(record);
   const input: IncidentInput = { incidentId: claim.instanceId, signal: summarizeSignal(signal, 'manual', caller.principal?.id ?? null), mode: request.mode, kind: request.kind };
   await startIncident(deps.client, claim.instanceId, input);
   return {

@@ -1,8 +1,8 @@
 /**
  * The activities, built from injected dependencies (`createActivities(deps)`): the composition
- * root registers each under its name from `orchestrations/activities.ts`.
+ * root registers each under its name from the contract (lib/incidents/contract.ts).
  */
-import type { ActivityTypes } from '../../orchestrations/activities.js';
+import type { ActivityTypes } from '../incidents/contract.js';
 import { findStep, playbookSteps } from '../playbooks/index.js';
 import { runStep } from '../playbooks/define.js';
 import type { StepInput, StepResult } from '../playbooks/types.js';

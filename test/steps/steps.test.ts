@@ -14,7 +14,7 @@ import type { IncidentSummary, WorkloadPlan } from '../../lib/incidents/types.js
 import { createActivities, runStepPhase } from '../../lib/steps/index.js';
 import { TransientStepError, type StepDeps } from '../../lib/steps/deps.js';
 import type { DeliveryTarget, IncidentNotification } from '../../lib/notify/index.js';
-import { ACTIVITIES, ORCHESTRATIONS } from '../../orchestrations/activities.js';
+import { ACTIVITIES, ORCHESTRATIONS } from '../../lib/incidents/contract.js';
 import { COMMAND_EVENT, incidentOrchestrator } from '../../orchestrations/incident.js';
 import { playbookOrchestrator } from '../../orchestrations/playbook.js';
 import { harness } from '../durable/support.js';

@@ -5,12 +5,12 @@
  */
 import type { HttpRequest, HttpResponseInit, InvocationContext } from '@azure/functions';
 import * as df from 'durable-functions';
-import { servicesForRequest, type AppServices } from '../composition.js';
-import { CatalogUnavailableError } from '../catalog/source.js';
-import { problem, toResponse, type Answer } from '../http/problem.js';
-import { isTransientIntakeError } from '../intake/deps.js';
-import { identifyCaller, named } from './identity.js';
-import type { Identify, OperatorDeps } from './incidents.js';
+import { servicesForRequest, type AppServices } from '../lib/composition.js';
+import { CatalogUnavailableError } from '../lib/catalog/source.js';
+import { problem, toResponse, type Answer } from '../lib/http/problem.js';
+import { isTransientIntakeError } from '../lib/intake/deps.js';
+import { identifyCaller, named } from '../lib/operators/identity.js';
+import type { Identify, OperatorDeps } from '../lib/operators/incidents.js';
 
 export interface OperatorCall {
   services: AppServices;
@@ -41,9 +41,10 @@ export async function handleOperatorCall(
   const deps: OperatorDeps = {
     client: df.getClient(context),
     catalog: services.catalog,
-    claims: services.claims,
+    claims: services.stores.incidentClaims,
+    workflows: services.stores.workflowRecords,
     archive: services.archive,
-    stops: services.claims,
+    stops: services.stores.stopRequests,
     baseUrl: services.config.publicBaseUrl ?? new URL(request.url).origin,
     now: () => new Date(),
     notifications: services.notifications,
