@@ -9,19 +9,20 @@ import { webhookTokenValidatorFromSettings, type WebhookTokenValidator } from '.
 import { azureTargetFromSettings, createAzureClients, type AzureClients } from './azure/clients.js';
 import { catalogSource } from './catalog/source.js';
 import type { Catalog } from './catalog/types.js';
-import { claimStoreFromSettings, type ClaimStore } from './claims/index.js';
 import { ConfigError, loadConfig, type AppConfig } from './config.js';
 import { fetchTrusting } from './http/fetch-trusting.js';
 import { problem, type Answer } from './http/problem.js';
 import { createNotificationDelivery, createNotifier, notificationOutboxFromSettings, type NotificationDelivery, type Notifier } from './notify/index.js';
 import { urgentRequests } from './playbooks/index.js';
 import type { StepDeps } from './steps/deps.js';
+import { storesFromSettings, type AppStores } from './stores/index.js';
 
 export interface AppServices {
   readonly config: AppConfig;
   readonly clients: AzureClients;
   readonly archive: AlertArchive;
-  readonly claims: ClaimStore;
+  /** The small stores in the incident claims table: claims, signal dedupe, ledger, workflow records, holds, stop requests, action links. */
+  readonly stores: AppStores;
   readonly notifier: Notifier;
   /** One short attempt per channel, then the outbox's retries (the notification-retry timer); what was not delivered. */
   readonly notifications: NotificationDelivery;
@@ -96,7 +97,7 @@ export function buildServices(env: Readonly<Record<string, string | undefined>>)
     requestPriorities: urgentRequests(),
   });
   const archive = alertArchiveFromSettings(config.alertArchive, clients.credential);
-  const claims = claimStoreFromSettings(config.incidentClaims, clients.credential);
+  const stores = storesFromSettings(config.incidentClaims, clients.credential);
   const notifier = createNotifier({
     // One short attempt: a channel that is down must not hold up a failover; the outbox retries later.
     maxAttempts: 1,
@@ -120,12 +121,16 @@ export function buildServices(env: Readonly<Record<string, string | undefined>>)
     catalog,
     clients,
     appConfigurationEndpoint: config.appConfigurationEndpoint ?? null,
-    ledger: claims,
-    workflowRecords: (workloadId) => claims.workflowRecords(workloadId),
+    ledger: stores.failoverLedger,
+    workflowRecords: (workloadId) => stores.workflowRecords.workflowRecords(workloadId),
     notify: (targets, notification) => notifications.send(targets, notification),
     publicUrl: config.publicBaseUrl ?? null,
     actionLinkSecret: config.actionLinkSecrets?.[0] ?? null,
-    control: claims,
+    control: {
+      holdWorkload: (workloadId, incidentId, at) => stores.workloadHolds.holdWorkload(workloadId, incidentId, at),
+      releaseWorkload: (workloadId, incidentId) => stores.workloadHolds.releaseWorkload(workloadId, incidentId),
+      stopRequest: (incidentId) => stores.stopRequests.stopRequest(incidentId),
+    },
     saveTimeline: async (incidentId, timeline, from) => {
       // The archive keeps the whole timeline; an incident that continued as new sends only its newer entries.
       const saved = from > 0 ? await archive.getTimeline(incidentId) : [];
@@ -138,7 +143,7 @@ export function buildServices(env: Readonly<Record<string, string | undefined>>)
     config,
     clients,
     archive,
-    claims,
+    stores,
     notifier,
     notifications,
     webhookValidator: webhookTokenValidatorFromSettings(config.webhookAuth),

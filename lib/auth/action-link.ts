@@ -3,7 +3,7 @@
  * engineers open without the app's function key. The token in the link is the credential, so it
  * says exactly what it allows: one action on one incident, bound to the decision it was made for
  * (its direction and approval round), until a short expiry, once (the nonce is spent on use; see
- * `useActionLink` in lib/claims).
+ * `useActionLink` in lib/stores/action-links.ts).
  *
  *   token = base64url(JSON claims) "." base64url(HMAC-SHA256(secret, base64url(JSON claims)))
  *

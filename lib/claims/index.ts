@@ -1,31 +1,6 @@
-import type { TokenCredential } from '@azure/core-auth';
-import type { IncidentClaimsSettings } from '../config.js';
-import { createClaimStore, type ClaimStore, type ClaimStoreOptions } from './claims.js';
-
-export {
-  claimPartitionKey,
-  createClaimStore,
-  DEFAULT_CLAIMS_TABLE,
-  signalPartitionKey,
-  type ClaimResult,
-  type ClaimStore,
-  type ClaimStoreOptions,
-  type TableRetryTuning,
-  type WorkflowRecord,
-} from './claims.js';
-export { StorageError, TransientStorageError } from '../storage/errors.js';
-
 /**
- * The claim store the configuration names (`config.incidentClaims`). `credential` is the app's
- * identity; it is needed when the settings give a service URL rather than a connection string.
+ * Moved: the stores this module held live in lib/stores, one module per concern. Only the
+ * `WorkflowRecord` type is still exported from here, for code not yet moved to import it from
+ * lib/stores/workflow-records.ts; import it from there.
  */
-export function claimStoreFromSettings(
-  settings: IncidentClaimsSettings,
-  credential?: TokenCredential,
-  tuning: Pick<ClaimStoreOptions, 'timeoutMs' | 'retry'> = {},
-): ClaimStore {
-  const { connection, table } = settings;
-  if (connection.kind === 'connectionString') return createClaimStore({ connectionString: connection.connectionString, table, ...tuning });
-  if (credential === undefined) throw new Error(`the incident claims are reached with the app's identity (${connection.setting}); pass a credential`);
-  return createClaimStore({ url: connection.serviceUrl, credential, table, ...tuning });
-}
+export type { WorkflowRecord } from '../stores/workflow-records.js';

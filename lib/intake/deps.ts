@@ -1,26 +1,28 @@
 /**
  * The webhook's decision (`acceptAlert`) wired to the real world: the alert archive (Blob
- * Storage), the claims table (Table Storage), the catalog, and the incident instances through the
- * durable client. Storage and durable faults that a retry can fix are transient (503).
+ * Storage), the incident claims and signal dedupe (Table Storage), the catalog, and the incident
+ * instances through the durable client. Storage and durable faults that a retry can fix are
+ * transient (503).
  */
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { Signal } from '../alerts/signal.js';
 import type { AlertArchive, AlertSource } from '../archive/index.js';
 import type { Catalog } from '../catalog/types.js';
-import type { ClaimStore } from '../claims/index.js';
 import { decideSignal, type SignalSource } from '../decisions/decide.js';
 import { incidentStatus, isFinished, sendCommand, startIncident, summaryOf, progressOf, type IncidentClient } from '../incidents/client.js';
 import { summarizeSignal } from '../incidents/signals.js';
 import { isTransient } from '../errors/transient.js';
 import type { AppServices } from '../composition.js';
 import { incidentPath } from '../incidents/links.js';
+import type { IncidentClaims, SignalDedupe } from '../stores/index.js';
 import type { IntakeDeps } from './accept.js';
 
 export interface IntakeWiring {
   maxBytes: number;
   authenticate?: IntakeDeps['authenticate'];
   archive: AlertArchive;
-  claims: ClaimStore;
+  claims: Pick<IncidentClaims, 'claimIncident' | 'claimHolder' | 'release'>;
+  signals: Pick<SignalDedupe, 'recordSignal' | 'hasSignal'>;
   catalog(): Promise<Catalog>;
   client: IncidentClient;
   statusUrl(instanceId: string): string;
@@ -42,8 +44,8 @@ export function intakeDeps(w: IntakeWiring): IntakeDeps {
     decide: async (signal: Signal) => decideSignal(await w.catalog(), signal, sourceOf(w.source)),
     holder: (key) => w.claims.claimHolder(key),
     claim: (key, candidate) => w.claims.claimIncident(key, candidate, now()),
-    firstDelivery: async (id, dedupeKey) => (await w.claims.recordSignal(id, dedupeKey, now())) === 'new',
-    delivered: (id, dedupeKey) => w.claims.hasSignal(id, dedupeKey),
+    firstDelivery: async (id, dedupeKey) => (await w.signals.recordSignal(id, dedupeKey, now())) === 'new',
+    delivered: (id, dedupeKey) => w.signals.hasSignal(id, dedupeKey),
     start: (id, input) => startIncident(w.client, id, input),
     deliver: async (id, signal) => {
       const status = await incidentStatus(w.client, id);
@@ -79,7 +81,8 @@ export function appIntake(services: AppServices, client: IncidentClient, baseUrl
     // The secure-webhook token guards the webhook; the poller's bodies come from Graph itself.
     ...(validator !== undefined && source === 'alerts' ? { authenticate: (header: string | null) => validator.validate(header) } : {}),
     archive: services.archive,
-    claims: services.claims,
+    claims: services.stores.incidentClaims,
+    signals: services.stores.signalDedupe,
     catalog: services.catalog,
     client,
     statusUrl: (id) => incidentPath(baseUrl, id),

@@ -7,7 +7,7 @@
 import { z } from 'zod';
 import { canonicalRegion } from '../alerts/regions.js';
 import type { Catalog } from '../catalog/types.js';
-import type { WorkflowRecord } from '../claims/index.js';
+import type { WorkflowRecord } from '../stores/index.js';
 import type { FailoverKind, FailoverMode } from '../incidents/types.js';
 import { genomicsWorkload, isAnswer, workflowRecordFrom } from './workflows.js';
 

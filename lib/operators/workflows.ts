@@ -8,7 +8,7 @@
 import { blobNamesProblem, containerProblem, genomicsAccountProblem, storageAccountProblem } from '../azure/names.js';
 import { parseResourceId } from '../azure/resource-id.js';
 import type { Catalog, Workload } from '../catalog/types.js';
-import type { ClaimStore, WorkflowRecord } from '../claims/index.js';
+import type { WorkflowRecord, WorkflowRecords } from '../stores/index.js';
 import { OPERATOR_BODY_LIMITS, parseJsonBody } from '../http/json-body.js';
 import { problem, type Answer } from '../http/problem.js';
 
@@ -78,7 +78,7 @@ export function workflowRecordFrom(workload: Workload, b: Record<string, unknown
   };
 }
 
-export async function recordWorkflow(catalog: Catalog, store: ClaimStore, workloadId: string, bodyText: string, now: Date): Promise<Answer> {
+export async function recordWorkflow(catalog: Catalog, store: Pick<WorkflowRecords, 'recordWorkflow'>, workloadId: string, bodyText: string, now: Date): Promise<Answer> {
   const workload = genomicsWorkload(catalog, workloadId);
   if (isAnswer(workload)) return workload;
   const parsed = parseJsonBody(bodyText, OPERATOR_BODY_LIMITS);
@@ -93,7 +93,7 @@ export async function recordWorkflow(catalog: Catalog, store: ClaimStore, worklo
   return { status: 201, body: { recorded } };
 }
 
-export async function listWorkflows(catalog: Catalog, store: ClaimStore, workloadId: string): Promise<Answer> {
+export async function listWorkflows(catalog: Catalog, store: Pick<WorkflowRecords, 'workflowRecords'>, workloadId: string): Promise<Answer> {
   const workload = genomicsWorkload(catalog, workloadId);
   if (isAnswer(workload)) return workload;
   const records = await store.workflowRecords(workloadId);

@@ -178,7 +178,7 @@ describe('a workflow record stored before the names were checked', () => {
           '      trigger: auto\n',
         ),
     });
-    await appServices().claims.recordWorkflow({
+    await appServices().stores.workflowRecords.recordWorkflow({
       workloadId: 'genomics-pipeline',
       account: 'contosogenomicswus2',
       workflowId: 99,

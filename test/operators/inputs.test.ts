@@ -9,13 +9,12 @@ import { describe, expect, it } from 'vitest';
 import { parseAlert, parsePayload } from '../../lib/alerts/index.js';
 import { blobAccess } from '../../lib/azure/blob.js';
 import { blobNameProblem, blobNamesOf, containerProblem, genomicsAccountProblem, InvalidAzureNameError, storageAccountProblem } from '../../lib/azure/names.js';
-import type { WorkflowRecord } from '../../lib/claims/index.js';
+import type { WorkflowRecord, WorkflowRecords } from '../../lib/stores/index.js';
 import { depthBeyond, OPERATOR_BODY_LIMITS, parseJsonBody } from '../../lib/http/json-body.js';
 import { incidentIdProblem } from '../../lib/incidents/ids.js';
 import { incidentInstanceId } from '../../lib/intake/accept.js';
 import { parseJsonBody as operatorBody } from '../../lib/operators/incidents.js';
 import { recordWorkflow, workflowRecordFrom } from '../../lib/operators/workflows.js';
-import type { ClaimStore } from '../../lib/claims/index.js';
 import { load, SAMPLE } from '../catalog/support.js';
 
 const catalog = load(SAMPLE);
@@ -28,9 +27,9 @@ const submission = (input: Record<string, unknown> = {}, extra: Record<string, u
   ...extra,
 });
 
-function store(): { claims: ClaimStore; recorded: WorkflowRecord[] } {
+function store(): { claims: Pick<WorkflowRecords, 'recordWorkflow'>; recorded: WorkflowRecord[] } {
   const recorded: WorkflowRecord[] = [];
-  const claims = { recordWorkflow: async (r: WorkflowRecord) => void recorded.push(r) } as unknown as ClaimStore;
+  const claims = { recordWorkflow: async (r: WorkflowRecord) => void recorded.push(r) };
   return { claims, recorded };
 }
 

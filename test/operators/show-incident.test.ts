@@ -23,7 +23,8 @@ function deps(saved: TimelineEntry[] | undefined): OperatorDeps {
   return {
     client,
     catalog: async () => ({ workloads: [] }) as never,
-    claims: { claimIncident: async () => Promise.reject(new Error('unused')), recordWorkflow: async () => Promise.reject(new Error('unused')), release: async () => Promise.reject(new Error('unused')) },
+    claims: { claimIncident: async () => Promise.reject(new Error('unused')), release: async () => Promise.reject(new Error('unused')) },
+    workflows: { recordWorkflow: async () => Promise.reject(new Error('unused')) },
     stops: { requestStop: async () => Promise.reject(new Error('unused')) },
     archive: { put: async () => Promise.reject(new Error('unused')), getTimeline: async () => saved },
     baseUrl: 'https://failover.contoso.example',

@@ -1,0 +1,43 @@
+/**
+ * The failover ledger: when each workload last failed over, for the minimum-interval guardrail
+ * (a workload does not fail over again within `minInterval` of its last failover).
+ *
+ * Rows: `failover-ledger` / `<sha256(workloadId)>`, with workloadId, at (in the stores' shared
+ * table, lib/stores/table.ts).
+ */
+import { isCode } from '../storage/table.js';
+import { isoText, sha256, storeTable, type StoreTable, type StoreTableOptions } from './table.js';
+
+export interface FailoverLedger {
+  readonly table: string;
+  /** When a workload last failed over (ISO), for the minimum-interval guardrail; null if never. */
+  lastFailover(workloadId: string): Promise<string | null>;
+  /** Records a failover of the workload at `at`, replacing the one before. */
+  recordFailover(workloadId: string, at: Date | string): Promise<void>;
+}
+
+const LEDGER_PARTITION = 'failover-ledger';
+
+export function createFailoverLedger(source: StoreTable | StoreTableOptions): FailoverLedger {
+  const { client, call, ensureTable, name } = storeTable(source);
+
+  async function lastFailover(workloadId: string): Promise<string | null> {
+    await ensureTable();
+    try {
+      const row = await call('read failover ledger', (abortSignal) => client.getEntity<{ at: Date }>(LEDGER_PARTITION, sha256(workloadId), { abortSignal }));
+      return isoText(row.at);
+    } catch (err) {
+      if (isCode(err, 404, 'ResourceNotFound')) return null;
+      throw err;
+    }
+  }
+
+  async function recordFailover(workloadId: string, at: Date | string): Promise<void> {
+    await ensureTable();
+    await call('record failover', (abortSignal) =>
+      client.upsertEntity({ partitionKey: LEDGER_PARTITION, rowKey: sha256(workloadId), workloadId, at: new Date(at) }, 'Replace', { abortSignal }),
+    );
+  }
+
+  return { table: name, lastFailover, recordFailover };
+}
