@@ -192,6 +192,25 @@ export interface DeliveryFailed extends NotificationBase {
   lastError: string;
 }
 
+/**
+ * An alert reached the webhook and was archived, but the intake failed on it with a fault a retry
+ * cannot fix (a bug, a refused request): no incident was started or told, and the answer was not a
+ * 503, so Azure Monitor does not send it again. Sent so that nothing is dropped silently: to the
+ * channels of every workload the alert concerns, or of every workload in the catalog when the
+ * intake could not tell which (`audience`). `incidentId` is empty: there is no incident.
+ */
+export interface IntakeFailed extends NotificationBase {
+  type: 'intake-failed';
+  /** Where the alert is kept, byte for byte: its blob in the alert archive (`alerts/2026/11/23/091400.000-….json`). */
+  archived: string;
+  /** What failed, one line: `TypeError: Cannot read properties of undefined (reading 'workloads')`. */
+  error: string;
+  /** The alert's incident key: its Service Health tracking ID, or the resource id. */
+  incidentKey: string;
+  /** `concerned`: `workloads` are those the alert concerns; `catalog`: the intake could not tell, so every workload's channels are told. */
+  audience: 'concerned' | 'catalog';
+}
+
 export type IncidentNotification =
   | IncidentOpened
   | ImpactConfirmed
@@ -204,7 +223,8 @@ export type IncidentNotification =
   | ActionRequired
   | ReadinessDrift
   | IncidentCancelled
-  | DeliveryFailed;
+  | DeliveryFailed
+  | IntakeFailed;
 
 export type NotificationType = IncidentNotification['type'];
 
@@ -222,4 +242,5 @@ export const NOTIFICATION_TYPES = [
   'readiness-drift',
   'incident-cancelled',
   'delivery-failed',
+  'intake-failed',
 ] as const satisfies readonly NotificationType[];

@@ -217,6 +217,27 @@ export function describeNotification(event: IncidentNotification): NotificationV
       facts.push({ label: 'Attempts', value: String(event.attempts) });
       break;
     }
+    case 'intake-failed': {
+      const concerned = event.audience !== 'catalog';
+      headline = concerned
+        ? `Alert not handled: the orchestrator failed on an alert about ${who}`
+        : 'Alert not handled: the orchestrator failed on an alert before it could tell which workloads it concerns';
+      lines.push({ text: clip(String(event.error), LIMITS.error), style: 'code' });
+      action =
+        'Nothing was started or updated for this alert, and Azure Monitor will not send it again. Check the app\'s logs for the error. ' +
+        (ids.length > 0 && concerned
+          ? `If ${ids.length === 1 ? 'the workload needs' : 'the workloads need'} to fail over, start it by hand: failover trigger --workloads ${ids.join(',')} --reason "…". `
+          : 'If a workload needs to fail over, start it by hand: failover trigger --workloads <id> --reason "…". ') +
+        'Once the fault is fixed, the archived alert can be posted to the webhook again.';
+      tone = 'attention';
+      // The workloads' regions are not the point here: where the alert is, and what it was about.
+      facts.length = 0;
+      facts.push({ label: 'Archived as', value: String(event.archived) });
+      facts.push({ label: 'Alert about', value: String(event.incidentKey) });
+      facts.push({ label: 'Region', value: primary });
+      facts.push({ label: concerned ? (ids.length === 1 ? 'Workload' : 'Workloads') : 'Told (every workload)', value: ids.join(', ') || 'none' });
+      break;
+    }
     case 'incident-cancelled':
       headline = `Incident cancelled: no further action for ${who}`;
       lines.push({ text: clip(event.reason, LIMITS.reason) });

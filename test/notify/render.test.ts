@@ -45,7 +45,12 @@ const HEADLINES: Record<IncidentNotification['type'], string> = {
   'readiness-drift': 'Standby not ready: contosopurviewwus lacks 2 objects media-streaming needs',
   'incident-cancelled': 'Incident cancelled: no further action for media-streaming',
   'delivery-failed': 'Not delivered: 2 notifications about media-streaming did not reach its teams channel',
+  'intake-failed': 'Alert not handled: the orchestrator failed on an alert about media-streaming',
 };
+
+/** Found outside any incident: no incident id in the context line. An intake failure has no incident to link to either. */
+const OUTSIDE = new Set<string>(['readiness-drift', 'intake-failed']);
+const NO_STATUS = new Set<string>(['intake-failed']);
 
 describe('headlines say what happened and to what', () => {
   it.each(NOTIFICATION_TYPES)('%s', (type) => {
@@ -152,9 +157,11 @@ describe('Teams: Adaptive Card 1.4 in a message envelope', () => {
     expect(lines[0]).toBe(HEADLINES[type]);
     // Readiness drift is found outside any incident: no incident or tracking id, a link to the report.
     const outside = type === 'readiness-drift';
-    expect(lines.at(-1)).toBe(outside ? '2025-06-01 12:00 UTC' : 'Incident inc-VLL2-JX8 · Tracking ID VLL2-JX8 · 2025-06-01 12:00 UTC');
+    const context = outside ? '2025-06-01 12:00 UTC' : OUTSIDE.has(type) ? 'Tracking ID VLL2-JX8 · 2025-06-01 12:00 UTC' : 'Incident inc-VLL2-JX8 · Tracking ID VLL2-JX8 · 2025-06-01 12:00 UTC';
+    expect(lines.at(-1)).toBe(context);
     expect(lines).toContain(`What to do: ${describeNotification(SAMPLES[type]).action}`);
-    expect(message.attachments[0].content.actions?.at(-1)).toEqual({ type: 'Action.OpenUrl', title: outside ? 'Readiness report' : 'Incident status', url: SAMPLES[type].statusUrl });
+    const status = NO_STATUS.has(type) ? undefined : { type: 'Action.OpenUrl', title: outside ? 'Readiness report' : 'Incident status', url: SAMPLES[type].statusUrl };
+    expect(message.attachments[0].content.actions?.at(-1)).toEqual(status);
     expect(JSON.stringify(message).length).toBeLessThan(28 * 1024);
   });
 
@@ -241,7 +248,8 @@ describe('Slack: incoming-webhook blocks with a text fallback', () => {
     expect(header!.text.text.length).toBeLessThanOrEqual(150);
     expect(slackSectionTexts(message).some((t) => t.startsWith('*What to do:* '))).toBe(true);
     const [actions] = slackBlocks(message, 'actions');
-    expect(actions!.elements.at(-1)).toMatchObject({ action_id: 'status', url: SAMPLES[type].statusUrl });
+    if (NO_STATUS.has(type)) expect(actions).toBeUndefined();
+    else expect(actions!.elements.at(-1)).toMatchObject({ action_id: 'status', url: SAMPLES[type].statusUrl });
     expect(message.blocks.length).toBeLessThanOrEqual(50);
   });
 
@@ -340,6 +348,32 @@ describe('delivery-failed', () => {
       'Incident inc-VLL2-JX8 · Tracking ID VLL2-JX8 · 2025-06-01 12:00 UTC',
     ]);
     expect(slackFields(renderSlack(SAMPLES['delivery-failed']))[0]).toBe('*Channel*\nteams https[:]//contoso.webhook.office.com/webhookb2/…');
+  });
+});
+
+describe('intake-failed', () => {
+  it('says the alert was not handled, where it is archived, the error, and how to act by hand; no incident, no status button', () => {
+    const message = renderTeams(SAMPLES['intake-failed']);
+    expect(teamsLines(message)).toEqual([
+      'Alert not handled: the orchestrator failed on an alert about media-streaming',
+      'Azure Media Services - West Europe - Service degradation',
+      "TypeError: Cannot read properties of undefined (reading 'workloads')",
+      'What to do: Nothing was started or updated for this alert, and Azure Monitor will not send it again. Check the app\'s logs for the error. ' +
+        'If the workload needs to fail over, start it by hand: failover trigger --workloads media-streaming --reason "…". Once the fault is fixed, the archived alert can be posted to the webhook again.',
+      'Archived as: alerts/2025/06/01/120000.000-0123456789abcdef.json',
+      'Alert about: VLL2-JX8',
+      'Region: westeurope',
+      'Workload: media-streaming',
+      'Tracking ID VLL2-JX8 · 2025-06-01 12:00 UTC',
+    ]);
+    expect(message.attachments[0].content.actions).toBeUndefined();
+  });
+
+  it('tells every workload when the intake could not tell which the alert concerns, and says so', () => {
+    const view = describeNotification({ ...SAMPLES['intake-failed'], audience: 'catalog', workloads: ['media-streaming', 'datashare-sales'] });
+    expect(view.headline).toBe('Alert not handled: the orchestrator failed on an alert before it could tell which workloads it concerns');
+    expect(view.facts.at(-1)).toEqual({ label: 'Told (every workload)', value: 'media-streaming, datashare-sales' });
+    expect(view.action).toContain('failover trigger --workloads <id>');
   });
 });
 

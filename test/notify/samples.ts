@@ -91,6 +91,17 @@ export const SAMPLES = {
     attempts: 10,
     lastError: 'network error: ENOTFOUND (getaddrinfo ENOTFOUND contoso.webhook.office.com) (gave up after 10 attempts)',
   },
+  'intake-failed': {
+    ...base,
+    incidentId: '',
+    statusUrl: null,
+    secondaryRegion: null,
+    type: 'intake-failed',
+    archived: 'alerts/2025/06/01/120000.000-0123456789abcdef.json',
+    error: "TypeError: Cannot read properties of undefined (reading 'workloads')",
+    incidentKey: 'VLL2-JX8',
+    audience: 'concerned',
+  },
 } satisfies { [K in NotificationType]: Extract<IncidentNotification, { type: K }> };
 
 export const ALL_SAMPLES: IncidentNotification[] = Object.values(SAMPLES);
