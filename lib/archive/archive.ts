@@ -12,7 +12,8 @@
  * within the same second is recognized and not stored again (the first copy's reference is
  * returned); writes are conditional (`If-None-Match: *`), so two racing writers of one name store
  * it once. Blob metadata carries what the intake learned (source, outcome, kind, incidentKey,
- * dedupeKey, title), percent-encoded because metadata travels as ASCII HTTP headers.
+ * dedupeKey, title), percent-encoded because metadata travels as ASCII HTTP headers; `setOutcome`
+ * changes the outcome later (`intake-failed` when the intake failed after archiving).
  */
 import { createHash } from 'node:crypto';
 import type { TokenCredential } from '@azure/core-auth';
@@ -89,6 +90,11 @@ export interface AlertArchive {
   get(ref: ArchiveRef | string): Promise<ArchivedAlert>;
   /** Archived bodies in receipt order. */
   list(options?: ArchiveListOptions): AsyncIterable<ArchiveListEntry>;
+  /**
+   * Replaces the stored `outcome` of an archived body (the bytes and the rest of its metadata stay
+   * as they are), when what became of it changed after it was archived: `intake-failed`.
+   */
+  setOutcome(ref: ArchiveRef | string, outcome: string): Promise<void>;
   /** Writes `incidents/<incidentId>/timeline.json` (pretty JSON), replacing the previous one. */
   putTimeline(incidentId: string, timeline: unknown): Promise<{ name: string }>;
   /** The saved timeline, or undefined when none was saved. */
@@ -447,7 +453,33 @@ export function createAlertArchive(options: AlertArchiveOptions): AlertArchive {
     }
   }
 
-  return { container: containerName, put, get, list, putTimeline, getTimeline };
+  async function setOutcome(refOrName: ArchiveRef | string, outcome: string): Promise<void> {
+    const name = typeof refOrName === 'string' ? refOrName : refOrName.name;
+    if (parseArchiveName(name) === undefined) throw new RangeError(`"${name}" is not the name of an archived alert (alerts/YYYY/MM/DD/HHmmss.SSS-<hash>.json)`);
+    const { encoded, truncated } = encodeWithin(outcome, LIMITS.outcome);
+    const blob = container.getBlobClient(name);
+    // Metadata is replaced whole: read it, change the outcome, write it back only if nobody else did meanwhile.
+    for (let attempt = 1; ; attempt++) {
+      try {
+        await call(`set outcome ${name}`, async (abortSignal) => {
+          const properties = await blob.getProperties({ abortSignal });
+          const metadata: Record<string, string> = {};
+          for (const [k, v] of Object.entries(properties.metadata ?? {})) metadata[k.toLowerCase()] = v;
+          metadata['outcome'] = encoded;
+          const cut = (metadata['truncated'] ?? '').split(',').filter((k) => k !== '' && k !== 'outcome');
+          if (truncated) cut.push('outcome');
+          if (cut.length > 0) metadata['truncated'] = cut.join(',');
+          else delete metadata['truncated'];
+          await blob.setMetadata(metadata, { abortSignal, conditions: { ifMatch: properties.etag } });
+        });
+        return;
+      } catch (err) {
+        if (!(err instanceof StorageError && (err.statusCode === 412 || err.code === 'ConditionNotMet')) || attempt >= 3) throw err;
+      }
+    }
+  }
+
+  return { container: containerName, put, get, list, putTimeline, getTimeline, setOutcome };
 }
 
 async function readAll(stream: NodeJS.ReadableStream | undefined): Promise<Buffer> {

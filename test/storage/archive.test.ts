@@ -228,6 +228,30 @@ describe('alert archive: incident timelines', () => {
   });
 });
 
+describe('alert archive: the outcome changes after archiving', () => {
+  it('setOutcome replaces the outcome and keeps the bytes and the rest of the metadata', async () => {
+    const store = archive();
+    const raw = Buffer.from('{"data":{"essentials":{"alertId":"x"}}}');
+    const ref = await store.put(raw, meta('2024-06-01T09:30:00.000Z', { kind: 'resourceHealth', incidentKey: ARM_ID, dedupeKey: 'd-1', title: 'Störung' }));
+    const before = await store.get(ref);
+    await store.setOutcome(ref, 'intake-failed');
+    const after = await store.get(ref.name);
+    expect(after.raw.equals(raw)).toBe(true);
+    expect(after.meta).toEqual({ ...before.meta, outcome: 'intake-failed' });
+    expect((await all(store.list({ incidentKey: ARM_ID }))).map((e) => [e.name, e.outcome])).toEqual([[ref.name, 'intake-failed']]);
+  });
+
+  it('refuses a name that is not an archived alert, and reports a missing one as StorageError', async () => {
+    const store = archive();
+    await expect(store.setOutcome('incidents/x/timeline.json', 'intake-failed')).rejects.toBeInstanceOf(RangeError);
+    await store.put(Buffer.from('{}'), meta('2024-06-01T09:30:00.000Z'));
+    const err = await store.setOutcome(archiveBlobName('2024-06-01T09:31:00.000Z', Buffer.from('other')), 'intake-failed').catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(StorageError);
+    expect(err).not.toBeInstanceOf(TransientStorageError);
+    expect((err as StorageError).statusCode).toBe(404);
+  });
+});
+
 describe('alert archive: storage failures', () => {
   it('reports an outage as TransientStorageError (so the webhook answers 503)', async () => {
     const own = await startAzurite({ inMemory: true });
