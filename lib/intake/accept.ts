@@ -4,6 +4,15 @@
  * into the running one. Answers follow what action groups do with them: they retry 408, 429,
  * 503 and 504 only, so transient trouble on our side is a 503, bad input a 4xx, and a duplicate
  * a 202. Nothing here throws out: every path ends in an answer.
+ *
+ * A fault a retry cannot fix (a bug, a refused request: lib/errors/transient.ts decides) after the
+ * alert was archived answers 202 `outcome: intake-failed`, not a 503: Azure Monitor would only
+ * send it again five times to fail the same way, and would then stop calling the webhook for 15
+ * minutes, dropping the next alerts too (a 4xx would claim the alert is malformed, and a 500 is
+ * not retried either). Instead the archived alert is marked `intake-failed` and an `intake-failed`
+ * notification names it to the channels of the workloads it concerns (lib/intake/failure.ts).
+ * Only if neither could be done does it answer 503, leaving Azure Monitor's retries and its
+ * record of the failed calls as the last trace of the alert.
  */
 import { createHash } from 'node:crypto';
 import { formatParseError, parseAlert, type Signal, type SignalKind } from '../alerts/index.js';
@@ -12,6 +21,9 @@ import { isRecovery } from '../incidents/contract.js';
 import { summarizeSignal } from '../incidents/signals.js';
 import { STICKY_OUTCOMES, type IncidentInput, type IncidentOutcome } from '../incidents/types.js';
 import { problem, type Answer } from '../http/problem.js';
+import { describeError, INTAKE_FAILED, type IntakeFailure } from './failure.js';
+
+export type { IntakeFailure } from './failure.js';
 
 export type IntakeAnswer = Answer;
 
@@ -44,6 +56,15 @@ export interface IntakeDeps {
   /** Forgets the claim `instanceId` holds on the key (no other), so a new occurrence starts a new incident. */
   release(incidentKey: string, instanceId: string): Promise<void>;
   isTransient(err: unknown): boolean;
+  /** Records a new outcome on an archived body (`intake-failed`). */
+  markArchived(archived: ArchivedRef, outcome: string): Promise<void>;
+  /**
+   * Tells people an archived alert was not handled (an `intake-failed` notification): how many
+   * channels were tried, reached now, and left to the notification outbox's retries.
+   */
+  notifyFailure(failure: IntakeFailure): Promise<{ channels: number; delivered: number; queued: number }>;
+  /** Where an intake failure's stack goes (the app's log). */
+  log?(message: string): void;
   statusUrl(instanceId: string): string;
   now(): Date;
 }
@@ -115,28 +136,84 @@ export async function acceptAlert(deps: IntakeDeps, request: IntakeRequest): Pro
     return problem(error.code === 'invalid_json' ? 400 : 422, error.code, error.message, { path: error.path });
   }
   const s = signal!;
+  let decision: SignalDecision | null = null;
+  const progress: Progress = { reached: null };
   if (s.isSynthetic) {
     return { status: 202, body: { accepted: true, acted: false, reason: 'a test notification (IsSynthetic): archived, never acted on', archived: archived.name } };
   }
   try {
-    const decision = await deps.decide(s);
+    const decided = await deps.decide(s);
+    decision = decided;
     const ignored = (reason: string) => ({
       status: 202,
-      body: { accepted: true, acted: false, reason, archived: archived.name, decisions: decision.workloads.map((d) => ({ workloadId: d.workloadId, verdict: d.verdict, reason: d.reason })) },
+      body: { accepted: true, acted: false, reason, archived: archived.name, decisions: decided.workloads.map((d) => ({ workloadId: d.workloadId, verdict: d.verdict, reason: d.reason })) },
     });
     // Out of every concerned workload's scope (another subscription or tenant): it may not even end an incident.
-    if (decision.workloads.every((d) => !d.inScope)) return ignored(whyNothing(decision));
-    if (!concernsAnyone(decision)) {
+    if (decided.workloads.every((d) => !d.inScope)) return ignored(whyNothing(decided));
+    if (!concernsAnyone(decided)) {
       // Nothing to start, but a recovery (or any update) still belongs to a running incident of its key.
       const holder = await deps.holder(s.incidentKey);
-      if (holder === null) return ignored(whyNothing(decision));
-      return await route(deps, s, archived, { startAllowed: false, why: whyNothing(decision), decision });
+      if (holder === null) return ignored(whyNothing(decided));
+      return await route(deps, s, archived, { startAllowed: false, why: whyNothing(decided), decision: decided }, progress);
     }
-    return await route(deps, s, archived, { startAllowed: true, why: '', decision });
+    return await route(deps, s, archived, { startAllowed: true, why: '', decision: decided }, progress);
   } catch (err) {
     if (deps.isTransient(err)) return problem(503, 'busy', 'the orchestrator could not take the alert right now; send it again', { headers: { 'Retry-After': '10' } });
-    return problem(503, 'intake-failed', `the alert was archived but not delivered: ${(err as Error).message}`, { headers: { 'Retry-After': '30' } });
+    return intakeFailed(deps, s, archived, decision, progress.reached, err);
   }
+}
+
+/** How far `route` got: the incident the signal was started in or delivered into. */
+interface Progress {
+  reached: string | null;
+}
+
+/**
+ * The answer to a fault no retry fixes, after the alert was archived: mark the archived body and
+ * tell the channels (both at once, neither allowed to throw), then say what was done.
+ */
+async function intakeFailed(deps: IntakeDeps, signal: Signal, archived: ArchivedRef, decision: SignalDecision | null, reached: string | null, err: unknown): Promise<IntakeAnswer> {
+  const error = describeError(err);
+  const failure: IntakeFailure = { archived: archived.name, signal, decision, error, incidentId: reached, at: deps.now() };
+  const log = (message: string) => {
+    try {
+      deps.log?.(message);
+    } catch {
+      // A broken logger must not break the answer.
+    }
+  };
+  log(`alert ${archived.name} (${signal.incidentKey}) was archived but the intake failed on it${reached === null ? '' : ` after it reached ${reached}`}: ${err instanceof Error ? (err.stack ?? error) : error}`);
+  const [marked, told] = await Promise.allSettled([
+    Promise.resolve().then(() => deps.markArchived(archived, INTAKE_FAILED)),
+    Promise.resolve().then(() => deps.notifyFailure(failure)),
+  ]);
+  if (marked.status === 'rejected') log(`alert ${archived.name}: the archive could not be marked ${INTAKE_FAILED}: ${describeError(marked.reason)}`);
+  if (told.status === 'rejected') log(`alert ${archived.name}: the ${INTAKE_FAILED} notification could not be sent: ${describeError(told.reason)}`);
+  const sent = told.status === 'fulfilled' ? told.value : { channels: 0, delivered: 0, queued: 0 };
+  const reported = { archiveMarked: marked.status === 'fulfilled', channels: sent.channels, delivered: sent.delivered, queued: sent.queued };
+  if (!reported.archiveMarked && sent.delivered + sent.queued === 0) {
+    // Nobody knows: Azure Monitor's retries and its record of the failed calls are the last trace.
+    return problem(503, INTAKE_FAILED, `the alert was archived as ${archived.name} but not handled (${error}), and neither the archive nor any channel could be told; send it again`, {
+      headers: { 'Retry-After': '30' },
+    });
+  }
+  const toldText = sent.delivered + sent.queued > 0 ? `${sent.delivered + sent.queued} of ${sent.channels} channel(s) told` : 'no channel could be told';
+  const markedText = reported.archiveMarked ? `the archived alert is marked ${INTAKE_FAILED}` : `the archived alert could not be marked ${INTAKE_FAILED}`;
+  return {
+    status: 202,
+    body: {
+      accepted: true,
+      // Reached an incident: it judges the signal, as for any delivery.
+      acted: reached !== null,
+      outcome: INTAKE_FAILED,
+      reason:
+        `the alert was archived but the orchestrator failed on it${reached === null ? '' : ` after it reached incident ${reached}`}: ${error}. ` +
+        `A retry would fail the same way, so none is asked for; ${markedText}; ${toldText}`,
+      archived: archived.name,
+      ...(reached !== null ? { incidentId: reached } : {}),
+      reported,
+    },
+  };
 }
 
 /**
@@ -145,7 +222,7 @@ export async function acceptAlert(deps: IntakeDeps, request: IntakeRequest): Pro
  * or it went into a running incident, which judges it; an incident that can only notify answers
  * `acted: false, notified: true`.
  */
-async function route(deps: IntakeDeps, signal: Signal, archived: ArchivedRef, start: { startAllowed: boolean; why: string; decision: SignalDecision }): Promise<IntakeAnswer> {
+async function route(deps: IntakeDeps, signal: Signal, archived: ArchivedRef, start: { startAllowed: boolean; why: string; decision: SignalDecision }, progress: Progress): Promise<IntakeAnswer> {
   const decisions = start.decision.workloads.map((d) => ({ workloadId: d.workloadId, verdict: d.verdict, reason: d.reason }));
   const acts = decisions.some((d) => d.verdict === 'act');
   const input = { signal: summarizeSignal(signal, deps.source), mode: 'execute', kind: 'unplanned' } as const;
@@ -180,7 +257,10 @@ async function route(deps: IntakeDeps, signal: Signal, archived: ArchivedRef, st
         await deps.release(signal.incidentKey, claim.instanceId).catch(() => undefined);
         throw err;
       }
-      if (started === 'started') return accepted('started');
+      if (started === 'started') {
+        progress.reached = claim.instanceId;
+        return accepted('started');
+      }
     }
     // A redelivery of a signal the running incident already has: nothing to do, and no need to
     // wake the incident to say so. (The record is written only after a delivery succeeded.)
@@ -195,10 +275,16 @@ async function route(deps: IntakeDeps, signal: Signal, archived: ArchivedRef, st
     if (delivered === 'missing') {
       // The claimant died between its claim and its start: start the claimed instance ourselves.
       // Concurrent takers race in startNew itself, which lets one instance exist.
-      if ((await deps.start(claim.instanceId, { incidentId: claim.instanceId, ...input })) === 'started') return accepted('started');
+      if ((await deps.start(claim.instanceId, { incidentId: claim.instanceId, ...input })) === 'started') {
+        progress.reached = claim.instanceId;
+        return accepted('started');
+      }
       continue;
     }
-    if (delivered === 'delivered') return accepted('delivered');
+    if (delivered === 'delivered') {
+      progress.reached = claim.instanceId;
+      return accepted('delivered');
+    }
     // The claimed incident is over. A recovery cannot open an incident, and a signal no newer
     // than the last one it saw is a straggler (a late update, or an Active after its Resolved).
     if (isRecovery(input.signal)) {

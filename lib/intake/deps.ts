@@ -14,8 +14,10 @@ import { summarizeSignal } from '../incidents/signals.js';
 import { isTransient } from '../errors/transient.js';
 import type { AppServices } from '../composition.js';
 import { incidentPath } from '../incidents/links.js';
+import type { NotificationDelivery } from '../notify/delivery.js';
 import type { IncidentClaims, SignalDedupe } from '../stores/index.js';
 import type { IntakeDeps } from './accept.js';
+import { intakeFailedNotification, intakeFailureAudience } from './failure.js';
 
 export interface IntakeWiring {
   maxBytes: number;
@@ -25,6 +27,10 @@ export interface IntakeWiring {
   signals: Pick<SignalDedupe, 'recordSignal' | 'hasSignal'>;
   catalog(): Promise<Catalog>;
   client: IncidentClient;
+  /** Where an `intake-failed` notification goes out (one short attempt, then the outbox's retries). */
+  notifications: Pick<NotificationDelivery, 'send'>;
+  /** The app's log, for an alert the intake failed on (with the error's stack). Default: console.error. */
+  log?: (message: string) => void;
   statusUrl(instanceId: string): string;
   now?: () => Date;
   /** What the archive records as the body's source (default: the webhook). */
@@ -68,6 +74,16 @@ export function intakeDeps(w: IntakeWiring): IntakeDeps {
       await w.claims.release(key, instanceId);
     },
     isTransient: isTransientIntakeError,
+    markArchived: (archived, outcome) => w.archive.setOutcome(archived.name, outcome),
+    notifyFailure: async (failure) => {
+      const audience = intakeFailureAudience(await w.catalog(), failure.signal, failure.decision);
+      const targets = audience.workloads.flatMap((workload) => workload.notify);
+      const channels = new Set(targets.map((t) => (t.kind === 'email' ? `email:${t.address.toLowerCase()}` : `${t.kind}:${t.url}`))).size;
+      const statusUrl = failure.incidentId === null ? null : w.statusUrl(failure.incidentId);
+      const sent = await w.notifications.send(targets, intakeFailedNotification(failure, audience, statusUrl));
+      return { channels, delivered: sent.delivered, queued: sent.queued };
+    },
+    log: w.log ?? ((message) => console.error(`[intake] ${message}`)),
     statusUrl: w.statusUrl,
     now,
   };
@@ -85,6 +101,7 @@ export function appIntake(services: AppServices, client: IncidentClient, baseUrl
     signals: services.stores.signalDedupe,
     catalog: services.catalog,
     client,
+    notifications: services.notifications,
     statusUrl: (id) => incidentPath(baseUrl, id),
     source,
   });

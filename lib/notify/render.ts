@@ -219,16 +219,20 @@ export function describeNotification(event: IncidentNotification): NotificationV
     }
     case 'intake-failed': {
       const concerned = event.audience !== 'catalog';
-      headline = concerned
-        ? `Alert not handled: the orchestrator failed on an alert about ${who}`
-        : 'Alert not handled: the orchestrator failed on an alert before it could tell which workloads it concerns';
+      const reached = typeof event.incidentId === 'string' && event.incidentId !== '';
+      headline = reached
+        ? `Alert partly handled: it reached incident ${event.incidentId}, then the orchestrator failed on it`
+        : concerned
+          ? `Alert not handled: the orchestrator failed on an alert about ${who}`
+          : 'Alert not handled: the orchestrator failed on an alert before it could tell which workloads it concerns';
       lines.push({ text: clip(String(event.error), LIMITS.error), style: 'code' });
-      action =
-        'Nothing was started or updated for this alert, and Azure Monitor will not send it again. Check the app\'s logs for the error. ' +
-        (ids.length > 0 && concerned
-          ? `If ${ids.length === 1 ? 'the workload needs' : 'the workloads need'} to fail over, start it by hand: failover trigger --workloads ${ids.join(',')} --reason "…". `
-          : 'If a workload needs to fail over, start it by hand: failover trigger --workloads <id> --reason "…". ') +
-        'Once the fault is fixed, the archived alert can be posted to the webhook again.';
+      action = reached
+        ? `The alert reached incident ${event.incidentId}; what failed came after that, and Azure Monitor will not send the alert again. Check the incident status and the app's logs for the error.`
+        : 'Nothing was started or updated for this alert, and Azure Monitor will not send it again. Check the app\'s logs for the error. ' +
+          (ids.length > 0 && concerned
+            ? `If ${ids.length === 1 ? 'the workload needs' : 'the workloads need'} to fail over, start it by hand: failover trigger --workloads ${ids.join(',')} --reason "…". `
+            : 'If a workload needs to fail over, start it by hand: failover trigger --workloads <id> --reason "…". ') +
+          'Once the fault is fixed, the archived alert can be posted to the webhook again.';
       tone = 'attention';
       // The workloads' regions are not the point here: where the alert is, and what it was about.
       facts.length = 0;

@@ -11,6 +11,7 @@ import { describe, expect, it } from 'vitest';
 import type { Signal } from '../../lib/alerts/index.js';
 import { acceptAlert, incidentInstanceId, type IntakeDeps, type IntakeRequest } from '../../lib/intake/accept.js';
 import type { IncidentOutcome } from '../../lib/incidents/types.js';
+import type { IntakeFailure } from '../../lib/intake/failure.js';
 import { readFixture, repoRoot } from '../support/fixtures.js';
 
 class World {
@@ -28,6 +29,10 @@ class World {
   inScope = true;
   ticks = 0;
   archiveFails: 'transient' | 'permanent' | null = null;
+  /** Outcomes written onto archived bodies after the fact, and the failures the channels were told of. */
+  marked: Array<[string, string]> = [];
+  told: IntakeFailure[] = [];
+  logged: string[] = [];
   deps(overrides: Partial<IntakeDeps> = {}): IntakeDeps {
     return {
       maxBytes: 256 * 1024,
@@ -76,6 +81,12 @@ class World {
       },
       sleep: async () => undefined,
       isTransient: (err) => (err as { transient?: boolean }).transient === true,
+      markArchived: async (archived, outcome) => void this.marked.push([archived.name, outcome]),
+      notifyFailure: async (failure) => {
+        this.told.push(failure);
+        return { channels: 1, delivered: 1, queued: 0 };
+      },
+      log: (message) => void this.logged.push(message),
       statusUrl: (id) => `http://localhost:7071/api/incidents/${id}`,
       // Every reading is a second later, as if each request arrived after the one before.
       now: () => new Date(Date.parse('2026-11-23T09:15:00.000Z') + 1000 * this.ticks++),
@@ -184,6 +195,83 @@ describe('alert intake answers', () => {
     expect(answer).toMatchObject({ status: 503, body: { type: 'https://failover.contoso.example/problems/busy' } });
     expect(w.claims.size).toBe(0);
     expect((await acceptAlert(w.deps(), json(mediaAlert))).body).toMatchObject({ delivery: 'started' });
+  });
+
+  describe('a fault no retry fixes, after the alert was archived', () => {
+    it('202 intake-failed for a TypeError in the decision: the archive marks it, one notification names it, nothing starts', async () => {
+      const w = new World();
+      const bug = new TypeError("Cannot read properties of undefined (reading 'workloads')");
+      const answer = await acceptAlert(w.deps({ decide: async () => Promise.reject(bug) }), json(mediaAlert));
+      expect(answer).toEqual({
+        status: 202,
+        body: {
+          accepted: true,
+          acted: false,
+          outcome: 'intake-failed',
+          reason:
+            "the alert was archived but the orchestrator failed on it: TypeError: Cannot read properties of undefined (reading 'workloads'). " +
+            'A retry would fail the same way, so none is asked for; the archived alert is marked intake-failed; 1 of 1 channel(s) told',
+          archived: 'alerts/1.json',
+          reported: { archiveMarked: true, channels: 1, delivered: 1, queued: 0 },
+        },
+      });
+      expect(w.marked).toEqual([['alerts/1.json', 'intake-failed']]);
+      expect(w.told).toHaveLength(1);
+      expect(w.told[0]).toMatchObject({ archived: 'alerts/1.json', error: "TypeError: Cannot read properties of undefined (reading 'workloads')", decision: null, incidentId: null });
+      expect(w.told[0]!.signal.incidentKey).toBe('7TQ2-RX8');
+      expect(w.logged[0]).toMatch(/^alert alerts\/1\.json \(7TQ2-RX8\) was archived but the intake failed on it: TypeError: Cannot read properties/);
+      expect(w.running.size).toBe(0);
+      expect(w.claims.size).toBe(0);
+    });
+
+    it('the same for a refusal (a 403 from storage) when claiming: the decision is passed on, the claim table untouched', async () => {
+      const w = new World();
+      const refused = Object.assign(new Error('AuthorizationPermissionMismatch: claims incidentclaims claim incident: HTTP 403'), { name: 'StorageError', statusCode: 403 });
+      const answer = await acceptAlert(w.deps({ claim: async () => Promise.reject(refused) }), json(mediaAlert));
+      expect(answer).toMatchObject({ status: 202, body: { outcome: 'intake-failed', acted: false } });
+      expect(w.told[0]!.decision?.workloads.map((d) => d.workloadId)).toEqual(['media-streaming']);
+      expect(w.marked).toHaveLength(1);
+    });
+
+    it('a bug after the incident started says which incident the alert reached', async () => {
+      const w = new World();
+      const answer = await acceptAlert(w.deps({ firstDelivery: async () => Promise.reject(new RangeError('Invalid time value')) }), json(mediaAlert));
+      const id = [...w.running.keys()][0]!;
+      expect(answer).toMatchObject({ status: 202, body: { outcome: 'intake-failed', acted: true, incidentId: id, reason: expect.stringContaining(`after it reached incident ${id}: RangeError: Invalid time value`) } });
+      expect(w.told[0]!.incidentId).toBe(id);
+    });
+
+    it('a bug while starting gives the claim back, so a later delivery can start the incident', async () => {
+      const w = new World();
+      const answer = await acceptAlert(w.deps({ start: async () => Promise.reject(new TypeError('startNew is not a function')) }), json(mediaAlert));
+      expect(answer).toMatchObject({ status: 202, body: { outcome: 'intake-failed' } });
+      expect(w.claims.size).toBe(0);
+      expect((await acceptAlert(w.deps(), json(mediaAlert))).body).toMatchObject({ delivery: 'started' });
+    });
+
+    it('503 only when neither the archive nor any channel could be told: Azure Monitor\'s retries are then the last trace', async () => {
+      const w = new World();
+      const deps = w.deps({
+        decide: async () => Promise.reject(new TypeError('x is not a function')),
+        markArchived: async () => Promise.reject(new Error('AuthorizationPermissionMismatch')),
+        notifyFailure: async () => ({ channels: 2, delivered: 0, queued: 0 }),
+      });
+      const answer = await acceptAlert(deps, json(mediaAlert));
+      expect(answer).toMatchObject({ status: 503, body: { type: 'https://failover.contoso.example/problems/intake-failed' }, headers: { 'Retry-After': '30' } });
+      // One of the two is enough to answer 202.
+      const queued = await acceptAlert(w.deps({ decide: async () => Promise.reject(new TypeError('x')), markArchived: async () => Promise.reject(new Error('no')), notifyFailure: async () => ({ channels: 1, delivered: 0, queued: 1 }) }), json(mediaAlert));
+      expect(queued).toMatchObject({ status: 202, body: { reported: { archiveMarked: false, channels: 1, delivered: 0, queued: 1 } } });
+      const thrown = await acceptAlert(w.deps({ decide: async () => Promise.reject(new TypeError('x')), notifyFailure: async () => Promise.reject(new TypeError('no catalog')) }), json(mediaAlert));
+      expect(thrown).toMatchObject({ status: 202, body: { reported: { archiveMarked: true, channels: 0 } } });
+    });
+
+    it('a transient fault is still a 503 busy, and nothing is marked or told', async () => {
+      const w = new World();
+      const answer = await acceptAlert(w.deps({ decide: async () => Promise.reject(Object.assign(new Error('ECONNRESET'), { transient: true })) }), json(mediaAlert));
+      expect(answer).toMatchObject({ status: 503, headers: { 'Retry-After': '10' }, body: { type: 'https://failover.contoso.example/problems/busy' } });
+      expect(w.marked).toEqual([]);
+      expect(w.told).toEqual([]);
+    });
   });
 
   it('202 without acting: an alert that touches no catalog workload is archived and says so', async () => {
