@@ -364,7 +364,8 @@ export function* incidentOrchestrator(context: OrchestrationContext): Generator<
   // ── confirm ─────────────────────────────────────────────────────────────────────────────────
   if (input.signal.kind !== 'manual') {
     enter('confirming');
-    const confirmed = input.kind === 'planned' || actors().every((w) => w.reason?.includes('planned maintenance') === true) ? yield* awaitWindow() : yield* confirm();
+    // Maintenance the policy fails over for waits for its window; an outage must show it is real.
+    const confirmed = actors().every((w) => w.kind === 'planned') ? yield* awaitWindow() : yield* confirm();
     if (confirmed.outcome !== 'confirmed') {
       if (confirmed.outcome === 'not-confirmed') return yield* stop('not-confirmed', confirmed.reason, null);
       if (quietUntilConfirmed && confirmed.by === null) return yield* finish('cancelled-before-confirmation', confirmed.reason);
@@ -808,7 +809,7 @@ export function* incidentOrchestrator(context: OrchestrationContext): Generator<
           workloadId: w.id,
           playbookKind: w.playbookKind,
           direction,
-          window: { since: input.signal.impactStart ?? input.signal.eventTime, until: s.resolvedAt, planned: input.kind === 'planned' },
+          window: { since: input.signal.impactStart ?? input.signal.eventTime, until: s.resolvedAt, planned: input.kind === 'planned' || who.every((x) => x.kind === 'planned') },
           mode: input.mode,
           steps: steps[i]!,
           retry: { attempts: 4, firstIntervalMs: 5_000, backoff: 2 },

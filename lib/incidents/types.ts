@@ -69,6 +69,8 @@ export interface WorkloadPlan {
    */
   verdict?: 'act' | 'notify';
   reason?: string;
+  /** `planned` when the signal is maintenance the policy fails over for before its window. */
+  kind?: 'planned' | 'unplanned';
   playbookKind: string;
   primaryRegion: string;
   secondaryRegion: string | null;

@@ -30,7 +30,7 @@ export function workloadPlan(w: Workload, lastFailoverAt: string | null, decisio
     id: w.id,
     // An Administrative event always asks, even for a workload that would act on its own.
     trigger: w.policy.trigger === 'notify-only' ? 'notify-only' : decision?.trigger ?? w.policy.trigger,
-    ...(decision !== undefined && decision.verdict !== 'ignore' ? { verdict: decision.verdict, reason: decision.reason } : {}),
+    ...(decision !== undefined && decision.verdict !== 'ignore' ? { verdict: decision.verdict, reason: decision.reason, kind: decision.kind } : {}),
     playbookKind: w.playbook.kind,
     primaryRegion: w.primary.region,
     secondaryRegion: w.secondary?.region ?? null,

@@ -619,4 +619,16 @@ describe('incident lifecycle an SRE can trust', () => {
     expect(s.entries).toBeGreaterThan(90);
     expect(s.timeline.length).toBeLessThan(100);
   });
+
+  it('fails over for planned maintenance the lead time before its window, without waiting for an impact', async () => {
+    const t = setup({ workloads: [workload({ kind: 'planned', maintenanceLeadTimeMs: 60 * MIN, resourceHealthConfirmation: true })] });
+    world.health = () => 'Available';
+    t.start(signal({ incidentType: 'Maintenance', stage: 'Planned', lifecycle: 'scheduled', impactStart: at(3 * 3600_000) }));
+    await t.runFor(2 * 3600_000 - MIN);
+    expect(world.calls.steps.some((x) => x.endsWith(':action'))).toBe(false);
+    await t.runFor(2 * 3600_000 + MIN);
+    expect(phase(t)).toBe('failed-over');
+    const timeline = (t.h.runtime.get('inc-1')!.customStatus as { timeline: { type: string; detail: string }[] }).timeline;
+    expect(timeline.find((e) => e.type === 'confirmed')!.detail).toBe(`planned maintenance starts ${at(3 * 3600_000)}; failing over 60 min before it`);
+  });
 });
