@@ -14,7 +14,7 @@ export async function alerts(request: HttpRequest, context: InvocationContext): 
   const ready = servicesForRequest((message) => context.error(message));
   if (!ready.ok) return toResponse(ready.answer);
   const services = ready.services;
-  const deps = appIntake(services, df.getClient(context), services.config.publicBaseUrl ?? new URL(request.url).origin);
+  const deps = appIntake(services, df.getClient(context), services.config.publicBaseUrl ?? new URL(request.url).origin, 'alerts', (message) => context.error(message));
   const length = request.headers.get('content-length');
   const answer = await acceptAlert(deps, {
     contentType: request.headers.get('content-type'),

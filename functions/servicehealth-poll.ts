@@ -19,7 +19,7 @@ export async function serviceHealthPoll(_timer: Timer, context: InvocationContex
   const catalog = await services.catalog();
   if (!catalog.workloads.some((w) => w.playbook.kind === 'dynamics365')) return;
   // Links in what the intake answers point at the app's public address, or nowhere useful.
-  const intake = appIntake(services, df.getClient(context), services.config.publicBaseUrl ?? 'http://localhost', 'servicehealth-poll');
+  const intake = appIntake(services, df.getClient(context), services.config.publicBaseUrl ?? 'http://localhost', 'servicehealth-poll', (message) => context.error(message));
   try {
     const report = await poller.poll({
       listIssues: (filter) => services.clients.graphServiceHealth().listIssues(filter),

@@ -90,7 +90,7 @@ export function intakeDeps(w: IntakeWiring): IntakeDeps {
 }
 
 /** The intake over the app's services: what the webhook and the service health poller share. */
-export function appIntake(services: AppServices, client: IncidentClient, baseUrl: string, source: AlertSource = 'alerts'): IntakeDeps {
+export function appIntake(services: AppServices, client: IncidentClient, baseUrl: string, source: AlertSource = 'alerts', log?: (message: string) => void): IntakeDeps {
   const validator = services.webhookValidator;
   return intakeDeps({
     maxBytes: services.config.maxAlertBytes,
@@ -102,6 +102,7 @@ export function appIntake(services: AppServices, client: IncidentClient, baseUrl
     catalog: services.catalog,
     client,
     notifications: services.notifications,
+    ...(log !== undefined ? { log } : {}),
     statusUrl: (id) => incidentPath(baseUrl, id),
     source,
   });

@@ -1,14 +1,17 @@
 /**
  * POST /api/alerts through the real local host, Azurite and the durable runtime: every answer
  * the webhook gives, the function key, the action-group secure-webhook tokens (checked against a
- * JWKS served locally), storage failing, and fuzzed bodies.
+ * JWKS served locally), storage failing, the intake failing for good after archiving (a bug, a
+ * refused request: 202 intake-failed, the archive marked, the channel told), and fuzzed bodies.
  */
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import fc from 'fast-check';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { createAlertArchive } from '../../lib/archive/index.js';
+import { appServices, resetAppServices } from '../../lib/composition.js';
 import { readFixture, repoRoot } from '../support/fixtures.js';
 import { base64url, CLIENT_ID, makeKey, OTHER_TENANT, sign, TENANT, v2Claims, type TestKey } from '../auth/tokens.js';
 import { closedPort } from '../notify/receiver.js';
@@ -144,6 +147,80 @@ describe('the alert webhook when storage is down', () => {
     const reply = await app.alert(media);
     expectProblem(reply, 503, 'archive-unavailable', 'the alert archive is unavailable; the alert was not accepted, send it again');
     expect(reply.headers.get('retry-after')).toBe('10');
+  }, 60_000);
+});
+
+describe('the alert webhook when the intake fails for good after archiving', () => {
+  let app: App;
+  beforeAll(async () => {
+    app = await startApp();
+  }, 60_000);
+  afterAll(() => app?.close());
+
+  /** What the media workload's Teams channel heard: the headline of each card. */
+  const teamsHeadlines = async () =>
+    (await app.hooks('media-oncall')).map((h) => (h.body as { attachments?: Array<{ content: { body: Array<{ inlines: Array<{ text: string }> }> } }> }).attachments?.[0]?.content.body[0]?.inlines.map((i) => i.text).join(''));
+
+  it('a programming error answers 202 intake-failed (not a 503 retried for nothing), marks the archived alert and tells the workload\'s channel', async () => {
+    // A bug in a dependency: the incident claims throw a TypeError.
+    const claims = appServices().stores.incidentClaims;
+    const bug = vi.spyOn(claims, 'claimIncident').mockRejectedValue(new TypeError("Cannot read properties of undefined (reading 'instanceId')"));
+    let reply: Reply;
+    try {
+      reply = await app.alert(media);
+    } finally {
+      bug.mockRestore();
+    }
+    expect(reply.status, JSON.stringify(reply.body)).toBe(202);
+    expect(reply.headers.get('retry-after')).toBeNull();
+    expect(reply.body).toMatchObject({
+      accepted: true,
+      acted: false,
+      outcome: 'intake-failed',
+      // The email target has no transport here: recorded, not delivered; Teams got it.
+      reported: { archiveMarked: true, channels: 2, delivered: 1, queued: 0 },
+    });
+    expect(reply.body.reason).toMatch(/^the alert was archived but the orchestrator failed on it: TypeError: Cannot read properties of undefined \(reading 'instanceId'\)\. A retry would fail the same way/);
+
+    // The alert is kept, marked with what became of it.
+    const archived = await createAlertArchive({ connectionString: app.azurite.connectionString }).get(reply.body.archived as string);
+    expect(archived.raw.toString('utf8')).toBe(media);
+    expect(archived.meta).toMatchObject({ outcome: 'intake-failed', incidentKey: '7TQ2-RX8', source: 'alerts' });
+
+    // One notification, on the channel of the workload the alert concerns, naming the archived alert and the error.
+    const heard = (await app.hooks('media-oncall')).filter((h) => JSON.stringify(h.body).includes('Alert not handled'));
+    expect(heard).toHaveLength(1);
+    expect(await teamsHeadlines()).toContain('Alert not handled: the orchestrator failed on an alert about media-streaming');
+    const card = JSON.stringify(heard[0]!.body);
+    expect(card).toContain(reply.body.archived as string);
+    expect(card).toContain("TypeError: Cannot read properties of undefined (reading 'instanceId')");
+    expect(card).toContain('failover trigger --workloads media-streaming');
+    // Nothing was started; the app's log has the error with its stack, for whoever fixes it.
+    expect(await appServices().stores.incidentClaims.claimHolder('7TQ2-RX8')).toBeNull();
+    const logged = app.logs.find((e) => e.functionName === 'alerts' && e.message.includes('was archived but the intake failed on it'));
+    expect(logged).toMatchObject({ level: 'error' });
+    expect(logged!.message).toContain('\n    at ');
+
+    // Once the fault is gone, the same alert posted again is handled as usual.
+    const again = await app.alert(media);
+    expect(again.body).toMatchObject({ accepted: true, acted: true, delivery: 'started' });
+  }, 60_000);
+
+  it('a refused request (the claims table\'s key is wrong: 403) is not retried either, and says what storage answered', async () => {
+    const before = process.env['INCIDENT_CLAIMS_CONNECTION'];
+    process.env['INCIDENT_CLAIMS_CONNECTION'] = app.azurite.connectionString.replace(/AccountKey=[^;]+/, `AccountKey=${Buffer.from('not the key').toString('base64')}`);
+    resetAppServices();
+    let reply: Reply;
+    try {
+      reply = await app.alert(media.replace('"communicationId": "11000093512874"', '"communicationId": "11000093519999"').replace('7TQ2-RX8', 'ZZ99-X00'));
+    } finally {
+      process.env['INCIDENT_CLAIMS_CONNECTION'] = before;
+      resetAppServices();
+    }
+    expect(reply.status, JSON.stringify(reply.body)).toBe(202);
+    expect(reply.body).toMatchObject({ outcome: 'intake-failed', reported: { archiveMarked: true, delivered: 1 } });
+    expect(reply.body.reason).toMatch(/failed on it: StorageError: \w+: claims incidentclaims /);
+    expect(await teamsHeadlines()).toContain('Alert not handled: the orchestrator failed on an alert about media-streaming');
   }, 60_000);
 });
 
