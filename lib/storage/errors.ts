@@ -20,7 +20,7 @@ export class StorageError extends Error {
   readonly code: string;
   /** HTTP status storage answered with; undefined when no response arrived. */
   readonly statusCode: number | undefined;
-  /** What was being done, e.g. `archive put alerts/2024/06/01/…` or `incident-claims incidentclaims claim incident`. */
+  /** What was being done, e.g. `archive put alerts/2024/06/01/…` or `claims incidentclaims claim incident`. */
   readonly operation: string;
 
   constructor(code: string, operation: string, detail: string, options: { statusCode?: number | undefined; cause?: unknown } = {}) {
