@@ -3,6 +3,8 @@
  * one Clock, so a demo can run N times faster (`--time-scale N`) and a test can jump straight
  * to the next timer when nothing else is pending.
  */
+import { closeSync, existsSync, fsyncSync, mkdirSync, openSync, readFileSync, renameSync, writeSync } from 'node:fs';
+import { join } from 'node:path';
 
 export interface Clock {
   /** Current time, epoch milliseconds, as the host sees it. */
@@ -19,15 +21,16 @@ interface Pending {
 
 /**
  * Wall-clock time sped up by `scale`: one real second is `scale` host seconds. Starts at the
- * real current time so timestamps look familiar.
+ * real current time so timestamps look familiar (or at `start`, host time at the real moment
+ * `realStart`).
  */
 export class ScaledClock implements Clock {
-  private readonly realStart = Date.now();
-  private readonly hostStart: number;
+  readonly hostStart: number;
 
   constructor(
-    private readonly scale = 1,
+    readonly scale = 1,
     start?: number,
+    readonly realStart = Date.now(),
   ) {
     if (!(scale > 0) || !Number.isFinite(scale)) throw new Error(`time scale must be a positive number, got ${scale}`);
     this.hostStart = start ?? this.realStart;
@@ -58,6 +61,57 @@ export class ScaledClock implements Clock {
       clearTimeout(handle);
     };
   }
+}
+
+/** Where a host keeps its clock's origin: `{ timeScale, realStart, hostStart }`. */
+export const CLOCK_FILE = 'clock.json';
+
+/**
+ * A ScaledClock that carries on from the previous run in `dataDir`, so host time never goes back
+ * across a restart: durable times recorded by the last run stay in the past. The clock's origin is
+ * kept in `<dataDir>/clock.json`; the new clock starts where the previous one would be now (its
+ * origin carried forward at its own scale, later than anything it can have recorded, and where a
+ * simulator left running at that scale is), or at the real time if that is later. So time keeps
+ * running while the host is stopped, as it does in Azure; a new data directory starts at the real
+ * time.
+ */
+export function resumeScaledClock(dataDir: string, scale = 1): ScaledClock {
+  const path = join(dataDir, CLOCK_FILE);
+  const realNow = Date.now();
+  let start = realNow;
+  const previous = readOrigin(path);
+  if (previous !== undefined) {
+    const carried = previous.hostStart + Math.max(0, realNow - previous.realStart) * previous.timeScale;
+    start = Math.max(start, carried);
+  }
+  const clock = new ScaledClock(scale, start, realNow);
+  mkdirSync(dataDir, { recursive: true });
+  // Written and synced before the host records any time on this clock.
+  const tmp = `${path}.tmp`;
+  const fd = openSync(tmp, 'w');
+  try {
+    writeSync(fd, JSON.stringify({ timeScale: scale, realStart: new Date(realNow).toISOString(), hostStart: new Date(start).toISOString() }, null, 2) + '\n');
+    fsyncSync(fd);
+  } finally {
+    closeSync(fd);
+  }
+  renameSync(tmp, path);
+  return clock;
+}
+
+function readOrigin(path: string): { timeScale: number; realStart: number; hostStart: number } | undefined {
+  if (!existsSync(path)) return undefined;
+  let json: { timeScale?: unknown; realStart?: unknown; hostStart?: unknown };
+  try {
+    json = JSON.parse(readFileSync(path, 'utf8')) as typeof json;
+  } catch {
+    return undefined;
+  }
+  const timeScale = Number(json.timeScale);
+  const realStart = Date.parse(String(json.realStart));
+  const hostStart = Date.parse(String(json.hostStart));
+  if (!(timeScale > 0) || !Number.isFinite(timeScale) || !Number.isFinite(realStart) || !Number.isFinite(hostStart)) return undefined;
+  return { timeScale, realStart, hostStart };
 }
 
 /**

@@ -7,7 +7,7 @@
 import { randomBytes } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import { ScaledClock, type Clock } from './clock.js';
+import { resumeScaledClock, type Clock } from './clock.js';
 import {
   durableClientInputs,
   hostLog,
@@ -54,7 +54,7 @@ export interface LocalHostOptions {
   /** HTTP port; default env PORT, else 7071; 0 picks a free one. */
   port?: number;
   hostname?: string;
-  /** Host time; default a ScaledClock at `timeScale`. */
+  /** Host time; default a ScaledClock at `timeScale` that carries on from the last run in `dataDir` (resumeScaledClock). */
   clock?: Clock;
   /** Used when no clock is given; default 1. */
   timeScale?: number;
@@ -116,7 +116,8 @@ export async function startLocalHost(options: LocalHostOptions = {}): Promise<Lo
   const settingsFile = options.loadSettings === false ? undefined : loadLocalSettings(root).file;
   const dataDir = resolve(options.dataDir ?? join(root, '.local'));
   mkdirSync(dataDir, { recursive: true });
-  const clock = options.clock ?? new ScaledClock(options.timeScale ?? 1);
+  // Host time carries on from the last run in this data dir: it never goes back across a restart.
+  const clock = options.clock ?? resumeScaledClock(dataDir, options.timeScale ?? 1);
   const keyGroups = options.keyGroups ?? KEY_GROUPS;
   const keys = resolveKeys(dataDir, { masterKey: options.masterKey, groupKeys: options.groupKeys }, process.env, Object.keys(keyGroups));
   if (process.env['LOCAL_FUNCTION_KEY']) {
