@@ -12,6 +12,8 @@ import { acceptAlert } from '../lib/intake/accept.js';
 import { ServiceHealthPoller } from '../lib/intake/servicehealth-poll.js';
 
 const poller = new ServiceHealthPoller();
+/** The failure last warned about, and how many runs in a row have failed: a Graph outage is one warning, not one a minute. */
+let failing: { message: string; runs: number } | undefined;
 
 export async function serviceHealthPoll(_timer: Timer, context: InvocationContext): Promise<void> {
   const services = appServices();
@@ -26,10 +28,17 @@ export async function serviceHealthPoll(_timer: Timer, context: InvocationContex
       accept: (body) => acceptAlert(intake, { contentType: 'application/json', contentLength: body.length, authorization: null, body }),
       now: () => new Date(),
     });
+    if (failing !== undefined) context.log(`service health poll works again after ${failing.runs} failed run(s)`);
+    failing = undefined;
     if (report.sent > 0) context.log(`service health: ${report.read} issue(s) read, ${report.sent} sent to the intake, ${report.acted} acted on, ${report.retry} to send again`);
   } catch (err) {
     // The next occurrence tries again; a Graph outage must not stop the timer.
-    context.warn(`service health poll failed: ${(err as Error).message}`);
+    const message = (err as Error).message;
+    if (failing?.message === message) context.debug(`service health poll failed again (${++failing.runs} runs in a row): ${message}`);
+    else {
+      failing = { message, runs: 1 };
+      context.warn(`service health poll failed: ${message} (tried again every minute; logged again when it works or fails otherwise)`);
+    }
   }
 }
 

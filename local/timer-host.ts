@@ -358,7 +358,8 @@ export function startTimerHost(options: TimerHostOptions): TimerHost {
         : `Timer fired at ${iso(now)}${isPastDue ? ' (past due)' : ''}`;
       await invokeWithRetries(st.fn, input, reason);
       const done = clock.now();
-      st.status = { last: isPastDue || startup ? now : scheduled, next: st.schedule.next(done), lastUpdated: done };
+      // A scaled clock may fire a moment early: the next occurrence is the one after this one.
+      st.status = { last: isPastDue || startup ? now : scheduled, next: st.schedule.next(Math.max(done, scheduled)), lastUpdated: done };
       if (st.monitored) persist();
       arm(st);
     } catch (err) {
@@ -409,12 +410,15 @@ export function startTimerHost(options: TimerHostOptions): TimerHost {
       ...(retryContext ? { retryContext } : {}),
     });
     const started = Date.now();
-    log({ level: 'information', category: 'host', message: `Executing 'Functions.${fn.name}' (Reason='${reason}', Id=${context.invocationId})`, functionName: fn.name, invocationId: context.invocationId });
+    // Timers run every minute or so (faster still with a time scale): a run that succeeds is
+    // routine and logged at debug (LOCAL_HOST_VERBOSE=1 shows it). What the function logs itself,
+    // and a failure, stay at their own level.
+    log({ level: 'debug', category: 'host', message: `Executing 'Functions.${fn.name}' (Reason='${reason}', Id=${context.invocationId})`, functionName: fn.name, invocationId: context.invocationId });
     try {
       const durable = options.durable;
       await bindDurableClients(fn, context, durable ? () => durable.clientData(options.origin ?? 'http://127.0.0.1:7071') : undefined);
       await invokeFunction(fn, [input], context);
-      log({ level: 'information', category: 'host', message: `Executed 'Functions.${fn.name}' (Succeeded, Id=${context.invocationId}, Duration=${Date.now() - started}ms)`, functionName: fn.name, invocationId: context.invocationId });
+      log({ level: 'debug', category: 'host', message: `Executed 'Functions.${fn.name}' (Succeeded, Id=${context.invocationId}, Duration=${Date.now() - started}ms)`, functionName: fn.name, invocationId: context.invocationId });
       return undefined;
     } catch (err) {
       log({

@@ -201,6 +201,42 @@ describe('timer host on a virtual clock', () => {
     expect(origins).toEqual(['http://127.0.0.1:9999']);
   });
 
+  // Like the service health poll and the notification retry: every minute, quiet unless something happened.
+  let polls = 0;
+  app.timer('everyMinute', {
+    schedule: '0 * * * * *',
+    handler: (_t: Timer, ctx: InvocationContext) => {
+      polls++;
+      if (polls === 3) ctx.log('service health: 1 issue(s) read, 1 sent to the intake');
+      if (polls === 4) throw new Error('Graph did not answer');
+    },
+  });
+
+  it('keeps routine runs out of the console: over ten runs, one line for news and one for the failure, the rest at debug', async () => {
+    const clock = new VirtualClock(T0);
+    const host = startTimerHost({ registry: only('everyMinute'), clock });
+    const from = logs.length;
+    try {
+      for (let i = 0; i < 10; i++) {
+        clock.advanceToNext();
+        await host.idle();
+      }
+    } finally {
+      await host.stop();
+    }
+    expect(polls).toBe(10);
+    const mine = logs.slice(from).filter((l) => l.functionName === 'everyMinute');
+    // What the default console logger prints (information and above).
+    const shown = mine.filter((l) => !['trace', 'debug'].includes(l.level));
+    expect(shown.map((l) => `${l.level} ${l.message.split('\n')[0]!.replace(/Id=[^,)]+/, 'Id=…').replace(/Duration=\d+ms/, 'Duration=…')}`)).toEqual([
+      'information service health: 1 issue(s) read, 1 sent to the intake',
+      "error Executed 'Functions.everyMinute' (Failed, Id=…, Duration=…)",
+    ]);
+    // Each run is still there for LOCAL_HOST_VERBOSE=1: Executing and Executed at debug.
+    expect(mine.filter((l) => l.level === 'debug' && l.message.startsWith("Executing 'Functions.everyMinute'"))).toHaveLength(10);
+    expect(mine.filter((l) => l.level === 'debug' && l.message.startsWith("Executed 'Functions.everyMinute' (Succeeded"))).toHaveLength(9);
+  });
+
   it('rejects a bad schedule before running anything, naming the function and the field', () => {
     const bad = new FunctionRegistry();
     bad.register({ name: 'badTimer', bindings: { t: { type: 'timerTrigger', direction: 'in', schedule: '0 0 25 * * *' } } }, () => undefined);
