@@ -16,6 +16,7 @@
  */
 import { createHash } from 'node:crypto';
 import { formatParseError, parseAlert, type Signal, type SignalKind } from '../alerts/index.js';
+import { CatalogUnavailableError } from '../catalog/source.js';
 import { concernsAnyone, whyNothing, type SignalDecision, type SignalSource } from '../decisions/decide.js';
 import { isRecovery } from '../incidents/contract.js';
 import { summarizeSignal } from '../incidents/signals.js';
@@ -159,6 +160,11 @@ export async function acceptAlert(deps: IntakeDeps, request: IntakeRequest): Pro
     return await route(deps, s, archived, { startAllowed: true, why: '', decision: decided }, progress);
   } catch (err) {
     if (deps.isTransient(err)) return problem(503, 'busy', 'the orchestrator could not take the alert right now; send it again', { headers: { 'Retry-After': '10' } });
+    // Without a usable catalog nobody can be told either: the action group's retries are the
+    // alert's best chance, as someone fixes the catalog (its problems are in the detail and the log).
+    if (err instanceof CatalogUnavailableError) {
+      return problem(503, 'catalog-unavailable', `${err.message}; the alert is archived (${archived.name}), send it again once the catalog is fixed`, { headers: { 'Retry-After': '60' } });
+    }
     return intakeFailed(deps, s, archived, decision, progress.reached, err);
   }
 }

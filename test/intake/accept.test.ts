@@ -11,6 +11,7 @@ import { describe, expect, it } from 'vitest';
 import type { Signal } from '../../lib/alerts/index.js';
 import { acceptAlert, incidentInstanceId, type IntakeDeps, type IntakeRequest } from '../../lib/intake/accept.js';
 import type { IncidentOutcome } from '../../lib/incidents/types.js';
+import { CatalogUnavailableError } from '../../lib/catalog/source.js';
 import type { IntakeFailure } from '../../lib/intake/failure.js';
 import { readFixture, repoRoot } from '../support/fixtures.js';
 
@@ -222,6 +223,22 @@ describe('alert intake answers', () => {
       expect(w.logged[0]).toMatch(/^alert alerts\/1\.json \(7TQ2-RX8\) was archived but the intake failed on it: TypeError: Cannot read properties/);
       expect(w.running.size).toBe(0);
       expect(w.claims.size).toBe(0);
+    });
+
+    it('503 for a catalog that cannot be used: nobody could be told, so the action group retries', async () => {
+      const w = new World();
+      const broken = new CatalogUnavailableError('samples/catalog.yaml', [{ severity: 'error', path: 'workloads[0].policy.trigger', message: "expected one of auto, approval, notify-only; got 'sometimes'" }]);
+      const answer = await acceptAlert(w.deps({ decide: async () => Promise.reject(broken) }), json(mediaAlert));
+      expect(answer).toMatchObject({
+        status: 503,
+        headers: { 'Retry-After': '60' },
+        body: {
+          type: 'https://failover.contoso.example/problems/catalog-unavailable',
+          detail: "the catalog samples/catalog.yaml cannot be used: workloads[0].policy.trigger: expected one of auto, approval, notify-only; got 'sometimes'; the alert is archived (alerts/1.json), send it again once the catalog is fixed",
+        },
+      });
+      expect(w.marked).toEqual([]);
+      expect(w.told).toEqual([]);
     });
 
     it('the same for a refusal (a 403 from storage) when claiming: the decision is passed on, the claim table untouched', async () => {
