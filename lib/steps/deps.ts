@@ -4,7 +4,7 @@
  */
 import type { AzureClients } from '../azure/clients.js';
 import type { Catalog } from '../catalog/types.js';
-import type { WorkflowRecord } from '../claims/index.js';
+import type { WorkflowRecord } from '../stores/index.js';
 import type { StopRequest, TimelineEntry } from '../incidents/types.js';
 import type { DeliveryTarget, IncidentNotification } from '../notify/events.js';
 

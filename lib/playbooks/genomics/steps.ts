@@ -13,7 +13,7 @@ import type { BlobClient, BlockBlobClient } from '@azure/storage-blob';
 import { WORKFLOW_STATUS, type GenomicsWorkflowClient, type WorkflowSubmission } from '../../azure/genomics.js';
 import { blobNameProblem, blobNamesOf, containerProblem, storageAccountProblem } from '../../azure/names.js';
 import type { GenomicsPlaybook, Workload } from '../../catalog/types.js';
-import type { WorkflowRecord } from '../../claims/index.js';
+import type { WorkflowRecord } from '../../stores/index.js';
 import {
   alreadyDone,
   compensated,
