@@ -2,16 +2,20 @@
  * The local host's command line: `node --import tsx local/main.ts [--port N] [--time-scale N] [--data-dir DIR]`
  * (env PORT, TIME_SCALE, LOCAL_DATA_DIR; defaults 7071, 1, `.local/`). Runs the app's own
  * registrations with no Azure Functions host: HTTP functions, timers and the durable runtime, beside the
- * Azure simulator and Azurite (local storage for the alert archive and the incident claims). Ctrl-C stops it cleanly.
+ * Azure simulator (a process of its own that outlives a killed host, reused by the next start) and
+ * Azurite (local storage for the alert archive and the incident claims). Host time carries on from
+ * the last run in the data dir. Ctrl-C stops it all cleanly.
  */
 import { join, relative, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
+import { resumeScaledClock } from './clock.js';
 import { hostLog } from './functions-core.js';
 import { durableRuntimeFactory } from './durable/index.js';
 import { blobSettings, startAzurite, type Azurite } from './azurite.js';
 import { describeFunctions, groupKeySetting, loadLocalSettings, startLocalHost, type LocalHost } from './host.js';
 import { repoRoot } from './registry.js';
-import { estateStorageAccounts, startSimulatorBeside, type SimulatorBeside } from './simulator-host.js';
+import { estateStorageAccounts } from './simulator-host.js';
+import { runSimulatorProcess, type SimulatorProcess } from './simulator-process.js';
 import { localActionLinkSecret } from './link-secret.js';
 
 const USAGE = `usage: npm start -- [--port N] [--time-scale N] [--data-dir DIR] [--app-dir DIR] [--no-sim] [--sim-port N] [--estate FILE] [--no-azurite]
@@ -110,23 +114,27 @@ async function main(): Promise<number> {
 
   const durable = durableRuntimeFactory();
   const root = repoRoot();
+  // Host time carries on from the last run in this data dir (clock.json): it never goes back.
+  const clock = resumeScaledClock(cli.dataDir, cli.timeScale);
 
   // The simulator and Azurite start first (side by side) so the app's settings can point at them before the app loads.
   const storageSettings = cli.azurite ? storageSettingsToFill(root) : [];
   const [simStarted, azuriteStarted] = await Promise.allSettled([
     cli.sim !== undefined
-      ? startSimulatorBeside({ dataDir: cli.dataDir, estatePath: cli.sim.estate, timeScale: cli.timeScale, port: cli.sim.port })
+      ? runSimulatorProcess({ root, dataDir: cli.dataDir, estatePath: cli.sim.estate, timeScale: cli.timeScale, port: cli.sim.port, startTime: clock.now() })
       : Promise.resolve(undefined),
     storageSettings.length > 0
       ? startAzurite({ dataDir: cli.dataDir, ...(cli.sim !== undefined ? { accounts: estateStorageAccounts(cli.sim.estate) } : {}) })
       : Promise.resolve(undefined),
   ]);
-  const simulator: SimulatorBeside | undefined = simStarted.status === 'fulfilled' ? simStarted.value : undefined;
+  const simulator: SimulatorProcess | undefined = simStarted.status === 'fulfilled' ? simStarted.value : undefined;
+  // On a failed start, a simulator started now is stopped; one an earlier start left running stays.
+  const abandonSimulator = () => (simulator !== undefined && !simulator.reused ? simulator.stop() : undefined);
   const azurite: Azurite | undefined = azuriteStarted.status === 'fulfilled' ? azuriteStarted.value : undefined;
   if (simStarted.status === 'rejected' || azuriteStarted.status === 'rejected') {
     if (simStarted.status === 'rejected') process.stderr.write(`Azure simulator failed to start: ${errorText(simStarted.reason)}\n`);
     if (azuriteStarted.status === 'rejected') process.stderr.write(`Azurite failed to start: ${errorText(azuriteStarted.reason)}\n(run with --no-azurite to use the storage settings you give instead)\n`);
-    await Promise.allSettled([simulator?.sim.close(), azurite?.close()]);
+    await Promise.allSettled([abandonSimulator(), azurite?.close()]);
     return 1;
   }
   if (simulator !== undefined) Object.assign(process.env, simulator.settings);
@@ -141,14 +149,14 @@ async function main(): Promise<number> {
     host = await startLocalHost({
       root,
       port: cli.port,
-      timeScale: cli.timeScale,
+      clock,
       dataDir: cli.dataDir,
       durable,
       ...(cli.appDir !== undefined ? { app: { dir: cli.appDir, pattern: '*.ts' } } : {}),
     });
   } catch (err) {
     process.stderr.write(`local host failed to start: ${err instanceof Error ? err.message : String(err)}\n`);
-    await Promise.allSettled([simulator?.sim.close(), azurite?.close()]);
+    await Promise.allSettled([abandonSimulator(), azurite?.close()]);
     return 1;
   }
 
@@ -162,7 +170,12 @@ async function main(): Promise<number> {
   out.push(`Azure Functions local host (no Functions runtime; ${count} function${count === 1 ? '' : 's'})`);
   if (host.settingsFile) out.push(`Settings: ${relative(root, host.settingsFile) || host.settingsFile}`);
   out.push(`Data dir: ${host.dataDir}`);
-  if (cli.timeScale !== 1) out.push(`Time scale: ${cli.timeScale}x (host time ${new Date(host.clock.now()).toISOString()})`);
+  // How far ahead of real time the clock started: what earlier scaled runs in this data dir added.
+  const lead = clock.hostStart - clock.realStart;
+  if (cli.timeScale !== 1 || lead > 1000) {
+    const carried = lead > 1000 ? `; carried on from the last run, it started ${formatLead(lead)} ahead of real time` : '';
+    out.push(`Time scale: ${cli.timeScale}x (host time ${new Date(host.clock.now()).toISOString()}${carried})`);
+  }
   out.push('', 'Functions:');
   for (const line of describeFunctions(host)) out.push(`  ${line}`);
   // One key per caller (lib/auth/key-groups.ts): each opens only its group's functions.
@@ -170,12 +183,15 @@ async function main(): Promise<number> {
   for (const [group, key] of Object.entries(host.keys.groups)) out.push(`  ${`${KEY_LABELS[group] ?? group} key:`.padEnd(15)}${key}   (${groupKeySetting(group)})`);
   out.push(`  ${'Master key:'.padEnd(15)}${host.keys.masterKey}   (LOCAL_MASTER_KEY; opens everything, and the durable API)`);
   if (simulator !== undefined) {
-    const s = simulator.sim;
+    const s = simulator;
+    const how = s.reused ? 'still running from the last start, its state kept' : `started${s.replaced !== undefined ? ` (the one left running was replaced: ${s.replaced})` : ''}`;
     out.push(
       '',
-      `Azure simulator: ${s.baseUrl}  (${s.store.all().length} resources from ${relative(root, cli.sim!.estate) || cli.sim!.estate})`,
-      `  certificate:  ${simulator.caPath}`,
-      `  state:        npx failover sim resources          (or GET ${s.baseUrl}/_sim/resources)`,
+      `Azure simulator: ${s.url}  (${s.resources} resources from ${relative(root, cli.sim!.estate) || cli.sim!.estate})`,
+      `  process:      ${s.pid}, ${how}; stops with the host, outlives a kill`,
+      `  output:       ${s.log}`,
+      `  certificate:  ${s.ca}`,
+      `  state:        npx failover sim resources          (or GET ${s.url}/_sim/resources)`,
       `  outage:       npx failover sim outage westeurope  (restore: npx failover sim restore westeurope)`,
       `  write log:    npx failover sim operations`,
     );
@@ -205,7 +221,7 @@ async function main(): Promise<number> {
       process.stdout.write(`\n${signal}: stopping...\n`);
       host
         .close()
-        .then(() => Promise.all([simulator?.sim.close(), azurite?.close()]))
+        .then(() => Promise.all([simulator?.stop(), azurite?.close()]))
         .then(() => resolveExit(0))
         .catch((err: unknown) => {
           process.stderr.write(`error while stopping: ${err instanceof Error ? err.message : String(err)}\n`);
@@ -217,9 +233,22 @@ async function main(): Promise<number> {
     void azurite?.exited.then((code) => {
       if (!stopping) process.stderr.write(`Azurite exited unexpectedly (code ${code}); storage calls fail until the host is restarted\n`);
     });
+    void simulator?.exited.then(() => {
+      if (!stopping) process.stderr.write(`The Azure simulator (process ${simulator.pid}) went away; Azure calls fail until the host is restarted (see ${simulator.log})\n`);
+    });
   });
   process.stdout.write(out.join('\n'));
   return stopped;
+}
+
+/** `2 h 5 min`, `40 s`: how far host time runs ahead of real time. */
+function formatLead(ms: number): string {
+  const s = Math.round(ms / 1000);
+  const d = Math.floor(s / 86400);
+  const h = Math.floor((s % 86400) / 3600);
+  const m = Math.floor((s % 3600) / 60);
+  const parts = [d > 0 ? `${d} d` : '', h > 0 ? `${h} h` : '', m > 0 ? `${m} min` : ''].filter((p) => p !== '').slice(0, 2);
+  return parts.length > 0 ? parts.join(' ') : `${s} s`;
 }
 
 function errorText(err: unknown): string {

@@ -1,7 +1,9 @@
 /**
- * The Azure simulator beside the local host: started on its own HTTPS port with the sample
- * estate at the host's time scale, its certificate written to the data directory, and the
- * app's Azure settings pointed at it so the client factory talks to it and nothing else.
+ * The Azure simulator beside the local host, in this process (the demo, the benchmarks and the
+ * tests, through local/stack.ts): started on its own HTTPS port with the sample estate at the
+ * host's time scale, its certificate written to the data directory, and the app's Azure settings
+ * pointed at it so the client factory talks to it and nothing else. `npm start` runs it in a
+ * process of its own instead (local/simulator-process.ts).
  */
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -23,22 +25,28 @@ export async function startSimulatorBeside(options: { dataDir: string; estatePat
   writeFileSync(caPath, sim.ca);
   // Where `failover sim …` in another terminal finds this simulator.
   writeFileSync(join(options.dataDir, 'simulator.json'), JSON.stringify({ url: sim.baseUrl, ca: caPath, pid: process.pid }, null, 2));
-  // The estate's first App Configuration store holds the workloads' active-side pointers.
   const stores = Object.keys((sim.estateData('appConfiguration') as Record<string, unknown> | undefined) ?? {});
+  return { sim, caPath, settings: simulatorSettings(sim.baseUrl, caPath, stores) };
+}
+
+/** The app settings that point the client factory at a simulator (in this process or another). */
+export function simulatorSettings(baseUrl: string, caPath: string, appConfigurationStores: readonly string[]): Record<string, string> {
   return {
-    sim,
-    caPath,
-    settings: {
-      AZURE_TARGET: 'simulator',
-      AZURE_SIMULATOR_URL: sim.baseUrl,
-      AZURE_SIMULATOR_CA: caPath,
-      ...(stores.length > 0 ? { APP_CONFIGURATION_ENDPOINT: `${sim.baseUrl}/appConfiguration/${stores[0]}` } : {}),
-      // On-call engineers sign in to the simulator's directory: their tokens are verified as Entra's would be.
-      OPERATOR_TENANT_ID: LOCAL_TENANT_ID,
-      OPERATOR_AUDIENCES: LOCAL_OPERATOR_AUDIENCE,
-      OPERATOR_JWKS_URL: `${sim.baseUrl}/${LOCAL_TENANT_ID}/discovery/v2.0/keys`,
-    },
+    AZURE_TARGET: 'simulator',
+    AZURE_SIMULATOR_URL: baseUrl,
+    AZURE_SIMULATOR_CA: caPath,
+    // The estate's first App Configuration store holds the workloads' active-side pointers.
+    ...(appConfigurationStores.length > 0 ? { APP_CONFIGURATION_ENDPOINT: `${baseUrl}/appConfiguration/${appConfigurationStores[0]}` } : {}),
+    // On-call engineers sign in to the simulator's directory: their tokens are verified as Entra's would be.
+    OPERATOR_TENANT_ID: LOCAL_TENANT_ID,
+    OPERATOR_AUDIENCES: LOCAL_OPERATOR_AUDIENCE,
+    OPERATOR_JWKS_URL: `${baseUrl}/${LOCAL_TENANT_ID}/discovery/v2.0/keys`,
   };
+}
+
+/** The App Configuration stores an estate file declares. */
+export function estateAppConfigurationStores(estatePath: string): string[] {
+  return Object.keys((loadEstate(estatePath).data['appConfiguration'] as Record<string, unknown> | undefined) ?? {});
 }
 
 /** The storage accounts an estate file declares: what Azurite hosts beside the development account. */

@@ -6,13 +6,17 @@
 export class SimClock {
   private readonly realStart = Date.now();
 
-  constructor(readonly timeScale = 1) {
+  /** `start`: the host time to start at (default the real time), so a restarted local host and the simulator agree. */
+  constructor(
+    readonly timeScale = 1,
+    private readonly start = Date.now(),
+  ) {
     if (!(timeScale > 0) || !Number.isFinite(timeScale)) throw new Error(`time scale must be a positive number, got ${timeScale}`);
   }
 
   /** Host time in epoch milliseconds. */
   now(): number {
-    return this.realStart + (Date.now() - this.realStart) * this.timeScale;
+    return this.start + (Date.now() - this.realStart) * this.timeScale;
   }
 
   /** Real milliseconds a duration of `azureMs` takes at this scale. */

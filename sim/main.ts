@@ -1,22 +1,23 @@
 /**
- * The simulator on its own: `npm run sim -- [--port N] [--estate FILE] [--time-scale N] [--ca-out FILE]`.
- * For staging rehearsals without a staging subscription, and for benchmarks that need it in a
- * process of its own. Prints its URL; writes its certificate where --ca-out says (default
- * .local/simulator-ca.pem).
+ * The simulator on its own: `npm run sim -- [--port N] [--estate FILE] [--time-scale N] [--ca-out FILE] [--start-time ISO]`.
+ * For staging rehearsals without a staging subscription, for benchmarks that need it in a
+ * process of its own, and for `npm start`, which runs it as a process of its own so that it
+ * outlives a killed host. Prints its URL; writes its certificate where --ca-out says (default
+ * .local/simulator-ca.pem). --start-time sets the time its clock starts at (the local host's).
  */
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { Simulator } from './simulator.js';
 
-const USAGE = 'usage: npm run sim -- [--port N] [--estate FILE] [--time-scale N] [--ca-out FILE]\n';
+const USAGE = 'usage: npm run sim -- [--port N] [--estate FILE] [--time-scale N] [--ca-out FILE] [--start-time ISO]\n';
 
 async function main(): Promise<number> {
   let values;
   try {
     ({ values } = parseArgs({
       args: process.argv.slice(2),
-      options: { port: { type: 'string' }, estate: { type: 'string' }, 'time-scale': { type: 'string' }, 'ca-out': { type: 'string' }, help: { type: 'boolean', short: 'h' } },
+      options: { port: { type: 'string' }, estate: { type: 'string' }, 'time-scale': { type: 'string' }, 'ca-out': { type: 'string' }, 'start-time': { type: 'string' }, help: { type: 'boolean', short: 'h' } },
       strict: true,
     }));
   } catch (err) {
@@ -31,11 +32,13 @@ async function main(): Promise<number> {
   const timeScale = Number(values['time-scale'] ?? process.env['TIME_SCALE'] ?? '1');
   if (!Number.isInteger(port) || port < 0 || port > 65535) return usage(`--port must be a port number, got '${values.port}'`);
   if (!(timeScale > 0)) return usage(`--time-scale must be a positive number, got '${values['time-scale']}'`);
+  const startTime = values['start-time'] === undefined ? undefined : Date.parse(values['start-time']);
+  if (startTime !== undefined && !Number.isFinite(startTime)) return usage(`--start-time must be an ISO date and time, got '${values['start-time']}'`);
   const estate = resolve(values.estate ?? 'samples/estate.yaml');
   const caOut = resolve(values['ca-out'] ?? '.local/simulator-ca.pem');
   let sim: Simulator;
   try {
-    sim = await Simulator.start({ port, estate, timeScale });
+    sim = await Simulator.start({ port, estate, timeScale, ...(startTime !== undefined ? { startTime } : {}) });
   } catch (err) {
     process.stderr.write(`simulator failed to start: ${(err as Error).message}\n`);
     return 1;

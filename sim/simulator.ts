@@ -30,6 +30,8 @@ export interface SimulatorOptions {
   hostname?: string;
   /** Azure durations play back this many times faster (the local host's --time-scale). */
   timeScale?: number;
+  /** Host time the simulator's clock starts at (epoch ms); default the real time. */
+  startTime?: number;
   /** The estate to seed: a parsed estate, or the path of an estate YAML file. */
   estate?: Estate | string;
   /** Seed for injected error rates, so fault runs are reproducible. */
@@ -63,7 +65,7 @@ export class Simulator {
   private readonly resetHooks: Array<() => void> = [];
 
   private constructor(private readonly options: SimulatorOptions) {
-    this.clock = new SimClock(options.timeScale ?? 1);
+    this.clock = new SimClock(options.timeScale ?? 1, options.startTime);
     this.throttle = new Throttle(() => this.clock.now());
     this.operations = new Operations(this.clock);
     this.faults = new Faults(seededRandom(options.seed ?? 1));

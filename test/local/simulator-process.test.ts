@@ -1,0 +1,120 @@
+/**
+ * Under `npm start` the Azure simulator runs in a process of its own: killing the host with
+ * SIGKILL leaves "Azure" running with its outages and its write log; the next start on the same
+ * data directory takes that simulator over (one simulator, never two); a start that asks for
+ * another time scale replaces it; and a clean stop of the host stops it.
+ */
+import { spawn, type ChildProcess } from 'node:child_process';
+import { existsSync, mkdtempSync, readFileSync, readdirSync, rmSync } from 'node:fs';
+import { request } from 'node:https';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { fileURLToPath } from 'node:url';
+import { afterAll, describe, expect, it } from 'vitest';
+import { isAlive, readSimulatorRecord, type SimulatorRecord } from '../../local/simulator-process.js';
+
+const root = fileURLToPath(new URL('../..', import.meta.url));
+const tmp = mkdtempSync(join(tmpdir(), 'local-sim-process-'));
+const dataDir = join(tmp, 'data');
+const hosts: ChildProcess[] = [];
+
+/** Simulator processes started for this test's data directory (their command line names it). */
+function simulatorsOfThisTest(): number[] {
+  const pids: number[] = [];
+  for (const entry of readdirSync('/proc')) {
+    if (!/^\d+$/.test(entry)) continue;
+    try {
+      const args = readFileSync(`/proc/${entry}/cmdline`, 'utf8').split('\0');
+      if (args.some((a) => a.endsWith('sim/main.ts')) && args.some((a) => a.startsWith(dataDir)) && isAlive(Number(entry))) pids.push(Number(entry));
+    } catch {
+      // gone meanwhile
+    }
+  }
+  return pids;
+}
+
+afterAll(() => {
+  for (const h of hosts) if (h.exitCode === null && h.signalCode === null) h.kill('SIGKILL');
+  for (const pid of simulatorsOfThisTest()) process.kill(pid, 'SIGKILL');
+  rmSync(tmp, { recursive: true, force: true });
+});
+
+/** local/main.ts as `npm start` runs it; resolves once it listens. */
+async function startHost(...args: string[]) {
+  const env: NodeJS.ProcessEnv = { ...process.env };
+  for (const k of ['PORT', 'TIME_SCALE', 'LOCAL_DATA_DIR', 'LOCAL_MASTER_KEY', 'LOCAL_WEBHOOK_KEY', 'LOCAL_ONCALL_KEY', 'LOCAL_WORKFLOWS_KEY', 'SIM_PORT', 'SIM_ESTATE']) delete env[k];
+  const child = spawn(process.execPath, ['--import', 'tsx', 'local/main.ts', '--port', '0', '--data-dir', dataDir, ...args], { cwd: root, env, stdio: ['ignore', 'pipe', 'pipe'] });
+  hosts.push(child);
+  let stdout = '';
+  let stderr = '';
+  child.stdout!.on('data', (d: Buffer) => (stdout += d.toString()));
+  child.stderr!.on('data', (d: Buffer) => (stderr += d.toString()));
+  const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
+  for (const end = Date.now() + 60_000; !/Listening on http/.test(stdout); await sleep(50)) {
+    if (child.exitCode !== null || Date.now() > end) throw new Error(`the host did not start\nstdout:\n${stdout}\nstderr:\n${stderr}`);
+  }
+  return { child, exited, stdout: () => stdout };
+}
+
+/** A request to the simulator over HTTPS, trusting its own certificate. */
+function sim(record: SimulatorRecord, method: string, path: string, headers: Record<string, string> = {}): Promise<{ status: number; body: unknown }> {
+  return new Promise((resolve, reject) => {
+    const req = request(`${record.url}${path}`, { method, ca: readFileSync(record.ca, 'utf8'), headers }, (res) => {
+      let text = '';
+      res.setEncoding('utf8');
+      res.on('data', (c: string) => (text += c));
+      res.on('end', () => resolve({ status: res.statusCode ?? 0, body: text === '' ? null : (JSON.parse(text) as unknown) }));
+    });
+    req.on('error', reject);
+    req.end();
+  });
+}
+
+const ENDPOINT = '/subscriptions/11111111-1111-1111-1111-111111111111/resourceGroups/rg-media-weu/providers/Microsoft.Media/mediaservices/contosomediaweu/streamingEndpoints/default';
+
+describe('the simulator under npm start', () => {
+  it('outlives a killed host with its state and write log, is taken over by the next start, and stops with a clean stop', async () => {
+    const first = await startHost('--time-scale', '60');
+    const started = readSimulatorRecord(dataDir)!;
+    expect(first.stdout()).toContain(`process:      ${started.pid}, started;`);
+    expect(started.pid).not.toBe(first.child.pid);
+
+    // A write through ARM (in the write log) and an outage (in the simulator's state).
+    const stop = await sim(started, 'POST', `${ENDPOINT}/stop?api-version=2022-08-01`, { authorization: 'Bearer test' });
+    expect(stop.status).toBeLessThan(300);
+    expect((await sim(started, 'POST', '/_sim/regions/westeurope/outage')).status).toBe(201);
+
+    first.child.kill('SIGKILL');
+    await first.exited;
+    expect(isAlive(started.pid)).toBe(true);
+
+    const second = await startHost('--time-scale', '60');
+    try {
+      expect(readSimulatorRecord(dataDir)).toEqual(started);
+      expect(second.stdout()).toContain(`process:      ${started.pid}, still running from the last start, its state kept`);
+      expect((await sim(started, 'GET', '/_sim/regions')).body).toEqual({ down: [{ region: 'westeurope', mode: 'unavailable' }] });
+      const writes = (await sim(started, 'GET', '/_sim/operations')).body as Array<{ method: string; path: string; status: number }>;
+      expect(writes.map((w) => `${w.method} ${w.path}`)).toEqual([`POST ${ENDPOINT}/stop`]);
+      expect(simulatorsOfThisTest()).toEqual([started.pid]);
+    } finally {
+      second.child.kill('SIGKILL');
+      await second.exited;
+    }
+
+    // Another time scale: that simulator does not suit, so it is replaced, never joined by a second.
+    const third = await startHost('--time-scale', '120');
+    const replaced = readSimulatorRecord(dataDir)!;
+    expect(replaced.pid).not.toBe(started.pid);
+    expect(replaced.timeScale).toBe(120);
+    expect(third.stdout()).toContain('started (the one left running was replaced: it runs at time scale 60, not 120)');
+    expect(isAlive(started.pid)).toBe(false);
+    expect(simulatorsOfThisTest()).toEqual([replaced.pid]);
+
+    third.child.kill('SIGINT');
+    expect(await third.exited).toBe(0);
+    expect(isAlive(replaced.pid)).toBe(false);
+    expect(simulatorsOfThisTest()).toEqual([]);
+    expect(existsSync(join(dataDir, 'simulator.json'))).toBe(false);
+  }, 180_000);
+});
