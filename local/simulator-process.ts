@@ -8,7 +8,8 @@
  * log }`; `failover sim` reads it too). A start reuses that simulator when its process is alive,
  * it answers `/_sim/health`, and it runs at the time scale and with the estate asked for (and on
  * the port, when one is asked for); else it stops it, if it is one, and starts a new one, whose
- * output goes to `<dataDir>/simulator.log`. A clean stop of the host stops it.
+ * output goes to `<dataDir>/simulator.log`. A clean stop of the host stops it, and so does
+ * removing the data directory (a test's temporary one, say): nobody could find it any more.
  */
 import { spawn } from 'node:child_process';
 import { closeSync, existsSync, mkdirSync, openSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
@@ -84,7 +85,7 @@ export async function runSimulatorProcess(options: SimulatorProcessOptions): Pro
   try {
     const args = ['--import', 'tsx', join(options.root, 'sim/main.ts')];
     args.push('--port', String(options.port), '--estate', options.estatePath, '--time-scale', String(options.timeScale));
-    args.push('--ca-out', caPath, '--start-time', new Date(options.startTime).toISOString());
+    args.push('--ca-out', caPath, '--start-time', new Date(options.startTime).toISOString(), '--data-dir', options.dataDir);
     // Detached (a session of its own) with its output in a file: neither a SIGKILL of the host
     // nor Ctrl-C in its terminal reaches it, and it never writes to a pipe nobody reads.
     child = spawn(process.execPath, args, { cwd: options.root, detached: true, stdio: ['ignore', out, out] });
@@ -96,6 +97,11 @@ export async function runSimulatorProcess(options: SimulatorProcessOptions): Pro
     child.once('error', (err) => resolve(err.message));
     child.once('exit', (code, signal) => resolve(signal !== null ? `killed by ${signal}` : `exit code ${code}`));
   });
+  if (child.pid === undefined) throw new Error(`could not start ${process.execPath} for the simulator`);
+  // Recorded at once, without its URL yet: a host killed while the simulator starts leaves one the
+  // next start can find (and, not answering, stop) rather than a second simulator nobody knows of.
+  const record: SimulatorRecord = { url: '', ca: caPath, pid: child.pid, timeScale: options.timeScale, estate: options.estatePath, log: logPath };
+  writeRecord(recordPath, record);
   let gone: string | undefined;
   void exited.then((why) => void (gone = why));
 
@@ -105,18 +111,25 @@ export async function runSimulatorProcess(options: SimulatorProcessOptions): Pro
     const log = existsSync(logPath) ? readFileSync(logPath, 'utf8') : '';
     listening = /Azure simulator listening on (https:\/\/\S+) \((\d+) resources/.exec(log);
     if (listening !== null) break;
-    if (gone !== undefined) throw new Error(`the simulator stopped before it listened (${gone}):\n${tail(log)}`);
+    if (gone !== undefined) {
+      rmSync(recordPath, { force: true });
+      throw new Error(`the simulator stopped before it listened (${gone}):\n${tail(log)}`);
+    }
     if (Date.now() > deadline) {
-      if (child.pid !== undefined) await stopProcess(child.pid);
+      await stopProcess(record.pid);
+      rmSync(recordPath, { force: true });
       throw new Error(`the simulator did not listen within ${Math.round((options.startTimeoutMs ?? 60_000) / 1000)} s:\n${tail(log)}`);
     }
     await sleep(50);
   }
-  const record: SimulatorRecord = { url: listening[1]!, ca: caPath, pid: child.pid!, timeScale: options.timeScale, estate: options.estatePath, log: logPath };
-  const tmp = `${recordPath}.tmp`;
-  writeFileSync(tmp, JSON.stringify(record, null, 2) + '\n');
-  renameSync(tmp, recordPath);
+  record.url = listening[1]!;
+  writeRecord(recordPath, record);
   return handle(record, Number(listening[2]), false, replaced, options, exited);
+}
+
+function writeRecord(path: string, record: SimulatorRecord): void {
+  writeFileSync(`${path}.tmp`, JSON.stringify(record, null, 2) + '\n');
+  renameSync(`${path}.tmp`, path);
 }
 
 /** The simulator.json of a data directory, if it has a usable one. */
@@ -160,13 +173,15 @@ function mismatch(record: SimulatorRecord, health: { timeScale: number }, option
 /** GET /_sim/health over the simulator's own certificate; undefined if it does not answer within 2 s. */
 function simulatorHealth(record: SimulatorRecord): Promise<{ timeScale: number; resources: number } | undefined> {
   let ca: string;
+  let url: URL;
   try {
     ca = readFileSync(record.ca, 'utf8');
+    url = new URL('/_sim/health', record.url);
   } catch {
     return Promise.resolve(undefined);
   }
   return new Promise((resolve) => {
-    const req = request(`${record.url}/_sim/health`, { ca, timeout: 2000 }, (res) => {
+    const req = request(url, { ca, timeout: 2000 }, (res) => {
       let body = '';
       res.setEncoding('utf8');
       res.on('data', (c: string) => (body += c));

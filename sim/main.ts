@@ -3,21 +3,22 @@
  * For staging rehearsals without a staging subscription, for benchmarks that need it in a
  * process of its own, and for `npm start`, which runs it as a process of its own so that it
  * outlives a killed host. Prints its URL; writes its certificate where --ca-out says (default
- * .local/simulator-ca.pem). --start-time sets the time its clock starts at (the local host's).
+ * .local/simulator-ca.pem). --start-time sets the time its clock starts at (the local host's);
+ * --data-dir names the local host data directory it serves: removing that directory stops it.
  */
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { Simulator } from './simulator.js';
 
-const USAGE = 'usage: npm run sim -- [--port N] [--estate FILE] [--time-scale N] [--ca-out FILE] [--start-time ISO]\n';
+const USAGE = 'usage: npm run sim -- [--port N] [--estate FILE] [--time-scale N] [--ca-out FILE] [--start-time ISO] [--data-dir DIR]\n';
 
 async function main(): Promise<number> {
   let values;
   try {
     ({ values } = parseArgs({
       args: process.argv.slice(2),
-      options: { port: { type: 'string' }, estate: { type: 'string' }, 'time-scale': { type: 'string' }, 'ca-out': { type: 'string' }, 'start-time': { type: 'string' }, help: { type: 'boolean', short: 'h' } },
+      options: { port: { type: 'string' }, estate: { type: 'string' }, 'time-scale': { type: 'string' }, 'ca-out': { type: 'string' }, 'start-time': { type: 'string' }, 'data-dir': { type: 'string' }, help: { type: 'boolean', short: 'h' } },
       strict: true,
     }));
   } catch (err) {
@@ -46,10 +47,20 @@ async function main(): Promise<number> {
   mkdirSync(dirname(caOut), { recursive: true });
   writeFileSync(caOut, sim.ca);
   process.stdout.write(`Azure simulator listening on ${sim.baseUrl} (${sim.store.all().length} resources, time scale ${timeScale}x)\ncertificate: ${caOut}\n`);
+  const dataDir = values['data-dir'] === undefined ? undefined : resolve(values['data-dir']);
   return new Promise((done) => {
     const stop = () => void sim.close().then(() => done(0));
     process.on('SIGINT', stop);
     process.on('SIGTERM', stop);
+    // Started for a local host (which it outlives): nobody can find it once that data directory is gone.
+    if (dataDir !== undefined) {
+      const watch = setInterval(() => {
+        if (existsSync(dataDir)) return;
+        clearInterval(watch);
+        process.stdout.write(`${dataDir} was removed: stopping\n`);
+        stop();
+      }, 1000);
+    }
   });
 }
 

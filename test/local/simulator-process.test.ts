@@ -19,14 +19,14 @@ const tmp = mkdtempSync(join(tmpdir(), 'local-sim-process-'));
 const dataDir = join(tmp, 'data');
 const hosts: ChildProcess[] = [];
 
-/** Simulator processes started for this test's data directory (their command line names it). */
+/** Simulator processes started for this test's data directories (their command line names them). */
 function simulatorsOfThisTest(): number[] {
   const pids: number[] = [];
   for (const entry of readdirSync('/proc')) {
     if (!/^\d+$/.test(entry)) continue;
     try {
       const args = readFileSync(`/proc/${entry}/cmdline`, 'utf8').split('\0');
-      if (args.some((a) => a.endsWith('sim/main.ts')) && args.some((a) => a.startsWith(dataDir)) && isAlive(Number(entry))) pids.push(Number(entry));
+      if (args.some((a) => a.endsWith('sim/main.ts')) && args.some((a) => a.startsWith(tmp)) && isAlive(Number(entry))) pids.push(Number(entry));
     } catch {
       // gone meanwhile
     }
@@ -42,9 +42,13 @@ afterAll(() => {
 
 /** local/main.ts as `npm start` runs it; resolves once it listens. */
 async function startHost(...args: string[]) {
+  return startHostIn(dataDir, ...args);
+}
+
+async function startHostIn(dir: string, ...args: string[]) {
   const env: NodeJS.ProcessEnv = { ...process.env };
   for (const k of ['PORT', 'TIME_SCALE', 'LOCAL_DATA_DIR', 'LOCAL_MASTER_KEY', 'LOCAL_WEBHOOK_KEY', 'LOCAL_ONCALL_KEY', 'LOCAL_WORKFLOWS_KEY', 'SIM_PORT', 'SIM_ESTATE']) delete env[k];
-  const child = spawn(process.execPath, ['--import', 'tsx', 'local/main.ts', '--port', '0', '--data-dir', dataDir, ...args], { cwd: root, env, stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(process.execPath, ['--import', 'tsx', 'local/main.ts', '--port', '0', '--data-dir', dir, ...args], { cwd: root, env, stdio: ['ignore', 'pipe', 'pipe'] });
   hosts.push(child);
   let stdout = '';
   let stderr = '';
@@ -117,4 +121,16 @@ describe('the simulator under npm start', () => {
     expect(simulatorsOfThisTest()).toEqual([]);
     expect(existsSync(join(dataDir, 'simulator.json'))).toBe(false);
   }, 180_000);
+
+  it('stops, left behind by a killed host, once its data directory is removed', async () => {
+    const elsewhere = join(tmp, 'removed');
+    const host = await startHostIn(elsewhere);
+    const { pid } = readSimulatorRecord(elsewhere)!;
+    host.child.kill('SIGKILL');
+    await host.exited;
+    expect(isAlive(pid)).toBe(true);
+    rmSync(elsewhere, { recursive: true, force: true });
+    for (const end = Date.now() + 10_000; isAlive(pid) && Date.now() < end; await sleep(100));
+    expect(isAlive(pid)).toBe(false);
+  }, 60_000);
 });
