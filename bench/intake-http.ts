@@ -509,8 +509,11 @@ async function verify(app: App, runs: Array<{ w: Workload; run: Run }>, waitSeco
           const res = await mgmt(`instances/${encodeURIComponent(id)}?showInput=false`);
           const status = res.status === 200 || res.status === 202 ? ((await res.json()) as { customStatus?: { timeline?: Array<{ type: string; detail: string }> } }) : undefined;
           if (status === undefined) await res.body?.cancel();
-          const seen = (status?.customStatus?.timeline ?? []).filter((e) => e.type === 'signal').map((e) => e.detail);
-          const missingTitles = [...titles].filter((t) => !seen.some((s) => s.endsWith(`: ${t}`)));
+          // An update is in the timeline as a signal, or set aside as stale when a newer one of its
+          // incident had arrived first (the incident orders signals by their own event time).
+          const timeline = status?.customStatus?.timeline ?? [];
+          const seen = (t: string) => timeline.some((e) => (e.type === 'signal' && e.detail.endsWith(`: ${t}`)) || (e.type === 'ignored-signal' && e.detail.includes(`: ${t}: stale`)));
+          const missingTitles = [...titles].filter((t) => !seen(t));
           if (missingTitles.length > 0) unseen.set(id, missingTitles);
         }
       }),

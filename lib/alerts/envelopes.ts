@@ -187,7 +187,7 @@ function readActivityLogEvent(event: JsonObject, path: string, schema: SignalSch
     properties,
     propertiesPath: `${path}.properties`,
     subscriptionId: subscription ?? null,
-    tenantId: optText(event, 'tenantId', path)?.toLowerCase() ?? null,
+    tenantId: tenantOf(event),
     targetIds: [],
     alertRule: null,
     customProperties: {},
@@ -205,11 +205,21 @@ function readDiagnosticRecord(record: JsonObject, path: string, eventProperties:
     properties,
     propertiesPath: eventProperties !== undefined ? `${path}.properties.eventProperties` : `${path}.properties`,
     subscriptionId: firstSubscription([resourceId]),
-    tenantId: optText(record, 'tenantId', path)?.toLowerCase() ?? null,
+    tenantId: tenantOf(record),
     targetIds: [],
     alertRule: null,
     customProperties: {},
   };
+}
+
+/**
+ * The event's `tenantId`, spelled as Activity Log events and their exports spell it. Read by exact
+ * name only: a loose lookup would index every event's keys for a field most alerts do not carry,
+ * on the intake's hot path.
+ */
+function tenantOf(event: JsonObject): string | null {
+  const value = Object.hasOwn(event, 'tenantId') ? event['tenantId'] : undefined;
+  return typeof value === 'string' && value.trim() !== '' ? value.trim().toLowerCase() : null;
 }
 
 function firstSubscription(ids: Array<string | undefined>): string | null {

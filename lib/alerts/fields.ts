@@ -13,17 +13,21 @@ export function isObject(value: unknown): value is JsonObject {
   return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
 
+/** Loose forms of the keys seen so far: payloads repeat a few hundred field names (bounded). */
+const looseKeys = new Map<string, string>();
+
 /** Key with case, spaces, `_` and `-` ignored: `IsSynthetic` ~ `isSynthetic`, `Event Source` ~ `eventSource`. */
 function looseKey(key: string): string {
+  let loose = looseKeys.get(key);
+  if (loose !== undefined) return loose;
   const lower = key.toLowerCase();
-  return lower.indexOf(' ') < 0 && lower.indexOf('_') < 0 && lower.indexOf('-') < 0 && lower.indexOf('\t') < 0
-    ? lower
-    : lower.replace(/[\s_-]/g, '');
+  loose = lower.indexOf(' ') < 0 && lower.indexOf('_') < 0 && lower.indexOf('-') < 0 && lower.indexOf('\t') < 0 ? lower : lower.replace(/[\s_-]/g, '');
+  if (looseKeys.size < 4096) looseKeys.set(key, loose);
+  return loose;
 }
 
 /** Per object, loose key → actual key; built on the first lookup that misses exactly. */
 const looseIndexes = new WeakMap<JsonObject, Map<string, string>>();
-const wantedKeys = new Map<string, string>();
 
 function looseIndex(obj: JsonObject): Map<string, string> {
   let index = looseIndexes.get(obj);
@@ -47,12 +51,7 @@ function looseIndex(obj: JsonObject): Map<string, string> {
 export function field(obj: JsonObject, name: string): Json | undefined {
   let value = Object.hasOwn(obj, name) ? obj[name] : undefined;
   if (value === undefined) {
-    let wanted = wantedKeys.get(name);
-    if (wanted === undefined) {
-      wanted = looseKey(name);
-      wantedKeys.set(name, wanted);
-    }
-    const actual = looseIndex(obj).get(wanted);
+    const actual = looseIndex(obj).get(looseKey(name));
     if (actual !== undefined) value = obj[actual];
   }
   return value === null ? undefined : value;

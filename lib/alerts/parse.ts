@@ -3,7 +3,7 @@
  * escapes; anything unexpected becomes an `invalid_field` error at the payload root rather than
  * a crash, because one malformed alert must never take the intake down.
  */
-import { depthBeyond, valueDeeperThan } from '../http/json-body.js';
+import { parsedDeeperThan, valueDeeperThan } from '../http/json-body.js';
 import { openEnvelope } from './envelopes.js';
 import { PayloadError, type ParseError, type ParseResult } from './errors.js';
 import type { Json } from './fields.js';
@@ -70,7 +70,8 @@ export function parseAlert(input: string | Uint8Array | Json, options: ParseOpti
 /**
  * How deep an alert may nest arrays and objects. Azure Monitor's payloads nest about eight levels;
  * the parser's walkers (key casing, envelopes) recurse, so a body nested thousands deep would
- * exhaust the stack: it is refused, by a linear scan, before anything walks it.
+ * exhaust the stack: it is refused as soon as JSON.parse (which does not recurse) has read it,
+ * before anything walks it.
  */
 export const MAX_ALERT_DEPTH = 64;
 
@@ -79,13 +80,15 @@ const tooDeep = () =>
 
 function decodeJson(input: string | Uint8Array): Json {
   const text = typeof input === 'string' ? input : new TextDecoder('utf-8', { fatal: false }).decode(input);
-  if (depthBeyond(text, MAX_ALERT_DEPTH) !== null) throw tooDeep();
+  let value: Json;
   try {
     // A UTF-8 byte-order mark is legal in a body but not in JSON.
-    return JSON.parse(text.charCodeAt(0) === 0xfeff ? text.slice(1) : text) as Json;
+    value = JSON.parse(text.charCodeAt(0) === 0xfeff ? text.slice(1) : text) as Json;
   } catch (err) {
     throw new PayloadError({ code: 'invalid_json', path: '$', message: `body is not valid JSON: ${(err as Error).message}` });
   }
+  if (parsedDeeperThan(text, value, MAX_ALERT_DEPTH)) throw tooDeep();
+  return value;
 }
 
 function guard<T>(fn: () => T): ParseResult<T> {

@@ -46,6 +46,9 @@ export function parseJsonBody(raw: string | Uint8Array, limits: Partial<JsonBody
  * Text that is not JSON at all is left for the parser to name.
  */
 export function depthBeyond(text: string, maxDepth: number): number | null {
+  // Nothing nests deeper than it has brackets: most bodies have fewer than the limit, and counting
+  // them with the native indexOf is far cheaper than the character-by-character scan below.
+  if (openersAtMost(text, maxDepth)) return null;
   let depth = 0;
   let inString = false;
   for (let i = 0; i < text.length; i++) {
@@ -61,6 +64,27 @@ export function depthBeyond(text: string, maxDepth: number): number | null {
     } else if (c === 0x5d /* ] */ || c === 0x7d /* } */) depth--;
   }
   return null;
+}
+
+/**
+ * Whether a value parsed from `text` nests deeper than `maxDepth`. JSON.parse itself copes with
+ * any depth (it does not recurse); what does not is code that walks the value afterwards. Most
+ * bodies have fewer brackets than the limit and need no look; the others are walked by their
+ * objects, far fewer than their characters.
+ */
+export function parsedDeeperThan(text: string, value: unknown, maxDepth: number): boolean {
+  return !openersAtMost(text, maxDepth) && valueDeeperThan(value, maxDepth);
+}
+
+/** Whether `text` has at most `limit` opening brackets (in strings or not: an upper bound on depth). */
+function openersAtMost(text: string, limit: number): boolean {
+  let count = 0;
+  for (const opener of ['{', '[']) {
+    for (let i = text.indexOf(opener); i !== -1; i = text.indexOf(opener, i + 1)) {
+      if (++count > limit) return false;
+    }
+  }
+  return true;
 }
 
 /**
