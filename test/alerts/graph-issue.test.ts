@@ -5,27 +5,7 @@
 import { describe, expect, it } from 'vitest';
 import { parseAlert, parsePayload } from '../../lib/alerts/index.js';
 import { serviceKey } from '../../lib/alerts/services.js';
-
-/** As Graph documents the issue (GET /admin/serviceAnnouncement/issues/{id}). */
-const ISSUE = {
-  '@odata.context': 'https://graph.microsoft.com/v1.0/$metadata#admin/serviceAnnouncement/issues/$entity',
-  startDateTime: '2026-11-23T08:40:00Z',
-  endDateTime: null,
-  lastModifiedDateTime: '2026-11-23T09:05:12Z',
-  title: 'Users in Europe may be unable to access Dynamics 365 environments',
-  id: 'CR512345',
-  impactDescription: 'Users may be unable to sign in to Dynamics 365 environments hosted in the Europe geography.',
-  classification: 'incident',
-  origin: 'microsoft',
-  status: 'serviceDegradation',
-  service: 'Dynamics 365 Apps',
-  feature: 'Service access',
-  featureGroup: 'Dynamics 365 Apps',
-  isResolved: false,
-  highImpact: null,
-  details: [],
-  posts: [],
-};
+import { GRAPH_ISSUE as ISSUE } from '../support/graph-issue.js';
 
 describe('Graph service health issues', () => {
   it('become a Service Health signal keyed by the issue, in the geographies the text names', () => {

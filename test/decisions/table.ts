@@ -12,6 +12,7 @@ import { parseCatalog } from '../../lib/catalog/index.js';
 import type { Catalog } from '../../lib/catalog/types.js';
 import { decideSignal, type SignalDecision, type SignalSource } from '../../lib/decisions/decide.js';
 import { fixturesDir, repoRoot } from '../support/fixtures.js';
+import { GRAPH_ISSUE as ISSUE } from '../support/graph-issue.js';
 
 export const SUBSCRIPTION = '11111111-1111-1111-1111-111111111111';
 const OTHER_SUBSCRIPTION = '99999999-9999-9999-9999-999999999999';
@@ -118,24 +119,6 @@ function eventProperties(p: Json, aim: Aim): void {
     else p['cause'] = aim.cause;
   }
 }
-
-const ISSUE = {
-  startDateTime: '2026-11-23T08:40:00Z',
-  endDateTime: null,
-  lastModifiedDateTime: '2026-11-23T09:05:12Z',
-  title: 'Users in Europe may be unable to access Dynamics 365 environments',
-  id: 'CR512345',
-  impactDescription: 'Users may be unable to sign in to Dynamics 365 environments hosted in the Europe geography.',
-  classification: 'incident',
-  origin: 'microsoft',
-  status: 'serviceDegradation',
-  service: 'Dynamics 365 Apps',
-  feature: 'Service access',
-  featureGroup: 'Dynamics 365 Apps',
-  isResolved: false,
-  details: [],
-  posts: [],
-};
 
 export interface Row {
   alert: string;
