@@ -8,7 +8,7 @@ import * as df from 'durable-functions';
 import { servicesForRequest, type AppServices } from '../lib/composition.js';
 import { CatalogUnavailableError } from '../lib/catalog/source.js';
 import { problem, toResponse, type Answer } from '../lib/http/problem.js';
-import { isTransientIntakeError } from '../lib/intake/deps.js';
+import { isTransient } from '../lib/errors/transient.js';
 import { identifyCaller, named } from '../lib/operators/identity.js';
 import type { Identify, OperatorDeps } from '../lib/operators/incidents.js';
 
@@ -54,7 +54,7 @@ export async function handleOperatorCall(
   } catch (err) {
     context.error(`operator call ${request.method} ${new URL(request.url).pathname} failed: ${(err as Error).stack ?? String(err)}`);
     if (err instanceof CatalogUnavailableError) return toResponse(problem(503, 'catalog-unavailable', err.message, { headers: { 'Retry-After': '60' } }));
-    const transient = isTransientIntakeError(err);
+    const transient = isTransient(err);
     return toResponse(
       problem(503, transient ? 'busy' : 'operator-call-failed', transient ? 'storage or the durable endpoint is busy; try again' : `the request could not be completed: ${(err as Error).message}`, {
         headers: { 'Retry-After': transient ? '5' : '30' },

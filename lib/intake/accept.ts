@@ -152,9 +152,8 @@ export async function acceptAlert(deps: IntakeDeps, request: IntakeRequest): Pro
     // Out of every concerned workload's scope (another subscription or tenant): it may not even end an incident.
     if (decided.workloads.every((d) => !d.inScope)) return ignored(whyNothing(decided));
     if (!concernsAnyone(decided)) {
-      // Nothing to start, but a recovery (or any update) still belongs to a running incident of its key.
-      const holder = await deps.holder(s.incidentKey);
-      if (holder === null) return ignored(whyNothing(decided));
+      // Nothing to start, but a recovery (or any update) still belongs to a running incident of
+      // its key: route delivers it there, and answers as ignored when no incident holds the key.
       return await route(deps, s, archived, { startAllowed: false, why: whyNothing(decided), decision: decided }, progress);
     }
     return await route(deps, s, archived, { startAllowed: true, why: '', decision: decided }, progress);

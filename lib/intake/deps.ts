@@ -73,7 +73,7 @@ export function intakeDeps(w: IntakeWiring): IntakeDeps {
     release: async (key, instanceId) => {
       await w.claims.release(key, instanceId);
     },
-    isTransient: isTransientIntakeError,
+    isTransient,
     markArchived: (archived, outcome) => w.archive.setOutcome(archived.name, outcome),
     notifyFailure: async (failure) => {
       const audience = intakeFailureAudience(await w.catalog(), failure.signal, failure.decision);
@@ -110,12 +110,4 @@ export function appIntake(services: AppServices, client: IncidentClient, baseUrl
 
 function sourceOf(source: AlertSource | undefined): SignalSource {
   return source === 'servicehealth-poll' ? 'poller' : 'webhook';
-}
-
-/**
- * Faults a retry can fix (storage throttling and outages, the durable endpoint busy or restarting):
- * the app's one rule, lib/errors/transient.ts. The webhook answers 503 for these only.
- */
-export function isTransientIntakeError(err: unknown): boolean {
-  return isTransient(err);
 }

@@ -12,7 +12,8 @@ import type { AzureClients } from '../azure/clients.js';
 import { parseResourceId } from '../azure/resource-id.js';
 import type { RequestPriority } from '../azure/throttle-queue.js';
 import type { Workload } from '../catalog/types.js';
-import { isTransient, TransientStepError, type StepDeps } from '../steps/deps.js';
+import { isTransient } from '../errors/transient.js';
+import { TransientStepError, type StepDeps } from '../steps/deps.js';
 import type { Direction, IncidentWindow, StepDefinition, StepPhase, StepResult } from './types.js';
 
 export interface StepContext {

@@ -53,6 +53,3 @@ export class TransientStepError extends Error {
     this.name = 'TransientStepError';
   }
 }
-
-/** Whether an error is worth a durable retry (throttling, 5xx, network): the app's one rule, lib/errors/transient.ts. */
-export { isTransient } from '../errors/transient.js';

@@ -4,7 +4,8 @@
  */
 import type { WorkloadPlan } from '../incidents/types.js';
 import { subscriptionOf } from '../azure/resource-id.js';
-import { isTransient, TransientStepError, type StepDeps } from './deps.js';
+import { isTransient } from '../errors/transient.js';
+import { TransientStepError, type StepDeps } from './deps.js';
 
 type State = 'Available' | 'Unavailable' | 'Degraded' | 'Unknown';
 const RANK: Record<State, number> = { Available: 0, Unknown: 1, Degraded: 2, Unavailable: 3 };

@@ -4,7 +4,8 @@
  * is how new work moves to the other side; it is idempotent because the precheck reads first.
  */
 import type { Workload } from '../../catalog/types.js';
-import { isTransient, TransientStepError } from '../../steps/deps.js';
+import { isTransient } from '../../errors/transient.js';
+import { TransientStepError } from '../../steps/deps.js';
 import { defineStep, type StepContext } from '../define.js';
 import type { Direction, StepPhase, StepResult } from '../types.js';
 
