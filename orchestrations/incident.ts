@@ -619,7 +619,7 @@ export function* incidentOrchestrator(context: OrchestrationContext): Generator<
       const remaining = deadline - now();
       if (remaining <= 0) {
         if (needsHealth.length === 0) return { outcome: 'confirmed', reason: `still active after the ${minutes(dwellMs)} dwell time`, by: null };
-        const health = yield* call(ACTIVITIES.checkPrimaryHealth, { workloads: needsHealth });
+        const health = yield* primaryHealth(needsHealth);
         const impaired = Object.entries(health).filter(([, h]) => h === 'Unavailable' || h === 'Degraded');
         if (impaired.length > 0) {
           return { outcome: 'confirmed', reason: `still active after ${minutes(dwellMs)}; Resource Health: ${impaired.map(([id, h]) => `${id} ${h}`).join(', ')}`, by: null };
@@ -633,6 +633,22 @@ export function* incidentOrchestrator(context: OrchestrationContext): Generator<
       // A person's cancel sticks to the incident key; a recovery does not.
       if (ev.type === 'cancel') return { outcome: 'cancelled', reason: `cancelled by ${ev.value.by}${ev.value.reason ? `: ${ev.value.reason}` : ''}`, by: ev.value.by };
       if (ev.type === 'signal' && isRecovery(ev.value)) return { outcome: 'cancelled-before-confirmation', reason: `recovered before confirmation: ${describeSignal(ev.value)}`, by: null };
+    }
+  }
+
+  /**
+   * Resource Health of the primaries. When it does not answer (throttled or down past the SDK's
+   * own retries), this poll reads Unknown for every workload: neither impaired nor healthy, so
+   * the incident neither confirms nor fails back on it, and asks again at the next poll instead
+   * of failing and losing its way back.
+   */
+  function* primaryHealth(who: WorkloadPlan[]): Generator<df.Task, ActivityOutput<'checkPrimaryHealth'>, unknown> {
+    try {
+      return yield* call(ACTIVITIES.checkPrimaryHealth, { workloads: who });
+    } catch (err) {
+      const why = err instanceof Error ? (err.message.split('\n')[0] ?? '').trim() : String(err);
+      record('health-unknown', `Resource Health did not answer for ${who.map((w) => w.id).join(', ')} (${why}): read as Unknown, asked again at the next poll`);
+      return Object.fromEntries(who.map((w) => [w.id, 'Unknown' as const]));
     }
   }
 
@@ -754,7 +770,7 @@ export function* incidentOrchestrator(context: OrchestrationContext): Generator<
     let healthySince: number | null = null;
     for (;;) {
       if (work >= historyLimit) return { type: 'interrupted', reason: 'continuing in a fresh history' };
-      const health = yield* call(ACTIVITIES.checkPrimaryHealth, { workloads: who });
+      const health = yield* primaryHealth(who);
       const allAvailable = who.every((w) => health[w.id] === 'Available');
       if (allAvailable) {
         healthySince ??= now();

@@ -202,6 +202,8 @@ export type TimelineType =
   /** An Active newer than the Resolved: the incident is back on. */
   | 'reopened'
   | 'planned'
+  /** Resource Health did not answer a poll: read as Unknown, asked again at the next one. */
+  | 'health-unknown'
   | 'confirmed'
   | 'cancelled'
   | 'approval-requested'

@@ -546,6 +546,30 @@ describe('incident lifecycle an SRE can trust', () => {
     expect(world.calls.steps).toEqual([]);
   });
 
+  it('reads a Resource Health poll that fails as Unknown and asks again: it neither confirms, fails back nor fails on it', async () => {
+    const t = setup();
+    const unanswered = (since: number) => (since >= 10 * MIN && since < 20 * MIN) || (since >= 2 * 3600_000 + 5 * MIN && since < 2 * 3600_000 + 15 * MIN);
+    world.health = (_id, since) => {
+      if (unanswered(since)) throw new Error('ResourceHealthUnavailable: 503 Service Unavailable');
+      return since < 2 * 3600_000 ? 'Unavailable' : 'Available';
+    };
+    t.start();
+    await t.runFor(60 * MIN);
+    t.raise('signal', signal({ dedupeKey: 'sh|7TQ2-RX8|3', lifecycle: 'resolved', stage: 'Resolved' }));
+    await t.runFor(4 * 3600_000);
+    t.raise('approval', { approved: true, by: 'alice@contoso.example', comment: null });
+    await t.h.run();
+    const s = t.summary();
+    expect(s.outcome).toBe('failed-over-and-back');
+    // Confirmed at the first poll that answered, 10 minutes after the dwell time.
+    expect(s.timeToFailoverMs).toBe(20 * MIN);
+    const unknown = s.timeline.filter((e) => e.type === 'health-unknown');
+    expect(unknown.map((e) => new Date(e.at).getTime() - START)).toEqual([10 * MIN, 15 * MIN, 2 * 3600_000 + 5 * MIN, 2 * 3600_000 + 10 * MIN]);
+    expect(unknown[0]!.detail).toMatch(/^Resource Health did not answer for media-streaming \(.*ResourceHealthUnavailable: 503 Service Unavailable.*\): read as Unknown, asked again at the next poll$/);
+    // The healthy window starts again after the unanswered polls: 30 minutes from 2 h 15.
+    expect(new Date(s.timeline.find((e) => e.type === 'failback-ready')!.at).getTime() - START).toBe(2 * 3600_000 + 45 * MIN);
+  });
+
   it('reports the minimum interval in plan mode instead of being stopped by it', async () => {
     const t = setup({ workloads: [workload({ lastFailoverAt: new Date(START - 60 * MIN).toISOString() })] });
     t.start(signal(), 'plan');
