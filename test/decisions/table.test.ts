@@ -6,7 +6,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { parseAlert } from '../../lib/alerts/index.js';
+import { formatParseError, parseAlert } from '../../lib/alerts/index.js';
 import { decideSignal } from '../../lib/decisions/decide.js';
 import { fixturesDir, repoRoot } from '../support/fixtures.js';
 import { ADMINISTRATIVE, catalogs, COLUMNS, decide, decisionTable, RESOURCE_HEALTH, ROWS, SERVICE_HEALTH, SUBSCRIPTION } from './table.js';
@@ -28,7 +28,7 @@ describe('what starts a failover', () => {
   it('starts nothing for any published sample as it is (test notifications, other subscriptions, other services)', () => {
     for (const name of [...SERVICE_HEALTH, ...RESOURCE_HEALTH, ...ADMINISTRATIVE]) {
       const parsed = parseAlert(readFileSync(join(fixturesDir(), name)), { receivedAt: new Date('2026-11-23T09:15:00Z') });
-      if (!parsed.ok) continue;
+      if (!parsed.ok) throw new Error(`${name} does not parse: ${formatParseError(parsed.error)}`);
       for (const catalog of Object.values(catalogs)) {
         const decision = decideSignal(catalog, parsed.value, 'webhook');
         expect(decision.workloads.filter((d) => d.verdict === 'act'), name).toEqual([]);
