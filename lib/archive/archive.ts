@@ -19,7 +19,7 @@ import { createHash } from 'node:crypto';
 import type { TokenCredential } from '@azure/core-auth';
 import { BlobServiceClient, type StoragePipelineOptions } from '@azure/storage-blob';
 import type { SignalKind } from '../alerts/signal.js';
-import { StorageError, storageCall, storageErrorCode } from '../storage/errors.js';
+import { isCode, StorageError, storageCall, storageErrorCode } from '../storage/errors.js';
 
 /** Where a body came from: the webhook, an on-call request, or the Microsoft 365 service health poller. */
 export type AlertSource = 'alerts' | 'failovers' | 'servicehealth-poll';
@@ -331,7 +331,7 @@ export function createAlertArchive(options: AlertArchiveOptions): AlertArchive {
       );
     } catch (err) {
       // 409 BlobAlreadyExists: a racing writer (or our own retried attempt) stored it first.
-      if (err instanceof StorageError && (err.statusCode === 409 || err.code === 'BlobAlreadyExists')) {
+      if (isCode(err, 409, 'BlobAlreadyExists')) {
         return { ...ref, duplicate: true };
       }
       throw err;
@@ -474,7 +474,7 @@ export function createAlertArchive(options: AlertArchiveOptions): AlertArchive {
         });
         return;
       } catch (err) {
-        if (!(err instanceof StorageError && (err.statusCode === 412 || err.code === 'ConditionNotMet')) || attempt >= 3) throw err;
+        if (!isCode(err, 412, 'ConditionNotMet') || attempt >= 3) throw err;
       }
     }
   }

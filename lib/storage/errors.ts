@@ -53,6 +53,11 @@ function asErrorLike(err: unknown): ErrorLike {
   return typeof err === 'object' && err !== null ? (err as ErrorLike) : {};
 }
 
+/** Whether a storage error is this status or code (the SDK sets one or the other, depending on the path). */
+export function isCode(err: unknown, status: number, code: string): boolean {
+  return err instanceof StorageError && (err.statusCode === status || err.code === code);
+}
+
 /** Storage's own error code for a failed call: the x-ms-error-code, else the SDK's code. */
 export function storageErrorCode(err: unknown): string | undefined {
   const x = asErrorLike(err);

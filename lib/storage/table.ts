@@ -6,7 +6,7 @@
  */
 import type { TokenCredential } from '@azure/core-auth';
 import { TableClient, type TableServiceClientOptions } from '@azure/data-tables';
-import { StorageError, storageCall } from './errors.js';
+import { storageCall } from './errors.js';
 
 export interface TableRetryTuning {
   /** Retries after the first attempt. Default 2. */
@@ -70,11 +70,6 @@ export function openTable(connection: TableConnection, options: OpenTableOptions
     return created;
   };
   return { client, call, ensureTable };
-}
-
-/** Whether a storage error is this status or code (the SDK sets one or the other, depending on the path). */
-export function isCode(err: unknown, status: number, code: string): boolean {
-  return err instanceof StorageError && (err.statusCode === status || err.code === code);
 }
 
 /** Edm.DateTime comes back as a Date, an ISO string, or `{ value, type }` without type conversion; null when none of those. */

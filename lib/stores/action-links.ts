@@ -6,7 +6,7 @@
  * stores' shared table, lib/stores/table.ts). Partitioned by the day the links expire, so the
  * nonces of links past expiry can be deleted a whole day at a time.
  */
-import { isCode } from '../storage/table.js';
+import { isCode } from '../storage/errors.js';
 import { nonEmpty, sha256, storeTable, toDate, type StoreTable, type StoreTableOptions } from './table.js';
 
 export interface ActionLinks {

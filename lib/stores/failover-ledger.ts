@@ -5,7 +5,7 @@
  * Rows: `failover-ledger` / `<sha256(workloadId)>`, with workloadId, at (in the stores' shared
  * table, lib/stores/table.ts).
  */
-import { isCode } from '../storage/table.js';
+import { isCode } from '../storage/errors.js';
 import { isoText, sha256, storeTable, type StoreTable, type StoreTableOptions } from './table.js';
 
 export interface FailoverLedger {

@@ -8,8 +8,7 @@
  * Rows: `incident-<sha256(incidentKey)>` / `claim`, with incidentKey, instanceId, claimedAt
  * (in the stores' shared table, lib/stores/table.ts).
  */
-import { StorageError } from '../storage/errors.js';
-import { isCode } from '../storage/table.js';
+import { isCode, StorageError } from '../storage/errors.js';
 import { CONTENDED_ATTEMPTS, isoText, nonEmpty, sha256, storeTable, toDate, type StoreTable, type StoreTableOptions } from './table.js';
 
 export type ClaimResult =

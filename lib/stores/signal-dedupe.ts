@@ -6,7 +6,7 @@
  * Rows: `signals-<sha256(instanceId)>` / `<sha256(dedupeKey)>`, with instanceId, dedupeKey,
  * recordedAt (in the stores' shared table, lib/stores/table.ts).
  */
-import { isCode } from '../storage/table.js';
+import { isCode } from '../storage/errors.js';
 import { nonEmpty, sha256, storeTable, toDate, type StoreTable, type StoreTableOptions } from './table.js';
 
 export interface SignalDedupe {

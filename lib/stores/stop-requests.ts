@@ -7,7 +7,7 @@
  * shared table, lib/stores/table.ts).
  */
 import type { StopRequest } from '../incidents/types.js';
-import { isCode } from '../storage/table.js';
+import { isCode } from '../storage/errors.js';
 import { nonEmpty, sha256, storeTable, type StoreTable, type StoreTableOptions } from './table.js';
 
 export interface StopRequests {

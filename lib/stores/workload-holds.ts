@@ -7,7 +7,7 @@
  * Rows: `workload-holds` / `<sha256(workloadId)>`, with workloadId, incidentId, heldAt (in the
  * stores' shared table, lib/stores/table.ts).
  */
-import { isCode } from '../storage/table.js';
+import { isCode } from '../storage/errors.js';
 import { CONTENDED_ATTEMPTS, nonEmpty, sha256, storeTable, toDate, type StoreTable, type StoreTableOptions } from './table.js';
 
 export interface WorkloadHolds {
