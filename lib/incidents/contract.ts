@@ -41,11 +41,13 @@ export function isRecovery(signal: Pick<SignalSummary, 'lifecycle' | 'health'>):
   return signal.lifecycle === 'resolved' || signal.health === 'Available';
 }
 
+/** Each orchestration's registered name; `satisfies` keeps it in step with OrchestrationTypes. */
 export const ORCHESTRATIONS = {
   incident: 'incident',
   playbook: 'playbook',
-} as const;
+} as const satisfies { readonly [K in keyof OrchestrationTypes]: K };
 
+/** Each activity's registered name (functions/durable.ts registers them all); `satisfies` keeps it in step with ActivityTypes. */
 export const ACTIVITIES = {
   planIncident: 'planIncident',
   checkPrimaryHealth: 'checkPrimaryHealth',
@@ -57,7 +59,7 @@ export const ACTIVITIES = {
   stopRequested: 'stopRequested',
   holdWorkloads: 'holdWorkloads',
   releaseWorkloads: 'releaseWorkloads',
-} as const;
+} as const satisfies { readonly [K in keyof ActivityTypes]: K };
 
 /** Input → output of each orchestration (a sub-orchestration is called through these). */
 export interface OrchestrationTypes {
