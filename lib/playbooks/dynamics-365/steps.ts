@@ -9,7 +9,7 @@
 import type { Dynamics365Playbook, Workload } from '../../catalog/types.js';
 import type { IncidentWindow } from '../types.js';
 import { formatDuration } from '../../notify/render.js';
-import { completeNotification } from '../../steps/notify.js';
+import { tellActionRequired } from '../common/tell.js';
 import { defineStep, done, needed, StepFailure, verified, type StepContext } from '../define.js';
 
 const MIN = 60_000;
@@ -31,17 +31,6 @@ function lossWindow(ctx: StepContext): { from: string; to: string } | null {
   return { from: new Date(since - playbookOf(ctx.workload).dataLossWindow.ms).toISOString(), to: w.since };
 }
 
-async function tell(ctx: StepContext, title: string, actions: string[]): Promise<string> {
-  const notification = completeNotification(
-    { type: 'action-required', incidentId: ctx.incidentId, workloads: [ctx.workload.id], workload: ctx.workload.id, title, actions },
-    [ctx.workload],
-    ctx.deps.publicUrl,
-    ctx.deps.now(),
-  );
-  const sent = await ctx.deps.notify(ctx.workload.notify, notification);
-  return `told ${sent.delivered} channel(s)${sent.failed > 0 ? `, ${sent.failed} failed` : ''}`;
-}
-
 export const recordWindows = defineStep({
   name: 'record-windows',
   title: 'Record the incident and possible data-loss windows, and tell the channels',
@@ -57,7 +46,7 @@ export const recordWindows = defineStep({
       loss === null
         ? 'a planned failover: Microsoft loses no data'
         : `writes from ${loss.from} to ${loss.to} (up to ${formatDuration(p.dataLossWindow.ms)} before the outage) may be lost`;
-    const told = await tell(ctx, `Microsoft is failing ${p.environmentUrl} over`, [
+    const told = await tellActionRequired(ctx, `Microsoft is failing ${p.environmentUrl} over`, [
       `integrations are paused ('${p.degradedModeFlagKey}' is true) until Microsoft resolves the incident`,
       `${lossLine}: note what was written then, to check it afterwards`,
     ]);
@@ -85,7 +74,7 @@ export const reportReconcile = defineStep({
       ...(loss === null ? [] : [`check the records written from ${loss.from} to ${loss.to}: Microsoft's failover may have lost them; re-enter what is missing`]),
       `replay what integrations queued while paused, from ${w.since} to ${until}`,
     ];
-    const told = await tell(ctx, `${p.environmentUrl} is back: what to reconcile`, actions);
+    const told = await tellActionRequired(ctx, `${p.environmentUrl} is back: what to reconcile`, actions);
     return done(`${actions.join('; ')}; ${told}`);
   },
   async verify() {

@@ -12,7 +12,7 @@
  */
 import type { PurviewDataClient } from '../../azure/purview-data.js';
 import type { PurviewPlaybook, Workload } from '../../catalog/types.js';
-import { completeNotification } from '../../steps/notify.js';
+import { tellActionRequired } from '../common/tell.js';
 import { alreadyDone, defineStep, done, isNotFound, needed, requiredSideResource, StepFailure, verified, type StepContext } from '../define.js';
 
 const MIN = 60_000;
@@ -161,14 +161,7 @@ export const reportGaps = defineStep({
       runtimes.length > 0 ? `register the self-hosted integration runtimes ${runtimes.join(', ')} with ${a.name}` : '',
       'scans scheduled on the other account do not run here: check the scan triggers',
     ].filter(Boolean);
-    const notification = completeNotification(
-      { type: 'action-required', incidentId: ctx.incidentId, workloads: [ctx.workload.id], workload: ctx.workload.id, title: `What does not carry over to ${a.name}`, actions: gaps },
-      [ctx.workload],
-      ctx.deps.publicUrl,
-      ctx.deps.now(),
-    );
-    const sent = await ctx.deps.notify(ctx.workload.notify, notification);
-    return done(`${gaps.join('; ')} (told ${sent.delivered} channel(s)${sent.failed > 0 ? `, ${sent.failed} failed` : ''})`);
+    return done(`${gaps.join('; ')} (${await tellActionRequired(ctx, `What does not carry over to ${a.name}`, gaps)})`);
   },
   async verify() {
     return verified('told');
