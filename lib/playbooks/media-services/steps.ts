@@ -333,9 +333,14 @@ export const startStreamingEndpoints = defineStep({
   },
 });
 
+/** The secondary's catalog endpoints that exist and are not stopped: what a stop has to do. */
+async function unstoppedEndpoints(ctx: StepContext, acct: Account) {
+  return (await endpoints(ctx, acct)).filter((e) => e.endpoint !== null && e.endpoint.resourceState !== 'Stopped');
+}
+
 async function stopEndpoints(ctx: StepContext) {
   const acct = standby(ctx);
-  const states = (await endpoints(ctx, acct)).filter((e) => e.endpoint !== null && e.endpoint.resourceState !== 'Stopped');
+  const states = await unstoppedEndpoints(ctx, acct);
   await mapLimited(states, PARALLEL_WRITES, (e) => acct.client.streamingEndpoints.beginStopAndWait(acct.resourceGroup, acct.name, e.name, lro(ctx)));
   return compensated(states.length === 0 ? 'no streaming endpoint was running' : `stopped ${states.map((e) => e.name).join(', ')}`);
 }
@@ -346,14 +351,14 @@ export const stopStreamingEndpoints = defineStep({
   deadlineMs: 15 * MIN,
   group: 'idle-standby',
   async precheck(ctx) {
-    const states = (await endpoints(ctx, standby(ctx))).filter((e) => e.endpoint !== null && e.endpoint.resourceState !== 'Stopped');
+    const states = await unstoppedEndpoints(ctx, standby(ctx));
     return states.length === 0 ? alreadyDone('the secondary streaming endpoints are stopped') : needed(`stop ${states.map((e) => e.name).join(', ')}`);
   },
   async action(ctx) {
     return { ...(await stopEndpoints(ctx)), outcome: 'done' };
   },
   async verify(ctx) {
-    const states = (await endpoints(ctx, standby(ctx))).filter((e) => e.endpoint !== null && e.endpoint.resourceState !== 'Stopped');
+    const states = await unstoppedEndpoints(ctx, standby(ctx));
     return states.length === 0 ? verified('secondary streaming endpoints stopped') : failed('StreamingEndpointNotStopped', states.map((e) => `${e.name} is ${e.endpoint!.resourceState}`).join('; '));
   },
   async compensate(ctx) {
@@ -440,9 +445,14 @@ export const startLiveEvents = defineStep({
   },
 });
 
+/** The secondary's catalog live events that exist and are not stopped; a stop needs no output counts. */
+async function unstoppedLiveEvents(ctx: StepContext, acct: Account) {
+  return (await liveEvents(ctx, acct, false)).filter((s) => s.event !== null && s.event.resourceState !== 'Stopped');
+}
+
 async function stopLive(ctx: StepContext) {
   const acct = standby(ctx);
-  const states = (await liveEvents(ctx, acct)).filter((s) => s.event !== null && s.event.resourceState !== 'Stopped');
+  const states = await unstoppedLiveEvents(ctx, acct);
   await mapLimited(states, PARALLEL_WRITES, (s) => acct.client.liveEvents.beginStopAndWait(acct.resourceGroup, acct.name, s.name, { removeOutputsOnStop: false }, lro(ctx)));
   return compensated(states.length === 0 ? 'no live event was running' : `stopped ${states.map((s) => s.name).join(', ')}`);
 }
@@ -453,14 +463,14 @@ export const stopLiveEvents = defineStep({
   deadlineMs: 15 * MIN,
   group: 'idle-standby',
   async precheck(ctx) {
-    const states = (await liveEvents(ctx, standby(ctx))).filter((s) => s.event !== null && s.event.resourceState !== 'Stopped');
+    const states = await unstoppedLiveEvents(ctx, standby(ctx));
     return states.length === 0 ? alreadyDone('the secondary live events are stopped') : needed(`stop ${states.map((s) => s.name).join(', ')}`);
   },
   async action(ctx) {
     return { ...(await stopLive(ctx)), outcome: 'done' };
   },
   async verify(ctx) {
-    const states = (await liveEvents(ctx, standby(ctx))).filter((s) => s.event !== null && s.event.resourceState !== 'Stopped');
+    const states = await unstoppedLiveEvents(ctx, standby(ctx));
     return states.length === 0 ? verified('secondary live events stopped') : failed('LiveEventNotStopped', states.map((s) => `${s.name} is ${s.event!.resourceState}`).join('; '));
   },
   compensate: { none: 'a stopped live event is what the failback wants; starting it again is the next failover' },
