@@ -19,12 +19,11 @@
  * it is a conditional insert, like a claim. Notifications outside any incident (readiness drift,
  * incident id '') get one per channel and day.
  */
-import { createHash } from 'node:crypto';
 import type { TokenCredential } from '@azure/core-auth';
 import { odata } from '@azure/data-tables';
 import type { IncidentClaimsSettings } from '../config.js';
 import { isCode } from '../storage/errors.js';
-import { isoFrom, openTable, type TableConnection, type TableRetryTuning } from '../storage/table.js';
+import { isoFrom, openTable, sha256, type TableConnection, type TableRetryTuning } from '../storage/table.js';
 import type { IncidentNotification } from './events.js';
 import { idempotencyKeyOf } from './notifier.js';
 import { clip } from './render.js';
@@ -133,10 +132,6 @@ const REPORT_ROW = 'report';
 /** Longest text kept per field of a stored notification: a table property holds 32K characters. */
 const FIELD_CHARS = 2000;
 
-function sha256(value: string): string {
-  return createHash('sha256').update(value, 'utf8').digest('hex');
-}
-
 export function outboxPartitionKey(incidentId: string): string {
   return `incident-${sha256(incidentId)}`;
 }
@@ -145,8 +140,6 @@ function targetKey(target: Pick<OutboxTarget, 'workloadId' | 'index' | 'label'>)
   const basis = target.index >= 0 ? `${target.workloadId}\n${target.index}` : `label\n${target.label}`;
   return sha256(basis).slice(0, 24);
 }
-
-
 
 /**
  * The notification as stored: long texts clipped, so a record always fits a table property, and

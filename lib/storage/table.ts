@@ -4,6 +4,7 @@
  * every call under one deadline (past it, `TransientStorageError`), and the table created on first
  * use. Plain http is allowed only where the endpoint says so (Azurite).
  */
+import { createHash } from 'node:crypto';
 import type { TokenCredential } from '@azure/core-auth';
 import { TableClient, type TableServiceClientOptions } from '@azure/data-tables';
 import { storageCall } from './errors.js';
@@ -70,6 +71,14 @@ export function openTable(connection: TableConnection, options: OpenTableOptions
     return created;
   };
   return { client, call, ensureTable };
+}
+
+/**
+ * Hex SHA-256 of a string: what the stores and the outbox use as keys, since table keys may not
+ * contain `/ \ # ?` or control characters and the strings they key (ARM ids, incident ids) may.
+ */
+export function sha256(value: string): string {
+  return createHash('sha256').update(value, 'utf8').digest('hex');
 }
 
 /** Edm.DateTime comes back as a Date, an ISO string, or `{ value, type }` without type conversion; null when none of those. */

@@ -19,12 +19,11 @@
  * A store is made either from connection options (it opens the table itself, as tests do) or from
  * a table already opened (`openStoreTable`), so the composition root opens it once for all of them.
  */
-import { createHash } from 'node:crypto';
 import type { TokenCredential } from '@azure/core-auth';
 import type { IncidentClaimsSettings } from '../config.js';
 import { isoFrom, openTable, type OpenTable, type TableConnection, type TableRetryTuning } from '../storage/table.js';
 
-export type { TableRetryTuning } from '../storage/table.js';
+export { sha256, type TableRetryTuning } from '../storage/table.js';
 
 export const DEFAULT_STORES_TABLE = 'incidentclaims';
 
@@ -75,10 +74,6 @@ export function storeTableFromSettings(
 
 /** How often a conditional insert that lost to a row which then vanished (released meanwhile) is tried again. */
 export const CONTENDED_ATTEMPTS = 5;
-
-export function sha256(value: string): string {
-  return createHash('sha256').update(value, 'utf8').digest('hex');
-}
 
 export function toDate(at: Date | string, what: string): Date {
   const date = at instanceof Date ? at : new Date(at);
