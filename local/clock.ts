@@ -49,8 +49,11 @@ export class ScaledClock implements Clock {
     const arm = (ms: number) => {
       handle = setTimeout(() => {
         if (cancelled) return;
+        // A timer can wake a moment before its delay is up (Node counts whole milliseconds on its
+        // own loop clock): wait again rather than fire before `at`, which is `scale` times earlier
+        // in host time.
         const remaining = (at - this.now()) / this.scale;
-        if (remaining > 1) arm(Math.min(remaining, MAX));
+        if (remaining > 0) arm(remaining);
         else fn();
       }, Math.min(ms, MAX));
       handle.unref?.();

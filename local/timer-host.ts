@@ -358,8 +358,7 @@ export function startTimerHost(options: TimerHostOptions): TimerHost {
         : `Timer fired at ${iso(now)}${isPastDue ? ' (past due)' : ''}`;
       await invokeWithRetries(st.fn, input, reason);
       const done = clock.now();
-      // A scaled clock may fire a moment early: the next occurrence is the one after this one.
-      st.status = { last: isPastDue || startup ? now : scheduled, next: st.schedule.next(Math.max(done, scheduled)), lastUpdated: done };
+      st.status = { last: isPastDue || startup ? now : scheduled, next: st.schedule.next(done), lastUpdated: done };
       if (st.monitored) persist();
       arm(st);
     } catch (err) {

@@ -10,7 +10,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import * as df from 'durable-functions';
 import type { OrchestrationContext } from 'durable-functions';
 import { afterAll, describe, expect, it } from 'vitest';
-import { CLOCK_FILE, resumeScaledClock } from '../../local/clock.js';
+import { CLOCK_FILE, resumeScaledClock, ScaledClock } from '../../local/clock.js';
 import { durableRuntimeFactory } from '../../local/durable/index.js';
 import { installFunctionsCore, setHostLogger } from '../../local/functions-core.js';
 import { startLocalHost, type LocalHost } from '../../local/host.js';
@@ -106,5 +106,25 @@ describe('host time across restarts', () => {
     rmSync(join(broken, CLOCK_FILE));
     const again = resumeScaledClock(broken, SCALE);
     expect(again.hostStart - Date.now()).toBeLessThan(1000);
+  });
+});
+
+describe('ScaledClock.at', () => {
+  it('never fires before its time, even at a large time scale', async () => {
+    const clock = new ScaledClock(3600);
+    const early: string[] = [];
+    // Targets a fraction of a real millisecond apart: wherever in a millisecond a timer wakes, none may run before its time.
+    const fired = Array.from({ length: 200 }, (_, i) => {
+      const at = clock.now() + (i + 1) * 0.37 * 3600;
+      return new Promise<void>((resolve) =>
+        clock.at(at, () => {
+          const now = clock.now();
+          if (now < at) early.push(`${i}: ${at - now} ms early`);
+          resolve();
+        }),
+      );
+    });
+    await Promise.all(fired);
+    expect(early).toEqual([]);
   });
 });
