@@ -3,7 +3,7 @@
  * one Clock, so a demo can run N times faster (`--time-scale N`) and a test can jump straight
  * to the next timer when nothing else is pending.
  */
-import { closeSync, existsSync, fsyncSync, mkdirSync, openSync, readFileSync, renameSync, writeSync } from 'node:fs';
+import { closeSync, fsyncSync, mkdirSync, openSync, readFileSync, renameSync, writeSync } from 'node:fs';
 import { join } from 'node:path';
 
 export interface Clock {
@@ -103,7 +103,6 @@ export function resumeScaledClock(dataDir: string, scale = 1): ScaledClock {
 }
 
 function readOrigin(path: string): { timeScale: number; realStart: number; hostStart: number } | undefined {
-  if (!existsSync(path)) return undefined;
   let json: { timeScale?: unknown; realStart?: unknown; hostStart?: unknown };
   try {
     json = JSON.parse(readFileSync(path, 'utf8')) as typeof json;

@@ -3,7 +3,7 @@
  * data directory, carries on from where its clock would be (it never goes back), so the durable
  * times the first run recorded stay in the past of the second.
  */
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
@@ -103,7 +103,7 @@ describe('host time across restarts', () => {
     expect(resumeScaledClock(join(tmp, 'new'), SCALE).hostStart).toBeGreaterThanOrEqual(before);
     const broken = join(tmp, 'broken');
     resumeScaledClock(broken, SCALE);
-    rmSync(join(broken, CLOCK_FILE));
+    writeFileSync(join(broken, CLOCK_FILE), '{not json');
     const again = resumeScaledClock(broken, SCALE);
     expect(again.hostStart - Date.now()).toBeLessThan(1000);
   });
