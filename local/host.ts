@@ -20,7 +20,7 @@ import {
 import { startHttpHost, type DurableHttpBridge, type HttpHost } from './http-host.js';
 import { loadApp, repoRoot, type LoadAppOptions, type RegisteredFunction, type Registry } from './registry.js';
 import { startTimerHost, type TimerHost } from './timer-host.js';
-import { KEY_GROUPS, keyGroupOf } from '../lib/auth/key-groups.js';
+import { KEY_GROUP_NAMES, KEY_GROUPS, keyGroupOf } from '../lib/auth/key-groups.js';
 
 /** What a durable runtime factory is given. */
 export interface DurableRuntimeContext {
@@ -273,7 +273,7 @@ export function resolveKeys(
   dataDir: string,
   given: { masterKey?: string | undefined; groupKeys?: Readonly<Record<string, string | undefined>> | undefined } = {},
   env: NodeJS.ProcessEnv = process.env,
-  groupNames: readonly string[] = Object.keys(KEY_GROUPS),
+  groupNames: readonly string[] = KEY_GROUP_NAMES,
 ): HostKeys {
   const path = join(dataDir, 'keys.json');
   let stored: { masterKey?: unknown; groupKeys?: Record<string, unknown> } = {};

@@ -31,7 +31,7 @@ import {
 } from './functions-core.js';
 import { invocationBindings, repoRoot, type RegisteredFunction, type Registry } from './registry.js';
 import { Router } from './http-routes.js';
-import { KEY_GROUPS } from '../lib/auth/key-groups.js';
+import { KEY_GROUPS, keyGroupOf } from '../lib/auth/key-groups.js';
 
 /** What the durable runtime offers the HTTP host. */
 export interface DurableHttpBridge {
@@ -114,14 +114,13 @@ export async function startHttpHost(options: HttpHostOptions): Promise<HttpHost>
     masterKey: options.masterKey ?? randomBytes(32).toString('base64url'),
     groups: Object.fromEntries(Object.keys(keyGroups).map((g) => [g, options.groupKeys?.[g] ?? randomBytes(32).toString('base64url')])) as Record<string, string>,
   };
-  const groupOf = (fn: string) => Object.entries(keyGroups).find(([, fns]) => fns.includes(fn))?.[0];
   const maxBody = options.maxRequestBodyBytes ?? DEFAULT_MAX_REQUEST_BODY_BYTES;
   const bodyTimeoutMs = options.bodyTimeoutMs ?? DEFAULT_BODY_TIMEOUT_MS;
   const router = new Router(registry, routePrefix, log);
   router.refresh(true); // bad route templates fail the start, naming the function
   const ungrouped = router
     .describe()
-    .filter((r) => r.authLevel.toLowerCase() === 'function' && groupOf(r.name) === undefined)
+    .filter((r) => r.authLevel.toLowerCase() === 'function' && keyGroupOf(r.name, keyGroups) === undefined)
     .map((r) => r.name);
   if (ungrouped.length > 0) {
     log({ level: 'warning', category: 'host', message: `${ungrouped.join(', ')} ${ungrouped.length === 1 ? 'is' : 'are'} in no key group (lib/auth/key-groups.ts): only the master key opens ${ungrouped.length === 1 ? 'it' : 'them'}` });
@@ -175,7 +174,7 @@ export async function startHttpHost(options: HttpHostOptions): Promise<HttpHost>
     const { fn, params } = match;
 
     const authLevel = String(fn.trigger['authLevel'] ?? 'anonymous').toLowerCase();
-    const group = groupOf(fn.name);
+    const group = keyGroupOf(fn.name, keyGroups);
     if (!authorized(authLevel, presentedKey(req, url), { masterKey: keys.masterKey, groupKey: group === undefined ? undefined : keys.groups[group] })) {
       const needs = authLevel === 'admin' || authLevel === 'system' || group === undefined ? 'the master key' : `the ${group} key or the master key`;
       return problem(res, 401, 'Unauthorized', `function '${fn.name}' needs ${needs}, as ?code= or the x-functions-key header`);
@@ -279,7 +278,7 @@ export async function startHttpHost(options: HttpHostOptions): Promise<HttpHost>
     functionFor(method, path) {
       const match = router.match(method.toUpperCase(), new URL(path, url).pathname);
       if (match.kind !== 'ok') return undefined;
-      return { name: match.fn.name, authLevel: String(match.fn.trigger['authLevel'] ?? 'anonymous').toLowerCase(), keyGroup: groupOf(match.fn.name) };
+      return { name: match.fn.name, authLevel: String(match.fn.trigger['authLevel'] ?? 'anonymous').toLowerCase(), keyGroup: keyGroupOf(match.fn.name, keyGroups) };
     },
     close() {
       closed ??= (async () => {
