@@ -263,6 +263,72 @@ describe('never acts on noise, on a foreign subscription, or for the wrong perso
     expect(planned.timeline.some((e: { detail: string }) => e.detail.endsWith('an execute request would be held back'))).toBe(true);
     expect(writes(before)).toEqual([]);
   });
+
+  it('an incident the minimum interval held back stays held: a newer Active after it starts nothing and moves nothing', async () => {
+    app.clock.advanceTo(app.clock.now() + 2 * 3600_000);
+    // A failover and its failback, so the next incident falls within datashare-sales's minimum interval (the catalog's default, 1h).
+    const first = await app.alert(serviceHealth({ trackingId: 'HOLD-A01', minute: 1500 }));
+    await app.runUntil(async () => (await view(first.body.incidentId)).phase === 'failed-over', { what: 'the failover' });
+    await app.request('POST', `/api/incidents/${first.body.incidentId}/failback`, { body: { force: true, reason: 'test over' }, headers: await app.signIn('sre@contoso.example') });
+    await app.runUntil(async () => (await view(first.body.incidentId)).runtimeStatus === 'Completed', { what: 'the failback' });
+    const before = mark();
+    const held = await app.alert(serviceHealth({ trackingId: 'HOLD-B01', minute: 1510 }));
+    const id = held.body.incidentId as string;
+    await app.runUntil(async () => (await view(id)).runtimeStatus === 'Completed', { what: 'the held incident' });
+    expect((await view(id)).outcome).toBe('held-by-minimum-interval');
+    // Past the interval now: only the held outcome stands between this update and a failover.
+    app.clock.advanceTo(app.clock.now() + 2 * 3600_000);
+    const update = await app.alert(serviceHealth({ trackingId: 'HOLD-B01', minute: 1640 }));
+    expect(update.body).toMatchObject({
+      acted: false,
+      reason: `incident ${id} for this tracking ID ended held-by-minimum-interval; a newer update does not start another until someone reopens it (POST /api/incidents/${id}/reopen)`,
+    });
+    await settle();
+    expect(writes(before)).toEqual([]);
+  });
+
+  it('a failover that failed stays failed: a newer Active after it starts nothing and moves nothing', async () => {
+    app.clock.advanceTo(app.clock.now() + 2 * 3600_000);
+    // The standby's snapshot schedule cannot be created: the playbook fails and undoes what it did.
+    const fault = (await app.control('POST', '/_sim/faults', { operation: 'Microsoft.DataShare/triggers/write', failOperation: true, code: 'TriggerProvisioningFailed', message: 'Could not schedule the snapshot.' })) as { id: string };
+    const failed = await app.alert(serviceHealth({ trackingId: 'FAIL-001', minute: 1800 }));
+    const id = failed.body.incidentId as string;
+    await app.runUntil(async () => (await view(id)).runtimeStatus === 'Completed', { what: 'the failed failover' });
+    await app.control('DELETE', `/_sim/faults/${fault.id}`);
+    expect((await view(id)).outcome).toBe('failover-failed');
+    app.clock.advanceTo(app.clock.now() + 2 * 3600_000);
+    const before = mark();
+    const update = await app.alert(serviceHealth({ trackingId: 'FAIL-001', minute: 1900 }));
+    expect(update.body).toMatchObject({
+      acted: false,
+      reason: `incident ${id} for this tracking ID ended failover-failed; a newer update does not start another until someone reopens it (POST /api/incidents/${id}/reopen)`,
+    });
+    await settle();
+    expect(writes(before)).toEqual([]);
+  });
+
+  it('an Active newer than the Resolved reopens the incident: it goes back to watching and does not fail back', async () => {
+    app.clock.advanceTo(app.clock.now() + 2 * 3600_000);
+    const started = await app.alert(serviceHealth({ trackingId: 'RSLV-001', minute: 2000 }));
+    const id = started.body.incidentId as string;
+    await app.runUntil(async () => (await view(id)).phase === 'failed-over', { what: 'the failover' });
+    await app.alert(serviceHealth({ trackingId: 'RSLV-001', stage: 'Resolved', minute: 2010 }));
+    await app.runUntil(async () => (await view(id)).phase === 'waiting-for-healthy-primary', { what: 'the Resolved' });
+    const before = mark();
+    const again = await app.alert(serviceHealth({ trackingId: 'RSLV-001', minute: 2020 }));
+    expect(again.body).toMatchObject({ incidentId: id, delivery: 'delivered' });
+    await app.runUntil(async () => (await view(id)).timeline.some((e: { type: string }) => e.type === 'reopened'), { what: 'the reopen' });
+    // Longer than the 30 min health window that would otherwise have led to the failback approval.
+    const until = app.clock.now() + 3600_000;
+    await app.runUntil(() => app.clock.now() >= until, { what: 'an hour to pass' });
+    const v = await view(id);
+    expect(v.phase).toBe('failed-over');
+    expect(v.timeline.filter((e: { type: string }) => ['failback-started', 'approval-requested'].includes(e.type))).toEqual([]);
+    expect(v.timeline.filter((e: { type: string; detail: string }) => e.type === 'failback-ready')).toEqual([]);
+    expect(writes(before)).toEqual([]);
+    await app.request('POST', `/api/incidents/${id}/failback`, { body: { force: true, reason: 'test over' }, headers: await app.signIn('sre@contoso.example') });
+    await app.runUntil(async () => (await view(id)).runtimeStatus === 'Completed', { what: 'the failback' });
+  });
 });
 
 describe('approvals only from verified approvers, bound to what they approve', () => {
