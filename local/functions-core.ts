@@ -244,7 +244,8 @@ export function redactKeys(text: string): string {
 
 /**
  * Logs through the app's `app.hook.log` hooks (which may rewrite level and message), then the
- * logger; keys are redacted from the message whichever way it came (lib code may log a URL).
+ * logger. Every line comes through here, so keys are redacted here, once, as the message enters
+ * (lib code may log a URL, a function its request): the hooks and the logger never see one.
  */
 export function hostLog(entry: LogEntry, invocationContext?: InvocationContext, logger?: HostLogger): void {
   const s = state();
@@ -270,7 +271,7 @@ export function hostLog(entry: LogEntry, invocationContext?: InvocationContext, 
     level = typeof ctx['level'] === 'string' ? ctx['level'] : level;
     message = typeof ctx['message'] === 'string' ? ctx['message'] : message;
   }
-  (logger ?? s.logger)({ ...entry, level, message: redactKeys(message) });
+  (logger ?? s.logger)({ ...entry, level, message });
 }
 
 // ---------------------------------------------------------------------------------------------

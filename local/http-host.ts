@@ -25,7 +25,6 @@ import {
   createInvocationContext,
   hostLog,
   invokeFunction,
-  redactKeys,
   type HostLogger,
   type LogEntry,
 } from './functions-core.js';
@@ -143,8 +142,8 @@ export async function startHttpHost(options: HttpHostOptions): Promise<HttpHost>
     if (closing) res.shouldKeepAlive = false;
     handle(req, res)
       .catch((err: unknown) => {
-        // The path only, with any key redacted: a request's query may carry `code=`.
-        log({ level: 'error', category: 'host', message: `request ${req.method} ${redactKeys(req.url ?? '/')} failed: ${describe(err)}` });
+        // The path only (hostLog redacts a `code=` key in its query).
+        log({ level: 'error', category: 'host', message: `request ${req.method} ${req.url ?? '/'} failed: ${describe(err)}` });
         if (!res.headersSent && !res.destroyed) problem(res, 500, 'Internal Server Error', 'the local host failed to handle the request');
         else res.destroy();
       })
