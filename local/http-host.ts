@@ -250,6 +250,7 @@ export async function startHttpHost(options: HttpHostOptions): Promise<HttpHost>
   const url = `http://${hostname.includes(':') ? `[${hostname}]` : hostname}:${port}`;
   // A wildcard listen address is reached at the loopback one.
   const internalUrl = hostname === '0.0.0.0' || hostname === '::' || hostname === '' ? `http://127.0.0.1:${port}` : url;
+  const listenHosts = new Set([new URL(url).host, new URL(internalUrl).host]);
 
   /**
    * The origin of the request URL a function sees (links for people are built from it): the
@@ -260,7 +261,7 @@ export async function startHttpHost(options: HttpHostOptions): Promise<HttpHost>
     const publicBase = publicOrigin(options.publicBaseUrl ?? process.env['PUBLIC_BASE_URL']);
     const host = hostHeader?.trim().toLowerCase();
     if (host !== undefined && host !== '') {
-      if (host === new URL(url).host || host === new URL(internalUrl).host) return `http://${host}`;
+      if (listenHosts.has(host)) return `http://${host}`;
       if (publicBase !== undefined && host === new URL(publicBase).host) return publicBase;
     }
     return publicBase ?? url;
