@@ -28,7 +28,7 @@ function expectPageHeaders(headers: Headers): void {
 interface View {
   phase: string;
   runtimeStatus: string;
-  timeline: Array<{ type: string; detail: string }>;
+  timeline: Array<{ at: string; type: string; detail: string }>;
 }
 
 /** A notification as the generic webhook receives it. */
@@ -96,13 +96,14 @@ describe('signed action links', () => {
     expect(heard.approveUrl).toMatch(new RegExp(`^${base}/api/links/[A-Za-z0-9_-]+\\.[A-Za-z0-9_-]{43}$`));
     expect(heard.approveUrl).not.toContain('code=');
     const token = decodeURIComponent(heard.approveUrl!.split('/').pop()!);
+    // The first approval request is round 1, and it expires with purview-governance's approval timeout (30m) after it was asked.
+    const asked = (await view(id)).timeline.find((e) => e.type === 'approval-requested')!;
+    const expiresAt = new Date(Date.parse(asked.at) + 30 * MIN).toISOString();
+    expect(heard).toMatchObject({ direction: 'failover', round: 1, expiresAt });
     const check = verifyActionLink(token, [secret], new Date());
-    expect(check).toMatchObject({ ok: true, claims: { incidentId: id, action: 'approve', direction: 'failover' } });
-    if (check.ok) {
-      // Bound to the request's round when the incident names it, and expiring with the request.
-      expect(check.claims.round).toBe(heard.round ?? null);
-      if (typeof heard.expiresAt === 'string') expect(check.claims.expiresAt.toISOString()).toBe(new Date(heard.expiresAt).toISOString());
-    }
+    expect(check).toMatchObject({ ok: true, claims: { incidentId: id, action: 'approve', direction: 'failover', round: 1 } });
+    if (!check.ok) throw new Error(check.detail);
+    expect(check.claims.expiresAt.toISOString()).toBe(expiresAt);
 
     const page = await open(heard.approveUrl!);
     expect(page.status).toBe(200);
@@ -146,7 +147,7 @@ describe('signed action links', () => {
       expect((await open(`/api/links/${token}`, form({ comment: 'x' }))).status).toBe(403);
     }
     const expired = signActionLink(
-      newActionLinkClaims({ incidentId: id, action: 'approve', direction: 'failover', round: heard.round ?? null, expiresAt: new Date(Date.now() - 5 * MIN) }, new Date()),
+      newActionLinkClaims({ incidentId: id, action: 'approve', direction: 'failover', round: 1, expiresAt: new Date(Date.now() - 5 * MIN) }, new Date()),
       secret,
     );
     const gone = await open(`/api/links/${expired}`);
@@ -186,9 +187,9 @@ describe('signed action links', () => {
 
   it('refuses, through the on-call path, a link bound to another round or direction than the open request', async () => {
     const sign = (direction: 'failover' | 'failback', round: number) =>
-      signActionLink(newActionLinkClaims({ incidentId: id, action: 'approve', direction, round, expiresAt: heard.expiresAt ?? null }, new Date()), secret);
-    const round = heard.round ?? 1;
-    for (const token of [sign('failover', round + 1), sign('failback', round)]) {
+      signActionLink(newActionLinkClaims({ incidentId: id, action: 'approve', direction, round, expiresAt: heard.expiresAt! }, new Date()), secret);
+    // The open request is the failover's round 1.
+    for (const token of [sign('failover', 2), sign('failback', 1)]) {
       const stale = await open(`/api/links/${token}`, form({ comment: 'stale' }));
       const text = await stale.text();
       expect(stale.status, text).toBe(409);
