@@ -4,21 +4,12 @@
  */
 import type { AzureClients } from '../azure/clients.js';
 import type { Catalog } from '../catalog/types.js';
-import type { WorkflowRecord } from '../stores/index.js';
-import type { StopRequest, TimelineEntry } from '../incidents/types.js';
+import type { FailoverLedger, StopRequests, WorkflowRecord, WorkloadHolds } from '../stores/index.js';
+import type { TimelineEntry } from '../incidents/types.js';
 import type { DeliveryTarget, IncidentNotification } from '../notify/events.js';
 
-export interface FailoverLedger {
-  lastFailover(workloadId: string): Promise<string | null>;
-  recordFailover(workloadId: string, at: string): Promise<void>;
-}
-
 /** Which incident fails a workload over now, and whether someone cancelled a running failover. */
-export interface IncidentControl {
-  holdWorkload(workloadId: string, incidentId: string, at: Date): Promise<{ held: true } | { held: false; by: string }>;
-  releaseWorkload(workloadId: string, incidentId: string): Promise<void>;
-  stopRequest(incidentId: string): Promise<StopRequest | null>;
-}
+export type IncidentControl = Pick<WorkloadHolds, 'holdWorkload' | 'releaseWorkload'> & Pick<StopRequests, 'stopRequest'>;
 
 export interface StepDeps {
   catalog(): Promise<Catalog>;
@@ -26,7 +17,7 @@ export interface StepDeps {
   clients: AzureClients;
   /** The App Configuration store the active-side pointers live in; null when none is configured. */
   appConfigurationEndpoint: string | null;
-  ledger: FailoverLedger;
+  ledger: Pick<FailoverLedger, 'lastFailover' | 'recordFailover'>;
   /** The Genomics workflows a workload's pipeline told the app it submitted. */
   workflowRecords(workloadId: string): Promise<WorkflowRecord[]>;
   /**
@@ -48,7 +39,10 @@ export interface StepDeps {
 
 /** Thrown for faults worth retrying; the message starts with a stable code. */
 export class TransientStepError extends Error {
-  constructor(code: string, detail: string) {
+  constructor(
+    readonly code: string,
+    detail: string,
+  ) {
     super(`${code}: ${detail}`);
     this.name = 'TransientStepError';
   }

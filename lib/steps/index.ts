@@ -25,7 +25,7 @@ export function createActivities(deps: StepDeps): Activities {
         return await runStepPhase(deps, input);
       } catch (err) {
         if (!(err instanceof TransientStepError)) throw err;
-        return { ok: false, reason: err.message.split(':')[0] ?? 'TransientFault', detail: err.message, transient: true };
+        return { ok: false, reason: err.code, detail: err.message, transient: true };
       }
     },
     notify: (input) => sendNotification(deps, input),

@@ -12,7 +12,7 @@ export async function planIncident(deps: StepDeps, input: { incidentId: string; 
   const decision = decideSignal(catalog, signalForMatching(input.signal), input.signal.source ?? (input.signal.kind === 'manual' ? 'manual' : 'webhook'));
   if (decision.reason !== null) return { workloads: [], groups: [], reason: decision.reason, ignored: [], subscriptions: [] };
   const byId = new Map(catalog.workloads.map((w) => [w.id, w]));
-  const concerned = decision.workloads.filter((d) => d.verdict !== 'ignore');
+  const concerned = decision.workloads.filter((d): d is ConcernedDecision => d.verdict !== 'ignore');
   const ignored = decision.workloads.filter((d) => d.verdict === 'ignore').map((d) => ({ id: d.workloadId, reason: d.reason }));
   const workloads = await Promise.all(concerned.map(async (d) => workloadPlan(byId.get(d.workloadId)!, await deps.ledger.lastFailover(d.workloadId), d)));
   return {
@@ -24,13 +24,18 @@ export async function planIncident(deps: StepDeps, input: { incidentId: string; 
   };
 }
 
-export function workloadPlan(w: Workload, lastFailoverAt: string | null, decision?: WorkloadDecision): WorkloadPlan {
+/** A decision that concerns the workload: it acts, or it only tells. */
+type ConcernedDecision = WorkloadDecision & { verdict: 'act' | 'notify' };
+
+function workloadPlan(w: Workload, lastFailoverAt: string | null, decision: ConcernedDecision): WorkloadPlan {
   const approval = w.policy.trigger === 'approval' ? w.policy.approval : null;
   return {
     id: w.id,
     // An Administrative event always asks, even for a workload that would act on its own.
-    trigger: w.policy.trigger === 'notify-only' ? 'notify-only' : decision?.trigger ?? w.policy.trigger,
-    ...(decision !== undefined && decision.verdict !== 'ignore' ? { verdict: decision.verdict, reason: decision.reason, kind: decision.kind } : {}),
+    trigger: w.policy.trigger === 'notify-only' ? 'notify-only' : decision.trigger,
+    verdict: decision.verdict,
+    reason: decision.reason,
+    kind: decision.kind,
     playbookKind: w.playbook.kind,
     primaryRegion: w.primary.region,
     secondaryRegion: w.secondary?.region ?? null,

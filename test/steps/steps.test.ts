@@ -14,8 +14,8 @@ import type { IncidentSummary, WorkloadPlan } from '../../lib/incidents/types.js
 import { createActivities, runStepPhase } from '../../lib/steps/index.js';
 import { TransientStepError, type StepDeps } from '../../lib/steps/deps.js';
 import type { DeliveryTarget, IncidentNotification } from '../../lib/notify/index.js';
-import { ACTIVITIES, ORCHESTRATIONS } from '../../lib/incidents/contract.js';
-import { COMMAND_EVENT, incidentOrchestrator } from '../../orchestrations/incident.js';
+import { ACTIVITIES, COMMAND_EVENT, ORCHESTRATIONS } from '../../lib/incidents/contract.js';
+import { incidentOrchestrator } from '../../orchestrations/incident.js';
 import { playbookOrchestrator } from '../../orchestrations/playbook.js';
 import { harness } from '../durable/support.js';
 import { repoRoot } from '../support/fixtures.js';
@@ -36,7 +36,7 @@ beforeAll(async () => {
   deps = simStepDeps(sim, catalog, {
     ledger: {
       lastFailover: async (id) => ledger.get(id) ?? null,
-      recordFailover: async (id, at) => void ledger.set(id, at),
+      recordFailover: async (id, at) => void ledger.set(id, typeof at === 'string' ? at : at.toISOString()),
     },
     notify: async (targets, n) => {
       notifications.push({ targets, n });
