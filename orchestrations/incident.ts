@@ -17,7 +17,7 @@
  */
 import type * as df from 'durable-functions';
 import type { OrchestrationContext } from 'durable-functions';
-import { COMMAND_EVENT, isRecovery, type IncidentCommand } from '../lib/incidents/contract.js';
+import { isRecovery, type IncidentCommand } from '../lib/incidents/contract.js';
 import type {
   Actor,
   ApprovalDecision,
@@ -30,7 +30,6 @@ import type {
   NotificationRequest,
   PendingApproval,
   SignalSummary,
-  StopRequest,
   TimelineEntry,
   TimelineType,
   Timing,
@@ -39,8 +38,6 @@ import type {
 import type { Direction, PlaybookInput, PlaybookResult } from '../lib/playbooks/types.js';
 import { ACTIVITIES, ORCHESTRATIONS } from '../lib/incidents/contract.js';
 import { callActivities, callActivity, callSubOrchestrations, waitForCommand, type ActivityInput, type ActivityName, type ActivityOutput, type TypedTask } from './call.js';
-
-export { COMMAND_EVENT, isRecovery, type IncidentCommand };
 
 const DEFAULT_TIMING: Timing = { healthPollMs: 60_000 };
 const DEFAULT_APPROVAL_TIMEOUT_MS = 30 * 60_000;
@@ -72,7 +69,7 @@ type Phase =
   | 'completed';
 
 /** What an execution hands the next one when it continues as new: everything the watch needs. */
-export interface CarriedState {
+interface CarriedState {
   generation: number;
   phase: Phase;
   startedAt: number;
@@ -278,7 +275,7 @@ export function* incidentOrchestrator(context: OrchestrationContext): Generator<
       title: input.signal.title ?? input.signal.incidentKey,
       trackingId: input.signal.kind === 'serviceHealth' ? input.signal.incidentKey : null,
       ...notice,
-    } as NotificationRequest;
+    } satisfies NotificationRequest;
     // A notification that cannot be delivered never stops a failover.
     try {
       yield* call(ACTIVITIES.notify, request);
@@ -765,11 +762,11 @@ export function* incidentOrchestrator(context: OrchestrationContext): Generator<
   }
 
   /** Polls the primary until it has been healthy for the longest `failbackAfterHealthyFor`; a newer Active goes back to watching. */
-  function* sustainedHealth(who: WorkloadPlan[]): Generator<df.Task, { type: 'healthy' | 'interrupted'; reason: string }, unknown> {
+  function* sustainedHealth(who: WorkloadPlan[]): Generator<df.Task, { type: 'healthy'; reason: string } | { type: 'interrupted' }, unknown> {
     const needed = Math.max(...who.map((w) => w.failbackAfterHealthyMs));
     let healthySince: number | null = null;
     for (;;) {
-      if (work >= historyLimit) return { type: 'interrupted', reason: 'continuing in a fresh history' };
+      if (work >= historyLimit) return { type: 'interrupted' }; // continuing in a fresh history
       const health = yield* primaryHealth(who);
       const allAvailable = who.every((w) => health[w.id] === 'Available');
       if (allAvailable) {
@@ -781,16 +778,16 @@ export function* incidentOrchestrator(context: OrchestrationContext): Generator<
       const ev = yield* next(healthySince === null ? timing.healthPollMs : Math.min(timing.healthPollMs, needed - (now() - healthySince)));
       if (ev.type === 'cancel') {
         yield* cancelAutoFailback(ev.value);
-        return { type: 'interrupted', reason: 'cancelled' };
+        return { type: 'interrupted' };
       }
       if (ev.type === 'failback' && ev.value.force === true) {
         yield* requestFailback(ev.value);
-        return { type: 'interrupted', reason: 'forced' };
+        return { type: 'interrupted' };
       }
       if (ev.type === 'signal' && !isRecovery(ev.value)) {
         record('reopened', `the incident is active again (${describeSignal(ev.value)}): back to watching`);
         enter('failed-over');
-        return { type: 'interrupted', reason: 'reopened' };
+        return { type: 'interrupted' };
       }
     }
   }
@@ -877,5 +874,3 @@ function durations(results: Record<string, PlaybookResult>): Record<string, numb
 function minutes(ms: number): string {
   return ms % 60_000 === 0 ? `${ms / 60_000} min` : `${Math.round(ms / 1000)} s`;
 }
-
-export type { StopRequest };

@@ -8,8 +8,8 @@ import * as df from 'durable-functions';
 import { beforeEach, describe, expect, it } from 'vitest';
 import type { IncidentPlan, IncidentSummary, SignalSummary, StopRequest, Timing, WorkloadPlan } from '../../lib/incidents/types.js';
 import type { StepDefinition, StepInput, StepResult } from '../../lib/playbooks/types.js';
-import { ACTIVITIES, ORCHESTRATIONS } from '../../lib/incidents/contract.js';
-import { COMMAND_EVENT, incidentOrchestrator } from '../../orchestrations/incident.js';
+import { ACTIVITIES, COMMAND_EVENT, ORCHESTRATIONS } from '../../lib/incidents/contract.js';
+import { incidentOrchestrator } from '../../orchestrations/incident.js';
 import { playbookOrchestrator } from '../../orchestrations/playbook.js';
 import { harness, START } from '../durable/support.js';
 
