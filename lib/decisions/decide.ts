@@ -72,7 +72,7 @@ export function whyNothing(decision: SignalDecision): string {
   return decision.reason ?? decision.workloads.map((d) => `${d.workloadId}: ${d.reason}`).join('; ');
 }
 
-export function decideForWorkload(signal: Signal, match: WorkloadMatch, source: SignalSource): WorkloadDecision {
+function decideForWorkload(signal: Signal, match: WorkloadMatch, source: SignalSource): WorkloadDecision {
   const w = match.workload;
   const what = describeAlert(signal, match);
   const scope = scopeProblem(signal, w);
@@ -163,7 +163,7 @@ function administrative(signal: Signal, w: Workload, act: Act, decide: Decide): 
  * refused as well. Manual requests and Microsoft 365 issues read by the poller carry no
  * subscription and are scoped by who sent them.
  */
-export function scopeProblem(signal: Signal, w: Workload): string | null {
+function scopeProblem(signal: Signal, w: Workload): string | null {
   if (signal.kind === 'manual') return null;
   if (w.tenantId !== null && signal.tenantId !== null && signal.tenantId.toLowerCase() !== w.tenantId) {
     return `the alert comes from tenant ${signal.tenantId}, not the workload's ${w.tenantId}`;
@@ -182,7 +182,7 @@ export function scopeProblem(signal: Signal, w: Workload): string | null {
 }
 
 /** "Service Health Incident for Azure Data Share in eastus2, subscription …, matches datashare-sales's primary". */
-export function describeAlert(signal: Signal, match: WorkloadMatch): string {
+function describeAlert(signal: Signal, match: WorkloadMatch): string {
   const subscription = signal.subscriptionId !== null ? `, subscription ${signal.subscriptionId}` : '';
   const on = `matches ${match.workload.id}'s ${match.side === 'both' ? 'primary (global impact)' : 'primary'}`;
   switch (signal.kind) {

@@ -11,7 +11,7 @@
 const INCIDENT_ID = /^incident-[0-9a-f]{20}-[0-9]{17}$/;
 
 /** What an incident id looks like, for messages. */
-export const INCIDENT_ID_FORM = 'incident-<20 hex digits>-<17 digits>';
+const INCIDENT_ID_FORM = 'incident-<20 hex digits>-<17 digits>';
 
 /** Null for an id of the app's form; else why it cannot name an incident. */
 export function incidentIdProblem(id: string): string | null {

@@ -1,7 +1,7 @@
 /**
  * The incident orchestration's vocabulary: what it is started with, what the planning activity
- * tells it, the commands on-call engineers send it, and the timeline it keeps. Types only: the
- * orchestration imports nothing else from lib.
+ * tells it, the commands on-call engineers send it, and the timeline it keeps; and which outcomes
+ * stick to an incident key (STICKY_OUTCOMES, read by the intake and on-call, not the orchestration).
  */
 import type { ImpactedService, IncidentType, Lifecycle, SignalKind, SignalSchema } from '../alerts/signal.js';
 import type { SignalSource } from '../decisions/decide.js';
@@ -279,7 +279,7 @@ export type DistributiveOmit<T, K extends PropertyKey> = T extends unknown ? Omi
  * The fields of a notification the notify activity fills in, because they come from the catalog
  * (regions, approvers, data-loss window) or the app's address (links), or are the sending time.
  */
-export type ResolvedNotificationField = 'region' | 'secondaryRegion' | 'statusUrl' | 'approveUrl' | 'rejectUrl' | 'approvers' | 'dataLossWindowMs' | 'at';
+type ResolvedNotificationField = 'region' | 'secondaryRegion' | 'statusUrl' | 'approveUrl' | 'rejectUrl' | 'approvers' | 'dataLossWindowMs' | 'at';
 
 /** What the incident orchestration asks the notify activity to send. */
 export type NotificationRequest = DistributiveOmit<IncidentNotification, ResolvedNotificationField>;

@@ -5,8 +5,9 @@
  * StepResult. A playbook is the ordered list of these objects (lib/playbooks/<service>/playbook.ts).
  *
  * Azure errors become results here, once (`runStep`): throttling, 5xx and network faults are
- * thrown as TransientStepError (the durable retry, with backoff, takes them; the SDK has already
- * honoured Retry-After), anything else is a permanent failure naming the code and the resource.
+ * thrown as TransientStepError, which the step activity hands back as a transient result that the
+ * playbook orchestration retries in rounds with backoff until the step's deadline (the SDK has
+ * already honoured Retry-After); anything else is a permanent failure naming the code and the resource.
  */
 import type { AzureClients } from '../azure/clients.js';
 import { parseResourceId } from '../azure/resource-id.js';
@@ -134,7 +135,7 @@ export interface SideResource {
  * The resource of `role` on `side`, or null when the catalog names none. `probing` asks with
  * clients that try once: for a side that may be down, where patient retries only delay the answer.
  */
-export function sideResource(ctx: StepContext, side: 'primary' | 'secondary', role: string, probing = false): SideResource | null {
+function sideResource(ctx: StepContext, side: 'primary' | 'secondary', role: string, probing = false): SideResource | null {
   const where = side === 'primary' ? ctx.workload.primary : ctx.workload.secondary;
   const id = where?.resources[role];
   if (where === null || where === undefined || id === undefined) return null;

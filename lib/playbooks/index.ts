@@ -19,12 +19,12 @@ export const PLAYBOOKS: readonly Playbook[] = [mediaServicesPlaybook, dataShareP
 
 const FALLBACK: Playbook = { kind: 'other', failover: [announce, flipActivePointer], failback: [announce, flipActivePointer] };
 
-export function playbookFor(kind: string): Playbook {
+function playbookFor(kind: string): Playbook {
   return PLAYBOOKS.find((p) => p.kind === kind) ?? FALLBACK;
 }
 
 /** A kind's step objects for a direction, in runbook order. */
-export function stepsOf(kind: string, direction: Direction): readonly Step[] {
+function stepsOf(kind: string, direction: Direction): readonly Step[] {
   return playbookFor(kind)[direction];
 }
 

@@ -1,8 +1,9 @@
 /**
  * The playbook contract. A playbook is an ordered list of named steps; each step has a
  * precheck (is there anything to do?), an action, a verification and a compensation, run as
- * activities. Expected outcomes come back as results; only transient faults are thrown, so
- * durable retries apply to them and nothing else.
+ * activities. Every outcome comes back as a result, transient faults included (marked
+ * `transient`): the playbook orchestration retries those in rounds until the step's deadline, and
+ * nothing else.
  */
 
 import type { StopRequest } from '../incidents/types.js';

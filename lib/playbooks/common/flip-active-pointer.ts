@@ -18,7 +18,7 @@ interface Pointer {
 }
 
 /** The pointer a workload's playbook names, or null when it has none. */
-export function pointerOf(workload: Workload, direction: Direction): Pointer | null {
+function pointerOf(workload: Workload, direction: Direction): Pointer | null {
   const name = (id: string | undefined) => id?.split('/').pop() ?? '';
   const sides = (primary: string, secondary: string): Pick<Pointer, 'target' | 'previous'> =>
     direction === 'failover' ? { target: secondary, previous: primary } : { target: primary, previous: secondary };
@@ -32,6 +32,9 @@ export function pointerOf(workload: Workload, direction: Direction): Pointer | n
     case 'dynamics365':
       return { key: p.degradedModeFlagKey, ...sides('false', 'true') };
     case 'dataShare':
+      return null;
+    default:
+      // A kind without a runbook (the playbooks' fallback) names no pointer.
       return null;
   }
 }

@@ -31,7 +31,7 @@ import {
 const MIN = 60_000;
 
 /** The name the playbook gives the schedules it creates, on either side. */
-export const SCHEDULE_TRIGGER = 'snapshot-schedule';
+const SCHEDULE_TRIGGER = 'snapshot-schedule';
 /** A snapshot this recent counts as the one this step would take. */
 const RECENT_SNAPSHOT_MS = 15 * 60_000;
 
