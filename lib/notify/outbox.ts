@@ -244,21 +244,12 @@ function byAge(a: OutboxRecord, b: OutboxRecord): number {
 export function createNotificationOutbox(options: NotificationOutboxOptions): NotificationOutbox {
   const tableName = options.table ?? DEFAULT_OUTBOX_TABLE;
   // Short: recording a failure must not hold up the notify activity when storage is slow too.
-  const { client, call, ensureTable } = openTable(options, {
+  const { client, call, ensureTable, insertNew, readRow } = openTable(options, {
     table: tableName,
     label: 'outbox',
     timeoutMs: options.timeoutMs ?? 5_000,
     retry: { maxRetryDelayInMs: 1000, ...options.retry },
   });
-
-  async function read(partitionKey: string, rowKey: string): Promise<OutboxRecord | null> {
-    try {
-      return toRecord(await call('read', (abortSignal) => client.getEntity<OutboxEntity>(partitionKey, rowKey, { abortSignal })));
-    } catch (err) {
-      if (isCode(err, 404, 'ResourceNotFound')) return null;
-      throw err;
-    }
-  }
 
   async function list(filter: string): Promise<OutboxRecord[]> {
     return call('query', async (abortSignal) => {
@@ -269,17 +260,13 @@ export function createNotificationOutbox(options: NotificationOutboxOptions): No
   }
 
   async function add(record: NewOutboxRecord): Promise<OutboxRecord> {
-    await ensureTable();
     const partitionKey = outboxPartitionKey(record.incidentId);
     const rowKey = `n-${idempotencyKeyOf(record.notification)}-${targetKey(record.target)}`;
     const entity = toEntity(partitionKey, rowKey, { ...record, lastAttemptAt: record.lastAttemptAt ?? null, deliveredAt: null });
-    try {
-      const answer = await call('add', (abortSignal) => client.createEntity(entity, { abortSignal }));
-      return toRecord({ ...entity, etag: answer.etag ?? '*' });
-    } catch (err) {
-      if (!isCode(err, 409, 'EntityAlreadyExists')) throw err;
-      return (await read(partitionKey, rowKey)) ?? toRecord(entity);
-    }
+    const answer = await insertNew('add', entity);
+    if (answer !== null) return toRecord({ ...entity, etag: answer.etag ?? '*' });
+    const kept = await readRow<OutboxEntity>('read', partitionKey, rowKey);
+    return kept !== null ? toRecord(kept) : toRecord(entity);
   }
 
   async function due(now: Date, limit = 200): Promise<OutboxRecord[]> {
@@ -304,20 +291,9 @@ export function createNotificationOutbox(options: NotificationOutboxOptions): No
   }
 
   async function claimReport(incidentId: string, target: Pick<OutboxTarget, 'workloadId' | 'index' | 'label'>, at: Date): Promise<boolean> {
-    await ensureTable();
     const day = incidentId === '' ? `-${at.toISOString().slice(0, 10)}` : '';
-    try {
-      await call('claim report', (abortSignal) =>
-        client.createEntity(
-          { partitionKey: outboxPartitionKey(incidentId), rowKey: `${REPORT_ROW}-${targetKey(target)}${day}`, row: REPORT_ROW, incidentId, target: target.label, sentAt: at },
-          { abortSignal },
-        ),
-      );
-      return true;
-    } catch (err) {
-      if (isCode(err, 409, 'EntityAlreadyExists')) return false;
-      throw err;
-    }
+    const report = { partitionKey: outboxPartitionKey(incidentId), rowKey: `${REPORT_ROW}-${targetKey(target)}${day}`, row: REPORT_ROW, incidentId, target: target.label, sentAt: at };
+    return (await insertNew('claim report', report)) !== null;
   }
 
   async function records(incidentId: string): Promise<OutboxRecord[]> {

@@ -6,8 +6,15 @@
  */
 import { createHash } from 'node:crypto';
 import type { TokenCredential } from '@azure/core-auth';
-import { TableClient, type TableServiceClientOptions } from '@azure/data-tables';
-import { storageCall } from './errors.js';
+import {
+  TableClient,
+  type CreateTableEntityResponse,
+  type GetTableEntityOptions,
+  type TableEntity,
+  type TableEntityResult,
+  type TableServiceClientOptions,
+} from '@azure/data-tables';
+import { isCode, storageCall } from './errors.js';
 
 export interface TableRetryTuning {
   /** Retries after the first attempt. Default 2. */
@@ -35,6 +42,14 @@ export interface OpenTable {
   call<T>(what: string, fn: (abortSignal: AbortSignal) => Promise<T>): Promise<T>;
   /** Creates the table once (409 TableAlreadyExists counts as done); a failure is retried on the next call. */
   ensureTable(): Promise<void>;
+  /**
+   * Inserts a row unless one with its keys is there (a conditional insert: of any number of
+   * concurrent callers, exactly one adds it). Storage's answer (the new row's `etag`), or null when
+   * the row was already there (409 EntityAlreadyExists).
+   */
+  insertNew<T extends object>(what: string, entity: TableEntity<T>): Promise<CreateTableEntityResponse | null>;
+  /** One row with its `etag`, or null when there is none (404 ResourceNotFound). */
+  readRow<T extends object>(what: string, partitionKey: string, rowKey: string, options?: Omit<GetTableEntityOptions, 'abortSignal'>): Promise<TableEntityResult<T> | null>;
 }
 
 export function openTable(connection: TableConnection, options: OpenTableOptions): OpenTable {
@@ -70,7 +85,30 @@ export function openTable(connection: TableConnection, options: OpenTableOptions
     });
     return created;
   };
-  return { client, call, ensureTable };
+  const insertNew = async <T extends object>(what: string, entity: TableEntity<T>): Promise<CreateTableEntityResponse | null> => {
+    await ensureTable();
+    try {
+      return await call(what, (abortSignal) => client.createEntity(entity, { abortSignal }));
+    } catch (err) {
+      if (isCode(err, 409, 'EntityAlreadyExists')) return null;
+      throw err;
+    }
+  };
+  const readRow = async <T extends object>(
+    what: string,
+    partitionKey: string,
+    rowKey: string,
+    getOptions: Omit<GetTableEntityOptions, 'abortSignal'> = {},
+  ): Promise<TableEntityResult<T> | null> => {
+    await ensureTable();
+    try {
+      return await call(what, (abortSignal) => client.getEntity<T>(partitionKey, rowKey, { ...getOptions, abortSignal }));
+    } catch (err) {
+      if (isCode(err, 404, 'ResourceNotFound')) return null;
+      throw err;
+    }
+  };
+  return { client, call, ensureTable, insertNew, readRow };
 }
 
 /**

@@ -6,7 +6,6 @@
  * stores' shared table, lib/stores/table.ts). Partitioned by the day the links expire, so the
  * nonces of links past expiry can be deleted a whole day at a time.
  */
-import { isCode } from '../storage/errors.js';
 import { nonEmpty, sha256, storeTable, toDate, type StoreTable, type StoreTableOptions } from './table.js';
 
 export interface ActionLinks {
@@ -26,34 +25,19 @@ export function actionLinkPartitionKey(expiresAt: Date): string {
 }
 
 export function createActionLinks(source: StoreTable | StoreTableOptions): ActionLinks {
-  const { client, call, ensureTable, name } = storeTable(source);
+  const { insertNew, readRow, name } = storeTable(source);
 
   async function useActionLink(nonce: string, expiresAt: Date): Promise<'first' | 'used'> {
     nonEmpty(nonce, 'nonce');
     const expires = toDate(expiresAt, 'expiresAt');
-    await ensureTable();
-    try {
-      await call('use action link', (abortSignal) =>
-        client.createEntity({ partitionKey: actionLinkPartitionKey(expires), rowKey: sha256(nonce), expiresAt: expires, usedAt: new Date() }, { abortSignal }),
-      );
-      return 'first';
-    } catch (err) {
-      if (isCode(err, 409, 'EntityAlreadyExists')) return 'used';
-      throw err;
-    }
+    const added = await insertNew('use action link', { partitionKey: actionLinkPartitionKey(expires), rowKey: sha256(nonce), expiresAt: expires, usedAt: new Date() });
+    return added !== null ? 'first' : 'used';
   }
 
   async function actionLinkUsed(nonce: string, expiresAt: Date): Promise<boolean> {
     nonEmpty(nonce, 'nonce');
     const expires = toDate(expiresAt, 'expiresAt');
-    await ensureTable();
-    try {
-      await call('read action link', (abortSignal) => client.getEntity(actionLinkPartitionKey(expires), sha256(nonce), { abortSignal, queryOptions: { select: ['expiresAt'] } }));
-      return true;
-    } catch (err) {
-      if (isCode(err, 404, 'ResourceNotFound')) return false;
-      throw err;
-    }
+    return (await readRow('read action link', actionLinkPartitionKey(expires), sha256(nonce), { queryOptions: { select: ['expiresAt'] } })) !== null;
   }
 
   return { table: name, useActionLink, actionLinkUsed };

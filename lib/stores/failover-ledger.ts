@@ -5,7 +5,6 @@
  * Rows: `failover-ledger` / `<sha256(workloadId)>`, with workloadId, at (in the stores' shared
  * table, lib/stores/table.ts).
  */
-import { isCode } from '../storage/errors.js';
 import { isoText, sha256, storeTable, type StoreTable, type StoreTableOptions } from './table.js';
 
 export interface FailoverLedger {
@@ -19,17 +18,11 @@ export interface FailoverLedger {
 const LEDGER_PARTITION = 'failover-ledger';
 
 export function createFailoverLedger(source: StoreTable | StoreTableOptions): FailoverLedger {
-  const { client, call, ensureTable, name } = storeTable(source);
+  const { client, call, ensureTable, readRow, name } = storeTable(source);
 
   async function lastFailover(workloadId: string): Promise<string | null> {
-    await ensureTable();
-    try {
-      const row = await call('read failover ledger', (abortSignal) => client.getEntity<{ at: Date }>(LEDGER_PARTITION, sha256(workloadId), { abortSignal }));
-      return isoText(row.at);
-    } catch (err) {
-      if (isCode(err, 404, 'ResourceNotFound')) return null;
-      throw err;
-    }
+    const row = await readRow<{ at: Date }>('read failover ledger', LEDGER_PARTITION, sha256(workloadId));
+    return row === null ? null : isoText(row.at);
   }
 
   async function recordFailover(workloadId: string, at: Date | string): Promise<void> {

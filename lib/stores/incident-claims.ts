@@ -8,8 +8,8 @@
  * Rows: `incident-<sha256(incidentKey)>` / `claim`, with incidentKey, instanceId, claimedAt
  * (in the stores' shared table, lib/stores/table.ts).
  */
-import { isCode, StorageError } from '../storage/errors.js';
-import { CONTENDED_ATTEMPTS, isoText, nonEmpty, sha256, storeTable, toDate, type StoreTable, type StoreTableOptions } from './table.js';
+import { StorageError } from '../storage/errors.js';
+import { CONTENDED_ATTEMPTS, isoText, nonEmpty, releaseRow, sha256, storeTable, toDate, type StoreTable, type StoreTableOptions } from './table.js';
 
 export type ClaimResult =
   | { readonly claimed: true; readonly instanceId: string; readonly claimedAt: string }
@@ -49,39 +49,26 @@ interface ClaimEntity {
 }
 
 export function createIncidentClaims(source: StoreTable | StoreTableOptions): IncidentClaims {
-  const { client, call, ensureTable, name } = storeTable(source);
+  const table = storeTable(source);
+  const { insertNew, readRow, name } = table;
 
-  async function readClaim(partitionKey: string): Promise<{ entity: ClaimEntity; etag: string } | undefined> {
-    try {
-      const entity = await call('read claim', (abortSignal) => client.getEntity<ClaimEntity>(partitionKey, CLAIM_ROW, { abortSignal }));
-      return { entity, etag: entity.etag };
-    } catch (err) {
-      if (isCode(err, 404, 'ResourceNotFound')) return undefined;
-      throw err;
-    }
-  }
+  const readClaim = (partitionKey: string) => readRow<ClaimEntity>('read claim', partitionKey, CLAIM_ROW);
 
   async function claimIncident(incidentKey: string, candidateInstanceId: string, at: Date | string): Promise<ClaimResult> {
     nonEmpty(incidentKey, 'incidentKey');
     nonEmpty(candidateInstanceId, 'candidateInstanceId');
     const claimedAt = toDate(at, 'at');
     const partitionKey = claimPartitionKey(incidentKey);
-    await ensureTable();
     for (let attempt = 1; ; attempt++) {
-      try {
-        await call('claim incident', (abortSignal) =>
-          client.createEntity<ClaimEntity>({ partitionKey, rowKey: CLAIM_ROW, incidentKey, instanceId: candidateInstanceId, claimedAt }, { abortSignal }),
-        );
+      if ((await insertNew<ClaimEntity>('claim incident', { partitionKey, rowKey: CLAIM_ROW, incidentKey, instanceId: candidateInstanceId, claimedAt })) !== null) {
         return { claimed: true, instanceId: candidateInstanceId, claimedAt: claimedAt.toISOString() };
-      } catch (err) {
-        if (!isCode(err, 409, 'EntityAlreadyExists')) throw err;
       }
       const holder = await readClaim(partitionKey);
-      if (holder !== undefined) {
-        const { instanceId } = holder.entity;
+      if (holder !== null) {
+        const { instanceId } = holder;
         // Our own earlier attempt may have landed (a retried insert answered 409): still ours.
-        if (instanceId === candidateInstanceId) return { claimed: true, instanceId, claimedAt: isoText(holder.entity.claimedAt) };
-        return { claimed: false, instanceId, claimedAt: isoText(holder.entity.claimedAt) };
+        if (instanceId === candidateInstanceId) return { claimed: true, instanceId, claimedAt: isoText(holder.claimedAt) };
+        return { claimed: false, instanceId, claimedAt: isoText(holder.claimedAt) };
       }
       // Released between our insert and our read: try again.
       if (attempt >= CONTENDED_ATTEMPTS) {
@@ -92,28 +79,13 @@ export function createIncidentClaims(source: StoreTable | StoreTableOptions): In
 
   async function claimHolder(incidentKey: string): Promise<string | null> {
     nonEmpty(incidentKey, 'incidentKey');
-    await ensureTable();
-    return (await readClaim(claimPartitionKey(incidentKey)))?.entity.instanceId ?? null;
+    return (await readClaim(claimPartitionKey(incidentKey)))?.instanceId ?? null;
   }
 
   async function release(incidentKey: string, instanceId?: string): Promise<boolean> {
     nonEmpty(incidentKey, 'incidentKey');
-    const partitionKey = claimPartitionKey(incidentKey);
-    await ensureTable();
-    let etag: string | undefined;
-    if (instanceId !== undefined) {
-      const holder = await readClaim(partitionKey);
-      if (holder === undefined || holder.entity.instanceId !== instanceId) return false;
-      etag = holder.etag;
-    }
-    try {
-      await call('release claim', (abortSignal) => client.deleteEntity(partitionKey, CLAIM_ROW, { abortSignal, ...(etag !== undefined ? { etag } : {}) }));
-      return true;
-    } catch (err) {
-      // 404: already released; 412: the claim changed hands since we read it, so it is not ours.
-      if (isCode(err, 404, 'ResourceNotFound') || isCode(err, 412, 'UpdateConditionNotSatisfied')) return false;
-      throw err;
-    }
+    const stillHeld = instanceId === undefined ? undefined : (claim: ClaimEntity) => claim.instanceId === instanceId;
+    return releaseRow(table, { read: 'read claim', release: 'release claim' }, claimPartitionKey(incidentKey), CLAIM_ROW, stillHeld);
   }
 
   return { table: name, claimIncident, claimHolder, release };

@@ -6,7 +6,6 @@
  * Rows: `signals-<sha256(instanceId)>` / `<sha256(dedupeKey)>`, with instanceId, dedupeKey,
  * recordedAt (in the stores' shared table, lib/stores/table.ts).
  */
-import { isCode } from '../storage/errors.js';
 import { nonEmpty, sha256, storeTable, toDate, type StoreTable, type StoreTableOptions } from './table.js';
 
 export interface SignalDedupe {
@@ -30,38 +29,20 @@ interface SignalEntity {
 }
 
 export function createSignalDedupe(source: StoreTable | StoreTableOptions): SignalDedupe {
-  const { client, call, ensureTable, name } = storeTable(source);
+  const { insertNew, readRow, name } = storeTable(source);
 
   async function recordSignal(instanceId: string, dedupeKey: string, at: Date | string): Promise<'new' | 'duplicate'> {
     nonEmpty(instanceId, 'instanceId');
     nonEmpty(dedupeKey, 'dedupeKey');
     const recordedAt = toDate(at, 'at');
-    await ensureTable();
-    try {
-      await call('record signal', (abortSignal) =>
-        client.createEntity<SignalEntity>(
-          { partitionKey: signalPartitionKey(instanceId), rowKey: sha256(dedupeKey), instanceId, dedupeKey, recordedAt },
-          { abortSignal },
-        ),
-      );
-      return 'new';
-    } catch (err) {
-      if (isCode(err, 409, 'EntityAlreadyExists')) return 'duplicate';
-      throw err;
-    }
+    const added = await insertNew<SignalEntity>('record signal', { partitionKey: signalPartitionKey(instanceId), rowKey: sha256(dedupeKey), instanceId, dedupeKey, recordedAt });
+    return added !== null ? 'new' : 'duplicate';
   }
 
   async function hasSignal(instanceId: string, dedupeKey: string): Promise<boolean> {
     nonEmpty(instanceId, 'instanceId');
     nonEmpty(dedupeKey, 'dedupeKey');
-    await ensureTable();
-    try {
-      await call('read signal', (abortSignal) => client.getEntity(signalPartitionKey(instanceId), sha256(dedupeKey), { abortSignal, queryOptions: { select: ['dedupeKey'] } }));
-      return true;
-    } catch (err) {
-      if (isCode(err, 404, 'ResourceNotFound')) return false;
-      throw err;
-    }
+    return (await readRow('read signal', signalPartitionKey(instanceId), sha256(dedupeKey), { queryOptions: { select: ['dedupeKey'] } })) !== null;
   }
 
   return { table: name, recordSignal, hasSignal };

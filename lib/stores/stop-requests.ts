@@ -7,7 +7,6 @@
  * shared table, lib/stores/table.ts).
  */
 import type { StopRequest } from '../incidents/types.js';
-import { isCode } from '../storage/errors.js';
 import { nonEmpty, sha256, storeTable, type StoreTable, type StoreTableOptions } from './table.js';
 
 export interface StopRequests {
@@ -21,29 +20,17 @@ export interface StopRequests {
 const STOP_PARTITION = 'stop-requests';
 
 export function createStopRequests(source: StoreTable | StoreTableOptions): StopRequests {
-  const { client, call, ensureTable, name } = storeTable(source);
+  const { insertNew, readRow, name } = storeTable(source);
 
   async function requestStop(incidentId: string, stop: StopRequest): Promise<void> {
     nonEmpty(incidentId, 'incidentId');
-    await ensureTable();
-    try {
-      await call('request stop', (abortSignal) =>
-        client.createEntity({ partitionKey: STOP_PARTITION, rowKey: sha256(incidentId), incidentId, stop: JSON.stringify(stop) }, { abortSignal }),
-      );
-    } catch (err) {
-      if (!isCode(err, 409, 'EntityAlreadyExists')) throw err;
-    }
+    // Already there: the first request stands.
+    await insertNew('request stop', { partitionKey: STOP_PARTITION, rowKey: sha256(incidentId), incidentId, stop: JSON.stringify(stop) });
   }
 
   async function stopRequest(incidentId: string): Promise<StopRequest | null> {
-    await ensureTable();
-    try {
-      const row = await call('read stop request', (abortSignal) => client.getEntity<{ stop: string }>(STOP_PARTITION, sha256(incidentId), { abortSignal }));
-      return JSON.parse(row.stop) as StopRequest;
-    } catch (err) {
-      if (isCode(err, 404, 'ResourceNotFound')) return null;
-      throw err;
-    }
+    const row = await readRow<{ stop: string }>('read stop request', STOP_PARTITION, sha256(incidentId));
+    return row === null ? null : (JSON.parse(row.stop) as StopRequest);
   }
 
   return { table: name, requestStop, stopRequest };

@@ -21,6 +21,7 @@
  */
 import type { TokenCredential } from '@azure/core-auth';
 import type { IncidentClaimsSettings } from '../config.js';
+import { isCode } from '../storage/errors.js';
 import { isoFrom, openTable, type OpenTable, type TableConnection, type TableRetryTuning } from '../storage/table.js';
 
 export { sha256, type TableRetryTuning } from '../storage/table.js';
@@ -74,6 +75,36 @@ export function storeTableFromSettings(
 
 /** How often a conditional insert that lost to a row which then vanished (released meanwhile) is tried again. */
 export const CONTENDED_ATTEMPTS = 5;
+
+/**
+ * Deletes a held row (a claim, a hold). With `stillHeld`, only if the row read says the caller
+ * still holds it, and only as read (by its ETag): a late retry must not release a newer holder's
+ * row. True when this call deleted it.
+ */
+export async function releaseRow<T extends object>(
+  table: StoreTable,
+  what: { read: string; release: string },
+  partitionKey: string,
+  rowKey: string,
+  stillHeld?: (row: T) => boolean,
+): Promise<boolean> {
+  const { client, call, ensureTable, readRow } = table;
+  let etag: string | undefined;
+  if (stillHeld !== undefined) {
+    const row = await readRow<T>(what.read, partitionKey, rowKey);
+    if (row === null || !stillHeld(row)) return false;
+    etag = row.etag;
+  }
+  await ensureTable();
+  try {
+    await call(what.release, (abortSignal) => client.deleteEntity(partitionKey, rowKey, { abortSignal, ...(etag !== undefined ? { etag } : {}) }));
+    return true;
+  } catch (err) {
+    // 404: already released; 412: it changed hands since we read it, so it is not ours.
+    if (isCode(err, 404, 'ResourceNotFound') || isCode(err, 412, 'UpdateConditionNotSatisfied')) return false;
+    throw err;
+  }
+}
 
 export function toDate(at: Date | string, what: string): Date {
   const date = at instanceof Date ? at : new Date(at);

@@ -8,7 +8,7 @@
  * stores' shared table, lib/stores/table.ts).
  */
 import { isCode } from '../storage/errors.js';
-import { CONTENDED_ATTEMPTS, nonEmpty, sha256, storeTable, toDate, type StoreTable, type StoreTableOptions } from './table.js';
+import { CONTENDED_ATTEMPTS, nonEmpty, releaseRow, sha256, storeTable, toDate, type StoreTable, type StoreTableOptions } from './table.js';
 
 export interface WorkloadHolds {
   readonly table: string;
@@ -24,22 +24,16 @@ export interface WorkloadHolds {
 const HOLD_PARTITION = 'workload-holds';
 
 export function createWorkloadHolds(source: StoreTable | StoreTableOptions): WorkloadHolds {
-  const { client, call, ensureTable, name } = storeTable(source);
+  const table = storeTable(source);
+  const { client, call, insertNew, name } = table;
 
   async function holdWorkload(workloadId: string, incidentId: string, at: Date | string): Promise<{ held: true } | { held: false; by: string }> {
     nonEmpty(workloadId, 'workloadId');
     nonEmpty(incidentId, 'incidentId');
     const heldAt = toDate(at, 'at');
-    await ensureTable();
     for (let attempt = 1; ; attempt++) {
-      try {
-        await call('hold workload', (abortSignal) =>
-          client.createEntity({ partitionKey: HOLD_PARTITION, rowKey: sha256(workloadId), workloadId, incidentId, heldAt }, { abortSignal }),
-        );
-        return { held: true };
-      } catch (err) {
-        if (!isCode(err, 409, 'EntityAlreadyExists')) throw err;
-      }
+      if ((await insertNew('hold workload', { partitionKey: HOLD_PARTITION, rowKey: sha256(workloadId), workloadId, incidentId, heldAt })) !== null) return { held: true };
+      // Not readRow: when the hold keeps vanishing, the last read's 404 is what the caller gets.
       try {
         const row = await call('read workload hold', (abortSignal) => client.getEntity<{ incidentId: string }>(HOLD_PARTITION, sha256(workloadId), { abortSignal }));
         return row.incidentId === incidentId ? { held: true } : { held: false, by: row.incidentId };
@@ -51,21 +45,7 @@ export function createWorkloadHolds(source: StoreTable | StoreTableOptions): Wor
   }
 
   async function releaseWorkload(workloadId: string, incidentId: string): Promise<void> {
-    await ensureTable();
-    let etag: string;
-    try {
-      const row = await call('read workload hold', (abortSignal) => client.getEntity<{ incidentId: string }>(HOLD_PARTITION, sha256(workloadId), { abortSignal }));
-      if (row.incidentId !== incidentId) return;
-      etag = row.etag;
-    } catch (err) {
-      if (isCode(err, 404, 'ResourceNotFound')) return;
-      throw err;
-    }
-    try {
-      await call('release workload', (abortSignal) => client.deleteEntity(HOLD_PARTITION, sha256(workloadId), { abortSignal, etag }));
-    } catch (err) {
-      if (!isCode(err, 404, 'ResourceNotFound') && !isCode(err, 412, 'UpdateConditionNotSatisfied')) throw err;
-    }
+    await releaseRow<{ incidentId: string }>(table, { read: 'read workload hold', release: 'release workload' }, HOLD_PARTITION, sha256(workloadId), (hold) => hold.incidentId === incidentId);
   }
 
   return { table: name, holdWorkload, releaseWorkload };
