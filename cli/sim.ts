@@ -45,6 +45,8 @@ async function target(io: CliIo, flags: Flags, env: Readonly<Record<string, stri
   } catch {
     throw new UsageError(`no simulator found: '${discovery}' is missing; start one with 'npm start', or pass --sim URL --ca FILE`);
   }
+  // npm start records the simulator before it listens, with no URL yet.
+  if (found.url === '') throw new UsageError(`the simulator in '${discovery}' is still starting, or its host was killed while it started: run 'npm start' again`);
   return { url: found.url, ca: await read(found.ca) };
 }
 

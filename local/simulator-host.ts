@@ -9,7 +9,22 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { loadEstate } from '../sim/estate.js';
 import { Simulator } from '../sim/simulator.js';
-import { LOCAL_OPERATOR_AUDIENCE, LOCAL_TENANT_ID } from './sign-in.js';
+import { LOCAL_OPERATOR_AUDIENCE, LOCAL_OPERATOR_CLIENT_ID, LOCAL_TENANT_ID } from './sign-in.js';
+
+/** Where a data directory names its running simulator, for `npm start` and `failover sim`. */
+export const SIMULATOR_RECORD = 'simulator.json';
+
+/** What `<dataDir>/simulator.json` holds (local/simulator-process.ts writes it whole). */
+export interface SimulatorRecord {
+  /** Empty while the simulator starts (and left so if its host is killed meanwhile). */
+  url: string;
+  /** Path of its certificate (PEM). */
+  ca: string;
+  pid: number;
+  timeScale: number;
+  estate: string;
+  log: string;
+}
 
 export interface SimulatorBeside {
   sim: Simulator;
@@ -23,8 +38,11 @@ export async function startSimulatorBeside(options: { dataDir: string; estatePat
   mkdirSync(options.dataDir, { recursive: true });
   const caPath = join(options.dataDir, 'simulator-ca.pem');
   writeFileSync(caPath, sim.ca);
-  // Where `failover sim …` in another terminal finds this simulator.
-  writeFileSync(join(options.dataDir, 'simulator.json'), JSON.stringify({ url: sim.baseUrl, ca: caPath, pid: process.pid }, null, 2));
+  // Where `failover sim …` in another terminal finds this simulator. Only what it needs: without a
+  // time scale and estate, `npm start` on this data directory never takes over (nor, stopping,
+  // kills) this process.
+  const record: Pick<SimulatorRecord, 'url' | 'ca' | 'pid'> = { url: sim.baseUrl, ca: caPath, pid: process.pid };
+  writeFileSync(join(options.dataDir, SIMULATOR_RECORD), JSON.stringify(record, null, 2));
   const stores = Object.keys((sim.estateData('appConfiguration') as Record<string, unknown> | undefined) ?? {});
   return { sim, caPath, settings: simulatorSettings(sim.baseUrl, caPath, stores) };
 }
@@ -39,7 +57,8 @@ export function simulatorSettings(baseUrl: string, caPath: string, appConfigurat
     ...(appConfigurationStores.length > 0 ? { APP_CONFIGURATION_ENDPOINT: `${baseUrl}/appConfiguration/${appConfigurationStores[0]}` } : {}),
     // On-call engineers sign in to the simulator's directory: their tokens are verified as Entra's would be.
     OPERATOR_TENANT_ID: LOCAL_TENANT_ID,
-    OPERATOR_AUDIENCES: LOCAL_OPERATOR_AUDIENCE,
+    // Both forms, as for a real app registration: v1.0 tokens carry the Application ID URI, v2.0 tokens the client id.
+    OPERATOR_AUDIENCES: `${LOCAL_OPERATOR_AUDIENCE},${LOCAL_OPERATOR_CLIENT_ID}`,
     OPERATOR_JWKS_URL: `${baseUrl}/${LOCAL_TENANT_ID}/discovery/v2.0/keys`,
   };
 }

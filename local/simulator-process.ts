@@ -16,20 +16,7 @@ import { closeSync, existsSync, mkdirSync, openSync, readFileSync, renameSync, r
 import { request } from 'node:https';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { estateAppConfigurationStores, simulatorSettings } from './simulator-host.js';
-
-export const SIMULATOR_RECORD = 'simulator.json';
-
-/** What `<dataDir>/simulator.json` holds. */
-export interface SimulatorRecord {
-  url: string;
-  /** Path of its certificate (PEM). */
-  ca: string;
-  pid: number;
-  timeScale: number;
-  estate: string;
-  log: string;
-}
+import { SIMULATOR_RECORD, estateAppConfigurationStores, simulatorSettings, type SimulatorRecord } from './simulator-host.js';
 
 export interface SimulatorProcessOptions {
   /** The repository root: where sim/main.ts and tsx are. */

@@ -12,7 +12,8 @@ import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { fileURLToPath } from 'node:url';
 import { afterAll, describe, expect, it } from 'vitest';
-import { isAlive, readSimulatorRecord, type SimulatorRecord } from '../../local/simulator-process.js';
+import type { SimulatorRecord } from '../../local/simulator-host.js';
+import { isAlive, readSimulatorRecord } from '../../local/simulator-process.js';
 
 const root = fileURLToPath(new URL('../..', import.meta.url));
 const tmp = mkdtempSync(join(tmpdir(), 'local-sim-process-'));
