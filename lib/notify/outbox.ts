@@ -23,7 +23,7 @@ import type { TokenCredential } from '@azure/core-auth';
 import { odata } from '@azure/data-tables';
 import type { IncidentClaimsSettings } from '../config.js';
 import { isCode } from '../storage/errors.js';
-import { isoFrom, openTable, sha256, type TableConnection, type TableRetryTuning } from '../storage/table.js';
+import { isoFrom, openTable, sha256, tableConnection, type TableConnection, type TableRetryTuning } from '../storage/table.js';
 import type { IncidentNotification } from './events.js';
 import { idempotencyKeyOf } from './notifier.js';
 import { clip } from './render.js';
@@ -334,12 +334,8 @@ export function describeRecord(record: OutboxRecord): UndeliveredNotification {
  * apps sharing an account with different claims tables keep their outboxes apart too.
  * `credential` is the app's identity, needed when the settings give a service URL.
  */
-export function notificationOutboxFromSettings(settings: IncidentClaimsSettings, credential?: TokenCredential, tuning: OutboxTableTuning = {}): NotificationOutbox {
-  const { connection } = settings;
-  const table = outboxTableFor(settings.table);
-  if (connection.kind === 'connectionString') return createNotificationOutbox({ connectionString: connection.connectionString, table, ...tuning });
-  if (credential === undefined) throw new Error(`the notification outbox is reached with the app's identity (${connection.setting}); pass a credential`);
-  return createNotificationOutbox({ url: connection.serviceUrl, credential, table, ...tuning });
+export function notificationOutboxFromSettings(settings: IncidentClaimsSettings, credential?: TokenCredential): NotificationOutbox {
+  return createNotificationOutbox({ ...tableConnection(settings, credential, 'the notification outbox'), table: outboxTableFor(settings.table) });
 }
 
 /** `<claims table>outbox`, shortened to the 63 characters a table name may have. */

@@ -14,6 +14,7 @@ import {
   type TableEntityResult,
   type TableServiceClientOptions,
 } from '@azure/data-tables';
+import type { StorageConnection } from '../config.js';
 import { isCode, storageCall } from './errors.js';
 
 export interface TableRetryTuning {
@@ -27,6 +28,18 @@ export interface TableRetryTuning {
 
 /** Where the table is: a connection string, or a service URL reached with a credential. */
 export type TableConnection = { connectionString: string; url?: never; credential?: never } | { url: string; credential: TokenCredential; connectionString?: never };
+
+/**
+ * Where the configuration says a table is (a `StorageConnection`: a connection string, or a
+ * service URL reached with `credential`, the app's identity). `what` names the table in the error
+ * when the identity is needed and no credential was given.
+ */
+export function tableConnection(settings: { readonly connection: StorageConnection }, credential: TokenCredential | undefined, what: string): TableConnection {
+  const { connection } = settings;
+  if (connection.kind === 'connectionString') return { connectionString: connection.connectionString };
+  if (credential === undefined) throw new Error(`${what} is reached with the app's identity (${connection.setting}); pass a credential`);
+  return { url: connection.serviceUrl, credential };
+}
 
 export interface OpenTableOptions {
   table: string;

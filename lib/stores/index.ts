@@ -12,7 +12,7 @@ import { createFailoverLedger, type FailoverLedger } from './failover-ledger.js'
 import { createIncidentClaims, type IncidentClaims } from './incident-claims.js';
 import { createSignalDedupe, type SignalDedupe } from './signal-dedupe.js';
 import { createStopRequests, type StopRequests } from './stop-requests.js';
-import { storeTableFromSettings, type StoreTable, type StoreTableOptions } from './table.js';
+import { storeTableFromSettings, type StoreTable } from './table.js';
 import { createWorkflowRecords, type WorkflowRecords } from './workflow-records.js';
 import { createWorkloadHolds, type WorkloadHolds } from './workload-holds.js';
 
@@ -55,6 +55,6 @@ export function createStores(table: StoreTable): AppStores {
  * INCIDENT_CLAIMS_SERVICE_URL, INCIDENT_CLAIMS_TABLE). `credential` is the app's identity, needed
  * when the settings give a service URL.
  */
-export function storesFromSettings(settings: IncidentClaimsSettings, credential?: TokenCredential, tuning: Pick<StoreTableOptions, 'timeoutMs' | 'retry'> = {}): AppStores {
-  return createStores(storeTableFromSettings(settings, credential, tuning));
+export function storesFromSettings(settings: IncidentClaimsSettings, credential?: TokenCredential): AppStores {
+  return createStores(storeTableFromSettings(settings, credential));
 }

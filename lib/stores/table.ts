@@ -22,7 +22,7 @@
 import type { TokenCredential } from '@azure/core-auth';
 import type { IncidentClaimsSettings } from '../config.js';
 import { isCode } from '../storage/errors.js';
-import { isoFrom, openTable, type OpenTable, type TableConnection, type TableRetryTuning } from '../storage/table.js';
+import { isoFrom, openTable, tableConnection, type OpenTable, type TableConnection, type TableRetryTuning } from '../storage/table.js';
 
 export { sha256, type TableRetryTuning } from '../storage/table.js';
 
@@ -62,15 +62,8 @@ function isStoreTable(source: StoreTable | StoreTableOptions): source is StoreTa
  * INCIDENT_CLAIMS_SERVICE_URL, and INCIDENT_CLAIMS_TABLE). `credential` is the app's identity; it
  * is needed when the settings give a service URL rather than a connection string.
  */
-export function storeTableFromSettings(
-  settings: IncidentClaimsSettings,
-  credential?: TokenCredential,
-  tuning: Pick<StoreTableOptions, 'timeoutMs' | 'retry'> = {},
-): StoreTable {
-  const { connection, table } = settings;
-  if (connection.kind === 'connectionString') return openStoreTable({ connectionString: connection.connectionString, table, ...tuning });
-  if (credential === undefined) throw new Error(`the incident claims table is reached with the app's identity (${connection.setting}); pass a credential`);
-  return openStoreTable({ url: connection.serviceUrl, credential, table, ...tuning });
+export function storeTableFromSettings(settings: IncidentClaimsSettings, credential?: TokenCredential): StoreTable {
+  return openStoreTable({ ...tableConnection(settings, credential, 'the incident claims table'), table: settings.table });
 }
 
 /** How often a conditional insert that lost to a row which then vanished (released meanwhile) is tried again. */
