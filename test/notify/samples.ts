@@ -1,4 +1,5 @@
 /** One notification of each type, as the incident orchestration would send them. */
+import { actionLinkUrl, newActionLinkClaims, signActionLink, type ActionLinkAction } from '../../lib/auth/action-link.js';
 import type { IncidentNotification, NotificationType } from '../../lib/notify/index.js';
 
 const base = {
@@ -12,6 +13,13 @@ const base = {
   at: '2025-06-01T12:00:00.000Z',
 };
 
+/** A signed action link (`/api/links/{token}`) for the first failover approval, as the app puts in a notification. */
+const link = (action: ActionLinkAction, expiresAt: string): string =>
+  actionLinkUrl(
+    'https://failover.contoso.example',
+    signActionLink(newActionLinkClaims({ incidentId: base.incidentId, action, direction: 'failover', round: 1, expiresAt }, new Date(base.at), `sample-${action}-nonce-0001`), 'sample-action-link-secret-0123456789abcdef'),
+  );
+
 export const SAMPLES = {
   'incident-opened': { ...base, type: 'incident-opened', reason: 'Service Health: Media Services in westeurope (Active)' },
   'impact-confirmed': { ...base, type: 'impact-confirmed', reason: 'Resource Health: media-we is Unavailable after 5m' },
@@ -20,8 +28,8 @@ export const SAMPLES = {
     type: 'approval-needed',
     direction: 'failover',
     reason: 'Service Health reports Media Services degraded in westeurope',
-    approveUrl: 'https://failover.contoso.example/api/incidents/inc-VLL2-JX8/approve?token=a1',
-    rejectUrl: 'https://failover.contoso.example/api/incidents/inc-VLL2-JX8/reject?token=a1',
+    approveUrl: link('approve', '2025-06-01T12:30:00.000Z'),
+    rejectUrl: link('reject', '2025-06-01T12:30:00.000Z'),
     expiresAt: '2025-06-01T12:30:00.000Z',
     onTimeout: 'escalate',
     approvers: ['oncall-media@contoso.example'],
@@ -31,8 +39,8 @@ export const SAMPLES = {
     type: 'approval-escalated',
     direction: 'failover',
     reason: 'Service Health reports Media Services degraded in westeurope',
-    approveUrl: 'https://failover.contoso.example/api/incidents/inc-VLL2-JX8/approve?token=a1',
-    rejectUrl: 'https://failover.contoso.example/api/incidents/inc-VLL2-JX8/reject?token=a1',
+    approveUrl: link('approve', '2025-06-01T13:00:00.000Z'),
+    rejectUrl: link('reject', '2025-06-01T13:00:00.000Z'),
     waitingMs: 30 * 60_000,
     expiresAt: '2025-06-01T13:00:00.000Z',
     onTimeout: 'abort',
