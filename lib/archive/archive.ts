@@ -19,6 +19,7 @@ import { createHash } from 'node:crypto';
 import type { TokenCredential } from '@azure/core-auth';
 import { BlobServiceClient, type StoragePipelineOptions } from '@azure/storage-blob';
 import type { SignalKind } from '../alerts/signal.js';
+import { containerProblem } from '../azure/names.js';
 import { isCode, StorageError, storageCall, storageErrorCode } from '../storage/errors.js';
 
 /** Where a body came from: the webhook, an on-call request, or the Microsoft 365 service health poller. */
@@ -267,7 +268,7 @@ const HEADER_SAFE = /^[\x20-\x7e]{1,256}$/;
 
 export function createAlertArchive(options: AlertArchiveOptions): AlertArchive {
   const containerName = options.container ?? DEFAULT_ARCHIVE_CONTAINER;
-  if (!/^(?=.{3,63}$)[a-z0-9]+(-[a-z0-9]+)*$/.test(containerName)) {
+  if (containerProblem(containerName) !== null) {
     throw new RangeError(`container "${containerName}" is not a valid blob container name (3-63 lower-case letters, digits and single hyphens)`);
   }
   const timeoutMs = options.timeoutMs ?? 10_000;

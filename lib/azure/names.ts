@@ -10,7 +10,7 @@
  */
 
 /** Storage accounts: 3 to 24 lower-case letters and digits (ARM `Microsoft.Storage/storageAccounts`). */
-export const STORAGE_ACCOUNT_RULE = 'a storage account name is 3 to 24 lower-case letters and digits';
+const STORAGE_ACCOUNT_RULE = 'a storage account name is 3 to 24 lower-case letters and digits';
 const STORAGE_ACCOUNT = /^[a-z0-9]{3,24}$/;
 
 /**
@@ -18,11 +18,11 @@ const STORAGE_ACCOUNT = /^[a-z0-9]{3,24}$/;
  * so the rule is the strict one Azure applies to most account names: 3 to 64 letters, digits and
  * hyphens, starting and ending with a letter or digit.
  */
-export const GENOMICS_ACCOUNT_RULE = 'a Genomics account name is 3 to 64 letters, digits and hyphens, starting and ending with a letter or digit';
+const GENOMICS_ACCOUNT_RULE = 'a Genomics account name is 3 to 64 letters, digits and hyphens, starting and ending with a letter or digit';
 const GENOMICS_ACCOUNT = /^[A-Za-z0-9][A-Za-z0-9-]{1,62}[A-Za-z0-9]$/;
 
 /** Blob containers: 3 to 63 characters, lower-case letters, digits and single hyphens, starting and ending with a letter or digit. */
-export const CONTAINER_RULE = 'a container name is 3 to 63 lower-case letters, digits and single hyphens, starting and ending with a letter or digit';
+const CONTAINER_RULE = 'a container name is 3 to 63 lower-case letters, digits and single hyphens, starting and ending with a letter or digit';
 const CONTAINER = /^(?=.{3,63}$)[a-z0-9]+(?:-[a-z0-9]+)*$/;
 
 /**
@@ -30,7 +30,7 @@ const CONTAINER = /^(?=.{3,63}$)[a-z0-9]+(?:-[a-z0-9]+)*$/;
  * Also refused: `.` and `..` path segments, which a URL resolves away (reaching another
  * container of the same account), and commas, which separate the names of msgen's BLOBNAMES.
  */
-export const BLOB_NAME_RULE = "a blob name is 1 to 1024 characters without control characters or commas, has no '.' or '..' path segment, and does not end with '.' or '/'";
+const BLOB_NAME_RULE = "a blob name is 1 to 1024 characters without control characters or commas, has no '.' or '..' path segment, and does not end with '.' or '/'";
 const MAX_BLOB_NAME = 1024;
 
 export function storageAccountProblem(name: unknown): string | null {
