@@ -1,23 +1,13 @@
 import type { ServerResponse } from 'node:http';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { EMAIL_NOT_CONFIGURED, countDeliveries, createNotifier, parseRetryAfter, redactUrl, renderSlack, renderTeams, renderWebhook } from '../../lib/notify/index.js';
 import type { DeliveryTarget, NotifierOptions, NotifyLogEntry } from '../../lib/notify/index.js';
-import { answer, closedPort, startReceiver } from './receiver.js';
-import type { Handler, ReceivedRequest, Receiver } from './receiver.js';
+import { answer, closedPort, sequence, trackedReceivers } from './receiver.js';
 import { SAMPLES } from './samples.js';
 
 const EVENT = SAMPLES['approval-needed'];
 
-const receivers: Receiver[] = [];
-afterEach(async () => {
-  await Promise.all(receivers.splice(0).map((r) => r.close()));
-});
-
-async function receiver(handler?: Handler): Promise<Receiver> {
-  const r = await startReceiver(handler);
-  receivers.push(r);
-  return r;
-}
+const receiver = trackedReceivers();
 
 /** A notifier that records its waits instead of waiting, and its log. */
 function testNotifier(options: NotifierOptions = {}) {
@@ -32,11 +22,6 @@ function testNotifier(options: NotifierOptions = {}) {
     ...options,
   });
   return { notifier, sleeps, logs };
-}
-
-/** Answers each request in turn with the next handler; the last one repeats. */
-function sequence(...handlers: ((req: ReceivedRequest, res: ServerResponse) => void)[]): Handler {
-  return (req, res, n) => handlers[Math.min(n, handlers.length - 1)]!(req, res);
 }
 
 describe('delivery to each kind of target', () => {

@@ -5,6 +5,7 @@
 import { createServer } from 'node:http';
 import type { IncomingHttpHeaders, ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { afterEach } from 'vitest';
 
 export interface ReceivedRequest {
   method: string;
@@ -63,6 +64,24 @@ export async function startReceiver(handler: Handler = answer(200, 'ok')): Promi
         server.close(() => resolve());
       }),
   };
+}
+
+/** A `receiver(handler)` that starts receivers and closes them after each test of the file (or describe) that calls this. */
+export function trackedReceivers(): (handler?: Handler) => Promise<Receiver> {
+  const open: Receiver[] = [];
+  afterEach(async () => {
+    await Promise.all(open.splice(0).map((r) => r.close()));
+  });
+  return async (handler) => {
+    const r = await startReceiver(handler);
+    open.push(r);
+    return r;
+  };
+}
+
+/** Answers each request in turn with the next handler; the last one repeats. */
+export function sequence(...handlers: ((req: ReceivedRequest, res: ServerResponse) => void)[]): Handler {
+  return (req, res, n) => handlers[Math.min(n, handlers.length - 1)]!(req, res);
 }
 
 /** A port nothing listens on: bound once, then closed. */
