@@ -47,7 +47,7 @@ export function isTransientStatus(status: number): boolean {
 }
 
 /** Error codes of network faults a retry can get past (Node, undici, axios, the Azure SDK). */
-export const TRANSIENT_CODES: ReadonlySet<string> = new Set([
+const TRANSIENT_CODES: ReadonlySet<string> = new Set([
   'ECONNRESET',
   'ECONNREFUSED',
   'ECONNABORTED', // a socket aborted by the stack; also axios's request timeout

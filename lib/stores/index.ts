@@ -21,7 +21,7 @@ export { createFailoverLedger, type FailoverLedger } from './failover-ledger.js'
 export { claimPartitionKey, createIncidentClaims, type ClaimResult, type IncidentClaims } from './incident-claims.js';
 export { createSignalDedupe, signalPartitionKey, type SignalDedupe } from './signal-dedupe.js';
 export { createStopRequests, type StopRequests } from './stop-requests.js';
-export { DEFAULT_STORES_TABLE, openStoreTable, storeTableFromSettings, type StoreTable, type StoreTableOptions, type TableRetryTuning } from './table.js';
+export { openStoreTable, storeTableFromSettings, type StoreTable, type StoreTableOptions, type TableRetryTuning } from './table.js';
 export { createWorkflowRecords, workflowPartitionKey, type WorkflowRecord, type WorkflowRecords } from './workflow-records.js';
 export { createWorkloadHolds, type WorkloadHolds } from './workload-holds.js';
 export { StorageError, TransientStorageError } from '../storage/errors.js';
@@ -38,7 +38,7 @@ export interface AppStores {
 }
 
 /** Every store over `table` (opened once: one client, the table created once). */
-export function createStores(table: StoreTable): AppStores {
+function createStores(table: StoreTable): AppStores {
   return {
     incidentClaims: createIncidentClaims(table),
     signalDedupe: createSignalDedupe(table),

@@ -26,7 +26,7 @@ import { isoFrom, openTable, tableConnection, type OpenTable, type TableConnecti
 
 export { sha256, type TableRetryTuning } from '../storage/table.js';
 
-export const DEFAULT_STORES_TABLE = 'incidentclaims';
+const DEFAULT_STORES_TABLE = 'incidentclaims';
 
 export type StoreTableOptions = TableConnection & {
   /** Default `incidentclaims`. */
