@@ -79,7 +79,7 @@ export async function launchChromium(options: Pick<ChooseOptions, 'prefer'> = {}
  * It is unpacked into a directory of its own and renamed into place, so a test file running at
  * the same time (or one killed half way) never sees half a browser.
  */
-export async function unpackedChromium(): Promise<{ executablePath: string; libDir: string; dir: string }> {
+async function unpackedChromium(): Promise<{ executablePath: string; libDir: string; dir: string }> {
   const require = createRequire(import.meta.url);
   const entry = require.resolve('@sparticuz/chromium');
   const pkgRoot = join(dirname(entry), '..');
