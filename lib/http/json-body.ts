@@ -1,9 +1,10 @@
 /**
- * The one JSON reader for request bodies: a size limit, then a nesting-depth limit found by a
- * linear scan of the text before it is parsed (no recursion, so a body of 50,000 `[` cannot
- * exhaust the stack here or in any code that later walks the value), then `JSON.parse`.
- * Answers are problems: 413 over the size limit, 400 for text that is not JSON or nests too deep,
- * both naming `$` and the limit.
+ * The operator endpoints' JSON reader (failover requests, commands, workflow records): a size
+ * limit, then a nesting-depth limit found by a linear scan of the text before it is parsed (no
+ * recursion, so a body of 50,000 `[` cannot exhaust the stack here or in any code that later walks
+ * the value), then `JSON.parse`. Answers are problems: 413 over the size limit, 400 for text that
+ * is not JSON or nests too deep, both naming `$` and the limit. The alert webhook's bodies are read
+ * by lib/alerts/parse.ts, which uses the depth checks below with a limit of its own.
  */
 import { problem, type Answer } from './problem.js';
 

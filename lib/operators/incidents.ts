@@ -8,7 +8,7 @@ import { createManualSignal } from '../alerts/manual.js';
 import type { AlertArchive } from '../archive/index.js';
 import type { Catalog } from '../catalog/types.js';
 import { problem, type Answer } from '../http/problem.js';
-import { OPERATOR_BODY_LIMITS, parseJsonBody as readJsonBody } from '../http/json-body.js';
+import { parseJsonBody as readJsonBody } from '../http/json-body.js';
 import { decideSignal } from '../decisions/decide.js';
 import { incidentStatus, isFinished, progressOf, sendCommand, startIncident, summaryOf, type IncidentClient, type InstanceStatus } from '../incidents/client.js';
 import { incidentPath, type IncidentAction } from '../incidents/links.js';
@@ -71,7 +71,7 @@ const DECISIONS = new Set<TimelineEntry['type']>([
 /** An operator body: empty means `{}`; otherwise the shared reader with its size and depth limits (lib/http/json-body.ts). */
 export function parseJsonBody(raw: string): { ok: true; value: unknown } | { ok: false; answer: Answer } {
   if (raw.trim() === '') return { ok: true, value: {} };
-  return readJsonBody(raw, OPERATOR_BODY_LIMITS);
+  return readJsonBody(raw);
 }
 
 export async function requestFailover(deps: OperatorDeps, raw: string, identify: Identify): Promise<Answer> {

@@ -9,7 +9,7 @@ import { blobNamesProblem, containerProblem, genomicsAccountProblem, storageAcco
 import { parseResourceId } from '../azure/resource-id.js';
 import type { Catalog, Workload } from '../catalog/types.js';
 import type { WorkflowRecord, WorkflowRecords } from '../stores/index.js';
-import { OPERATOR_BODY_LIMITS, parseJsonBody } from '../http/json-body.js';
+import { parseJsonBody } from '../http/json-body.js';
 import { problem, type Answer } from '../http/problem.js';
 
 export function genomicsWorkload(catalog: Catalog, workloadId: string): Workload | Answer {
@@ -81,7 +81,7 @@ export function workflowRecordFrom(workload: Workload, b: Record<string, unknown
 export async function recordWorkflow(catalog: Catalog, store: Pick<WorkflowRecords, 'recordWorkflow'>, workloadId: string, bodyText: string, now: Date): Promise<Answer> {
   const workload = genomicsWorkload(catalog, workloadId);
   if (isAnswer(workload)) return workload;
-  const parsed = parseJsonBody(bodyText, OPERATOR_BODY_LIMITS);
+  const parsed = parseJsonBody(bodyText);
   if (!parsed.ok) return parsed.answer;
   const body = parsed.value;
   if (typeof body !== 'object' || body === null || Array.isArray(body)) return problem(400, 'invalid-body', 'send a JSON object: { workflowId, submission, account?, submittedAt?, finishedAt? }', { path: '$' });
