@@ -24,6 +24,9 @@ export interface SimulatorRecord {
   timeScale: number;
   estate: string;
   log: string;
+  /** Its clock's origin, the host's: host time `hostStart` at the real time `realStart` (ISO). */
+  hostStart: string;
+  realStart: string;
 }
 
 export interface SimulatorBeside {

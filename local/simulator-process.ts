@@ -5,11 +5,14 @@
  * directory carries on with them.
  *
  * `<dataDir>/simulator.json` records the running simulator (`{ url, ca, pid, timeScale, estate,
- * log }`; `failover sim` reads it too). A start reuses that simulator when its process is alive,
- * it answers `/_sim/health`, and it runs at the time scale and with the estate asked for (and on
- * the port, when one is asked for); else it stops it, if it is one, and starts a new one, whose
- * output goes to `<dataDir>/simulator.log`. A clean stop of the host stops it, and so does
- * removing the data directory (a test's temporary one, say): nobody could find it any more.
+ * log, hostStart, realStart }`; `failover sim` reads it too). Its clock runs from the host's clock's
+ * origin (host time `hostStart` at the real time `realStart`, at `timeScale`), so the two tell the
+ * same time however long the simulator takes to start. A start reuses that simulator when its
+ * process is alive, it answers `/_sim/health`, and it runs at the time scale, from the clock origin
+ * and with the estate asked for (and on the port, when one is asked for); else it stops it, if it
+ * is one, and starts a new one, whose output goes to `<dataDir>/simulator.log`. A clean stop of
+ * the host stops it, and so does removing the data directory (a test's temporary one, say): nobody
+ * could find it any more.
  */
 import { spawn } from 'node:child_process';
 import { closeSync, existsSync, mkdirSync, openSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
@@ -26,7 +29,11 @@ export interface SimulatorProcessOptions {
   timeScale: number;
   /** 0 picks a free port. */
   port: number;
-  /** Host time now (epoch ms): a new simulator's clock starts there, so the two agree. */
+  /**
+   * Host time now (epoch ms), read just before the call: with the real time of the call, the
+   * origin of the host's clock, which a new simulator's clock runs from and a running one must
+   * share to be reused.
+   */
   startTime: number;
   /** How long a new simulator may take to listen; default 60 s. */
   startTimeoutMs?: number;
@@ -48,13 +55,14 @@ export interface SimulatorProcess extends SimulatorRecord {
 }
 
 export async function runSimulatorProcess(options: SimulatorProcessOptions): Promise<SimulatorProcess> {
+  const origin = { hostStart: options.startTime, realStart: Date.now() };
   const recordPath = join(options.dataDir, SIMULATOR_RECORD);
   const previous = readSimulatorRecord(options.dataDir);
   let replaced: string | undefined;
   if (previous !== undefined && isAlive(previous.pid)) {
     const health = await simulatorHealth(previous);
     if (health !== undefined) {
-      replaced = mismatch(previous, health, options);
+      replaced = mismatch(previous, health, options, origin);
       if (replaced === undefined) return handle(previous, health.resources, true, undefined, options, undefined);
       await stopProcess(previous.pid);
     } else if (isSimulatorOf(previous.pid, options.dataDir)) {
@@ -72,7 +80,7 @@ export async function runSimulatorProcess(options: SimulatorProcessOptions): Pro
   try {
     const args = ['--import', 'tsx', join(options.root, 'sim/main.ts')];
     args.push('--port', String(options.port), '--estate', options.estatePath, '--time-scale', String(options.timeScale));
-    args.push('--ca-out', caPath, '--start-time', new Date(options.startTime).toISOString(), '--data-dir', options.dataDir);
+    args.push('--ca-out', caPath, '--start-time', iso(origin.hostStart), '--real-start', iso(origin.realStart), '--data-dir', options.dataDir);
     // Detached (a session of its own) with its output in a file: neither a SIGKILL of the host
     // nor Ctrl-C in its terminal reaches it, and it never writes to a pipe nobody reads.
     child = spawn(process.execPath, args, { cwd: options.root, detached: true, stdio: ['ignore', out, out] });
@@ -87,7 +95,16 @@ export async function runSimulatorProcess(options: SimulatorProcessOptions): Pro
   if (child.pid === undefined) throw new Error(`could not start ${process.execPath} for the simulator`);
   // Recorded at once, without its URL yet: a host killed while the simulator starts leaves one the
   // next start can find (and, not answering, stop) rather than a second simulator nobody knows of.
-  const record: SimulatorRecord = { url: '', ca: caPath, pid: child.pid, timeScale: options.timeScale, estate: options.estatePath, log: logPath };
+  const record: SimulatorRecord = {
+    url: '',
+    ca: caPath,
+    pid: child.pid,
+    timeScale: options.timeScale,
+    estate: options.estatePath,
+    log: logPath,
+    hostStart: iso(origin.hostStart),
+    realStart: iso(origin.realStart),
+  };
   writeRecord(recordPath, record);
   let gone: string | undefined;
   void exited.then((why) => void (gone = why));
@@ -124,7 +141,8 @@ export function readSimulatorRecord(dataDir: string): SimulatorRecord | undefine
   try {
     const json = JSON.parse(readFileSync(join(dataDir, SIMULATOR_RECORD), 'utf8')) as Partial<SimulatorRecord>;
     if (typeof json.url !== 'string' || typeof json.ca !== 'string' || !Number.isInteger(json.pid) || typeof json.timeScale !== 'number' || typeof json.estate !== 'string') return undefined;
-    return { url: json.url, ca: json.ca, pid: json.pid!, timeScale: json.timeScale, estate: json.estate, log: typeof json.log === 'string' ? json.log : '' };
+    const text = (v: unknown) => (typeof v === 'string' ? v : '');
+    return { url: json.url, ca: json.ca, pid: json.pid!, timeScale: json.timeScale, estate: json.estate, log: text(json.log), hostStart: text(json.hostStart), realStart: text(json.realStart) };
   } catch {
     return undefined;
   }
@@ -150,8 +168,14 @@ function handle(record: SimulatorRecord, resources: number, reused: boolean, rep
 }
 
 /** Why a running simulator does not suit these options, or undefined when it does. */
-function mismatch(record: SimulatorRecord, health: { timeScale: number }, options: SimulatorProcessOptions): string | undefined {
+function mismatch(record: SimulatorRecord, health: { timeScale: number }, options: SimulatorProcessOptions, origin: { hostStart: number; realStart: number }): string | undefined {
   if (health.timeScale !== options.timeScale) return `it runs at time scale ${health.timeScale}, not ${options.timeScale}`;
+  // How far its clock is behind the host's (the same at every moment, at the same scale). Each
+  // origin pairs a clock reading with a real time read a moment later: they may be a real
+  // millisecond apart.
+  const lag = origin.hostStart - Date.parse(record.hostStart) - (origin.realStart - Date.parse(record.realStart)) * options.timeScale;
+  if (Number.isNaN(lag)) return 'its clock origin is not recorded';
+  if (Math.abs(lag) > options.timeScale + 1) return `its clock runs ${duration(Math.abs(lag))} ${lag > 0 ? 'behind' : 'ahead of'} the host's`;
   if (record.estate !== options.estatePath) return `it was seeded from ${record.estate}`;
   if (options.port !== 0 && new URL(record.url).port !== String(options.port)) return `it listens on ${record.url}, not port ${options.port}`;
   return undefined;
@@ -233,6 +257,15 @@ function watchPid(pid: number): Promise<void> {
     }, 2000);
     timer.unref();
   });
+}
+
+function iso(ms: number): string {
+  return new Date(ms).toISOString();
+}
+
+/** Host milliseconds, in words. */
+function duration(ms: number): string {
+  return ms < 1000 ? `${Math.round(ms)} ms` : `${Math.round(ms / 1000)} s`;
 }
 
 function tail(text: string): string {

@@ -2,7 +2,8 @@
  * Under `npm start` the Azure simulator runs in a process of its own: killing the host with
  * SIGKILL leaves "Azure" running with its outages and its write log; the next start on the same
  * data directory takes that simulator over (one simulator, never two); a start that asks for
- * another time scale replaces it; and a clean stop of the host stops it.
+ * another time scale replaces it; and a clean stop of the host stops it. Its clock tells the host's
+ * time, started now or taken over, however long it took to start.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, readdirSync, rmSync } from 'node:fs';
@@ -12,6 +13,7 @@ import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { fileURLToPath } from 'node:url';
 import { afterAll, describe, expect, it } from 'vitest';
+import { CLOCK_FILE } from '../../local/clock.js';
 import type { SimulatorRecord } from '../../local/simulator-host.js';
 import { isAlive, readSimulatorRecord } from '../../local/simulator-process.js';
 
@@ -76,6 +78,23 @@ function sim(record: SimulatorRecord, method: string, path: string, headers: Rec
   });
 }
 
+/**
+ * The simulator's time (its stamp on a webhook it receives) is the host's (from the origin the host
+ * keeps in clock.json) while the request is under way, give or take two real milliseconds: each
+ * clock's origin pairs two readings of Date.now(), which ticks in whole milliseconds.
+ */
+async function expectHostTime(dir: string, scale: number): Promise<void> {
+  const origin = JSON.parse(readFileSync(join(dir, CLOCK_FILE), 'utf8')) as { hostStart: string; realStart: string };
+  const hostAt = (real: number) => Date.parse(origin.hostStart) + (real - Date.parse(origin.realStart)) * scale;
+  const record = readSimulatorRecord(dir)!;
+  const before = Date.now();
+  expect((await sim(record, 'POST', '/_sim/hooks/clock')).status).toBe(200);
+  const after = Date.now();
+  const stamped = Date.parse(((await sim(record, 'GET', '/_sim/hooks?channel=clock')).body as Array<{ at: string }>).at(-1)!.at);
+  expect(stamped).toBeGreaterThanOrEqual(hostAt(before) - 2 * scale);
+  expect(stamped).toBeLessThanOrEqual(hostAt(after) + 2 * scale);
+}
+
 const ENDPOINT = '/subscriptions/11111111-1111-1111-1111-111111111111/resourceGroups/rg-media-weu/providers/Microsoft.Media/mediaservices/contosomediaweu/streamingEndpoints/default';
 
 describe('the simulator under npm start', () => {
@@ -122,6 +141,25 @@ describe('the simulator under npm start', () => {
     expect(simulatorsOfThisTest()).toEqual([]);
     expect(existsSync(join(dataDir, 'simulator.json'))).toBe(false);
   }, 180_000);
+
+  it('tells the host\'s time at a large time scale, started by the host or taken over from an earlier start', async () => {
+    const dir = join(tmp, 'clock');
+    const first = await startHostIn(dir, '--time-scale', '3600');
+    try {
+      await expectHostTime(dir, 3600);
+    } finally {
+      first.child.kill('SIGKILL');
+      await first.exited;
+    }
+    const second = await startHostIn(dir, '--time-scale', '3600');
+    try {
+      expect(second.stdout()).toContain('still running from the last start, its state kept');
+      await expectHostTime(dir, 3600);
+    } finally {
+      second.child.kill('SIGINT');
+      await second.exited;
+    }
+  }, 120_000);
 
   it('stops, left behind by a killed host, once its data directory is removed', async () => {
     const elsewhere = join(tmp, 'removed');
