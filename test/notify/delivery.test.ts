@@ -4,9 +4,8 @@
  * tries what is due, backs off, honours Retry-After, and on giving up tells the workload's other
  * channels once per incident and channel, never the failed one, and never loops.
  */
-import { TableClient } from '@azure/data-tables';
 import type { ServerResponse } from 'node:http';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { afterEach, beforeAll, describe, expect, it } from 'vitest';
 import type { Catalog, NotifyTarget, Workload } from '../../lib/catalog/types.js';
 import {
   createNotificationDelivery,
@@ -17,22 +16,17 @@ import {
   type NotificationDelivery,
   type NotificationOutbox,
 } from '../../lib/notify/index.js';
-import { startAzurite, type Azurite } from '../../local/azurite.js';
 import { sampleCatalog } from '../steps/support.js';
+import { useAzurite } from '../support/azurite.js';
 import { answer, closedPort, startReceiver, type Handler, type ReceivedRequest, type Receiver } from './receiver.js';
 import { SAMPLES } from './samples.js';
 
-let azurite: Azurite;
+const azurite = useAzurite();
 let sample: Catalog;
-let tables = 0;
 const receivers: Receiver[] = [];
 
 beforeAll(async () => {
-  azurite = await startAzurite({ inMemory: true });
   sample = await sampleCatalog();
-});
-afterAll(async () => {
-  await azurite?.close();
 });
 afterEach(async () => {
   await Promise.all(receivers.splice(0).map((r) => r.close()));
@@ -67,8 +61,7 @@ function withChannels(targets: NotifyTarget[], catalog: Catalog = sample): Catal
 }
 
 function world(targets: NotifyTarget[]): World {
-  tables += 1;
-  const outbox = createNotificationOutbox({ connectionString: azurite.connectionString, table: `deliverytest${tables}` });
+  const outbox = createNotificationOutbox(azurite.fresh('deliverytest'));
   const clock = { now: T0 };
   const catalog = { value: withChannels(targets) };
   const logs: string[] = [];
@@ -141,9 +134,7 @@ describe('the first attempt', () => {
       },
     ]);
     // The URLs are secrets: nothing of them is in storage.
-    const table = TableClient.fromConnectionString(azurite.connectionString, w.outbox.table, { allowInsecureConnection: true });
-    const stored: string[] = [];
-    for await (const row of table.listEntities()) stored.push(JSON.stringify(row));
+    const stored = (await azurite.rows(w.outbox.table)).map((row) => JSON.stringify(row));
     expect(stored).toHaveLength(3);
     expect(stored.join('\n')).not.toMatch(/secret/);
   });

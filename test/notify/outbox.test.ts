@@ -3,25 +3,15 @@
  * which records are due, ETag-guarded updates, the once-per-incident-and-channel report claim,
  * and the per-incident view GET /api/incidents/{id} shows.
  */
-import { TableClient } from '@azure/data-tables';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { createNotificationOutbox, outboxTableFor, type NewOutboxRecord, type NotificationOutbox } from '../../lib/notify/index.js';
-import { startAzurite, type Azurite } from '../../local/azurite.js';
+import { useAzurite } from '../support/azurite.js';
 import { SAMPLES } from './samples.js';
 
-let azurite: Azurite;
-let tables = 0;
-
-beforeAll(async () => {
-  azurite = await startAzurite({ inMemory: true });
-});
-afterAll(async () => {
-  await azurite?.close();
-});
+const azurite = useAzurite();
 
 function outbox(): NotificationOutbox {
-  tables += 1;
-  return createNotificationOutbox({ connectionString: azurite.connectionString, table: `outboxtest${tables}` });
+  return createNotificationOutbox(azurite.fresh('outboxtest'));
 }
 
 const T0 = Date.parse('2026-11-23T09:14:00Z');
@@ -79,9 +69,7 @@ describe('notification outbox', () => {
   it('stores no URL, only the redacted label, and clips long texts to fit a table property', async () => {
     const box = outbox();
     await box.add(record({ notification: { ...SAMPLES['step-failed'], incidentId: 'inc-1', error: 'x'.repeat(100_000) } }));
-    const table = TableClient.fromConnectionString(azurite.connectionString, box.table, { allowInsecureConnection: true });
-    const rows: Array<Record<string, unknown>> = [];
-    for await (const row of table.listEntities()) rows.push(row);
+    const rows = await azurite.rows(box.table);
     expect(rows).toHaveLength(1);
     expect(Object.keys(rows[0]!).filter((k) => !['etag', 'timestamp', 'partitionKey', 'rowKey'].includes(k)).sort()).toEqual([
       'attempts',

@@ -15,6 +15,7 @@ import {
   type ArchivedAlertMetaInput,
 } from '../../lib/archive/index.js';
 import { startAzurite, type Azurite } from '../../local/azurite.js';
+import { wrongKey } from '../support/azurite.js';
 
 let azurite: Azurite;
 let containers = 0;
@@ -294,8 +295,7 @@ describe('alert archive: storage failures', () => {
   });
 
   it('reports a refusal (wrong key) as StorageError, not transient', async () => {
-    const wrongKey = azurite.connectionString.replace(/AccountKey=[^;]+/, `AccountKey=${Buffer.from('not the key').toString('base64')}`);
-    const err = await createAlertArchive({ connectionString: wrongKey, container: 'refused' })
+    const err = await createAlertArchive({ connectionString: wrongKey(azurite.connectionString), container: 'refused' })
       .put(Buffer.from('{}'), meta('2024-06-01T08:00:00.000Z'))
       .catch((e: unknown) => e);
     expect(err).toBeInstanceOf(StorageError);

@@ -5,7 +5,7 @@
 import { describe, expect, it } from 'vitest';
 import { startAzurite } from '../../local/azurite.js';
 import { actionLinkPartitionKey, createActionLinks, TransientStorageError } from '../../lib/stores/index.js';
-import { useAzurite } from './support.js';
+import { useAzurite } from '../support/azurite.js';
 
 const azurite = useAzurite();
 const EXPIRES = new Date('2026-11-23T10:14:00Z');

@@ -1,7 +1,8 @@
 /** The failover ledger: the last failover of each workload, for the minimum-interval guardrail. */
 import { describe, expect, it } from 'vitest';
 import { createFailoverLedger } from '../../lib/stores/index.js';
-import { AT, useAzurite } from './support.js';
+import { useAzurite } from '../support/azurite.js';
+import { AT } from './support.js';
 
 const azurite = useAzurite();
 

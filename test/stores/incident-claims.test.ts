@@ -6,7 +6,8 @@
 import { describe, expect, it } from 'vitest';
 import { startAzurite } from '../../local/azurite.js';
 import { claimPartitionKey, createIncidentClaims, openStoreTable, StorageError, storeTableFromSettings, TransientStorageError } from '../../lib/stores/index.js';
-import { ARM_ID, AT, deadTableEndpoint, useAzurite, wrongKey } from './support.js';
+import { useAzurite, wrongKey } from '../support/azurite.js';
+import { ARM_ID, AT, deadTableEndpoint } from './support.js';
 
 const azurite = useAzurite();
 const store = () => createIncidentClaims(azurite.fresh('claimstest'));

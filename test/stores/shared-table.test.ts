@@ -5,7 +5,8 @@
  */
 import { describe, expect, it } from 'vitest';
 import { storesFromSettings } from '../../lib/stores/index.js';
-import { AT, useAzurite } from './support.js';
+import { useAzurite } from '../support/azurite.js';
+import { AT } from './support.js';
 
 const azurite = useAzurite();
 

@@ -2,7 +2,8 @@
 import { describe, expect, it } from 'vitest';
 import { startAzurite } from '../../local/azurite.js';
 import { createSignalDedupe, signalPartitionKey, TransientStorageError } from '../../lib/stores/index.js';
-import { ARM_ID, AT, useAzurite } from './support.js';
+import { useAzurite } from '../support/azurite.js';
+import { ARM_ID, AT } from './support.js';
 
 const azurite = useAzurite();
 const store = () => createSignalDedupe(azurite.fresh('signalstest'));

@@ -1,7 +1,7 @@
 /** Stop requests: the first cancel of a running failover stands; none reads as null. */
 import { describe, expect, it } from 'vitest';
 import { createStopRequests } from '../../lib/stores/index.js';
-import { useAzurite } from './support.js';
+import { useAzurite } from '../support/azurite.js';
 
 const azurite = useAzurite();
 

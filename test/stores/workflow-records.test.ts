@@ -1,7 +1,7 @@
 /** Genomics workflow records: recorded, updated when they finish, listed oldest first per workload. */
 import { describe, expect, it } from 'vitest';
 import { createWorkflowRecords, workflowPartitionKey, type WorkflowRecord } from '../../lib/stores/index.js';
-import { useAzurite } from './support.js';
+import { useAzurite } from '../support/azurite.js';
 
 const azurite = useAzurite();
 

@@ -1,7 +1,8 @@
 /** Workload holds: one incident fails a workload over at a time; only the holder lets it go. */
 import { describe, expect, it } from 'vitest';
 import { createWorkloadHolds } from '../../lib/stores/index.js';
-import { AT, useAzurite } from './support.js';
+import { useAzurite } from '../support/azurite.js';
+import { AT } from './support.js';
 
 const azurite = useAzurite();
 
