@@ -4,13 +4,13 @@
  * data directory. Every time, the instance completes with the same output and every scheduled
  * step is completed in its history; no recorded step is lost, and unrecorded ones run again.
  */
-import { spawn, type ChildProcess } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { seededRandom } from '../../local/durable/runtime.js';
-import { repoRoot } from '../support/fixtures.js';
+import { killAll, runLocalMain } from '../support/local-main.js';
 
 const KEY = 'crash-test-master-key';
 const WIDTH = 20;
@@ -26,48 +26,25 @@ interface Host {
   exited: Promise<number | null>;
 }
 
-const running = new Set<ChildProcess>();
 const dirs: string[] = [];
 
 afterEach(() => {
-  for (const child of running) child.kill('SIGKILL');
-  running.clear();
+  killAll();
   for (const dir of dirs.splice(0)) rmSync(dir, { recursive: true, force: true });
 });
 
 async function startHost(dataDir: string, env: Record<string, string> = {}): Promise<Host> {
-  const child = spawn(
-    process.execPath,
-    ['--import', 'tsx', 'local/main.ts', '--port', '0', '--data-dir', dataDir, '--app-dir', 'test/fixtures/durable-app', '--time-scale', '3600'],
-    {
-      cwd: repoRoot,
-      env: { ...process.env, LOCAL_MASTER_KEY: KEY, TASK_HUB_NAME: 'crashtest', CRASH_FLOW_LOG: join(dataDir, 'activity.log'), ...env },
-      stdio: ['ignore', 'pipe', 'pipe'],
-    },
+  const { child, exited, waitFor } = runLocalMain(
+    ['--port', '0', '--data-dir', dataDir, '--app-dir', 'test/fixtures/durable-app', '--time-scale', '3600'],
+    { LOCAL_MASTER_KEY: KEY, TASK_HUB_NAME: 'crashtest', CRASH_FLOW_LOG: join(dataDir, 'activity.log'), ...env },
   );
-  running.add(child);
-  const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
-  let output = '';
-  const url = await new Promise<string>((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`host did not start:\n${output}`)), 20_000);
-    child.stdout!.on('data', (chunk: Buffer) => {
-      output += chunk.toString();
-      const m = /Listening on (http:\/\/\S+)/.exec(output);
-      if (m) {
-        clearTimeout(timer);
-        resolve(m[1]!);
-      }
-    });
-    child.stderr!.on('data', (chunk: Buffer) => (output += chunk.toString()));
-    void exited.then((code) => reject(new Error(`host exited with ${code} before listening:\n${output}`)));
-  });
-  return { child, url, exited };
+  const [, url] = await waitFor(/Listening on (http:\/\/\S+)/, 20_000);
+  return { child, url: url!, exited };
 }
 
 async function kill(host: Host): Promise<void> {
   host.child.kill('SIGKILL');
   await host.exited;
-  running.delete(host.child);
 }
 
 const api = (host: Host, path: string) => `${host.url}/runtime/webhooks/durabletask/${path}${path.includes('?') ? '&' : '?'}code=${KEY}`;

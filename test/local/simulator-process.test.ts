@@ -5,22 +5,19 @@
  * another time scale replaces it; and a clean stop of the host stops it. Its clock tells the host's
  * time, started now or taken over, however long it took to start.
  */
-import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, readdirSync, rmSync } from 'node:fs';
 import { request } from 'node:https';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { fileURLToPath } from 'node:url';
 import { afterAll, describe, expect, it } from 'vitest';
 import { CLOCK_FILE } from '../../local/clock.js';
 import type { SimulatorRecord } from '../../local/simulator-host.js';
 import { isAlive, readSimulatorRecord } from '../../local/simulator-process.js';
+import { killAll, runLocalMain } from '../support/local-main.js';
 
-const root = fileURLToPath(new URL('../..', import.meta.url));
 const tmp = mkdtempSync(join(tmpdir(), 'local-sim-process-'));
 const dataDir = join(tmp, 'data');
-const hosts: ChildProcess[] = [];
 
 /** Simulator processes started for this test's data directories (their command line names them). */
 function simulatorsOfThisTest(): number[] {
@@ -38,7 +35,7 @@ function simulatorsOfThisTest(): number[] {
 }
 
 afterAll(() => {
-  for (const h of hosts) if (h.exitCode === null && h.signalCode === null) h.kill('SIGKILL');
+  killAll();
   for (const pid of simulatorsOfThisTest()) process.kill(pid, 'SIGKILL');
   rmSync(tmp, { recursive: true, force: true });
 });
@@ -49,19 +46,9 @@ async function startHost(...args: string[]) {
 }
 
 async function startHostIn(dir: string, ...args: string[]) {
-  const env: NodeJS.ProcessEnv = { ...process.env };
-  for (const k of ['PORT', 'TIME_SCALE', 'LOCAL_DATA_DIR', 'LOCAL_MASTER_KEY', 'LOCAL_WEBHOOK_KEY', 'LOCAL_ONCALL_KEY', 'LOCAL_WORKFLOWS_KEY', 'SIM_PORT', 'SIM_ESTATE']) delete env[k];
-  const child = spawn(process.execPath, ['--import', 'tsx', 'local/main.ts', '--port', '0', '--data-dir', dir, ...args], { cwd: root, env, stdio: ['ignore', 'pipe', 'pipe'] });
-  hosts.push(child);
-  let stdout = '';
-  let stderr = '';
-  child.stdout!.on('data', (d: Buffer) => (stdout += d.toString()));
-  child.stderr!.on('data', (d: Buffer) => (stderr += d.toString()));
-  const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
-  for (const end = Date.now() + 60_000; !/Listening on http/.test(stdout); await sleep(50)) {
-    if (child.exitCode !== null || Date.now() > end) throw new Error(`the host did not start\nstdout:\n${stdout}\nstderr:\n${stderr}`);
-  }
-  return { child, exited, stdout: () => stdout };
+  const host = runLocalMain(['--port', '0', '--data-dir', dir, ...args]);
+  await host.waitFor(/Listening on http/, 60_000);
+  return { child: host.child, exited: host.exited, stdout: () => host.output().stdout };
 }
 
 /** A request to the simulator over HTTPS, trusting its own certificate. */

@@ -1,18 +1,15 @@
-import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, rmSync, existsSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { BlobServiceClient } from '@azure/storage-blob';
 import { afterAll, describe, expect, it } from 'vitest';
 import { AZURITE_ACCOUNT_NAME, startAzurite } from '../../local/azurite.js';
+import { killAll, runLocalMain } from '../support/local-main.js';
 
-const root = fileURLToPath(new URL('../..', import.meta.url));
 const tmp = mkdtempSync(join(tmpdir(), 'storage-azurite-'));
-const children: ChildProcess[] = [];
 afterAll(() => {
-  for (const c of children) if (c.exitCode === null && c.signalCode === null) c.kill('SIGKILL');
+  killAll();
   rmSync(tmp, { recursive: true, force: true });
 });
 
@@ -84,43 +81,21 @@ describe('startAzurite', () => {
   });
 });
 
+/** local/main.ts with `args`; `listening` resolves with what it printed once it listens. */
 function run(args: string[]) {
-  const env: NodeJS.ProcessEnv = { ...process.env };
-  for (const k of ['PORT', 'TIME_SCALE', 'LOCAL_DATA_DIR', 'LOCAL_FUNCTION_KEY', 'LOCAL_MASTER_KEY', 'AzureWebJobsStorage', 'ALERT_ARCHIVE_CONNECTION', 'ALERT_ARCHIVE_SERVICE_URL', 'INCIDENT_CLAIMS_CONNECTION', 'INCIDENT_CLAIMS_SERVICE_URL']) {
-    delete env[k];
-  }
-  const child = spawn(process.execPath, ['--import', 'tsx', ...args], { cwd: root, env, stdio: ['ignore', 'pipe', 'pipe'] });
-  children.push(child);
-  let stdout = '';
-  let stderr = '';
-  child.stdout!.on('data', (d: Buffer) => (stdout += d.toString()));
-  child.stderr!.on('data', (d: Buffer) => (stderr += d.toString()));
-  const exited = new Promise<number | null>((resolve) =>
-    child.on('exit', (code, signal) => {
-      if (code !== 0) process.stderr.write(`main.ts exited ${code} ${signal}\n${stdout}\n${stderr}\n`);
-      resolve(code);
-    }),
-  );
-  const listening = new Promise<string>((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`no banner\nstdout:\n${stdout}\nstderr:\n${stderr}`)), 12_000);
-    child.stdout!.on('data', () => {
-      if (/Listening on http/.test(stdout)) {
-        clearTimeout(timer);
-        resolve(stdout);
-      }
-    });
-    void exited.then(() => {
-      clearTimeout(timer);
-      reject(new Error(`exited early\nstdout:\n${stdout}\nstderr:\n${stderr}`));
-    });
+  const host = runLocalMain(args);
+  void host.exited.then((code) => {
+    const { stdout, stderr } = host.output();
+    if (code !== 0) process.stderr.write(`main.ts exited ${code} ${host.child.signalCode}\n${stdout}\n${stderr}\n`);
   });
-  return { child, exited, listening, output: () => ({ stdout, stderr }) };
+  const listening = host.waitFor(/Listening on http/, 12_000).then(() => host.output().stdout);
+  return { child: host.child, exited: host.exited, listening, output: host.output };
 }
 
 describe('npm start with Azurite', () => {
   it('local/main.ts prints the Azurite endpoints, serves storage, and stops it on SIGINT (exit 0)', async () => {
     const dataDir = join(tmp, 'main');
-    const { child, exited, listening, output } = run(['local/main.ts', '--port', '0', '--data-dir', dataDir]);
+    const { child, exited, listening, output } = run(['--port', '0', '--data-dir', dataDir]);
     const banner = await listening;
     const blob = /blob:\s+(http:\/\/127\.0\.0\.1:\d+\/devstoreaccount1)/.exec(banner)?.[1];
     const table = /table:\s+(http:\/\/127\.0\.0\.1:\d+\/devstoreaccount1)/.exec(banner)?.[1];
@@ -138,7 +113,7 @@ describe('npm start with Azurite', () => {
   });
 
   it('does not start Azurite with --no-azurite', async () => {
-    const { child, exited, listening } = run(['local/main.ts', '--port', '0', '--data-dir', join(tmp, 'none'), '--no-sim', '--no-azurite']);
+    const { child, exited, listening } = run(['--port', '0', '--data-dir', join(tmp, 'none'), '--no-sim', '--no-azurite']);
     const banner = await listening;
     expect(banner).not.toContain('Azurite');
     child.kill('SIGINT');
