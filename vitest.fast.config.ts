@@ -1,9 +1,13 @@
 // `npm run test:fast`: the unit and orchestration suites, for the edit-test loop (under a minute).
-// Left out: every suite that starts a server or the app of its own, which together take minutes:
-// the whole app end to end (test/e2e, test/demo), the crash suite, local/main.ts as a process,
-// Azurite (test/storage, the notification outbox), the simulator over HTTPS (test/sim, the
-// playbook steps and the ARM throttle queue run against it) and the browser. `npm test` runs
-// everything.
+// Left out, as together they take minutes: the whole app end to end (test/e2e, test/demo);
+// local/main.ts as a process (test/local/main, test/local/*-process, the crash suite); Azurite
+// under the storage and notification suites (test/storage, test/notify delivery and outbox); the
+// simulator over HTTPS (test/sim, and the playbook steps and ARM throttle queue that run against
+// it); and the browser (test/support/browser). Still run, being quick: an in-memory Azurite per
+// file in test/stores; the local host in this process on a loopback port (test/local host,
+// http-host, hardening and clock) and the durable HTTP API on one (test/durable/http-api); and
+// stub servers in test/auth/remote-jwks, test/azure/genomics-client and test/errors/transient.
+// `npm test` runs everything.
 import { availableParallelism } from 'node:os';
 import { defineConfig, mergeConfig } from 'vitest/config';
 import base from './vitest.config.js';
