@@ -13,16 +13,11 @@ import { app, type HttpRequest, type HttpResponseInit, type InvocationContext } 
 import * as df from 'durable-functions';
 import { verifyActionLink } from '../lib/auth/action-link.js';
 import { servicesForRequest } from '../lib/composition.js';
-import type { Answer } from '../lib/http/problem.js';
 import type { IncidentAction } from '../lib/incidents/links.js';
 import { crossSiteProblem, linkCommandBody, linkUsedAnswer, outcomePage, refusedLinkPage, sentence } from '../lib/operators/action-links.js';
 import { confirmationPage, messagePage } from '../lib/operators/confirmation-page.js';
-import { handleOperatorCall, type OperatorCall } from './on-call-request.js';
+import { handleOperatorCall } from './on-call-request.js';
 import { commandIncident, showIncident, type IncidentView } from '../lib/operators/incidents.js';
-
-/** The on-call path, told that a signed link (not a function key) let the caller in: it records them so. */
-const linkCall = (request: HttpRequest, context: InvocationContext, act: (call: OperatorCall) => Promise<Answer>, via: 'signed-link'): Promise<HttpResponseInit> =>
-  handleOperatorCall(request, context, act, via);
 
 app.http('actionLink', {
   methods: ['GET', 'POST'],
@@ -53,7 +48,8 @@ async function actionLink(request: HttpRequest, context: InvocationContext): Pro
   const link = check.claims;
 
   if (request.method === 'GET') {
-    const shown = await linkCall(
+    // The on-call path, told that a signed link (not a function key) let the caller in: it records them so.
+    const shown = await handleOperatorCall(
       request,
       context,
       async ({ deps }) => ((await store.actionLinkUsed(link.nonce, link.expiresAt)) ? linkUsedAnswer(link) : showIncident(deps, link.incidentId)),
@@ -62,12 +58,12 @@ async function actionLink(request: HttpRequest, context: InvocationContext): Pro
     if (shown.status !== 200) return outcomePage(link, shown, 'show');
     return confirmationPage(link.action, shown.jsonBody as IncidentView, {
       postTo: new URL(request.url).pathname,
-      binding: { direction: link.direction, round: link.round, expiresAt: link.expiresAt },
+      binding: link,
     });
   }
 
   const contentType = request.headers.get('content-type');
-  const done = await linkCall(
+  const done = await handleOperatorCall(
     request,
     context,
     async ({ deps, identify, body }) => {

@@ -3,9 +3,8 @@
  * send it a command, read where it stands. `IncidentClient` is the part of durable-functions'
  * `DurableClient` used here, so the logic is testable and the real client fits as it is.
  */
-import { COMMAND_EVENT, type IncidentCommand } from './contract.js';
-import { ORCHESTRATIONS } from './contract.js';
-import type { IncidentInput, IncidentSummary, TimelineEntry } from './types.js';
+import { COMMAND_EVENT, ORCHESTRATIONS, type IncidentCommand } from './contract.js';
+import type { IncidentInput, IncidentSummary, PendingApproval, TimelineEntry } from './types.js';
 
 export interface IncidentClient {
   startNew(name: string, options: { instanceId: string; input: unknown }): Promise<string>;
@@ -39,6 +38,8 @@ export interface IncidentProgress {
   duplicates: number;
   timeline: TimelineEntry[];
   entries: number;
+  /** The approval the incident waits for now, if any (instances from before approvals were bound publish none). */
+  approval?: PendingApproval | null;
 }
 
 const FINISHED = new Set(['Completed', 'Failed', 'Terminated', 'Canceled']);

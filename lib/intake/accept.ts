@@ -21,6 +21,7 @@ import { concernsAnyone, whyNothing, type SignalDecision, type SignalSource } fr
 import { isRecovery } from '../incidents/contract.js';
 import { summarizeSignal } from '../incidents/signals.js';
 import { STICKY_OUTCOMES, type IncidentInput, type IncidentOutcome } from '../incidents/types.js';
+import { mediaType } from '../http/media-type.js';
 import { problem, type Answer } from '../http/problem.js';
 import { describeError, INTAKE_FAILED, type IntakeFailure } from './failure.js';
 
@@ -96,7 +97,7 @@ export function incidentInstanceId(incidentKey: string, proposedAt: Date): strin
 }
 
 export async function acceptAlert(deps: IntakeDeps, request: IntakeRequest): Promise<IntakeAnswer> {
-  const type = (request.contentType ?? '').split(';')[0]!.trim().toLowerCase();
+  const type = mediaType(request.contentType);
   if (type !== 'application/json' && type !== 'text/json' && !type.endsWith('+json')) {
     return problem(415, 'unsupported-media-type', `send the alert as application/json (got '${request.contentType ?? 'no Content-Type'}')`);
   }

@@ -5,13 +5,14 @@
  * site's page makes a browser send (a cross-site form) is refused before anything acts.
  */
 import { ACTION_LINK_ACTIONS, actionLinkUrl, newActionLinkClaims, signActionLink, type ActionLinkAction, type ActionLinkCheck, type ActionLinkClaims } from '../auth/action-link.js';
+import { mediaType } from '../http/media-type.js';
 import { PROBLEM_TYPE_BASE, problem, type Answer } from '../http/problem.js';
 import { incidentStatus, progressOf, type InstanceStatus } from '../incidents/client.js';
 import type { IncidentAction } from '../incidents/links.js';
 import type { PendingApproval } from '../incidents/types.js';
 import type { Direction } from '../playbooks/types.js';
-import { confirmationPage, messagePage, type HtmlPage } from './confirmation-page.js';
-import { showIncident, type IncidentView, type OperatorDeps } from './incidents.js';
+import { cliFor, confirmationPage, messagePage, type HtmlPage } from './confirmation-page.js';
+import { incidentView, type IncidentView, type OperatorDeps } from './incidents.js';
 
 interface HeaderGetter {
   get(name: string): string | null;
@@ -23,10 +24,6 @@ export function sentence(detail: string): string {
   return `${text.charAt(0).toUpperCase()}${text.slice(1)}${/[.!?]$/.test(text) ? '' : '.'}`;
 }
 
-/** The CLI command that does what a link would have done. */
-function cliFor(action: ActionLinkAction, incidentId: string | null): string {
-  return `npx failover incidents ${action} ${incidentId ?? '<incident id>'}`;
-}
 
 /**
  * Why a browser request must not act, or null. `Sec-Fetch-Site` from another site is refused
@@ -67,7 +64,7 @@ const FORM_TYPES = ['application/x-www-form-urlencoded', 'multipart/form-data', 
  * HTML form (which browsers send cross-site without asking) can drive it with a key in the URL.
  */
 export function formBodyProblem(contentType: string | null): string | null {
-  const type = (contentType ?? '').split(';')[0]!.trim().toLowerCase();
+  const type = mediaType(contentType);
   if (!FORM_TYPES.includes(type)) return null;
   return `this route takes JSON (Content-Type: application/json), not ${type}; a browser acts through a signed link instead: GET /api/links/{token} shows the page and its button POSTs to the same URL`;
 }
@@ -84,7 +81,8 @@ export function commandRouteRefusal(headers: HeaderGetter, requestUrl: string, p
 /** The pending approval an incident publishes in its custom status, when it does (older instances do not). */
 export function pendingApprovalOf(status: InstanceStatus | null): Pick<PendingApproval, 'direction' | 'round' | 'expiresAt'> | null {
   const progress = status === null ? null : progressOf(status);
-  const approval = (progress as { approval?: unknown } | null)?.approval;
+  // Checked field by field: the custom status is whatever the instance published.
+  const approval: unknown = progress?.approval;
   if (approval === null || typeof approval !== 'object') return null;
   const { direction, round, expiresAt } = approval as Partial<Record<keyof PendingApproval, unknown>>;
   if (direction !== 'failover' && direction !== 'failback') return null;
@@ -111,11 +109,12 @@ export interface KeyPageBody {
  * holding the key.
  */
 export async function keyRouteConfirmation(deps: OperatorDeps, id: string, action: IncidentAction, secrets: readonly string[] | undefined): Promise<Answer> {
-  const shown = await showIncident(deps, id);
+  const status = await incidentStatus(deps.client, id);
+  const shown = await incidentView(deps, id, status);
   if (shown.status !== 200) return shown;
   const view = shown.body as IncidentView;
   if (secrets === undefined || secrets.length === 0 || !isLinkAction(action)) return { status: 200, body: { view, link: null } satisfies KeyPageBody as unknown as Record<string, unknown> };
-  const binding = bindingFor(action, view.phase, pendingApprovalOf(await incidentStatus(deps.client, id)));
+  const binding = bindingFor(action, view.phase, pendingApprovalOf(status));
   const claims = newActionLinkClaims({ incidentId: id, action, ...binding }, deps.now());
   const link = { path: actionLinkUrl(null, signActionLink(claims, secrets[0]!)), claims };
   return { status: 200, body: { view, link } satisfies KeyPageBody as unknown as Record<string, unknown> };
@@ -129,7 +128,7 @@ function isLinkAction(action: string): action is ActionLinkAction {
 export function keyRoutePage(action: IncidentAction, body: KeyPageBody): HtmlPage {
   if (body.link === null) return confirmationPage(action, body.view, { postTo: null });
   const { claims } = body.link;
-  return confirmationPage(action, body.view, { postTo: body.link.path, binding: { direction: claims.direction, round: claims.round, expiresAt: claims.expiresAt } });
+  return confirmationPage(action, body.view, { postTo: body.link.path, binding: claims });
 }
 
 /** The page for a link that does not verify. */
@@ -197,7 +196,7 @@ export function linkUsedAnswer(claims: ActionLinkClaims): Answer {
  * checks against the one it is waiting for.
  */
 export function linkCommandBody(raw: string, contentType: string | null, claims: ActionLinkClaims): string {
-  const type = (contentType ?? '').split(';')[0]!.trim().toLowerCase();
+  const type = mediaType(contentType);
   let fields: Record<string, unknown> = {};
   if (type === 'application/x-www-form-urlencoded') {
     fields = Object.fromEntries(new URLSearchParams(raw));

@@ -7,8 +7,8 @@
  * the same headers: no framing (clickjacking), no scripts or outside resources, forms only to the
  * app itself, no Referer (a signed link's token must not leak to another site), no caching.
  */
+import type { ActionLinkClaims } from '../auth/action-link.js';
 import type { IncidentAction } from '../incidents/links.js';
-import type { Direction } from '../playbooks/types.js';
 import type { IncidentView } from './incidents.js';
 import { escapeHtml as esc } from '../http/html.js';
 
@@ -44,11 +44,7 @@ const STYLE =
   'button{font-size:1.1rem;padding:.5rem 1.2rem}li{margin:.2rem 0}code{background:#f3f3f3;padding:0 .2rem}.note{color:#555}';
 
 /** The decision a signed link is bound to, shown so the approver sees exactly what they answer. */
-export interface LinkBinding {
-  direction: Direction | null;
-  round: number | null;
-  expiresAt: Date;
-}
+export type LinkBinding = Pick<ActionLinkClaims, 'direction' | 'round' | 'expiresAt'>;
 
 export interface ConfirmationOptions {
   /**
@@ -61,6 +57,20 @@ export interface ConfirmationOptions {
   binding?: LinkBinding | null;
   /** Ask for a name to record (a signed-in identity takes precedence). Default true. */
   askName?: boolean;
+}
+
+/** The CLI command that does what a page or link would have done. */
+export function cliFor(action: IncidentAction, incidentId: string | null): string {
+  return `npx failover incidents ${action} ${incidentId ?? '<incident id>'}`;
+}
+
+/** Every page's start, up to its body. */
+function head(title: string): string {
+  return `<!doctype html>
+<html lang="en"><head><meta charset="utf-8"><title>${esc(title)}</title>
+<meta name="viewport" content="width=device-width, initial-scale=1">
+<style>${STYLE}</style>
+</head><body>`;
 }
 
 export function confirmationPage(action: IncidentAction, view: IncidentView, options: ConfirmationOptions): HtmlPage {
@@ -83,18 +93,14 @@ export function confirmationPage(action: IncidentAction, view: IncidentView, opt
       : '';
   const name =
     options.askName === false ? '' : '<p><label>Your name <input name="by" size="30" autocomplete="name"></label> (recorded; a signed-in identity takes precedence)</p>';
-  const body = `<!doctype html>
-<html lang="en"><head><meta charset="utf-8"><title>${esc(verb(action))}: ${esc(view.title ?? view.incidentId)}</title>
-<meta name="viewport" content="width=device-width, initial-scale=1">
-<style>${STYLE}</style>
-</head><body>
+  const body = `${head(`${verb(action)}: ${view.title ?? view.incidentId}`)}
 <h1>${esc(verb(action))}?</h1>
 <table>${rows.map(([k, v]) => `<tr><th>${esc(k)}</th><td>${esc(v)}</td></tr>`).join('')}</table>
 <h2>Latest</h2><ul>${recent}</ul>
 ${
   options.postTo === null
     ? `<p>Signed links are off in this app (no ACTION_LINK_SECRET), so this page has no button. Run:</p>
-<p><code>${esc(`npx failover incidents ${action} ${view.incidentId} --comment "..."`)}</code></p>`
+<p><code>${esc(`${cliFor(action, view.incidentId)} --comment "..."`)}</code></p>`
     : `<form method="post" action="${esc(options.postTo)}">
 <p><label>Comment <input name="comment" size="50"></label></p>
 ${name}
@@ -112,11 +118,7 @@ ${note}`
  */
 export function messagePage(status: number, heading: string, lines: ReadonlyArray<string | { code: string }>): HtmlPage {
   const paragraphs = lines.map((l) => (typeof l === 'string' ? `<p>${esc(l)}</p>` : `<p><code>${esc(l.code)}</code></p>`)).join('\n');
-  const body = `<!doctype html>
-<html lang="en"><head><meta charset="utf-8"><title>${esc(heading)}</title>
-<meta name="viewport" content="width=device-width, initial-scale=1">
-<style>${STYLE}</style>
-</head><body>
+  const body = `${head(heading)}
 <h1>${esc(heading)}</h1>
 ${paragraphs}
 </body></html>`;

@@ -13,7 +13,7 @@ import { decideSignal } from '../decisions/decide.js';
 import { incidentStatus, isFinished, progressOf, sendCommand, startIncident, summaryOf, type IncidentClient, type InstanceStatus } from '../incidents/client.js';
 import { incidentPath, type IncidentAction } from '../incidents/links.js';
 import { summarizeSignal } from '../incidents/signals.js';
-import type { IncidentInput, PendingApproval, TimelineEntry } from '../incidents/types.js';
+import type { IncidentInput, TimelineEntry } from '../incidents/types.js';
 import type { UndeliveredNotification } from '../notify/outbox.js';
 import type { PlaybookResult } from '../playbooks/types.js';
 import { incidentInstanceId } from '../intake/accept.js';
@@ -148,7 +148,11 @@ export type IncidentView = IncidentBrief & {
 };
 
 export async function showIncident(deps: OperatorDeps, id: string): Promise<Answer> {
-  const status = await incidentStatus(deps.client, id);
+  return incidentView(deps, id, await incidentStatus(deps.client, id));
+}
+
+/** The incident as `showIncident` answers it, from a status already read. */
+export async function incidentView(deps: OperatorDeps, id: string, status: InstanceStatus | null): Promise<Answer> {
   if (status === null || status.name !== ORCHESTRATIONS.incident) return notFound(id);
   const progress = progressOf(status);
   const summary = summaryOf(status);
@@ -212,7 +216,7 @@ export async function commandIncident(deps: OperatorDeps, id: string, action: In
   switch (action) {
     case 'approve':
     case 'reject': {
-      const pending = (progress as { approval?: PendingApproval | null } | null)?.approval ?? null;
+      const pending = progress?.approval ?? null;
       if (pending === null) return problem(409, 'no-approval-pending', `incident ${id} is ${phase} but publishes no pending approval yet; try again in a moment`);
       // An approval answers one request: the direction and round the caller saw must be the ones open now.
       if ((fields['direction'] !== undefined && fields['direction'] !== pending.direction) || (fields['round'] !== undefined && fields['round'] !== pending.round)) {
