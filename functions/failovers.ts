@@ -1,6 +1,7 @@
 /**
- * POST /api/failovers: an on-call engineer asks for a failover (or a plan of one). Function key,
- * plus the App Service Authentication principal's operator role when OPERATOR_ROLE is set.
+ * POST /api/failovers: an on-call engineer asks for a failover (or a plan of one). The on-call
+ * group's function key; with OPERATOR_ROLE, also a verified caller (App Service Authentication or
+ * an on-call Entra token) holding that role.
  */
 import { app } from '@azure/functions';
 import * as df from 'durable-functions';

@@ -2,7 +2,7 @@
  * The incidents, for on-call engineers and the CLI:
  *   GET  /api/incidents                      list (?state=running|finished|all, ?top=N)
  *   GET  /api/incidents/{id}                 state, decisions and timeline
- *   POST /api/incidents/{id}/{action}        approve | reject | failback | cancel (who acted is recorded)
+ *   POST /api/incidents/{id}/{action}        approve | reject | failback | cancel | reopen (who acted is recorded)
  *   GET  /api/incidents/{id}/{action}        a confirmation page whose button posts to a signed link (functions/links.ts)
  */
 import { app, type HttpRequest } from '@azure/functions';

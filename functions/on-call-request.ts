@@ -50,7 +50,8 @@ export async function handleOperatorCall(
     notifications: services.notifications,
   };
   try {
-    return toResponse(await act({ services, deps, identify, body: await bodyText(request) }));
+    // The body as sent: forms are not turned into JSON (browsers act through signed links, never a key route).
+    return toResponse(await act({ services, deps, identify, body: await request.text() }));
   } catch (err) {
     context.error(`operator call ${request.method} ${new URL(request.url).pathname} failed: ${(err as Error).stack ?? String(err)}`);
     if (err instanceof CatalogUnavailableError) return toResponse(problem(503, 'catalog-unavailable', err.message, { headers: { 'Retry-After': '60' } }));
@@ -61,9 +62,4 @@ export async function handleOperatorCall(
       }),
     );
   }
-}
-
-/** The body as sent. Forms are not turned into JSON: browsers act through signed links (functions/links.ts), never a key route. */
-async function bodyText(request: HttpRequest): Promise<string> {
-  return request.text();
 }

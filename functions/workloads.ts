@@ -5,18 +5,25 @@
  *   GET  /api/workloads/{id}/workflows   the record                                                                       on-call
  * Recording and reading the record are two functions, so the pipeline's key opens only the first.
  */
-import { app, type HttpResponseInit } from '@azure/functions';
+import { app, type HttpHandler } from '@azure/functions';
 import * as df from 'durable-functions';
 import { WorkloadIdSchema } from '../lib/catalog/schema.js';
-import { problem, toResponse } from '../lib/http/problem.js';
-import { handleOperatorCall } from './on-call-request.js';
+import { problem, toResponse, type Answer } from '../lib/http/problem.js';
+import { handleOperatorCall, type OperatorCall } from './on-call-request.js';
 import { workloadReadiness } from '../lib/operators/readiness.js';
 import { listWorkflows, recordWorkflow } from '../lib/operators/workflows.js';
 
-/** A workload id in the URL that cannot be one (the catalog's kebab-case rule) answers 404 before anything reads the catalog. */
-function malformedId(id: string): HttpResponseInit | null {
-  const checked = WorkloadIdSchema.safeParse(id);
-  return checked.success ? null : toResponse(problem(404, 'unknown-workload', checked.error.issues[0]?.message ?? `'${id}' is not a workload id`, { path: '$.workloadId' }));
+/**
+ * A handler for `workloads/{id}/…`: a workload id in the URL that cannot be one (the catalog's
+ * kebab-case rule) answers 404 before anything reads the catalog; a good one reaches `act`.
+ */
+function forWorkload(act: (id: string, call: OperatorCall) => Promise<Answer>): HttpHandler {
+  return (request, context) => {
+    const id = request.params['id'] ?? '';
+    const checked = WorkloadIdSchema.safeParse(id);
+    if (!checked.success) return toResponse(problem(404, 'unknown-workload', checked.error.issues[0]?.message ?? `'${id}' is not a workload id`, { path: '$.workloadId' }));
+    return handleOperatorCall(request, context, (call) => act(id, call));
+  };
 }
 
 app.http('workloadReadiness', {
@@ -24,9 +31,7 @@ app.http('workloadReadiness', {
   authLevel: 'function',
   route: 'workloads/{id}/readiness',
   extraInputs: [df.input.durableClient()],
-  handler: (request, context) =>
-    malformedId(request.params['id'] ?? '') ??
-    handleOperatorCall(request, context, async ({ services, deps }) => workloadReadiness(await services.catalog(), services.clients, request.params['id'] ?? '', deps.now)),
+  handler: forWorkload(async (id, { services, deps }) => workloadReadiness(await services.catalog(), services.clients, id, deps.now)),
 });
 
 app.http('workloadWorkflowsList', {
@@ -34,9 +39,7 @@ app.http('workloadWorkflowsList', {
   authLevel: 'function',
   route: 'workloads/{id}/workflows',
   extraInputs: [df.input.durableClient()],
-  handler: (request, context) =>
-    malformedId(request.params['id'] ?? '') ??
-    handleOperatorCall(request, context, async ({ services }) => listWorkflows(await services.catalog(), services.stores.workflowRecords, request.params['id'] ?? '')),
+  handler: forWorkload(async (id, { services }) => listWorkflows(await services.catalog(), services.stores.workflowRecords, id)),
 });
 
 app.http('workloadWorkflowsRecord', {
@@ -44,7 +47,5 @@ app.http('workloadWorkflowsRecord', {
   authLevel: 'function',
   route: 'workloads/{id}/workflows',
   extraInputs: [df.input.durableClient()],
-  handler: (request, context) =>
-    malformedId(request.params['id'] ?? '') ??
-    handleOperatorCall(request, context, async ({ services, deps, body }) => recordWorkflow(await services.catalog(), services.stores.workflowRecords, request.params['id'] ?? '', body, deps.now())),
+  handler: forWorkload(async (id, { services, deps, body }) => recordWorkflow(await services.catalog(), services.stores.workflowRecords, id, body, deps.now())),
 });

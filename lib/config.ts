@@ -1,8 +1,10 @@
 /**
  * App settings, parsed once into a frozen typed object. A wrong or missing setting fails at
  * start-up with every problem named by key, not at 3 a.m. in the middle of a failover. The same
- * names appear in infra/ app settings and in local.settings.example.json.
+ * names appear in local.settings.example.json and in README's configuration table.
  */
+import { ACTION_LINK_SECRET_MIN_LENGTH } from './auth/action-link.js';
+
 export interface AppConfig {
   /** Durable Functions task hub (host.json reads TASK_HUB_NAME). */
   readonly taskHubName: string;
@@ -199,10 +201,10 @@ function loadActionLinkSecrets(env: Readonly<Record<string, string | undefined>>
   const secrets = raw.split(',').map((s) => s.trim());
   const before = problems.length;
   secrets.forEach((secret, i) => {
-    if (secret.length < 32) {
+    if (secret.length < ACTION_LINK_SECRET_MIN_LENGTH) {
       const which = secrets.length === 1 ? 'is' : `has a secret (number ${i + 1}) of`;
       problems.push(
-        `ACTION_LINK_SECRET ${which} ${secret.length} characters; each secret must be at least 32 characters (comma-separated, the signing one first), e.g. the output of: openssl rand -base64 48`,
+        `ACTION_LINK_SECRET ${which} ${secret.length} characters; each secret must be at least ${ACTION_LINK_SECRET_MIN_LENGTH} characters (comma-separated, the signing one first), e.g. the output of: openssl rand -base64 48`,
       );
     }
   });
