@@ -22,7 +22,7 @@
  */
 import type { Catalog, Workload } from '../catalog/types.js';
 import type { DeliveryFailed, DeliveryTarget, IncidentNotification } from './events.js';
-import { describeTarget, redactTarget, type DeliveryResult, type Notifier } from './notifier.js';
+import { describeTarget, redactTarget, targetKey, uniqueTargets, type DeliveryResult, type Notifier } from './notifier.js';
 import type { NotificationOutbox, OutboxRecord, OutboxTarget, UndeliveredNotification } from './outbox.js';
 import { describeNotification } from './render.js';
 
@@ -285,9 +285,7 @@ function reportable(target: OutboxTarget, notification: IncidentNotification): b
 }
 
 function sameTarget(a: DeliveryTarget, b: DeliveryTarget): boolean {
-  if (a.kind !== b.kind) return false;
-  if (a.kind === 'email') return String(a.address).toLowerCase() === String((b as { address?: unknown }).address).toLowerCase();
-  return (a as { url?: unknown }).url === (b as { url?: unknown }).url;
+  return targetKey(a) === targetKey(b);
 }
 
 /** Which catalog workload names the target, and where in its list: the notification's workloads first. */
@@ -311,15 +309,6 @@ function resolve(catalog: Catalog, target: OutboxTarget): DeliveryTarget | null 
 function otherChannels(workload: Workload, index: number): DeliveryTarget[] {
   const failed = workload.notify[index];
   return workload.notify.filter((t, i) => i !== index && t.kind !== 'email' && (failed === undefined || !sameTarget(t, failed)));
-}
-
-function uniqueTargets(targets: readonly DeliveryTarget[]): DeliveryTarget[] {
-  const out: DeliveryTarget[] = [];
-  for (const target of Array.isArray(targets) ? targets : []) {
-    if (target === null || typeof target !== 'object') continue;
-    if (!out.some((t) => sameTarget(t, target))) out.push(target);
-  }
-  return out;
 }
 
 async function eachLimited<T>(items: readonly T[], limit: number, fn: (item: T) => Promise<void>): Promise<void> {

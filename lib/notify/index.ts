@@ -57,10 +57,10 @@ export type {
   Tone,
   WebhookBody,
 } from './render.js';
-export { EMAIL_NOT_CONFIGURED, countDeliveries, createNotifier, describeTarget, redactTarget, redactUrl } from './notifier.js';
-export { DEFAULT_DELIVERY_POLICY, createNotificationDelivery } from './delivery.js';
+export { EMAIL_NOT_CONFIGURED, countDeliveries, createNotifier, redactUrl } from './notifier.js';
+export { createNotificationDelivery } from './delivery.js';
 export type { DeliveryPolicy, NotificationDelivery, NotificationDeliveryDeps, RetryReport, SendReport } from './delivery.js';
-export { DEFAULT_OUTBOX_TABLE, createNotificationOutbox, describeRecord, notificationOutboxFromSettings, outboxPartitionKey, outboxTableFor } from './outbox.js';
+export { createNotificationOutbox, notificationOutboxFromSettings, outboxTableFor } from './outbox.js';
 export type { NewOutboxRecord, NotificationOutbox, NotificationOutboxOptions, OutboxChanges, OutboxRecord, OutboxStatus, OutboxTarget, UndeliveredNotification } from './outbox.js';
 export { parseRetryAfter } from '../http/retry-after.js';
 export type { BackoffOptions, DeliveryResult, Notifier, NotifierOptions, NotifyLogEntry } from './notifier.js';

@@ -15,6 +15,10 @@
  * - Identical targets (the same channel named by several workloads) get one message.
  * - A failed result says whether a later attempt could succeed (`retryable`, `retryAfterMs`).
  *
+ * This retry rule is the notifier's own, on purpose, not the app's transient rule
+ * (lib/errors/transient.ts): a chat webhook is worth another try on any network fault (a DNS
+ * failure included) and on any 5xx, where a storage or ARM call is not.
+ *
  * The app itself makes one short attempt per target (`maxAttempts: 1`, 5 s) and leaves later
  * attempts to the notification outbox (outbox.ts), so a channel that is down never holds up a
  * failover.
@@ -349,15 +353,20 @@ function scrub(text: string, raw: string): string {
   return out;
 }
 
-function uniqueTargets(targets: readonly DeliveryTarget[]): DeliveryTarget[] {
+/** What makes two targets the same channel: the kind and URL, or the email address in any case. */
+export function targetKey(target: DeliveryTarget): string {
+  return target.kind === 'email'
+    ? `email ${String((target as { address?: unknown }).address).toLowerCase()}`
+    : `${String(target.kind)} ${String((target as { url?: unknown }).url)}`;
+}
+
+/** The targets, each channel once, in their first order; anything that is not a target is dropped. */
+export function uniqueTargets(targets: readonly DeliveryTarget[]): DeliveryTarget[] {
   const seen = new Set<string>();
   const out: DeliveryTarget[] = [];
-  for (const target of targets) {
+  for (const target of Array.isArray(targets) ? targets : []) {
     if (target === null || typeof target !== 'object') continue;
-    const key =
-      target.kind === 'email'
-        ? `email ${String((target as { address?: unknown }).address).toLowerCase()}`
-        : `${String(target.kind)} ${String((target as { url?: unknown }).url)}`;
+    const key = targetKey(target);
     if (seen.has(key)) continue;
     seen.add(key);
     out.push(target);

@@ -531,6 +531,10 @@ export function escapeSlack(text: string): string {
   return text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
 }
 
+/** An `@` that starts a word (a mention to Slack), not one inside an address; shown as a look-alike. */
+const WORD_INITIAL_AT = /(?<![\p{L}\p{N}_.+-])@/gu;
+const FULLWIDTH_AT = '\uff20';
+
 /**
  * Text that mrkdwn shows as written: URLs broken, `&<>` escaped, formatting characters and a
  * word-initial `@` replaced by look-alikes (the module comment says why these).
@@ -542,7 +546,7 @@ export function neutralizeSlack(text: string): string {
       .replace(/~/g, '\u223c')
       .replace(/`/g, '\u02cb')
       .replace(/(?<![\p{L}\p{N}])_|_(?![\p{L}\p{N}])/gu, '\u02cd')
-      .replace(/(?<![\p{L}\p{N}_.+-])@/gu, '\uff20'),
+      .replace(WORD_INITIAL_AT, FULLWIDTH_AT),
   );
 }
 
@@ -564,7 +568,7 @@ function slackCode(text: string, max: number): string {
 
 /** Slack `plain_text` (the header) reads no mrkdwn; URLs and mentions are still kept from it. */
 function slackPlain(text: string): string {
-  return breakUrls(text).replace(/(?<![\p{L}\p{N}_.+-])@/gu, '\uff20');
+  return breakUrls(text).replace(WORD_INITIAL_AT, FULLWIDTH_AT);
 }
 
 const SLACK_EMOJI: Record<Tone, string> = {
