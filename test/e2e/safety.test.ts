@@ -7,6 +7,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { repoRoot } from '../support/fixtures.js';
+import { LOCAL_OPERATOR_AUDIENCE, LOCAL_TENANT_ID } from '../../local/sign-in.js';
 import { objectIdFor } from '../../sim/providers/identity.js';
 import { startApp, type App } from './support.js';
 
@@ -350,7 +351,16 @@ describe('approvals only from verified approvers, bound to what they approve', (
     expect((await approve()).body).toMatchObject({ status: 403, type: 'https://failover.contoso.example/problems/approver-not-verified' });
     expect((await approve({ 'x-ms-client-principal': forgedPrincipal })).body).toMatchObject({ status: 401, type: 'https://failover.contoso.example/problems/untrusted-principal' });
     expect((await approve({ authorization: 'Bearer not-a-token' })).body).toMatchObject({ status: 401, type: 'https://failover.contoso.example/problems/malformed-token' });
-    const expired = await app.signIn('olga@contoso.example', { roles: ['Failover.Approver'], expiresInSeconds: -3600 });
+    // Expired as Entra's tokens expire: issued two hours ago for an hour.
+    const expiredToken = await app.control('POST', '/_sim/identity/token', {
+      tenant: LOCAL_TENANT_ID,
+      audience: LOCAL_OPERATOR_AUDIENCE,
+      upn: 'olga@contoso.example',
+      roles: ['Failover.Approver'],
+      issuedAt: Math.floor(Date.now() / 1000) - 7200,
+      expiresInSeconds: 3600,
+    });
+    const expired = { authorization: `Bearer ${expiredToken.access_token as string}` };
     expect((await approve(expired)).body).toMatchObject({ status: 401, type: 'https://failover.contoso.example/problems/expired' });
     const impostor = await app.signIn('mallory@contoso.example');
     expect((await approve(impostor)).body).toMatchObject({ status: 403, type: 'https://failover.contoso.example/problems/not-an-approver' });
