@@ -63,7 +63,7 @@ describe('signed action links', () => {
   }, 60_000);
   afterAll(() => app?.close());
 
-  const view = async (id: string) => (await app.request('GET', `/api/incidents/${id}`)).body as View;
+  const view = (id: string) => app.view<View>(id);
   /** A request as a browser without the key would make it. */
   const open = (url: string, init: RequestInit = {}) => fetch(url.startsWith('http') ? url : `${base}${url}`, { redirect: 'manual', ...init });
   const form = (fields: Record<string, string>, headers: Record<string, string> = {}): RequestInit => ({
@@ -205,7 +205,7 @@ describe('signed action links', () => {
     expect(done.status, text).toBe(202);
     expectPageHeaders(done.headers);
     expect(text).toContain('<h1>Approved</h1>');
-    await app.runUntil(async () => (await view(id)).phase !== 'awaiting-approval', { what: 'the approval to take effect' });
+    await app.until<View>(id, 'the approval to take effect', (v) => v.phase !== 'awaiting-approval');
     const approved = (await view(id)).timeline.find((e) => e.type === 'approved');
     expect(approved?.detail).toContain('checked with the data team');
     // Recorded as what it is: someone holding a link, not a verified person, nor the function key.
@@ -245,7 +245,7 @@ describe('signed action links', () => {
     } finally {
       await browser.close();
     }
-    await app.runUntil(async () => (await view(second.id)).phase !== 'awaiting-approval', { what: 'the approval from the browser' });
+    await app.until<View>(second.id, 'the approval from the browser', (v) => v.phase !== 'awaiting-approval');
     expect((await view(second.id)).timeline.find((e) => e.type === 'approved')?.detail).toContain('approved from the browser');
   }, 60_000);
 });
@@ -263,7 +263,7 @@ describe('signed action links where the catalog names approvers', () => {
   it('a link alone cannot approve; the same click by a signed-in approver does', async () => {
     const reply = await app.request('POST', '/api/failovers', { body: { workloads: ['purview-governance'], reason: 'approvers test', kind: 'unplanned', by: 'tests' } });
     const id = reply.body.incidentId as string;
-    const view = async () => (await app.request('GET', `/api/incidents/${id}`)).body as View;
+    const view = () => app.view<View>(id);
     let links: Heard[] = [];
     await app.runUntil(
       async () => {
@@ -293,6 +293,6 @@ describe('signed action links where the catalog names approvers', () => {
     const done = await signedIn.text();
     expect(signedIn.status, done).toBe(202);
     expect(done).toContain('Approved by dana@contoso.example');
-    await app.runUntil(async () => (await view()).phase !== 'awaiting-approval', { what: 'the approval' });
+    await app.until<View>(id, 'the approval', (v) => v.phase !== 'awaiting-approval');
   });
 });

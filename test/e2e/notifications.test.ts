@@ -33,12 +33,6 @@ beforeAll(async () => {
 }, 60_000);
 afterAll(() => app?.close());
 
-const view = async (id: string) => (await app.request('GET', `/api/incidents/${encodeURIComponent(id)}`)).body as View;
-const until = (id: string, what: string, done: (v: View) => boolean) =>
-  app.runUntil(async () => done(await view(id)), { what }).catch(async (err) => {
-    throw new Error(`${(err as Error).message}\n${JSON.stringify(await view(id), null, 1).slice(0, 4000)}`);
-  });
-
 describe('with every notification channel unreachable', () => {
   it('fails over and back, announcing without failing, and the incident lists what was not delivered', async () => {
     const started = Date.now();
@@ -46,16 +40,16 @@ describe('with every notification channel unreachable', () => {
     const active = await app.alert(dataShareEastUs2({ stage: 'Active', title: 'Azure Data Share - East US 2 - Investigating', communicationId: '1100009900101', at: new Date(app.clock.now()) }));
     expect(active.status, JSON.stringify(active.body)).toBe(202);
     const id = (active.body as { incidentId: string }).incidentId;
-    await until(id, 'the failover', (v) => v.phase === 'failed-over');
+    await app.until<View>(id, 'the failover', (v) => v.phase === 'failed-over');
 
     await app.control('DELETE', '/_sim/regions/eastus2/outage');
     const resolved = await app.alert(dataShareEastUs2({ stage: 'Resolved', title: 'Azure Data Share - East US 2 - Mitigated', communicationId: '1100009900102', at: new Date(app.clock.now()) }));
     expect(resolved.status, JSON.stringify(resolved.body)).toBe(202);
-    await until(id, 'the failback approval request', (v) => v.phase === 'awaiting-failback-approval');
+    await app.until<View>(id, 'the failback approval request', (v) => v.phase === 'awaiting-failback-approval');
     expect((await app.request('POST', `/api/incidents/${encodeURIComponent(id)}/approve`, { body: { by: 'tests', comment: 'East US 2 is back' } })).status).toBe(202);
-    await until(id, 'the failback', (v) => v.runtimeStatus === 'Completed');
+    await app.until<View>(id, 'the failback', (v) => v.runtimeStatus === 'Completed');
 
-    const v = await view(id);
+    const v = await app.view<View>(id);
     expect(v.outcome).toBe('failed-over-and-back');
     for (const direction of ['failover', 'failback'] as const) {
       const result = v.summary![direction]['datashare-sales']!;

@@ -17,6 +17,7 @@ import { startStack } from '../../local/stack.js';
 import type { AppConfigurationClient } from '@azure/app-configuration';
 import { azureTargetFromSettings, createAzureClients, type AzureClients } from '../../lib/azure/clients.js';
 import { fetchTrusting } from '../../lib/http/fetch-trusting.js';
+import type { OperationRecord } from '../../sim/oplog.js';
 import type { Simulator } from '../../sim/simulator.js';
 import type { HookMessage } from '../../sim/control.js';
 import { repoRoot } from '../support/fixtures.js';
@@ -49,6 +50,14 @@ export interface App {
   alert(body: string | object, headers?: Record<string, string>): Promise<Reply>;
   /** Lets the app run, jumping virtual time to the next timer whenever it is idle, until `done` holds. */
   runUntil(done: () => boolean | Promise<boolean>, options?: { maxSteps?: number; what?: string }): Promise<void>;
+  /** The incident as on-call sees it (GET /api/incidents/{id}), its JSON. */
+  view<T = Reply['body']>(id: string): Promise<T>;
+  /** `runUntil` the incident's view satisfies `done`; giving up, the error shows the view. */
+  until<T = Reply['body']>(id: string, what: string, done: (view: T) => boolean): Promise<void>;
+  /** Where the simulator's write log is now: the sequence number `writesSince` counts from. */
+  mark(): number;
+  /** Every write the app made or tried in the simulator after `seq`, failed ones too; POSTs that only list are reads. */
+  writesSince(seq: number): OperationRecord[];
   /** Notifications the simulator's receivers got. */
   hooks(channel?: string): Promise<HookMessage[]>;
   /** The simulator's control API (`/_sim/…`), its JSON answer. */
@@ -136,6 +145,17 @@ export async function startApp(options: StartAppOptions = {}): Promise<App> {
     return res.json();
   };
 
+  const view = async <T,>(id: string): Promise<T> => (await request('GET', `/api/incidents/${encodeURIComponent(id)}`)).body as T;
+  const runUntil: App['runUntil'] = async (done, { maxSteps = 500, what = 'the condition' } = {}) => {
+    for (let step = 0; step < maxSteps; step++) {
+      await runtime.idle();
+      if (await done()) return;
+      if (!clock.advanceToNext()) await new Promise((r) => setTimeout(r, 20));
+    }
+    const recent = logs.filter((l) => l.level !== 'information').slice(-10).map((l) => `  ${l.level} ${l.message}`).join('\n');
+    throw new Error(`gave up waiting for ${what} after ${maxSteps} steps (virtual time ${new Date(clock.now()).toISOString()})\n${recent}`);
+  };
+
   const clients = createAzureClients(azureTargetFromSettings(process.env, (path) => readFileSync(path, 'utf8')));
   return {
     clients,
@@ -151,15 +171,14 @@ export async function startApp(options: StartAppOptions = {}): Promise<App> {
     request,
     alert: (body, headers = {}) =>
       request('POST', '/api/alerts', { body: typeof body === 'string' ? body : JSON.stringify(body), headers: { 'content-type': 'application/json', ...headers } }),
-    async runUntil(done, { maxSteps = 500, what = 'the condition' } = {}) {
-      for (let step = 0; step < maxSteps; step++) {
-        await runtime.idle();
-        if (await done()) return;
-        if (!clock.advanceToNext()) await new Promise((r) => setTimeout(r, 20));
-      }
-      const recent = logs.filter((l) => l.level !== 'information').slice(-10).map((l) => `  ${l.level} ${l.message}`).join('\n');
-      throw new Error(`gave up waiting for ${what} after ${maxSteps} steps (virtual time ${new Date(clock.now()).toISOString()})\n${recent}`);
-    },
+    runUntil,
+    view,
+    until: (id, what, done) =>
+      runUntil(async () => done(await view(id)), { what }).catch(async (err: unknown) => {
+        throw new Error(`${(err as Error).message}\n${JSON.stringify(await view(id), null, 1).slice(0, 4000)}`);
+      }),
+    mark: () => sim.log.list().at(-1)?.seq ?? 0,
+    writesSince: (seq) => sim.log.list({ since: seq }).filter((o) => !/\/list[A-Za-z]*$/.test(o.operation)),
     signIn: async (upn, claims = {}) => {
       const answer = (await control('POST', '/_sim/identity/token', { tenant: LOCAL_TENANT_ID, audience: LOCAL_OPERATOR_AUDIENCE, upn, ...claims })) as { access_token: string };
       return { authorization: `Bearer ${answer.access_token}` };
