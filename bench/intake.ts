@@ -1,7 +1,8 @@
 /**
- * bench:intake — alert intake throughput on one core: parse + decision (catalog match, then act, notify or ignore per workload) over the mix of
- * published payload samples, against bare JSON.parse of the same strings, measured in the same
- * run. Target: intake at least 25% of bare JSON.parse throughput.
+ * bench:intake — alert intake throughput on one core: parse + decision (catalog match, then act,
+ * notify or ignore per workload) over the mix of published payload samples, against bare
+ * JSON.parse of the same strings, measured in the same run. Target: intake at least 25% of bare
+ * JSON.parse throughput.
  *
  * Then the real webhook (bench/intake-http.ts): accepted alerts/s and accept latency of
  * `POST /api/alerts` on the local host under concurrent senders redelivering most alerts, next to
