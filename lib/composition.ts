@@ -57,13 +57,23 @@ export function servicesForRequest(log: (message: string) => void): { ok: true; 
   }
 }
 
-/** Validates on-call engineers' Entra tokens: any client app of the tenant, for our API's audience, no role required here. */
+/**
+ * Validates on-call engineers' Entra tokens: any client app of the tenant, for our API's
+ * audience, no role required here; a person's delegated token only, since the caller is recorded
+ * and matched against approvers as a verified person (an application's own token is refused).
+ */
 function operatorTokenValidator(config: AppConfig, fetch: ((url: string, init: RequestInit) => Promise<Response>) | undefined): WebhookTokenValidator | undefined {
   if (config.operatorAuth === undefined) return undefined;
   return webhookTokenValidatorFromSettings(config.operatorAuth, {
     allowedCallerAppIds: 'any',
     requiredRole: null,
-    wording: { tenantSetting: 'OPERATOR_TENANT_ID', audiencesSetting: 'OPERATOR_AUDIENCES', missingTokenHint: 'sign in and send an Entra access token for the app' },
+    requireDelegated: true,
+    wording: {
+      tenantSetting: 'OPERATOR_TENANT_ID',
+      audiencesSetting: 'OPERATOR_AUDIENCES',
+      missingTokenHint: 'sign in and send an Entra access token for the app',
+      delegatedTokenHint: "an on-call token must be a user's delegated token: sign in as yourself (az account get-access-token, or failover sim login locally), not as an application",
+    },
     ...(fetch !== undefined ? { remoteJwks: { fetch } } : {}),
   });
 }

@@ -10,10 +10,16 @@
  *   from the tenant's key set;
  * - `exp` / `nbf` within the clock tolerance (default 300 s, as Entra's own libraries allow);
  * - `iss` is the configured tenant's v2 (`https://login.microsoftonline.com/{tid}/v2.0`) or
- *   v1 (`https://sts.windows.net/{tid}/`) issuer;
- * - `aud` is one of the configured audiences: v2 tokens carry the client id, v1 tokens the
- *   Application ID URI (`api://…`), so configure both;
+ *   v1 (`https://sts.windows.net/{tid}/`) issuer, and the one of the token's version (`ver` 2.0
+ *   or 1.0): Entra issues no other combination
+ *   (https://learn.microsoft.com/entra/identity-platform/access-token-claims-reference);
+ * - `aud` is one of the configured audiences: v2 tokens carry the client id (always, so a v2
+ *   token naming an Application ID URI is refused), v1 tokens the Application ID URI
+ *   (`api://…`) or the client id as requested, so configure both;
  * - `tid` is the configured tenant;
+ * - where the validator takes only people (`requireDelegated`, the on-call API), a user's
+ *   delegated token: `scp` present and `idtyp` not `app`; app-only (client credentials) tokens
+ *   carry no `scp` (https://learn.microsoft.com/entra/identity-platform/optional-claims-reference);
  * - the calling app (`azp` in v2, `appid` in v1) is an allowed caller (default: AzNS AAD Webhook);
  * - `roles` contains the required role (default `ActionGroupsSecureWebhook`).
  *
@@ -21,8 +27,9 @@
  * "an action group in this tenant", not "your action group": still check the payload (subscription).
  *
  * `validate` never throws for anything a caller sends; it returns a closed set of failures with
- * the HTTP status to answer: 401 when the token does not authenticate, 403 when it does but the
- * caller or role is wrong, 503 when the signing keys cannot be fetched (action groups retry 503).
+ * the HTTP status to answer: 401 when the token does not authenticate (or is an application's
+ * where a person's is required), 403 when it does but the caller or role is wrong, 503 when
+ * the signing keys cannot be fetched (action groups retry 503).
  * Details say what to fix and never contain the token.
  */
 import { decodeProtectedHeader, errors, jwtVerify } from 'jose';
@@ -47,12 +54,14 @@ export type AuthFailure =
   | 'expired'
   /** `nbf` is in the future, beyond the clock tolerance. */
   | 'not_yet_valid'
-  /** `iss` is not the configured tenant's v1 or v2 issuer. */
+  /** `iss` is not the configured tenant's v1 or v2 issuer, or not the one of the token's version (`ver`). */
   | 'wrong_issuer'
-  /** `aud` is none of the configured audiences. */
+  /** `aud` is none of the configured audiences, or a v2 token names no client id. */
   | 'wrong_audience'
   /** `tid` is not the configured tenant. */
   | 'wrong_tenant'
+  /** An app-only token (no `scp`, or `idtyp` app) where only a user's delegated token is taken. */
+  | 'app_only_token'
   /** Authenticated, but the calling app (`azp` / `appid`) is not an allowed caller. */
   | 'wrong_caller'
   /** Authenticated, but `roles` lacks the required role. */
@@ -74,6 +83,7 @@ export const AUTH_FAILURE_STATUS: Readonly<Record<AuthFailure, AuthFailureStatus
   wrong_issuer: 401,
   wrong_audience: 401,
   wrong_tenant: 401,
+  app_only_token: 401,
   wrong_caller: 403,
   missing_role: 403,
   unsupported_algorithm: 401,
@@ -110,8 +120,13 @@ export interface WebhookTokenValidatorOptions {
   allowedCallerAppIds?: readonly string[] | 'any';
   /** Default `ActionGroupsSecureWebhook`; null requires none (roles are then read, not required). */
   requiredRole?: string | null;
+  /**
+   * Take only a user's delegated token (`scp` present, `idtyp` not `app`): the caller must be a
+   * person. Default false (action groups call with app-only tokens).
+   */
+  requireDelegated?: boolean;
   /** The settings the messages name (default WEBHOOK_TENANT_ID / WEBHOOK_AUDIENCES), and who is expected to call. */
-  wording?: { tenantSetting: string; audiencesSetting: string; missingTokenHint: string };
+  wording?: { tenantSetting: string; audiencesSetting: string; missingTokenHint: string; delegatedTokenHint?: string };
   /** Remote key set URL (default `https://login.microsoftonline.com/{tid}/discovery/v2.0/keys`) or a local key set. */
   jwks?: URL | JSONWebKeySet;
   /** Caching and fallback of a remote key set. */
@@ -233,16 +248,34 @@ export function createWebhookTokenValidator(options: WebhookTokenValidatorOption
           `(expected '${issuerV2}' or '${issuerV1}'); check ${wording.tenantSetting}`,
       );
     }
-    const tokenVersion: '1.0' | '2.0' = issLower === issuerV1 ? '1.0' : '2.0';
+    // Each version has its own issuer: v1.0 tokens come from sts.windows.net, v2.0 tokens from
+    // login.microsoftonline.com/{tid}/v2.0. A token mixing them was not made by Entra ID.
+    const ver = payload['ver'];
+    if (ver !== '1.0' && ver !== '2.0') {
+      return fail('malformed_token', `the token's ver claim is ${ver === undefined ? 'missing' : show(ver, 20)}; Entra ID access tokens say their version, 1.0 or 2.0`);
+    }
+    const tokenVersion: '1.0' | '2.0' = ver;
+    const versionIssuer = tokenVersion === '1.0' ? issuerV1 : issuerV2;
+    if (issLower !== versionIssuer) {
+      return fail('wrong_issuer', `a v${tokenVersion} token (ver) is issued by '${versionIssuer}', but this one names ${show(iss)}; Entra ID issues no such token`);
+    }
 
     const aud = payload.aud;
     const tokenAudiences = typeof aud === 'string' ? [aud] : Array.isArray(aud) ? aud.filter((a): a is string => typeof a === 'string') : [];
     const configured = audiences.map((a) => a.toLowerCase());
-    if (!tokenAudiences.some((a) => configured.includes(a.toLowerCase()))) {
+    const matched = tokenAudiences.filter((a) => configured.includes(a.toLowerCase()));
+    if (matched.length === 0) {
       return fail(
         'wrong_audience',
         `token audience ${tokenAudiences.length === 0 ? '(none)' : list(tokenAudiences)} is not one of ${audienceList}; set ${wording.audiencesSetting} ` +
           `to your API app's client id and Application ID URI (v2 tokens carry the client id, v1 tokens the URI; this is a v${tokenVersion} token)`,
+      );
+    }
+    if (tokenVersion === '2.0' && !matched.some((a) => GUID.test(a))) {
+      return fail(
+        'wrong_audience',
+        `token audience ${list(matched)} is not a client id, but a v2.0 token's audience is always the API's client id (a GUID); ` +
+          `Entra ID issues no such token, so it is refused (an Application ID URI comes only in v1.0 tokens)`,
       );
     }
 
@@ -252,6 +285,17 @@ export function createWebhookTokenValidator(options: WebhookTokenValidatorOption
         'wrong_tenant',
         `token tid ${typeof tid === 'string' ? show(tid) : '(none)'} is not ${wording.tenantSetting} '${tenantId}'`,
       );
+    }
+
+    if (options.requireDelegated === true) {
+      const idtyp = payload['idtyp'];
+      if (stringClaim(payload, 'scp') === undefined || idtyp === 'app') {
+        const why = idtyp === 'app' ? "it is marked app-only (idtyp 'app')" : 'it carries no delegated scopes (scp)';
+        return fail(
+          'app_only_token',
+          `the token is an application's own (client credentials), not a signed-in user's: ${why}; ${wording.delegatedTokenHint ?? "only a user's delegated token is accepted"}`,
+        );
+      }
     }
 
     const azp = stringClaim(payload, 'azp');

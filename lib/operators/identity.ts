@@ -5,7 +5,9 @@
  *   platform says App Service Authentication is on (WEBSITE_AUTH_ENABLED=True); sent to an app
  *   without it, the header is a forgery and is refused;
  * - an Entra access token (`Authorization: Bearer`) the app validates itself (OPERATOR_TENANT_ID,
- *   OPERATOR_AUDIENCES), with the same checks as the secure webhook's.
+ *   OPERATOR_AUDIENCES), with the same checks as the secure webhook's, and a person's only: a
+ *   user's delegated token (`scp`), never an application's own (client credentials), which is
+ *   refused with 401 `app-only-token` (lib/composition.ts builds the validator so).
  * A function key or a signed link proves only that the caller holds a secret: such a caller may
  * read and, unless OPERATOR_ROLE is set, operate (trigger, cancel, request a failback), recorded
  * as unverified under the name they give; they may not approve where the catalog names approvers,
@@ -119,7 +121,7 @@ async function verifiedPrincipal(headers: HeaderSource, settings: IdentitySettin
     };
   }
   const t = result.principal;
-  if (t.objectId === null) return { ok: false, answer: problem(401, 'no-object-id', 'the Entra token names no object id (oid); sign in as a user or a service principal of your tenant') };
+  if (t.objectId === null) return { ok: false, answer: problem(401, 'no-object-id', 'the Entra token names no object id (oid); sign in as a user of your tenant') };
   const name = t.name ?? t.objectId;
   return { ok: true, value: { id: t.objectId, name, names: [name.toLowerCase()], groups: t.groups, roles: t.roles } };
 }

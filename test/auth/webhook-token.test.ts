@@ -1,6 +1,6 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import { CompactSign, SignJWT } from 'jose';
-import type { JSONWebKeySet } from 'jose';
+import type { JSONWebKeySet, JWTPayload } from 'jose';
 import {
   AUTH_FAILURE_STATUS,
   AZNS_AAD_WEBHOOK_APP_ID,
@@ -83,8 +83,7 @@ describe('valid secure webhook tokens', () => {
     });
   });
 
-  it('accepts either audience form on either token version', async () => {
-    expect((await check(await sign(v2Claims({ aud: APP_ID_URI }), key))).ok).toBe(true);
+  it('accepts a v1 token for either audience form, a v2 token for the client id', async () => {
     expect((await check(await sign(v1Claims({ aud: CLIENT_ID }), key))).ok).toBe(true);
     expect((await check(await sign(v2Claims({ aud: ['https://other.example', CLIENT_ID] }), key))).ok).toBe(true);
   });
@@ -269,6 +268,37 @@ describe('claims', () => {
     expect(detail(result)).toMatch(/this is a v1.0 token/);
   });
 
+  it('a v2 token naming an Application ID URI is refused: a v2 audience is always the client id', async () => {
+    const result = await check(await sign(v2Claims({ aud: APP_ID_URI }), key));
+    expect(failure(result)).toEqual({ status: 401, reason: 'wrong_audience' });
+    expect(detail(result)).toBe(
+      `token audience '${APP_ID_URI}' is not a client id, but a v2.0 token's audience is always the API's client id (a GUID); ` +
+        'Entra ID issues no such token, so it is refused (an Application ID URI comes only in v1.0 tokens)',
+    );
+    // Refused even where only the URI is configured; accepted beside the client id.
+    const uriOnly = makeValidator({ audiences: [APP_ID_URI] });
+    expect(failure(await check(await sign(v2Claims({ aud: APP_ID_URI }), key), uriOnly))).toEqual({ status: 401, reason: 'wrong_audience' });
+    expect((await check(await sign(v2Claims({ aud: [APP_ID_URI, CLIENT_ID] }), key))).ok).toBe(true);
+  });
+
+  it("an issuer that is not the token version's is refused", async () => {
+    const v2FromSts = await check(await sign(v2Claims({ iss: ISSUER_V1 }), key));
+    expect(failure(v2FromSts)).toEqual({ status: 401, reason: 'wrong_issuer' });
+    expect(detail(v2FromSts)).toBe(`a v2.0 token (ver) is issued by '${ISSUER_V2}', but this one names '${ISSUER_V1}'; Entra ID issues no such token`);
+    const v1FromLogin = await check(await sign(v1Claims({ iss: ISSUER_V2 }), key));
+    expect(failure(v1FromLogin)).toEqual({ status: 401, reason: 'wrong_issuer' });
+    expect(detail(v1FromLogin)).toBe(`a v1.0 token (ver) is issued by '${ISSUER_V1}', but this one names '${ISSUER_V2}'; Entra ID issues no such token`);
+  });
+
+  it('a token without an Entra version is refused', async () => {
+    const none = await check(await sign(without(v2Claims(), 'ver'), key));
+    expect(failure(none)).toEqual({ status: 401, reason: 'malformed_token' });
+    expect(detail(none)).toBe("the token's ver claim is missing; Entra ID access tokens say their version, 1.0 or 2.0");
+    const other = await check(await sign(v2Claims({ ver: '3.0' }), key));
+    expect(failure(other)).toEqual({ status: 401, reason: 'malformed_token' });
+    expect(detail(other)).toBe("the token's ver claim is '3.0'; Entra ID access tokens say their version, 1.0 or 2.0");
+  });
+
   it('wrong tid', async () => {
     const result = await check(await sign(v2Claims({ tid: OTHER_TENANT }), key));
     expect(failure(result)).toEqual({ status: 401, reason: 'wrong_tenant' });
@@ -314,6 +344,71 @@ describe('claims', () => {
   });
 });
 
+describe("where only a user's delegated token is taken", () => {
+  const USER_OID = '3c1e9a7b-2d4f-4e6a-8b0c-5d7e9f1a2b3c';
+  /** A v2 delegated token: a user signed in through the Azure CLI. */
+  const userClaims = (overrides: JWTPayload = {}): JWTPayload => ({
+    ...without(v2Claims(), 'idtyp', 'roles'),
+    azp: '04b07795-8ddb-461a-bbee-02f9e1bf7b46',
+    azpacr: '0',
+    oid: USER_OID,
+    preferred_username: 'dana@contoso.example',
+    scp: 'user_impersonation',
+    sub: 'pairwise-subject',
+    ...overrides,
+  });
+  const delegatedOnly = () => makeValidator({ allowedCallerAppIds: 'any', requiredRole: null, requireDelegated: true });
+
+  it("accepts a user's delegated token (scp), with or without idtyp user", async () => {
+    for (const claims of [userClaims(), userClaims({ idtyp: 'user' })]) {
+      const result = await check(await sign(claims, key), delegatedOnly());
+      expect(result.ok && result.principal).toEqual({
+        appId: '04b07795-8ddb-461a-bbee-02f9e1bf7b46',
+        tenantId: TENANT,
+        roles: [],
+        tokenVersion: '2.0',
+        subject: 'pairwise-subject',
+        objectId: USER_OID,
+        name: 'dana@contoso.example',
+        groups: [],
+      });
+    }
+  });
+
+  it('refuses an app-only token: no scp, or idtyp app', async () => {
+    const appOnly = await check(await sign(v2Claims({ azp: '11111111-2222-3333-4444-555555555555' }), key), delegatedOnly());
+    expect(failure(appOnly)).toEqual({ status: 401, reason: 'app_only_token' });
+    expect(detail(appOnly)).toBe(
+      "the token is an application's own (client credentials), not a signed-in user's: it is marked app-only (idtyp 'app'); only a user's delegated token is accepted",
+    );
+    // idtyp is an optional claim: without it, the missing scp says the same.
+    const noIdtyp = await check(await sign(without(v1Claims(), 'idtyp'), key), delegatedOnly());
+    expect(failure(noIdtyp)).toEqual({ status: 401, reason: 'app_only_token' });
+    expect(detail(noIdtyp)).toBe(
+      "the token is an application's own (client credentials), not a signed-in user's: it carries no delegated scopes (scp); only a user's delegated token is accepted",
+    );
+    expect(failure(await check(await sign(userClaims({ idtyp: 'app' }), key), delegatedOnly()))).toEqual({ status: 401, reason: 'app_only_token' });
+    expect(failure(await check(await sign(userClaims({ scp: '' }), key), delegatedOnly()))).toEqual({ status: 401, reason: 'app_only_token' });
+    expect(wwwAuthenticate({ ok: false, status: 401, reason: 'app_only_token' })).toBe('Bearer error="invalid_token", error_description="app_only_token"');
+  });
+
+  it('says what the caller names', async () => {
+    const worded = makeValidator({
+      allowedCallerAppIds: 'any',
+      requiredRole: null,
+      requireDelegated: true,
+      wording: { tenantSetting: 'OPERATOR_TENANT_ID', audiencesSetting: 'OPERATOR_AUDIENCES', missingTokenHint: 'sign in', delegatedTokenHint: "an on-call token must be a user's delegated token" },
+    });
+    expect(detail(await check(await sign(v2Claims(), key), worded))).toBe(
+      "the token is an application's own (client credentials), not a signed-in user's: it is marked app-only (idtyp 'app'); an on-call token must be a user's delegated token",
+    );
+  });
+
+  it("leaves the secure webhook's app-only tokens alone by default", async () => {
+    expect((await check(await sign(v2Claims(), key))).ok).toBe(true);
+  });
+});
+
 describe('statuses, challenge and options', () => {
   it('maps every failure to 401, 403 or 503', () => {
     expect(AUTH_FAILURE_STATUS).toEqual({
@@ -325,6 +420,7 @@ describe('statuses, challenge and options', () => {
       wrong_issuer: 401,
       wrong_audience: 401,
       wrong_tenant: 401,
+      app_only_token: 401,
       wrong_caller: 403,
       missing_role: 403,
       unsupported_algorithm: 401,
