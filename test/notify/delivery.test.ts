@@ -4,8 +4,7 @@
  * tries what is due, backs off, honours Retry-After, and on giving up tells the workload's other
  * channels once per incident and channel, never the failed one, and never loops.
  */
-import type { ServerResponse } from 'node:http';
-import { afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import type { Catalog, NotifyTarget, Workload } from '../../lib/catalog/types.js';
 import {
   createNotificationDelivery,
@@ -18,30 +17,16 @@ import {
 } from '../../lib/notify/index.js';
 import { sampleCatalog } from '../steps/support.js';
 import { useAzurite } from '../support/azurite.js';
-import { answer, closedPort, startReceiver, type Handler, type ReceivedRequest, type Receiver } from './receiver.js';
+import { answer, closedPort, sequence, trackedReceivers } from './receiver.js';
 import { SAMPLES } from './samples.js';
 
 const azurite = useAzurite();
 let sample: Catalog;
-const receivers: Receiver[] = [];
+const receiver = trackedReceivers();
 
 beforeAll(async () => {
   sample = await sampleCatalog();
 });
-afterEach(async () => {
-  await Promise.all(receivers.splice(0).map((r) => r.close()));
-});
-
-async function receiver(handler?: Handler): Promise<Receiver> {
-  const r = await startReceiver(handler);
-  receivers.push(r);
-  return r;
-}
-
-/** Answers each request in turn with the next handler; the last one repeats. */
-function sequence(...handlers: ((req: ReceivedRequest, res: ServerResponse) => void)[]): Handler {
-  return (req, res, n) => handlers[Math.min(n, handlers.length - 1)]!(req, res);
-}
 
 const T0 = Date.parse('2026-11-23T09:14:00Z');
 const MIN = 60_000;
