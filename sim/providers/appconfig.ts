@@ -18,12 +18,14 @@
  *   "no label" on single-key calls. List filters: key and label omitted or `*` match anything;
  *   `abc*` matches a prefix; `a,b` matches either (at most 5); `\` escapes `*`, `,` and `\`;
  *   label `%00` matches "no label". A bad filter is 400 `invalid-argument`.
- * - answers carry `ETag: "<etag>"` and `Last-Modified` (RFC 1123) headers; bodies are
- *   `{ etag, key, label, content_type, value, tags, locked, last_modified }`.
- * - `If-Match: "<etag>"` / `*` and `If-None-Match: "<etag>"` / `*` are honoured on every call:
- *   a GET whose If-None-Match matches is 304; a write whose precondition fails is 412 with no
- *   body (as the service sends it; the SDK then reports "Setting was already present" for
- *   `addConfigurationSetting`).
+ * - answers carry a weak `ETag: W/"<etag>"` header (as the 2026-04-01 examples GetKeyValue_IfMatch
+ *   and PutKeyValue_IfMatch show it) and `Last-Modified` (RFC 1123); bodies are
+ *   `{ etag, key, label, content_type, value, tags, locked, last_modified }`, `etag` bare.
+ * - `If-Match: "<etag>"` / `*` and `If-None-Match: "<etag>"` / `*` are honoured on every call,
+ *   the tag compared with or without its `W/` (the SDK quotes the body's bare etag, and the
+ *   service matches it against its weak header): a GET whose If-None-Match matches is 304; a
+ *   write whose precondition fails is 412 with no body (as the service sends it; the SDK then
+ *   reports "Setting was already present" for `addConfigurationSetting`).
  * - writing or deleting a locked (read-only) key-value is 409 `key-locked`.
  * - a missing key-value is 404 with `application/problem+json`
  *   `{ type: 'https://azconfig.io/errors/key-not-found', title, name, status: 404 }` (the REST
@@ -79,11 +81,14 @@ function wire(kv: KeyValue): Record<string, unknown> {
   };
 }
 
+/** The ETag header of a key-value: weak, as the service sends it. */
+const etagHeader = (kv: KeyValue): string => `W/"${kv.etag}"`;
+
 function single(kv: KeyValue, status = 200): SimResponse {
   return {
     status,
     body: wire(kv),
-    headers: { 'Content-Type': KV_JSON, ETag: `"${kv.etag}"`, 'Last-Modified': new Date(kv.lastModified).toUTCString() },
+    headers: { 'Content-Type': KV_JSON, ETag: etagHeader(kv), 'Last-Modified': new Date(kv.lastModified).toUTCString() },
   };
 }
 
@@ -232,7 +237,7 @@ export function appConfigurationRoutes(sim: Simulator): Route[] {
       if (kv === undefined) return request.headers['if-match'] !== undefined ? preconditionFailed() : notFound(params['key']!, label);
       if (!preconditionHolds(request, kv)) {
         return request.headers['if-none-match'] !== undefined
-          ? { status: 304, headers: { ETag: `"${kv.etag}"`, 'Last-Modified': new Date(kv.lastModified).toUTCString() } }
+          ? { status: 304, headers: { ETag: etagHeader(kv), 'Last-Modified': new Date(kv.lastModified).toUTCString() } }
           : preconditionFailed();
       }
       return single(kv);

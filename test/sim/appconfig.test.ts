@@ -36,7 +36,7 @@ async function list(options: Parameters<AppConfigurationClient['listConfiguratio
 const operations = (operation?: string) => h.operations(operation);
 
 describe('App Configuration key-values', () => {
-  it('gets a seeded setting, with its ETag and Last-Modified headers', async () => {
+  it('gets a seeded setting, with its weak ETag and Last-Modified headers', async () => {
     const setting = await client.getConfigurationSetting({ key: 'media:activeAccount' });
     expect(setting).toMatchObject({ key: 'media:activeAccount', value: 'contosomediaweu', isReadOnly: false, tags: {}, statusCode: 200 });
     expect(setting.label).toBeUndefined();
@@ -45,7 +45,8 @@ describe('App Configuration key-values', () => {
     expect(setting.lastModified).toBeInstanceOf(Date);
     const raw = await h.call('GET', `${KV}/media:activeAccount?api-version=2026-04-01`);
     expect(raw.headers['content-type']).toBe('application/vnd.microsoft.appconfig.kv+json; charset=utf-8');
-    expect(raw.headers['etag']).toBe(`"${setting.etag}"`);
+    // Weak in the header, bare in the body: the 2026-04-01 example GetKeyValue_IfMatch.
+    expect(raw.headers['etag']).toBe(`W/"${setting.etag}"`);
     expect(new Date(raw.headers['last-modified']!).getTime()).toBe(Math.floor(setting.lastModified!.getTime() / 1000) * 1000);
     expect(raw.body).toEqual({
       etag: setting.etag,
@@ -105,6 +106,8 @@ describe('App Configuration key-values', () => {
     const unchanged = await client.getConfigurationSetting(current, { onlyIfChanged: true });
     expect(unchanged.statusCode).toBe(304);
     expect(unchanged.value).toBeUndefined();
+    const raw = await h.call('GET', `${KV}/crm:degradedMode?api-version=2026-04-01`, undefined, { 'if-none-match': `"${current.etag}"` });
+    expect([raw.status, raw.headers['etag']]).toEqual([304, `W/"${current.etag}"`]);
     await client.setConfigurationSetting({ key: 'crm:degradedMode', value: 'true' });
     const changed = await client.getConfigurationSetting(current, { onlyIfChanged: true });
     expect([changed.statusCode, changed.value]).toEqual([200, 'true']);
