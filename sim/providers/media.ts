@@ -22,7 +22,28 @@
  *   GET    {acct}/transforms[/{t}]                             200 | 404                  transforms/read
  *   PUT    {acct}/transforms/{t}                               201 created | 200 replaced | 400 | 404   transforms/write
  *   GET    {acct}/transforms/{t}/jobs[/{job}]                  200 | 404                  jobs/read
- *   PUT    {acct}/transforms/{t}/jobs/{job}                    201 | 400 | 404 (no transform) | 409 (name taken)   jobs/write
+ *   PUT    {acct}/transforms/{t}/jobs/{job}                    201 | 400 (assets missing, input unreadable) | 404 (no transform) | 409 (name taken)   jobs/write
+ *   PATCH  {acct}/streamingEndpoints/{se}, {acct}/liveEvents/{le}   200 (fields sent merged, tags replaced) | 400 | 404 | 409 (busy)
+ *   POST   {acct}/liveEvents/{le}/reset                        202 LRO (outputs deleted, Running again) | 404 | 409 (not Running, busy)
+ *   GET    {acct}/assets[/{asset}]                             200 | 404                  assets/read
+ *   PUT    {acct}/assets/{asset}                               201 | 200 updated | 400    assets/write
+ *   DELETE {acct}/assets/{asset}                               200 | 204 absent          assets/delete
+ *   POST   {acct}/assets/{asset}/listContainerSas              200 { assetContainerSasUrls } | 400 | 404
+ *   GET    {acct}/streamingLocators[/{locator}]                200 | 404                  streamingLocators/read
+ *   PUT    {acct}/streamingLocators/{locator}                  201 | 400 (asset or policy unknown) | 409 (name taken: locators are not updatable)
+ *   DELETE {acct}/streamingLocators/{locator}                  200 | 204 absent
+ *   POST   {acct}/streamingLocators/{locator}/listPaths        200 { streamingPaths, downloadPaths }
+ * Assets and streaming locators answer api-version 2022-08-01 and 2023-01-01.
+ *
+ * Where Azure refuses, the simulator refuses: a live output, a job's JobInputAsset and its
+ * JobOutputAssets must name assets that exist in the account (400 naming the field); a
+ * JobInputHttp needs `files`, each an absolute http(s) URL when no `baseUri` is given; a live
+ * event takes one operation at a time (a repeat of the running one, an output write or delete
+ * under it, or the event's own operation while an output's runs: 409 InvalidResourceState);
+ * a streaming locator's policy must be predefined (Predefined_ClearStreamingOnly, …) or the
+ * account's. listPaths answers paths only for an asset a live output records into (its manifest).
+ * Streaming endpoints keep `customHostNames` as given: a host name they do not list is one
+ * Azure would refuse viewers for.
  * (operation names are `Microsoft.Media/<type>/<verb>`; every route's `resource` is the ARM id of
  * the resource it touches, so an outage of the account's region fails it, and only it.)
  *
@@ -37,8 +58,8 @@
  * - live event: Stopped → Starting → Running (start, also from StandBy), Stopped → Allocating →
  *   StandBy (allocate), Running|StandBy → Stopping → Stopped (stop). `removeOutputsOnStop: true`
  *   deletes the event's live outputs when the stop completes (at once when already Stopped).
- * A second identical request while one runs joins it (202 with the running operation's URLs,
- * guessed); any other transition while the resource is in a transitional state is 409
+ * On a streaming endpoint a second identical request while one runs joins it (202 with the
+ * running operation's URLs, guessed); on a live event it is refused (above); any other transition while the resource is in a transitional state is 409
  * InvalidResourceState. A failed operation (fault rule with `failOperation`) leaves the resource
  * in the state it was in before (a failed create: provisioningState Failed; re-PUT retries it).
  * Requests answered at once (already in the target state) are not subject to `failOperation`
@@ -77,6 +98,8 @@ import type { Route, RouteContext, SimResource, SimResponse } from '../types.js'
 export const MEDIA_ACCOUNT_API_VERSIONS = ['2021-11-01', '2023-01-01'] as const;
 export const MEDIA_STREAMING_API_VERSIONS = ['2022-08-01'] as const;
 export const MEDIA_ENCODING_API_VERSIONS = ['2022-07-01'] as const;
+/** Assets and streaming locators (the spec's Metadata group); the SDK sends 2022-08-01. */
+export const MEDIA_METADATA_API_VERSIONS = ['2022-08-01', '2023-01-01'] as const;
 
 const NS = 'Microsoft.Media';
 const ACCOUNTS = `/subscriptions/{sub}/resourceGroups/{rg}/providers/${NS}/mediaservices`;
@@ -86,6 +109,8 @@ const LE = `${ACCT}/liveEvents/{le}`;
 const LO = `${LE}/liveOutputs/{lo}`;
 const TRANSFORM = `${ACCT}/transforms/{t}`;
 const JOB = `${TRANSFORM}/jobs/{job}`;
+const ASSET = `${ACCT}/assets/{asset}`;
+const LOCATOR = `${ACCT}/streamingLocators/{locator}`;
 
 /**
  * Azure milliseconds for operations sim/latency.ts does not list yet (figures asked of the lead):
@@ -187,6 +212,15 @@ export function mediaRoutes(sim: Simulator): Route[] {
     const op = running.get(sim.key(id));
     if (op === undefined || op.status !== 'InProgress' || sim.operations.get(op.id) !== op) return undefined;
     return op;
+  };
+
+  /** A live output operation running under a live event: the event waits for it (one operation at a time per event). */
+  const outputOperation = (le: SimResource): LongRunning | undefined => {
+    for (const output of sim.store.children(le.id, 'liveOutputs')) {
+      const op = current(output.id);
+      if (op !== undefined) return op;
+    }
+    return undefined;
   };
 
   const systemData = (caller: string, at: string, existing?: Record<string, unknown>): Record<string, unknown> => ({
@@ -291,7 +325,12 @@ export function mediaRoutes(sim: Simulator): Route[] {
     if (r === undefined) return notFound(KIND_NAME[t.kind], id);
     const inFlight = current(r.id);
     if (inFlight !== undefined) {
-      return inFlight.operation === t.operation ? accepted(t.kind, r.id, inFlight, ctx) : busy(t.kind, r, inFlight);
+      // A live event takes one operation at a time, a repeat of the running one included (strict side).
+      return inFlight.operation === t.operation && t.kind !== 'liveEvent' ? accepted(t.kind, r.id, inFlight, ctx) : busy(t.kind, r, inFlight);
+    }
+    if (t.kind === 'liveEvent') {
+      const outputBusy = outputOperation(r);
+      if (outputBusy !== undefined) return busy('liveEvent', r, outputBusy);
     }
     const state = String(r.properties['resourceState'] ?? '');
     if (t.done.includes(state)) {
@@ -512,6 +551,38 @@ export function mediaRoutes(sim: Simulator): Route[] {
     return accepted('streamingEndpoint', r.id, op, ctx);
   };
 
+  /**
+   * PATCH of a streaming endpoint or live event: the fields sent are merged into the resource
+   * (tags replaced as a whole, as ARM does), answered 200 at once; scale units change only with
+   * the scale operation. Used to mark what a failover started.
+   */
+  const patchTracked = (kind: 'streamingEndpoint' | 'liveEvent', idOf: (p: Params) => string, definable: readonly string[]) => (ctx: RouteContext): SimResponse => {
+    const acct = account(ctx.params);
+    if (isResponse(acct)) return acct;
+    const r = sim.store.get(idOf(ctx.params));
+    if (r === undefined) return notFound(KIND_NAME[kind], idOf(ctx.params));
+    const parsed = bodyProps(ctx);
+    if (isResponse(parsed)) return parsed;
+    const { body, props } = parsed;
+    const location = locationFor(body, acct);
+    if (typeof location !== 'string') return location;
+    if (body['tags'] !== undefined && (!isRecord(body['tags']) || !Object.values(body['tags']).every((v) => typeof v === 'string'))) {
+      return badRequest("The field 'tags' must map names to strings.", 'InvalidRequestContent');
+    }
+    const inFlight = current(r.id);
+    if (inFlight !== undefined) return busy(kind, r, inFlight);
+    if (props['scaleUnits'] !== undefined && props['scaleUnits'] !== r.properties['scaleUnits']) {
+      return badRequest(`The scale units of the ${KIND_NAME[kind]} '${r.name}' change with the scale operation, not with an update.`, 'InvalidRequestContent');
+    }
+    const at = isoNow(now());
+    for (const k of definable) if (props[k] !== undefined) r.properties[k] = props[k];
+    const tags = tagsOf(body);
+    if (tags !== undefined) r.tags = tags;
+    r.properties['lastModified'] = at;
+    r.systemData = systemData(ctx.request.caller, at, r.systemData);
+    return ok(envelope(r));
+  };
+
   // ── live events ──────────────────────────────────────────────────────────────────────────────
 
   const LE_DEFINABLE = ['description', 'encoding', 'transcriptions', 'crossSiteAccessPolicies', 'useStaticHostname', 'hostnamePrefix', 'streamOptions'];
@@ -606,12 +677,17 @@ export function mediaRoutes(sim: Simulator): Route[] {
     if (isResponse(acct)) return acct;
     const le = sim.store.get(leIdOf(ctx.params));
     if (le === undefined) return notFound('live event', leIdOf(ctx.params));
+    const eventBusy = current(le.id);
+    if (eventBusy !== undefined) return busy('liveEvent', le, eventBusy);
     const parsed = bodyProps(ctx);
     if (isResponse(parsed)) return parsed;
     const { props } = parsed;
     for (const field of ['assetName', 'archiveWindowLength']) {
       if (typeof props[field] !== 'string' || props[field] === '') return badRequest(`The field 'properties.${field}' is required.`, 'InvalidRequestContent');
     }
+    // The output records into an asset of this account, created first (the spec's scenario does so).
+    const missingAsset = assetMissing(acct, props['assetName'] as string, 'properties.assetName');
+    if (missingAsset !== undefined) return missingAsset;
     if (!/^P(T(?=\d)(\d+H)?(\d+M)?(\d+(\.\d+)?S)?|\d+D)$/.test(String(props['archiveWindowLength']))) {
       return badRequest(`The field 'properties.archiveWindowLength' must be an ISO 8601 duration such as PT1H, got '${String(props['archiveWindowLength'])}'.`, 'InvalidRequestContent');
     }
@@ -665,9 +741,12 @@ export function mediaRoutes(sim: Simulator): Route[] {
   const deleteLiveOutput = (ctx: RouteContext): SimResponse => {
     const acct = account(ctx.params);
     if (isResponse(acct)) return acct;
-    if (sim.store.get(leIdOf(ctx.params)) === undefined) return notFound('live event', leIdOf(ctx.params));
+    const le = sim.store.get(leIdOf(ctx.params));
+    if (le === undefined) return notFound('live event', leIdOf(ctx.params));
     const r = sim.store.get(loIdOf(ctx.params));
     if (r === undefined) return { status: 204 };
+    const eventBusy = current(le.id);
+    if (eventBusy !== undefined) return busy('liveEvent', le, eventBusy);
     const operation = `${NS}/liveOutputs/delete`;
     const inFlight = current(r.id);
     if (inFlight !== undefined) return inFlight.operation === operation ? accepted('liveOutput', r.id, inFlight, ctx) : busy('liveOutput', r, inFlight);
@@ -687,6 +766,183 @@ export function mediaRoutes(sim: Simulator): Route[] {
       },
     );
     return accepted('liveOutput', r.id, op, ctx);
+  };
+
+  // ── assets ───────────────────────────────────────────────────────────────────────────────────
+
+  const assetIdOf = (p: Params): string => `${accountIdOf(p)}/assets/${p['asset']}`;
+  const locatorIdOf = (p: Params): string => `${accountIdOf(p)}/streamingLocators/${p['locator']}`;
+
+  /** A 400 naming `field` when `name` is not an asset of the account; undefined when it is. */
+  const assetMissing = (acct: SimResource, name: unknown, field: string): SimResponse | undefined =>
+    typeof name === 'string' && sim.store.get(`${acct.id}/assets/${name}`) !== undefined
+      ? undefined
+      : badRequest(`The field '${field}' names the asset '${String(name)}', which does not exist in the Media Services account '${acct.name}': create it first (PUT assets/{assetName}).`, 'BadRequest');
+
+  /** The storage accounts attached to a Media Services account, by name. */
+  const storageNames = (acct: SimResource): string[] =>
+    (Array.isArray(acct.properties['storageAccounts']) ? (acct.properties['storageAccounts'] as unknown[]) : [])
+      .map((a) => (isRecord(a) && typeof a['id'] === 'string' ? a['id'].split('/').pop()! : ''))
+      .filter((n) => n !== '');
+
+  const createAsset = (ctx: RouteContext): SimResponse => {
+    const acct = account(ctx.params);
+    if (isResponse(acct)) return acct;
+    const parsed = bodyProps(ctx);
+    if (isResponse(parsed)) return parsed;
+    const { props } = parsed;
+    for (const field of ['description', 'alternateId', 'container', 'storageAccountName']) {
+      if (props[field] !== undefined && typeof props[field] !== 'string') return badRequest(`The field 'properties.${field}' must be a string.`, 'InvalidRequestContent');
+    }
+    const storages = storageNames(acct);
+    const storage = (props['storageAccountName'] as string | undefined) ?? storages[0];
+    if (storage === undefined || !storages.some((n) => n.toLowerCase() === storage.toLowerCase())) {
+      return badRequest(`The field 'properties.storageAccountName' ('${String(storage)}') must name a storage account attached to '${acct.name}': ${storages.join(', ') || 'none is'}.`, 'BadRequest');
+    }
+    const at = isoNow(now());
+    const existing = sim.store.get(assetIdOf(ctx.params));
+    if (existing !== undefined) {
+      // The container and storage account of an asset are fixed at creation.
+      for (const field of ['container', 'storageAccountName']) {
+        if (props[field] !== undefined && String(props[field]).toLowerCase() !== String(existing.properties[field]).toLowerCase()) {
+          return badRequest(`The field 'properties.${field}' of the existing asset '${existing.name}' cannot change.`, 'BadRequest');
+        }
+      }
+      for (const field of ['description', 'alternateId']) if (props[field] !== undefined) existing.properties[field] = props[field];
+      existing.properties['lastModified'] = at;
+      existing.systemData = systemData(ctx.request.caller, at, existing.systemData);
+      return ok(envelope(existing));
+    }
+    const assetId = randomUUID();
+    const id = childId(acct, 'assets', ctx.params['asset']!);
+    const r = sim.store.put({
+      id,
+      name: ctx.params['asset']!,
+      type: typeOf(id),
+      location: '',
+      systemData: systemData(ctx.request.caller, at),
+      properties: {
+        assetId,
+        created: at,
+        lastModified: at,
+        ...(props['alternateId'] !== undefined ? { alternateId: props['alternateId'] } : {}),
+        ...(props['description'] !== undefined ? { description: props['description'] } : {}),
+        container: (props['container'] as string | undefined) ?? `asset-${assetId}`,
+        storageAccountName: storage,
+        storageEncryptionFormat: 'None',
+      },
+    });
+    return ok(envelope(r), 201);
+  };
+
+  const deleteAsset = (ctx: RouteContext): SimResponse => {
+    const acct = account(ctx.params);
+    if (isResponse(acct)) return acct;
+    const r = sim.store.get(assetIdOf(ctx.params));
+    if (r === undefined) return { status: 204 };
+    sim.store.delete(r.id);
+    return ok(undefined);
+  };
+
+  /** SAS permissions AMS grants for each ListContainerSasInput permission. */
+  const SAS_PERMISSIONS: Record<string, string> = { Read: 'rl', ReadWrite: 'rwl', ReadWriteDelete: 'rwdl' };
+
+  const listContainerSas = (ctx: RouteContext): SimResponse => {
+    const acct = account(ctx.params);
+    if (isResponse(acct)) return acct;
+    const r = sim.store.get(assetIdOf(ctx.params));
+    if (r === undefined) return notFound('asset', assetIdOf(ctx.params));
+    const body = isRecord(ctx.request.body) ? ctx.request.body : {};
+    const sp = SAS_PERMISSIONS[String(body['permissions'])];
+    if (sp === undefined) return badRequest(`The field 'permissions' must be one of ${Object.keys(SAS_PERMISSIONS).join(', ')}, got ${JSON.stringify(body['permissions'])}.`, 'InvalidRequestContent');
+    const expiry = typeof body['expiryTime'] === 'string' ? Date.parse(body['expiryTime']) : Number.NaN;
+    if (Number.isNaN(expiry) || expiry <= now()) return badRequest(`The field 'expiryTime' must be a date-time in the future, got ${JSON.stringify(body['expiryTime'])}.`, 'InvalidRequestContent');
+    const se = encodeURIComponent(new Date(expiry).toISOString().replace(/\.\d{3}Z$/, 'Z'));
+    const url = (key: string) => `https://${String(r.properties['storageAccountName'])}.blob.core.windows.net/${String(r.properties['container'])}?sv=2022-11-02&se=${se}&sr=c&sp=${sp}&sig=${key}${hex(16)}`;
+    // Two URLs, one per storage account key, as AMS answers.
+    return ok({ assetContainerSasUrls: [url('k1'), url('k2')] });
+  };
+
+  // ── streaming locators ───────────────────────────────────────────────────────────────────────
+
+  /** The streaming policies every account has, and what they publish. */
+  const PREDEFINED_POLICIES: Record<string, { streaming: boolean; download: boolean }> = {
+    Predefined_DownloadOnly: { streaming: false, download: true },
+    Predefined_ClearStreamingOnly: { streaming: true, download: false },
+    Predefined_DownloadAndClearStreaming: { streaming: true, download: true },
+  };
+
+  const createStreamingLocator = (ctx: RouteContext): SimResponse => {
+    const acct = account(ctx.params);
+    if (isResponse(acct)) return acct;
+    const parsed = bodyProps(ctx);
+    if (isResponse(parsed)) return parsed;
+    const { props } = parsed;
+    for (const field of ['assetName', 'streamingPolicyName']) {
+      if (typeof props[field] !== 'string' || props[field] === '') return badRequest(`The field 'properties.${field}' is required.`, 'InvalidRequestContent');
+    }
+    const policy = props['streamingPolicyName'] as string;
+    if (PREDEFINED_POLICIES[policy] === undefined && sim.store.get(`${acct.id}/streamingPolicies/${policy}`) === undefined) {
+      return badRequest(`The field 'properties.streamingPolicyName' names '${policy}', which is neither a predefined streaming policy (${Object.keys(PREDEFINED_POLICIES).join(', ')}) nor one of the account's.`, 'BadRequest');
+    }
+    const missingAsset = assetMissing(acct, props['assetName'], 'properties.assetName');
+    if (missingAsset !== undefined) return missingAsset;
+    const existing = sim.store.get(locatorIdOf(ctx.params));
+    // Locators cannot be updated: a second PUT of a name in use is refused.
+    if (existing !== undefined) return conflict(`The streaming locator '${existing.name}' already exists; streaming locators cannot be updated: delete it and create it again.`, 'Conflict');
+    const at = isoNow(now());
+    const id = childId(acct, 'streamingLocators', ctx.params['locator']!);
+    const r = sim.store.put({
+      id,
+      name: ctx.params['locator']!,
+      type: typeOf(id),
+      location: '',
+      systemData: systemData(ctx.request.caller, at),
+      properties: {
+        assetName: props['assetName'],
+        created: at,
+        ...(typeof props['startTime'] === 'string' ? { startTime: props['startTime'] } : {}),
+        endTime: typeof props['endTime'] === 'string' ? props['endTime'] : '9999-12-31T23:59:59.9999999Z',
+        streamingLocatorId: typeof props['streamingLocatorId'] === 'string' ? props['streamingLocatorId'] : randomUUID(),
+        streamingPolicyName: policy,
+        contentKeys: [],
+      },
+    });
+    return ok(envelope(r), 201);
+  };
+
+  const deleteStreamingLocator = (ctx: RouteContext): SimResponse => {
+    const acct = account(ctx.params);
+    if (isResponse(acct)) return acct;
+    const r = sim.store.get(locatorIdOf(ctx.params));
+    if (r === undefined) return { status: 204 };
+    sim.store.delete(r.id);
+    return ok(undefined);
+  };
+
+  /**
+   * The URL paths of a locator's asset. An asset has a manifest to stream once a live output
+   * records into it (the output's manifestName); an asset with none answers no streaming paths.
+   */
+  const listPaths = (ctx: RouteContext): SimResponse => {
+    const acct = account(ctx.params);
+    if (isResponse(acct)) return acct;
+    const r = sim.store.get(locatorIdOf(ctx.params));
+    if (r === undefined) return notFound('streaming locator', locatorIdOf(ctx.params));
+    const policy = PREDEFINED_POLICIES[String(r.properties['streamingPolicyName'])] ?? { streaming: true, download: false };
+    const asset = String(r.properties['assetName']).toLowerCase();
+    const manifests = sim.store
+      .children(acct.id, 'liveEvents')
+      .flatMap((le) => sim.store.children(le.id, 'liveOutputs'))
+      .filter((lo) => String(lo.properties['assetName']).toLowerCase() === asset)
+      .map((lo) => `/${String(r.properties['streamingLocatorId'])}/${String(lo.properties['manifestName'] ?? lo.name)}.ism/manifest`);
+    const formats: Array<[string, string]> = [
+      ['Hls', '(format=m3u8-aapl)'],
+      ['Dash', '(format=mpd-time-csf)'],
+      ['SmoothStreaming', ''],
+    ];
+    const streamingPaths = policy.streaming && manifests.length > 0 ? formats.map(([streamingProtocol, suffix]) => ({ streamingProtocol, encryptionScheme: 'NoEncryption', paths: manifests.map((m) => m + suffix) })) : [];
+    return ok({ streamingPaths, downloadPaths: [] });
   };
 
   // ── transforms ───────────────────────────────────────────────────────────────────────────────
@@ -835,6 +1091,45 @@ export function mediaRoutes(sim: Simulator): Route[] {
     return envelope(r);
   };
 
+  /**
+   * Why a job input is refused, or undefined. JobInputAsset reads an asset of this account, which
+   * must exist; JobInputHttp reads `files` (required), each relative to `baseUri` or, without one,
+   * an absolute http(s) URL; JobInputs and JobInputSequence nest inputs, checked the same way.
+   */
+  const jobInputRefused = (acct: SimResource, input: Record<string, unknown>, field: string): SimResponse | undefined => {
+    const type = input['@odata.type'];
+    const files = input['files'];
+    const fileList = Array.isArray(files) && files.length > 0 && files.every((f) => typeof f === 'string' && f !== '') ? (files as string[]) : null;
+    switch (type) {
+      case '#Microsoft.Media.JobInputAsset':
+        if (files !== undefined && fileList === null) return badRequest(`The field '${field}.files' must list file names.`, 'InvalidRequestContent');
+        return assetMissing(acct, input['assetName'], `${field}.assetName`);
+      case '#Microsoft.Media.JobInputHttp': {
+        if (fileList === null) return badRequest(`The field '${field}.files' is required for a JobInputHttp: list the files to read.`, 'InvalidRequestContent');
+        const base = input['baseUri'];
+        if (base !== undefined && (typeof base !== 'string' || !/^https?:\/\/[^/]+/i.test(base))) return badRequest(`The field '${field}.baseUri' must be an http(s) URL, got ${JSON.stringify(base)}.`, 'InvalidRequestContent');
+        if (base === undefined) {
+          const relative = fileList.findIndex((f) => !/^https?:\/\/[^/]+/i.test(f));
+          if (relative >= 0) return badRequest(`The field '${field}.files[${relative}]' must be an absolute http(s) URL when no baseUri is given, got '${fileList[relative]}'.`, 'InvalidRequestContent');
+        }
+        return undefined;
+      }
+      case '#Microsoft.Media.JobInputs':
+      case '#Microsoft.Media.JobInputSequence': {
+        const inner = input['inputs'];
+        if (!Array.isArray(inner) || inner.length === 0) return badRequest(`The field '${field}.inputs' must list job inputs.`, 'InvalidRequestContent');
+        for (const [i, x] of inner.entries()) {
+          if (!isRecord(x) || typeof x['@odata.type'] !== 'string') return badRequest(`The field '${field}.inputs[${i}]' must be a job input with an '@odata.type'.`, 'InvalidRequestContent');
+          const refused = jobInputRefused(acct, x, `${field}.inputs[${i}]`);
+          if (refused !== undefined) return refused;
+        }
+        return undefined;
+      }
+      default:
+        return badRequest(`The field '${field}.@odata.type' (${JSON.stringify(type)}) is not a job input type Media Services knows.`, 'InvalidRequestContent');
+    }
+  };
+
   const createJob = (ctx: RouteContext): SimResponse => {
     const acct = account(ctx.params);
     if (isResponse(acct)) return acct;
@@ -852,6 +1147,15 @@ export function mediaRoutes(sim: Simulator): Route[] {
     const outputs = props['outputs'];
     if (!Array.isArray(outputs) || outputs.length === 0 || !outputs.every((o) => isRecord(o) && typeof o['@odata.type'] === 'string')) {
       return badRequest("The field 'properties.outputs' must list job outputs, each with an '@odata.type'.", 'InvalidRequestContent');
+    }
+    const inputRefused = jobInputRefused(acct, input, 'properties.input');
+    if (inputRefused !== undefined) return inputRefused;
+    for (const [i, output] of (outputs as Array<Record<string, unknown>>).entries()) {
+      if (output['@odata.type'] !== '#Microsoft.Media.JobOutputAsset') {
+        return badRequest(`The field 'properties.outputs[${i}].@odata.type' must be #Microsoft.Media.JobOutputAsset, got ${JSON.stringify(output['@odata.type'])}.`, 'InvalidRequestContent');
+      }
+      const missing = assetMissing(acct, output['assetName'], `properties.outputs[${i}].assetName`);
+      if (missing !== undefined) return missing;
     }
     const transformOutputs = Array.isArray(transform.properties['outputs']) ? (transform.properties['outputs'] as unknown[]).length : 0;
     if (outputs.length !== transformOutputs) {
@@ -891,6 +1195,7 @@ export function mediaRoutes(sim: Simulator): Route[] {
   const A = MEDIA_ACCOUNT_API_VERSIONS;
   const S = MEDIA_STREAMING_API_VERSIONS;
   const E = MEDIA_ENCODING_API_VERSIONS;
+  const M = MEDIA_METADATA_API_VERSIONS;
   const seKind = 'streaming endpoint';
 
   return [
@@ -919,12 +1224,18 @@ export function mediaRoutes(sim: Simulator): Route[] {
       transition(ctx, seIdOf(ctx.params), { kind: 'streamingEndpoint', operation: `${NS}/streamingEndpoints/stop`, action: 'stop', from: ['Running'], done: ['Stopped'], via: 'Stopping', to: 'Stopped' }),
     ),
     route('POST', `${SE}/scale`, 'streamingEndpoints/scale', S, seIdOf, scaleStreamingEndpoint),
+    route('PATCH', SE, 'streamingEndpoints/write', S, seIdOf, patchTracked('streamingEndpoint', seIdOf, SE_DEFINABLE.filter((k) => k !== 'customHostNames'))),
     ...opRoutes('streamingEndpoint', SE, seIdOf),
 
     // live events
     route('GET', `${ACCT}/liveEvents`, 'liveEvents/read', S, accountIdOf, listChildren(accountIdOf, undefined, 'liveEvents')),
     route('GET', LE, 'liveEvents/read', S, leIdOf, getChild('live event', leIdOf)),
     route('PUT', LE, 'liveEvents/write', S, leIdOf, createLiveEvent),
+    route('PATCH', LE, 'liveEvents/write', S, leIdOf, patchTracked('liveEvent', leIdOf, ['description'])),
+    // Reset: outputs deleted, the event stopped and started again; only a running event (strict side).
+    route('POST', `${LE}/reset`, 'liveEvents/reset', S, leIdOf, (ctx) =>
+      transition(ctx, leIdOf(ctx.params), { kind: 'liveEvent', operation: `${NS}/liveEvents/reset`, action: 'reset', from: ['Running'], done: [], via: 'Stopping', to: 'Running', effect: removeOutputs }),
+    ),
     route('POST', `${LE}/start`, 'liveEvents/start', S, leIdOf, (ctx) =>
       transition(ctx, leIdOf(ctx.params), { kind: 'liveEvent', operation: `${NS}/liveEvents/start`, action: 'start', from: ['Stopped', 'StandBy'], done: ['Running'], via: 'Starting', to: 'Running' }),
     ),
@@ -956,6 +1267,18 @@ export function mediaRoutes(sim: Simulator): Route[] {
     route('PUT', LO, 'liveOutputs/write', S, loIdOf, createLiveOutput),
     route('DELETE', LO, 'liveOutputs/delete', S, loIdOf, deleteLiveOutput),
     ...opRoutes('liveOutput', LO, loIdOf),
+
+    // assets and streaming locators
+    route('GET', `${ACCT}/assets`, 'assets/read', M, accountIdOf, listChildren(accountIdOf, undefined, 'assets')),
+    route('GET', ASSET, 'assets/read', M, assetIdOf, getChild('asset', assetIdOf)),
+    route('PUT', ASSET, 'assets/write', M, assetIdOf, createAsset),
+    route('DELETE', ASSET, 'assets/delete', M, assetIdOf, deleteAsset),
+    route('POST', `${ASSET}/listContainerSas`, 'assets/listContainerSas/action', M, assetIdOf, listContainerSas),
+    route('GET', `${ACCT}/streamingLocators`, 'streamingLocators/read', M, accountIdOf, listChildren(accountIdOf, undefined, 'streamingLocators')),
+    route('GET', LOCATOR, 'streamingLocators/read', M, locatorIdOf, getChild('streaming locator', locatorIdOf)),
+    route('PUT', LOCATOR, 'streamingLocators/write', M, locatorIdOf, createStreamingLocator),
+    route('DELETE', LOCATOR, 'streamingLocators/delete', M, locatorIdOf, deleteStreamingLocator),
+    route('POST', `${LOCATOR}/listPaths`, 'streamingLocators/listPaths/action', M, locatorIdOf, listPaths),
 
     // transforms and jobs
     route('GET', `${ACCT}/transforms`, 'transforms/read', E, accountIdOf, listChildren(accountIdOf, undefined, 'transforms')),

@@ -6,7 +6,7 @@
  */
 import type { AzureMediaServices, Job, JobOutputAsset, Transform } from '@azure/arm-mediaservices';
 import { isRestError, type RestError } from '@azure/core-rest-pipeline';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { FAST_LRO, startSimulator, SUB, type SimHarness } from './support.js';
 
 const TIME_SCALE = 600;
@@ -368,6 +368,11 @@ describe('live events', () => {
 });
 
 describe('live outputs', () => {
+  // A live output records into an asset that must exist first.
+  beforeEach(async () => {
+    for (const name of ['live-main-archive-neu', 'a']) await media().assets.createOrUpdate(NEU_RG, NEU, name, {});
+  });
+
   it('creates a live output (LRO), lists it, and replaces it on a second PUT', async () => {
     const poller = await media().liveOutputs.beginCreate(NEU_RG, NEU, 'live-main', 'archive', { assetName: 'live-main-archive-neu', archiveWindowLength: 'PT8H', manifestName: 'main' }, FAST_LRO);
     expect(await media().liveOutputs.get(NEU_RG, NEU, 'live-main', 'archive')).toMatchObject({ resourceState: 'Creating', provisioningState: 'InProgress' });
@@ -460,6 +465,10 @@ describe('jobs', () => {
     input: { odataType: '#Microsoft.Media.JobInputHttp', baseUri: 'https://media.contoso.example/masters/', files: [file] } as Job['input'],
     outputs: [{ odataType: '#Microsoft.Media.JobOutputAsset', assetName: `${file}-out` } satisfies JobOutputAsset],
     priority: 'Normal',
+  });
+  // A job's output assets must exist before it is submitted.
+  beforeEach(async () => {
+    for (const file of ['trailer.mp4', 'doomed.mp4', 'paused.mp4', 'retried.mp4']) await media().assets.createOrUpdate(WEU_RG, WEU, `${file}-out`, {});
   });
   // Queued 10 s + Scheduled 20 s + Processing 120 s, at 600×: 250 ms.
   const TOTAL_REAL_MS = (10_000 + 20_000 + 120_000) / TIME_SCALE;
@@ -555,5 +564,116 @@ describe('jobs', () => {
     const created = await media().jobs.create(WEU_RG, WEU, 'adaptive-1080p', 'retried', job('retried.mp4'));
     expect(created.state).toBe('Queued');
     expect((await operations('Microsoft.Media/jobs/write')).map((o) => o.status)).toEqual([429, 201]);
+  });
+});
+
+describe('strict Media Services: what Azure refuses', () => {
+  const LE_URL = `${NEU_ID}/liveEvents/live-main`;
+  const V = 'api-version=2022-08-01';
+
+  it('refuses a live output whose asset does not exist in the account (400 naming the field), and creates it once the asset does', async () => {
+    const err = await rejection(media().liveOutputs.beginCreate(NEU_RG, NEU, 'live-main', 'failover', { assetName: 'never-created', archiveWindowLength: 'PT1H' }, FAST_LRO));
+    expect(err).toMatchObject({ statusCode: 400, code: 'BadRequest' });
+    expect(err.message).toBe(
+      "The field 'properties.assetName' names the asset 'never-created', which does not exist in the Media Services account 'contosomedianeu': create it first (PUT assets/{assetName}).",
+    );
+    const asset = await media().assets.createOrUpdate(NEU_RG, NEU, 'never-created', { description: 'now it is' });
+    expect(asset).toMatchObject({ name: 'never-created', storageAccountName: 'contosomedianeustore', container: `asset-${asset.assetId}`, storageEncryptionFormat: 'None' });
+    const output = await media().liveOutputs.beginCreateAndWait(NEU_RG, NEU, 'live-main', 'failover', { assetName: 'never-created', archiveWindowLength: 'PT1H' }, FAST_LRO);
+    expect(output).toMatchObject({ assetName: 'never-created', resourceState: 'Running' });
+  });
+
+  it('takes one operation at a time on a live event: a second start, an output write and a stop are refused while it starts', async () => {
+    await media().assets.createOrUpdate(NEU_RG, NEU, 'rec', {});
+    const first = await h.call('POST', `${LE_URL}/start?${V}`);
+    expect(first.status).toBe(202);
+    const again = await h.call('POST', `${LE_URL}/start?${V}`);
+    expect(again.status).toBe(409);
+    expect(again.body).toMatchObject({ error: { code: 'InvalidResourceState' } });
+    const output = await h.call('PUT', `${LE_URL}/liveOutputs/out?${V}`, { properties: { assetName: 'rec', archiveWindowLength: 'PT1H' } });
+    expect(output.status).toBe(409);
+    const stop = await h.call('POST', `${LE_URL}/stop?${V}`, {});
+    expect(stop.status).toBe(409);
+    await waitFor(() => media().liveEvents.get(NEU_RG, NEU, 'live-main'), (e) => e.resourceState === 'Running');
+    // And the event waits for an output operation in turn.
+    expect((await h.call('PUT', `${LE_URL}/liveOutputs/out?${V}`, { properties: { assetName: 'rec', archiveWindowLength: 'PT1H' } })).status).toBe(201);
+    expect((await h.call('POST', `${LE_URL}/stop?${V}`, {})).status).toBe(409);
+  });
+
+  it('resets a running live event: outputs deleted, the event Running again; a stopped one is refused', async () => {
+    expect((await rejection(media().liveEvents.beginReset(NEU_RG, NEU, 'live-main', FAST_LRO))).statusCode).toBe(409);
+    await media().liveEvents.beginResetAndWait(WEU_RG, WEU, 'live-main', FAST_LRO);
+    expect((await media().liveEvents.get(WEU_RG, WEU, 'live-main')).resourceState).toBe('Running');
+    const outputs = [];
+    for await (const o of media().liveOutputs.list(WEU_RG, WEU, 'live-main')) outputs.push(o.name);
+    expect(outputs).toEqual([]);
+    // The recording's asset stays.
+    expect((await media().assets.get(WEU_RG, WEU, 'live-main-archive')).name).toBe('live-main-archive');
+  });
+
+  it('refuses a job whose input or output assets do not exist, and a JobInputHttp without readable files', async () => {
+    const transform = 'adaptive-1080p';
+    const out = { odataType: '#Microsoft.Media.JobOutputAsset', assetName: 'promo-2026-11-23-out' } as JobOutputAsset;
+    const inputAsset = await rejection(media().jobs.create(WEU_RG, WEU, transform, 'j1', { input: { odataType: '#Microsoft.Media.JobInputAsset', assetName: 'nope' } as Job['input'], outputs: [out] }));
+    expect(inputAsset).toMatchObject({ statusCode: 400, code: 'BadRequest' });
+    expect(inputAsset.message).toContain("'properties.input.assetName' names the asset 'nope'");
+    const http = { odataType: '#Microsoft.Media.JobInputHttp', baseUri: 'https://media.contoso.example/masters/', files: ['a.mp4'] } as Job['input'];
+    const outputAsset = await rejection(media().jobs.create(WEU_RG, WEU, transform, 'j2', { input: http, outputs: [{ ...out, assetName: 'gone' } as JobOutputAsset] }));
+    expect(outputAsset.message).toContain("'properties.outputs[0].assetName' names the asset 'gone'");
+    const noFiles = await rejection(media().jobs.create(WEU_RG, WEU, transform, 'j3', { input: { odataType: '#Microsoft.Media.JobInputHttp', baseUri: 'https://x.example/' } as Job['input'], outputs: [out] }));
+    expect(noFiles).toMatchObject({ statusCode: 400, code: 'InvalidRequestContent' });
+    expect(noFiles.message).toBe("The field 'properties.input.files' is required for a JobInputHttp: list the files to read.");
+    const relative = await rejection(media().jobs.create(WEU_RG, WEU, transform, 'j4', { input: { odataType: '#Microsoft.Media.JobInputHttp', files: ['a.mp4'] } as Job['input'], outputs: [out] }));
+    expect(relative.message).toBe("The field 'properties.input.files[0]' must be an absolute http(s) URL when no baseUri is given, got 'a.mp4'.");
+    // Absolute SAS URLs without a baseUri are how a standby reads another account's storage.
+    const sas = await media().jobs.create(WEU_RG, WEU, transform, 'j5', {
+      input: { odataType: '#Microsoft.Media.JobInputHttp', files: ['https://contosomediaweustore-secondary.blob.core.windows.net/asset-1/a.mp4?sv=2022-11-02&sp=rl&sig=x'] } as Job['input'],
+      outputs: [out],
+    });
+    expect(sas.state).toBe('Queued');
+  });
+
+  it('lists an asset container SAS (read: sp=rl) until the expiry asked for', async () => {
+    const expiry = new Date(Date.now() + 48 * 3600_000);
+    const sas = await media().assets.listContainerSas(WEU_RG, WEU, 'live-main-archive', { permissions: 'Read', expiryTime: expiry });
+    expect(sas.assetContainerSasUrls).toHaveLength(2);
+    const url = new URL(sas.assetContainerSasUrls![0]!);
+    expect(`${url.origin}${url.pathname}`).toBe('https://contosomediaweustore.blob.core.windows.net/asset-3b1f7c2e-0d4a-4e8b-9a61-5c2d8e7f1a01');
+    expect(url.searchParams.get('sp')).toBe('rl');
+    expect(url.searchParams.get('se')).toBe(expiry.toISOString().replace(/\.\d{3}Z$/, 'Z'));
+    const past = await rejection(media().assets.listContainerSas(WEU_RG, WEU, 'live-main-archive', { permissions: 'Read', expiryTime: new Date(0) }));
+    expect(past).toMatchObject({ statusCode: 400 });
+    expect(past.message).toContain("'expiryTime'");
+  });
+
+  it('creates streaming locators on existing assets with a known policy, once, and lists the paths of what is recorded', async () => {
+    const locator = await media().streamingLocators.create(WEU_RG, WEU, 'archive-clear', { assetName: 'live-main-archive', streamingPolicyName: 'Predefined_ClearStreamingOnly' });
+    expect(locator).toMatchObject({ assetName: 'live-main-archive', streamingPolicyName: 'Predefined_ClearStreamingOnly', contentKeys: [] });
+    const id = locator.streamingLocatorId!;
+    const paths = await media().streamingLocators.listPaths(WEU_RG, WEU, 'archive-clear');
+    expect(paths).toEqual({
+      streamingPaths: [
+        { streamingProtocol: 'Hls', encryptionScheme: 'NoEncryption', paths: [`/${id}/main.ism/manifest(format=m3u8-aapl)`] },
+        { streamingProtocol: 'Dash', encryptionScheme: 'NoEncryption', paths: [`/${id}/main.ism/manifest(format=mpd-time-csf)`] },
+        { streamingProtocol: 'SmoothStreaming', encryptionScheme: 'NoEncryption', paths: [`/${id}/main.ism/manifest`] },
+      ],
+      downloadPaths: [],
+    });
+    const again = await rejection(media().streamingLocators.create(WEU_RG, WEU, 'archive-clear', { assetName: 'live-main-archive', streamingPolicyName: 'Predefined_ClearStreamingOnly' }));
+    expect(again).toMatchObject({ statusCode: 409, code: 'Conflict' });
+    const noAsset = await rejection(media().streamingLocators.create(WEU_RG, WEU, 'x', { assetName: 'nope', streamingPolicyName: 'Predefined_ClearStreamingOnly' }));
+    expect(noAsset.message).toContain("'properties.assetName' names the asset 'nope'");
+    const noPolicy = await rejection(media().streamingLocators.create(WEU_RG, WEU, 'y', { assetName: 'live-main-archive', streamingPolicyName: 'Mine' }));
+    expect(noPolicy.message).toContain("'properties.streamingPolicyName' names 'Mine'");
+    // An asset nothing has recorded into has nothing to stream yet.
+    await media().streamingLocators.create(WEU_RG, WEU, 'promo', { assetName: 'promo-2026-11-23-out', streamingPolicyName: 'Predefined_ClearStreamingOnly' });
+    expect(await media().streamingLocators.listPaths(WEU_RG, WEU, 'promo')).toEqual({ streamingPaths: [], downloadPaths: [] });
+  });
+
+  it('updates a streaming endpoint and a live event with PATCH (tags replaced), without touching their state', async () => {
+    const se = await media().streamingEndpoints.beginUpdateAndWait(NEU_RG, NEU, 'default', { location: 'northeurope', tags: { 'failover-started': 'inc-1' } }, FAST_LRO);
+    expect(se).toMatchObject({ tags: { 'failover-started': 'inc-1' }, resourceState: 'Stopped', customHostNames: ['live.contoso.example'] });
+    const le = await media().liveEvents.beginUpdateAndWait(NEU_RG, NEU, 'live-main', { location: 'northeurope', tags: {} }, FAST_LRO);
+    expect(le).toMatchObject({ tags: {}, resourceState: 'Stopped' });
   });
 });
