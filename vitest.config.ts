@@ -5,6 +5,9 @@ export default defineConfig({
     include: ['test/**/*.test.ts'],
     environment: 'node',
     testTimeout: 30_000,
+    // Strict mode: every simulator a test starts checks its exchanges against Microsoft's REST
+    // specs (vitest.fast.config.ts inherits this through mergeConfig).
+    setupFiles: ['test/contracts/setup.ts'],
     reporters: ['default'],
   },
 });

@@ -11,6 +11,7 @@ import type { AddressInfo } from 'node:net';
 import selfsigned from 'selfsigned';
 import { armError } from './arm.js';
 import { SimClock } from './clock.js';
+import { contractsFromEnv, processRecorder, type ContractRecorder } from './contracts/record.js';
 import { controlRoutes } from './control.js';
 import { createUserTokenIssuer, type UserTokenIssuer } from './providers/identity.js';
 import { loadEstate, seedEstate, type Estate } from './estate.js';
@@ -40,6 +41,22 @@ export interface SimulatorOptions {
   hangMs?: number;
   /** Added to every request, real ms (ARM's front door is ~30 ms away in Azure; 0 by default). */
   roundTripMs?: number;
+  /**
+   * Strict mode: every exchange is checked against Microsoft's REST specs (sim/contracts) and
+   * what breaches them is recorded; true records into this process's recorder. Default: on when
+   * the environment says SIM_CONTRACTS=1 (test setups; child processes inherit it), else off.
+   */
+  contracts?: boolean | ContractRecorder;
+}
+
+/** What strict mode keeps of a request until its answer is sent. */
+interface Pending {
+  method: string;
+  path: string;
+  query: URLSearchParams;
+  headers: Record<string, string>;
+  body: unknown;
+  route?: string;
 }
 
 export class Simulator {
@@ -58,6 +75,9 @@ export class Simulator {
   /** PEM of the simulator's self-signed certificate: what clients must trust. */
   ca = '';
   baseUrl = '';
+  /** Strict mode's recorder, when contract checking is on. */
+  readonly contracts: ContractRecorder | undefined;
+  private readonly pending = new WeakMap<ServerResponse, Pending>();
   private server: Server | undefined;
   private readonly router = new Router();
   private estate: Estate | undefined;
@@ -69,6 +89,8 @@ export class Simulator {
     this.throttle = new Throttle(() => this.clock.now());
     this.operations = new Operations(this.clock);
     this.faults = new Faults(seededRandom(options.seed ?? 1));
+    const contracts = options.contracts ?? contractsFromEnv();
+    this.contracts = contracts === true ? processRecorder() : contracts === false ? undefined : contracts;
   }
 
   static async start(options: SimulatorOptions = {}): Promise<Simulator> {
@@ -159,6 +181,8 @@ export class Simulator {
     const body = await readBody(req);
     const headers: Record<string, string> = {};
     for (const [k, v] of Object.entries(req.headers)) if (v !== undefined) headers[k] = Array.isArray(v) ? v.join(', ') : v;
+    const pending: Pending = { method: (req.method ?? 'GET').toUpperCase(), path: url.pathname, query: url.searchParams, headers, body: undefined };
+    if (this.contracts !== undefined) this.pending.set(res, pending);
     let parsed: unknown;
     if (body.length > 0) {
       const type = headers['content-type'] ?? '';
@@ -172,6 +196,7 @@ export class Simulator {
         }
       }
     }
+    pending.body = parsed;
     const found = this.router.match(req.method ?? 'GET', url.pathname);
     if (!('route' in found)) {
       return this.send(
@@ -182,6 +207,7 @@ export class Simulator {
       );
     }
     const { route, params } = found;
+    pending.route = route.operation;
     const isControl = route.operation.startsWith('Simulator/');
     const isIdentity = route.operation.startsWith('Identity/');
     const request: SimRequest = { method: (req.method ?? 'GET').toUpperCase(), path: url.pathname, query: url.searchParams, headers, body: parsed, caller: 'anonymous', at: this.clock.now() };
@@ -272,6 +298,11 @@ export class Simulator {
   }
 
   private send(res: ServerResponse, response: SimResponse): void {
+    const pending = this.pending.get(res);
+    if (pending !== undefined) {
+      this.pending.delete(res);
+      this.contracts!.record({ ...pending, status: response.status, responseBody: response.body }, pending.route);
+    }
     const payload = response.body === undefined ? '' : JSON.stringify(response.body);
     res.writeHead(response.status, {
       ...(payload !== '' ? { 'Content-Type': 'application/json; charset=utf-8' } : {}),

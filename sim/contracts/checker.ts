@@ -1,0 +1,159 @@
+/**
+ * Checks one exchange (a request and the simulator's answer) against Microsoft's contract:
+ *   request:  the method and path are an operation of a spec, for the api-version sent; required
+ *             query and header parameters are there; the body is there when required and matches
+ *             the body parameter's schema (a read-only property sent is a note);
+ *   response: the status is one the operation declares (else `default`, whose schema the body must
+ *             then match); the body matches that status's schema, properties the spec does not
+ *             define reported by JSON path.
+ * Paths no published spec covers are reported as uncovered (routes.ts), not as violations.
+ */
+import { fileURLToPath } from 'node:url';
+import { OperationIndex, type IndexedOperation } from './operations.js';
+import { mountOf, uncoveredFamily } from './routes.js';
+import { SchemaValidator, type Direction, type SchemaIssue } from './schema.js';
+import { SpecSet, type Located, type Schema } from './specs.js';
+
+/** Where the vendored swagger files are: test data, the oracle. */
+export const DEFAULT_SPECS_ROOT = fileURLToPath(new URL('../../test/contracts/azure-rest-api-specs', import.meta.url));
+
+export interface Exchange {
+  method: string;
+  /** The path as sent (percent-encoded, no query). */
+  path: string;
+  query: URLSearchParams;
+  /** Request headers, names lower-case. */
+  headers: Record<string, string>;
+  body: unknown;
+  status: number;
+  responseBody: unknown;
+}
+
+export interface Violation {
+  direction: Direction;
+  /** The spec's operationId, or `METHOD path` when no operation matched. */
+  operation: string;
+  method: string;
+  path: string;
+  apiVersion: string | null;
+  status: number;
+  jsonPath: string;
+  message: string;
+  /** The spec file the operation is in, when one matched. */
+  spec?: string;
+}
+
+export interface CheckResult {
+  operation?: string;
+  spec?: string;
+  /** Set when no published spec covers the path: the family and why. */
+  uncovered?: { family: string; reason: string };
+  violations: Violation[];
+  notes: Violation[];
+}
+
+export class ContractChecker {
+  readonly specs: SpecSet;
+  readonly index: OperationIndex;
+  readonly validator: SchemaValidator;
+
+  constructor(root: string = DEFAULT_SPECS_ROOT) {
+    this.specs = new SpecSet(root);
+    this.index = new OperationIndex(this.specs);
+    this.validator = new SchemaValidator(this.specs);
+  }
+
+  check(x: Exchange): CheckResult {
+    const apiVersion = x.query.get('api-version');
+    const result: CheckResult = { violations: [], notes: [] };
+    const base = { method: x.method.toUpperCase(), path: x.path, apiVersion, status: x.status };
+    const add = (direction: Direction, jsonPath: string, message: string, note = false) =>
+      (note ? result.notes : result.violations).push({ direction, operation: result.operation ?? `${base.method} ${x.path}`, ...base, jsonPath, message, ...(result.spec !== undefined ? { spec: result.spec } : {}) });
+
+    const mounted = mountOf(x.path);
+    const family = uncoveredFamily(x.path);
+    if (family !== undefined && mounted === undefined) {
+      result.uncovered = { family: family.family, reason: family.reason };
+      return result;
+    }
+    const specPath = mounted?.rest ?? x.path;
+    const scope = mounted !== undefined ? { specs: mounted.mount.specs } : { dataPlane: false as const };
+    const candidates = this.index.match(base.method, specPath, x.query, scope);
+    if (candidates.length === 0) {
+      const known = this.index.pathKnown(specPath, scope);
+      add('request', '$', known ? `${base.method} is not an operation of ${specPath} in the spec` : `no spec operation for ${base.method} ${specPath}`);
+      return result;
+    }
+    const op = candidates.find((o) => o.apiVersion === apiVersion);
+    if (op === undefined) {
+      const versions = [...new Set(candidates.map((o) => o.apiVersion))].sort();
+      result.operation = candidates[0]!.id;
+      add('request', '$', apiVersion === null ? `missing api-version (the spec has ${versions.join(', ')})` : `api-version '${apiVersion}' is not in the spec for ${candidates[0]!.id} (the spec has ${versions.join(', ')})`);
+      return result;
+    }
+    result.operation = op.id;
+    result.spec = op.spec;
+    for (const issue of this.checkRequest(op, x)) add('request', issue.jsonPath, issue.message, issue.note === true);
+    for (const issue of this.checkResponse(op, x)) add('response', issue.jsonPath, issue.message);
+    return result;
+  }
+
+  private checkRequest(op: IndexedOperation, x: Exchange): SchemaIssue[] {
+    const out: SchemaIssue[] = [];
+    let body: Located<Schema> | undefined;
+    let bodyRequired = false;
+    for (const { node: p, file } of op.parameters) {
+      if (p.in === 'body') {
+        if (p.schema !== undefined) body = { node: p.schema, file };
+        bodyRequired = p.required === true;
+      } else if (p.in === 'query' && p.required === true && !x.query.has(p.name)) {
+        out.push({ jsonPath: '$', message: `missing required query parameter '${p.name}'` });
+      } else if (p.in === 'header' && p.required === true && x.headers[p.name.toLowerCase()] === undefined) {
+        out.push({ jsonPath: '$', message: `missing required header '${p.name}'` });
+      }
+    }
+    if (x.body === undefined) {
+      if (bodyRequired) out.push({ jsonPath: '$', message: `missing required request body` });
+      return out;
+    }
+    if (body === undefined) {
+      out.push({ jsonPath: '$', message: `${op.id} takes no request body, got one` });
+      return out;
+    }
+    return [...out, ...this.validator.validate(x.body, body, { direction: 'request', method: x.method })];
+  }
+
+  private checkResponse(op: IndexedOperation, x: Exchange): SchemaIssue[] {
+    const declared = op.op.responses[String(x.status)];
+    // `default` describes errors: an undeclared success status is a breach whatever its body.
+    const response = declared ?? (x.status >= 400 ? op.op.responses['default'] : undefined);
+    if (response === undefined) {
+      const statuses = Object.keys(op.op.responses).join(', ');
+      return [{ jsonPath: '$', message: `status ${x.status} is not declared for ${op.id} (the spec has ${statuses})` }];
+    }
+    const resolved = this.specs.deref(response, op.file);
+    const schema = resolved.node.schema;
+    const hasBody = x.responseBody !== undefined && x.responseBody !== '';
+    if (schema === undefined) {
+      return hasBody ? [{ jsonPath: '$', message: `the spec declares no body for status ${x.status} of ${op.id}, got one` }] : [];
+    }
+    if (!hasBody) {
+      // HEAD answers carry no body whatever the schema says.
+      return x.method.toUpperCase() === 'HEAD' ? [] : [{ jsonPath: '$', message: `expected a body for status ${x.status} of ${op.id}, got none` }];
+    }
+    const issues = this.validator.validate(x.responseBody, { node: schema, file: resolved.file }, { direction: 'response', method: x.method.toUpperCase() });
+    if (declared === undefined && issues.length > 0) {
+      const statuses = Object.keys(op.op.responses).filter((s) => s !== 'default').join(', ');
+      return [{ jsonPath: '$', message: `status ${x.status} is not declared for ${op.id} (the spec has ${statuses}), and the body does not match its default (error) response` }, ...issues];
+    }
+    return issues;
+  }
+}
+
+let shared: ContractChecker | undefined;
+
+/** One checker per process for the vendored specs: they are read and indexed once. */
+export function defaultChecker(): ContractChecker {
+  shared ??= new ContractChecker();
+  return shared;
+}
