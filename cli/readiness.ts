@@ -30,6 +30,8 @@ export async function readinessCommand(io: CliIo, args: string[], env: Readonly<
     io.out(`${report.workloadId} (${report.kind}): ${report.ready ? 'ready' : 'NOT READY'}, checked ${report.checkedAt}`);
     for (const line of describe('standby', report.standby)) io.out(line);
     io.out(report.primary === null ? 'primary: did not answer' : `primary: ${report.primary.summary}`);
+    // A report from an app older than the retirement list has none.
+    for (const line of report.retirements ?? []) io.out(line);
   }
   return report.ready ? EXIT.ok : EXIT.notReady;
 }

@@ -332,7 +332,11 @@ export function* incidentOrchestrator(context: OrchestrationContext): Generator<
   s.workloads = plan.workloads;
   s.groups = plan.groups;
   if (s.workloads.length === 0) return yield* finish('no-workloads', plan.reason ?? 'no workload in the catalog is affected');
-  for (const w of s.workloads) record('decision', `${w.id}: ${w.reason ?? `acted because: ${describeSignal(input.signal)}; policy ${w.trigger}`}`);
+  for (const w of s.workloads) {
+    record('decision', `${w.id}: ${w.reason ?? `acted because: ${describeSignal(input.signal)}; policy ${w.trigger}`}`);
+    // A failover of a retired service buys little: the incident says so where people read it.
+    for (const line of w.retirements ?? []) record('decision', `${w.id}: ${line}`);
+  }
 
   // Resource Health flaps: a resource that blinks every minute must not page anyone every minute.
   // Its incidents speak up once the impact is confirmed; Service Health and manual ones at once.

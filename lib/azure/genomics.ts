@@ -14,6 +14,22 @@ import { ARM_SCOPE } from './scopes.js';
 
 const API_VERSION = '2017-08-01-preview';
 
+/**
+ * What Microsoft Genomics needs of the SAS tokens in a submission ("Submit a workflow to Microsoft
+ * Genomics using a SAS instead of a storage account key",
+ * https://learn.microsoft.com/azure/genomics/quickstart-input-sas): each input blob's SAS grants
+ * read, the output container's grants read, write and delete, and both expire "48 hours from
+ * now". List on the output container is granted too, so the service can see what a workflow
+ * already wrote there. A workload may ask for longer (a workflow that queues or runs longer than
+ * usual), up to the 7 days a user delegation key, which signs them, can last.
+ */
+export const WORKFLOW_SAS = {
+  inputPermissions: 'r',
+  outputPermissions: 'rwdl',
+  minimumValidityMs: 48 * 3600_000,
+  maximumValidityMs: 7 * 24 * 3600_000,
+} as const;
+
 /** msgen's status codes. */
 export const WORKFLOW_STATUS = { Queued: 1000, InProgress: 10000, Completed: 20000, Failed: 50000, CancellationRequested: 58000, Cancelled: 60000 } as const;
 

@@ -1,10 +1,11 @@
 /**
- * Azure services that Microsoft has retired or announced it will retire. A workload that depends
- * on one still loads (it may be mid-migration), but the catalog check warns, because failing over
- * to a second region of a retired service buys nothing.
+ * Azure services that Microsoft has retired or announced it will retire: data, in this one list,
+ * each with its date and Microsoft's notice. A workload that depends on one still loads (it may
+ * be mid-migration), but `catalog check` warns, readiness says so, and so does every incident of
+ * the workload, because failing over to a second region of a retired service buys nothing.
  */
 import { serviceKey } from '../alerts/services.js';
-import type { PlaybookKind } from './types.js';
+import type { PlaybookKind, Workload } from './types.js';
 
 export interface Retirement {
   /** The service's name; matched by serviceKey, so "Azure Media Services" matches too. */
@@ -13,6 +14,8 @@ export interface Retirement {
   playbookKinds: readonly PlaybookKind[];
   /** Retirement date, `YYYY-MM-DD` (UTC); from that day on the service is retired. */
   retiresOn: string;
+  /** Microsoft's retirement notice. */
+  notice: string;
   advice: string;
 }
 
@@ -21,7 +24,16 @@ export const RETIREMENTS: readonly Retirement[] = [
     service: 'Media Services',
     playbookKinds: ['mediaServices'],
     retiresOn: '2024-06-30',
+    notice: 'https://azure.microsoft.com/updates/retirement-notice-azure-media-services-is-being-retired-on-30-june-2024/',
     advice: 'move streaming and encoding to a partner solution and remove this workload once migrated',
+  },
+  {
+    // Microsoft Lifecycle's date (the service ended at 22:59:59 PT that day).
+    service: 'Microsoft Genomics',
+    playbookKinds: ['genomics'],
+    retiresOn: '2025-01-06',
+    notice: 'https://learn.microsoft.com/lifecycle/products/microsoft-genomics',
+    advice: 'run the pipeline on Azure Batch or another workflow service and remove this workload once migrated',
   },
 ];
 
@@ -48,9 +60,17 @@ export function findRetirements(services: readonly string[] | undefined, kind: P
   return [...hits.values()];
 }
 
-/** "was retired on 2024-06-30" once that day has begun (UTC), "will be retired on …" before. */
+/**
+ * One line: "Microsoft Genomics was retired on 2025-01-06 (<notice>); <advice>" once that day
+ * has begun (UTC), "will be retired on …" before.
+ */
 export function retirementMessage(retirement: Retirement, now: Date): string {
   const retired = now.getTime() >= Date.parse(`${retirement.retiresOn}T00:00:00Z`);
   const when = retired ? `was retired on ${retirement.retiresOn}` : `will be retired on ${retirement.retiresOn}`;
-  return `${retirement.service} ${when}; ${retirement.advice}`;
+  return `${retirement.service} ${when} (${retirement.notice}); ${retirement.advice}`;
+}
+
+/** What a loaded workload's readiness and incidents say of the retired services it depends on: one line each. */
+export function workloadRetirements(workload: Pick<Workload, 'services' | 'playbook'>, now: Date): string[] {
+  return findRetirements(workload.services, workload.playbook.kind).map((hit) => `depends on a retired service: ${retirementMessage(hit.retirement, now)}`);
 }

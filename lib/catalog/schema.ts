@@ -7,6 +7,7 @@
  */
 import { z } from 'zod';
 import { canonicalRegion, isKnownRegion, KNOWN_REGIONS } from '../alerts/regions.js';
+import { WORKFLOW_SAS } from '../azure/genomics.js';
 import { parseResourceId } from '../azure/resource-id.js';
 import { DURATION_EXAMPLES, parseDuration } from './duration.js';
 import { TRAFFIC_MANAGER_TYPE } from './roles.js';
@@ -286,6 +287,14 @@ const GenomicsSchema = strict({
   inputContainer: container,
   outputContainer: container,
   activeRegionKey: text.optional().transform((v) => v ?? null),
+  sasValidity: duration()
+    .refine((d) => d.ms >= WORKFLOW_SAS.minimumValidityMs, {
+      message: `must be at least 48h: Microsoft Genomics asks for SAS tokens valid 48 hours from submission`,
+    })
+    .refine((d) => d.ms <= WORKFLOW_SAS.maximumValidityMs, {
+      message: `must be at most 7d: the user delegation key that signs the SAS tokens lasts at most 7 days`,
+    })
+    .prefault('48h'),
 }) satisfies z.ZodType<GenomicsPlaybook>;
 
 const Dynamics365Schema = strict({

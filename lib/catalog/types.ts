@@ -119,6 +119,11 @@ export interface GenomicsPlaybook {
   readonly inputContainer: string;
   readonly outputContainer: string;
   readonly activeRegionKey: string | null;
+  /**
+   * How long the SAS tokens given to a resubmitted workflow stay valid: its expected time in the
+   * queue and running, at least the 48 hours Microsoft Genomics asks for. Default 48h.
+   */
+  readonly sasValidity: Duration;
 }
 
 export interface Dynamics365Playbook {

@@ -95,6 +95,8 @@ export interface WorkloadPlan {
   /** When this workload last failed over (ISO), for the minimum-interval guardrail. */
   lastFailoverAt: string | null;
   dependsOn: string[];
+  /** One line per retired service the workload depends on (lib/catalog/retirements.ts); absent in older plans. */
+  retirements?: string[];
 }
 
 export interface IncidentPlan {

@@ -9,6 +9,7 @@
 import type { AzureClients } from '../azure/clients.js';
 import type { DeliveryTarget, IncidentNotification } from '../notify/events.js';
 import { parseResourceId } from '../azure/resource-id.js';
+import { workloadRetirements } from '../catalog/retirements.js';
 import type { Catalog, Workload } from '../catalog/types.js';
 import { problem, type Answer } from '../http/problem.js';
 import { missingObjects, purviewDrift, type PurviewDrift } from '../playbooks/purview/steps.js';
@@ -21,6 +22,8 @@ export interface ReadinessReport {
   standby: PurviewDrift;
   /** The same comparison on the primary; null when it does not answer. */
   primary: PurviewDrift | null;
+  /** One line per retired service the workload depends on (lib/catalog/retirements.ts). */
+  retirements: string[];
   checkedAt: string;
 }
 
@@ -33,8 +36,10 @@ async function readinessReport(catalog: Catalog, clients: AzureClients, workload
   if (workload === undefined) {
     return { ok: false, status: 404, slug: 'unknown-workload', detail: `no workload '${workloadId}' in the catalog; known: ${catalog.workloads.map((w) => w.id).join(', ')}`, path: '$.workloadId' };
   }
+  const retirements = workloadRetirements(workload, now());
   if (workload.playbook.kind !== 'purview' || workload.secondary === null) {
-    return { ok: false, status: 422, slug: 'no-readiness-check', detail: `${workloadId} is a ${workload.playbook.kind} workload: readiness checks compare Purview warm standbys with the catalog's playbook.readiness` };
+    const retired = retirements.map((line) => `; ${workloadId} ${line}`).join('');
+    return { ok: false, status: 422, slug: 'no-readiness-check', detail: `${workloadId} is a ${workload.playbook.kind} workload: readiness checks compare Purview warm standbys with the catalog's playbook.readiness${retired}` };
   }
   const playbook = workload.playbook;
   const standbyName = accountName(workload, 'secondary');
@@ -55,7 +60,7 @@ async function readinessReport(catalog: Catalog, clients: AzureClients, workload
       // The primary being down is no reason not to say how ready the standby is.
     }
   }
-  return { ok: true, report: { workloadId, kind: workload.playbook.kind, ready: standby.complete, standby, primary, checkedAt: now().toISOString() } };
+  return { ok: true, report: { workloadId, kind: workload.playbook.kind, ready: standby.complete, standby, primary, retirements, checkedAt: now().toISOString() } };
 }
 
 export async function workloadReadiness(catalog: Catalog, clients: AzureClients, workloadId: string, now: () => Date): Promise<Answer> {

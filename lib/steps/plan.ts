@@ -1,5 +1,5 @@
 /** The planning activity: which catalog workloads a signal affects, what it means for each, under which policies. */
-import { dependencyGroups } from '../catalog/index.js';
+import { dependencyGroups, workloadRetirements } from '../catalog/index.js';
 import type { Workload } from '../catalog/types.js';
 import { decideSignal, type WorkloadDecision } from '../decisions/decide.js';
 import { signalForMatching } from '../incidents/signals.js';
@@ -14,7 +14,7 @@ export async function planIncident(deps: StepDeps, input: { incidentId: string; 
   const byId = new Map(catalog.workloads.map((w) => [w.id, w]));
   const concerned = decision.workloads.filter((d): d is ConcernedDecision => d.verdict !== 'ignore');
   const ignored = decision.workloads.filter((d) => d.verdict === 'ignore').map((d) => ({ id: d.workloadId, reason: d.reason }));
-  const workloads = await Promise.all(concerned.map(async (d) => workloadPlan(byId.get(d.workloadId)!, await deps.ledger.lastFailover(d.workloadId), d)));
+  const workloads = await Promise.all(concerned.map(async (d) => workloadPlan(byId.get(d.workloadId)!, await deps.ledger.lastFailover(d.workloadId), d, deps.now())));
   return {
     workloads,
     groups: dependencyGroups(catalog, workloads.map((w) => w.id)),
@@ -27,7 +27,7 @@ export async function planIncident(deps: StepDeps, input: { incidentId: string; 
 /** A decision that concerns the workload: it acts, or it only tells. */
 type ConcernedDecision = WorkloadDecision & { verdict: 'act' | 'notify' };
 
-function workloadPlan(w: Workload, lastFailoverAt: string | null, decision: ConcernedDecision): WorkloadPlan {
+function workloadPlan(w: Workload, lastFailoverAt: string | null, decision: ConcernedDecision, now: Date): WorkloadPlan {
   const approval = w.policy.trigger === 'approval' ? w.policy.approval : null;
   return {
     id: w.id,
@@ -54,5 +54,6 @@ function workloadPlan(w: Workload, lastFailoverAt: string | null, decision: Conc
     maintenanceLeadTimeMs: w.policy.maintenance.leadTime.ms,
     lastFailoverAt,
     dependsOn: [...w.dependsOn],
+    retirements: workloadRetirements(w, now),
   };
 }

@@ -221,6 +221,22 @@ describe('shape', () => {
   });
 });
 
+describe('the Genomics playbook', () => {
+  const withValidity = (v: string) => edit1('      activeRegionKey: genomics:activeRegion\n', `      activeRegionKey: genomics:activeRegion\n      sasValidity: ${v}\n`);
+
+  it('gives resubmitted workflows SAS tokens valid 48 hours by default, or as long as the workload says', () => {
+    const genomics = (text: string) => load(text).workloads.find((w) => w.id === 'genomics-pipeline')!.playbook;
+    expect(genomics(SAMPLE)).toMatchObject({ kind: 'genomics', sasValidity: { iso: 'P2D', ms: 48 * 3600_000 } });
+    expect(genomics(withValidity('3d'))).toMatchObject({ sasValidity: { iso: 'P3D', ms: 72 * 3600_000 } });
+  });
+
+  it('refuses a SAS validity shorter than the 48 hours the service asks for, or longer than a user delegation key lasts, naming the field', () => {
+    singleError(withValidity('24h'), 'workloads[3].playbook.sasValidity', 'must be at least 48h: Microsoft Genomics asks for SAS tokens valid 48 hours from submission');
+    singleError(withValidity('8d'), 'workloads[3].playbook.sasValidity', 'must be at most 7d: the user delegation key that signs the SAS tokens lasts at most 7 days');
+    singleError(withValidity('soon'), 'workloads[3].playbook.sasValidity', "expected a duration such as 90s, 10m, 1h30m, 2d, or ISO-8601 such as PT10M, PT1H30M, P1D; got 'soon'");
+  });
+});
+
 describe('cross-workload rules', () => {
   it('rejects duplicate workload ids at the second one', () => {
     const error = singleError(sampleWith(['- id: genomics-pipeline', '- id: purview-governance']), 'workloads[3].id', "duplicate workload id 'purview-governance': workloads[2] already uses it");
@@ -366,13 +382,31 @@ describe('warnings', () => {
   it('warns about a retired service found by an alias of its name', () => {
     const text = sampleWith(['services: [Media Services]', 'services: [Azure Media Services]']);
     const result = parseCatalog(text, { now: NOW });
-    expect(result.ok && result.warnings.map((w) => [w.path, w.message.split(';')[0]])).toEqual([['workloads[0].services[0]', 'Media Services was retired on 2024-06-30']]);
+    expect(result.ok && result.warnings.map((w) => [w.path, w.message.split(';')[0]])).toEqual([
+      ['workloads[0].services[0]', 'Media Services was retired on 2024-06-30 (https://azure.microsoft.com/updates/retirement-notice-azure-media-services-is-being-retired-on-30-june-2024/)'],
+      ['workloads[3].services[0]', 'Microsoft Genomics was retired on 2025-01-06 (https://learn.microsoft.com/lifecycle/products/microsoft-genomics)'],
+    ]);
   });
 
   it('warns about a retired service found by playbook kind alone', () => {
     const text = sampleWith(['services: [Media Services]', 'services: [Contoso Streaming]']);
     const result = parseCatalog(text, { now: NOW });
-    expect(result.ok && result.warnings.map((w) => [w.path, w.line])).toEqual([['workloads[0].playbook.kind', 71]]);
+    expect(result.ok && result.warnings.map((w) => [w.path, w.line])).toEqual([
+      ['workloads[0].playbook.kind', 71],
+      ['workloads[3].services[0]', 152],
+    ]);
+  });
+
+  it('warns that Microsoft Genomics is retired, by name or by playbook kind, with the date and the notice', () => {
+    const byKind = parseCatalog(sampleWith(['services: [Microsoft Genomics]', 'services: [Contoso Sequencing]']), { now: NOW });
+    expect(byKind.ok && byKind.warnings.filter((w) => w.workload === 'genomics-pipeline').map((w) => [w.path, w.message])).toEqual([
+      [
+        'workloads[3].playbook.kind',
+        'Microsoft Genomics was retired on 2025-01-06 (https://learn.microsoft.com/lifecycle/products/microsoft-genomics); run the pipeline on Azure Batch or another workflow service and remove this workload once migrated',
+      ],
+    ]);
+    const before = parseCatalog(SAMPLE, { now: new Date('2025-01-05T23:59:59Z') });
+    expect(before.ok && before.warnings.find((w) => w.workload === 'genomics-pipeline')?.message.split(' (')[0]).toBe('Microsoft Genomics will be retired on 2025-01-06');
   });
 
   it('warns when Resource Health confirmation has no primary resources to confirm with', () => {
@@ -409,6 +443,7 @@ describe('warnings', () => {
     expect(problems.map((p) => [p.severity, p.path])).toEqual([
       ['warning', 'workloads[0].services[0]'],
       ['error', 'workloads[0].policy.trigger'],
+      ['warning', 'workloads[3].services[0]'],
     ]);
   });
 });
@@ -437,6 +472,7 @@ describe('many problems at once', () => {
       ['error', 'workloads[2].playbook.readyness', 135],
       ['error', 'workloads[2].policy.approval.timeout', 145],
       ['error', 'workloads[3].id', 151],
+      ['warning', 'workloads[3].services[0]', 153],
       ['error', 'workloads[3].secondary.region', 159],
     ]);
     expect(problems.filter((p) => p.path.startsWith('workloads[3]')).every((p) => p.workload === 'purview-governance')).toBe(true);

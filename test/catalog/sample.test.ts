@@ -17,7 +17,7 @@ function workload(id: string): Workload {
 }
 
 describe('samples/catalog.yaml', () => {
-  it('loads with no errors and exactly the Media Services retirement warning', async () => {
+  it('loads with no errors and exactly the Media Services and Microsoft Genomics retirement warnings', async () => {
     const result = await loadCatalogFile(SAMPLE_PATH, { now: NOW });
     expect(result.ok).toBe(true);
     if (!result.ok) return;
@@ -34,10 +34,20 @@ describe('samples/catalog.yaml', () => {
       {
         severity: 'warning',
         path: 'workloads[0].services[0]',
-        message: 'Media Services was retired on 2024-06-30; move streaming and encoding to a partner solution and remove this workload once migrated',
+        message:
+          'Media Services was retired on 2024-06-30 (https://azure.microsoft.com/updates/retirement-notice-azure-media-services-is-being-retired-on-30-june-2024/); move streaming and encoding to a partner solution and remove this workload once migrated',
         line: 61,
         column: 16,
         workload: 'media-streaming',
+      },
+      {
+        severity: 'warning',
+        path: 'workloads[3].services[0]',
+        message:
+          'Microsoft Genomics was retired on 2025-01-06 (https://learn.microsoft.com/lifecycle/products/microsoft-genomics); run the pipeline on Azure Batch or another workflow service and remove this workload once migrated',
+        line: 152,
+        column: 16,
+        workload: 'genomics-pipeline',
       },
     ]);
   });
@@ -182,7 +192,8 @@ describe('samples/catalog.yaml', () => {
   it('says "will be retired" when checked before the retirement date', () => {
     const result = parseCatalog(SAMPLE, { now: new Date('2024-06-29T23:59:59Z') });
     expect(result.ok && result.warnings.map((w) => w.message)).toEqual([
-      'Media Services will be retired on 2024-06-30; move streaming and encoding to a partner solution and remove this workload once migrated',
+      'Media Services will be retired on 2024-06-30 (https://azure.microsoft.com/updates/retirement-notice-azure-media-services-is-being-retired-on-30-june-2024/); move streaming and encoding to a partner solution and remove this workload once migrated',
+      'Microsoft Genomics will be retired on 2025-01-06 (https://learn.microsoft.com/lifecycle/products/microsoft-genomics); run the pipeline on Azure Batch or another workflow service and remove this workload once migrated',
     ]);
     const onTheDay = parseCatalog(SAMPLE, { now: new Date('2024-06-30T00:00:00Z') });
     expect(onTheDay.ok && onTheDay.warnings[0]!.message).toContain('was retired on 2024-06-30');

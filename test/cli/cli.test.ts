@@ -80,13 +80,14 @@ describe('failover alerts parse', () => {
 });
 
 describe('failover catalog', () => {
-  it('checks the sample catalog: valid, with the Media Services retirement warning', async () => {
+  it('checks the sample catalog: valid, with the Media Services and Microsoft Genomics retirement warnings, each with its date and notice', async () => {
     const { code, out, err } = await run(['catalog', 'check', sampleCatalog]);
     expect(err).toBe('');
     expect(code).toBe(0);
     expect(out).toContain('warning');
-    expect(out).toContain('retired');
-    expect(out).toContain(`${sampleCatalog}: valid, 5 workloads (0 errors, 1 warning)`);
+    expect(out).toContain('Media Services was retired on 2024-06-30 (https://azure.microsoft.com/updates/retirement-notice-azure-media-services-is-being-retired-on-30-june-2024/)');
+    expect(out).toContain('Microsoft Genomics was retired on 2025-01-06 (https://learn.microsoft.com/lifecycle/products/microsoft-genomics)');
+    expect(out).toContain(`${sampleCatalog}: valid, 5 workloads (0 errors, 2 warnings)`);
   });
 
   it('lists every problem of a broken catalog by path and exits 1', async () => {

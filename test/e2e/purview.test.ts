@@ -156,7 +156,7 @@ describe('Purview readiness, before any outage', () => {
     const media = await app.request('GET', '/api/workloads/media-streaming/readiness');
     expect(media.status).toBe(422);
     expect((media.body as { detail: string }).detail).toBe(
-      "media-streaming is a mediaServices workload: readiness checks compare Purview warm standbys with the catalog's playbook.readiness",
+      "media-streaming is a mediaServices workload: readiness checks compare Purview warm standbys with the catalog's playbook.readiness; media-streaming depends on a retired service: Media Services was retired on 2024-06-30 (https://azure.microsoft.com/updates/retirement-notice-azure-media-services-is-being-retired-on-30-june-2024/); move streaming and encoding to a partner solution and remove this workload once migrated",
     );
     const cliAnswer = await cli(app, 'readiness', 'nope');
     expect(cliAnswer.code).toBe(1);

@@ -196,6 +196,18 @@ describe('incident orchestration', () => {
     expect(status.duplicates).toBe(3);
   });
 
+  it('says in its timeline, after the decision, that a workload depends on a retired service', async () => {
+    const line = 'depends on a retired service: Microsoft Genomics was retired on 2025-01-06 (https://learn.microsoft.com/lifecycle/products/microsoft-genomics); run the pipeline on Azure Batch or another workflow service and remove this workload once migrated';
+    const t = setup({ workloads: [workload({ reason: 'acted: Service Health outage', retirements: [line] })] });
+    t.start();
+    await t.runFor(MIN);
+    const decisions = () => (t.h.runtime.get('inc-1')!.output as IncidentSummary | undefined)?.timeline.filter((e) => e.type === 'decision').map((e) => e.detail);
+    // Cancelled while it confirms: the summary, timeline included, is its output.
+    t.raise('cancel', { by: 'tests', reason: 'done looking' });
+    await t.runFor(2 * MIN);
+    expect(decisions()).toEqual(['media-streaming: acted: Service Health outage', `media-streaming: ${line}`]);
+  });
+
   it('cancels when the incident resolves before confirmation, and never acts', async () => {
     const t = setup();
     t.start();
