@@ -142,13 +142,49 @@ export type SynchronizationMode = 'Incremental' | 'FullSync';
 /** One snapshot run of a share subscription. */
 export interface Synchronization {
   synchronizationId: string;
-  /** `InProgress`, `Succeeded`, `Failed`, `Canceled`, … (the service documents no closed list). */
+  /**
+   * A free string in the spec ("Raw Status"); its examples give `Completed` for a finished run,
+   * `Queued` and `Cancelled`; runs in flight read `InProgress`. See `snapshotCompleted`.
+   */
   status: string;
   startTime?: string;
   endTime?: string;
   durationMs?: number;
   message?: string;
   synchronizationMode?: SynchronizationMode;
+}
+
+/**
+ * The statuses of a snapshot run that finished delivering its data. The spec's examples say
+ * `Completed`; `Succeeded` (the long-running operation's word) is accepted too, since the field
+ * is a free string and a run reported either way has delivered.
+ */
+const COMPLETED_SNAPSHOT_STATUSES = new Set(['completed', 'succeeded']);
+
+/** Whether a snapshot run (a `listSynchronizations` entry) finished delivering its data. */
+export function snapshotCompleted(run: Pick<Synchronization, 'status'>): boolean {
+  return COMPLETED_SNAPSHOT_STATUSES.has(run.status.toLowerCase());
+}
+
+/**
+ * Where a share subscription receives one of the source share's datasets. `kind` picks the
+ * target store (`Blob`, `Container`, `AdlsGen2Folder`, `SqlDBTable`, …); without a mapping a
+ * dataset is not delivered, and with none at all no snapshot can run.
+ */
+export interface DataSetMapping extends DataShareResource {
+  kind: string;
+  properties: {
+    dataSetId: string;
+    dataSetMappingStatus?: 'Ok' | 'Broken';
+    provisioningState?: ProvisioningState;
+    [target: string]: unknown;
+  };
+}
+
+/** The provider's snapshot schedule on the source share, as the consumer reads it. */
+export interface SourceShareSynchronizationSetting {
+  kind: 'ScheduleBased';
+  properties?: { recurrenceInterval?: 'Hour' | 'Day'; synchronizationTime?: string };
 }
 
 /**
@@ -290,6 +326,16 @@ export class DataShareClient extends JsonServiceClient {
   /** Snapshot runs of a share subscription (a POST, as the API defines it), newest first. */
   listSynchronizations(resourceGroup: string, account: string, shareSubscription: string, options: RequestOptions = {}): Promise<Synchronization[]> {
     return this.list<Synchronization>('POST', `${this.shareSubscriptionPath(resourceGroup, account, shareSubscription)}/listSynchronizations`, options);
+  }
+
+  /** Where the share subscription's datasets are delivered (an empty list: nothing is mapped). */
+  listDataSetMappings(resourceGroup: string, account: string, shareSubscription: string, options: RequestOptions = {}): Promise<DataSetMapping[]> {
+    return this.list<DataSetMapping>('GET', `${this.shareSubscriptionPath(resourceGroup, account, shareSubscription)}/dataSetMappings`, options);
+  }
+
+  /** The provider's snapshot schedules on the source share (a POST, as the API defines it); empty when the provider set none. */
+  listSourceShareSynchronizationSettings(resourceGroup: string, account: string, shareSubscription: string, options: RequestOptions = {}): Promise<SourceShareSynchronizationSetting[]> {
+    return this.list<SourceShareSynchronizationSetting>('POST', `${this.shareSubscriptionPath(resourceGroup, account, shareSubscription)}/listSourceShareSynchronizationSettings`, options);
   }
 
   // ── triggers (the consumer's snapshot schedule) ─────────────────────────────────────────────

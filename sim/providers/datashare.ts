@@ -22,8 +22,19 @@
  * - re-PUT of an invitation with the same name and target answers 200 with the invitation as it
  *   is (invitations cannot be changed: another target under the same name is 409);
  * - DELETE of a trigger that does not exist answers 204, as ARM deletes do.
- * - Synchronizations in flight are listed with status `InProgress`; finished ones `Succeeded`
+ * - Synchronizations in flight are listed with status `InProgress`; finished ones `Completed`
+ *   (the status the spec's listSynchronizations example gives; `status` is a free string there)
  *   or `Failed` (with the failure as `message`), newest first.
+ *
+ * What the service refuses, modelled on the strict side (Microsoft's tutorial "Accept and receive
+ * data" maps datasets before a snapshot and enables a schedule only "if the data provider has
+ * created a snapshot schedule"; the codes are not documented, so ARM's generic ones are used):
+ * - synchronize, or creating a trigger, on a share subscription none of whose datasets is mapped
+ *   to a target (no dataSetMapping, or only Broken ones): 400 BadRequest;
+ * - creating a trigger when the source share has no synchronization setting (the provider's
+ *   snapshot schedule, read through the share subscription's invitation): 400 BadRequest;
+ * - a second trigger on one share subscription (the portal enables the provider's one
+ *   schedule): 409 Conflict. Re-PUT of the same trigger updates it.
  */
 import { randomUUID } from 'node:crypto';
 import { armError, badRequest, conflict, isoNow, lastSegment, notFound, ok, page } from '../arm.js';
@@ -39,6 +50,8 @@ const ACCOUNTS = `/subscriptions/{sub}/resourceGroups/{rg}/providers/${NS}/accou
 const DS = `${ACCOUNTS}/{account}`;
 const SS = `${DS}/shareSubscriptions/{ss}`;
 const TRIGGER = `${SS}/triggers/{trigger}`;
+const MAPPING = `${SS}/dataSetMappings/{mapping}`;
+const SYNC_SETTING = `${DS}/shares/{share}/synchronizationSettings/{setting}`;
 
 type Params = Record<string, string>;
 type Failure = { code: string; message: string };
@@ -48,11 +61,33 @@ const shareId = (p: Params): string => `${accountId(p)}/shares/${p['share']}`;
 const invitationId = (p: Params): string => `${shareId(p)}/invitations/${p['invitation']}`;
 const shareSubscriptionId = (p: Params): string => `${accountId(p)}/shareSubscriptions/${p['ss']}`;
 const triggerId = (p: Params): string => `${shareSubscriptionId(p)}/triggers/${p['trigger']}`;
+const mappingId = (p: Params): string => `${shareSubscriptionId(p)}/dataSetMappings/${p['mapping']}`;
+const settingId = (p: Params): string => `${shareId(p)}/synchronizationSettings/${p['setting']}`;
+
+/**
+ * The properties each dataSetMapping kind requires besides `dataSetId` (the spec's
+ * *DataSetMappingProperties `required` lists); Kusto kinds need their cluster.
+ */
+const STORAGE = ['subscriptionId', 'resourceGroup', 'storageAccountName'];
+const MAPPING_FIELDS: Readonly<Record<string, readonly string[]>> = {
+  Blob: ['containerName', 'filePath', ...STORAGE],
+  Container: ['containerName', ...STORAGE],
+  BlobFolder: ['containerName', 'prefix', ...STORAGE],
+  AdlsGen2File: ['fileSystem', 'filePath', ...STORAGE],
+  AdlsGen2Folder: ['fileSystem', 'folderPath', ...STORAGE],
+  AdlsGen2FileSystem: ['fileSystem', ...STORAGE],
+  KustoCluster: ['kustoClusterResourceId'],
+  KustoDatabase: ['kustoClusterResourceId'],
+  KustoTable: ['kustoClusterResourceId'],
+  SqlDBTable: ['databaseName', 'schemaName', 'tableName', 'sqlServerResourceId'],
+  SqlDWTable: ['dataWarehouseName', 'schemaName', 'tableName', 'sqlServerResourceId'],
+  SynapseWorkspaceSqlPoolTable: ['synapseWorkspaceSqlPoolTableResourceId'],
+};
 
 /** One snapshot run of a share subscription, as `listSynchronizations` returns it. */
 interface SynchronizationRecord {
   synchronizationId: string;
-  status: 'InProgress' | 'Succeeded' | 'Failed';
+  status: 'InProgress' | 'Completed' | 'Failed';
   startTime: string;
   endTime?: string;
   durationMs?: number;
@@ -108,7 +143,8 @@ export function dataShareRoutes(sim: Simulator): Route[] {
     const properties: Record<string, unknown> = { ...rest };
     if (kind === 'invitations') {
       delete properties['provisioningState'];
-    } else if (properties['createdAt'] === undefined && typeof created === 'string') {
+    } else if (kind.toLowerCase() !== 'datasetmappings' && properties['createdAt'] === undefined && typeof created === 'string') {
+      // Mappings have no createdAt in the spec; everything else the provider keeps does.
       properties['createdAt'] = created;
     }
     const failure = properties['provisioningState'] === 'Failed' ? failures.get(r) : undefined;
@@ -143,6 +179,36 @@ export function dataShareRoutes(sim: Simulator): Route[] {
     }
     return ok(sim.operations.statusBody(op));
   };
+
+  /** Mappings that deliver data: the share subscription's dataSetMappings that are not Broken. */
+  const workingMappings = (ss: SimResource): SimResource[] =>
+    sim.store.children(ss.id, 'dataSetMappings').filter((m) => m.properties['dataSetMappingStatus'] !== 'Broken');
+
+  /**
+   * The share a share subscription receives from: the provider share holding the invitation the
+   * consumer accepted (same invitationId), as the service links them. Undefined when none does.
+   */
+  const sourceShareOf = (ss: SimResource): SimResource | undefined => {
+    const invitationId = ss.properties['invitationId'];
+    if (typeof invitationId !== 'string') return undefined;
+    const invitation = sim.store
+      .ofType(`${NS}/accounts/shares/invitations`)
+      .find((i) => typeof i.properties['invitationId'] === 'string' && i.properties['invitationId'].toLowerCase() === invitationId.toLowerCase());
+    return invitation === undefined ? undefined : sim.store.get(invitation.id.replace(/\/invitations\/[^/]+$/i, ''));
+  };
+
+  /** The provider's snapshot schedules on the source share, as the consumer sees them. */
+  const sourceSettings = (ss: SimResource): Array<Record<string, unknown>> => {
+    const share = sourceShareOf(ss);
+    if (share === undefined) return [];
+    return sim.store.children(share.id, 'synchronizationSettings').map((s) => ({
+      kind: s.kind ?? 'ScheduleBased',
+      properties: { recurrenceInterval: s.properties['recurrenceInterval'], synchronizationTime: s.properties['synchronizationTime'] },
+    }));
+  };
+
+  const unmapped = (ss: SimResource, what: string): SimResponse =>
+    badRequest(`Share subscription '${ss.name}' has no dataset mapped to a target; map its datasets (dataSetMappings) before ${what}.`, 'BadRequest');
 
   // ── accounts ──────────────────────────────────────────────────────────────────────────────
   const accountRoutes: Route[] = [
@@ -256,6 +322,44 @@ export function dataShareRoutes(sim: Simulator): Route[] {
       });
       return ok(view(share), 201);
     }),
+    route('GET', `${DS}/shares/{share}/synchronizationSettings`, 'synchronizationSettings/read', shareId, ({ params }) => {
+      const share = find(shareId(params), 'share');
+      return isResponse(share) ? share : page(sim.store.children(share.id, 'synchronizationSettings').map(view));
+    }),
+    route('GET', SYNC_SETTING, 'synchronizationSettings/read', settingId, ({ params }) => {
+      const share = find(shareId(params), 'share');
+      if (isResponse(share)) return share;
+      const setting = find(settingId(params), 'synchronization setting');
+      return isResponse(setting) ? setting : ok(view(setting));
+    }),
+    route('PUT', SYNC_SETTING, 'synchronizationSettings/write', settingId, ({ params, request }) => {
+      const share = find(shareId(params), 'share');
+      if (isResponse(share)) return share;
+      const body = request.body;
+      if (!isRecord(body)) return invalid('synchronizationSetting', "is required: { kind: 'ScheduleBased', properties: { recurrenceInterval, synchronizationTime } }.");
+      if (body['kind'] !== 'ScheduleBased') return invalid('kind', `must be 'ScheduleBased', got ${JSON.stringify(body['kind'])}.`);
+      const props = body['properties'];
+      if (!isRecord(props)) return invalid('properties', 'is required: { recurrenceInterval, synchronizationTime }.');
+      const interval = props['recurrenceInterval'];
+      if (interval !== 'Hour' && interval !== 'Day') return invalid('properties.recurrenceInterval', `must be 'Hour' or 'Day', got ${JSON.stringify(interval)}.`);
+      const time = props['synchronizationTime'];
+      if (!isIsoDateTime(time)) return invalid('properties.synchronizationTime', `must be an ISO 8601 date-time, got ${JSON.stringify(time)}.`);
+      const existing = sim.store.get(settingId(params));
+      if (existing !== undefined) {
+        Object.assign(existing.properties, { recurrenceInterval: interval, synchronizationTime: time });
+        return ok(view(existing));
+      }
+      const account = sim.store.get(accountId(params));
+      const setting = sim.store.put({
+        id: settingId(params),
+        name: params['setting']!,
+        type: `${NS}/accounts/shares/synchronizationSettings`,
+        location: share.location,
+        kind: 'ScheduleBased',
+        properties: { recurrenceInterval: interval, synchronizationTime: time, provisioningState: 'Succeeded', createdAt: isoNow(request.at), userName: actor(account, request.caller).userName },
+      });
+      return ok(view(setting), 201);
+    }),
     route('GET', `${DS}/shares/{share}/invitations`, 'invitations/read', shareId, ({ params }) => {
       const share = find(shareId(params), 'share');
       return isResponse(share) ? share : page(sim.store.children(share.id, 'invitations').map(view));
@@ -350,11 +454,12 @@ export function dataShareRoutes(sim: Simulator): Route[] {
       if (!isRecord(body)) return invalid('synchronize', 'must be an object.');
       const mode = body['synchronizationMode'] ?? 'Incremental';
       if (mode !== 'Incremental' && mode !== 'FullSync') return invalid('synchronizationMode', `must be 'Incremental' or 'FullSync', got ${JSON.stringify(mode)}.`);
+      if (workingMappings(ss).length === 0) return unmapped(ss, 'synchronizing');
       const record: SynchronizationRecord = { synchronizationId: randomUUID(), status: 'InProgress', startTime: isoNow(request.at), synchronizationMode: mode };
       const runs = history.get(ss) ?? [];
       runs.unshift(record);
       history.set(ss, runs);
-      const finish = (outcome: 'Succeeded' | 'Failed', message?: string): void => {
+      const finish = (outcome: 'Completed' | 'Failed', message?: string): void => {
         const end = sim.clock.now();
         record.status = outcome;
         record.endTime = isoNow(end);
@@ -367,7 +472,7 @@ export function dataShareRoutes(sim: Simulator): Route[] {
         resourceId: ss.id,
         durationMs: latencyOf(`${NS}/shareSubscriptions/synchronize`),
         ...(failWith !== undefined ? { failWith } : {}),
-        complete: () => finish('Succeeded'),
+        complete: () => finish('Completed'),
         fail: () => finish('Failed', failWith !== undefined ? `${failWith.code}: ${failWith.message}` : undefined),
       });
       const base = request.path.replace(/\/synchronize$/i, '');
@@ -381,6 +486,46 @@ export function dataShareRoutes(sim: Simulator): Route[] {
     route('POST', `${SS}/listSynchronizations`, 'shareSubscriptions/listSynchronizations', shareSubscriptionId, ({ params }) => {
       const ss = find(shareSubscriptionId(params), 'share subscription');
       return isResponse(ss) ? ss : page((history.get(ss) ?? []).map((r) => ({ ...r })));
+    }),
+    route('POST', `${SS}/listSourceShareSynchronizationSettings`, 'shareSubscriptions/listSourceShareSynchronizationSettings', shareSubscriptionId, ({ params }) => {
+      const ss = find(shareSubscriptionId(params), 'share subscription');
+      return isResponse(ss) ? ss : page(sourceSettings(ss));
+    }),
+    route('GET', `${SS}/dataSetMappings`, 'dataSetMappings/read', shareSubscriptionId, ({ params }) => {
+      const ss = find(shareSubscriptionId(params), 'share subscription');
+      return isResponse(ss) ? ss : page(sim.store.children(ss.id, 'dataSetMappings').map(view));
+    }),
+    route('GET', MAPPING, 'dataSetMappings/read', mappingId, ({ params }) => {
+      const ss = find(shareSubscriptionId(params), 'share subscription');
+      if (isResponse(ss)) return ss;
+      const mapping = find(mappingId(params), 'data set mapping');
+      return isResponse(mapping) ? mapping : ok(view(mapping));
+    }),
+    route('PUT', MAPPING, 'dataSetMappings/write', mappingId, ({ params, request }) => {
+      const ss = find(shareSubscriptionId(params), 'share subscription');
+      if (isResponse(ss)) return ss;
+      const body = request.body;
+      if (!isRecord(body)) return invalid('dataSetMapping', 'is required: { kind, properties: { dataSetId, … } }.');
+      const kind = body['kind'];
+      const fields = typeof kind === 'string' ? MAPPING_FIELDS[kind] : undefined;
+      if (fields === undefined) return invalid('kind', `must be one of ${Object.keys(MAPPING_FIELDS).join(', ')}, got ${JSON.stringify(kind)}.`);
+      const props = body['properties'];
+      if (!isRecord(props)) return invalid('properties', 'is required: { dataSetId, … }.');
+      for (const field of ['dataSetId', ...fields]) {
+        if (typeof props[field] !== 'string' || props[field] === '') return invalid(`properties.${field}`, `is required for a ${kind} mapping.`);
+      }
+      // The read-only fields are the service's.
+      const { dataSetMappingStatus: _status, provisioningState: _state, ...writable } = props;
+      const existing = sim.store.get(mappingId(params));
+      const mapping = sim.store.put({
+        id: mappingId(params),
+        name: params['mapping']!,
+        type: `${NS}/accounts/shareSubscriptions/dataSetMappings`,
+        location: ss.location,
+        kind: kind as string,
+        properties: { ...writable, dataSetMappingStatus: 'Ok', provisioningState: 'Succeeded' },
+      });
+      return ok(view(mapping), existing !== undefined ? 200 : 201);
     }),
     route('GET', `${SS}/triggers`, 'triggers/read', shareSubscriptionId, ({ params }) => {
       const ss = find(shareSubscriptionId(params), 'share subscription');
@@ -419,6 +564,16 @@ export function dataShareRoutes(sim: Simulator): Route[] {
       if (existing !== undefined && state !== 'Failed') {
         Object.assign(existing.properties, writable);
         return ok(view(existing));
+      }
+      if (existing === undefined) {
+        const other = sim.store.children(ss.id, 'triggers')[0];
+        if (other !== undefined) {
+          return conflict(`Share subscription '${ss.name}' already has a trigger ('${other.name}'); a share subscription runs one snapshot schedule. Delete it first, or update it.`, 'Conflict');
+        }
+      }
+      if (workingMappings(ss).length === 0) return unmapped(ss, 'scheduling snapshots');
+      if (sourceSettings(ss).length === 0) {
+        return badRequest(`The source share of share subscription '${ss.name}' has no synchronization setting: the provider has not created a snapshot schedule to enable.`, 'BadRequest');
       }
       const account = sim.store.get(accountId(params));
       const trigger: SimResource = existing ?? {

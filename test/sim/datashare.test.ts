@@ -87,7 +87,10 @@ describe('Data Share: the seeded estate', () => {
       properties: { shareKind: 'CopyBased', description: 'Daily sales snapshots (standby)', terms: 'Internal use only', provisioningState: 'Succeeded', createdAt: expect.any(String) },
     });
     expect((await client.listShares(CUS, PROVIDER_CUS)).map((s) => s.name)).toEqual(['sales']);
-    expect(await client.listInvitations(CUS, PROVIDER_CUS, 'sales')).toEqual([]);
+    // The consumer accepted the standby share at DR setup: that invitation links its share subscription to the share.
+    expect((await client.listInvitations(CUS, PROVIDER_CUS, 'sales')).map((i) => [i.name, i.properties.invitationStatus, i.properties.invitationId])).toEqual([
+      ['analytics-fabrikam', 'Accepted', '8e4d2a61-7c3b-4f95-a0d2-5b6e1f3c8a22'],
+    ]);
     const accepted = await client.getInvitation(EUS2, PROVIDER_EUS2, 'sales', 'analytics-fabrikam');
     expect(accepted.properties).toEqual({ targetEmail: 'analytics@fabrikam.example', invitationStatus: 'Accepted', invitationId: '3c1b7f0e-2d5a-4e8b-9f61-0a4c2b7d9e11' });
 
@@ -113,6 +116,26 @@ describe('Data Share: the seeded estate', () => {
     ]);
     expect(await client.getTrigger(EUS2, CONSUMER_EUS2, SS, 'daily-snapshot')).toEqual(primary[0]);
     expect(await client.listSynchronizations(CUS, CONSUMER_CUS, SS)).toEqual([]);
+
+    // Where the standby receives its data, and the provider's schedule it may enable (shaped as the spec's examples).
+    expect(await client.listDataSetMappings(CUS, CONSUMER_CUS, SS)).toEqual([
+      {
+        id: `${ds(CUS, CONSUMER_CUS)}/shareSubscriptions/${SS}/dataSetMappings/sales-container`,
+        name: 'sales-container',
+        type: 'Microsoft.DataShare/accounts/shareSubscriptions/dataSetMappings',
+        kind: 'Container',
+        properties: {
+          dataSetId: '7a3e1c9b-2f4d-4b8a-9c6e-1d5f3a7b0c02',
+          containerName: 'sales',
+          storageAccountName: 'fabrikamsalescus',
+          subscriptionId: SUB,
+          resourceGroup: CUS,
+          dataSetMappingStatus: 'Ok',
+          provisioningState: 'Succeeded',
+        },
+      },
+    ]);
+    expect(await client.listSourceShareSynchronizationSettings(CUS, CONSUMER_CUS, SS)).toEqual([{ kind: 'ScheduleBased', properties: { recurrenceInterval: 'Day', synchronizationTime: '2026-01-01T02:00:00Z' } }]);
   });
 });
 
@@ -143,9 +166,10 @@ describe('Data Share: the failover flow', () => {
     const result = await run;
     expect(result).toMatchObject({ status: 'Succeeded', synchronizationId: during[0]!.synchronizationId, startTime: expect.any(String), endTime: expect.any(String) });
     const [sync] = await client.listSynchronizations(CUS, CONSUMER_CUS, SS);
+    // A finished run reads Completed, as the spec's listSynchronizations example has it (the operation itself Succeeded).
     expect(sync).toEqual({
       synchronizationId: result.synchronizationId,
-      status: 'Succeeded',
+      status: 'Completed',
       startTime: during[0]!.startTime,
       endTime: expect.any(String),
       durationMs: expect.any(Number),
@@ -155,13 +179,13 @@ describe('Data Share: the failover flow', () => {
     expect(sync!.durationMs).toBeGreaterThanOrEqual(59_000);
     expect(sync!.durationMs).toBeLessThan(120_000);
 
-    const invitation = await client.createInvitation(CUS, PROVIDER_CUS, 'sales', 'analytics-fabrikam', { targetEmail: 'analytics@fabrikam.example' }, { expirationDate: '2030-01-01T00:00:00Z' });
+    const invitation = await client.createInvitation(CUS, PROVIDER_CUS, 'sales', 'reports-fabrikam', { targetEmail: 'reports@fabrikam.example' }, { expirationDate: '2030-01-01T00:00:00Z' });
     expect(invitation).toEqual({
-      id: `${ds(CUS, PROVIDER_CUS)}/shares/sales/invitations/analytics-fabrikam`,
-      name: 'analytics-fabrikam',
+      id: `${ds(CUS, PROVIDER_CUS)}/shares/sales/invitations/reports-fabrikam`,
+      name: 'reports-fabrikam',
       type: 'Microsoft.DataShare/accounts/shares/invitations',
       properties: {
-        targetEmail: 'analytics@fabrikam.example',
+        targetEmail: 'reports@fabrikam.example',
         expirationDate: '2030-01-01T00:00:00Z',
         invitationId: expect.stringMatching(/^[0-9a-f-]{36}$/),
         invitationStatus: 'Pending',
@@ -170,7 +194,7 @@ describe('Data Share: the failover flow', () => {
         userEmail: 'dataplatform@contoso.example',
       },
     });
-    expect(await client.listInvitations(CUS, PROVIDER_CUS, 'sales')).toEqual([invitation]);
+    expect((await client.listInvitations(CUS, PROVIDER_CUS, 'sales')).map((i) => i.name).sort()).toEqual(['analytics-fabrikam', 'reports-fabrikam']);
 
     await client.deleteTrigger(EUS2, CONSUMER_EUS2, SS, 'daily-snapshot', FAST);
     const gone = await restError(client.getTrigger(EUS2, CONSUMER_EUS2, SS, 'daily-snapshot'));
@@ -215,7 +239,7 @@ describe('Data Share: the REST contract of long-running operations', () => {
     expect(poll.headers['retry-after']).toBeUndefined();
     await h.control('POST', '/_sim/lro/finish');
     expect((await h.call('GET', statusUrl.slice(h.sim.baseUrl.length))).body).toMatchObject({ status: 'Succeeded', endTime: expect.any(String) });
-    expect(await client.listSynchronizations(CUS, CONSUMER_CUS, SS)).toEqual([expect.objectContaining({ synchronizationId: (post.body as { synchronizationId: string }).synchronizationId, status: 'Succeeded', synchronizationMode: 'Incremental' })]);
+    expect(await client.listSynchronizations(CUS, CONSUMER_CUS, SS)).toEqual([expect.objectContaining({ synchronizationId: (post.body as { synchronizationId: string }).synchronizationId, status: 'Completed', synchronizationMode: 'Incremental' })]);
     // An operation id that is not this share subscription's is not found.
     const other = await h.call('GET', `${ds(EUS2, CONSUMER_EUS2)}/shareSubscriptions/${SS}/operationResults/nope?${API}`);
     expect(other).toMatchObject({ status: 404, body: { error: { code: 'ResourceNotFound' } } });
@@ -257,6 +281,78 @@ describe('Data Share: the REST contract of long-running operations', () => {
   it('answers only api-version 2021-08-01', async () => {
     const old = await h.call('GET', `${ds(CUS, CONSUMER_CUS)}?api-version=2019-11-01`);
     expect(old).toMatchObject({ status: 400, body: { error: { code: 'InvalidApiVersionParameter' } } });
+  });
+});
+
+describe('Data Share: what the service needs before it delivers data', () => {
+  const SS_ID = `${ds(CUS, CONSUMER_CUS)}/shareSubscriptions/${SS}`;
+  const MAPPING = `${SS_ID}/dataSetMappings/sales-container`;
+  const SETTING = `${ds(CUS, PROVIDER_CUS)}/shares/sales/synchronizationSettings/daily`;
+  const CONTAINER = { kind: 'Container', properties: { dataSetId: '7a3e1c9b-2f4d-4b8a-9c6e-1d5f3a7b0c02', containerName: 'sales2', storageAccountName: 'fabrikamsalescus', subscriptionId: SUB, resourceGroup: CUS } };
+
+  it('refuses to synchronize a share subscription with no dataset mapped (400), and accepts once one is mapped', async () => {
+    h.sim.store.delete(MAPPING);
+    const refused = await restError(client.synchronize(CUS, CONSUMER_CUS, SS, 'Incremental', FAST));
+    expect(refused).toMatchObject({ statusCode: 400, code: 'BadRequest', message: `Share subscription '${SS}' has no dataset mapped to a target; map its datasets (dataSetMappings) before synchronizing.` });
+    expect(await client.listSynchronizations(CUS, CONSUMER_CUS, SS)).toEqual([]);
+
+    const put = await h.call('PUT', `${SS_ID}/dataSetMappings/sales-container2?${API}`, CONTAINER);
+    expect(put).toMatchObject({ status: 201, body: { name: 'sales-container2', kind: 'Container', properties: { ...CONTAINER.properties, dataSetMappingStatus: 'Ok', provisioningState: 'Succeeded' } } });
+    expect((await client.synchronize(CUS, CONSUMER_CUS, SS, 'Incremental', FAST)).status).toBe('Succeeded');
+  });
+
+  it('a Broken mapping delivers nothing: synchronize is refused', async () => {
+    h.sim.store.get(MAPPING)!.properties['dataSetMappingStatus'] = 'Broken';
+    expect(await restError(client.synchronize(CUS, CONSUMER_CUS, SS, 'Incremental', FAST))).toMatchObject({ statusCode: 400, code: 'BadRequest' });
+  });
+
+  it('validates a mapping by its kind and names the missing field', async () => {
+    const url = `${SS_ID}/dataSetMappings/m?${API}`;
+    expect(await h.call('PUT', url, { ...CONTAINER, kind: 'Folder' })).toMatchObject({ status: 400, body: { error: { code: 'InvalidRequestContent', message: expect.stringContaining("'kind'") } } });
+    const { containerName: _c, ...noContainer } = CONTAINER.properties;
+    expect(await h.call('PUT', url, { kind: 'Container', properties: noContainer })).toMatchObject({ status: 400, body: { error: { message: "The request content was invalid: 'properties.containerName' is required for a Container mapping." } } });
+    const { dataSetId: _d, ...noDataSet } = CONTAINER.properties;
+    expect(await h.call('PUT', url, { kind: 'Container', properties: noDataSet })).toMatchObject({ status: 400, body: { error: { message: expect.stringContaining("'properties.dataSetId'") } } });
+  });
+
+  it('refuses a trigger with no dataset mapped, and one when the provider has no snapshot schedule (400)', async () => {
+    h.sim.store.delete(MAPPING);
+    const unmapped = await restError(client.createTrigger(CUS, CONSUMER_CUS, SS, 'daily-snapshot', DAILY, FAST));
+    expect(unmapped).toMatchObject({ statusCode: 400, code: 'BadRequest', message: `Share subscription '${SS}' has no dataset mapped to a target; map its datasets (dataSetMappings) before scheduling snapshots.` });
+    await h.call('PUT', `${SS_ID}/dataSetMappings/sales-container?${API}`, CONTAINER);
+
+    h.sim.store.delete(SETTING);
+    expect(await client.listSourceShareSynchronizationSettings(CUS, CONSUMER_CUS, SS)).toEqual([]);
+    const noSchedule = await restError(client.createTrigger(CUS, CONSUMER_CUS, SS, 'daily-snapshot', DAILY, FAST));
+    expect(noSchedule).toMatchObject({ statusCode: 400, code: 'BadRequest', message: `The source share of share subscription '${SS}' has no synchronization setting: the provider has not created a snapshot schedule to enable.` });
+    expect(await client.listTriggers(CUS, CONSUMER_CUS, SS)).toEqual([]);
+
+    // The provider adds one (201, then 200 on update); the consumer sees it and may enable it.
+    const setting = { kind: 'ScheduleBased', properties: { recurrenceInterval: 'Hour', synchronizationTime: '2026-01-01T00:15:00Z' } };
+    const created = await h.call('PUT', `${SETTING}?${API}`, setting);
+    expect(created).toMatchObject({ status: 201, body: { name: 'daily', kind: 'ScheduleBased', properties: { ...setting.properties, provisioningState: 'Succeeded', userName: 'Data Platform', createdAt: expect.any(String) } } });
+    expect((await h.call('PUT', `${SETTING}?${API}`, setting)).status).toBe(200);
+    expect(await h.call('PUT', `${SETTING}?${API}`, { kind: 'ScheduleBased', properties: { recurrenceInterval: 'Week', synchronizationTime: '2026-01-01T00:15:00Z' } })).toMatchObject({
+      status: 400,
+      body: { error: { message: expect.stringContaining("'properties.recurrenceInterval'") } },
+    });
+    expect(await client.listSourceShareSynchronizationSettings(CUS, CONSUMER_CUS, SS)).toEqual([setting]);
+    expect((await client.createTrigger(CUS, CONSUMER_CUS, SS, 'daily-snapshot', DAILY, FAST)).properties.provisioningState).toBe('Succeeded');
+  });
+
+  it('a share subscription whose invitation no share holds sees no provider schedule, and cannot schedule', async () => {
+    h.sim.store.delete(`${ds(CUS, PROVIDER_CUS)}/shares/sales/invitations/analytics-fabrikam`);
+    expect(await client.listSourceShareSynchronizationSettings(CUS, CONSUMER_CUS, SS)).toEqual([]);
+    expect(await restError(client.createTrigger(CUS, CONSUMER_CUS, SS, 'daily-snapshot', DAILY, FAST))).toMatchObject({ statusCode: 400, code: 'BadRequest' });
+  });
+
+  it('runs one trigger per share subscription: a second is refused (409), the same one is updated', async () => {
+    await client.createTrigger(CUS, CONSUMER_CUS, SS, 'daily-snapshot', DAILY, FAST);
+    const second = await restError(client.createTrigger(CUS, CONSUMER_CUS, SS, 'hourly', { kind: 'ScheduleBased', properties: { recurrenceInterval: 'Hour', synchronizationTime: '2026-01-01T00:30:00Z' } }, FAST));
+    expect(second).toMatchObject({ statusCode: 409, code: 'Conflict', message: expect.stringContaining("already has a trigger ('daily-snapshot')") });
+    const updated = await client.createTrigger(CUS, CONSUMER_CUS, SS, 'daily-snapshot', { kind: 'ScheduleBased', properties: { ...DAILY.properties, synchronizationTime: '2026-01-01T03:00:00Z' } }, FAST);
+    expect(updated.properties.synchronizationTime).toBe('2026-01-01T03:00:00Z');
+    expect((await client.listTriggers(CUS, CONSUMER_CUS, SS)).map((t) => t.name)).toEqual(['daily-snapshot']);
   });
 });
 

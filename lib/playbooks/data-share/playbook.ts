@@ -6,7 +6,9 @@ import { inviteConsumers, schedulePrimary, scheduleSecondary, synchronizeNow, un
 
 export const dataSharePlaybook: Playbook = {
   kind: 'dataShare',
-  failover: [announce, scheduleSecondary, synchronizeNow, unschedulePrimary, inviteConsumers, flipActivePointer],
+  // Invitations first: they go out even when the secondary share subscription does not exist yet
+  // (the consumer accepts at failover time), which stops the consumer-side steps after them.
+  failover: [announce, inviteConsumers, scheduleSecondary, synchronizeNow, unschedulePrimary, flipActivePointer],
   // The primary schedules come back before the secondary's go: snapshots never stop.
   failback: [announce, schedulePrimary, unscheduleSecondary, flipActivePointer],
 };

@@ -1,13 +1,18 @@
 /**
- * The Azure Data Share playbook's steps (the typed client in lib/azure/datashare.ts). Failover,
- * consumer side: on each share subscription of the secondary consumer account, create the
- * snapshot schedule the catalog defines, take a snapshot now and wait for it, and remove the
- * primary's schedules when the primary answers (skipped, and said so, when it does not);
- * provider side: make sure every configured consumer has an invitation to the secondary share,
- * and report where each stands. Failback: the primary's schedules back first, then the
- * secondary's removed, so some schedule always exists.
+ * The Azure Data Share playbook's steps (the typed client in lib/azure/datashare.ts).
+ *
+ * Failover: provider side first, so consumers get their invitations to the secondary share even
+ * when nothing else can go ahead yet (the guide's "invite at failover time" path: no share
+ * subscription exists on the secondary until the consumer accepts); then, on each share
+ * subscription of the secondary consumer account, check it can receive data at all (it exists,
+ * its datasets are mapped to targets, and for a schedule the provider has one to enable), create
+ * the catalog's snapshot schedule where none runs, take a snapshot now and wait for it; last,
+ * record the primary's schedules and remove them when the primary answers (skipped, and said so,
+ * when it does not). Failback: the primary's recorded schedules back first, under their own
+ * names, then the schedules the failover created on the secondary removed, so some schedule
+ * always exists; nothing the failover did not create is touched.
  */
-import type { DataShareClient, Invitation, ScheduledTrigger } from '../../azure/datashare.js';
+import { snapshotCompleted, type DataShareClient, type Invitation, type ScheduledTrigger } from '../../azure/datashare.js';
 import type { DataSharePlaybook, ShareSubscription, Workload } from '../../catalog/types.js';
 import {
   alreadyDone,
@@ -27,10 +32,11 @@ import {
   type StepContext,
   unlessDown,
 } from '../define.js';
+import { canRecord, recordedSchedules, recordSchedules, type RecordedSchedule } from './records.js';
 
 const MIN = 60_000;
 
-/** The name the playbook gives the schedules it creates, on either side. */
+/** The name the failover gives the schedules it creates from the catalog: what it removes again, and nothing else. */
 const SCHEDULE_TRIGGER = 'snapshot-schedule';
 /** A snapshot this recent counts as the one this step would take. */
 const RECENT_SNAPSHOT_MS = 15 * 60_000;
@@ -53,130 +59,255 @@ function required(ctx: StepContext, side: 'primary' | 'secondary', role: 'consum
 
 const lro = (ctx: StepContext) => ({ pollIntervalMs: ctx.deps.lroPollMs });
 
-function schedule(sub: ShareSubscription): ScheduledTrigger {
-  return { kind: 'ScheduleBased', properties: { recurrenceInterval: sub.recurrence, synchronizationTime: sub.synchronizationTime, synchronizationMode: sub.synchronizationMode } };
+/** One trigger to create: its name and definition, and where they come from (for the report). */
+interface PlannedSchedule {
+  shareSubscription: string;
+  trigger: string;
+  definition: ScheduledTrigger;
+  source: 'recorded' | 'catalog';
 }
 
-/**
- * Whether a trigger runs the schedule the catalog defines. The synchronization time is an anchor:
- * a daily schedule is its time of day, an hourly one its minute past the hour, whatever the date.
- */
-function matches(t: ScheduledTrigger, sub: ShareSubscription): boolean {
-  const p = t.properties;
-  const slot = (iso: string) => {
-    const ms = Date.parse(iso);
-    return Number.isNaN(ms) ? iso : ms % (sub.recurrence === 'Day' ? 86_400_000 : 3_600_000);
+function fromCatalog(sub: ShareSubscription): PlannedSchedule {
+  return {
+    shareSubscription: sub.name,
+    trigger: SCHEDULE_TRIGGER,
+    definition: { kind: 'ScheduleBased', properties: { recurrenceInterval: sub.recurrence, synchronizationTime: sub.synchronizationTime, synchronizationMode: sub.synchronizationMode } },
+    source: 'catalog',
   };
-  return p.recurrenceInterval === sub.recurrence && slot(p.synchronizationTime) === slot(sub.synchronizationTime) && (p.synchronizationMode ?? 'Incremental') === sub.synchronizationMode;
 }
 
-async function triggersOf(a: DsAccount, sub: string): Promise<ScheduledTrigger[]> {
+function fromRecord(r: RecordedSchedule): PlannedSchedule {
+  return {
+    shareSubscription: r.shareSubscription,
+    trigger: r.trigger,
+    definition: { kind: 'ScheduleBased', properties: { recurrenceInterval: r.recurrenceInterval, synchronizationTime: r.synchronizationTime, synchronizationMode: r.synchronizationMode } },
+    source: 'recorded',
+  };
+}
+
+const scheduleText = (p: PlannedSchedule): string => {
+  const { recurrenceInterval, synchronizationTime, synchronizationMode } = p.definition.properties;
+  return `${p.shareSubscription}/${p.trigger} every ${recurrenceInterval === 'Day' ? 'day' : 'hour'} from ${synchronizationTime} (${synchronizationMode ?? 'Incremental'})`;
+};
+
+/** What a consumer who has not accepted yet must do, naming the catalog's shares and recipients. */
+function consumerTodo(ctx: StepContext, a: DsAccount): string {
+  const pb = playbookOf(ctx.workload);
+  const invitations = pb.shares.map((s) => `share '${s.name}', sent to ${s.consumers.join(', ')}`).join('; ');
+  const names = pb.shareSubscriptions.map((s) => `'${s.name}'`).join(', ');
+  return `the consumer must accept the provider's invitation (${invitations || 'none in the catalog'}) into ${a.name} as share subscription ${names}, then map its datasets to targets; run the failover again once that is done`;
+}
+
+async function triggersOf(ctx: StepContext, a: DsAccount, sub: string): Promise<ScheduledTrigger[]> {
   try {
     return await a.client.listTriggers(a.resourceGroup, a.name, sub);
   } catch (err) {
-    if (isNotFound(err)) {
-      throw new StepFailure('ShareSubscriptionMissing', `share subscription '${sub}' does not exist on ${a.name}: accept the provider's invitation there first`);
-    }
+    if (isNotFound(err)) throw new StepFailure('ShareSubscriptionMissing', `share subscription '${sub}' does not exist on ${a.name}: ${consumerTodo(ctx, a)}`);
     throw err;
+  }
+}
+
+/**
+ * Refuses, naming the share subscription and what its consumer or provider must do, when it
+ * cannot receive data: it does not exist, none of its datasets is mapped to a target, or (for a
+ * schedule) the provider has no snapshot schedule on the share for the consumer to enable.
+ * Azure refuses the same requests; asking first says why in the runbook's words.
+ */
+async function requireReceiving(ctx: StepContext, a: DsAccount, sub: string, forSchedule: boolean): Promise<void> {
+  let ss;
+  try {
+    ss = await a.client.getShareSubscription(a.resourceGroup, a.name, sub);
+  } catch (err) {
+    if (isNotFound(err)) throw new StepFailure('ShareSubscriptionMissing', `share subscription '${sub}' does not exist on ${a.name}: ${consumerTodo(ctx, a)}`);
+    throw err;
+  }
+  const share = ss.properties.shareName !== undefined ? `share '${ss.properties.shareName}'` : 'its share';
+  const mappings = await a.client.listDataSetMappings(a.resourceGroup, a.name, sub);
+  if (!mappings.some((m) => m.properties.dataSetMappingStatus !== 'Broken')) {
+    const broken = mappings.map((m) => m.name);
+    throw new StepFailure(
+      'DataSetsNotMapped',
+      `share subscription '${sub}' on ${a.name} has no dataset mapped to a target${broken.length > 0 ? ` (broken: ${broken.join(', ')})` : ''}: the consumer must map each dataset of ${share} to a target data store (Received shares, Datasets, Map to target) before snapshots can run`,
+    );
+  }
+  if (forSchedule && (await a.client.listSourceShareSynchronizationSettings(a.resourceGroup, a.name, sub)).length === 0) {
+    throw new StepFailure(
+      'ProviderScheduleMissing',
+      `${share} behind share subscription '${sub}' on ${a.name} has no snapshot schedule: the provider must add one (a synchronization setting on the share) before the consumer can schedule snapshots; a snapshot now still works`,
+    );
   }
 }
 
 // ── schedules on a side ─────────────────────────────────────────────────────────────────────
 
-/** Subscriptions on `a` that lack the catalog's schedule. */
-async function unscheduled(ctx: StepContext, a: DsAccount): Promise<ShareSubscription[]> {
+/**
+ * The schedules to create on `a`: one for each catalog share subscription that runs none (the
+ * service runs one per share subscription, so one already there is kept, whatever it is).
+ * `plan` says what to create for a share subscription: the catalog's, or what was recorded.
+ */
+async function missingSchedules(ctx: StepContext, a: DsAccount, plan: (sub: ShareSubscription) => PlannedSchedule): Promise<PlannedSchedule[]> {
   const subs = playbookOf(ctx.workload).shareSubscriptions;
-  const lacking = await mapLimited(subs, PARALLEL_WRITES, async (sub) => ((await triggersOf(a, sub.name)).some((t) => matches(t, sub)) ? null : sub));
-  return lacking.filter((s): s is ShareSubscription => s !== null);
+  const missing = await mapLimited(subs, PARALLEL_WRITES, async (sub) => ((await triggersOf(ctx, a, sub.name)).length > 0 ? null : plan(sub)));
+  return missing.filter((p): p is PlannedSchedule => p !== null);
 }
 
-async function createSchedules(ctx: StepContext, a: DsAccount, subs: readonly ShareSubscription[]): Promise<string> {
-  await mapLimited(subs, PARALLEL_WRITES, (sub) => a.client.createTrigger(a.resourceGroup, a.name, sub.name, SCHEDULE_TRIGGER, schedule(sub), lro(ctx)));
-  return subs.map((s) => `${s.name} every ${s.recurrence === 'Day' ? 'day' : 'hour'} from ${s.synchronizationTime} (${s.synchronizationMode})`).join('; ');
-}
-
-/** Removes every schedule of the catalog's subscriptions on `a`; returns what it removed. */
-async function removeSchedules(ctx: StepContext, a: DsAccount): Promise<string[]> {
-  const removed: string[] = [];
-  await mapLimited(playbookOf(ctx.workload).shareSubscriptions, PARALLEL_WRITES, async (sub) => {
-    for (const t of await triggersOf(a, sub.name)) {
-      await a.client.deleteTrigger(a.resourceGroup, a.name, sub.name, t.name!, lro(ctx));
-      removed.push(`${sub.name}/${t.name}`);
-    }
+async function createSchedules(ctx: StepContext, a: DsAccount, planned: readonly PlannedSchedule[]): Promise<string> {
+  await mapLimited(planned, PARALLEL_WRITES, async (p) => {
+    await requireReceiving(ctx, a, p.shareSubscription, true);
+    await a.client.createTrigger(a.resourceGroup, a.name, p.shareSubscription, p.trigger, p.definition, lro(ctx));
   });
-  return removed.sort();
+  return planned.map((p) => `${scheduleText(p)}${p.source === 'recorded' ? ' (as it was before the failover)' : ''}`).join('; ');
 }
 
-async function scheduleCount(ctx: StepContext, a: DsAccount): Promise<number> {
-  const counts = await mapLimited(playbookOf(ctx.workload).shareSubscriptions, PARALLEL_WRITES, async (sub) => (await triggersOf(a, sub.name)).length);
-  return counts.reduce((x, y) => x + y, 0);
+/** The primary's plan: its recorded schedules (the ones the failover removed), else the catalog's. */
+async function primaryPlan(ctx: StepContext): Promise<(sub: ShareSubscription) => PlannedSchedule> {
+  const recorded = (await recordedSchedules(ctx)) ?? [];
+  return (sub) => {
+    const r = recorded.find((s) => s.shareSubscription === sub.name);
+    return r !== undefined ? fromRecord(r) : fromCatalog(sub);
+  };
 }
 
-/** Create the catalog's schedules on a side (the secondary on failover, the primary on failback). */
+/** Create schedules on a side (the catalog's on the secondary at failover, the recorded ones on the primary at failback). */
 function createSchedulesStep(side: 'primary' | 'secondary', name: string, title: string, group?: string): Step {
   const acct = (ctx: StepContext) => required(ctx, side, 'consumerAccount');
+  const plan = async (ctx: StepContext) => (side === 'primary' ? await primaryPlan(ctx) : fromCatalog);
   return defineStep({
     name,
     title,
     deadlineMs: 5 * MIN,
     ...(group !== undefined ? { group } : {}),
     async precheck(ctx) {
-      const lacking = await unscheduled(ctx, acct(ctx));
-      return lacking.length === 0 ? alreadyDone(`every share subscription on ${acct(ctx).name} runs its schedule`) : needed(`schedule ${lacking.map((s) => s.name).join(', ')} on ${acct(ctx).name}`);
+      const a = acct(ctx);
+      const missing = await missingSchedules(ctx, a, await plan(ctx));
+      if (missing.length === 0) return alreadyDone(`every share subscription on ${a.name} runs a schedule`);
+      for (const p of missing) await requireReceiving(ctx, a, p.shareSubscription, true);
+      return needed(`schedule ${missing.map(scheduleText).join('; ')} on ${a.name}`);
     },
     async action(ctx) {
       const a = acct(ctx);
-      return done(`${a.name}: ${await createSchedules(ctx, a, await unscheduled(ctx, a))}`);
+      return done(`${a.name}: ${await createSchedules(ctx, a, await missingSchedules(ctx, a, await plan(ctx)))}`);
     },
     async verify(ctx) {
-      const lacking = await unscheduled(ctx, acct(ctx));
-      return lacking.length === 0 ? verified('schedules in place') : failed('ScheduleMissing', `no schedule on ${lacking.map((s) => s.name).join(', ')}`);
+      const a = acct(ctx);
+      const missing = await missingSchedules(ctx, a, await plan(ctx));
+      return missing.length === 0 ? verified('schedules in place') : failed('ScheduleMissing', `no schedule on ${missing.map((p) => p.shareSubscription).join(', ')}`);
     },
     async compensate(ctx) {
+      // Only what this step creates: the planned trigger of each share subscription.
       const a = acct(ctx);
-      await mapLimited(playbookOf(ctx.workload).shareSubscriptions, PARALLEL_WRITES, (sub) => a.client.deleteTrigger(a.resourceGroup, a.name, sub.name, SCHEDULE_TRIGGER, lro(ctx)));
-      return compensated(`removed the schedules created on ${a.name}`);
+      const planFor = await plan(ctx);
+      const removed = await mapLimited(playbookOf(ctx.workload).shareSubscriptions, PARALLEL_WRITES, async (sub) => {
+        const p = planFor(sub);
+        const there = (await triggersOf(ctx, a, sub.name)).some((t) => t.name === p.trigger);
+        if (there) await a.client.deleteTrigger(a.resourceGroup, a.name, sub.name, p.trigger, lro(ctx));
+        return there ? `${sub.name}/${p.trigger}` : null;
+      });
+      const list = removed.filter((r): r is string => r !== null);
+      return compensated(`${a.name}: removed ${list.join(', ') || 'nothing (no schedule of this step was there)'}`);
     },
   });
 }
 
-/** Remove the schedules of a side (the primary on failover, where it may not answer; the secondary on failback). */
-function removeSchedulesStep(side: 'primary' | 'secondary', name: string, title: string): Step {
-  const acct = (ctx: StepContext) => required(ctx, side, 'consumerAccount');
-  return defineStep({
-    name,
-    title,
-    deadlineMs: 5 * MIN,
-    async precheck(ctx) {
-      // The side being left may be down: one quick try.
-      const a = required(ctx, side, 'consumerAccount', true);
-      const count = await unlessDown(() => scheduleCount(ctx, a));
-      if (count === null) {
-        return skipped(`${a.name} does not answer, so its schedules were left in place; they cannot run while it is down: remove them when it is back, or fail back`);
-      }
-      return count === 0 ? alreadyDone(`${a.name} runs no schedules`) : needed(`remove ${count} schedule(s) from ${a.name}`);
-    },
-    async action(ctx) {
-      const a = acct(ctx);
-      const removed = await removeSchedules(ctx, a);
-      return done(`${a.name}: removed ${removed.join(', ') || 'nothing'}`);
-    },
-    async verify(ctx) {
-      const a = acct(ctx);
-      const count = await scheduleCount(ctx, a);
-      return count === 0 ? verified(`${a.name} runs no schedules`) : failed('ScheduleStillThere', `${a.name} still has ${count} schedule(s)`);
-    },
-    async compensate(ctx) {
-      const a = acct(ctx);
-      return compensated(`${a.name}: restored ${await createSchedules(ctx, a, await unscheduled(ctx, a))}`);
-    },
-  });
+// ── unschedule-primary (failover) ────────────────────────────────────────────────────────────
+
+async function primarySchedules(ctx: StepContext, a: DsAccount): Promise<RecordedSchedule[]> {
+  const found = await mapLimited(playbookOf(ctx.workload).shareSubscriptions, PARALLEL_WRITES, async (sub) =>
+    (await triggersOf(ctx, a, sub.name)).map(
+      (t): RecordedSchedule => ({
+        shareSubscription: sub.name,
+        trigger: t.name!,
+        recurrenceInterval: t.properties.recurrenceInterval,
+        synchronizationTime: t.properties.synchronizationTime,
+        synchronizationMode: t.properties.synchronizationMode ?? 'Incremental',
+      }),
+    ),
+  );
+  return found.flat();
 }
+
+const named = (schedules: readonly RecordedSchedule[]) => schedules.map((s) => `${s.shareSubscription}/${s.trigger}`).sort();
+
+export const unschedulePrimary = defineStep({
+  name: 'unschedule-primary',
+  title: "Record and remove the primary's snapshot schedules (when it answers)",
+  deadlineMs: 5 * MIN,
+  async precheck(ctx) {
+    // The side being left may be down: one quick try.
+    const a = required(ctx, 'primary', 'consumerAccount', true);
+    const found = await unlessDown(() => primarySchedules(ctx, a));
+    if (found === null) {
+      return skipped(`${a.name} does not answer, so its schedules were left in place; they cannot run while it is down: remove them when it is back, or fail back`);
+    }
+    if (found.length === 0) return alreadyDone(`${a.name} runs no schedules`);
+    if (!canRecord(ctx)) {
+      return skipped(`${a.name}'s schedules (${named(found).join(', ')}) were left in place: without APP_CONFIGURATION_ENDPOINT they could not be recorded to be restored at failback`);
+    }
+    return needed(`record and remove ${named(found).join(', ')} from ${a.name}`);
+  },
+  async action(ctx) {
+    const a = required(ctx, 'primary', 'consumerAccount');
+    const found = await primarySchedules(ctx, a);
+    // Recorded before anything is removed: a trigger gone unrecorded could not be put back.
+    await recordSchedules(ctx, found);
+    await mapLimited(found, PARALLEL_WRITES, (s) => a.client.deleteTrigger(a.resourceGroup, a.name, s.shareSubscription, s.trigger, lro(ctx)));
+    return done(`${a.name}: removed ${named(found).join(', ') || 'nothing'}; recorded to be restored at failback`);
+  },
+  async verify(ctx) {
+    const a = required(ctx, 'primary', 'consumerAccount');
+    const left = await primarySchedules(ctx, a);
+    return left.length === 0 ? verified(`${a.name} runs no schedules`) : failed('ScheduleStillThere', `${a.name} still runs ${named(left).join(', ')}`);
+  },
+  async compensate(ctx) {
+    const a = required(ctx, 'primary', 'consumerAccount');
+    const recorded = (await recordedSchedules(ctx)) ?? [];
+    const back = await mapLimited(recorded, PARALLEL_WRITES, async (r) => {
+      if ((await triggersOf(ctx, a, r.shareSubscription)).length > 0) return null;
+      const p = fromRecord(r);
+      await a.client.createTrigger(a.resourceGroup, a.name, p.shareSubscription, p.trigger, p.definition, lro(ctx));
+      return scheduleText(p);
+    });
+    return compensated(`${a.name}: restored ${back.filter((b): b is string => b !== null).join('; ') || 'nothing (its schedules are in place)'}`);
+  },
+});
+
+// ── unschedule-secondary (failback) ──────────────────────────────────────────────────────────
+
+/** The schedules the failover created on the secondary (by their name): the only ones failback removes. */
+async function failoverSchedules(ctx: StepContext, a: DsAccount): Promise<string[]> {
+  const subs = playbookOf(ctx.workload).shareSubscriptions;
+  const found = await mapLimited(subs, PARALLEL_WRITES, async (sub) => ((await triggersOf(ctx, a, sub.name)).some((t) => t.name === SCHEDULE_TRIGGER) ? sub.name : null));
+  return found.filter((s): s is string => s !== null);
+}
+
+export const unscheduleSecondary = defineStep({
+  name: 'unschedule-secondary',
+  title: 'Remove the snapshot schedules the failover created on the secondary',
+  deadlineMs: 5 * MIN,
+  async precheck(ctx) {
+    const a = required(ctx, 'secondary', 'consumerAccount');
+    const subs = await failoverSchedules(ctx, a);
+    return subs.length === 0 ? alreadyDone(`${a.name} runs no schedule the failover created`) : needed(`remove ${subs.map((s) => `${s}/${SCHEDULE_TRIGGER}`).join(', ')} from ${a.name}`);
+  },
+  async action(ctx) {
+    const a = required(ctx, 'secondary', 'consumerAccount');
+    const subs = await failoverSchedules(ctx, a);
+    await mapLimited(subs, PARALLEL_WRITES, (sub) => a.client.deleteTrigger(a.resourceGroup, a.name, sub, SCHEDULE_TRIGGER, lro(ctx)));
+    return done(`${a.name}: removed ${subs.map((s) => `${s}/${SCHEDULE_TRIGGER}`).join(', ') || 'nothing'}`);
+  },
+  async verify(ctx) {
+    const a = required(ctx, 'secondary', 'consumerAccount');
+    const subs = await failoverSchedules(ctx, a);
+    return subs.length === 0 ? verified(`${a.name} runs no schedule the failover created`) : failed('ScheduleStillThere', `${a.name} still runs ${subs.map((s) => `${s}/${SCHEDULE_TRIGGER}`).join(', ')}`);
+  },
+  async compensate(ctx) {
+    const a = required(ctx, 'secondary', 'consumerAccount');
+    return compensated(`${a.name}: restored ${(await createSchedules(ctx, a, await missingSchedules(ctx, a, fromCatalog))) || 'nothing (its schedules are in place)'}`);
+  },
+});
 
 export const scheduleSecondary = createSchedulesStep('secondary', 'schedule-secondary', 'Create the snapshot schedules on the secondary share subscriptions', 'standby-snapshots');
-export const unschedulePrimary = removeSchedulesStep('primary', 'unschedule-primary', "Remove the primary's snapshot schedules (when it answers)");
-export const schedulePrimary = createSchedulesStep('primary', 'schedule-primary', 'Restore the snapshot schedules on the primary share subscriptions');
-export const unscheduleSecondary = removeSchedulesStep('secondary', 'unschedule-secondary', "Remove the secondary's snapshot schedules");
+export const schedulePrimary = createSchedulesStep('primary', 'schedule-primary', "Restore the primary's snapshot schedules as they were");
 
 // ── synchronize-now ─────────────────────────────────────────────────────────────────────────
 
@@ -192,8 +323,9 @@ export const synchronizeNow = defineStep({
     const now = ctx.deps.now().getTime();
     const stale: string[] = [];
     for (const sub of playbookOf(ctx.workload).shareSubscriptions) {
+      await requireReceiving(ctx, a, sub.name, false);
       const runs = await a.client.listSynchronizations(a.resourceGroup, a.name, sub.name);
-      const recent = runs.find((r) => r.status === 'Succeeded' && r.startTime !== undefined && now - Date.parse(r.startTime) < RECENT_SNAPSHOT_MS);
+      const recent = runs.find((r) => snapshotCompleted(r) && r.startTime !== undefined && now - Date.parse(r.startTime) < RECENT_SNAPSHOT_MS);
       if (recent === undefined) stale.push(sub.name);
     }
     return stale.length === 0 ? alreadyDone(`every share subscription on ${a.name} has a snapshot from the last ${RECENT_SNAPSHOT_MS / 60_000} minutes`) : needed(`take a snapshot of ${stale.join(', ')} now`);
@@ -242,8 +374,21 @@ async function invitations(ctx: StepContext): Promise<Array<{ share: string; ema
   return rows;
 }
 
-const statusLine = (rows: Array<{ share: string; email: string; invitation: Invitation | null }>) =>
-  rows.map((r) => `${r.share} → ${r.email}: ${r.invitation?.properties.invitationStatus ?? 'not invited'}`).join('; ');
+/**
+ * Where each recipient stands, and for a pending invitation what the consumer must do: nothing
+ * reaches the secondary until they accept it into the secondary consumer account as the catalog's
+ * share subscription and map its datasets.
+ */
+function statusLine(ctx: StepContext, rows: Array<{ share: string; email: string; invitation: Invitation | null }>): string {
+  const consumer = required(ctx, 'secondary', 'consumerAccount').name;
+  const subs = playbookOf(ctx.workload).shareSubscriptions.map((s) => `'${s.name}'`).join(', ');
+  const line = (r: { share: string; email: string; invitation: Invitation | null }): string => {
+    const status = r.invitation?.properties.invitationStatus ?? 'not invited';
+    if (r.invitation === null || status !== 'Pending') return `${r.share} → ${r.email}: ${status}`;
+    return `${r.share} → ${r.email}: Pending (invitation ${r.invitation.name}, id ${r.invitation.properties.invitationId}: ${r.email} must accept it into ${consumer} as share subscription ${subs} and map its datasets to targets)`;
+  };
+  return rows.map(line).join('; ');
+}
 
 export const inviteConsumers = defineStep({
   name: 'invite-consumers',
@@ -252,7 +397,7 @@ export const inviteConsumers = defineStep({
   async precheck(ctx) {
     if (playbookOf(ctx.workload).shares.length === 0) return alreadyDone('no shares in the catalog');
     const rows = await invitations(ctx);
-    return rows.every((r) => r.invitation !== null) ? alreadyDone(statusLine(rows)) : needed(`invite ${rows.filter((r) => r.invitation === null).map((r) => `${r.email} to ${r.share}`).join(', ')}`);
+    return rows.every((r) => r.invitation !== null) ? alreadyDone(statusLine(ctx, rows)) : needed(`invite ${rows.filter((r) => r.invitation === null).map((r) => `${r.email} to ${r.share}`).join(', ')}`);
   },
   async action(ctx) {
     const a = required(ctx, 'secondary', 'providerAccount');
@@ -263,11 +408,11 @@ export const inviteConsumers = defineStep({
       (r) => a.client.createInvitation(a.resourceGroup, a.name, r.share, invitationName(r.email), { targetEmail: r.email }),
     );
     // Consumers must accept before they receive anything from the secondary: say where each stands.
-    return done(statusLine(await invitations(ctx)));
+    return done(statusLine(ctx, await invitations(ctx)));
   },
   async verify(ctx) {
     const rows = await invitations(ctx);
-    return rows.every((r) => r.invitation !== null) ? verified(statusLine(rows)) : failed('InvitationMissing', statusLine(rows));
+    return rows.every((r) => r.invitation !== null) ? verified(statusLine(ctx, rows)) : failed('InvitationMissing', statusLine(ctx, rows));
   },
   compensate: { none: 'an invitation sent stays: consumers of the standby need it at the next failover too' },
 });
