@@ -27,7 +27,7 @@ describe('the playbooks as step objects', () => {
     const listed = PLAYBOOKS.map((p) => `${p.kind}: ${DIRECTIONS.map((d) => `${d} ${p[d].map((s) => s.name).join(' → ')}`).join(' | ')}`);
     expect(listed).toEqual([
       'mediaServices: failover announce → check-account → ensure-transforms → start-streaming-endpoints → start-live-events → resubmit-jobs → flip-active-pointer → switch-traffic | failback announce → check-account → resubmit-jobs → flip-active-pointer → switch-traffic → stop-live-events → stop-streaming-endpoints',
-      'dataShare: failover announce → schedule-secondary → synchronize-now → unschedule-primary → invite-consumers → flip-active-pointer | failback announce → schedule-primary → unschedule-secondary → flip-active-pointer',
+      'dataShare: failover announce → invite-consumers → schedule-secondary → synchronize-now → unschedule-primary → flip-active-pointer | failback announce → schedule-primary → unschedule-secondary → flip-active-pointer',
       'purview: failover announce → check-account → check-readiness → flip-active-pointer → confirm-catalog → report-gaps | failback announce → check-account → flip-active-pointer → confirm-catalog',
       'genomics: failover announce → check-account → stage-data → resubmit-workflows → flip-active-pointer | failback announce → check-account → flip-active-pointer',
       'dynamics365: failover announce → flip-active-pointer → record-windows | failback announce → flip-active-pointer → report-reconcile',
@@ -79,10 +79,10 @@ describe('the playbooks as step objects', () => {
     expect(playbookSteps('mediaServices', 'failover')[0]).toEqual({ name: 'announce', title: 'Tell the on-call channels what is starting', deadlineMs: 60_000, compensable: false, group: 'begin', bestEffort: true });
     expect(playbookSteps('dataShare', 'failover').map((s) => [s.name, s.compensable, s.group ?? null])).toEqual([
       ['announce', false, 'begin'],
+      ['invite-consumers', false, null],
       ['schedule-secondary', true, 'standby-snapshots'],
       ['synchronize-now', false, 'standby-snapshots'],
       ['unschedule-primary', true, null],
-      ['invite-consumers', false, null],
       ['flip-active-pointer', true, null],
     ]);
     // A kind without a runbook only announces and flips its pointer.
