@@ -75,6 +75,10 @@ describe('planning and health activities', () => {
         minIntervalMs: 4 * 3600_000,
         failbackAfterHealthyMs: 30 * 60_000,
         lastFailoverAt: null,
+        // Media Services is retired: the incident's timeline says so after the decision.
+        retirements: [
+          'depends on a retired service: Media Services was retired on 2024-06-30 (https://azure.microsoft.com/updates/retirement-notice-azure-media-services-is-being-retired-on-30-june-2024/); move streaming and encoding to a partner solution and remove this workload once migrated',
+        ],
       }),
     ]);
   });
@@ -111,6 +115,89 @@ describe('the active-pointer step', () => {
     expect(await step('precheck')).toMatchObject({ ok: true, outcome: 'already-done' });
     expect(await step('compensate')).toEqual({ ok: true, outcome: 'compensated', detail: "'media:activeAccount' set back to 'contosomediaweu'" });
     expect(await pointer()).toBe('contosomediaweu');
+  });
+
+  /**
+   * Step dependencies whose App Configuration client lets a person set `media:activeAccount` to
+   * `value` (through a client of their own) right after the step's first read: the race a
+   * conditional write exists for.
+   */
+  const racedBy = (value: string): StepDeps => {
+    const real = sim.clients.appConfiguration(deps.appConfigurationEndpoint!);
+    const person = sim.clients.appConfiguration(deps.appConfigurationEndpoint!);
+    let raced = false;
+    const client = new Proxy(real, {
+      get(target, prop) {
+        if (prop === 'getConfigurationSetting') {
+          return async (...args: Parameters<typeof real.getConfigurationSetting>) => {
+            const got = await target.getConfigurationSetting(...args);
+            if (!raced) {
+              raced = true;
+              await person.setConfigurationSetting({ key: 'media:activeAccount', value });
+            }
+            return got;
+          };
+        }
+        const member = Reflect.get(target, prop) as unknown;
+        return typeof member === 'function' ? (member as (...a: unknown[]) => unknown).bind(target) : member;
+      },
+    });
+    return { ...deps, clients: { ...sim.clients, appConfiguration: () => client } };
+  };
+  const setPointer = (value: string) => sim.clients.appConfiguration(deps.appConfigurationEndpoint!).setConfigurationSetting({ key: 'media:activeAccount', value });
+  const phase = (d: StepDeps, p: 'action' | 'compensate') =>
+    runStepPhase(d, { incidentId: 'x', workloadId: 'media-streaming', playbookKind: 'mediaServices', direction: 'failover', step: 'flip-active-pointer', phase: p });
+
+  it('does not overwrite a value someone set between its read and its write, and tells the channels', async () => {
+    const before = notifications.length;
+    try {
+      expect(await phase(racedBy('contosomediamanual'), 'action')).toEqual({
+        ok: false,
+        reason: 'PointerChangedMeanwhile',
+        detail: "someone changed 'media:activeAccount' from 'contosomediaweu' to 'contosomediamanual' meanwhile; not overwritten (told 2 channel(s))",
+      });
+      expect(await pointer()).toBe('contosomediamanual');
+      expect(notifications.slice(before).map(({ n }) => n)).toEqual([
+        expect.objectContaining({
+          type: 'action-required',
+          workload: 'media-streaming',
+          title: "media-streaming: 'media:activeAccount' was changed during the failover",
+          actions: [
+            "someone changed 'media:activeAccount' from 'contosomediaweu' to 'contosomediamanual' meanwhile; not overwritten with 'contosomedianeu'.",
+            "Check which side media-streaming should run on, and set 'media:activeAccount' by hand if 'contosomediamanual' is not it.",
+          ],
+        }),
+      ]);
+    } finally {
+      await setPointer('contosomediaweu');
+    }
+  });
+
+  it('does not roll back over a value someone set after the flip', async () => {
+    try {
+      expect(await step('action')).toEqual({ ok: true, outcome: 'done', detail: "'media:activeAccount' set to 'contosomedianeu'" });
+      expect(await phase(racedBy('contosomediamanual'), 'compensate')).toMatchObject({
+        ok: false,
+        reason: 'PointerChangedMeanwhile',
+        detail: "someone changed 'media:activeAccount' from 'contosomedianeu' to 'contosomediamanual' meanwhile; not overwritten (told 2 channel(s))",
+      });
+      expect(await pointer()).toBe('contosomediamanual');
+      // Read again, the value is not the flip's: nothing of the flip's is left to undo.
+      expect(await step('compensate')).toEqual({ ok: true, outcome: 'compensated', detail: "nothing to undo: 'media:activeAccount' reads 'contosomediamanual', not 'contosomedianeu'" });
+    } finally {
+      await setPointer('contosomediaweu');
+    }
+  });
+
+  it('keeps the content type and tags of the key it flips', async () => {
+    const store = sim.clients.appConfiguration(deps.appConfigurationEndpoint!);
+    await store.setConfigurationSetting({ key: 'media:activeAccount', value: 'contosomediaweu', contentType: 'text/plain', tags: { owner: 'media' } });
+    try {
+      await step('action');
+      expect(await store.getConfigurationSetting({ key: 'media:activeAccount' })).toMatchObject({ value: 'contosomedianeu', contentType: 'text/plain', tags: { owner: 'media' } });
+    } finally {
+      await store.setConfigurationSetting({ key: 'media:activeAccount', value: 'contosomediaweu' });
+    }
   });
 
   it('has nothing to flip for a Data Share workload', async () => {

@@ -2,11 +2,19 @@
  * The active-side pointer: the App Configuration key the workload's own code reads to know
  * which account or region is live (or, for Dynamics 365, whether to run degraded). Flipping it
  * is how new work moves to the other side; it is idempotent because the precheck reads first.
+ *
+ * Every write is conditional on the value read just before it (`If-Match` with the key-value's
+ * ETag; `If-None-Match: *` when the key does not exist yet): a person may change the pointer by
+ * hand during an incident, and a failover or its rollback must never overwrite that. A write
+ * refused with 412 is not retried: the step fails saying who changed what, and the workload's
+ * channels are told, because only a person can say which value is right.
  */
+import type { ConfigurationSetting } from '@azure/app-configuration';
 import type { Workload } from '../../catalog/types.js';
 import { isTransient } from '../../errors/transient.js';
 import { TransientStepError } from '../../steps/deps.js';
 import { defineStep, type StepContext } from '../define.js';
+import { tellActionRequired } from './tell.js';
 import type { Direction, StepPhase, StepResult } from '../types.js';
 
 interface Pointer {
@@ -53,48 +61,70 @@ export const flipActivePointer = defineStep({
   compensate: (ctx) => flipPointer(ctx, 'compensate'),
 });
 
-async function flipPointer({ deps, workload, direction }: StepContext, phase: StepPhase): Promise<StepResult> {
+/** The pointer as read: its value and the ETag a conditional write must match (null when the key does not exist). */
+interface Read {
+  value: string | null;
+  setting: ConfigurationSetting | null;
+}
+
+async function flipPointer(ctx: StepContext, phase: StepPhase): Promise<StepResult> {
+  const { deps, workload, direction } = ctx;
   const pointer = pointerOf(workload, direction);
   if (pointer === null) return { ok: true, outcome: 'already-done', detail: 'this workload has no active-side pointer to flip' };
   if (deps.appConfigurationEndpoint === null) {
     return { ok: false, reason: 'AppConfigurationNotConfigured', detail: `set APP_CONFIGURATION_ENDPOINT so '${pointer.key}' can be flipped` };
   }
   const client = deps.clients.appConfiguration(deps.appConfigurationEndpoint);
-  const read = async (): Promise<string | null> => {
+  const read = async (): Promise<Read> => {
     try {
-      return (await client.getConfigurationSetting({ key: pointer.key })).value ?? null;
+      const setting = await client.getConfigurationSetting({ key: pointer.key });
+      return { value: setting.value ?? null, setting };
     } catch (err) {
-      if ((err as { statusCode?: number }).statusCode === 404) return null;
+      if ((err as { statusCode?: number }).statusCode === 404) return { value: null, setting: null };
       throw err;
     }
   };
-  const write = async (value: string) => {
-    await client.setConfigurationSetting({ key: pointer.key, value });
+  /**
+   * Writes `value` only if the key still is what `seen` read; the rest of the setting (content
+   * type, tags) is kept. False when App Configuration answered 412: someone changed it since.
+   */
+  const writeIfUnchanged = async (seen: Read, value: string): Promise<boolean> => {
+    try {
+      if (seen.setting === null) await client.addConfigurationSetting({ key: pointer.key, value });
+      else await client.setConfigurationSetting({ ...seen.setting, value }, { onlyIfUnchanged: true });
+      return true;
+    } catch (err) {
+      if ((err as { statusCode?: number }).statusCode === 412) return false;
+      throw err;
+    }
   };
   try {
     switch (phase) {
       case 'precheck': {
-        const current = await read();
+        const current = (await read()).value;
         return current === pointer.target
           ? { ok: true, outcome: 'already-done', detail: `'${pointer.key}' is already '${pointer.target}'` }
           : { ok: true, outcome: 'needed', detail: `'${pointer.key}' is '${current ?? '(unset)'}'; set it to '${pointer.target}'` };
       }
-      case 'action':
-        await write(pointer.target);
-        return { ok: true, outcome: 'done', detail: `'${pointer.key}' set to '${pointer.target}'` };
+      case 'action': {
+        const seen = await read();
+        if (seen.value === pointer.target) return { ok: true, outcome: 'done', detail: `'${pointer.key}' already reads '${pointer.target}'` };
+        if (await writeIfUnchanged(seen, pointer.target)) return { ok: true, outcome: 'done', detail: `'${pointer.key}' set to '${pointer.target}'` };
+        return changedMeanwhile(ctx, pointer.key, seen.value, (await read()).value, pointer.target);
+      }
       case 'verify': {
-        const current = await read();
+        const current = (await read()).value;
         return current === pointer.target
           ? { ok: true, outcome: 'verified', detail: `'${pointer.key}' reads '${current}'` }
           : { ok: false, reason: 'PointerNotFlipped', detail: `'${pointer.key}' reads '${current ?? '(unset)'}', expected '${pointer.target}'` };
       }
       case 'compensate': {
         // Only what the action changed is undone: a flip that never landed (the key locked, a
-        // missed deadline before the write) leaves nothing to set back.
-        const current = await read();
-        if (current !== pointer.target) return { ok: true, outcome: 'compensated', detail: `nothing to undo: '${pointer.key}' reads '${current ?? '(unset)'}', not '${pointer.target}'` };
-        await write(pointer.previous);
-        return { ok: true, outcome: 'compensated', detail: `'${pointer.key}' set back to '${pointer.previous}'` };
+        // missed deadline before the write), or a value someone set since, is left as it is.
+        const seen = await read();
+        if (seen.value !== pointer.target) return { ok: true, outcome: 'compensated', detail: `nothing to undo: '${pointer.key}' reads '${seen.value ?? '(unset)'}', not '${pointer.target}'` };
+        if (await writeIfUnchanged(seen, pointer.previous)) return { ok: true, outcome: 'compensated', detail: `'${pointer.key}' set back to '${pointer.previous}'` };
+        return changedMeanwhile(ctx, pointer.key, seen.value, (await read()).value, pointer.previous);
       }
     }
   } catch (err) {
@@ -102,4 +132,17 @@ async function flipPointer({ deps, workload, direction }: StepContext, phase: St
     const status = (err as { statusCode?: number }).statusCode;
     return { ok: false, reason: status === 409 ? 'PointerLocked' : 'AppConfigurationError', detail: (err as Error).message };
   }
+}
+
+/**
+ * A conditional write refused (412): the pointer changed between the read and the write. The
+ * step fails without writing, and the workload's channels hear what it reads now.
+ */
+async function changedMeanwhile(ctx: StepContext, key: string, was: string | null, now: string | null, wanted: string): Promise<StepResult> {
+  const change = `someone changed '${key}' from '${was ?? '(unset)'}' to '${now ?? '(unset)'}' meanwhile; not overwritten`;
+  const told = await tellActionRequired(ctx, `${ctx.workload.id}: '${key}' was changed during the ${ctx.direction}`, [
+    `${change} with '${wanted}'.`,
+    `Check which side ${ctx.workload.id} should run on, and set '${key}' by hand if '${now ?? '(unset)'}' is not it.`,
+  ]);
+  return { ok: false, reason: 'PointerChangedMeanwhile', detail: `${change} (${told})` };
 }
