@@ -236,6 +236,11 @@ const MediaServicesSchema = strict({
     profile: resourceId(TRAFFIC_MANAGER_TYPE),
     primaryEndpoint: text,
     secondaryEndpoint: text,
+    // The host name viewers use (a CNAME to the profile); absent: the profile's own DNS name.
+    hostName: text
+      .toLowerCase()
+      .optional()
+      .transform((h) => h ?? null),
   })
     .superRefine((tm, ctx) => {
       if (tm.primaryEndpoint === tm.secondaryEndpoint) {

@@ -78,6 +78,11 @@ export interface TrafficManagerSwitch {
   readonly profile: string;
   readonly primaryEndpoint: string;
   readonly secondaryEndpoint: string;
+  /**
+   * The host name viewers use, a CNAME to the profile; null: the profile's DNS name. Each standby
+   * streaming endpoint must list it in `customHostNames` or it refuses the viewers sent to it.
+   */
+  readonly hostName: string | null;
 }
 
 export interface DataSharePlaybook {

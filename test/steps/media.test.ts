@@ -3,6 +3,7 @@
  * what each finds, does and checks, that a second run finds the work done, and what happens
  * when the primary does not answer.
  */
+import type { Job, JobOutputAsset } from '@azure/arm-mediaservices';
 import { afterAll, beforeEach, describe, expect, it } from 'vitest';
 import type { Catalog } from '../../lib/catalog/types.js';
 import type { Direction, StepPhase, StepResult } from '../../lib/playbooks/types.js';
@@ -16,6 +17,7 @@ let catalog: Catalog;
 let deps: StepDeps;
 
 const ACCT_NEU = '/subscriptions/11111111-1111-1111-1111-111111111111/resourceGroups/rg-media-neu/providers/Microsoft.Media/mediaservices/contosomedianeu';
+const ACCT_WEU = '/subscriptions/11111111-1111-1111-1111-111111111111/resourceGroups/rg-media-weu/providers/Microsoft.Media/mediaservices/contosomediaweu';
 const TM = '/subscriptions/11111111-1111-1111-1111-111111111111/resourceGroups/rg-media-global/providers/Microsoft.Network/trafficManagerProfiles/contoso-stream';
 
 async function start(timeScale = 200): Promise<void> {
@@ -58,8 +60,14 @@ describe('the Media Services playbook against the sample estate', () => {
     expect(await run('resubmit-jobs', 'action')).toEqual({
       ok: true,
       outcome: 'done',
-      detail: 'resubmitted to contosomedianeu: adaptive-1080p/promo-2026-11-23, adaptive-1080p/keynote-replay',
+      detail:
+        'resubmitted to contosomedianeu: adaptive-1080p/keynote-replay → keynote-replay-out-contosomedianeu; adaptive-1080p/promo-2026-11-23 → promo-2026-11-23-out-contosomedianeu',
     });
+    // New output assets on the secondary, never the primary's names; the HTTP input is read as it was.
+    const moved = sim.sim.store.get(`${ACCT_NEU}/transforms/adaptive-1080p/jobs/keynote-replay`)!.properties;
+    expect(moved['outputs']).toMatchObject([{ '@odata.type': '#Microsoft.Media.JobOutputAsset', assetName: 'keynote-replay-out-contosomedianeu' }]);
+    expect(moved['input']).toEqual({ '@odata.type': '#Microsoft.Media.JobInputHttp', baseUri: 'https://media.contoso.example/masters/', files: ['keynote.mp4'] });
+    expect(sim.sim.store.get(`${ACCT_NEU}/assets/keynote-replay-out-contosomedianeu`)).toBeDefined();
     expect(await run('start-streaming-endpoints', 'precheck')).toEqual({ ok: true, outcome: 'needed', detail: 'start default' });
 
     expect(await playbook('failover')).toEqual({
@@ -74,7 +82,12 @@ describe('the Media Services playbook against the sample estate', () => {
     });
     expect(state(`${ACCT_NEU}/streamingEndpoints/default`)['resourceState']).toBe('Running');
     expect(state(`${ACCT_NEU}/liveEvents/live-main`)['resourceState']).toBe('Running');
-    expect(sim.sim.store.get(`${ACCT_NEU}/liveEvents/live-main/liveOutputs/failover`)).toBeDefined();
+    // The output records into an asset created first, with a clear locator, and the failover's record is on what it started.
+    expect(state(`${ACCT_NEU}/liveEvents/live-main/liveOutputs/failover`)['assetName']).toBe('live-main-failover-inc-1');
+    expect(sim.sim.store.get(`${ACCT_NEU}/assets/live-main-failover-inc-1`)).toBeDefined();
+    expect(state(`${ACCT_NEU}/streamingLocators/live-main-failover-inc-1`)).toMatchObject({ assetName: 'live-main-failover-inc-1', streamingPolicyName: 'Predefined_ClearStreamingOnly' });
+    expect(sim.sim.store.get(`${ACCT_NEU}/streamingEndpoints/default`)!.tags).toEqual({ 'failover-started-by': 'inc-1' });
+    expect(sim.sim.store.get(`${ACCT_NEU}/liveEvents/live-main`)!.tags).toEqual({ 'failover-started-by': 'inc-1' });
     expect(sim.sim.store.get(`${ACCT_NEU}/transforms/adaptive-1080p/jobs/keynote-replay`)!.properties['priority']).toBe('High');
     expect(state(`${TM}/externalEndpoints/neu`)['endpointStatus']).toBe('Enabled');
     expect(state(`${TM}/externalEndpoints/weu`)['endpointStatus']).toBe('Disabled');
@@ -86,11 +99,28 @@ describe('the Media Services playbook against the sample estate', () => {
     expect(Object.entries(again).filter(([name, outcome]) => name !== 'announce' && name !== 'check-account' && outcome !== 'already-done')).toEqual([]);
   });
 
-  it('fails back: traffic and pointer back, then the secondary stops costing money; transforms stay', async () => {
+  it('reports where viewers play the failover recording: the viewers\' host name and the endpoint, HLS and DASH', async () => {
+    await run('start-streaming-endpoints', 'action');
+    const result = await run('start-live-events', 'action');
+    const id = String(state(`${ACCT_NEU}/streamingLocators/live-main-failover-inc-1`)['streamingLocatorId']);
+    const hls = `/${id}/failover.ism/manifest(format=m3u8-aapl)`;
+    const dash = `/${id}/failover.ism/manifest(format=mpd-time-csf)`;
+    expect(result).toEqual({
+      ok: true,
+      outcome: 'done',
+      detail:
+        'live; point encoders at: live-main rtmp://live-main-contosomedianeu.channel.media.azure.net:1935/live/91b0e3f4; playback: live-main: ' +
+        [`https://live.contoso.example${hls}`, `https://live.contoso.example${dash}`, `https://default-contosomedianeu-euno.streaming.media.azure.net${hls}`, `https://default-contosomedianeu-euno.streaming.media.azure.net${dash}`].join(' '),
+    });
+  });
+
+  it('fails back: the primary started first, viewers and pointer back, then the secondary put back as it was; transforms stay', async () => {
     await playbook('failover');
     expect(await playbook('failback')).toEqual({
       announce: 'done',
       'check-account': 'done',
+      'start-streaming-endpoints': 'already-done',
+      'start-live-events': 'already-done',
       'resubmit-jobs': 'already-done',
       'flip-active-pointer': 'done',
       'switch-traffic': 'done',
@@ -99,9 +129,80 @@ describe('the Media Services playbook against the sample estate', () => {
     });
     expect(state(`${ACCT_NEU}/streamingEndpoints/default`)['resourceState']).toBe('Stopped');
     expect(state(`${ACCT_NEU}/liveEvents/live-main`)['resourceState']).toBe('Stopped');
+    // No output is left running on the stopped event; the recording and its locator stay.
+    expect(sim.sim.store.get(`${ACCT_NEU}/liveEvents/live-main/liveOutputs/failover`)).toBeUndefined();
+    expect(sim.sim.store.get(`${ACCT_NEU}/streamingLocators/live-main-failover-inc-1`)).toBeDefined();
+    expect(sim.sim.store.get(`${ACCT_NEU}/streamingEndpoints/default`)!.tags).toEqual({});
+    expect(sim.sim.store.get(`${ACCT_NEU}/liveEvents/live-main`)!.tags).toEqual({});
     expect(sim.sim.store.get(`${ACCT_NEU}/transforms/adaptive-1080p`)).toBeDefined();
     expect(state(`${TM}/externalEndpoints/weu`)['endpointStatus']).toBe('Enabled');
     expect(state(`${TM}/externalEndpoints/neu`)['endpointStatus']).toBe('Disabled');
+  });
+
+  it('fails back only after starting the primary endpoints and live events and seeing them Running', async () => {
+    await playbook('failover');
+    // The outage left the primary stopped.
+    Object.assign(state(`${ACCT_WEU}/streamingEndpoints/default`), { resourceState: 'Stopped' });
+    Object.assign(state(`${ACCT_WEU}/liveEvents/live-main`), { resourceState: 'Stopped' });
+    expect(await run('start-streaming-endpoints', 'precheck', 'failback')).toEqual({ ok: true, outcome: 'needed', detail: 'start default' });
+    const outcomes = await playbook('failback');
+    expect(outcomes).toMatchObject({ 'start-streaming-endpoints': 'done', 'start-live-events': 'done', 'switch-traffic': 'done' });
+    expect(Object.keys(outcomes).indexOf('start-live-events')).toBeLessThan(Object.keys(outcomes).indexOf('switch-traffic'));
+    expect(state(`${ACCT_WEU}/streamingEndpoints/default`)['resourceState']).toBe('Running');
+    expect(state(`${ACCT_WEU}/liveEvents/live-main`)['resourceState']).toBe('Running');
+    // The primary's own output is its own: no failover output is made there.
+    expect(sim.sim.store.get(`${ACCT_WEU}/liveEvents/live-main/liveOutputs/failover`)).toBeUndefined();
+  });
+
+  it('restores the standby exactly: what ran before the failover keeps running, at its own scale', async () => {
+    // A warm standby already serving, larger than the catalog asks, with a live event of its own.
+    Object.assign(state(`${ACCT_NEU}/streamingEndpoints/default`), { resourceState: 'Running', scaleUnits: 1 });
+    Object.assign(state(`${ACCT_NEU}/liveEvents/live-main`), { resourceState: 'Running' });
+    await playbook('failover');
+    expect(state(`${ACCT_NEU}/streamingEndpoints/default`)['scaleUnits']).toBe(0);
+    expect(sim.sim.store.get(`${ACCT_NEU}/streamingEndpoints/default`)!.tags).toEqual({ 'failover-scale-units-before': '1' });
+    expect(await run('stop-live-events', 'action', 'failback')).toEqual({ ok: true, outcome: 'done', detail: 'live-main: deleted its failover output, left Running (it ran before the failover)' });
+    expect(await run('stop-streaming-endpoints', 'action', 'failback')).toEqual({ ok: true, outcome: 'done', detail: 'default left Running, back to 1 scale units' });
+    expect(state(`${ACCT_NEU}/streamingEndpoints/default`)).toMatchObject({ resourceState: 'Running', scaleUnits: 1 });
+    expect(state(`${ACCT_NEU}/liveEvents/live-main`)['resourceState']).toBe('Running');
+    expect(sim.sim.store.get(`${ACCT_NEU}/liveEvents/live-main/liveOutputs/failover`)).toBeUndefined();
+    expect(await run('stop-streaming-endpoints', 'precheck', 'failback')).toEqual({ ok: true, outcome: 'already-done', detail: 'no secondary streaming endpoint carries a failover record: nothing to stop or rescale' });
+  });
+
+  it('refuses to move viewers to endpoints that do not list their host name, saying what the customer must do', async () => {
+    Object.assign(state(`${ACCT_NEU}/streamingEndpoints/default`), { customHostNames: ['other.contoso.example'] });
+    expect(await run('switch-traffic', 'precheck')).toEqual({
+      ok: false,
+      reason: 'CustomHostNameMissing',
+      detail:
+        'viewers stay where they are: streaming endpoint default of contosomedianeu does not list live.contoso.example in customHostNames, so it would refuse the viewers sent to it: ' +
+        'create the CNAME 0a7c3e9b-52e4-4f0c-8a6d-6e8f1d2c3b02.contoso.example → verifydns.media.azure.net, then add live.contoso.example to the endpoint\'s customHostNames',
+    });
+    expect(state(`${TM}/externalEndpoints/neu`)['endpointStatus']).toBe('Disabled');
+  });
+
+  it('resubmits an asset job as HTTP input with a 48-hour read SAS on the geo-secondary storage, and reports one it cannot move', async () => {
+    const client = deps.clients.media('11111111-1111-1111-1111-111111111111');
+    await client.assets.createOrUpdate('rg-media-weu', 'contosomediaweu', 'master', {});
+    await client.assets.createOrUpdate('rg-media-weu', 'contosomediaweu', 'master-out', {});
+    const out = [{ odataType: '#Microsoft.Media.JobOutputAsset', assetName: 'master-out' } as JobOutputAsset];
+    await client.jobs.create('rg-media-weu', 'contosomediaweu', 'adaptive-1080p', 'from-asset', { input: { odataType: '#Microsoft.Media.JobInputAsset', assetName: 'master', files: ['clip one.mp4'] } as Job['input'], outputs: out });
+    await client.jobs.create('rg-media-weu', 'contosomediaweu', 'adaptive-1080p', 'whole-asset', { input: { odataType: '#Microsoft.Media.JobInputAsset', assetName: 'master' } as Job['input'], outputs: out });
+    await run('ensure-transforms', 'action');
+    const result = await run('resubmit-jobs', 'action');
+    expect(result).toMatchObject({ ok: true, outcome: 'done' });
+    expect(result.detail).toContain('adaptive-1080p/from-asset → master-out-contosomedianeu');
+    expect(result.detail).toContain(
+      "not resubmitted: adaptive-1080p/whole-asset: its input is the whole asset master of contosomediaweu, whose file names ARM does not list: resubmit it from the submitting app's records",
+    );
+    const input = state(`${ACCT_NEU}/transforms/adaptive-1080p/jobs/from-asset`)['input'] as { '@odata.type': string; files: string[] };
+    expect(input['@odata.type']).toBe('#Microsoft.Media.JobInputHttp');
+    const url = new URL(input.files[0]!);
+    const container = String(state(`${ACCT_WEU}/assets/master`)['container']);
+    expect(`${url.origin}${url.pathname}`).toBe(`https://contosomediaweustore-secondary.blob.core.windows.net/${container}/clip%20one.mp4`);
+    expect(url.searchParams.get('sp')).toBe('rl');
+    expect(Date.parse(url.searchParams.get('se')!) - deps.now().getTime()).toBeGreaterThan(47.9 * 3_600_000);
+    expect(await run('resubmit-jobs', 'verify')).toMatchObject({ ok: true, outcome: 'verified' });
   });
 
   it('with the primary down: transforms come from the catalog, jobs are skipped and said so', async () => {

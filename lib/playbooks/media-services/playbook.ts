@@ -8,6 +8,7 @@ export const mediaServicesPlaybook: Playbook = {
   kind: 'mediaServices',
   // The standby's resources are made ready side by side; new work moves (the pointer) before viewers do.
   failover: [announce, checkAccount, ensureTransforms, startStreamingEndpoints, startLiveEvents, resubmitJobs, flipActivePointer, switchTraffic],
-  // Viewers and new work come back first; the standby stops costing money last.
-  failback: [announce, checkAccount, resubmitJobs, flipActivePointer, switchTraffic, stopLiveEvents, stopStreamingEndpoints],
+  // The primary's endpoints and live events are started and checked Running before viewers and
+  // new work come back; the standby is then put back as the failover found it, last.
+  failback: [announce, checkAccount, startStreamingEndpoints, startLiveEvents, resubmitJobs, flipActivePointer, switchTraffic, stopLiveEvents, stopStreamingEndpoints],
 };

@@ -1,19 +1,25 @@
 /**
  * The Azure Media Services playbook's steps (`@azure/arm-mediaservices`, Traffic Manager through
  * `@azure/arm-trafficmanager`). Failover: check the secondary account, make sure its transforms
- * exist as defined, start its streaming endpoints and live events (reporting the ingest URLs
- * encoders must be pointed at), resubmit the primary's queued and processing jobs to it, and
- * move viewers with the Traffic Manager profile. Failback: viewers back, then the secondary's
- * live events and streaming endpoints stopped so they stop costing money; transforms stay.
+ * exist as defined, start its streaming endpoints and live events (recording on each resource
+ * what the failover started; a live event without outputs gets an asset, a live output and a
+ * clear streaming locator, and the step reports the ingest URLs encoders must be pointed at and
+ * the playback URLs), resubmit the primary's queued and processing jobs with inputs the
+ * secondary can read and new output assets, and move viewers with the Traffic Manager profile
+ * once the secondary's endpoints list the viewers' host name. Failback: the primary's endpoints
+ * and live events started and Running first, then viewers back, then the secondary put back as
+ * the failover found it (what it started stopped, its outputs deleted, scale units restored);
+ * transforms, and the recordings' assets and locators, stay.
  *
  * Every step reads before it writes, so a secondary that is partly failed over already is
  * finished, not redone; resources inside a step are handled in parallel under a small limit,
  * which keeps a subscription inside ARM's write budget, and the SDK waits out throttling.
  */
-import type { AzureMediaServices, Job, LiveEvent, StreamingEndpoint, Transform } from '@azure/arm-mediaservices';
+import type { AzureMediaServices, Job, JobInputAsset, JobInputHttp, JobInputs, JobInputSequence, JobInputUnion, JobOutputAsset, LiveEvent, StreamingEndpoint, Transform } from '@azure/arm-mediaservices';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { parseResourceId } from '../../azure/resource-id.js';
 import type { MediaServicesPlaybook, TrafficManagerSwitch, Workload } from '../../catalog/types.js';
+import type { Direction } from '../types.js';
 import {
   alreadyDone,
   compensated,
@@ -248,6 +254,31 @@ export const ensureTransforms = defineStep({
   compensate: { none: 'transforms stay: they cost nothing and the next failover needs them' },
 });
 
+// ── what a failover started: recorded on the resources themselves ───────────────────────────
+
+/**
+ * A failover tags each standby streaming endpoint and live event it starts (and each endpoint it
+ * rescales, with the units it had) before it acts, so failback and rollback undo exactly that:
+ * what was already running on the standby stays running, at its own scale. The record lives on
+ * the resources (visible in the portal) and survives a crash between the tag and the start.
+ */
+const STARTED_TAG = 'failover-started-by';
+const UNITS_TAG = 'failover-scale-units-before';
+
+type Tagged = { tags?: { [name: string]: string } };
+
+const tagsOf = (r: Tagged | null): Record<string, string> => ({ ...(r?.tags ?? {}) });
+const startedByFailover = (r: Tagged | null) => r?.tags?.[STARTED_TAG] !== undefined;
+const unitsBefore = (r: Tagged | null): number | null => {
+  const v = r?.tags?.[UNITS_TAG];
+  return v === undefined || !/^\d+$/.test(v) ? null : Number(v);
+};
+const withoutOurTags = (r: Tagged | null): Record<string, string> => {
+  const { [STARTED_TAG]: _s, [UNITS_TAG]: _u, ...rest } = tagsOf(r);
+  return rest;
+};
+const ours = (r: Tagged | null) => startedByFailover(r) || unitsBefore(r) !== null;
+
 // ── start-streaming-endpoints / stop-streaming-endpoints ────────────────────────────────────
 
 type EndpointState = { name: string; scaleUnits: number; endpoint: StreamingEndpoint | null };
@@ -259,7 +290,12 @@ async function endpoints(ctx: StepContext, acct: Account): Promise<EndpointState
   return playbookOf(ctx.workload).streamingEndpoints.map((e) => ({ ...e, endpoint: found.get(e.name.toLowerCase()) ?? null }));
 }
 
-const running = (e: EndpointState) => e.endpoint?.resourceState === 'Running' && (e.endpoint.scaleUnits ?? 0) === e.scaleUnits;
+/**
+ * At its goal: on failover running at the catalog's scale (the standby must carry the load); on
+ * failback running at whatever scale the primary has (its size is its owner's, not the catalog's).
+ */
+const runningFor = (direction: Direction) => (e: EndpointState) =>
+  e.endpoint?.resourceState === 'Running' && (direction === 'failback' || (e.endpoint.scaleUnits ?? 0) === e.scaleUnits);
 
 /** Streaming endpoint and live event states on the way somewhere: their operation is still running. */
 const SE_MOVING = new Set(['Starting', 'Stopping', 'Scaling', 'Deleting']);
@@ -275,14 +311,22 @@ function lookAt<T extends { name: string }>(states: T[], atGoal: (s: T) => boole
 const endpointMoving = (e: EndpointState) => e.endpoint === null || SE_MOVING.has(e.endpoint.resourceState ?? '');
 const eventMoving = (s: LiveState) => s.event === null || LE_MOVING.has(s.event.resourceState ?? '');
 
-/** The account whose streaming endpoints and live events a direction starts: the secondary on failover. */
+/** The account failback idles: always the secondary. */
 function standby(ctx: StepContext): Account {
   return account(ctx, 'secondary');
 }
 
+/** The account whose endpoints and live events a direction starts: the secondary on failover, the primary on failback. */
+const serving = (ctx: StepContext): Account => target(ctx).to;
+
+/** Writes a resource's tags (PATCH: the rest of it untouched). */
+async function setEndpointTags(ctx: StepContext, acct: Account, name: string, tags: Record<string, string>): Promise<void> {
+  await acct.client.streamingEndpoints.beginUpdateAndWait(acct.resourceGroup, acct.name, name, { location: acct.location, tags }, lro(ctx));
+}
+
 export const startStreamingEndpoints = defineStep({
   name: 'start-streaming-endpoints',
-  title: 'Start the secondary streaming endpoints',
+  title: { failover: 'Start the secondary streaming endpoints', failback: 'Start the primary streaming endpoints (before viewers come back)' },
   deadlineMs: 15 * MIN,
   group: 'ready-standby',
   // A streaming endpoint takes about two minutes to start: the failover's longest chain.
@@ -292,18 +336,32 @@ export const startStreamingEndpoints = defineStep({
     { method: 'GET', path: /\/streamingendpoints$/i, seconds: 120 },
   ],
   async precheck(ctx) {
-    const states = await endpoints(ctx, standby(ctx));
+    const states = await endpoints(ctx, serving(ctx));
     if (states.length === 0) return alreadyDone('no streaming endpoints in the catalog');
-    const todo = states.filter((e) => !running(e));
+    const todo = states.filter((e) => !runningFor(ctx.direction)(e));
     return todo.length === 0 ? alreadyDone(`${states.map((e) => e.name).join(', ')} already running`) : needed(`start ${todo.map((e) => e.name).join(', ')}`);
   },
   async action(ctx) {
-    const acct = standby(ctx);
+    const acct = serving(ctx);
+    const running = runningFor(ctx.direction);
     const states = await endpoints(ctx, acct);
     const { client, resourceGroup, name } = acct;
     const todo = states.filter((e) => !running(e));
-    // Rescaling first: a start then brings the endpoint up at the right size.
-    const rescale = todo.filter((e) => e.endpoint !== null && (e.endpoint.scaleUnits ?? 0) !== e.scaleUnits);
+    if (ctx.direction === 'failover') {
+      // Recorded before anything changes: what this failover starts, and the scale it changes.
+      await mapLimited(
+        todo.filter((e) => e.endpoint !== null),
+        PARALLEL_WRITES,
+        async (e) => {
+          const tags = tagsOf(e.endpoint);
+          if (e.endpoint!.resourceState !== 'Running' && tags[STARTED_TAG] === undefined) tags[STARTED_TAG] = ctx.incidentId;
+          if ((e.endpoint!.scaleUnits ?? 0) !== e.scaleUnits && tags[UNITS_TAG] === undefined) tags[UNITS_TAG] = String(e.endpoint!.scaleUnits ?? 0);
+          if (JSON.stringify(tags) !== JSON.stringify(tagsOf(e.endpoint))) await setEndpointTags(ctx, acct, e.name, tags);
+        },
+      );
+    }
+    // Rescaling first (failover only): a start then brings the endpoint up at the right size.
+    const rescale = ctx.direction === 'failover' ? todo.filter((e) => e.endpoint !== null && (e.endpoint.scaleUnits ?? 0) !== e.scaleUnits) : [];
     const scaled = (e: EndpointState) => !rescale.some((r) => r.name === e.name) || (e.endpoint?.scaleUnits ?? 0) === e.scaleUnits;
     await startAndWatch(
       ctx,
@@ -311,84 +369,166 @@ export const startStreamingEndpoints = defineStep({
       async () => lookAt(await endpoints(ctx, acct), scaled, endpointMoving),
     );
     const starts = todo
-      .filter((e) => e.endpoint?.resourceState !== 'Running')
+      .filter((e) => e.endpoint?.resourceState !== 'Running' && !SE_MOVING.has(e.endpoint?.resourceState ?? ''))
       .map((e) =>
         (e.endpoint === null
-          ? client.streamingEndpoints.beginCreate(resourceGroup, name, e.name, { location: acct.location, scaleUnits: e.scaleUnits }, { autoStart: true })
+          ? client.streamingEndpoints.beginCreate(
+              resourceGroup,
+              name,
+              e.name,
+              { location: acct.location, scaleUnits: e.scaleUnits, ...(ctx.direction === 'failover' ? { tags: { [STARTED_TAG]: ctx.incidentId } } : {}) },
+              { autoStart: true },
+            )
           : client.streamingEndpoints.beginStart(resourceGroup, name, e.name)
         ).then(named(e.name)),
       );
     await startAndWatch(ctx, starts, async () => lookAt(await endpoints(ctx, acct), running, endpointMoving));
-    return done(todo.map((e) => (e.endpoint === null ? `${e.name} created and started` : `${e.name} started (${e.scaleUnits} scale units)`)).join('; '));
+    return done(todo.map((e) => (e.endpoint === null ? `${e.name} created and started` : `${e.name} started (${ctx.direction === 'failover' ? e.scaleUnits : (e.endpoint.scaleUnits ?? 0)} scale units)`)).join('; '));
   },
   async verify(ctx) {
-    const states = await endpoints(ctx, standby(ctx));
-    const notRunning = states.filter((e) => !running(e));
+    const states = await endpoints(ctx, serving(ctx));
+    const notRunning = states.filter((e) => !runningFor(ctx.direction)(e));
     return notRunning.length === 0
       ? verified(states.map((e) => `${e.name} Running at ${e.endpoint?.hostName ?? '?'}`).join('; '))
       : failed('StreamingEndpointNotRunning', notRunning.map((e) => `${e.name} is ${e.endpoint?.resourceState ?? 'missing'}`).join('; '));
   },
   async compensate(ctx) {
-    return stopEndpoints(ctx);
+    if (ctx.direction === 'failback') return compensated('nothing stopped: the primary serving is what the end of the incident wants');
+    return compensated(await restoreEndpoints(ctx));
   },
 });
 
-/** The secondary's catalog endpoints that exist and are not stopped: what a stop has to do. */
-async function unstoppedEndpoints(ctx: StepContext, acct: Account) {
-  return (await endpoints(ctx, acct)).filter((e) => e.endpoint !== null && e.endpoint.resourceState !== 'Stopped');
+/** The standby's catalog endpoints carrying this playbook's record: what failback and rollback put back. */
+async function endpointsToRestore(ctx: StepContext, acct: Account) {
+  return (await endpoints(ctx, acct)).filter((e) => e.endpoint !== null && ours(e.endpoint));
 }
 
-async function stopEndpoints(ctx: StepContext) {
+/**
+ * Puts the standby's endpoints back as the failover found them: those it started are stopped,
+ * those it rescaled get their units back, and the record is removed; the others are not touched.
+ */
+async function restoreEndpoints(ctx: StepContext): Promise<string> {
   const acct = standby(ctx);
-  const states = await unstoppedEndpoints(ctx, acct);
-  await mapLimited(states, PARALLEL_WRITES, (e) => acct.client.streamingEndpoints.beginStopAndWait(acct.resourceGroup, acct.name, e.name, lro(ctx)));
-  return compensated(states.length === 0 ? 'no streaming endpoint was running' : `stopped ${states.map((e) => e.name).join(', ')}`);
+  const states = await endpointsToRestore(ctx, acct);
+  const said: string[] = [];
+  await mapLimited(states, PARALLEL_WRITES, async (e) => {
+    const started = startedByFailover(e.endpoint) && e.endpoint!.resourceState !== 'Stopped';
+    if (started) await acct.client.streamingEndpoints.beginStopAndWait(acct.resourceGroup, acct.name, e.name, lro(ctx));
+    const units = unitsBefore(e.endpoint);
+    if (units !== null && units !== (e.endpoint!.scaleUnits ?? 0)) await acct.client.streamingEndpoints.beginScaleAndWait(acct.resourceGroup, acct.name, e.name, { scaleUnit: units }, lro(ctx));
+    await setEndpointTags(ctx, acct, e.name, withoutOurTags(e.endpoint));
+    said.push([started ? `stopped ${e.name}` : `${e.name} left ${e.endpoint!.resourceState}`, units !== null ? `back to ${units} scale units` : ''].filter(Boolean).join(', '));
+  });
+  const untouched = (await endpoints(ctx, acct)).filter((e) => e.endpoint !== null && !states.some((s) => s.name === e.name) && e.endpoint.resourceState === 'Running');
+  return [
+    said.length === 0 ? 'no streaming endpoint was started by the failover' : said.sort().join('; '),
+    untouched.length > 0 ? `${untouched.map((e) => e.name).join(', ')} ran before the failover and still run` : '',
+  ]
+    .filter(Boolean)
+    .join('; ');
 }
 
 export const stopStreamingEndpoints = defineStep({
   name: 'stop-streaming-endpoints',
-  title: 'Stop the secondary streaming endpoints',
+  title: 'Stop the secondary streaming endpoints the failover started',
   deadlineMs: 15 * MIN,
   group: 'idle-standby',
   async precheck(ctx) {
-    const states = await unstoppedEndpoints(ctx, standby(ctx));
-    return states.length === 0 ? alreadyDone('the secondary streaming endpoints are stopped') : needed(`stop ${states.map((e) => e.name).join(', ')}`);
+    const states = await endpointsToRestore(ctx, standby(ctx));
+    return states.length === 0 ? alreadyDone('no secondary streaming endpoint carries a failover record: nothing to stop or rescale') : needed(`restore ${states.map((e) => e.name).join(', ')}`);
   },
   async action(ctx) {
-    return { ...(await stopEndpoints(ctx)), outcome: 'done' };
+    return done(await restoreEndpoints(ctx));
   },
   async verify(ctx) {
-    const states = await unstoppedEndpoints(ctx, standby(ctx));
-    return states.length === 0 ? verified('secondary streaming endpoints stopped') : failed('StreamingEndpointNotStopped', states.map((e) => `${e.name} is ${e.endpoint!.resourceState}`).join('; '));
+    const states = await endpointsToRestore(ctx, standby(ctx));
+    return states.length === 0 ? verified('secondary streaming endpoints as they were before the failover') : failed('StreamingEndpointNotRestored', states.map((e) => `${e.name} is ${e.endpoint!.resourceState}`).join('; '));
   },
-  async compensate(ctx) {
-    const r = await startStreamingEndpoints.action(ctx);
-    return compensated(r.detail);
-  },
+  compensate: { none: 'restarting the standby after a failback would only cost money; the next failover starts it' },
 });
 
 // ── start-live-events / stop-live-events ────────────────────────────────────────────────────
 
-type LiveState = { name: string; event: LiveEvent | null; outputs: number };
+type LiveState = { name: string; event: LiveEvent | null; outputs: string[] };
 
-/** The catalog's live events as the account reports them (one list read), with how many outputs each has. */
+/** The catalog's live events as the account reports them (one list read), with their outputs' names. */
 async function liveEvents(ctx: StepContext, acct: Account, withOutputs = true): Promise<LiveState[]> {
   const found = new Map<string, LiveEvent>();
   for await (const e of acct.client.liveEvents.list(acct.resourceGroup, acct.name)) found.set((e.name ?? '').toLowerCase(), e);
   return mapLimited(playbookOf(ctx.workload).liveEvents, PARALLEL_WRITES, async ({ name }) => {
     const event = found.get(name.toLowerCase()) ?? null;
-    let outputs = 0;
-    if (event !== null && withOutputs) for await (const _ of acct.client.liveOutputs.list(acct.resourceGroup, acct.name, name)) outputs++;
+    const outputs: string[] = [];
+    if (event !== null && withOutputs) for await (const o of acct.client.liveOutputs.list(acct.resourceGroup, acct.name, name)) outputs.push(o.name ?? '');
     return { name, event, outputs };
   });
 }
 
 const ingest = (s: LiveState) => s.event?.input?.endpoints?.map((e) => e.url).filter(Boolean).join(' ') || 'no ingest URL';
-const live = (s: LiveState) => s.event?.resourceState === 'Running' && s.outputs > 0;
+/** Live on failover: running and recording into an output viewers can play; on failback the primary's own outputs are its owner's. */
+const liveFor = (direction: Direction) => (s: LiveState) => s.event?.resourceState === 'Running' && (direction === 'failback' || s.outputs.length > 0);
+
+/** The names of what a failover creates for a live event without outputs; fixed per incident, so a retry finds them. */
+function failoverNames(ctx: StepContext, event: string) {
+  const asset = `${event}-${FAILOVER_OUTPUT.name}-${ctx.incidentId}`.slice(0, 63);
+  return { asset, output: FAILOVER_OUTPUT.name, locator: asset };
+}
+
+/** A live event's PATCH of tags (the rest of it untouched). */
+async function setEventTags(ctx: StepContext, acct: Account, name: string, tags: Record<string, string>): Promise<void> {
+  await acct.client.liveEvents.beginUpdateAndWait(acct.resourceGroup, acct.name, name, { location: acct.location, tags }, lro(ctx));
+}
+
+/**
+ * The asset, live output and streaming locator a live event without outputs needs to be
+ * playable: Azure refuses an output whose asset does not exist, and without a locator nobody can
+ * play what it records. Each exists after this, whatever an earlier attempt left.
+ */
+async function createRecording(ctx: StepContext, acct: Account, event: string): Promise<void> {
+  const n = failoverNames(ctx, event);
+  await acct.client.assets.createOrUpdate(acct.resourceGroup, acct.name, n.asset, { description: `recording of ${event} during failover ${ctx.incidentId}` });
+  await acct.client.liveOutputs.beginCreateAndWait(
+    acct.resourceGroup,
+    acct.name,
+    event,
+    n.output,
+    { assetName: n.asset, archiveWindowLength: FAILOVER_OUTPUT.archiveWindowLength },
+    // An output is ready in seconds, but not at once: polled half as often, to spare the read budget.
+    { updateIntervalInMs: ctx.deps.lroPollMs * 2 },
+  );
+  await ensureLocator(acct, n.locator, n.asset);
+}
+
+/** A clear streaming locator on an asset; locators cannot be updated, so an existing one is kept. */
+async function ensureLocator(acct: Account, locator: string, asset: string): Promise<void> {
+  try {
+    await acct.client.streamingLocators.get(acct.resourceGroup, acct.name, locator);
+  } catch (err) {
+    if (!isNotFound(err)) throw err;
+    await acct.client.streamingLocators.create(acct.resourceGroup, acct.name, locator, { assetName: asset, streamingPolicyName: 'Predefined_ClearStreamingOnly' });
+  }
+}
+
+/**
+ * Where viewers play each failover recording: the HLS and DASH paths of its locator on the name
+ * viewers use (the Traffic Manager host name, when the catalog has one) and on each running
+ * streaming endpoint of the account.
+ */
+async function playbackUrls(ctx: StepContext, acct: Account, events: readonly string[]): Promise<string[]> {
+  const hosts = (await endpoints(ctx, acct)).filter((e) => e.endpoint?.resourceState === 'Running' && e.endpoint.hostName !== undefined).map((e) => e.endpoint!.hostName!);
+  const viewerHost = playbookOf(ctx.workload).trafficManager?.hostName ?? null;
+  const all = [...(viewerHost !== null ? [viewerHost] : []), ...hosts];
+  return mapLimited(events, PARALLEL_WRITES, async (event) => {
+    const n = failoverNames(ctx, event);
+    const paths = await acct.client.streamingLocators.listPaths(acct.resourceGroup, acct.name, n.locator);
+    const wanted = (paths.streamingPaths ?? []).filter((p) => p.streamingProtocol === 'Hls' || p.streamingProtocol === 'Dash').flatMap((p) => p.paths ?? []);
+    if (wanted.length === 0 || all.length === 0) return `${event}: nothing to play yet (locator ${n.locator})`;
+    return `${event}: ${all.flatMap((h) => wanted.map((p) => `https://${h}${p}`)).join(' ')}`;
+  });
+}
 
 export const startLiveEvents = defineStep({
   name: 'start-live-events',
-  title: 'Start the secondary live events (and report their ingest URLs)',
+  title: { failover: 'Start the secondary live events (and report their ingest and playback URLs)', failback: 'Start the primary live events (before viewers come back)' },
   deadlineMs: 15 * MIN,
   group: 'ready-standby',
   // A live event starts after its outputs exist: both are on the same chain.
@@ -398,80 +538,117 @@ export const startLiveEvents = defineStep({
     { method: 'GET', path: /\/liveevents$/i, seconds: 90 },
   ],
   async precheck(ctx) {
-    const states = await liveEvents(ctx, standby(ctx));
+    const acct = serving(ctx);
+    const states = await liveEvents(ctx, acct);
     if (states.length === 0) return alreadyDone('no live events in the catalog');
     const missing = states.filter((s) => s.event === null);
     if (missing.length > 0) {
-      return failed('LiveEventMissing', `${missing.map((s) => s.name).join(', ')} do not exist on ${standby(ctx).name}: create them (with the encoders' ingest settings) before failing over`);
+      return failed('LiveEventMissing', `${missing.map((s) => s.name).join(', ')} do not exist on ${acct.name}: create them (with the encoders' ingest settings) before failing over`);
     }
-    const todo = states.filter((s) => !live(s));
+    const todo = states.filter((s) => !liveFor(ctx.direction)(s));
     return todo.length === 0 ? alreadyDone(`already live; encoders ingest at: ${states.map((s) => `${s.name} ${ingest(s)}`).join('; ')}`) : needed(`start ${todo.map((s) => s.name).join(', ')}`);
   },
   async action(ctx) {
-    const acct = standby(ctx);
+    const acct = serving(ctx);
     const states = await liveEvents(ctx, acct);
-    // Outputs first (an event streams to them from its start), then every event started at once.
-    await mapLimited(
-      states.filter((s) => s.outputs === 0),
-      PARALLEL_WRITES,
-      (s) =>
-        acct.client.liveOutputs.beginCreateAndWait(
-          acct.resourceGroup,
-          acct.name,
-          s.name,
-          FAILOVER_OUTPUT.name,
-          { assetName: `${s.name}-${FAILOVER_OUTPUT.name}-${ctx.incidentId}`.slice(0, 63), archiveWindowLength: FAILOVER_OUTPUT.archiveWindowLength },
-          // An output is ready in seconds, but not at once: polled half as often, to spare the read budget.
-          { updateIntervalInMs: ctx.deps.lroPollMs * 2 },
-        ),
-    );
     const stopped = states.filter((s) => s.event?.resourceState !== 'Running');
+    const recorded: string[] = [];
+    if (ctx.direction === 'failover') {
+      // Recorded before the start: these events are the failover's to stop again.
+      await mapLimited(
+        stopped.filter((s) => !startedByFailover(s.event)),
+        PARALLEL_WRITES,
+        (s) => setEventTags(ctx, acct, s.name, { ...tagsOf(s.event), [STARTED_TAG]: ctx.incidentId }),
+      );
+      // Outputs before the start (an event streams to them from its start); an event with an
+      // operation running takes no output write, so one already moving gets its output after.
+      const bare = states.filter((s) => s.outputs.length === 0);
+      await mapLimited(
+        bare.filter((s) => !eventMoving(s)),
+        PARALLEL_WRITES,
+        (s) => createRecording(ctx, acct, s.name),
+      );
+      recorded.push(...bare.map((s) => s.name));
+    }
     // The last look lists every event with its ingest endpoints: no read more is needed to report them.
     const after = await startAndWatch(
       ctx,
-      stopped.map((s) => acct.client.liveEvents.beginStart(acct.resourceGroup, acct.name, s.name).then(named(s.name))),
+      stopped.filter((s) => !eventMoving(s)).map((s) => acct.client.liveEvents.beginStart(acct.resourceGroup, acct.name, s.name).then(named(s.name))),
       async () => lookAt(await liveEvents(ctx, acct, false), (s) => s.event?.resourceState === 'Running', eventMoving),
     );
-    // Encoders outside Azure must be pointed at these: the detail is what on-call reads.
-    return done(`live; point encoders at: ${after.map((s) => `${s.name} ${ingest(s)}`).join('; ')}`);
+    if (ctx.direction === 'failover') {
+      const late = (await liveEvents(ctx, acct)).filter((s) => recorded.includes(s.name) && !s.outputs.includes(FAILOVER_OUTPUT.name));
+      await mapLimited(late, PARALLEL_WRITES, (s) => createRecording(ctx, acct, s.name));
+    }
+    // Encoders outside Azure must be pointed at these, and players at the playback URLs: the detail is what on-call reads.
+    const playback = recorded.length > 0 ? `; playback: ${(await playbackUrls(ctx, acct, recorded)).join('; ')}` : '';
+    return done(`live; point encoders at: ${after.map((s) => `${s.name} ${ingest(s)}`).join('; ')}${playback}`);
   },
   async verify(ctx) {
-    const states = await liveEvents(ctx, standby(ctx));
-    const notLive = states.filter((s) => !live(s));
-    return notLive.length === 0 ? verified('live events running with outputs') : failed('LiveEventNotRunning', notLive.map((s) => `${s.name} is ${s.event?.resourceState ?? 'missing'} with ${s.outputs} outputs`).join('; '));
+    const states = await liveEvents(ctx, serving(ctx));
+    const notLive = states.filter((s) => !liveFor(ctx.direction)(s));
+    return notLive.length === 0
+      ? verified(ctx.direction === 'failover' ? 'live events running with outputs' : 'primary live events running')
+      : failed('LiveEventNotRunning', notLive.map((s) => `${s.name} is ${s.event?.resourceState ?? 'missing'} with ${s.outputs.length} outputs`).join('; '));
   },
   async compensate(ctx) {
-    return stopLive(ctx);
+    if (ctx.direction === 'failback') return compensated('nothing stopped: the primary serving is what the end of the incident wants');
+    return compensated(await restoreLiveEvents(ctx));
   },
 });
 
-/** The secondary's catalog live events that exist and are not stopped; a stop needs no output counts. */
-async function unstoppedLiveEvents(ctx: StepContext, acct: Account) {
-  return (await liveEvents(ctx, acct, false)).filter((s) => s.event !== null && s.event.resourceState !== 'Stopped');
+/** The standby's catalog live events that carry a failover record or a failover output: what failback and rollback put back. */
+async function eventsToRestore(ctx: StepContext, acct: Account) {
+  return (await liveEvents(ctx, acct)).filter((s) => s.event !== null && (startedByFailover(s.event) || s.outputs.includes(FAILOVER_OUTPUT.name)));
 }
 
-async function stopLive(ctx: StepContext) {
+/**
+ * Puts the standby's live events back as the failover found them: the failover's output is
+ * deleted first (no output keeps recording on a stopped event, and none is left on one that ran
+ * before), then the events the failover started are stopped and the record removed. The
+ * recordings' assets and locators stay: they hold what was streamed during the failover.
+ */
+async function restoreLiveEvents(ctx: StepContext): Promise<string> {
   const acct = standby(ctx);
-  const states = await unstoppedLiveEvents(ctx, acct);
-  await mapLimited(states, PARALLEL_WRITES, (s) => acct.client.liveEvents.beginStopAndWait(acct.resourceGroup, acct.name, s.name, { removeOutputsOnStop: false }, lro(ctx)));
-  return compensated(states.length === 0 ? 'no live event was running' : `stopped ${states.map((s) => s.name).join(', ')}`);
+  const states = await eventsToRestore(ctx, acct);
+  const said: string[] = [];
+  await mapLimited(states, PARALLEL_WRITES, async (s) => {
+    const parts: string[] = [];
+    if (s.outputs.includes(FAILOVER_OUTPUT.name)) {
+      await acct.client.liveOutputs.beginDeleteAndWait(acct.resourceGroup, acct.name, s.name, FAILOVER_OUTPUT.name, lro(ctx));
+      parts.push(`deleted its ${FAILOVER_OUTPUT.name} output`);
+    }
+    if (startedByFailover(s.event)) {
+      if (s.event!.resourceState !== 'Stopped') {
+        await acct.client.liveEvents.beginStopAndWait(acct.resourceGroup, acct.name, s.name, { removeOutputsOnStop: false }, lro(ctx));
+        parts.push('stopped');
+      }
+      await setEventTags(ctx, acct, s.name, withoutOurTags(s.event));
+    } else {
+      parts.push(`left ${s.event!.resourceState} (it ran before the failover)`);
+    }
+    said.push(`${s.name}: ${parts.join(', ') || 'nothing to undo'}`);
+  });
+  return said.length === 0 ? 'no live event was started or recorded by the failover' : said.sort().join('; ');
 }
 
 export const stopLiveEvents = defineStep({
   name: 'stop-live-events',
-  title: 'Stop the secondary live events',
+  title: 'Stop the secondary live events the failover started, and delete its live outputs',
   deadlineMs: 15 * MIN,
   group: 'idle-standby',
   async precheck(ctx) {
-    const states = await unstoppedLiveEvents(ctx, standby(ctx));
-    return states.length === 0 ? alreadyDone('the secondary live events are stopped') : needed(`stop ${states.map((s) => s.name).join(', ')}`);
+    const states = await eventsToRestore(ctx, standby(ctx));
+    return states.length === 0 ? alreadyDone('no secondary live event carries a failover record or output') : needed(`restore ${states.map((s) => s.name).join(', ')}`);
   },
   async action(ctx) {
-    return { ...(await stopLive(ctx)), outcome: 'done' };
+    return done(await restoreLiveEvents(ctx));
   },
   async verify(ctx) {
-    const states = await unstoppedLiveEvents(ctx, standby(ctx));
-    return states.length === 0 ? verified('secondary live events stopped') : failed('LiveEventNotStopped', states.map((s) => `${s.name} is ${s.event!.resourceState}`).join('; '));
+    const states = await eventsToRestore(ctx, standby(ctx));
+    return states.length === 0
+      ? verified('secondary live events as they were before the failover')
+      : failed('LiveEventNotRestored', states.map((s) => `${s.name} is ${s.event!.resourceState} with outputs ${s.outputs.join(', ') || 'none'}`).join('; '));
   },
   compensate: { none: 'a stopped live event is what the failback wants; starting it again is the next failover' },
 });
@@ -479,6 +656,12 @@ export const stopLiveEvents = defineStep({
 // ── resubmit-jobs ───────────────────────────────────────────────────────────────────────────
 
 const PENDING = new Set(['Queued', 'Scheduled', 'Processing']);
+
+/**
+ * How long the read SAS given to a resubmitted job lasts: a job may wait in the standby's queue
+ * behind others for hours before it reads its input, and a SAS that expired by then fails it.
+ */
+export const JOB_INPUT_SAS_HOURS = 48;
 
 interface JobMove {
   transform: string;
@@ -513,6 +696,71 @@ async function jobsToMove(ctx: StepContext): Promise<{ pending: JobMove[]; moved
   return { pending, moved };
 }
 
+/** A job input the target account can read, or why there is none. */
+type Readable = { input: JobInputUnion } | { cannot: string };
+
+/**
+ * The input a job of the account being left can be resubmitted with on the target. A
+ * JobInputHttp reads URLs outside either account: it is kept. A JobInputAsset names an asset of
+ * the account being left, which the target does not have: it becomes a JobInputHttp of read SAS
+ * URLs on the geo-secondary endpoint of the asset's storage account (RA-GRS), which answers
+ * while the primary region does not, and nothing is copied first (a copy needs the primary
+ * storage and takes as long as the media is large). AMS signs the SAS (listContainerSas) with
+ * the storage key, which the secondary endpoint accepts too. An asset input without file names
+ * cannot become URLs (the asset's file list is not in ARM): it is reported, not guessed.
+ */
+async function readableInput(ctx: StepContext, from: Account, input: JobInputUnion): Promise<Readable> {
+  const cannot = unmovable(from, input);
+  if (cannot !== null) return { cannot };
+  switch (input.odataType) {
+    case '#Microsoft.Media.JobInputAsset': {
+      const a = input as JobInputAsset;
+      const expiryTime = new Date(ctx.deps.now().getTime() + JOB_INPUT_SAS_HOURS * 3_600_000);
+      const sas = await from.client.assets.listContainerSas(from.resourceGroup, from.name, a.assetName, { permissions: 'Read', expiryTime });
+      const container = new URL(sas.assetContainerSasUrls![0]!);
+      container.hostname = container.hostname.replace(/^([^.]+)\.blob\./, '$1-secondary.blob.');
+      const files = (a.files ?? []).map((f) => `${container.origin}${container.pathname}/${f.split('/').map(encodeURIComponent).join('/')}${container.search}`);
+      const { assetName: _a, ...clip } = a;
+      return { input: { ...clip, odataType: '#Microsoft.Media.JobInputHttp', files } as JobInputHttp };
+    }
+    case '#Microsoft.Media.JobInputs':
+    case '#Microsoft.Media.JobInputSequence': {
+      const inner = (input as JobInputs | JobInputSequence).inputs ?? [];
+      const each = await Promise.all(inner.map((i) => readableInput(ctx, from, i as JobInputUnion)));
+      return { input: { ...input, inputs: each.map((r) => (r as { input: JobInputUnion }).input) } as JobInputUnion };
+    }
+    default:
+      // A JobInputHttp reads URLs outside either account.
+      return { input };
+  }
+}
+
+/** Why a job's input cannot be moved to another account, or null when it can (no Azure call: verify uses it too). */
+function unmovable(from: Account, input: JobInputUnion): string | null {
+  switch (input.odataType) {
+    case '#Microsoft.Media.JobInputHttp':
+      return null;
+    case '#Microsoft.Media.JobInputAsset': {
+      const a = input as JobInputAsset;
+      return a.files === undefined || a.files.length === 0
+        ? `its input is the whole asset ${a.assetName} of ${from.name}, whose file names ARM does not list: resubmit it from the submitting app's records`
+        : null;
+    }
+    case '#Microsoft.Media.JobInputs':
+    case '#Microsoft.Media.JobInputSequence':
+      for (const i of (input as JobInputs | JobInputSequence).inputs ?? []) {
+        const why = unmovable(from, i as JobInputUnion);
+        if (why !== null) return why;
+      }
+      return null;
+    default:
+      return `its input (${input.odataType}) is not one the playbook knows how to move`;
+  }
+}
+
+/** The standby's name for a job output asset: a new asset on the target, never the source's name alone. */
+const outputAssetName = (source: string, to: Account) => `${source}-${to.name}`.slice(0, 260);
+
 export const resubmitJobs = defineStep({
   name: 'resubmit-jobs',
   title: { failover: 'Resubmit queued and processing encoding jobs to the secondary', failback: 'Leave running jobs where they are' },
@@ -526,25 +774,46 @@ export const resubmitJobs = defineStep({
     return todo.length === 0 ? alreadyDone(`${jobs.pending.length} job(s) already resubmitted`) : needed(`resubmit ${todo.map((j) => `${j.job.name} (${j.job.state})`).join(', ')}`);
   },
   async action(ctx) {
-    const { to } = target(ctx);
+    const { to, from } = target(ctx);
     const jobs = await jobsToMove(ctx);
     if (jobs === null) return done('the primary stopped answering; nothing could be read to resubmit');
     const todo = jobs.pending.filter((j) => !jobs.moved.has(`${j.transform}/${j.job.name}`));
+    const cannot: string[] = [];
+    const sent: string[] = [];
     await mapLimited(todo, PARALLEL_WRITES, async ({ transform, job }) => {
+      const readable = await readableInput(ctx, from, job.input as JobInputUnion);
+      if ('cannot' in readable) {
+        cannot.push(`${transform}/${job.name}: ${readable.cannot}`);
+        return;
+      }
+      // New output assets on the target, created first: Azure refuses a job whose output asset does not exist.
+      const outputs = (job.outputs ?? []).map((o) => ({ ...(o as JobOutputAsset), assetName: outputAssetName((o as JobOutputAsset).assetName, to) }));
+      for (const o of outputs) await to.client.assets.createOrUpdate(to.resourceGroup, to.name, o.assetName, { description: `output of ${job.name}, resubmitted from ${from.name}` });
+      const clean = outputs.map(({ odataType, assetName, label, presetOverride }) => ({ odataType, assetName, ...(label !== undefined ? { label } : {}), ...(presetOverride !== undefined ? { presetOverride } : {}) }));
       try {
-        await to.client.jobs.create(to.resourceGroup, to.name, transform, job.name!, { input: job.input!, outputs: job.outputs ?? [], priority: job.priority ?? 'Normal', ...(job.correlationData !== undefined ? { correlationData: job.correlationData } : {}) });
+        await to.client.jobs.create(to.resourceGroup, to.name, transform, job.name!, {
+          input: readable.input,
+          outputs: clean,
+          priority: job.priority ?? 'Normal',
+          ...(job.correlationData !== undefined ? { correlationData: job.correlationData } : {}),
+        });
       } catch (err) {
         // Created by an earlier attempt whose answer was lost: that is the job we wanted.
         if ((err as { statusCode?: number }).statusCode !== 409) throw err;
       }
+      sent.push(`${transform}/${job.name} → ${clean.map((o) => o.assetName).join(', ')}`);
     });
-    return done(`resubmitted to ${to.name}: ${todo.map((j) => `${j.transform}/${j.job.name}`).join(', ') || 'none'}`);
+    const lines = [`resubmitted to ${to.name}: ${sent.sort().join('; ') || 'none'}`, ...(cannot.length > 0 ? [`not resubmitted: ${cannot.sort().join('; ')}`] : [])];
+    return done(lines.join('; '));
   },
   async verify(ctx) {
     const jobs = await jobsToMove(ctx);
     if (jobs === null) return verified('the primary stopped answering; resubmitted jobs cannot be compared');
+    const { from } = target(ctx);
     const todo = jobs.pending.filter((j) => !jobs.moved.has(`${j.transform}/${j.job.name}`));
-    return todo.length === 0 ? verified(`${jobs.pending.length} job(s) on ${target(ctx).to.name}`) : failed('JobsNotResubmitted', todo.map((j) => j.job.name).join(', '));
+    // A job whose input cannot be moved was reported by the action; only the others must be there.
+    const missing = todo.filter((j) => unmovable(from, j.job.input as JobInputUnion) === null).map((j) => j.job.name!);
+    return missing.length === 0 ? verified(`${jobs.pending.length - todo.length} job(s) on ${target(ctx).to.name}${todo.length > 0 ? `; ${todo.length} left for the submitting app` : ''}`) : failed('JobsNotResubmitted', missing.join(', '));
   },
   compensate: { none: 'a resubmitted job runs to its end on the secondary; cancelling it would lose the work' },
 });
@@ -582,6 +851,33 @@ async function setEndpoint(ctx: StepContext, t: TrafficEndpoints, name: string, 
   await ctx.deps.clients.trafficManager(t.subscription).endpoints.update(t.resourceGroup, t.profile, 'ExternalEndpoints', name, { endpointStatus: status });
 }
 
+/**
+ * Why the account's streaming endpoints would refuse the viewers Traffic Manager sends them: a
+ * streaming endpoint answers only its own host name and those in its `customHostNames`, and
+ * Media Services adds a custom host name only once a CNAME `<mediaServiceId>.<parent domain>`
+ * points at `verifydns.media.azure.net`. Empty when every catalog endpoint lists the name viewers
+ * use (the catalog's trafficManager.hostName, else the profile's DNS name).
+ */
+export async function customHostNameProblems(ctx: StepContext, acct: Account): Promise<string[]> {
+  const tm = playbookOf(ctx.workload).trafficManager;
+  const t = traffic(ctx);
+  if (tm === null || t === null) return [];
+  let host = tm.hostName;
+  if (host === null) {
+    const profile = await ctx.deps.clients.trafficManager(t.subscription).profiles.get(t.resourceGroup, t.profile);
+    host = profile.dnsConfig?.fqdn?.toLowerCase() ?? null;
+    if (host === null) return [`Traffic Manager profile ${t.profile} reports no DNS name: name the host viewers use in trafficManager.hostName`];
+  }
+  const lacking = (await endpoints(ctx, acct)).filter((e) => !(e.endpoint?.customHostNames ?? []).some((h) => h.toLowerCase() === host));
+  if (lacking.length === 0) return [];
+  const mediaServiceId = (await acct.client.mediaservices.get(acct.resourceGroup, acct.name)).mediaServiceId ?? '<mediaServiceId>';
+  const parent = host.split('.').slice(1).join('.');
+  return lacking.map(
+    (e) =>
+      `streaming endpoint ${e.name} of ${acct.name} does not list ${host} in customHostNames, so it would refuse the viewers sent to it: create the CNAME ${mediaServiceId}.${parent} → verifydns.media.azure.net, then add ${host} to the endpoint's customHostNames`,
+  );
+}
+
 export const switchTraffic = defineStep({
   name: 'switch-traffic',
   title: { failover: 'Send viewers to the secondary (Traffic Manager)', failback: 'Send viewers back to the primary (Traffic Manager)' },
@@ -590,7 +886,11 @@ export const switchTraffic = defineStep({
     const t = traffic(ctx);
     if (t === null) return alreadyDone('no Traffic Manager profile in the catalog');
     const [on, off] = await Promise.all([endpointStatus(ctx, t, t.enable), endpointStatus(ctx, t, t.disable)]);
-    return on === 'Enabled' && off === 'Disabled' ? alreadyDone(`${t.profile}: ${t.enable} enabled, ${t.disable} disabled`) : needed(`${t.profile}: enable ${t.enable} (${on}), disable ${t.disable} (${off})`);
+    if (on === 'Enabled' && off === 'Disabled') return alreadyDone(`${t.profile}: ${t.enable} enabled, ${t.disable} disabled`);
+    // Viewers are moved only to endpoints that will answer them.
+    const problems = await customHostNameProblems(ctx, serving(ctx));
+    if (problems.length > 0) return failed('CustomHostNameMissing', `viewers stay where they are: ${problems.join('; ')}`);
+    return needed(`${t.profile}: enable ${t.enable} (${on}), disable ${t.disable} (${off})`);
   },
   async action(ctx) {
     const t = traffic(ctx)!;
@@ -612,4 +912,3 @@ export const switchTraffic = defineStep({
     return compensated(`${t.profile}: viewers back on ${t.disable}`);
   },
 });
-
