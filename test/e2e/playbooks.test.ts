@@ -62,17 +62,18 @@ describe('playbooks end to end', () => {
     expect(succeeded(app, 'Microsoft.Media/liveEvents/start')).toBe(1);
   }, 60_000);
 
-  it('with the primary answering, removes its snapshot schedule, and restores it on failback', async () => {
+  it('with the primary answering, records and removes its snapshot schedule, and restores it as it was on failback', async () => {
     app = await startApp();
     const id = await failover(app, ['datashare-sales'], 'planned move to Central US');
     await until(app, id, 'the failover', (v) => v.phase === 'failed-over');
     const playbook = app.runtime.get(`${id}:failover:datashare-sales`)!.output as PlaybookResult;
+    // The consumer accepted the standby share at DR setup, so its invitation is in place.
     expect(steps(playbook)).toEqual({
       announce: 'done',
+      'invite-consumers': 'already-done',
       'schedule-secondary': 'done',
       'synchronize-now': 'done',
       'unschedule-primary': 'done',
-      'invite-consumers': 'done',
       'flip-active-pointer': 'already-done',
     });
     expect(app.sim.store.children(DS_PRIMARY, 'triggers')).toEqual([]);
@@ -81,7 +82,8 @@ describe('playbooks end to end', () => {
     expect((await forceFailback(app, id)).status).toBe(202);
     await until(app, id, 'the failback', (v) => v.runtimeStatus === 'Completed');
     expect((await view(app, id)).outcome).toBe('failed-over-and-back');
-    expect(app.sim.store.children(DS_PRIMARY, 'triggers').map((t) => t.name)).toEqual(['snapshot-schedule']);
+    // The primary's own schedule, under its own name and time, not the catalog's under the failover's name.
+    expect(app.sim.store.children(DS_PRIMARY, 'triggers').map((t) => [t.name, t.properties['synchronizationTime']])).toEqual([['daily-snapshot', '2026-01-01T02:00:00Z']]);
     expect(app.sim.store.children(DS_SECONDARY, 'triggers')).toEqual([]);
   }, 60_000);
 
@@ -104,7 +106,8 @@ describe('playbooks end to end', () => {
     expect(media.steps.filter((s) => s.status === 'compensated').map((s) => s.step)).toEqual(['flip-active-pointer', 'start-live-events', 'start-streaming-endpoints']);
     expect(state(app, `${NEU}/streamingEndpoints/default`, 'resourceState')).toBe('Stopped');
     expect(state(app, `${NEU}/liveEvents/live-main`, 'resourceState')).toBe('Stopped');
-    const writes = app.sim.log.list({ operation: 'Microsoft.AppConfiguration/configurationStores/keyValues/write' });
+    // The media pointer's writes (the Data Share playbook records the primary's schedules in the same store).
+    const writes = app.sim.log.list({ operation: 'Microsoft.AppConfiguration/configurationStores/keyValues/write' }).filter((w) => !w.path.includes('datashare-primary-schedules'));
     expect(writes).toHaveLength(2);
     // The other workload carried on.
     expect(app.runtime.get(`${id}:failover:datashare-sales`)!.output).toMatchObject({ ok: true, failedStep: null });
@@ -151,7 +154,7 @@ describe('playbooks end to end', () => {
     expect(state(app, `${TM}/weu`, 'endpointStatus')).toBe('Enabled');
     expect(state(app, `${TM}/neu`, 'endpointStatus')).toBe('Disabled');
     expect(state(app, `${NEU}/streamingEndpoints/default`, 'resourceState')).toBe('Stopped');
-    expect(app.sim.store.children(DS_PRIMARY, 'triggers').map((t) => t.name)).toEqual(['snapshot-schedule']);
+    expect(app.sim.store.children(DS_PRIMARY, 'triggers').map((t) => t.name)).toEqual(['daily-snapshot']);
     expect(app.sim.store.children(DS_SECONDARY, 'triggers')).toEqual([]);
   }, 120_000);
 });
