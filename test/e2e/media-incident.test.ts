@@ -134,6 +134,9 @@ describe('a Service Health incident for media-streaming, delivered the way actio
     // West Europe was down during the failover: its jobs could not be read, and the timeline says so.
     const failover = (view as unknown as { summary: { failover: Record<string, { steps: Array<{ step: string; status: string; detail: string }> }> } }).summary.failover['media-streaming']!;
     expect(failover.steps.find((s) => s.step === 'resubmit-jobs')).toMatchObject({ status: 'skipped' });
+    // The incident shows where viewers play the standby's recording, and failback deleted its output.
+    expect(failover.steps.find((s) => s.step === 'start-live-events')!.detail).toMatch(/; playback: live-main: https:\/\/live\.contoso\.example\/[0-9a-f-]{36}\/failover\.ism\/manifest\(format=m3u8-aapl\) /);
+    expect(media('liveOutputs/delete')).toEqual([`${NEU}/liveEvents/live-main/liveOutputs/failover`]);
 
     // Every delivery is archived; the timeline is saved beside them.
     const archive = createAlertArchive({ connectionString: app.azurite.connectionString });
@@ -155,7 +158,7 @@ describe('a Service Health incident for media-streaming, delivered the way actio
       'Failing over media-streaming to northeurope: 7 steps',
       expect.stringMatching(/^Failed over: media-streaming now runs in northeurope \(took /),
       'Approval needed: fail back media-streaming to westeurope',
-      'Failing back media-streaming to westeurope: 6 steps',
+      'Failing back media-streaming to westeurope: 8 steps',
       expect.stringMatching(/^Failed back: media-streaming is back in westeurope \(took /),
     ]);
   }, 120_000);
