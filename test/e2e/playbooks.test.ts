@@ -60,6 +60,14 @@ describe('playbooks end to end', () => {
     expect(steps(playbook)).toMatchObject({ 'start-streaming-endpoints': 'already-done', 'start-live-events': 'done', 'flip-active-pointer': 'done', 'switch-traffic': 'done' });
     expect(succeeded(app, 'Microsoft.Media/streamingEndpoints/start')).toBe(0);
     expect(succeeded(app, 'Microsoft.Media/liveEvents/start')).toBe(1);
+
+    // Failback puts back only what the failover did: the hand-started endpoint keeps running.
+    expect((await forceFailback(app, id)).status).toBe(202);
+    await until(app, id, 'the failback', (v) => v.runtimeStatus === 'Completed');
+    expect(state(app, `${NEU}/streamingEndpoints/default`, 'resourceState')).toBe('Running');
+    expect(succeeded(app, 'Microsoft.Media/streamingEndpoints/stop')).toBe(0);
+    expect(state(app, `${NEU}/liveEvents/live-main`, 'resourceState')).toBe('Stopped');
+    expect(app.sim.store.get(`${NEU}/liveEvents/live-main/liveOutputs/failover`)).toBeUndefined();
   }, 60_000);
 
   it('with the primary answering, records and removes its snapshot schedule, and restores it as it was on failback', async () => {
@@ -106,6 +114,7 @@ describe('playbooks end to end', () => {
     expect(media.steps.filter((s) => s.status === 'compensated').map((s) => s.step)).toEqual(['flip-active-pointer', 'start-live-events', 'start-streaming-endpoints']);
     expect(state(app, `${NEU}/streamingEndpoints/default`, 'resourceState')).toBe('Stopped');
     expect(state(app, `${NEU}/liveEvents/live-main`, 'resourceState')).toBe('Stopped');
+    expect(app.sim.store.get(`${NEU}/liveEvents/live-main/liveOutputs/failover`)).toBeUndefined();
     // The media pointer's writes (the Data Share playbook records the primary's schedules in the same store).
     const writes = app.sim.log.list({ operation: 'Microsoft.AppConfiguration/configurationStores/keyValues/write' }).filter((w) => !w.path.includes('datashare-primary-schedules'));
     expect(writes).toHaveLength(2);
