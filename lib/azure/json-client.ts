@@ -88,12 +88,25 @@ export abstract class JsonServiceClient {
   }
 }
 
-/** The service's `{ error: { code, message } }` (ARM) or `{ Message }` (msgen) as a RestError, the way core-client's deserializer builds it. */
+/**
+ * The service's `{ error: { code, message } }` (ARM), `{ errorCode, errorMessage }` (Purview's
+ * data map, AtlasErrorResponse) or `{ Message }` (msgen) as a RestError, the way core-client's
+ * deserializer builds it.
+ */
 function serviceError(response: PipelineResponse, parsed: unknown): RestError {
-  const p = typeof parsed === 'object' && parsed !== null ? (parsed as { error?: { code?: unknown; message?: unknown }; Message?: unknown }) : undefined;
-  const code = typeof p?.error?.code === 'string' ? p.error.code : undefined;
+  const p =
+    typeof parsed === 'object' && parsed !== null ? (parsed as { error?: { code?: unknown; message?: unknown }; errorCode?: unknown; errorMessage?: unknown; Message?: unknown }) : undefined;
+  const code = typeof p?.error?.code === 'string' ? p.error.code : typeof p?.errorCode === 'string' ? p.errorCode : undefined;
   const message =
-    typeof p?.error?.message === 'string' ? p.error.message : typeof p?.Message === 'string' ? p.Message : typeof parsed === 'string' && parsed !== '' ? parsed : `Unexpected status code: ${response.status}`;
+    typeof p?.error?.message === 'string'
+      ? p.error.message
+      : typeof p?.errorMessage === 'string'
+        ? p.errorMessage
+        : typeof p?.Message === 'string'
+          ? p.Message
+          : typeof parsed === 'string' && parsed !== ''
+            ? parsed
+            : `Unexpected status code: ${response.status}`;
   const error = new RestError(message, { statusCode: response.status, request: response.request, response, ...(code !== undefined ? { code } : {}) });
   if (p?.error !== undefined) error.details = parsed;
   return error;

@@ -276,13 +276,23 @@ const DataShareSchema = strict({
     .superRefine(uniqueNames),
 }) satisfies z.ZodType<DataSharePlaybook>;
 
+/** A Purview scan, named with its data source: scans are per data source (`finance-sql/nightly-ledgers`). */
+const scanName = z.string().regex(/^[^/\s]+\/[^/\s]+$/, { message: 'expected <data source>/<scan>, such as finance-sql/nightly-ledgers' });
+
 const PurviewSchema = strict({
   kind: z.literal('purview'),
   activeAccountKey: text,
+  // Every artifact kind Microsoft's continuity guide says a warm standby must carry.
   readiness: strict({
     collections: z.array(text).default([]),
-    scanRuleSets: z.array(text).default([]),
+    classifications: z.array(text).default([]),
+    classificationRules: z.array(text).default([]),
+    credentials: z.array(text).default([]),
     dataSources: z.array(text).default([]),
+    scanRuleSets: z.array(text).default([]),
+    scans: z.array(scanName).default([]),
+    triggers: z.array(scanName).default([]),
+    glossaryTerms: z.array(text).default([]),
   }).prefault({}),
   integrationRuntimes: z.array(text).default([]),
 }) satisfies z.ZodType<PurviewPlaybook>;

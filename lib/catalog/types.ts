@@ -110,11 +110,21 @@ export interface Share {
 export interface PurviewPlaybook {
   readonly kind: 'purview';
   readonly activeAccountKey: string;
-  /** What must exist on the secondary account before it is declared ready. */
+  /**
+   * What must exist on the secondary account before it is declared ready: every artifact kind
+   * Microsoft's continuity guide lists. Scans and triggers are named `<data source>/<scan>` (a
+   * trigger: the scan's schedule); classifications are custom classification type names.
+   */
   readonly readiness: {
     readonly collections: readonly string[];
-    readonly scanRuleSets: readonly string[];
+    readonly classifications: readonly string[];
+    readonly classificationRules: readonly string[];
+    readonly credentials: readonly string[];
     readonly dataSources: readonly string[];
+    readonly scanRuleSets: readonly string[];
+    readonly scans: readonly string[];
+    readonly triggers: readonly string[];
+    readonly glossaryTerms: readonly string[];
   };
   readonly integrationRuntimes: readonly string[];
 }

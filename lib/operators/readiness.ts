@@ -1,10 +1,11 @@
 /**
  * GET /api/workloads/{id}/readiness and `failover readiness`: whether a workload's standby holds
  * what the catalog says it must, asked before any outage so drift is found while it is cheap to
- * fix. Purview warm standbys are compared object by object (collections, scan rule sets, data
- * sources); the primary is compared too when it answers, so a list that is wrong on both sides
- * shows as a catalog mistake rather than drift. `checkReadiness` runs it for every such workload
- * (the daily timer in functions/readiness-check.ts) and tells the workload's channels of drift.
+ * fix. Purview warm standbys are compared object by object (every artifact kind of the
+ * continuity guide: lib/playbooks/purview/steps.ts); the primary is compared too when it
+ * answers, so a list that is wrong on both sides shows as a catalog mistake rather than drift.
+ * `checkReadiness` runs it for every such workload (the daily timer in
+ * functions/readiness-check.ts) and tells the workload's channels of drift.
  */
 import type { AzureClients } from '../azure/clients.js';
 import type { DeliveryTarget, IncidentNotification } from '../notify/events.js';
@@ -12,7 +13,7 @@ import { parseResourceId } from '../azure/resource-id.js';
 import { workloadRetirements } from '../catalog/retirements.js';
 import type { Catalog, Workload } from '../catalog/types.js';
 import { problem, type Answer } from '../http/problem.js';
-import { missingObjects, purviewDrift, type PurviewDrift } from '../playbooks/purview/steps.js';
+import { MissingCollectionRole, missingObjects, purviewDrift, type PurviewDrift } from '../playbooks/purview/steps.js';
 
 export interface ReadinessReport {
   workloadId: string;
@@ -28,7 +29,7 @@ export interface ReadinessReport {
 }
 
 /** Why a readiness report could not be made, as the HTTP answer says it. */
-type NoReport = { status: 404 | 422 | 503; slug: string; detail: string; path?: string };
+type NoReport = { status: 404 | 422 | 502 | 503; slug: string; detail: string; path?: string };
 
 /** The readiness of one workload, or why there is none: what the endpoint (and the CLI through it) and the daily check share. */
 async function readinessReport(catalog: Catalog, clients: AzureClients, workloadId: string, now: () => Date): Promise<{ ok: true; report: ReadinessReport } | ({ ok: false } & NoReport)> {
@@ -49,6 +50,8 @@ async function readinessReport(catalog: Catalog, clients: AzureClients, workload
   try {
     standby = await purviewDrift(playbook, standbyName, clients.purviewData(standbyName));
   } catch (err) {
+    // Refused, not unavailable: asking again will not help until someone grants the role.
+    if (err instanceof MissingCollectionRole) return { ok: false, status: 502, slug: 'missing-collection-role', detail: err.message };
     const status = (err as { statusCode?: number }).statusCode;
     return { ok: false, status: 503, slug: 'standby-unreadable', detail: `${standbyName} did not answer the readiness reads${status !== undefined ? ` (${status})` : ''}: ${(err as Error).message}` };
   }

@@ -347,14 +347,37 @@ export function identityRoutes(sim: Simulator): Route[] {
       handle: ({ request, params }) => {
         const form = (request.body ?? {}) as Record<string, string>;
         const appid = form['client_id'] ?? 'unknown-client';
-        const token = `sim.${Buffer.from(JSON.stringify({ appid, tid: params['tenant'], scope: form['scope'] ?? '', iat: Math.floor(Date.now() / 1000) })).toString('base64url')}`;
+        // oid: the object id of the client's service principal, which data planes that assign
+        // roles to principals (Purview collections) compare, as Entra's app-only tokens carry it.
+        const oid = servicePrincipalIdFor(params['tenant']!, appid);
+        const token = `sim.${Buffer.from(JSON.stringify({ appid, oid, tid: params['tenant'], scope: form['scope'] ?? '', iat: Math.floor(Date.now() / 1000) })).toString('base64url')}`;
         return ok({ token_type: 'Bearer', expires_in: 3599, ext_expires_in: 3599, access_token: token });
       },
     },
   ];
 }
 
-/** A token for tests and tools that skip the credential flow, naming the caller. */
-export function simToken(caller: string): string {
-  return `sim.${Buffer.from(JSON.stringify({ appid: caller })).toString('base64url')}`;
+/** A token for tests and tools that skip the credential flow, naming the caller (and the scope it was asked for). */
+export function simToken(caller: string, scope?: string): string {
+  return `sim.${Buffer.from(JSON.stringify({ appid: caller, ...(scope !== undefined ? { scope } : {}) })).toString('base64url')}`;
+}
+
+/** What a token from the simulator's token endpoint says: its client, service principal and scope. */
+export interface SimTokenClaims {
+  appid?: string;
+  oid?: string;
+  tid?: string;
+  /** The scope asked for (`https://purview.azure.net/.default`): the token's audience is this without `/.default`. */
+  scope?: string;
+}
+
+/** The claims of a simulator token (`sim.<base64url JSON>`), or null for any other token. */
+export function simTokenClaims(token: string): SimTokenClaims | null {
+  if (!token.startsWith('sim.')) return null;
+  try {
+    const claims = JSON.parse(Buffer.from(token.slice(4), 'base64url').toString('utf8')) as unknown;
+    return typeof claims === 'object' && claims !== null && !Array.isArray(claims) ? (claims as SimTokenClaims) : null;
+  } catch {
+    return null;
+  }
 }

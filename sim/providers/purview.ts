@@ -1,9 +1,11 @@
 /**
  * Microsoft Purview: the ARM accounts (`@azure/arm-purview` 1.1.0 sends api-version 2021-07-01)
  * and the data-plane reads a readiness check compares between the primary and the warm-standby
- * account. Purview has no automated BCDR: the standby must hold the same collections, scan rule
- * sets and data sources, replayed by hand through these APIs, so drift between the two is what
- * there is to find.
+ * account. Purview has no automated BCDR: the standby must hold the same collections,
+ * classifications, classification rules, credentials, data sources, scan rule sets, scans,
+ * triggers and glossary terms, recreated by hand through these APIs
+ * (https://learn.microsoft.com/purview/disaster-recovery), so drift between the two is what there
+ * is to find. What each account holds: ./purview-estate.ts.
  *
  * ARM (throttled, api-version checked):
  *   GET …/providers/Microsoft.Purview/accounts/{account}      200 | 404 ResourceNotFound
@@ -18,125 +20,82 @@
  *
  * Data plane, mounted at `/purview/{account}` (in Azure `https://{account}.purview.azure.com`;
  * not ARM: no throttling, but `resource` is the account id, so an outage of its region answers
- * 503):
- *   GET /purview/{account}/account/collections?api-version=2019-11-01-preview
- *       200 { value: [{ name, friendlyName, description?, parentCollection?: { type: 'CollectionReference', referenceName },
- *                      collectionProvisioningState }], count }
- *   GET /purview/{account}/datamap/api/atlas/v2/types/typedefs/headers?api-version=2023-09-01
- *       200 [{ category, guid, name }]   (the data map serving reads: built-in Atlas types)
- *   GET /purview/{account}/scan/scanrulesets?api-version=2022-07-01-preview
- *       200 { value: [{ id: 'scanrulesets/{name}', name, kind, scanRulesetType, properties }], count }
- *   GET /purview/{account}/scan/datasources?api-version=2022-07-01-preview
- *       200 { value: [{ id: 'datasources/{name}', name, kind, properties }], count }
- * Control: POST /_sim/purview/{account}/{collections|scanRuleSets|dataSources} `{ name, kind?,
- * properties?, parentCollection? }` registers one more object (201), until the next reset: what
- * an engineer fixing drift does.
- * Their contents come from the estate's `purview:` section, keyed by account name:
- *   purview:
- *     <account>:
- *       collections:  [{ name, friendlyName?, description?, parentCollection?: <collection name> }]
- *       scanRuleSets: [{ name, kind, scanRulesetType?, properties? }]
- *       dataSources:  [{ name, kind, properties? }]   # properties.collection may name a collection
- * The root collection is named after its account (as in Purview) and has no parent; compare
- * accounts on the collections below it. An account without an entry has only its root
- * collection and no rule sets or data sources. Errors: 404 `{ error: { code: 'AccountNotFound' } }`
- * for an unknown account; 400 `{ error: { code: 'InvalidApiVersion' } }` for a missing or
- * unsupported api-version (guessed codes: the service documents none).
+ * 503). Paths and bodies follow Microsoft's specs (specification/purview/data-plane/…):
+ *   account  2019-11-01-preview  Azure.Analytics.Purview.Account: GET account/collections
+ *   scanning 2022-07-01-preview  Azure.Analytics.Purview.Scanning/scanningService.json:
+ *            GET scan/scanrulesets, scan/datasources, scan/classificationrules, scan/credentials,
+ *                scan/datasources/{ds}/scans, scan/datasources/{ds}/scans/{scan}/triggers/default
+ *   data map 2023-09-01          Azure.Analytics.Purview.DataMap/purviewdatamap.json:
+ *            GET datamap/api/atlas/v2/types/typedefs/headers (Type_ListHeaders),
+ *                datamap/api/atlas/v2/types/typedefs?type=CLASSIFICATION (Type_List),
+ *                datamap/api/atlas/v2/glossary (Glossary_List),
+ *                datamap/api/atlas/v2/glossary/{glossaryId}/terms (Glossary_ListTerms)
+ *
+ * Access, checked on every data-plane call in this order, as Purview does it: the bearer token
+ * must be for Purview's audience (`https://purview.azure.net`; a token for ARM or any other
+ * audience answers 401), and the caller (the token's client id or its service principal's
+ * object id) must hold, on the account's root collection, a Purview collection role that may
+ * read what is asked: Azure RBAC on the account does not reach the data plane
+ * (https://learn.microsoft.com/purview/classic-data-governance-permissions). Otherwise 403
+ * `Not authorized to access account`, in the plane's error shape: `{ error: { code, message } }`
+ * (account and scanning: ErrorResponseModel) or `{ requestId, errorCode, errorMessage }` (the
+ * data map: AtlasErrorResponse). Which roles read what (READERS below): collections any role;
+ * data sources, scans, triggers, scan rule sets and credentials Data Source Administrator, Data
+ * Curator or Data Reader; the catalog's types, glossary and classification rules Data Curator
+ * or Data Reader. Then the api-version: 400 `InvalidApiVersion` for a missing or unsupported one
+ * (assumed: the service documents no code).
+ *
+ * Control: POST /_sim/purview/{account}/{list} registers one more object in a list of
+ * ./purview-estate.ts (REGISTRABLE; a scan or trigger names its `dataSource`), 201, until the
+ * next reset: what an engineer fixing drift does. DELETE
+ * /_sim/purview/{account}/roleAssignments/{principal} revokes every role the principal holds
+ * there, the estate's included (200 `{ account, principal, revoked: [roles] }`).
  */
-import { createHash } from 'node:crypto';
+import { createHash, randomUUID } from 'node:crypto';
 import { armError, envelope, notFound, ok, page } from '../arm.js';
 import type { Simulator } from '../simulator.js';
-import type { Route, SimResource, SimResponse } from '../types.js';
+import type { Route, RouteContext, SimResource, SimResponse } from '../types.js';
+import { simTokenClaims } from './identity.js';
+import { PURVIEW_ROLES, PurviewContents, REGISTRABLE, type PurviewRole, type PurviewSeed } from './purview-estate.js';
 
 /** What `@azure/arm-purview` 1.1.0 sends, and the newer stable spec version. */
 export const PURVIEW_API_VERSIONS = ['2021-07-01', '2021-12-01'] as const;
 /** The account data plane (collections). */
 export const PURVIEW_ACCOUNT_DATA_API_VERSIONS = ['2019-11-01-preview'] as const;
-/** The data map (Atlas type definitions). */
+/** The data map (Atlas type definitions, glossary). */
 export const PURVIEW_DATAMAP_API_VERSIONS = ['2023-09-01'] as const;
-/** A few of the built-in Atlas types every account's data map lists. */
-const ATLAS_TYPE_HEADERS = [
+/** The scanning data plane (scan rule sets, data sources, scans, triggers, credentials, classification rules). */
+export const PURVIEW_SCAN_DATA_API_VERSIONS = ['2018-12-01-preview', '2022-02-01-preview', '2022-07-01-preview', '2023-09-01'] as const;
+/** The audience of every Purview data plane's tokens. */
+export const PURVIEW_AUDIENCE = 'https://purview.azure.net';
+
+/** Who may read what, on the root collection (see the header). */
+const READERS = {
+  collections: PURVIEW_ROLES,
+  sources: ['Data Source Administrator', 'Data Curator', 'Data Reader'],
+  catalog: ['Data Curator', 'Data Reader'],
+} as const satisfies Record<string, readonly PurviewRole[]>;
+
+/** A few of the built-in Atlas types every account's data map lists, system classifications among them. */
+const BUILT_IN_TYPES = [
   { category: 'ENTITY', guid: '0c9e9c4f-0f34-4b42-9d7c-4b1d1f0e0001', name: 'DataSet' },
   { category: 'ENTITY', guid: '0c9e9c4f-0f34-4b42-9d7c-4b1d1f0e0002', name: 'Process' },
   { category: 'ENTITY', guid: '0c9e9c4f-0f34-4b42-9d7c-4b1d1f0e0003', name: 'azure_datalake_gen2_path' },
   { category: 'RELATIONSHIP', guid: '0c9e9c4f-0f34-4b42-9d7c-4b1d1f0e0004', name: 'dataset_process_inputs' },
+  { category: 'CLASSIFICATION', guid: '0c9e9c4f-0f34-4b42-9d7c-4b1d1f0e0005', name: 'MICROSOFT.PERSONAL.EMAIL', description: 'Email Address' },
 ];
-/** The scanning data plane (scan rule sets, data sources). */
-export const PURVIEW_SCAN_DATA_API_VERSIONS = ['2018-12-01-preview', '2022-02-01-preview', '2022-07-01-preview', '2023-09-01'] as const;
+/** Type_List's `type` filter values (TypeCategory in purviewdatamap.json). */
+const TYPE_CATEGORIES = ['PRIMITIVE', 'OBJECT_ID_TYPE', 'ENUM', 'STRUCT', 'CLASSIFICATION', 'ENTITY', 'ARRAY', 'MAP', 'RELATIONSHIP', 'TERM_TEMPLATE'];
 
 const TYPE = 'Microsoft.Purview/accounts';
 const ACCOUNTS_RG = '/subscriptions/{sub}/resourceGroups/{rg}/providers/Microsoft.Purview/accounts';
 const ACCOUNT = `${ACCOUNTS_RG}/{account}`;
 
 type Params = Record<string, string>;
-
-interface CollectionSeed {
-  name: string;
-  friendlyName?: string;
-  description?: string;
-  parentCollection?: string;
-}
-
-interface NamedSeed {
-  name: string;
-  kind: string;
-  scanRulesetType?: string;
-  properties?: Record<string, unknown>;
-}
-
-interface PurviewSeed {
-  collections: CollectionSeed[];
-  scanRuleSets: NamedSeed[];
-  dataSources: NamedSeed[];
-}
+/** The data plane's error shape: ErrorResponseModel (account, scanning) or AtlasErrorResponse (data map). */
+type Plane = 'account' | 'scan' | 'atlas';
 
 const accountId = (p: Params): string => `/subscriptions/${p['sub']}/resourceGroups/${p['rg']}/providers/${TYPE}/${p['account']}`;
-
-function isRecord(value: unknown): value is Record<string, unknown> {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
-}
-
-
-/** The `purview:` entry of one account, validated; empty lists when there is none. */
-/** Objects registered through the control API since the last reset, by account (lower case). */
-const registered = new WeakMap<Simulator, Map<string, PurviewSeed>>();
-
-function seedOf(sim: Simulator, account: string): PurviewSeed {
-  const seeded = estateSeedOf(sim, account);
-  const extra = registered.get(sim)?.get(account.toLowerCase());
-  if (extra === undefined) return seeded;
-  return { collections: [...seeded.collections, ...extra.collections], scanRuleSets: [...seeded.scanRuleSets, ...extra.scanRuleSets], dataSources: [...seeded.dataSources, ...extra.dataSources] };
-}
-
-function estateSeedOf(sim: Simulator, account: string): PurviewSeed {
-  const section = sim.estateData('purview');
-  const entry = isRecord(section) ? Object.entries(section).find(([name]) => name.toLowerCase() === account.toLowerCase())?.[1] : undefined;
-  const list = (key: string): Record<string, unknown>[] => {
-    const value = isRecord(entry) ? entry[key] : undefined;
-    if (value === undefined || value === null) return [];
-    if (!Array.isArray(value) || !value.every((v) => isRecord(v) && typeof v['name'] === 'string')) {
-      throw new Error(`estate purview.${account}.${key} must be a list of mappings with a name`);
-    }
-    return value as Record<string, unknown>[];
-  };
-  const named = (key: string): NamedSeed[] =>
-    list(key).map((v) => ({
-      name: v['name'] as string,
-      kind: typeof v['kind'] === 'string' ? v['kind'] : 'AzureStorage',
-      ...(typeof v['scanRulesetType'] === 'string' ? { scanRulesetType: v['scanRulesetType'] } : {}),
-      ...(isRecord(v['properties']) ? { properties: v['properties'] } : {}),
-    }));
-  return {
-    collections: list('collections').map((v) => ({
-      name: v['name'] as string,
-      ...(typeof v['friendlyName'] === 'string' ? { friendlyName: v['friendlyName'] } : {}),
-      ...(typeof v['description'] === 'string' ? { description: v['description'] } : {}),
-      ...(typeof v['parentCollection'] === 'string' ? { parentCollection: v['parentCollection'] } : {}),
-    })),
-    scanRuleSets: named('scanRuleSets'),
-    dataSources: named('dataSources'),
-  };
-}
 
 /** A short stable suffix for generated names: the same account always gets the same one. */
 function suffix(id: string, length: number): string {
@@ -179,12 +138,53 @@ function renderAccount(r: SimResource): Record<string, unknown> {
   };
 }
 
-function dataError(status: number, code: string, message: string): SimResponse {
-  return armError(status, code, message);
+function dataError(plane: Plane, status: number, code: string, message: string): SimResponse {
+  return plane === 'atlas' ? { status, body: { requestId: randomUUID(), errorCode: code, errorMessage: message } } : armError(status, code, message);
+}
+
+/**
+ * 401 unless the token is for Purview's audience; 403 unless its client (or service principal)
+ * holds one of `roles` on the account's root collection. Null when the call may go on.
+ */
+function refusal(ctx: RouteContext, account: SimResource, seed: PurviewSeed, roles: readonly PurviewRole[], plane: Plane): SimResponse | null {
+  const token = (ctx.request.headers['authorization'] ?? '').replace(/^bearer\s+/i, '');
+  const claims = simTokenClaims(token);
+  const audience = claims?.scope?.replace(/\/\.default$/, '');
+  if (audience !== PURVIEW_AUDIENCE) {
+    // Assumed wording: the service documents no body for a token of the wrong audience.
+    return dataError(plane, 401, 'Unauthorized', `The access token is not for ${PURVIEW_AUDIENCE} (audience '${audience ?? 'unknown'}'): ask for the scope ${PURVIEW_AUDIENCE}/.default.`);
+  }
+  const principals = [claims?.appid, claims?.oid].filter((p): p is string => typeof p === 'string').map((p) => p.toLowerCase());
+  const root = account.name.toLowerCase();
+  const granted = seed.roleAssignments.some(
+    (a) => principals.includes(a.principal.toLowerCase()) && (a.collection ?? account.name).toLowerCase() === root && roles.includes(a.role),
+  );
+  // The body Purview answers (observed; https://learn.microsoft.com/answers/questions/5779410/glossary-term).
+  return granted ? null : dataError(plane, 403, 'Unauthorized', 'Not authorized to access account');
+}
+
+const reference = (name: string) => ({ type: 'CollectionReference', referenceName: name });
+
+/** The types an account's data map lists: the built-in ones and the account's custom classifications. */
+function typeDefs(account: SimResource, seed: PurviewSeed) {
+  return [
+    ...BUILT_IN_TYPES,
+    ...seed.classifications.map((c) => ({ category: 'CLASSIFICATION', guid: guidFrom(`${account.id}/classification/${c.name}`), name: c.name, ...(c.description !== undefined ? { description: c.description } : {}) })),
+  ];
+}
+
+/** The account's glossaries (those its terms name), each with a stable guid. */
+function glossaries(account: SimResource, seed: PurviewSeed) {
+  const names = [...new Set(seed.glossaryTerms.map((t) => t.glossary))];
+  return names.map((name) => ({
+    name,
+    guid: guidFrom(`${account.id}/glossary/${name}`),
+    terms: seed.glossaryTerms.filter((t) => t.glossary === name).map((t) => ({ name: t.name, guid: guidFrom(`${account.id}/glossary/${name}/term/${t.name}`) })),
+  }));
 }
 
 export function purviewRoutes(sim: Simulator): Route[] {
-  sim.onReset(() => registered.delete(sim));
+  const contents = new PurviewContents(sim);
   const accountByName = (name: string): SimResource | undefined => sim.store.ofType(TYPE).find((r) => r.name.toLowerCase() === name.toLowerCase());
   const inResourceGroup = (p: Params) => {
     const prefix = `/subscriptions/${p['sub']}/resourcegroups/${p['rg']}/`.toLowerCase();
@@ -201,31 +201,43 @@ export function purviewRoutes(sim: Simulator): Route[] {
     handle,
   });
 
-  /** A data-plane read of one account: api-version checked, the account's region decides outages. */
+  /** A data-plane read of one account: access, then api-version; the account's region decides outages. */
   const dataPlane = (
     path: string,
     operation: string,
-    versions: readonly string[],
-    list: (account: SimResource, seed: PurviewSeed) => unknown[],
-    body: (items: unknown[]) => unknown = (items) => ({ value: items, count: items.length }),
-  ): Route => ({
-    method: 'GET',
-    pattern: `/purview/{account}/${path}`,
-    operation,
-    arm: false,
-    resource: (p) => accountByName(p['account']!)?.id ?? `/purview/${p['account']}`,
-    handle: ({ request, params }) => {
-      const account = accountByName(params['account']!);
-      if (account === undefined) return dataError(404, 'AccountNotFound', `The Purview account '${params['account']}' does not exist.`);
-      const version = request.query.get('api-version');
-      if (version === null || !versions.includes(version)) {
-        return dataError(400, 'InvalidApiVersion', `The api-version '${version ?? ''}' is not supported by ${path}. Supported versions: ${versions.join(', ')}.`);
-      }
-      return ok(body(list(account, seedOf(sim, account.name))));
-    },
-  });
-
-  const reference = (name: string) => ({ type: 'CollectionReference', referenceName: name });
+    plane: Plane,
+    roles: readonly PurviewRole[],
+    read: (account: SimResource, seed: PurviewSeed, ctx: RouteContext) => SimResponse,
+  ): Route => {
+    const versions: readonly string[] = plane === 'account' ? PURVIEW_ACCOUNT_DATA_API_VERSIONS : plane === 'scan' ? PURVIEW_SCAN_DATA_API_VERSIONS : PURVIEW_DATAMAP_API_VERSIONS;
+    return {
+      method: 'GET',
+      pattern: `/purview/{account}/${path}`,
+      operation,
+      arm: false,
+      resource: (p) => accountByName(p['account']!)?.id ?? `/purview/${p['account']}`,
+      handle: (ctx) => {
+        const account = accountByName(ctx.params['account']!);
+        if (account === undefined) return dataError(plane, 404, 'AccountNotFound', `The Purview account '${ctx.params['account']}' does not exist.`);
+        const seed = contents.of(account.name);
+        const refused = refusal(ctx, account, seed, roles, plane);
+        if (refused !== null) return refused;
+        const version = ctx.request.query.get('api-version');
+        if (version === null || !versions.includes(version)) {
+          return dataError(plane, 400, 'InvalidApiVersion', `The api-version '${version ?? ''}' is not supported by ${path}. Supported versions: ${versions.join(', ')}.`);
+        }
+        return read(account, seed, ctx);
+      },
+    };
+  };
+  const list = (items: unknown[]) => ok({ value: items, count: items.length });
+  const dataSourceOf = (seed: PurviewSeed, name: string) => seed.dataSources.find((d) => d.name.toLowerCase() === name.toLowerCase());
+  const scanOf = (seed: PurviewSeed, dataSource: string, name: string) =>
+    seed.scans.find((s) => s.dataSource.toLowerCase() === dataSource.toLowerCase() && s.name.toLowerCase() === name.toLowerCase());
+  const collectionOf = (account: SimResource, dataSource: { properties?: Record<string, unknown> } | undefined) => {
+    const c = dataSource?.properties?.['collection'];
+    return typeof c === 'string' ? c : account.name;
+  };
 
   return [
     arm(ACCOUNT, ({ params }) => {
@@ -235,18 +247,106 @@ export function purviewRoutes(sim: Simulator): Route[] {
     arm(ACCOUNTS_RG, ({ params }) => page(inResourceGroup(params).map(renderAccount))),
     arm('/subscriptions/{sub}/providers/Microsoft.Purview/accounts', ({ params }) => page(sim.store.ofType(TYPE, params['sub']).map(renderAccount))),
 
-    dataPlane('account/collections', 'Microsoft.Purview/accounts/collections/read', PURVIEW_ACCOUNT_DATA_API_VERSIONS, (account, seed) => {
-      const collections = seed.collections.some((c) => c.name.toLowerCase() === account.name.toLowerCase())
-        ? seed.collections
-        : [{ name: account.name }, ...seed.collections];
-      return collections.map((c) => ({
-        name: c.name,
-        friendlyName: c.friendlyName ?? c.name,
-        ...(c.description !== undefined ? { description: c.description } : {}),
-        ...(c.parentCollection !== undefined ? { parentCollection: reference(c.parentCollection) } : {}),
-        collectionProvisioningState: 'Succeeded',
-      }));
+    dataPlane('account/collections', 'Microsoft.Purview/accounts/collections/read', 'account', READERS.collections, (account, seed) => {
+      const collections = seed.collections.some((c) => c.name.toLowerCase() === account.name.toLowerCase()) ? seed.collections : [{ name: account.name }, ...seed.collections];
+      return list(
+        collections.map((c) => ({
+          name: c.name,
+          friendlyName: 'friendlyName' in c && c.friendlyName !== undefined ? c.friendlyName : c.name,
+          ...('description' in c && c.description !== undefined ? { description: c.description } : {}),
+          ...('parentCollection' in c && c.parentCollection !== undefined ? { parentCollection: reference(c.parentCollection) } : {}),
+          collectionProvisioningState: 'Succeeded',
+        })),
+      );
     }),
+
+    // ── the data map (Atlas): bare arrays and AtlasTypesDef, as purviewdatamap.json defines them ──
+    dataPlane('datamap/api/atlas/v2/types/typedefs/headers', 'Microsoft.Purview/accounts/datamap/read', 'atlas', READERS.catalog, (account, seed) =>
+      ok(typeDefs(account, seed).map((t) => ({ category: t.category, guid: t.guid, name: t.name }))),
+    ),
+    dataPlane('datamap/api/atlas/v2/types/typedefs', 'Microsoft.Purview/accounts/datamap/typedefs/read', 'atlas', READERS.catalog, (account, seed, { request }) => {
+      const type = request.query.get('type');
+      if (type !== null && !TYPE_CATEGORIES.includes(type)) return dataError('atlas', 400, 'BadRequest', `type must be one of ${TYPE_CATEGORIES.join(', ')}, got '${type}'`);
+      const defs = typeDefs(account, seed).filter((t) => type === null || t.category === type);
+      const of = (category: string) =>
+        defs
+          .filter((t) => t.category === category)
+          .map((t) => ({ ...t, typeVersion: '1.0', ...(category === 'CLASSIFICATION' ? { attributeDefs: [], superTypes: [], entityTypes: [], subTypes: [] } : {}) }));
+      return ok({ enumDefs: of('ENUM'), structDefs: of('STRUCT'), classificationDefs: of('CLASSIFICATION'), entityDefs: of('ENTITY'), relationshipDefs: of('RELATIONSHIP') });
+    }),
+    dataPlane('datamap/api/atlas/v2/glossary', 'Microsoft.Purview/accounts/datamap/glossary/read', 'atlas', READERS.catalog, (account, seed, { request }) => {
+      const withTerms = request.query.get('ignoreTermsAndCategories') !== 'true';
+      return ok(
+        glossaries(account, seed).map((g) => ({
+          guid: g.guid,
+          name: g.name,
+          qualifiedName: g.name,
+          ...(withTerms ? { terms: g.terms.map((t) => ({ termGuid: t.guid, displayText: t.name })) } : {}),
+        })),
+      );
+    }),
+    dataPlane('datamap/api/atlas/v2/glossary/{glossaryId}/terms', 'Microsoft.Purview/accounts/datamap/glossary/read', 'atlas', READERS.catalog, (account, seed, { params }) => {
+      const glossary = glossaries(account, seed).find((g) => g.guid === params['glossaryId']);
+      // Assumed code: Atlas names its errors ATLAS-<status>-…; the spec gives no value.
+      if (glossary === undefined) return dataError('atlas', 404, 'ATLAS-404-00-004', `Glossary with guid ${params['glossaryId']} does not exist`);
+      return ok(glossary.terms.map((t) => ({ guid: t.guid, qualifiedName: `${t.name}@${glossary.name}`, name: t.name, status: 'Approved', anchor: { glossaryGuid: glossary.guid } })));
+    }),
+
+    // ── scanning: { value, count } lists (ErrorResponseModel errors) ──
+    dataPlane('scan/scanrulesets', 'Microsoft.Purview/accounts/scanrulesets/read', 'scan', READERS.sources, (_account, seed) =>
+      list(seed.scanRuleSets.map((s) => ({ id: `scanrulesets/${s.name}`, name: s.name, kind: s.kind, scanRulesetType: s.scanRulesetType ?? 'Custom', properties: s.properties ?? {} }))),
+    ),
+    dataPlane('scan/datasources', 'Microsoft.Purview/accounts/datasources/read', 'scan', READERS.sources, (_account, seed) =>
+      list(
+        seed.dataSources.map((d) => {
+          const props = d.properties ?? {};
+          const collection = props['collection'];
+          return { id: `datasources/${d.name}`, name: d.name, kind: d.kind, properties: { ...props, ...(typeof collection === 'string' ? { collection: reference(collection) } : {}) } };
+        }),
+      ),
+    ),
+    dataPlane('scan/classificationrules', 'Microsoft.Purview/accounts/classificationrules/read', 'scan', READERS.catalog, (_account, seed) =>
+      list(
+        seed.classificationRules.map((r) => ({
+          id: `classificationrules/${r.name}`,
+          name: r.name,
+          kind: 'Custom',
+          properties: { classificationName: r.classificationName, ...(r.description !== undefined ? { description: r.description } : {}), ruleStatus: 'Enabled', classificationAction: 'Keep', minimumPercentageMatch: 60, version: 1, dataPatterns: [], columnPatterns: [] },
+        })),
+      ),
+    ),
+    dataPlane('scan/credentials', 'Microsoft.Purview/accounts/credentials/read', 'scan', READERS.sources, (_account, seed) =>
+      list(seed.credentials.map((c) => ({ name: c.name, kind: c.kind, properties: c.description !== undefined ? { description: c.description } : {} }))),
+    ),
+    dataPlane('scan/datasources/{dataSource}/scans', 'Microsoft.Purview/accounts/scans/read', 'scan', READERS.sources, (account, seed, { params }) => {
+      const source = dataSourceOf(seed, params['dataSource']!);
+      // Assumed code: the spec gives none for an unknown data source.
+      if (source === undefined) return dataError('scan', 404, 'NotFound', `The data source '${params['dataSource']}' does not exist.`);
+      return list(
+        seed.scans
+          .filter((s) => s.dataSource.toLowerCase() === source.name.toLowerCase())
+          .map((s) => ({
+            id: `datasources/${source.name}/scans/${s.name}`,
+            name: s.name,
+            kind: s.kind,
+            properties: { ...(s.scanRulesetName !== undefined ? { scanRulesetName: s.scanRulesetName, scanRulesetType: 'Custom' } : {}), collection: reference(collectionOf(account, source)) },
+          })),
+      );
+    }),
+    dataPlane('scan/datasources/{dataSource}/scans/{scan}/triggers/default', 'Microsoft.Purview/accounts/triggers/read', 'scan', READERS.sources, (_account, seed, { params }) => {
+      const scan = scanOf(seed, params['dataSource']!, params['scan']!);
+      const trigger = seed.triggers.find((t) => scan !== undefined && t.dataSource.toLowerCase() === scan.dataSource.toLowerCase() && t.scan.toLowerCase() === scan.name.toLowerCase());
+      if (scan === undefined || trigger === undefined) {
+        return dataError('scan', 404, 'NotFound', `The scan '${params['scan']}' of data source '${params['dataSource']}' has no trigger.`);
+      }
+      const at = new Date(sim.clock.now()).toISOString();
+      return ok({
+        id: `datasources/${scan.dataSource}/scans/${scan.name}/triggers/default`,
+        name: 'default',
+        properties: { recurrence: { frequency: trigger.frequency, interval: trigger.interval, startTime: at }, createdAt: at, lastModifiedAt: at, scanLevel: 'Incremental' },
+      });
+    }),
+
     // Control: register an object on an account, as an engineer fixing drift would.
     {
       method: 'POST',
@@ -254,48 +354,30 @@ export function purviewRoutes(sim: Simulator): Route[] {
       operation: 'Simulator/purview/register',
       arm: false,
       handle: ({ request, params }) => {
-        const lists = ['collections', 'scanRuleSets', 'dataSources'] as const;
-        const list = lists.find((l) => l.toLowerCase() === params['list']!.toLowerCase());
-        if (list === undefined) return dataError(404, 'NotFound', `no list '${params['list']}': use one of ${lists.join(', ')}`);
-        if (accountByName(params['account']!) === undefined) return dataError(404, 'AccountNotFound', `The Purview account '${params['account']}' does not exist.`);
-        const body = request.body as Record<string, unknown> | undefined;
-        if (typeof body?.['name'] !== 'string' || body['name'] === '') return dataError(400, 'InvalidRequest', 'body.name is required: the name of the object to register');
-        const byAccount = registered.get(sim) ?? new Map<string, PurviewSeed>();
-        registered.set(sim, byAccount);
-        const key = params['account']!.toLowerCase();
-        const seed = byAccount.get(key) ?? { collections: [], scanRuleSets: [], dataSources: [] };
-        byAccount.set(key, seed);
-        const properties = typeof body['properties'] === 'object' && body['properties'] !== null ? (body['properties'] as Record<string, unknown>) : undefined;
-        if (list === 'collections') {
-          seed.collections.push({ name: body['name'], ...(typeof body['parentCollection'] === 'string' ? { parentCollection: body['parentCollection'] } : {}) });
-        } else {
-          seed[list].push({ name: body['name'], kind: typeof body['kind'] === 'string' ? body['kind'] : 'AzureStorage', ...(properties !== undefined ? { properties } : {}) });
+        const which = REGISTRABLE.find((l) => l.toLowerCase() === params['list']!.toLowerCase());
+        if (which === undefined) return armError(404, 'NotFound', `no list '${params['list']}': use one of ${REGISTRABLE.join(', ')}`);
+        const account = accountByName(params['account']!);
+        if (account === undefined) return armError(404, 'AccountNotFound', `The Purview account '${params['account']}' does not exist.`);
+        const body = request.body;
+        if (typeof body !== 'object' || body === null || Array.isArray(body)) return armError(400, 'InvalidRequest', `body must be one ${which} entry as a JSON object`);
+        try {
+          contents.register(account.name, which, body as Record<string, unknown>);
+        } catch (err) {
+          return armError(400, 'InvalidRequest', (err as Error).message);
         }
-        return ok({ account: params['account'], list, name: body['name'] }, 201);
+        return ok({ account: account.name, list: which, entry: body }, 201);
       },
     },
-    // The data map (Atlas) answers with a bare array of type headers: the catalog serving reads.
-    dataPlane('datamap/api/atlas/v2/types/typedefs/headers', 'Microsoft.Purview/accounts/datamap/read', PURVIEW_DATAMAP_API_VERSIONS, () => ATLAS_TYPE_HEADERS, (items) => items),
-    dataPlane('scan/scanrulesets', 'Microsoft.Purview/accounts/scanrulesets/read', PURVIEW_SCAN_DATA_API_VERSIONS, (_account, seed) =>
-      seed.scanRuleSets.map((s) => ({
-        id: `scanrulesets/${s.name}`,
-        name: s.name,
-        kind: s.kind,
-        scanRulesetType: s.scanRulesetType ?? 'Custom',
-        properties: s.properties ?? {},
-      })),
-    ),
-    dataPlane('scan/datasources', 'Microsoft.Purview/accounts/datasources/read', PURVIEW_SCAN_DATA_API_VERSIONS, (_account, seed) =>
-      seed.dataSources.map((d) => {
-        const props = d.properties ?? {};
-        const collection = props['collection'];
-        return {
-          id: `datasources/${d.name}`,
-          name: d.name,
-          kind: d.kind,
-          properties: { ...props, ...(typeof collection === 'string' ? { collection: reference(collection) } : {}) },
-        };
-      }),
-    ),
+    {
+      method: 'DELETE',
+      pattern: '/_sim/purview/{account}/roleAssignments/{principal}',
+      operation: 'Simulator/purview/revoke',
+      arm: false,
+      handle: ({ params }) => {
+        const account = accountByName(params['account']!);
+        if (account === undefined) return armError(404, 'AccountNotFound', `The Purview account '${params['account']}' does not exist.`);
+        return ok({ account: account.name, principal: params['principal'], revoked: contents.revoke(account.name, params['principal']!) });
+      },
+    },
   ];
 }

@@ -240,7 +240,7 @@ describe('the Genomics playbook', () => {
 describe('cross-workload rules', () => {
   it('rejects duplicate workload ids at the second one', () => {
     const error = singleError(sampleWith(['- id: genomics-pipeline', '- id: purview-governance']), 'workloads[3].id', "duplicate workload id 'purview-governance': workloads[2] already uses it");
-    expect(error).toMatchObject({ workload: 'purview-governance', line: 150 });
+    expect(error).toMatchObject({ workload: 'purview-governance', line: 156 });
   });
 
   it('rejects dependsOn naming an unknown workload, with a suggestion', () => {
@@ -393,7 +393,7 @@ describe('warnings', () => {
     const result = parseCatalog(text, { now: NOW });
     expect(result.ok && result.warnings.map((w) => [w.path, w.line])).toEqual([
       ['workloads[0].playbook.kind', 71],
-      ['workloads[3].services[0]', 152],
+      ['workloads[3].services[0]', 158],
     ]);
   });
 
@@ -422,7 +422,7 @@ describe('warnings', () => {
         path: 'workloads[4].guardrails.resourceHealthConfirmation',
         message:
           'resource health confirmation is on, but the primary side lists no resources whose health could confirm an impact; add the primary resources or set it to false',
-        line: 193,
+        line: 199,
         column: 35,
         workload: 'dynamics-crm',
       },
@@ -470,10 +470,10 @@ describe('many problems at once', () => {
       ['error', 'workloads[0].guardrails.dwelltime', 88],
       ['error', 'workloads[2].secondary.resources.account', 132],
       ['error', 'workloads[2].playbook.readyness', 135],
-      ['error', 'workloads[2].policy.approval.timeout', 145],
-      ['error', 'workloads[3].id', 151],
-      ['warning', 'workloads[3].services[0]', 153],
-      ['error', 'workloads[3].secondary.region', 159],
+      ['error', 'workloads[2].policy.approval.timeout', 151],
+      ['error', 'workloads[3].id', 157],
+      ['warning', 'workloads[3].services[0]', 159],
+      ['error', 'workloads[3].secondary.region', 165],
     ]);
     expect(problems.filter((p) => p.path.startsWith('workloads[3]')).every((p) => p.workload === 'purview-governance')).toBe(true);
   });

@@ -1,15 +1,17 @@
 /**
  * The Microsoft Purview warm-standby playbook end to end, through the on-call API, the local
  * host, the simulator and Azurite: failover after approval and failback, with the standby's
- * drift reported by name; a key already flipped recognised as done; the primary region down
- * (nothing of the failover needs it); a standby whose data map refuses reads, after which
- * the key goes back; and the readiness check that finds drift before any outage, over HTTP and
- * from the CLI.
+ * drift reported by kind and name; a key already flipped recognised as done; the primary region
+ * down (nothing of the failover needs it); a standby whose data plane refuses the app's identity
+ * (no Purview collection role), reported as the role to grant, before the key is flipped or
+ * after, when the key goes back; and the readiness check that finds drift before any outage,
+ * over HTTP and from the CLI.
  */
 import { readFile } from 'node:fs/promises';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { CliIo } from '../../cli/io.js';
 import { runCli } from '../../cli/main.js';
+import { servicePrincipalIdFor } from '../../sim/providers/identity.js';
 import type { PlaybookResult } from '../../lib/playbooks/types.js';
 import { startApp, type App } from './support.js';
 
@@ -48,6 +50,15 @@ async function approvedFailover(a: App, keyBefore = 'contosopurvieweus'): Promis
   return id;
 }
 
+/** The app's identity as the simulator's token endpoint names it: what a Purview role is granted to. */
+const APP_IDENTITY = `client id failover-orchestrator, object id ${servicePrincipalIdFor('simulated-tenant', 'failover-orchestrator')}`;
+const roleMissing = (account: string, read: string) =>
+  `${account} refused to list ${read} to this app (${APP_IDENTITY}): grant it the Purview collection role Data Reader on the root collection ${account} ` +
+  `(Data Map > Collections > ${account} > Role assignments); Azure RBAC on the account does not reach Purview's data plane`;
+
+/** `text` as a regular expression matching itself. */
+const escape = (text: string) => text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+
 const result = (a: App, id: string, direction: 'failover' | 'failback') => a.runtime.get(`${id}:${direction}:purview-governance`)!.output as PlaybookResult;
 
 describe('Purview warm standby end to end', () => {
@@ -67,9 +78,11 @@ describe('Purview warm standby end to end', () => {
     expect(detail(failover, 'check-account')).toBe(
       'contosopurviewwus (westus) provisioned; catalog https://contosopurviewwus.catalog.purview.azure.com, scan https://contosopurviewwus.scan.purview.azure.com',
     );
-    // The sample standby lacks one data source the catalog requires: named, and the failover goes on.
-    expect(detail(failover, 'check-readiness')).toBe('drift: contosopurviewwus lacks data sources finance-sql; recreate them on contosopurviewwus');
-    expect(detail(failover, 'confirm-catalog')).toBe('contosopurviewwus serves catalog reads (its data map lists 4 types)');
+    // The sample standby lacks a data source (so its scan and trigger) and a glossary term: named by kind, and the failover goes on.
+    expect(detail(failover, 'check-readiness')).toBe(
+      'drift: contosopurviewwus lacks data sources finance-sql; scans finance-sql/nightly-ledgers; scan triggers finance-sql/nightly-ledgers; glossary terms Net Revenue; recreate them on contosopurviewwus',
+    );
+    expect(detail(failover, 'confirm-catalog')).toBe('contosopurviewwus serves catalog reads (its data map lists 6 types)');
     expect(detail(failover, 'report-gaps')).toContain('register the self-hosted integration runtimes shir-wus-01 with contosopurviewwus');
     expect(await activeAccount(app)).toBe('contosopurviewwus');
 
@@ -96,15 +109,34 @@ describe('Purview warm standby end to end', () => {
     expect(steps(result(app, id, 'failover'))).toMatchObject({ 'check-account': 'done', 'flip-active-pointer': 'already-done', 'confirm-catalog': 'done' });
   }, 60_000);
 
-  it('puts the key back when the standby does not serve catalog reads', async () => {
+  it('stops before the key moves when the standby refuses the app its reads, naming the collection role to grant', async () => {
     app = await startApp();
-    await app.control('POST', '/_sim/faults', { operation: 'Microsoft.Purview/accounts/datamap/read', resource: 'contosopurviewwus', status: 403, code: 'Forbidden', message: 'Not authorized to access the data map.' });
+    // The app's identity has Azure RBAC on the account (its ARM reads pass) but no Purview role on the standby.
+    expect(await app.control('DELETE', '/_sim/purview/contosopurviewwus/roleAssignments/failover-orchestrator')).toEqual({
+      account: 'contosopurviewwus',
+      principal: 'failover-orchestrator',
+      revoked: ['Data Reader'],
+    });
+    const id = await approvedFailover(app);
+    await until(app, id, 'the failed failover', (v) => v.runtimeStatus === 'Completed' || v.phase === 'failover-failed' || v.outcome !== null);
+    const failover = result(app, id, 'failover');
+    expect(failover.ok).toBe(false);
+    expect(failover.failedStep).toBe('check-readiness');
+    expect(steps(failover)['check-account']).toBe('done');
+    expect(detail(failover, 'check-readiness')).toMatch(new RegExp(`^action: PurviewRoleMissing: ${escape(roleMissing('contosopurviewwus', 'X')).replace('X', '[a-z ]+')}$`));
+    expect(steps(failover)['flip-active-pointer']).toBe('not-run');
+    expect(await activeAccount(app)).toBe('contosopurvieweus');
+  }, 60_000);
+
+  it('puts the key back when the standby refuses catalog reads, naming the collection role to grant', async () => {
+    app = await startApp();
+    await app.control('POST', '/_sim/faults', { operation: 'Microsoft.Purview/accounts/datamap/read', resource: 'contosopurviewwus', status: 403, code: 'Unauthorized', message: 'Not authorized to access account' });
     const id = await approvedFailover(app);
     await until(app, id, 'the failed failover', (v) => v.runtimeStatus === 'Completed' || v.phase === 'failover-failed' || v.outcome !== null);
     const failover = result(app, id, 'failover');
     expect(failover.ok).toBe(false);
     expect(failover.failedStep).toBe('confirm-catalog');
-    expect(detail(failover, 'confirm-catalog')).toBe('action: Forbidden: Not authorized to access the data map.');
+    expect(detail(failover, 'confirm-catalog')).toBe(`action: PurviewRoleMissing: ${roleMissing('contosopurviewwus', 'catalog types')}`);
     expect(failover.steps.filter((s) => s.status === 'compensated').map((s) => s.step)).toEqual(['flip-active-pointer']);
     expect(steps(failover)['report-gaps']).toBe('not-run');
     expect(await activeAccount(app)).toBe('contosopurvieweus');
@@ -128,24 +160,60 @@ describe('Purview readiness, before any outage', () => {
       workloadId: 'purview-governance',
       kind: 'purview',
       ready: false,
-      standby: { account: 'contosopurviewwus', complete: false, missing: { collections: [], scanRuleSets: [], dataSources: ['finance-sql'] } },
+      standby: {
+        account: 'contosopurviewwus',
+        complete: false,
+        missing: {
+          collections: [],
+          classifications: [],
+          classificationRules: [],
+          credentials: [],
+          dataSources: ['finance-sql'],
+          scanRuleSets: [],
+          scans: ['finance-sql/nightly-ledgers'],
+          triggers: ['finance-sql/nightly-ledgers'],
+          glossaryTerms: ['Net Revenue'],
+        },
+      },
       primary: { account: 'contosopurvieweus', complete: true },
     });
     const drift = await cli(app, 'readiness', 'purview-governance');
     expect(drift.code).toBe(3);
     expect(drift.out.split('\n').slice(1)).toEqual([
-      'standby: contosopurviewwus lacks data sources finance-sql',
+      'standby: contosopurviewwus lacks data sources finance-sql; scans finance-sql/nightly-ledgers; scan triggers finance-sql/nightly-ledgers; glossary terms Net Revenue',
       '  missing data source finance-sql',
+      '  missing scan finance-sql/nightly-ledgers',
+      '  missing scan trigger finance-sql/nightly-ledgers',
+      '  missing glossary term Net Revenue',
       'primary: contosopurvieweus holds everything the catalog requires',
     ]);
     // Nothing was written by asking.
     expect(app.sim.log.list().filter((o) => o.status < 300)).toEqual([]);
 
-    // The data source is registered on the standby; the check now passes.
-    await app.control('POST', '/_sim/purview/contosopurviewwus/datasources', { name: 'finance-sql', kind: 'AzureSqlDatabase', properties: { collection: 'finance' } });
+    // The data source with its scheduled scan, and the term, are recreated on the standby; the check now passes.
+    await app.control('POST', '/_sim/purview/contosopurviewwus/datasources', {
+      name: 'finance-sql',
+      kind: 'AzureSqlDatabase',
+      properties: { collection: 'finance' },
+      scans: [{ name: 'nightly-ledgers', kind: 'AzureSqlDatabaseCredential', scanRulesetName: 'finance-sql-rules', trigger: { frequency: 'Week', interval: 1 } }],
+    });
+    await app.control('POST', '/_sim/purview/contosopurviewwus/glossaryTerms', { name: 'Net Revenue' });
     const ready = await cli(app, 'readiness', 'purview-governance');
     expect(ready.code).toBe(0);
     expect(ready.out.split('\n')[1]).toBe('standby: contosopurviewwus holds everything the catalog requires');
+  }, 60_000);
+
+  it('answers 502 naming the collection role to grant when the standby refuses the app, over HTTP and from the CLI', async () => {
+    app = await startApp();
+    await app.control('DELETE', '/_sim/purview/contosopurviewwus/roleAssignments/failover-orchestrator');
+    const reply = await app.request('GET', '/api/workloads/purview-governance/readiness');
+    expect(reply.status).toBe(502);
+    expect(reply.body).toMatchObject({ type: 'https://failover.contoso.example/problems/missing-collection-role', status: 502 });
+    const shown = (reply.body as { detail: string }).detail;
+    expect(shown).toMatch(new RegExp(`^${escape(roleMissing('contosopurviewwus', 'X')).replace('X', '[a-z ]+')}$`));
+    const answer = await cli(app, 'readiness', 'purview-governance');
+    expect(answer.code).toBe(1);
+    expect(answer.err).toBe(`failover: the app answered 502: ${shown}`);
   }, 60_000);
 
   it('answers a problem for a workload that is unknown or has no readiness check', async () => {
@@ -176,11 +244,16 @@ describe('Purview readiness, before any outage', () => {
       incidentId: '',
       workload: 'purview-governance',
       standby: 'contosopurviewwus',
-      missing: ['data source finance-sql'],
-      summary: 'Standby not ready: contosopurviewwus lacks 1 object purview-governance needs',
+      missing: ['data source finance-sql', 'scan finance-sql/nightly-ledgers', 'scan trigger finance-sql/nightly-ledgers', 'glossary term Net Revenue'],
+      summary: 'Standby not ready: contosopurviewwus lacks 4 objects purview-governance needs',
     });
     // Fixed during the day: the next morning's check is quiet.
-    await app.control('POST', '/_sim/purview/contosopurviewwus/datasources', { name: 'finance-sql', kind: 'AzureSqlDatabase' });
+    await app.control('POST', '/_sim/purview/contosopurviewwus/datasources', {
+      name: 'finance-sql',
+      kind: 'AzureSqlDatabase',
+      scans: [{ name: 'nightly-ledgers', kind: 'AzureSqlDatabaseCredential', trigger: { frequency: 'Week', interval: 1 } }],
+    });
+    await app.control('POST', '/_sim/purview/contosopurviewwus/glossaryTerms', { name: 'Net Revenue' });
     await app.runUntil(() => app!.logs.some((l) => l.message === 'readiness purview-governance: ready: contosopurviewwus holds everything the catalog requires'), {
       what: "the next morning's check",
     });

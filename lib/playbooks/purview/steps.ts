@@ -10,7 +10,8 @@
  * The readiness comparison is also what `GET /api/workloads/{id}/readiness` and
  * `failover readiness` run before any outage: lib/operators/readiness.ts.
  */
-import type { PurviewDataClient } from '../../azure/purview-data.js';
+import { PurviewAccessDenied, type PurviewDataClient } from '../../azure/purview-data.js';
+import { describeIdentity } from '../../azure/token-identity.js';
 import type { PurviewPlaybook, Workload } from '../../catalog/types.js';
 import { tellActionRequired } from '../common/tell.js';
 import { alreadyDone, defineStep, done, isNotFound, needed, requiredSideResource, StepFailure, verified, type StepContext } from '../define.js';
@@ -25,43 +26,106 @@ function playbookOf(workload: Workload): PurviewPlaybook {
 /** The side that serves after this direction. */
 const serving = (ctx: StepContext) => (ctx.direction === 'failover' ? 'secondary' : 'primary');
 
+/** The artifact kinds a readiness check compares, in the continuity guide's order: key, one, many. */
+export const ARTIFACT_KINDS = [
+  ['collections', 'collection', 'collections'],
+  ['classifications', 'classification', 'classifications'],
+  ['classificationRules', 'classification rule', 'classification rules'],
+  ['credentials', 'credential', 'credentials'],
+  ['dataSources', 'data source', 'data sources'],
+  ['scanRuleSets', 'scan rule set', 'scan rule sets'],
+  ['scans', 'scan', 'scans'],
+  ['triggers', 'scan trigger', 'scan triggers'],
+  ['glossaryTerms', 'glossary term', 'glossary terms'],
+] as const;
+export type ArtifactKind = (typeof ARTIFACT_KINDS)[number][0];
+
 /** What a readiness comparison finds on one account. */
 export interface PurviewDrift {
   account: string;
-  missing: { collections: string[]; scanRuleSets: string[]; dataSources: string[] };
+  /** Per kind, each object the catalog requires that the account lacks. */
+  missing: Record<ArtifactKind, string[]>;
   /** True when nothing is missing. */
   complete: boolean;
   /** One line naming every missing object, or that nothing is. */
   summary: string;
 }
 
-/** Compares what the catalog says must exist with what the account's data plane reports. */
+/**
+ * The app's identity holds no Purview collection role that reads what readiness compares: the
+ * data plane answered 403. Names the account, the role to grant on which collection, and the
+ * identity to grant it to, so on-call can fix it rather than guess.
+ */
+export class MissingCollectionRole extends StepFailure {
+  constructor(
+    readonly account: string,
+    readonly role: string,
+    readonly identity: string,
+    read: string,
+  ) {
+    super(
+      'PurviewRoleMissing',
+      `${account} refused to list ${read} to this app (${identity}): grant it the Purview collection role ${role} on the root collection ${account} ` +
+        `(Data Map > Collections > ${account} > Role assignments); Azure RBAC on the account does not reach Purview's data plane`,
+    );
+  }
+}
+
+/** `fn`, with a 403 from the data plane turned into MissingCollectionRole. */
+async function withRoleCheck<T>(account: string, data: PurviewDataClient, fn: () => Promise<T>): Promise<T> {
+  try {
+    return await fn();
+  } catch (err) {
+    if (err instanceof PurviewAccessDenied) throw new MissingCollectionRole(account, err.role, describeIdentity(await data.identity()), err.read);
+    throw err;
+  }
+}
+
+const lower = (s: string) => s.toLowerCase();
+
+/** Scans and triggers, asked per data source named `<data source>/<scan>`. */
+async function missingScans(wanted: PurviewPlaybook['readiness'], data: PurviewDataClient): Promise<{ scans: string[]; triggers: string[] }> {
+  const split = (s: string) => s.split('/') as [string, string];
+  const sources = [...new Set([...wanted.scans, ...wanted.triggers].map((s) => lower(split(s)[0])))];
+  const listed = new Map(await Promise.all(sources.map(async (ds) => [ds, (await data.listScans(ds))?.map((s) => lower(s.name)) ?? []] as const)));
+  const exists = (s: string) => listed.get(lower(split(s)[0]))?.includes(lower(split(s)[1])) ?? false;
+  // A trigger of a scan that is not there is missing too, and not asked for.
+  const triggered = await Promise.all(wanted.triggers.map(async (t) => exists(t) && (await data.hasTrigger(...split(t)))));
+  return { scans: wanted.scans.filter((s) => !exists(s)), triggers: wanted.triggers.filter((_, i) => !triggered[i]) };
+}
+
+/**
+ * Compares what the catalog says must exist with what the account's data plane reports, kind by
+ * kind; only the kinds the catalog lists something for are read. Throws MissingCollectionRole
+ * when the data plane refuses the app.
+ */
 export async function purviewDrift(playbook: PurviewPlaybook, account: string, data: PurviewDataClient): Promise<PurviewDrift> {
-  const [collections, scanRuleSets, dataSources] = await Promise.all([data.listCollections(), data.listScanRuleSets(), data.listDataSources()]);
-  const lacking = (wanted: readonly string[], have: Array<{ name: string; friendlyName?: string }>) => {
-    const names = new Set(have.flatMap((h) => [h.name.toLowerCase(), (h.friendlyName ?? h.name).toLowerCase()]));
-    return wanted.filter((w) => !names.has(w.toLowerCase()));
+  const wanted = playbook.readiness;
+  const names = async (list: readonly string[], read: () => Promise<Array<{ name: string; friendlyName?: string }>>): Promise<string[]> => {
+    if (list.length === 0) return [];
+    const have = new Set((await read()).flatMap((h) => [lower(h.name), lower(h.friendlyName ?? h.name)]));
+    return list.filter((w) => !have.has(lower(w)));
   };
-  const missing = {
-    collections: lacking(playbook.readiness.collections, collections),
-    scanRuleSets: lacking(playbook.readiness.scanRuleSets, scanRuleSets),
-    dataSources: lacking(playbook.readiness.dataSources, dataSources),
-  };
-  const parts = [
-    missing.collections.length > 0 ? `collections ${missing.collections.join(', ')}` : '',
-    missing.scanRuleSets.length > 0 ? `scan rule sets ${missing.scanRuleSets.join(', ')}` : '',
-    missing.dataSources.length > 0 ? `data sources ${missing.dataSources.join(', ')}` : '',
-  ].filter(Boolean);
+  const missing = await withRoleCheck(account, data, async () => {
+    const [collections, classifications, classificationRules, credentials, dataSources, scanRuleSets, glossaryTerms, scanning] = await Promise.all([
+      names(wanted.collections, () => data.listCollections()),
+      names(wanted.classifications, () => data.listClassificationDefs()),
+      names(wanted.classificationRules, () => data.listClassificationRules()),
+      names(wanted.credentials, () => data.listCredentials()),
+      names(wanted.dataSources, () => data.listDataSources()),
+      names(wanted.scanRuleSets, () => data.listScanRuleSets()),
+      names(wanted.glossaryTerms, () => data.listGlossaryTerms()),
+      missingScans(wanted, data),
+    ]);
+    return { collections, classifications, classificationRules, credentials, dataSources, scanRuleSets, scans: scanning.scans, triggers: scanning.triggers, glossaryTerms };
+  });
+  const parts = ARTIFACT_KINDS.filter(([key]) => missing[key].length > 0).map(([key, , many]) => `${many} ${missing[key].join(', ')}`);
   return { account, missing, complete: parts.length === 0, summary: parts.length === 0 ? `${account} holds everything the catalog requires` : `${account} lacks ${parts.join('; ')}` };
 }
 
 /** Each missing object, named as a person would: `data source finance-sql`. */
 export function missingObjects(d: PurviewDrift): string[] {
-  return [
-    ...d.missing.collections.map((n) => `collection ${n}`),
-    ...d.missing.scanRuleSets.map((n) => `scan rule set ${n}`),
-    ...d.missing.dataSources.map((n) => `data source ${n}`),
-  ];
+  return ARTIFACT_KINDS.flatMap(([key, one]) => (d.missing[key] ?? []).map((n) => `${one} ${n}`));
 }
 
 function account(ctx: StepContext) {
@@ -108,7 +172,7 @@ export const checkReadiness = defineStep({
   deadlineMs: 5 * MIN,
   async precheck(ctx) {
     const p = playbookOf(ctx.workload).readiness;
-    if (p.collections.length + p.scanRuleSets.length + p.dataSources.length === 0) return alreadyDone('the catalog requires nothing of the standby');
+    if (ARTIFACT_KINDS.every(([key]) => p[key].length === 0)) return alreadyDone('the catalog requires nothing of the standby');
     return needed(`compare ${account(ctx).name} with the catalog's readiness list`);
   },
   async action(ctx) {
@@ -135,7 +199,7 @@ export const confirmCatalog = defineStep({
   },
   async action(ctx) {
     const a = account(ctx);
-    const types = await a.data.listTypeHeaders();
+    const types = await withRoleCheck(a.name, a.data, () => a.data.listTypeHeaders());
     return done(`${a.name} serves catalog reads (its data map lists ${types.length} types)`);
   },
   async verify(ctx) {
