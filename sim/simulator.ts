@@ -312,6 +312,12 @@ export class Simulator {
     res.end(payload);
   }
 
+  /** The operation name of the route that answers `method path`, if any: what the simulator models. */
+  routeFor(method: string, path: string): string | undefined {
+    const found = this.router.match(method, path);
+    return 'route' in found ? found.route.operation : undefined;
+  }
+
   /** For providers: an absolute URL on this simulator. */
   url(path: string): string {
     return `${this.baseUrl}${path}`;

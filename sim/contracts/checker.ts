@@ -27,6 +27,8 @@ export interface Exchange {
   body: unknown;
   status: number;
   responseBody: unknown;
+  /** The simulator's operation name for the route, which names a violation no spec operation matched. */
+  route?: string;
 }
 
 export interface Violation {
@@ -68,7 +70,7 @@ export class ContractChecker {
     const result: CheckResult = { violations: [], notes: [] };
     const base = { method: x.method.toUpperCase(), path: x.path, apiVersion, status: x.status };
     const add = (direction: Direction, jsonPath: string, message: string, note = false) =>
-      (note ? result.notes : result.violations).push({ direction, operation: result.operation ?? `${base.method} ${x.path}`, ...base, jsonPath, message, ...(result.spec !== undefined ? { spec: result.spec } : {}) });
+      (note ? result.notes : result.violations).push({ direction, operation: result.operation ?? (x.route !== undefined ? `${x.route} (simulator route, no spec operation)` : `${base.method} ${x.path}`), ...base, jsonPath, message, ...(result.spec !== undefined ? { spec: result.spec } : {}) });
 
     const mounted = mountOf(x.path);
     const family = uncoveredFamily(x.path);
@@ -81,7 +83,7 @@ export class ContractChecker {
     const candidates = this.index.match(base.method, specPath, x.query, scope);
     if (candidates.length === 0) {
       const known = this.index.pathKnown(specPath, scope);
-      add('request', '$', known ? `${base.method} is not an operation of ${specPath} in the spec` : `no spec operation for ${base.method} ${specPath}`);
+      add('request', '$', known ? `the spec has this path, but no ${base.method} operation on it` : `no spec operation has this path (as the spec sees it: ${specPath})`);
       return result;
     }
     const op = candidates.find((o) => o.apiVersion === apiVersion);

@@ -41,7 +41,7 @@ export class ContractRecorder {
     let result: CheckResult;
     try {
       this.checker ??= defaultChecker();
-      result = this.checker.check(x);
+      result = this.checker.check(route !== undefined ? { ...x, route } : x);
     } catch (err) {
       // A spec the checker cannot read is a broken oracle: reported, never a crashed answer.
       const v: Violation = { direction: 'response', operation: `${x.method.toUpperCase()} ${x.path}`, method: x.method.toUpperCase(), path: x.path, apiVersion: x.query.get('api-version'), status: x.status, jsonPath: '$', message: `contract check failed: ${(err as Error).message}` };

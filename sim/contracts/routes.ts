@@ -13,6 +13,12 @@ export interface Mount {
   specs: string[];
   /** What `{endpoint}` is in Azure. */
   endpoint: string;
+  /** The other way: the simulator's path for `{endpoint}` of one account or store (for replaying examples). */
+  simPrefix: (name: string) => string;
+  /** The ARM type whose resources own this data plane. */
+  owner: string;
+  /** The token audience the data plane wants (the scope without `/.default`). */
+  audience: string;
 }
 
 export const MOUNTS: readonly Mount[] = [
@@ -21,12 +27,18 @@ export const MOUNTS: readonly Mount[] = [
     prefix: /^\/purview\/[^/]+\/account(?=\/|$)/i,
     specs: ['specification/purview/data-plane/Azure.Analytics.Purview.Account/'],
     endpoint: 'https://{account}.purview.azure.com/account',
+    simPrefix: (name) => `/purview/${name}/account`,
+    owner: 'Microsoft.Purview/accounts',
+    audience: 'https://purview.azure.net',
   },
   {
     // Scanning's {endpoint} is https://{account}.scan.purview.azure.com, served at …/scan as well.
     prefix: /^\/purview\/[^/]+\/scan(?=\/|$)/i,
     specs: ['specification/purview/data-plane/Azure.Analytics.Purview.Scanning/'],
     endpoint: 'https://{account}.purview.azure.com/scan',
+    simPrefix: (name) => `/purview/${name}/scan`,
+    owner: 'Microsoft.Purview/accounts',
+    audience: 'https://purview.azure.net',
   },
   {
     // The data map's hostTemplate is `{endpoint}/datamap/api` with {endpoint} the account host:
@@ -34,11 +46,17 @@ export const MOUNTS: readonly Mount[] = [
     prefix: /^\/purview\/[^/]+(?=\/datamap\/)/i,
     specs: ['specification/purview/data-plane/Azure.Analytics.Purview.DataMap/'],
     endpoint: 'https://{account}.purview.azure.com',
+    simPrefix: (name) => `/purview/${name}`,
+    owner: 'Microsoft.Purview/accounts',
+    audience: 'https://purview.azure.net',
   },
   {
     prefix: /^\/appConfiguration\/[^/]+/i,
     specs: ['specification/appconfiguration/data-plane/'],
     endpoint: 'https://{store}.azconfig.io',
+    simPrefix: (name) => `/appConfiguration/${name}`,
+    owner: 'Microsoft.AppConfiguration/configurationStores',
+    audience: 'https://azconfig.io',
   },
 ];
 

@@ -7,8 +7,10 @@
  *
  * It is strict where Azure's own model validation (oav) is: a property the schema does not define
  * is reported unless `additionalProperties` allows it (a schema with no properties at all is a
- * free-form object), and `null` only where `x-nullable` is true. A read-only property sent in a
- * request is a note, not a violation: ARM ignores it.
+ * free-form object). `null` follows oav's rule: an optional property, an array item or an
+ * additionalProperties value may be null unless `x-nullable` is false; a required property or a
+ * whole body only where `x-nullable` is true. A read-only property sent in a request is a note,
+ * not a violation: ARM ignores it.
  */
 import type { Located, Schema, SpecSet } from './specs.js';
 
@@ -40,7 +42,8 @@ interface Compiled {
   items: Located | undefined;
   enum: unknown[] | undefined;
   discriminator: string | undefined;
-  nullable: boolean;
+  /** The schema's own x-nullable, if it says. */
+  nullable: boolean | undefined;
 }
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
@@ -55,16 +58,19 @@ export class SchemaValidator {
 
   validate(value: unknown, schema: Located, options: ValidateOptions, jsonPath = '$'): SchemaIssue[] {
     const out: SchemaIssue[] = [];
-    this.check(value, schema, options, jsonPath, out);
+    this.check(value, schema, options, jsonPath, out, false);
     return out;
   }
 
-  private check(value: unknown, loc: Located, options: ValidateOptions, path: string, out: SchemaIssue[]): void {
-    // Flags written beside a $ref (`{ $ref, readOnly: true }`) belong to the use, not the target.
-    const nullable = loc.node['x-nullable'] === true;
+  /** `nullByDefault`: whether null is allowed when no x-nullable says otherwise (oav's rule, above). */
+  private check(value: unknown, loc: Located, options: ValidateOptions, path: string, out: SchemaIssue[], nullByDefault: boolean): void {
     let c = this.compile(loc);
     if (value === null) {
-      if (!nullable && !c.nullable) out.push({ jsonPath: path, message: `null where the spec allows ${describe(c)} (no x-nullable)` });
+      // Flags written beside a $ref (`{ $ref, x-nullable: false }`) belong to the use, before the target's.
+      const explicit = loc.node['x-nullable'] ?? c.nullable;
+      if (!(explicit ?? nullByDefault)) {
+        out.push({ jsonPath: path, message: `null where the spec allows ${describe(c)} (${explicit === false ? 'x-nullable is false' : 'required, and no x-nullable'})` });
+      }
       return;
     }
     if (!this.typeMatches(value, c, path, out)) return;
@@ -72,7 +78,7 @@ export class SchemaValidator {
       out.push({ jsonPath: path, message: `${JSON.stringify(value)} is not one of the values ${c.name} allows: ${c.enum.map((v) => JSON.stringify(v)).join(', ')}` });
     }
     if (Array.isArray(value)) {
-      if (c.items !== undefined) value.forEach((item, i) => this.check(item, c.items!, options, `${path}[${i}]`, out));
+      if (c.items !== undefined) value.forEach((item, i) => this.check(item, c.items!, options, `${path}[${i}]`, out, true));
       return;
     }
     if (typeof value !== 'object') return;
@@ -102,7 +108,7 @@ export class SchemaValidator {
       const at = join(path, name);
       if (prop === undefined) {
         if (c.additional === 'none') out.push({ jsonPath: at, message: `property '${name}' is not defined by the spec (${c.name})` });
-        else if (c.additional !== 'any') this.check(v, c.additional, options, at, out);
+        else if (c.additional !== 'any') this.check(v, c.additional, options, at, out, true);
         continue;
       }
       if (options.direction === 'request' && this.isReadOnly(prop)) {
@@ -111,7 +117,7 @@ export class SchemaValidator {
       if (options.direction === 'response' && options.method === 'GET' && this.isSecret(prop)) {
         out.push({ jsonPath: at, message: `secret property '${name}' (x-ms-secret) returned by a GET` });
       }
-      this.check(v, prop, options, at, out);
+      this.check(v, prop, options, at, out, !c.required.has(name));
     }
   }
 
@@ -171,7 +177,7 @@ export class SchemaValidator {
       items: node.items !== undefined ? { node: node.items, file: target.file } : undefined,
       enum: node.enum,
       discriminator: node.discriminator,
-      nullable: node['x-nullable'] === true,
+      nullable: node['x-nullable'],
     };
     // Cached before the allOf walk: a recursive model (an error's `details`) refers to itself.
     this.compiled.set(node, c);
