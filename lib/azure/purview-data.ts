@@ -28,10 +28,11 @@ const SCAN_API = '2022-07-01-preview';
 const DATAMAP_API = '2023-09-01';
 
 /**
- * The least Purview collection role that reads everything this client reads: Data Reader gives
- * read-only access to collections, classifications, classification rules and glossary terms,
- * and sees the data sources and scans of its collections
- * (https://learn.microsoft.com/purview/classic-data-governance-permissions).
+ * The role to grant for everything this client reads: Data Reader gives read-only access to
+ * collections, classifications, classification rules and glossary terms
+ * (https://learn.microsoft.com/purview/classic-data-governance-permissions). Microsoft documents
+ * data sources and scans under Data Source Administrator and publishes no per-API table; reading
+ * them with Data Reader is assumed (sim/providers/purview.ts models it so).
  */
 export const PURVIEW_READ_ROLE = 'Data Reader';
 

@@ -123,6 +123,12 @@ describe('shape', () => {
 
   it('checks kind-specific playbook parameters', () => {
     singleError(sampleWith(['      activeAccountKey: purview:activeAccount\n', '']), 'workloads[2].playbook.activeAccountKey', "missing required field 'activeAccountKey'");
+    // Purview scans live under a data source: a readiness entry names both.
+    singleError(
+      sampleWith(['triggers: [sales-lake/weekly-lake,', 'triggers: [weekly-lake,']),
+      'workloads[2].playbook.readiness.triggers[0]',
+      'expected <data source>/<scan>, such as finance-sql/nightly-ledgers',
+    );
     singleError(
       sampleWith(['      streamingEndpoints:             # started on the secondary account\n        - name: default\n          scaleUnits: 0               # 0 = standard endpoint (default)\n', '      streamingEndpoints: []\n']),
       'workloads[0].playbook.streamingEndpoints',
