@@ -7,6 +7,11 @@
  * serves catalog reads (if it does not, the key goes back), and tell people what does not carry
  * over. Failback: check the primary, flip the key back.
  *
+ * The data-plane reads need a Purview collection role (Data Reader on the root collection), which
+ * Azure RBAC does not give: a refusal fails the step with reason PurviewRoleMissing, naming the
+ * role, the collection and the app's identity, before the key moves (check-readiness) or with
+ * the key put back (confirm-catalog).
+ *
  * The readiness comparison is also what `GET /api/workloads/{id}/readiness` and
  * `failover readiness` run before any outage: lib/operators/readiness.ts.
  */
