@@ -45,7 +45,7 @@ describe('samples/catalog.yaml', () => {
         path: 'workloads[3].services[0]',
         message:
           'Microsoft Genomics was retired on 2025-01-06 (https://learn.microsoft.com/lifecycle/products/microsoft-genomics); run the pipeline on Azure Batch or another workflow service and remove this workload once migrated',
-        line: 158,
+        line: 159,
         column: 16,
         workload: 'genomics-pipeline',
       },
@@ -79,6 +79,7 @@ describe('samples/catalog.yaml', () => {
           profile: arm('rg-media-global', 'Microsoft.Network/trafficManagerProfiles', 'contoso-stream'),
           primaryEndpoint: 'weu',
           secondaryEndpoint: 'neu',
+          hostName: 'live.contoso.example',
         },
         activeAccountKey: 'media:activeAccount',
       },

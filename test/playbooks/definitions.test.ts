@@ -26,7 +26,7 @@ describe('the playbooks as step objects', () => {
   it('lists every playbook and its steps, each with a precheck, an action, a verification and a compensation or why none', () => {
     const listed = PLAYBOOKS.map((p) => `${p.kind}: ${DIRECTIONS.map((d) => `${d} ${p[d].map((s) => s.name).join(' → ')}`).join(' | ')}`);
     expect(listed).toEqual([
-      'mediaServices: failover announce → check-account → ensure-transforms → start-streaming-endpoints → start-live-events → resubmit-jobs → flip-active-pointer → switch-traffic | failback announce → check-account → resubmit-jobs → flip-active-pointer → switch-traffic → stop-live-events → stop-streaming-endpoints',
+      'mediaServices: failover announce → check-account → ensure-transforms → start-streaming-endpoints → start-live-events → resubmit-jobs → flip-active-pointer → switch-traffic | failback announce → check-account → start-streaming-endpoints → start-live-events → resubmit-jobs → flip-active-pointer → switch-traffic → stop-live-events → stop-streaming-endpoints',
       'dataShare: failover announce → invite-consumers → schedule-secondary → synchronize-now → unschedule-primary → flip-active-pointer | failback announce → schedule-primary → unschedule-secondary → flip-active-pointer',
       'purview: failover announce → check-account → check-readiness → flip-active-pointer → confirm-catalog → report-gaps | failback announce → check-account → flip-active-pointer → confirm-catalog',
       'genomics: failover announce → check-account → stage-data → resubmit-workflows → flip-active-pointer | failback announce → check-account → flip-active-pointer',

@@ -32,7 +32,7 @@ describe('simulator front door', () => {
 
   it('lists the seeded estate and filters it by type and region', async () => {
     const all = await h.control('GET', '/_sim/resources');
-    expect((all.body as unknown[]).length).toBe(30);
+    expect((all.body as unknown[]).length).toBe(38);
     const endpoints = await h.control('GET', '/_sim/resources?type=Microsoft.Media/mediaservices/streamingEndpoints&region=northeurope');
     expect(endpoints.body).toEqual([expect.objectContaining({ name: 'default', properties: expect.objectContaining({ resourceState: 'Stopped' }) })]);
   });
