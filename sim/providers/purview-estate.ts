@@ -128,7 +128,8 @@ function role(value: string, at: string): PurviewRole {
 function trigger(value: unknown, dataSource: string, scan: string, at: string): TriggerSeed {
   if (!isRecord(value)) throw new Error(`${at} must be a mapping with frequency and interval`);
   const frequency = fields(value, at).text('frequency');
-  // The spec's recurrence frequencies (scanningService.json, RecurrenceFrequency).
+  // Assumed from the portal: Purview schedules recurring scans weekly or monthly (the
+  // Triggers_GetTrigger example's frequency is Month); the stricter choice until the spec's enum is checked.
   if (!['Week', 'Month'].includes(frequency)) throw new Error(`${at}.frequency must be Week or Month, got '${frequency}'`);
   const interval = value['interval'];
   if (typeof interval !== 'number' || !Number.isInteger(interval) || interval < 1) throw new Error(`${at}.interval must be a whole number of ${frequency.toLowerCase()}s, 1 or more`);
