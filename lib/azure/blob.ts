@@ -32,13 +32,15 @@ export interface BlobAccess {
    */
   copy(from: BlobClient, fromAccount: string, to: BlockBlobClient, options?: { pollIntervalMs?: number }): Promise<void>;
   /**
-   * A SAS query string (no `?`) granting `permissions` (`r`, `racwl`, …) on a blob or a container
-   * for an hour; `account` is the one the blob or container is in.
+   * A SAS query string (no `?`) granting `permissions` (`r`, `rwdl`, …) on a blob or a container
+   * for `validForMs` (default an hour); `account` is the one the blob or container is in. It
+   * starts five minutes back, for clocks that run behind the storage service's.
    */
-  sas(target: BlobClient | ContainerClient, account: string, permissions: string): Promise<string>;
+  sas(target: BlobClient | ContainerClient, account: string, permissions: string, options?: { validForMs?: number }): Promise<string>;
 }
 
 const SAS_LIFETIME_MS = 3600_000;
+const SAS_CLOCK_SKEW_MS = 5 * 60_000;
 
 /** Container and blob names checked where they become a URL path (the SDK encodes them, but `..` segments would still resolve away). */
 function requireCopyable(blob: BlobClient, what: string): void {
@@ -77,21 +79,23 @@ export function blobAccess(credential: TokenCredential, local: LocalBlobAccounts
       await poller.pollUntilDone();
     },
     service: (account, options = {}) => new BlobServiceClient(url(account, options.secondary === true), local !== undefined ? key(account) : credential),
-    sas: async (target, account, permissions) => {
-      const expiresOn = new Date(Date.now() + SAS_LIFETIME_MS);
+    sas: async (target, account, permissions, options = {}) => {
+      // The storage service's clock, not the app's (which a rehearsal may run ahead): real time.
+      const startsOn = new Date(Date.now() - SAS_CLOCK_SKEW_MS);
+      const expiresOn = new Date(Date.now() + (options.validForMs ?? SAS_LIFETIME_MS));
       if (local !== undefined) {
         const signed =
           target instanceof ContainerClient
-            ? await target.generateSasUrl({ permissions: ContainerSASPermissions.parse(permissions), expiresOn })
-            : await target.generateSasUrl({ permissions: BlobSASPermissions.parse(permissions), expiresOn });
+            ? await target.generateSasUrl({ permissions: ContainerSASPermissions.parse(permissions), startsOn, expiresOn })
+            : await target.generateSasUrl({ permissions: BlobSASPermissions.parse(permissions), startsOn, expiresOn });
         return new URL(signed).search.slice(1);
       }
       // A user delegation key comes from the account's primary endpoint, and signs for either.
-      const delegation = await new BlobServiceClient(url(account, false), credential).getUserDelegationKey(new Date(Date.now() - 5 * 60_000), expiresOn);
+      const delegation = await new BlobServiceClient(url(account, false), credential).getUserDelegationKey(startsOn, expiresOn);
       const values =
         target instanceof ContainerClient
-          ? { containerName: target.containerName, permissions: ContainerSASPermissions.parse(permissions), expiresOn }
-          : { containerName: target.containerName, blobName: target.name, permissions: BlobSASPermissions.parse(permissions), expiresOn };
+          ? { containerName: target.containerName, permissions: ContainerSASPermissions.parse(permissions), startsOn, expiresOn }
+          : { containerName: target.containerName, blobName: target.name, permissions: BlobSASPermissions.parse(permissions), startsOn, expiresOn };
       return generateBlobSASQueryParameters(values, delegation, account.toLowerCase()).toString();
     },
   };

@@ -31,7 +31,11 @@
  * (or the failure). Validation (400, messages guessed): Process one of snapgatk, gatk4,
  * gatk4-promo; ProcessArgs names a reference `R=b37m1|hg19m1|hg38m1|hg38m1x`; storage types
  * AZURE_BLOCK_BLOB; InputArgs ACCOUNT, CONTAINER and one or two BLOBNAMES (FASTQ pair or BAM);
- * OutputArgs ACCOUNT and CONTAINER; and, unless IgnoreAzureRegion, an input or output storage
+ * OutputArgs ACCOUNT and CONTAINER; SAS tokens as "Submit a workflow using a SAS"
+ * (learn.microsoft.com/azure/genomics/quickstart-input-sas) asks: one per input blob, scoped to
+ * it (sr=b) and granting read, and one on the output container (sr=c) granting read, write and
+ * delete (and list: assumed, the strict side), each valid for at least 48 hours from its start
+ * (`st`, or now without one) and not expired; and, unless IgnoreAzureRegion, an input or output storage
  * account the simulator knows must be in the Genomics account's region (the check msgen's
  * `--ignore-azure-region` switch exists to skip).
  *
@@ -80,6 +84,9 @@ const STATUS_MESSAGE: Record<number, string> = {
   58000: 'Cancellation requested',
   60000: 'Cancelled',
 };
+
+/** Microsoft Genomics asks for SAS tokens valid "48 hours from now" (quickstart-input-sas). */
+export const SAS_MINIMUM_VALIDITY_MS = 48 * 3600_000;
 
 const PROCESSES = ['snapgatk', 'gatk4', 'gatk4-promo'];
 const REFERENCES = ['b37m1', 'hg19m1', 'hg38m1', 'hg38m1x'];
@@ -199,6 +206,19 @@ export function genomicsRoutes(sim: Simulator): Route[] {
     const blobs = str(input['BLOBNAMES']) ? input['BLOBNAMES'].split(',').filter((s) => s.trim() !== '') : [];
     if (blobs.length < 1 || blobs.length > 2) return "'InputArgs.BLOBNAMES' must name one BAM file or a pair of FASTQ files, comma-separated.";
     if (!str(input['BLOBNAMES_WITH_SAS'])) return "'InputArgs.BLOBNAMES_WITH_SAS' is required: the input blobs with read SAS tokens.";
+    const withSas = input['BLOBNAMES_WITH_SAS'].split(',');
+    if (withSas.length !== blobs.length) return `'InputArgs.BLOBNAMES_WITH_SAS' must give a SAS for each of the ${blobs.length} blob(s) in 'InputArgs.BLOBNAMES'.`;
+    for (const [i, entry] of withSas.entries()) {
+      const q = entry.indexOf('?');
+      const name = q < 0 ? entry : entry.slice(0, q);
+      const query = q < 0 ? '' : entry.slice(q + 1);
+      if (name.trim() !== blobs[i]!.trim()) return `'InputArgs.BLOBNAMES_WITH_SAS' entry ${i + 1} is for '${name}', but 'InputArgs.BLOBNAMES' names '${blobs[i]}' there.`;
+      const problem = sasProblem(query, { resource: 'b', permissions: 'r' });
+      if (problem !== undefined) return `'InputArgs.BLOBNAMES_WITH_SAS' SAS of '${name}' ${problem}`;
+    }
+    if (!str(output['CONTAINER_SAS'])) return "'OutputArgs.CONTAINER_SAS' is required: a SAS on the output container granting read, write, delete and list.";
+    const outputProblem = sasProblem(output['CONTAINER_SAS'].replace(/^\?/, ''), { resource: 'c', permissions: 'rwdl' });
+    if (outputProblem !== undefined) return `'OutputArgs.CONTAINER_SAS' ${outputProblem}`;
     if (b['IgnoreAzureRegion'] !== true) {
       for (const [name, args] of [['InputArgs', input], ['OutputArgs', output]] as const) {
         const storage = sim.store.ofType('Microsoft.Storage/storageAccounts').find((r) => r.name.toLowerCase() === String(args['ACCOUNT']).toLowerCase());
@@ -206,6 +226,29 @@ export function genomicsRoutes(sim: Simulator): Route[] {
           return `The storage account '${storage.name}' in '${name}.ACCOUNT' is in region '${storage.location}', but this Microsoft Genomics account is in '${account.location}'. Use storage in the same region, or set 'IgnoreAzureRegion' to true.`;
         }
       }
+    }
+    return undefined;
+  };
+
+  /**
+   * What is wrong with a SAS query string for what the service does with it, or undefined: its
+   * scope (`sr`), its permissions (`sp`) and its validity (`se`, from `st` or now) of at least
+   * SAS_MINIMUM_VALIDITY_MS. The signature is not checked (the simulator holds no storage keys).
+   */
+  const sasProblem = (query: string, wanted: { resource: 'b' | 'c'; permissions: string }): string | undefined => {
+    const sas = new URLSearchParams(query);
+    const scope = wanted.resource === 'b' ? 'the blob' : 'the container';
+    if (sas.get('sig') === null || sas.get('se') === null) return `is not a SAS token: it needs at least 'se' and 'sig'.`;
+    if (sas.get('sr') !== wanted.resource) return `must be scoped to ${scope} (sr=${wanted.resource}), got sr=${sas.get('sr') ?? '(none)'}.`;
+    const granted = sas.get('sp') ?? '';
+    const lacking = [...wanted.permissions].filter((p) => !granted.includes(p));
+    if (lacking.length > 0) return `must grant '${wanted.permissions}' on ${scope}; it grants '${granted}', without '${lacking.join('')}'.`;
+    const expires = Date.parse(sas.get('se')!);
+    const starts = sas.get('st') === null ? sim.clock.now() : Date.parse(sas.get('st')!);
+    if (Number.isNaN(expires) || Number.isNaN(starts)) return `has an unreadable 'st' or 'se'.`;
+    if (expires <= sim.clock.now()) return `expired at ${new Date(expires).toISOString()}.`;
+    if (expires - starts < SAS_MINIMUM_VALIDITY_MS) {
+      return `is valid for ${((expires - starts) / 3600_000).toFixed(1)} h: a workflow queues and runs for hours, and its SAS tokens must be valid for at least 48 hours.`;
     }
     return undefined;
   };

@@ -4,7 +4,9 @@
  * geo-redundant secondary endpoint): West US 2 down, the pending workflow resubmitted to West
  * Central US from the app's record with its inputs copied from the geo-secondary; the primary
  * answering, with the inputs already staged by hand; and the key locked, after which the
- * resubmitted workflow is cancelled again. Failback moves new work back and stops nothing.
+ * resubmitted workflow is cancelled again. Failback moves new work back and stops nothing, unless
+ * the primary, back from a short outage, runs a workflow the failover resubmitted: then one of the
+ * two is cancelled.
  */
 import { afterEach, describe, expect, it } from 'vitest';
 import type { AzureClients } from '../../lib/azure/clients.js';
@@ -38,14 +40,19 @@ async function submitWorkflow(a: App, clients: AzureClients): Promise<number> {
   const inputs = clients.blob.service('contosogenomicswus2data').getContainerClient('sequencing-input');
   await inputs.createIfNotExists();
   for (const name of INPUTS) await inputs.getBlockBlobClient(name).upload(`@${name}\nACGT\n+\nFFFF\n`, 22);
+  // Signed as the service asks: read on each input, read/write/delete/list on the output, 48 hours.
+  const validity = { validForMs: 48 * 3600_000 };
+  const withSas = await Promise.all(INPUTS.map(async (n) => `${n}?${await clients.blob.sas(inputs.getBlobClient(n), 'contosogenomicswus2data', 'r', validity)}`));
+  const outputs = clients.blob.service('contosogenomicswus2data').getContainerClient('sequencing-output');
+  const outputSas = await clients.blob.sas(outputs, 'contosogenomicswus2data', 'rwdl', validity);
   const submission: WorkflowSubmission = {
     Process: 'snapgatk',
     ProcessArgs: 'R=hg38m1',
     Description: 'NA12878 30x',
     InputStorageType: 'AZURE_BLOCK_BLOB',
-    InputArgs: { ACCOUNT: 'contosogenomicswus2data', CONTAINER: 'sequencing-input', BLOBNAMES: INPUTS.join(','), BLOBNAMES_WITH_SAS: INPUTS.map((n) => `${n}?sv=x`).join(',') },
+    InputArgs: { ACCOUNT: 'contosogenomicswus2data', CONTAINER: 'sequencing-input', BLOBNAMES: INPUTS.join(','), BLOBNAMES_WITH_SAS: withSas.join(',') },
     OutputStorageType: 'AZURE_BLOCK_BLOB',
-    OutputArgs: { ACCOUNT: 'contosogenomicswus2data', CONTAINER: 'sequencing-output', OUTPUT_FILENAME_BASE: 'na12878', OVERWRITE: true },
+    OutputArgs: { ACCOUNT: 'contosogenomicswus2data', CONTAINER: 'sequencing-output', CONTAINER_SAS: outputSas, OUTPUT_FILENAME_BASE: 'na12878', OVERWRITE: true },
     IgnoreAzureRegion: false,
   };
   const submitted = await clients.genomicsWorkflows('contosogenomicswus2').submit(submission);
@@ -69,7 +76,7 @@ async function activeRegion(a: App): Promise<string | undefined> {
 }
 
 describe('Genomics end to end', () => {
-  it('with West US 2 down, copies the inputs from the geo-secondary, resubmits from the record, and fails back without stopping it', async () => {
+  it('with West US 2 down, copies the inputs from the geo-secondary, resubmits from the record, and fails back, cancelling nothing unless the primary's own copy ran on', async () => {
     app = await startApp();
     const clients = app.clients;
     const original = await submitWorkflow(app, clients);
@@ -98,10 +105,64 @@ describe('Genomics end to end', () => {
     const grace = await app.signIn('grace@contoso.example', { roles: ['Genomics.Approver'] });
     expect((await app.request('POST', `/api/incidents/${id}/failback`, { body: { force: true, reason: 'rehearsal over' }, headers: grace })).status).toBe(202);
     await until(app, id, 'the failback', (v) => v.runtimeStatus === 'Completed');
-    expect(steps(result(app, id, 'failback'))).toEqual({ announce: 'done', 'check-account': 'done', 'flip-active-pointer': 'done' });
     expect(await activeRegion(app)).toBe('westus2');
-    // Failback stops nothing: the resubmitted workflow still runs where it was sent.
-    expect([WORKFLOW_STATUS.CancellationRequested, WORKFLOW_STATUS.Cancelled]).not.toContain((await clients.genomicsWorkflows('contosogenomicswcus').list())[0]!.Status);
+    // At 600x the primary's copy leaves its queue a fifth of a second after it was submitted:
+    // normally inside the outage, when it fails with its region and failback stops nothing; on a
+    // busy machine before the outage began, when it ran on and failback cancelled one of the two.
+    const primaryCopy = (await clients.genomicsWorkflows('contosogenomicswus2').list())[0]!;
+    const standbyCopy = (await clients.genomicsWorkflows('contosogenomicswcus').list())[0]!;
+    const failback = result(app, id, 'failback');
+    if (primaryCopy.Status === WORKFLOW_STATUS.Failed) {
+      expect(steps(failback)).toEqual({ announce: 'done', 'check-account': 'done', 'settle-double-runs': 'already-done', 'flip-active-pointer': 'done' });
+      expect([WORKFLOW_STATUS.CancellationRequested, WORKFLOW_STATUS.Cancelled]).not.toContain(standbyCopy.Status);
+    } else {
+      expect(steps(failback)['settle-double-runs']).toBe('done');
+      expect([primaryCopy.Status, standbyCopy.Status].filter((st) => st === WORKFLOW_STATUS.CancellationRequested || st === WORKFLOW_STATUS.Cancelled)).toHaveLength(1);
+    }
+  }, 90_000);
+
+  /**
+   * A short outage: the primary's workflow, queued when its region went down, is still queued
+   * when it comes back (at real time, the simulator keeps it queued for 2 minutes), and carries
+   * on; the failover had resubmitted it. Failback cancels one of the two and says which.
+   */
+  async function shortOutage(a: App, primaryAhead: boolean): Promise<{ id: string; original: number; resubmitted: number }> {
+    const original = await submitWorkflow(a, a.clients);
+    // The primary's copy already running: its queue phase ends now (nothing else is in flight).
+    if (primaryAhead) await a.control('POST', '/_sim/lro/finish');
+    await a.control('POST', '/_sim/regions/westus2/outage', {});
+    const id = await approvedFailover(a);
+    await until(a, id, 'the failover', (v) => v.phase === 'failed-over');
+    const resubmitted = (await a.clients.genomicsWorkflows('contosogenomicswcus').list())[0]!.Id;
+    await a.control('DELETE', '/_sim/regions/westus2/outage');
+    const grace = await a.signIn('grace@contoso.example', { roles: ['Genomics.Approver'] });
+    expect((await a.request('POST', `/api/incidents/${id}/failback`, { body: { force: true, reason: 'westus2 is back' }, headers: grace })).status).toBe(202);
+    await until(a, id, 'the failback', (v) => v.runtimeStatus === 'Completed');
+    return { id, original, resubmitted };
+  }
+  const statusOf = async (a: App, account: string, workflowId: number) => (await a.clients.genomicsWorkflows(account).list()).find((w) => w.Id === workflowId)!.Status;
+  const CANCELLED = [WORKFLOW_STATUS.CancellationRequested, WORKFLOW_STATUS.Cancelled];
+
+  it('after a short outage, keeps the standby copy of a workflow queued on both sides and cancels the primary one, saying which', async () => {
+    app = await startApp({ simTimeScale: 1 });
+    const { id, original, resubmitted } = await shortOutage(app, false);
+    const failback = result(app, id, 'failback');
+    expect(steps(failback)).toEqual({ announce: 'done', 'check-account': 'done', 'settle-double-runs': 'done', 'flip-active-pointer': 'done' });
+    expect(detail(failback, 'settle-double-runs')).toMatch(
+      new RegExp(`^kept #${resubmitted} on contosogenomicswcus \\(queued, as far along, and the one the failover reported\\), cancelled #${original} on contosogenomicswus2 \\(queued\\) \\(told \\d+ channel\\(s\\)`),
+    );
+    expect(CANCELLED).toContain(await statusOf(app, 'contosogenomicswus2', original));
+    expect(await statusOf(app, 'contosogenomicswcus', resubmitted)).toBe(WORKFLOW_STATUS.Queued);
+  }, 90_000);
+
+  it('after a short outage, keeps the primary copy when it is further along and cancels the resubmitted one', async () => {
+    app = await startApp({ simTimeScale: 1 });
+    const { id, original, resubmitted } = await shortOutage(app, true);
+    expect(detail(result(app, id, 'failback'), 'settle-double-runs')).toMatch(
+      new RegExp(`^kept #${original} on contosogenomicswus2 \\(in progress, further along\\), cancelled #${resubmitted} on contosogenomicswcus \\(queued\\) \\(told \\d+ channel\\(s\\)`),
+    );
+    expect(await statusOf(app, 'contosogenomicswus2', original)).toBe(WORKFLOW_STATUS.InProgress);
+    expect(CANCELLED).toContain(await statusOf(app, 'contosogenomicswcus', resubmitted));
   }, 90_000);
 
   it('with the primary answering and the inputs staged by hand, resubmits what it reports queued and copies nothing', async () => {

@@ -29,7 +29,7 @@ describe('the playbooks as step objects', () => {
       'mediaServices: failover announce → check-account → ensure-transforms → start-streaming-endpoints → start-live-events → resubmit-jobs → flip-active-pointer → switch-traffic | failback announce → check-account → start-streaming-endpoints → start-live-events → resubmit-jobs → flip-active-pointer → switch-traffic → stop-live-events → stop-streaming-endpoints',
       'dataShare: failover announce → invite-consumers → schedule-secondary → synchronize-now → unschedule-primary → flip-active-pointer | failback announce → schedule-primary → unschedule-secondary → flip-active-pointer',
       'purview: failover announce → check-account → check-readiness → flip-active-pointer → confirm-catalog → report-gaps | failback announce → check-account → flip-active-pointer → confirm-catalog',
-      'genomics: failover announce → check-account → stage-data → resubmit-workflows → flip-active-pointer | failback announce → check-account → flip-active-pointer',
+      'genomics: failover announce → check-account → stage-data → resubmit-workflows → flip-active-pointer | failback announce → check-account → settle-double-runs → flip-active-pointer',
       'dynamics365: failover announce → flip-active-pointer → record-windows | failback announce → flip-active-pointer → report-reconcile',
     ]);
     for (const step of steps) {

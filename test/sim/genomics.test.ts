@@ -29,6 +29,15 @@ interface Workflow {
   BasesProcessed: number;
 }
 
+/**
+ * A SAS query string as Azure Storage signs one (the simulator does not check the signature):
+ * scoped to a blob (`b`) or container (`c`), granting `sp`, from five minutes ago for `hours`.
+ */
+function sas(sr: 'b' | 'c', sp: string, hours = 48, from = h.sim.clock.now() - 5 * 60_000): string {
+  const iso = (ms: number) => new Date(ms).toISOString().replace(/\.\d{3}Z$/, 'Z');
+  return new URLSearchParams({ sv: '2025-11-05', st: iso(from), se: iso(from + hours * 3600_000 + 5 * 60_000), sr, sp, sig: 'c2lnbmF0dXJl' }).toString();
+}
+
 function submission(overrides: Record<string, unknown> = {}, storage = 'contosogenomicswus2data'): Record<string, unknown> {
   return {
     WorkflowClass: '',
@@ -40,10 +49,10 @@ function submission(overrides: Record<string, unknown> = {}, storage = 'contosog
       ACCOUNT: storage,
       CONTAINER: 'inputs',
       BLOBNAMES: 'NA12878_1.fq.gz,NA12878_2.fq.gz',
-      BLOBNAMES_WITH_SAS: 'NA12878_1.fq.gz?sv=2023-01-03&sig=x,NA12878_2.fq.gz?sv=2023-01-03&sig=x',
+      BLOBNAMES_WITH_SAS: `NA12878_1.fq.gz?${sas('b', 'r')},NA12878_2.fq.gz?${sas('b', 'r')}`,
     },
     OutputStorageType: 'AZURE_BLOCK_BLOB',
-    OutputArgs: { ACCOUNT: storage, CONTAINER: 'outputs', CONTAINER_SAS: 'sv=2023-01-03&sig=y', OUTPUT_FILENAME_BASE: '', OVERWRITE: false, OUTPUT_INCLUDE_LOGFILES: true },
+    OutputArgs: { ACCOUNT: storage, CONTAINER: 'outputs', CONTAINER_SAS: sas('c', 'rwdl'), OUTPUT_FILENAME_BASE: '', OVERWRITE: false, OUTPUT_INCLUDE_LOGFILES: true },
     OptionalArgs: { GatkEmitRefConfidence: 'NONE', BgzipOutput: false },
     IgnoreAzureRegion: false,
     ...overrides,
@@ -189,6 +198,33 @@ describe('Genomics workflows', () => {
     for (const [body, message] of cases) {
       expect(await h.call('POST', workflows('contosogenomicswus2'), body)).toMatchObject({ status: 400, body: { Message: expect.stringMatching(message) } });
     }
+  });
+
+  it('refuses SAS tokens that do not let the service read the inputs and write the outputs for 48 hours', async () => {
+    const inputs = (first: string, second = sas('b', 'r')) => ({
+      InputArgs: { ACCOUNT: 'contosogenomicswus2data', CONTAINER: 'inputs', BLOBNAMES: 'NA12878_1.fq.gz,NA12878_2.fq.gz', BLOBNAMES_WITH_SAS: `NA12878_1.fq.gz?${first},NA12878_2.fq.gz?${second}` },
+    });
+    const output = (containerSas: string | undefined) => ({
+      OutputArgs: { ACCOUNT: 'contosogenomicswus2data', CONTAINER: 'outputs', ...(containerSas !== undefined ? { CONTAINER_SAS: containerSas } : {}) },
+    });
+    const cases: Array<[Record<string, unknown>, string]> = [
+      // What the app gave before: an hour.
+      [inputs(sas('b', 'r', 1)), "'InputArgs.BLOBNAMES_WITH_SAS' SAS of 'NA12878_1.fq.gz' is valid for 1.1 h: a workflow queues and runs for hours, and its SAS tokens must be valid for at least 48 hours."],
+      [inputs(sas('b', 'w')), "'InputArgs.BLOBNAMES_WITH_SAS' SAS of 'NA12878_1.fq.gz' must grant 'r' on the blob; it grants 'w', without 'r'."],
+      [inputs(sas('c', 'r')), "'InputArgs.BLOBNAMES_WITH_SAS' SAS of 'NA12878_1.fq.gz' must be scoped to the blob (sr=b), got sr=c."],
+      [inputs('sv=2023-01-03&sig=x'), "'InputArgs.BLOBNAMES_WITH_SAS' SAS of 'NA12878_1.fq.gz' is not a SAS token: it needs at least 'se' and 'sig'."],
+      [inputs(sas('b', 'r', 48, h.sim.clock.now() - 72 * 3600_000)), "'InputArgs.BLOBNAMES_WITH_SAS' SAS of 'NA12878_1.fq.gz' expired at"],
+      // What the app gave before: no delete.
+      [output(sas('c', 'racwl')), "'OutputArgs.CONTAINER_SAS' must grant 'rwdl' on the container; it grants 'racwl', without 'd'."],
+      [output(sas('c', 'rwdl', 24)), "'OutputArgs.CONTAINER_SAS' is valid for 24.1 h"],
+      [output(undefined), "'OutputArgs.CONTAINER_SAS' is required: a SAS on the output container granting read, write, delete and list."],
+    ];
+    for (const [override, message] of cases) {
+      const res = await h.call('POST', workflows('contosogenomicswus2'), submission(override));
+      expect([res.status, (res.body as { Message: string }).Message.slice(0, message.length)]).toEqual([400, message]);
+    }
+    // 48 hours exactly from its start, read on each input, rwdl on the output: accepted.
+    expect((await h.call('POST', workflows('contosogenomicswus2'), submission({ ...inputs(sas('b', 'r')), ...output(sas('c', 'rwdl')) }))).status).toBe(200);
   });
 
   it('refuses storage in another region unless IgnoreAzureRegion is set', async () => {

@@ -6,14 +6,17 @@
  * geo-redundant secondary endpoint when missing, lib/azure/blob.ts) and the output container exists; resubmit the
  * workflows the primary had queued or running (from its own list when it answers, else from the
  * app's record of submissions) to the standby, with the standby's storage, and report each new
- * id; then the active-region key moves new submissions over. Failback stops nothing that runs:
- * it checks the primary and moves new submissions back.
+ * id; then the active-region key moves new submissions over. Failback checks the primary, lets
+ * no workflow run twice (a primary back from a short outage carries on with the workflows it had
+ * queued, which the failover resubmitted: settle-double-runs cancels one of each pair) and moves
+ * new submissions back.
  */
 import type { BlobClient, BlockBlobClient } from '@azure/storage-blob';
-import { WORKFLOW_STATUS, type GenomicsWorkflowClient, type WorkflowSubmission } from '../../azure/genomics.js';
+import { WORKFLOW_SAS, WORKFLOW_STATUS, type GenomicsWorkflowClient, type Workflow, type WorkflowSubmission } from '../../azure/genomics.js';
 import { blobNameProblem, blobNamesOf, containerProblem, storageAccountProblem } from '../../azure/names.js';
 import type { GenomicsPlaybook, Workload } from '../../catalog/types.js';
 import type { WorkflowRecord } from '../../stores/index.js';
+import { tellActionRequired } from '../common/tell.js';
 import {
   alreadyDone,
   compensated,
@@ -237,9 +240,12 @@ export const resubmitWorkflows = defineStep({
     const outputs = service.getContainerClient(p.outputContainer);
     const r = await resubmissions(ctx);
     const todo = r.pending.filter((w) => !r.moved.has(markOf(w.record)));
-    const outputSas = await ctx.deps.clients.blob.sas(outputs, storage, 'racwl');
+    // Valid for the workflow's whole stay in the queue and run (Microsoft asks for 48 hours), with
+    // the permissions the service needs: read on each input; read, write, delete, list on the output.
+    const validity = { validForMs: p.sasValidity.ms };
+    const outputSas = await ctx.deps.clients.blob.sas(outputs, storage, WORKFLOW_SAS.outputPermissions, validity);
     await mapLimited(todo, PARALLEL_WRITES, async (w) => {
-      const withSas = await Promise.all(w.blobs.map(async (b) => `${b}?${await ctx.deps.clients.blob.sas(inputs.getBlobClient(b), storage, 'r')}`));
+      const withSas = await Promise.all(w.blobs.map(async (b) => `${b}?${await ctx.deps.clients.blob.sas(inputs.getBlobClient(b), storage, WORKFLOW_SAS.inputPermissions, validity)}`));
       const submission: WorkflowSubmission = {
         ...w.submission,
         Description: `${w.submission.Description ?? ''} ${markOf(w.record)}`.trim(),
@@ -266,3 +272,72 @@ export const resubmitWorkflows = defineStep({
   },
 });
 
+
+// ── settle-double-runs ──────────────────────────────────────────────────────────────────────
+
+/** How far along a pending workflow is: running beats queued. */
+const progress = (w: Workflow) => (w.Status === WORKFLOW_STATUS.InProgress ? 2 : 1);
+const STATE: Record<number, string> = { [WORKFLOW_STATUS.Queued]: 'queued', [WORKFLOW_STATUS.InProgress]: 'in progress' };
+
+interface DoubleRun {
+  primary: Workflow;
+  standby: Workflow;
+  /** The side whose copy runs on. */
+  keep: 'primary' | 'standby';
+}
+
+/**
+ * Workflows pending on both sides: the primary's own (restarted after its outage) and the
+ * failover's resubmission of it. The one further along is kept (running beats queued: its hours
+ * of work are not thrown away); when both are as far along, the standby's is kept, because its id
+ * is the one the failover reported to the people following the work, its inputs and outputs are
+ * in the standby storage and its SAS tokens are fresh, while the primary's was interrupted once.
+ */
+async function doubleRuns(ctx: StepContext): Promise<{ pairs: DoubleRun[]; primaryName: string; standbyName: string }> {
+  const primary = requiredSideResource(ctx, 'primary', 'account');
+  const standby = requiredSideResource(ctx, 'secondary', 'account');
+  const [there, here] = await Promise.all([(await workflowApi(primary)).list(), (await workflowApi(standby)).list()]);
+  const pendingThere = new Map(there.filter((w) => PENDING.has(w.Status)).map((w) => [w.Id, w]));
+  const pairs: DoubleRun[] = [];
+  for (const w of here.filter((x) => PENDING.has(x.Status))) {
+    const mark = /\[failover of ([^#\]]+)#(\d+)\]/.exec(w.Description);
+    if (mark === null || mark[1]!.toLowerCase() !== primary.name.toLowerCase()) continue;
+    const original = pendingThere.get(Number(mark[2]));
+    if (original !== undefined) pairs.push({ primary: original, standby: w, keep: progress(original) > progress(w) ? 'primary' : 'standby' });
+  }
+  return { pairs, primaryName: primary.name, standbyName: standby.name };
+}
+
+const pairText = (d: DoubleRun, primaryName: string, standbyName: string) =>
+  `#${d.primary.Id} on ${primaryName} (${STATE[d.primary.Status]}) and #${d.standby.Id} on ${standbyName} (${STATE[d.standby.Status]})`;
+
+export const settleDoubleRuns = defineStep({
+  name: 'settle-double-runs',
+  title: 'Let no workflow run on both sides (cancel one of each pair)',
+  deadlineMs: 5 * MIN,
+  async precheck(ctx) {
+    const { pairs, primaryName, standbyName } = await doubleRuns(ctx);
+    if (pairs.length === 0) return alreadyDone('no workflow is queued or running on both sides');
+    return needed(`cancel one of ${pairs.map((d) => pairText(d, primaryName, standbyName)).join(', ')}`);
+  },
+  async action(ctx) {
+    const { pairs, primaryName, standbyName } = await doubleRuns(ctx);
+    const primaryApi = await workflowApi(requiredSideResource(ctx, 'primary', 'account'));
+    const standbyApi = await workflowApi(requiredSideResource(ctx, 'secondary', 'account'));
+    const outcomes: string[] = [];
+    for (const d of pairs) {
+      const [kept, keptOn, cancelled, cancelledOn] = d.keep === 'primary' ? [d.primary, primaryName, d.standby, standbyName] : [d.standby, standbyName, d.primary, primaryName];
+      await (d.keep === 'primary' ? standbyApi : primaryApi).cancel(cancelled.Id);
+      const why = progress(kept) > progress(cancelled) ? 'further along' : 'as far along, and the one the failover reported';
+      outcomes.push(`kept #${kept.Id} on ${keptOn} (${STATE[kept.Status]}, ${why}), cancelled #${cancelled.Id} on ${cancelledOn} (${STATE[cancelled.Status]})`);
+    }
+    // Whoever follows a cancelled id must follow the other one from now on.
+    const told = await tellActionRequired(ctx, `${ctx.workload.id}: workflows were running on both sides; one of each is cancelled`, outcomes.map((o) => `${o}: follow the kept one for the results.`));
+    return done(`${outcomes.join('; ')} (${told})`);
+  },
+  async verify(ctx) {
+    const { pairs, primaryName, standbyName } = await doubleRuns(ctx);
+    return pairs.length === 0 ? verified('no workflow is queued or running on both sides') : failed('WorkflowsStillDouble', pairs.map((d) => pairText(d, primaryName, standbyName)).join(', '));
+  },
+  compensate: { none: 'a cancelled workflow cannot be resumed; its twin runs on' },
+});
