@@ -76,7 +76,7 @@ async function activeRegion(a: App): Promise<string | undefined> {
 }
 
 describe('Genomics end to end', () => {
-  it('with West US 2 down, copies the inputs from the geo-secondary, resubmits from the record, and fails back, cancelling nothing unless the primary's own copy ran on', async () => {
+  it('with West US 2 down, copies the inputs from the geo-secondary, resubmits from the record, and fails back, cancelling nothing unless the primary’s own copy ran on', async () => {
     app = await startApp();
     const clients = app.clients;
     const original = await submitWorkflow(app, clients);
