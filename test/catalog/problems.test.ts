@@ -78,7 +78,7 @@ describe('shape', () => {
       'workloads[0].guardrails.dwelltime',
       "unknown field 'dwelltime' (did you mean 'dwellTime'?); allowed fields: resourceHealthConfirmation, dwellTime, minIntervalBetweenFailovers, failbackAfterHealthyFor",
     );
-    expect(error).toMatchObject({ line: 88, column: 7 });
+    expect(error).toMatchObject({ line: 89, column: 7 });
   });
 
   it('catches unknown keys at the top, in a workload and deep inside a playbook', () => {
@@ -100,7 +100,7 @@ describe('shape', () => {
       'workloads[0].policy.trigger',
       "expected one of auto, approval, notify-only; got 'automatic'",
     );
-    expect(error).toMatchObject({ line: 85, column: 16, workload: 'media-streaming' });
+    expect(error).toMatchObject({ line: 86, column: 16, workload: 'media-streaming' });
     singleError(
       sampleWith(['recurrence: Day ', 'recurrence: Weekly ']),
       'workloads[1].playbook.shareSubscriptions[0].recurrence',
@@ -246,7 +246,7 @@ describe('the Genomics playbook', () => {
 describe('cross-workload rules', () => {
   it('rejects duplicate workload ids at the second one', () => {
     const error = singleError(sampleWith(['- id: genomics-pipeline', '- id: purview-governance']), 'workloads[3].id', "duplicate workload id 'purview-governance': workloads[2] already uses it");
-    expect(error).toMatchObject({ workload: 'purview-governance', line: 156 });
+    expect(error).toMatchObject({ workload: 'purview-governance', line: 157 });
   });
 
   it('rejects dependsOn naming an unknown workload, with a suggestion', () => {
@@ -399,7 +399,7 @@ describe('warnings', () => {
     const result = parseCatalog(text, { now: NOW });
     expect(result.ok && result.warnings.map((w) => [w.path, w.line])).toEqual([
       ['workloads[0].playbook.kind', 71],
-      ['workloads[3].services[0]', 158],
+      ['workloads[3].services[0]', 159],
     ]);
   });
 
@@ -428,7 +428,7 @@ describe('warnings', () => {
         path: 'workloads[4].guardrails.resourceHealthConfirmation',
         message:
           'resource health confirmation is on, but the primary side lists no resources whose health could confirm an impact; add the primary resources or set it to false',
-        line: 199,
+        line: 200,
         column: 35,
         workload: 'dynamics-crm',
       },
@@ -472,14 +472,14 @@ describe('many problems at once', () => {
       ['error', 'version', 54],
       ['warning', 'workloads[0].services[0]', 61],
       ['error', 'workloads[0].primary.region', 63],
-      ['error', 'workloads[0].policy.trigger', 85],
-      ['error', 'workloads[0].guardrails.dwelltime', 88],
-      ['error', 'workloads[2].secondary.resources.account', 132],
-      ['error', 'workloads[2].playbook.readyness', 135],
-      ['error', 'workloads[2].policy.approval.timeout', 151],
-      ['error', 'workloads[3].id', 157],
-      ['warning', 'workloads[3].services[0]', 159],
-      ['error', 'workloads[3].secondary.region', 165],
+      ['error', 'workloads[0].policy.trigger', 86],
+      ['error', 'workloads[0].guardrails.dwelltime', 89],
+      ['error', 'workloads[2].secondary.resources.account', 133],
+      ['error', 'workloads[2].playbook.readyness', 136],
+      ['error', 'workloads[2].policy.approval.timeout', 152],
+      ['error', 'workloads[3].id', 158],
+      ['warning', 'workloads[3].services[0]', 160],
+      ['error', 'workloads[3].secondary.region', 166],
     ]);
     expect(problems.filter((p) => p.path.startsWith('workloads[3]')).every((p) => p.workload === 'purview-governance')).toBe(true);
   });
