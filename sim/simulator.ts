@@ -9,7 +9,7 @@ import { createServer, type Server } from 'node:https';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import selfsigned from 'selfsigned';
-import { armError } from './arm.js';
+import { armError, unsupportedApiVersion } from './arm.js';
 import { SimClock } from './clock.js';
 import { contractsFromEnv, processRecorder, type ContractRecorder } from './contracts/record.js';
 import { controlRoutes } from './control.js';
@@ -22,7 +22,7 @@ import { OperationLog } from './oplog.js';
 import { providerRoutes } from './providers/index.js';
 import { Router } from './router.js';
 import { Store, idKey } from './store.js';
-import { Throttle, throttleHeader } from './throttle.js';
+import { RequestQuotas, Throttle, throttleHeader } from './throttle.js';
 import type { OperationKind, Route, SimRequest, SimResponse } from './types.js';
 
 export interface SimulatorOptions {
@@ -68,6 +68,8 @@ export class Simulator {
   readonly faults: Faults;
   /** ARM's token buckets, refilled in Azure time: a sped-up simulator has the same budget per Azure hour. */
   readonly throttle: Throttle;
+  /** Data planes' own request quotas (App Configuration's per store), in Azure time too. */
+  readonly quotas: RequestQuotas;
   readonly log = new OperationLog();
   readonly incidents = new Incidents();
   /** Requests answered per operation since the last reset, and how many of them were throttled: what a benchmark reads to explain its figures. */
@@ -87,6 +89,7 @@ export class Simulator {
   private constructor(private readonly options: SimulatorOptions) {
     this.clock = new SimClock(options.timeScale ?? 1, options.startTime);
     this.throttle = new Throttle(() => this.clock.now());
+    this.quotas = new RequestQuotas(() => this.clock.now());
     this.operations = new Operations(this.clock);
     this.faults = new Faults(seededRandom(options.seed ?? 1));
     const contracts = options.contracts ?? contractsFromEnv();
@@ -138,6 +141,7 @@ export class Simulator {
     this.operations.clear();
     this.faults.clear();
     this.throttle.reset();
+    this.quotas.reset();
     this.log.clear();
     this.incidents.clear();
     this.traffic.clear();
@@ -192,7 +196,7 @@ export class Simulator {
         try {
           parsed = JSON.parse(body.toString('utf8'));
         } catch {
-          return this.send(res, armError(400, 'InvalidRequestContent', 'The request content was invalid and could not be deserialized: not JSON.'));
+          return this.send(res, armError(400, 'InvalidRequestContent', 'The request content was invalid and could not be deserialized: not JSON.'), true);
         }
       }
     }
@@ -204,6 +208,7 @@ export class Simulator {
         found.methodMismatch
           ? armError(405, 'MethodNotAllowed', `The requested resource does not support http method '${req.method}'.`)
           : armError(404, 'NotFound', `The simulator has no API at ${req.method} ${url.pathname}.`),
+        true,
       );
     }
     const { route, params } = found;
@@ -213,44 +218,60 @@ export class Simulator {
     const request: SimRequest = { method: (req.method ?? 'GET').toUpperCase(), path: url.pathname, query: url.searchParams, headers, body: parsed, caller: 'anonymous', at: this.clock.now() };
     if (isControl || isIdentity) return this.send(res, await route.handle({ request, params }));
 
+    // Refusals the pipeline makes before the provider sees the request. ARM's front door writes
+    // them in ARM's envelope (common-types ErrorResponse), whatever the operation's spec declares
+    // for its own errors; a data plane, which is not behind ARM, writes them in its own shape.
+    const refuse = (status: number, code: string, message: string, headers: Record<string, string> = {}): SimResponse =>
+      route.errors !== undefined ? route.errors({ status, code, message, headers }) : armError(status, code, message, headers);
+    const frontDoor = route.errors === undefined;
+
     const auth = headers['authorization'] ?? '';
     if (!/^bearer\s+\S+/i.test(auth)) {
-      return this.send(res, armError(401, 'AuthenticationFailed', "Authentication failed. The 'Authorization' header is missing."));
+      return this.send(res, refuse(401, 'AuthenticationFailed', "Authentication failed. The 'Authorization' header is missing."), frontDoor);
     }
     request.caller = callerOf(auth.replace(/^bearer\s+/i, ''));
     const resourceId = route.resource?.(params);
     const kind: OperationKind = request.method === 'GET' || request.method === 'HEAD' ? 'read' : request.method === 'DELETE' ? 'delete' : 'write';
     const extra: Record<string, string> = { 'x-ms-request-id': randomUUID() };
-    const finish = (response: SimResponse, injected: string | null = null) => {
+    const finish = (response: SimResponse, injected: string | null = null, byPipeline = false) => {
       const tally = this.traffic.get(route.operation) ?? { kind, requests: 0, throttled: 0 };
       tally.requests++;
       if (injected === 'throttled') tally.throttled++;
       this.traffic.set(route.operation, tally);
       if (kind !== 'read') {
-        const error = response.status >= 400 ? ((response.body as { error?: { code?: string } } | undefined)?.error?.code ?? null) : null;
+        const error = response.status >= 400 ? errorCode(response.body) : null;
         this.log.add({ at: new Date(request.at).toISOString(), method: request.method, path: url.pathname, operation: route.operation, resource: resourceId ?? null, caller: request.caller, status: response.status, error, injected });
       }
-      this.send(res, { ...response, headers: { ...extra, ...(response.headers ?? {}) } });
+      this.send(res, { ...response, headers: { ...extra, ...(response.headers ?? {}) } }, byPipeline && frontDoor);
     };
 
     if (route.arm) {
       const apiVersion = url.searchParams.get('api-version');
       if (apiVersion === null || apiVersion === '') {
-        return finish(armError(400, 'MissingApiVersionParameter', "The api-version query parameter (?api-version=) is required for all requests."));
+        return finish(armError(400, 'MissingApiVersionParameter', "The api-version query parameter (?api-version=) is required for all requests."), null, true);
       }
       if (route.apiVersions !== undefined && !route.apiVersions.includes(apiVersion)) {
-        return finish(armError(400, 'InvalidApiVersionParameter', `The api-version '${apiVersion}' is invalid. The supported versions are '${route.apiVersions.join(',')}'.`));
+        const region = resourceId !== undefined ? this.store.regionOf(resourceId) : undefined;
+        return finish(unsupportedApiVersion(apiVersion, route.apiVersions, resourceId ?? url.pathname, region ?? /\/locations\/([^/]+)/i.exec(url.pathname)?.[1]), null, true);
       }
       const subscription = params['sub'] ?? /\/subscriptions\/([^/]+)/i.exec(url.pathname)?.[1];
       if (subscription !== undefined) {
         const decision = this.throttle.take(subscription, request.caller, kind);
         extra[throttleHeader(kind)] = String(decision.remaining);
         if (!decision.allowed) {
+          // ARM's own throttling answer (https://learn.microsoft.com/azure/azure-resource-manager/management/request-limits-and-throttling).
           return finish(
             armError(429, 'SubscriptionRequestsThrottled', `Number of '${kind}' requests for subscription '${subscription}' actor '${request.caller}' exceeded. Please try again after '${decision.retryAfterSeconds}' seconds.`, this.retryAfter(decision.retryAfterSeconds)),
             'throttled',
+            true,
           );
         }
+      }
+    } else {
+      const quota = route.quota?.(params);
+      const waitMs = quota !== undefined ? this.quotas.take(quota) : null;
+      if (quota !== undefined && waitMs !== null) {
+        return finish(refuse(429, 'TooManyRequests', `The '${quota.policy}' quota of ${quota.size} requests is used up; retry after ${waitMs} ms.`, this.retryAfter(waitMs / 1000)), 'throttled', true);
       }
     }
 
@@ -261,14 +282,14 @@ export class Simulator {
       return;
     }
     if (outage === 'unavailable') {
-      return finish(armError(503, 'ServiceUnavailable', `The service is unavailable in region '${region}' (simulated outage).`), `outage:${region}`);
+      return finish(refuse(503, 'ServiceUnavailable', `The service is unavailable in region '${region}' (simulated outage).`, this.retryAfter(1)), `outage:${region}`, true);
     }
     const rule = this.faults.match(route.operation, resourceId);
     if (rule !== undefined) {
       if (rule.latencyMs > 0) await new Promise((r) => setTimeout(r, rule.latencyMs));
       if (this.faults.fires(rule)) {
         const retry: Record<string, string> = rule.status === 429 || rule.status === 503 ? this.retryAfter(1) : {};
-        return finish(armError(rule.status, rule.code, rule.message, retry), rule.id);
+        return finish(refuse(rule.status, rule.code, rule.message, retry), rule.id, true);
       }
     }
     if ((this.options.roundTripMs ?? 0) > 0) await new Promise((r) => setTimeout(r, this.options.roundTripMs));
@@ -281,7 +302,7 @@ export class Simulator {
    * out at its own speed.
    */
   private retryAfter(seconds: number): Record<string, string> {
-    return { 'Retry-After': String(seconds), 'retry-after-ms': String(Math.max(1, Math.round((seconds * 1000) / this.clock.timeScale))) };
+    return { 'Retry-After': String(Math.max(1, Math.ceil(seconds))), 'retry-after-ms': String(Math.max(1, Math.round((seconds * 1000) / this.clock.timeScale))) };
   }
 
   private hang(res: ServerResponse): void {
@@ -297,11 +318,12 @@ export class Simulator {
     });
   }
 
-  private send(res: ServerResponse, response: SimResponse): void {
+  /** `frontDoor`: ARM's pipeline, not the resource provider, wrote the answer (the checker then wants ARM's ErrorResponse). */
+  private send(res: ServerResponse, response: SimResponse, frontDoor = false): void {
     const pending = this.pending.get(res);
     if (pending !== undefined) {
       this.pending.delete(res);
-      this.contracts!.record({ ...pending, status: response.status, responseBody: response.body }, pending.route);
+      this.contracts!.record({ ...pending, status: response.status, responseBody: response.body, ...(frontDoor ? { frontDoor } : {}) }, pending.route);
     }
     const payload = response.body === undefined ? '' : JSON.stringify(response.body);
     res.writeHead(response.status, {
@@ -327,6 +349,14 @@ export class Simulator {
   key(id: string): string {
     return idKey(id);
   }
+}
+
+/** The error code of an error body, in any of the shapes the simulator answers: ARM's, problem+json, Atlas's. */
+function errorCode(body: unknown): string | null {
+  if (typeof body !== 'object' || body === null) return null;
+  const b = body as { error?: { code?: unknown }; errorCode?: unknown; type?: unknown };
+  const code = b.error?.code ?? b.errorCode ?? (typeof b.type === 'string' ? b.type.split('/').pop() : undefined);
+  return typeof code === 'string' ? code : null;
 }
 
 /** Tokens from the simulator's token endpoint name their client; anything else is "unknown". */

@@ -55,3 +55,33 @@ export class Throttle {
 export function throttleHeader(kind: OperationKind): string {
   return `x-ms-ratelimit-remaining-subscription-${kind === 'read' ? 'reads' : kind === 'write' ? 'writes' : 'deletes'}`;
 }
+
+/**
+ * Data planes' own request quotas (App Configuration's per store): a token bucket of `size`
+ * requests refilled evenly over `periodMs` of Azure time, per quota key. ARM's buckets above do
+ * not count these requests, as Azure's do not: a data plane is not behind ARM.
+ */
+export class RequestQuotas {
+  private readonly buckets = new Map<string, Bucket>();
+
+  constructor(private readonly now: () => number = () => Date.now()) {}
+
+  /** Null when the request may go on; else the Azure milliseconds until one request is back. */
+  take(quota: { key: string; size: number; periodMs: number }): number | null {
+    const t = this.now();
+    const perMs = quota.size / quota.periodMs;
+    const bucket = this.buckets.get(quota.key) ?? { tokens: quota.size, updated: t };
+    bucket.tokens = Math.min(quota.size, bucket.tokens + (t - bucket.updated) * perMs);
+    bucket.updated = t;
+    this.buckets.set(quota.key, bucket);
+    if (bucket.tokens >= 1) {
+      bucket.tokens -= 1;
+      return null;
+    }
+    return Math.max(1, Math.ceil((1 - bucket.tokens) / perMs));
+  }
+
+  reset(): void {
+    this.buckets.clear();
+  }
+}

@@ -43,7 +43,27 @@ export interface Route {
   apiVersions?: readonly string[];
   /** The resource a request touches, for region outages and the operation log. */
   resource?: (params: Record<string, string>) => string;
+  /**
+   * A data plane's error shape for the refusals the simulator's pipeline makes on its behalf (401
+   * without a token, 429 over its quota, 503 in a region outage, injected faults): a data plane
+   * answers in its own shape, not ARM's. Omitted: ARM's front door answers (ARM's ErrorResponse).
+   */
+  errors?: ErrorFormat;
+  /** A data plane's own request quota (App Configuration's per store); ARM routes use ARM's buckets instead. */
+  quota?: (params: Record<string, string>) => RequestQuota | undefined;
   handle: (ctx: RouteContext) => SimResponse | Promise<SimResponse>;
+}
+
+/** Writes a pipeline refusal in a data plane's error shape; `code` and `message` are what ARM would have said. */
+export type ErrorFormat = (error: { status: number; code: string; message: string; headers?: Record<string, string> }) => SimResponse;
+
+/** A request quota: `size` requests per `periodMs` of Azure time, counted per `key`. */
+export interface RequestQuota {
+  key: string;
+  size: number;
+  periodMs: number;
+  /** What the quota is, for the refusal's message (`Total Requests`). */
+  policy: string;
 }
 
 /** One resource of the simulated estate, in ARM's envelope. */

@@ -5,9 +5,14 @@
  *             the body parameter's schema (a read-only property sent is a note);
  *   response: the status is one the operation declares (else `default`, whose schema the body must
  *             then match); the body matches that status's schema, properties the spec does not
- *             define reported by JSON path.
+ *             define reported by JSON path. An answer ARM's front door wrote (a missing token, a
+ *             bad api-version, throttling, an outage or an injected fault, before the resource
+ *             provider saw the request) is ARM's, not the provider's: its body is checked against
+ *             ARM's common ErrorResponse, whatever the operation's `default` says (older specs,
+ *             Monitor's, declare a flat `{ code, message }` for the provider's own errors).
  * Paths no published spec covers are reported as uncovered (routes.ts), not as violations.
  */
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { OperationIndex, type IndexedOperation } from './operations.js';
 import { mountOf, uncoveredFamily } from './routes.js';
@@ -16,6 +21,13 @@ import { SpecSet, type Located, type Schema } from './specs.js';
 
 /** Where the vendored swagger files are: test data, the oracle. */
 export const DEFAULT_SPECS_ROOT = fileURLToPath(new URL('../../test/contracts/azure-rest-api-specs', import.meta.url));
+
+/**
+ * ARM's error envelope for every error it writes itself
+ * (https://learn.microsoft.com/azure/azure-resource-manager/management/request-limits-and-throttling
+ * shows it for 429; common-types defines it for all Azure Resource Manager APIs).
+ */
+export const ARM_ERROR_RESPONSE = { file: 'specification/common-types/resource-management/v5/types.json', pointer: '#/definitions/ErrorResponse' };
 
 export interface Exchange {
   method: string;
@@ -29,6 +41,8 @@ export interface Exchange {
   responseBody: unknown;
   /** The simulator's operation name for the route, which names a violation no spec operation matched. */
   route?: string;
+  /** True when ARM's front door, not the resource provider, wrote the answer (an ARM path's body is then ARM's ErrorResponse). */
+  frontDoor?: boolean;
 }
 
 export interface Violation {
@@ -80,24 +94,33 @@ export class ContractChecker {
     }
     const specPath = mounted?.rest ?? x.path;
     const scope = mounted !== undefined ? { specs: mounted.mount.specs } : { dataPlane: false as const };
+    // A data plane is not behind ARM: what the pipeline answers for it is in the plane's own shape.
+    const byArm = x.frontDoor === true && mounted === undefined;
     const candidates = this.index.match(base.method, specPath, x.query, scope);
+    const op = candidates.find((o) => o.apiVersion === apiVersion);
     if (candidates.length === 0) {
       const known = this.index.pathKnown(specPath, scope);
       add('request', '$', known ? `the spec has this path, but no ${base.method} operation on it` : `no spec operation has this path (as the spec sees it: ${specPath})`);
-      return result;
-    }
-    const op = candidates.find((o) => o.apiVersion === apiVersion);
-    if (op === undefined) {
+    } else if (op === undefined) {
       const versions = [...new Set(candidates.map((o) => o.apiVersion))].sort();
       result.operation = candidates[0]!.id;
       add('request', '$', apiVersion === null ? `missing api-version (the spec has ${versions.join(', ')})` : `api-version '${apiVersion}' is not in the spec for ${candidates[0]!.id} (the spec has ${versions.join(', ')})`);
-      return result;
+    } else {
+      result.operation = op.id;
+      result.spec = op.spec;
+      for (const issue of this.checkRequest(op, x)) add('request', issue.jsonPath, issue.message, issue.note === true);
+      if (!byArm) for (const issue of this.checkResponse(op, x)) add('response', issue.jsonPath, issue.message);
     }
-    result.operation = op.id;
-    result.spec = op.spec;
-    for (const issue of this.checkRequest(op, x)) add('request', issue.jsonPath, issue.message, issue.note === true);
-    for (const issue of this.checkResponse(op, x)) add('response', issue.jsonPath, issue.message);
+    if (byArm) for (const issue of this.checkArmError(x)) add('response', issue.jsonPath, issue.message);
     return result;
+  }
+
+  /** An answer ARM's front door wrote: an error status, with ARM's ErrorResponse as its body. */
+  private checkArmError(x: Exchange): SchemaIssue[] {
+    if (x.status < 400) return [{ jsonPath: '$', message: `ARM's front door answered ${x.status}: it only ever answers for itself with an error` }];
+    if (x.responseBody === undefined || x.responseBody === '') return [{ jsonPath: '$', message: `expected ARM's ErrorResponse body for status ${x.status}, got none` }];
+    const schema = this.specs.resolveRef<Schema>(ARM_ERROR_RESPONSE.pointer, join(this.specs.root, ARM_ERROR_RESPONSE.file));
+    return this.validator.validate(x.responseBody, schema, { direction: 'response', method: x.method.toUpperCase() });
   }
 
   private checkRequest(op: IndexedOperation, x: Exchange): SchemaIssue[] {

@@ -37,7 +37,7 @@
  */
 import { randomBytes } from 'node:crypto';
 import type { Simulator } from '../simulator.js';
-import type { Route, SimRequest, SimResource, SimResponse } from '../types.js';
+import type { ErrorFormat, RequestQuota, Route, SimRequest, SimResource, SimResponse } from '../types.js';
 
 const STORE_TYPE = 'Microsoft.AppConfiguration/configurationStores';
 const KV_JSON = 'application/vnd.microsoft.appconfig.kv+json; charset=utf-8';
@@ -79,6 +79,33 @@ function wire(kv: KeyValue): Record<string, unknown> {
     locked: kv.locked,
     last_modified: new Date(kv.lastModified).toISOString(),
   };
+}
+
+/**
+ * The pipeline's refusals (sim/simulator.ts) in the store's problem+json shape, as the REST
+ * reference shows them: 429 `too-many-requests` with `retry-after-ms` only, and 503 with
+ * `retry-after-ms` (https://learn.microsoft.com/azure/azure-app-configuration/rest-api-throttling;
+ * the page's `policy` field is left out: the 2026-04-01 spec's Error does not define it); 401 with
+ * `WWW-Authenticate: HMAC-SHA256, Bearer` (rest-api-authentication-azure-ad; the page shows no
+ * body, the simulator's is in the spec's Error shape).
+ */
+const pipelineErrors: ErrorFormat = ({ status, code, message, headers = {} }) => {
+  const type = status === 401 ? 'unauthorized' : status === 429 ? 'too-many-requests' : status === 503 ? 'service-unavailable' : code.replace(/([a-z0-9])([A-Z])/g, '$1-$2').toLowerCase();
+  const title = status === 429 ? 'Resource utilization has surpassed the assigned quota' : message;
+  const answer = problem(status, type, title);
+  const retry = headers['retry-after-ms'];
+  return { ...answer, headers: { ...answer.headers, ...(retry !== undefined ? { 'retry-after-ms': retry } : {}), ...(status === 401 ? { 'WWW-Authenticate': 'HMAC-SHA256, Bearer' } : {}) } };
+};
+
+/**
+ * A store's request quota, its own (not ARM's buckets): Free 1,000 requests a day, any other tier
+ * 30,000 an hour, the minimum the service guarantees for Standard
+ * (https://learn.microsoft.com/azure/azure-app-configuration/faq#which-app-configuration-tier-should-i-use).
+ * A store the estate gives no sku is read as Standard (assumed: ARM requires a sku).
+ */
+function requestQuota(store: SimResource): RequestQuota {
+  const free = String(store.sku?.['name'] ?? '').toLowerCase() === 'free';
+  return { key: store.id.toLowerCase(), size: free ? 1_000 : 30_000, periodMs: free ? 86_400_000 : 3_600_000, policy: 'Total Requests' };
 }
 
 /** The ETag header of a key-value: weak, as the service sends it. */
@@ -198,6 +225,11 @@ export function appConfigurationRoutes(sim: Simulator): Route[] {
     operation: `${STORE_TYPE}/keyValues/${verb}`,
     arm: false,
     resource: (p) => storeByName(p['store']!)?.id ?? `/appConfiguration/${p['store']}`,
+    errors: pipelineErrors,
+    quota: (p) => {
+      const store = storeByName(p['store']!);
+      return store !== undefined ? requestQuota(store) : undefined;
+    },
     handle: ({ request, params }) => {
       const store = storeByName(params['store']!);
       if (store === undefined) return problem(404, 'not-found', `The configuration store '${params['store']}' does not exist.`);

@@ -216,6 +216,8 @@ export function purviewRoutes(sim: Simulator): Route[] {
       operation,
       arm: false,
       resource: (p) => accountByName(p['account']!)?.id ?? `/purview/${p['account']}`,
+      // The pipeline's refusals (401, 503, injected faults) in this plane's error shape.
+      errors: ({ status, code, message, headers }) => ({ ...dataError(plane, status, code, message), ...(headers !== undefined ? { headers } : {}) }),
       handle: (ctx) => {
         const account = accountByName(ctx.params['account']!);
         if (account === undefined) return dataError(plane, 404, 'AccountNotFound', `The Purview account '${ctx.params['account']}' does not exist.`);

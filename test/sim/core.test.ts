@@ -25,7 +25,19 @@ describe('simulator front door', () => {
     const noVersion = await h.call('GET', statuses.replace('?api-version=2022-10-01', ''));
     expect(noVersion).toMatchObject({ status: 400, body: { error: { code: 'MissingApiVersionParameter' } } });
     const badVersion = await h.call('GET', statuses.replace('2022-10-01', '1999-01-01'));
-    expect(badVersion).toMatchObject({ status: 400, body: { error: { code: 'InvalidApiVersionParameter' } } });
+    // A well-formed version the provider does not register: ARM's NoRegisteredProviderFound, as ARM words it.
+    expect(badVersion).toMatchObject({
+      status: 400,
+      body: {
+        error: {
+          code: 'NoRegisteredProviderFound',
+          message: "No registered resource provider found for location 'global' and API version '1999-01-01' for type 'availabilityStatuses'. The supported api-versions are '2022-10-01, 2024-02-01, 2025-05-01'.",
+        },
+      },
+    });
+    // Not an api-version at all: refused before any provider is looked for.
+    const malformed = await h.call('GET', statuses.replace('2022-10-01', 'latest'));
+    expect(malformed).toMatchObject({ status: 400, body: { error: { code: 'InvalidApiVersionParameter', message: "The api-version 'latest' is invalid. The supported versions are '2022-10-01,2024-02-01,2025-05-01'." } } });
     const unknown = await h.call('GET', `/subscriptions/${SUB}/providers/Microsoft.Nothing/things?api-version=1`);
     expect(unknown).toMatchObject({ status: 404, body: { error: { code: 'NotFound' } } });
   });

@@ -90,7 +90,7 @@ describe('Genomics accounts (ARM)', () => {
 
   it('answers 404 for an unknown account and 400 for another api-version', async () => {
     expect(await h.call('GET', `${WUS2_ID}x?api-version=2017-08-01-preview`)).toMatchObject({ status: 404, body: { error: { code: 'ResourceNotFound' } } });
-    expect(await h.call('GET', `${WUS2_ID}?api-version=2020-01-01`)).toMatchObject({ status: 400, body: { error: { code: 'InvalidApiVersionParameter' } } });
+    expect(await h.call('GET', `${WUS2_ID}?api-version=2020-01-01`)).toMatchObject({ status: 400, body: { error: { code: 'NoRegisteredProviderFound' } } });
   });
 
   it('throttles like ARM: 429 with Retry-After, then served', async () => {

@@ -85,7 +85,7 @@ describe('Media Services accounts', () => {
     const err = await rejection(media().mediaservices.get(WEU_RG, 'nosuchaccount'));
     expect(err).toMatchObject({ statusCode: 404, code: 'ResourceNotFound' });
     expect((await h.call('GET', `${NEU_ID}?api-version=2023-01-01`)).status).toBe(200);
-    expect(await h.call('GET', `${NEU_ID}?api-version=2022-08-01`)).toMatchObject({ status: 400, body: { error: { code: 'InvalidApiVersionParameter' } } });
+    expect(await h.call('GET', `${NEU_ID}?api-version=2022-08-01`)).toMatchObject({ status: 400, body: { error: { code: 'NoRegisteredProviderFound' } } });
     // Children of a missing account are 404 too.
     const child = await rejection(media().streamingEndpoints.get(WEU_RG, 'nosuchaccount', 'default'));
     expect(child).toMatchObject({ statusCode: 404, code: 'ResourceNotFound' });

@@ -80,7 +80,7 @@ describe('Purview accounts (ARM)', () => {
 
   it('refuses an api-version the provider does not serve', async () => {
     const res = await h.call('GET', `${EUS_ID}?api-version=2019-01-01`);
-    expect(res).toMatchObject({ status: 400, body: { error: { code: 'InvalidApiVersionParameter' } } });
+    expect(res).toMatchObject({ status: 400, body: { error: { code: 'NoRegisteredProviderFound' } } });
   });
 
   it('honours a throttled read: the SDK waits Retry-After and succeeds', async () => {

@@ -161,7 +161,7 @@ describe('availability statuses', () => {
       expect(res.status).toBe(200);
     }
     const old = await h.call('GET', `${NEU_SE}/providers/Microsoft.ResourceHealth/availabilityStatuses/current?api-version=2015-01-01`);
-    expect(old).toMatchObject({ status: 400, body: { error: { code: 'InvalidApiVersionParameter' } } });
+    expect(old).toMatchObject({ status: 400, body: { error: { code: 'NoRegisteredProviderFound' } } });
   });
 });
 

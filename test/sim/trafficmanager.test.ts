@@ -84,7 +84,7 @@ describe('Traffic Manager profiles', () => {
     expect(err.statusCode).toBe(404);
     expect(err.code).toBe('ResourceNotFound');
     const res = await h.call('GET', `${PROFILE_ID}?api-version=2018-08-01`);
-    expect(res).toMatchObject({ status: 400, body: { error: { code: 'InvalidApiVersionParameter' } } });
+    expect(res).toMatchObject({ status: 400, body: { error: { code: 'NoRegisteredProviderFound' } } });
   });
 });
 
