@@ -1,7 +1,8 @@
 /**
  * Azure Media Services (Microsoft.Media), as `@azure/arm-mediaservices` 13.1.0 calls it:
- * accounts (api-version 2021-11-01, 2023-01-01 also answered), streaming endpoints, live events
- * and live outputs (2022-08-01), transforms and jobs (2022-07-01). `{acct}` below is
+ * accounts (api-version 2021-11-01), streaming endpoints, live events and live outputs
+ * (2022-08-01), transforms and jobs (2022-07-01): the versions whose Microsoft specs the contract
+ * tests hold, and no others. `{acct}` below is
  * `/subscriptions/{sub}/resourceGroups/{rg}/providers/Microsoft.Media/mediaservices/{account}`.
  *
  *   GET    …/providers/Microsoft.Media/mediaservices           200 { value }              mediaservices/read
@@ -33,7 +34,7 @@
  *   PUT    {acct}/streamingLocators/{locator}                  201 | 400 (asset or policy unknown) | 409 (name taken: locators are not updatable)
  *   DELETE {acct}/streamingLocators/{locator}                  200 | 204 absent
  *   POST   {acct}/streamingLocators/{locator}/listPaths        200 { streamingPaths, downloadPaths }
- * Assets and streaming locators answer api-version 2022-08-01 and 2023-01-01.
+ * Assets and streaming locators answer api-version 2022-08-01.
  *
  * Where Azure refuses, the simulator refuses: a live output, a job's JobInputAsset and its
  * JobOutputAssets must name assets that exist in the account (400 naming the field); a
@@ -42,6 +43,9 @@
  * under it, or the event's own operation while an output's runs: 409 InvalidResourceState);
  * a streaming locator's policy must be predefined (Predefined_ClearStreamingOnly, …) or the
  * account's. listPaths answers paths only for an asset a live output records into (its manifest).
+ * A streaming endpoint's PUT needs `properties.scaleUnits` (required by the spec; 0 for a standard
+ * endpoint). Every endpoint answers the properties AMS always shows (`cdnProvider`, `cdnProfile`,
+ * `maxCacheAge`, `freeTrialEndTime`, …), null or empty when unset, as the spec's examples do.
  * Streaming endpoints keep `customHostNames` as given: a host name they do not list is one
  * Azure would refuse viewers for.
  * (operation names are `Microsoft.Media/<type>/<verb>`; every route's `resource` is the ARM id of
@@ -49,7 +53,8 @@
  *
  * Long-running operations answer like AMS: 202 (201 for a create) with `Azure-AsyncOperation`
  * `{acct}/<kind>Operations/{op}` and `Location` `{resource}/operationLocations/{op}`, absolute
- * and carrying the request's api-version; no Retry-After. State machines, with their durations
+ * and carrying the request's api-version; no Retry-After. The status URL answers the spec's
+ * AsyncOperationResult: `{ name, status, error? }`, nothing else. State machines, with their durations
  * from `latencyOf`:
  * - streaming endpoint: Stopped → Starting → Running (start), Running → Stopping → Stopped (stop),
  *   Running → Scaling → Running (scale). Start on Running and stop on Stopped succeed at once
@@ -95,11 +100,11 @@ import type { LongRunning } from '../lro.js';
 import type { Simulator } from '../simulator.js';
 import type { Route, RouteContext, SimResource, SimResponse } from '../types.js';
 
-export const MEDIA_ACCOUNT_API_VERSIONS = ['2021-11-01', '2023-01-01'] as const;
+export const MEDIA_ACCOUNT_API_VERSIONS = ['2021-11-01'] as const;
 export const MEDIA_STREAMING_API_VERSIONS = ['2022-08-01'] as const;
 export const MEDIA_ENCODING_API_VERSIONS = ['2022-07-01'] as const;
 /** Assets and streaming locators (the spec's Metadata group); the SDK sends 2022-08-01. */
-export const MEDIA_METADATA_API_VERSIONS = ['2022-08-01', '2023-01-01'] as const;
+export const MEDIA_METADATA_API_VERSIONS = ['2022-08-01'] as const;
 
 const NS = 'Microsoft.Media';
 const ACCOUNTS = `/subscriptions/{sub}/resourceGroups/{rg}/providers/${NS}/mediaservices`;
@@ -251,7 +256,7 @@ export function mediaRoutes(sim: Simulator): Route[] {
         const r = sim.store.get(resourceId);
         if (r === undefined) return undefined;
         complete(r);
-        return sim.store.get(resourceId) !== undefined ? envelope(r) : undefined;
+        return sim.store.get(resourceId) !== undefined ? viewOf(r) : undefined;
       },
       ...(failWith !== undefined ? { failWith } : {}),
       fail: () => {
@@ -295,7 +300,7 @@ export function mediaRoutes(sim: Simulator): Route[] {
         touch(res);
       },
     );
-    return accepted(kind, r.id, op, ctx, 201, envelope(r));
+    return accepted(kind, r.id, op, ctx, 201, viewOf(r));
   };
 
   const invalidState = (kind: LroKind, r: SimResource, action: string): SimResponse =>
@@ -366,7 +371,8 @@ export function mediaRoutes(sim: Simulator): Route[] {
     if (op === undefined || !sim.key(op.resourceId).startsWith(`${acct}/`) || !op.operation.startsWith(`${NS}/`)) {
       return armError(404, 'ResourceNotFound', `The operation '${ctx.params['op']}' was not found.`);
     }
-    return ok(sim.operations.statusBody(op));
+    // AMS's AsyncOperationResult has the operation's name, status and error only (no start or end time).
+    return ok({ name: op.id, status: op.status, ...(op.error !== undefined ? { error: op.error } : {}) });
   };
 
   const operationLocation = (kind: LroKind, idOf: (p: Params) => string) => (ctx: RouteContext): SimResponse => {
@@ -380,7 +386,7 @@ export function mediaRoutes(sim: Simulator): Route[] {
       return armError(400, op.error?.code ?? 'OperationFailed', op.error?.message ?? `The operation '${op.id}' ${op.status.toLowerCase()}.`);
     }
     const r = sim.store.get(id);
-    return ok(r !== undefined ? envelope(r) : undefined);
+    return ok(r !== undefined ? viewOf(r) : undefined);
   };
 
   const opRoutes = (kind: LroKind, resourcePattern: string, idOf: (p: Params) => string): Route[] => [
@@ -390,14 +396,14 @@ export function mediaRoutes(sim: Simulator): Route[] {
 
   // ── reads ────────────────────────────────────────────────────────────────────────────────────
 
-  const getChild = (kind: string, idOf: (p: Params) => string, view: (r: SimResource) => unknown = envelope) => (ctx: RouteContext): SimResponse => {
+  const getChild = (kind: string, idOf: (p: Params) => string, view: (r: SimResource) => unknown = viewOf) => (ctx: RouteContext): SimResponse => {
     const found = account(ctx.params);
     if (isResponse(found)) return found;
     const r = sim.store.get(idOf(ctx.params));
     return r === undefined ? notFound(kind, idOf(ctx.params)) : ok(view(r));
   };
 
-  const listChildren = (parentOf: (p: Params) => string, parentKind: string | undefined, segment: string, view: (r: SimResource) => unknown = envelope) => (ctx: RouteContext): SimResponse => {
+  const listChildren = (parentOf: (p: Params) => string, parentKind: string | undefined, segment: string, view: (r: SimResource) => unknown = viewOf) => (ctx: RouteContext): SimResponse => {
     const found = account(ctx.params);
     if (isResponse(found)) return found;
     const parentId = parentOf(ctx.params);
@@ -441,6 +447,35 @@ export function mediaRoutes(sim: Simulator): Route[] {
 
   const skuFor = (units: number): Record<string, unknown> => ({ name: units > 0 ? 'Premium' : 'Standard', capacity: units });
 
+  /**
+   * Properties AMS answers on every streaming endpoint, set or not, as the spec's examples show
+   * them: no CDN provider or profile, no cache age, no availability set, and no free trial
+   * (.NET's minimum date).
+   */
+  const SE_ANSWERED: Record<string, unknown> = {
+    description: null,
+    availabilitySetName: null,
+    cdnEnabled: false,
+    cdnProvider: null,
+    cdnProfile: '',
+    customHostNames: [],
+    maxCacheAge: null,
+    freeTrialEndTime: '0001-01-01T00:00:00Z',
+  };
+
+  /** An IP allow list answers each range's subnet prefix length, null when none was given. */
+  const withPrefixLengths = (accessControl: unknown): unknown => {
+    if (!isRecord(accessControl) || !isRecord(accessControl['ip']) || !Array.isArray(accessControl['ip']['allow'])) return accessControl;
+    const allow = (accessControl['ip']['allow'] as unknown[]).map((range) => (isRecord(range) ? { subnetPrefixLength: null, ...range } : range));
+    return { ...accessControl, ip: { ...accessControl['ip'], allow } };
+  };
+
+  const endpointView = (r: SimResource): Record<string, unknown> => {
+    const props: Record<string, unknown> = { ...SE_ANSWERED, ...r.properties };
+    if (props['accessControl'] !== undefined) props['accessControl'] = withPrefixLengths(props['accessControl']);
+    return { ...envelope(r), properties: props };
+  };
+
   /** What every create of an account child reads first: its account, its body, its region. */
   const createTarget = (
     ctx: RouteContext,
@@ -458,7 +493,9 @@ export function mediaRoutes(sim: Simulator): Route[] {
     const target = createTarget(ctx);
     if (isResponse(target)) return target;
     const { acct, body, props, location } = target;
-    const units = scaleUnitsOf(props['scaleUnits'] ?? 0, 'properties.scaleUnits');
+    // scaleUnits is required by StreamingEndpointProperties, on a replace too (PUT replaces the whole definition).
+    if (props['scaleUnits'] === undefined) return badRequest("The field 'properties.scaleUnits' is required: give 0 for a standard endpoint.", 'InvalidRequestContent');
+    const units = scaleUnitsOf(props['scaleUnits'], 'properties.scaleUnits');
     if (typeof units !== 'number') return units;
     const at = isoNow(now());
     const existing = sim.store.get(seIdOf(ctx.params));
@@ -483,7 +520,7 @@ export function mediaRoutes(sim: Simulator): Route[] {
       existing.sku = skuFor(units);
       if (tags !== undefined) existing.tags = tags;
       existing.systemData = systemData(ctx.request.caller, at, existing.systemData);
-      return ok(envelope(existing));
+      return ok(viewOf(existing));
     }
     const start = autoStart(ctx);
     const id = childId(acct, 'streamingEndpoints', ctx.params['se']!);
@@ -580,7 +617,7 @@ export function mediaRoutes(sim: Simulator): Route[] {
     if (tags !== undefined) r.tags = tags;
     r.properties['lastModified'] = at;
     r.systemData = systemData(ctx.request.caller, at, r.systemData);
-    return ok(envelope(r));
+    return ok(viewOf(r));
   };
 
   // ── live events ──────────────────────────────────────────────────────────────────────────────
@@ -631,7 +668,7 @@ export function mediaRoutes(sim: Simulator): Route[] {
       };
       if (tags !== undefined) existing.tags = tags;
       existing.systemData = systemData(ctx.request.caller, at, existing.systemData);
-      return ok(envelope(existing));
+      return ok(viewOf(existing));
     }
     const name = ctx.params['le']!;
     const host = typeof props['hostnamePrefix'] === 'string' && props['useStaticHostname'] === true ? props['hostnamePrefix'] : `${name}-${acct.name}`.toLowerCase();
@@ -699,7 +736,7 @@ export function mediaRoutes(sim: Simulator): Route[] {
       if (inFlight !== undefined) return busy('liveOutput', existing, inFlight);
       existing.properties = { ...existing.properties, ...definable, provisioningState: 'Succeeded', lastModified: at };
       existing.systemData = systemData(ctx.request.caller, at, existing.systemData);
-      return ok(envelope(existing));
+      return ok(viewOf(existing));
     }
     const id = `${le.id}/liveOutputs/${ctx.params['lo']!}`;
     const r: SimResource = sim.store.put({
@@ -735,7 +772,7 @@ export function mediaRoutes(sim: Simulator): Route[] {
         touch(res);
       },
     );
-    return accepted('liveOutput', r.id, op, ctx, 201, envelope(r));
+    return accepted('liveOutput', r.id, op, ctx, 201, viewOf(r));
   };
 
   const deleteLiveOutput = (ctx: RouteContext): SimResponse => {
@@ -811,7 +848,7 @@ export function mediaRoutes(sim: Simulator): Route[] {
       for (const field of ['description', 'alternateId']) if (props[field] !== undefined) existing.properties[field] = props[field];
       existing.properties['lastModified'] = at;
       existing.systemData = systemData(ctx.request.caller, at, existing.systemData);
-      return ok(envelope(existing));
+      return ok(viewOf(existing));
     }
     const assetId = randomUUID();
     const id = childId(acct, 'assets', ctx.params['asset']!);
@@ -832,7 +869,7 @@ export function mediaRoutes(sim: Simulator): Route[] {
         storageEncryptionFormat: 'None',
       },
     });
-    return ok(envelope(r), 201);
+    return ok(viewOf(r), 201);
   };
 
   const deleteAsset = (ctx: RouteContext): SimResponse => {
@@ -908,7 +945,7 @@ export function mediaRoutes(sim: Simulator): Route[] {
         contentKeys: [],
       },
     });
-    return ok(envelope(r), 201);
+    return ok(viewOf(r), 201);
   };
 
   const deleteStreamingLocator = (ctx: RouteContext): SimResponse => {
@@ -966,7 +1003,7 @@ export function mediaRoutes(sim: Simulator): Route[] {
     if (existing !== undefined) {
       existing.properties = { ...existing.properties, description: props['description'] ?? null, outputs: normalized, lastModified: at };
       existing.systemData = systemData(ctx.request.caller, at, existing.systemData);
-      return ok(envelope(existing));
+      return ok(viewOf(existing));
     }
     const id = childId(acct, 'transforms', ctx.params['t']!);
     const r = sim.store.put({
@@ -975,9 +1012,10 @@ export function mediaRoutes(sim: Simulator): Route[] {
       type: typeOf(id),
       location: '',
       systemData: systemData(ctx.request.caller, at),
-      properties: { ...(props['description'] !== undefined ? { description: props['description'] } : {}), outputs: normalized, created: at, lastModified: at, provisioningState: 'Succeeded' },
+      // A transform is not provisioned: TransformProperties has no provisioningState.
+      properties: { ...(props['description'] !== undefined ? { description: props['description'] } : {}), outputs: normalized, created: at, lastModified: at },
     });
-    return ok(envelope(r), 201);
+    return ok(viewOf(r), 201);
   };
 
   // ── jobs ─────────────────────────────────────────────────────────────────────────────────────
@@ -1188,6 +1226,14 @@ export function mediaRoutes(sim: Simulator): Route[] {
     const failWith = rule !== undefined && sim.faults.fires(rule) ? { code: rule.code, message: rule.message } : undefined;
     timelines.set(r, { anchor: at, first: 0, ...(failWith !== undefined ? { failWith } : {}) });
     return ok(jobView(r), 201);
+  };
+
+  /** A resource as AMS answers it: endpoints with the properties always answered, jobs with their state as of now. */
+  const viewOf = (r: SimResource): Record<string, unknown> => {
+    const type = r.type.toLowerCase();
+    if (type.endsWith('/streamingendpoints')) return endpointView(r);
+    if (type.endsWith('/jobs')) return jobView(r);
+    return envelope(r);
   };
 
   // ── the routes ───────────────────────────────────────────────────────────────────────────────

@@ -84,7 +84,7 @@ describe('Media Services accounts', () => {
   it('answers a missing account with 404 ResourceNotFound, and checks the api-version', async () => {
     const err = await rejection(media().mediaservices.get(WEU_RG, 'nosuchaccount'));
     expect(err).toMatchObject({ statusCode: 404, code: 'ResourceNotFound' });
-    expect((await h.call('GET', `${NEU_ID}?api-version=2023-01-01`)).status).toBe(200);
+    expect((await h.call('GET', `${NEU_ID}?api-version=2021-11-01`)).status).toBe(200);
     expect(await h.call('GET', `${NEU_ID}?api-version=2022-08-01`)).toMatchObject({ status: 400, body: { error: { code: 'NoRegisteredProviderFound' } } });
     // Children of a missing account are 404 too.
     const child = await rejection(media().streamingEndpoints.get(WEU_RG, 'nosuchaccount', 'default'));
@@ -179,11 +179,13 @@ describe('streaming endpoints', () => {
     const statusPath = `${NEU_ID}/streamingEndpointOperations/${op}?api-version=2022-08-01`;
     const locationPath = `${NEU_ID}/streamingEndpoints/default/operationLocations/${op}?api-version=2022-08-01`;
     const polling = await h.call('GET', statusPath);
-    expect(polling).toMatchObject({ status: 200, body: { name: op, status: 'InProgress' } });
+    // The spec's AsyncOperationResult: name, status and (on failure) error, nothing else.
+    expect(polling).toMatchObject({ status: 200 });
+    expect(polling.body).toEqual({ name: op, status: 'InProgress' });
     expect(polling.headers['retry-after']).toBeUndefined();
     expect((await h.call('GET', locationPath)).status).toBe(202);
     await h.control('POST', '/_sim/lro/finish');
-    expect(await h.call('GET', statusPath)).toMatchObject({ status: 200, body: { name: op, status: 'Succeeded', endTime: expect.any(String) } });
+    expect((await h.call('GET', statusPath)).body).toEqual({ name: op, status: 'Succeeded' });
     expect(await h.call('GET', locationPath)).toMatchObject({ status: 200, body: { name: 'default', properties: { resourceState: 'Running' } } });
     expect((await h.call('GET', `${WEU_ID}/streamingEndpointOperations/${op}?api-version=2022-08-01`)).status).toBe(404);
   });
@@ -208,24 +210,52 @@ describe('streaming endpoints', () => {
       provisioningState: 'Succeeded',
       sku: { name: 'Standard', capacity: 0 },
     });
-    const poller = await media().streamingEndpoints.beginCreate(NEU_RG, NEU, 'cold', { location: 'northeurope' }, FAST_LRO);
+    const poller = await media().streamingEndpoints.beginCreate(NEU_RG, NEU, 'cold', { location: 'northeurope', scaleUnits: 0 }, FAST_LRO);
     expect(await media().streamingEndpoints.get(NEU_RG, NEU, 'cold')).toMatchObject({ provisioningState: 'InProgress', resourceState: 'Stopped' });
     await poller.pollUntilDone();
     expect(await media().streamingEndpoints.get(NEU_RG, NEU, 'cold')).toMatchObject({ provisioningState: 'Succeeded', resourceState: 'Stopped' });
     expect((await operations('Microsoft.Media/streamingEndpoints/write')).map((o) => o.status)).toEqual([201, 201]);
 
     // PUT again is create-or-replace: 200, state kept.
-    const replaced = await media().streamingEndpoints.beginCreateAndWait(NEU_RG, NEU, 'backup', { location: 'northeurope', description: 'renamed' }, FAST_LRO);
+    const replaced = await media().streamingEndpoints.beginCreateAndWait(NEU_RG, NEU, 'backup', { location: 'northeurope', scaleUnits: 0, description: 'renamed' }, FAST_LRO);
     expect(replaced).toMatchObject({ description: 'renamed', resourceState: 'Running', hostName: 'backup-contosomedianeu-euno.streaming.media.azure.net' });
 
-    const wrongRegion = await rejection(media().streamingEndpoints.beginCreate(NEU_RG, NEU, 'elsewhere', { location: 'westeurope' }, FAST_LRO));
+    const wrongRegion = await rejection(media().streamingEndpoints.beginCreate(NEU_RG, NEU, 'elsewhere', { location: 'westeurope', scaleUnits: 0 }, FAST_LRO));
     expect(wrongRegion).toMatchObject({ statusCode: 400, code: 'InvalidRequestContent' });
     expect(wrongRegion.message).toContain("'location'");
   });
 
+  it('refuses an endpoint PUT without scaleUnits, which the spec requires, on a create and on a replace', async () => {
+    for (const name of ['fresh', 'default']) {
+      const res = await h.call('PUT', `${NEU_ID}/streamingEndpoints/${name}?api-version=2022-08-01`, { location: 'northeurope', properties: { description: 'no units' } });
+      expect(res).toMatchObject({ status: 400, body: { error: { code: 'InvalidRequestContent', message: "The field 'properties.scaleUnits' is required: give 0 for a standard endpoint." } } });
+    }
+    expect(await rejection(media().streamingEndpoints.get(NEU_RG, NEU, 'fresh'))).toMatchObject({ statusCode: 404 });
+  });
+
+  it('answers the properties AMS always shows, null or empty when unset, and each allowed IP range its prefix length', async () => {
+    const accessControl = { ip: { allow: [{ name: 'office', address: '192.0.2.10' }, { name: 'lab', address: '198.51.100.0', subnetPrefixLength: 24 }] } };
+    await h.call('PUT', `${NEU_ID}/streamingEndpoints/fenced?api-version=2022-08-01`, { location: 'northeurope', properties: { scaleUnits: 0, accessControl } });
+    const { body } = await h.call('GET', `${NEU_ID}/streamingEndpoints/fenced?api-version=2022-08-01`);
+    expect((body as { properties: Record<string, unknown> }).properties).toMatchObject({
+      description: null,
+      availabilitySetName: null,
+      cdnEnabled: false,
+      cdnProvider: null,
+      cdnProfile: '',
+      customHostNames: [],
+      maxCacheAge: null,
+      freeTrialEndTime: '0001-01-01T00:00:00Z',
+      accessControl: { ip: { allow: [{ name: 'office', address: '192.0.2.10', subnetPrefixLength: null }, { name: 'lab', address: '198.51.100.0', subnetPrefixLength: 24 }] } },
+    });
+    // The seeded endpoints answer them too.
+    const seeded = await h.call('GET', `${WEU_ID}/streamingEndpoints/default?api-version=2022-08-01`);
+    expect((seeded.body as { properties: Record<string, unknown> }).properties).toMatchObject({ cdnProvider: null, cdnProfile: '', maxCacheAge: null, freeTrialEndTime: '0001-01-01T00:00:00Z' });
+  });
+
   it('fails a create when a fault says so', async () => {
     await fault({ operation: 'Microsoft.Media/streamingEndpoints/write', failOperation: true, code: 'StreamingEndpointCreateFailed', message: 'no capacity' });
-    const err = await lroFailure(media().streamingEndpoints.beginCreateAndWait(NEU_RG, NEU, 'backup', { location: 'northeurope' }, FAST_LRO));
+    const err = await lroFailure(media().streamingEndpoints.beginCreateAndWait(NEU_RG, NEU, 'backup', { location: 'northeurope', scaleUnits: 0 }, FAST_LRO));
     expect(err.message).toContain('The long-running operation has failed');
     expect(await media().streamingEndpoints.get(NEU_RG, NEU, 'backup')).toMatchObject({ provisioningState: 'Failed', resourceState: 'Stopped' });
   });
@@ -441,6 +471,9 @@ describe('transforms', () => {
     await media().transforms.createOrUpdate(NEU_RG, NEU, 'adaptive-1080p', { ...transform, description: 'v2' }, { onResponse });
     expect(statuses).toEqual([201, 200]);
     expect((await media().transforms.get(NEU_RG, NEU, 'adaptive-1080p')).description).toBe('v2');
+    // TransformProperties has no provisioningState: a transform is not provisioned.
+    const raw = await h.call('GET', `${NEU_ID}/transforms/adaptive-1080p?api-version=2022-07-01`);
+    expect(Object.keys((raw.body as { properties: object }).properties).sort()).toEqual(['created', 'description', 'lastModified', 'outputs']);
     const names = [];
     for await (const t of media().transforms.list(WEU_RG, WEU)) names.push(t.name);
     expect(names).toEqual(['adaptive-1080p']);
