@@ -4,7 +4,8 @@
  * enum, a wrong type deep in an array; in a request, a missing required body field and an
  * api-version the spec does not have. Traffic Manager's vendored 2022-04-01 spec where it has the
  * feature, a hand-written fixture spec (test/contracts/fixtures) where it does not (a closed enum,
- * required properties, polymorphism).
+ * required properties, polymorphism). What ARM's front door answers is held to ARM's common
+ * ErrorResponse, on Monitor's spec, whose own errors are a flat { code, message }.
  */
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -167,6 +168,47 @@ describe('schema features, on the fixture spec', () => {
     expect(found(del(204, undefined), fixture)).toEqual([]);
     expect(found(del(200, { deleted: true }), fixture)).toEqual([['response', '$', 'the spec declares no body for status 200 of Widgets_Delete, got one']]);
     expect(found(exchange({ path: WIDGET, query: new URLSearchParams({ 'api-version': '2024-01-01' }) }), fixture)).toEqual([['response', '$', 'expected a body for status 200 of Widgets_Get, got none']]);
+  });
+});
+
+describe("answers ARM's front door writes", () => {
+  // Monitor's 2017-04-01 spec declares a flat { code, message } for the provider's own errors.
+  const ALERT = `/subscriptions/${SUB}/resourceGroups/rg-monitor/providers/microsoft.insights/activityLogAlerts/a1`;
+  const alert = (over: Partial<Exchange>) => exchange({ path: ALERT, query: new URLSearchParams({ 'api-version': '2017-04-01' }), status: 429, ...over });
+  const armEnvelope = { error: { code: 'SubscriptionRequestsThrottled', message: 'try later' } };
+
+  it("checks them against ARM's common ErrorResponse, not the operation's default", () => {
+    expect(found(alert({ frontDoor: true, responseBody: armEnvelope }))).toEqual([]);
+    expect(found(alert({ frontDoor: true, responseBody: { code: 'SubscriptionRequestsThrottled', message: 'try later' } }))).toEqual([
+      ['response', '$.code', "property 'code' is not defined by the spec (ErrorResponse)"],
+      ['response', '$.message', "property 'message' is not defined by the spec (ErrorResponse)"],
+    ]);
+    // The provider's own error is still held to the operation's default.
+    expect(found(alert({ status: 404, responseBody: armEnvelope }))).toEqual([
+      ['response', '$', 'status 404 is not declared for ActivityLogAlerts_Get (the spec has 200), and the body does not match its default (error) response'],
+      ['response', '$.error', "property 'error' is not defined by the spec (ErrorResponse)"],
+    ]);
+  });
+
+  it('checks them even where no operation matched (an api-version the spec lacks), and wants an error', () => {
+    const x = alert({ frontDoor: true, status: 400, query: new URLSearchParams({ 'api-version': '2015-01-01' }), responseBody: { error: { code: 'NoRegisteredProviderFound' } } });
+    expect(found(x)).toEqual([['request', '$', "api-version '2015-01-01' is not in the spec for ActivityLogAlerts_Get (the spec has 2017-04-01)"]]);
+    expect(found({ ...x, responseBody: { error: { code: 'NoRegisteredProviderFound', retry: 1 } } })).toEqual([
+      ['request', '$', "api-version '2015-01-01' is not in the spec for ActivityLogAlerts_Get (the spec has 2017-04-01)"],
+      ['response', '$.error.retry', "property 'retry' is not defined by the spec (ErrorDetail)"],
+    ]);
+    expect(found(alert({ frontDoor: true, status: 200, responseBody: armEnvelope }))).toEqual([
+      ['response', '$', "ARM's front door answered 200: it only ever answers for itself with an error"],
+    ]);
+  });
+
+  it("leaves a data plane's answers to its own spec: it is not behind ARM", () => {
+    const kv = exchange({ path: '/appConfiguration/store/kv/k', query: new URLSearchParams({ 'api-version': '2026-04-01' }), status: 429, frontDoor: true });
+    expect(found({ ...kv, responseBody: { type: 'https://azconfig.io/errors/too-many-requests', title: 'quota', status: 429 } })).toEqual([]);
+    expect(found({ ...kv, responseBody: armEnvelope })).toEqual([
+      ['response', '$', 'status 429 is not declared for GetKeyValue (the spec has 200), and the body does not match its default (error) response'],
+      ['response', '$.error', "property 'error' is not defined by the spec (Error)"],
+    ]);
   });
 });
 
