@@ -225,7 +225,9 @@ export class Replayer {
       name: id.split('/').pop()!,
       type: typeOf(id),
       location: location.toLowerCase().replace(/\s+/g, ''),
-      properties: { provisioningState: 'Succeeded', ...((body['properties'] as Record<string, unknown> | undefined) ?? {}) },
+      // The example's properties only: a provisioningState added here would be one a proxy
+      // resource's spec does not define (a transform, a job, an asset).
+      properties: { ...((body['properties'] as Record<string, unknown> | undefined) ?? {}) },
       ...(isRecord(body['sku']) ? { sku: body['sku'] } : {}),
       ...(typeof body['kind'] === 'string' ? { kind: body['kind'] } : {}),
       ...(isRecord(body['tags']) ? { tags: body['tags'] as Record<string, string> } : {}),
