@@ -2,26 +2,36 @@
  * Microsoft.Insights (Azure Monitor): action groups, Activity Log alert rules, and the Activity
  * Log itself.
  *
+ * Api-versions: only those whose spec the repository holds (action groups 2021-09-01, alerts
+ * 2017-04-01, the Activity Log 2015-04-01: what the SDK sends); any other is refused by the
+ * pipeline (InvalidApiVersionParameter).
+ *
  * Action groups and Activity Log alerts are global ARM resources kept in the store (location
  * `global`, rendered `Global`). PUT answers 201 when it creates and 200 when it replaces; DELETE
- * 200, or 204 when there was nothing to delete; PATCH changes tags and `enabled`. Validation,
- * each failure a 400 naming the field:
+ * 200, or 204 when there was nothing to delete; PATCH changes tags and `enabled`. Responses carry
+ * only the properties the spec defines. The provider's own refusals use the specs' flat
+ * ErrorResponse `{code, message}` (./flat-error.ts). Validation, each failure a 400 naming the field:
  * - both: `location` is required (LocationRequired); an Activity Log alert's must be `Global`
  *   (LocationNotAvailableForResourceType).
- * - action groups: `properties.groupShortName` 1..12 characters; receivers are lists of objects
- *   with a `name`; webhook receivers need `serviceUri` (an http(s) URL), and `objectId` when
- *   `useAadAuth` is true (a guess at the service's rule).
- * - alerts: `properties.scopes` a non-empty list of ids; `properties.condition.allOf` a
- *   non-empty list whose items are leaves `{field, equals}` (2017-04-01) or `{field,
- *   containsAny: [...]}`, or `{anyOf: [leaf, ...]}` (2020-10-01 and later); both shapes are
- *   accepted whatever the api-version. `actions.actionGroups[].actionGroupId` must be a string.
+ * - action groups: `properties.groupShortName` 1..12 characters and `properties.enabled` (both
+ *   required by the spec); each receiver has the fields its kind requires in the spec (e.g.
+ *   `isGlobalRunbook` on runbook receivers), booleans are booleans, a field the spec does not
+ *   define is refused (assumed, strict), `useCommonAlertSchema`/`useAadAuth` default to false, email and SMS
+ *   receivers report `status: Enabled`; webhook receivers need an http(s) `serviceUri`, and
+ *   `objectId` when `useAadAuth` is true (assumed: the strict reading of secure webhooks).
+ * - alerts: `properties.scopes` a non-empty list of ids (`/subscriptions/…` or, as the spec's
+ *   example writes it, `subscriptions/…`); `properties.condition.allOf` a non-empty list of
+ *   leaves `{field, equals}`, nothing else (2017-04-01 has no `containsAny` or `anyOf`);
+ *   `properties.actions` required, each `actionGroups[].actionGroupId` a string.
  * Resource groups are not checked for existence (the simulator keeps no resource-group records).
  * Creating one while its location is down answers 503, as the region's resources do.
  *
  * The Activity Log (`eventtypes/management/values`, api-version 2015-04-01) is derived:
  * - ServiceHealth events, one per update of every incident the subscription sees (Active at the
  *   impact start; Resolved at the mitigation), with the properties bag of the REST API and of
- *   the alerts (impactedServices is a JSON string, version 0.1.1).
+ *   the alerts (impactedServices is a JSON string, version 0.1.1). Fields with no value for
+ *   such an event (eventName, resourceProviderName, resourceType, subStatus) are left out: the
+ *   spec's LocalizableString has a required, non-nullable `value`. EventData has no `channels`.
  * - Administrative events, one per ARM write in the operation log of the subscription
  *   (`/subscriptions/{sub}/…` paths; data planes and requests ARM throttled are not logged, as in
  *   Azure): operationName is the route's operation, with `/action` appended unless it already
@@ -34,23 +44,28 @@
  * (ignored). Events are newest first, on one page; `$select` keeps the named top-level fields.
  * Azure's 90-day retention and its minutes of ingestion delay are not modelled.
  */
-import { armError, badRequest, isoNow, ok, page } from '../arm.js';
+import { isoNow, ok, page } from '../arm.js';
 import { typeOf } from '../estate.js';
 import { regionDisplayName, type Incident } from '../incidents.js';
 import type { OperationRecord } from '../oplog.js';
 import type { Simulator } from '../simulator.js';
 import type { Route, RouteContext, SimResource, SimResponse } from '../types.js';
+import { flatError } from './flat-error.js';
 import { FilterError, incidentCommunication, incidentVisibleTo, parseFilter, stableGuid, ticksOf, type FilterComparison } from './resourcehealth.js';
 
-export const ACTION_GROUP_API_VERSIONS = ['2021-09-01', '2023-01-01'] as const;
-export const ACTIVITY_LOG_ALERT_API_VERSIONS = ['2017-04-01', '2020-10-01', '2023-01-01', '2023-01-01-preview'] as const;
+/**
+ * What `@azure/arm-monitor` 7 sends, and the only versions whose contract the repository holds
+ * (test/contracts): the simulator answers nothing it cannot be checked against.
+ */
+export const ACTION_GROUP_API_VERSIONS = ['2021-09-01'] as const;
+export const ACTIVITY_LOG_ALERT_API_VERSIONS = ['2017-04-01'] as const;
 export const ACTIVITY_LOG_API_VERSIONS = ['2015-04-01'] as const;
 
 type Json = Record<string, unknown>;
 
 const isObject = (v: unknown): v is Json => typeof v === 'object' && v !== null && !Array.isArray(v);
 const isText = (v: unknown): v is string => typeof v === 'string' && v.trim() !== '';
-const invalid = (message: string): SimResponse => badRequest(message, 'BadRequest');
+const invalid = (message: string): SimResponse => flatError(400, 'BadRequest', message);
 
 /** A body the service refuses: carries the 400 out of the validators. */
 class Invalid extends Error {
@@ -62,34 +77,77 @@ const reject = (message: string): never => {
   throw new Invalid(invalid(message));
 };
 
-const RECEIVER_LISTS = [
-  'emailReceivers',
-  'smsReceivers',
-  'webhookReceivers',
-  'itsmReceivers',
-  'azureAppPushReceivers',
-  'automationRunbookReceivers',
-  'voiceReceivers',
-  'logicAppReceivers',
-  'azureFunctionReceivers',
-  'armRoleReceivers',
-  'eventHubReceivers',
-] as const;
+/**
+ * The receiver lists of an action group and, for each kind, its fields as the 2021-09-01 spec
+ * defines them: required strings, required booleans, optional strings, optional booleans (all
+ * default false), and whether the service reports a read-only `status`.
+ */
+interface ReceiverShape {
+  required: string[];
+  requiredFlags?: string[];
+  strings?: string[];
+  flags?: string[];
+  status?: true;
+}
 
-/** Required string fields of each receiver kind (besides `name`). */
-const RECEIVER_FIELDS: Record<(typeof RECEIVER_LISTS)[number], string[]> = {
-  emailReceivers: ['emailAddress'],
-  smsReceivers: ['countryCode', 'phoneNumber'],
-  webhookReceivers: ['serviceUri'],
-  itsmReceivers: ['workspaceId', 'connectionId', 'ticketConfiguration', 'region'],
-  azureAppPushReceivers: ['emailAddress'],
-  automationRunbookReceivers: ['automationAccountId', 'runbookName', 'webhookResourceId'],
-  voiceReceivers: ['countryCode', 'phoneNumber'],
-  logicAppReceivers: ['resourceId', 'callbackUrl'],
-  azureFunctionReceivers: ['functionAppResourceId', 'functionName', 'httpTriggerUrl'],
-  armRoleReceivers: ['roleId'],
-  eventHubReceivers: ['eventHubNameSpace', 'eventHubName', 'subscriptionId'],
-};
+const RECEIVERS = {
+  emailReceivers: { required: ['name', 'emailAddress'], flags: ['useCommonAlertSchema'], status: true },
+  smsReceivers: { required: ['name', 'countryCode', 'phoneNumber'], status: true },
+  webhookReceivers: { required: ['name', 'serviceUri'], strings: ['objectId', 'identifierUri', 'tenantId'], flags: ['useCommonAlertSchema', 'useAadAuth'] },
+  itsmReceivers: { required: ['name', 'workspaceId', 'connectionId', 'ticketConfiguration', 'region'] },
+  azureAppPushReceivers: { required: ['name', 'emailAddress'] },
+  automationRunbookReceivers: {
+    required: ['automationAccountId', 'runbookName', 'webhookResourceId'],
+    requiredFlags: ['isGlobalRunbook'],
+    strings: ['name', 'serviceUri'],
+    flags: ['useCommonAlertSchema'],
+  },
+  voiceReceivers: { required: ['name', 'countryCode', 'phoneNumber'] },
+  logicAppReceivers: { required: ['name', 'resourceId', 'callbackUrl'], flags: ['useCommonAlertSchema'] },
+  azureFunctionReceivers: { required: ['name', 'functionAppResourceId', 'functionName', 'httpTriggerUrl'], flags: ['useCommonAlertSchema'] },
+  armRoleReceivers: { required: ['name', 'roleId'], flags: ['useCommonAlertSchema'] },
+  eventHubReceivers: { required: ['name', 'eventHubNameSpace', 'eventHubName', 'subscriptionId'], strings: ['tenantId'], flags: ['useCommonAlertSchema'] },
+} satisfies Record<string, ReceiverShape>;
+
+const RECEIVER_LISTS = Object.keys(RECEIVERS) as Array<keyof typeof RECEIVERS>;
+
+/** One receiver as the service stores it (the spec's fields only, defaults filled), or the 400. */
+function receiverProperties(list: keyof typeof RECEIVERS, item: unknown, at: string): Json {
+  if (!isObject(item)) return reject(`${at} must be an object.`);
+  const shape: ReceiverShape = RECEIVERS[list];
+  // Assumed (strict): a field the spec does not define for this kind is refused, not dropped; `status` is read-only and ignored.
+  const known = new Set([...shape.required, ...(shape.requiredFlags ?? []), ...(shape.strings ?? []), ...(shape.flags ?? []), ...(shape.status === true ? ['status'] : [])]);
+  const unknown = Object.keys(item).find((k) => !known.has(k));
+  if (unknown !== undefined) return reject(`${at}.${unknown} is not a property of ${list} in api-version 2021-09-01.`);
+  const out: Json = {};
+  for (const f of shape.required) {
+    if (!isText(item[f])) return reject(`${at}.${f} is required.`);
+    out[f] = item[f];
+  }
+  for (const f of shape.requiredFlags ?? []) {
+    if (typeof item[f] !== 'boolean') return reject(`${at}.${f} is required: true or false.`);
+    out[f] = item[f];
+  }
+  for (const f of shape.strings ?? []) {
+    if (item[f] === undefined || item[f] === null) continue;
+    if (typeof item[f] !== 'string') return reject(`${at}.${f} must be a string.`);
+    out[f] = item[f];
+  }
+  for (const f of shape.flags ?? []) {
+    if (item[f] !== undefined && item[f] !== null && typeof item[f] !== 'boolean') return reject(`${at}.${f} must be true or false.`);
+    out[f] = item[f] ?? false;
+  }
+  if (shape.status === true) out['status'] = 'Enabled';
+  if (list === 'webhookReceivers') {
+    const uri = out['serviceUri'] as string;
+    if (!/^https?:\/\/[^\s/]+/i.test(uri)) return reject(`${at}.serviceUri '${uri}' is not an absolute http or https URL.`);
+    // Assumed (strict): a webhook secured with Entra ID cannot be called without the application it targets.
+    if (out['useAadAuth'] === true && !isText(out['objectId'])) {
+      return reject(`${at}.objectId is required when useAadAuth is true: the object id of the Entra application that secures the webhook.`);
+    }
+  }
+  return out;
+}
 
 /** The action group's properties as the service stores them, or the 400 for the first bad field. */
 function actionGroupProperties(body: Json): Json {
@@ -100,70 +158,29 @@ function actionGroupProperties(body: Json): Json {
   if (short.length > 12) {
     return reject(`properties.groupShortName '${short}' is ${short.length} characters long; the group short name can have at most 12 characters.`);
   }
-  const enabled = p['enabled'] ?? true;
-  if (typeof enabled !== 'boolean') return reject('properties.enabled must be true or false.');
+  // Required by the spec (ActionGroup.required), though it documents a default of true.
+  const enabled = p['enabled'];
+  if (typeof enabled !== 'boolean') return reject('properties.enabled is required: true or false (whether the action group sends notifications).');
   const out: Json = { groupShortName: short, enabled };
   for (const list of RECEIVER_LISTS) {
     const items = p[list] ?? [];
     if (!Array.isArray(items)) return reject(`properties.${list} must be a list of receivers.`);
-    const normalized: Json[] = [];
-    for (const [i, item] of items.entries()) {
-      const at = `properties.${list}[${i}]`;
-      if (!isObject(item)) return reject(`${at} must be an object.`);
-      if (list !== 'automationRunbookReceivers' && !isText(item['name'])) return reject(`${at}.name is required.`);
-      for (const f of RECEIVER_FIELDS[list]) {
-        if (!isText(item[f]) && !(list === 'automationRunbookReceivers' && f === 'webhookResourceId')) return reject(`${at}.${f} is required.`);
-      }
-      if (list === 'webhookReceivers') {
-        const uri = item['serviceUri'] as string;
-        if (!/^https?:\/\/[^\s/]+/i.test(uri)) return reject(`${at}.serviceUri '${uri}' is not an absolute http or https URL.`);
-        for (const flag of ['useCommonAlertSchema', 'useAadAuth']) {
-          if (item[flag] !== undefined && typeof item[flag] !== 'boolean') return reject(`${at}.${flag} must be true or false.`);
-        }
-        if (item['useAadAuth'] === true && !isText(item['objectId'])) {
-          return reject(`${at}.objectId is required when useAadAuth is true: the object id of the Entra application that secures the webhook.`);
-        }
-        normalized.push({
-          name: item['name'],
-          serviceUri: uri,
-          useCommonAlertSchema: item['useCommonAlertSchema'] ?? false,
-          useAadAuth: item['useAadAuth'] ?? false,
-          ...(isText(item['objectId']) ? { objectId: item['objectId'] } : {}),
-          ...(isText(item['identifierUri']) ? { identifierUri: item['identifierUri'] } : {}),
-          ...(isText(item['tenantId']) ? { tenantId: item['tenantId'] } : {}),
-        });
-      } else if (list === 'emailReceivers' || list === 'smsReceivers') {
-        normalized.push({ ...(list === 'emailReceivers' ? { useCommonAlertSchema: false } : {}), ...item, status: 'Enabled' });
-      } else {
-        normalized.push({ ...item });
-      }
-    }
-    out[list] = normalized;
+    out[list] = items.map((item, i) => receiverProperties(list, item, `properties.${list}[${i}]`));
   }
   return out;
 }
 
-function leafError(leaf: unknown, at: string, allowAnyOf: boolean): string | undefined {
-  if (!isObject(leaf)) return `${at} must be an object: {field, equals}, {field, containsAny} or {anyOf: [...]}.`;
-  if (leaf['anyOf'] !== undefined) {
-    if (!allowAnyOf) return `${at}.anyOf cannot be nested inside anyOf.`;
-    const any = leaf['anyOf'];
-    if (!Array.isArray(any) || any.length === 0) return `${at}.anyOf must be a non-empty list of conditions.`;
-    for (const [i, inner] of any.entries()) {
-      const err = leafError(inner, `${at}.anyOf[${i}]`, false);
-      if (err !== undefined) return err;
-    }
-    return undefined;
-  }
+/**
+ * Why a condition of `allOf` is refused, or undefined. Api-version 2017-04-01 knows only leaves
+ * `{field, equals}` (ActivityLogAlertLeafCondition, both required): `containsAny` and `anyOf`
+ * came with 2020-10-01, which the simulator does not answer.
+ */
+function leafError(leaf: unknown, at: string): string | undefined {
+  if (!isObject(leaf)) return `${at} must be an object: {field, equals}.`;
+  const extra = Object.keys(leaf).find((k) => k !== 'field' && k !== 'equals');
+  if (extra !== undefined) return `${at}.${extra} is not part of a condition in api-version 2017-04-01: a condition is {field, equals}.`;
   if (!isText(leaf['field'])) return `${at}.field is required: the event property the condition tests, e.g. 'category'.`;
-  const hasEquals = leaf['equals'] !== undefined;
-  const hasAny = leaf['containsAny'] !== undefined;
-  if (hasEquals === hasAny) return `${at} must have exactly one of 'equals' or 'containsAny'.`;
-  if (hasEquals && typeof leaf['equals'] !== 'string') return `${at}.equals must be a string.`;
-  if (hasAny) {
-    const values = leaf['containsAny'];
-    if (!Array.isArray(values) || values.length === 0 || !values.every((v) => typeof v === 'string')) return `${at}.containsAny must be a non-empty list of strings.`;
-  }
+  if (typeof leaf['equals'] !== 'string') return `${at}.equals is required: the value, a string, the field must equal.`;
   return undefined;
 }
 
@@ -174,20 +191,21 @@ function activityLogAlertProperties(body: Json): Json {
   const scopes = p['scopes'];
   if (!Array.isArray(scopes) || scopes.length === 0) return reject('properties.scopes is required: a non-empty list of subscription, resource group or resource ids.');
   for (const [i, s] of scopes.entries()) {
-    if (!isText(s) || !/^\/subscriptions\/[^/]+/i.test(s)) return reject(`properties.scopes[${i}] must be a resource id starting with /subscriptions/, got ${JSON.stringify(s)}.`);
+    // The spec's own example writes a scope without its leading slash: both forms are ids.
+    if (!isText(s) || !/^\/?subscriptions\/[^/]+/i.test(s)) return reject(`properties.scopes[${i}] must be a subscription, resource group or resource id (subscriptions/…), got ${JSON.stringify(s)}.`);
   }
   const condition = p['condition'];
   if (!isObject(condition)) return reject('properties.condition is required: {allOf: [conditions]}.');
   const allOf = condition['allOf'];
   if (!Array.isArray(allOf) || allOf.length === 0) return reject('properties.condition.allOf must be a non-empty list of conditions.');
   for (const [i, leaf] of allOf.entries()) {
-    const err = leafError(leaf, `properties.condition.allOf[${i}]`, true);
+    const err = leafError(leaf, `properties.condition.allOf[${i}]`);
     if (err !== undefined) return reject(err);
   }
   const enabled = p['enabled'] ?? true;
   if (typeof enabled !== 'boolean') return reject('properties.enabled must be true or false.');
-  const actions = p['actions'] ?? { actionGroups: [] };
-  if (!isObject(actions)) return reject('properties.actions must be an object: {actionGroups: [...]}.');
+  const actions = p['actions'];
+  if (!isObject(actions)) return reject('properties.actions is required: {actionGroups: [{actionGroupId}]}, the action groups the alert notifies.');
   const groups = actions['actionGroups'] ?? [];
   if (!Array.isArray(groups)) return reject('properties.actions.actionGroups must be a list.');
   const normalizedGroups: Json[] = [];
@@ -209,6 +227,9 @@ function activityLogAlertProperties(body: Json): Json {
   };
 }
 
+/** The named properties of `from` that it has. */
+const pick = (from: Json, keys: readonly string[]): Json => Object.fromEntries(keys.filter((k) => from[k] !== undefined).map((k) => [k, from[k]]));
+
 interface Kind {
   /** Path segment and type: `actionGroups`. */
   collection: string;
@@ -220,6 +241,8 @@ interface Kind {
   locationError?: (location: string, name: string) => SimResponse | undefined;
   /** The properties to store; throws Invalid naming the first bad field. */
   properties: (body: Json) => Json;
+  /** The properties the spec defines, in the order responses show them: nothing else is returned. */
+  shown: readonly string[];
 }
 
 const KINDS: Kind[] = [
@@ -229,6 +252,7 @@ const KINDS: Kind[] = [
     label: 'action group',
     apiVersions: ACTION_GROUP_API_VERSIONS,
     properties: actionGroupProperties,
+    shown: ['groupShortName', 'enabled', ...RECEIVER_LISTS],
   },
   {
     collection: 'activityLogAlerts',
@@ -238,12 +262,13 @@ const KINDS: Kind[] = [
     locationError: (location) =>
       canonicalLocation(location) === 'global'
         ? undefined
-        : armError(
+        : flatError(
             400,
             'LocationNotAvailableForResourceType',
             `The provided location '${location}' is not available for resource type 'microsoft.insights/activityLogAlerts'. List of available regions for the resource type is 'global'.`,
           ),
     properties: activityLogAlertProperties,
+    shown: ['scopes', 'enabled', 'condition', 'actions', 'description'],
   },
 ];
 
@@ -270,7 +295,8 @@ const HTTP_STATUS: Record<number, [string, string]> = {
   504: ['GatewayTimeout', 'Gateway Timeout'],
 };
 
-const localizable = (value: string | null, localizedValue?: string): Json => ({ value, ...(localizedValue !== undefined ? { localizedValue } : {}) });
+/** A LocalizableString: `value` is a required, non-nullable string in the spec, so a field without one is left out. */
+const localizable = (value: string, localizedValue?: string): Json => ({ value, ...(localizedValue !== undefined ? { localizedValue } : {}) });
 
 /** A logged activity: the time it happened, and its REST body. */
 interface Activity {
@@ -294,10 +320,10 @@ export function insightsRoutes(sim: Simulator): Route[] {
       type: kind.typeName,
       location: r.location === 'global' ? 'Global' : r.location,
       ...(r.tags !== undefined ? { tags: r.tags } : {}),
-      properties: r.properties,
+      properties: pick(r.properties, kind.shown),
     });
     const missing = (p: Record<string, string>): SimResponse =>
-      armError(
+      flatError(
         404,
         'ResourceNotFound',
         `The Resource '${type}/${p['name']}' under resource group '${p['rg']}' was not found. For more details please go to https://aka.ms/ARMResourceNotFoundFix`,
@@ -331,9 +357,9 @@ export function insightsRoutes(sim: Simulator): Route[] {
     routes.push(
       one('PUT', 'write', ({ request, params }) => {
         const body = request.body;
-        if (!isObject(body)) return badRequest(`The request content was invalid: expected the ${kind.label} as a JSON object.`, 'InvalidRequestContent');
+        if (!isObject(body)) return flatError(400, 'InvalidRequestContent', `The request content was invalid: expected the ${kind.label} as a JSON object.`);
         const location = body['location'];
-        if (!isText(location)) return armError(400, 'LocationRequired', 'The location property is required for this definition.');
+        if (!isText(location)) return flatError(400, 'LocationRequired', 'The location property is required for this definition.');
         const locationError = kind.locationError?.(location, params['name']!);
         if (locationError !== undefined) return locationError;
         let properties: Json;
@@ -350,7 +376,7 @@ export function insightsRoutes(sim: Simulator): Route[] {
         const existing = sim.store.get(idOf(params));
         const region = canonicalLocation(location);
         if (existing === undefined && sim.faults.outage(region) !== undefined) {
-          return armError(503, 'ServiceUnavailable', `The service is unavailable in region '${region}' (simulated outage).`);
+          return flatError(503, 'ServiceUnavailable', `The service is unavailable in region '${region}' (simulated outage).`);
         }
         const now = isoNow(sim.clock.now());
         const saved = sim.store.put({
@@ -379,7 +405,7 @@ export function insightsRoutes(sim: Simulator): Route[] {
         const r = sim.store.get(idOf(params));
         if (r === undefined) return missing(params);
         const body = request.body;
-        if (!isObject(body)) return badRequest('The request content was invalid: expected {tags, properties: {enabled}}.', 'InvalidRequestContent');
+        if (!isObject(body)) return flatError(400, 'InvalidRequestContent', 'The request content was invalid: expected {tags, properties: {enabled}}.');
         const tags = body['tags'];
         if (tags !== undefined && (!isObject(tags) || !Object.values(tags).every((v) => typeof v === 'string'))) return invalid('tags must be an object of strings.');
         const props = body['properties'];
@@ -411,21 +437,16 @@ export function insightsRoutes(sim: Simulator): Route[] {
     return {
       at,
       event: {
-        channels: 'Admin',
         correlationId: stableGuid(`servicehealth-correlation|${incident.trackingId}|${communicationId}`),
         description: `${stage}: ${title}`,
         eventDataId,
-        eventName: localizable(null),
         category: localizable('ServiceHealth', 'Service Health'),
         eventTimestamp: isoNow(at),
         id: `/subscriptions/${sub}/events/${eventDataId}/ticks/${ticksOf(at)}`,
         level: stage === 'Active' ? 'Warning' : 'Informational',
         operationName: localizable('Microsoft.ServiceHealth/incident/action', 'Microsoft.ServiceHealth/incident/action'),
-        resourceProviderName: localizable(null),
-        resourceType: localizable(null, ''),
         resourceId: `/subscriptions/${sub}`,
         status: localizable(stage, stage),
-        subStatus: localizable(null),
         submissionTimestamp: submitted(at),
         subscriptionId: sub,
         properties: {
@@ -467,7 +488,6 @@ export function insightsRoutes(sim: Simulator): Route[] {
       event: {
         authorization: { action: operationName, scope: resourceId },
         caller: record.caller,
-        channels: 'Operation',
         claims: { appid: record.caller },
         correlationId,
         description: '',
@@ -528,14 +548,14 @@ export function insightsRoutes(sim: Simulator): Route[] {
 
   const queryOf = (ctx: RouteContext): LogQuery | SimResponse => {
     const text = ctx.request.query.get('$filter');
-    if (text === null || text.trim() === '') return badRequest(`${FILTER_HELP} The $filter query parameter is required.`);
+    if (text === null || text.trim() === '') return invalid(`${FILTER_HELP} The $filter query parameter is required.`);
     let comparisons: FilterComparison[];
     try {
       const node = parseFilter(text);
       if (node.kind === 'or' || (node.kind === 'and' && node.items.some((n) => n.kind !== 'cmp'))) throw new FilterError("only comparisons joined by 'and' are allowed");
       comparisons = node.kind === 'cmp' ? [node] : (node.items as FilterComparison[]);
     } catch (err) {
-      if (err instanceof FilterError) return badRequest(`${FILTER_HELP} (${err.message})`);
+      if (err instanceof FilterError) return invalid(`${FILTER_HELP} (${err.message})`);
       throw err;
     }
     const query: LogQuery = { start: NaN, tests: [] };
@@ -548,13 +568,13 @@ export function insightsRoutes(sim: Simulator): Route[] {
       };
       if (field === 'eventtimestamp') {
         const t = Date.parse(value);
-        if (Number.isNaN(t)) return badRequest(`${FILTER_HELP} ('${value}' is not a valid eventTimestamp)`);
+        if (Number.isNaN(t)) return invalid(`${FILTER_HELP} ('${value}' is not a valid eventTimestamp)`);
         if (c.op === 'ge' || c.op === 'gt') query.start = t;
         else if (c.op === 'le' || c.op === 'lt') query.end = t;
-        else return badRequest(`${FILTER_HELP} (eventTimestamp takes ge and le, not ${c.op})`);
+        else return invalid(`${FILTER_HELP} (eventTimestamp takes ge and le, not ${c.op})`);
         continue;
       }
-      if (c.op !== 'eq') return badRequest(`${FILTER_HELP} (${c.field} takes eq, not ${c.op})`);
+      if (c.op !== 'eq') return invalid(`${FILTER_HELP} (${c.field} takes eq, not ${c.op})`);
       const want = value.toLowerCase();
       switch (field) {
         case 'resourcegroupname':
@@ -576,10 +596,10 @@ export function insightsRoutes(sim: Simulator): Route[] {
         case 'eventchannels':
           break;
         default:
-          return badRequest(`${FILTER_HELP} ('${c.field}' cannot be filtered on)`);
+          return invalid(`${FILTER_HELP} ('${c.field}' cannot be filtered on)`);
       }
     }
-    if (Number.isNaN(query.start)) return badRequest(`${FILTER_HELP} The start time, eventTimestamp ge '<time>', is required.`);
+    if (Number.isNaN(query.start)) return invalid(`${FILTER_HELP} The start time, eventTimestamp ge '<time>', is required.`);
     return query;
   };
 

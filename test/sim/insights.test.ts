@@ -109,13 +109,71 @@ describe('action groups', () => {
     expect(gone.message).toContain("Microsoft.Insights/actionGroups/failover-ag' under resource group 'rg-ops' was not found");
   });
 
-  it('refuses a short name over 12 characters, naming it (the SDK checks it too)', async () => {
+  it('refuses a short name over 12 characters, naming it (the SDK checks it too), in the spec\'s flat ErrorResponse', async () => {
     const raw = await h.call('PUT', `${AG_ID}?api-version=2021-09-01`, { location: 'Global', properties: { groupShortName: 'failover-orchestrator', enabled: true } });
-    expect(raw).toMatchObject({ status: 400, body: { error: { code: 'BadRequest', message: expect.stringContaining('properties.groupShortName') } } });
+    // actionGroups_API.json 2021-09-01 declares ErrorResponse {code, message} for `default`, not ARM's {error: {…}}.
+    expect(raw).toMatchObject({
+      status: 400,
+      body: { code: 'BadRequest', message: "properties.groupShortName 'failover-orchestrator' is 21 characters long; the group short name can have at most 12 characters." },
+    });
+    expect(Object.keys(raw.body as object).sort()).toEqual(['code', 'message']);
     const sdk = await rejection(monitor.actionGroups.createOrUpdate(RG, 'failover-ag', { ...ACTION_GROUP, groupShortName: 'failover-orchestrator' }));
     expect(sdk.message).toMatch(/groupShortName/);
-    const missing = await h.call('PUT', `${AG_ID}?api-version=2021-09-01`, { properties: { groupShortName: 'x' } });
-    expect(missing).toMatchObject({ status: 400, body: { error: { code: 'LocationRequired' } } });
+    const missing = await h.call('PUT', `${AG_ID}?api-version=2021-09-01`, { properties: { groupShortName: 'x', enabled: true } });
+    expect(missing).toMatchObject({ status: 400, body: { code: 'LocationRequired', message: 'The location property is required for this definition.' } });
+  });
+
+  it('requires properties.enabled, as the spec does (ActionGroup.required)', async () => {
+    const raw = await h.call('PUT', `${AG_ID}?api-version=2021-09-01`, { location: 'Global', properties: { groupShortName: 'failover' } });
+    expect(raw).toMatchObject({ status: 400, body: { code: 'BadRequest', message: 'properties.enabled is required: true or false (whether the action group sends notifications).' } });
+  });
+
+  it('stores each receiver with the fields its kind defines: required ones checked, defaults filled, unknown ones refused', async () => {
+    const runbook = {
+      automationAccountId: `/subscriptions/${SUB}/resourceGroups/rg-ops/providers/Microsoft.Automation/automationAccounts/ops`,
+      runbookName: 'failover',
+      webhookResourceId: `/subscriptions/${SUB}/resourceGroups/rg-ops/providers/Microsoft.Automation/automationAccounts/ops/webhooks/failover`,
+    };
+    const noFlag = await h.call('PUT', `${AG_ID}?api-version=2021-09-01`, { location: 'Global', properties: { groupShortName: 'ops', enabled: true, automationRunbookReceivers: [runbook] } });
+    expect(noFlag).toMatchObject({ status: 400, body: { code: 'BadRequest', message: 'properties.automationRunbookReceivers[0].isGlobalRunbook is required: true or false.' } });
+    const unknown = await h.call('PUT', `${AG_ID}?api-version=2021-09-01`, {
+      location: 'Global',
+      properties: { groupShortName: 'ops', enabled: true, emailReceivers: [{ name: 'oncall', emailAddress: 'oncall@example.com', nickname: 'pager' }] },
+    });
+    expect(unknown).toMatchObject({ status: 400, body: { code: 'BadRequest', message: 'properties.emailReceivers[0].nickname is not a property of emailReceivers in api-version 2021-09-01.' } });
+    const created = await h.call('PUT', `${AG_ID}?api-version=2021-09-01`, {
+      location: 'Global',
+      properties: {
+        groupShortName: 'ops',
+        enabled: true,
+        emailReceivers: [{ name: 'oncall', emailAddress: 'oncall@example.com' }],
+        eventHubReceivers: [{ name: 'hub', eventHubNameSpace: 'ops-ns', eventHubName: 'alerts', subscriptionId: SUB }],
+        automationRunbookReceivers: [{ ...runbook, isGlobalRunbook: false }],
+      },
+    });
+    expect(created.status).toBe(201);
+    expect((created.body as { properties: Record<string, unknown> }).properties).toEqual({
+      groupShortName: 'ops',
+      enabled: true,
+      emailReceivers: [{ name: 'oncall', emailAddress: 'oncall@example.com', useCommonAlertSchema: false, status: 'Enabled' }],
+      smsReceivers: [],
+      webhookReceivers: [],
+      itsmReceivers: [],
+      azureAppPushReceivers: [],
+      automationRunbookReceivers: [{ ...runbook, isGlobalRunbook: false, useCommonAlertSchema: false }],
+      voiceReceivers: [],
+      logicAppReceivers: [],
+      azureFunctionReceivers: [],
+      armRoleReceivers: [],
+      eventHubReceivers: [{ name: 'hub', eventHubNameSpace: 'ops-ns', eventHubName: 'alerts', subscriptionId: SUB, useCommonAlertSchema: false }],
+    });
+  });
+
+  it('answers only the api-version whose contract the repository holds', async () => {
+    // ARM's front door refuses it (its envelope and wording are the pipeline's); what matters here is the list it names.
+    const later = await h.call('GET', `${AG_ID}?api-version=2023-01-01`);
+    expect(later.status).toBe(400);
+    expect((later.body as { error: { message: string } }).error.message).toMatch(/supported (api-)?versions are '2021-09-01'\.$/);
   });
 
   it('refuses an AAD-secured webhook without its objectId', async () => {
@@ -169,30 +227,42 @@ describe('activity log alerts', () => {
     expect(noScopes.message).toContain('properties.scopes is required');
   });
 
-  it('accepts the 2020-10-01+ condition shapes (containsAny, anyOf) and refuses a leaf with neither', async () => {
+  it('takes 2017-04-01 conditions only, {field, equals}: containsAny, anyOf and a leaf without equals are refused, naming them', async () => {
     const body = {
       location: 'Global',
       properties: {
-        scopes: [`/subscriptions/${SUB}`],
+        // As the spec's own example writes a scope: without the leading slash.
+        scopes: [`subscriptions/${SUB}`],
         enabled: true,
-        condition: {
-          allOf: [
-            { field: 'category', equals: 'ServiceHealth' },
-            { anyOf: [{ field: 'properties.incidentType', equals: 'Incident' }, { field: 'properties.incidentType', equals: 'Maintenance' }] },
-            { field: 'properties.impactedServices[*].ServiceName', containsAny: ['Media Services', 'Azure Data Share'] },
-          ],
-        },
+        condition: { allOf: [{ field: 'category', equals: 'ServiceHealth' }] },
         actions: { actionGroups: [{ actionGroupId: AG_ID }] },
       },
     };
-    const created = await h.call('PUT', `${ALERT_ID}?api-version=2023-01-01`, body);
+    const created = await h.call('PUT', `${ALERT_ID}?api-version=2017-04-01`, body);
     expect(created.status).toBe(201);
-    const read = await h.call('GET', `${ALERT_ID}?api-version=2023-01-01`);
-    expect(read.body).toMatchObject({ properties: { condition: body.properties.condition, actions: { actionGroups: [{ actionGroupId: AG_ID, webhookProperties: {} }] } } });
-    const bad = structuredClone(body);
-    (bad.properties.condition.allOf[1] as Record<string, unknown>) = { field: 'properties.incidentType' };
-    const refused = await h.call('PUT', `${ALERT_ID}?api-version=2017-04-01`, bad);
-    expect(refused).toMatchObject({ status: 400, body: { error: { message: "properties.condition.allOf[1] must have exactly one of 'equals' or 'containsAny'." } } });
+    const read = await h.call('GET', `${ALERT_ID}?api-version=2017-04-01`);
+    expect(read.body).toMatchObject({ properties: { scopes: [`subscriptions/${SUB}`], condition: body.properties.condition, actions: { actionGroups: [{ actionGroupId: AG_ID, webhookProperties: {} }] } } });
+    const refusal = async (allOf: unknown[]) => (await h.call('PUT', `${ALERT_ID}?api-version=2017-04-01`, { ...body, properties: { ...body.properties, condition: { allOf } } })).body;
+    expect(await refusal([{ field: 'category', equals: 'ServiceHealth' }, { field: 'properties.impactedServices[*].ServiceName', containsAny: ['Media Services'] }])).toEqual({
+      code: 'BadRequest',
+      message: 'properties.condition.allOf[1].containsAny is not part of a condition in api-version 2017-04-01: a condition is {field, equals}.',
+    });
+    expect(await refusal([{ anyOf: [{ field: 'properties.incidentType', equals: 'Incident' }] }])).toEqual({
+      code: 'BadRequest',
+      message: 'properties.condition.allOf[0].anyOf is not part of a condition in api-version 2017-04-01: a condition is {field, equals}.',
+    });
+    expect(await refusal([{ field: 'properties.incidentType' }])).toEqual({
+      code: 'BadRequest',
+      message: 'properties.condition.allOf[0].equals is required: the value, a string, the field must equal.',
+    });
+    const { actions: _drop, ...noActions } = body.properties;
+    expect((await h.call('PUT', `${ALERT_ID}?api-version=2017-04-01`, { ...body, properties: noActions })).body).toEqual({
+      code: 'BadRequest',
+      message: 'properties.actions is required: {actionGroups: [{actionGroupId}]}, the action groups the alert notifies.',
+    });
+    const later = await h.call('PUT', `${ALERT_ID}?api-version=2023-01-01`, body);
+    expect(later.status).toBe(400);
+    expect((later.body as { error: { message: string } }).error.message).toMatch(/supported (api-)?versions are '2017-04-01'\.$/);
   });
 
   it('honours throttling on a write', async () => {
@@ -210,7 +280,7 @@ describe('activity log', () => {
     const orFilter = await rejection(all(monitor.activityLogs.list(`eventTimestamp ge '${testStart}' or resourceGroupName eq '${RG}'`)));
     expect(orFilter).toMatchObject({ statusCode: 400, code: 'BadRequest' });
     const none = await h.call('GET', `/subscriptions/${SUB}/providers/Microsoft.Insights/eventtypes/management/values?api-version=2015-04-01`);
-    expect(none).toMatchObject({ status: 400, body: { error: { code: 'BadRequest', message: expect.stringContaining('$filter query parameter is required') } } });
+    expect(none).toMatchObject({ status: 400, body: { code: 'BadRequest', message: expect.stringContaining('$filter query parameter is required') } });
   });
 
   it('lists a ServiceHealth event for an outage, in the REST shape the alert parser reads, and its resolution', async () => {
@@ -220,7 +290,6 @@ describe('activity log', () => {
     const [event, ...rest] = await all(monitor.activityLogs.list(filter));
     expect(rest).toEqual([]);
     expect(event).toMatchObject({
-      channels: 'Admin',
       category: { value: 'ServiceHealth', localizedValue: 'Service Health' },
       operationName: { value: 'Microsoft.ServiceHealth/incident/action' },
       status: { value: 'Active' },
@@ -240,6 +309,9 @@ describe('activity log', () => {
     });
     expect(event!.id).toBe(`/subscriptions/${SUB}/events/${event!.eventDataId}/ticks/${event!.id!.split('/').pop()}`);
     expect(event!.eventTimestamp).toBeInstanceOf(Date);
+    // EventData (2015-04-01) has no `channels`, and a LocalizableString's value is a required string: fields without one are absent.
+    const raw0 = (await h.call('GET', `/subscriptions/${SUB}/providers/Microsoft.Insights/eventtypes/management/values?api-version=2015-04-01&$filter=${encodeURIComponent(filter)}`)).body as { value: Array<Record<string, unknown>> };
+    for (const absent of ['channels', 'eventName', 'resourceProviderName', 'resourceType', 'subStatus']) expect(raw0.value[0]).not.toHaveProperty(absent);
     expect(JSON.parse(event!.properties!['impactedServices']!)).toEqual([{ ImpactedRegions: [{ RegionName: 'West Europe' }], ServiceName: 'Media Services' }]);
     expect(event!.properties!['communication']).toContain('customers using Media Services in West Europe');
 
