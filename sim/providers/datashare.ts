@@ -14,9 +14,13 @@
  * - trigger DELETE answers 202 with `Azure-AsyncOperation` at `…/triggers/{t}/operationResults/{id}`,
  *   then the trigger is gone (404).
  *
+ * A resource whose provisioning failed shows `provisioningState: Failed` and nothing more: the
+ * spec's resources define no error property, so a body-mode poller (core-lro) reports only "The
+ * long-running operation has failed". Every resource carries ARM's `systemData` (the spec's
+ * ProxyDto defines it; the Accounts_Get example shows it): who created and last changed it, the
+ * caller as an Application.
+ *
  * Guesses where the spec says nothing (documented so a playbook author knows):
- * - a resource whose provisioning failed carries the failure as a top-level `error` beside its
- *   `provisioningState: Failed`, so body-mode pollers can report the code and message;
  * - re-PUT of a trigger that exists and succeeded updates it in place and answers 200 at once;
  *   re-PUT of one still Creating answers 200 with its current body (the poller keeps waiting);
  * - re-PUT of an invitation with the same name and target answers 200 with the invitation as it
@@ -114,7 +118,6 @@ export function dataShareRoutes(sim: Simulator): Route[] {
   // Per-resource state that is not an ARM property. Keyed by the stored record, so a reset of the
   // simulator (which re-seeds new records) forgets it with the resources.
   const history = new WeakMap<SimResource, SynchronizationRecord[]>();
-  const failures = new WeakMap<SimResource, Failure>();
   const deletions = new WeakMap<SimResource, string>();
 
   const route = (method: string, pattern: string, operation: string, resource: (p: Params) => string, handle: (ctx: RouteContext) => SimResponse): Route => ({
@@ -147,7 +150,6 @@ export function dataShareRoutes(sim: Simulator): Route[] {
       // Mappings have no createdAt in the spec; everything else the provider keeps does.
       properties['createdAt'] = created;
     }
-    const failure = properties['provisioningState'] === 'Failed' ? failures.get(r) : undefined;
     return {
       id: r.id,
       name: r.name,
@@ -158,8 +160,15 @@ export function dataShareRoutes(sim: Simulator): Route[] {
       ...(r.identity !== undefined ? { identity: r.identity } : {}),
       ...(r.systemData !== undefined ? { systemData: r.systemData } : {}),
       properties,
-      ...(failure !== undefined ? { error: failure } : {}),
     };
+  };
+
+  /** ARM's record of who wrote `r` and when: the caller, an application (the simulator's tokens are clients'). */
+  const stamp = (r: SimResource, request: { caller: string; at: number }): SimResource => {
+    const at = isoNow(request.at);
+    const created = r.systemData ?? { createdBy: request.caller, createdByType: 'Application', createdAt: at };
+    r.systemData = { ...created, lastModifiedBy: request.caller, lastModifiedByType: 'Application', lastModifiedAt: at };
+    return r;
   };
 
   const find = (id: string, kind: string): SimResource | SimResponse => sim.store.get(id) ?? notFound(kind, id);
@@ -240,7 +249,7 @@ export function dataShareRoutes(sim: Simulator): Route[] {
           return conflict(`The resource '${existing.name}' already exists in location '${existing.location}'. A resource with the same name cannot be created in location '${location}'.`, 'InvalidResourceLocation');
         }
         if (tags !== undefined) existing.tags = { ...(tags as Record<string, string>) };
-        return ok(view(existing));
+        return ok(view(stamp(existing, request)));
       }
       // A new account has no region in the store yet, so the front door cannot see that its
       // region is down: Azure cannot create it there either.
@@ -256,7 +265,7 @@ export function dataShareRoutes(sim: Simulator): Route[] {
         ...(tags !== undefined ? { tags: { ...(tags as Record<string, string>) } } : {}),
         properties: { provisioningState: 'Creating', createdAt: isoNow(request.at), userName: request.caller },
       };
-      sim.store.put(account);
+      sim.store.put(stamp(account, request));
       const failWith = failureFor(`${NS}/accounts/write`, id);
       sim.operations.begin({
         operation: `${NS}/accounts/write`,
@@ -270,7 +279,6 @@ export function dataShareRoutes(sim: Simulator): Route[] {
         fail: () => {
           if (!live(account)) return;
           account.properties['provisioningState'] = 'Failed';
-          if (failWith !== undefined) failures.set(account, failWith);
         },
       });
       return ok(view(account), 201);
@@ -311,15 +319,15 @@ export function dataShareRoutes(sim: Simulator): Route[] {
       const existing = sim.store.get(shareId(params));
       if (existing !== undefined) {
         Object.assign(existing.properties, writable);
-        return ok(view(existing));
+        return ok(view(stamp(existing, request)));
       }
-      const share = sim.store.put({
+      const share = sim.store.put(stamp({
         id: shareId(params),
         name: params['share']!,
         type: `${NS}/accounts/shares`,
         location: account.location,
         properties: { shareKind: 'CopyBased', ...writable, provisioningState: 'Succeeded', createdAt: isoNow(request.at), ...actor(account, request.caller) },
-      });
+      }, request));
       return ok(view(share), 201);
     }),
     route('GET', `${DS}/shares/{share}/synchronizationSettings`, 'synchronizationSettings/read', shareId, ({ params }) => {
@@ -347,17 +355,17 @@ export function dataShareRoutes(sim: Simulator): Route[] {
       const existing = sim.store.get(settingId(params));
       if (existing !== undefined) {
         Object.assign(existing.properties, { recurrenceInterval: interval, synchronizationTime: time });
-        return ok(view(existing));
+        return ok(view(stamp(existing, request)));
       }
       const account = sim.store.get(accountId(params));
-      const setting = sim.store.put({
+      const setting = sim.store.put(stamp({
         id: settingId(params),
         name: params['setting']!,
         type: `${NS}/accounts/shares/synchronizationSettings`,
         location: share.location,
         kind: 'ScheduleBased',
         properties: { recurrenceInterval: interval, synchronizationTime: time, provisioningState: 'Succeeded', createdAt: isoNow(request.at), userName: actor(account, request.caller).userName },
-      });
+      }, request));
       return ok(view(setting), 201);
     }),
     route('GET', `${DS}/shares/{share}/invitations`, 'invitations/read', shareId, ({ params }) => {
@@ -413,7 +421,7 @@ export function dataShareRoutes(sim: Simulator): Route[] {
         return conflict(`An invitation for '${who}' already exists on share '${share.name}' (invitation '${open.name}', ${String(open.properties['invitationStatus'])}).`, 'InvitationAlreadyExists');
       }
       const account = sim.store.get(accountId(params));
-      const invitation = sim.store.put({
+      const invitation = sim.store.put(stamp({
         id: invitationId(params),
         name: params['invitation']!,
         type: `${NS}/accounts/shares/invitations`,
@@ -426,7 +434,7 @@ export function dataShareRoutes(sim: Simulator): Route[] {
           sentAt: isoNow(request.at),
           ...actor(account, request.caller),
         },
-      });
+      }, request));
       return ok(view(invitation), 201);
     }),
   ];
@@ -517,14 +525,15 @@ export function dataShareRoutes(sim: Simulator): Route[] {
       // The read-only fields are the service's.
       const { dataSetMappingStatus: _status, provisioningState: _state, ...writable } = props;
       const existing = sim.store.get(mappingId(params));
-      const mapping = sim.store.put({
+      const mapping = sim.store.put(stamp({
         id: mappingId(params),
         name: params['mapping']!,
         type: `${NS}/accounts/shareSubscriptions/dataSetMappings`,
         location: ss.location,
         kind: kind as string,
         properties: { ...writable, dataSetMappingStatus: 'Ok', provisioningState: 'Succeeded' },
-      });
+        ...(existing?.systemData !== undefined ? { systemData: existing.systemData } : {}),
+      }, request));
       return ok(view(mapping), existing !== undefined ? 200 : 201);
     }),
     route('GET', `${SS}/triggers`, 'triggers/read', shareSubscriptionId, ({ params }) => {
@@ -563,7 +572,7 @@ export function dataShareRoutes(sim: Simulator): Route[] {
       if (existing !== undefined && state === 'Creating') return ok(view(existing));
       if (existing !== undefined && state !== 'Failed') {
         Object.assign(existing.properties, writable);
-        return ok(view(existing));
+        return ok(view(stamp(existing, request)));
       }
       if (existing === undefined) {
         const other = sim.store.children(ss.id, 'triggers')[0];
@@ -585,8 +594,7 @@ export function dataShareRoutes(sim: Simulator): Route[] {
         properties: {},
       };
       trigger.properties = { ...writable, provisioningState: 'Creating', triggerStatus: 'Active', createdAt: isoNow(request.at), userName: actor(account, request.caller).userName };
-      failures.delete(trigger);
-      sim.store.put(trigger);
+      sim.store.put(stamp(trigger, request));
       const failWith = failureFor(`${NS}/triggers/write`, id);
       sim.operations.begin({
         operation: `${NS}/triggers/write`,
@@ -600,7 +608,6 @@ export function dataShareRoutes(sim: Simulator): Route[] {
         fail: () => {
           if (!live(trigger) || trigger.properties['provisioningState'] !== 'Creating') return;
           trigger.properties['provisioningState'] = 'Failed';
-          if (failWith !== undefined) failures.set(trigger, failWith);
         },
       });
       return ok(view(trigger), existing !== undefined ? 200 : 201);

@@ -107,16 +107,21 @@ function guidFrom(id: string): string {
   return `${h.slice(0, 8)}-${h.slice(8, 12)}-${h.slice(12, 16)}-${h.slice(16, 20)}-${h.slice(20, 32)}`;
 }
 
-/** The account as ARM returns it (2021-07-01). */
+/**
+ * The account as ARM returns it (2021-07-01). Its spec puts `systemData` in the account's
+ * properties (AccountProperties), not beside them as ARM's common types do.
+ */
 function renderAccount(r: SimResource): Record<string, unknown> {
   const { created, ...props } = r.properties;
+  const { systemData, ...resource } = envelope(r);
   const sub = r.id.split('/')[2] ?? '';
   const managedRg = typeof props['managedResourceGroupName'] === 'string' ? props['managedResourceGroupName'] : `managed-rg-${suffix(r.id, 7)}`;
   const managedRgId = `/subscriptions/${sub}/resourceGroups/${managedRg}`;
   return {
-    ...envelope(r),
+    ...resource,
     tags: r.tags ?? {},
     properties: {
+      ...(systemData !== undefined ? { systemData } : {}),
       cloudConnectors: {},
       friendlyName: r.name,
       publicNetworkAccess: 'Enabled',

@@ -76,6 +76,16 @@ const EXCEPTIONS: Record<string, { reason: string; issues: string[] }> = {
     reason: "Synchronizations are the service's record of runs that happened: the simulator lists the runs it performed, and the example's past run cannot be seeded as a resource.",
     issues: ["$.value[0]: the answer has no item like the example's"],
   },
+  [`${DATA_SHARE} Triggers_Create Triggers_Create`]: {
+    reason:
+      "The example assumes the provider's share that ShareSubscription1 receives from has a synchronization setting (the snapshot schedule a trigger enables). That share is the one holding the invitation the consumer accepted (invitationId 4256e2cf-0f82-4865-961b-12f83333f487, in the ShareSubscriptions_Get example); no example creates an invitation with that id, so the share is unknown here and the simulator refuses the trigger with 400, as it does for a provider with no schedule.",
+    issues: ["status 400 is not one the example lists (200, 201): BadRequest: The source share of share subscription 'ShareSubscription1' has no synchronization setting: the provider has not created a snapshot schedule to enable."],
+  },
+  [`${DATA_SHARE} ShareSubscriptions_Synchronize ShareSubscriptions_Synchronize`]: {
+    reason:
+      "The example assumes ShareSubscription1's datasets are mapped to targets. The examples map one (DataSetMappings_Create) only for the share subscription under subscription 433a8dfd-e5d5-4e77-ad86-90acdc75eb1a; this one synchronizes the share subscription of the same name under subscription 12345678-1234-1234-12345678abc, which has no mapping, and the simulator refuses a synchronize without a mapped dataset (400).",
+    issues: ["status 400 is not one the example lists (200, 202): BadRequest: Share subscription 'ShareSubscription1' has no dataset mapped to a target; map its datasets (dataSetMappings) before synchronizing."],
+  },
   [`${ACTIVITY_LOG} ActivityLogs_List Get Activity Logs with filter`]: {
     reason: "The activity log is the simulator's own record of the writes it answered (sim/providers/insights.ts); the example's support-ticket event never happened here, and every list fits one page (no nextLink).",
     issues: [

@@ -143,6 +143,11 @@ export class Replayer {
       for (const r of Object.values(c.example.responses)) {
         for (const item of resourceLike(r.body)) if (!this.shown.has(item.id.toLowerCase())) this.shown.set(item.id.toLowerCase(), item);
       }
+      // A read's answer is also the resource at the path it reads: some examples' bodies carry an
+      // id from another subscription than their parameters name (Data Share's, Purview's).
+      const read = c.method === 'GET' ? c.example.responses['200']?.body : undefined;
+      const at = decodeURIComponent(c.path).replace(/\/+$/, '');
+      if (isRecord(read) && resourceIds(at).at(-1)?.toLowerCase() === at.toLowerCase() && !this.shown.has(at.toLowerCase())) this.shown.set(at.toLowerCase(), read);
       const location = isRecord(c.body) ? c.body['location'] : undefined;
       if (typeof location === 'string') for (const id of resourceIds(c.path)) if (!this.regions.has(id.toLowerCase())) this.regions.set(id.toLowerCase(), location);
     }
@@ -219,7 +224,7 @@ export class Replayer {
     const topLevel = resourceIds(id).length === 1;
     const location = typeof body['location'] === 'string' ? body['location'] : topLevel ? (this.regions.get(id.toLowerCase()) ?? 'westeurope') : '';
     this.seeded.add(id.toLowerCase());
-    for (const nested of resourceLike(body)) if (nested.id.toLowerCase() !== id.toLowerCase() && this.h.sim.store.get(nested.id) === undefined) this.put(nested.id, nested);
+    for (const nested of resourceLike(body)) if (nested !== body && nested.id.toLowerCase() !== id.toLowerCase() && this.h.sim.store.get(nested.id) === undefined) this.put(nested.id, nested);
     const resource: SimResource = {
       id,
       name: id.split('/').pop()!,
@@ -232,6 +237,7 @@ export class Replayer {
       ...(typeof body['kind'] === 'string' ? { kind: body['kind'] } : {}),
       ...(isRecord(body['tags']) ? { tags: body['tags'] as Record<string, string> } : {}),
       ...(isRecord(body['identity']) ? { identity: body['identity'] } : {}),
+      ...(isRecord(body['systemData']) ? { systemData: body['systemData'] } : {}),
     };
     this.h.sim.store.put(resource);
   }

@@ -156,6 +156,7 @@ describe('Data Share: the failover flow', () => {
         createdAt: expect.any(String),
         userName: 'Sales Analytics',
       },
+      systemData: { createdBy: 'tests', createdByType: 'Application', createdAt: expect.any(String), lastModifiedBy: 'tests', lastModifiedByType: 'Application', lastModifiedAt: expect.any(String) },
     });
     expect(await client.getTrigger(CUS, CONSUMER_CUS, SS, 'daily-snapshot')).toEqual(trigger);
 
@@ -193,6 +194,7 @@ describe('Data Share: the failover flow', () => {
         userName: 'Data Platform',
         userEmail: 'dataplatform@contoso.example',
       },
+      systemData: { createdBy: 'tests', createdByType: 'Application', createdAt: invitation.properties.sentAt, lastModifiedBy: 'tests', lastModifiedByType: 'Application', lastModifiedAt: invitation.properties.sentAt },
     });
     expect((await client.listInvitations(CUS, PROVIDER_CUS, 'sales')).map((i) => i.name).sort()).toEqual(['analytics-fabrikam', 'reports-fabrikam']);
 
@@ -218,6 +220,10 @@ describe('Data Share: the REST contract of long-running operations', () => {
     expect(put.status).toBe(201);
     expect(put.headers['azure-asyncoperation']).toBeUndefined();
     expect(put.body).toMatchObject({ kind: 'ScheduleBased', properties: { provisioningState: 'Creating', triggerStatus: 'Active', synchronizationMode: 'Incremental' } });
+    // ARM's systemData (the spec's ProxyDto defines it): the caller wrote it, as an application.
+    const created = (put.body as { systemData: Record<string, string> }).systemData;
+    expect(created).toEqual({ createdBy: 'tests', createdByType: 'Application', createdAt: created['createdAt'], lastModifiedBy: 'tests', lastModifiedByType: 'Application', lastModifiedAt: created['createdAt'] });
+    expect(Number.isNaN(Date.parse(created['createdAt']!))).toBe(false);
     expect((await h.call('GET', url)).body).toMatchObject({ properties: { provisioningState: 'Creating' } });
     const done = await until(() => h.call('GET', url), (r) => (r.body as ScheduledTrigger).properties.provisioningState !== 'Creating');
     expect(done.body).toMatchObject({ properties: { provisioningState: 'Succeeded' } });
@@ -225,6 +231,8 @@ describe('Data Share: the REST contract of long-running operations', () => {
     const update = await client.createTrigger(CUS, CONSUMER_CUS, SS, 'hourly', { kind: 'ScheduleBased', properties: { recurrenceInterval: 'Day', synchronizationTime: '2026-01-01T03:00:00Z' } }, FAST);
     expect(update.properties).toMatchObject({ recurrenceInterval: 'Day', synchronizationTime: '2026-01-01T03:00:00Z', provisioningState: 'Succeeded' });
     expect((await operations('Microsoft.DataShare/triggers/write')).map((r) => r.status)).toEqual([201, 200]);
+    // The update keeps who created it and when.
+    expect((await h.call('GET', url)).body).toMatchObject({ systemData: { createdBy: 'tests', createdAt: created['createdAt'], lastModifiedBy: 'tests' } });
   });
 
   it('synchronize answers 202 Accepted with Azure-AsyncOperation and no Retry-After on polls', async () => {
@@ -438,7 +446,7 @@ describe('Data Share: injected failures, throttling and outages', () => {
     // The trigger is polled on its own URL, and the spec's trigger has no error property: core-lro
     // has nothing more to say than that it failed.
     expect(err.message).toBe('The long-running operation has failed');
-    const failed = await h.call('GET', `${triggerUrl(CUS, CONSUMER_CUS, 'daily-snapshot')}?${API}`);
+    const failed = await h.call('GET', `${ds(CUS, CONSUMER_CUS)}/shareSubscriptions/${SS}/triggers/daily-snapshot?${API}`);
     expect(failed.body).toMatchObject({ properties: { provisioningState: 'Failed' } });
     expect(failed.body).not.toHaveProperty('error');
     const retried = await client.createTrigger(CUS, CONSUMER_CUS, SS, 'daily-snapshot', DAILY, FAST);
