@@ -1,20 +1,23 @@
 /**
  * `failover readiness <workload>`: asks the app whether the workload's standby holds what the
- * catalog requires, and names each missing object. Exit status 0 when ready, 3 when it has
+ * catalog requires, and names each missing object (for Media Services, each streaming endpoint
+ * lacking the viewers' host name, with the CNAME to create). Exit status 0 when ready, 3 when it has
  * drifted (so a scheduled job can page on it), 1 when the app could not answer.
  */
 import { call, failure, target } from './app.js';
 import { parseFlags } from './flags.js';
 import { EXIT, UsageError, type CliIo } from './io.js';
 import type { ReadinessReport } from '../lib/operators/readiness.js';
-import { missingObjects, type PurviewDrift } from '../lib/playbooks/purview/steps.js';
+import { missingObjects } from '../lib/playbooks/purview/steps.js';
 
 export const READINESS_USAGE = `failover readiness <workload> [--app URL] [--key KEY] [--data-dir DIR] [--json]
                                   compare the workload's standby with what the catalog requires;
                                   exit 0 when ready, 3 when something is missing`;
 
-function describe(label: string, d: PurviewDrift): string[] {
-  return [`${label}: ${d.summary}`, ...missingObjects(d).map((m) => `  missing ${m}`)];
+/** The standby's summary, then one indented line per missing object or problem to fix. */
+function describe(report: ReadinessReport): string[] {
+  const details = report.kind === 'mediaServices' ? report.standby.problems : missingObjects(report.standby).map((m) => `missing ${m}`);
+  return [`standby: ${report.standby.summary}`, ...details.map((line) => `  ${line}`)];
 }
 
 export async function readinessCommand(io: CliIo, args: string[], env: Readonly<Record<string, string | undefined>> = process.env): Promise<number> {
@@ -28,7 +31,7 @@ export async function readinessCommand(io: CliIo, args: string[], env: Readonly<
     io.out(JSON.stringify(report, null, 2));
   } else {
     io.out(`${report.workloadId} (${report.kind}): ${report.ready ? 'ready' : 'NOT READY'}, checked ${report.checkedAt}`);
-    for (const line of describe('standby', report.standby)) io.out(line);
+    for (const line of describe(report)) io.out(line);
     io.out(report.primary === null ? 'primary: did not answer' : `primary: ${report.primary.summary}`);
     // A report from an app older than the retirement list has none.
     for (const line of report.retirements ?? []) io.out(line);

@@ -4,6 +4,9 @@
  * fix. Purview warm standbys are compared object by object (every artifact kind of the
  * continuity guide: lib/playbooks/purview/steps.ts); the primary is compared too when it
  * answers, so a list that is wrong on both sides shows as a catalog mistake rather than drift.
+ * Media Services workloads with Traffic Manager have each standby streaming endpoint checked for
+ * the viewers' host name in its customHostNames, with the CNAME to create when it lacks it
+ * (lib/operators/media-readiness.ts); the primary likewise, for failback.
  * `checkReadiness` runs it for every such workload (the daily timer in
  * functions/readiness-check.ts) and tells the workload's channels of drift.
  */
@@ -13,20 +16,27 @@ import { parseResourceId } from '../azure/resource-id.js';
 import { workloadRetirements } from '../catalog/retirements.js';
 import type { Catalog, Workload } from '../catalog/types.js';
 import { problem, type Answer } from '../http/problem.js';
+import { StepFailure } from '../playbooks/define.js';
 import { MissingCollectionRole, missingObjects, purviewDrift, type PurviewDrift } from '../playbooks/purview/steps.js';
+import { mediaReadiness, type MediaDrift } from './media-readiness.js';
 
-export interface ReadinessReport {
+/** The same answer for every kind: ready or not, and the comparison of each side, what is missing by kind. */
+interface Report<Kind extends string, Drift> {
   workloadId: string;
-  kind: string;
+  kind: Kind;
   /** True when the standby holds everything the catalog requires. */
   ready: boolean;
-  standby: PurviewDrift;
+  standby: Drift;
   /** The same comparison on the primary; null when it does not answer. */
-  primary: PurviewDrift | null;
+  primary: Drift | null;
   /** One line per retired service the workload depends on (lib/catalog/retirements.ts). */
   retirements: string[];
   checkedAt: string;
 }
+
+export type PurviewReadiness = Report<'purview', PurviewDrift>;
+export type MediaServicesReadiness = Report<'mediaServices', MediaDrift>;
+export type ReadinessReport = PurviewReadiness | MediaServicesReadiness;
 
 /** Why a readiness report could not be made, as the HTTP answer says it. */
 type NoReport = { status: 404 | 422 | 502 | 503; slug: string; detail: string; path?: string };
@@ -38,11 +48,29 @@ async function readinessReport(catalog: Catalog, clients: AzureClients, workload
     return { ok: false, status: 404, slug: 'unknown-workload', detail: `no workload '${workloadId}' in the catalog; known: ${catalog.workloads.map((w) => w.id).join(', ')}`, path: '$.workloadId' };
   }
   const retirements = workloadRetirements(workload, now());
-  if (workload.playbook.kind !== 'purview' || workload.secondary === null) {
-    const retired = retirements.map((line) => `; ${workloadId} ${line}`).join('');
-    return { ok: false, status: 422, slug: 'no-readiness-check', detail: `${workloadId} is a ${workload.playbook.kind} workload: readiness checks compare Purview warm standbys with the catalog's playbook.readiness${retired}` };
-  }
   const playbook = workload.playbook;
+  if (playbook.kind === 'mediaServices' && playbook.trafficManager !== null && workload.secondary !== null) {
+    let sides: { standby: MediaDrift; primary: MediaDrift | null };
+    try {
+      sides = await mediaReadiness(workload, clients);
+    } catch (err) {
+      if (err instanceof StepFailure) return { ok: false, status: 422, slug: 'catalog-incomplete', detail: err.message };
+      return { ok: false, ...unreadable(workload.secondary.resources['account'] ?? workloadId, err) };
+    }
+    return { ok: true, report: { workloadId, kind: 'mediaServices', ready: sides.standby.complete, ...sides, retirements, checkedAt: now().toISOString() } };
+  }
+  if (playbook.kind !== 'purview' || workload.secondary === null) {
+    const retired = retirements.map((line) => `; ${workloadId} ${line}`).join('');
+    const what = playbook.kind === 'mediaServices' ? `a mediaServices workload without ${workload.secondary === null ? 'a secondary' : 'trafficManager'}` : `a ${playbook.kind} workload`;
+    return {
+      ok: false,
+      status: 422,
+      slug: 'no-readiness-check',
+      detail:
+        `${workloadId} is ${what}: readiness checks compare Purview warm standbys with the catalog's playbook.readiness, ` +
+        `and the standby streaming endpoints of Media Services workloads with the host name Traffic Manager sends viewers to${retired}`,
+    };
+  }
   const standbyName = accountName(workload, 'secondary');
   const primaryName = accountName(workload, 'primary');
   if (standbyName === null) return { ok: false, status: 422, slug: 'catalog-incomplete', detail: `${workloadId} has no secondary account in the catalog`, path: '$.secondary.resources.account' };
@@ -52,8 +80,7 @@ async function readinessReport(catalog: Catalog, clients: AzureClients, workload
   } catch (err) {
     // Refused, not unavailable: asking again will not help until someone grants the role.
     if (err instanceof MissingCollectionRole) return { ok: false, status: 502, slug: 'missing-collection-role', detail: err.message };
-    const status = (err as { statusCode?: number }).statusCode;
-    return { ok: false, status: 503, slug: 'standby-unreadable', detail: `${standbyName} did not answer the readiness reads${status !== undefined ? ` (${status})` : ''}: ${(err as Error).message}` };
+    return { ok: false, ...unreadable(standbyName, err) };
   }
   let primary: PurviewDrift | null = null;
   if (primaryName !== null) {
@@ -63,7 +90,14 @@ async function readinessReport(catalog: Catalog, clients: AzureClients, workload
       // The primary being down is no reason not to say how ready the standby is.
     }
   }
-  return { ok: true, report: { workloadId, kind: workload.playbook.kind, ready: standby.complete, standby, primary, retirements, checkedAt: now().toISOString() } };
+  return { ok: true, report: { workloadId, kind: 'purview', ready: standby.complete, standby, primary, retirements, checkedAt: now().toISOString() } };
+}
+
+/** The standby did not answer the reads: asking again later may help. */
+function unreadable(standby: string, err: unknown): NoReport {
+  const status = (err as { statusCode?: number }).statusCode;
+  const name = parseResourceId(standby)?.names[0] ?? standby;
+  return { status: 503, slug: 'standby-unreadable', detail: `${name} did not answer the readiness reads${status !== undefined ? ` (${status})` : ''}: ${(err as Error).message}` };
 }
 
 export async function workloadReadiness(catalog: Catalog, clients: AzureClients, workloadId: string, now: () => Date): Promise<Answer> {
@@ -105,6 +139,7 @@ export async function checkReadiness(
       continue;
     }
     const report = made.report;
+    if (report.kind !== 'purview') continue;
     if (report.ready) {
       checks.push({ workloadId: workload.id, outcome: 'ready', detail: report.standby.summary });
       continue;

@@ -122,6 +122,12 @@ export const compensated = (detail: string): StepResult => ({ ok: true, outcome:
 export const skipped = (detail: string): StepResult => ({ ok: true, outcome: 'skipped', detail });
 export const failed = (reason: string, detail: string): StepResult => ({ ok: false, reason, detail });
 
+/**
+ * What reading a workload's resources needs of a step's context: readiness reads the same
+ * resources, with the same helpers, outside any incident.
+ */
+export type ReadContext = Pick<StepContext, 'workload'> & { deps: Pick<StepDeps, 'clients'> };
+
 /** A resource the catalog names for one side of a workload, and the clients to reach it with. */
 export interface SideResource {
   subscriptionId: string;
@@ -135,7 +141,7 @@ export interface SideResource {
  * The resource of `role` on `side`, or null when the catalog names none. `probing` asks with
  * clients that try once: for a side that may be down, where patient retries only delay the answer.
  */
-function sideResource(ctx: StepContext, side: 'primary' | 'secondary', role: string, probing = false): SideResource | null {
+function sideResource(ctx: ReadContext, side: 'primary' | 'secondary', role: string, probing = false): SideResource | null {
   const where = side === 'primary' ? ctx.workload.primary : ctx.workload.secondary;
   const id = where?.resources[role];
   if (where === null || where === undefined || id === undefined) return null;
@@ -145,7 +151,7 @@ function sideResource(ctx: StepContext, side: 'primary' | 'secondary', role: str
 }
 
 /** As sideResource, for a role the step cannot do without. */
-export function requiredSideResource(ctx: StepContext, side: 'primary' | 'secondary', role: string, probing = false): SideResource {
+export function requiredSideResource(ctx: ReadContext, side: 'primary' | 'secondary', role: string, probing = false): SideResource {
   const r = sideResource(ctx, side, role, probing);
   if (r === null) throw new StepFailure('CatalogIncomplete', `${ctx.workload.id} has no ${side} ${role} in the catalog`);
   return r;

@@ -221,10 +221,13 @@ describe('Purview readiness, before any outage', () => {
     const unknown = await app.request('GET', '/api/workloads/nope/readiness');
     expect(unknown.status).toBe(404);
     expect(unknown.body).toMatchObject({ type: 'https://failover.contoso.example/problems/unknown-workload', path: '$.workloadId' });
-    const media = await app.request('GET', '/api/workloads/media-streaming/readiness');
-    expect(media.status).toBe(422);
-    expect((media.body as { detail: string }).detail).toBe(
-      "media-streaming is a mediaServices workload: readiness checks compare Purview warm standbys with the catalog's playbook.readiness; media-streaming depends on a retired service: Media Services was retired on 2024-06-30 (https://azure.microsoft.com/updates/retirement-notice-azure-media-services-is-being-retired-on-30-june-2024/); move streaming and encoding to a partner solution and remove this workload once migrated",
+    const genomics = await app.request('GET', '/api/workloads/genomics-pipeline/readiness');
+    expect(genomics.status).toBe(422);
+    expect((genomics.body as { detail: string }).detail).toBe(
+      "genomics-pipeline is a genomics workload: readiness checks compare Purview warm standbys with the catalog's playbook.readiness, " +
+        'and the standby streaming endpoints of Media Services workloads with the host name Traffic Manager sends viewers to; ' +
+        'genomics-pipeline depends on a retired service: Microsoft Genomics was retired on 2025-01-06 (https://learn.microsoft.com/lifecycle/products/microsoft-genomics); ' +
+        'run the pipeline on Azure Batch or another workflow service and remove this workload once migrated',
     );
     const cliAnswer = await cli(app, 'readiness', 'nope');
     expect(cliAnswer.code).toBe(1);

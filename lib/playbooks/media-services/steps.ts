@@ -34,6 +34,7 @@ import {
   StepFailure,
   verified,
   defineStep,
+  type ReadContext,
   type StepContext,
   unlessDown,
 } from '../define.js';
@@ -55,7 +56,7 @@ function playbookOf(workload: Workload): MediaServicesPlaybook {
   return workload.playbook;
 }
 
-function account(ctx: StepContext, side: 'primary' | 'secondary', probing = false): Account {
+function account(ctx: ReadContext, side: 'primary' | 'secondary', probing = false): Account {
   const r = requiredSideResource(ctx, side, 'account', probing);
   return { client: r.clients.media(r.subscriptionId), resourceGroup: r.resourceGroup, name: r.name, location: r.region };
 }
@@ -284,7 +285,7 @@ const ours = (r: Tagged | null) => startedByFailover(r) || unitsBefore(r) !== nu
 type EndpointState = { name: string; scaleUnits: number; endpoint: StreamingEndpoint | null };
 
 /** The catalog's streaming endpoints as the account reports them, in one list read. */
-async function endpoints(ctx: StepContext, acct: Account): Promise<EndpointState[]> {
+async function endpoints(ctx: ReadContext, acct: Account): Promise<EndpointState[]> {
   const found = new Map<string, StreamingEndpoint>();
   for await (const e of acct.client.streamingEndpoints.list(acct.resourceGroup, acct.name)) found.set((e.name ?? '').toLowerCase(), e);
   return playbookOf(ctx.workload).streamingEndpoints.map((e) => ({ ...e, endpoint: found.get(e.name.toLowerCase()) ?? null }));
@@ -828,13 +829,18 @@ interface TrafficEndpoints {
   subscription: string;
 }
 
+/** The catalog's Traffic Manager profile, by the parts its clients ask for. */
+function profileOf(tm: TrafficManagerSwitch): Omit<TrafficEndpoints, 'enable' | 'disable'> {
+  const parsed = parseResourceId(tm.profile);
+  if (parsed === null || parsed.resourceGroup === null) throw new StepFailure('CatalogIncomplete', `trafficManager.profile '${tm.profile}' is not a resource id`);
+  return { resourceGroup: parsed.resourceGroup, profile: parsed.names[0]!, subscription: parsed.subscriptionId };
+}
+
 function traffic(ctx: StepContext): TrafficEndpoints | null {
   const tm: TrafficManagerSwitch | null = playbookOf(ctx.workload).trafficManager;
   if (tm === null) return null;
-  const parsed = parseResourceId(tm.profile);
-  if (parsed === null || parsed.resourceGroup === null) throw new StepFailure('CatalogIncomplete', `trafficManager.profile '${tm.profile}' is not a resource id`);
   const [enable, disable] = ctx.direction === 'failover' ? [tm.secondaryEndpoint, tm.primaryEndpoint] : [tm.primaryEndpoint, tm.secondaryEndpoint];
-  return { enable, disable, resourceGroup: parsed.resourceGroup, profile: parsed.names[0]!, subscription: parsed.subscriptionId };
+  return { enable, disable, ...profileOf(tm) };
 }
 
 async function endpointStatus(ctx: StepContext, t: TrafficEndpoints, name: string): Promise<string> {
@@ -851,31 +857,60 @@ async function setEndpoint(ctx: StepContext, t: TrafficEndpoints, name: string, 
   await ctx.deps.clients.trafficManager(t.subscription).endpoints.update(t.resourceGroup, t.profile, 'ExternalEndpoints', name, { endpointStatus: status });
 }
 
+/** Where Media Services looks for the CNAME that proves a custom host name is the customer's. */
+const VERIFY_DNS = 'verifydns.media.azure.net';
+
+/** Whether an account's streaming endpoints answer the host name viewers are sent to them with. */
+export interface HostNameCheck {
+  account: string;
+  /** The name viewers use: the catalog's trafficManager.hostName, else the profile's DNS name; null when neither names one. */
+  hostName: string | null;
+  /** The catalog's streaming endpoints that do not list hostName in customHostNames, or do not exist. */
+  lacking: string[];
+  /** The record Media Services verifies before it adds hostName to an endpoint; null when nothing lacks it. */
+  cname: { name: string; target: string } | null;
+  /** One sentence per problem, saying what the customer must do; empty when viewers would be answered. */
+  problems: string[];
+}
+
 /**
  * Why the account's streaming endpoints would refuse the viewers Traffic Manager sends them: a
  * streaming endpoint answers only its own host name and those in its `customHostNames`, and
  * Media Services adds a custom host name only once a CNAME `<mediaServiceId>.<parent domain>`
- * points at `verifydns.media.azure.net`. Empty when every catalog endpoint lists the name viewers
- * use (the catalog's trafficManager.hostName, else the profile's DNS name).
+ * points at `verifydns.media.azure.net`. Nothing lacks when the workload has no Traffic Manager.
  */
-export async function customHostNameProblems(ctx: StepContext, acct: Account): Promise<string[]> {
+async function customHostNameCheck(ctx: ReadContext, acct: Account): Promise<HostNameCheck> {
   const tm = playbookOf(ctx.workload).trafficManager;
-  const t = traffic(ctx);
-  if (tm === null || t === null) return [];
-  let host = tm.hostName;
+  const none = { account: acct.name, lacking: [], cname: null };
+  if (tm === null) return { ...none, hostName: null, problems: [] };
+  let host = tm.hostName?.toLowerCase() ?? null;
   if (host === null) {
+    const t = profileOf(tm);
     const profile = await ctx.deps.clients.trafficManager(t.subscription).profiles.get(t.resourceGroup, t.profile);
     host = profile.dnsConfig?.fqdn?.toLowerCase() ?? null;
-    if (host === null) return [`Traffic Manager profile ${t.profile} reports no DNS name: name the host viewers use in trafficManager.hostName`];
+    if (host === null) return { ...none, hostName: null, problems: [`Traffic Manager profile ${t.profile} reports no DNS name: name the host viewers use in trafficManager.hostName`] };
   }
   const lacking = (await endpoints(ctx, acct)).filter((e) => !(e.endpoint?.customHostNames ?? []).some((h) => h.toLowerCase() === host));
-  if (lacking.length === 0) return [];
+  if (lacking.length === 0) return { ...none, hostName: host, problems: [] };
   const mediaServiceId = (await acct.client.mediaservices.get(acct.resourceGroup, acct.name)).mediaServiceId ?? '<mediaServiceId>';
-  const parent = host.split('.').slice(1).join('.');
-  return lacking.map(
-    (e) =>
-      `streaming endpoint ${e.name} of ${acct.name} does not list ${host} in customHostNames, so it would refuse the viewers sent to it: create the CNAME ${mediaServiceId}.${parent} → verifydns.media.azure.net, then add ${host} to the endpoint's customHostNames`,
-  );
+  const cname = { name: `${mediaServiceId}.${host.split('.').slice(1).join('.')}`, target: VERIFY_DNS };
+  const fix = `create the CNAME ${cname.name} → ${cname.target}, then add ${host} to the endpoint's customHostNames`;
+  return {
+    account: acct.name,
+    hostName: host,
+    lacking: lacking.map((e) => e.name),
+    cname,
+    problems: lacking.map((e) =>
+      e.endpoint === null
+        ? `streaming endpoint ${e.name} does not exist on ${acct.name}, and the failover would create it without customHostNames, so it would refuse the viewers sent to it: ${fix}`
+        : `streaming endpoint ${e.name} of ${acct.name} does not list ${host} in customHostNames, so it would refuse the viewers sent to it: ${fix}`,
+    ),
+  };
+}
+
+/** The host name check of one side's account, outside any incident: what readiness reports. */
+export function sideHostNameCheck(ctx: ReadContext, side: 'primary' | 'secondary', probing = false): Promise<HostNameCheck> {
+  return customHostNameCheck(ctx, account(ctx, side, probing));
 }
 
 export const switchTraffic = defineStep({
@@ -888,7 +923,7 @@ export const switchTraffic = defineStep({
     const [on, off] = await Promise.all([endpointStatus(ctx, t, t.enable), endpointStatus(ctx, t, t.disable)]);
     if (on === 'Enabled' && off === 'Disabled') return alreadyDone(`${t.profile}: ${t.enable} enabled, ${t.disable} disabled`);
     // Viewers are moved only to endpoints that will answer them.
-    const problems = await customHostNameProblems(ctx, serving(ctx));
+    const { problems } = await customHostNameCheck(ctx, serving(ctx));
     if (problems.length > 0) return failed('CustomHostNameMissing', `viewers stay where they are: ${problems.join('; ')}`);
     return needed(`${t.profile}: enable ${t.enable} (${on}), disable ${t.disable} (${off})`);
   },
