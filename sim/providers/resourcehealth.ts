@@ -12,7 +12,8 @@
  *   substring must match the id when given). reasonChronicity Transient; occuredTime is when
  *   Resource Health first saw the rule (the fault table keeps no creation time).
  * - `Available` otherwise; `recentlyResolved` is set for 24 h after an outage of its region ends.
- * A resource not in the estate answers 404 ResourceNotFound.
+ * A resource not in the estate answers 404 ResourceNotFound. The provider's refusals use the
+ * 2022-10-01 spec's flat ErrorResponse `{code, message}` (./flat-error.ts).
  *
  * These routes carry no `resource`: Resource Health stays up during a region outage (that is
  * when it is read), so the pipeline must not fail them with the region's 503.
@@ -33,13 +34,17 @@
  * `$expand=recommendedactions` adds recommendedActions.
  */
 import { createHash } from 'node:crypto';
-import { armError, badRequest, isoNow, notFound, ok, page } from '../arm.js';
+import { isoNow, ok, page } from '../arm.js';
 import { regionDisplayName, SERVICE_NAMES, type Incident } from '../incidents.js';
 import type { Simulator } from '../simulator.js';
 import type { Route, RouteContext, SimResource, SimResponse } from '../types.js';
+import { flatError } from './flat-error.js';
 
-/** What the SDK (4.0.0) sends, and the later stable versions. */
-export const RESOURCE_HEALTH_API_VERSIONS = ['2022-10-01', '2024-02-01', '2025-05-01'] as const;
+/**
+ * What the SDK (`@azure/arm-resourcehealth` 4.0.0) sends, and the only version whose contract the
+ * repository holds (test/contracts): later versions are refused by the pipeline.
+ */
+export const RESOURCE_HEALTH_API_VERSIONS = ['2022-10-01'] as const;
 
 /** How long after an outage's end an Available status still carries `recentlyResolved`. */
 const RECENTLY_RESOLVED_MS = 24 * 3600_000;
@@ -460,7 +465,7 @@ export function resourceHealthRoutes(sim: Simulator): Route[] {
   const withResource = (ctx: RouteContext, handle: (r: SimResource) => SimResponse): SimResponse => {
     const id = resourceUriOf(ctx.request.path);
     const r = sim.store.get(id);
-    return r === undefined ? notFound('resource', id) : handle(r);
+    return r === undefined ? flatError(404, 'ResourceNotFound', `The resource '${id.split('/').pop() ?? id}' was not found (${id}).`) : handle(r);
   };
 
   // ── events ───────────────────────────────────────────────────────────────────────────────
@@ -542,7 +547,7 @@ export function resourceHealthRoutes(sim: Simulator): Route[] {
       checkFields(node, (f) => fields.includes(fieldKey(f)), text, fields.join(', '));
       return node;
     } catch (err) {
-      if (err instanceof FilterError) return badRequest(`Invalid $filter: ${err.message}.`, 'InvalidFilter');
+      if (err instanceof FilterError) return flatError(400, 'InvalidFilter', `Invalid $filter: ${err.message}.`);
       throw err;
     }
   };
@@ -553,7 +558,7 @@ export function resourceHealthRoutes(sim: Simulator): Route[] {
     const m = /^(\d{1,2})\/(\d{1,2})\/(\d{4})$/.exec(text.trim());
     const t = m === null ? NaN : Date.UTC(Number(m[3]), Number(m[1]) - 1, Number(m[2]));
     if (m === null || Number.isNaN(t) || Number(m[1]) > 12 || Number(m[2]) > 31) {
-      return badRequest(`The queryStartTime '${text}' is not valid; expected a date as M/D/YYYY, e.g. 7/24/2020.`, 'InvalidQueryStartTime');
+      return flatError(400, 'InvalidQueryStartTime', `The queryStartTime '${text}' is not valid; expected a date as M/D/YYYY, e.g. 7/24/2020.`);
     }
     return t;
   };
@@ -580,7 +585,7 @@ export function resourceHealthRoutes(sim: Simulator): Route[] {
     sim.incidents.list().find((i) => i.trackingId.toLowerCase() === trackingId.toLowerCase() && incidentVisibleTo(i, sub));
 
   const eventNotFound = (trackingId: string): SimResponse =>
-    armError(404, 'ResourceNotFound', `The event with tracking id '${trackingId}' was not found in this subscription.`);
+    flatError(404, 'ResourceNotFound', `The event with tracking id '${trackingId}' was not found in this subscription.`);
 
   /** The estate resources an incident touches in a subscription: its region, its services. */
   const impactedBy = (incident: Incident, sub: string): SimResource[] =>
@@ -678,7 +683,7 @@ export function resourceHealthRoutes(sim: Simulator): Route[] {
         if (incident === undefined) return eventNotFound(trackingId);
         const r = impactedBy(incident, sub).find((x) => impactedName(x.id) === name.toLowerCase());
         return r === undefined
-          ? armError(404, 'ResourceNotFound', `The impacted resource '${name}' was not found for event '${trackingId}'.`)
+          ? flatError(404, 'ResourceNotFound', `The impacted resource '${name}' was not found for event '${trackingId}'.`)
           : ok(renderImpacted(incident, sub, r));
       },
     ),

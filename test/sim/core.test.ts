@@ -31,13 +31,13 @@ describe('simulator front door', () => {
       body: {
         error: {
           code: 'NoRegisteredProviderFound',
-          message: "No registered resource provider found for location 'global' and API version '1999-01-01' for type 'availabilityStatuses'. The supported api-versions are '2022-10-01, 2024-02-01, 2025-05-01'.",
+          message: "No registered resource provider found for location 'global' and API version '1999-01-01' for type 'availabilityStatuses'. The supported api-versions are '2022-10-01'.",
         },
       },
     });
     // Not an api-version at all: refused before any provider is looked for.
     const malformed = await h.call('GET', statuses.replace('2022-10-01', 'latest'));
-    expect(malformed).toMatchObject({ status: 400, body: { error: { code: 'InvalidApiVersionParameter', message: "The api-version 'latest' is invalid. The supported versions are '2022-10-01,2024-02-01,2025-05-01'." } } });
+    expect(malformed).toMatchObject({ status: 400, body: { error: { code: 'InvalidApiVersionParameter', message: "The api-version 'latest' is invalid. The supported versions are '2022-10-01'." } } });
     const unknown = await h.call('GET', `/subscriptions/${SUB}/providers/Microsoft.Nothing/things?api-version=1`);
     expect(unknown).toMatchObject({ status: 404, body: { error: { code: 'NotFound' } } });
   });

@@ -107,9 +107,10 @@ describe('availability statuses', () => {
   it('lists by subscription and by resource group, each status derived', async () => {
     await outage('westeurope');
     const bySub = await all(client.availabilityStatuses.listBySubscriptionId());
-    expect(bySub).toHaveLength(30);
+    // The sample estate's 38 resources in the subscription; the 10 of West Europe are down (the media account and its children, assets included).
+    expect(bySub).toHaveLength(38);
     const unavailable = bySub.filter((s) => s.properties?.availabilityState === 'Unavailable').map((s) => s.location);
-    expect(unavailable).toEqual(Array(7).fill('westeurope'));
+    expect(unavailable).toEqual(Array(10).fill('westeurope'));
     const byRg = await all(client.availabilityStatuses.listByResourceGroup('rg-media-neu'));
     expect(byRg.map((s) => [s.id, s.properties?.availabilityState])).toEqual([
       [`${NEU_ACCOUNT}/providers/Microsoft.ResourceHealth/availabilityStatuses/current`, 'Available'],
@@ -155,13 +156,22 @@ describe('availability statuses', () => {
     expect(statuses).toEqual([429, 200]);
   });
 
-  it('answers the api-versions it knows and refuses others', async () => {
-    for (const v of ['2022-10-01', '2024-02-01', '2025-05-01']) {
-      const res = await h.call('GET', `${NEU_SE}/providers/Microsoft.ResourceHealth/availabilityStatuses/current?api-version=${v}`);
-      expect(res.status).toBe(200);
+  it('answers only the api-version whose contract the repository holds (what the SDK sends), and refuses others', async () => {
+    const res = await h.call('GET', `${NEU_SE}/providers/Microsoft.ResourceHealth/availabilityStatuses/current?api-version=2022-10-01`);
+    expect(res.status).toBe(200);
+    for (const v of ['2015-01-01', '2024-02-01', '2025-05-01']) {
+      const refused = await h.call('GET', `${NEU_SE}/providers/Microsoft.ResourceHealth/availabilityStatuses/current?api-version=${v}`);
+      expect(refused).toMatchObject({ status: 400, body: { error: { code: 'NoRegisteredProviderFound' } } });
+      expect((refused.body as { error: { message: string } }).error.message).toMatch(/supported api-versions are '2022-10-01'\.$/);
     }
-    const old = await h.call('GET', `${NEU_SE}/providers/Microsoft.ResourceHealth/availabilityStatuses/current?api-version=2015-01-01`);
-    expect(old).toMatchObject({ status: 400, body: { error: { code: 'NoRegisteredProviderFound' } } });
+  });
+
+  it("answers an unknown resource with 404 in the spec's flat ErrorResponse {code, message}", async () => {
+    const missing = `${NEU_ACCOUNT}/streamingEndpoints/nope`;
+    const res = await h.call('GET', `${missing}/providers/Microsoft.ResourceHealth/availabilityStatuses/current?api-version=2022-10-01`);
+    // ResourceHealth.json 2022-10-01 declares ErrorResponse {code, message, details} for `default`, not ARM's {error: {…}}.
+    expect(res).toMatchObject({ status: 404, body: { code: 'ResourceNotFound', message: `The resource 'nope' was not found (${missing}).` } });
+    expect(res.body).not.toHaveProperty('error');
   });
 });
 
@@ -239,7 +249,7 @@ describe('Service Health events', () => {
   it('lists the estate resources an incident impacts, and the events of one resource', async () => {
     const incident = await outage('westeurope');
     const impacted = await all(client.impactedResources.listBySubscriptionIdAndEventId(incident.trackingId));
-    expect(impacted).toHaveLength(7);
+    expect(impacted).toHaveLength(10);
     expect(new Set(impacted.map((r) => r.targetRegion))).toEqual(new Set(['westeurope']));
     const se = impacted.find((r) => r.targetResourceId === WEU_SE)!;
     expect(se).toMatchObject({ type: 'Microsoft.ResourceHealth/events/impactedResources', targetResourceType: 'Microsoft.Media/mediaservices/streamingEndpoints' });
