@@ -32,11 +32,12 @@ export const MOUNTS: readonly Mount[] = [
     audience: 'https://purview.azure.net',
   },
   {
-    // Scanning's {endpoint} is https://{account}.scan.purview.azure.com, served at …/scan as well.
-    prefix: /^\/purview\/[^/]+\/scan(?=\/|$)/i,
+    // Scanning's spec has `basePath: /scan` under its {Endpoint}, the account host
+    // (https://{account}.purview.azure.com): the `/scan` segment is the spec's, not the mount's.
+    prefix: /^\/purview\/[^/]+(?=\/scan(\/|$))/i,
     specs: ['specification/purview/data-plane/Azure.Analytics.Purview.Scanning/'],
-    endpoint: 'https://{account}.purview.azure.com/scan',
-    simPrefix: (name) => `/purview/${name}/scan`,
+    endpoint: 'https://{account}.purview.azure.com',
+    simPrefix: (name) => `/purview/${name}`,
     owner: 'Microsoft.Purview/accounts',
     audience: 'https://purview.azure.net',
   },

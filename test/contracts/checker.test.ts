@@ -212,6 +212,13 @@ describe("answers ARM's front door writes", () => {
   });
 });
 
+describe('data planes under their mounts', () => {
+  it("maps a Purview scanning path to the spec, whose basePath /scan sits under the account's endpoint", () => {
+    const x = exchange({ path: '/purview/acct/scan/datasources', query: new URLSearchParams({ 'api-version': '2022-07-01-preview' }), responseBody: { value: [], count: 0 } });
+    expect(vendored.check(x)).toMatchObject({ operation: 'DataSources_ListAll', violations: [] });
+  });
+});
+
 describe('uncovered routes', () => {
   it('lists the simulator control API, Entra ID and an LRO status monitor as uncovered, not as violations', () => {
     for (const [path, family] of [
