@@ -141,6 +141,13 @@ describe('Media Services readiness, before any outage', () => {
     });
   }, 60_000);
 
+  it('compares host names without regard to case, as DNS does', async () => {
+    app = await startApp({ catalog: (yaml) => yaml.replace('hostName: live.contoso.example', 'hostName: Live.Contoso.Example') });
+    const reply = await app.request('GET', '/api/workloads/media-streaming/readiness');
+    expect(reply.status).toBe(200);
+    expect(reply.body).toMatchObject({ ready: true, standby: { hostName: 'live.contoso.example', missing: { customHostNames: [] } } });
+  }, 60_000);
+
   it('answers 503 with Retry-After when the standby region does not answer', async () => {
     app = await startApp();
     await app.control('POST', '/_sim/regions/northeurope/outage', {});
