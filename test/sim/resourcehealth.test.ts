@@ -1,7 +1,10 @@
 /** Microsoft.ResourceHealth through the real SDK client: availability derived live, and Service Health events. */
 import type { MicrosoftResourceHealth } from '@azure/arm-resourcehealth';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { readFileSync } from 'node:fs';
 import { parsePayload } from '../../lib/alerts/index.js';
+import { defaultChecker } from '../../sim/contracts/checker.js';
+import { shapeMismatches } from '../contracts/replay.js';
 import { recordStatuses, startSimulator, SUB, type SimHarness } from './support.js';
 
 const WEU_ACCOUNT = `/subscriptions/${SUB}/resourceGroups/rg-media-weu/providers/Microsoft.Media/mediaservices/contosomediaweu`;
@@ -154,6 +157,22 @@ describe('availability statuses', () => {
     const status = await recorded.availabilityStatuses.getByResource(NEU_SE);
     expect(status.properties?.availabilityState).toBe('Available');
     expect(statuses).toEqual([429, 200]);
+  });
+
+  it("answers the app's call (getByResource, the spec's example with a real resource for its placeholder resourceUri) in the example's shape", async () => {
+    // The example's resourceUri is the literal placeholder 'resourceUri', which names no resource: the replay of
+    // test/contracts cannot route it, so it is replayed here against a resource of the estate, down in an outage.
+    const example = JSON.parse(
+      readFileSync(new URL('../contracts/azure-rest-api-specs/specification/resourcehealth/resource-manager/Microsoft.ResourceHealth/stable/2022-10-01/examples/AvailabilityStatus_GetByResource.json', import.meta.url), 'utf8'),
+    ) as { parameters: Record<string, string>; responses: { '200': { body: unknown } } };
+    await outage('westeurope');
+    const path = `${WEU_SE}/providers/Microsoft.ResourceHealth/availabilityStatuses/current`;
+    const query = new URLSearchParams({ 'api-version': example.parameters['api-version']!, $expand: example.parameters['$expand']! });
+    const got = await h.call('GET', `${path}?${query.toString()}`);
+    expect(got.status).toBe(200);
+    expect(defaultChecker().check({ method: 'GET', path, query, headers: {}, body: undefined, status: got.status, responseBody: got.body }).violations).toEqual([]);
+    // No resolution ETA is known while the incident is open: the simulator gives none rather than invent one.
+    expect(shapeMismatches(example.responses['200'].body, got.body, '$')).toEqual(['$.properties.resolutionETA: in the example, not in the answer']);
   });
 
   it('answers only the api-version whose contract the repository holds (what the SDK sends), and refuses others', async () => {
