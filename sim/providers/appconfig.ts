@@ -23,9 +23,17 @@
  *   `{ etag, key, label, content_type, value, tags, locked, last_modified }`, `etag` bare.
  * - `If-Match: "<etag>"` / `*` and `If-None-Match: "<etag>"` / `*` are honoured on every call,
  *   the tag compared with or without its `W/` (the SDK quotes the body's bare etag, and the
- *   service matches it against its weak header): a GET whose If-None-Match matches is 304; a
- *   write whose precondition fails is 412 with no body (as the service sends it; the SDK then
- *   reports "Setting was already present" for `addConfigurationSetting`).
+ *   service matches it against its weak header): a GET whose If-None-Match matches is 304 with
+ *   no body, as the REST reference's "Get (conditionally)" answers and the SDK's
+ *   `getConfigurationSetting({ onlyIfChanged })` expects (the 2026-04-01 OpenAPI file declares
+ *   only 200 and the default error for GetKeyValue: its TypeSpec does not model the 304). A call
+ *   whose precondition fails otherwise is 412 in the spec's default Error shape,
+ *   `{ type: …/errors/precondition-failed, title, status: 412 }` (assumed: the REST reference
+ *   shows a bare 412; the SDK finds no `message` in it and reports "Setting was already present"
+ *   for `addConfigurationSetting`).
+ * - the api-version is required and must be one this simulator models (API_VERSIONS): otherwise
+ *   400 `invalid-argument` named `api-version`, worded as the REST reference's versioning page
+ *   words it ("API version is not specified", "Unsupported API version").
  * - writing or deleting a locked (read-only) key-value is 409 `key-locked`.
  * - a missing key-value is 404 with `application/problem+json`
  *   `{ type: 'https://azconfig.io/errors/key-not-found', title, name, status: 404 }` (the REST
@@ -43,6 +51,9 @@ const STORE_TYPE = 'Microsoft.AppConfiguration/configurationStores';
 const KV_JSON = 'application/vnd.microsoft.appconfig.kv+json; charset=utf-8';
 const KVSET_JSON = 'application/vnd.microsoft.appconfig.kvset+json; charset=utf-8';
 const PROBLEM_JSON = 'application/problem+json; charset=utf-8';
+
+/** The api-versions answered: the one `@azure/app-configuration` 1.12.1 sends, whose spec is vendored. */
+export const APP_CONFIGURATION_API_VERSIONS = ['2026-04-01'] as const;
 
 interface KeyValue {
   key: string;
@@ -66,6 +77,15 @@ function newEtag(): string {
 
 function problem(status: number, type: string, title: string, extra: Record<string, unknown> = {}): SimResponse {
   return { status, body: { type: `https://azconfig.io/errors/${type}`, title, ...extra, status }, headers: { 'Content-Type': PROBLEM_JSON } };
+}
+
+/** 400 for a missing or unsupported api-version, in the REST reference's words; undefined when it is one answered. */
+function unsupportedApiVersion(request: SimRequest): SimResponse | undefined {
+  const version = request.query.get('api-version');
+  const problemOf = (title: string, detail: string) => problem(400, 'invalid-argument', title, { name: 'api-version', detail });
+  if (version === null || version === '') return problemOf('API version is not specified', 'An API version is required, but was not specified.');
+  if ((APP_CONFIGURATION_API_VERSIONS as readonly string[]).includes(version)) return undefined;
+  return problemOf('Unsupported API version', `The HTTP resource that matches the request URI '${request.path}' does not support the API version '${version}'.`);
 }
 
 function wire(kv: KeyValue): Record<string, unknown> {
@@ -233,13 +253,13 @@ export function appConfigurationRoutes(sim: Simulator): Route[] {
     handle: ({ request, params }) => {
       const store = storeByName(params['store']!);
       if (store === undefined) return problem(404, 'not-found', `The configuration store '${params['store']}' does not exist.`);
-      return handle(store, keyValuesOf(store), request, params);
+      return unsupportedApiVersion(request) ?? handle(store, keyValuesOf(store), request, params);
     },
   });
 
   const notFound = (key: string, label: string | null) =>
     problem(404, 'key-not-found', `The key-value '${key}'${label === null ? ' (no label)' : ` with label '${label}'`} was not found.`, { name: key });
-  const preconditionFailed = (): SimResponse => ({ status: 412 });
+  const preconditionFailed = (): SimResponse => problem(412, 'precondition-failed', 'The If-Match or If-None-Match precondition of the request failed.');
   const locked = (key: string) => problem(409, 'key-locked', `Modifying key '${key}' is not allowed`, { name: key, detail: 'The key is read-only. To allow modification unlock it first.' });
   const invalidArgument = (name: string, detail: string) => problem(400, 'invalid-argument', `Invalid request parameter '${name}'`, { name, detail });
 

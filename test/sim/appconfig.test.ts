@@ -99,6 +99,32 @@ describe('App Configuration key-values', () => {
     // A conditional delete with the stale etag is refused too.
     expect((await rejection(client.deleteConfigurationSetting({ ...fresh }, { onlyIfUnchanged: true }))).statusCode).toBe(412);
     expect((await operations()).map((o) => o.status)).toEqual([200, 412, 200, 412]);
+    // On the wire: the spec's default Error shape, as problem+json.
+    const raw = await h.call('PUT', `${KV}/purview:activeAccount?api-version=2026-04-01`, { value: 'x' }, { 'if-match': `"${current.etag}"` });
+    expect(raw).toMatchObject({ status: 412, headers: { 'content-type': 'application/problem+json; charset=utf-8' } });
+    expect(raw.body).toEqual({ type: 'https://azconfig.io/errors/precondition-failed', title: 'The If-Match or If-None-Match precondition of the request failed.', status: 412 });
+  });
+
+  it('refuses a missing or unsupported api-version with 400 invalid-argument, as the REST reference words it', async () => {
+    const missing = await h.call('GET', `${KV}/media:activeAccount`);
+    expect(missing).toMatchObject({ status: 400, headers: { 'content-type': 'application/problem+json; charset=utf-8' } });
+    expect(missing.body).toEqual({
+      type: 'https://azconfig.io/errors/invalid-argument',
+      title: 'API version is not specified',
+      name: 'api-version',
+      detail: 'An API version is required, but was not specified.',
+      status: 400,
+    });
+    const old = await h.call('PUT', `${KV}/media:activeAccount?api-version=1.0`, { value: 'contosomedianeu' });
+    expect(old.body).toEqual({
+      type: 'https://azconfig.io/errors/invalid-argument',
+      title: 'Unsupported API version',
+      name: 'api-version',
+      detail: "The HTTP resource that matches the request URI '/appConfiguration/contosofailover/kv/media:activeAccount' does not support the API version '1.0'.",
+      status: 400,
+    });
+    // Nothing was written.
+    expect((await client.getConfigurationSetting({ key: 'media:activeAccount' })).value).toBe('contosomediaweu');
   });
 
   it('answers 304 to a conditional get whose etag still matches', async () => {
