@@ -1,5 +1,5 @@
 /** ARM's response conventions: error bodies, resource envelopes, list pages. */
-import { typeOf } from './estate.js';
+import { hasOwnLocation, typeOf } from './estate.js';
 import type { SimResource, SimResponse } from './types.js';
 
 export function armError(status: number, code: string, message: string, headers: Record<string, string> = {}): SimResponse {
@@ -47,13 +47,13 @@ export function ok(body: unknown, status = 200, headers: Record<string, string> 
   return { status, body, headers };
 }
 
-/** The resource as ARM returns it. */
+/** The resource as ARM returns it: a proxy resource (most child types) has no location. */
 export function envelope(r: SimResource): Record<string, unknown> {
   return {
     id: r.id,
     name: r.name,
     type: r.type,
-    ...(r.location !== '' ? { location: r.location } : {}),
+    ...(r.location !== '' && hasOwnLocation(r.type) ? { location: r.location } : {}),
     ...(r.kind !== undefined ? { kind: r.kind } : {}),
     ...(r.sku !== undefined ? { sku: r.sku } : {}),
     ...(r.tags !== undefined ? { tags: r.tags } : {}),

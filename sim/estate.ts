@@ -1,7 +1,7 @@
 /**
  * The estate file: the resources the simulator starts with. Each resource is an ARM id, a
  * region and the properties a provider reads (`resourceState: Running`); type and name come
- * from the id. Data-plane records (App Configuration key-values, Graph issues) sit beside.
+ * from the id. SEEDED below says what seeding adds, by the type's spec. Data-plane records (App Configuration key-values, Graph issues) sit beside.
  */
 import { readFileSync } from 'node:fs';
 import { parse } from 'yaml';
@@ -66,15 +66,69 @@ export function typeOf(id: string): string {
   return types.join('/');
 }
 
+/**
+ * What a seeded resource gets beyond the estate's own properties, by type, as the type's spec
+ * defines it (test/contracts/azure-rest-api-specs): `provisioningState: Succeeded` where its
+ * properties have one, and the seeding time under the spec's own name for a creation time
+ * (`created` in Media Services, `createdAt` in Data Share and Purview). A type not listed gets
+ * neither: the simulator does not invent fields a spec does not define. Microsoft.Genomics
+ * published no spec; its retired accounts API reported a provisioningState.
+ */
+const SEEDED: Record<string, { provisioningState?: true; created?: 'created' | 'createdAt' }> = {
+  // Accounts.json 2021-11-01 (MediaServiceProperties), streamingservice.json 2022-08-01.
+  'microsoft.media/mediaservices': { provisioningState: true },
+  'microsoft.media/mediaservices/liveevents': { provisioningState: true, created: 'created' },
+  'microsoft.media/mediaservices/liveevents/liveoutputs': { provisioningState: true, created: 'created' },
+  'microsoft.media/mediaservices/streamingendpoints': { provisioningState: true, created: 'created' },
+  // AssetsAndAssetFilters.json 2022-08-01, Encoding.json 2022-07-01, StreamingPoliciesAndStreamingLocators.json.
+  'microsoft.media/mediaservices/assets': { created: 'created' },
+  'microsoft.media/mediaservices/transforms': { created: 'created' },
+  'microsoft.media/mediaservices/transforms/jobs': { created: 'created' },
+  'microsoft.media/mediaservices/streaminglocators': { created: 'created' },
+  'microsoft.media/mediaservices/streamingpolicies': { created: 'created' },
+  // DataShare.json 2021-08-01: triggers and synchronization settings as their ScheduleBased kind,
+  // mappings as every mapping kind defines them.
+  'microsoft.datashare/accounts': { provisioningState: true, created: 'createdAt' },
+  'microsoft.datashare/accounts/shares': { provisioningState: true, created: 'createdAt' },
+  'microsoft.datashare/accounts/shares/synchronizationsettings': { provisioningState: true, created: 'createdAt' },
+  'microsoft.datashare/accounts/shares/providersharesubscriptions': { created: 'createdAt' },
+  'microsoft.datashare/accounts/sharesubscriptions': { provisioningState: true, created: 'createdAt' },
+  'microsoft.datashare/accounts/sharesubscriptions/triggers': { provisioningState: true, created: 'createdAt' },
+  'microsoft.datashare/accounts/sharesubscriptions/datasetmappings': { provisioningState: true },
+  // purview.json 2021-07-01 (AccountProperties).
+  'microsoft.purview/accounts': { provisioningState: true, created: 'createdAt' },
+  'microsoft.genomics/accounts': { provisioningState: true },
+};
+
+/**
+ * Child types that are tracked resources, with a location of their own on the wire
+ * (streamingservice.json: LiveEvent and StreamingEndpoint are TrackedResource). Every other child
+ * type is a proxy resource, which ARM renders without a location (arm.ts envelope); the store
+ * still keeps the region it lives in, for outages. (Assumed for child types without a vendored
+ * spec: ARM child resources are proxy resources unless their spec says otherwise.)
+ */
+const TRACKED_CHILDREN = new Set(['microsoft.media/mediaservices/liveevents', 'microsoft.media/mediaservices/streamingendpoints']);
+
+/** Whether ARM renders resources of a type with a location of their own. */
+export function hasOwnLocation(type: string): boolean {
+  return type.split('/').length <= 2 || TRACKED_CHILDREN.has(type.toLowerCase());
+}
+
 export function seedEstate(store: Store, estate: Estate, at: number): void {
   const created = new Date(at).toISOString();
   for (const r of estate.resources) {
+    const type = typeOf(r.id);
+    const seeded = SEEDED[type.toLowerCase()] ?? {};
     const resource: SimResource = {
       id: r.id,
       name: r.id.split('/').pop()!,
-      type: typeOf(r.id),
+      type,
       location: r.location.toLowerCase().replace(/\s+/g, ''),
-      properties: { provisioningState: 'Succeeded', created, ...structuredClone(r.properties ?? {}) },
+      properties: {
+        ...(seeded.provisioningState ? { provisioningState: 'Succeeded' } : {}),
+        ...(seeded.created !== undefined ? { [seeded.created]: created } : {}),
+        ...structuredClone(r.properties ?? {}),
+      },
       ...(r.sku !== undefined ? { sku: structuredClone(r.sku) } : {}),
       ...(r.kind !== undefined ? { kind: r.kind } : {}),
       ...(r.tags !== undefined ? { tags: { ...r.tags } } : {}),
