@@ -280,6 +280,13 @@ export function resourceHealthRoutes(sim: Simulator): Route[] {
     return decodeURIComponent(path.slice(0, cut));
   };
 
+  /**
+   * The region a resource lives in: its own location, or its parent's for a child ARM renders
+   * without one (a proxy resource such as a live output). Statuses report it (assumed: Resource
+   * Health places a status where the resource runs).
+   */
+  const regionOf = (r: SimResource): string => sim.store.regionOf(r.id) ?? r.location;
+
   const inSubscription = (r: SimResource, sub: string, rg?: string): boolean => {
     const key = sim.key(r.id);
     const prefix = rg === undefined ? `/subscriptions/${sub.toLowerCase()}/` : `/subscriptions/${sub.toLowerCase()}/resourcegroups/${rg.toLowerCase()}/`;
@@ -323,13 +330,13 @@ export function resourceHealthRoutes(sim: Simulator): Route[] {
   /** The current availability of a resource, in the REST shape. */
   const statusOf = (r: SimResource, expand: boolean): Record<string, unknown> => {
     const now = sim.clock.now();
-    const region = sim.store.regionOf(r.id) ?? r.location;
+    const region = regionOf(r);
     const service = serviceOf(r.type);
     const base = {
       id: `${r.id}/providers/Microsoft.ResourceHealth/availabilityStatuses/current`,
       name: 'current',
       type: 'Microsoft.ResourceHealth/AvailabilityStatuses',
-      location: r.location,
+      location: region,
     };
     if (sim.faults.outage(region) !== undefined) {
       const incident = activeIncident(region, service);
@@ -433,7 +440,7 @@ export function resourceHealthRoutes(sim: Simulator): Route[] {
 
   /** Past transitions of a resource: one Unavailable record per resolved outage of its region. */
   const historyOf = (r: SimResource): Array<Record<string, unknown>> => {
-    const region = sim.store.regionOf(r.id) ?? r.location;
+    const region = regionOf(r);
     return sim.incidents
       .list()
       .filter((i) => i.region === region && i.stage === 'Resolved' && i.impactMitigation !== undefined)
@@ -442,7 +449,7 @@ export function resourceHealthRoutes(sim: Simulator): Route[] {
         id: `${r.id}/providers/Microsoft.ResourceHealth/availabilityStatuses/${ticksOf(i.impactStart)}`,
         name: ticksOf(i.impactStart),
         type: 'Microsoft.ResourceHealth/AvailabilityStatuses',
-        location: r.location,
+        location: region,
         properties: {
           availabilityState: 'Unavailable',
           title: 'Unavailable',
@@ -592,7 +599,7 @@ export function resourceHealthRoutes(sim: Simulator): Route[] {
     sim.store
       .all()
       .filter((r) => inSubscription(r, sub))
-      .filter((r) => (sim.store.regionOf(r.id) ?? r.location) === incident.region)
+      .filter((r) => regionOf(r) === incident.region)
       .filter((r) => {
         const service = serviceOf(r.type);
         return service !== undefined && incident.services.includes(service);
@@ -610,7 +617,7 @@ export function resourceHealthRoutes(sim: Simulator): Route[] {
       id: `/subscriptions/${sub}/providers/Microsoft.ResourceHealth/events/${incident.trackingId}/impactedResources/${name}`,
       name,
       type: 'Microsoft.ResourceHealth/events/impactedResources',
-      properties: { targetResourceType: r.type, targetResourceId: r.id, targetRegion: sim.store.regionOf(r.id) ?? r.location },
+      properties: { targetResourceType: r.type, targetResourceId: r.id, targetRegion: regionOf(r) },
     };
   };
 
@@ -666,7 +673,7 @@ export function resourceHealthRoutes(sim: Simulator): Route[] {
             filter === undefined ||
             matches(
               filter,
-              (f) => (fieldKey(f) === 'targetregion' ? [sim.store.regionOf(r.id) ?? r.location, regionDisplayName(r.location)] : [r.type]),
+              (f) => (fieldKey(f) === 'targetregion' ? [regionOf(r), regionDisplayName(regionOf(r))] : [r.type]),
               (f, v) => (fieldKey(f) === 'targetregion' ? squeeze(v) : v.toLowerCase()),
             ),
         );
