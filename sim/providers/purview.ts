@@ -76,8 +76,51 @@ const READERS = {
   catalog: ['Data Curator', 'Data Reader'],
 } as const satisfies Record<string, readonly PurviewRole[]>;
 
+/**
+ * The enum types the data map defines for glossaries, as the Type_ListEnumDefs example of
+ * purviewdatamap.json (2023-09-01) lists them: every account has them.
+ */
+const BUILT_IN_ENUMS = [
+  {
+    category: 'ENUM',
+    guid: '0ddc2fcf-ad17-4d06-984a-ffb2ffb2a941',
+    name: 'glossary_term_status_value',
+    description: 'glossary_term_status_value',
+    typeVersion: '1.0',
+    version: 1,
+    createdBy: 'admin',
+    updatedBy: 'admin',
+    createTime: 1604728877305,
+    updateTime: 1604728877305,
+    lastModifiedTS: '1',
+    elementDefs: ['Approved', 'Alert', 'Expired', 'Draft'].map((value, ordinal) => ({ value, ordinal })),
+  },
+  {
+    category: 'ENUM',
+    guid: 'c694edf1-6f9e-4b60-b832-23e8d6187675',
+    name: 'AtlasGlossaryTermRelationshipStatus',
+    description: 'TermRelationshipStatus defines how reliable the relationship is between two glossary terms',
+    typeVersion: '1.1',
+    serviceType: 'atlas_core',
+    version: 2,
+    createdBy: 'admin',
+    updatedBy: 'admin',
+    createTime: 1604728832692,
+    updateTime: 1604728905525,
+    lastModifiedTS: '2',
+    elementDefs: [
+      { value: 'DRAFT', description: 'DRAFT means the relationship is under development.', ordinal: 0 },
+      { value: 'ACTIVE', description: 'ACTIVE means the relationship is validated and in use.', ordinal: 1 },
+      { value: 'DEPRECATED', description: 'DEPRECATED means the the relationship is being phased out.', ordinal: 2 },
+      { value: 'OBSOLETE', description: 'OBSOLETE means that the relationship should not be used anymore.', ordinal: 3 },
+      { value: 'OTHER', description: 'OTHER means that there is another status.', ordinal: 99 },
+    ],
+  },
+];
+
 /** A few of the built-in Atlas types every account's data map lists, system classifications among them. */
 const BUILT_IN_TYPES = [
+  ...BUILT_IN_ENUMS,
   { category: 'ENTITY', guid: '0c9e9c4f-0f34-4b42-9d7c-4b1d1f0e0001', name: 'DataSet' },
   { category: 'ENTITY', guid: '0c9e9c4f-0f34-4b42-9d7c-4b1d1f0e0002', name: 'Process' },
   { category: 'ENTITY', guid: '0c9e9c4f-0f34-4b42-9d7c-4b1d1f0e0003', name: 'azure_datalake_gen2_path' },
@@ -278,7 +321,7 @@ export function purviewRoutes(sim: Simulator): Route[] {
       const of = (category: string) =>
         defs
           .filter((t) => t.category === category)
-          .map((t) => ({ ...t, typeVersion: '1.0', ...(category === 'CLASSIFICATION' ? { attributeDefs: [], superTypes: [], entityTypes: [], subTypes: [] } : {}) }));
+          .map((t) => ({ typeVersion: '1.0', ...t, ...(category === 'CLASSIFICATION' ? { attributeDefs: [], superTypes: [], entityTypes: [], subTypes: [] } : {}) }));
       return ok({ enumDefs: of('ENUM'), structDefs: of('STRUCT'), classificationDefs: of('CLASSIFICATION'), entityDefs: of('ENTITY'), relationshipDefs: of('RELATIONSHIP') });
     }),
     dataPlane('datamap/api/atlas/v2/glossary', 'Microsoft.Purview/accounts/datamap/glossary/read', 'atlas', READERS.catalog, (account, seed, { request }) => {

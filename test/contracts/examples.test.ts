@@ -125,6 +125,31 @@ const EXCEPTIONS: Record<string, { reason: string; issues: string[] }> = {
     reason: "Purview collections come from the estate's purview section, not from ARM resources the replay can seed: the example's account has only its root collection.",
     issues: ['$.value[0]: the answer has no item like the example\'s (name "mycollection1")'],
   },
+  // Purview scanning (sim/providers/purview-estate.ts holds what an account has).
+  ...Object.fromEntries(
+    (
+      [
+        ['ClassificationRules_ListAll', ['$.nextLink: in the example, not in the answer', ...['ClassificationRule1', 'ClassificationRule2'].map((n, i) => `$.value[${i}]: the answer has no item like the example's (name "${n}")`)]],
+        ['Credential_ListAll', ['$.nextLink: in the example, not in the answer', ...['myCredential1', 'myCredential2'].map((n, i) => `$.value[${i}]: the answer has no item like the example's (name "${n}")`)]],
+        ['DataSources_ListAll', ['DataSource1', 'DataSource2'].map((n, i) => `$.value[${i}]: the answer has no item like the example's (name "${n}")`)],
+        ['ScanRulesets_ListAll', ['$.nextLink: in the example, not in the answer', ...['ScanRuleset1', 'ScanRuleset2'].map((n, i) => `$.value[${i}]: the answer has no item like the example's (name "${n}")`)]],
+        ['Scans_ListByDataSource', ["status 404 is not one the example lists (200): NotFound: The data source 'myDataSource' does not exist."]],
+        ['Triggers_GetTrigger', ["status 404 is not one the example lists (200): NotFound: The scan 'myScanName' of data source 'myDataSourceName' has no trigger."]],
+      ] as const
+    ).map(([op, issues]) => [
+      `specification/purview/data-plane/Azure.Analytics.Purview.Scanning/preview/2022-07-01-preview/scanningService.json ${op} ${op}`,
+      {
+        reason:
+          "A Purview account's scan rule sets, data sources, scans, triggers, classification rules and credentials come from the estate's purview section, not from resources the replay can seed: the example's objects are not in the replay's account (a scan or trigger of a data source it lacks is 404), and every list fits one page (no nextLink).",
+        issues: [...issues],
+      },
+    ]),
+  ),
+  ['specification/purview/data-plane/Azure.Analytics.Purview.DataMap/stable/2023-09-01/purviewdatamap.json Glossary_ListTerms Glossary_ListTerms']: {
+    reason:
+      "Glossaries come from the estate's glossary terms, each glossary with a guid the simulator derives from the account and glossary name: the example's glossary guid (c018ddaf-7c21-4b37-a838-dae5f110c3d8) names no glossary here, so the data map answers 404.",
+    issues: ['status 404 is not one the example lists (200)'],
+  },
 };
 
 const checker = defaultChecker();

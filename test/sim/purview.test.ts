@@ -243,7 +243,13 @@ describe('Purview data plane', () => {
     expect(await get(datamap(EUS, 'types/typedefs?type=classification'))).toMatchObject({ status: 400, body: { errorCode: 'BadRequest' } });
     const headers = (await get(datamap(EUS, 'types/typedefs/headers'))).body as Array<{ name: string; category: string }>;
     expect(headers.filter((t) => t.category === 'CLASSIFICATION').map((t) => t.name)).toEqual(['MICROSOFT.PERSONAL.EMAIL', 'CONTOSO.FINANCE.LEDGER_CODE']);
-    expect(headers).toHaveLength(6);
+    expect(headers).toHaveLength(8);
+    // The glossary enums every data map defines (the spec's Type_ListEnumDefs example).
+    const enums = (await get(datamap(EUS, 'types/typedefs?type=ENUM'))).body as Record<string, Array<{ name: string; elementDefs: Array<{ value: string }> }>>;
+    expect(enums['enumDefs']!.map((d) => [d.name, d.elementDefs.map((e) => e.value)])).toEqual([
+      ['glossary_term_status_value', ['Approved', 'Alert', 'Expired', 'Draft']],
+      ['AtlasGlossaryTermRelationshipStatus', ['DRAFT', 'ACTIVE', 'DEPRECATED', 'OBSOLETE', 'OTHER']],
+    ]);
 
     const glossaries = (await get(datamap(EUS, 'glossary'))).body as Array<{ guid: string; name: string; terms: Array<{ displayText: string }> }>;
     expect(glossaries.map((g) => [g.name, g.terms.map((t) => t.displayText)])).toEqual([['Glossary', ['Gross Margin', 'Net Revenue']]]);
