@@ -150,6 +150,12 @@ export class ContractChecker {
 
   private checkResponse(op: IndexedOperation, x: Exchange): SchemaIssue[] {
     const declared = op.op.responses[String(x.status)];
+    if (declared === undefined && x.status === 304 && isConditionalRead(x)) {
+      // HTTP's own answer to a conditional GET or HEAD whose validator still matches (RFC 9110
+      // §15.4.5), which specs leave undeclared (App Configuration's REST reference shows it for
+      // If-None-Match): valid for any such read, and it never has a body.
+      return x.responseBody === undefined || x.responseBody === '' ? [] : [{ jsonPath: '$', message: 'a 304 (Not Modified) answer has no body, got one' }];
+    }
     // `default` describes errors: an undeclared success status is a breach whatever its body.
     const response = declared ?? (x.status >= 400 ? op.op.responses['default'] : undefined);
     if (response === undefined) {
@@ -173,6 +179,12 @@ export class ContractChecker {
     }
     return issues;
   }
+}
+
+/** A GET or HEAD with a validator to compare (If-None-Match, If-Modified-Since). */
+function isConditionalRead(x: Exchange): boolean {
+  const method = x.method.toUpperCase();
+  return (method === 'GET' || method === 'HEAD') && (x.headers['if-none-match'] !== undefined || x.headers['if-modified-since'] !== undefined);
 }
 
 let shared: ContractChecker | undefined;

@@ -212,6 +212,16 @@ describe("answers ARM's front door writes", () => {
   });
 });
 
+describe('HTTP semantics the specs leave undeclared', () => {
+  const kv = (over: Partial<Exchange>) => exchange({ path: '/appConfiguration/store/kv/k', query: new URLSearchParams({ 'api-version': '2026-04-01' }), status: 304, ...over });
+
+  it('accepts 304 Not Modified, without a body, for a conditional read only', () => {
+    expect(found(kv({ headers: { 'if-none-match': '"abc"' } }))).toEqual([]);
+    expect(found(kv({ headers: { 'if-none-match': '"abc"' }, responseBody: { key: 'k' } }))).toEqual([['response', '$', 'a 304 (Not Modified) answer has no body, got one']]);
+    expect(found(kv({}))).toEqual([['response', '$', 'status 304 is not declared for GetKeyValue (the spec has 200, default)']]);
+  });
+});
+
 describe('data planes under their mounts', () => {
   it("maps a Purview scanning path to the spec, whose basePath /scan sits under the account's endpoint", () => {
     const x = exchange({ path: '/purview/acct/scan/datasources', query: new URLSearchParams({ 'api-version': '2022-07-01-preview' }), responseBody: { value: [], count: 0 } });
