@@ -351,11 +351,11 @@ export class Simulator {
   }
 }
 
-/** The error code of an error body, in any of the shapes the simulator answers: ARM's, problem+json, Atlas's. */
+/** The error code of an error body, in any of the shapes the simulator answers: ARM's, the older specs' flat {code, message}, problem+json, Atlas's. */
 function errorCode(body: unknown): string | null {
   if (typeof body !== 'object' || body === null) return null;
-  const b = body as { error?: { code?: unknown }; errorCode?: unknown; type?: unknown };
-  const code = b.error?.code ?? b.errorCode ?? (typeof b.type === 'string' ? b.type.split('/').pop() : undefined);
+  const b = body as { error?: { code?: unknown }; code?: unknown; errorCode?: unknown; type?: unknown };
+  const code = b.error?.code ?? b.code ?? b.errorCode ?? (typeof b.type === 'string' ? b.type.split('/').pop() : undefined);
   return typeof code === 'string' ? code : null;
 }
 

@@ -360,6 +360,10 @@ describe('activity log', () => {
     const signal = parsed.value.items[1]!;
     if (!signal.ok) throw new Error(signal.error.message);
     expect(signal.value).toMatchObject({ kind: 'administrative', caller: 'tests', operationName: 'Microsoft.Insights/actionGroups/write', resourceIds: [AG_ID] });
+    // The provider's own code, read from its flat ErrorResponse, is what the failed write's event reports.
+    await h.call('PUT', `${AG_ID.replace('failover-ag', 'nowhere-ag')}?api-version=2021-09-01`, { properties: { groupShortName: 'nowhere', enabled: true } });
+    const [nowhere] = await all(monitor.activityLogs.list(`eventTimestamp ge '${testStart}' and resourceUri eq '${AG_ID.replace('failover-ag', 'nowhere-ag')}'`));
+    expect(JSON.parse(nowhere!.properties!['statusMessage']!)).toEqual({ error: { code: 'LocationRequired', message: '' } });
   });
 
   it('filters by resourceUri, resourceProvider, correlationId and time, and trims with $select', async () => {
