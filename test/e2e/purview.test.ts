@@ -82,7 +82,7 @@ describe('Purview warm standby end to end', () => {
     expect(detail(failover, 'check-readiness')).toBe(
       'drift: contosopurviewwus lacks data sources finance-sql; scans finance-sql/nightly-ledgers; scan triggers finance-sql/nightly-ledgers; glossary terms Net Revenue; recreate them on contosopurviewwus',
     );
-    expect(detail(failover, 'confirm-catalog')).toBe('contosopurviewwus serves catalog reads (its data map lists 6 types)');
+    expect(detail(failover, 'confirm-catalog')).toBe('contosopurviewwus serves catalog reads (its data map lists 8 types)');
     expect(detail(failover, 'report-gaps')).toContain('register the self-hosted integration runtimes shir-wus-01 with contosopurviewwus');
     expect(await activeAccount(app)).toBe('contosopurviewwus');
 
