@@ -223,6 +223,8 @@ describe('incident orchestration with the real activities', () => {
     expect(Object.keys(activities).sort()).toEqual(Object.keys(ACTIVITIES).sort());
 
     const h = harness();
+    // Only this incident's notifications: the pointer tests above told the channels too.
+    notifications.length = 0;
     const signal = summarizeSignal(mediaAlert(), 'webhook');
     // The primary account is down from the start, as Resource Health will confirm.
     await sim.control('POST', '/_sim/regions/westeurope/outage', {});
@@ -283,7 +285,7 @@ describe('incident orchestration with the real activities', () => {
         'Check the secondary Media Services account answers',
         'Make sure the transforms exist on the secondary, as defined',
         'Start the secondary streaming endpoints',
-        'Start the secondary live events (and report their ingest URLs)',
+        'Start the secondary live events (and report their ingest and playback URLs)',
         'Resubmit queued and processing encoding jobs to the secondary',
         'Point the app at the other side (App Configuration)',
         'Send viewers to the secondary (Traffic Manager)',
