@@ -40,8 +40,8 @@ describe('npm run demo', () => {
     expect(dom).toContain('<h1>Failover demo: West Europe and East US 2 (time 600x)</h1>');
     const pictures = dom.match(/<svg role="img"/g) ?? [];
     expect(pictures).toHaveLength(2);
-    // One bar in the picture per row of the steps tables: media 8 + 7, Data Share 6 + 4.
-    expect(dom.match(/<g class="step">/g) ?? []).toHaveLength(25);
+    // One bar in the picture per row of the steps tables: media 8 + 9, Data Share 6 + 4.
+    expect(dom.match(/<g class="step">/g) ?? []).toHaveLength(27);
     expect(dom.match(/<li class="ok">/g) ?? []).toHaveLength(9);
     expect(dom).not.toContain('class="bad"');
   }, 180_000);
