@@ -58,19 +58,15 @@ const EXCEPTIONS: Record<string, { reason: string; issues: string[] }> = {
   ),
   ['specification/mediaservices/resource-manager/Microsoft.Media/Encoding/stable/2022-07-01/Encoding.json Jobs_Create Create a Job']: {
     reason:
-      "The job's transform 'exampleTransform' and its assets 'job1-InputAsset' and 'job1-OutputAsset' are in no example: the replay seeds the transform bare (no outputs) and no assets, and the simulator refuses the job as Media Services does (a job reads and writes assets that exist, one output per transform output).",
+      "The job's transform 'exampleTransform' and its assets 'job1-InputAsset' and 'job1-OutputAsset' are in no example: the replay seeds the transform like the one the transform examples show, and no assets, and the simulator refuses the job as Media Services does (a job reads and writes assets that exist, one output per transform output).",
     issues: [
       "status 400 is not one the example lists (201): BadRequest: The field 'properties.input.assetName' names the asset 'job1-InputAsset', which does not exist in the Media Services account 'contosomedia': create it first (PUT assets/{assetName}).",
     ],
   },
-  ['specification/mediaservices/resource-manager/Microsoft.Media/Encoding/stable/2022-07-01/Encoding.json Transforms_List Lists the Transforms']: {
-    reason: "The list holds 'exampleTransform', which the replay seeds bare for the jobs examples (no example shows it): a transform made through the API always has outputs.",
-    issues: ["response $.value[1].properties.outputs: missing required property 'outputs' (TransformProperties)"],
-  },
   ['specification/mediaservices/resource-manager/Microsoft.Media/Metadata/stable/2022-08-01/AssetsAndAssetFilters.json Assets_CreateOrUpdate Create an Asset']: {
     reason:
-      "The example's account 'contosomedia' is in no example, so the replay seeds it with no storage account attached; the simulator refuses an asset in a storage account the Media Services account does not have, as the service does.",
-    issues: ["status 400 is not one the example lists (200, 201): BadRequest: The field 'properties.storageAccountName' ('storage0') must name a storage account attached to 'contosomedia': none is."],
+      "The example's account 'contosomedia' is in no example, so the replay seeds it like the Media Services account the examples show, whose storage account is 'contososportsstore'; the simulator refuses an asset in a storage account the Media Services account does not have ('storage0'), as the service does.",
+    issues: ["status 400 is not one the example lists (200, 201): BadRequest: The field 'properties.storageAccountName' ('storage0') must name a storage account attached to 'contosomedia': contososportsstore."],
   },
   [`${DATA_SHARE} Invitations_Create Invitations_Create`]: {
     reason: "The example was written in 2020: its expirationDate (2020-08-26) is in the past, which the simulator refuses (assumed strict: an invitation cannot expire before it is sent).",

@@ -163,6 +163,11 @@ export class Replayer {
   private readonly seeded = new Set<string>();
   /** The region an example's request gives a resource or its children (lower-case id → region). */
   private readonly regions = new Map<string, string>();
+  /**
+   * A body the examples show for each resource type (lower case): what a resource no example shows
+   * is seeded like, so that it has what its spec requires (a transform its outputs).
+   */
+  private readonly byType = new Map<string, Record<string, unknown>>();
 
   constructor(
     private readonly h: SimHarness,
@@ -171,7 +176,10 @@ export class Replayer {
   ) {
     for (const c of cases) {
       for (const r of Object.values(c.example.responses)) {
-        for (const item of resourceLike(r.body)) if (!this.shown.has(item.id.toLowerCase())) this.shown.set(item.id.toLowerCase(), item);
+        for (const item of resourceLike(r.body)) {
+          if (!this.shown.has(item.id.toLowerCase())) this.shown.set(item.id.toLowerCase(), item);
+          if (!this.byType.has(typeOf(item.id).toLowerCase())) this.byType.set(typeOf(item.id).toLowerCase(), item);
+        }
       }
       // A read's answer is also the resource at the path it reads: some examples' bodies carry an
       // id from another subscription than their parameters name (Data Share's, Purview's).
@@ -249,7 +257,9 @@ export class Replayer {
   }
 
   private put(id: string, shown = this.shown.get(id.toLowerCase())): void {
-    const body = shown ?? {};
+    // No example shows it: it is seeded with what another of its type has (not its nested resources).
+    const like = shown === undefined ? this.byType.get(typeOf(id).toLowerCase()) : undefined;
+    const body = shown ?? (like !== undefined ? { properties: like['properties'], sku: like['sku'], kind: like['kind'] } : {});
     // Only a top-level resource needs a region of its own; children are in their parent's.
     const topLevel = resourceIds(id).length === 1;
     const location = typeof body['location'] === 'string' ? body['location'] : topLevel ? (this.regions.get(id.toLowerCase()) ?? 'westeurope') : '';
