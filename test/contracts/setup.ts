@@ -16,10 +16,11 @@ import { ContractRecorder, installProcessRecorder, isFailure, type LogLine, type
 import { formatViolations, mergeUncovered } from '../../sim/contracts/report.js';
 
 /**
- * Whether contract failures fail a test file. Off while providers are still being brought to
- * the specs; SIM_CONTRACTS_ENFORCE=1 (or 0) overrides it either way.
+ * Whether contract failures fail a test file: on, so a simulator that answers what Microsoft's
+ * specs do not allow fails the suite wherever it happens. SIM_CONTRACTS_ENFORCE=0 (or 1)
+ * overrides it for one run, as `npm run contracts:report` does to list everything at once.
  */
-const ENFORCE_CONTRACTS_BY_DEFAULT = false;
+const ENFORCE_CONTRACTS_BY_DEFAULT = true;
 
 const enforce = process.env['SIM_CONTRACTS_ENFORCE'] === undefined ? ENFORCE_CONTRACTS_BY_DEFAULT : process.env['SIM_CONTRACTS_ENFORCE'] === '1';
 const log = join(tmpdir(), `sim-contracts-${process.pid}-${randomUUID()}.ndjson`);
