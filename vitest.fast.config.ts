@@ -36,6 +36,8 @@ export default mergeConfig(
         'test/notify/delivery.test.ts',
         'test/notify/outbox.test.ts',
         'test/support/browser.test.ts',
+        'test/contracts/enforcement.test.ts',
+        'test/contracts/examples.test.ts',
       ],
     },
   }),
