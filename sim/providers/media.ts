@@ -79,6 +79,9 @@
  * preview URL; the seeded ones are kept. Job create lists only 201 in the spec, so an existing
  * job name is 409 Conflict (guessed; jobs are updated with PATCH in AMS).
  *
+ * A job keeps what the client sent that the spec defines for its input's and outputs' types, and
+ * answers it with what the service fills in (sim/providers/media-jobs.ts).
+ *
  * Jobs are not LROs: their state is computed on every read from `sim.clock.now()`: Queued for
  * `latencyOf('Microsoft.Media/jobs/queued')`, then Scheduled, then Processing (outputs' progress
  * rising linearly 0 → 100), then Finished, measured from `created` (seeded jobs start in their
@@ -96,6 +99,7 @@ import { randomBytes, randomUUID } from 'node:crypto';
 import { armError, badRequest, conflict, envelope, isoNow, notFound, ok, page } from '../arm.js';
 import { typeOf } from '../estate.js';
 import { latencyOf } from '../latency.js';
+import { answeredInput, labelled, submittedInput, submittedOutput } from './media-jobs.js';
 import type { LongRunning } from '../lro.js';
 import type { Simulator } from '../simulator.js';
 import type { Route, RouteContext, SimResource, SimResponse } from '../types.js';
@@ -1072,10 +1076,20 @@ export function mediaRoutes(sim: Simulator): Route[] {
     return t;
   };
 
+  /**
+   * A job as AMS answers it (sim/providers/media-jobs.ts): its input with the service's defaults
+   * and without query strings, its outputs labelled (a seeded job's by its transform's presets).
+   */
+  const jobAnswer = (r: SimResource): Record<string, unknown> => {
+    const transformOutputs = sim.store.get(r.id.slice(0, r.id.toLowerCase().lastIndexOf('/jobs/')))?.properties['outputs'];
+    const outputs = Array.isArray(r.properties['outputs']) ? (r.properties['outputs'] as unknown[]).map((o, i) => (isRecord(o) ? labelled(o, i, transformOutputs) : o)) : r.properties['outputs'];
+    return envelope({ ...r, properties: { ...r.properties, input: answeredInput(r.properties['input']), outputs } });
+  };
+
   /** Brings a job's state up to `sim.clock.now()` (written back to the store) and returns its view. */
   const jobView = (r: SimResource): Record<string, unknown> => {
     const t = timelineOf(r);
-    if (t.first >= JOB_PHASES.length) return envelope(r);
+    if (t.first >= JOB_PHASES.length) return jobAnswer(r);
     const at = now();
     const outages = outagesOf(sim.store.regionOf(r.id));
     const progress = progressAt(t.anchor, at, outages);
@@ -1126,7 +1140,7 @@ export function mediaRoutes(sim: Simulator): Route[] {
       ...(startTime !== undefined ? { startTime } : {}),
       ...(endTime !== undefined ? { endTime } : {}),
     };
-    return envelope(r);
+    return jobAnswer(r);
   };
 
   /**
@@ -1213,8 +1227,9 @@ export function mediaRoutes(sim: Simulator): Route[] {
       systemData: systemData(ctx.request.caller, isoNow(at)),
       properties: {
         ...(props['description'] !== undefined ? { description: props['description'] } : {}),
-        input,
-        outputs: (outputs as Array<Record<string, unknown>>).map((o) => ({ ...o, state: 'Queued', progress: 0 })),
+        // What the spec defines for each type, as sent: the service ignores anything else.
+        input: submittedInput(input),
+        outputs: (outputs as Array<Record<string, unknown>>).map((o, i) => ({ ...submittedOutput(o, i, transform.properties['outputs']), state: 'Queued', progress: 0 })),
         priority,
         ...(isRecord(props['correlationData']) ? { correlationData: props['correlationData'] } : {}),
         state: 'Queued',

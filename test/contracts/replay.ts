@@ -151,10 +151,23 @@ export function replayEstate(cases: ExampleCase[]): Estate {
 }
 
 /**
- * Resources a request body names by a field rather than by its path: they must exist first (a
- * live output's asset), under the account the path names.
+ * Resources a request body names by a field rather than by its path: they must exist first, under
+ * the account the path names. The field is looked for at any depth of the body's properties (a
+ * live output's `assetName`, a job's input, nested inputs and outputs).
  */
 const REFERENCED: Array<{ field: string; account: RegExp; collection: string }> = [{ field: 'assetName', account: /^.*\/providers\/Microsoft\.Media\/mediaservices\/[^/]+/i, collection: 'assets' }];
+
+/** Every string value of `field` in a body, at any depth. */
+function valuesOf(body: unknown, field: string, out: string[] = []): string[] {
+  if (Array.isArray(body)) for (const item of body) valuesOf(item, field, out);
+  else if (isRecord(body)) {
+    for (const [k, v] of Object.entries(body)) {
+      if (k === field && typeof v === 'string') out.push(v);
+      else if (typeof v === 'object') valuesOf(v, field, out);
+    }
+  }
+  return out;
+}
 
 export class Replayer {
   /** Bodies of resources the examples show, by id (lower case): what a parent is seeded with. */
@@ -238,9 +251,9 @@ export class Replayer {
       }
     }
     for (const ref of REFERENCED) {
-      const name = isRecord(c.body) && isRecord(c.body['properties']) ? c.body['properties'][ref.field] : undefined;
       const account = ref.account.exec(decodeURIComponent(c.path))?.[0];
-      if (typeof name === 'string' && account !== undefined && store.get(`${account}/${ref.collection}/${name}`) === undefined) this.put(`${account}/${ref.collection}/${name}`);
+      if (account === undefined || !isRecord(c.body)) continue;
+      for (const name of valuesOf(c.body['properties'], ref.field)) if (store.get(`${account}/${ref.collection}/${name}`) === undefined) this.put(`${account}/${ref.collection}/${name}`);
     }
     if (c.method !== 'GET') return;
     // What the answer shows must be there: a list's items (named under the listed collection: some

@@ -7,6 +7,7 @@
 import type { AzureMediaServices, Job, JobOutputAsset, Transform } from '@azure/arm-mediaservices';
 import { isRestError, type RestError } from '@azure/core-rest-pipeline';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { submittedInput, submittedOutput } from '../../sim/providers/media-jobs.js';
 import { FAST_LRO, startSimulator, SUB, type SimHarness } from './support.js';
 
 const TIME_SCALE = 600;
@@ -590,6 +591,83 @@ describe('jobs', () => {
       (j) => j.state === 'Finished',
     );
     expect(finished.endTime!.getTime() - finished.created!.getTime()).toBeGreaterThanOrEqual(150_000 + downMs * TIME_SCALE * 0.9);
+  });
+
+  it('answers a job as submitted: every property its input and output types define, the service defaults, no query strings', async () => {
+    await media().assets.createOrUpdate(WEU_RG, WEU, 'master', {});
+    const clip = {
+      odataType: '#Microsoft.Media.JobInputAsset',
+      assetName: 'master',
+      files: ['feature.mp4'],
+      label: 'main',
+      start: { odataType: '#Microsoft.Media.AbsoluteClipTime', time: 'PT10S' },
+      end: { odataType: '#Microsoft.Media.AbsoluteClipTime', time: 'PT70S' },
+      inputDefinitions: [{ odataType: '#Microsoft.Media.InputFile', filename: 'feature.mp4', includedTracks: [{ odataType: '#Microsoft.Media.SelectAudioTrackById', trackId: 2 }] }],
+    };
+    const http = { odataType: '#Microsoft.Media.JobInputHttp', files: ['https://contosomediaweustore.blob.core.windows.net/masters/intro.mp4?sv=2022-11-02&sp=r&sig=secret'] };
+    await media().jobs.create(WEU_RG, WEU, 'adaptive-1080p', 'full', {
+      input: { odataType: '#Microsoft.Media.JobInputs', inputs: [clip, { odataType: '#Microsoft.Media.JobInputSequence', inputs: [http] }] } as Job['input'],
+      outputs: [{ odataType: '#Microsoft.Media.JobOutputAsset', assetName: 'trailer.mp4-out', label: 'hd', presetOverride: { odataType: '#Microsoft.Media.BuiltInStandardEncoderPreset', presetName: 'H264SingleBitrate720p' } } as JobOutputAsset],
+      priority: 'High',
+      description: 'feature cut',
+      correlationData: { ticket: 'T-42' },
+    });
+    const full = await h.call('GET', `${WEU_ID}/transforms/adaptive-1080p/jobs/full?api-version=2022-07-01`);
+    const props = (full.body as { properties: Record<string, unknown> }).properties;
+    expect(props['input']).toEqual({
+      '@odata.type': '#Microsoft.Media.JobInputs',
+      inputs: [
+        {
+          '@odata.type': '#Microsoft.Media.JobInputAsset',
+          assetName: 'master',
+          files: ['feature.mp4'],
+          label: 'main',
+          start: { '@odata.type': '#Microsoft.Media.AbsoluteClipTime', time: 'PT10S' },
+          end: { '@odata.type': '#Microsoft.Media.AbsoluteClipTime', time: 'PT70S' },
+          inputDefinitions: [{ '@odata.type': '#Microsoft.Media.InputFile', filename: 'feature.mp4', includedTracks: [{ '@odata.type': '#Microsoft.Media.SelectAudioTrackById', trackId: 2 }] }],
+        },
+        {
+          '@odata.type': '#Microsoft.Media.JobInputSequence',
+          // The SAS stays with the service: the spec says query strings are never returned.
+          inputs: [{ '@odata.type': '#Microsoft.Media.JobInputHttp', files: ['https://contosomediaweustore.blob.core.windows.net/masters/intro.mp4'], inputDefinitions: [] }],
+        },
+      ],
+    });
+    expect(props['outputs']).toEqual([
+      {
+        '@odata.type': '#Microsoft.Media.JobOutputAsset',
+        assetName: 'trailer.mp4-out',
+        label: 'hd',
+        presetOverride: { '@odata.type': '#Microsoft.Media.BuiltInStandardEncoderPreset', presetName: 'H264SingleBitrate720p' },
+        state: 'Queued',
+        progress: 0,
+      },
+    ]);
+    expect(props).toMatchObject({ priority: 'High', description: 'feature cut', correlationData: { ticket: 'T-42' } });
+
+    // Sent without them, a clip input gets empty files and input definitions, an output its
+    // transform preset's label ('{presetName}_{outputIndex}'), as the spec's Jobs_Create example.
+    const bare = await media().jobs.create(WEU_RG, WEU, 'adaptive-1080p', 'bare', {
+      input: { odataType: '#Microsoft.Media.JobInputAsset', assetName: 'master' } as Job['input'],
+      outputs: [{ odataType: '#Microsoft.Media.JobOutputAsset', assetName: 'doomed.mp4-out' } as JobOutputAsset],
+    });
+    expect(bare.input).toEqual({ odataType: '#Microsoft.Media.JobInputAsset', assetName: 'master', files: [], inputDefinitions: [] });
+    expect(bare.outputs).toMatchObject([{ assetName: 'doomed.mp4-out', label: 'BuiltInStandardEncoderPreset_0' }]);
+    // A seeded job is answered the same way.
+    const seeded = await media().jobs.get(WEU_RG, WEU, 'adaptive-1080p', 'keynote-replay');
+    expect(seeded.input).toEqual({ odataType: '#Microsoft.Media.JobInputHttp', baseUri: 'https://media.contoso.example/masters/', files: ['keynote.mp4'], inputDefinitions: [] });
+    expect(seeded.outputs?.[0]?.label).toBe('BuiltInStandardEncoderPreset_0');
+  });
+
+  it('keeps of a job only what the spec defines for its input and output types', () => {
+    const input = { '@odata.type': '#Microsoft.Media.JobInputs', note: 'x', inputs: [{ '@odata.type': '#Microsoft.Media.JobInputHttp', baseUri: 'https://a.example/', files: ['a.mp4'], assetName: 'stray' }] };
+    expect(submittedInput(input)).toEqual({ '@odata.type': '#Microsoft.Media.JobInputs', inputs: [{ '@odata.type': '#Microsoft.Media.JobInputHttp', baseUri: 'https://a.example/', files: ['a.mp4'] }] });
+    const transformOutputs = [{ preset: { '@odata.type': '#Microsoft.Media.AudioAnalyzerPreset' } }, { preset: { '@odata.type': '#Microsoft.Media.BuiltInStandardEncoderPreset' } }];
+    expect(submittedOutput({ '@odata.type': '#Microsoft.Media.JobOutputAsset', assetName: 'o', state: 'Finished', progress: 100 }, 1, transformOutputs)).toEqual({
+      '@odata.type': '#Microsoft.Media.JobOutputAsset',
+      assetName: 'o',
+      label: 'BuiltInStandardEncoderPreset_1',
+    });
   });
 
   it('honours a throttled job create: the SDK retries after Retry-After and succeeds', async () => {

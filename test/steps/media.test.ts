@@ -63,10 +63,11 @@ describe('the Media Services playbook against the sample estate', () => {
       detail:
         'resubmitted to contosomedianeu: adaptive-1080p/keynote-replay → keynote-replay-out-contosomedianeu; adaptive-1080p/promo-2026-11-23 → promo-2026-11-23-out-contosomedianeu',
     });
-    // New output assets on the secondary, never the primary's names; the HTTP input is read as it was.
+    // New output assets on the secondary, never the primary's names; the HTTP input is read as
+    // Media Services answered it (with its empty input definitions) and the output keeps its label.
     const moved = sim.sim.store.get(`${ACCT_NEU}/transforms/adaptive-1080p/jobs/keynote-replay`)!.properties;
-    expect(moved['outputs']).toMatchObject([{ '@odata.type': '#Microsoft.Media.JobOutputAsset', assetName: 'keynote-replay-out-contosomedianeu' }]);
-    expect(moved['input']).toEqual({ '@odata.type': '#Microsoft.Media.JobInputHttp', baseUri: 'https://media.contoso.example/masters/', files: ['keynote.mp4'] });
+    expect(moved['outputs']).toMatchObject([{ '@odata.type': '#Microsoft.Media.JobOutputAsset', assetName: 'keynote-replay-out-contosomedianeu', label: 'BuiltInStandardEncoderPreset_0' }]);
+    expect(moved['input']).toEqual({ '@odata.type': '#Microsoft.Media.JobInputHttp', baseUri: 'https://media.contoso.example/masters/', files: ['keynote.mp4'], inputDefinitions: [] });
     expect(sim.sim.store.get(`${ACCT_NEU}/assets/keynote-replay-out-contosomedianeu`)).toBeDefined();
     expect(await run('start-streaming-endpoints', 'precheck')).toEqual({ ok: true, outcome: 'needed', detail: 'start default' });
 

@@ -1,0 +1,82 @@
+/**
+ * The shape of a Media Services job as the service keeps and answers it (Encoding.json,
+ * 2022-07-01): every property the spec defines for the input's and outputs' `@odata.type` is kept
+ * as the client sent it, nested values (clip times, input definitions, preset overrides) whole;
+ * a property the spec does not define is dropped, as ARM ignores it. The answer adds what the
+ * service fills in (the spec's Jobs_Create example answers a JobInputAsset sent without them
+ * with `files: []` and `inputDefinitions: []`, and an output sent without a label with
+ * `BuiltInStandardEncoderPreset_0`), and leaves out the query strings of `files` and `baseUri`,
+ * which the spec says are never returned (a SAS token is a secret).
+ */
+
+type Json = Record<string, unknown>;
+
+function isRecord(value: unknown): value is Json {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+const MEDIA = '#Microsoft.Media.';
+
+/** JobInputClip's properties, which JobInputAsset and JobInputHttp inherit. */
+const CLIP = ['files', 'start', 'end', 'label', 'inputDefinitions'] as const;
+
+/** The writable properties of each job input type, by `@odata.type`. */
+export const JOB_INPUT_PROPERTIES: Readonly<Record<string, readonly string[]>> = {
+  [`${MEDIA}JobInputClip`]: CLIP,
+  [`${MEDIA}JobInputAsset`]: [...CLIP, 'assetName'],
+  [`${MEDIA}JobInputHttp`]: [...CLIP, 'baseUri'],
+  [`${MEDIA}JobInputs`]: ['inputs'],
+  [`${MEDIA}JobInputSequence`]: ['inputs'],
+};
+
+/** The writable properties of a JobOutputAsset (JobOutput's `presetOverride` and `label`, its own `assetName`). */
+const OUTPUT = ['presetOverride', 'label', 'assetName'] as const;
+
+const isClip = (type: unknown): boolean => typeof type === 'string' && (JOB_INPUT_PROPERTIES[type] ?? []).includes('files');
+
+function pick(value: Json, keys: readonly string[]): Json {
+  const out: Json = { '@odata.type': value['@odata.type'] };
+  for (const k of keys) if (value[k] !== undefined) out[k] = value[k];
+  return out;
+}
+
+/** A job input as the service keeps it: its type's properties as sent, nested inputs likewise. */
+export function submittedInput(input: Json): Json {
+  const kept = pick(input, JOB_INPUT_PROPERTIES[String(input['@odata.type'])] ?? []);
+  if (Array.isArray(kept['inputs'])) kept['inputs'] = kept['inputs'].map((i) => (isRecord(i) ? submittedInput(i) : i));
+  return kept;
+}
+
+/**
+ * A job output as the service keeps it: its properties as sent, and the label the service gives
+ * one sent without: '{presetName}_{outputIndex}', the preset being the transform output's at the
+ * same index (the spec's description of JobOutput.label); the example's label shows that the
+ * preset's name is its type (`BuiltInStandardEncoderPreset`), not its `presetName`.
+ */
+export function submittedOutput(output: Json, index: number, transformOutputs: unknown): Json {
+  return labelled(pick(output, OUTPUT), index, transformOutputs);
+}
+
+/** A job output with its label: its own, or the default one (a job seeded without labels is answered with them). */
+export function labelled(output: Json, index: number, transformOutputs: unknown): Json {
+  if (output['label'] !== undefined) return output;
+  const preset = Array.isArray(transformOutputs) && isRecord(transformOutputs[index]) ? transformOutputs[index]['preset'] : undefined;
+  const type = isRecord(preset) ? preset['@odata.type'] : undefined;
+  return typeof type === 'string' ? { ...output, label: `${type.replace(/^#Microsoft\.Media\./, '')}_${index}` } : output;
+}
+
+/** A URL or file name without its query string. */
+const withoutQuery = (text: unknown): unknown => (typeof text === 'string' && text.includes('?') ? text.slice(0, text.indexOf('?')) : text);
+
+/** A kept job input as the service answers it: clip defaults filled in, query strings left out. */
+export function answeredInput(input: unknown): unknown {
+  if (!isRecord(input)) return input;
+  const out: Json = { ...input };
+  if (isClip(input['@odata.type'])) {
+    out['files'] = Array.isArray(input['files']) ? input['files'].map(withoutQuery) : [];
+    out['inputDefinitions'] = input['inputDefinitions'] ?? [];
+    if (input['baseUri'] !== undefined) out['baseUri'] = withoutQuery(input['baseUri']);
+  }
+  if (Array.isArray(input['inputs'])) out['inputs'] = input['inputs'].map(answeredInput);
+  return out;
+}
