@@ -2,7 +2,8 @@
  * The shape of a Media Services job as the service keeps and answers it (Encoding.json,
  * 2022-07-01): every property the spec defines for the input's and outputs' `@odata.type` is kept
  * as the client sent it, nested values (clip times, input definitions, preset overrides) whole;
- * a property the spec does not define is dropped, as ARM ignores it. The answer adds what the
+ * a read-only one sent (an output's state) is ignored, and one the spec does not define is
+ * refused, naming the field (undefinedJobProperty). The answer adds what the
  * service fills in (the spec's Jobs_Create example answers a JobInputAsset sent without them
  * with `files: []` and `inputDefinitions: []`, and an output sent without a label with
  * `BuiltInStandardEncoderPreset_0`), and leaves out the query strings of `files` and `baseUri`,
@@ -32,6 +33,51 @@ export const JOB_INPUT_PROPERTIES: Readonly<Record<string, readonly string[]>> =
 /** The writable properties of a JobOutputAsset (JobOutput's `presetOverride` and `label`, its own `assetName`). */
 const OUTPUT = ['presetOverride', 'label', 'assetName'] as const;
 
+/** JobOutput's read-only properties: the service's to set, ignored when sent. */
+const OUTPUT_READ_ONLY = ['error', 'state', 'progress', 'startTime', 'endTime'] as const;
+
+/** JobProperties, writable and read-only. */
+const JOB = ['description', 'input', 'outputs', 'priority', 'correlationData', 'created', 'state', 'lastModified', 'startTime', 'endTime'] as const;
+
+/** A property sent that the spec does not define: its path and what it was sent on. */
+export interface UndefinedProperty {
+  field: string;
+  /** `a job`, or the `@odata.type` of the input or output. */
+  of: string;
+}
+
+const stray = (value: Json, allowed: readonly string[], at: string, of = String(value['@odata.type'])): UndefinedProperty | undefined => {
+  const name = Object.keys(value).find((k) => k !== '@odata.type' && !allowed.includes(k));
+  return name === undefined ? undefined : { field: `${at}.${name}`, of };
+};
+
+/**
+ * The first property of a job's `properties` that the spec does not define for its type (the
+ * job, its input and nested inputs, its outputs), or undefined. Inputs of a type the spec does
+ * not know are left to the caller, which refuses the type itself.
+ */
+export function undefinedJobProperty(props: Json): UndefinedProperty | undefined {
+  const inInput = (input: unknown, at: string): UndefinedProperty | undefined => {
+    if (!isRecord(input)) return undefined;
+    const allowed = JOB_INPUT_PROPERTIES[String(input['@odata.type'])];
+    if (allowed === undefined) return undefined;
+    const own = stray(input, allowed, at);
+    if (own !== undefined) return own;
+    const inner = Array.isArray(input['inputs']) ? input['inputs'] : [];
+    for (const [i, x] of inner.entries()) {
+      const found = inInput(x, `${at}.inputs[${i}]`);
+      if (found !== undefined) return found;
+    }
+    return undefined;
+  };
+  const outputs = Array.isArray(props['outputs']) ? props['outputs'] : [];
+  return (
+    stray(props, JOB, 'properties', 'a job') ??
+    inInput(props['input'], 'properties.input') ??
+    outputs.map((o, i) => (isRecord(o) ? stray(o, [...OUTPUT, ...OUTPUT_READ_ONLY], `properties.outputs[${i}]`) : undefined)).find((x) => x !== undefined)
+  );
+}
+
 const isClip = (type: unknown): boolean => typeof type === 'string' && (JOB_INPUT_PROPERTIES[type] ?? []).includes('files');
 
 function pick(value: Json, keys: readonly string[]): Json {
@@ -40,7 +86,7 @@ function pick(value: Json, keys: readonly string[]): Json {
   return out;
 }
 
-/** A job input as the service keeps it: its type's properties as sent, nested inputs likewise. */
+/** A job input as the service keeps it: its type's properties as sent, nested inputs likewise (one of a type the spec does not know keeps only its type). */
 export function submittedInput(input: Json): Json {
   const kept = pick(input, JOB_INPUT_PROPERTIES[String(input['@odata.type'])] ?? []);
   if (Array.isArray(kept['inputs'])) kept['inputs'] = kept['inputs'].map((i) => (isRecord(i) ? submittedInput(i) : i));
@@ -48,7 +94,7 @@ export function submittedInput(input: Json): Json {
 }
 
 /**
- * A job output as the service keeps it: its properties as sent, and the label the service gives
+ * A job output as the service keeps it: its writable properties as sent, and the label the service gives
  * one sent without: '{presetName}_{outputIndex}', the preset being the transform output's at the
  * same index (the spec's description of JobOutput.label); the example's label shows that the
  * preset's name is its type (`BuiltInStandardEncoderPreset`), not its `presetName`.

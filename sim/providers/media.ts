@@ -79,8 +79,9 @@
  * preview URL; the seeded ones are kept. Job create lists only 201 in the spec, so an existing
  * job name is 409 Conflict (guessed; jobs are updated with PATCH in AMS).
  *
- * A job keeps what the client sent that the spec defines for its input's and outputs' types, and
- * answers it with what the service fills in (sim/providers/media-jobs.ts).
+ * A job keeps what the client sent that the spec defines for its input's and outputs' types
+ * (a property the spec does not define there: 400 naming the field), and answers it with what
+ * the service fills in (sim/providers/media-jobs.ts).
  *
  * Jobs are not LROs: their state is computed on every read from `sim.clock.now()`: Queued for
  * `latencyOf('Microsoft.Media/jobs/queued')`, then Scheduled, then Processing (outputs' progress
@@ -99,7 +100,7 @@ import { randomBytes, randomUUID } from 'node:crypto';
 import { armError, badRequest, conflict, envelope, isoNow, notFound, ok, page } from '../arm.js';
 import { typeOf } from '../estate.js';
 import { latencyOf } from '../latency.js';
-import { answeredInput, labelled, submittedInput, submittedOutput } from './media-jobs.js';
+import { answeredInput, labelled, submittedInput, submittedOutput, undefinedJobProperty } from './media-jobs.js';
 import type { LongRunning } from '../lro.js';
 import type { Simulator } from '../simulator.js';
 import type { Route, RouteContext, SimResource, SimResponse } from '../types.js';
@@ -1200,6 +1201,8 @@ export function mediaRoutes(sim: Simulator): Route[] {
     if (!Array.isArray(outputs) || outputs.length === 0 || !outputs.every((o) => isRecord(o) && typeof o['@odata.type'] === 'string')) {
       return badRequest("The field 'properties.outputs' must list job outputs, each with an '@odata.type'.", 'InvalidRequestContent');
     }
+    const stray = undefinedJobProperty(props);
+    if (stray !== undefined) return badRequest(`The field '${stray.field}' is not a property of ${stray.of}.`, 'InvalidRequestContent');
     const inputRefused = jobInputRefused(acct, input, 'properties.input');
     if (inputRefused !== undefined) return inputRefused;
     for (const [i, output] of (outputs as Array<Record<string, unknown>>).entries()) {

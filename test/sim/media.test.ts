@@ -7,7 +7,6 @@
 import type { AzureMediaServices, Job, JobOutputAsset, Transform } from '@azure/arm-mediaservices';
 import { isRestError, type RestError } from '@azure/core-rest-pipeline';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { submittedInput, submittedOutput } from '../../sim/providers/media-jobs.js';
 import { FAST_LRO, startSimulator, SUB, type SimHarness } from './support.js';
 
 const TIME_SCALE = 600;
@@ -659,15 +658,28 @@ describe('jobs', () => {
     expect(seeded.outputs?.[0]?.label).toBe('BuiltInStandardEncoderPreset_0');
   });
 
-  it('keeps of a job only what the spec defines for its input and output types', () => {
-    const input = { '@odata.type': '#Microsoft.Media.JobInputs', note: 'x', inputs: [{ '@odata.type': '#Microsoft.Media.JobInputHttp', baseUri: 'https://a.example/', files: ['a.mp4'], assetName: 'stray' }] };
-    expect(submittedInput(input)).toEqual({ '@odata.type': '#Microsoft.Media.JobInputs', inputs: [{ '@odata.type': '#Microsoft.Media.JobInputHttp', baseUri: 'https://a.example/', files: ['a.mp4'] }] });
-    const transformOutputs = [{ preset: { '@odata.type': '#Microsoft.Media.AudioAnalyzerPreset' } }, { preset: { '@odata.type': '#Microsoft.Media.BuiltInStandardEncoderPreset' } }];
-    expect(submittedOutput({ '@odata.type': '#Microsoft.Media.JobOutputAsset', assetName: 'o', state: 'Finished', progress: 100 }, 1, transformOutputs)).toEqual({
-      '@odata.type': '#Microsoft.Media.JobOutputAsset',
-      assetName: 'o',
-      label: 'BuiltInStandardEncoderPreset_1',
+  it('refuses a job property the spec does not define for its type (400 naming the field), and ignores read-only ones sent', async () => {
+    const url = `${WEU_ID}/transforms/adaptive-1080p/jobs/typo?api-version=2022-07-01`;
+    const output = { '@odata.type': '#Microsoft.Media.JobOutputAsset', assetName: 'trailer.mp4-out' };
+    const http = { '@odata.type': '#Microsoft.Media.JobInputHttp', baseUri: 'https://media.contoso.example/masters/', files: ['a.mp4'] };
+    const refused = async (properties: Record<string, unknown>) => {
+      const res = await h.call('PUT', url, { properties });
+      expect(res.status).toBe(400);
+      return (res.body as { error: { code: string; message: string } }).error;
+    };
+    // An asset name on an HTTP input nested in a JobInputs: a JobInputHttp has no assetName.
+    expect(await refused({ input: { '@odata.type': '#Microsoft.Media.JobInputs', inputs: [{ ...http, assetName: 'master' }] }, outputs: [output] })).toEqual({
+      code: 'InvalidRequestContent',
+      message: "The field 'properties.input.inputs[0].assetName' is not a property of #Microsoft.Media.JobInputHttp.",
     });
+    expect((await refused({ input: http, outputs: [{ ...output, lable: 'hd' }] })).message).toBe("The field 'properties.outputs[0].lable' is not a property of #Microsoft.Media.JobOutputAsset.");
+    expect((await refused({ input: http, outputs: [output], retries: 3 })).message).toBe("The field 'properties.retries' is not a property of a job.");
+    // An output's state and progress are the service's: sent, they are ignored.
+    const created = await h.call('PUT', url, { properties: { input: http, outputs: [{ ...output, state: 'Finished', progress: 100 }] } });
+    expect(created.status).toBe(201);
+    expect((created.body as { properties: { outputs: unknown[] } }).properties.outputs).toEqual([
+      { ...output, label: 'BuiltInStandardEncoderPreset_0', state: 'Queued', progress: 0 },
+    ]);
   });
 
   it('honours a throttled job create: the SDK retries after Retry-After and succeeds', async () => {
