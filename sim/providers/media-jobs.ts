@@ -22,7 +22,7 @@ const MEDIA = '#Microsoft.Media.';
 const CLIP = ['files', 'start', 'end', 'label', 'inputDefinitions'] as const;
 
 /** The writable properties of each job input type, by `@odata.type`. */
-export const JOB_INPUT_PROPERTIES: Readonly<Record<string, readonly string[]>> = {
+const JOB_INPUT_PROPERTIES: Readonly<Record<string, readonly string[]>> = {
   [`${MEDIA}JobInputClip`]: CLIP,
   [`${MEDIA}JobInputAsset`]: [...CLIP, 'assetName'],
   [`${MEDIA}JobInputHttp`]: [...CLIP, 'baseUri'],
