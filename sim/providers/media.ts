@@ -1167,6 +1167,9 @@ export function mediaRoutes(sim: Simulator): Route[] {
         }
         return undefined;
       }
+      // The base of JobInputAsset and JobInputHttp: it names no media to read (assumed refused).
+      case '#Microsoft.Media.JobInputClip':
+        return badRequest(`The field '${field}.@odata.type' is #Microsoft.Media.JobInputClip, which names no media to read: use a JobInputAsset or a JobInputHttp.`, 'InvalidRequestContent');
       case '#Microsoft.Media.JobInputs':
       case '#Microsoft.Media.JobInputSequence': {
         const inner = input['inputs'];

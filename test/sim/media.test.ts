@@ -674,6 +674,10 @@ describe('jobs', () => {
     });
     expect((await refused({ input: http, outputs: [{ ...output, lable: 'hd' }] })).message).toBe("The field 'properties.outputs[0].lable' is not a property of #Microsoft.Media.JobOutputAsset.");
     expect((await refused({ input: http, outputs: [output], retries: 3 })).message).toBe("The field 'properties.retries' is not a property of a job.");
+    // A bare clip is the base of the asset and HTTP inputs: it names nothing to read.
+    expect((await refused({ input: { '@odata.type': '#Microsoft.Media.JobInputSequence', inputs: [{ '@odata.type': '#Microsoft.Media.JobInputClip', files: ['a.mp4'] }] }, outputs: [output] })).message).toBe(
+      "The field 'properties.input.inputs[0].@odata.type' is #Microsoft.Media.JobInputClip, which names no media to read: use a JobInputAsset or a JobInputHttp.",
+    );
     // An output's state and progress are the service's: sent, they are ignored.
     const created = await h.call('PUT', url, { properties: { input: http, outputs: [{ ...output, state: 'Finished', progress: 100 }] } });
     expect(created.status).toBe(201);
