@@ -110,6 +110,22 @@ function isRecord(value: unknown): value is Record<string, unknown> {
   return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
 
+/**
+ * The schedule a scheduled trigger and a share's synchronization setting both carry (kind
+ * ScheduleBased, recurrenceInterval Hour or Day, synchronizationTime), or the 400 naming the field.
+ */
+function scheduleOf(body: unknown, what: 'trigger' | 'synchronizationSetting'): { interval: 'Hour' | 'Day'; time: string; props: Record<string, unknown> } | SimResponse {
+  if (!isRecord(body)) return invalid(what, "is required: { kind: 'ScheduleBased', properties: { recurrenceInterval, synchronizationTime } }.");
+  if (body['kind'] !== 'ScheduleBased') return invalid('kind', `must be 'ScheduleBased', got ${JSON.stringify(body['kind'])}.`);
+  const props = body['properties'];
+  if (!isRecord(props)) return invalid('properties', 'is required: { recurrenceInterval, synchronizationTime }.');
+  const interval = props['recurrenceInterval'];
+  if (interval !== 'Hour' && interval !== 'Day') return invalid('properties.recurrenceInterval', `must be 'Hour' or 'Day', got ${JSON.stringify(interval)}.`);
+  const time = props['synchronizationTime'];
+  if (!isIsoDateTime(time)) return invalid('properties.synchronizationTime', `must be an ISO 8601 date-time, got ${JSON.stringify(time)}.`);
+  return { interval, time, props };
+}
+
 function invalid(field: string, message: string): SimResponse {
   return badRequest(`The request content was invalid: '${field}' ${message}`, 'InvalidRequestContent');
 }
@@ -343,15 +359,9 @@ export function dataShareRoutes(sim: Simulator): Route[] {
     route('PUT', SYNC_SETTING, 'synchronizationSettings/write', settingId, ({ params, request }) => {
       const share = find(shareId(params), 'share');
       if (isResponse(share)) return share;
-      const body = request.body;
-      if (!isRecord(body)) return invalid('synchronizationSetting', "is required: { kind: 'ScheduleBased', properties: { recurrenceInterval, synchronizationTime } }.");
-      if (body['kind'] !== 'ScheduleBased') return invalid('kind', `must be 'ScheduleBased', got ${JSON.stringify(body['kind'])}.`);
-      const props = body['properties'];
-      if (!isRecord(props)) return invalid('properties', 'is required: { recurrenceInterval, synchronizationTime }.');
-      const interval = props['recurrenceInterval'];
-      if (interval !== 'Hour' && interval !== 'Day') return invalid('properties.recurrenceInterval', `must be 'Hour' or 'Day', got ${JSON.stringify(interval)}.`);
-      const time = props['synchronizationTime'];
-      if (!isIsoDateTime(time)) return invalid('properties.synchronizationTime', `must be an ISO 8601 date-time, got ${JSON.stringify(time)}.`);
+      const schedule = scheduleOf(request.body, 'synchronizationSetting');
+      if ('status' in schedule) return schedule;
+      const { interval, time } = schedule;
       const existing = sim.store.get(settingId(params));
       if (existing !== undefined) {
         Object.assign(existing.properties, { recurrenceInterval: interval, synchronizationTime: time });
@@ -549,15 +559,9 @@ export function dataShareRoutes(sim: Simulator): Route[] {
     route('PUT', TRIGGER, 'triggers/write', triggerId, ({ params, request }) => {
       const ss = find(shareSubscriptionId(params), 'share subscription');
       if (isResponse(ss)) return ss;
-      const body = request.body;
-      if (!isRecord(body)) return invalid('trigger', "is required: { kind: 'ScheduleBased', properties: { recurrenceInterval, synchronizationTime } }.");
-      if (body['kind'] !== 'ScheduleBased') return invalid('kind', `must be 'ScheduleBased', got ${JSON.stringify(body['kind'])}.`);
-      const props = body['properties'];
-      if (!isRecord(props)) return invalid('properties', 'is required: { recurrenceInterval, synchronizationTime }.');
-      const interval = props['recurrenceInterval'];
-      if (interval !== 'Hour' && interval !== 'Day') return invalid('properties.recurrenceInterval', `must be 'Hour' or 'Day', got ${JSON.stringify(interval)}.`);
-      const time = props['synchronizationTime'];
-      if (!isIsoDateTime(time)) return invalid('properties.synchronizationTime', `must be an ISO 8601 date-time, got ${JSON.stringify(time)}.`);
+      const schedule = scheduleOf(request.body, 'trigger');
+      if ('status' in schedule) return schedule;
+      const { interval, time, props } = schedule;
       const mode = props['synchronizationMode'];
       if (mode !== undefined && mode !== 'Incremental' && mode !== 'FullSync') {
         return invalid('properties.synchronizationMode', `must be 'Incremental' or 'FullSync', got ${JSON.stringify(mode)}.`);
