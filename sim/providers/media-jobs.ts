@@ -126,3 +126,37 @@ export function answeredInput(input: unknown): unknown {
   if (Array.isArray(input['inputs'])) out['inputs'] = input['inputs'].map(answeredInput);
   return out;
 }
+
+/**
+ * Azure Blob Storage hosts, primary (`{account}.blob.core.windows.net`) or geo-secondary
+ * (`{account}-secondary.blob.core.windows.net`): the account name is the first group.
+ */
+const BLOB_HOST = /^([a-z0-9]{3,24})(?:-secondary)?\.blob\.core\.windows\.net$/i;
+
+/** The URLs a kept job input reads: a JobInputHttp's files, each appended to `baseUri` as the service does; nested inputs' too. */
+function inputUrls(input: unknown): string[] {
+  if (!isRecord(input)) return [];
+  const nested = Array.isArray(input['inputs']) ? input['inputs'].flatMap(inputUrls) : [];
+  if (input['@odata.type'] !== `${MEDIA}JobInputHttp` || !Array.isArray(input['files'])) return nested;
+  const base = typeof input['baseUri'] === 'string' ? input['baseUri'] : '';
+  return [...input['files'].filter((f): f is string => typeof f === 'string').map((f) => `${base}${f}`), ...nested];
+}
+
+/**
+ * The first URL (without its query) a kept job input reads from a blob of one of `accounts`
+ * (lower-case storage account names) without a SAS signature (`sig=`), or undefined. Such a blob
+ * is private: without a SAS the service cannot download it.
+ */
+export function unsignedBlobUrl(input: unknown, accounts: ReadonlySet<string>): string | undefined {
+  for (const text of inputUrls(input)) {
+    let url: URL;
+    try {
+      url = new URL(text);
+    } catch {
+      continue;
+    }
+    const account = BLOB_HOST.exec(url.hostname)?.[1]?.toLowerCase();
+    if (account !== undefined && accounts.has(account) && !url.searchParams.has('sig')) return `${url.origin}${url.pathname}`;
+  }
+  return undefined;
+}

@@ -90,7 +90,11 @@
  * simulator opened there, from impact start to mitigation) the job does not progress: its
  * timeline is shifted by the downtime. A fault rule `{ operation: 'Microsoft.Media/jobs/write',
  * failOperation: true }` matched at create makes the job fail halfway through processing
- * (state Error, outputs' `error` from the rule). The computed state is written back to the store
+ * (state Error, outputs' `error` from the rule). A job whose JobInputHttp reads a blob of one of the
+ * estate's storage accounts (primary or `-secondary` host) without a SAS (`sig=`) errors as
+ * processing starts: DownloadNotAccessible, category Download, DoNotRetry (the service cannot
+ * read a private blob; the answer never shows the SAS, so this is the only place it shows).
+ * The computed state is written back to the store
  * on each read, so `/_sim/resources` shows a job's state as of its last read. `$filter` and
  * `$orderby` on lists are ignored. Running LROs complete even if their region goes down meanwhile.
  * Stopping a live event that still has live outputs is allowed without `removeOutputsOnStop`.
@@ -100,7 +104,7 @@ import { randomBytes, randomUUID } from 'node:crypto';
 import { armError, badRequest, conflict, envelope, isoNow, notFound, ok, page } from '../arm.js';
 import { typeOf } from '../estate.js';
 import { latencyOf } from '../latency.js';
-import { answeredInput, labelled, submittedInput, submittedOutput, undefinedJobProperty } from './media-jobs.js';
+import { answeredInput, labelled, submittedInput, submittedOutput, undefinedJobProperty, unsignedBlobUrl } from './media-jobs.js';
 import type { LongRunning } from '../lro.js';
 import type { Simulator } from '../simulator.js';
 import type { Route, RouteContext, SimResource, SimResponse } from '../types.js';
@@ -186,7 +190,17 @@ interface JobTimeline {
   anchor: number;
   /** Index into JOB_PHASES; JOB_PHASES.length for a job seeded in a final state (frozen). */
   first: number;
-  failWith?: { code: string; message: string };
+  failWith?: JobFailure;
+}
+
+/** How a job fails: its outputs' error (JobError in Encoding.json) and how far into processing it gets. */
+interface JobFailure {
+  code: string;
+  message: string;
+  category: 'Service' | 'Download';
+  retry: 'MayRetry' | 'DoNotRetry';
+  /** Fraction of processing done when it fails: 0 fails as processing starts. */
+  at: number;
 }
 
 export function mediaRoutes(sim: Simulator): Route[] {
@@ -1065,13 +1079,37 @@ export function mediaRoutes(sim: Simulator): Route[] {
     return Math.max(0, at - anchor - down);
   };
 
+  /** The storage accounts of the estate, lower-case: its Microsoft.Storage accounts and those attached to Media Services accounts. */
+  const estateStorage = (): Set<string> =>
+    new Set([...sim.store.ofType('Microsoft.Storage/storageAccounts').map((r) => r.name), ...sim.store.ofType(`${NS}/mediaservices`).flatMap(storageNames)].map((n) => n.toLowerCase()));
+
+  /**
+   * How a job whose input reads a private blob of the estate without a SAS fails: the service
+   * cannot download it, so the job errors as processing starts, with the spec's JobErrorCode for
+   * inaccessible input files. The estate's storage accounts allow no anonymous reads (assumed:
+   * Azure's default for new accounts), so a blob URL without `sig=` is one the service cannot read.
+   */
+  const downloadFailure = (input: unknown): JobFailure | undefined => {
+    const url = unsignedBlobUrl(input, estateStorage());
+    return url === undefined
+      ? undefined
+      : {
+          code: 'DownloadNotAccessible',
+          message: `While trying to download the input files, the files were not accessible: ${url} is a private blob and the job gives no SAS for it.`,
+          category: 'Download',
+          retry: 'DoNotRetry',
+          at: 0,
+        };
+  };
+
   const timelineOf = (r: SimResource): JobTimeline => {
     let t = timelines.get(r);
     if (t === undefined) {
       const created = Date.parse(String(r.properties['created']));
       const index = JOB_PHASES.indexOf(r.properties['state'] as (typeof JOB_PHASES)[number]);
       const terminal = typeof r.properties['state'] === 'string' && index < 0;
-      t = { anchor: Number.isNaN(created) ? now() : created, first: terminal ? JOB_PHASES.length : Math.max(0, index) };
+      const failWith = terminal ? undefined : downloadFailure(r.properties['input']);
+      t = { anchor: Number.isNaN(created) ? now() : created, first: terminal ? JOB_PHASES.length : Math.max(0, index), ...(failWith !== undefined ? { failWith } : {}) };
       timelines.set(r, t);
     }
     return t;
@@ -1101,9 +1139,9 @@ export function mediaRoutes(sim: Simulator): Route[] {
     let processingStart: number | undefined;
     let processingFraction = 1;
     for (const phase of phases) {
-      // A failing job errors halfway through processing.
+      // A failing job errors as far into processing as its failure says.
       const full = latencyOf(`${NS}/jobs/${phase.toLowerCase()}`);
-      const d = phase === 'Processing' && t.failWith !== undefined ? full / 2 : full;
+      const d = phase === 'Processing' && t.failWith !== undefined ? full * t.failWith.at : full;
       if (phase === 'Processing') processingStart = offset;
       if (progress < offset + d) {
         state = phase;
@@ -1118,7 +1156,8 @@ export function mediaRoutes(sim: Simulator): Route[] {
     const wall = (ms: number): string => isoNow(wallTime(t.anchor, ms, outages));
     const startTime = processingStart !== undefined && progress >= processingStart ? wall(processingStart) : undefined;
     const endTime = done ? wall(offset) : undefined;
-    const percent = state === 'Finished' ? 100 : state === 'Error' ? 50 : state === 'Processing' ? Math.min(99, Math.floor(processingFraction * (t.failWith !== undefined ? 50 : 100))) : 0;
+    const reached = t.failWith !== undefined ? Math.floor(t.failWith.at * 100) : 100;
+    const percent = state === 'Finished' ? 100 : state === 'Error' ? reached : state === 'Processing' ? Math.min(99, Math.floor(processingFraction * reached)) : 0;
     const outputs = (Array.isArray(r.properties['outputs']) ? (r.properties['outputs'] as unknown[]) : []).map((o) => {
       const { error: _error, startTime: _s, endTime: _e, ...rest } = isRecord(o) ? o : {};
       return {
@@ -1128,7 +1167,7 @@ export function mediaRoutes(sim: Simulator): Route[] {
         ...(startTime !== undefined ? { startTime } : {}),
         ...(endTime !== undefined ? { endTime } : {}),
         ...(state === 'Error' && t.failWith !== undefined
-          ? { error: { code: t.failWith.code, message: t.failWith.message, category: 'Service', retry: 'MayRetry', details: [] } }
+          ? { error: { code: t.failWith.code, message: t.failWith.message, category: t.failWith.category, retry: t.failWith.retry, details: [] } }
           : {}),
       };
     });
@@ -1243,8 +1282,10 @@ export function mediaRoutes(sim: Simulator): Route[] {
         lastModified: isoNow(at),
       },
     });
+    // A fault rule fails the job halfway through processing; an input the service cannot download fails it as processing starts.
     const rule = sim.faults.match(`${NS}/jobs/write`, id, true);
-    const failWith = rule !== undefined && sim.faults.fires(rule) ? { code: rule.code, message: rule.message } : undefined;
+    const failWith: JobFailure | undefined =
+      rule !== undefined && sim.faults.fires(rule) ? { code: rule.code, message: rule.message, category: 'Service', retry: 'MayRetry', at: 0.5 } : downloadFailure(r.properties['input']);
     timelines.set(r, { anchor: at, first: 0, ...(failWith !== undefined ? { failWith } : {}) });
     return ok(jobView(r), 201);
   };

@@ -576,6 +576,38 @@ describe('jobs', () => {
     expect(failed.endTime).toBeInstanceOf(Date);
   });
 
+  it('ends a job reading a private blob of the estate without a SAS in Error as processing starts (DownloadNotAccessible); with a SAS it finishes', async () => {
+    const http = (name: string, input: Record<string, unknown>) =>
+      media().jobs.create(WEU_RG, WEU, 'adaptive-1080p', name, {
+        input: { odataType: '#Microsoft.Media.JobInputHttp', ...input } as Job['input'],
+        outputs: [{ odataType: '#Microsoft.Media.JobOutputAsset', assetName: `${name}.mp4-out` } as JobOutputAsset],
+      });
+    // A Media Services account's storage, on its primary host; a Microsoft.Storage account of the estate, on its geo-secondary host.
+    const doomed = await http('doomed', { files: ['https://contosomediaweustore.blob.core.windows.net/masters/doomed.mp4'] });
+    await http('paused', { baseUri: 'https://contosogenomicswus2data-secondary.blob.core.windows.net/masters/', files: ['paused.mp4'] });
+    await http('retried', { files: ['https://contosomediaweustore-secondary.blob.core.windows.net/masters/retried.mp4?sv=2022-11-02&sp=rl&sig=abc'] });
+    // The submission is accepted: the service finds out when it downloads the input.
+    expect(doomed.state).toBe('Queued');
+    const done = (name: string) => waitFor(() => media().jobs.get(WEU_RG, WEU, 'adaptive-1080p', name), (j) => j.state === 'Finished' || j.state === 'Error');
+    const [failed, failedToo, signed] = [await done('doomed'), await done('paused'), await done('retried')];
+    expect(failed.state).toBe('Error');
+    expect(failed.outputs?.[0]).toMatchObject({
+      state: 'Error',
+      progress: 0,
+      error: {
+        code: 'DownloadNotAccessible',
+        category: 'Download',
+        retry: 'DoNotRetry',
+        message: 'While trying to download the input files, the files were not accessible: https://contosomediaweustore.blob.core.windows.net/masters/doomed.mp4 is a private blob and the job gives no SAS for it.',
+      },
+    });
+    // It fails as processing starts, 30 s (Azure) after creation.
+    expect(failed.startTime!.getTime() - failed.created!.getTime()).toBe(30_000);
+    expect(failed.endTime!.getTime() - failed.created!.getTime()).toBe(30_000);
+    expect(failedToo.outputs?.[0]?.error?.message).toContain('https://contosogenomicswus2data-secondary.blob.core.windows.net/masters/paused.mp4 is a private blob');
+    expect(signed).toMatchObject({ state: 'Finished', outputs: [{ state: 'Finished', progress: 100 }] });
+  });
+
   it('does not progress while its region is down, and resumes after', async () => {
     await media().jobs.create(WEU_RG, WEU, 'adaptive-1080p', 'paused', job('paused.mp4'));
     await h.control('POST', '/_sim/regions/westeurope/outage');
