@@ -4,6 +4,7 @@
  * when the primary does not answer.
  */
 import type { Job, JobOutputAsset } from '@azure/arm-mediaservices';
+import { setTimeout as sleep } from 'node:timers/promises';
 import { afterAll, beforeEach, describe, expect, it } from 'vitest';
 import type { Catalog } from '../../lib/catalog/types.js';
 import type { Direction, StepPhase, StepResult } from '../../lib/playbooks/types.js';
@@ -204,6 +205,49 @@ describe('the Media Services playbook against the sample estate', () => {
     expect(url.searchParams.get('sp')).toBe('rl');
     expect(Date.parse(url.searchParams.get('se')!) - deps.now().getTime()).toBeGreaterThan(47.9 * 3_600_000);
     expect(await run('resubmit-jobs', 'verify')).toMatchObject({ ok: true, outcome: 'verified' });
+  });
+
+  it('re-signs a blob input of the primary storage (Azure returns it without its SAS) on the geo-secondary, and reports blob inputs it cannot sign', async () => {
+    const client = deps.clients.media('11111111-1111-1111-1111-111111111111');
+    await client.assets.createOrUpdate('rg-media-weu', 'contosomediaweu', 'master', {});
+    await client.assets.createOrUpdate('rg-media-weu', 'contosomediaweu', 'master-out', {});
+    const container = String(state(`${ACCT_WEU}/assets/master`)['container']);
+    const out = [{ odataType: '#Microsoft.Media.JobOutputAsset', assetName: 'master-out' } as JobOutputAsset];
+    const http = (name: string, input: Record<string, unknown>) =>
+      client.jobs.create('rg-media-weu', 'contosomediaweu', 'adaptive-1080p', name, { input: { odataType: '#Microsoft.Media.JobInputHttp', ...input } as Job['input'], outputs: out });
+    await http('from-blob', { baseUri: `https://contosomediaweustore.blob.core.windows.net/${container}/`, files: ['clip.mp4?sv=2022-11-02&sp=r&sig=original'] });
+    await http('elsewhere', { files: ['https://partnerstore.blob.core.windows.net/masters/intro.mp4?sv=2022-11-02&sp=r&sig=partner'] });
+    await http('no-asset', { files: ['https://contosomediaweustore.blob.core.windows.net/uploads/raw.mp4?sv=2022-11-02&sp=r&sig=upload'] });
+    await run('ensure-transforms', 'action');
+    const result = await run('resubmit-jobs', 'action');
+    expect(result).toMatchObject({ ok: true, outcome: 'done' });
+    expect(result.detail).toContain('adaptive-1080p/from-blob → master-out-contosomedianeu');
+    expect(result.detail).toContain(
+      'not resubmitted: adaptive-1080p/elsewhere: its input reads https://partnerstore.blob.core.windows.net/masters on Azure Blob Storage through a SAS that Azure does not return, ' +
+        "and storage account partnerstore is not attached to contosomediaweu, so the playbook cannot sign another: resubmit it with a fresh SAS from the submitting app's records; " +
+        'adaptive-1080p/no-asset: its input reads https://contosomediaweustore.blob.core.windows.net/uploads on Azure Blob Storage through a SAS that Azure does not return, ' +
+        "and no asset of contosomediaweu holds that container, so the playbook cannot sign another: resubmit it with a fresh SAS from the submitting app's records",
+    );
+    const jobs = `${ACCT_NEU}/transforms/adaptive-1080p/jobs`;
+    expect(sim.sim.store.get(`${jobs}/elsewhere`)).toBeUndefined();
+    expect(sim.sim.store.get(`${jobs}/no-asset`)).toBeUndefined();
+    // Every file an absolute URL on the geo-secondary, with a new 48-hour read SAS.
+    const input = state(`${jobs}/from-blob`)['input'] as Record<string, unknown> & { files: string[] };
+    expect(Object.keys(input).sort()).toEqual(['@odata.type', 'files', 'inputDefinitions']);
+    expect(input.files).toHaveLength(1);
+    const url = new URL(input.files[0]!);
+    expect(`${url.origin}${url.pathname}`).toBe(`https://contosomediaweustore-secondary.blob.core.windows.net/${container}/clip.mp4`);
+    expect(url.searchParams.get('sp')).toBe('rl');
+    expect(url.searchParams.get('sig')).not.toBe('original');
+    expect(Date.parse(url.searchParams.get('se')!) - deps.now().getTime()).toBeGreaterThan(47.9 * 3_600_000);
+    expect(await run('resubmit-jobs', 'verify')).toMatchObject({ ok: true, outcome: 'verified' });
+    // The standby can read it: the job finishes (a SAS-less blob input ends in DownloadNotAccessible).
+    let job = await client.jobs.get('rg-media-neu', 'contosomedianeu', 'adaptive-1080p', 'from-blob');
+    for (let i = 0; i < 100 && job.state !== 'Finished' && job.state !== 'Error'; i++) {
+      await sleep(50);
+      job = await client.jobs.get('rg-media-neu', 'contosomedianeu', 'adaptive-1080p', 'from-blob');
+    }
+    expect(job.state).toBe('Finished');
   });
 
   it('with the primary down: transforms come from the catalog, jobs are skipped and said so', async () => {

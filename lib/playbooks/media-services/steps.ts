@@ -18,6 +18,7 @@
 import type { AzureMediaServices, Job, JobInputAsset, JobInputHttp, JobInputs, JobInputSequence, JobInputUnion, JobOutputAsset, LiveEvent, StreamingEndpoint, Transform } from '@azure/arm-mediaservices';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { parseResourceId } from '../../azure/resource-id.js';
+import { blobOf, httpInputUrls, onSecondary, type BlobUrl } from './blob-inputs.js';
 import type { MediaServicesPlaybook, TrafficManagerSwitch, Workload } from '../../catalog/types.js';
 import type { Direction } from '../types.js';
 import {
@@ -701,45 +702,116 @@ async function jobsToMove(ctx: StepContext): Promise<{ pending: JobMove[]; moved
 type Readable = { input: JobInputUnion } | { cannot: string };
 
 /**
- * The input a job of the account being left can be resubmitted with on the target. A
- * JobInputHttp reads URLs outside either account: it is kept. A JobInputAsset names an asset of
- * the account being left, which the target does not have: it becomes a JobInputHttp of read SAS
- * URLs on the geo-secondary endpoint of the asset's storage account (RA-GRS), which answers
- * while the primary region does not, and nothing is copied first (a copy needs the primary
- * storage and takes as long as the media is large). AMS signs the SAS (listContainerSas) with
- * the storage key, which the secondary endpoint accepts too. An asset input without file names
- * cannot become URLs (the asset's file list is not in ARM): it is reported, not guessed.
+ * What the account being left knows of its storage, read at most once per step phase and only
+ * when a job reads a blob: the storage accounts attached to it, and which asset holds a
+ * container (the asset whose listContainerSas signs a SAS for it). Listing every asset takes as
+ * long as the account is large; it is the only way ARM says which asset a container belongs to.
  */
-async function readableInput(ctx: StepContext, from: Account, input: JobInputUnion): Promise<Readable> {
-  const cannot = unmovable(from, input);
+interface SourceStorage {
+  /** The storage accounts attached to the account being left, lower-case. */
+  attached(): Promise<Set<string>>;
+  /** The asset whose container `container` of storage account `account` (lower-case) is, or undefined. */
+  assetOf(account: string, container: string): Promise<string | undefined>;
+}
+
+function sourceStorage(from: Account): SourceStorage {
+  let attached: Promise<Set<string>> | undefined;
+  let assets: Promise<Map<string, string>> | undefined;
+  const listAssets = async (): Promise<Map<string, string>> => {
+    const byContainer = new Map<string, string>();
+    for await (const a of from.client.assets.list(from.resourceGroup, from.name)) {
+      if (a.storageAccountName !== undefined && a.container !== undefined && a.name !== undefined) byContainer.set(`${a.storageAccountName.toLowerCase()}/${a.container}`, a.name);
+    }
+    return byContainer;
+  };
+  return {
+    attached: () =>
+      (attached ??= from.client.mediaservices
+        .get(from.resourceGroup, from.name)
+        .then((a) => new Set((a.storageAccounts ?? []).map((s) => (s.id ?? '').split('/').pop()!.toLowerCase())))),
+    assetOf: async (account, container) => (await (assets ??= listAssets())).get(`${account}/${container}`),
+  };
+}
+
+/**
+ * A read SAS on an asset's container lasting JOB_INPUT_SAS_HOURS, as the container's URL on the
+ * geo-secondary endpoint of its storage account (RA-GRS), which answers while the primary region
+ * does not. AMS signs the SAS (listContainerSas) with the storage key, which the secondary
+ * endpoint accepts too.
+ */
+async function secondaryContainerSas(ctx: StepContext, from: Account, assetName: string): Promise<URL> {
+  const expiryTime = new Date(ctx.deps.now().getTime() + JOB_INPUT_SAS_HOURS * 3_600_000);
+  const sas = await from.client.assets.listContainerSas(from.resourceGroup, from.name, assetName, { permissions: 'Read', expiryTime });
+  return onSecondary(new URL(sas.assetContainerSasUrls![0]!));
+}
+
+/**
+ * The input a job of the account being left can be resubmitted with on the target. A JobInputAsset
+ * names an asset of the account being left, which the target does not have: it becomes a
+ * JobInputHttp of read SAS URLs on the geo-secondary of the asset's storage, and nothing is copied
+ * first (a copy needs the primary storage and takes as long as the media is large). A JobInputHttp
+ * of public URLs is kept. One that reads Azure Blob Storage was read back without its SAS (Azure
+ * never returns it): each blob is re-signed the same way when an asset of the account being left
+ * holds its container, and every file becomes an absolute URL (the service appends file names to
+ * `baseUri`, so a SAS cannot ride on it). Anything else is reported by `unmovable`, not guessed.
+ */
+async function readableInput(ctx: StepContext, from: Account, storage: SourceStorage, input: JobInputUnion): Promise<Readable> {
+  const cannot = await unmovable(from, storage, input);
   if (cannot !== null) return { cannot };
   switch (input.odataType) {
     case '#Microsoft.Media.JobInputAsset': {
       const a = input as JobInputAsset;
-      const expiryTime = new Date(ctx.deps.now().getTime() + JOB_INPUT_SAS_HOURS * 3_600_000);
-      const sas = await from.client.assets.listContainerSas(from.resourceGroup, from.name, a.assetName, { permissions: 'Read', expiryTime });
-      const container = new URL(sas.assetContainerSasUrls![0]!);
-      container.hostname = container.hostname.replace(/^([^.]+)\.blob\./, '$1-secondary.blob.');
+      const container = await secondaryContainerSas(ctx, from, a.assetName);
       const files = (a.files ?? []).map((f) => `${container.origin}${container.pathname}/${f.split('/').map(encodeURIComponent).join('/')}${container.search}`);
       const { assetName: _a, ...clip } = a;
       return { input: { ...clip, odataType: '#Microsoft.Media.JobInputHttp', files } as JobInputHttp };
     }
+    case '#Microsoft.Media.JobInputHttp': {
+      const h = input as JobInputHttp;
+      const urls = httpInputUrls(h);
+      if (urls.every((u) => blobOf(u) === null)) return { input };
+      const signed = new Map<string, Promise<URL>>();
+      const files = await Promise.all(
+        urls.map(async (text) => {
+          const blob = blobOf(text);
+          if (blob === null) return text;
+          const asset = (await storage.assetOf(blob.account, blob.container))!;
+          if (!signed.has(asset)) signed.set(asset, secondaryContainerSas(ctx, from, asset));
+          const sas = await signed.get(asset)!;
+          return `${onSecondary(blob.url).origin}${blob.url.pathname}${sas.search}`;
+        }),
+      );
+      const { baseUri: _b, ...clip } = h;
+      return { input: { ...clip, files } as JobInputHttp };
+    }
     case '#Microsoft.Media.JobInputs':
     case '#Microsoft.Media.JobInputSequence': {
       const inner = (input as JobInputs | JobInputSequence).inputs ?? [];
-      const each = await Promise.all(inner.map((i) => readableInput(ctx, from, i as JobInputUnion)));
+      const each = await Promise.all(inner.map((i) => readableInput(ctx, from, storage, i as JobInputUnion)));
       return { input: { ...input, inputs: each.map((r) => (r as { input: JobInputUnion }).input) } as JobInputUnion };
     }
     default:
-      // A JobInputHttp reads URLs outside either account.
       return { input };
   }
 }
 
-/** Why a job's input cannot be moved to another account, or null when it can (no Azure call: verify uses it too). */
-function unmovable(from: Account, input: JobInputUnion): string | null {
+/** Why a blob a job reads cannot be re-signed by the account being left, or null when it can. */
+async function unsignable(from: Account, storage: SourceStorage, blob: BlobUrl): Promise<string | null> {
+  const where = `its input reads ${blob.url.origin}/${blob.container} on Azure Blob Storage through a SAS that Azure does not return`;
+  const fresh = "resubmit it with a fresh SAS from the submitting app's records";
+  if (!(await storage.attached()).has(blob.account)) return `${where}, and storage account ${blob.account} is not attached to ${from.name}, so the playbook cannot sign another: ${fresh}`;
+  if ((await storage.assetOf(blob.account, blob.container)) === undefined) return `${where}, and no asset of ${from.name} holds that container, so the playbook cannot sign another: ${fresh}`;
+  return null;
+}
+
+/** Why a job's input cannot be moved to another account, or null when it can (no write: verify uses it too). */
+async function unmovable(from: Account, storage: SourceStorage, input: JobInputUnion): Promise<string | null> {
   switch (input.odataType) {
     case '#Microsoft.Media.JobInputHttp':
+      for (const blob of httpInputUrls(input as JobInputHttp).map(blobOf)) {
+        const why = blob === null ? null : await unsignable(from, storage, blob);
+        if (why !== null) return why;
+      }
       return null;
     case '#Microsoft.Media.JobInputAsset': {
       const a = input as JobInputAsset;
@@ -750,7 +822,7 @@ function unmovable(from: Account, input: JobInputUnion): string | null {
     case '#Microsoft.Media.JobInputs':
     case '#Microsoft.Media.JobInputSequence':
       for (const i of (input as JobInputs | JobInputSequence).inputs ?? []) {
-        const why = unmovable(from, i as JobInputUnion);
+        const why = await unmovable(from, storage, i as JobInputUnion);
         if (why !== null) return why;
       }
       return null;
@@ -781,8 +853,9 @@ export const resubmitJobs = defineStep({
     const todo = jobs.pending.filter((j) => !jobs.moved.has(`${j.transform}/${j.job.name}`));
     const cannot: string[] = [];
     const sent: string[] = [];
+    const storage = sourceStorage(from);
     await mapLimited(todo, PARALLEL_WRITES, async ({ transform, job }) => {
-      const readable = await readableInput(ctx, from, job.input as JobInputUnion);
+      const readable = await readableInput(ctx, from, storage, job.input as JobInputUnion);
       if ('cannot' in readable) {
         cannot.push(`${transform}/${job.name}: ${readable.cannot}`);
         return;
@@ -813,7 +886,9 @@ export const resubmitJobs = defineStep({
     const { from } = target(ctx);
     const todo = jobs.pending.filter((j) => !jobs.moved.has(`${j.transform}/${j.job.name}`));
     // A job whose input cannot be moved was reported by the action; only the others must be there.
-    const missing = todo.filter((j) => unmovable(from, j.job.input as JobInputUnion) === null).map((j) => j.job.name!);
+    const storage = sourceStorage(from);
+    const movable = await Promise.all(todo.map(async (j) => (await unmovable(from, storage, j.job.input as JobInputUnion)) === null));
+    const missing = todo.filter((_, i) => movable[i]).map((j) => j.job.name!);
     return missing.length === 0 ? verified(`${jobs.pending.length - todo.length} job(s) on ${target(ctx).to.name}${todo.length > 0 ? `; ${todo.length} left for the submitting app` : ''}`) : failed('JobsNotResubmitted', missing.join(', '));
   },
   compensate: { none: 'a resubmitted job runs to its end on the secondary; cancelling it would lose the work' },
