@@ -17,7 +17,7 @@ export interface BlobUrl {
   url: URL;
   /** The storage account, lower-case. */
   account: string;
-  /** The container: the first segment of the path. */
+  /** The container: the first segment of the path (container names need no percent-encoding). */
   container: string;
 }
 
@@ -36,7 +36,7 @@ export function blobOf(text: string): BlobUrl | null {
   }
   const account = BLOB_HOST.exec(url.hostname)?.[1];
   const container = url.pathname.split('/')[1];
-  return account === undefined || container === undefined || container === '' ? null : { url, account: account.toLowerCase(), container: decodeURIComponent(container) };
+  return account === undefined || container === undefined || container === '' ? null : { url, account: account.toLowerCase(), container };
 }
 
 /** The URL of the same blob on its account's geo-secondary endpoint (RA-GRS), which answers while the primary region does not. */
