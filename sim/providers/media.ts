@@ -891,14 +891,17 @@ export function mediaRoutes(sim: Simulator): Route[] {
     return ok(viewOf(r), 201);
   };
 
-  const deleteAsset = (ctx: RouteContext): SimResponse => {
-    const acct = account(ctx.params);
-    if (isResponse(acct)) return acct;
-    const r = sim.store.get(assetIdOf(ctx.params));
-    if (r === undefined) return { status: 204 };
-    sim.store.delete(r.id);
-    return ok(undefined);
-  };
+  /** DELETE of an account's child that has no long-running delete (assets, streaming locators): 200, or 204 when absent. */
+  const deleteChild =
+    (idOf: (p: Params) => string) =>
+    (ctx: RouteContext): SimResponse => {
+      const acct = account(ctx.params);
+      if (isResponse(acct)) return acct;
+      const r = sim.store.get(idOf(ctx.params));
+      if (r === undefined) return { status: 204 };
+      sim.store.delete(r.id);
+      return ok(undefined);
+    };
 
   /** SAS permissions AMS grants for each ListContainerSasInput permission. */
   const SAS_PERMISSIONS: Record<string, string> = { Read: 'rl', ReadWrite: 'rwl', ReadWriteDelete: 'rwdl' };
@@ -967,14 +970,6 @@ export function mediaRoutes(sim: Simulator): Route[] {
     return ok(viewOf(r), 201);
   };
 
-  const deleteStreamingLocator = (ctx: RouteContext): SimResponse => {
-    const acct = account(ctx.params);
-    if (isResponse(acct)) return acct;
-    const r = sim.store.get(locatorIdOf(ctx.params));
-    if (r === undefined) return { status: 204 };
-    sim.store.delete(r.id);
-    return ok(undefined);
-  };
 
   /**
    * The URL paths of a locator's asset. An asset has a manifest to stream once a live output
@@ -1380,12 +1375,12 @@ export function mediaRoutes(sim: Simulator): Route[] {
     route('GET', `${ACCT}/assets`, 'assets/read', M, accountIdOf, listChildren(accountIdOf, undefined, 'assets')),
     route('GET', ASSET, 'assets/read', M, assetIdOf, getChild('asset', assetIdOf)),
     route('PUT', ASSET, 'assets/write', M, assetIdOf, createAsset),
-    route('DELETE', ASSET, 'assets/delete', M, assetIdOf, deleteAsset),
+    route('DELETE', ASSET, 'assets/delete', M, assetIdOf, deleteChild(assetIdOf)),
     route('POST', `${ASSET}/listContainerSas`, 'assets/listContainerSas/action', M, assetIdOf, listContainerSas),
     route('GET', `${ACCT}/streamingLocators`, 'streamingLocators/read', M, accountIdOf, listChildren(accountIdOf, undefined, 'streamingLocators')),
     route('GET', LOCATOR, 'streamingLocators/read', M, locatorIdOf, getChild('streaming locator', locatorIdOf)),
     route('PUT', LOCATOR, 'streamingLocators/write', M, locatorIdOf, createStreamingLocator),
-    route('DELETE', LOCATOR, 'streamingLocators/delete', M, locatorIdOf, deleteStreamingLocator),
+    route('DELETE', LOCATOR, 'streamingLocators/delete', M, locatorIdOf, deleteChild(locatorIdOf)),
     route('POST', `${LOCATOR}/listPaths`, 'streamingLocators/listPaths/action', M, locatorIdOf, listPaths),
 
     // transforms and jobs
