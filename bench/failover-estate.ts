@@ -1,7 +1,8 @@
 /**
  * A scaled estate for the failover benchmark, written as an estate file and a catalog: N Media
- * Services workloads (each a primary and a standby account, streaming endpoints and live events,
- * a transform, a Traffic Manager profile, an App Configuration key) and M Data Share workloads
+ * Services workloads (each a primary and a standby account with its storage account attached,
+ * streaming endpoints that answer the viewers' host name, live events, a transform, a Traffic
+ * Manager profile, an App Configuration key) and M Data Share workloads
  * (each a primary and a standby consumer account with share subscriptions, and a standby provider
  * share with one consumer).
  */
@@ -37,11 +38,15 @@ export function benchEstate(scale: Scale): BenchEstate {
     const primary = `${RG(`rg-m${n}-weu`)}/providers/Microsoft.Media/mediaservices/benchm${n}weu`;
     const standby = `${RG(`rg-m${n}-neu`)}/providers/Microsoft.Media/mediaservices/benchm${n}neu`;
     const profile = `${RG('rg-bench-global')}/providers/Microsoft.Network/trafficManagerProfiles/bench-m${n}`;
-    at(primary, 'westeurope');
-    at(standby, 'northeurope');
+    // Each account has its storage account attached: the failover's recordings are assets, stored there.
+    const storage = (acct: string, suffix: string) => ({ storageAccounts: [{ id: `${RG(`rg-m${n}-${suffix}`)}/providers/Microsoft.Storage/storageAccounts/${acct}store`, type: 'Primary' }] });
+    at(primary, 'westeurope', { mediaServiceId: `00000000-0000-4000-a000-0000000${n}001`, ...storage(`benchm${n}weu`, 'weu') });
+    at(standby, 'northeurope', { mediaServiceId: `00000000-0000-4000-a000-0000000${n}002`, ...storage(`benchm${n}neu`, 'neu') });
+    // Every endpoint answers the viewers' host name (verified at DR setup), so the switch may send viewers to it.
+    const hostName = `live-m${n}.fabrikam.example`;
     for (let e = 1; e <= scale.endpoints; e++) {
-      at(`${primary}/streamingEndpoints/se${e}`, 'westeurope', { resourceState: 'Running', scaleUnits: 0 }, { sku: { name: 'Standard', capacity: 0 } });
-      at(`${standby}/streamingEndpoints/se${e}`, 'northeurope', { resourceState: 'Stopped', scaleUnits: 0 }, { sku: { name: 'Standard', capacity: 0 } });
+      at(`${primary}/streamingEndpoints/se${e}`, 'westeurope', { resourceState: 'Running', scaleUnits: 0, customHostNames: [hostName] }, { sku: { name: 'Standard', capacity: 0 } });
+      at(`${standby}/streamingEndpoints/se${e}`, 'northeurope', { resourceState: 'Stopped', scaleUnits: 0, customHostNames: [hostName] }, { sku: { name: 'Standard', capacity: 0 } });
     }
     for (let l = 1; l <= scale.liveEvents; l++) {
       const input = (acct: string) => ({ streamingProtocol: 'RTMP', endpoints: [{ protocol: 'RTMP', url: `rtmp://le${l}-${acct}.channel.media.azure.net:1935/live/${n}${l}` }] });
@@ -63,7 +68,7 @@ export function benchEstate(scale: Scale): BenchEstate {
         streamingEndpoints: Array.from({ length: scale.endpoints }, (_, e) => ({ name: `se${e + 1}`, scaleUnits: 0 })),
         liveEvents: Array.from({ length: scale.liveEvents }, (_, l) => ({ name: `le${l + 1}` })),
         transforms: [{ name: 'abr', presets: ['H264MultipleBitrate1080p'] }],
-        trafficManager: { profile, primaryEndpoint: 'weu', secondaryEndpoint: 'neu' },
+        trafficManager: { profile, primaryEndpoint: 'weu', secondaryEndpoint: 'neu', hostName },
         activeAccountKey: `bench:m${n}:activeAccount`,
       },
       policy: { trigger: 'auto' },

@@ -115,9 +115,12 @@ async function app(): Promise<{ ms: number; outcome: string }> {
       if (view.runtimeStatus === 'Failed') throw new Error(`the incident failed: ${JSON.stringify((view as { error?: unknown }).error).slice(0, 1500)}`);
       if (view.phase === 'failed-over' || ['Completed', 'Terminated'].includes(view.runtimeStatus ?? '')) {
         const at = (type: string) => Date.parse(view.timeline.find((e) => e.type === type)?.at ?? '');
-        const results = Object.values((view as { summary?: { failover: Record<string, { ok: boolean; workloadId: string; steps: Array<{ step: string; status: string; detail: string }> }> } }).summary?.failover ?? {});
-        for (const r of results.filter((x) => !x.ok).slice(0, 5)) say(`    ${r.workloadId} did not fail over: ${r.steps.find((x) => x.status === 'failed')?.detail ?? '?'}`);
-        if (values.detail) explain(stack.sim.traffic, estate.workloads.map((w) => stack.runtime.get(`${id}:failover:${w}`)?.output as PlaybookResult));
+        const results = estate.workloads.map((w) => stack.runtime.get(`${id}:failover:${w}`)?.output as PlaybookResult | undefined);
+        if (values.detail) explain(stack.sim.traffic, results.filter((r): r is PlaybookResult => r !== undefined));
+        // A partial failure still ends in phase failed-over: a time is only a failover time when every workload failed over.
+        const failed = results.filter((r) => r?.ok !== true);
+        for (const r of failed.slice(0, 5)) say(`    ${r?.workloadId ?? '?'} did not fail over: ${r?.steps.find((x) => x.status === 'failed')?.detail ?? 'no result'}`);
+        if (failed.length > 0) throw new Error(`${failed.length} of ${results.length} workloads did not fail over: the time would not be a failover's`);
         return { ms: at('failover-finished') - at('failover-started'), outcome: view.outcome ?? view.phase ?? '?' };
       }
       await new Promise((r) => setTimeout(r, 200));
@@ -133,7 +136,7 @@ function explain(traffic: Simulator['traffic'], results: PlaybookResult[]): void
   for (const [operation, t] of rows.slice(0, 12)) say(`    ${String(t.requests).padStart(6)} ${t.kind.padEnd(6)} ${String(t.throttled).padStart(5)} throttled  ${operation}`);
   const span = (s: StepRecord) => Date.parse(s.finishedAt ?? '') - Date.parse(s.startedAt ?? '');
   for (const r of results.filter((x) => x !== undefined)) {
-    say(`    ${r.workloadId}: ${r.steps.map((s) => `${s.step} ${(span(s) / 1000).toFixed(0)}s`).join(', ')}`);
+    say(`    ${r.workloadId}: ${r.steps.map((s) => `${s.step}${s.status === 'done' ? '' : ` (${s.status})`} ${(span(s) / 1000).toFixed(0)}s`).join(', ')}`);
   }
 }
 
@@ -159,26 +162,45 @@ function where(id: string) {
   return { sub: p.subscriptionId, rg: p.resourceGroup!, name: p.names[0]! };
 }
 
+/** What a person's script records before it starts something, so the failback stops exactly that. */
+const STARTED_BY = { 'failover-started-by': 'runbook' };
+
 async function mediaByHand(clients: AzureClients, w: Workload, poll: { updateIntervalInMs: number }): Promise<void> {
   if (w.playbook.kind !== 'mediaServices') return;
   const to = where(w.secondary!.resources['account']!);
   const from = where(w.primary.resources['account']!);
   const ams = clients.media(to.sub);
-  await ams.mediaservices.get(to.rg, to.name);
+  const location = (await ams.mediaservices.get(to.rg, to.name)).location!;
   for (const t of w.playbook.transforms) {
     await ams.transforms.createOrUpdate(to.rg, to.name, t.name, { outputs: (t.presets ?? []).map((presetName) => ({ preset: { odataType: '#Microsoft.Media.BuiltInStandardEncoderPreset', presetName } as never })) });
   }
-  for (const e of w.playbook.streamingEndpoints) await ams.streamingEndpoints.beginStartAndWait(to.rg, to.name, e.name, poll);
+  for (const e of w.playbook.streamingEndpoints) {
+    await ams.streamingEndpoints.beginUpdateAndWait(to.rg, to.name, e.name, { location, tags: STARTED_BY }, poll);
+    await ams.streamingEndpoints.beginStartAndWait(to.rg, to.name, e.name, poll);
+  }
+  // Each live event: tagged, then its recording (asset, live output, clear locator), then started; then where viewers play it.
   for (const l of w.playbook.liveEvents) {
-    await ams.liveOutputs.beginCreateAndWait(to.rg, to.name, l.name, 'failover', { assetName: `${l.name}-failover`, archiveWindowLength: 'PT8H' }, poll);
+    const asset = `${l.name}-failover`;
+    await ams.liveEvents.beginUpdateAndWait(to.rg, to.name, l.name, { location, tags: STARTED_BY }, poll);
+    await ams.assets.createOrUpdate(to.rg, to.name, asset, { description: `recording of ${l.name} during the failover` });
+    await ams.liveOutputs.beginCreateAndWait(to.rg, to.name, l.name, 'failover', { assetName: asset, archiveWindowLength: 'PT8H' }, poll);
+    await ams.streamingLocators.create(to.rg, to.name, asset, { assetName: asset, streamingPolicyName: 'Predefined_ClearStreamingOnly' });
     await ams.liveEvents.beginStartAndWait(to.rg, to.name, l.name, poll);
+    await ams.streamingLocators.listPaths(to.rg, to.name, asset);
   }
   for (const t of w.playbook.transforms) {
     for await (const job of clients.media(from.sub).jobs.list(from.rg, from.name, t.name).byPage()) void job;
   }
-  await clients.appConfiguration(clients.dataPlaneEndpoint('appConfiguration', STORE)).setConfigurationSetting({ key: w.playbook.activeAccountKey, value: to.name });
+  // The pointer only if nobody changed it since it was read.
+  const appConfig = clients.appConfiguration(clients.dataPlaneEndpoint('appConfiguration', STORE));
+  const pointer = await appConfig.getConfigurationSetting({ key: w.playbook.activeAccountKey });
+  await appConfig.setConfigurationSetting({ ...pointer, value: to.name }, { onlyIfUnchanged: true });
   const tm = w.playbook.trafficManager!;
   const profile = where(tm.profile);
+  // Viewers go only to endpoints that answer their host name.
+  for await (const e of ams.streamingEndpoints.list(to.rg, to.name)) {
+    if (tm.hostName !== null && !(e.customHostNames ?? []).includes(tm.hostName)) throw new Error(`${e.name} does not answer ${tm.hostName}`);
+  }
   await clients.trafficManager(profile.sub).endpoints.update(profile.rg, profile.name, 'ExternalEndpoints', tm.secondaryEndpoint, { endpointStatus: 'Enabled' });
   await clients.trafficManager(profile.sub).endpoints.update(profile.rg, profile.name, 'ExternalEndpoints', tm.primaryEndpoint, { endpointStatus: 'Disabled' });
 }
@@ -189,16 +211,22 @@ async function dataShareByHand(clients: AzureClients, w: Workload, pollIntervalM
   const from = where(w.primary.resources['consumerAccount']!);
   const provider = where(w.secondary!.resources['providerAccount']!);
   const ds = clients.dataShare(to.sub);
-  for (const s of w.playbook.shareSubscriptions) {
-    await ds.createTrigger(to.rg, to.name, s.name, 'snapshot-schedule', { kind: 'ScheduleBased', properties: { recurrenceInterval: s.recurrence, synchronizationTime: s.synchronizationTime, synchronizationMode: s.synchronizationMode } }, { pollIntervalMs });
-    await ds.synchronize(to.rg, to.name, s.name, s.synchronizationMode, { pollIntervalMs });
-  }
-  for (const s of w.playbook.shareSubscriptions) {
-    for (const t of await ds.listTriggers(from.rg, from.name, s.name)) await ds.deleteTrigger(from.rg, from.name, s.name, t.name!, { pollIntervalMs });
-  }
+  // Invitations first: they go out even when the consumer side cannot go ahead yet.
   for (const share of w.playbook.shares) {
     for (const email of share.consumers) await ds.createInvitation(provider.rg, provider.name, share.name, `failover-${email.replace(/[^a-z0-9]+/gi, '-')}`, { targetEmail: email });
   }
+  for (const s of w.playbook.shareSubscriptions) {
+    // A share subscription receives data only with its datasets mapped, and schedules only what the provider schedules.
+    if ((await ds.listDataSetMappings(to.rg, to.name, s.name)).length === 0) throw new Error(`${s.name} has no dataset mapped`);
+    if ((await ds.listSourceShareSynchronizationSettings(to.rg, to.name, s.name)).length === 0) throw new Error(`${s.name}: the provider has no schedule`);
+    await ds.createTrigger(to.rg, to.name, s.name, 'snapshot-schedule', { kind: 'ScheduleBased', properties: { recurrenceInterval: s.recurrence, synchronizationTime: s.synchronizationTime, synchronizationMode: s.synchronizationMode } }, { pollIntervalMs });
+    await ds.synchronize(to.rg, to.name, s.name, s.synchronizationMode, { pollIntervalMs });
+  }
+  // The primary's schedules recorded before they are removed, so the failback puts them back as they were.
+  const found: Array<{ sub: string; name: string; properties: unknown }> = [];
+  for (const s of w.playbook.shareSubscriptions) for (const t of await ds.listTriggers(from.rg, from.name, s.name)) found.push({ sub: s.name, name: t.name!, properties: t.properties });
+  await clients.appConfiguration(clients.dataPlaneEndpoint('appConfiguration', STORE)).setConfigurationSetting({ key: `failover:${w.id}:datashare-primary-schedules`, value: JSON.stringify(found), contentType: 'application/json' });
+  for (const t of found) await ds.deleteTrigger(from.rg, from.name, t.sub, t.name, { pollIntervalMs });
 }
 
 try {
