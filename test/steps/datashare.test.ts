@@ -144,6 +144,32 @@ describe('the Data Share playbook against the sample estate', () => {
     expect(triggers(SECONDARY_SUB)).toEqual([]);
   });
 
+  it('checks once, in the precheck: the action creates the schedule without reading the share subscription, its mappings or the provider\'s setting again', async () => {
+    expect(await run('schedule-secondary', 'precheck')).toMatchObject({ ok: true, outcome: 'needed' });
+    sim.sim.traffic.clear();
+    expect(await run('schedule-secondary', 'action')).toMatchObject({ ok: true, outcome: 'done' });
+    const operations = [...sim.sim.traffic.keys()];
+    expect(operations).toContain('Microsoft.DataShare/triggers/write');
+    expect(operations.filter((o) => /shareSubscriptions\/read|dataSetMappings|SynchronizationSettings/.test(o))).toEqual([]);
+    // The precheck of a snapshot reads the mappings, not the share subscription too.
+    sim.sim.traffic.clear();
+    expect(await run('synchronize-now', 'precheck')).toMatchObject({ ok: true, outcome: 'needed' });
+    expect(sim.sim.traffic.get('Microsoft.DataShare/dataSetMappings/read')?.requests).toBe(1);
+    expect(sim.sim.traffic.get('Microsoft.DataShare/shareSubscriptions/read')).toBeUndefined();
+  });
+
+  it('says why Azure refused a schedule when the mapping went after the precheck', async () => {
+    expect(await run('schedule-secondary', 'precheck')).toMatchObject({ ok: true, outcome: 'needed' });
+    sim.sim.store.delete(`${SECONDARY_SUB}/dataSetMappings/sales-container`);
+    expect(await run('schedule-secondary', 'action')).toEqual({
+      ok: false,
+      reason: 'DataSetsNotMapped',
+      detail:
+        "share subscription 'sales-snapshots' on contosodsconsumercus has no dataset mapped to a target: the consumer must map each dataset of share 'sales' to a target data store (Received shares, Datasets, Map to target) before snapshots can run",
+    });
+    expect(triggers(SECONDARY_SUB)).toEqual([]);
+  });
+
   it('stops before scheduling, naming what the provider must do, when the share has no snapshot schedule', async () => {
     sim.sim.store.delete(`${SECONDARY_SHARE}/synchronizationSettings/daily`);
     expect(await run('schedule-secondary', 'precheck')).toEqual({

@@ -32,6 +32,7 @@ import {
   type StepContext,
   unlessDown,
 } from '../define.js';
+import { isTransient } from '../../errors/transient.js';
 import { canRecord, recordedSchedules, recordSchedules, type RecordedSchedule } from './records.js';
 
 const MIN = 60_000;
@@ -114,26 +115,31 @@ async function triggersOf(ctx: StepContext, a: DsAccount, sub: string): Promise<
  * Azure refuses the same requests; asking first says why in the runbook's words.
  */
 async function requireReceiving(ctx: StepContext, a: DsAccount, sub: string, forSchedule: boolean): Promise<void> {
-  let ss;
+  // The mappings' list answers 404 for a share subscription that does not exist: no read of it
+  // first (a large failover checks every share subscription, and reads are ARM's scarcest budget).
+  let mappings;
   try {
-    ss = await a.client.getShareSubscription(a.resourceGroup, a.name, sub);
+    mappings = await a.client.listDataSetMappings(a.resourceGroup, a.name, sub);
   } catch (err) {
     if (isNotFound(err)) throw new StepFailure('ShareSubscriptionMissing', `share subscription '${sub}' does not exist on ${a.name}: ${consumerTodo(ctx, a)}`);
     throw err;
   }
-  const share = ss.properties.shareName !== undefined ? `share '${ss.properties.shareName}'` : 'its share';
-  const mappings = await a.client.listDataSetMappings(a.resourceGroup, a.name, sub);
+  // Which share it receives is read only to say so in a refusal.
+  const share = async () => {
+    const name = (await a.client.getShareSubscription(a.resourceGroup, a.name, sub)).properties.shareName;
+    return name !== undefined ? `share '${name}'` : 'its share';
+  };
   if (!mappings.some((m) => m.properties.dataSetMappingStatus !== 'Broken')) {
     const broken = mappings.map((m) => m.name);
     throw new StepFailure(
       'DataSetsNotMapped',
-      `share subscription '${sub}' on ${a.name} has no dataset mapped to a target${broken.length > 0 ? ` (broken: ${broken.join(', ')})` : ''}: the consumer must map each dataset of ${share} to a target data store (Received shares, Datasets, Map to target) before snapshots can run`,
+      `share subscription '${sub}' on ${a.name} has no dataset mapped to a target${broken.length > 0 ? ` (broken: ${broken.join(', ')})` : ''}: the consumer must map each dataset of ${await share()} to a target data store (Received shares, Datasets, Map to target) before snapshots can run`,
     );
   }
   if (forSchedule && (await a.client.listSourceShareSynchronizationSettings(a.resourceGroup, a.name, sub)).length === 0) {
     throw new StepFailure(
       'ProviderScheduleMissing',
-      `${share} behind share subscription '${sub}' on ${a.name} has no snapshot schedule: the provider must add one (a synchronization setting on the share) before the consumer can schedule snapshots; a snapshot now still works`,
+      `${await share()} behind share subscription '${sub}' on ${a.name} has no snapshot schedule: the provider must add one (a synchronization setting on the share) before the consumer can schedule snapshots; a snapshot now still works`,
     );
   }
 }
@@ -153,8 +159,15 @@ async function missingSchedules(ctx: StepContext, a: DsAccount, plan: (sub: Shar
 
 async function createSchedules(ctx: StepContext, a: DsAccount, planned: readonly PlannedSchedule[]): Promise<string> {
   await mapLimited(planned, PARALLEL_WRITES, async (p) => {
-    await requireReceiving(ctx, a, p.shareSubscription, true);
-    await a.client.createTrigger(a.resourceGroup, a.name, p.shareSubscription, p.trigger, p.definition, lro(ctx));
+    try {
+      await a.client.createTrigger(a.resourceGroup, a.name, p.shareSubscription, p.trigger, p.definition, lro(ctx));
+    } catch (err) {
+      // Azure refuses a schedule the share subscription cannot run: the checks say why in the
+      // runbook's words. They run only then; the precheck has made them before the action.
+      if (isTransient(err)) throw err;
+      await requireReceiving(ctx, a, p.shareSubscription, true);
+      throw err;
+    }
   });
   return planned.map((p) => `${scheduleText(p)}${p.source === 'recorded' ? ' (as it was before the failover)' : ''}`).join('; ');
 }
