@@ -66,23 +66,37 @@ say(`estate: ${scale.media} Media Services workloads (${scale.endpoints} streami
 // ── (c) the lower bound ─────────────────────────────────────────────────────────────────────
 function lowerBound(): { ms: number; why: string } {
   const se = latencyOf('Microsoft.Media/streamingEndpoints/start');
-  const le = latencyOf('Microsoft.Media/liveOutputs/write') + latencyOf('Microsoft.Media/liveEvents/start');
+  // A live event starts once its output exists, and the output once its asset does (an asset PUT
+  // and a record written before the start take no time in the model); the clear locator needs
+  // only the asset, so it is made beside the output, not on the chain.
+  const le = latencyOf('Microsoft.Media/assets/write') + latencyOf('Microsoft.Media/liveOutputs/write') + latencyOf('Microsoft.Media/liveEvents/start');
   // Viewers move only once the standby streams: the traffic switch follows the slowest start.
   const media = scale.media > 0 ? Math.max(se, le) : 0;
   const sync = latencyOf('Microsoft.DataShare/shareSubscriptions/synchronize');
-  // The primary's schedules go only once the standby's exist; the snapshot runs beside them.
+  // The primary's schedules go only once the standby's exist (and once they are recorded, in
+  // App Configuration, which takes no time in the model); the snapshot runs beside them.
   const share = scale.dataShare > 0 ? Math.max(sync, latencyOf('Microsoft.DataShare/triggers/write') + latencyOf('Microsoft.DataShare/triggers/delete')) : 0;
   const chain = Math.max(media, share);
-  // The fewest requests: one write per change, one read to see each long-running one end.
-  const writes = scale.media * (1 + scale.endpoints + 2 * scale.liveEvents + 2) + scale.dataShare * (2 * scale.subscriptions + 1);
+  // The fewest ARM requests: one write per change, one read to see each long-running one end.
+  // Media Services, per workload: the transform; each endpoint's start; each live event's asset,
+  // live output, locator, start and the locator's playback paths (a POST); the two Traffic
+  // Manager endpoints. The record of what the failover starts is not counted: a correct playbook
+  // could keep it outside ARM (one App Configuration write), so it is not a necessary ARM request.
+  // Data Share, per share subscription: the provider's schedule checked (a POST, an ARM write),
+  // the trigger, the snapshot; per workload the invitation.
+  const mediaWrites = 1 + scale.endpoints + 5 * scale.liveEvents + 2;
+  const writes = scale.media * mediaWrites + scale.dataShare * (3 * scale.subscriptions + 1);
   const deletes = scale.dataShare * scale.subscriptions;
-  const reads = scale.media * (scale.endpoints + 2 * scale.liveEvents) + scale.dataShare * 3 * scale.subscriptions;
+  // Reads: each endpoint start, live output and live event start seen to end; per share
+  // subscription its mappings listed (the check), the trigger and the snapshot seen to end, and
+  // the primary's triggers listed (to record them before they are removed).
+  const reads = scale.media * (scale.endpoints + 2 * scale.liveEvents) + scale.dataShare * 4 * scale.subscriptions;
   // What the token buckets let through after their burst: `size` at once, then `refillPerSecond`.
   const bucket = (n: number, kind: keyof typeof LIMITS) => Math.max(0, ((n - LIMITS[kind].size) / LIMITS[kind].refillPerSecond) * 1000);
   const budget = Math.max(bucket(writes, 'write'), bucket(deletes, 'delete'), bucket(reads, 'read'));
   return {
     ms: Math.max(chain, budget),
-    why: `longest chain ${minutes(chain).trim()} (streaming endpoint start ${se / 1000} s); ARM budget for ${writes} writes, ${deletes} deletes, ${reads} reads: ${minutes(budget).trim()}`,
+    why: `longest chain ${minutes(chain).trim()} (streaming endpoint start ${se / 1000} s; live event ${le / 1000} s with its output); ARM budget for ${writes} writes, ${deletes} deletes, ${reads} reads: ${minutes(budget).trim()}`,
   };
 }
 
@@ -133,7 +147,12 @@ async function app(): Promise<{ ms: number; outcome: string }> {
 /** With --detail: where the app's requests went, and each workload's steps. */
 function explain(traffic: Simulator['traffic'], results: PlaybookResult[]): void {
   const rows = [...traffic.entries()].sort((a, b) => b[1].requests - a[1].requests);
-  for (const [operation, t] of rows.slice(0, 12)) say(`    ${String(t.requests).padStart(6)} ${t.kind.padEnd(6)} ${String(t.throttled).padStart(5)} throttled  ${operation}`);
+  for (const kind of ['read', 'write', 'delete']) {
+    const of = rows.filter(([, t]) => t.kind === kind);
+    const sum = (f: (t: (typeof rows)[number][1]) => number) => of.reduce((n, [, t]) => n + f(t), 0);
+    say(`    ${String(sum((t) => t.requests)).padStart(6)} ${kind.padEnd(6)} ${String(sum((t) => t.throttled)).padStart(5)} throttled  in all`);
+  }
+  for (const [operation, t] of rows.slice(0, 16)) say(`    ${String(t.requests).padStart(6)} ${t.kind.padEnd(6)} ${String(t.throttled).padStart(5)} throttled  ${operation}`);
   const span = (s: StepRecord) => Date.parse(s.finishedAt ?? '') - Date.parse(s.startedAt ?? '');
   for (const r of results.filter((x) => x !== undefined)) {
     say(`    ${r.workloadId}: ${r.steps.map((s) => `${s.step}${s.status === 'done' ? '' : ` (${s.status})`} ${(span(s) / 1000).toFixed(0)}s`).join(', ')}`);

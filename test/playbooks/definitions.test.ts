@@ -6,6 +6,7 @@
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { priorityOf } from '../../lib/azure/throttle-queue.js';
 import { stepDefinition, type Step } from '../../lib/playbooks/define.js';
 import { PLAYBOOKS, playbookSteps, urgentRequests } from '../../lib/playbooks/index.js';
 import { repoRoot } from '../support/fixtures.js';
@@ -90,15 +91,51 @@ describe('the playbooks as step objects', () => {
     for (const step of steps) for (const d of DIRECTIONS) expect(stepDefinition(step, d).title).not.toMatch(/\[object/);
   });
 
-  it('collects the requests the steps want served first under ARM throttling', () => {
-    expect(urgentRequests().map((r) => [r.method, r.seconds])).toEqual([
-      ['POST', 120],
-      ['PUT', 120],
-      ['GET', 120],
-      ['POST', 90],
-      ['PUT', 90],
-      ['GET', 90],
-      ['POST', 60],
-    ]);
+  it('serves first, under ARM throttling, every request on a long start\'s chain: the record written before it, the recording, the reads that see them done', () => {
+    const ACCT = '/subscriptions/s/resourceGroups/rg/providers/Microsoft.Media/mediaservices/a';
+    const SS = '/subscriptions/s/resourceGroups/rg/providers/Microsoft.DataShare/accounts/c/shareSubscriptions/s1';
+    const of = (method: string, path: string) => priorityOf(urgentRequests(), method, path);
+    expect({
+      'endpoint record (tags)': of('PATCH', `${ACCT}/streamingEndpoints/se1`),
+      'endpoint start': of('POST', `${ACCT}/streamingEndpoints/se1/start`),
+      'endpoint create': of('PUT', `${ACCT}/streamingEndpoints/se1`),
+      'endpoints watched': of('GET', `${ACCT}/streamingEndpoints`),
+      "endpoint start's first status": of('GET', `${ACCT}/streamingEndpointOperations/op1`),
+      'transform read in the same wave': of('GET', `${ACCT}/transforms/abr`),
+      'live event record (tags)': of('PATCH', `${ACCT}/liveEvents/le1`),
+      'recording asset': of('PUT', `${ACCT}/assets/le1-failover-inc-1`),
+      'live output': of('PUT', `${ACCT}/liveEvents/le1/liveOutputs/failover`),
+      "live output's status": of('GET', `${ACCT}/liveOutputOperations/op2`),
+      'outputs listed': of('GET', `${ACCT}/liveEvents/le1/liveOutputs`),
+      'locator read': of('GET', `${ACCT}/streamingLocators/le1-failover-inc-1`),
+      'locator create': of('PUT', `${ACCT}/streamingLocators/le1-failover-inc-1`),
+      'live event start': of('POST', `${ACCT}/liveEvents/le1/start`),
+      'live events watched': of('GET', `${ACCT}/liveEvents`),
+      snapshot: of('POST', `${SS}/synchronize`),
+      // Everything else waits its turn.
+      'endpoint stop': of('POST', `${ACCT}/streamingEndpoints/se1/stop`),
+      'trigger create': of('PUT', `${SS}/triggers/snapshot-schedule`),
+      'mappings listed': of('GET', `${SS}/dataSetMappings`),
+    }).toEqual({
+      'endpoint record (tags)': 120,
+      'endpoint start': 120,
+      'endpoint create': 120,
+      'endpoints watched': 120,
+      "endpoint start's first status": 120,
+      'transform read in the same wave': 120,
+      'live event record (tags)': 90,
+      'recording asset': 90,
+      'live output': 90,
+      "live output's status": 90,
+      'outputs listed': 90,
+      'locator read': 90,
+      'locator create': 90,
+      'live event start': 90,
+      'live events watched': 90,
+      snapshot: 60,
+      'endpoint stop': 0,
+      'trigger create': 0,
+      'mappings listed': 0,
+    });
   });
 });

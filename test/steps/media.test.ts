@@ -116,6 +116,15 @@ describe('the Media Services playbook against the sample estate', () => {
     });
   });
 
+  it('lists a live event\'s outputs once in the action when it was at rest: its recording is made before its start, and nothing is listed again after it', async () => {
+    await run('start-streaming-endpoints', 'action');
+    sim.sim.traffic.clear();
+    expect(await run('start-live-events', 'action')).toMatchObject({ ok: true, outcome: 'done' });
+    // One list before the start, and the read of the created output that ends its operation.
+    expect(sim.sim.traffic.get('Microsoft.Media/liveOutputs/read')?.requests).toBe(2);
+    expect(state(`${ACCT_NEU}/streamingLocators/live-main-failover-inc-1`)).toMatchObject({ assetName: 'live-main-failover-inc-1' });
+  });
+
   it('fails back: the primary started first, viewers and pointer back, then the secondary put back as it was; transforms stay', async () => {
     await playbook('failover');
     expect(await playbook('failback')).toEqual({

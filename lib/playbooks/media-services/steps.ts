@@ -226,6 +226,9 @@ export const ensureTransforms = defineStep({
   title: 'Make sure the transforms exist on the secondary, as defined',
   deadlineMs: 5 * MIN,
   group: 'ready-standby',
+  // Its precheck and verify are phases of the wave the streaming endpoints start in: the starts
+  // wait for its reads, and so does the end of the wave.
+  urgentRequests: [{ method: 'GET', path: /\/transforms\/[^/]+$/i, seconds: 120 }],
   async precheck(ctx) {
     if (playbookOf(ctx.workload).transforms.length === 0) return alreadyDone('no transforms in the catalog');
     const { missing, differ } = await transformsToCopy(ctx);
@@ -331,11 +334,15 @@ export const startStreamingEndpoints = defineStep({
   title: { failover: 'Start the secondary streaming endpoints', failback: 'Start the primary streaming endpoints (before viewers come back)' },
   deadlineMs: 15 * MIN,
   group: 'ready-standby',
-  // A streaming endpoint takes about two minutes to start: the failover's longest chain.
+  // A streaming endpoint takes about two minutes to start: the failover's longest chain. The
+  // record written before the start (PATCH of tags) and the first status read the SDK makes
+  // when it starts an operation are on that chain too.
   urgentRequests: [
     { method: 'POST', path: /\/streamingendpoints\/[^/]+\/(start|scale)$/i, seconds: 120 },
     { method: 'PUT', path: /\/streamingendpoints\/[^/]+$/i, seconds: 120 },
+    { method: 'PATCH', path: /\/streamingendpoints\/[^/]+$/i, seconds: 120 },
     { method: 'GET', path: /\/streamingendpoints$/i, seconds: 120 },
+    { method: 'GET', path: /\/streamingendpointoperations\/[^/]+$/i, seconds: 120 },
   ],
   async precheck(ctx) {
     const states = await endpoints(ctx, serving(ctx));
@@ -488,16 +495,19 @@ async function setEventTags(ctx: StepContext, acct: Account, name: string, tags:
 async function createRecording(ctx: StepContext, acct: Account, event: string): Promise<void> {
   const n = failoverNames(ctx, event);
   await acct.client.assets.createOrUpdate(acct.resourceGroup, acct.name, n.asset, { description: `recording of ${event} during failover ${ctx.incidentId}` });
-  await acct.client.liveOutputs.beginCreateAndWait(
-    acct.resourceGroup,
-    acct.name,
-    event,
-    n.output,
-    { assetName: n.asset, archiveWindowLength: FAILOVER_OUTPUT.archiveWindowLength },
-    // An output is ready in seconds, but not at once: polled half as often, to spare the read budget.
-    { updateIntervalInMs: ctx.deps.lroPollMs * 2 },
-  );
-  await ensureLocator(acct, n.locator, n.asset);
+  // The locator needs only the asset: it is made while the output is being created, not after it.
+  await Promise.all([
+    acct.client.liveOutputs.beginCreateAndWait(
+      acct.resourceGroup,
+      acct.name,
+      event,
+      n.output,
+      { assetName: n.asset, archiveWindowLength: FAILOVER_OUTPUT.archiveWindowLength },
+      // An output is ready in seconds, but not at once: polled half as often, to spare the read budget.
+      { updateIntervalInMs: ctx.deps.lroPollMs * 2 },
+    ),
+    ensureLocator(acct, n.locator, n.asset),
+  ]);
 }
 
 /** A clear streaming locator on an asset; locators cannot be updated, so an existing one is kept. */
@@ -533,11 +543,18 @@ export const startLiveEvents = defineStep({
   title: { failover: 'Start the secondary live events (and report their ingest and playback URLs)', failback: 'Start the primary live events (before viewers come back)' },
   deadlineMs: 15 * MIN,
   group: 'ready-standby',
-  // A live event starts after its outputs exist: both are on the same chain.
+  // A live event starts after its record (PATCH of tags) and its recording (asset, live output,
+  // locator) exist: every request of those, and the reads that see them done, are on its chain.
   urgentRequests: [
     { method: 'POST', path: /\/liveevents\/[^/]+\/start$/i, seconds: 90 },
+    { method: 'PATCH', path: /\/liveevents\/[^/]+$/i, seconds: 90 },
+    { method: 'PUT', path: /\/assets\/[^/]+$/i, seconds: 90 },
     { method: 'PUT', path: /\/liveevents\/[^/]+\/liveoutputs\/[^/]+$/i, seconds: 90 },
+    { method: 'PUT', path: /\/streaminglocators\/[^/]+$/i, seconds: 90 },
+    { method: 'GET', path: /\/streaminglocators\/[^/]+$/i, seconds: 90 },
     { method: 'GET', path: /\/liveevents$/i, seconds: 90 },
+    { method: 'GET', path: /\/liveevents\/[^/]+\/liveoutputs$/i, seconds: 90 },
+    { method: 'GET', path: /\/(liveeventoperations|liveoutputoperations|operationlocations)\/[^/]+$/i, seconds: 90 },
   ],
   async precheck(ctx) {
     const acct = serving(ctx);
@@ -555,6 +572,8 @@ export const startLiveEvents = defineStep({
     const states = await liveEvents(ctx, acct);
     const stopped = states.filter((s) => s.event?.resourceState !== 'Running');
     const recorded: string[] = [];
+    /** Events that were moving when their recording was due: they get it once they are at rest. */
+    const late: string[] = [];
     if (ctx.direction === 'failover') {
       // Recorded before the start: these events are the failover's to stop again.
       await mapLimited(
@@ -571,6 +590,7 @@ export const startLiveEvents = defineStep({
         (s) => createRecording(ctx, acct, s.name),
       );
       recorded.push(...bare.map((s) => s.name));
+      late.push(...bare.filter(eventMoving).map((s) => s.name));
     }
     // The last look lists every event with its ingest endpoints: no read more is needed to report them.
     const after = await startAndWatch(
@@ -578,9 +598,10 @@ export const startLiveEvents = defineStep({
       stopped.filter((s) => !eventMoving(s)).map((s) => acct.client.liveEvents.beginStart(acct.resourceGroup, acct.name, s.name).then(named(s.name))),
       async () => lookAt(await liveEvents(ctx, acct, false), (s) => s.event?.resourceState === 'Running', eventMoving),
     );
-    if (ctx.direction === 'failover') {
-      const late = (await liveEvents(ctx, acct)).filter((s) => recorded.includes(s.name) && !s.outputs.includes(FAILOVER_OUTPUT.name));
-      await mapLimited(late, PARALLEL_WRITES, (s) => createRecording(ctx, acct, s.name));
+    // Only an event that was moving is listed again for its outputs: the others got theirs before their start.
+    if (late.length > 0) {
+      const still = (await liveEvents(ctx, acct)).filter((s) => late.includes(s.name) && !s.outputs.includes(FAILOVER_OUTPUT.name));
+      await mapLimited(still, PARALLEL_WRITES, (s) => createRecording(ctx, acct, s.name));
     }
     // Encoders outside Azure must be pointed at these, and players at the playback URLs: the detail is what on-call reads.
     const playback = recorded.length > 0 ? `; playback: ${(await playbackUrls(ctx, acct, recorded)).join('; ')}` : '';
