@@ -125,6 +125,17 @@ describe('the Media Services playbook against the sample estate', () => {
     expect(state(`${ACCT_NEU}/streamingLocators/live-main-failover-inc-1`)).toMatchObject({ assetName: 'live-main-failover-inc-1' });
   });
 
+  it('writes a live event\'s recording as asset, then locator, then output: an event that has its failover output has its locator too', async () => {
+    await run('start-streaming-endpoints', 'action');
+    const since = sim.sim.log.list().at(-1)?.seq ?? 0;
+    expect(await run('start-live-events', 'action')).toMatchObject({ ok: true, outcome: 'done' });
+    const writes = sim.sim.log
+      .list({ since })
+      .filter((o) => /assets\/write|streamingLocators\/write|liveOutputs\/write|liveEvents\/start/.test(o.operation))
+      .map((o) => o.operation.replace('Microsoft.Media/', ''));
+    expect(writes).toEqual(['assets/write', 'streamingLocators/write', 'liveOutputs/write', 'liveEvents/start']);
+  });
+
   it('fails back: the primary started first, viewers and pointer back, then the secondary put back as it was; transforms stay', async () => {
     await playbook('failover');
     expect(await playbook('failback')).toEqual({

@@ -490,24 +490,25 @@ async function setEventTags(ctx: StepContext, acct: Account, name: string, tags:
 /**
  * The asset, live output and streaming locator a live event without outputs needs to be
  * playable: Azure refuses an output whose asset does not exist, and without a locator nobody can
- * play what it records. Each exists after this, whatever an earlier attempt left.
+ * play what it records. Each exists after this, whatever an earlier attempt left; the order
+ * (asset, locator, output) keeps "has the output" meaning "has all three".
  */
 async function createRecording(ctx: StepContext, acct: Account, event: string): Promise<void> {
   const n = failoverNames(ctx, event);
   await acct.client.assets.createOrUpdate(acct.resourceGroup, acct.name, n.asset, { description: `recording of ${event} during failover ${ctx.incidentId}` });
-  // The locator needs only the asset: it is made while the output is being created, not after it.
-  await Promise.all([
-    acct.client.liveOutputs.beginCreateAndWait(
-      acct.resourceGroup,
-      acct.name,
-      event,
-      n.output,
-      { assetName: n.asset, archiveWindowLength: FAILOVER_OUTPUT.archiveWindowLength },
-      // An output is ready in seconds, but not at once: polled half as often, to spare the read budget.
-      { updateIntervalInMs: ctx.deps.lroPollMs * 2 },
-    ),
-    ensureLocator(acct, n.locator, n.asset),
-  ]);
+  // The locator needs only the asset, and is made before the output (a synchronous write, no
+  // wait): a live event that has its failover output then always has its locator too, so an
+  // attempt cut short after the output cannot leave a recording nobody can play.
+  await ensureLocator(acct, n.locator, n.asset);
+  await acct.client.liveOutputs.beginCreateAndWait(
+    acct.resourceGroup,
+    acct.name,
+    event,
+    n.output,
+    { assetName: n.asset, archiveWindowLength: FAILOVER_OUTPUT.archiveWindowLength },
+    // An output is ready in seconds, but not at once: polled half as often, to spare the read budget.
+    { updateIntervalInMs: ctx.deps.lroPollMs * 2 },
+  );
 }
 
 /** A clear streaming locator on an asset; locators cannot be updated, so an existing one is kept. */
