@@ -67,9 +67,9 @@ say(`estate: ${scale.media} Media Services workloads (${scale.endpoints} streami
 function lowerBound(): { ms: number; why: string } {
   const se = latencyOf('Microsoft.Media/streamingEndpoints/start');
   // A live event starts once its output exists, and the output once its asset does (an asset PUT
-  // and a record written before the start take no time in the model); the clear locator needs
-  // only the asset, so it is made beside the output, not on the chain.
-  const le = latencyOf('Microsoft.Media/assets/write') + latencyOf('Microsoft.Media/liveOutputs/write') + latencyOf('Microsoft.Media/liveEvents/start');
+  // and a record written before the start take no time in the model); the clear locator, made
+  // between them, is a synchronous write and takes no time in the model either.
+  const le = latencyOf('Microsoft.Media/assets/write') + latencyOf('Microsoft.Media/streamingLocators/write') + latencyOf('Microsoft.Media/liveOutputs/write') + latencyOf('Microsoft.Media/liveEvents/start');
   // Viewers move only once the standby streams: the traffic switch follows the slowest start.
   const media = scale.media > 0 ? Math.max(se, le) : 0;
   const sync = latencyOf('Microsoft.DataShare/shareSubscriptions/synchronize');
@@ -197,13 +197,13 @@ async function mediaByHand(clients: AzureClients, w: Workload, poll: { updateInt
     await ams.streamingEndpoints.beginUpdateAndWait(to.rg, to.name, e.name, { location, tags: STARTED_BY }, poll);
     await ams.streamingEndpoints.beginStartAndWait(to.rg, to.name, e.name, poll);
   }
-  // Each live event: tagged, then its recording (asset, live output, clear locator), then started; then where viewers play it.
+  // Each live event: tagged, then its recording (asset, clear locator, live output), then started; then where viewers play it.
   for (const l of w.playbook.liveEvents) {
     const asset = `${l.name}-failover`;
     await ams.liveEvents.beginUpdateAndWait(to.rg, to.name, l.name, { location, tags: STARTED_BY }, poll);
     await ams.assets.createOrUpdate(to.rg, to.name, asset, { description: `recording of ${l.name} during the failover` });
-    await ams.liveOutputs.beginCreateAndWait(to.rg, to.name, l.name, 'failover', { assetName: asset, archiveWindowLength: 'PT8H' }, poll);
     await ams.streamingLocators.create(to.rg, to.name, asset, { assetName: asset, streamingPolicyName: 'Predefined_ClearStreamingOnly' });
+    await ams.liveOutputs.beginCreateAndWait(to.rg, to.name, l.name, 'failover', { assetName: asset, archiveWindowLength: 'PT8H' }, poll);
     await ams.liveEvents.beginStartAndWait(to.rg, to.name, l.name, poll);
     await ams.streamingLocators.listPaths(to.rg, to.name, asset);
   }
