@@ -173,6 +173,22 @@ describe('the active-pointer step', () => {
     }
   });
 
+  it('does not flip a value someone set before its write that is neither side it moves between', async () => {
+    const before = notifications.length;
+    await setPointer('contosomediamanual');
+    try {
+      expect(await step('action')).toEqual({
+        ok: false,
+        reason: 'PointerChangedMeanwhile',
+        detail: "someone changed 'media:activeAccount' from 'contosomediaweu' to 'contosomediamanual' meanwhile; not overwritten (told 2 channel(s))",
+      });
+      expect(await pointer()).toBe('contosomediamanual');
+      expect(notifications.slice(before).map(({ n }) => n.type)).toEqual(['action-required']);
+    } finally {
+      await setPointer('contosomediaweu');
+    }
+  });
+
   it('does not roll back over a value someone set after the flip', async () => {
     try {
       expect(await step('action')).toEqual({ ok: true, outcome: 'done', detail: "'media:activeAccount' set to 'contosomedianeu'" });

@@ -109,6 +109,9 @@ async function flipPointer(ctx: StepContext, phase: StepPhase): Promise<StepResu
       case 'action': {
         const seen = await read();
         if (seen.value === pointer.target) return { ok: true, outcome: 'done', detail: `'${pointer.key}' already reads '${pointer.target}'` };
+        // The flip starts from the side being left (or a key not set yet); any other value was
+        // set by someone since the incident began, and is theirs to change, not the flip's.
+        if (seen.value !== null && seen.value !== pointer.previous) return changedMeanwhile(ctx, pointer.key, pointer.previous, seen.value, pointer.target);
         if (await writeIfUnchanged(seen, pointer.target)) return { ok: true, outcome: 'done', detail: `'${pointer.key}' set to '${pointer.target}'` };
         return changedMeanwhile(ctx, pointer.key, seen.value, (await read()).value, pointer.target);
       }
