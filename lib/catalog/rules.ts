@@ -92,6 +92,16 @@ export function workloadRules(w: WorkloadDraft, now: Date): Draft[] {
     );
   }
 
+  // Without the viewers' host name, readiness and the traffic switch check the profile's own
+  // *.trafficmanager.net name, which no streaming endpoint can list: Media Services verifies a
+  // custom host name by a CNAME in the name's parent domain, and nobody can add one there.
+  if (playbook?.kind === 'mediaServices' && playbook.trafficManager !== null && playbook.trafficManager.hostName === null) {
+    warn(
+      at('playbook', 'trafficManager'),
+      "no hostName: the traffic switch would send viewers to the standby's streaming endpoints under the profile's own DNS name, which no endpoint can list in customHostNames, so the switch refuses; set hostName to the name viewers use (a CNAME to the profile)",
+    );
+  }
+
   for (const hit of findRetirements(services, kind)) {
     warn(hit.serviceIndex !== null ? at('services', hit.serviceIndex) : at('playbook', 'kind'), retirementMessage(hit.retirement, now));
   }

@@ -415,6 +415,23 @@ describe('warnings', () => {
     expect(before.ok && before.warnings.find((w) => w.workload === 'genomics-pipeline')?.message.split(' (')[0]).toBe('Microsoft Genomics will be retired on 2025-01-06');
   });
 
+  it('warns when a Media Services traffic switch names no viewers\' host name, which no streaming endpoint could list', () => {
+    const text = sampleWith(['        hostName: live.contoso.example   # what viewers use (CNAME to the profile); each secondary streaming endpoint must list it in customHostNames\n', '']);
+    const result = parseCatalog(text, { now: NOW });
+    expect(result.ok).toBe(true);
+    expect(result.ok && result.warnings.filter((w) => w.path === 'workloads[0].playbook.trafficManager')).toEqual([
+      expect.objectContaining({
+        severity: 'warning',
+        workload: 'media-streaming',
+        message:
+          "no hostName: the traffic switch would send viewers to the standby's streaming endpoints under the profile's own DNS name, which no endpoint can list in customHostNames, so the switch refuses; set hostName to the name viewers use (a CNAME to the profile)",
+      }),
+    ]);
+    // With the host name, as the sample has it, there is no such warning.
+    const sample = parseCatalog(SAMPLE, { now: NOW });
+    expect(sample.ok && sample.warnings.filter((w) => w.path === 'workloads[0].playbook.trafficManager')).toEqual([]);
+  });
+
   it('warns when Resource Health confirmation has no primary resources to confirm with', () => {
     const text = sampleWith([
       '      trigger: notify-only\n',
