@@ -126,11 +126,6 @@ const JOB = `${TRANSFORM}/jobs/{job}`;
 const ASSET = `${ACCT}/assets/{asset}`;
 const LOCATOR = `${ACCT}/streamingLocators/{locator}`;
 
-/**
- * Azure milliseconds for operations sim/latency.ts does not list yet (figures asked of the lead):
- * a streaming endpoint create is an ARM write like a live event's (30 s, guess); deleting a live
- * output takes about as long as creating one (10 s).
- */
 /** Region → the short code AMS puts in host names (`euwe`, as the seeded endpoints have). */
 const REGION_CODES: Record<string, string> = {
   westeurope: 'euwe',
