@@ -34,7 +34,7 @@ const DATAMAP_API = '2023-09-01';
  * data sources and scans under Data Source Administrator and publishes no per-API table; reading
  * them with Data Reader is assumed (sim/providers/purview.ts models it so).
  */
-export const PURVIEW_READ_ROLE = 'Data Reader';
+const PURVIEW_READ_ROLE = 'Data Reader';
 
 /** A read Purview refused (403): the caller holds no collection role that allows it. */
 export class PurviewAccessDenied extends Error {

@@ -38,7 +38,7 @@ import type { Route, SimResponse } from '../types.js';
 /** The Azure CLI's client id: the app people sign in through when they ask for a token by hand. */
 export const AZURE_CLI_APP_ID = '04b07795-8ddb-461a-bbee-02f9e1bf7b46';
 /** The longest access token lifetime Entra issues (long-lived tokens: 20 to 28 hours). */
-export const MAX_TOKEN_LIFETIME_SECONDS = 28 * 3600;
+const MAX_TOKEN_LIFETIME_SECONDS = 28 * 3600;
 
 const GUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 /** An Application ID URI: `api://…`, or another absolute URI (`https://…` on a verified domain). */
@@ -94,17 +94,17 @@ export interface UserTokenIssuer {
 }
 
 /** The token version Entra issues for this audience (see the header: assumed from the audience). */
-export function tokenVersionFor(audience: string): TokenVersion {
+function tokenVersionFor(audience: string): TokenVersion {
   return GUID.test(audience) ? '2.0' : '1.0';
 }
 
 /** The `iss` of the tenant's tokens of that version, and the `issuer` of its discovery document. */
-export function issuerFor(tenant: string, version: TokenVersion): string {
+function issuerFor(tenant: string, version: TokenVersion): string {
   return version === '2.0' ? `https://login.microsoftonline.com/${tenant}/v2.0` : `https://sts.windows.net/${tenant}/`;
 }
 
 /** `sub`: pairwise, the same for a user and an application every time, different across applications. */
-export function pairwiseSubject(oid: string, audience: string): string {
+function pairwiseSubject(oid: string, audience: string): string {
   // Assumed: Entra's derivation is not published; this gives its shape (43 base64url characters).
   return createHash('sha256').update(`${oid.toLowerCase()}|${audience}`).digest('base64url');
 }

@@ -98,7 +98,7 @@ export const REGISTRABLE = ['roleAssignments', 'collections', 'classifications',
 export type Registrable = (typeof REGISTRABLE)[number];
 
 /** Purview's default glossary, the one terms go to unless another is named. */
-export const DEFAULT_GLOSSARY = 'Glossary';
+const DEFAULT_GLOSSARY = 'Glossary';
 
 const empty = (): PurviewSeed => ({ roleAssignments: [], collections: [], classifications: [], classificationRules: [], credentials: [], scanRuleSets: [], dataSources: [], scans: [], triggers: [], glossaryTerms: [] });
 

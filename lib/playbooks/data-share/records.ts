@@ -23,7 +23,7 @@ interface ScheduleRecord {
 }
 
 /** The key a workload's record lives under. */
-export const recordKey = (workloadId: string): string => `failover:${workloadId}:datashare-primary-schedules`;
+const recordKey = (workloadId: string): string => `failover:${workloadId}:datashare-primary-schedules`;
 
 /** Whether records can be kept at all (the App Configuration endpoint is set). */
 export const canRecord = (ctx: StepContext): boolean => ctx.deps.appConfigurationEndpoint !== null;

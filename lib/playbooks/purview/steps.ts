@@ -32,7 +32,7 @@ function playbookOf(workload: Workload): PurviewPlaybook {
 const serving = (ctx: StepContext) => (ctx.direction === 'failover' ? 'secondary' : 'primary');
 
 /** The artifact kinds a readiness check compares, in the continuity guide's order: key, one, many. */
-export const ARTIFACT_KINDS = [
+const ARTIFACT_KINDS = [
   ['collections', 'collection', 'collections'],
   ['classifications', 'classification', 'classifications'],
   ['classificationRules', 'classification rule', 'classification rules'],
