@@ -227,6 +227,12 @@ export function mediaRoutes(sim: Simulator): Route[] {
   /** The id of a new child, with the account's stored casing. */
   const childId = (acct: SimResource, ...segments: string[]): string => [acct.id, ...segments].join('/');
 
+  /** Stores a new proxy resource (no location) `name` in `collection` under `parentId`. */
+  const putChild = (parentId: string, collection: string, name: string, caller: string, at: string, properties: Record<string, unknown>): SimResource => {
+    const id = `${parentId}/${collection}/${name}`;
+    return sim.store.put({ id, name, type: typeOf(id), location: '', systemData: systemData(caller, at), properties });
+  };
+
   const current = (id: string): LongRunning | undefined => {
     const op = running.get(sim.key(id));
     if (op === undefined || op.status !== 'InProgress' || sim.operations.get(op.id) !== op) return undefined;
@@ -752,23 +758,15 @@ export function mediaRoutes(sim: Simulator): Route[] {
       existing.systemData = systemData(ctx.request.caller, at, existing.systemData);
       return ok(viewOf(existing));
     }
-    const id = `${le.id}/liveOutputs/${ctx.params['lo']!}`;
-    const r: SimResource = sim.store.put({
-      id,
-      name: ctx.params['lo']!,
-      type: typeOf(id),
-      location: '',
-      systemData: systemData(ctx.request.caller, at),
-      properties: {
-        description: '',
-        manifestName: ctx.params['lo']!,
-        outputSnapTime: 0,
-        ...definable,
-        provisioningState: 'InProgress',
-        resourceState: 'Creating',
-        created: existing?.properties['created'] ?? at,
-        lastModified: at,
-      },
+    const r = putChild(le.id, 'liveOutputs', ctx.params['lo']!, ctx.request.caller, at, {
+      description: '',
+      manifestName: ctx.params['lo']!,
+      outputSnapTime: 0,
+      ...definable,
+      provisioningState: 'InProgress',
+      resourceState: 'Creating',
+      created: existing?.properties['created'] ?? at,
+      lastModified: at,
     });
     const operation = `${NS}/liveOutputs/write`;
     const op = begin(
@@ -865,23 +863,15 @@ export function mediaRoutes(sim: Simulator): Route[] {
       return ok(viewOf(existing));
     }
     const assetId = randomUUID();
-    const id = childId(acct, 'assets', ctx.params['asset']!);
-    const r = sim.store.put({
-      id,
-      name: ctx.params['asset']!,
-      type: typeOf(id),
-      location: '',
-      systemData: systemData(ctx.request.caller, at),
-      properties: {
-        assetId,
-        created: at,
-        lastModified: at,
-        ...(props['alternateId'] !== undefined ? { alternateId: props['alternateId'] } : {}),
-        ...(props['description'] !== undefined ? { description: props['description'] } : {}),
-        container: (props['container'] as string | undefined) ?? `asset-${assetId}`,
-        storageAccountName: storage,
-        storageEncryptionFormat: 'None',
-      },
+    const r = putChild(acct.id, 'assets', ctx.params['asset']!, ctx.request.caller, at, {
+      assetId,
+      created: at,
+      lastModified: at,
+      ...(props['alternateId'] !== undefined ? { alternateId: props['alternateId'] } : {}),
+      ...(props['description'] !== undefined ? { description: props['description'] } : {}),
+      container: (props['container'] as string | undefined) ?? `asset-${assetId}`,
+      storageAccountName: storage,
+      storageEncryptionFormat: 'None',
     });
     return ok(viewOf(r), 201);
   };
@@ -945,22 +935,14 @@ export function mediaRoutes(sim: Simulator): Route[] {
     // Locators cannot be updated: a second PUT of a name in use is refused.
     if (existing !== undefined) return conflict(`The streaming locator '${existing.name}' already exists; streaming locators cannot be updated: delete it and create it again.`, 'Conflict');
     const at = isoNow(now());
-    const id = childId(acct, 'streamingLocators', ctx.params['locator']!);
-    const r = sim.store.put({
-      id,
-      name: ctx.params['locator']!,
-      type: typeOf(id),
-      location: '',
-      systemData: systemData(ctx.request.caller, at),
-      properties: {
-        assetName: props['assetName'],
-        created: at,
-        ...(typeof props['startTime'] === 'string' ? { startTime: props['startTime'] } : {}),
-        endTime: typeof props['endTime'] === 'string' ? props['endTime'] : '9999-12-31T23:59:59.9999999Z',
-        streamingLocatorId: typeof props['streamingLocatorId'] === 'string' ? props['streamingLocatorId'] : randomUUID(),
-        streamingPolicyName: policy,
-        contentKeys: [],
-      },
+    const r = putChild(acct.id, 'streamingLocators', ctx.params['locator']!, ctx.request.caller, at, {
+      assetName: props['assetName'],
+      created: at,
+      ...(typeof props['startTime'] === 'string' ? { startTime: props['startTime'] } : {}),
+      endTime: typeof props['endTime'] === 'string' ? props['endTime'] : '9999-12-31T23:59:59.9999999Z',
+      streamingLocatorId: typeof props['streamingLocatorId'] === 'string' ? props['streamingLocatorId'] : randomUUID(),
+      streamingPolicyName: policy,
+      contentKeys: [],
     });
     return ok(viewOf(r), 201);
   };
@@ -1014,16 +996,8 @@ export function mediaRoutes(sim: Simulator): Route[] {
       existing.systemData = systemData(ctx.request.caller, at, existing.systemData);
       return ok(viewOf(existing));
     }
-    const id = childId(acct, 'transforms', ctx.params['t']!);
-    const r = sim.store.put({
-      id,
-      name: ctx.params['t']!,
-      type: typeOf(id),
-      location: '',
-      systemData: systemData(ctx.request.caller, at),
-      // A transform is not provisioned: TransformProperties has no provisioningState.
-      properties: { ...(props['description'] !== undefined ? { description: props['description'] } : {}), outputs: normalized, created: at, lastModified: at },
-    });
+    // A transform is not provisioned: TransformProperties has no provisioningState.
+    const r = putChild(acct.id, 'transforms', ctx.params['t']!, ctx.request.caller, at, { ...(props['description'] !== undefined ? { description: props['description'] } : {}), outputs: normalized, created: at, lastModified: at });
     return ok(viewOf(r), 201);
   };
 
@@ -1253,27 +1227,19 @@ export function mediaRoutes(sim: Simulator): Route[] {
       return badRequest(`The field 'properties.priority' must be Low, Normal or High, got ${JSON.stringify(priority)}.`, 'InvalidRequestContent');
     }
     const at = now();
-    const id = `${transform.id}/jobs/${ctx.params['job']!}`;
-    const r = sim.store.put({
-      id,
-      name: ctx.params['job']!,
-      type: typeOf(id),
-      location: '',
-      systemData: systemData(ctx.request.caller, isoNow(at)),
-      properties: {
-        ...(props['description'] !== undefined ? { description: props['description'] } : {}),
-        // What the spec defines for each type, as sent: the service ignores anything else.
-        input: submittedInput(input),
-        outputs: (outputs as Array<Record<string, unknown>>).map((o, i) => ({ ...submittedOutput(o, i, transform.properties['outputs']), state: 'Queued', progress: 0 })),
-        priority,
-        ...(isRecord(props['correlationData']) ? { correlationData: props['correlationData'] } : {}),
-        state: 'Queued',
-        created: isoNow(at),
-        lastModified: isoNow(at),
-      },
+    const r = putChild(transform.id, 'jobs', ctx.params['job']!, ctx.request.caller, isoNow(at), {
+      ...(props['description'] !== undefined ? { description: props['description'] } : {}),
+      // What the spec defines for each type, as sent: the service ignores anything else.
+      input: submittedInput(input),
+      outputs: (outputs as Array<Record<string, unknown>>).map((o, i) => ({ ...submittedOutput(o, i, transform.properties['outputs']), state: 'Queued', progress: 0 })),
+      priority,
+      ...(isRecord(props['correlationData']) ? { correlationData: props['correlationData'] } : {}),
+      state: 'Queued',
+      created: isoNow(at),
+      lastModified: isoNow(at),
     });
     // A fault rule fails the job halfway through processing; an input the service cannot download fails it as processing starts.
-    const rule = sim.faults.match(`${NS}/jobs/write`, id, true);
+    const rule = sim.faults.match(`${NS}/jobs/write`, r.id, true);
     const failWith: JobFailure | undefined =
       rule !== undefined && sim.faults.fires(rule) ? { code: rule.code, message: rule.message, category: 'Service', retry: 'MayRetry', at: 0.5 } : downloadFailure(r.properties['input']);
     timelines.set(r, { anchor: at, first: 0, ...(failWith !== undefined ? { failWith } : {}) });
