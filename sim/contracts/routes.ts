@@ -96,3 +96,8 @@ export function mountOf(path: string): { mount: Mount; rest: string } | undefine
   }
   return undefined;
 }
+
+/** The mount whose data plane a spec (its path under the specs root) describes; undefined for an ARM spec. */
+export function mountOfSpec(spec: string): Mount | undefined {
+  return MOUNTS.find((m) => m.specs.some((s) => spec.startsWith(s)));
+}

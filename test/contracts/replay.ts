@@ -14,8 +14,9 @@ import { existsSync, readFileSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import type { ContractChecker } from '../../sim/contracts/checker.js';
 import type { IndexedOperation } from '../../sim/contracts/operations.js';
-import { MOUNTS } from '../../sim/contracts/routes.js';
+import { mountOfSpec } from '../../sim/contracts/routes.js';
 import { typeOf, type Estate } from '../../sim/estate.js';
+import { simToken } from '../../sim/providers/identity.js';
 import { PURVIEW_ROLES } from '../../sim/providers/purview-estate.js';
 import type { SimResource } from '../../sim/types.js';
 import type { SimHarness } from '../sim/support.js';
@@ -71,7 +72,7 @@ export function missingExamples(checker: ContractChecker): MissingExample[] {
   for (const op of checker.index.operations) {
     for (const [name, ref] of Object.entries(op.op['x-ms-examples'] ?? {})) {
       if (existsSync(resolve(dirname(op.file), ref.$ref))) continue;
-      const mount = MOUNTS.find((m) => m.specs.some((s) => op.spec.startsWith(s)));
+      const mount = mountOfSpec(op.spec);
       const path = op.template.replace(/\{([^}]+)\}/g, (_, p: string) => p);
       out.push({ spec: op.spec, operationId: op.id, name, ref: ref.$ref, method: op.method, path: mount !== undefined ? `${mount.simPrefix('example')}${path === '/' ? '' : path}` : path });
     }
@@ -101,7 +102,7 @@ function buildRequest(op: IndexedOperation, example: Example): Pick<ExampleCase,
     const value = String(p[name] ?? `{${name}}`);
     return param?.node['x-ms-skip-url-encoding'] === true ? value.replace(/^\/+/, '') : encodeURIComponent(value);
   });
-  const mount = MOUNTS.find((m) => m.specs.some((s) => op.spec.startsWith(s)));
+  const mount = mountOfSpec(op.spec);
   if (mount !== undefined) path = `${mount.simPrefix(dataPlaneOwner(p))}${path === '/' ? '' : path}`;
   const query = new URLSearchParams({ 'api-version': op.apiVersion });
   const headers: Record<string, string> = {};
@@ -207,9 +208,9 @@ export class Replayer {
   async replay(c: ExampleCase): Promise<ReplayResult> {
     this.seed(c);
     const url = `${c.path}?${c.query.toString()}`;
-    const mount = MOUNTS.find((m) => m.specs.some((s) => c.spec.startsWith(s)));
+    const mount = mountOfSpec(c.spec);
     // A data plane wants a token for its own audience (the harness's default is ARM's).
-    const auth: Record<string, string> = mount !== undefined ? { authorization: `Bearer sim.${Buffer.from(JSON.stringify({ appid: 'tests', scope: `${mount.audience}/.default` })).toString('base64url')}` } : {};
+    const auth: Record<string, string> = mount !== undefined ? { authorization: `Bearer ${simToken('tests', `${mount.audience}/.default`)}` } : {};
     const got = await this.h.call(c.method, url, c.body, { ...auth, ...c.headers });
     this.h.sim.operations.finishAll();
     const issues: string[] = [];
@@ -228,7 +229,7 @@ export class Replayer {
   /** Puts the resources the example needs into the store: its parents, and itself unless it is being created. */
   private seed(c: ExampleCase): void {
     const store = this.h.sim.store;
-    const mount = MOUNTS.find((m) => m.specs.some((s) => c.spec.startsWith(s)));
+    const mount = mountOfSpec(c.spec);
     if (mount !== undefined) {
       const name = dataPlaneOwner(c.example.parameters);
       if (store.ofType(mount.owner).every((r) => r.name.toLowerCase() !== name.toLowerCase())) {
