@@ -34,8 +34,8 @@ interface Report<Kind extends string, Drift> {
   checkedAt: string;
 }
 
-export type PurviewReadiness = Report<'purview', PurviewDrift>;
-export type MediaServicesReadiness = Report<'mediaServices', MediaDrift>;
+type PurviewReadiness = Report<'purview', PurviewDrift>;
+type MediaServicesReadiness = Report<'mediaServices', MediaDrift>;
 export type ReadinessReport = PurviewReadiness | MediaServicesReadiness;
 
 /** Why a readiness report could not be made, as the HTTP answer says it. */
