@@ -190,6 +190,19 @@ export function dataShareRoutes(sim: Simulator): Route[] {
   const find = (id: string, kind: string): SimResource | SimResponse => sim.store.get(id) ?? notFound(kind, id);
   const isResponse = (x: SimResource | SimResponse): x is SimResponse => 'status' in x;
 
+  /** A list read: the parent's `children` as a page, or the parent's 404. */
+  const listChildren = (parentId: string, parentKind: string, children: string): SimResponse => {
+    const parent = find(parentId, parentKind);
+    return isResponse(parent) ? parent : page(sim.store.children(parent.id, children).map(view));
+  };
+  /** A read of one child: the parent's 404 first, then the child's. */
+  const getChild = (parentId: string, parentKind: string, id: string, kind: string): SimResponse => {
+    const parent = find(parentId, parentKind);
+    if (isResponse(parent)) return parent;
+    const child = find(id, kind);
+    return isResponse(child) ? child : ok(view(child));
+  };
+
   /** userName/userEmail of whoever acts for an account: the account's owner as the estate names it. */
   const actor = (account: SimResource | undefined, caller: string): { userName: string; userEmail?: string } => {
     const name = account?.properties['userName'];
@@ -303,16 +316,8 @@ export function dataShareRoutes(sim: Simulator): Route[] {
 
   // ── shares and invitations (provider side) ──────────────────────────────────────────────────
   const shareRoutes: Route[] = [
-    route('GET', `${DS}/shares`, 'shares/read', accountId, ({ params }) => {
-      const account = find(accountId(params), 'account');
-      return isResponse(account) ? account : page(sim.store.children(account.id, 'shares').map(view));
-    }),
-    route('GET', `${DS}/shares/{share}`, 'shares/read', shareId, ({ params }) => {
-      const account = find(accountId(params), 'account');
-      if (isResponse(account)) return account;
-      const share = find(shareId(params), 'share');
-      return isResponse(share) ? share : ok(view(share));
-    }),
+    route('GET', `${DS}/shares`, 'shares/read', accountId, ({ params }) => listChildren(accountId(params), 'account', 'shares')),
+    route('GET', `${DS}/shares/{share}`, 'shares/read', shareId, ({ params }) => getChild(accountId(params), 'account', shareId(params), 'share')),
     route('PUT', `${DS}/shares/{share}`, 'shares/write', shareId, ({ params, request }) => {
       const account = find(accountId(params), 'account');
       if (isResponse(account)) return account;
@@ -346,16 +351,8 @@ export function dataShareRoutes(sim: Simulator): Route[] {
       }, request));
       return ok(view(share), 201);
     }),
-    route('GET', `${DS}/shares/{share}/synchronizationSettings`, 'synchronizationSettings/read', shareId, ({ params }) => {
-      const share = find(shareId(params), 'share');
-      return isResponse(share) ? share : page(sim.store.children(share.id, 'synchronizationSettings').map(view));
-    }),
-    route('GET', SYNC_SETTING, 'synchronizationSettings/read', settingId, ({ params }) => {
-      const share = find(shareId(params), 'share');
-      if (isResponse(share)) return share;
-      const setting = find(settingId(params), 'synchronization setting');
-      return isResponse(setting) ? setting : ok(view(setting));
-    }),
+    route('GET', `${DS}/shares/{share}/synchronizationSettings`, 'synchronizationSettings/read', shareId, ({ params }) => listChildren(shareId(params), 'share', 'synchronizationSettings')),
+    route('GET', SYNC_SETTING, 'synchronizationSettings/read', settingId, ({ params }) => getChild(shareId(params), 'share', settingId(params), 'synchronization setting')),
     route('PUT', SYNC_SETTING, 'synchronizationSettings/write', settingId, ({ params, request }) => {
       const share = find(shareId(params), 'share');
       if (isResponse(share)) return share;
@@ -378,16 +375,8 @@ export function dataShareRoutes(sim: Simulator): Route[] {
       }, request));
       return ok(view(setting), 201);
     }),
-    route('GET', `${DS}/shares/{share}/invitations`, 'invitations/read', shareId, ({ params }) => {
-      const share = find(shareId(params), 'share');
-      return isResponse(share) ? share : page(sim.store.children(share.id, 'invitations').map(view));
-    }),
-    route('GET', `${DS}/shares/{share}/invitations/{invitation}`, 'invitations/read', invitationId, ({ params }) => {
-      const share = find(shareId(params), 'share');
-      if (isResponse(share)) return share;
-      const invitation = find(invitationId(params), 'invitation');
-      return isResponse(invitation) ? invitation : ok(view(invitation));
-    }),
+    route('GET', `${DS}/shares/{share}/invitations`, 'invitations/read', shareId, ({ params }) => listChildren(shareId(params), 'share', 'invitations')),
+    route('GET', `${DS}/shares/{share}/invitations/{invitation}`, 'invitations/read', invitationId, ({ params }) => getChild(shareId(params), 'share', invitationId(params), 'invitation')),
     route('PUT', `${DS}/shares/{share}/invitations/{invitation}`, 'invitations/write', invitationId, ({ params, request }) => {
       const share = find(shareId(params), 'share');
       if (isResponse(share)) return share;
@@ -451,16 +440,8 @@ export function dataShareRoutes(sim: Simulator): Route[] {
 
   // ── share subscriptions, synchronizations and triggers (consumer side) ──────────────────────
   const subscriptionRoutes: Route[] = [
-    route('GET', `${DS}/shareSubscriptions`, 'shareSubscriptions/read', accountId, ({ params }) => {
-      const account = find(accountId(params), 'account');
-      return isResponse(account) ? account : page(sim.store.children(account.id, 'shareSubscriptions').map(view));
-    }),
-    route('GET', SS, 'shareSubscriptions/read', shareSubscriptionId, ({ params }) => {
-      const account = find(accountId(params), 'account');
-      if (isResponse(account)) return account;
-      const ss = find(shareSubscriptionId(params), 'share subscription');
-      return isResponse(ss) ? ss : ok(view(ss));
-    }),
+    route('GET', `${DS}/shareSubscriptions`, 'shareSubscriptions/read', accountId, ({ params }) => listChildren(accountId(params), 'account', 'shareSubscriptions')),
+    route('GET', SS, 'shareSubscriptions/read', shareSubscriptionId, ({ params }) => getChild(accountId(params), 'account', shareSubscriptionId(params), 'share subscription')),
     route('POST', `${SS}/synchronize`, 'shareSubscriptions/synchronize', shareSubscriptionId, ({ params, request }) => {
       const ss = find(shareSubscriptionId(params), 'share subscription');
       if (isResponse(ss)) return ss;
@@ -509,16 +490,8 @@ export function dataShareRoutes(sim: Simulator): Route[] {
       const ss = find(shareSubscriptionId(params), 'share subscription');
       return isResponse(ss) ? ss : page(sourceSettings(ss));
     }),
-    route('GET', `${SS}/dataSetMappings`, 'dataSetMappings/read', shareSubscriptionId, ({ params }) => {
-      const ss = find(shareSubscriptionId(params), 'share subscription');
-      return isResponse(ss) ? ss : page(sim.store.children(ss.id, 'dataSetMappings').map(view));
-    }),
-    route('GET', MAPPING, 'dataSetMappings/read', mappingId, ({ params }) => {
-      const ss = find(shareSubscriptionId(params), 'share subscription');
-      if (isResponse(ss)) return ss;
-      const mapping = find(mappingId(params), 'data set mapping');
-      return isResponse(mapping) ? mapping : ok(view(mapping));
-    }),
+    route('GET', `${SS}/dataSetMappings`, 'dataSetMappings/read', shareSubscriptionId, ({ params }) => listChildren(shareSubscriptionId(params), 'share subscription', 'dataSetMappings')),
+    route('GET', MAPPING, 'dataSetMappings/read', mappingId, ({ params }) => getChild(shareSubscriptionId(params), 'share subscription', mappingId(params), 'data set mapping')),
     route('PUT', MAPPING, 'dataSetMappings/write', mappingId, ({ params, request }) => {
       const ss = find(shareSubscriptionId(params), 'share subscription');
       if (isResponse(ss)) return ss;
@@ -546,16 +519,8 @@ export function dataShareRoutes(sim: Simulator): Route[] {
       }, request));
       return ok(view(mapping), existing !== undefined ? 200 : 201);
     }),
-    route('GET', `${SS}/triggers`, 'triggers/read', shareSubscriptionId, ({ params }) => {
-      const ss = find(shareSubscriptionId(params), 'share subscription');
-      return isResponse(ss) ? ss : page(sim.store.children(ss.id, 'triggers').map(view));
-    }),
-    route('GET', TRIGGER, 'triggers/read', triggerId, ({ params }) => {
-      const ss = find(shareSubscriptionId(params), 'share subscription');
-      if (isResponse(ss)) return ss;
-      const trigger = find(triggerId(params), 'trigger');
-      return isResponse(trigger) ? trigger : ok(view(trigger));
-    }),
+    route('GET', `${SS}/triggers`, 'triggers/read', shareSubscriptionId, ({ params }) => listChildren(shareSubscriptionId(params), 'share subscription', 'triggers')),
+    route('GET', TRIGGER, 'triggers/read', triggerId, ({ params }) => getChild(shareSubscriptionId(params), 'share subscription', triggerId(params), 'trigger')),
     route('PUT', TRIGGER, 'triggers/write', triggerId, ({ params, request }) => {
       const ss = find(shareSubscriptionId(params), 'share subscription');
       if (isResponse(ss)) return ss;
