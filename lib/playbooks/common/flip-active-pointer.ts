@@ -138,8 +138,9 @@ async function flipPointer(ctx: StepContext, phase: StepPhase): Promise<StepResu
 }
 
 /**
- * A conditional write refused (412): the pointer changed between the read and the write. The
- * step fails without writing, and the workload's channels hear what it reads now.
+ * The pointer is not what the flip started from: it already read another value before the write,
+ * or a conditional write was refused (412) because it changed between the read and the write.
+ * The step fails without writing, and the workload's channels hear what it reads now.
  */
 async function changedMeanwhile(ctx: StepContext, key: string, was: string | null, now: string | null, wanted: string): Promise<StepResult> {
   const change = `someone changed '${key}' from '${was ?? '(unset)'}' to '${now ?? '(unset)'}' meanwhile; not overwritten`;
