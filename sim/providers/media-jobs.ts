@@ -12,7 +12,8 @@
 
 type Json = Record<string, unknown>;
 
-function isRecord(value: unknown): value is Json {
+/** A JSON object (not an array, not null). */
+export function isRecord(value: unknown): value is Json {
   return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
 

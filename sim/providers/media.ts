@@ -104,7 +104,7 @@ import { randomBytes, randomUUID } from 'node:crypto';
 import { armError, badRequest, conflict, envelope, isoNow, notFound, ok, page } from '../arm.js';
 import { typeOf } from '../estate.js';
 import { latencyOf } from '../latency.js';
-import { answeredInput, labelled, submittedInput, submittedOutput, undefinedJobProperty, unsignedBlobUrl } from './media-jobs.js';
+import { answeredInput, isRecord, labelled, submittedInput, submittedOutput, undefinedJobProperty, unsignedBlobUrl } from './media-jobs.js';
 import type { LongRunning } from '../lro.js';
 import type { Simulator } from '../simulator.js';
 import type { Route, RouteContext, SimResource, SimResponse } from '../types.js';
@@ -160,10 +160,6 @@ const leIdOf = (p: Params): string => `${accountIdOf(p)}/liveEvents/${p['le']}`;
 const loIdOf = (p: Params): string => `${leIdOf(p)}/liveOutputs/${p['lo']}`;
 const transformIdOf = (p: Params): string => `${accountIdOf(p)}/transforms/${p['t']}`;
 const jobIdOf = (p: Params): string => `${transformIdOf(p)}/jobs/${p['job']}`;
-
-function isRecord(value: unknown): value is Record<string, unknown> {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
-}
 
 function canonicalRegion(location: string): string {
   return location.toLowerCase().replace(/\s+/g, '');
