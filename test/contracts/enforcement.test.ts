@@ -11,10 +11,9 @@
 import { spawn } from 'node:child_process';
 import { describe, expect, it } from 'vitest';
 import { repoRoot } from '../support/fixtures.js';
+import { ENDPOINT } from './fixtures/enforcement/endpoint.js';
 
 const FIXTURES = 'test/contracts/fixtures/enforcement';
-const ENDPOINT =
-  '/subscriptions/11111111-1111-1111-1111-111111111111/resourceGroups/rg-media-global/providers/Microsoft.Network/trafficManagerProfiles/contoso-stream/externalEndpoints/weu';
 const TM_SPEC = 'specification/trafficmanager/resource-manager/Microsoft.Network/stable/2022-04-01/trafficmanager.json';
 
 /** What the setup file prints for the endpoint's answer: operation and spec, the exchange, then JSON path and message. */
