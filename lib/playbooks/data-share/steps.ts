@@ -99,11 +99,15 @@ function consumerTodo(ctx: StepContext, a: DsAccount): string {
   return `the consumer must accept the provider's invitation (${invitations || 'none in the catalog'}) into ${a.name} as share subscription ${names}, then map its datasets to targets; run the failover again once that is done`;
 }
 
+/** The refusal for a share subscription that does not exist (yet): what its consumer must do. */
+const subscriptionMissing = (ctx: StepContext, a: DsAccount, sub: string): StepFailure =>
+  new StepFailure('ShareSubscriptionMissing', `share subscription '${sub}' does not exist on ${a.name}: ${consumerTodo(ctx, a)}`);
+
 async function triggersOf(ctx: StepContext, a: DsAccount, sub: string): Promise<ScheduledTrigger[]> {
   try {
     return await a.client.listTriggers(a.resourceGroup, a.name, sub);
   } catch (err) {
-    if (isNotFound(err)) throw new StepFailure('ShareSubscriptionMissing', `share subscription '${sub}' does not exist on ${a.name}: ${consumerTodo(ctx, a)}`);
+    if (isNotFound(err)) throw subscriptionMissing(ctx, a, sub);
     throw err;
   }
 }
@@ -121,7 +125,7 @@ async function requireReceiving(ctx: StepContext, a: DsAccount, sub: string, for
   try {
     mappings = await a.client.listDataSetMappings(a.resourceGroup, a.name, sub);
   } catch (err) {
-    if (isNotFound(err)) throw new StepFailure('ShareSubscriptionMissing', `share subscription '${sub}' does not exist on ${a.name}: ${consumerTodo(ctx, a)}`);
+    if (isNotFound(err)) throw subscriptionMissing(ctx, a, sub);
     throw err;
   }
   // Which share it receives is read only to say so in a refusal.
