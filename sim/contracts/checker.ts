@@ -20,14 +20,14 @@ import { SchemaValidator, type Direction, type SchemaIssue } from './schema.js';
 import { SpecSet, type Located, type Schema } from './specs.js';
 
 /** Where the vendored swagger files are: test data, the oracle. */
-export const DEFAULT_SPECS_ROOT = fileURLToPath(new URL('../../test/contracts/azure-rest-api-specs', import.meta.url));
+const DEFAULT_SPECS_ROOT = fileURLToPath(new URL('../../test/contracts/azure-rest-api-specs', import.meta.url));
 
 /**
  * ARM's error envelope for every error it writes itself
  * (https://learn.microsoft.com/azure/azure-resource-manager/management/request-limits-and-throttling
  * shows it for 429; common-types defines it for all Azure Resource Manager APIs).
  */
-export const ARM_ERROR_RESPONSE = { file: 'specification/common-types/resource-management/v5/types.json', pointer: '#/definitions/ErrorResponse' };
+const ARM_ERROR_RESPONSE = { file: 'specification/common-types/resource-management/v5/types.json', pointer: '#/definitions/ErrorResponse' };
 
 export interface Exchange {
   method: string;

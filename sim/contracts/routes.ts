@@ -67,7 +67,7 @@ export interface UncoveredFamily {
   reason: string;
 }
 
-export const UNCOVERED: readonly UncoveredFamily[] = [
+const UNCOVERED: readonly UncoveredFamily[] = [
   { family: 'simulator control', match: /^\/_sim(\/|$)/i, reason: "the simulator's own control API (faults, outages, inspection): not an Azure API" },
   {
     family: 'Entra ID',

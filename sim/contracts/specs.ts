@@ -61,7 +61,7 @@ export interface SwaggerDoc {
   definitions?: Record<string, Schema>;
 }
 
-export class SpecError extends Error {}
+class SpecError extends Error {}
 
 export class SpecSet {
   /** Absolute path → parsed document, for every file read so far. */

@@ -118,7 +118,7 @@ function buildRequest(op: IndexedOperation, example: Example): Pick<ExampleCase,
 }
 
 /** The account or store an example's `endpoint` names (`https://myaccount.purview.azure.com` → myaccount). */
-export function dataPlaneOwner(parameters: Record<string, unknown>): string {
+function dataPlaneOwner(parameters: Record<string, unknown>): string {
   const endpoint = String(parameters['endpoint'] ?? parameters['Endpoint'] ?? 'https://example');
   try {
     return new URL(endpoint).hostname.split('.')[0]!;
