@@ -2,8 +2,9 @@
 // Left out, as together they take minutes: the whole app end to end (test/e2e, test/demo);
 // local/main.ts as a process (test/local/main, test/local/*-process, the crash suite); Azurite
 // under the storage and notification suites (test/storage, test/notify delivery and outbox); the
-// simulator over HTTPS (test/sim, and the playbook steps and ARM throttle queue that run against
-// it); and the browser (test/support/browser). Still run, being quick: an in-memory Azurite per
+// simulator over HTTPS (test/sim, the contract examples' replay, and the playbook steps and ARM
+// throttle queue that run against it); child vitest runs (the contract enforcement suite); and the
+// browser (test/support/browser). Still run, being quick: an in-memory Azurite per
 // file in test/stores; the local host in this process on a loopback port (test/local host,
 // http-host, hardening and clock) and the durable HTTP API on one (test/durable/http-api); and
 // stub servers in test/auth/remote-jwks, test/azure/genomics-client and test/errors/transient.
