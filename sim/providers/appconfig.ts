@@ -53,7 +53,7 @@ const KVSET_JSON = 'application/vnd.microsoft.appconfig.kvset+json; charset=utf-
 const PROBLEM_JSON = 'application/problem+json; charset=utf-8';
 
 /** The api-versions answered: the one `@azure/app-configuration` 1.12.1 sends, whose spec is vendored. */
-export const APP_CONFIGURATION_API_VERSIONS = ['2026-04-01'] as const;
+const APP_CONFIGURATION_API_VERSIONS = ['2026-04-01'] as const;
 
 interface KeyValue {
   key: string;

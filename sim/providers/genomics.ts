@@ -86,7 +86,7 @@ const STATUS_MESSAGE: Record<number, string> = {
 };
 
 /** Microsoft Genomics asks for SAS tokens valid "48 hours from now" (quickstart-input-sas). */
-export const SAS_MINIMUM_VALIDITY_MS = 48 * 3600_000;
+const SAS_MINIMUM_VALIDITY_MS = 48 * 3600_000;
 
 const PROCESSES = ['snapgatk', 'gatk4', 'gatk4-promo'];
 const REFERENCES = ['b37m1', 'hg19m1', 'hg38m1', 'hg38m1x'];
