@@ -685,7 +685,7 @@ const PENDING = new Set(['Queued', 'Scheduled', 'Processing']);
  * How long the read SAS given to a resubmitted job lasts: a job may wait in the standby's queue
  * behind others for hours before it reads its input, and a SAS that expired by then fails it.
  */
-export const JOB_INPUT_SAS_HOURS = 48;
+const JOB_INPUT_SAS_HOURS = 48;
 
 interface JobMove {
   transform: string;
