@@ -227,7 +227,7 @@ export function isAlive(pid: number): boolean {
 }
 
 /** Whether `pid` is a simulator started for this data directory (when /proc tells). */
-function isSimulatorOf(pid: number, dataDir: string): boolean {
+export function isSimulatorOf(pid: number, dataDir: string): boolean {
   try {
     const args = readFileSync(`/proc/${pid}/cmdline`, 'utf8').split('\0');
     return args.some((a) => a.endsWith('sim/main.ts')) && args.some((a) => a.startsWith(dataDir));

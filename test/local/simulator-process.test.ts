@@ -13,7 +13,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { afterAll, describe, expect, it } from 'vitest';
 import { CLOCK_FILE } from '../../local/clock.js';
 import type { SimulatorRecord } from '../../local/simulator-host.js';
-import { isAlive, readSimulatorRecord } from '../../local/simulator-process.js';
+import { isAlive, isSimulatorOf, readSimulatorRecord } from '../../local/simulator-process.js';
 import { killAll, runLocalMain } from '../support/local-main.js';
 
 const tmp = mkdtempSync(join(tmpdir(), 'local-sim-process-'));
@@ -21,17 +21,10 @@ const dataDir = join(tmp, 'data');
 
 /** Simulator processes started for this test's data directories (their command line names them). */
 function simulatorsOfThisTest(): number[] {
-  const pids: number[] = [];
-  for (const entry of readdirSync('/proc')) {
-    if (!/^\d+$/.test(entry)) continue;
-    try {
-      const args = readFileSync(`/proc/${entry}/cmdline`, 'utf8').split('\0');
-      if (args.some((a) => a.endsWith('sim/main.ts')) && args.some((a) => a.startsWith(tmp)) && isAlive(Number(entry))) pids.push(Number(entry));
-    } catch {
-      // gone meanwhile
-    }
-  }
-  return pids;
+  return readdirSync('/proc')
+    .filter((entry) => /^\d+$/.test(entry))
+    .map(Number)
+    .filter((pid) => isSimulatorOf(pid, tmp) && isAlive(pid));
 }
 
 afterAll(() => {
