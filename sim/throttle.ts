@@ -18,6 +18,15 @@ interface Bucket {
   updated: number;
 }
 
+/** The bucket under `key` (full when new), topped up, to at most `size`, by what `gained` says the milliseconds since its last use earn. */
+function refilled(buckets: Map<string, Bucket>, key: string, size: number, t: number, gained: (elapsedMs: number) => number): Bucket {
+  const bucket = buckets.get(key) ?? { tokens: size, updated: t };
+  bucket.tokens = Math.min(size, bucket.tokens + gained(t - bucket.updated));
+  bucket.updated = t;
+  buckets.set(key, bucket);
+  return bucket;
+}
+
 export interface ThrottleDecision {
   allowed: boolean;
   remaining: number;
@@ -34,11 +43,7 @@ export class Throttle {
   take(subscriptionId: string, principal: string, kind: OperationKind): ThrottleDecision {
     const limit = LIMITS[kind];
     const key = `${subscriptionId.toLowerCase()}|${principal}|${kind}`;
-    const t = this.now();
-    const bucket = this.buckets.get(key) ?? { tokens: limit.size, updated: t };
-    bucket.tokens = Math.min(limit.size, bucket.tokens + ((t - bucket.updated) / 1000) * limit.refillPerSecond);
-    bucket.updated = t;
-    this.buckets.set(key, bucket);
+    const bucket = refilled(this.buckets, key, limit.size, this.now(), (ms) => (ms / 1000) * limit.refillPerSecond);
     if (!this.enabled) return { allowed: true, remaining: Math.floor(bucket.tokens), retryAfterSeconds: 0 };
     if (bucket.tokens >= 1) {
       bucket.tokens -= 1;
@@ -68,12 +73,8 @@ export class RequestQuotas {
 
   /** Null when the request may go on; else the Azure milliseconds until one request is back. */
   take(quota: { key: string; size: number; periodMs: number }): number | null {
-    const t = this.now();
     const perMs = quota.size / quota.periodMs;
-    const bucket = this.buckets.get(quota.key) ?? { tokens: quota.size, updated: t };
-    bucket.tokens = Math.min(quota.size, bucket.tokens + (t - bucket.updated) * perMs);
-    bucket.updated = t;
-    this.buckets.set(quota.key, bucket);
+    const bucket = refilled(this.buckets, quota.key, quota.size, this.now(), (ms) => ms * perMs);
     if (bucket.tokens >= 1) {
       bucket.tokens -= 1;
       return null;
