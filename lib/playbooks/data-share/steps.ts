@@ -69,12 +69,8 @@ interface PlannedSchedule {
 }
 
 function fromCatalog(sub: ShareSubscription): PlannedSchedule {
-  return {
-    shareSubscription: sub.name,
-    trigger: SCHEDULE_TRIGGER,
-    definition: { kind: 'ScheduleBased', properties: { recurrenceInterval: sub.recurrence, synchronizationTime: sub.synchronizationTime, synchronizationMode: sub.synchronizationMode } },
-    source: 'catalog',
-  };
+  const { recurrence: recurrenceInterval, synchronizationTime, synchronizationMode } = sub;
+  return { ...fromRecord({ shareSubscription: sub.name, trigger: SCHEDULE_TRIGGER, recurrenceInterval, synchronizationTime, synchronizationMode }), source: 'catalog' };
 }
 
 function fromRecord(r: RecordedSchedule): PlannedSchedule {
