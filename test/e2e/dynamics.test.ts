@@ -28,7 +28,7 @@ interface View {
 }
 
 const incidents = async (a: App) => ((await a.request('GET', '/api/incidents?state=all')).body as { incidents: Brief[] }).incidents;
-const view = async (a: App, id: string) => (await a.request('GET', `/api/incidents/${id}`)).body as View;
+const view = (a: App, id: string) => a.view<View>(id);
 
 async function degradedMode(a: App): Promise<string | undefined> {
   return (await a.store.getConfigurationSetting({ key: 'crm:degradedMode' })).value;

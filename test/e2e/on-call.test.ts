@@ -40,8 +40,8 @@ describe('on call: approvals, cancels, plans and guardrails', () => {
     expect(reply.status, JSON.stringify(reply.body)).toBe(202);
     return reply.body.incidentId as string;
   };
-  const view = async (id: string) => (await app.request('GET', `/api/incidents/${id}`)).body as View;
-  const until = (id: string, what: string, done: (v: View) => boolean) => app.runUntil(async () => done(await view(id)), { what });
+  const view = (id: string) => app.view<View>(id);
+  const until = (id: string, what: string, done: (v: View) => boolean) => app.until<View>(id, what, done);
   const writes = () => app.sim.log.list({ operation: POINTER_WRITES }).length;
 
   it('refuses bad requests, naming the field and the fix', async () => {
