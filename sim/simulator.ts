@@ -231,6 +231,7 @@ export class Simulator {
     }
     request.caller = callerOf(auth.replace(/^bearer\s+/i, ''));
     const resourceId = route.resource?.(params);
+    const region = resourceId !== undefined ? this.store.regionOf(resourceId) : undefined;
     const kind: OperationKind = request.method === 'GET' || request.method === 'HEAD' ? 'read' : request.method === 'DELETE' ? 'delete' : 'write';
     const extra: Record<string, string> = { 'x-ms-request-id': randomUUID() };
     const finish = (response: SimResponse, injected: string | null = null, byPipeline = false) => {
@@ -251,7 +252,6 @@ export class Simulator {
         return finish(armError(400, 'MissingApiVersionParameter', "The api-version query parameter (?api-version=) is required for all requests."), null, true);
       }
       if (route.apiVersions !== undefined && !route.apiVersions.includes(apiVersion)) {
-        const region = resourceId !== undefined ? this.store.regionOf(resourceId) : undefined;
         return finish(unsupportedApiVersion(apiVersion, route.apiVersions, resourceId ?? url.pathname, region ?? /\/locations\/([^/]+)/i.exec(url.pathname)?.[1]), null, true);
       }
       const subscription = params['sub'] ?? /\/subscriptions\/([^/]+)/i.exec(url.pathname)?.[1];
@@ -275,7 +275,6 @@ export class Simulator {
       }
     }
 
-    const region = resourceId !== undefined ? this.store.regionOf(resourceId) : undefined;
     const outage = this.faults.outage(region);
     if (outage === 'timeout') {
       this.hang(res);
