@@ -407,9 +407,11 @@ export const startStreamingEndpoints = defineStep({
   },
 });
 
-/** The standby's catalog endpoints carrying this playbook's record: what failback and rollback put back. */
+/** A catalog endpoint carrying this playbook's record: what failback and rollback put back. */
+const toRestore = (e: EndpointState) => e.endpoint !== null && ours(e.endpoint);
+/** The standby's endpoints to put back. */
 async function endpointsToRestore(ctx: StepContext, acct: Account) {
-  return (await endpoints(ctx, acct)).filter((e) => e.endpoint !== null && ours(e.endpoint));
+  return (await endpoints(ctx, acct)).filter(toRestore);
 }
 
 /**
@@ -418,7 +420,9 @@ async function endpointsToRestore(ctx: StepContext, acct: Account) {
  */
 async function restoreEndpoints(ctx: StepContext): Promise<string> {
   const acct = standby(ctx);
-  const states = await endpointsToRestore(ctx, acct);
+  // One list: what carries the record is restored; the rest is reported as it was found, untouched.
+  const all = await endpoints(ctx, acct);
+  const states = all.filter(toRestore);
   const said: string[] = [];
   await mapLimited(states, PARALLEL_WRITES, async (e) => {
     const started = startedByFailover(e.endpoint) && e.endpoint!.resourceState !== 'Stopped';
@@ -428,7 +432,7 @@ async function restoreEndpoints(ctx: StepContext): Promise<string> {
     await setEndpointTags(ctx, acct, e.name, withoutOurTags(e.endpoint));
     said.push([started ? `stopped ${e.name}` : `${e.name} left ${e.endpoint!.resourceState}`, units !== null ? `back to ${units} scale units` : ''].filter(Boolean).join(', '));
   });
-  const untouched = (await endpoints(ctx, acct)).filter((e) => e.endpoint !== null && !states.some((s) => s.name === e.name) && e.endpoint.resourceState === 'Running');
+  const untouched = all.filter((e) => e.endpoint !== null && !states.includes(e) && e.endpoint.resourceState === 'Running');
   return [
     said.length === 0 ? 'no streaming endpoint was started by the failover' : said.sort().join('; '),
     untouched.length > 0 ? `${untouched.map((e) => e.name).join(', ')} ran before the failover and still run` : '',
