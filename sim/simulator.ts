@@ -322,7 +322,7 @@ export class Simulator {
     const pending = this.pending.get(res);
     if (pending !== undefined) {
       this.pending.delete(res);
-      this.contracts!.record({ ...pending, status: response.status, responseBody: response.body, ...(frontDoor ? { frontDoor } : {}) }, pending.route);
+      this.contracts!.record({ ...pending, status: response.status, responseBody: response.body, ...(frontDoor ? { frontDoor } : {}) });
     }
     const payload = response.body === undefined ? '' : JSON.stringify(response.body);
     res.writeHead(response.status, {

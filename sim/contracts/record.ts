@@ -36,12 +36,12 @@ export class ContractRecorder {
     private readonly logFile: string | undefined = undefined,
   ) {}
 
-  /** Checks an exchange; `route` is the simulator's operation name, for grouping uncovered hits. */
-  record(x: Exchange, route?: string): CheckResult {
+  /** Checks an exchange; its `route` (the simulator's operation name) groups uncovered hits. */
+  record(x: Exchange): CheckResult {
     let result: CheckResult;
     try {
       this.checker ??= defaultChecker();
-      result = this.checker.check(route !== undefined ? { ...x, route } : x);
+      result = this.checker.check(x);
     } catch (err) {
       // A spec the checker cannot read is a broken oracle: reported, never a crashed answer.
       const v: Violation = { direction: 'response', operation: `${x.method.toUpperCase()} ${x.path}`, method: x.method.toUpperCase(), path: x.path, apiVersion: x.query.get('api-version'), status: x.status, jsonPath: '$', message: `contract check failed: ${(err as Error).message}` };
@@ -57,7 +57,7 @@ export class ContractRecorder {
       lines.push({ type: 'note', ...v });
     }
     if (result.uncovered !== undefined) {
-      const key = `${x.method.toUpperCase()} ${route ?? x.path}`;
+      const key = `${x.method.toUpperCase()} ${x.route ?? x.path}`;
       const hit = this.uncovered.get(key);
       if (hit !== undefined) hit.count++;
       else {
