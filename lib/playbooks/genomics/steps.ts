@@ -293,10 +293,14 @@ interface DoubleRun {
  * is the one the failover reported to the people following the work, its inputs and outputs are
  * in the standby storage and its SAS tokens are fresh, while the primary's was interrupted once.
  */
-async function doubleRuns(ctx: StepContext): Promise<{ pairs: DoubleRun[]; primaryName: string; standbyName: string }> {
+async function doubleRuns(
+  ctx: StepContext,
+): Promise<{ pairs: DoubleRun[]; primaryName: string; standbyName: string; primaryApi: GenomicsWorkflowClient; standbyApi: GenomicsWorkflowClient }> {
   const primary = requiredSideResource(ctx, 'primary', 'account');
   const standby = requiredSideResource(ctx, 'secondary', 'account');
-  const [there, here] = await Promise.all([(await workflowApi(primary)).list(), (await workflowApi(standby)).list()]);
+  const primaryApi = await workflowApi(primary);
+  const standbyApi = await workflowApi(standby);
+  const [there, here] = await Promise.all([primaryApi.list(), standbyApi.list()]);
   const pendingThere = new Map(there.filter((w) => PENDING.has(w.Status)).map((w) => [w.Id, w]));
   const pairs: DoubleRun[] = [];
   for (const w of here.filter((x) => PENDING.has(x.Status))) {
@@ -305,7 +309,7 @@ async function doubleRuns(ctx: StepContext): Promise<{ pairs: DoubleRun[]; prima
     const original = pendingThere.get(Number(mark[2]));
     if (original !== undefined) pairs.push({ primary: original, standby: w, keep: progress(original) > progress(w) ? 'primary' : 'standby' });
   }
-  return { pairs, primaryName: primary.name, standbyName: standby.name };
+  return { pairs, primaryName: primary.name, standbyName: standby.name, primaryApi, standbyApi };
 }
 
 const pairText = (d: DoubleRun, primaryName: string, standbyName: string) =>
@@ -321,9 +325,8 @@ export const settleDoubleRuns = defineStep({
     return needed(`cancel one of ${pairs.map((d) => pairText(d, primaryName, standbyName)).join(', ')}`);
   },
   async action(ctx) {
-    const { pairs, primaryName, standbyName } = await doubleRuns(ctx);
-    const primaryApi = await workflowApi(requiredSideResource(ctx, 'primary', 'account'));
-    const standbyApi = await workflowApi(requiredSideResource(ctx, 'secondary', 'account'));
+    // The clients the pairs were found with: no second read of either account.
+    const { pairs, primaryName, standbyName, primaryApi, standbyApi } = await doubleRuns(ctx);
     const outcomes: string[] = [];
     for (const d of pairs) {
       const [kept, keptOn, cancelled, cancelledOn] = d.keep === 'primary' ? [d.primary, primaryName, d.standby, standbyName] : [d.standby, standbyName, d.primary, primaryName];
