@@ -160,7 +160,7 @@ export class SchemaValidator {
   }
 
   /** The schema (allOf merged), compiled once per schema object. */
-  compile(loc: Located): Compiled {
+  private compile(loc: Located): Compiled {
     const target = this.specs.deref(loc.node, loc.file);
     const hit = this.compiled.get(target.node);
     if (hit !== undefined) return hit;
@@ -277,6 +277,6 @@ function kindOf(value: unknown): string {
 }
 
 /** `$.properties.name`, or `$['@odata.type']` for a name that is not an identifier. */
-export function join(path: string, key: string): string {
+function join(path: string, key: string): string {
   return /^[A-Za-z_$][\w$]*$/.test(key) ? `${path}.${key}` : `${path}[${JSON.stringify(key)}]`;
 }
