@@ -29,7 +29,7 @@ const ALERTS = `/subscriptions/${SUB}/providers/microsoft.insights/activityLogAl
 const NO_TOKEN = { authorization: '' };
 
 describe('ARM routes', () => {
-  it("answer a missing token, throttling and an outage in ARM's envelope, whatever the provider's own error shape", async () => {
+  it("answer a missing token and an injected 429 in ARM's envelope, whatever the provider's own error shape", async () => {
     // Monitor's 2017-04-01 spec gives the provider's errors as a flat { code, message }; ARM's are enveloped.
     expect(await h.call('GET', ALERTS, undefined, NO_TOKEN)).toMatchObject({
       status: 401,
