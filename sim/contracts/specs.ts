@@ -121,9 +121,11 @@ export class SpecSet {
     return out;
   }
 
-  /** Every document read so far (for the discriminator index: subtypes live in the same files). */
+  /**
+   * Every document read so far, which includes every swagger file (the constructor parsed each to
+   * tell swagger from other JSON): for the discriminator index, as subtypes live in those files.
+   */
   loaded(): Array<[string, SwaggerDoc]> {
-    for (const f of this.files) this.doc(f);
     return [...this.docs.entries()];
   }
 
