@@ -277,6 +277,6 @@ function kindOf(value: unknown): string {
 }
 
 /** `$.properties.name`, or `$['@odata.type']` for a name that is not an identifier. */
-function join(path: string, key: string): string {
+export function join(path: string, key: string): string {
   return /^[A-Za-z_$][\w$]*$/.test(key) ? `${path}.${key}` : `${path}[${JSON.stringify(key)}]`;
 }

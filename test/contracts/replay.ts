@@ -15,6 +15,7 @@ import { dirname, resolve } from 'node:path';
 import type { ContractChecker } from '../../sim/contracts/checker.js';
 import type { IndexedOperation } from '../../sim/contracts/operations.js';
 import { mountOfSpec } from '../../sim/contracts/routes.js';
+import { join } from '../../sim/contracts/schema.js';
 import { typeOf, type Estate } from '../../sim/estate.js';
 import { simToken } from '../../sim/providers/identity.js';
 import { PURVIEW_ROLES } from '../../sim/providers/purview-estate.js';
@@ -318,15 +319,15 @@ export function shapeMismatches(example: unknown, actual: unknown, path: string)
     return example.flatMap((item, i) => {
       // Lists of values (stream options, countries): their items have no shape to compare.
       if (!isRecord(item)) return [];
-      const key = isRecord(item) ? (typeof item['name'] === 'string' ? 'name' : typeof item['id'] === 'string' ? 'id' : undefined) : undefined;
-      const match = key !== undefined ? actual.find((a) => isRecord(a) && String(a[key]).toLowerCase() === String((item as Record<string, unknown>)[key]).toLowerCase()) : actual[i];
-      if (match === undefined) return [`${path}[${i}]: the answer has no item like the example's${key !== undefined ? ` (${key} ${JSON.stringify((item as Record<string, unknown>)[key])})` : ''}`];
+      const key = typeof item['name'] === 'string' ? 'name' : typeof item['id'] === 'string' ? 'id' : undefined;
+      const match = key !== undefined ? actual.find((a) => isRecord(a) && String(a[key]).toLowerCase() === String(item[key]).toLowerCase()) : actual[i];
+      if (match === undefined) return [`${path}[${i}]: the answer has no item like the example's${key !== undefined ? ` (${key} ${JSON.stringify(item[key])})` : ''}`];
       return shapeMismatches(item, match, `${path}[${i}]`);
     });
   }
   if (!isRecord(actual)) return [`${path}: the example has an object, the answer ${actual === undefined ? 'has nothing' : 'does not'}`];
   return Object.entries(example).flatMap(([k, v]) => {
-    const at = /^[A-Za-z_$][\w$]*$/.test(k) ? `${path}.${k}` : `${path}[${JSON.stringify(k)}]`;
+    const at = join(path, k);
     if (!(k in actual)) return [`${at}: in the example, not in the answer`];
     return shapeMismatches(v, actual[k], at);
   });
