@@ -8,6 +8,8 @@ import type { z } from 'zod';
 import { indexOf } from './lookup.js';
 import { formatPath, fromIssues, type Draft, type Segment } from './problems.js';
 import { catalogRules, workloadRules, type WorkloadDraft } from './rules.js';
+import { topologyProblems } from './topology.js';
+import { canonicalRegion } from '../alerts/regions.js';
 import { catalogErrorMap, isRecord, ROOT_FIELDS, unknownFieldMessage, WORKLOAD_FIELDS, type WorkloadFields } from './schema.js';
 import { parseResourceId } from '../azure/resource-id.js';
 import type { Catalog, CatalogProblem, CatalogResult, ParseCatalogOptions, Playbook, Side, Workload } from './types.js';
@@ -49,6 +51,8 @@ export function parseCatalog(text: string, options: ParseCatalogOptions = {}): C
     problems.push(...workloadRules(draft, now));
   });
   problems.push(...catalogRules(drafts));
+  const appRegion = options.appRegion !== undefined ? canonicalRegion(options.appRegion) : (top.values.orchestrator?.region ?? null);
+  if (appRegion !== null) problems.push(...topologyProblems(drafts, appRegion, options.appRegion !== undefined ? 'the app region given' : 'orchestrator.region'));
   if (top.values.workloads?.length === 0) {
     problems.push({ severity: 'warning', path: ['workloads'], message: 'the catalog protects no workloads' });
   }
@@ -61,7 +65,7 @@ export function parseCatalog(text: string, options: ParseCatalogOptions = {}): C
     if (workload === null) return fail();
     workloads.push(workload);
   }
-  const catalog: Catalog = deepFreeze({ version: 1, source: options.source ?? null, workloads });
+  const catalog: Catalog = deepFreeze({ version: 1, source: options.source ?? null, workloads, orchestrator: appRegion !== null ? { region: appRegion } : null });
   indexOf(catalog);
   return { ok: true, catalog, warnings: finish(problems, source) };
 }

@@ -487,6 +487,8 @@ export const ROOT_FIELDS = {
     return 1;
   }),
   workloads: z.array(z.unknown()),
+  /** Where the orchestrator itself runs (infra/main.bicep's location), so the catalog check can refuse a layout it would not survive. */
+  orchestrator: strict({ region }).optional().transform((v) => (v === undefined ? null : v)),
 };
 
 export type WorkloadFields = { [K in keyof typeof WORKLOAD_FIELDS]: z.output<(typeof WORKLOAD_FIELDS)[K]> };

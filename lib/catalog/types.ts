@@ -13,6 +13,8 @@ export interface Catalog {
   readonly source: string | null;
   /** In file order; the order matchSignal and dependencyGroups report in. */
   readonly workloads: readonly Workload[];
+  /** Where the orchestrator runs (canonical region), when the catalog says; null when it does not. */
+  readonly orchestrator: { readonly region: string } | null;
 }
 
 export interface Workload {
@@ -248,6 +250,11 @@ export interface ParseCatalogOptions {
   source?: string;
   /** Clock for the retirement check. Default: now. */
   now?: Date;
+  /**
+   * The region the orchestrator is deployed to (`failover catalog check --app-region`, the azd
+   * environment's location); overrides the catalog's `orchestrator.region`.
+   */
+  appRegion?: string;
 }
 
 /** Which side of a workload a signal touches. `both` when the primary and secondary are hit, or the impact is `global`. */
