@@ -62,6 +62,10 @@ export class OperationIndex {
             ...compileTemplate(template, parameters),
           };
           this.operations.push(indexed);
+          // A "by id" operation (`/{roleAssignmentId}`: the whole path is one parameter) would match
+          // every path; the ids it takes are the paths of the same spec's scoped operations, which
+          // match them. It stays indexed for its examples, never for matching.
+          if (/^\/\{[^}]+\}$/.test(template)) continue;
           const list = this.byMethod.get(indexed.method) ?? [];
           list.push(indexed);
           this.byMethod.set(indexed.method, list);
