@@ -2,15 +2,17 @@
  * Microsoft.Insights (Azure Monitor): action groups, Activity Log alert rules, and the Activity
  * Log itself.
  *
- * Api-versions: only those whose spec the repository holds (action groups 2021-09-01, alerts
- * 2017-04-01, the Activity Log 2015-04-01: what the SDK sends); any other is refused by the
- * pipeline (InvalidApiVersionParameter).
+ * Api-versions: only those whose spec the repository holds (action groups 2021-09-01, what
+ * `@azure/arm-monitor` 7 sends, and 2023-01-01, what the infra templates declare; alerts
+ * 2017-04-01 and 2020-10-01, likewise; the Activity Log 2015-04-01); any other is refused by the
+ * pipeline. Every version reads and writes the same stored resources.
  *
  * Action groups and Activity Log alerts are global ARM resources kept in the store (location
  * `global`, rendered `Global`). PUT answers 201 when it creates and 200 when it replaces; DELETE
  * 200, or 204 when there was nothing to delete; PATCH changes tags and `enabled`. Responses carry
- * only the properties the spec defines. The provider's own refusals use the specs' flat
- * ErrorResponse `{code, message}` (./flat-error.ts). Validation, each failure a 400 naming the field:
+ * only the properties the spec defines. The provider's own refusals use the spec's ErrorResponse:
+ * flat `{code, message}` (./flat-error.ts) for action groups and 2017-04-01 alerts, ARM's nested
+ * `{error: {code, message}}` for 2020-10-01 alerts. Validation, each failure a 400 naming the field:
  * - both: `location` is required (LocationRequired); an Activity Log alert's must be `Global`
  *   (LocationNotAvailableForResourceType).
  * - action groups: `properties.groupShortName` 1..12 characters and `properties.enabled` (both
@@ -21,8 +23,9 @@
  *   `objectId` when `useAadAuth` is true (assumed: the strict reading of secure webhooks).
  * - alerts: `properties.scopes` a non-empty list of ids (`/subscriptions/…` or, as the spec's
  *   example writes it, `subscriptions/…`); `properties.condition.allOf` a non-empty list of
- *   leaves `{field, equals}`, nothing else (2017-04-01 has no `containsAny` or `anyOf`);
- *   `properties.actions` required, each `actionGroups[].actionGroupId` a string.
+ *   leaves `{field, equals}`, and at 2020-10-01 also `{field, containsAny}` and `{anyOf: [leaves]}`
+ *   (see conditionError); `properties.actions` required, each `actionGroups[].actionGroupId` a
+ *   string. A rule using containsAny or anyOf is refused to a 2017-04-01 read (see Kind.unreadable).
  * Resource groups are not checked for existence (the simulator keeps no resource-group records).
  * Creating one while its location is down answers 503, as the region's resources do.
  *
@@ -44,7 +47,7 @@
  * (ignored). Events are newest first, on one page; `$select` keeps the named top-level fields.
  * Azure's 90-day retention and its minutes of ingestion delay are not modelled.
  */
-import { isoNow, ok, page } from '../arm.js';
+import { armError, isoNow, ok, page } from '../arm.js';
 import { typeOf } from '../estate.js';
 import { regionDisplayName, type Incident } from '../incidents.js';
 import type { OperationRecord } from '../oplog.js';
@@ -57,8 +60,8 @@ import { FilterError, incidentCommunication, incidentVisibleTo, parseFilter, sta
  * What `@azure/arm-monitor` 7 sends, and the only versions whose contract the repository holds
  * (test/contracts): the simulator answers nothing it cannot be checked against.
  */
-export const ACTION_GROUP_API_VERSIONS = ['2021-09-01'] as const;
-export const ACTIVITY_LOG_ALERT_API_VERSIONS = ['2017-04-01'] as const;
+export const ACTION_GROUP_API_VERSIONS = ['2021-09-01', '2023-01-01'] as const;
+export const ACTIVITY_LOG_ALERT_API_VERSIONS = ['2017-04-01', '2020-10-01'] as const;
 export const ACTIVITY_LOG_API_VERSIONS = ['2015-04-01'] as const;
 
 type Json = Record<string, unknown>;
@@ -67,15 +70,19 @@ const isObject = (v: unknown): v is Json => typeof v === 'object' && v !== null 
 const isText = (v: unknown): v is string => typeof v === 'string' && v.trim() !== '';
 const invalid = (message: string): SimResponse => flatError(400, 'BadRequest', message);
 
-/** A body the service refuses: carries the 400 out of the validators. */
-class Invalid extends Error {
-  constructor(readonly response: SimResponse) {
-    super('invalid request body');
-  }
-}
+/** A body the service refuses: carries the 400's message out of the validators (the handler writes it in its version's error shape). */
+class Invalid extends Error {}
 const reject = (message: string): never => {
-  throw new Invalid(invalid(message));
+  throw new Invalid(message);
 };
+
+/**
+ * How a provider refusal is written for the api-version asked: the Activity Log alerts spec of
+ * 2020-10-01 declares ARM's nested ErrorResponse `{error: {code, message}}`; the 2017-04-01 alerts
+ * spec and both action group specs declare the flat `{code, message}`.
+ */
+type Fail = (status: number, code: string, message: string) => SimResponse;
+const failFor = (apiVersion: string | null): Fail => (apiVersion === '2020-10-01' ? armError : flatError);
 
 /**
  * The receiver lists of an action group and, for each kind, its fields as the 2021-09-01 spec
@@ -118,7 +125,7 @@ function receiverProperties(list: keyof typeof RECEIVERS, item: unknown, at: str
   // Assumed (strict): a field the spec does not define for this kind is refused, not dropped; `status` is read-only and ignored.
   const known = new Set([...shape.required, ...(shape.requiredFlags ?? []), ...(shape.strings ?? []), ...(shape.flags ?? []), ...(shape.status === true ? ['status'] : [])]);
   const unknown = Object.keys(item).find((k) => !known.has(k));
-  if (unknown !== undefined) return reject(`${at}.${unknown} is not a property of ${list} in api-version 2021-09-01.`);
+  if (unknown !== undefined) return reject(`${at}.${unknown} is not a property of ${list} in the action group schema (api-versions 2021-09-01 and 2023-01-01 define the same receivers).`);
   const out: Json = {};
   for (const f of shape.required) {
     if (!isText(item[f])) return reject(`${at}.${f} is required.`);
@@ -150,7 +157,7 @@ function receiverProperties(list: keyof typeof RECEIVERS, item: unknown, at: str
 }
 
 /** The action group's properties as the service stores them, or the 400 for the first bad field. */
-function actionGroupProperties(body: Json): Json {
+function actionGroupProperties(body: Json, _apiVersion: string): Json {
   const p = body['properties'];
   if (!isObject(p)) return reject("The request body must contain 'properties' with the action group definition.");
   const short = p['groupShortName'];
@@ -172,20 +179,59 @@ function actionGroupProperties(body: Json): Json {
 
 /**
  * Why a condition of `allOf` is refused, or undefined. Api-version 2017-04-01 knows only leaves
- * `{field, equals}` (ActivityLogAlertLeafCondition, both required): `containsAny` and `anyOf`
- * came with 2020-10-01, which the simulator does not answer.
+ * `{field, equals}` (ActivityLogAlertLeafCondition, both required). 2020-10-01 adds
+ * `containsAny` (a list of strings) beside `equals`, and `anyOf`, a list of such leaves
+ * (AlertRuleAnyOfOrLeafCondition, AlertRuleLeafCondition). Assumed (strict): a leaf has exactly one
+ * of `equals` and `containsAny`, an `anyOf` is a non-empty list and stands alone (no `field`
+ * beside it), and an `anyOf` holds leaves only (the spec's items are AlertRuleLeafCondition).
  */
-function leafError(leaf: unknown, at: string): string | undefined {
-  if (!isObject(leaf)) return `${at} must be an object: {field, equals}.`;
-  const extra = Object.keys(leaf).find((k) => k !== 'field' && k !== 'equals');
-  if (extra !== undefined) return `${at}.${extra} is not part of a condition in api-version 2017-04-01: a condition is {field, equals}.`;
+function conditionError(condition: unknown, at: string, apiVersion: string): string | undefined {
+  if (apiVersion !== '2020-10-01') {
+    if (!isObject(condition)) return `${at} must be an object: {field, equals}.`;
+    const extra = Object.keys(condition).find((k) => k !== 'field' && k !== 'equals');
+    if (extra !== undefined) return `${at}.${extra} is not part of a condition in api-version 2017-04-01: a condition is {field, equals} (containsAny and anyOf need api-version 2020-10-01).`;
+    if (!isText(condition['field'])) return `${at}.field is required: the event property the condition tests, e.g. 'category'.`;
+    if (typeof condition['equals'] !== 'string') return `${at}.equals is required: the value, a string, the field must equal.`;
+    return undefined;
+  }
+  if (isObject(condition) && condition['anyOf'] !== undefined) {
+    const extra = Object.keys(condition).find((k) => k !== 'anyOf');
+    if (extra !== undefined) return `${at}.${extra} cannot stand beside anyOf: a condition is either {anyOf: [conditions]} or {field, equals | containsAny}.`;
+    const anyOf = condition['anyOf'];
+    if (!Array.isArray(anyOf) || anyOf.length === 0) return `${at}.anyOf must be a non-empty list of conditions {field, equals | containsAny}.`;
+    for (const [i, leaf] of anyOf.entries()) {
+      const err = leafError2020(leaf, `${at}.anyOf[${i}]`);
+      if (err !== undefined) return err;
+    }
+    return undefined;
+  }
+  return leafError2020(condition, at);
+}
+
+/** A 2020-10-01 leaf: `{field, equals}` or `{field, containsAny: [strings]}`. */
+function leafError2020(leaf: unknown, at: string): string | undefined {
+  if (!isObject(leaf)) return `${at} must be an object: {field, equals} or {field, containsAny}.`;
+  const extra = Object.keys(leaf).find((k) => k !== 'field' && k !== 'equals' && k !== 'containsAny');
+  if (extra !== undefined) return `${at}.${extra} is not part of a condition: a condition is {field, equals}, {field, containsAny} or {anyOf}.`;
   if (!isText(leaf['field'])) return `${at}.field is required: the event property the condition tests, e.g. 'category'.`;
-  if (typeof leaf['equals'] !== 'string') return `${at}.equals is required: the value, a string, the field must equal.`;
+  const hasEquals = leaf['equals'] !== undefined;
+  const hasAny = leaf['containsAny'] !== undefined;
+  if (hasEquals === hasAny) return `${at} must have exactly one of equals (a string) and containsAny (a list of strings).`;
+  if (hasEquals && typeof leaf['equals'] !== 'string') return `${at}.equals must be a string.`;
+  const any = leaf['containsAny'];
+  if (hasAny && (!Array.isArray(any) || any.length === 0 || !any.every((v) => typeof v === 'string'))) return `${at}.containsAny must be a non-empty list of strings.`;
   return undefined;
 }
 
+/** Whether a stored rule uses what only 2020-10-01 can express (`containsAny`, `anyOf`). */
+function uses2020Conditions(properties: Json): boolean {
+  const condition = properties['condition'];
+  const allOf = isObject(condition) && Array.isArray(condition['allOf']) ? condition['allOf'] : [];
+  return allOf.some((c) => isObject(c) && (c['containsAny'] !== undefined || c['anyOf'] !== undefined));
+}
+
 /** The alert rule's properties, or the 400 for the first bad field. */
-function activityLogAlertProperties(body: Json): Json {
+function activityLogAlertProperties(body: Json, apiVersion: string): Json {
   const p = body['properties'];
   if (!isObject(p)) return reject("The request body must contain 'properties' with the alert rule definition.");
   const scopes = p['scopes'];
@@ -199,7 +245,7 @@ function activityLogAlertProperties(body: Json): Json {
   const allOf = condition['allOf'];
   if (!Array.isArray(allOf) || allOf.length === 0) return reject('properties.condition.allOf must be a non-empty list of conditions.');
   for (const [i, leaf] of allOf.entries()) {
-    const err = leafError(leaf, `properties.condition.allOf[${i}]`);
+    const err = conditionError(leaf, `properties.condition.allOf[${i}]`, apiVersion);
     if (err !== undefined) return reject(err);
   }
   const enabled = p['enabled'] ?? true;
@@ -237,10 +283,16 @@ interface Kind {
   typeName: string;
   label: string;
   apiVersions: readonly string[];
-  /** Whether `location` is acceptable; undefined when it is. */
-  locationError?: (location: string, name: string) => SimResponse | undefined;
-  /** The properties to store; throws Invalid naming the first bad field. */
-  properties: (body: Json) => Json;
+  /** Why `location` is not acceptable, or undefined when it is. */
+  locationError?: (location: string) => { code: string; message: string } | undefined;
+  /** The properties to store for the api-version; throws Invalid naming the first bad field. */
+  properties: (body: Json, apiVersion: string) => Json;
+  /**
+   * Why a stored resource cannot be answered at this api-version, or undefined. Assumed (strict):
+   * a 2017-04-01 read of a rule whose conditions use `containsAny` or `anyOf` is refused (400), since
+   * that version's schema cannot express them and dropping them would show a wider rule than runs.
+   */
+  unreadable?: (r: SimResource, apiVersion: string) => string | undefined;
   /** The properties the spec defines, in the order responses show them: nothing else is returned. */
   shown: readonly string[];
 }
@@ -262,12 +314,15 @@ const KINDS: Kind[] = [
     locationError: (location) =>
       canonicalLocation(location) === 'global'
         ? undefined
-        : flatError(
-            400,
-            'LocationNotAvailableForResourceType',
-            `The provided location '${location}' is not available for resource type 'microsoft.insights/activityLogAlerts'. List of available regions for the resource type is 'global'.`,
-          ),
+        : {
+            code: 'LocationNotAvailableForResourceType',
+            message: `The provided location '${location}' is not available for resource type 'microsoft.insights/activityLogAlerts'. List of available regions for the resource type is 'global'.`,
+          },
     properties: activityLogAlertProperties,
+    unreadable: (r, apiVersion) =>
+      apiVersion === '2017-04-01' && uses2020Conditions(r.properties)
+        ? `The activity log alert '${r.name}' has conditions with containsAny or anyOf, which api-version 2017-04-01 cannot express; read it with api-version 2020-10-01.`
+        : undefined,
     shown: ['scopes', 'enabled', 'condition', 'actions', 'description'],
   },
 ];
@@ -322,8 +377,8 @@ export function insightsRoutes(sim: Simulator): Route[] {
       ...(r.tags !== undefined ? { tags: r.tags } : {}),
       properties: pick(r.properties, kind.shown),
     });
-    const missing = (p: Record<string, string>): SimResponse =>
-      flatError(
+    const missing = (p: Record<string, string>, fail: Fail): SimResponse =>
+      fail(
         404,
         'ResourceNotFound',
         `The Resource '${type}/${p['name']}' under resource group '${p['rg']}' was not found. For more details please go to https://aka.ms/ARMResourceNotFoundFix`,
@@ -344,39 +399,42 @@ export function insightsRoutes(sim: Simulator): Route[] {
       arm: true,
       apiVersions: kind.apiVersions,
       resource: (p) => `/subscriptions/${p['sub']}${p['rg'] !== undefined ? `/resourceGroups/${p['rg']}` : ''}`,
-      handle: ({ params }) =>
-        page(
-          sim.store
-            .ofType(type, params['sub'])
-            .filter((r) => inScope(r, params))
-            .sort((a, b) => a.id.localeCompare(b.id))
-            .map(render),
-        ),
+      handle: ({ request, params }) => {
+        const apiVersion = request.query.get('api-version') ?? '';
+        const found = sim.store
+          .ofType(type, params['sub'])
+          .filter((r) => inScope(r, params))
+          .sort((a, b) => a.id.localeCompare(b.id));
+        const refusal = found.map((r) => kind.unreadable?.(r, apiVersion)).find((m) => m !== undefined);
+        return refusal !== undefined ? failFor(apiVersion)(400, 'BadRequest', refusal) : page(found.map(render));
+      },
     });
 
     routes.push(
       one('PUT', 'write', ({ request, params }) => {
+        const apiVersion = request.query.get('api-version') ?? '';
+        const fail = failFor(apiVersion);
         const body = request.body;
-        if (!isObject(body)) return flatError(400, 'InvalidRequestContent', `The request content was invalid: expected the ${kind.label} as a JSON object.`);
+        if (!isObject(body)) return fail(400, 'InvalidRequestContent', `The request content was invalid: expected the ${kind.label} as a JSON object.`);
         const location = body['location'];
-        if (!isText(location)) return flatError(400, 'LocationRequired', 'The location property is required for this definition.');
-        const locationError = kind.locationError?.(location, params['name']!);
-        if (locationError !== undefined) return locationError;
+        if (!isText(location)) return fail(400, 'LocationRequired', 'The location property is required for this definition.');
+        const locationError = kind.locationError?.(location);
+        if (locationError !== undefined) return fail(400, locationError.code, locationError.message);
         let properties: Json;
         try {
-          properties = kind.properties(body);
+          properties = kind.properties(body, apiVersion);
         } catch (err) {
-          if (err instanceof Invalid) return err.response;
+          if (err instanceof Invalid) return fail(400, 'BadRequest', err.message);
           throw err;
         }
         const tags = body['tags'];
         if (tags !== undefined && tags !== null && (!isObject(tags) || !Object.values(tags).every((v) => typeof v === 'string'))) {
-          return invalid('tags must be an object of strings.');
+          return fail(400, 'BadRequest', 'tags must be an object of strings.');
         }
         const existing = sim.store.get(idOf(params));
         const region = canonicalLocation(location);
         if (existing === undefined && sim.faults.outage(region) !== undefined) {
-          return flatError(503, 'ServiceUnavailable', `The service is unavailable in region '${region}' (simulated outage).`);
+          return fail(503, 'ServiceUnavailable', `The service is unavailable in region '${region}' (simulated outage).`);
         }
         const now = isoNow(sim.clock.now());
         const saved = sim.store.put({
@@ -397,21 +455,28 @@ export function insightsRoutes(sim: Simulator): Route[] {
         });
         return ok(render(saved), existing === undefined ? 201 : 200);
       }),
-      one('GET', 'read', ({ params }) => {
+      one('GET', 'read', ({ request, params }) => {
+        const apiVersion = request.query.get('api-version') ?? '';
         const r = sim.store.get(idOf(params));
-        return r === undefined ? missing(params) : ok(render(r));
+        if (r === undefined) return missing(params, failFor(apiVersion));
+        const refusal = kind.unreadable?.(r, apiVersion);
+        return refusal !== undefined ? failFor(apiVersion)(400, 'BadRequest', refusal) : ok(render(r));
       }),
       one('PATCH', 'write', ({ request, params }) => {
+        const apiVersion = request.query.get('api-version') ?? '';
+        const fail = failFor(apiVersion);
         const r = sim.store.get(idOf(params));
-        if (r === undefined) return missing(params);
+        if (r === undefined) return missing(params, fail);
+        const refusal = kind.unreadable?.(r, apiVersion);
+        if (refusal !== undefined) return fail(400, 'BadRequest', refusal);
         const body = request.body;
-        if (!isObject(body)) return flatError(400, 'InvalidRequestContent', 'The request content was invalid: expected {tags, properties: {enabled}}.');
+        if (!isObject(body)) return fail(400, 'InvalidRequestContent', 'The request content was invalid: expected {tags, properties: {enabled}}.');
         const tags = body['tags'];
-        if (tags !== undefined && (!isObject(tags) || !Object.values(tags).every((v) => typeof v === 'string'))) return invalid('tags must be an object of strings.');
+        if (tags !== undefined && (!isObject(tags) || !Object.values(tags).every((v) => typeof v === 'string'))) return fail(400, 'BadRequest', 'tags must be an object of strings.');
         const props = body['properties'];
-        if (props !== undefined && !isObject(props)) return invalid('properties must be an object: {enabled}.');
+        if (props !== undefined && !isObject(props)) return fail(400, 'BadRequest', 'properties must be an object: {enabled}.');
         const enabled = isObject(props) ? props['enabled'] : undefined;
-        if (enabled !== undefined && typeof enabled !== 'boolean') return invalid('properties.enabled must be true or false.');
+        if (enabled !== undefined && typeof enabled !== 'boolean') return fail(400, 'BadRequest', 'properties.enabled must be true or false.');
         if (isObject(tags)) r.tags = tags as Record<string, string>;
         if (typeof enabled === 'boolean') r.properties = { ...r.properties, enabled };
         r.systemData = { ...(r.systemData ?? {}), lastModifiedBy: request.caller, lastModifiedByType: 'Application', lastModifiedAt: isoNow(sim.clock.now()) };

@@ -140,7 +140,7 @@ describe('action groups', () => {
       location: 'Global',
       properties: { groupShortName: 'ops', enabled: true, emailReceivers: [{ name: 'oncall', emailAddress: 'oncall@example.com', nickname: 'pager' }] },
     });
-    expect(unknown).toMatchObject({ status: 400, body: { code: 'BadRequest', message: 'properties.emailReceivers[0].nickname is not a property of emailReceivers in api-version 2021-09-01.' } });
+    expect(unknown).toMatchObject({ status: 400, body: { code: 'BadRequest', message: 'properties.emailReceivers[0].nickname is not a property of emailReceivers in the action group schema (api-versions 2021-09-01 and 2023-01-01 define the same receivers).' } });
     const created = await h.call('PUT', `${AG_ID}?api-version=2021-09-01`, {
       location: 'Global',
       properties: {
@@ -169,11 +169,11 @@ describe('action groups', () => {
     });
   });
 
-  it('answers only the api-version whose contract the repository holds', async () => {
+  it('answers only the api-versions whose contract the repository holds', async () => {
     // ARM's front door refuses it (its envelope and wording are the pipeline's); what matters here is the list it names.
-    const later = await h.call('GET', `${AG_ID}?api-version=2023-01-01`);
-    expect(later.status).toBe(400);
-    expect((later.body as { error: { message: string } }).error.message).toMatch(/supported (api-)?versions are '2021-09-01'\.$/);
+    const other = await h.call('GET', `${AG_ID}?api-version=2022-06-01`);
+    expect(other.status).toBe(400);
+    expect((other.body as { error: { message: string } }).error.message).toMatch(/supported (api-)?versions are '2021-09-01, 2023-01-01'\.$/);
   });
 
   it('refuses an AAD-secured webhook without its objectId', async () => {
@@ -245,11 +245,11 @@ describe('activity log alerts', () => {
     const refusal = async (allOf: unknown[]) => (await h.call('PUT', `${ALERT_ID}?api-version=2017-04-01`, { ...body, properties: { ...body.properties, condition: { allOf } } })).body;
     expect(await refusal([{ field: 'category', equals: 'ServiceHealth' }, { field: 'properties.impactedServices[*].ServiceName', containsAny: ['Media Services'] }])).toEqual({
       code: 'BadRequest',
-      message: 'properties.condition.allOf[1].containsAny is not part of a condition in api-version 2017-04-01: a condition is {field, equals}.',
+      message: 'properties.condition.allOf[1].containsAny is not part of a condition in api-version 2017-04-01: a condition is {field, equals} (containsAny and anyOf need api-version 2020-10-01).',
     });
     expect(await refusal([{ anyOf: [{ field: 'properties.incidentType', equals: 'Incident' }] }])).toEqual({
       code: 'BadRequest',
-      message: 'properties.condition.allOf[0].anyOf is not part of a condition in api-version 2017-04-01: a condition is {field, equals}.',
+      message: 'properties.condition.allOf[0].anyOf is not part of a condition in api-version 2017-04-01: a condition is {field, equals} (containsAny and anyOf need api-version 2020-10-01).',
     });
     expect(await refusal([{ field: 'properties.incidentType' }])).toEqual({
       code: 'BadRequest',
@@ -262,7 +262,7 @@ describe('activity log alerts', () => {
     });
     const later = await h.call('PUT', `${ALERT_ID}?api-version=2023-01-01`, body);
     expect(later.status).toBe(400);
-    expect((later.body as { error: { message: string } }).error.message).toMatch(/supported (api-)?versions are '2017-04-01'\.$/);
+    expect((later.body as { error: { message: string } }).error.message).toMatch(/supported (api-)?versions are '2017-04-01, 2020-10-01'\.$/);
   });
 
   it('honours throttling on a write', async () => {
