@@ -7,17 +7,19 @@
 import { call, failure, target } from './app.js';
 import { parseFlags } from './flags.js';
 import { EXIT, UsageError, type CliIo } from './io.js';
-import type { ReadinessReport } from '../lib/operators/readiness.js';
-import { missingObjects } from '../lib/playbooks/purview/steps.js';
+import { standbyProblems, type ReadinessReport } from '../lib/operators/readiness.js';
+import { accessProblems } from '../lib/operators/access-readiness.js';
 
 export const READINESS_USAGE = `failover readiness <workload> [--app URL] [--key KEY] [--data-dir DIR] [--json]
                                   compare the workload's standby with what the catalog requires;
                                   exit 0 when ready, 3 when something is missing`;
 
-/** The standby's summary, then one indented line per missing object or problem to fix. */
+/** The standby's summary, then the access summary, each followed by one indented line per problem to fix. */
 function describe(report: ReadinessReport): string[] {
-  const details = report.kind === 'mediaServices' ? report.standby.problems : missingObjects(report.standby).map((m) => `missing ${m}`);
-  return [`standby: ${report.standby.summary}`, ...details.map((line) => `  ${line}`)];
+  const standby = report.standby === null ? [] : [`standby: ${report.standby.summary}`, ...standbyProblems(report).map((line) => `  ${line}`)];
+  // A report from an app older than the access check has none.
+  const access = report.access === undefined ? [] : [`access: ${report.access.summary}`, ...accessProblems(report.access).map((line) => `  ${line}`), ...(report.access.alertingNotChecked !== null ? [`  ${report.access.alertingNotChecked}`] : [])];
+  return [...standby, ...access];
 }
 
 export async function readinessCommand(io: CliIo, args: string[], env: Readonly<Record<string, string | undefined>> = process.env): Promise<number> {
@@ -32,7 +34,7 @@ export async function readinessCommand(io: CliIo, args: string[], env: Readonly<
   } else {
     io.out(`${report.workloadId} (${report.kind}): ${report.ready ? 'ready' : 'NOT READY'}, checked ${report.checkedAt}`);
     for (const line of describe(report)) io.out(line);
-    io.out(report.primary === null ? 'primary: did not answer' : `primary: ${report.primary.summary}`);
+    if (report.kind !== 'access') io.out(report.primary === null ? 'primary: did not answer' : `primary: ${report.primary.summary}`);
     // A report from an app older than the retirement list has none.
     for (const line of report.retirements ?? []) io.out(line);
   }

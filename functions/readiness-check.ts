@@ -10,7 +10,7 @@ import { checkReadiness } from '../lib/operators/readiness.js';
 export async function readinessCheck(_timer: Timer, context: InvocationContext): Promise<void> {
   const services = appServices();
   try {
-    const checks = await checkReadiness(await services.catalog(), services.clients, (targets, n) => services.steps.notify(targets, n), { baseUrl: services.config.publicBaseUrl ?? null }, () => new Date());
+    const checks = await checkReadiness(await services.catalog(), services.clients, (targets, n) => services.steps.notify(targets, n), { baseUrl: services.config.publicBaseUrl ?? null }, () => new Date(), services.config.alerting);
     for (const c of checks) {
       if (c.outcome === 'ready') context.log(`readiness ${c.workloadId}: ready: ${c.detail}`);
       else context.warn(`readiness ${c.workloadId}: ${c.outcome}: ${c.detail}`);

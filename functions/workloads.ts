@@ -31,7 +31,7 @@ app.http('workloadReadiness', {
   authLevel: 'function',
   route: 'workloads/{id}/readiness',
   extraInputs: [df.input.durableClient()],
-  handler: forWorkload(async (id, { services, deps }) => workloadReadiness(await services.catalog(), services.clients, id, deps.now)),
+  handler: forWorkload(async (id, { services, deps }) => workloadReadiness(await services.catalog(), services.clients, id, deps.now, services.config.alerting)),
 });
 
 app.http('workloadWorkflowsList', {

@@ -4,12 +4,20 @@
  * names appear in local.settings.example.json and in README's configuration table.
  */
 import { ACTION_LINK_SECRET_MIN_LENGTH } from './auth/action-link.js';
+import type { AlertingPlace } from './operators/access-readiness.js';
 
 export interface AppConfig {
   /** Durable Functions task hub (host.json reads TASK_HUB_NAME). */
   readonly taskHubName: string;
   /** The protection catalog (YAML). */
   readonly catalogPath: string;
+  /**
+   * Where the app's own alerting lives, for the readiness check of the alert rules and action
+   * group: APP_SUBSCRIPTION_ID (else the subscription in WEBSITE_OWNER_NAME, which Azure sets),
+   * APP_RESOURCE_GROUP (else WEBSITE_RESOURCE_GROUP), ALERT_RULES_RESOURCE_GROUP (default
+   * rg-failover-alerts, as infra/generated/catalog.json creates it). Null when the app's place is unknown.
+   */
+  readonly alerting: AlertingPlace | null;
   /** Largest alert body accepted; the common alert schema caps alerts at 256 KB. */
   readonly maxAlertBytes: number;
   /**
@@ -138,8 +146,10 @@ export function loadConfig(env: Readonly<Record<string, string | undefined>> = p
   const genomicsKeys = loadKeyList(env, 'GENOMICS_ACCOUNT_KEYS', problems);
   const pollSetting = (env['SERVICE_HEALTH_POLL'] ?? 'on').trim().toLowerCase();
   if (pollSetting !== 'on' && pollSetting !== 'off') problems.push(`SERVICE_HEALTH_POLL "${env['SERVICE_HEALTH_POLL']}" is invalid; use on (the default) or off`);
+  const alerting = loadAlertingPlace(env, problems);
   if (problems.length > 0) throw new ConfigError(problems);
   return Object.freeze({
+    alerting,
     azure,
     genomicsKeys,
     serviceHealthPoll: pollSetting !== 'off',
@@ -156,6 +166,19 @@ export function loadConfig(env: Readonly<Record<string, string | undefined>> = p
     ...(actionLinkSecrets === undefined ? {} : { actionLinkSecrets }),
     ...(appConfigurationEndpoint === undefined ? {} : { appConfigurationEndpoint }),
   });
+}
+
+function loadAlertingPlace(env: Readonly<Record<string, string | undefined>>, problems: string[]): AlertingPlace | null {
+  // WEBSITE_OWNER_NAME is `{subscriptionId}+{webspace}` on App Service and Functions.
+  const subscription = setting(env, 'APP_SUBSCRIPTION_ID') ?? setting(env, 'WEBSITE_OWNER_NAME')?.split('+')[0];
+  const group = setting(env, 'APP_RESOURCE_GROUP') ?? setting(env, 'WEBSITE_RESOURCE_GROUP');
+  const rules = setting(env, 'ALERT_RULES_RESOURCE_GROUP') ?? 'rg-failover-alerts';
+  if (subscription === undefined || group === undefined) return null;
+  if (!GUID.test(subscription)) {
+    problems.push(`APP_SUBSCRIPTION_ID "${subscription}" is invalid; use the subscription id (a GUID) the app is deployed in`);
+    return null;
+  }
+  return { appSubscriptionId: subscription.toLowerCase(), appResourceGroup: group, alertRulesResourceGroup: rules };
 }
 
 /** An optional whole-number setting within [min, max]. */

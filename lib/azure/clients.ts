@@ -18,6 +18,8 @@ import { DataShareClient } from './datashare.js';
 import { GenomicsManagementClient, GenomicsWorkflowClient } from './genomics.js';
 import { GraphServiceHealthClient } from './graph.js';
 import { PurviewDataClient } from './purview-data.js';
+import { ArmResourcesClient } from './arm-resources.js';
+import { AuthorizationManagementClient } from '@azure/arm-authorization';
 import { ThrottleQueues, throttleQueuePolicy, type RequestPriority } from './throttle-queue.js';
 
 import { ARM_SCOPE } from './scopes.js';
@@ -69,6 +71,10 @@ export interface AzureClients {
   monitor(subscriptionId: string): MonitorClient;
   purview(subscriptionId: string): PurviewManagementClient;
   trafficManager(subscriptionId: string): TrafficManagerManagementClient;
+  /** Azure RBAC: what an identity may do on a resource, role assignments and definitions. */
+  authorization(subscriptionId: string): AuthorizationManagementClient;
+  /** Any ARM resource by id at an explicit api-version (./arm-resources.ts). */
+  armResources(): ArmResourcesClient;
   /** Azure Data Share: no SDK exists for JS, so the app's own typed client (`./datashare.ts`). */
   dataShare(subscriptionId: string): DataShareClient;
   /** Microsoft Graph's service health (Microsoft 365 and Dynamics 365 issues). */
@@ -146,6 +152,8 @@ export function createAzureClients(target: AzureTarget, options: AzureClientsOpt
     purview: (sub) => new PurviewManagementClient(credential, sub, armOptions()),
     trafficManager: (sub) => new TrafficManagerManagementClient(credential, sub, armOptions()),
     dataShare: (sub) => new DataShareClient(credential, sub, armOptions()),
+    authorization: (sub) => new AuthorizationManagementClient(credential, sub, armOptions()),
+    armResources: () => new ArmResourcesClient({ credential, scope: ARM_SCOPE }, armEndpoint, armOptions()),
     blob: blobAccess(credential, sim?.blob),
     genomics: (sub) => new GenomicsManagementClient(credential, sub, armOptions()),
     genomicsWorkflows: (accountName, apiUri) => {

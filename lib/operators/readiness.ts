@@ -19,6 +19,14 @@ import { problem, type Answer } from '../http/problem.js';
 import { StepFailure } from '../playbooks/define.js';
 import { MissingCollectionRole, missingObjects, purviewDrift, type PurviewDrift } from '../playbooks/purview/steps.js';
 import { mediaReadiness, type MediaDrift } from './media-readiness.js';
+import { accessProblems, accessReadiness, type AccessReadiness, type AlertingPlace } from './access-readiness.js';
+
+/** One line per object the standby lacks, or per problem to fix, whatever the kind. */
+export function standbyProblems(report: ReadinessReport): string[] {
+  if (report.kind === 'purview') return missingObjects(report.standby).map((m) => `missing ${m}`);
+  if (report.kind === 'mediaServices') return report.standby.problems;
+  return [];
+}
 
 /** The same answer for every kind: ready or not, and the comparison of each side, what is missing by kind. */
 interface Report<Kind extends string, Drift> {
@@ -29,6 +37,8 @@ interface Report<Kind extends string, Drift> {
   standby: Drift;
   /** The same comparison on the primary; null when it does not answer. */
   primary: Drift | null;
+  /** What the app's identity may do on each resource the playbook touches, and the alerting that brings it the alerts. */
+  access: AccessReadiness;
   /** One line per retired service the workload depends on (lib/catalog/retirements.ts). */
   retirements: string[];
   checkedAt: string;
@@ -36,19 +46,22 @@ interface Report<Kind extends string, Drift> {
 
 type PurviewReadiness = Report<'purview', PurviewDrift>;
 type MediaServicesReadiness = Report<'mediaServices', MediaDrift>;
-export type ReadinessReport = PurviewReadiness | MediaServicesReadiness;
+/** Workloads whose standby has nothing to compare (or no standby): permissions and alerting only. */
+type AccessOnlyReadiness = Report<'access', null>;
+export type ReadinessReport = PurviewReadiness | MediaServicesReadiness | AccessOnlyReadiness;
 
 /** Why a readiness report could not be made, as the HTTP answer says it. */
 type NoReport = { status: 404 | 422 | 502 | 503; slug: string; detail: string; path?: string };
 
 /** The readiness of one workload, or why there is none: what the endpoint (and the CLI through it) and the daily check share. */
-async function readinessReport(catalog: Catalog, clients: AzureClients, workloadId: string, now: () => Date): Promise<{ ok: true; report: ReadinessReport } | ({ ok: false } & NoReport)> {
+async function readinessReport(catalog: Catalog, clients: AzureClients, workloadId: string, now: () => Date, place: AlertingPlace | null): Promise<{ ok: true; report: ReadinessReport } | ({ ok: false } & NoReport)> {
   const workload = catalog.workloads.find((w) => w.id === workloadId);
   if (workload === undefined) {
     return { ok: false, status: 404, slug: 'unknown-workload', detail: `no workload '${workloadId}' in the catalog; known: ${catalog.workloads.map((w) => w.id).join(', ')}`, path: '$.workloadId' };
   }
   const retirements = workloadRetirements(workload, now());
   const playbook = workload.playbook;
+  const access = await accessReadiness(catalog, workload, clients, place);
   if (playbook.kind === 'mediaServices' && playbook.trafficManager !== null && workload.secondary !== null) {
     let sides: { standby: MediaDrift; primary: MediaDrift | null };
     try {
@@ -57,19 +70,10 @@ async function readinessReport(catalog: Catalog, clients: AzureClients, workload
       if (err instanceof StepFailure) return { ok: false, status: 422, slug: 'catalog-incomplete', detail: err.message };
       return { ok: false, ...unreadable(workload.secondary.resources['account'] ?? workloadId, err) };
     }
-    return { ok: true, report: { workloadId, kind: 'mediaServices', ready: sides.standby.complete, ...sides, retirements, checkedAt: now().toISOString() } };
+    return { ok: true, report: { workloadId, kind: 'mediaServices', ready: sides.standby.complete && access.complete, ...sides, access, retirements, checkedAt: now().toISOString() } };
   }
   if (playbook.kind !== 'purview' || workload.secondary === null) {
-    const retired = retirements.map((line) => `; ${workloadId} ${line}`).join('');
-    const what = playbook.kind === 'mediaServices' ? `a mediaServices workload without ${workload.secondary === null ? 'a secondary' : 'trafficManager'}` : `a ${playbook.kind} workload`;
-    return {
-      ok: false,
-      status: 422,
-      slug: 'no-readiness-check',
-      detail:
-        `${workloadId} is ${what}: readiness checks compare Purview warm standbys with the catalog's playbook.readiness, ` +
-        `and the standby streaming endpoints of Media Services workloads with the host name Traffic Manager sends viewers to${retired}`,
-    };
+    return { ok: true, report: { workloadId, kind: 'access', ready: access.complete, standby: null, primary: null, access, retirements, checkedAt: now().toISOString() } };
   }
   const standbyName = accountName(workload, 'secondary');
   const primaryName = accountName(workload, 'primary');
@@ -90,7 +94,7 @@ async function readinessReport(catalog: Catalog, clients: AzureClients, workload
       // The primary being down is no reason not to say how ready the standby is.
     }
   }
-  return { ok: true, report: { workloadId, kind: 'purview', ready: standby.complete, standby, primary, retirements, checkedAt: now().toISOString() } };
+  return { ok: true, report: { workloadId, kind: 'purview', ready: standby.complete && access.complete, standby, primary, access, retirements, checkedAt: now().toISOString() } };
 }
 
 /** The standby did not answer the reads: asking again later may help. */
@@ -100,8 +104,8 @@ function unreadable(standby: string, err: unknown): NoReport {
   return { status: 503, slug: 'standby-unreadable', detail: `${name} did not answer the readiness reads${status !== undefined ? ` (${status})` : ''}: ${(err as Error).message}` };
 }
 
-export async function workloadReadiness(catalog: Catalog, clients: AzureClients, workloadId: string, now: () => Date): Promise<Answer> {
-  const made = await readinessReport(catalog, clients, workloadId, now);
+export async function workloadReadiness(catalog: Catalog, clients: AzureClients, workloadId: string, now: () => Date, place: AlertingPlace | null): Promise<Answer> {
+  const made = await readinessReport(catalog, clients, workloadId, now, place);
   if (made.ok) return { status: 200, body: made.report as unknown as Record<string, unknown> };
   return problem(made.status, made.slug, made.detail, { ...(made.path !== undefined ? { path: made.path } : {}), ...(made.status === 503 ? { headers: { 'Retry-After': '30' } } : {}) });
 }
@@ -130,27 +134,28 @@ export async function checkReadiness(
   notify: (targets: readonly DeliveryTarget[], notification: IncidentNotification) => Promise<{ delivered: number; failed: number }>,
   links: { baseUrl: string | null },
   now: () => Date,
+  place: AlertingPlace | null,
 ): Promise<ReadinessCheck[]> {
   const checks: ReadinessCheck[] = [];
-  for (const workload of catalog.workloads.filter((w) => w.playbook.kind === 'purview' && w.secondary !== null)) {
-    const made = await readinessReport(catalog, clients, workload.id, now);
+  for (const workload of catalog.workloads) {
+    const made = await readinessReport(catalog, clients, workload.id, now, place);
     if (!made.ok) {
       checks.push({ workloadId: workload.id, outcome: 'unanswered', detail: made.detail });
       continue;
     }
     const report = made.report;
-    if (report.kind !== 'purview') continue;
+    const summary = [report.standby?.summary, report.access.summary].filter((x) => x !== undefined).join('; ');
     if (report.ready) {
-      checks.push({ workloadId: workload.id, outcome: 'ready', detail: report.standby.summary });
+      checks.push({ workloadId: workload.id, outcome: 'ready', detail: summary });
       continue;
     }
-    const missing = missingObjects(report.standby);
+    const missing = [...(report.kind === 'purview' ? missingObjects(report.standby) : standbyProblems(report)), ...accessProblems(report.access)];
     const sent = await notify(workload.notify, {
       type: 'readiness-drift',
       incidentId: '',
       workloads: [workload.id],
       workload: workload.id,
-      standby: report.standby.account,
+      standby: report.kind === 'purview' ? report.standby.account : (workload.secondary?.resources['account'] ?? workload.id),
       missing,
       title: `${workload.id}: the warm standby has drifted`,
       region: workload.primary.region,
@@ -158,7 +163,7 @@ export async function checkReadiness(
       statusUrl: links.baseUrl === null ? null : `${links.baseUrl.replace(/\/+$/, '')}/api/workloads/${encodeURIComponent(workload.id)}/readiness`,
       at: now().toISOString(),
     });
-    checks.push({ workloadId: workload.id, outcome: 'drift', detail: `${report.standby.summary}; told ${sent.delivered} channel(s)${sent.failed > 0 ? `, ${sent.failed} failed` : ''}` });
+    checks.push({ workloadId: workload.id, outcome: 'drift', detail: `${summary}; told ${sent.delivered} channel(s)${sent.failed > 0 ? `, ${sent.failed} failed` : ''}` });
   }
   return checks;
 }
