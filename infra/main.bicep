@@ -99,6 +99,8 @@ resource rg 'Microsoft.Resources/resourceGroups@2024-03-01' = {
   name: 'rg-${environmentName}'
   location: location
   tags: tags
+  // Nothing to set (its only property is read-only), but the resource schema requires the object.
+  properties: {}
 }
 
 module identity 'app/identity.bicep' = {

@@ -31,6 +31,8 @@ resource scheduler 'Microsoft.DurableTask/schedulers@2025-11-01' = {
 resource taskHub 'Microsoft.DurableTask/schedulers/taskHubs@2025-11-01' = {
   parent: scheduler
   name: taskHubName
+  // Nothing to set (its properties are read-only), but the resource schema requires the object.
+  properties: {}
 }
 
 output name string = scheduler.name
