@@ -89,10 +89,15 @@ function regionsOf(workload: Workload): string[] {
   return [workload.primary.region, ...(workload.secondary !== null ? [workload.secondary.region] : [])];
 }
 
-/** The names a service may appear under in Service Health: as written, and with or without its vendor word. */
+/**
+ * The names a service may appear under in Service Health: as written, with or without its vendor
+ * word, and each without spaces (Azure's own 2025 test notification writes "AzureServiceName").
+ * `catalog match` ignores all of that; Azure Monitor compares whole strings (case aside).
+ */
 export function serviceNameVariants(service: string): string[] {
   const bare = service.replace(/^(azure|microsoft)\s+/i, '');
-  const all = [service, bare, `Azure ${bare}`, `Microsoft ${bare}`];
+  const spaced = [service, bare, `Azure ${bare}`, `Microsoft ${bare}`];
+  const all = [...spaced, ...spaced.map((name) => name.replace(/\s+/g, ''))];
   const seen = new Set<string>();
   return all.filter((name) => !seen.has(name.toLowerCase()) && seen.add(name.toLowerCase()));
 }
