@@ -3,6 +3,7 @@ import { alertsParse } from './alerts.js';
 import { catalogCheck, catalogMatch } from './catalog.js';
 import { EXIT, processIo, UsageError, type CliIo } from './io.js';
 import { INCIDENTS_USAGE, incidentsCommand, triggerCommand } from './incidents.js';
+import { INFRA_USAGE, infraCommand } from './infra.js';
 import { READINESS_USAGE, readinessCommand } from './readiness.js';
 import { SIM_USAGE, simCommand } from './sim.js';
 
@@ -18,8 +19,12 @@ Commands:
                                          Fail workloads over through the app (or plan it).
   incidents list|show|watch|approve|reject|failback|cancel …
                                          Watch and steer incidents ('failover incidents' lists them).
-  readiness <workload> [--json]          Compare a standby with what the catalog requires;
-                                         exit 3 when something is missing.
+  readiness <workload> [--json]          Compare a standby with what the catalog requires, and
+                                         the app's permissions and alert rules; exit 3 when
+                                         something is missing.
+  infra generate|plan <catalog> …        Write the alert rules, action group and role assignments
+                                         the catalog implies (infra/generated); show what deploying
+                                         them would change ('failover infra' lists the options).
   sim <command> …                        Inspect the Azure simulator and inject faults
                                          ('failover sim' lists its commands).
 
@@ -59,6 +64,7 @@ export async function runCli(argv: string[], io: CliIo = processIo): Promise<num
       incidents: [INCIDENTS_USAGE, incidentsCommand],
       trigger: [INCIDENTS_USAGE, triggerCommand],
       readiness: [READINESS_USAGE, readinessCommand],
+      infra: [INFRA_USAGE, infraCommand],
     } as const;
     const first = argv[0] as keyof typeof own | undefined;
     if (first !== undefined && Object.hasOwn(own, first)) {

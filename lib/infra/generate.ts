@@ -15,7 +15,7 @@ import { buildTemplate, type JsonObject, type SecureWebhook } from './template.j
 export interface GenerateOptions {
   /** Forward Service Health advisories too (the app notifies on them). Default false. */
   advisories?: boolean;
-  /** Entra authentication on the webhook (the action group's token); null: the function key in the URL. */
+  /** Entra authentication on the webhook (the action group's token) besides the function key; null: the key alone. */
   secureWebhook?: SecureWebhook | null;
   actionGroupName?: string;
 }

@@ -5,7 +5,8 @@
  * - the custom roles (./grants.ts), defined once in the deployment's subscription and assignable
  *   in every subscription the catalog uses;
  * - the action group in the app's resource group: one webhook receiver on `/api/alerts`, the
- *   common alert schema, and Entra authentication (secure webhook) when configured;
+ *   common alert schema, and Entra authentication (secure webhook) when configured, on top of
+ *   the function key the URL always carries;
  * - per subscription the catalog uses, a resource group for the alert rules (a rule must live in
  *   the subscription it watches) and the activity log alert rules (./alert-rules.ts);
  * - per resource group holding protected resources, the role assignments (./grants.ts) as
@@ -82,7 +83,7 @@ function nested(name: string, target: { subscriptionId?: string; resourceGroup?:
     ...(dependsOn.length > 0 ? { dependsOn } : {}),
     properties: {
       mode: 'Incremental',
-      expressionEvaluationOptions: { scope: 'inner' },
+      expressionEvaluationOptions: { scope: 'Inner' },
       parameters: pass,
       template: { $schema: schema, contentVersion: '1.0.0.0', parameters: declare, resources },
     },
@@ -188,7 +189,7 @@ export function buildTemplate(input: TemplateInput): JsonObject {
     const ruleDeployment = nested('failover-alert-rules', { resourceGroup: param('alertsResourceGroup') }, ['appSubscriptionId', 'appResourceGroup'], rules, [
       `[subscriptionResourceId('Microsoft.Resources/resourceGroups', parameters('alertsResourceGroup'))]`,
     ], RESOURCE_GROUP_SCHEMA);
-    const group: JsonObject = { type: 'Microsoft.Resources/resourceGroups', apiVersion: API_VERSIONS.resourceGroups, name: param('alertsResourceGroup'), location: param('location') };
+    const group: JsonObject = { type: 'Microsoft.Resources/resourceGroups', apiVersion: API_VERSIONS.resourceGroups, name: param('alertsResourceGroup'), location: param('location'), properties: {} };
     resources.push(
       nested(`failover-alerts-${subscriptionId.slice(0, 8)}`, { subscriptionId, location: param('location') }, ['appSubscriptionId', 'appResourceGroup', 'alertsResourceGroup', 'location'], [group, ruleDeployment], ['failover-action-group'], SUBSCRIPTION_SCHEMA),
     );
@@ -215,7 +216,7 @@ export function buildTemplate(input: TemplateInput): JsonObject {
     },
     parameters: {
       principalId: { type: 'string', metadata: { description: 'Object id of the app\'s managed identity (service principal).' } },
-      webhookUri: { type: 'securestring', metadata: { description: 'The app\'s /api/alerts address, with its function key unless the secure webhook (Entra) is used.' } },
+      webhookUri: { type: 'securestring', metadata: { description: 'The app\'s /api/alerts address with the alerts function\'s own key (always required; the secure webhook adds an Entra token).' } },
       appResourceGroup: { type: 'string', metadata: { description: 'The resource group the app runs in; the action group goes there.' } },
       appSubscriptionId: { type: 'string', defaultValue: '[subscription().subscriptionId]' },
       alertsResourceGroup: { type: 'string', defaultValue: 'rg-failover-alerts', metadata: { description: 'Created in each subscription the catalog uses, to hold its activity log alert rules.' } },
