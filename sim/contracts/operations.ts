@@ -91,16 +91,24 @@ export class OperationIndex {
 
 function compileTemplate(template: string, parameters: Array<Located<Parameter>>): { regex: RegExp; weight: number } {
   let weight = 0;
-  const source = template
-    .split(/(\{[^}]+\})/)
-    .map((part) => {
+  const spanning = (part: string | undefined): boolean => {
+    const name = /^\{([^}]+)\}$/.exec(part ?? '')?.[1];
+    return name !== undefined && parameters.some((p) => p.node.in === 'path' && p.node.name === name && p.node['x-ms-skip-url-encoding'] === true);
+  };
+  const parts = template.split(/(\{[^}]+\})/);
+  const source = parts
+    .map((part, i) => {
       const param = /^\{([^}]+)\}$/.exec(part);
       if (param === null) {
         weight += part.length;
-        return part.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+        // The slash before a spanning parameter goes with it (below).
+        const literal = spanning(parts[i + 1]) && part.endsWith('/') ? part.slice(0, -1) : part;
+        return literal.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
       }
-      const spans = parameters.some((p) => p.node.in === 'path' && p.node.name === param[1] && p.node['x-ms-skip-url-encoding'] === true);
-      return spans ? '(.+)' : '([^/]+)';
+      // A parameter that may span segments (`{scope}`, `{parentResourcePath}`) may also be empty,
+      // slash and all: the tenant scope (`/providers/Microsoft.Authorization/roleDefinitions/{id}`)
+      // and a top-level resource's empty parent path, which the SDK sends as `//`.
+      return spanning(part) && (parts[i - 1] ?? '').endsWith('/') ? '(?:/(.*))?' : spanning(part) ? '(.+)' : '([^/]+)';
     })
     .join('');
   return { regex: new RegExp(`^${source.length > 1 ? source.replace(/\/$/, '') : source}$`, 'i'), weight };

@@ -2,6 +2,7 @@
 import type { Simulator } from '../simulator.js';
 import type { Route } from '../types.js';
 import { appConfigurationRoutes } from './appconfig.js';
+import { authorizationRoutes } from './authorization.js';
 import { dataShareRoutes } from './datashare.js';
 import { genomicsRoutes } from './genomics.js';
 import { graphRoutes } from './graph.js';
@@ -24,5 +25,6 @@ export function providerRoutes(sim: Simulator): Route[] {
     ...trafficManagerRoutes(sim),
     ...appConfigurationRoutes(sim),
     ...graphRoutes(sim),
+    ...authorizationRoutes(sim),
   ];
 }
