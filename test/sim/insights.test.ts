@@ -388,3 +388,64 @@ describe('activity log', () => {
     expect(statuses).toEqual([429, 200]);
   });
 });
+
+describe('activity log alerts at 2020-10-01 and action groups at 2023-01-01 (what the infra templates declare)', () => {
+  const at2020 = (path: string) => `${path}?api-version=2020-10-01`;
+  const RULE = {
+    location: 'global',
+    properties: {
+      scopes: [`/subscriptions/${SUB}`],
+      enabled: true,
+      condition: {
+        allOf: [
+          { field: 'category', equals: 'ServiceHealth' },
+          { field: 'properties.incidentType', containsAny: ['Incident', 'Security'] },
+          { anyOf: [{ field: 'properties.impactedServices[*].ServiceName', equals: 'Media Services' }, { field: 'properties.impactedServices[*].ServiceName', containsAny: ['Traffic Manager'] }] },
+        ],
+      },
+      actions: { actionGroups: [{ actionGroupId: AG_ID }] },
+      description: 'Media and Traffic Manager incidents',
+    },
+  };
+
+  it('stores containsAny and anyOf, answers them at 2020-10-01, and refuses them to a 2017-04-01 read', async () => {
+    const created = await h.call('PUT', at2020(ALERT_ID), RULE);
+    expect(created.status).toBe(201);
+    expect(created.body).toEqual({ id: ALERT_ID, name: 'media-weu', type: 'Microsoft.Insights/ActivityLogAlerts', location: 'Global', properties: { ...RULE.properties, actions: { actionGroups: [{ actionGroupId: AG_ID, webhookProperties: {} }] } } });
+    expect((await h.call('GET', at2020(ALERT_ID))).body).toEqual(created.body);
+    expect(((await h.call('GET', at2020(`/subscriptions/${SUB}/providers/Microsoft.Insights/activityLogAlerts`))).body as { value: unknown[] }).value).toEqual([created.body]);
+    const old = await rejection(monitor.activityLogAlerts.get(RG, 'media-weu'));
+    expect(old).toMatchObject({ statusCode: 400, code: 'BadRequest' });
+    expect(old.message).toContain('read it with api-version 2020-10-01');
+  });
+
+  it('disables a rule with PATCH {properties: {enabled: false}}, and enables it again', async () => {
+    await h.call('PUT', at2020(ALERT_ID), RULE);
+    const off = await h.call('PATCH', at2020(ALERT_ID), { properties: { enabled: false } });
+    expect(off.status).toBe(200);
+    expect((off.body as { properties: { enabled: boolean } }).properties.enabled).toBe(false);
+    expect(((await h.call('GET', at2020(ALERT_ID))).body as { properties: { enabled: boolean } }).properties.enabled).toBe(false);
+    await h.call('PATCH', at2020(ALERT_ID), { properties: { enabled: true } });
+    expect(((await h.call('GET', at2020(ALERT_ID))).body as { properties: { enabled: boolean } }).properties.enabled).toBe(true);
+  });
+
+  it('refuses a location other than global and a malformed condition, in ARM’s nested ErrorResponse, naming the field', async () => {
+    const regional = await h.call('PUT', at2020(ALERT_ID), { ...RULE, location: 'westeurope' });
+    expect(regional).toMatchObject({ status: 400, body: { error: { code: 'LocationNotAvailableForResourceType' } } });
+    const both = await h.call('PUT', at2020(ALERT_ID), { ...RULE, properties: { ...RULE.properties, condition: { allOf: [{ field: 'category', equals: 'ServiceHealth', containsAny: ['x'] }] } } });
+    expect(both).toMatchObject({ status: 400, body: { error: { code: 'BadRequest', message: 'properties.condition.allOf[0] must have exactly one of equals (a string) and containsAny (a list of strings).' } } });
+    const emptyAny = await h.call('PUT', at2020(ALERT_ID), { ...RULE, properties: { ...RULE.properties, condition: { allOf: [{ anyOf: [] }] } } });
+    expect(emptyAny).toMatchObject({ status: 400, body: { error: { message: 'properties.condition.allOf[0].anyOf must be a non-empty list of conditions {field, equals | containsAny}.' } } });
+    expect(await h.call('GET', at2020(ALERT_ID))).toMatchObject({ status: 404, body: { error: { code: 'ResourceNotFound' } } });
+  });
+
+  it('answers an action group written at 2021-09-01 at 2023-01-01, the same resource', async () => {
+    await monitor.actionGroups.createOrUpdate(RG, 'failover-ag', ACTION_GROUP);
+    const read = await h.call('GET', `${AG_ID}?api-version=2023-01-01`);
+    expect(read.status).toBe(200);
+    expect(read.body).toMatchObject({ id: AG_ID, location: 'Global', properties: { groupShortName: 'failover', enabled: true, webhookReceivers: [{ name: 'orchestrator', useAadAuth: true, useCommonAlertSchema: true }] } });
+    const off = await h.call('PATCH', `${AG_ID}?api-version=2023-01-01`, { properties: { enabled: false } });
+    expect((off.body as { properties: { enabled: boolean } }).properties.enabled).toBe(false);
+    expect((await monitor.actionGroups.get(RG, 'failover-ag')).enabled).toBe(false);
+  });
+});
