@@ -128,23 +128,22 @@ export function checkArmSchemas(r: ResourceUnderCheck): Finding[] {
 
 /**
  * Drops what the `oneOf [value, expression]` pattern makes ajv say besides the real failure: the
- * expression branch's own errors, and the oneOf summary (kept only when nothing under it explains it).
- * Two branches passing at once is the schema overlapping itself (a plain string type next to the
- * expression string), not a mistake in the template.
+ * expression branch's own errors, and the oneOf summary (kept only when nothing under it explains
+ * it). An expression where the schema has no expression branch (`tags: {type: object}` in
+ * resourceBase) is evaluated by ARM before the provider sees a value, so errors on it go too. Two
+ * branches passing at once is the schema overlapping itself (`value: oneOf [{}, expression]`), not
+ * a mistake in the template; a summary above such an overlap explains nothing either.
  */
 function relevant(errors: ErrorObject[], instance: unknown): ErrorObject[] {
-  const own = errors.filter(
-    (e) =>
-      !e.schemaPath.includes('/definitions/expression/') &&
-      e.keyword !== 'oneOf' &&
-      e.keyword !== 'anyOf' &&
-      e.keyword !== 'allOf' &&
-      // An expression where the schema has no expression branch (`tags: {type: object}` in
-      // resourceBase): ARM evaluates it before the provider sees a value.
-      !isExpression(valueAt(instance, e.instancePath)),
+  const isSummary = (e: ErrorObject) => e.keyword === 'oneOf' || e.keyword === 'anyOf' || e.keyword === 'allOf';
+  const isExpressionBranch = (e: ErrorObject) => e.schemaPath.includes('/definitions/expression/');
+  const onExpression = (e: ErrorObject) => isExpression(valueAt(instance, e.instancePath));
+  const own = errors.filter((e) => !isSummary(e) && !isExpressionBranch(e) && !onExpression(e));
+  const explainedAway = errors.filter((e) => (isSummary(e) && Array.isArray(e.params.passingSchemas)) || (!isSummary(e) && !isExpressionBranch(e) && onExpression(e)));
+  const under = (e: ErrorObject, s: ErrorObject) => e !== s && (e.instancePath === s.instancePath || e.instancePath.startsWith(`${s.instancePath}/`));
+  const unexplained = errors.filter(
+    (s) => (s.keyword === 'oneOf' || s.keyword === 'anyOf') && !Array.isArray(s.params.passingSchemas) && ![...own, ...explainedAway].some((e) => under(e, s)),
   );
-  const summaries = errors.filter((e) => (e.keyword === 'oneOf' || e.keyword === 'anyOf') && !Array.isArray(e.params.passingSchemas));
-  const unexplained = summaries.filter((s) => !own.some((e) => e.instancePath === s.instancePath || e.instancePath.startsWith(`${s.instancePath}/`)));
   return [...own, ...unexplained];
 }
 

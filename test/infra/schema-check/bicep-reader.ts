@@ -118,10 +118,9 @@ class Reader {
     }
   }
 
-  /** Past the failed statement: to the next line that starts at column 0 after its first token. */
+  /** Past the failed statement: to the next line that starts a declaration (or a decorator) at column 0. */
   private resync(start: Token): void {
-    if (this.i <= this.tokens.indexOf(start)) this.next();
-    while (this.tok.kind !== 'eof' && !(this.tok.column === 0 && this.tok.line > start.line && this.tok.kind !== 'newline')) this.next();
+    while (this.tok.kind !== 'eof' && !(this.tok.line > start.line && this.tok.column === 0 && (this.tok.kind === 'ident' || this.is('@')))) this.next();
   }
 
   private readStatement(): void {
