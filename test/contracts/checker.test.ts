@@ -193,9 +193,9 @@ describe("answers ARM's front door writes", () => {
 
   it('checks them even where no operation matched (an api-version the spec lacks), and wants an error', () => {
     const x = alert({ frontDoor: true, status: 400, query: new URLSearchParams({ 'api-version': '2015-01-01' }), responseBody: { error: { code: 'NoRegisteredProviderFound' } } });
-    expect(found(x)).toEqual([['request', '$', "api-version '2015-01-01' is not in the spec for ActivityLogAlerts_Get (the spec has 2017-04-01)"]]);
+    expect(found(x)).toEqual([['request', '$', "api-version '2015-01-01' is not in the spec for ActivityLogAlerts_Get (the spec has 2017-04-01, 2020-10-01)"]]);
     expect(found({ ...x, responseBody: { error: { code: 'NoRegisteredProviderFound', retry: 1 } } })).toEqual([
-      ['request', '$', "api-version '2015-01-01' is not in the spec for ActivityLogAlerts_Get (the spec has 2017-04-01)"],
+      ['request', '$', "api-version '2015-01-01' is not in the spec for ActivityLogAlerts_Get (the spec has 2017-04-01, 2020-10-01)"],
       ['response', '$.error.retry', "property 'retry' is not defined by the spec (ErrorDetail)"],
     ]);
     expect(found(alert({ frontDoor: true, status: 200, responseBody: armEnvelope }))).toEqual([
