@@ -63,9 +63,9 @@ export const ROLE_SOURCES: Record<string, string> = {
   '0a9a7e1f-b9d0-4cc4-a60d-0319b160aaa3': `${LEARN}/storage#storage-table-data-contributor`,
   '3913510d-42f4-4e42-8a64-420c390055eb': `${LEARN}/monitor#monitoring-metrics-publisher`,
   '4633458b-17de-408a-b874-0445c86b69e6': `${LEARN}/security#key-vault-secrets-user`,
-  // The Learn page lists the role (https://learn.microsoft.com/azure/durable-task/scheduler/durable-task-scheduler-identity);
-  // its definition as ARM serves it: https://azure-rbac-catalog.org/roles/0ad04412-c4d5-4796-b79c-f76d14c8d402.
-  '0ad04412-c4d5-4796-b79c-f76d14c8d402': `${LEARN}/containers#durable-task-data-contributor`,
+  // Learn names the role (and that it is a superset of the other Durable Task roles); its definition as ARM serves it is
+  // recorded at https://azure-rbac-catalog.org/roles/0ad04412-c4d5-4796-b79c-f76d14c8d402.
+  '0ad04412-c4d5-4796-b79c-f76d14c8d402': 'https://learn.microsoft.com/azure/durable-task/scheduler/durable-task-scheduler-identity',
 };
 
 export const BUILTIN_ROLES: readonly BuiltInRole[] = [
