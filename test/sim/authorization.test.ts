@@ -63,8 +63,11 @@ describe('role assignments', () => {
       createdBy: ME,
     });
     expect((await auth.roleAssignments.get(ACCOUNT, A1)).principalId).toBe(ME);
-    expect((await all(auth.roleAssignments.listForScope(ACCOUNT))).map((a) => a.name)).toEqual([A1]);
-    expect((await all(auth.roleAssignments.listForScope(`/subscriptions/${SUB}`, { filter: 'atScope()' }))).map((a) => a.name)).toEqual([]);
+    expect((await all(auth.roleAssignments.listForScope(ACCOUNT, { filter: `principalId eq '${ME}'` }))).map((a) => a.name)).toEqual([A1]);
+    // atScope(): at the subscription or above, so not the account's assignment below it.
+    const atSubscription = await all(auth.roleAssignments.listForScope(`/subscriptions/${SUB}`, { filter: 'atScope()' }));
+    expect(atSubscription.every((a) => a.scope === `/subscriptions/${SUB}`)).toBe(true);
+    expect(atSubscription.map((a) => a.name)).not.toContain(A1);
 
     const deletes: number[] = [];
     await auth.roleAssignments.delete(ACCOUNT, A1, { onResponse: (r) => void deletes.push(r.status) });
@@ -173,5 +176,29 @@ describe('role definitions', () => {
       auth.roleDefinitions.createOrUpdate(`/subscriptions/${SUB}`, 'c0ffee00-0000-4000-8000-000000000004', { roleName: 'Bad', assignableScopes: [`/subscriptions/${SUB}`], permissions: [{ actions: ['shares/read'] }] }),
     );
     expect(badAction).toMatchObject({ statusCode: 400, code: 'InvalidActionOrNotAction' });
+  });
+});
+
+describe('estate seeding', () => {
+  it('seeds the estate roleAssignments section, again after a reset, and names a bad entry', async () => {
+    const { parseEstate } = await import('../../sim/estate.js');
+    const { Simulator } = await import('../../sim/simulator.js');
+    const estate = parseEstate({
+      resources: [{ id: ACCOUNT, location: 'westeurope' }],
+      roleAssignments: [{ scope: ACCOUNT, roleName: 'Reader', principalId: ME, name: A1 }],
+    });
+    const sim = await Simulator.start({ estate });
+    try {
+      const id = `${ACCOUNT}/providers/Microsoft.Authorization/roleAssignments/${A1}`;
+      expect(sim.store.get(id)?.properties).toMatchObject({ principalId: ME, principalType: 'ServicePrincipal', roleDefinitionId: `/providers/Microsoft.Authorization/roleDefinitions/${BUILTIN_ROLE_IDS['Reader']}` });
+      sim.store.delete(id);
+      sim.reset();
+      expect(sim.store.get(id)).toBeDefined();
+    } finally {
+      await sim.close();
+    }
+    await expect(Simulator.start({ estate: parseEstate({ resources: [], roleAssignments: [{ scope: ACCOUNT, roleName: 'Owner of Everything', principalId: ME }] }) })).rejects.toThrow(
+      "estate: roleAssignments[0].roleName: 'Owner of Everything' is not a built-in role the simulator knows",
+    );
   });
 });
