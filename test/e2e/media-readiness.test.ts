@@ -37,6 +37,11 @@ const fix = (id: string, host: string, parent: string) => `create the CNAME ${id
 const withPremium = (yaml: string) =>
   yaml.replace('        - name: default\n          scaleUnits: 0               # 0 = standard endpoint (default)\n', '        - name: default\n          scaleUnits: 0\n        - name: premium\n          scaleUnits: 1\n');
 
+/** The sample estate grants the app broad roles: every step's actions are covered; the app here has no alerting place set. */
+const NOT_CHECKED = 'the app does not know where its alerting lives: set APP_SUBSCRIPTION_ID and APP_RESOURCE_GROUP (Azure sets WEBSITE_OWNER_NAME and WEBSITE_RESOURCE_GROUP)';
+const ACCESS_OK = { complete: true, summary: 'the app may do every step on 3 resource(s); alerting not checked', missingPermissions: [], alerting: [], unreadable: [], alertingNotChecked: NOT_CHECKED };
+const ACCESS_LINES = ['access: the app may do every step on 3 resource(s); alerting not checked', `  ${NOT_CHECKED}`];
+
 describe('Media Services readiness, before any outage', () => {
   it('says ready when every standby streaming endpoint lists the viewers’ host name, writing nothing', async () => {
     app = await startApp();
@@ -65,6 +70,7 @@ describe('Media Services readiness, before any outage', () => {
         complete: true,
         summary: 'contosomediaweu: every streaming endpoint lists live.contoso.example in customHostNames',
       },
+      access: ACCESS_OK,
       retirements: [RETIRED],
       // The host's clock runs on virtual time: only the form is known.
       checkedAt: expect.stringMatching(ISO),
@@ -74,6 +80,7 @@ describe('Media Services readiness, before any outage', () => {
     expect(ready.out[0]).toMatch(new RegExp(`^media-streaming \\(mediaServices\\): ready, checked ${ISO.source.slice(1)}`));
     expect(ready.out.slice(1)).toEqual([
       'standby: contosomedianeu: every streaming endpoint lists live.contoso.example in customHostNames',
+      ...ACCESS_LINES,
       'primary: contosomediaweu: every streaming endpoint lists live.contoso.example in customHostNames',
       RETIRED,
     ]);
@@ -112,6 +119,7 @@ describe('Media Services readiness, before any outage', () => {
         complete: false,
         summary: 'contosomediaweu lacks live.contoso.example in the customHostNames of streaming endpoint premium',
       },
+      access: ACCESS_OK,
       retirements: [RETIRED],
     });
     const drift = await cli(app, 'readiness', 'media-streaming');
@@ -120,6 +128,7 @@ describe('Media Services readiness, before any outage', () => {
     expect(drift.out.slice(1)).toEqual([
       'standby: contosomedianeu lacks live.contoso.example in the customHostNames of streaming endpoints default, premium',
       ...standbyProblems.map((p) => `  ${p}`),
+      ...ACCESS_LINES,
       'primary: contosomediaweu lacks live.contoso.example in the customHostNames of streaming endpoint premium',
       RETIRED,
     ]);

@@ -185,6 +185,8 @@ describe('Purview readiness, before any outage', () => {
       '  missing scan finance-sql/nightly-ledgers',
       '  missing scan trigger finance-sql/nightly-ledgers',
       '  missing glossary term Net Revenue',
+      'access: the app may do every step on 2 resource(s); alerting not checked',
+      '  the app does not know where its alerting lives: set APP_SUBSCRIPTION_ID and APP_RESOURCE_GROUP (Azure sets WEBSITE_OWNER_NAME and WEBSITE_RESOURCE_GROUP)',
       'primary: contosopurvieweus holds everything the catalog requires',
     ]);
     // Nothing was written by asking.
@@ -216,19 +218,25 @@ describe('Purview readiness, before any outage', () => {
     expect(answer.err).toBe(`failover: the app answered 502: ${shown}`);
   }, 60_000);
 
-  it('answers a problem for a workload that is unknown or has no readiness check', async () => {
+  it('answers a problem for an unknown workload, and checks only access for one with no standby to compare', async () => {
     app = await startApp();
     const unknown = await app.request('GET', '/api/workloads/nope/readiness');
     expect(unknown.status).toBe(404);
     expect(unknown.body).toMatchObject({ type: 'https://failover.contoso.example/problems/unknown-workload', path: '$.workloadId' });
+    // A workload with no standby to compare still has its permissions checked, and says it depends on a retired service.
     const genomics = await app.request('GET', '/api/workloads/genomics-pipeline/readiness');
-    expect(genomics.status).toBe(422);
-    expect((genomics.body as { detail: string }).detail).toBe(
-      "genomics-pipeline is a genomics workload: readiness checks compare Purview warm standbys with the catalog's playbook.readiness, " +
-        'and the standby streaming endpoints of Media Services workloads with the host name Traffic Manager sends viewers to; ' +
-        'genomics-pipeline depends on a retired service: Microsoft Genomics was retired on 2025-01-06 (https://learn.microsoft.com/lifecycle/products/microsoft-genomics); ' +
-        'run the pipeline on Azure Batch or another workflow service and remove this workload once migrated',
-    );
+    expect(genomics.status).toBe(200);
+    expect(genomics.body).toMatchObject({
+      workloadId: 'genomics-pipeline',
+      kind: 'access',
+      ready: true,
+      standby: null,
+      primary: null,
+      access: { complete: true, summary: 'the app may do every step on 3 resource(s); alerting not checked', missingPermissions: [] },
+      retirements: [
+        'depends on a retired service: Microsoft Genomics was retired on 2025-01-06 (https://learn.microsoft.com/lifecycle/products/microsoft-genomics); run the pipeline on Azure Batch or another workflow service and remove this workload once migrated',
+      ],
+    });
     const cliAnswer = await cli(app, 'readiness', 'nope');
     expect(cliAnswer.code).toBe(1);
     expect(cliAnswer.err).toMatch(/^failover: the app answered 404: no workload 'nope' in the catalog; known: /);

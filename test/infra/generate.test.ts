@@ -26,7 +26,7 @@ function sample(): ReturnType<typeof generateInfra> {
 function io() {
   const out: string[] = [];
   const err: string[] = [];
-  return { out, err, io: { out: (s: string) => out.push(s), err: (s: string) => err.push(s), now: () => new Date('2026-12-07T00:00:00Z') } };
+  return { out, err, io: { out: (s: string) => out.push(s), err: (s: string) => err.push(s), read: () => Promise.reject(new Error('no input in this test')), now: () => new Date('2026-12-07T00:00:00Z') } };
 }
 
 /** The placed resource of a type and name in a template (mutable: tests edit it). */
