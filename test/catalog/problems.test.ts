@@ -456,7 +456,7 @@ describe('warnings', () => {
     const result = parseCatalog('version: 1\nworkloads: []\n');
     expect(result).toEqual({
       ok: true,
-      catalog: { version: 1, source: null, workloads: [] },
+      catalog: { version: 1, source: null, workloads: [], orchestrator: null },
       warnings: [{ severity: 'warning', path: 'workloads', message: 'the catalog protects no workloads', line: 2, column: 12 }],
     });
   });
