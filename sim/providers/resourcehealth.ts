@@ -287,7 +287,14 @@ export function resourceHealthRoutes(sim: Simulator): Route[] {
    */
   const regionOf = (r: SimResource): string => sim.store.regionOf(r.id) ?? r.location;
 
+  /**
+   * Resource Health reports on resources that run somewhere; role assignments and definitions
+   * (kept in the store without a location, extension resources of what they grant) have no
+   * health of their own. Assumed: the lists leave them out, as they leave out the portal's
+   * non-regional settings.
+   */
   const inSubscription = (r: SimResource, sub: string, rg?: string): boolean => {
+    if (r.location === '') return false;
     const key = sim.key(r.id);
     const prefix = rg === undefined ? `/subscriptions/${sub.toLowerCase()}/` : `/subscriptions/${sub.toLowerCase()}/resourcegroups/${rg.toLowerCase()}/`;
     return key.startsWith(prefix);
