@@ -142,15 +142,10 @@ function expand(template: JsonObject, scope: Scope): DesiredResource[] {
     else if (scope.resourceGroup === null) id = `/subscriptions/${scope.subscriptionId}/${tail}`;
     else {
       const base = `/subscriptions/${scope.subscriptionId}/resourceGroups/${scope.resourceGroup}`;
-      const extension = typeof body['scope'] === 'string' ? `/providers/${scopePath(body['scope'])}` : '';
+      const extension = typeof body['scope'] === 'string' ? `/providers/${body['scope'].replace(/^\/+/, '')}` : '';
       id = `${base}${extension}/${tail}`;
     }
     out.push({ id, type, apiVersion: String(body['apiVersion']), body, unknown });
   }
   return out;
-}
-
-/** `Microsoft.Media/mediaservices/acct` → `Microsoft.Media/mediaservices/acct` (already type/name pairs after the namespace). */
-function scopePath(scope: string): string {
-  return scope.replace(/^\/+/, '');
 }

@@ -4,7 +4,6 @@
  * the least-privilege grants the playbooks need, and the grants ARM cannot make, as steps.
  * Nothing is written when a problem is found: a half-right template would deploy.
  */
-import { canonicalRegion } from '../alerts/regions.js';
 import type { Catalog } from '../catalog/types.js';
 import { catalogAlertRules, type AlertRule, type RuleProblem } from './alert-rules.js';
 import { catalogGrants, type CustomRole, type Grant } from './grants.js';
@@ -46,9 +45,4 @@ export function generateInfra(catalog: Catalog, options: GenerateOptions = {}): 
     catalogSource: catalog.source,
   });
   return { template, rules, grants, customRoles, manualSteps: manualSteps(catalog), problems, findings: lintTemplate(template) };
-}
-
-/** The canonical form of an app region given on the command line or by azd. */
-export function appRegionOf(value: string): string {
-  return canonicalRegion(value.trim());
 }

@@ -14,10 +14,11 @@
  */
 import type { AzureClients } from '../azure/clients.js';
 import { parseResourceId } from '../azure/resource-id.js';
+import { isRecord } from '../catalog/schema.js';
 import type { Catalog, Workload } from '../catalog/types.js';
 import { workloadAccess, type ResourceAccess } from '../infra/access.js';
 import { desiredResources } from '../infra/expressions.js';
-import { generateInfra } from '../infra/generate.js';
+import { generateInfra, type GeneratedInfra } from '../infra/generate.js';
 
 /** Where the app's alerting lives, from the app's settings (lib/config.ts). */
 export interface AlertingPlace {
@@ -52,10 +53,6 @@ export interface AccessReadiness {
   unreadable: string[];
   /** Why the alerting was not checked (settings absent), or null. */
   alertingNotChecked: string | null;
-}
-
-function isRecord(value: unknown): value is Record<string, unknown> {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
 
 /** What @azure/arm-authorization 9 reads permissions at. */
@@ -110,8 +107,19 @@ function missingFor(access: ResourceAccess, permissions: readonly Permission[]):
   return [...byStep.values()];
 }
 
+/** What a catalog implies, made once per loaded catalog: the daily check asks for every workload. */
+const generatedFor = new WeakMap<Catalog, GeneratedInfra>();
+function generatedOf(catalog: Catalog): GeneratedInfra {
+  let generated = generatedFor.get(catalog);
+  if (generated === undefined) {
+    generated = generateInfra(catalog);
+    generatedFor.set(catalog, generated);
+  }
+  return generated;
+}
+
 async function alertingProblems(catalog: Catalog, workload: Workload, clients: AzureClients, place: AlertingPlace): Promise<AlertingProblem[]> {
-  const generated = generateInfra(catalog);
+  const generated = generatedOf(catalog);
   const desired = desiredResources(generated.template, { ...place, alertsResourceGroup: place.alertRulesResourceGroup }, place.appSubscriptionId);
   const mine = new Set(generated.rules.filter((r) => r.workloads.includes(workload.id)).map((r) => `${r.subscriptionId}|${r.name}`.toLowerCase()));
   const wanted = desired.filter((d) => {
