@@ -5,7 +5,7 @@ import { ARM_SCOPE } from '../../lib/azure/scopes.js';
 import { seedRoleAssignment } from '../../sim/providers/authorization.js';
 import { BUILTIN_ROLE_IDS } from '../../sim/providers/builtin-roles.js';
 import { servicePrincipalIdFor } from '../../sim/providers/identity.js';
-import { startSimulator, SUB, type SimHarness } from './support.js';
+import { startSimulator, SUB, type SimHarness, all, rejection } from './support.js';
 
 const RG = 'rg-media-weu';
 const ACCOUNT = `/subscriptions/${SUB}/resourceGroups/${RG}/providers/Microsoft.Media/mediaservices/contosomediaweu`;
@@ -26,21 +26,6 @@ afterAll(() => h.close());
 beforeEach(async () => {
   await h.control('POST', '/_sim/reset');
 });
-
-async function all<T>(items: AsyncIterable<T>): Promise<T[]> {
-  const out: T[] = [];
-  for await (const item of items) out.push(item);
-  return out;
-}
-
-async function rejection(p: Promise<unknown>): Promise<{ statusCode?: number; code?: string; message: string }> {
-  try {
-    await p;
-  } catch (err) {
-    return err as { statusCode?: number; code?: string; message: string };
-  }
-  throw new Error('expected the call to fail');
-}
 
 describe('role assignments', () => {
   it('creates (201), reads, lists at the scope and deletes (then 204): the record names scope, role and principal', async () => {

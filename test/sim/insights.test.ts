@@ -2,7 +2,7 @@
 import type { ActionGroupResource, ActivityLogAlertResource, MonitorClient } from '@azure/arm-monitor';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { parsePayload } from '../../lib/alerts/index.js';
-import { recordStatuses, startSimulator, SUB, type SimHarness } from './support.js';
+import { recordStatuses, startSimulator, SUB, type SimHarness, all, rejection } from './support.js';
 
 const RG = 'rg-ops';
 const AG_ID = `/subscriptions/${SUB}/resourceGroups/${RG}/providers/Microsoft.Insights/actionGroups/failover-ag`;
@@ -53,21 +53,6 @@ beforeEach(async () => {
   await h.control('POST', '/_sim/reset');
   testStart = new Date(h.sim.clock.now() - 1000).toISOString();
 });
-
-async function all<T>(items: AsyncIterable<T>): Promise<T[]> {
-  const out: T[] = [];
-  for await (const item of items) out.push(item);
-  return out;
-}
-
-async function rejection(p: Promise<unknown>): Promise<{ statusCode?: number; code?: string; message: string }> {
-  try {
-    await p;
-  } catch (err) {
-    return err as { statusCode?: number; code?: string; message: string };
-  }
-  throw new Error('expected the call to fail');
-}
 
 const operations = (operation?: string) => h.operations(operation);
 

@@ -5,7 +5,7 @@ import { readFileSync } from 'node:fs';
 import { parsePayload } from '../../lib/alerts/index.js';
 import { defaultChecker } from '../../sim/contracts/checker.js';
 import { shapeMismatches } from '../contracts/replay.js';
-import { recordStatuses, startSimulator, SUB, type SimHarness } from './support.js';
+import { recordStatuses, startSimulator, SUB, type SimHarness, all, rejection } from './support.js';
 
 const WEU_ACCOUNT = `/subscriptions/${SUB}/resourceGroups/rg-media-weu/providers/Microsoft.Media/mediaservices/contosomediaweu`;
 const WEU_SE = `${WEU_ACCOUNT}/streamingEndpoints/default`;
@@ -24,21 +24,6 @@ afterAll(() => h.close());
 beforeEach(async () => {
   await h.control('POST', '/_sim/reset');
 });
-
-async function all<T>(items: AsyncIterable<T>): Promise<T[]> {
-  const out: T[] = [];
-  for await (const item of items) out.push(item);
-  return out;
-}
-
-async function rejection(p: Promise<unknown>): Promise<{ statusCode?: number; code?: string; message: string }> {
-  try {
-    await p;
-  } catch (err) {
-    return err as { statusCode?: number; code?: string; message: string };
-  }
-  throw new Error('expected the call to fail');
-}
 
 async function outage(region: string, mode = 'unavailable'): Promise<{ trackingId: string }> {
   const res = await h.control('POST', `/_sim/regions/${region}/outage`, { mode });

@@ -95,3 +95,20 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Si
     close: () => sim.close(),
   };
 }
+
+/** Every item of a paged SDK list. */
+export async function all<T>(items: AsyncIterable<T>): Promise<T[]> {
+  const out: T[] = [];
+  for await (const item of items) out.push(item);
+  return out;
+}
+
+/** The error a call fails with; the test fails when the call succeeds. */
+export async function rejection(p: Promise<unknown>): Promise<{ statusCode?: number; code?: string; message: string }> {
+  try {
+    await p;
+  } catch (err) {
+    return err as { statusCode?: number; code?: string; message: string };
+  }
+  throw new Error('expected the call to fail');
+}
