@@ -3,7 +3,7 @@
  * values are read off the fixture files by hand.
  */
 import { describe, expect, it } from 'vitest';
-import { explainRule, fieldValues, ruleFires, type ActivityLogAlertRule, type ActivityLogEvent, type Condition } from './evaluate.js';
+import { EMPTY_EVENT, explainRule, fieldValues, ruleFires, type ActivityLogAlertRule, type ActivityLogEvent, type Condition } from './evaluate.js';
 import { activityLogEventFrom } from './event-from-payload.js';
 import { payloadFixtureNames, readFixtureJson } from '../../support/fixtures.js';
 
@@ -222,20 +222,7 @@ const SUB = '/subscriptions/aaaa0a0a-bb1b-cc2c-dd3d-eeeeee4e4e4e';
 const ACCOUNT = `${SUB}/resourceGroups/rg-media/providers/Microsoft.Media/mediaservices/contosomedia`;
 
 function event(fields: Partial<ActivityLogEvent>): ActivityLogEvent {
-  return {
-    category: null,
-    resourceId: null,
-    resourceGroup: null,
-    resourceProvider: null,
-    resourceType: null,
-    operationName: null,
-    status: null,
-    subStatus: null,
-    level: null,
-    caller: null,
-    properties: {},
-    ...fields,
-  };
+  return { ...EMPTY_EVENT, ...fields };
 }
 
 function rule(allOf: Condition[], scopes: string[] = [SUB], enabled?: boolean): ActivityLogAlertRule {

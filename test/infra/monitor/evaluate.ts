@@ -267,7 +267,8 @@ function checkLeaf(leaf: unknown, at: string): void {
   fieldValues(EMPTY_EVENT, l['field']);
 }
 
-const EMPTY_EVENT: ActivityLogEvent = {
+/** An event with no field set: what a test or a field check starts from. */
+export const EMPTY_EVENT: ActivityLogEvent = {
   category: null,
   resourceId: null,
   resourceGroup: null,
