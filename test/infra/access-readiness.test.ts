@@ -12,7 +12,9 @@ import { parseCatalog, type Catalog } from '../../lib/catalog/index.js';
 import { desiredResources } from '../../lib/infra/expressions.js';
 import { generateInfra } from '../../lib/infra/generate.js';
 import { planTemplate, type PlanParameters } from '../../lib/infra/plan.js';
+import type { IncidentNotification } from '../../lib/notify/events.js';
 import { accessProblems, accessReadiness, type AlertingPlace } from '../../lib/operators/access-readiness.js';
+import { checkReadiness } from '../../lib/operators/readiness.js';
 import { servicePrincipalIdFor } from '../../sim/providers/identity.js';
 import { startSimulator, SUB, type SimHarness } from '../sim/support.js';
 
@@ -83,6 +85,12 @@ describe('readiness of the app\'s access, against the simulator', () => {
       `activity log alert rule failover-servicehealth-media-streaming in subscription ${SUB} is disabled: alerts for media-streaming never reach the app; enable it`,
     ]);
     expect(access.summary).toBe('3 permission(s) missing for switch-traffic; 1 alerting problem(s)');
+
+    // The daily check treats it as drift: the workload's channels are told, each gap a line.
+    const sent: IncidentNotification[] = [];
+    const checks = await checkReadiness(catalog, h.clients, async (_targets, n) => (sent.push(n), { delivered: 1, failed: 0 }), { baseUrl: null }, () => new Date('2026-12-07T06:00:00Z'), PLACE);
+    expect(checks.find((c) => c.workloadId === 'media-streaming')?.outcome).toBe('drift');
+    expect(sent.map((n) => [n.workloads, (n as { missing?: string[] }).missing])).toEqual([[['media-streaming'], accessProblems(access)]]);
 
     const entries = await planTemplate(h.clients, generateInfra(catalog).template, PARAMETERS);
     expect(entries.filter((e) => e.change === 'modify').map((e) => [e.id, e.differences])).toEqual([[ruleId, ['properties.enabled: false → true']]]);
