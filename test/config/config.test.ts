@@ -5,6 +5,7 @@ describe('configuration', () => {
   it('applies defaults and freezes the result', () => {
     const config = loadConfig({ TASK_HUB_NAME: 'failover' });
     expect(config).toEqual({
+      alerting: null,
       taskHubName: 'failover',
       catalogPath: 'samples/catalog.yaml',
       maxAlertBytes: 262144,
@@ -14,6 +15,23 @@ describe('configuration', () => {
       appServiceAuth: false,
     });
     expect(Object.isFrozen(config)).toBe(true);
+  });
+
+  it('knows where the app\'s alerting lives from its own settings or the ones Azure sets, and names a subscription that is not a GUID', () => {
+    expect(loadConfig({ TASK_HUB_NAME: 'failover', WEBSITE_OWNER_NAME: '11111111-1111-1111-1111-111111111111+rg-failover-SwedenCentralwebspace-Linux', WEBSITE_RESOURCE_GROUP: 'rg-failover' }).alerting).toEqual({
+      appSubscriptionId: '11111111-1111-1111-1111-111111111111',
+      appResourceGroup: 'rg-failover',
+      alertRulesResourceGroup: 'rg-failover-alerts',
+    });
+    expect(loadConfig({ TASK_HUB_NAME: 'failover', APP_SUBSCRIPTION_ID: '22222222-2222-2222-2222-222222222222', APP_RESOURCE_GROUP: 'rg-app', ALERT_RULES_RESOURCE_GROUP: 'rg-rules' }).alerting).toEqual({
+      appSubscriptionId: '22222222-2222-2222-2222-222222222222',
+      appResourceGroup: 'rg-app',
+      alertRulesResourceGroup: 'rg-rules',
+    });
+    expect(loadConfig({ TASK_HUB_NAME: 'failover', APP_RESOURCE_GROUP: 'rg-app' }).alerting).toBeNull();
+    expect(() => loadConfig({ TASK_HUB_NAME: 'failover', APP_SUBSCRIPTION_ID: 'prod', APP_RESOURCE_GROUP: 'rg-app' })).toThrow(
+      'APP_SUBSCRIPTION_ID "prod" is invalid; use the subscription id (a GUID) the app is deployed in',
+    );
   });
 
   it('turns the service health poll off, and names a value that is neither on nor off', () => {
