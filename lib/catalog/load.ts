@@ -10,7 +10,8 @@ import { formatPath, fromIssues, type Draft, type Segment } from './problems.js'
 import { catalogRules, workloadRules, type WorkloadDraft } from './rules.js';
 import { topologyProblems } from './topology.js';
 import { canonicalRegion } from '../alerts/regions.js';
-import { catalogErrorMap, isRecord, ROOT_FIELDS, unknownFieldMessage, WORKLOAD_FIELDS, type WorkloadFields } from './schema.js';
+import { completeEnvironment, environmentRules, environmentUseWarnings, type EnvironmentDraft, type Estate } from './environment.js';
+import { catalogErrorMap, ENVIRONMENT_FIELDS, isRecord, MAPS_FROM_FIELDS, ROOT_FIELDS, unknownFieldMessage, WORKLOAD_FIELDS, type WorkloadFields } from './schema.js';
 import { parseResourceId } from '../azure/resource-id.js';
 import type { Catalog, CatalogProblem, CatalogResult, ParseCatalogOptions, Playbook, Side, Workload } from './types.js';
 import { describe } from './wording.js';
@@ -51,6 +52,8 @@ export function parseCatalog(text: string, options: ParseCatalogOptions = {}): C
     problems.push(...workloadRules(draft, now));
   });
   problems.push(...catalogRules(drafts));
+  const environment = parseEnvironment(root['environment']);
+  problems.push(...environment.problems, ...environmentRules(environment.draft));
   const appRegion = options.appRegion !== undefined ? canonicalRegion(options.appRegion) : (top.values.orchestrator?.region ?? null);
   if (appRegion !== null) problems.push(...topologyProblems(drafts, appRegion, options.appRegion !== undefined ? 'the app region given' : 'orchestrator.region'));
   if (top.values.workloads?.length === 0) {
@@ -65,7 +68,16 @@ export function parseCatalog(text: string, options: ParseCatalogOptions = {}): C
     if (workload === null) return fail();
     workloads.push(workload);
   }
-  const catalog: Catalog = deepFreeze({ version: 1, source: options.source ?? null, workloads, orchestrator: appRegion !== null ? { region: appRegion } : null });
+  const loadedEnvironment = completeEnvironment(environment.draft);
+  if (loadedEnvironment === null) return fail();
+  problems.push(...environmentUseWarnings(environment.draft, estateOf(workloads)));
+  const catalog: Catalog = deepFreeze({
+    version: 1,
+    source: options.source ?? null,
+    workloads,
+    orchestrator: appRegion !== null ? { region: appRegion } : null,
+    environment: loadedEnvironment,
+  });
   indexOf(catalog);
   return { ok: true, catalog, warnings: finish(problems, source) };
 }
@@ -121,8 +133,41 @@ function parseSections<S extends Shape>(
   return { values, problems };
 }
 
+/**
+ * The environment section, field by field like a workload, so a broken map does not hide the
+ * problems of the others. Absent: production, with nothing mapped.
+ */
+function parseEnvironment(raw: unknown): { draft: EnvironmentDraft; problems: Draft[] } {
+  if (raw === undefined) return { draft: { name: 'production', mapsFrom: null }, problems: [] };
+  const path: Segment[] = ['environment'];
+  if (!isRecord(raw)) {
+    return { draft: { name: undefined, mapsFrom: null }, problems: [{ severity: 'error', path, message: `expected a mapping with name and mapsFrom, got ${describe(raw)}` }] };
+  }
+  const fields = parseSections(raw, ENVIRONMENT_FIELDS, path, undefined);
+  const problems = [...fields.problems];
+  const name = fields.values.name;
+  const rawMaps = raw['mapsFrom'];
+  if (rawMaps === undefined) return { draft: { name, mapsFrom: null }, problems };
+  if (!isRecord(rawMaps)) {
+    problems.push({ severity: 'error', path: [...path, 'mapsFrom'], message: `expected a mapping with subscriptions, resources and tenants, got ${describe(rawMaps)}` });
+    return { draft: { name, mapsFrom: {} }, problems };
+  }
+  const maps = parseSections(rawMaps, MAPS_FROM_FIELDS, [...path, 'mapsFrom'], undefined);
+  problems.push(...maps.problems);
+  return { draft: { name, mapsFrom: maps.values }, problems };
+}
+
+/** The resource ids and subscriptions the catalog's workloads use, for the environment's map checks. */
+function estateOf(workloads: readonly Workload[]): Estate {
+  return {
+    resourceIds: workloads.flatMap((w) => workloadResourceIds([w.primary, w.secondary], w.playbook)),
+    subscriptions: new Set(workloads.flatMap((w) => w.subscriptions)),
+  };
+}
+
 function complete(fields: Partial<WorkloadFields>): Workload | null {
-  const { id, description, services, primary, secondary, playbook, policy, guardrails, notify, dependsOn, subscriptions, tenantId } = fields;
+  const { id, description, services, primary, secondary, playbook, policy, guardrails, notify, dependsOn, subscriptions, tenantId, recoveryTimeObjective } =
+    fields;
   if (
     id === undefined ||
     description === undefined ||
@@ -135,7 +180,8 @@ function complete(fields: Partial<WorkloadFields>): Workload | null {
     notify === undefined ||
     dependsOn === undefined ||
     subscriptions === undefined ||
-    tenantId === undefined
+    tenantId === undefined ||
+    recoveryTimeObjective === undefined
   ) {
     return null;
   }
@@ -152,14 +198,20 @@ function complete(fields: Partial<WorkloadFields>): Workload | null {
     dependsOn: [...new Set(dependsOn)],
     subscriptions: workloadSubscriptions(subscriptions, [primary, secondary], playbook),
     tenantId,
+    recoveryTimeObjectiveMs: recoveryTimeObjective,
   };
+}
+
+/** Every resource id a workload names: both sides' resources and its Traffic Manager profile. */
+function workloadResourceIds(sides: readonly (Side | null)[], playbook: Playbook): string[] {
+  const ids = sides.flatMap((side) => (side === null ? [] : Object.values(side.resources)));
+  if (playbook.kind === 'mediaServices' && playbook.trafficManager !== null) ids.push(playbook.trafficManager.profile);
+  return ids;
 }
 
 /** The subscriptions the catalog lists and those every resource of the workload lives in, lower-case. */
 function workloadSubscriptions(listed: readonly string[], sides: readonly (Side | null)[], playbook: Playbook): string[] {
-  const ids = sides.flatMap((side) => (side === null ? [] : Object.values(side.resources)));
-  if (playbook.kind === 'mediaServices' && playbook.trafficManager !== null) ids.push(playbook.trafficManager.profile);
-  const fromResources = ids.flatMap((id) => {
+  const fromResources = workloadResourceIds(sides, playbook).flatMap((id) => {
     const subscription = parseResourceId(id)?.subscriptionId;
     return subscription === undefined ? [] : [subscription.toLowerCase()];
   });

@@ -8,7 +8,7 @@
 import { z } from 'zod';
 import { canonicalRegion, isKnownRegion, KNOWN_REGIONS } from '../alerts/regions.js';
 import { WORKFLOW_SAS } from '../azure/genomics.js';
-import { parseResourceId } from '../azure/resource-id.js';
+import { parseResourceId, resourceIdKey } from '../azure/resource-id.js';
 import { DURATION_EXAMPLES, parseDuration } from './duration.js';
 import { TRAFFIC_MANAGER_TYPE } from './roles.js';
 import type {
@@ -99,6 +99,7 @@ export const catalogErrorMap: z.core.$ZodErrorMap = (iss) => {
 
 const EXPECTED: Readonly<Record<string, string>> = {
   object: 'a mapping',
+  record: 'a mapping',
   array: 'a list',
   string: 'a string',
   number: 'a number',
@@ -444,10 +445,11 @@ export const NotifyTargetSchema = strict({
   return { kind: 'webhook', url: target.webhook ?? '' };
 });
 
-const WORKLOAD_ID = /^[a-z][a-z0-9]*(?:-[a-z0-9]+)*$/;
+/** Lower-case letters, digits and single hyphens, starting with a letter: workload ids and environment names. */
+const KEBAB = /^[a-z][a-z0-9]*(?:-[a-z0-9]+)*$/;
 
 export const WorkloadIdSchema = z.string().superRefine((id, ctx) => {
-  if (id.length > 63 || !WORKLOAD_ID.test(id)) {
+  if (id.length > 63 || !KEBAB.test(id)) {
     ctx.addIssue({
       code: 'custom',
       message: `workload id ${show(id)} must be kebab-case: lower-case letters, digits and single hyphens, starting with a letter, at most 63 characters (e.g. media-streaming)`,
@@ -470,7 +472,97 @@ export const WORKLOAD_FIELDS = {
   dependsOn: z.array(text).default([]),
   subscriptions: z.array(GUID_TEXT.transform((v) => v.toLowerCase())).default([]),
   tenantId: GUID_TEXT.optional().transform((v) => (v === undefined ? null : v.toLowerCase())),
+  recoveryTimeObjective: duration().optional().transform((d) => (d === undefined ? null : d.ms)),
 };
+
+// ---------------------------------------------------------------------------------------------
+// Environment: what the catalog describes and how production's identifiers map onto it
+
+/** The production id of one map entry and this catalog's, canonical, with the key as written so problems can point at it. */
+export interface MapEntry {
+  readonly written: string;
+  readonly from: string;
+  readonly to: string;
+}
+
+const MAPPED_KINDS = {
+  subscription: {
+    canonical: (id: string) => id.toLowerCase(),
+    problem: (id: string) => (GUID.test(id) ? null : `expected a subscription GUID such as 55555555-5555-5555-5555-555555555555, got ${show(id)}`),
+  },
+  tenant: {
+    canonical: (id: string) => id.toLowerCase(),
+    problem: (id: string) => (GUID.test(id) ? null : `expected a tenant GUID such as 55555555-5555-5555-5555-555555555555, got ${show(id)}`),
+  },
+  resource: { canonical: resourceIdKey, problem: (id: string) => resourceIdProblem(id) },
+} as const;
+
+/**
+ * Production id → this catalog's id, for one kind of identifier. The map is applied once, so a
+ * target that is also a source (a chain, or an id mapped to itself) would leave a replay
+ * pointing at whatever the source names, possibly production: refused, not followed.
+ */
+function identifierMap(kind: keyof typeof MAPPED_KINDS) {
+  const { canonical, problem } = MAPPED_KINDS[kind];
+  return z.record(z.string(), text).transform((record, ctx): MapEntry[] => {
+    const entries: MapEntry[] = [];
+    const written = new Map<string, string>();
+    for (const [key, target] of Object.entries(record)) {
+      const keyProblem = problem(key.trim());
+      const targetProblem = problem(target);
+      if (keyProblem !== null) ctx.addIssue({ code: 'custom', path: [key], message: `production ${kind} (the key): ${keyProblem}`, input: key });
+      if (targetProblem !== null) ctx.addIssue({ code: 'custom', path: [key], message: `this environment's ${kind} (the value): ${targetProblem}`, input: target });
+      if (keyProblem !== null || targetProblem !== null) continue;
+      const from = canonical(key.trim());
+      const first = written.get(from);
+      if (first !== undefined) {
+        ctx.addIssue({ code: 'custom', path: [key], message: `maps the same ${kind} as ${show(first)} (ids compare without case); keep one entry`, input: key });
+        continue;
+      }
+      written.set(from, key);
+      entries.push({ written: key, from, to: kind === 'resource' ? target : canonical(target) });
+    }
+    const sources = new Set(entries.map((e) => e.from));
+    for (const entry of entries) {
+      if (!sources.has(canonical(entry.to))) continue;
+      ctx.addIssue({
+        code: 'custom',
+        path: [entry.written],
+        input: entry.to,
+        message:
+          canonical(entry.to) === entry.from
+            ? `maps ${show(entry.written)} to itself: a replayed incident would act on the production ${kind}; map it to this environment's ${kind}`
+            : `maps to ${show(entry.to)}, which is itself mapped from: maps are applied once, not followed; map ${show(entry.written)} straight to this environment's ${kind}`,
+      });
+    }
+    return entries;
+  });
+}
+
+/** The fields of `environment`, each parsed on its own; `mapsFrom` is parsed by MAPS_FROM_FIELDS. */
+export const ENVIRONMENT_FIELDS = {
+  name: z
+    .string()
+    .superRefine((name, ctx) => {
+      if (name.length > 63 || !KEBAB.test(name)) {
+        ctx.addIssue({
+          code: 'custom',
+          message: `environment name ${show(name)} must be one lower-case word or kebab-case, at most 63 characters (e.g. staging, pre-production)`,
+          input: name,
+        });
+      }
+    })
+    .default('production'),
+  mapsFrom: z.unknown(),
+};
+
+export const MAPS_FROM_FIELDS = {
+  subscriptions: identifierMap('subscription').default([]),
+  resources: identifierMap('resource').default([]),
+  tenants: identifierMap('tenant').default([]),
+};
+
+export type MapsFromFields = { [K in keyof typeof MAPS_FROM_FIELDS]: z.output<(typeof MAPS_FROM_FIELDS)[K]> };
 
 export const ROOT_FIELDS = {
   version: z.unknown().transform((version, ctx): 1 => {
@@ -489,6 +581,8 @@ export const ROOT_FIELDS = {
   workloads: z.array(z.unknown()),
   /** Where the orchestrator itself runs (infra/main.bicep's location), so the catalog check can refuse a layout it would not survive. */
   orchestrator: strict({ region }).optional().transform((v) => (v === undefined ? null : v)),
+  /** What the catalog describes; parsed field by field (ENVIRONMENT_FIELDS) so one broken map does not hide the others. */
+  environment: z.unknown(),
 };
 
 export type WorkloadFields = { [K in keyof typeof WORKLOAD_FIELDS]: z.output<(typeof WORKLOAD_FIELDS)[K]> };

@@ -15,6 +15,33 @@ export interface Catalog {
   readonly workloads: readonly Workload[];
   /** Where the orchestrator runs (canonical region), when the catalog says; null when it does not. */
   readonly orchestrator: { readonly region: string } | null;
+  /** What this catalog describes; `production` with empty maps when the catalog has no `environment` section. */
+  readonly environment: Environment;
+}
+
+/**
+ * The environment a catalog describes, and for a staging catalog how production's identifiers
+ * become its own: a replayed production incident is mapped through `mapsFrom` before it is
+ * matched, so it can only ever name (and act on) this catalog's resources.
+ */
+export interface Environment {
+  /** One lower-case word or kebab-case (`staging`, `pre-production`); `production` by default. */
+  readonly name: string;
+  /** Empty maps on production, which never replays. */
+  readonly mapsFrom: EnvironmentMaps;
+}
+
+export interface EnvironmentMaps {
+  /** Production subscription GUID → this catalog's, both lower-case. */
+  readonly subscriptions: Readonly<Record<string, string>>;
+  /**
+   * Production resource id, keyed by `resourceIdKey` (lower-case: ARM compares ids without case)
+   * → this catalog's resource id as written. For resources whose id the subscription map alone
+   * would not produce (another group or name); consulted before `subscriptions`.
+   */
+  readonly resources: Readonly<Record<string, string>>;
+  /** Production Microsoft Entra tenant GUID → this catalog's, both lower-case. */
+  readonly tenants: Readonly<Record<string, string>>;
 }
 
 export interface Workload {
@@ -39,6 +66,11 @@ export interface Workload {
   readonly subscriptions: readonly string[];
   /** The Microsoft Entra tenant the workload lives in, when the catalog says; alerts naming another are ignored. */
   readonly tenantId: string | null;
+  /**
+   * How soon after an incident's first signal the workload must run on its secondary (ms), when
+   * the catalog says (`recoveryTimeObjective: 30m`); replay reports measure each failover against it.
+   */
+  readonly recoveryTimeObjectiveMs: number | null;
 }
 
 export type SideName = 'primary' | 'secondary';

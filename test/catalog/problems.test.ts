@@ -15,8 +15,8 @@ describe('YAML syntax', () => {
     const text = sampleWith(['    services: [Media Services]', '    services: [Media Services']);
     const problems = problemsOf(text);
     expect(problems.length).toBeGreaterThan(0);
-    // The flow list is still open when the next key (`primary:`, line 62 column 5) arrives.
-    expect(problems[0]).toMatchObject({ severity: 'error', path: '$', line: 62, column: 5 });
+    // The flow list is still open when the next key (`recoveryTimeObjective:`, line 77 column 5) arrives.
+    expect(problems[0]).toMatchObject({ severity: 'error', path: '$', line: 77, column: 5 });
     expect(problems[0]!.message).toMatch(/^YAML syntax error: Flow sequence in block collection must be sufficiently indented and end with a \]$/);
     expect(problems.every((p) => p.path === '$' && p.message.startsWith('YAML'))).toBe(true);
   });
@@ -58,7 +58,7 @@ describe('shape', () => {
   it('names a missing required field and points at its workload', () => {
     const text = sampleWith([MEDIA_TRIGGER, '    guardrails:']);
     const error = singleError(text, 'workloads[0].policy', "missing required field 'policy'");
-    expect(error).toMatchObject({ line: 59, column: 5, workload: 'media-streaming' });
+    expect(error).toMatchObject({ line: 74, column: 5, workload: 'media-streaming' });
   });
 
   it('names the field and the value of a wrong type', () => {
@@ -67,7 +67,7 @@ describe('shape', () => {
       'workloads[0].playbook.streamingEndpoints[0].scaleUnits',
       "expected a number, got a string ('two')",
     );
-    expect(error.line).toBe(74);
+    expect(error.line).toBe(90);
     singleError(sampleWith(['scaleUnits: 0 ', 'scaleUnits: 1.5 ']), 'workloads[0].playbook.streamingEndpoints[0].scaleUnits', 'expected a whole number, got a number (1.5)');
     singleError(sampleWith(['scaleUnits: 0 ', 'scaleUnits: -1 ']), 'workloads[0].playbook.streamingEndpoints[0].scaleUnits', 'must be at least 0, got -1');
   });
@@ -78,7 +78,7 @@ describe('shape', () => {
       'workloads[0].guardrails.dwelltime',
       "unknown field 'dwelltime' (did you mean 'dwellTime'?); allowed fields: resourceHealthConfirmation, dwellTime, minIntervalBetweenFailovers, failbackAfterHealthyFor",
     );
-    expect(error).toMatchObject({ line: 89, column: 7 });
+    expect(error).toMatchObject({ line: 105, column: 7 });
   });
 
   it('catches unknown keys at the top, in a workload and deep inside a playbook', () => {
@@ -100,7 +100,7 @@ describe('shape', () => {
       'workloads[0].policy.trigger',
       "expected one of auto, approval, notify-only; got 'automatic'",
     );
-    expect(error).toMatchObject({ line: 86, column: 16, workload: 'media-streaming' });
+    expect(error).toMatchObject({ line: 102, column: 16, workload: 'media-streaming' });
     singleError(
       sampleWith(['recurrence: Day ', 'recurrence: Weekly ']),
       'workloads[1].playbook.shareSubscriptions[0].recurrence',
@@ -246,7 +246,7 @@ describe('the Genomics playbook', () => {
 describe('cross-workload rules', () => {
   it('rejects duplicate workload ids at the second one', () => {
     const error = singleError(sampleWith(['- id: genomics-pipeline', '- id: purview-governance']), 'workloads[3].id', "duplicate workload id 'purview-governance': workloads[2] already uses it");
-    expect(error).toMatchObject({ workload: 'purview-governance', line: 157 });
+    expect(error).toMatchObject({ workload: 'purview-governance', line: 175 });
   });
 
   it('rejects dependsOn naming an unknown workload, with a suggestion', () => {
@@ -279,7 +279,7 @@ describe('cross-workload rules', () => {
 describe('regions', () => {
   it('names an unknown region after canonicalization and suggests the nearest', () => {
     const error = singleError(sampleWith(['region: westeurope', 'region: westeurpe']), 'workloads[0].primary.region', "unknown region 'westeurpe' (did you mean 'westeurope'?)");
-    expect(error.line).toBe(63);
+    expect(error.line).toBe(79);
     singleError(sampleWith(['region: northeurope', 'region: North Eurpoe']), 'workloads[0].secondary.region', "unknown region 'northeurpoe'");
   });
 
@@ -305,7 +305,7 @@ describe('resources', () => {
       'workloads[0].secondary.resources.account',
       "not a valid ARM resource id: expected /subscriptions/{subscription-id}/resourceGroups/{group}/providers/{Namespace}/{type}/{name}, got 'contosomedianeu'",
     );
-    expect(error.line).toBe(69);
+    expect(error.line).toBe(85);
     singleError(sampleWith([`account: ${MEDIA_NEU}`, 'account: /subscriptions/.../resourceGroups/rg-media-neu/providers/Microsoft.Media/mediaservices/contosomedianeu']), 'workloads[0].secondary.resources.account', "subscription '...' in the resource id is not a GUID");
     singleError(sampleWith([`account: ${MEDIA_NEU}`, `account: /subscriptions/11111111-1111-1111-1111-111111111111/resourceGroups/rg-media-neu`]), 'workloads[0].secondary.resources.account', 'not a valid ARM resource id');
   });
@@ -327,7 +327,7 @@ describe('resources', () => {
         severity: 'error',
         path: 'workloads[0].primary.resources.account',
         message: "missing required role 'account': the ARM id of the primary Microsoft.Media/mediaservices resource",
-        line: 64,
+        line: 80,
         column: 7,
         workload: 'media-streaming',
       },
@@ -335,7 +335,7 @@ describe('resources', () => {
         severity: 'error',
         path: 'workloads[0].primary.resources.acount',
         message: "unknown role 'acount' for a mediaServices playbook (did you mean 'account'?); primary roles: account",
-        line: 65,
+        line: 81,
         column: 9,
         workload: 'media-streaming',
       },
@@ -398,8 +398,8 @@ describe('warnings', () => {
     const text = sampleWith(['services: [Media Services]', 'services: [Contoso Streaming]']);
     const result = parseCatalog(text, { now: NOW });
     expect(result.ok && result.warnings.map((w) => [w.path, w.line])).toEqual([
-      ['workloads[0].playbook.kind', 71],
-      ['workloads[3].services[0]', 159],
+      ['workloads[0].playbook.kind', 87],
+      ['workloads[3].services[0]', 177],
     ]);
   });
 
@@ -445,7 +445,7 @@ describe('warnings', () => {
         path: 'workloads[4].guardrails.resourceHealthConfirmation',
         message:
           'resource health confirmation is on, but the primary side lists no resources whose health could confirm an impact; add the primary resources or set it to false',
-        line: 200,
+        line: 219,
         column: 35,
         workload: 'dynamics-crm',
       },
@@ -456,7 +456,13 @@ describe('warnings', () => {
     const result = parseCatalog('version: 1\nworkloads: []\n');
     expect(result).toEqual({
       ok: true,
-      catalog: { version: 1, source: null, workloads: [], orchestrator: null },
+      catalog: {
+        version: 1,
+        source: null,
+        workloads: [],
+        orchestrator: null,
+        environment: { name: 'production', mapsFrom: { subscriptions: {}, resources: {}, tenants: {} } },
+      },
       warnings: [{ severity: 'warning', path: 'workloads', message: 'the catalog protects no workloads', line: 2, column: 12 }],
     });
   });
@@ -486,17 +492,17 @@ describe('many problems at once', () => {
     );
     const problems = problemsOf(text);
     expect(problems.map((p) => [p.severity, p.path, p.line])).toEqual([
-      ['error', 'version', 54],
-      ['warning', 'workloads[0].services[0]', 61],
-      ['error', 'workloads[0].primary.region', 63],
-      ['error', 'workloads[0].policy.trigger', 86],
-      ['error', 'workloads[0].guardrails.dwelltime', 89],
-      ['error', 'workloads[2].secondary.resources.account', 133],
-      ['error', 'workloads[2].playbook.readyness', 136],
-      ['error', 'workloads[2].policy.approval.timeout', 152],
-      ['error', 'workloads[3].id', 158],
-      ['warning', 'workloads[3].services[0]', 160],
-      ['error', 'workloads[3].secondary.region', 166],
+      ['error', 'version', 69],
+      ['warning', 'workloads[0].services[0]', 76],
+      ['error', 'workloads[0].primary.region', 79],
+      ['error', 'workloads[0].policy.trigger', 102],
+      ['error', 'workloads[0].guardrails.dwelltime', 105],
+      ['error', 'workloads[2].secondary.resources.account', 151],
+      ['error', 'workloads[2].playbook.readyness', 154],
+      ['error', 'workloads[2].policy.approval.timeout', 170],
+      ['error', 'workloads[3].id', 176],
+      ['warning', 'workloads[3].services[0]', 178],
+      ['error', 'workloads[3].secondary.region', 185],
     ]);
     expect(problems.filter((p) => p.path.startsWith('workloads[3]')).every((p) => p.workload === 'purview-governance')).toBe(true);
   });

@@ -36,7 +36,7 @@ describe('samples/catalog.yaml', () => {
         path: 'workloads[0].services[0]',
         message:
           'Media Services was retired on 2024-06-30 (https://azure.microsoft.com/updates/retirement-notice-azure-media-services-is-being-retired-on-30-june-2024/); move streaming and encoding to a partner solution and remove this workload once migrated',
-        line: 61,
+        line: 76,
         column: 16,
         workload: 'media-streaming',
       },
@@ -45,7 +45,7 @@ describe('samples/catalog.yaml', () => {
         path: 'workloads[3].services[0]',
         message:
           'Microsoft Genomics was retired on 2025-01-06 (https://learn.microsoft.com/lifecycle/products/microsoft-genomics); run the pipeline on Azure Batch or another workflow service and remove this workload once migrated',
-        line: 159,
+        line: 177,
         column: 16,
         workload: 'genomics-pipeline',
       },
@@ -98,6 +98,7 @@ describe('samples/catalog.yaml', () => {
       dependsOn: [],
       subscriptions: ['11111111-1111-1111-1111-111111111111'],
       tenantId: null,
+      recoveryTimeObjectiveMs: 1_800_000,
     });
   });
 
