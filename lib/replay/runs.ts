@@ -72,7 +72,7 @@ export function playbookRun(result: PlaybookResult): PlaybookRun {
     ok: result.ok,
     failedStep: result.failedStep,
     durationMs: result.durationMs,
-    steps: result.steps.map((s) => ({ step: s.step, status: s.status, durationMs: elapsed(s.startedAt, s.finishedAt) ?? 0, startedAt: s.startedAt, detail: s.detail })),
+    steps: result.steps.map((s) => ({ step: s.step, status: s.status, durationMs: elapsedMs(s.startedAt, s.finishedAt) ?? 0, startedAt: s.startedAt, detail: s.detail })),
   };
 }
 
@@ -141,10 +141,11 @@ function recoveryMs(failover: PlaybookResult | undefined, startedAt: string): nu
   if (failover === undefined || !failover.ok) return null;
   const ends = failover.steps.map((s) => Date.parse(s.finishedAt)).filter(Number.isFinite);
   if (ends.length === 0) return null;
-  return elapsed(startedAt, new Date(Math.max(...ends)).toISOString());
+  return elapsedMs(startedAt, new Date(Math.max(...ends)).toISOString());
 }
 
-function elapsed(from: string, to: string): number | null {
+/** Milliseconds from one ISO time to another (never negative); null when either is not a time. */
+export function elapsedMs(from: string, to: string): number | null {
   const ms = Date.parse(to) - Date.parse(from);
   return Number.isFinite(ms) ? Math.max(0, ms) : null;
 }
