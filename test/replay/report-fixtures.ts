@@ -5,7 +5,7 @@
  * orchestration writes, waves of steps sharing their start. One Media Services incident in West
  * Europe, failed over to North Europe and back, and the variants a replay can turn it into.
  */
-import type { TimelineEntry, TimelineType } from '../../lib/incidents/types.js';
+import type { IncidentOutcome, TimelineEntry, TimelineType } from '../../lib/incidents/types.js';
 import type { IncidentView } from '../../lib/operators/incidents.js';
 import type { PlaybookResult, StepRecord } from '../../lib/playbooks/types.js';
 
@@ -68,7 +68,7 @@ export function mediaIncident(v: Variant = {}): IncidentView {
   record('signal', `serviceHealth Incident Active: ${title}`);
   record('decision', v.notifyOnly ? NOTIFIED : (v.decision ?? ACTED));
   const summary: NonNullable<IncidentView['summary']> = { failover: {}, failback: {}, timeToFailoverMs: null };
-  let outcome: string;
+  let outcome: IncidentOutcome;
   if (v.notifyOnly) {
     record('completed', `notified-only: ${NOTIFIED.slice(WORKLOAD.length + 2)}`);
     outcome = 'notified-only';
