@@ -516,7 +516,7 @@ function identifierMap(kind: keyof typeof MAPPED_KINDS) {
       const from = canonical(key.trim());
       const first = written.get(from);
       if (first !== undefined) {
-        ctx.addIssue({ code: 'custom', path: [key], message: `maps the same ${kind} as ${show(first)} (ids compare without case); keep one entry`, input: key });
+        ctx.addIssue({ code: 'custom', path: [key], message: `maps the same ${kind} as '${first}' (ids compare without case); keep one entry`, input: key });
         continue;
       }
       written.set(from, key);
@@ -531,8 +531,8 @@ function identifierMap(kind: keyof typeof MAPPED_KINDS) {
         input: entry.to,
         message:
           canonical(entry.to) === entry.from
-            ? `maps ${show(entry.written)} to itself: a replayed incident would act on the production ${kind}; map it to this environment's ${kind}`
-            : `maps to ${show(entry.to)}, which is itself mapped from: maps are applied once, not followed; map ${show(entry.written)} straight to this environment's ${kind}`,
+            ? `maps '${entry.written}' to itself: a replayed incident would act on the production ${kind}; map it to this environment's ${kind}`
+            : `maps to '${entry.to}', which is itself mapped from: maps are applied once, not followed; map '${entry.written}' straight to this environment's ${kind}`,
       });
     }
     return entries;
