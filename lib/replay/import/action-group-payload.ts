@@ -113,19 +113,21 @@ interface ActivityView {
   bag: JsonObject;
   bagPath: string;
   authorization: JsonObject | undefined;
+  /** Who did it: the event's claims, or a diagnostic record's `identity.claims`. */
   claims: Json | undefined;
 }
 
 function viewOf(event: JsonObject, signal: Signal): ActivityView {
   const properties = optObject(event, 'properties', '$') ?? {};
   const eventProperties = signal.schema === 'diagnosticRecord' ? optObject(properties, 'eventProperties', '$.properties') : undefined;
-  // Diagnostic records put authorization and claims under `identity`.
+  // Diagnostic records put claims under `identity`.
   const identity = optObject(event, 'identity', '$');
   return {
     event,
     bag: eventProperties ?? properties,
     bagPath: eventProperties !== undefined ? '$.properties.eventProperties' : '$.properties',
-    authorization: optObject(event, 'authorization', '$') ?? (identity !== undefined ? optObject(identity, 'authorization', '$.identity') : undefined),
+    // Not identity.authorization: the parser does not read a record's, and the normalized alert must read the same.
+    authorization: optObject(event, 'authorization', '$'),
     claims: field(event, 'claims') ?? (identity !== undefined ? field(identity, 'claims') : undefined),
   };
 }
@@ -144,18 +146,20 @@ function fromActivityEvent(event: JsonObject, signal: Signal): ActionGroupPayloa
   if (signal.kind === 'manual') throw new Error('a manual request is not an Activity Log event');
   const kind = signal.kind;
   const view = viewOf(event, signal);
-  const inferred: string[] = [];
+  /** What the alert context had to make up; listed after the envelope's, in payload order. */
+  const contextInferred: string[] = [];
 
   const eventTimestamp = text(event, 'eventTimestamp') ?? text(event, 'time');
   if (eventTimestamp === undefined) {
-    inferred.push(`data.alertContext.eventTimestamp: the event has no eventTimestamp; its submissionTimestamp (${signal.eventTime}) is used`);
+    contextInferred.push(`data.alertContext.eventTimestamp: the event has no eventTimestamp; its submissionTimestamp (${signal.eventTime}) is used`);
   }
   let eventDataId = signal.eventDataId;
   if (eventDataId === null) {
     eventDataId = stableGuid('replay-imported-event', [signal.correlationId, signal.operationName, signal.eventTime, signal.resourceIds[0]].join('|'));
-    inferred.push('data.alertContext.eventDataId: made up from the event\'s correlationId, operation, time and resource (a diagnostic record carries no eventDataId)');
+    contextInferred.push("data.alertContext.eventDataId: made up from the event's correlationId, operation, time and resource (a diagnostic record carries no eventDataId)");
   }
   const submitted = text(event, 'submissionTimestamp');
+  const inferred: string[] = [];
   const targets = kind === 'serviceHealth' ? (signal.subscriptionId !== null ? [`/subscriptions/${signal.subscriptionId}`] : []) : signal.resourceIds.slice(0, 1);
   const essentials = essentialsFor({
     monitoringService: MONITORING_SERVICE[kind],
@@ -232,7 +236,7 @@ function fromActivityEvent(event: JsonObject, signal: Signal): ActionGroupPayloa
   }
   put('tenantId', text(event, 'tenantId'));
   put('Activity Log Event Description', description);
-  return { payload: commonAlert(essentials, common), inferred };
+  return { payload: commonAlert(essentials, common), inferred: [...inferred, ...contextInferred] };
 }
 
 /** The Resource Health alert's property set, read from either naming (alert or Activity Log). */
@@ -279,22 +283,19 @@ function fromHealthEvent(item: JsonObject, signal: Signal, context: PayloadConte
   const nested = field(item, 'properties');
   const p = isObject(nested) ? nested : item;
   const pp = isObject(nested) ? '$.properties' : '$';
-  const inferred: string[] = [];
   const trackingId = signal.trackingId ?? signal.incidentKey;
+  /** The envelope's made-up fields first, then the alert context's, in payload order. */
+  const inferred: string[] = [];
 
   let subscriptionId = signal.subscriptionId;
-  if (subscriptionId === null && context.subscriptionId !== undefined) {
-    subscriptionId = context.subscriptionId;
-    inferred.push(`data.essentials.alertTargetIDs: the subscription the event was listed from (${subscriptionId}); the event names none`);
-  }
+  const subscriptionListed = subscriptionId === null && context.subscriptionId !== undefined;
+  if (subscriptionListed) subscriptionId = context.subscriptionId!;
   // The parser's event time: lastUpdateTime, or impactStartTime when that is absent or .NET's unset MinValue.
   const timeFrom = optTime(p, 'lastUpdateTime', pp) !== null ? 'lastUpdateTime' : 'impactStartTime';
   const eventTimestamp = signal.eventTime;
-  inferred.push(`data.alertContext.eventTimestamp: the event's ${timeFrom}; the events API keeps no time per notification`);
   const eventDataId = stableGuid('replay-health-event', `${subscriptionId ?? ''}|${trackingId}|${signal.eventTime}`);
-  inferred.push(`data.alertContext.eventDataId: made up from the tracking id, subscription and ${timeFrom} (the events API has no event id)`);
   const communicationId = String(Date.parse(signal.eventTime));
-  inferred.push(`data.alertContext.properties.communicationId: made up from the event's ${timeFrom}, one per update (the events API has none)`);
+  const operationClass = signal.incidentType !== null ? OPERATION_CLASS[signal.incidentType] : undefined;
 
   const essentials = essentialsFor({
     monitoringService: MONITORING_SERVICE.serviceHealth,
@@ -307,15 +308,20 @@ function fromHealthEvent(item: JsonObject, signal: Signal, context: PayloadConte
     source: 'the Resource Health events API',
     inferred,
   });
+  if (subscriptionListed) inferred.push(`data.essentials.alertTargetIDs: the subscription the event was listed from (${subscriptionId}); the event names none`);
+  inferred.push(
+    `data.alertContext.eventTimestamp: the event's ${timeFrom}; the events API keeps no time per notification`,
+    `data.alertContext.eventDataId: made up from the tracking id, subscription and ${timeFrom} (the events API has no event id)`,
+  );
+  if (operationClass !== undefined) {
+    inferred.push(`data.alertContext.operationName: Microsoft.ServiceHealth/${operationClass}/action, from the event type (the events API has no operation name)`);
+  }
+  inferred.push(`data.alertContext.properties.communicationId: made up from the event's ${timeFrom}, one per update (the events API has none)`);
 
   const impact = impactedServices(p, pp);
   const first = impact[0];
   const article = optObject(p, 'article', pp);
   const communication = (article !== undefined ? optText(article, 'articleContent', `${pp}.article`) : undefined) ?? optText(p, 'summary', pp) ?? optText(p, 'description', pp);
-  const operationClass = signal.incidentType !== null ? OPERATION_CLASS[signal.incidentType] : undefined;
-  if (operationClass !== undefined) {
-    inferred.push(`data.alertContext.operationName: Microsoft.ServiceHealth/${operationClass}/action, from the event type (the events API has no operation name)`);
-  }
   const isHir = field(p, 'isHIR');
   const impactType = optText(p, 'impactType', pp);
   const impactStart = optText(p, 'impactStartTime', pp);
