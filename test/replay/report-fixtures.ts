@@ -110,8 +110,10 @@ export function mediaIncident(v: Variant = {}): IncidentView {
   }
   const id = v.incidentId ?? 'inc-20261123-0900-xk8t';
   const base = 'https://failover.contoso.example';
-  return {
+  const view = {
     incidentId: id,
+    incidentKey: KEY,
+    replay: null,
     runtimeStatus: 'Completed',
     phase: 'completed',
     outcome,
@@ -129,6 +131,7 @@ export function mediaIncident(v: Variant = {}): IncidentView {
     summary,
     links: { approve: `${base}/api/incidents/${id}/approve`, reject: `${base}/api/incidents/${id}/reject`, failback: `${base}/api/incidents/${id}/failback`, cancel: `${base}/api/incidents/${id}/cancel`, reopen: `${base}/api/incidents/${id}/reopen` },
   };
+  return view;
 }
 
 /**
