@@ -6,15 +6,34 @@
 import { app, type HttpRequest, type HttpResponseInit, type InvocationContext } from '@azure/functions';
 import * as df from 'durable-functions';
 import { servicesForRequest } from '../lib/composition.js';
-import { toResponse } from '../lib/http/problem.js';
+import { problem, toResponse } from '../lib/http/problem.js';
 import { acceptAlert } from '../lib/intake/accept.js';
 import { appIntake } from '../lib/intake/deps.js';
+import { REPLAY_REFUSED } from '../lib/operators/replays.js';
+import { replayIntakeDeps } from '../lib/replay/deliver.js';
+import { REPLAY_HEADER, storedReplay } from '../lib/replay/stored.js';
 
 export async function alerts(request: HttpRequest, context: InvocationContext): Promise<HttpResponseInit> {
   const ready = servicesForRequest((message) => context.error(message));
   if (!ready.ok) return toResponse(ready.answer);
   const services = ready.services;
-  const deps = appIntake(services, df.getClient(context), services.config.publicBaseUrl ?? new URL(request.url).origin, 'alerts', (message) => context.error(message));
+  const client = df.getClient(context);
+  const baseUrl = services.config.publicBaseUrl ?? new URL(request.url).origin;
+  const log = (message: string) => context.error(message);
+  // A replayed delivery (lib/replay) names its replay; a production app refuses it.
+  const replayId = request.headers.get(REPLAY_HEADER)?.trim() ?? '';
+  let deps;
+  if (replayId !== '') {
+    if (!services.config.replayEnabled) {
+      context.warn(`refused a replayed alert (${REPLAY_HEADER}: ${replayId.slice(0, 80)}): REPLAY_ENABLED is off`);
+      return toResponse(problem(403, 'replay-refused', REPLAY_REFUSED));
+    }
+    const stored = await storedReplay(services.archive, replayId);
+    if (stored === null) return toResponse(problem(404, 'no-such-replay', `${REPLAY_HEADER} names no replay of this app ('${replayId.slice(0, 80)}'); start one with POST /api/replays and send its replayId`, { path: REPLAY_HEADER }));
+    deps = replayIntakeDeps(services, client, baseUrl, stored, 'alerts', stored.createdAt, log);
+  } else {
+    deps = appIntake(services, client, baseUrl, 'alerts', log);
+  }
   const length = request.headers.get('content-length');
   const answer = await acceptAlert(deps, {
     contentType: request.headers.get('content-type'),

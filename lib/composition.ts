@@ -15,6 +15,7 @@ import { problem, type Answer } from './http/problem.js';
 import { createNotificationDelivery, createNotifier, notificationOutboxFromSettings, type NotificationDelivery, type Notifier } from './notify/index.js';
 import { urgentRequests } from './playbooks/index.js';
 import type { StepDeps } from './steps/deps.js';
+import { storedReplay } from './replay/stored.js';
 import { storesFromSettings, type AppStores } from './stores/index.js';
 
 export interface AppServices {
@@ -146,6 +147,7 @@ export function buildServices(env: Readonly<Record<string, string | undefined>>)
       const saved = from > 0 ? await archive.getTimeline(incidentId) : [];
       await archive.putTimeline(incidentId, [...(Array.isArray(saved) ? saved.slice(0, from) : []), ...timeline]);
     },
+    replayHealth: async (replayId) => (await storedReplay(archive, replayId))?.health ?? [],
     now: () => new Date(),
     lroPollMs: config.azure.lroPollMs,
   };

@@ -77,6 +77,12 @@ export interface AppConfig {
   readonly genomicsKeys: Readonly<Record<string, string>>;
   /** SERVICE_HEALTH_POLL (`on`, the default, or `off`): whether the Microsoft 365 service health poll runs. */
   readonly serviceHealthPoll: boolean;
+  /**
+   * REPLAY_ENABLED (`off`, the default, or `on`): whether the app accepts replays of past incidents
+   * (POST /api/replays, and alerts marked `Failover-Replay`). Only a staging app turns it on; a
+   * production app refuses replays with 403.
+   */
+  readonly replayEnabled: boolean;
 }
 
 /** How to reach a storage service: a connection string, or a service URL and the app's managed identity. */
@@ -146,6 +152,8 @@ export function loadConfig(env: Readonly<Record<string, string | undefined>> = p
   const genomicsKeys = loadKeyList(env, 'GENOMICS_ACCOUNT_KEYS', problems);
   const pollSetting = (env['SERVICE_HEALTH_POLL'] ?? 'on').trim().toLowerCase();
   if (pollSetting !== 'on' && pollSetting !== 'off') problems.push(`SERVICE_HEALTH_POLL "${env['SERVICE_HEALTH_POLL']}" is invalid; use on (the default) or off`);
+  const replaySetting = (env['REPLAY_ENABLED'] ?? 'off').trim().toLowerCase();
+  if (replaySetting !== 'on' && replaySetting !== 'off') problems.push(`REPLAY_ENABLED "${env['REPLAY_ENABLED']}" is invalid; use off (the default, and the only right value in production) or on (a staging app that rehearses past incidents)`);
   const alerting = loadAlertingPlace(env, problems);
   if (problems.length > 0) throw new ConfigError(problems);
   return Object.freeze({
@@ -153,6 +161,7 @@ export function loadConfig(env: Readonly<Record<string, string | undefined>> = p
     azure,
     genomicsKeys,
     serviceHealthPoll: pollSetting !== 'off',
+    replayEnabled: replaySetting === 'on',
     taskHubName,
     catalogPath,
     maxAlertBytes,

@@ -67,6 +67,7 @@ export const STACK_SETTINGS = [
   'AZURE_LRO_POLL_MS',
   'AZURE_RETRY_DELAY_MS',
   'AZURE_MAX_RETRIES',
+  'REPLAY_ENABLED',
 ];
 
 export async function startStack(options: StackOptions): Promise<Stack> {

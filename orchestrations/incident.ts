@@ -24,6 +24,7 @@ import type {
   CancelCommand,
   DistributiveOmit,
   FailbackCommand,
+  HealthCheck,
   IncidentInput,
   IncidentOutcome,
   IncidentSummary,
@@ -40,6 +41,10 @@ import { ACTIVITIES, ORCHESTRATIONS } from '../lib/incidents/contract.js';
 import { callActivities, callActivity, callSubOrchestrations, waitForCommand, type ActivityInput, type ActivityName, type ActivityOutput, type TypedTask } from './call.js';
 
 const DEFAULT_TIMING: Timing = { healthPollMs: 60_000 };
+/** A replay at a high speed still polls health at most once a second. */
+const MIN_REPLAY_POLL_MS = 1_000;
+/** Health changes kept per incident: a flapping resource must not grow the record without bound. */
+const MAX_HEALTH_CHECKS = 200;
 const DEFAULT_APPROVAL_TIMEOUT_MS = 30 * 60_000;
 const MAX_ESCALATIONS = 3;
 /** Custom status carries the newest entries only: the real host refuses more than 16 KB. */
@@ -77,6 +82,8 @@ interface CarriedState {
   entries: number;
   savedEntries: number;
   timeline: TimelineEntry[];
+  /** Each change of a workload's primary health seen by the checks (absent in states carried by older code). */
+  healthChecks?: HealthCheck[];
   seen: string[];
   duplicates: number;
   lastSignalAt: string;
@@ -106,7 +113,10 @@ type Next =
 
 export function* incidentOrchestrator(context: OrchestrationContext): Generator<df.Task, IncidentSummary | undefined, unknown> {
   const input = context.df.getInput<IncidentInput & { timing?: Timing; carried?: CarriedState }>();
-  const timing = input.timing ?? DEFAULT_TIMING;
+  // A replay polls health as much faster as it runs; a real incident polls every minute.
+  const timing = input.timing ?? (input.replay !== undefined ? { healthPollMs: Math.max(MIN_REPLAY_POLL_MS, DEFAULT_TIMING.healthPollMs / input.replay.speed) } : DEFAULT_TIMING);
+  /** What a replayed incident adds to its activity inputs (nothing for a real one, so their histories stay as they were). */
+  const replayed = input.replay !== undefined ? { replay: input.replay } : {};
   const historyLimit = timing.historyLimit ?? DEFAULT_HISTORY_LIMIT;
   const now = () => context.df.currentUtcDateTime.getTime();
   const s: CarriedState = input.carried ?? {
@@ -305,10 +315,12 @@ export function* incidentOrchestrator(context: OrchestrationContext): Generator<
       workloads: s.workloads.map((w) => w.id),
       failover: s.failover,
       failback,
-      timeToFailoverMs: s.failoverFinishedAt === null ? null : s.failoverFinishedAt - Date.parse(input.signal.eventTime),
+      // A replay's signals keep their original times: its time to failover counts from its own start.
+      timeToFailoverMs: s.failoverFinishedAt === null ? null : s.failoverFinishedAt - (input.replay !== undefined ? s.startedAt : Date.parse(input.signal.eventTime)),
       lastSignalAt: s.lastSignalAt,
       timeline: s.timeline,
       entries: s.entries,
+      healthChecks: s.healthChecks ?? [],
     };
   }
 
@@ -326,7 +338,7 @@ export function* incidentOrchestrator(context: OrchestrationContext): Generator<
   // Delivered out of order, a Resolved can arrive first: the incident is over before it began.
   if (isRecovery(input.signal)) return yield* finish('cancelled-before-confirmation', `resolved before any impact was seen: ${describeSignal(input.signal)}`);
 
-  const plan = yield* call(ACTIVITIES.planIncident, { incidentId: input.incidentId, signal: input.signal });
+  const plan = yield* call(ACTIVITIES.planIncident, { incidentId: input.incidentId, signal: input.signal, ...replayed });
   s.subscriptions = plan.subscriptions ?? [];
   for (const ignored of plan.ignored ?? []) record('decision', `${ignored.id}: ${ignored.reason}`);
   s.workloads = plan.workloads;
@@ -405,7 +417,7 @@ export function* incidentOrchestrator(context: OrchestrationContext): Generator<
   record('failover-finished', summarize(s.failover));
   if (input.mode === 'plan') return yield* finish('planned', summarize(s.failover));
   for (const w of acting) {
-    if (s.failover[w.id]?.ok === true) yield* call(ACTIVITIES.recordFailover, { workloadId: w.id, at: context.df.currentUtcDateTime.toISOString() });
+    if (s.failover[w.id]?.ok === true) yield* call(ACTIVITIES.recordFailover, { workloadId: w.id, at: context.df.currentUtcDateTime.toISOString(), ...(input.replay !== undefined ? { replayId: input.replay.replayId } : {}) });
   }
   if (!ok) return yield* afterFailedFailover(acting);
   yield* notify({
@@ -645,11 +657,22 @@ export function* incidentOrchestrator(context: OrchestrationContext): Generator<
    */
   function* primaryHealth(who: WorkloadPlan[]): Generator<df.Task, ActivityOutput<'checkPrimaryHealth'>, unknown> {
     try {
-      return yield* call(ACTIVITIES.checkPrimaryHealth, { workloads: who });
+      const health = yield* call(ACTIVITIES.checkPrimaryHealth, { workloads: who, ...replayed });
+      keepHealthChanges(health);
+      return health;
     } catch (err) {
       const why = err instanceof Error ? (err.message.split('\n')[0] ?? '').trim() : String(err);
       record('health-unknown', `Resource Health did not answer for ${who.map((w) => w.id).join(', ')} (${why}): read as Unknown, asked again at the next poll`);
       return Object.fromEntries(who.map((w) => [w.id, 'Unknown' as const]));
+    }
+  }
+
+  /** Keeps each change of a workload's health (not every poll), so the record stays small and a replay can answer as Azure did. */
+  function keepHealthChanges(health: ActivityOutput<'checkPrimaryHealth'>): void {
+    const checks = (s.healthChecks ??= []);
+    for (const [workloadId, status] of Object.entries(health)) {
+      const last = checks.findLast((c) => c.workloadId === workloadId);
+      if (last?.status !== status && checks.length < MAX_HEALTH_CHECKS) checks.push({ at: context.df.currentUtcDateTime.toISOString(), workloadId, status });
     }
   }
 

@@ -39,6 +39,8 @@ export interface ArchivedAlertMeta {
   incidentKey: string | null;
   dedupeKey: string | null;
   title: string | null;
+  /** The replay this body was delivered by (lib/replay); null for everything Azure or a person sent. */
+  replay: string | null;
 }
 
 /** What `put` takes: receivedAt may be a Date; the optional parts may be left out. */
@@ -51,6 +53,7 @@ export interface ArchivedAlertMetaInput {
   incidentKey?: string | null | undefined;
   dedupeKey?: string | null | undefined;
   title?: string | null | undefined;
+  replay?: string | null | undefined;
 }
 
 /** Where an archived body is: its blob name, and what the name says. */
@@ -82,6 +85,8 @@ export interface ArchiveListOptions {
   to?: Date | string;
   /** Only bodies whose signal had this incidentKey (exact match). */
   incidentKey?: string;
+  /** Bodies replays delivered are listed apart: left out unless `replays` is `include` or `only`. */
+  replays?: 'exclude' | 'include' | 'only';
 }
 
 export interface AlertArchive {
@@ -96,11 +101,17 @@ export interface AlertArchive {
    * as they are), when what became of it changed after it was archived: `intake-failed`.
    */
   setOutcome(ref: ArchiveRef | string, outcome: string): Promise<void>;
+  /** Writes `replays/<replayId>/<part>.json`: what a replay was asked to do (`request`) and what it found (`report`). */
+  putReplay(replayId: string, part: ReplayPart, value: unknown): Promise<{ name: string }>;
+  /** The replay document, or undefined when there is none. */
+  getReplay(replayId: string, part: ReplayPart): Promise<unknown>;
   /** Writes `incidents/<incidentId>/timeline.json` (pretty JSON), replacing the previous one. */
   putTimeline(incidentId: string, timeline: unknown): Promise<{ name: string }>;
   /** The saved timeline, or undefined when none was saved. */
   getTimeline(incidentId: string): Promise<unknown>;
 }
+
+export type ReplayPart = 'request' | 'report';
 
 export interface StorageRetryTuning {
   /** Attempts per request, the first included. Default 3. */
@@ -166,6 +177,11 @@ function timelineName(incidentId: string): string {
   return `incidents/${encodeURIComponent(incidentId)}/timeline.json`;
 }
 
+function replayName(replayId: string, part: ReplayPart): string {
+  if (replayId === '') throw new RangeError('replayId must not be empty');
+  return `replays/${encodeURIComponent(replayId)}/${part}.json`;
+}
+
 // ---------------------------------------------------------------------------------------------
 // Metadata: names are lower-case identifiers; values are ASCII header values.
 
@@ -206,7 +222,7 @@ function encodeWithin(value: string, limit: number): { encoded: string; truncate
 }
 
 // The whole metadata set must stay under 8 KB: these caps keep it there whatever the input.
-const LIMITS = { contenttype: 256, outcome: 256, kind: 64, incidentkey: 2048, dedupekey: 2048, title: 1024 } as const;
+const LIMITS = { contenttype: 256, outcome: 256, kind: 64, incidentkey: 2048, dedupekey: 2048, title: 1024, replay: 128 } as const;
 const SOURCES: readonly AlertSource[] = ['alerts', 'failovers', 'servicehealth-poll'];
 
 function keyHash(value: string): string {
@@ -224,6 +240,7 @@ function toMetadata(meta: ArchivedAlertMetaInput, receivedAt: string, bodySha256
     ['incidentkey', meta.incidentKey],
     ['dedupekey', meta.dedupeKey],
     ['title', meta.title],
+    ['replay', meta.replay],
   ];
   for (const [key, value] of optional) {
     if (value === null || value === undefined) continue;
@@ -251,6 +268,7 @@ function fromMetadata(metadata: Record<string, string> | undefined, fallbackRece
     incidentKey: text('incidentkey'),
     dedupeKey: text('dedupekey'),
     title: text('title'),
+    replay: text('replay'),
   };
 }
 
@@ -418,31 +436,34 @@ export function createAlertArchive(options: AlertArchiveOptions): AlertArchive {
             const ref = parseArchiveName(blob.name);
             if (ref === undefined) continue;
             if (options.incidentKey !== undefined && !matchesIncident(blob.metadata, options.incidentKey)) continue;
-            yield { ...fromMetadata(blob.metadata, ref.receivedAt), ...ref, size: blob.properties.contentLength ?? 0 };
+            const meta = fromMetadata(blob.metadata, ref.receivedAt);
+            const replays = options.replays ?? 'exclude';
+            if ((meta.replay !== null && replays === 'exclude') || (meta.replay === null && replays === 'only')) continue;
+            yield { ...meta, ...ref, size: blob.properties.contentLength ?? 0 };
           }
         }
       }
     }
   }
 
-  async function putTimeline(incidentId: string, timeline: unknown): Promise<{ name: string }> {
-    const name = timelineName(incidentId);
-    const json = JSON.stringify(timeline, null, 2);
-    if (json === undefined) throw new TypeError('putTimeline: the timeline is not JSON-serializable');
+  /** Writes a JSON document (pretty), replacing the previous one. */
+  async function putJson(name: string, value: unknown, metadata: Record<string, string>): Promise<{ name: string }> {
+    const json = JSON.stringify(value, null, 2);
+    if (json === undefined) throw new TypeError(`${name}: the value is not JSON-serializable`);
     const body = Buffer.from(`${json}\n`, 'utf8');
     await ensureContainer();
     await call(`put ${name}`, (abortSignal) =>
       container.getBlockBlobClient(name).upload(body, body.length, {
         abortSignal,
-        metadata: { incidentid: encodeWithin(incidentId, 2048).encoded, savedat: new Date().toISOString() },
+        metadata: { ...metadata, savedat: new Date().toISOString() },
         blobHTTPHeaders: { blobContentType: 'application/json; charset=utf-8' },
       }),
     );
     return { name };
   }
 
-  async function getTimeline(incidentId: string): Promise<unknown> {
-    const name = timelineName(incidentId);
+  /** A JSON document, or undefined when there is none. */
+  async function getJson(name: string): Promise<unknown> {
     try {
       return await call(`get ${name}`, async (abortSignal) => {
         const response = await container.getBlobClient(name).download(0, undefined, { abortSignal });
@@ -453,6 +474,11 @@ export function createAlertArchive(options: AlertArchiveOptions): AlertArchive {
       throw err;
     }
   }
+
+  const putTimeline = (incidentId: string, timeline: unknown) => putJson(timelineName(incidentId), timeline, { incidentid: encodeWithin(incidentId, 2048).encoded });
+  const getTimeline = (incidentId: string) => getJson(timelineName(incidentId));
+  const putReplay = (replayId: string, part: ReplayPart, value: unknown) => putJson(replayName(replayId, part), value, { replayid: encodeWithin(replayId, 256).encoded });
+  const getReplay = (replayId: string, part: ReplayPart) => getJson(replayName(replayId, part));
 
   async function setOutcome(refOrName: ArchiveRef | string, outcome: string): Promise<void> {
     const name = typeof refOrName === 'string' ? refOrName : refOrName.name;
@@ -480,7 +506,7 @@ export function createAlertArchive(options: AlertArchiveOptions): AlertArchive {
     }
   }
 
-  return { container: containerName, put, get, list, putTimeline, getTimeline, setOutcome };
+  return { container: containerName, put, get, list, putTimeline, getTimeline, putReplay, getReplay, setOutcome };
 }
 
 async function readAll(stream: NodeJS.ReadableStream | undefined): Promise<Buffer> {

@@ -19,6 +19,7 @@ export {
   type ArchiveListOptions,
   type ArchivePutResult,
   type ArchiveRef,
+  type ReplayPart,
   type StorageRetryTuning,
 } from './archive.js';
 export { StorageError, TransientStorageError } from '../storage/errors.js';

@@ -19,7 +19,7 @@
  */
 export const KEY_GROUPS = {
   webhook: ['alerts'],
-  oncall: ['failovers', 'incidentsList', 'incidentsGet', 'incidentsCommand', 'workloadReadiness', 'workloadWorkflowsList'],
+  oncall: ['failovers', 'incidentsList', 'incidentsGet', 'incidentsCommand', 'workloadReadiness', 'workloadWorkflowsList', 'replaysStart', 'replaysList', 'replaysGet', 'archiveIncidents'],
   workflows: ['workloadWorkflowsRecord'],
 } as const satisfies Record<string, readonly string[]>;
 

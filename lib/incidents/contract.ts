@@ -6,6 +6,7 @@
  * orchestrations may import it at run time (eslint allows this module alone); nothing under lib/
  * imports from the orchestrations' folder.
  */
+import type { ReplayAnswer } from '../replay/deliver.js';
 import type { Direction, PlaybookInput, PlaybookResult, StepDefinition, StepInput, StepResult } from '../playbooks/types.js';
 import type {
   ApprovalDecision,
@@ -15,6 +16,7 @@ import type {
   IncidentPlan,
   IncidentSummary,
   NotificationRequest,
+  ReplayMark,
   SignalSummary,
   StopRequest,
   TimelineEntry,
@@ -45,6 +47,7 @@ export function isRecovery(signal: Pick<SignalSummary, 'lifecycle' | 'health'>):
 export const ORCHESTRATIONS = {
   incident: 'incident',
   playbook: 'playbook',
+  replay: 'replay',
 } as const satisfies { readonly [K in keyof OrchestrationTypes]: K };
 
 /** Each activity's registered name (functions/durable.ts registers them all); `satisfies` keeps it in step with ActivityTypes. */
@@ -65,16 +68,52 @@ export const ACTIVITIES = {
 export interface OrchestrationTypes {
   incident: { input: IncidentInput; output: IncidentSummary | undefined };
   playbook: { input: PlaybookInput; output: PlaybookResult };
+  replay: { input: ReplayRunInput; output: ReplayRunStatus };
+}
+
+/**
+ * The replay's one activity: delivers signal `index` of the stored replay through the intake. It
+ * has a durable client of its own (it starts incidents), so it is registered apart from the step
+ * activities (functions/replays.ts).
+ */
+export const DELIVER_REPLAY_SIGNAL = 'deliverReplaySignal';
+export interface DeliverReplaySignalInput {
+  replayId: string;
+  index: number;
+  /** When the replay began (ISO): the zero of its clock, carried into every incident it starts. */
+  startedAt: string;
+}
+
+/** The replay orchestration's input: when each signal is due, from the replay's start (original spacing divided by the speed). */
+export interface ReplayRunInput {
+  replayId: string;
+  offsetsMs: number[];
+}
+
+/** The replay's progress (custom status) and, once over, its output. */
+export interface ReplayRunStatus {
+  replayId: string;
+  startedAt: string;
+  /** Signals delivered so far, of how many. */
+  delivered: number;
+  of: number;
+  /** When the next signal is due (ISO); null once all are delivered. */
+  nextAt: string | null;
+  /** What the intake answered each delivered signal, in order (only in the output; the custom status carries the last one). */
+  answers: ReplayAnswer[];
 }
 
 /** Input → output of each activity. */
 export interface ActivityTypes {
-  planIncident: { input: { incidentId: string; signal: SignalSummary }; output: IncidentPlan };
-  checkPrimaryHealth: { input: { workloads: WorkloadPlan[] }; output: Record<string, 'Available' | 'Unavailable' | 'Degraded' | 'Unknown'> };
+  /** `replay`: a replayed incident's guardrail durations are divided by its speed, and its minimum interval reads the replay's own ledger. */
+  planIncident: { input: { incidentId: string; signal: SignalSummary; replay?: ReplayMark }; output: IncidentPlan };
+  /** `replay` with `healthMode: 'recorded'`: answered from what Azure reported then, not from the resources now. */
+  checkPrimaryHealth: { input: { workloads: WorkloadPlan[]; replay?: ReplayMark }; output: Record<string, 'Available' | 'Unavailable' | 'Degraded' | 'Unknown'> };
   playbookSteps: { input: { playbookKind: string; direction: Direction }; output: StepDefinition[] };
   runStepPhase: { input: StepInput; output: StepResult };
   notify: { input: NotificationRequest; output: { delivered: number; failed: number } };
-  recordFailover: { input: { workloadId: string; at: string }; output: null };
+  /** `replayId`: a replay's failover, kept apart from the real workload's (it never counts toward its minimum interval). */
+  recordFailover: { input: { workloadId: string; at: string; replayId?: string }; output: null };
   /** `from`: the index of the first entry given; the saved entries before it are kept (absent: the whole timeline). */
   saveTimeline: { input: { incidentId: string; timeline: TimelineEntry[]; from?: number }; output: null };
   /** Whether someone cancelled the incident's failover while it runs (read between waves of steps). */

@@ -8,7 +8,8 @@
  * reach the client; anything else names no incident. (Playbook sub-orchestrations,
  * `<incident id>:<direction>:<workload>`, are never addressed through /api/incidents.)
  */
-const INCIDENT_ID = /^incident-[0-9a-f]{20}-[0-9]{17}$/;
+/** A replay's incidents carry its id first (lib/replay/stored.ts): `replay-<stamp>-<6 hex>-incident-…`. */
+const INCIDENT_ID = /^(?:replay-\d{8}T\d{6}-[0-9a-f]{6}-)?incident-[0-9a-f]{20}-[0-9]{17}$/;
 
 /** What an incident id looks like, for messages. */
 const INCIDENT_ID_FORM = 'incident-<20 hex digits>-<17 digits>';

@@ -54,6 +54,30 @@ export interface IncidentInput {
   signal: SignalSummary;
   mode: FailoverMode;
   kind: FailoverKind;
+  /** Set when the incident is a replay of a past one (lib/replay): absent for every real incident. */
+  replay?: ReplayMark;
+}
+
+/**
+ * What makes an incident a replay: which replay it belongs to, how much faster than the original
+ * it runs (guardrail durations are divided by `speed`), and where its health checks are answered
+ * from. A replay never counts toward the real workload's minimum interval: its failovers are
+ * recorded in the ledger under the replay's own key.
+ */
+export interface ReplayMark {
+  replayId: string;
+  speed: number;
+  healthMode: 'recorded' | 'live';
+  /** When the replay began delivering (ISO), and when its first original signal happened: `then = firstAt + (now - startedAt) * speed`. */
+  startedAt: string;
+  firstAt: string;
+}
+
+/** One answer of the incident's Resource Health check for one workload, kept so a replay can answer as Azure did. */
+export interface HealthCheck {
+  at: string;
+  workloadId: string;
+  status: 'Available' | 'Unavailable' | 'Degraded' | 'Unknown';
 }
 
 export type TriggerPolicy = 'auto' | 'approval' | 'notify-only';
@@ -272,6 +296,8 @@ export interface IncidentSummary {
   timeline: TimelineEntry[];
   /** How many entries the incident recorded in all (absent in older outputs: `timeline.length`). */
   entries?: number;
+  /** Each change of a workload's primary health the incident's checks saw, oldest first (absent in older outputs). */
+  healthChecks?: HealthCheck[];
 }
 
 /** `Omit` applied to each member of a union, so the discriminant survives. */

@@ -20,7 +20,7 @@ import { CatalogUnavailableError } from '../catalog/source.js';
 import { concernsAnyone, whyNothing, type SignalDecision, type SignalSource } from '../decisions/decide.js';
 import { isRecovery } from '../incidents/contract.js';
 import { summarizeSignal } from '../incidents/signals.js';
-import { STICKY_OUTCOMES, type IncidentInput, type IncidentOutcome } from '../incidents/types.js';
+import { STICKY_OUTCOMES, type IncidentInput, type FailoverMode, type IncidentOutcome, type ReplayMark } from '../incidents/types.js';
 import { mediaType } from '../http/media-type.js';
 import { problem, type Answer } from '../http/problem.js';
 import { describeError, INTAKE_FAILED, type IntakeFailure } from './failure.js';
@@ -37,7 +37,9 @@ export interface IntakeDeps {
   maxBytes: number;
   /** Secure-webhook check; undefined when only function keys protect the endpoint. */
   authenticate?: (authorization: string | null) => Promise<{ ok: true } | { ok: false; status: number; reason: string; detail: string }>;
-  archive(raw: Buffer, meta: { receivedAt: string; contentType: string; outcome: string; kind?: SignalKind; incidentKey?: string; dedupeKey?: string; title?: string | null }): Promise<ArchivedRef>;
+  archive(raw: Buffer, meta: { receivedAt: string; contentType: string; outcome: string; kind?: SignalKind; incidentKey?: string; dedupeKey?: string; title?: string | null; replay?: string }): Promise<ArchivedRef>;
+  /** Set when the body is a replay's delivery (lib/replay): every incident it starts is that replay's, on this catalog's resources. */
+  replay?: ReplayMarking;
   /** Where the alerts come from: the decision trusts a Microsoft 365 issue only from the app's own poller. */
   source: SignalSource;
   /** What the signal means for each workload it touches (lib/decisions). */
@@ -69,6 +71,18 @@ export interface IntakeDeps {
   log?(message: string): void;
   statusUrl(instanceId: string): string;
   now(): Date;
+}
+
+/** How a replay's delivery differs from Azure's: the incidents it starts are marked, and its signal is prepared for this catalog. */
+export interface ReplayMarking {
+  mark: ReplayMark;
+  /** `plan` replays decisions only: the playbooks plan and do not act. */
+  mode: FailoverMode;
+  /**
+   * The signal as it applies here: its production identifiers mapped to this catalog's
+   * environment, and its keys scoped to the replay so it never joins or holds back a real incident.
+   */
+  prepare(signal: Signal): Promise<Signal>;
 }
 
 export type Delivery = 'delivered' | 'missing' | { finished: true; lastSignalAt: string | null; outcome: IncidentOutcome | null; endedAt: string | null };
@@ -116,7 +130,15 @@ export async function acceptAlert(deps: IntakeDeps, request: IntakeRequest): Pro
   }
   const receivedAt = deps.now();
   const parsed = parseAlert(request.body, { receivedAt });
-  const signal = parsed.ok ? parsed.value : undefined;
+  let signal = parsed.ok ? parsed.value : undefined;
+  if (signal !== undefined && deps.replay !== undefined) {
+    try {
+      signal = await deps.replay.prepare(signal);
+    } catch (err) {
+      if (err instanceof CatalogUnavailableError) return problem(503, 'catalog-unavailable', `${err.message}; the replayed alert was not taken, send it again`, { headers: { 'Retry-After': '60' } });
+      throw err;
+    }
+  }
   const outcome = parsed.ok ? 'accepted' : parsed.error.code;
   let archived: ArchivedRef;
   try {
@@ -125,6 +147,7 @@ export async function acceptAlert(deps: IntakeDeps, request: IntakeRequest): Pro
       contentType: request.contentType ?? '',
       outcome,
       ...(signal !== undefined ? { kind: signal.kind, incidentKey: signal.incidentKey, dedupeKey: signal.dedupeKey, title: signal.title } : {}),
+      ...(deps.replay !== undefined ? { replay: deps.replay.mark.replayId } : {}),
     });
   } catch (err) {
     if (deps.isTransient(err)) return problem(503, 'archive-unavailable', 'the alert archive is unavailable; the alert was not accepted, send it again', { headers: { 'Retry-After': '10' } });
@@ -231,9 +254,16 @@ async function intakeFailed(deps: IntakeDeps, signal: Signal, archived: Archived
 async function route(deps: IntakeDeps, signal: Signal, archived: ArchivedRef, start: { startAllowed: boolean; why: string; decision: SignalDecision }, progress: Progress): Promise<IntakeAnswer> {
   const decisions = start.decision.workloads.map((d) => ({ workloadId: d.workloadId, verdict: d.verdict, reason: d.reason }));
   const acts = decisions.some((d) => d.verdict === 'act');
-  const input = { signal: summarizeSignal(signal, deps.source), mode: 'execute', kind: 'unplanned' } as const;
+  const input: Omit<IncidentInput, 'incidentId'> = {
+    signal: summarizeSignal(signal, deps.source),
+    mode: deps.replay?.mode ?? 'execute',
+    kind: 'unplanned',
+    ...(deps.replay !== undefined ? { replay: deps.replay.mark } : {}),
+  };
+  // A replay's incidents carry its id first, so they are listed apart and never taken for real ones.
+  const instanceId = (at: Date) => (deps.replay !== undefined ? `${deps.replay.mark.replayId}-` : '') + incidentInstanceId(signal.incidentKey, at);
   const ignored = (reason: string) => ({ status: 202, body: { accepted: true, acted: false, reason, archived: archived.name, decisions } });
-  let candidate = incidentInstanceId(signal.incidentKey, deps.now());
+  let candidate = instanceId(deps.now());
   for (let attempt = 0; attempt < 3; attempt++) {
     const claim = start.startAllowed ? await deps.claim(signal.incidentKey, candidate) : { claimed: false, instanceId: (await deps.holder(signal.incidentKey)) ?? '' };
     if (claim.instanceId === '') return ignored(start.why);
@@ -307,7 +337,7 @@ async function route(deps: IntakeDeps, signal: Signal, archived: ArchivedRef, st
     }
     // A new occurrence of the same key.
     await deps.release(signal.incidentKey, claim.instanceId);
-    candidate = incidentInstanceId(signal.incidentKey, deps.now());
+    candidate = instanceId(deps.now());
   }
   return problem(503, 'busy', 'the incident was starting or finishing while this alert arrived; send it again', { headers: { 'Retry-After': '5' } });
 }

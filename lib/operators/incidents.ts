@@ -124,7 +124,10 @@ export async function listIncidents(deps: OperatorDeps, query: URLSearchParams):
   const topText = query.get('top') ?? '50';
   const top = Number(topText);
   if (!Number.isInteger(top) || top < 1 || top > 1000) return problem(400, 'invalid-query', `top must be a whole number from 1 to 1000 (got '${topText}')`, { path: 'top' });
-  const all = (await deps.client.getStatusBy({})).filter((s) => s.name === ORCHESTRATIONS.incident);
+  const replays = query.get('replays') ?? 'exclude';
+  if (!['exclude', 'include', 'only'].includes(replays)) return problem(400, 'invalid-query', `replays must be exclude (the default), include or only (got '${replays}')`, { path: 'replays' });
+  // A replay's incidents are rehearsals: listed apart (GET /api/replays/{id}), never among the real ones unless asked.
+  const all = (await deps.client.getStatusBy({})).filter((s) => s.name === ORCHESTRATIONS.incident && (replays === 'include' || isReplayed(s) === (replays === 'only')));
   const chosen = all
     .filter((s) => state === 'all' || (state === 'finished') === isFinished(s))
     .sort((a, b) => time(b.createdTime).localeCompare(time(a.createdTime)))
@@ -152,7 +155,7 @@ export async function showIncident(deps: OperatorDeps, id: string): Promise<Answ
 }
 
 /** The incident as `showIncident` answers it, from a status already read. */
-export async function incidentView(deps: OperatorDeps, id: string, status: InstanceStatus | null): Promise<Answer> {
+export async function incidentView(deps: Pick<OperatorDeps, 'baseUrl' | 'notifications'> & { archive: Pick<AlertArchive, 'getTimeline'> }, id: string, status: InstanceStatus | null): Promise<Answer> {
   if (status === null || status.name !== ORCHESTRATIONS.incident) return notFound(id);
   const progress = progressOf(status);
   const summary = summaryOf(status);
@@ -303,12 +306,22 @@ async function reopen(deps: OperatorDeps, id: string, status: InstanceStatus, ou
   };
 }
 
+/** Whether the instance is a replay's incident (its input carries the replay's mark). */
+function isReplayed(status: InstanceStatus): boolean {
+  return (status.input as IncidentInput | undefined)?.replay !== undefined || (status.instanceId ?? '').startsWith('replay-');
+}
+
 function brief(status: InstanceStatus, baseUrl: string) {
   const progress = progressOf(status);
   const summary = summaryOf(status);
   const id = status.instanceId ?? progress?.incidentId ?? '';
+  const input = status.input as IncidentInput | undefined;
   return {
     incidentId: id,
+    /** The key its signals share: the Service Health tracking ID, the resource, the request. */
+    incidentKey: input?.signal?.incidentKey ?? null,
+    /** The replay it belongs to; null for a real incident. */
+    replay: input?.replay?.replayId ?? null,
     runtimeStatus: status.runtimeStatus ?? 'Unknown',
     phase: progress?.phase ?? (isFinished(status) ? 'completed' : 'planning'),
     outcome: summary?.outcome ?? null,

@@ -6,6 +6,7 @@ import type { AzureClients } from '../azure/clients.js';
 import type { Catalog } from '../catalog/types.js';
 import type { FailoverLedger, StopRequests, WorkflowRecord, WorkloadHolds } from '../stores/index.js';
 import type { TimelineEntry } from '../incidents/types.js';
+import type { HealthObservation } from '../replay/types.js';
 import type { DeliveryTarget, IncidentNotification } from '../notify/events.js';
 
 /** Which incident fails a workload over now, and whether someone cancelled a running failover. */
@@ -30,6 +31,8 @@ export interface StepDeps {
   publicUrl: string | null;
   /** The secret that signs approve and reject links (ACTION_LINK_SECRET's first); absent or null: the links are the key-protected routes. */
   actionLinkSecret?: string | null;
+  /** The health a replay recorded (its request's observations, mapped to this catalog's resources), for `--health recorded`. */
+  replayHealth(replayId: string): Promise<HealthObservation[]>;
   /** Saves the timeline's entries from index `from` on, keeping the saved ones before it. */
   saveTimeline(incidentId: string, timeline: TimelineEntry[], from: number): Promise<void>;
   /** How often the SDK polls Azure's long-running operations (Azure's Retry-After wins when it sends one). */

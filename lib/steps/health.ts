@@ -2,7 +2,8 @@
  * Resource Health of each workload's primary resources: the worst state among them. A resource
  * Resource Health cannot answer for reads as Unknown, not as healthy.
  */
-import type { WorkloadPlan } from '../incidents/types.js';
+import type { ReplayMark, WorkloadPlan } from '../incidents/types.js';
+import { originalInstant, recordedWorkloadHealth } from '../replay/recorded-health.js';
 import { subscriptionOf } from '../azure/resource-id.js';
 import { isTransient } from '../errors/transient.js';
 import { TransientStepError, type StepDeps } from './deps.js';
@@ -10,12 +11,19 @@ import { TransientStepError, type StepDeps } from './deps.js';
 type State = 'Available' | 'Unavailable' | 'Degraded' | 'Unknown';
 const RANK: Record<State, number> = { Available: 0, Unknown: 1, Degraded: 2, Unavailable: 3 };
 
-export async function checkPrimaryHealth(deps: StepDeps, input: { workloads: WorkloadPlan[] }): Promise<Record<string, State>> {
+export async function checkPrimaryHealth(deps: StepDeps, input: { workloads: WorkloadPlan[]; replay?: ReplayMark }): Promise<Record<string, State>> {
   const catalog = await deps.catalog();
   const result: Record<string, State> = {};
+  const replay = input.replay;
+  // A decision replay answers as Azure did at the same moment of the original incident.
+  const recorded = replay?.healthMode === 'recorded' ? { observations: await deps.replayHealth(replay.replayId), at: originalInstant(replay, deps.now()) } : null;
   for (const plan of input.workloads) {
     const workload = catalog.workloads.find((w) => w.id === plan.id);
     const ids = workload === undefined ? [] : Object.values(workload.primary.resources);
+    if (recorded !== null) {
+      result[plan.id] = recordedWorkloadHealth(recorded.observations, { id: plan.id, primaryResourceIds: ids }, recorded.at);
+      continue;
+    }
     let worst: State = ids.length === 0 ? 'Unknown' : 'Available';
     for (const id of ids) {
       const state = await availability(deps, id);

@@ -10,6 +10,7 @@ import { TransientStepError, type StepDeps } from './deps.js';
 import { checkPrimaryHealth } from './health.js';
 import { sendNotification } from './notify.js';
 import { planIncident } from './plan.js';
+import { ledgerKey } from '../stores/index.js';
 
 export type Activities = { [K in keyof ActivityTypes]: (input: ActivityTypes[K]['input']) => Promise<ActivityTypes[K]['output']> };
 
@@ -30,7 +31,7 @@ export function createActivities(deps: StepDeps): Activities {
     },
     notify: (input) => sendNotification(deps, input),
     recordFailover: async (input) => {
-      await deps.ledger.recordFailover(input.workloadId, input.at);
+      await deps.ledger.recordFailover(ledgerKey(input.workloadId, input.replayId), input.at);
       return null;
     },
     saveTimeline: async (input) => {

@@ -3,10 +3,11 @@ import { dependencyGroups, workloadRetirements } from '../catalog/index.js';
 import type { Workload } from '../catalog/types.js';
 import { decideSignal, type WorkloadDecision } from '../decisions/decide.js';
 import { signalForMatching } from '../incidents/signals.js';
-import type { IncidentPlan, SignalSummary, WorkloadPlan } from '../incidents/types.js';
+import type { IncidentPlan, ReplayMark, SignalSummary, WorkloadPlan } from '../incidents/types.js';
+import { ledgerKey } from '../stores/index.js';
 import type { StepDeps } from './deps.js';
 
-export async function planIncident(deps: StepDeps, input: { incidentId: string; signal: SignalSummary }): Promise<IncidentPlan> {
+export async function planIncident(deps: StepDeps, input: { incidentId: string; signal: SignalSummary; replay?: ReplayMark }): Promise<IncidentPlan> {
   const catalog = await deps.catalog();
   // A summary from before the decision rules says nothing of its source: read it as the webhook's.
   const decision = decideSignal(catalog, signalForMatching(input.signal), input.signal.source ?? (input.signal.kind === 'manual' ? 'manual' : 'webhook'));
@@ -14,13 +15,36 @@ export async function planIncident(deps: StepDeps, input: { incidentId: string; 
   const byId = new Map(catalog.workloads.map((w) => [w.id, w]));
   const concerned = decision.workloads.filter((d): d is ConcernedDecision => d.verdict !== 'ignore');
   const ignored = decision.workloads.filter((d) => d.verdict === 'ignore').map((d) => ({ id: d.workloadId, reason: d.reason }));
-  const workloads = await Promise.all(concerned.map(async (d) => workloadPlan(byId.get(d.workloadId)!, await deps.ledger.lastFailover(d.workloadId), d, deps.now())));
+  const replay = input.replay;
+  const workloads = await Promise.all(
+    concerned.map(async (d) => {
+      const plan = workloadPlan(byId.get(d.workloadId)!, await deps.ledger.lastFailover(ledgerKey(d.workloadId, replay?.replayId)), d, deps.now());
+      return replay === undefined ? plan : compressed(plan, replay.speed);
+    }),
+  );
   return {
     workloads,
     groups: dependencyGroups(catalog, workloads.map((w) => w.id)),
     reason: workloads.length === 0 ? ignored.map((i) => `${i.id}: ${i.reason}`).join('; ') : null,
     ignored,
     subscriptions: [...new Set(concerned.flatMap((d) => byId.get(d.workloadId)!.subscriptions))],
+  };
+}
+
+/**
+ * A replayed workload's guardrail durations divided by the replay's speed, so a four-hour incident
+ * rehearses in minutes on an app whose durable timers run in real time.
+ */
+function compressed(plan: WorkloadPlan, speed: number): WorkloadPlan {
+  const divide = (ms: number) => Math.round(ms / speed);
+  return {
+    ...plan,
+    dwellMs: divide(plan.dwellMs),
+    minIntervalMs: divide(plan.minIntervalMs),
+    failbackAfterHealthyMs: divide(plan.failbackAfterHealthyMs),
+    ...(plan.confirmWithinMs !== undefined ? { confirmWithinMs: divide(plan.confirmWithinMs) } : {}),
+    approvalTimeoutMs: plan.approvalTimeoutMs === null ? null : divide(plan.approvalTimeoutMs),
+    ...(plan.maintenanceLeadTimeMs !== undefined ? { maintenanceLeadTimeMs: divide(plan.maintenanceLeadTimeMs) } : {}),
   };
 }
 

@@ -17,6 +17,14 @@ export interface FailoverLedger {
 
 const LEDGER_PARTITION = 'failover-ledger';
 
+/**
+ * The ledger key a failover is recorded under: the workload's id, or for a replay the replay's own
+ * key, so a rehearsal never holds back (or is held back by) the real workload's failovers.
+ */
+export function ledgerKey(workloadId: string, replayId?: string): string {
+  return replayId === undefined ? workloadId : `replay:${replayId}:${workloadId}`;
+}
+
 export function createFailoverLedger(source: StoreTable | StoreTableOptions): FailoverLedger {
   const { client, call, ensureTable, readRow, name } = storeTable(source);
 

@@ -17,7 +17,7 @@ import { createWorkflowRecords, type WorkflowRecords } from './workflow-records.
 import { createWorkloadHolds, type WorkloadHolds } from './workload-holds.js';
 
 export { createActionLinks, actionLinkPartitionKey, type ActionLinks } from './action-links.js';
-export { createFailoverLedger, type FailoverLedger } from './failover-ledger.js';
+export { createFailoverLedger, ledgerKey, type FailoverLedger } from './failover-ledger.js';
 export { claimPartitionKey, createIncidentClaims, type ClaimResult, type IncidentClaims } from './incident-claims.js';
 export { createSignalDedupe, signalPartitionKey, type SignalDedupe } from './signal-dedupe.js';
 export { createStopRequests, type StopRequests } from './stop-requests.js';

@@ -6,6 +6,7 @@ import { join } from 'node:path';
 import type { Clock } from '../clock.js';
 import type { DurableRuntimeFactory } from '../host.js';
 import type { Registry } from '../registry.js';
+import { durableClientInputs } from '../functions-core.js';
 import { createDurableHttpApi, type DurableHttpBridge } from './http-api.js';
 import type { Handler } from './invoke.js';
 import { DurableRuntime, type DurableFunctions, type RuntimeOptions } from './runtime.js';
@@ -23,6 +24,10 @@ export function durableFunctionsOf(registry: Registry): DurableFunctions {
   return {
     orchestrator: (name) => find(name, 'orchestrationTrigger'),
     activity: (name) => find(name, 'activityTrigger'),
+    activityClientInputs: (name) => {
+      const fn = registry.get(name);
+      return fn === undefined ? [] : durableClientInputs(fn);
+    },
   };
 }
 
@@ -59,6 +64,12 @@ export function durableRuntimeFactory(extra: Partial<RuntimeOptions> = {}, onCre
       ...extra,
     });
     onCreated?.(runtime);
-    return { clientData: (origin) => http.clientData(origin), handle: (req, res, url) => http.handle(req, res, url), close: () => runtime.close() };
+    return {
+      clientData: (origin) => http.clientData(origin),
+      handle: (req, res, url) => http.handle(req, res, url),
+      // Activities with a durable client input reach the management API at the host's URL.
+      start: (url) => void (runtime.activityClientData = () => http.clientData(url)),
+      close: () => runtime.close(),
+    };
   };
 }

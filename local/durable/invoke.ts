@@ -74,12 +74,13 @@ export function invocationContext(
   functionName: string,
   trigger: Record<string, unknown>,
   log?: (level: string, message: string) => void,
+  extraInputs: Array<{ type: string; name: string }> = [],
 ): InvocationContext {
   // A CommonJS bundle whose classes Node's ESM loader cannot see as named exports.
   return new azureFunctions.InvocationContext({
     invocationId: randomUUID(),
     functionName,
     logHandler: (level, ...args) => log?.(level, args.map(String).join(' ')),
-    options: { trigger: trigger as never, extraInputs: [], extraOutputs: [] },
+    options: { trigger: trigger as never, extraInputs: extraInputs as never, extraOutputs: [] },
   });
 }

@@ -15,6 +15,8 @@ import { replayHistory, type ReplayReport } from './replay-check.js';
 export interface DurableFunctions {
   orchestrator(name: string): Handler | undefined;
   activity(name: string): Handler | undefined;
+  /** The activity's durable client inputs (an activity may start or signal instances, as in Azure). */
+  activityClientInputs?(name: string): Array<{ type: string; name: string }>;
 }
 
 export interface RuntimeOptions {
@@ -413,6 +415,9 @@ export class DurableRuntime {
     this.timers.set(key, cancel);
   }
 
+  /** Client data for activities' durable client inputs; set once the HTTP host listens (its URL is in the data). */
+  activityClientData: (() => unknown) | undefined;
+
   private async runActivity(work: { instanceId: string; executionId: string; id: number; name: string; input: unknown }): Promise<void> {
     const handler = this.options.functions.activity(work.name);
     let completion: HistoryEvent;
@@ -424,9 +429,17 @@ export class DurableRuntime {
       });
     } else {
       try {
-        const context = invocationContext(work.name, { type: 'activityTrigger', name: 'input', direction: 'in' }, (level, message) =>
-          this.options.log?.(`[${work.name} ${level}] ${message}`),
+        const clients = this.options.functions.activityClientInputs?.(work.name) ?? [];
+        const context = invocationContext(
+          work.name,
+          { type: 'activityTrigger', name: 'input', direction: 'in' },
+          (level, message) => this.options.log?.(`[${work.name} ${level}] ${message}`),
+          clients,
         );
+        if (clients.length > 0 && this.activityClientData !== undefined) {
+          const data = this.activityClientData();
+          for (const input of clients) context.extraInputs.set(input.name, data);
+        }
         const result = await handler(work.input, context);
         completion = event(EventType.TaskCompleted, this.now(), { TaskScheduledId: work.id, Result: toJsonText(result) });
       } catch (err) {

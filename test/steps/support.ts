@@ -31,6 +31,7 @@ export function simStepDeps(sim: SimHarness, catalog: Catalog, overrides: Partia
     publicUrl: null,
     lroPollMs: 5,
     saveTimeline: async () => undefined,
+    replayHealth: async () => [],
     now: () => new Date(sim.sim.clock.now()),
     ...overrides,
   };
