@@ -163,7 +163,7 @@ function gantt(run: IncidentRun, workloads: readonly WorkloadPair[], differs: (i
     .filter((e) => !PROGRESS.has(e.type))
     .map((e) => {
       const at = x(Date.parse(e.at) - t0);
-      const tip = `<title>${esc(`+${formatDuration(Math.max(0, Date.parse(e.at) - t0))} ${e.type}: ${e.detail}`)}</title>`;
+      const tip = `<title>${esc(`${offsetText(run.startedAt, e.at)} ${e.type}: ${e.detail}`)}</title>`;
       const line = `<line x1="${at.toFixed(1)}" y1="${TOP - 4}" x2="${at.toFixed(1)}" y2="${y}" stroke="#b0bec5" stroke-dasharray="2,3"/>`;
       return SIGNALS.has(e.type)
         ? `<g class="mark signal">${line}<circle cx="${at.toFixed(1)}" cy="12" r="4" fill="#37474f">${tip}</circle></g>`
