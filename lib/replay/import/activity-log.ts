@@ -85,9 +85,9 @@ export async function importActivityLog(clients: AzureClients, options: Activity
       throw readFailure(sub, err);
     }
     const leftOut = [...left].map(([name, n]) => `${name} ${n}`).join(', ');
-    if (left.size > 0) skipped.push(`activity-log:${sub}: ${[...left.values()].reduce((a, b) => a + b, 0)} events of categories not asked for left out (${leftOut})`);
+    if (left.size > 0) skipped.push(`activity-log:${sub}: ${events([...left.values()].reduce((a, b) => a + b, 0))} of categories not asked for left out (${leftOut})`);
     options.progress?.(
-      `activity log of ${sub}: ${read} events from ${options.from.toISOString()} to ${options.to.toISOString()}; ` +
+      `activity log of ${sub}: ${events(read)} from ${options.from.toISOString()} to ${options.to.toISOString()}; ` +
         `kept ${[...wanted].map((c) => `${c} ${kept.get(c) ?? 0}`).join(', ')}${left.size > 0 ? `; left out ${leftOut}` : ''}`,
     );
   }
@@ -108,6 +108,8 @@ function categoryOf(event: EventData): ActivityLogCategory | null {
   const source = eventSourceOf(event.category?.value ?? undefined);
   return source === undefined || source === 'Other' ? null : source;
 }
+
+const events = (n: number): string => `${n} event${n === 1 ? '' : 's'}`;
 
 function readFailure(sub: string, err: unknown): Error {
   const message = err instanceof Error ? err.message : String(err);

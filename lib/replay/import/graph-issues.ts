@@ -49,6 +49,6 @@ export async function importGraphIssues(clients: AzureClients, options: GraphIss
     signal.inferred.push(CURRENT_STATE_ONLY);
     signals.push(signal);
   }
-  options.progress?.(`Microsoft 365 service health: ${issues.length} issues modified since ${since}; ${signals.length} in the window`);
+  options.progress?.(`Microsoft 365 service health: ${issues.length} issue${issues.length === 1 ? '' : 's'} modified since ${since}; ${signals.length} in the window`);
   return { signals: byTime(signals), health: [], skipped };
 }

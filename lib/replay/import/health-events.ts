@@ -75,7 +75,7 @@ export async function importHealthEvents(clients: AzureClients, options: HealthE
       const message = err instanceof Error ? err.message : String(err);
       throw new Error(`reading the Resource Health events of subscription ${sub} failed: ${message}`, { cause: err });
     }
-    options.progress?.(`resource health events of ${sub}: ${read} events updated since ${queryStartTime}; ${inside} in ${window}`);
+    options.progress?.(`resource health events of ${sub}: ${read} event${read === 1 ? '' : 's'} updated since ${queryStartTime}; ${inside} in ${window}`);
   }
   for (const { signal, subscriptions: subs } of kept.values()) {
     if (subs.length > 1) signal.inferred.push(`listed by subscriptions ${subs.join(', ')}: the same event and update, replayed once (as the first listed it)`);
