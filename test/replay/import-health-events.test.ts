@@ -36,7 +36,7 @@ async function outage(region: string): Promise<Incident> {
 }
 
 /** What every signal of the events API says it had to make up, after the note that only the latest update is kept. */
-const inferredFor = (at: string) => [
+const INFERRED = [
   LATEST_UPDATE_ONLY,
   expect.stringMatching(/^data\.essentials\.alertId: made up from the event id \([0-9a-f-]{36}\)$/),
   'data.essentials.alertRule: made up; the Resource Health events API does not say which alert rule, if any, fired for this event',
@@ -58,7 +58,7 @@ describe('importHealthEvents', () => {
     const open = await importHealthEvents(h.clients, { subscriptions: [SUB], from, to, progress: (line) => progress.push(line) });
     const startedAt = new Date(incident.impactStart).toISOString();
     expect(open.signals.map((s) => ({ at: s.at, intake: s.intake, origin: s.origin, inferred: s.inferred }))).toEqual([
-      { at: startedAt, intake: 'alerts', origin: `resource-health-event:${incident.trackingId}@${startedAt}`, inferred: inferredFor(startedAt) },
+      { at: startedAt, intake: 'alerts', origin: `resource-health-event:${incident.trackingId}@${startedAt}`, inferred: INFERRED },
     ]);
     expect(signalOf(open.signals[0]!.payload)).toMatchObject({
       kind: 'serviceHealth',
