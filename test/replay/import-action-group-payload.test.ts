@@ -144,7 +144,7 @@ describe('the payload an action group would have posted', () => {
       "data.essentials.severity: made up as Sev4, what Microsoft's activity log alert samples carry (an activity log alert rule has no severity of its own)",
       expect.stringMatching(/^data\.essentials\.originAlertId: made up from the event id/),
       "data.essentials.firedDateTime: made up from the event's time (it has no submissionTimestamp)",
-      "data.alertContext.eventDataId: made up from the event's correlationId, operation, time and resource (a diagnostic record carries no eventDataId)",
+      "data.alertContext.eventDataId: made up from the event's correlationId, operation, time and resource (the event has none, as diagnostic records never do)",
     ]);
   });
 

@@ -53,7 +53,7 @@ describe('importFile', () => {
     expect(resolved!.inferred).toEqual(activityInferred('4a6c8e0b-2d3f-4b5a-8c7d-9e1f3a5b7c94'));
     expect(resourceHealth!.inferred).toEqual(activityInferred('9f3c2a71-0d4e-4b8a-a6f5-1e2d3c4b5a60'));
     expect(administrative!.inferred.at(-1)).toBe(
-      "data.alertContext.eventDataId: made up from the event's correlationId, operation, time and resource (a diagnostic record carries no eventDataId)",
+      "data.alertContext.eventDataId: made up from the event's correlationId, operation, time and resource (the event has none, as diagnostic records never do)",
     );
     expect(result.signals.map((s) => signalOf(s.payload)).map((s) => [s.kind, s.incidentKey, s.stage, s.lifecycle])).toEqual([
       ['serviceHealth', '7VKL-3Q8', 'Active', 'active'],

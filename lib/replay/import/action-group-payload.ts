@@ -108,7 +108,6 @@ export function toJson(value: unknown): Json {
 
 /** The parts of an Activity Log event, whichever of its shapes it came in. */
 interface ActivityView {
-  event: JsonObject;
   /** The property bag: `properties`, or a diagnostic record's `properties.eventProperties`. */
   bag: JsonObject;
   bagPath: string;
@@ -123,7 +122,6 @@ function viewOf(event: JsonObject, signal: Signal): ActivityView {
   // Diagnostic records put claims under `identity`.
   const identity = optObject(event, 'identity', '$');
   return {
-    event,
     bag: eventProperties ?? properties,
     bagPath: eventProperties !== undefined ? '$.properties.eventProperties' : '$.properties',
     // Not identity.authorization: the parser does not read a record's, and the normalized alert must read the same.
@@ -156,7 +154,7 @@ function fromActivityEvent(event: JsonObject, signal: Signal): ActionGroupPayloa
   let eventDataId = signal.eventDataId;
   if (eventDataId === null) {
     eventDataId = stableGuid('replay-imported-event', [signal.correlationId, signal.operationName, signal.eventTime, signal.resourceIds[0]].join('|'));
-    contextInferred.push("data.alertContext.eventDataId: made up from the event's correlationId, operation, time and resource (a diagnostic record carries no eventDataId)");
+    contextInferred.push("data.alertContext.eventDataId: made up from the event's correlationId, operation, time and resource (the event has none, as diagnostic records never do)");
   }
   const submitted = text(event, 'submissionTimestamp');
   const inferred: string[] = [];
@@ -178,7 +176,7 @@ function fromActivityEvent(event: JsonObject, signal: Signal): ActionGroupPayloa
   const put = (name: string, value: Json | undefined): void => {
     if (value !== undefined) common[name] = value;
   };
-  const copyText = (name: string, from = name): void => put(name, text(event, from));
+  const copyText = (name: string): void => put(name, text(event, name));
   const description = text(event, 'description') ?? text(event, 'Activity Log Event Description');
 
   switch (kind) {

@@ -141,8 +141,7 @@ function split(doc: Json, keys: string[] = [], path = '$'): Batch {
   // An azure-rest-api-specs example file: its 200 response body is the payload.
   const responses = doc['responses'];
   if (keys.length === 0 && isObject(responses) && isObject(responses['200']) && responses['200']['body'] !== undefined) {
-    const inner = split(responses['200']['body'], ['responses', '200', 'body'], `${path}.responses["200"].body`);
-    return 'error' in inner || inner.keys !== null ? inner : { keys: null, items: inner.items };
+    return split(responses['200']['body'], ['responses', '200', 'body'], `${path}.responses["200"].body`);
   }
   for (const name of ['records', 'value']) {
     if (!Object.hasOwn(doc, name)) continue;
