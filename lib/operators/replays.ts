@@ -149,17 +149,15 @@ export async function archivedIncidents(deps: ReplayDeps, query: URLSearchParams
   if (chosen > 1) return problem(400, 'invalid-query', 'name one of incidentId, trackingId or resourceId (a from/to window may narrow any of them)', { path: 'incidentId' });
   const window = readWindow(query, deps.now());
   if (!window.ok) return window.answer;
-  let { from, to } = window;
+  const { from, to } = window;
   const statuses = (await deps.client.getStatusBy({})).filter((s) => s.name === ORCHESTRATIONS.incident && !s.instanceId?.startsWith('replay-'));
   const keyOf = (s: InstanceStatus) => (s.input as IncidentInput | undefined)?.signal?.incidentKey ?? null;
   let key: string | null = null;
   if (incidentId !== null) {
     const status = statuses.find((s) => s.instanceId === incidentId);
     if (status === undefined) return problem(404, 'no-such-incident', `no incident '${incidentId}' in this app; GET /api/incidents lists them`, { path: 'incidentId' });
+    // Every signal of its key in the window: the archive keeps receipt times, which a window narrows when the key recurs.
     key = keyOf(status);
-    // The incident's own signals: from a day before it started (a redelivery) to a minute after it ended.
-    if (!query.has('from')) from = new Date(Date.parse(stamp(status.createdTime)) - 24 * 3600_000);
-    if (!query.has('to')) to = new Date(Date.parse(stamp(status.lastUpdatedTime)) + 60_000);
   } else if (trackingId !== null) {
     key = trackingId.trim();
   } else if (resourceId !== null) {
@@ -173,10 +171,11 @@ export async function archivedIncidents(deps: ReplayDeps, query: URLSearchParams
     const { raw } = await deps.archive.get(entry);
     const payload = JSON.parse(raw.toString('utf8')) as unknown;
     const intake: ReplayIntake = entry.source;
-    group.signals.push({ at: entry.receivedAt, payload, intake, origin: `archive:${entry.name}`, inferred: [] });
+    const parsed = intake === 'failovers' ? null : parseAlert(raw, { receivedAt: new Date(entry.receivedAt) });
+    // Spacing comes from when Azure says each event happened; the receipt time only when it says nothing.
+    group.signals.push({ at: parsed?.ok === true ? parsed.value.eventTime : entry.receivedAt, payload, intake, origin: `archive:${entry.name}`, inferred: [] });
     // What a Resource Health alert said is what Azure reported about that resource then.
-    if (intake !== 'failovers') {
-      const parsed = parseAlert(raw, { receivedAt: new Date(entry.receivedAt) });
+    if (parsed !== null) {
       const status = parsed.ok ? (parsed.value.health?.current ?? null) : null;
       if (parsed.ok && status !== null && parsed.value.resourceIds[0] !== undefined) {
         group.health.push({ resourceId: parsed.value.resourceIds[0], at: parsed.value.eventTime, status, origin: `archive:${entry.name}` });
@@ -206,8 +205,4 @@ function readWindow(query: URLSearchParams, now: Date): { ok: true; from: Date; 
   if (from === null) return { ok: false, answer: problem(400, 'invalid-query', `from must be an ISO-8601 time (got '${query.get('from')}')`, { path: 'from' }) };
   if (from >= to) return { ok: false, answer: problem(400, 'invalid-query', `from (${from.toISOString()}) must be before to (${to.toISOString()})`, { path: 'from' }) };
   return { ok: true, from, to };
-}
-
-function stamp(value: Date | string | undefined): string {
-  return value instanceof Date ? value.toISOString() : (value ?? '');
 }

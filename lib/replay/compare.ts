@@ -88,6 +88,9 @@ function compareIncident(pair: IncidentPair, differences: Difference[], notes: D
     differ(null, 'incident', describe(pair.then), describe(pair.now));
     return;
   }
+  const note = (workloadId: string | null, what: string, then: string, now: string) => {
+    if (then !== now) notes.push({ incidentKey: key, workloadId, what, then, now });
+  };
   differ(null, 'outcome', outcomeText(pair.then), outcomeText(pair.now));
   for (const w of pairWorkloads(pair.then, pair.now)) {
     const a = w.then ?? absent(w.workloadId);
@@ -98,8 +101,8 @@ function compareIncident(pair: IncidentPair, differences: Difference[], notes: D
       notes.push({ incidentKey: key, workloadId: id, what: 'reason', then: a.decision ?? 'none', now: b.decision ?? 'none' });
     }
     differ(id, 'approvals asked', String(a.approvalsAsked), String(b.approvalsAsked));
-    comparePlaybooks(id, 'failover', 'failed over', a.failover, b.failover, differ);
-    comparePlaybooks(id, 'failback', 'failed back', a.failback, b.failback, differ);
+    comparePlaybooks(id, 'failover', 'failed over', a.failover, b.failover, differ, note);
+    comparePlaybooks(id, 'failback', 'failed back', a.failback, b.failback, differ, note);
     const objective = b.objectiveMs ?? a.objectiveMs;
     // Measured against today's objective: whether the original met it, and whether today's run does.
     if (objective !== null && a.recoveryMs !== null && b.recoveryMs !== null && a.recoveryMs <= objective && b.recoveryMs > objective) {
@@ -115,7 +118,7 @@ type Differ = (workloadId: string | null, what: string, then: string, now: strin
  * each step's statuses, and the order its steps ran in. A run that happened only once says so
  * in one line; the details of a run without a counterpart would only repeat it.
  */
-function comparePlaybooks(id: string, direction: 'failover' | 'failback', ran: string, a: PlaybookRun | null, b: PlaybookRun | null, differ: Differ): void {
+function comparePlaybooks(id: string, direction: 'failover' | 'failback', ran: string, a: PlaybookRun | null, b: PlaybookRun | null, differ: Differ, note: Differ): void {
   differ(id, ran, a !== null ? 'yes' : 'no', b !== null ? 'yes' : 'no');
   if (a === null || b === null) return;
   differ(id, `${direction} ok`, a.ok ? 'yes' : 'no', b.ok ? 'yes' : 'no');
@@ -128,13 +131,20 @@ function comparePlaybooks(id: string, direction: 'failover' | 'failback', ran: s
     const then = words(before.get(step));
     const now = words(after.get(step));
     if (then !== now) same = false;
-    differ(id, `${direction} step ${step}`, then, now);
+    // Done, already done or skipped all leave the step's goal met; which one depends on the state
+    // the target's resources were in (a staging estate is not production at the time), not on
+    // what the app decided: shown as a note. A step that failed, was undone or did not run differs.
+    const met = (s: string[] | undefined) => (s === undefined ? 'not in the playbook' : s.map((x) => (GOAL_MET.has(x) ? 'ok' : statusWords(x))).join(', '));
+    (met(before.get(step)) === met(after.get(step)) ? note : differ)(id, `${direction} step ${step}`, then, now);
   }
   // The playbook records a wave's steps in the order their outcomes came (a precheck that finds
   // the work done is written before the actions), so an order is only telling when every status
   // agrees: then it can only come from a playbook whose steps are ordered differently.
   if (same) differ(id, `${direction} step order`, order(a), order(b));
 }
+
+/** Step statuses that leave the step's goal met. */
+const GOAL_MET = new Set(['done', 'already-done', 'skipped', 'planned']);
 
 /** Each step's statuses in record order: a step that was undone shows `done, compensated`. */
 function statuses(run: PlaybookRun): Map<string, string[]> {
