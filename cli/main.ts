@@ -5,6 +5,7 @@ import { EXIT, processIo, UsageError, type CliIo } from './io.js';
 import { INCIDENTS_USAGE, incidentsCommand, triggerCommand } from './incidents.js';
 import { INFRA_USAGE, infraCommand } from './infra.js';
 import { READINESS_USAGE, readinessCommand } from './readiness.js';
+import { REPLAY_USAGE, replayCommand } from './replay.js';
 import { SIM_USAGE, simCommand } from './sim.js';
 
 export const USAGE = `Usage: failover <command> [options]
@@ -25,6 +26,9 @@ Commands:
   infra generate|plan <catalog> …        Write the alert rules, action group and role assignments
                                          the catalog implies (infra/generated); show what deploying
                                          them would change ('failover infra' lists the options).
+  replay <source> <target> …             Rehearse a past incident against staging or the local
+                                         stack; exit 1 when today's decisions differ
+                                         ('failover replay --help' lists the options).
   sim <command> …                        Inspect the Azure simulator and inject faults
                                          ('failover sim' lists its commands).
 
@@ -32,7 +36,7 @@ Options:
   -h, --help                             Show this help.
 
 Exit status: 0 success, 1 invalid input (the message names the file and field), 2 usage error,
-3 a standby not ready (readiness).`;
+3 a standby not ready (readiness), 4 a replay that could not run.`;
 
 interface Args {
   positional: string[];
@@ -65,6 +69,7 @@ export async function runCli(argv: string[], io: CliIo = processIo): Promise<num
       trigger: [INCIDENTS_USAGE, triggerCommand],
       readiness: [READINESS_USAGE, readinessCommand],
       infra: [INFRA_USAGE, infraCommand],
+      replay: [REPLAY_USAGE, replayCommand],
     } as const;
     const first = argv[0] as keyof typeof own | undefined;
     if (first !== undefined && Object.hasOwn(own, first)) {

@@ -165,7 +165,7 @@ async function report(target: ReplayTarget, source: ReplaySource, options: Repla
     origin: signal.origin,
     title: titleOf(signal),
     inferred: signal.inferred,
-    then: source.thenOfSignal[index]?.outcome != null ? { outcome: source.thenOfSignal[index]!.outcome!, incidentId: source.thenOfSignal[index]!.incidentId } : null,
+    then: (source.thenOfSignal[index]?.outcome ?? null) !== null ? { outcome: source.thenOfSignal[index]!.outcome!, incidentId: source.thenOfSignal[index]!.incidentId } : null,
     now: state.answers[index] ?? null,
   }));
   return {

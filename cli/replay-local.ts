@@ -1,0 +1,73 @@
+/**
+ * `failover replay --local`: the target is the whole app on this machine, started as `npm run
+ * demo` starts it (Azurite, the Azure simulator with an estate, the local host), with replays
+ * on and its notifications pointed at the simulator's receivers. Its clock is virtual: a replay's
+ * waits jump to the next timer, so a four-hour incident replays in seconds at any speed.
+ */
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { VirtualClock } from '../local/clock.js';
+import { repoRoot } from '../local/registry.js';
+import { startStack, type Stack } from '../local/stack.js';
+import type { ReplayTarget } from '../lib/replay/run-replay.js';
+
+export interface LocalTarget extends ReplayTarget {
+  stack: Stack;
+  close(): Promise<void>;
+}
+
+export async function startLocalTarget(options: { catalogPath?: string; estatePath?: string; start: number }): Promise<LocalTarget> {
+  const dataDir = mkdtempSync(join(tmpdir(), 'failover-replay-'));
+  const catalogPath = join(dataDir, 'catalog.yaml');
+  const catalogText = readFileSync(resolve(options.catalogPath ?? join(repoRoot(), 'samples/catalog.yaml')), 'utf8');
+  writeFileSync(catalogPath, catalogText);
+  const clock = new VirtualClock(options.start);
+  const stack = await startStack({
+    dataDir,
+    clock,
+    simTimeScale: 600,
+    catalogPath,
+    ...(options.estatePath !== undefined ? { estatePath: resolve(options.estatePath) } : {}),
+    // Quiet: a replay's report says what happened; the host's errors still reach stderr.
+    logger: (entry) => {
+      if (entry.level === 'error' || entry.level === 'critical') process.stderr.write(`host ${entry.level}: ${entry.message}\n`);
+    },
+    env: { REPLAY_ENABLED: 'on', TASK_HUB_NAME: 'failoverreplay', AZURE_LRO_POLL_MS: '20', AZURE_RETRY_DELAY_MS: '20' },
+  });
+  // Notifications go to the simulator's receivers, never to a real channel.
+  const hooks = `${stack.sim.baseUrl}/_sim/hooks/`;
+  writeFileSync(catalogPath, catalogText.replace(/https:\/\/[^\s"']+/g, (url) => (url.startsWith(stack.sim.baseUrl) ? url : `${hooks}${encodeURIComponent(new URL(url).host)}`)));
+  const key = stack.host.keys.groups['oncall']!;
+  const idle = () => stack.runtime.idle();
+  return {
+    stack,
+    label: 'the local stack',
+    call: async (method, path, body) => {
+      await idle();
+      const res = await fetch(`${stack.host.url}${path}`, {
+        method,
+        headers: { 'x-functions-key': key, ...(body !== undefined ? { 'content-type': 'application/json' } : {}) },
+        ...(body !== undefined ? { body: JSON.stringify(body) } : {}),
+      });
+      const text = await res.text();
+      return { status: res.status, body: text === '' ? null : (JSON.parse(text) as unknown) };
+    },
+    wait: async (ms) => {
+      await idle();
+      const until = clock.now() + ms;
+      // Every timer due meanwhile fires in order, each after the work before it settled.
+      while ((clock.nextAt() ?? Infinity) <= until) {
+        clock.advanceToNext();
+        await idle();
+      }
+      clock.advanceTo(until);
+      await idle();
+    },
+    now: () => new Date(clock.now()),
+    close: async () => {
+      await stack.close();
+      rmSync(dataDir, { recursive: true, force: true });
+    },
+  };
+}
