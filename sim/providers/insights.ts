@@ -35,6 +35,9 @@
  *   the alerts (impactedServices is a JSON string, version 0.1.1). Fields with no value for
  *   such an event (eventName, resourceProviderName, resourceType, subStatus) are left out: the
  *   spec's LocalizableString has a required, non-nullable `value`. EventData has no `channels`.
+ * - ResourceHealth events for each of the subscription's resources in an incident's region (the
+ *   outage takes the whole region down): Unavailable at the impact start, Available at the
+ *   mitigation, in the raw event's vocabulary (see resourceHealthEvent).
  * - Administrative events, one per ARM write in the operation log of the subscription
  *   (`/subscriptions/{sub}/…` paths; data planes and requests ARM throttled are not logged, as in
  *   Azure): operationName is the route's operation, with `/action` appended unless it already
@@ -534,6 +537,50 @@ export function insightsRoutes(sim: Simulator): Route[] {
     };
   };
 
+  /**
+   * A resource's Resource Health event in the Activity Log, in the raw event's vocabulary
+   * (properties healthStatus, healthEventType, healthEventCause, healthEventCategory, stage:
+   * azure-docs activity-log-schema.md; the alerts rename them). The Active event's operation name
+   * and level are as the published sample has them; the Resolved verb and its level are assumed.
+   */
+  const resourceHealthEvent = (incident: Incident, resource: SimResource, stage: 'Active' | 'Resolved'): Activity => {
+    const at = stage === 'Active' ? incident.impactStart : incident.impactMitigation ?? incident.lastUpdate;
+    const sub = resource.id.split('/')[2]!;
+    const eventDataId = stableGuid(`resourcehealth|${resource.id.toLowerCase()}|${incident.trackingId}|${stage}`);
+    const resourceGroup = /\/resourceGroups\/([^/]+)/i.exec(resource.id)?.[1];
+    const verb = stage === 'Active' ? 'Activated' : 'Resolved';
+    const status = stage === 'Active' ? 'Unavailable' : 'Available';
+    return {
+      at,
+      event: {
+        correlationId: stableGuid(`resourcehealth-correlation|${resource.id.toLowerCase()}|${incident.trackingId}`),
+        description: stage === 'Active' ? `We're sorry, your resource is unavailable because of an Azure service outage (${incident.trackingId}).` : 'Your resource is available again.',
+        eventDataId,
+        category: localizable('ResourceHealth', 'Resource Health'),
+        eventTimestamp: isoNow(at),
+        id: `${resource.id}/events/${eventDataId}/ticks/${ticksOf(at)}`,
+        level: stage === 'Active' ? 'Critical' : 'Informational',
+        operationId: '',
+        operationName: localizable(`Microsoft.Resourcehealth/healthevent/${verb}/action`, `Health Event ${verb}`),
+        ...(resourceGroup !== undefined ? { resourceGroupName: resourceGroup } : {}),
+        resourceProviderName: localizable('Microsoft.Resourcehealth/healthevent/action', 'Microsoft.Resourcehealth/healthevent/action'),
+        resourceType: localizable(resource.type, resource.type),
+        resourceId: resource.id,
+        status: localizable(stage, stage),
+        submissionTimestamp: submitted(at),
+        subscriptionId: sub,
+        properties: {
+          title: stage === 'Active' ? `${status}: an Azure service outage affects this resource` : `${status}: the resource is healthy again`,
+          healthStatus: status,
+          healthEventType: 'Downtime',
+          healthEventCause: 'PlatformInitiated',
+          healthEventCategory: 'Unplanned',
+          stage,
+        },
+      },
+    };
+  };
+
   const operationNameOf = (operation: string): string => (/\/(write|delete|action)$/i.test(operation) ? operation : `${operation}/action`);
 
   const administrativeEvent = (record: OperationRecord, sub: string): Activity => {
@@ -590,6 +637,12 @@ export function insightsRoutes(sim: Simulator): Route[] {
       if (!incidentVisibleTo(incident, sub)) continue;
       out.push(serviceHealthEvent(incident, sub, 'Active'));
       if (incident.stage === 'Resolved') out.push(serviceHealthEvent(incident, sub, 'Resolved'));
+      // The outage takes the region down: each of the subscription's resources there goes Unavailable, and back.
+      for (const resource of sim.store.all()) {
+        if (resource.location.toLowerCase() !== incident.region || resource.id.split('/')[2]?.toLowerCase() !== sub.toLowerCase()) continue;
+        out.push(resourceHealthEvent(incident, resource, 'Active'));
+        if (incident.stage === 'Resolved') out.push(resourceHealthEvent(incident, resource, 'Resolved'));
+      }
     }
     const prefix = `/subscriptions/${sub.toLowerCase()}/`;
     for (const record of sim.log.list()) {

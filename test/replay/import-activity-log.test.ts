@@ -1,7 +1,8 @@
 /**
  * importActivityLog against the simulator through @azure/arm-monitor 7: a West Europe outage of
  * Azure Data Share, opened and resolved, comes back as the two Service Health alerts an action
- * group would have posted, in time order; Administrative events only when asked for; windows
+ * group would have posted, in time order; each resource it took down as Resource Health signals
+ * and health observations; Administrative events only when asked for; windows
  * Azure cannot serve are refused.
  */
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
@@ -26,6 +27,9 @@ beforeEach(async () => {
   await h.control('POST', '/_sim/reset');
 });
 
+/** How many of the subscription's resources a West Europe outage takes down: each writes a Resource Health event when it goes and when it comes back. */
+const inWestEurope = () => h.sim.store.all().filter((r) => r.location.toLowerCase() === 'westeurope' && r.id.split('/')[2] === SUB).length;
+
 const pause = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 /** Opens the outage, lets a little time pass, resolves it; the incident as the simulator kept it. */
@@ -37,11 +41,11 @@ async function dataShareOutage(): Promise<Incident> {
   return (resolved.body as { resolved: Incident[] }).resolved[0]!;
 }
 
-/** The Activity Log's own event ids, newest first, as the REST API lists them. */
+/** The Activity Log's own ids of its Service Health events, newest first, as the REST API lists them. */
 async function eventIds(from: Date): Promise<string[]> {
   const filter = encodeURIComponent(`eventTimestamp ge '${from.toISOString()}'`);
   const res = await h.call('GET', `/subscriptions/${SUB}/providers/Microsoft.Insights/eventtypes/management/values?api-version=2015-04-01&$filter=${filter}`);
-  return (res.body as { value: Array<{ eventDataId: string }> }).value.map((e) => e.eventDataId);
+  return (res.body as { value: Array<{ eventDataId: string; category: { value: string } }> }).value.filter((e) => e.category.value === 'ServiceHealth').map((e) => e.eventDataId);
 }
 
 const envelopeInferred = (eventDataId: string) => [
@@ -59,7 +63,8 @@ describe('importActivityLog', () => {
     const to = new Date(h.sim.clock.now() + 1000);
     const [resolvedId, activeId] = await eventIds(from);
     const progress: string[] = [];
-    const result = await importActivityLog(h.clients, { subscriptions: [SUB, OTHER_SUB], from, to, progress: (line) => progress.push(line) });
+    const result = await importActivityLog(h.clients, { subscriptions: [SUB, OTHER_SUB], from, to, categories: ['ServiceHealth'], progress: (line) => progress.push(line) });
+    const n = 2 * inWestEurope();
 
     expect(result.signals.map((s) => ({ at: s.at, intake: s.intake, origin: s.origin, inferred: s.inferred }))).toEqual([
       { at: new Date(incident.impactStart).toISOString(), intake: 'alerts', origin: `activity-log:${SUB}/${activeId}`, inferred: envelopeInferred(activeId!) },
@@ -92,17 +97,35 @@ describe('importActivityLog', () => {
     ]);
     expect(parsed[1]!.impactMitigation).toBe(result.signals[1]!.at);
     expect(result.health).toEqual([]);
-    expect(result.skipped).toEqual([]);
+    expect(result.skipped).toEqual([`activity-log:${SUB}: ${n} events of categories not asked for left out (ResourceHealth ${n})`]);
     expect(progress).toEqual([
-      `activity log of ${SUB}: 2 events from ${from.toISOString()} to ${to.toISOString()}; kept ServiceHealth 2, ResourceHealth 0`,
-      `activity log of ${OTHER_SUB}: 0 events from ${from.toISOString()} to ${to.toISOString()}; kept ServiceHealth 0, ResourceHealth 0`,
+      `activity log of ${SUB}: ${n + 2} events from ${from.toISOString()} to ${to.toISOString()}; kept ServiceHealth 2; left out ResourceHealth ${n}`,
+      `activity log of ${OTHER_SUB}: 0 events from ${from.toISOString()} to ${to.toISOString()}; kept ServiceHealth 0`,
+    ]);
+  });
+
+  it('reads each resource the outage took down as a Resource Health signal and a health observation, down and back', async () => {
+    const from = new Date(h.sim.clock.now() - 1000);
+    const incident = await dataShareOutage();
+    const to = new Date(h.sim.clock.now() + 1000);
+    const result = await importActivityLog(h.clients, { subscriptions: [SUB], from, to, categories: ['ResourceHealth'] });
+    const account = '/subscriptions/11111111-1111-1111-1111-111111111111/resourceGroups/rg-media-weu/providers/Microsoft.Media/mediaservices/contosomediaweu';
+    expect(result.signals).toHaveLength(2 * inWestEurope());
+    const mine = result.signals.map((s) => signalOf(s.payload)).filter((s) => s.resourceIds[0] === account);
+    expect(mine.map((s) => ({ kind: s.kind, health: s.health, eventTime: s.eventTime }))).toEqual([
+      { kind: 'resourceHealth', health: { current: 'Unavailable', previous: null, cause: 'PlatformInitiated', type: 'Downtime' }, eventTime: new Date(incident.impactStart).toISOString() },
+      { kind: 'resourceHealth', health: { current: 'Available', previous: null, cause: 'PlatformInitiated', type: 'Downtime' }, eventTime: new Date(incident.impactMitigation!).toISOString() },
+    ]);
+    expect(result.health.filter((o) => o.resourceId === account).map((o) => [o.status, o.at])).toEqual([
+      ['Unavailable', new Date(incident.impactStart).toISOString()],
+      ['Available', new Date(incident.impactMitigation!).toISOString()],
     ]);
   });
 
   it('reads only the window: an event before `from` is not imported', async () => {
     const incident = await dataShareOutage();
     const from = new Date(incident.impactMitigation!);
-    const result = await importActivityLog(h.clients, { subscriptions: [SUB], from, to: new Date(h.sim.clock.now() + 1000) });
+    const result = await importActivityLog(h.clients, { subscriptions: [SUB], from, to: new Date(h.sim.clock.now() + 1000), categories: ['ServiceHealth'] });
     expect(result.signals.map((s) => [s.at, signalOf(s.payload).stage])).toEqual([[from.toISOString(), 'Resolved']]);
   });
 
@@ -112,12 +135,14 @@ describe('importActivityLog', () => {
     await h.clients.monitor(SUB).actionGroups.createOrUpdate('rg-ops', 'failover-ag', { location: 'Global', groupShortName: 'failover', enabled: true });
     const to = new Date(h.sim.clock.now() + 1000);
 
-    const health = await importActivityLog(h.clients, { subscriptions: [SUB], from, to });
+    const n = inWestEurope();
+    const health = await importActivityLog(h.clients, { subscriptions: [SUB], from, to, categories: ['ServiceHealth'] });
     expect(health.signals.map((s) => signalOf(s.payload).kind)).toEqual(['serviceHealth']);
-    expect(health.skipped).toEqual([`activity-log:${SUB}: 1 event of categories not asked for left out (Administrative 1)`]);
+    expect(health.skipped).toEqual([`activity-log:${SUB}: ${n + 1} events of categories not asked for left out (Administrative 1, ResourceHealth ${n})`]);
 
     const admin = await importActivityLog(h.clients, { subscriptions: [SUB], from, to, categories: ['Administrative'] });
-    expect(admin.skipped).toEqual([`activity-log:${SUB}: 1 event of categories not asked for left out (ServiceHealth 1)`]);
+    expect(admin.skipped).toHaveLength(1);
+    expect(admin.skipped[0]).toMatch(new RegExp(`^activity-log:${SUB}: ${n + 1} events of categories not asked for left out \\((ServiceHealth 1, ResourceHealth ${n}|ResourceHealth ${n}, ServiceHealth 1)\\)$`));
     expect(admin.signals).toHaveLength(1);
     const actionGroup = `/subscriptions/${SUB}/resourceGroups/rg-ops/providers/Microsoft.Insights/actionGroups/failover-ag`;
     expect(signalOf(admin.signals[0]!.payload)).toMatchObject({
@@ -134,7 +159,7 @@ describe('importActivityLog', () => {
 
     const both = await importActivityLog(h.clients, { subscriptions: [SUB], from, to, categories: ['ServiceHealth', 'Administrative'] });
     expect(both.signals.map((s) => signalOf(s.payload).kind)).toEqual(['serviceHealth', 'administrative']);
-    expect(both.skipped).toEqual([]);
+    expect(both.skipped).toEqual([`activity-log:${SUB}: ${n} events of categories not asked for left out (ResourceHealth ${n})`]);
   });
 
   it('refuses a window Azure cannot serve, and options it cannot read, naming the option', async () => {
