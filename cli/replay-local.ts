@@ -10,11 +10,24 @@ import { join, resolve } from 'node:path';
 import { VirtualClock } from '../local/clock.js';
 import { repoRoot } from '../local/registry.js';
 import { startStack, type Stack } from '../local/stack.js';
-import type { ReplayTarget } from '../lib/replay/run-replay.js';
+import { POLL_MS, type ReplayTarget } from '../lib/replay/run-replay.js';
 
 export interface LocalTarget extends ReplayTarget {
   stack: Stack;
   close(): Promise<void>;
+}
+
+/**
+ * A replay's wait on a virtual clock: nothing happens between timers, so time jumps to the next
+ * one (or to `ms` from now, when something is due sooner), after the work before it settled.
+ */
+export async function waitVirtually(clock: VirtualClock, idle: () => Promise<void>, ms: number): Promise<void> {
+  await idle();
+  const next = clock.nextAt();
+  const until = Math.min(next ?? clock.now() + Math.min(ms, POLL_MS), clock.now() + Math.max(0, ms));
+  if (next !== undefined && next <= until) clock.advanceToNext();
+  else clock.advanceTo(until);
+  await idle();
 }
 
 export async function startLocalTarget(options: { catalogPath?: string; estatePath?: string; start: number }): Promise<LocalTarget> {
@@ -53,17 +66,7 @@ export async function startLocalTarget(options: { catalogPath?: string; estatePa
       const text = await res.text();
       return { status: res.status, body: text === '' ? null : (JSON.parse(text) as unknown) };
     },
-    wait: async (ms) => {
-      await idle();
-      const until = clock.now() + ms;
-      // Every timer due meanwhile fires in order, each after the work before it settled.
-      while ((clock.nextAt() ?? Infinity) <= until) {
-        clock.advanceToNext();
-        await idle();
-      }
-      clock.advanceTo(until);
-      await idle();
-    },
+    wait: (ms) => waitVirtually(clock, idle, ms),
     now: () => new Date(clock.now()),
     close: async () => {
       await stack.close();

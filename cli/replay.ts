@@ -18,7 +18,7 @@ import { importActivityLog, importFile, importHealthEvents, selectIncidents, typ
 import { renderReportHtml } from '../lib/replay/render-html.js';
 import { renderReportText } from '../lib/replay/render-text.js';
 import { MAX_REPLAY_SPEED } from '../lib/replay/request.js';
-import { ReplayFailed, runReplay, type ReplaySource, type ReplayTarget } from '../lib/replay/run-replay.js';
+import { POLL_MS, ReplayFailed, runReplay, type ReplaySource, type ReplayTarget } from '../lib/replay/run-replay.js';
 import { mergeImports, sourceFromArchive, sourceFromImports, type ArchiveAnswer } from '../lib/replay/sources.js';
 import { readSavedIncident, saveIncident } from '../lib/replay/saved.js';
 import type { HealthMode, ReplayReport } from '../lib/replay/types.js';
@@ -171,7 +171,7 @@ async function openTarget(io: CliIo, flags: Flags, env: Readonly<Record<string, 
     return startLocalTarget({ start: Date.parse(source.signals[0]!.at) - 1000, ...(catalogPath !== undefined ? { catalogPath } : {}), ...(estatePath !== undefined ? { estatePath } : {}) });
   }
   const app = await appTarget(io, { app: flags['to']!, ...(flags['to-key'] !== undefined ? { key: flags['to-key'] } : {}) }, env);
-  return { label: app.url, call: (method, path, body) => call(app, method, path, body), wait: (ms) => sleep(ms), now: () => new Date() };
+  return { label: app.url, call: (method, path, body) => call(app, method, path, body), wait: (ms) => sleep(Math.max(0, Math.min(ms, POLL_MS))), now: () => new Date() };
 }
 
 function dryRun(source: ReplaySource, speed: number): string {

@@ -14,10 +14,12 @@ import { problem, type Answer } from '../http/problem.js';
 import { isFinished, summaryOf, type IncidentClient, type InstanceStatus } from '../incidents/client.js';
 import { ORCHESTRATIONS, type ReplayRunInput, type ReplayRunStatus } from '../incidents/contract.js';
 import type { IncidentInput } from '../incidents/types.js';
-import { mapResourceId } from '../replay/environment.js';
+import { matchSignal } from '../catalog/match.js';
+import { mapResourceId, mapToEnvironment } from '../replay/environment.js';
+import { healthFromServiceHealth } from '../replay/recorded-health.js';
 import { parseReplayRequest } from '../replay/request.js';
 import { newReplayId, REPLAY_ID, storedReplay, type StoredReplay } from '../replay/stored.js';
-import type { HealthObservation, ReplayIntake, ReplaySignal } from '../replay/types.js';
+import type { HealthObservation, ReplayIntake, ReplayRequest, ReplaySignal } from '../replay/types.js';
 import { incidentView, parseJsonBody, type Identify, type IncidentView } from './incidents.js';
 
 export interface ReplayDeps {
@@ -40,7 +42,8 @@ export async function startReplay(deps: ReplayDeps, raw: string, identify: Ident
   const checked = parseReplayRequest(body.value);
   if (!checked.ok) return problem(422, 'invalid-replay', checked.message, { path: checked.path });
   const request = checked.value;
-  const environment = (await deps.catalog()).environment;
+  const catalog = await deps.catalog();
+  const environment = catalog.environment;
   const mapped = new Set<string>();
   // Health observations name production resources: mapped once here, so every check reads staging ids.
   const health = request.health.map((o) => {
@@ -49,10 +52,12 @@ export async function startReplay(deps: ReplayDeps, raw: string, identify: Ident
     if (m.note !== null) mapped.add(m.note);
     return { ...o, resourceId: m.id };
   });
+  // Where nothing of a workload's resources was recorded, Service Health's account of its region stands in (and says so).
+  const inferred = request.healthMode === 'recorded' ? inferHealth(request, health, catalog) : [];
   const at = deps.now();
   const replayId = newReplayId(at);
   const firstAt = request.signals[0]!.at;
-  const stored: StoredReplay = { ...request, health, replayId, createdAt: at.toISOString(), requestedBy: identify(undefined).actor.name, firstAt, mapped: [...mapped] };
+  const stored: StoredReplay = { ...request, health: [...health, ...inferred], replayId, createdAt: at.toISOString(), requestedBy: identify(undefined).actor.name, firstAt, mapped: [...mapped] };
   await deps.archive.putReplay(replayId, 'request', stored);
   const offsetsMs = request.signals.map((s) => Math.round((Date.parse(s.at) - Date.parse(firstAt)) / request.speed));
   const input: ReplayRunInput = { replayId, offsetsMs };
@@ -71,6 +76,7 @@ export async function startReplay(deps: ReplayDeps, raw: string, identify: Ident
       // How long the deliveries take at this speed; the incidents they start may run on after the last one.
       deliveryMs: offsetsMs[offsetsMs.length - 1] ?? 0,
       mapped: stored.mapped,
+      healthInferred: [...new Set(inferred.map((o) => `${o.workloadId}: ${o.origin}`))],
       statusUrl,
     },
     headers: { Location: statusUrl },
@@ -119,6 +125,16 @@ export async function showReplay(deps: ReplayDeps, id: string): Promise<Answer> 
       objectives,
     },
   };
+}
+
+function inferHealth(request: ReplayRequest, recorded: HealthObservation[], catalog: Catalog): HealthObservation[] {
+  const parsed = request.signals.flatMap((s) => {
+    if (s.intake === 'failovers') return [];
+    const p = parseAlert(s.payload as never, { receivedAt: new Date(s.at) });
+    return p.ok ? [{ signal: mapToEnvironment(p.value, catalog.environment).signal, at: s.at }] : [];
+  });
+  const primaries = (id: string) => Object.values(catalog.workloads.find((w) => w.id === id)?.primary.resources ?? {});
+  return healthFromServiceHealth(parsed, (signal) => matchSignal(catalog, signal).filter((m) => m.side !== 'secondary').map((m) => m.workload.id), recorded, primaries);
 }
 
 function progress(status: InstanceStatus): Partial<ReplayRunStatus> {

@@ -8,6 +8,7 @@
  * latest observations, a resource with none by then reading Unknown (neither impaired nor
  * healthy: the incident neither confirms nor fails back on it, as for a check Azure did not answer).
  */
+import type { Signal } from '../alerts/signal.js';
 import type { HealthObservation, HealthStatus } from './types.js';
 
 const RANK: Record<HealthStatus, number> = { Available: 0, Unknown: 1, Degraded: 2, Unavailable: 3 };
@@ -32,4 +33,32 @@ export function recordedWorkloadHealth(observations: readonly HealthObservation[
 
 function latest(observations: readonly HealthObservation[]): HealthObservation | undefined {
   return observations.reduce<HealthObservation | undefined>((best, o) => (best === undefined || Date.parse(o.at) >= Date.parse(best.at) ? o : best), undefined);
+}
+
+/**
+ * For `--health recorded` when Azure's record says nothing of a workload's resources (a source
+ * of Service Health notifications only): its primary read as Service Health described its region
+ * then, Unavailable from each Active update of an incident that hits it and Available from its
+ * resolution. Each such observation says it was inferred; workloads with any recorded
+ * observation keep theirs alone.
+ */
+export function healthFromServiceHealth(
+  signals: ReadonlyArray<{ signal: Signal; at: string }>,
+  workloadsHit: (signal: Signal) => string[],
+  recorded: readonly HealthObservation[],
+  primaryResources: (workloadId: string) => readonly string[],
+): HealthObservation[] {
+  const covered = (workloadId: string) =>
+    recorded.some((o) => o.workloadId === workloadId || (o.workloadId === undefined && primaryResources(workloadId).some((id) => id.toLowerCase() === o.resourceId.toLowerCase())));
+  const out: HealthObservation[] = [];
+  for (const { signal, at } of signals) {
+    if (signal.kind !== 'serviceHealth' || signal.isSynthetic) continue;
+    const status: HealthStatus = signal.lifecycle === 'resolved' ? 'Available' : 'Unavailable';
+    const when = signal.lifecycle === 'resolved' ? (signal.impactMitigation ?? at) : (signal.impactStart ?? at);
+    for (const workloadId of workloadsHit(signal)) {
+      if (covered(workloadId)) continue;
+      out.push({ resourceId: '', workloadId, at: when, status, origin: `inferred from Service Health ${signal.incidentKey} (${signal.stage ?? signal.lifecycle}): nothing was recorded of the workload's resources` });
+    }
+  }
+  return out;
 }

@@ -9,6 +9,7 @@
  * stack, whose `wait` moves its virtual clock instead of sleeping.
  */
 import { parseAlert } from '../alerts/index.js';
+import type { TimelineEntry } from '../incidents/types.js';
 import type { IncidentView } from '../operators/incidents.js';
 import { compareRuns } from './compare.js';
 import { incidentRun } from './runs.js';
@@ -19,7 +20,10 @@ export interface ReplayTarget {
   /** What the report calls it: the app's URL, or `the local stack`. */
   label: string;
   call(method: string, path: string, body?: unknown): Promise<{ status: number; body: unknown }>;
-  /** Lets `ms` of the target's time pass. */
+  /**
+   * Lets at most `ms` of the target's time pass (Infinity: nothing is due): a real app is polled
+   * again within a second; a virtual clock may jump to its next timer instead.
+   */
   wait(ms: number): Promise<void>;
   now(): Date;
 }
@@ -62,7 +66,8 @@ interface ReplayState {
   objectives?: Record<string, number | null>;
 }
 
-const POLL_MS = 500;
+/** How often a real target is asked how the replay stands. */
+export const POLL_MS = 500;
 
 export async function runReplay(target: ReplayTarget, source: ReplaySource, options: ReplayOptions): Promise<ReplayReport> {
   const request: ReplayRequest = { label: source.label, signals: source.signals, health: source.health, speed: options.speed, healthMode: options.healthMode, mode: options.mode };
@@ -75,11 +80,11 @@ export async function runReplay(target: ReplayTarget, source: ReplaySource, opti
   let state = await read(target, replayId);
   let last = '';
   while (!state.done && target.now().getTime() < deadline) {
-    await answerApprovals(target, source, state, options.speed, answered);
+    const due = await answerApprovals(target, source, state, options.speed, answered);
     const line = progressLine(state, source, options.speed, target.now());
     if (line !== last) options.progress?.(line);
     last = line;
-    await target.wait(POLL_MS);
+    await target.wait(Math.min(due - target.now().getTime(), deadline - target.now().getTime()));
     state = await read(target, replayId);
   }
   if (!state.done) options.progress?.(`stopped following after ${Math.round(options.timeoutMs / 1000)} s: reporting the incidents as they stand`);
@@ -103,13 +108,16 @@ function thenKeyOf(state: ReplayState, source: ReplaySource, incidentId: string)
  * The approvals people gave then, given again now: for each replayed incident waiting for an
  * approval, the original's next answer of the same direction, after its original wait divided by
  * the speed. Where the original had none, nobody answers: the approval times out, as it would.
+ * Answers when the next answer is due (ms since the epoch, target time), Infinity when none is.
  */
-async function answerApprovals(target: ReplayTarget, source: ReplaySource, state: ReplayState, speed: number, answered: Set<string>): Promise<void> {
+async function answerApprovals(target: ReplayTarget, source: ReplaySource, state: ReplayState, speed: number, answered: Set<string>): Promise<number> {
+  let next = Infinity;
   for (const incident of state.incidents) {
     if (incident.phase !== 'awaiting-approval' && incident.phase !== 'awaiting-failback-approval') continue;
     const direction = incident.phase === 'awaiting-approval' ? 'failover' : 'failback';
     const key = thenKeyOf(state, source, incident.incidentId);
-    const then = source.then?.find((t) => t.incidentKey === key)?.view;
+    // The original's timeline, or the expected run's (a saved report keeps each incident's timeline).
+    const then = source.then?.find((t) => t.incidentKey === key)?.view.timeline ?? source.expected?.find((r) => r.incidentKey === key)?.timeline;
     if (then === undefined) continue;
     const asked = incident.timeline.filter((e) => e.type === 'approval-requested').at(-1);
     const round = incident.timeline.filter((e) => e.type === 'approval-requested').length;
@@ -117,17 +125,23 @@ async function answerApprovals(target: ReplayTarget, source: ReplaySource, state
     if (answered.has(tag) || asked === undefined) continue;
     const answer = originalAnswer(then, direction, round);
     if (answer === null) continue;
-    if (target.now().getTime() - Date.parse(asked.at) < answer.afterMs / speed) continue;
+    const dueAt = Date.parse(asked.at) + answer.afterMs / speed;
+    if (target.now().getTime() < dueAt) {
+      next = Math.min(next, dueAt);
+      continue;
+    }
     answered.add(tag);
-    await target.call('POST', `/api/incidents/${incident.incidentId}/${answer.approved ? 'approve' : 'reject'}`, { by: `replay of ${answer.by}`, comment: `as ${answer.by} answered in the original incident` });
+    const by = answer.by.replace(/^(replay of )+/, '');
+    await target.call('POST', `/api/incidents/${incident.incidentId}/${answer.approved ? 'approve' : 'reject'}`, { by: `replay of ${by}`, comment: `as ${by} answered in the original incident` });
   }
+  return next;
 }
 
 /** The original's answer to its `round`-th approval request of `direction`, and how long after the request it came. */
-function originalAnswer(then: IncidentView, direction: 'failover' | 'failback', round: number): { approved: boolean; by: string; afterMs: number } | null {
+function originalAnswer(timeline: readonly TimelineEntry[], direction: 'failover' | 'failback', round: number): { approved: boolean; by: string; afterMs: number } | null {
   let count = 0;
   let askedAt: string | null = null;
-  for (const entry of then.timeline) {
+  for (const entry of timeline) {
     if (entry.type === 'approval-requested') {
       count++;
       askedAt = entry.at;
@@ -157,7 +171,7 @@ async function report(target: ReplayTarget, source: ReplaySource, options: Repla
   const now: IncidentRun[] = state.incidents.map((view) => incidentRun(view, { incidentKey: thenKeyOf(state, source, view.incidentId), startedAt: view.createdAt, objectives }));
   const then: IncidentRun[] | null =
     source.expected ??
-    (source.then === null ? null : source.then.map(({ incidentKey, view }) => incidentRun(view, { incidentKey, startedAt: firstSignalOf(source, incidentKey) ?? view.createdAt, objectives })));
+    (source.then === null ? null : source.then.map(({ incidentKey, view }) => incidentRun(view, { incidentKey, startedAt: view.createdAt, objectives })));
   const comparison = compareRuns(then, now);
   const signals: SignalRun[] = source.signals.map((signal, index) => ({
     index,
@@ -184,11 +198,6 @@ async function report(target: ReplayTarget, source: ReplaySource, options: Repla
     notes: comparison.notes,
     verdict: comparison.verdict,
   };
-}
-
-function firstSignalOf(source: ReplaySource, incidentKey: string): string | null {
-  const index = source.thenOfSignal.findIndex((t) => t.incidentKey === incidentKey);
-  return index >= 0 ? source.signals[index]!.at : null;
 }
 
 /** The title the app's parser reads from the alert, for the signal table. */

@@ -20,6 +20,8 @@ export interface SavedIncident {
   thenOfSignal: ReplaySource['thenOfSignal'];
   /** The decisions a replay must reach: incidents matched by key, as the report compares them. */
   expected: IncidentRun[];
+  /** The original incidents as their app showed them, when the source had them: a replay answers their approvals as people did. */
+  then: ReplaySource['then'];
 }
 
 export async function saveIncident(dir: string, source: ReplaySource, report: ReplayReport): Promise<string> {
@@ -30,6 +32,7 @@ export async function saveIncident(dir: string, source: ReplaySource, report: Re
     health: source.health,
     thenOfSignal: source.thenOfSignal,
     expected: report.then ?? report.now,
+    then: source.then,
   };
   await mkdir(dir, { recursive: true });
   const path = join(dir, SAVED_FILE);
@@ -48,5 +51,5 @@ export async function readSavedIncident(dir: string): Promise<ReplaySource> {
   for (const field of ['signals', 'health', 'thenOfSignal', 'expected'] as const) {
     if (!Array.isArray(saved[field])) throw new Error(`${path}: ${field} must be a list; the file is not a saved incident`);
   }
-  return { label: saved.label, signals: saved.signals, health: saved.health, thenOfSignal: saved.thenOfSignal, then: null, expected: saved.expected };
+  return { label: saved.label, signals: saved.signals, health: saved.health, thenOfSignal: saved.thenOfSignal, then: saved.then ?? null, expected: saved.expected };
 }

@@ -4,6 +4,7 @@
  */
 import type { App } from '../e2e/support.js';
 import type { ReplayTarget } from '../../lib/replay/run-replay.js';
+import { waitVirtually } from '../../cli/replay-local.js';
 
 export function inProcessTarget(app: App): ReplayTarget {
   return {
@@ -12,17 +13,7 @@ export function inProcessTarget(app: App): ReplayTarget {
       const reply = await app.request(method, path, body !== undefined ? { body } : {});
       return { status: reply.status, body: reply.body };
     },
-    wait: async (ms) => {
-      await app.runtime.idle();
-      const until = app.clock.now() + ms;
-      // Timers due before `until` fire in order, each after the work before it settled.
-      while ((app.clock.nextAt() ?? Infinity) <= until) {
-        app.clock.advanceToNext();
-        await app.runtime.idle();
-      }
-      app.clock.advanceTo(until);
-      await app.runtime.idle();
-    },
+    wait: (ms) => waitVirtually(app.clock, () => app.runtime.idle(), ms),
     now: () => new Date(app.clock.now()),
   };
 }
