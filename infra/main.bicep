@@ -64,6 +64,13 @@ param operatorAudiences string = ''
 @description('App role on-call requests need (OPERATOR_ROLE); needs operatorAudiences or App Service Authentication.')
 param operatorRole string = ''
 
+@allowed([
+  'off'
+  'on'
+])
+@description('REPLAY_ENABLED: on makes a staging deployment that accepts replays of past incidents. Never on in production.')
+param replayEnabled string = 'off'
+
 @secure()
 @description('GENOMICS_ACCOUNT_KEYS (`account:key;...`), stored in Key Vault; empty stores nothing.')
 param genomicsAccountKeys string = ''
@@ -211,6 +218,7 @@ var appSettings = union({
   INCIDENT_CLAIMS_SERVICE_URL: storage.outputs.tableEndpoint
   INCIDENT_CLAIMS_TABLE: incidentClaimsTableName
   APP_CONFIGURATION_ENDPOINT: appConfig.outputs.endpoint
+  REPLAY_ENABLED: replayEnabled
 }, secretSettings, signInSettings, durableSettings)
 
 module api 'app/api.bicep' = {
