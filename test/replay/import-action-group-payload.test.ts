@@ -238,7 +238,10 @@ describe('simulator output, through the real SDKs', () => {
     const filter = `eventTimestamp ge '${start}'`;
     const rest = (await h.call('GET', `/subscriptions/${SUB}/providers/Microsoft.Insights/eventtypes/management/values?api-version=2015-04-01&$filter=${encodeURIComponent(filter)}`)).body as { value: Json[] };
     const sdk = await all(h.clients.monitor(SUB).activityLogs.list(filter));
-    expect(sdk.map((e) => e.category?.value)).toEqual(['ServiceHealth', 'Administrative', 'ServiceHealth']);
+    // The outage's two Service Health updates, the write, and each West Europe resource down and back.
+    const inRegion = h.sim.store.all().filter((r) => r.location.toLowerCase() === 'westeurope' && r.id.split('/')[2] === SUB).length;
+    const count = (category: string) => sdk.filter((e) => e.category?.value === category).length;
+    expect([count('ServiceHealth'), count('Administrative'), count('ResourceHealth'), sdk.length]).toEqual([2, 1, 2 * inRegion, 3 + 2 * inRegion]);
     expect(sdk[0]!.eventTimestamp).toBeInstanceOf(Date);
     for (const [i, event] of sdk.entries()) {
       const original = signalOf(rest.value[i]);
