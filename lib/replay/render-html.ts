@@ -9,20 +9,11 @@
 import { escapeHtml as esc } from '../http/html.js';
 import type { TimelineEntry } from '../incidents/types.js';
 import { formatDuration } from '../notify/render.js';
+import { STEP_COLOURS } from '../report/incident-report.js';
 import { outcomeText, pairIncidents, pairWorkloads, statusWords, type IncidentPair, type WorkloadPair } from './compare.js';
 import { differenceText, offsetText, signalNow, signalThen, verdictText, workloadRows } from './render-text.js';
 import type { Difference, IncidentRun, ReplayReport, WorkloadRun } from './types.js';
 
-/** The step colours of the incident report's picture (lib/report/incident-report.ts), as classes. */
-const STEP_COLOURS: Record<string, string> = {
-  done: '#2e7d32',
-  'already-done': '#90a4ae',
-  skipped: '#f9a825',
-  planned: '#1e88e5',
-  failed: '#c62828',
-  compensated: '#6a1b9a',
-  'not-run': '#cfd8dc',
-};
 
 /** Entries the bars already show; every other non-signal entry is a decision mark. */
 const PROGRESS = new Set<TimelineEntry['type']>(['failover-started', 'failover-finished', 'failback-started', 'failback-finished']);

@@ -30,7 +30,8 @@ export interface ReportMeta {
   checks?: ReportCheck[];
 }
 
-const COLORS: Record<StepRecord['status'], string> = {
+/** Each step status's colour in a timeline picture (this report's and the replay report's). */
+export const STEP_COLOURS: Record<StepRecord['status'], string> = {
   done: '#2e7d32',
   'already-done': '#90a4ae',
   skipped: '#f9a825',
@@ -61,7 +62,7 @@ svg text{font:11px system-ui,sans-serif}
 <h1>${esc(meta.title)}</h1>
 <p>Generated ${esc(meta.generatedAt)} · ${incidents.length} incident${incidents.length === 1 ? '' : 's'}</p>
 ${checks}
-<p class="legend">${Object.entries(COLORS)
+<p class="legend">${Object.entries(STEP_COLOURS)
     .map(([status, color]) => `<span><i style="background:${color}"></i>${esc(status)}</span>`)
     .join('')}</p>
 ${incidents.map(section).join('\n')}
@@ -124,7 +125,7 @@ function chart(incident: ReportIncident, steps: readonly Row[]): string {
       const x1 = x(r.step.startedAt);
       const w = Math.max(3, x(r.step.finishedAt) - x1);
       const label = `${r.workload} · ${r.direction} · ${r.step.step}`;
-      return `<g class="step"><text x="4" y="${y + 12}">${esc(label)}</text><rect x="${x1.toFixed(1)}" y="${y + 2}" width="${w.toFixed(1)}" height="${ROW - 5}" rx="2" fill="${COLORS[r.step.status]}"><title>${esc(`${label}: ${r.step.status}, ${duration(r.step)}: ${r.step.detail}`)}</title></rect></g>`;
+      return `<g class="step"><text x="4" y="${y + 12}">${esc(label)}</text><rect x="${x1.toFixed(1)}" y="${y + 2}" width="${w.toFixed(1)}" height="${ROW - 5}" rx="2" fill="${STEP_COLOURS[r.step.status]}"><title>${esc(`${label}: ${r.step.status}, ${duration(r.step)}: ${r.step.detail}`)}</title></rect></g>`;
     })
     .join('');
   const axis = [0, 0.25, 0.5, 0.75, 1]
