@@ -74,6 +74,7 @@ describe('alert archive: verbatim bodies', () => {
         incidentKey: null,
         dedupeKey: null,
         title: null,
+        replay: null,
       });
     });
   }
@@ -168,7 +169,21 @@ describe('alert archive: listing', () => {
       incidentKey: 'TRACK-1',
       dedupeKey: 'TRACK-1|2024-06-01T00:00:00.000Z',
       title: null,
+      replay: null,
     });
+  });
+
+  it("lists what a replay delivered apart: left out by default, with the rest on 'include', alone on 'only'", async () => {
+    const store = archive();
+    const real = await store.put(Buffer.from('{"a":1}'), meta('2024-06-02T00:00:00.000Z', { incidentKey: 'TRACK-2' }));
+    const replayed = await store.put(Buffer.from('{"a":2}'), meta('2024-06-02T00:00:01.000Z', { incidentKey: 'replay-20261207T201500-3fa2c1:TRACK-2', replay: 'replay-20261207T201500-3fa2c1' }));
+    const names = async (replays?: 'exclude' | 'include' | 'only') => (await all(store.list({ from: '2024-06-02T00:00:00.000Z', ...(replays !== undefined ? { replays } : {}) }))).map((e) => [e.name, e.replay]);
+    expect(await names()).toEqual([[real.name, null]]);
+    expect(await names('include')).toEqual([
+      [real.name, null],
+      [replayed.name, 'replay-20261207T201500-3fa2c1'],
+    ]);
+    expect(await names('only')).toEqual([[replayed.name, 'replay-20261207T201500-3fa2c1']]);
   });
 
   it('lists nothing from an archive that has nothing yet', async () => {
