@@ -12,6 +12,7 @@ describe('configuration', () => {
       azure: { maxRetries: 8, retryDelayMs: 800, lroPollMs: 2000 },
       genomicsKeys: {},
       serviceHealthPoll: true,
+      replayEnabled: false,
       appServiceAuth: false,
     });
     expect(Object.isFrozen(config)).toBe(true);
@@ -36,6 +37,10 @@ describe('configuration', () => {
 
   it('turns the service health poll off, and names a value that is neither on nor off', () => {
     expect(loadConfig({ TASK_HUB_NAME: 'failover', SERVICE_HEALTH_POLL: 'OFF' }).serviceHealthPoll).toBe(false);
+    expect(loadConfig({ TASK_HUB_NAME: 'failover', REPLAY_ENABLED: ' On ' }).replayEnabled).toBe(true);
+    expect(() => loadConfig({ TASK_HUB_NAME: 'failover', REPLAY_ENABLED: 'yes' })).toThrow(
+      'REPLAY_ENABLED "yes" is invalid; use off (the default, and the only right value in production) or on (a staging app that rehearses past incidents)',
+    );
     expect(() => loadConfig({ TASK_HUB_NAME: 'failover', SERVICE_HEALTH_POLL: 'sometimes' })).toThrow('SERVICE_HEALTH_POLL "sometimes" is invalid; use on (the default) or off');
   });
 
