@@ -4,7 +4,8 @@
 // under the storage and notification suites (test/storage, test/notify delivery and outbox); the
 // simulator over HTTPS (test/sim, the contract examples' replay, and the playbook steps and ARM
 // throttle queue that run against it); child vitest runs (the contract enforcement suite); and the
-// browser (test/support/browser). Still run, being quick: an in-memory Azurite per
+// browser (test/support/browser); the replays (test/replay against the simulator, a staging app
+// and the local stack). Still run, being quick: an in-memory Azurite per
 // file in test/stores; the local host in this process on a loopback port (test/local host,
 // http-host, hardening and clock) and the durable HTTP API on one (test/durable/http-api); and
 // stub servers in test/auth/remote-jwks, test/azure/genomics-client and test/errors/transient.
@@ -39,6 +40,10 @@ export default mergeConfig(
         'test/support/browser.test.ts',
         'test/contracts/enforcement.test.ts',
         'test/contracts/examples.test.ts',
+        // Replays against the simulator, a staging app of its own and the local stack.
+        'test/replay/import-*.test.ts',
+        'test/replay/staging.test.ts',
+        'test/replay/saved-incidents.test.ts',
       ],
     },
   }),
