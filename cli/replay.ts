@@ -14,7 +14,7 @@ import { startLocalTarget } from './replay-local.js';
 import { parseDuration } from '../lib/catalog/duration.js';
 import { azureTargetFromSettings, createAzureClients } from '../lib/azure/clients.js';
 import type { IncidentView } from '../lib/operators/incidents.js';
-import { importActivityLog, importFile, importHealthEvents, selectIncidents, type IncidentSelection } from '../lib/replay/import/index.js';
+import { importActivityLog, importFile, importGraphIssues, importHealthEvents, selectIncidents, type IncidentSelection } from '../lib/replay/import/index.js';
 import { renderReportHtml } from '../lib/replay/render-html.js';
 import { renderReportText } from '../lib/replay/render-text.js';
 import { MAX_REPLAY_SPEED } from '../lib/replay/request.js';
@@ -31,7 +31,9 @@ Source (one):
                                     --incident ID | --tracking-id T | --resource ID | --since T [--until T]
   --activity-log --subscription S[,S2] --since T [--until T] [--categories ServiceHealth,ResourceHealth,Administrative]
                                     Azure's own history (Activity Log and Resource Health events, 90 days),
-                                    narrowed by --tracking-id or --resource; AZURE_* settings say how to reach Azure
+                                    narrowed by --tracking-id or --resource; --m365 adds Microsoft 365 service
+                                    health issues (Dynamics 365; Graph ServiceHealth.Read.All); AZURE_* settings
+                                    say how to reach Azure
   --file PATH                       payloads: JSON lines, a JSON array, {"records": […]}, {"value": […]}
   --saved DIR                       an incident kept with --save (its expected decisions included)
 Target (one):
@@ -51,7 +53,7 @@ Options:
 Exit status: 0 the decisions match (or there was nothing to compare with), 1 they differ,
 2 usage error, 4 the replay could not run (source, target, or a refusal; the message says which).`;
 
-const BOOLEANS = new Set(['activity-log', 'local', 'plan', 'json', 'dry-run']);
+const BOOLEANS = new Set(['activity-log', 'm365', 'local', 'plan', 'json', 'dry-run']);
 const EXIT_CANNOT_RUN = 4;
 
 export async function replayCommand(io: CliIo, args: string[], env: Readonly<Record<string, string | undefined>> = process.env): Promise<number> {
@@ -146,6 +148,7 @@ async function readSource(io: CliIo, flags: Flags, env: Readonly<Record<string, 
       const read = mergeImports([
         await importActivityLog(clients, { ...window, ...(categories !== undefined ? { categories } : {}), progress }),
         await importHealthEvents(clients, { ...window, progress }),
+        ...(flags['m365'] === true ? [await importGraphIssues(clients, { from: window.from, to: window.to, progress })] : []),
       ]);
       for (const line of read.skipped) progress(`skipped ${line}`);
       return sourceFromImports(`Azure history of ${subscriptions.join(', ')}`, selectIncidents(read, selection));
