@@ -10,7 +10,9 @@ import { join, resolve } from 'node:path';
 import { VirtualClock } from '../local/clock.js';
 import { repoRoot } from '../local/registry.js';
 import { startStack, type Stack } from '../local/stack.js';
+import { parseAlert } from '../lib/alerts/index.js';
 import { POLL_MS, type ReplayTarget } from '../lib/replay/run-replay.js';
+import type { ReplaySignal } from '../lib/replay/types.js';
 
 export interface LocalTarget extends ReplayTarget {
   stack: Stack;
@@ -28,6 +30,32 @@ export async function waitVirtually(clock: VirtualClock, idle: () => Promise<voi
   if (next !== undefined && next <= until) clock.advanceToNext();
   else clock.advanceTo(until);
   await idle();
+}
+
+/**
+ * The simulator says what Azure said then: a Service Health incident's Active update takes its
+ * regions down for its services (their resources answer 503 and read Unavailable), its
+ * resolution brings them back. Resource Health alerts of single resources are not reproduced.
+ */
+async function reproduceOutage(stack: Stack, down: Set<string>, replayed: ReplaySignal): Promise<string | null> {
+  if (replayed.intake === 'failovers') return null;
+  const parsed = parseAlert(replayed.payload as never, { receivedAt: new Date(replayed.at) });
+  if (!parsed.ok || parsed.value.kind !== 'serviceHealth' || parsed.value.isSynthetic || parsed.value.incidentType !== 'Incident') return null;
+  const signal = parsed.value;
+  const regions = [...new Set(signal.services.flatMap((s) => s.regions))];
+  const services = [...new Set(signal.services.map((s) => s.name))];
+  const changed: string[] = [];
+  for (const region of regions) {
+    if (signal.lifecycle === 'resolved' && down.delete(region)) {
+      stack.sim.restore(region);
+      changed.push(`${region} back`);
+    } else if (signal.lifecycle !== 'resolved' && !down.has(region)) {
+      down.add(region);
+      stack.sim.takeDown(region, 'unavailable', services);
+      changed.push(`${region} down for ${services.join(', ')}`);
+    }
+  }
+  return changed.length === 0 ? null : `the simulator now says what Azure said at ${replayed.at}: ${changed.join('; ')}`;
 }
 
 export async function startLocalTarget(options: { catalogPath?: string; estatePath?: string; start: number }): Promise<LocalTarget> {
@@ -53,6 +81,7 @@ export async function startLocalTarget(options: { catalogPath?: string; estatePa
   writeFileSync(catalogPath, catalogText.replace(/https:\/\/[^\s"']+/g, (url) => (url.startsWith(stack.sim.baseUrl) ? url : `${hooks}${encodeURIComponent(new URL(url).host)}`)));
   const key = stack.host.keys.groups['oncall']!;
   const idle = () => stack.runtime.idle();
+  const down = new Set<string>();
   return {
     stack,
     label: 'the local stack',
@@ -68,6 +97,7 @@ export async function startLocalTarget(options: { catalogPath?: string; estatePa
     },
     wait: (ms) => waitVirtually(clock, idle, ms),
     now: () => new Date(clock.now()),
+    reproduce: (signal) => reproduceOutage(stack, down, signal),
     close: async () => {
       await stack.close();
       rmSync(dataDir, { recursive: true, force: true });

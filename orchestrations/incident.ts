@@ -704,7 +704,8 @@ export function* incidentOrchestrator(context: OrchestrationContext): Generator<
    * request arrives (the on-call API), which knows the caller's verified identity.
    */
   function* approval(direction: Direction, who: WorkloadPlan[]): Generator<df.Task, ApprovalOutcome, unknown> {
-    const timeoutMs = Math.min(...who.map((w) => w.approvalTimeoutMs ?? DEFAULT_APPROVAL_TIMEOUT_MS));
+    // A replay's default runs compressed like every other guardrail (its plan divided the catalog's own).
+    const timeoutMs = Math.min(...who.map((w) => w.approvalTimeoutMs ?? DEFAULT_APPROVAL_TIMEOUT_MS / (input.replay?.speed ?? 1)));
     const onTimeout = who.some((w) => w.onApprovalTimeout === 'abort') ? 'abort' : 'escalate';
     const asked = `${direction} of ${who.map((w) => w.id).join(', ')}`;
     const reason = direction === 'failover' ? `${describeSignal(input.signal)}` : `the primary is healthy again: ${asked}`;

@@ -26,6 +26,12 @@ export interface ReplayTarget {
    */
   wait(ms: number): Promise<void>;
   now(): Date;
+  /**
+   * Makes the target's Azure say what Azure said when the signal was sent (the local stack's
+   * simulator takes a region down on a Service Health Active, brings it back on its resolution);
+   * a line saying what it did, or null. Absent for a real staging app: its Azure is its own.
+   */
+  reproduce?(signal: ReplaySignal): Promise<string | null>;
 }
 
 /** A past incident (or several) to replay: the signals, the health seen, and what the original incidents did. */
@@ -71,6 +77,17 @@ export const POLL_MS = 500;
 
 export async function runReplay(target: ReplayTarget, source: ReplaySource, options: ReplayOptions): Promise<ReplayReport> {
   const request: ReplayRequest = { label: source.label, signals: source.signals, health: source.health, speed: options.speed, healthMode: options.healthMode, mode: options.mode };
+  const reproduced = new Set<number>();
+  // What Azure said as each signal went out: the first before the replay starts, the others once delivered.
+  const reproduce = async (upTo: number) => {
+    for (let i = 0; i < upTo; i++) {
+      if (reproduced.has(i) || target.reproduce === undefined) continue;
+      reproduced.add(i);
+      const line = await target.reproduce(source.signals[i]!);
+      if (line !== null) options.progress?.(line);
+    }
+  };
+  await reproduce(1);
   const started = await target.call('POST', '/api/replays', request);
   if (started.status !== 202) throw new ReplayFailed(`the target refused the replay (${started.status}): ${problemText(started.body)}`);
   const replayId = (started.body as { replayId: string }).replayId;
@@ -80,6 +97,7 @@ export async function runReplay(target: ReplayTarget, source: ReplaySource, opti
   let state = await read(target, replayId);
   let last = '';
   while (!state.done && target.now().getTime() < deadline) {
+    await reproduce(state.delivered ?? 0);
     const due = await answerApprovals(target, source, state, options.speed, answered);
     const line = progressLine(state, source, options.speed, target.now());
     if (line !== last) options.progress?.(line);

@@ -41,6 +41,18 @@ describe('saved incidents, replayed against the local stack', () => {
     expect(text).toMatch(/DIFFERS in \d+ places \(exit 1\)/);
   }, 90_000);
 
+  it("answers from the local stack's own resources with --health live, its simulator saying what Azure said then", async () => {
+    const out: string[] = [];
+    const err: string[] = [];
+    const io: CliIo = { out: (t) => out.push(t), err: (t) => err.push(t), read: (path) => readFile(path), now: () => new Date() };
+    const code = await runCli(['replay', '--saved', join(root, 'datashare-eastus2-outage'), '--local', '--health', 'live'], io);
+    expect(code, `${out.join('\n')}\n${err.join('\n')}`).toBe(0);
+    expect(err).toContain('the simulator now says what Azure said at 2026-11-23T09:14:00.000Z: eastus2 down for Azure Data Share');
+    expect(err).toContain('the simulator now says what Azure said at 2026-11-23T10:02:00.000Z: eastus2 back');
+    expect(out.join('\n')).toContain('health live');
+    expect(out.join('\n')).toMatch(/MATCH \(exit 0\)/);
+  }, 90_000);
+
   for (const name of saved) {
     it(`${name}: today's decisions are the saved ones`, async () => {
       const source = await readSavedIncident(join(root, name));
