@@ -57,8 +57,18 @@ const BOOLEANS = new Set(['activity-log', 'm365', 'local', 'plan', 'json', 'dry-
 const EXIT_CANNOT_RUN = 4;
 
 export async function replayCommand(io: CliIo, args: string[], env: Readonly<Record<string, string | undefined>> = process.env): Promise<number> {
+  try {
+    return await replay(io, args, env);
+  } catch (err) {
+    // A usage mistake shows this command's options, not the whole CLI's.
+    if (err instanceof UsageError && !err.message.includes('\n')) throw new UsageError(`${err.message}\n\n${REPLAY_USAGE}`);
+    throw err;
+  }
+}
+
+async function replay(io: CliIo, args: string[], env: Readonly<Record<string, string | undefined>>): Promise<number> {
   const { positional, flags } = parseFlags(args, BOOLEANS);
-  if (positional.length > 0) throw new UsageError(`replay takes options only (got '${positional[0]}')\n\n${REPLAY_USAGE}`);
+  if (positional.length > 0) throw new UsageError(`replay takes options only (got '${positional[0]}')`);
   const speed = number(flags, 'speed', 60);
   if (speed < 1 || speed > MAX_REPLAY_SPEED) throw new UsageError(`--speed must be from 1 to ${MAX_REPLAY_SPEED} (got ${speed})`);
   const health = (text(flags, 'health') ?? 'recorded') as HealthMode;
@@ -115,7 +125,7 @@ export async function replayCommand(io: CliIo, args: string[], env: Readonly<Rec
 
 async function readSource(io: CliIo, flags: Flags, env: Readonly<Record<string, string | undefined>>, progress: (line: string) => void): Promise<ReplaySource> {
   const kinds = ['from-app', 'activity-log', 'file', 'saved'].filter((k) => flags[k] !== undefined);
-  if (kinds.length !== 1) throw new UsageError(`name one source: --from-app, --activity-log, --file or --saved (got ${kinds.length === 0 ? 'none' : kinds.map((k) => `--${k}`).join(' and ')})\n\n${REPLAY_USAGE}`);
+  if (kinds.length !== 1) throw new UsageError(`name one source: --from-app, --activity-log, --file or --saved (got ${kinds.length === 0 ? 'none' : kinds.map((k) => `--${k}`).join(' and ')})`);
   const selection: IncidentSelection = {
     ...(text(flags, 'tracking-id') !== undefined ? { trackingId: text(flags, 'tracking-id')! } : {}),
     ...(text(flags, 'resource') !== undefined ? { resourceId: text(flags, 'resource')! } : {}),
@@ -165,7 +175,7 @@ async function readSource(io: CliIo, flags: Flags, env: Readonly<Record<string, 
 }
 
 async function openTarget(io: CliIo, flags: Flags, env: Readonly<Record<string, string | undefined>>, source: ReplaySource): Promise<ReplayTarget & { close?: () => Promise<void> }> {
-  if ((flags['to'] !== undefined) === (flags['local'] === true)) throw new UsageError(`name one target: --to URL (a staging app) or --local\n\n${REPLAY_USAGE}`);
+  if ((flags['to'] !== undefined) === (flags['local'] === true)) throw new UsageError('name one target: --to URL (a staging app) or --local');
   if (flags['local'] === true) {
     io.err('starting the local stack (Azurite, the Azure simulator, the app with REPLAY_ENABLED=on) on a virtual clock');
     const catalogPath = text(flags, 'catalog');
