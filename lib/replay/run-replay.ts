@@ -93,7 +93,8 @@ export async function runReplay(target: ReplayTarget, source: ReplaySource, opti
   const replayId = (started.body as { replayId: string }).replayId;
   const startedAt = target.now();
   const deadline = startedAt.getTime() + options.timeoutMs;
-  const answered = new Set<string>();
+  // Each approval request by when the replayer first saw it (its own clock: the target's may differ) and whether it was answered.
+  const answered = new Map<string, { seenAt: number; done: boolean }>();
   let state = await read(target, replayId);
   let last = '';
   while (!state.done && target.now().getTime() < deadline) {
@@ -125,10 +126,11 @@ function thenKeyOf(state: ReplayState, source: ReplaySource, incidentId: string)
 /**
  * The approvals people gave then, given again now: for each replayed incident waiting for an
  * approval, the original's next answer of the same direction, after its original wait divided by
- * the speed. Where the original had none, nobody answers: the approval times out, as it would.
+ * the speed (timed from when the replayer first sees the request, as the target's clock may
+ * differ from its own). Where the original had none, nobody answers: the approval times out, as it would.
  * Answers when the next answer is due (ms since the epoch, target time), Infinity when none is.
  */
-async function answerApprovals(target: ReplayTarget, source: ReplaySource, state: ReplayState, speed: number, answered: Set<string>): Promise<number> {
+async function answerApprovals(target: ReplayTarget, source: ReplaySource, state: ReplayState, speed: number, answered: Map<string, { seenAt: number; done: boolean }>): Promise<number> {
   let next = Infinity;
   for (const incident of state.incidents) {
     if (incident.phase !== 'awaiting-approval' && incident.phase !== 'awaiting-failback-approval') continue;
@@ -140,15 +142,17 @@ async function answerApprovals(target: ReplayTarget, source: ReplaySource, state
     const asked = incident.timeline.filter((e) => e.type === 'approval-requested').at(-1);
     const round = incident.timeline.filter((e) => e.type === 'approval-requested').length;
     const tag = `${incident.incidentId}:${direction}:${round}`;
-    if (answered.has(tag) || asked === undefined) continue;
+    if (answered.get(tag)?.done === true || asked === undefined) continue;
     const answer = originalAnswer(then, direction, round);
     if (answer === null) continue;
-    const dueAt = Date.parse(asked.at) + answer.afterMs / speed;
+    const seen = answered.get(tag) ?? { seenAt: target.now().getTime(), done: false };
+    answered.set(tag, seen);
+    const dueAt = seen.seenAt + answer.afterMs / speed;
     if (target.now().getTime() < dueAt) {
       next = Math.min(next, dueAt);
       continue;
     }
-    answered.add(tag);
+    seen.done = true;
     const by = answer.by.replace(/^(replay of )+/, '');
     await target.call('POST', `/api/incidents/${incident.incidentId}/${answer.approved ? 'approve' : 'reject'}`, { by: `replay of ${by}`, comment: `as ${by} answered in the original incident` });
   }
