@@ -657,7 +657,8 @@ export function* incidentOrchestrator(context: OrchestrationContext): Generator<
    */
   function* primaryHealth(who: WorkloadPlan[]): Generator<df.Task, ActivityOutput<'checkPrimaryHealth'>, unknown> {
     try {
-      const health = yield* call(ACTIVITIES.checkPrimaryHealth, { workloads: who, ...replayed });
+      // A replay's check reads the record at the incident's own time (the orchestration's clock).
+      const health = yield* call(ACTIVITIES.checkPrimaryHealth, { workloads: who, ...replayed, ...(input.replay !== undefined ? { at: context.df.currentUtcDateTime.toISOString() } : {}) });
       keepHealthChanges(health);
       return health;
     } catch (err) {

@@ -108,7 +108,7 @@ export interface ActivityTypes {
   /** `replay`: a replayed incident's guardrail durations are divided by its speed, and its minimum interval reads the replay's own ledger. */
   planIncident: { input: { incidentId: string; signal: SignalSummary; replay?: ReplayMark }; output: IncidentPlan };
   /** `replay` with `healthMode: 'recorded'`: answered from what Azure reported then, not from the resources now. */
-  checkPrimaryHealth: { input: { workloads: WorkloadPlan[]; replay?: ReplayMark }; output: Record<string, 'Available' | 'Unavailable' | 'Degraded' | 'Unknown'> };
+  checkPrimaryHealth: { input: { workloads: WorkloadPlan[]; replay?: ReplayMark; at?: string }; output: Record<string, 'Available' | 'Unavailable' | 'Degraded' | 'Unknown'> };
   playbookSteps: { input: { playbookKind: string; direction: Direction }; output: StepDefinition[] };
   runStepPhase: { input: StepInput; output: StepResult };
   notify: { input: NotificationRequest; output: { delivered: number; failed: number } };

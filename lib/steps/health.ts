@@ -11,12 +11,13 @@ import { TransientStepError, type StepDeps } from './deps.js';
 type State = 'Available' | 'Unavailable' | 'Degraded' | 'Unknown';
 const RANK: Record<State, number> = { Available: 0, Unknown: 1, Degraded: 2, Unavailable: 3 };
 
-export async function checkPrimaryHealth(deps: StepDeps, input: { workloads: WorkloadPlan[]; replay?: ReplayMark }): Promise<Record<string, State>> {
+export async function checkPrimaryHealth(deps: StepDeps, input: { workloads: WorkloadPlan[]; replay?: ReplayMark; at?: string }): Promise<Record<string, State>> {
   const catalog = await deps.catalog();
   const result: Record<string, State> = {};
   const replay = input.replay;
   // A decision replay answers as Azure did at the same moment of the original incident.
-  const recorded = replay?.healthMode === 'recorded' ? { observations: await deps.replayHealth(replay.replayId), at: originalInstant(replay, deps.now()) } : null;
+  // `at`: the incident's own time when it asked, which the replay's clock (startedAt) is on.
+  const recorded = replay?.healthMode === 'recorded' ? { observations: await deps.replayHealth(replay.replayId), at: originalInstant(replay, input.at !== undefined ? new Date(input.at) : deps.now()) } : null;
   for (const plan of input.workloads) {
     const workload = catalog.workloads.find((w) => w.id === plan.id);
     const ids = workload === undefined ? [] : Object.values(workload.primary.resources);

@@ -68,5 +68,8 @@ describe('a replayed incident', () => {
     const at30 = await (await activities('2026-12-07T20:15:30.000Z', health)).run.checkPrimaryHealth({ workloads: plan, replay: REPLAY });
     const at50 = await (await activities('2026-12-07T20:15:50.000Z', health)).run.checkPrimaryHealth({ workloads: plan, replay: REPLAY });
     expect([at30, at50]).toEqual([{ 'media-streaming': 'Unavailable' }, { 'media-streaming': 'Available' }]);
+    // The incident's own time, when it passes one, is the replay clock's (an app's clock may run otherwise than the activity's).
+    const atOwn = await (await activities('2030-01-01T00:00:00.000Z', health)).run.checkPrimaryHealth({ workloads: plan, replay: REPLAY, at: '2026-12-07T20:15:30.000Z' });
+    expect(atOwn).toEqual({ 'media-streaming': 'Unavailable' });
   });
 });

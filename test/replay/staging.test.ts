@@ -1,8 +1,8 @@
 /**
  * The whole rehearsal, as an on-call team runs it: an incident happens in one local app
  * (production, REPLAY_ENABLED off), and `failover replay` replays it from that app's archive into
- * a second local app configured as staging (its own process, simulator and storage, real time,
- * REPLAY_ENABLED on) at speed 60. Then the same incident imported from Azure's own history (the
+ * a second local app configured as staging (its own process, simulator and storage, its clock at
+ * 10x to keep the suite short, REPLAY_ENABLED on) at speed 60. Then the same incident imported from Azure's own history (the
  * simulator's Activity Log and Resource Health events) instead of the archive; then a policy
  * change in the staging catalog makes the same replay differ and exit 1. Production refuses a
  * replayed delivery, and the replays touch neither its channels nor its ledger.
@@ -38,7 +38,8 @@ beforeAll(async () => {
   stagingCatalog = join(dir, 'staging-catalog.yaml');
   writeFileSync(stagingCatalog, `${sampleCatalog}\nenvironment:\n  name: staging\n`);
   production = await startApp();
-  staging = runLocalMain(['--port', '0', '--data-dir', join(dir, 'staging'), '--time-scale', '1'], {
+  // Staging's own clock (and its simulator's) runs 10x, so Data Share's minute-long snapshot takes seconds here.
+  staging = runLocalMain(['--port', '0', '--data-dir', join(dir, 'staging'), '--time-scale', '10'], {
     REPLAY_ENABLED: 'on',
     CATALOG_PATH: stagingCatalog,
     TASK_HUB_NAME: 'failoverstaging',
