@@ -200,8 +200,20 @@ export async function archivedIncidents(deps: ReplayDeps, query: URLSearchParams
   }
   const incidents = [...groups.entries()].map(([incidentKey, group]) => {
     const made = statuses.filter((s) => keyOf(s) === incidentKey).sort(byCreated);
-    // What the incidents' own health checks saw, per workload: the same workload ids in staging.
-    const checks = made.flatMap((s) => (summaryOf(s)?.healthChecks ?? []).map((c) => ({ resourceId: '', workloadId: c.workloadId, at: c.at, status: c.status, origin: `incident ${s.instanceId} health check` })));
+    // What the incidents' own health checks saw, per workload (the same workload ids in staging).
+    // They ran on the app's clock, the signals carry Azure's event times: the checks are placed
+    // on the signals' timeline by their distance from the incident's start, which was its first signal.
+    const first = Math.min(...group.signals.map((g) => Date.parse(g.at)));
+    const checks = made.flatMap((s) => {
+      const shift = first - Date.parse(String(s.createdTime instanceof Date ? s.createdTime.toISOString() : s.createdTime));
+      return (summaryOf(s)?.healthChecks ?? []).map((c) => ({
+        resourceId: '',
+        workloadId: c.workloadId,
+        at: Number.isNaN(shift) ? c.at : new Date(Date.parse(c.at) + shift).toISOString(),
+        status: c.status,
+        origin: `incident ${s.instanceId} health check at ${c.at}`,
+      }));
+    });
     return { incidentKey, incidentIds: made.map((s) => s.instanceId!), signals: group.signals, health: [...group.health, ...checks] };
   });
   if (incidents.length === 0 && key !== null) return problem(404, 'nothing-archived', `the archive holds no alert of ${key} between ${from.toISOString()} and ${to.toISOString()}; widen the window with from/to`);

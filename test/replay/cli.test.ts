@@ -1,25 +1,15 @@
 /** `failover replay` before it replays anything: its help, its usage errors, a dry run, a source it cannot read. */
-import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { runCli } from '../../cli/main.js';
-import type { CliIo } from '../../cli/io.js';
 import { REPLAY_USAGE } from '../../cli/replay.js';
+import { cli } from './cli-run.js';
 import { repoRoot } from '../support/fixtures.js';
-
-async function cli(args: string[]): Promise<{ code: number; out: string; err: string }> {
-  const out: string[] = [];
-  const err: string[] = [];
-  const io: CliIo = { out: (t) => out.push(t), err: (t) => err.push(t), read: (path) => readFile(path), now: () => new Date() };
-  const code = await runCli(args, io);
-  return { code, out: out.join('\n'), err: err.join('\n') };
-}
 
 const fixture = (name: string) => join(repoRoot, '../shared/fixtures/alerts', name);
 
 describe('failover replay', () => {
   it('prints its own help', async () => {
-    expect(await cli(['replay', '--help'])).toEqual({ code: 0, out: REPLAY_USAGE, err: '' });
+    expect(await cli(['replay', '--help'])).toEqual({ code: 0, out: REPLAY_USAGE, err: '', errLines: [] });
   });
 
   it.each([

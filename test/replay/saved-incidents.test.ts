@@ -7,13 +7,11 @@
  */
 import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { runCli } from '../../cli/main.js';
-import type { CliIo } from '../../cli/io.js';
 import { readSavedIncident } from '../../lib/replay/saved.js';
 import { repoRoot } from '../support/fixtures.js';
+import { cli } from './cli-run.js';
 
 const root = join(repoRoot, 'test/replay/incidents');
 const saved = readdirSync(root, { withFileTypes: true }).filter((d) => d.isDirectory()).map((d) => d.name).sort();
@@ -28,41 +26,35 @@ describe('saved incidents, replayed against the local stack', () => {
     const catalog = join(dir, 'catalog.yaml');
     const sample = readFileSync(join(repoRoot, 'samples/catalog.yaml'), 'utf8');
     writeFileSync(catalog, sample.replace(/(id: datashare-sales[\s\S]*?policy:\n\s+trigger:) auto/, '$1 notify-only'));
-    const out: string[] = [];
-    const io: CliIo = { out: (t) => out.push(t), err: () => undefined, read: (path) => readFile(path), now: () => new Date() };
+    let run;
     try {
-      expect(await runCli(['replay', '--saved', join(root, 'datashare-eastus2-outage'), '--local', '--catalog', catalog], io)).toBe(1);
+      run = await cli(['replay', '--saved', join(root, 'datashare-eastus2-outage'), '--local', '--catalog', catalog]);
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }
-    const text = out.join('\n');
+    expect(run.code).toBe(1);
+    const text = run.out;
     expect(text).toContain('4LMV-Q90 datashare-sales: verdict: act → notify');
     expect(text).toContain('4LMV-Q90 datashare-sales: failed over: yes → no');
     expect(text).toMatch(/DIFFERS in \d+ places \(exit 1\)/);
   }, 90_000);
 
   it("answers from the local stack's own resources with --health live, its simulator saying what Azure said then", async () => {
-    const out: string[] = [];
-    const err: string[] = [];
-    const io: CliIo = { out: (t) => out.push(t), err: (t) => err.push(t), read: (path) => readFile(path), now: () => new Date() };
-    const code = await runCli(['replay', '--saved', join(root, 'datashare-eastus2-outage'), '--local', '--health', 'live'], io);
-    expect(code, `${out.join('\n')}\n${err.join('\n')}`).toBe(0);
-    expect(err).toContain('the simulator now says what Azure said at 2026-11-23T09:14:00.000Z: eastus2 down for Azure Data Share');
-    expect(err).toContain('the simulator now says what Azure said at 2026-11-23T10:02:00.000Z: eastus2 back');
-    expect(out.join('\n')).toContain('health live');
-    expect(out.join('\n')).toMatch(/MATCH \(exit 0\)/);
+    const run = await cli(['replay', '--saved', join(root, 'datashare-eastus2-outage'), '--local', '--health', 'live']);
+    expect(run.code, `${run.out}\n${run.err}`).toBe(0);
+    expect(run.errLines).toContain('the simulator now says what Azure said at 2026-11-23T09:14:00.000Z: eastus2 down for Azure Data Share');
+    expect(run.errLines).toContain('the simulator now says what Azure said at 2026-11-23T10:02:00.000Z: eastus2 back');
+    expect(run.out).toContain('health live');
+    expect(run.out).toMatch(/MATCH \(exit 0\)/);
   }, 90_000);
 
   for (const name of saved) {
     it(`${name}: today's decisions are the saved ones`, async () => {
       const source = await readSavedIncident(join(root, name));
       expect(source.signals.length).toBeGreaterThan(0);
-      const out: string[] = [];
-      const err: string[] = [];
-      const io: CliIo = { out: (t) => out.push(t), err: (t) => err.push(t), read: (path) => readFile(path), now: () => new Date() };
-      const code = await runCli(['replay', '--saved', join(root, name), '--local', '--json'], io);
-      expect(code, `${out.join('\n')}\n${err.join('\n')}`).toBe(0);
-      const report = JSON.parse(out.join('\n')) as { verdict: string; now: Array<{ incidentKey: string | null; outcome: string | null }> };
+      const run = await cli(['replay', '--saved', join(root, name), '--local', '--json']);
+      expect(run.code, `${run.out}\n${run.err}`).toBe(0);
+      const report = JSON.parse(run.out) as { verdict: string; now: Array<{ incidentKey: string | null; outcome: string | null }> };
       expect(report.verdict).toBe('match');
       expect(report.now.map((r) => [r.incidentKey, r.outcome])).toEqual(source.expected!.map((r) => [r.incidentKey, r.outcome]));
     }, 90_000);

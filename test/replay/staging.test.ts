@@ -8,12 +8,9 @@
  * replayed delivery, and the replays touch neither its channels nor its ledger.
  */
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { readFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { runCli } from '../../cli/main.js';
-import type { CliIo } from '../../cli/io.js';
 import { loadConfig } from '../../lib/config.js';
 import type { IncidentView } from '../../lib/operators/incidents.js';
 import { importActivityLog } from '../../lib/replay/import/index.js';
@@ -21,6 +18,7 @@ import type { ReplayReport } from '../../lib/replay/types.js';
 import { storesFromSettings } from '../../lib/stores/index.js';
 import { startApp, type App } from '../e2e/support.js';
 import { killAll, runLocalMain, type LocalMain } from '../support/local-main.js';
+import { cli } from './cli-run.js';
 import { repoRoot } from '../support/fixtures.js';
 
 const SUBSCRIPTION = '11111111-1111-1111-1111-111111111111';
@@ -53,14 +51,6 @@ afterAll(async () => {
   await production?.close();
   rmSync(dir, { recursive: true, force: true });
 });
-
-async function cli(args: string[]): Promise<{ code: number; out: string; err: string }> {
-  const out: string[] = [];
-  const err: string[] = [];
-  const io: CliIo = { out: (t) => out.push(t), err: (t) => err.push(t), read: (path) => readFile(path), now: () => new Date() };
-  const code = await runCli(args, io);
-  return { code, out: out.join('\n'), err: err.join('\n') };
-}
 
 /** What the simulator's activity log says now about the production subscription: the newest Service Health event, as an action group would post it. */
 async function serviceHealthAlert(app: App, stage: 'Active' | 'Resolved'): Promise<object> {
