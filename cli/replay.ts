@@ -88,7 +88,16 @@ async function replay(io: CliIo, args: string[], env: Readonly<Record<string, st
     return EXIT_CANNOT_RUN;
   }
   const expect = text(flags, 'expect');
-  if (expect !== undefined) source.expected = (JSON.parse((await io.read(expect)).toString('utf8')) as ReplayReport).now;
+  if (expect !== undefined) {
+    try {
+      const saved = JSON.parse((await io.read(expect)).toString('utf8')) as Partial<ReplayReport>;
+      if (!Array.isArray(saved.now)) throw new Error('it has no `now` list of incidents: give a report written by --out or --json');
+      source.expected = saved.now;
+    } catch (err) {
+      io.err(`failover: cannot read the expected report ${expect}: ${(err as Error).message}`);
+      return EXIT_CANNOT_RUN;
+    }
+  }
   if (flags['dry-run'] === true) {
     io.out(dryRun(source, speed));
     return EXIT.ok;

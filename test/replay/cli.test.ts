@@ -33,6 +33,12 @@ describe('failover replay', () => {
     expect(run.out.split('\n').at(-1)).toBe('0 health observation(s); no original incident to compare with');
   });
 
+  it('says it cannot read an expected report that is not one, exit 4 (never 1, which means the decisions differ)', async () => {
+    const run = await cli(['replay', '--file', fixture('servicehealth-legacy-doc-sample.json'), '--local', '--expect', join(repoRoot, 'package.json')]);
+    expect(run.code).toBe(4);
+    expect(run.err).toBe(`failover: cannot read the expected report ${join(repoRoot, 'package.json')}: it has no \`now\` list of incidents: give a report written by --out or --json`);
+  });
+
   it('says it cannot read a source that is not there, exit 4', async () => {
     const run = await cli(['replay', '--file', join(repoRoot, 'no-such-file.jsonl'), '--local']);
     expect(run.code).toBe(4);
