@@ -20,7 +20,7 @@ import type { SignalRun } from './types.js';
 export type ReplayAnswer = NonNullable<SignalRun['now']>;
 
 /** The signal a replay delivers, as this catalog must see it. */
-export async function prepareReplayed(signal: Signal, replay: Pick<StoredReplay, 'replayId'>, environment: Parameters<typeof mapToEnvironment>[1]): Promise<Signal> {
+export function prepareReplayed(signal: Signal, replay: Pick<StoredReplay, 'replayId'>, environment: Parameters<typeof mapToEnvironment>[1]): Signal {
   const mapped = mapToEnvironment(signal, environment).signal;
   const scope = (key: string) => `${replay.replayId}:${key}`;
   return { ...mapped, incidentKey: scope(mapped.incidentKey), dedupeKey: scope(mapped.dedupeKey), title: `[replay] ${mapped.title ?? mapped.incidentKey}` };
