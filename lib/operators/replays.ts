@@ -182,12 +182,19 @@ export async function archivedIncidents(deps: ReplayDeps, query: URLSearchParams
   const groups = new Map<string, { signals: ReplaySignal[]; health: HealthObservation[] }>();
   for await (const entry of deps.archive.list({ from, to, ...(key !== null ? { incidentKey: key } : {}) })) {
     if (entry.incidentKey === null || entry.outcome === 'invalid_json') continue;
+    const { raw } = await deps.archive.get(entry);
+    let payload: unknown;
+    try {
+      // A byte-order mark is allowed by the parser (as by Azure's senders), not by JSON.parse.
+      payload = JSON.parse(raw.toString('utf8').replace(/^\uFEFF/, '')) as unknown;
+    } catch {
+      continue; // not JSON (UTF-16, stray bytes): the intake refused it then and cannot replay it now
+    }
     const group = groups.get(entry.incidentKey) ?? { signals: [], health: [] };
     groups.set(entry.incidentKey, group);
-    const { raw } = await deps.archive.get(entry);
-    const payload = JSON.parse(raw.toString('utf8')) as unknown;
     const intake: ReplayIntake = entry.source;
-    const parsed = intake === 'failovers' ? null : parseAlert(raw, { receivedAt: new Date(entry.receivedAt) });
+    // The body is read once: the parser takes the JSON already parsed.
+    const parsed = intake === 'failovers' ? null : parseAlert(payload as never, { receivedAt: new Date(entry.receivedAt) });
     // Spacing comes from when Azure says each event happened; the receipt time only when it says nothing.
     group.signals.push({ at: parsed?.ok === true ? parsed.value.eventTime : entry.receivedAt, payload, intake, origin: `archive:${entry.name}`, inferred: [] });
     // What a Resource Health alert said is what Azure reported about that resource then.
