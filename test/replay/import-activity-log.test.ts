@@ -5,10 +5,10 @@
  * and health observations; Administrative events only when asked for; windows
  * Azure cannot serve are refused.
  */
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { importActivityLog } from '../../lib/replay/import/index.js';
-import { startSimulator, SUB, type SimHarness } from '../sim/support.js';
-import { signalOf } from './import-support.js';
+import { SUB, type SimHarness } from '../sim/support.js';
+import { pause, signalOf, useSimulator } from './import-support.js';
 
 const OTHER_SUB = '22222222-2222-2222-2222-222222222222';
 
@@ -19,18 +19,11 @@ interface Incident {
 }
 
 let h: SimHarness;
-beforeAll(async () => {
-  h = await startSimulator();
-});
-afterAll(() => h.close());
-beforeEach(async () => {
-  await h.control('POST', '/_sim/reset');
-});
+useSimulator((started) => (h = started));
 
 /** How many of the subscription's resources a West Europe outage takes down: each writes a Resource Health event when it goes and when it comes back. */
 const inWestEurope = () => h.sim.store.all().filter((r) => r.location.toLowerCase() === 'westeurope' && r.id.split('/')[2] === SUB).length;
 
-const pause = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 /** Opens the outage, lets a little time pass, resolves it; the incident as the simulator kept it. */
 async function dataShareOutage(): Promise<Incident> {

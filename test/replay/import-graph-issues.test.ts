@@ -2,22 +2,15 @@
  * importGraphIssues against the simulator's Microsoft Graph service announcements: a Dynamics 365
  * issue comes back as Graph serves it, for the poller's intake, in its current state only.
  */
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { importGraphIssues } from '../../lib/replay/import/index.js';
 import { CURRENT_STATE_ONLY } from '../../lib/replay/import/graph-issues.js';
-import { startSimulator, type SimHarness } from '../sim/support.js';
-import { signalOf } from './import-support.js';
+import type { SimHarness } from '../sim/support.js';
+import { pause, signalOf, useSimulator } from './import-support.js';
 
 let h: SimHarness;
-beforeAll(async () => {
-  h = await startSimulator();
-});
-afterAll(() => h.close());
-beforeEach(async () => {
-  await h.control('POST', '/_sim/reset');
-});
+useSimulator((started) => (h = started));
 
-const pause = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 interface Issue {
   id: string;

@@ -3,11 +3,11 @@
  * event in its latest state (the Active update is gone once the event is Resolved), one per
  * tracking id and update however many subscriptions list it, and only what the window holds.
  */
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { importHealthEvents } from '../../lib/replay/import/index.js';
 import { LATEST_UPDATE_ONLY } from '../../lib/replay/import/health-events.js';
-import { startSimulator, SUB, type SimHarness } from '../sim/support.js';
-import { signalOf } from './import-support.js';
+import { SUB, type SimHarness } from '../sim/support.js';
+import { pause, signalOf, useSimulator } from './import-support.js';
 
 const OTHER_SUB = '22222222-2222-2222-2222-222222222222';
 
@@ -18,15 +18,8 @@ interface Incident {
 }
 
 let h: SimHarness;
-beforeAll(async () => {
-  h = await startSimulator();
-});
-afterAll(() => h.close());
-beforeEach(async () => {
-  await h.control('POST', '/_sim/reset');
-});
+useSimulator((started) => (h = started));
 
-const pause = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 const later = () => new Date(h.sim.clock.now() + 1000);
 
 async function outage(region: string): Promise<Incident> {

@@ -1,11 +1,29 @@
 /**
- * Shared by the importer tests: what "the parser reads the same signal" compares, the parser as a
- * function that throws, and where this folder's fixtures are.
+ * Shared by the importer tests: their simulator, what "the parser reads the same signal" compares,
+ * the parser as a function that throws, and where this folder's fixtures are.
  */
 import { join } from 'node:path';
+import { afterAll, beforeAll, beforeEach } from 'vitest';
 import { parseAlert, type Signal } from '../../lib/alerts/index.js';
 import { formatParseError } from '../../lib/alerts/errors.js';
 import { repoRoot } from '../support/fixtures.js';
+import { startSimulator, type SimHarness } from '../sim/support.js';
+
+/** One simulator for the file, reset before each test; `onStart` receives it. */
+export function useSimulator(onStart: (h: SimHarness) => void): void {
+  let h: SimHarness | undefined;
+  beforeAll(async () => {
+    h = await startSimulator();
+    onStart(h);
+  });
+  afterAll(() => h?.close());
+  beforeEach(async () => {
+    await h!.control('POST', '/_sim/reset');
+  });
+}
+
+/** Lets a little real time pass (the simulator's clock runs on it). */
+export const pause = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 export const IMPORT_FIXTURES = join(repoRoot, 'test/replay/fixtures/import');
 
