@@ -147,6 +147,8 @@ export function buildServices(env: Readonly<Record<string, string | undefined>>)
       const saved = from > 0 ? await archive.getTimeline(incidentId) : [];
       await archive.putTimeline(incidentId, [...(Array.isArray(saved) ? saved.slice(0, from) : []), ...timeline]);
     },
+    // Written by the incident page work (lib/report/incident-page.ts): until then, nothing is archived.
+    archiveIncidentPage: async () => null,
     replayHealth: async (replayId) => (await storedReplay(archive, replayId))?.health ?? [],
     now: () => new Date(),
     lroPollMs: config.azure.lroPollMs,

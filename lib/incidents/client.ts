@@ -4,7 +4,7 @@
  * `DurableClient` used here, so the logic is testable and the real client fits as it is.
  */
 import { COMMAND_EVENT, ORCHESTRATIONS, type IncidentCommand } from './contract.js';
-import type { IncidentInput, IncidentSummary, PendingApproval, TimelineEntry } from './types.js';
+import type { IncidentInput, IncidentSummary, PendingApproval, RunningPlaybooks, TimelineEntry } from './types.js';
 
 export interface IncidentClient {
   startNew(name: string, options: { instanceId: string; input: unknown }): Promise<string>;
@@ -40,6 +40,10 @@ export interface IncidentProgress {
   entries: number;
   /** The approval the incident waits for now, if any (instances from before approvals were bound publish none). */
   approval?: PendingApproval | null;
+  /** The orchestrator version the incident runs under (absent: 1). */
+  version?: number;
+  /** The playbooks running now, while failing over, back or rolling back (absent otherwise and in older instances). */
+  playbooks?: RunningPlaybooks | null;
 }
 
 const FINISHED = new Set(['Completed', 'Failed', 'Terminated', 'Canceled']);

@@ -62,6 +62,7 @@ export const ACTIVITIES = {
   stopRequested: 'stopRequested',
   holdWorkloads: 'holdWorkloads',
   releaseWorkloads: 'releaseWorkloads',
+  archiveIncidentPage: 'archiveIncidentPage',
 } as const satisfies { readonly [K in keyof ActivityTypes]: K };
 
 /** Input → output of each orchestration (a sub-orchestration is called through these). */
@@ -121,6 +122,11 @@ export interface ActivityTypes {
   /** Holds each workload for this incident's failover; `heldBy` names the other incident for those already held. */
   holdWorkloads: { input: { incidentId: string; workloads: string[] }; output: { held: string[]; heldBy: Record<string, string> } };
   releaseWorkloads: { input: { incidentId: string; workloads: string[] }; output: null };
+  /**
+   * Renders the incident page from the finished incident (its input and summary) and writes it to
+   * the archive as the audit record; answers the blob's name, or null when there is no archive.
+   */
+  archiveIncidentPage: { input: { incidentId: string; input: IncidentInput; summary: IncidentSummary; createdAt: string }; output: { name: string } | null };
 }
 
 

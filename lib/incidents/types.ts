@@ -6,7 +6,7 @@
 import type { ImpactedService, IncidentType, Lifecycle, SignalKind, SignalSchema } from '../alerts/signal.js';
 import type { SignalSource } from '../decisions/decide.js';
 import type { IncidentNotification } from '../notify/events.js';
-import type { Direction, PlaybookResult } from '../playbooks/types.js';
+import type { Direction, PlaybookResult, StepRecord } from '../playbooks/types.js';
 
 /** The part of a Signal the orchestration needs; small, so histories stay small. */
 export interface SignalSummary {
@@ -49,8 +49,18 @@ export interface SignalSummary {
 export type FailoverMode = 'execute' | 'plan';
 export type FailoverKind = 'planned' | 'unplanned';
 
+/**
+ * The incident orchestration's version. An incident keeps the version it started with (in its
+ * input, carried through continue-as-new, and in its custom status); the code branches on it
+ * wherever it changed the history it writes, so an incident started before a deploy replays as it
+ * was recorded (orchestrations/README.md, "Changing an orchestration").
+ */
+export const INCIDENT_ORCHESTRATOR_VERSION = 2;
+
 export interface IncidentInput {
   incidentId: string;
+  /** The orchestrator version it started under (absent: version 1, before versioning). */
+  version?: number;
   signal: SignalSummary;
   mode: FailoverMode;
   kind: FailoverKind;
@@ -311,3 +321,31 @@ type ResolvedNotificationField = 'region' | 'secondaryRegion' | 'statusUrl' | 'a
 
 /** What the incident orchestration asks the notify activity to send. */
 export type NotificationRequest = DistributiveOmit<IncidentNotification, ResolvedNotificationField>;
+
+/** Which playbook instances the incident runs now, published in its custom status so their progress can be read. */
+export interface RunningPlaybooks {
+  direction: 'failover' | 'failback' | 'rollback';
+  /** workload id → the playbook's sub-orchestration instance id. */
+  instances: Record<string, string>;
+}
+
+/** One workload's playbook as the incident view shows it while (and after) it runs. */
+export interface WorkloadProgress {
+  workloadId: string;
+  direction: 'failover' | 'failback' | 'rollback';
+  instanceId: string;
+  state: 'pending' | 'running' | 'succeeded' | 'failed';
+  /** Titles of the steps running now. */
+  current: string[];
+  /** Steps finished, of how many. */
+  done: number;
+  total: number;
+  startedAt: string | null;
+  elapsedMs: number;
+  /** When the running wave must be done by (ISO), and how long is left; null when nothing is running. */
+  deadlineAt: string | null;
+  remainingMs: number | null;
+  /** The resources being started or changed now. */
+  resources: string[];
+  steps: StepRecord[];
+}

@@ -6,7 +6,7 @@
  * Optional fields accept `null` as well as absence: orchestration inputs round-trip through JSON.
  */
 import type { NotifyTarget } from '../catalog/types.js';
-import type { Direction } from '../playbooks/types.js';
+import type { ChecklistItem, Direction } from '../playbooks/types.js';
 
 export type { Direction } from '../playbooks/types.js';
 
@@ -134,6 +134,8 @@ export interface FailoverDone extends NotificationBase {
   sinceDetectionMs?: number | null;
   /** Per workload, how long its playbook took, in milliseconds. */
   workloadDurationsMs?: Record<string, number> | null;
+  /** What people must do by hand now (the playbooks' to-dos); absent or empty: nothing. */
+  checklist?: ChecklistItem[] | null;
 }
 
 /** The failback finished: the workloads run on the primary side again. */

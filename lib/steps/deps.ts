@@ -6,6 +6,7 @@ import type { AzureClients } from '../azure/clients.js';
 import type { Catalog } from '../catalog/types.js';
 import type { FailoverLedger, StopRequests, WorkflowRecord, WorkloadHolds } from '../stores/index.js';
 import type { TimelineEntry } from '../incidents/types.js';
+import type { ActivityTypes } from '../incidents/contract.js';
 import type { HealthObservation } from '../replay/types.js';
 import type { DeliveryTarget, IncidentNotification } from '../notify/events.js';
 
@@ -35,6 +36,8 @@ export interface StepDeps {
   replayHealth(replayId: string): Promise<HealthObservation[]>;
   /** Saves the timeline's entries from index `from` on, keeping the saved ones before it. */
   saveTimeline(incidentId: string, timeline: TimelineEntry[], from: number): Promise<void>;
+  /** Writes the finished incident's page to the archive (the audit record); the blob's name, or null without an archive. */
+  archiveIncidentPage(input: ActivityTypes['archiveIncidentPage']['input']): Promise<{ name: string } | null>;
   /** How often the SDK polls Azure's long-running operations (Azure's Retry-After wins when it sends one). */
   lroPollMs: number;
   now(): Date;

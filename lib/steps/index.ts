@@ -47,6 +47,7 @@ export function createActivities(deps: StepDeps): Activities {
         heldBy: Object.fromEntries(answers.flatMap(([id, a]) => (a.held ? [] : [[id, a.by]]))),
       };
     },
+    archiveIncidentPage: (input) => deps.archiveIncidentPage(input),
     releaseWorkloads: async (input) => {
       await Promise.all(input.workloads.map((id) => deps.control.releaseWorkload(id, input.incidentId)));
       return null;

@@ -32,6 +32,7 @@ export function simStepDeps(sim: SimHarness, catalog: Catalog, overrides: Partia
     lroPollMs: 5,
     saveTimeline: async () => undefined,
     replayHealth: async () => [],
+    archiveIncidentPage: async () => null,
     now: () => new Date(sim.sim.clock.now()),
     ...overrides,
   };
