@@ -337,6 +337,8 @@ export interface WorkloadProgress {
   state: 'pending' | 'running' | 'succeeded' | 'failed';
   /** Titles of the steps running now. */
   current: string[];
+  /** Their names (the playbook's step names), so a watcher can pair a step it saw start with its record. */
+  running: string[];
   /** Steps finished, of how many. */
   done: number;
   total: number;
