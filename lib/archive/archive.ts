@@ -7,6 +7,7 @@
  *
  *   alerts/YYYY/MM/DD/HHmmss.SSS-<first 16 hex of the body's SHA-256>.json   by receipt time (UTC)
  *   incidents/<incident id, URI-encoded>/timeline.json                       overwritten each time
+ *   incidents/<incident id, URI-encoded>/page.html                           the finished incident's page
  *
  * Names sort by receipt time, so a date range is a range of names. A redelivery of the same bytes
  * within the same second is recognized and not stored again (the first copy's reference is
@@ -109,6 +110,10 @@ export interface AlertArchive {
   putTimeline(incidentId: string, timeline: unknown): Promise<{ name: string }>;
   /** The saved timeline, or undefined when none was saved. */
   getTimeline(incidentId: string): Promise<unknown>;
+  /** Writes `incidents/<incidentId>/page.html`: the finished incident's page (lib/report/incident-page.ts), the audit record; replaces an earlier one. */
+  putPage(incidentId: string, html: string): Promise<{ name: string }>;
+  /** The archived page, or undefined when none was written. */
+  getPage(incidentId: string): Promise<string | undefined>;
 }
 
 export type ReplayPart = 'request' | 'report';
@@ -175,6 +180,11 @@ export function parseArchiveName(name: string): ArchiveRef | undefined {
 function timelineName(incidentId: string): string {
   if (incidentId === '') throw new RangeError('incidentId must not be empty');
   return `incidents/${encodeURIComponent(incidentId)}/timeline.json`;
+}
+
+function pageName(incidentId: string): string {
+  if (incidentId === '') throw new RangeError('incidentId must not be empty');
+  return `incidents/${encodeURIComponent(incidentId)}/page.html`;
 }
 
 function replayName(replayId: string, part: ReplayPart): string {
@@ -446,28 +456,26 @@ export function createAlertArchive(options: AlertArchiveOptions): AlertArchive {
     }
   }
 
-  /** Writes a JSON document (pretty), replacing the previous one. */
-  async function putJson(name: string, value: unknown, metadata: Record<string, string>): Promise<{ name: string }> {
-    const json = JSON.stringify(value, null, 2);
-    if (json === undefined) throw new TypeError(`${name}: the value is not JSON-serializable`);
-    const body = Buffer.from(`${json}\n`, 'utf8');
+  /** Writes a document (UTF-8 text of `contentType`), replacing the previous one. */
+  async function putText(name: string, text: string, contentType: string, metadata: Record<string, string>): Promise<{ name: string }> {
+    const body = Buffer.from(text, 'utf8');
     await ensureContainer();
     await call(`put ${name}`, (abortSignal) =>
       container.getBlockBlobClient(name).upload(body, body.length, {
         abortSignal,
         metadata: { ...metadata, savedat: new Date().toISOString() },
-        blobHTTPHeaders: { blobContentType: 'application/json; charset=utf-8' },
+        blobHTTPHeaders: { blobContentType: `${contentType}; charset=utf-8` },
       }),
     );
     return { name };
   }
 
-  /** A JSON document, or undefined when there is none. */
-  async function getJson(name: string): Promise<unknown> {
+  /** A document read from its text by `read` (a failure to read it is the call's), or undefined when there is none. */
+  async function getText<T>(name: string, read: (text: string) => T): Promise<T | undefined> {
     try {
       return await call(`get ${name}`, async (abortSignal) => {
         const response = await container.getBlobClient(name).download(0, undefined, { abortSignal });
-        return JSON.parse((await readAll(response.readableStreamBody)).toString('utf8')) as unknown;
+        return read((await readAll(response.readableStreamBody)).toString('utf8'));
       });
     } catch (err) {
       if (err instanceof StorageError && (err.statusCode === 404 || err.code === 'BlobNotFound' || err.code === 'ContainerNotFound')) return undefined;
@@ -475,8 +483,22 @@ export function createAlertArchive(options: AlertArchiveOptions): AlertArchive {
     }
   }
 
+  /** Writes a JSON document (pretty), replacing the previous one. */
+  function putJson(name: string, value: unknown, metadata: Record<string, string>): Promise<{ name: string }> {
+    const json = JSON.stringify(value, null, 2);
+    if (json === undefined) throw new TypeError(`${name}: the value is not JSON-serializable`);
+    return putText(name, `${json}\n`, 'application/json', metadata);
+  }
+
+  /** A JSON document, or undefined when there is none. */
+  function getJson(name: string): Promise<unknown> {
+    return getText(name, (text) => JSON.parse(text) as unknown);
+  }
+
   const putTimeline = (incidentId: string, timeline: unknown) => putJson(timelineName(incidentId), timeline, { incidentid: encodeWithin(incidentId, 2048).encoded });
   const getTimeline = (incidentId: string) => getJson(timelineName(incidentId));
+  const putPage = (incidentId: string, html: string) => putText(pageName(incidentId), html, 'text/html', { incidentid: encodeWithin(incidentId, 2048).encoded });
+  const getPage = (incidentId: string) => getText(pageName(incidentId), (text) => text);
   const putReplay = (replayId: string, part: ReplayPart, value: unknown) => putJson(replayName(replayId, part), value, { replayid: encodeWithin(replayId, 256).encoded });
   const getReplay = (replayId: string, part: ReplayPart) => getJson(replayName(replayId, part));
 
@@ -506,7 +528,7 @@ export function createAlertArchive(options: AlertArchiveOptions): AlertArchive {
     }
   }
 
-  return { container: containerName, put, get, list, putTimeline, getTimeline, putReplay, getReplay, setOutcome };
+  return { container: containerName, put, get, list, putTimeline, getTimeline, putPage, getPage, putReplay, getReplay, setOutcome };
 }
 
 async function readAll(stream: NodeJS.ReadableStream | undefined): Promise<Buffer> {

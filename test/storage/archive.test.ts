@@ -242,6 +242,23 @@ describe('alert archive: incident timelines', () => {
     expect(await store.getTimeline(id)).toEqual([{ phase: 'plan' }, { phase: 'confirm', note: 'Störung' }]);
     expect(await all(store.list())).toEqual([]);
   });
+
+  it('writes incidents/<id>/page.html as HTML, byte for byte, beside the timeline', async () => {
+    const store = archive();
+    const id = 'incident/with odd#chars?';
+    expect(await store.getPage(id)).toBeUndefined();
+    const html = '<!doctype html><title>Störung 🚨</title><p>a &amp; b</p>\n';
+    const { name } = await store.putPage(id, html);
+    expect(name).toBe(`incidents/${encodeURIComponent(id)}/page.html`);
+    expect(await store.getPage(id)).toBe(html);
+    await store.putPage(id, '<p>second</p>');
+    expect(await store.getPage(id)).toBe('<p>second</p>');
+    const blob = BlobServiceClient.fromConnectionString(azurite.connectionString).getContainerClient(store.container).getBlobClient(name);
+    expect((await blob.getProperties()).contentType).toBe('text/html; charset=utf-8');
+    // The page is no alert, and the timeline is its own document.
+    expect(await all(store.list())).toEqual([]);
+    expect(await store.getTimeline(id)).toBeUndefined();
+  });
 });
 
 describe('alert archive: the outcome changes after archiving', () => {
