@@ -13,9 +13,17 @@ import type { TimelineEntry } from '../lib/incidents/types.js';
 import type { UndeliveredNotification } from '../lib/notify/outbox.js';
 import type { IncidentBrief, IncidentView } from '../lib/operators/incidents.js';
 
-export const INCIDENTS_USAGE = `failover trigger (--workloads a,b | --service S --region R) --reason TEXT [--plan] [--planned] [--request-id ID] [--by NAME] [--watch]
+/** Who the app records as acting: said in the help of both `trigger` and `incidents`. */
+const WHO_YOU_ARE = `Who you are: --token (env FAILOVER_TOKEN), an Entra access token for the app, is verified by the app;
+locally, export FAILOVER_TOKEN=$(npx failover sim login you@contoso.example). Without one, --by NAME
+(default your login name) is recorded as not verified.`;
+
+export const TRIGGER_USAGE = `failover trigger (--workloads a,b | --service S --region R) --reason TEXT [--plan] [--planned] [--request-id ID] [--by NAME] [--watch]
+                 [--app URL] [--key KEY] [--token TOKEN] [--data-dir DIR] [--json]
                                   fail workloads over (or, with --plan, show what a failover would do)
-failover incidents <command> [--app URL] [--key KEY] [--token TOKEN] [--data-dir DIR] [--json]
+${WHO_YOU_ARE}`;
+
+export const INCIDENTS_USAGE = `failover incidents <command> [--app URL] [--key KEY] [--token TOKEN] [--data-dir DIR] [--json]
   list [--state running|finished] newest first: phase, outcome, workloads
   show <id>                       state, decisions and the timeline
   watch <id>                      print the timeline as it grows, until the incident ends
@@ -29,9 +37,7 @@ failover incidents <command> [--app URL] [--key KEY] [--token TOKEN] [--data-dir
   cancel <id> [--comment TEXT]    stop: before acting it ends the incident; while failing over the playbooks
                                   stop at the next step; failed over, the automatic failback stops
   reopen <id>                     let the next alert of a cancelled incident start a new one
-Who you are: --token (env FAILOVER_TOKEN), an Entra access token for the app, is verified by the app;
-locally, export FAILOVER_TOKEN=$(npx failover sim login you@contoso.example). Without one, --by NAME
-(default your login name) is recorded as not verified.`;
+${WHO_YOU_ARE}`;
 
 const BOOLEANS = new Set(['json', 'plan', 'planned', 'watch', 'force']);
 
@@ -64,7 +70,7 @@ function actor(flags: Flags, env: Readonly<Record<string, string | undefined>>):
 
 export async function triggerCommand(io: CliIo, args: string[], env: Readonly<Record<string, string | undefined>> = process.env): Promise<number> {
   const { positional, flags } = parseFlags(args, BOOLEANS);
-  if (positional.length > 0) throw new UsageError(`unexpected '${positional[0]}'\n${INCIDENTS_USAGE}`);
+  if (positional.length > 0) throw new UsageError(`unexpected '${positional[0]}'\n${TRIGGER_USAGE}`);
   const reason = text(flags, 'reason');
   if (reason === undefined) throw new UsageError('--reason is required: say why, it goes into the timeline and every notification');
   const workloads = text(flags, 'workloads')
