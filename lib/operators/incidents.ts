@@ -13,7 +13,8 @@ import { decideSignal } from '../decisions/decide.js';
 import { incidentStatus, isFinished, progressOf, sendCommand, startIncident, summaryOf, type IncidentClient, type InstanceStatus } from '../incidents/client.js';
 import { incidentPath, type IncidentAction } from '../incidents/links.js';
 import { summarizeSignal } from '../incidents/signals.js';
-import type { IncidentInput, TimelineEntry } from '../incidents/types.js';
+import type { IncidentInput, TimelineEntry, WorkloadProgress } from '../incidents/types.js';
+import { incidentPlaybookProgress } from '../incidents/progress.js';
 import type { UndeliveredNotification } from '../notify/outbox.js';
 import type { PlaybookResult } from '../playbooks/types.js';
 import { incidentInstanceId } from '../intake/accept.js';
@@ -141,6 +142,8 @@ export type IncidentView = IncidentBrief & {
   decisions: TimelineEntry[];
   timeline: TimelineEntry[];
   timelineComplete: boolean;
+  /** Each workload's playbook: live while playbooks run, final once the incident is over, empty in between. */
+  progress: WorkloadProgress[];
   /** Once it is over: each workload's playbook results. */
   summary?: { failover: Record<string, PlaybookResult>; failback: Record<string, PlaybookResult>; timeToFailoverMs: number | null };
   /** When the orchestration itself failed. */
@@ -155,7 +158,7 @@ export async function showIncident(deps: OperatorDeps, id: string): Promise<Answ
 }
 
 /** The incident as `showIncident` answers it, from a status already read. */
-export async function incidentView(deps: Pick<OperatorDeps, 'baseUrl' | 'notifications'> & { archive: Pick<AlertArchive, 'getTimeline'> }, id: string, status: InstanceStatus | null): Promise<Answer> {
+export async function incidentView(deps: Pick<OperatorDeps, 'baseUrl' | 'notifications' | 'client' | 'now'> & { archive: Pick<AlertArchive, 'getTimeline'> }, id: string, status: InstanceStatus | null): Promise<Answer> {
   if (status === null || status.name !== ORCHESTRATIONS.incident) return notFound(id);
   const progress = progressOf(status);
   const summary = summaryOf(status);
@@ -177,6 +180,7 @@ export async function incidentView(deps: Pick<OperatorDeps, 'baseUrl' | 'notific
       decisions: timeline.filter((e) => DECISIONS.has(e.type)),
       timeline,
       timelineComplete: complete,
+      progress: await incidentPlaybookProgress(deps.client, status, deps.now()),
       ...(deps.notifications !== undefined ? { notifications: { undelivered: await deps.notifications.undelivered(id) } } : {}),
       ...(summary !== null ? { summary: { failover: summary.failover, failback: summary.failback, timeToFailoverMs: summary.timeToFailoverMs } } : {}),
       ...(status.runtimeStatus === 'Failed' ? { error: status.output } : {}),

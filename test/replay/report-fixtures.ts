@@ -5,6 +5,7 @@
  * orchestration writes, waves of steps sharing their start. One Media Services incident in West
  * Europe, failed over to North Europe and back, and the variants a replay can turn it into.
  */
+import { fromSummary } from '../../lib/incidents/progress.js';
 import type { IncidentOutcome, TimelineEntry, TimelineType } from '../../lib/incidents/types.js';
 import type { IncidentView } from '../../lib/operators/incidents.js';
 import type { PlaybookResult, StepRecord } from '../../lib/playbooks/types.js';
@@ -128,6 +129,7 @@ export function mediaIncident(v: Variant = {}): IncidentView {
     decisions: timeline.filter((e) => !['signal', 'failover-started', 'failover-finished', 'failback-started', 'failback-finished', 'resolved'].includes(e.type)),
     timeline,
     timelineComplete: true,
+    progress: fromSummary(summary),
     summary,
     links: { approve: `${base}/api/incidents/${id}/approve`, reject: `${base}/api/incidents/${id}/reject`, failback: `${base}/api/incidents/${id}/failback`, cancel: `${base}/api/incidents/${id}/cancel`, reopen: `${base}/api/incidents/${id}/reopen` },
   };
