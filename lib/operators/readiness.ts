@@ -51,10 +51,10 @@ type AccessOnlyReadiness = Report<'access', null>;
 export type ReadinessReport = PurviewReadiness | MediaServicesReadiness | AccessOnlyReadiness;
 
 /** Why a readiness report could not be made, as the HTTP answer says it. */
-type NoReport = { status: 404 | 422 | 502 | 503; slug: string; detail: string; path?: string };
+export type NoReport = { status: 404 | 422 | 502 | 503; slug: string; detail: string; path?: string };
 
-/** The readiness of one workload, or why there is none: what the endpoint (and the CLI through it) and the daily check share. */
-async function readinessReport(catalog: Catalog, clients: AzureClients, workloadId: string, now: () => Date, place: AlertingPlace | null): Promise<{ ok: true; report: ReadinessReport } | ({ ok: false } & NoReport)> {
+/** The readiness of one workload, or why there is none: what the endpoint (and the CLI through it), the daily check and `failover status` share. */
+export async function readinessReport(catalog: Catalog, clients: AzureClients, workloadId: string, now: () => Date, place: AlertingPlace | null): Promise<{ ok: true; report: ReadinessReport } | ({ ok: false } & NoReport)> {
   const workload = catalog.workloads.find((w) => w.id === workloadId);
   if (workload === undefined) {
     return { ok: false, status: 404, slug: 'unknown-workload', detail: `no workload '${workloadId}' in the catalog; known: ${catalog.workloads.map((w) => w.id).join(', ')}`, path: '$.workloadId' };

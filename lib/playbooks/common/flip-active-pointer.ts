@@ -13,11 +13,11 @@ import type { ConfigurationSetting } from '@azure/app-configuration';
 import type { Workload } from '../../catalog/types.js';
 import { isTransient } from '../../errors/transient.js';
 import { TransientStepError } from '../../steps/deps.js';
-import { defineStep, type StepContext } from '../define.js';
+import { alreadyDone, compensated, defineStep, done, needed, skipped, todo, verified, type StepContext } from '../define.js';
 import { tellActionRequired } from './tell.js';
 import type { Direction, StepPhase, StepResult } from '../types.js';
 
-interface Pointer {
+export interface Pointer {
   key: string;
   /** The value for the side the workload should run on after this direction. */
   target: string;
@@ -25,8 +25,12 @@ interface Pointer {
   previous: string;
 }
 
-/** The pointer a workload's playbook names, or null when it has none. */
-function pointerOf(workload: Workload, direction: Direction): Pointer | null {
+/**
+ * The pointer a workload's playbook names, or null when it has none. For `failover`, `target` is
+ * the secondary side's value and `previous` the primary's: what `failover status` reads the
+ * active side from.
+ */
+export function pointerOf(workload: Workload, direction: Direction): Pointer | null {
   const name = (id: string | undefined) => id?.split('/').pop() ?? '';
   const sides = (primary: string, secondary: string): Pick<Pointer, 'target' | 'previous'> =>
     direction === 'failover' ? { target: secondary, previous: primary } : { target: primary, previous: secondary };
@@ -70,8 +74,17 @@ interface Read {
 async function flipPointer(ctx: StepContext, phase: StepPhase): Promise<StepResult> {
   const { deps, workload, direction } = ctx;
   const pointer = pointerOf(workload, direction);
-  if (pointer === null) return { ok: true, outcome: 'already-done', detail: 'this workload has no active-side pointer to flip' };
+  if (pointer === null) return alreadyDone('this workload has no active-side pointer to flip');
   if (deps.appConfigurationEndpoint === null) {
+    // The rest of the failover goes on (the standby serves); only the workload's own code is not
+    // told, so someone must set the key where the workload reads it.
+    if (phase === 'precheck') {
+      return skipped(`'${pointer.key}' was not flipped: APP_CONFIGURATION_ENDPOINT is not set`, {
+        todo: [
+          todo('check', `Set '${pointer.key}' to '${pointer.target}' in the App Configuration store ${workload.id} reads: this app has no APP_CONFIGURATION_ENDPOINT, so it could not`),
+        ],
+      });
+    }
     return { ok: false, reason: 'AppConfigurationNotConfigured', detail: `set APP_CONFIGURATION_ENDPOINT so '${pointer.key}' can be flipped` };
   }
   const client = deps.clients.appConfiguration(deps.appConfigurationEndpoint);
@@ -103,30 +116,30 @@ async function flipPointer(ctx: StepContext, phase: StepPhase): Promise<StepResu
       case 'precheck': {
         const current = (await read()).value;
         return current === pointer.target
-          ? { ok: true, outcome: 'already-done', detail: `'${pointer.key}' is already '${pointer.target}'` }
-          : { ok: true, outcome: 'needed', detail: `'${pointer.key}' is '${current ?? '(unset)'}'; set it to '${pointer.target}'` };
+          ? alreadyDone(`'${pointer.key}' is already '${pointer.target}'`)
+          : needed(`'${pointer.key}' is '${current ?? '(unset)'}'; set it to '${pointer.target}'`, { resources: [pointer.key] });
       }
       case 'action': {
         const seen = await read();
-        if (seen.value === pointer.target) return { ok: true, outcome: 'done', detail: `'${pointer.key}' already reads '${pointer.target}'` };
+        if (seen.value === pointer.target) return done(`'${pointer.key}' already reads '${pointer.target}'`);
         // The flip starts from the side being left (or a key not set yet); any other value was
         // set by someone since the incident began, and is theirs to change, not the flip's.
         if (seen.value !== null && seen.value !== pointer.previous) return changedMeanwhile(ctx, pointer.key, pointer.previous, seen.value, pointer.target);
-        if (await writeIfUnchanged(seen, pointer.target)) return { ok: true, outcome: 'done', detail: `'${pointer.key}' set to '${pointer.target}'` };
+        if (await writeIfUnchanged(seen, pointer.target)) return done(`'${pointer.key}' set to '${pointer.target}'`);
         return changedMeanwhile(ctx, pointer.key, seen.value, (await read()).value, pointer.target);
       }
       case 'verify': {
         const current = (await read()).value;
         return current === pointer.target
-          ? { ok: true, outcome: 'verified', detail: `'${pointer.key}' reads '${current}'` }
+          ? verified(`'${pointer.key}' reads '${current}'`)
           : { ok: false, reason: 'PointerNotFlipped', detail: `'${pointer.key}' reads '${current ?? '(unset)'}', expected '${pointer.target}'` };
       }
       case 'compensate': {
         // Only what the action changed is undone: a flip that never landed (the key locked, a
         // missed deadline before the write), or a value someone set since, is left as it is.
         const seen = await read();
-        if (seen.value !== pointer.target) return { ok: true, outcome: 'compensated', detail: `nothing to undo: '${pointer.key}' reads '${seen.value ?? '(unset)'}', not '${pointer.target}'` };
-        if (await writeIfUnchanged(seen, pointer.previous)) return { ok: true, outcome: 'compensated', detail: `'${pointer.key}' set back to '${pointer.previous}'` };
+        if (seen.value !== pointer.target) return compensated(`nothing to undo: '${pointer.key}' reads '${seen.value ?? '(unset)'}', not '${pointer.target}'`);
+        if (await writeIfUnchanged(seen, pointer.previous)) return compensated(`'${pointer.key}' set back to '${pointer.previous}'`);
         return changedMeanwhile(ctx, pointer.key, seen.value, (await read()).value, pointer.previous);
       }
     }
