@@ -6,8 +6,8 @@
  * functions (plus the master key, which opens everything and is kept by the platform team):
  *
  * - `webhook`: the action group's webhook (`POST /api/alerts`);
- * - `oncall`: on-call engineers and the CLI (failovers, incidents, readiness, reading the
- *   workflow record);
+ * - `oncall`: on-call engineers and the CLI (failovers, incidents, readiness, the protection
+ *   status, reading the workflow record);
  * - `workflows`: the Genomics pipeline, which only records the workflows it submits.
  *
  * In Azure these are per-function keys named after the group, the same value on each function of
@@ -19,7 +19,7 @@
  */
 export const KEY_GROUPS = {
   webhook: ['alerts'],
-  oncall: ['failovers', 'incidentsList', 'incidentsGet', 'incidentsCommand', 'workloadReadiness', 'workloadWorkflowsList', 'replaysStart', 'replaysList', 'replaysGet', 'archiveIncidents'],
+  oncall: ['failovers', 'incidentsList', 'incidentsGet', 'incidentsCommand', 'workloadReadiness', 'workloadWorkflowsList', 'protectionStatus', 'replaysStart', 'replaysList', 'replaysGet', 'archiveIncidents'],
   workflows: ['workloadWorkflowsRecord'],
 } as const satisfies Record<string, readonly string[]>;
 
