@@ -4,6 +4,7 @@
  */
 import { envelope, ok } from './arm.js';
 import type { OutageMode } from './faults.js';
+import { communicationResourceViews, sentEmails } from './providers/communication-email.js';
 import { graphIssues, openGraphIssue, resolveGraphIssue, type GraphIssueInput } from './providers/graph.js';
 import { issueUserToken } from './providers/identity.js';
 import type { Simulator } from './simulator.js';
@@ -136,6 +137,17 @@ export function controlRoutes(sim: Simulator): Route[] {
       const channel = request.query.get('channel');
       return ok(hooks.filter((h) => channel === null || h.channel === channel));
     }),
+    // What Communication Services Email was asked to send (providers/communication-email.ts): the
+    // rehearsal's inbox. `to` keeps messages with that recipient (to, cc or bcc); `since` those after a seq.
+    route('GET', '/_sim/emails', ({ request }) => {
+      const since = request.query.get('since');
+      if (since !== null && !/^\d+$/.test(since)) return problem(400, `since must be a message seq (a whole number), got '${since}'`);
+      const to = request.query.get('to');
+      return ok(sentEmails(sim, { ...(to !== null ? { to } : {}), ...(since !== null ? { since: Number(since) } : {}) }));
+    }),
+    // The estate's Communication Services resources: the endpoint, access keys and connection
+    // string to send with, and the MailFrom addresses their linked domains allow.
+    route('GET', '/_sim/communication', () => ok(communicationResourceViews(sim))),
     route('POST', '/_sim/reset', () => {
       sim.reset();
       return ok({ reset: true, resources: sim.store.all().length });

@@ -226,10 +226,15 @@ export class Simulator {
     const frontDoor = route.errors === undefined;
 
     const auth = headers['authorization'] ?? '';
-    if (!/^bearer\s+\S+/i.test(auth)) {
+    if (route.authenticate !== undefined) {
+      const who = route.authenticate(request, { url: req.url ?? '/', body });
+      if (typeof who !== 'string') return this.send(res, who);
+      request.caller = who;
+    } else if (!/^bearer\s+\S+/i.test(auth)) {
       return this.send(res, refuse(401, 'AuthenticationFailed', "Authentication failed. The 'Authorization' header is missing."), frontDoor);
+    } else {
+      request.caller = callerOf(auth.replace(/^bearer\s+/i, ''));
     }
-    request.caller = callerOf(auth.replace(/^bearer\s+/i, ''));
     const resourceId = route.resource?.(params);
     const region = resourceId !== undefined ? this.store.regionOf(resourceId) : undefined;
     const kind: OperationKind = request.method === 'GET' || request.method === 'HEAD' ? 'read' : request.method === 'DELETE' ? 'delete' : 'write';

@@ -49,6 +49,12 @@ export interface Route {
    * answers in its own shape, not ARM's. Omitted: ARM's front door answers (ARM's ErrorResponse).
    */
   errors?: ErrorFormat;
+  /**
+   * A data plane's own authentication, instead of the pipeline's bearer-token check: the caller's
+   * name, or the refusal to answer. It sees the raw request target and body, which a signature
+   * (Communication Services' HMAC-SHA256 access keys) covers.
+   */
+  authenticate?: (request: SimRequest, raw: { url: string; body: Buffer }) => string | SimResponse;
   /** A data plane's own request quota (App Configuration's per store); ARM routes use ARM's buckets instead. */
   quota?: (params: Record<string, string>) => RequestQuota | undefined;
   handle: (ctx: RouteContext) => SimResponse | Promise<SimResponse>;

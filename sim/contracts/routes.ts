@@ -59,6 +59,17 @@ export const MOUNTS: readonly Mount[] = [
     owner: 'Microsoft.AppConfiguration/configurationStores',
     audience: 'https://azconfig.io',
   },
+  {
+    // Communication Services' {endpoint} is the resource's own host (https://{resource}.communication.azure.com),
+    // whose paths start at the root; the SDK refuses an endpoint with a path, so the simulator answers
+    // them at the root of its URL (sim/providers/communication-email.ts): the mount is empty.
+    prefix: /^(?=\/emails(?::send|\/operations\/[^/]+)\/?$)/i,
+    specs: ['specification/communication/data-plane/Email/'],
+    endpoint: 'https://{resource}.communication.azure.com',
+    simPrefix: () => '',
+    owner: 'Microsoft.Communication/communicationServices',
+    audience: 'https://communication.azure.com',
+  },
 ];
 
 export interface UncoveredFamily {

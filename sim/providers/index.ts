@@ -3,6 +3,7 @@ import type { Simulator } from '../simulator.js';
 import type { Route } from '../types.js';
 import { appConfigurationRoutes } from './appconfig.js';
 import { authorizationRoutes } from './authorization.js';
+import { communicationEmailRoutes } from './communication-email.js';
 import { dataShareRoutes } from './datashare.js';
 import { genomicsRoutes } from './genomics.js';
 import { graphRoutes } from './graph.js';
@@ -26,5 +27,6 @@ export function providerRoutes(sim: Simulator): Route[] {
     ...appConfigurationRoutes(sim),
     ...graphRoutes(sim),
     ...authorizationRoutes(sim),
+    ...communicationEmailRoutes(sim),
   ];
 }

@@ -19,6 +19,7 @@ const PURVIEW_ARM = 'specification/purview/resource-manager/Microsoft.Purview/st
 const PURVIEW_ACCOUNT = 'specification/purview/data-plane/Azure.Analytics.Purview.Account/preview/2019-11-01-preview/account.json';
 const ROLE_ASSIGNMENTS = 'specification/authorization/resource-manager/Microsoft.Authorization/stable/2022-04-01/authorization-RoleAssignmentsCalls.json';
 const ROLE_DEFINITIONS = 'specification/authorization/resource-manager/Microsoft.Authorization/stable/2022-04-01/authorization-RoleDefinitionsCalls.json';
+const EMAIL = 'specification/communication/data-plane/Email/stable/2025-09-01/CommunicationServicesEmail.json';
 
 /**
  * Examples whose operation the simulator does not implement, by spec and operation: it models the
@@ -186,6 +187,20 @@ const EXCEPTIONS: Record<string, { reason: string; issues: string[] }> = {
         reason:
           "A Purview account's scan rule sets, data sources, scans, triggers, classification rules and credentials come from the estate's purview section, not from resources the replay can seed: the example's objects are not in the replay's account (a scan or trigger of a data source it lacks is 404), and every list fits one page (no nextLink).",
         issues: [...issues],
+      },
+    ]),
+  ),
+  [`${EMAIL} Email_Send Send Email`]: {
+    reason:
+      "The example's sender abc@domain.com is of a domain no example links to the Communication Services resource (the replay seeds the resource 'contoso' its endpoint names, with no linked email domain); the service refuses a sender whose domain the resource has not linked, and so does the simulator. test/sim/communication-email.test.ts sends from a linked domain.",
+    issues: ['status 400 is not one the example lists (202): DomainNotLinked: The specified sender domain has not been linked.'],
+  },
+  ...Object.fromEntries(
+    ['Get Message Status FailedTerminalStatus', 'Get Message Status NonTerminalStatus', 'Get Message Status SuccessTerminalStatus'].map((name) => [
+      `${EMAIL} Email_GetSendResult ${name}`,
+      {
+        reason: "An operation id is the service's own: the example's names no send this simulator accepted, so it answers 404 (test/sim/communication-email.test.ts polls the operations of its sends, Running then Succeeded).",
+        issues: ["status 404 is not one the example lists (200): NotFound: The operation 'F9168C5E-CEB2-4faa-B6BF-329BF39FA1E4' was not found."],
       },
     ]),
   ),

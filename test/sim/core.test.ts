@@ -44,8 +44,8 @@ describe('simulator front door', () => {
 
   it('lists the seeded estate and filters it by type and region', async () => {
     const all = await h.control('GET', '/_sim/resources');
-    // The sample estate's 38 resources, and the app identity's 2 role assignments on the subscription.
-    expect((all.body as unknown[]).length).toBe(40);
+    // The sample estate's 42 resources, and the app identity's 2 role assignments on the subscription.
+    expect((all.body as unknown[]).length).toBe(44);
     const endpoints = await h.control('GET', '/_sim/resources?type=Microsoft.Media/mediaservices/streamingEndpoints&region=northeurope');
     expect(endpoints.body).toEqual([expect.objectContaining({ name: 'default', properties: expect.objectContaining({ resourceState: 'Stopped' }) })]);
   });

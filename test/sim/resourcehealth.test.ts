@@ -95,8 +95,8 @@ describe('availability statuses', () => {
   it('lists by subscription and by resource group, each status derived', async () => {
     await outage('westeurope');
     const bySub = await all(client.availabilityStatuses.listBySubscriptionId());
-    // The sample estate's 38 resources in the subscription; the 10 of West Europe are down (the media account and its children, assets included).
-    expect(bySub).toHaveLength(38);
+    // The sample estate's 42 resources in the subscription; the 10 of West Europe are down (the media account and its children, assets included).
+    expect(bySub).toHaveLength(42);
     const unavailable = bySub.filter((s) => s.properties?.availabilityState === 'Unavailable').map((s) => s.location);
     expect(unavailable).toEqual(Array(10).fill('westeurope'));
     const byRg = await all(client.availabilityStatuses.listByResourceGroup('rg-media-neu'));
