@@ -4,12 +4,10 @@
  * http://localhost:7071) and its function key through `--key` (env FAILOVER_KEY, else the key
  * `npm start` keeps in `<data dir>/keys.json`).
  */
-import { setTimeout as sleep } from 'node:timers/promises';
 import { call, failure, target, type AppTarget } from './app.js';
 import { parseFlags, type Flags } from './flags.js';
 import { EXIT, UsageError, type CliIo } from './io.js';
-import { isFinished } from '../lib/incidents/client.js';
-import type { TimelineEntry } from '../lib/incidents/types.js';
+import { abortOnInterrupt, intervalOf, timelineLine as line, watchIncident, watchMode, WATCH_USAGE_LINES } from './watch.js';
 import type { UndeliveredNotification } from '../lib/notify/outbox.js';
 import type { IncidentBrief, IncidentView } from '../lib/operators/incidents.js';
 
@@ -20,13 +18,14 @@ locally, export FAILOVER_TOKEN=$(npx failover sim login you@contoso.example). Wi
 
 export const TRIGGER_USAGE = `failover trigger (--workloads a,b | --service S --region R) --reason TEXT [--plan] [--planned] [--request-id ID] [--by NAME] [--watch]
                  [--app URL] [--key KEY] [--token TOKEN] [--data-dir DIR] [--json]
-                                  fail workloads over (or, with --plan, show what a failover would do)
+                                  fail workloads over (or, with --plan, show what a failover would do);
+                                  --watch [--interval MS] follows it as 'failover incidents watch' does
 ${WHO_YOU_ARE}`;
 
 export const INCIDENTS_USAGE = `failover incidents <command> [--app URL] [--key KEY] [--token TOKEN] [--data-dir DIR] [--json]
   list [--state running|finished] newest first: phase, outcome, workloads
   show <id>                       state, decisions and the timeline
-  watch <id>                      print the timeline as it grows, until the incident ends
+${WATCH_USAGE_LINES}
   approve <id> [--comment TEXT] [--round N]
                                   approve the open request (bound to its direction and round; --round
                                   refuses if it has moved on); approvers named in the catalog must sign in
@@ -40,10 +39,6 @@ export const INCIDENTS_USAGE = `failover incidents <command> [--app URL] [--key 
 ${WHO_YOU_ARE}`;
 
 const BOOLEANS = new Set(['json', 'plan', 'planned', 'watch', 'force']);
-
-function line(entry: TimelineEntry): string {
-  return `${entry.at}  ${entry.type.padEnd(20)} ${entry.detail}`;
-}
 
 /** `<at>  <type>  <target>  retrying (2 attempts, next at …): <error>` */
 function undeliveredLine(u: UndeliveredNotification): string {
@@ -73,6 +68,8 @@ export async function triggerCommand(io: CliIo, args: string[], env: Readonly<Re
   if (positional.length > 0) throw new UsageError(`unexpected '${positional[0]}'\n${TRIGGER_USAGE}`);
   const reason = text(flags, 'reason');
   if (reason === undefined) throw new UsageError('--reason is required: say why, it goes into the timeline and every notification');
+  // A bad --interval is refused before anything starts.
+  intervalOf(flags['interval']);
   const workloads = text(flags, 'workloads')
     ?.split(',')
     .map((w) => w.trim())
@@ -92,8 +89,10 @@ export async function triggerCommand(io: CliIo, args: string[], env: Readonly<Re
   if (res.status !== 202 && res.status !== 200) return failure(io, res.status, res.body);
   const answer = res.body as { incidentId: string; statusUrl: string; duplicate?: boolean };
   if (flags['json'] === true && flags['watch'] !== true) return io.out(JSON.stringify(answer, null, 2)), EXIT.ok;
-  io.out(answer.duplicate === true ? `already requested: incident ${answer.incidentId}` : `incident ${answer.incidentId} started (${body.mode}); status: ${answer.statusUrl}`);
-  return flags['watch'] === true || body.mode === 'plan' ? watch(io, t, answer.incidentId) : EXIT.ok;
+  // With --json the watch prints NDJSON: the answer is its first object.
+  if (flags['json'] === true) io.out(JSON.stringify({ type: 'incident', ...answer }));
+  else io.out(answer.duplicate === true ? `already requested: incident ${answer.incidentId}` : `incident ${answer.incidentId} started (${body.mode}); status: ${answer.statusUrl}`);
+  return flags['watch'] === true || body.mode === 'plan' ? watch(io, t, answer.incidentId, flags) : EXIT.ok;
 }
 
 export async function incidentsCommand(io: CliIo, args: string[], env: Readonly<Record<string, string | undefined>> = process.env): Promise<number> {
@@ -131,7 +130,7 @@ export async function incidentsCommand(io: CliIo, args: string[], env: Readonly<
       return EXIT.ok;
     }
     case 'watch':
-      return watch(io, t, decodeURIComponent(needId()));
+      return watch(io, t, decodeURIComponent(needId()), flags);
     case 'approve':
     case 'reject':
     case 'failback':
@@ -160,29 +159,12 @@ export async function incidentsCommand(io: CliIo, args: string[], env: Readonly<
   }
 }
 
-/** Prints timeline entries as they appear, until the incident completes. */
-async function watch(io: CliIo, t: AppTarget, id: string, intervalMs = 2000): Promise<number> {
-  // A running incident shows its newest entries only, so entries are told apart by content.
-  const printed = new Set<string>();
-  let lastPhase = '';
-  for (;;) {
-    const res = await call(t, 'GET', `/api/incidents/${encodeURIComponent(id)}`);
-    if (res.status !== 200) return failure(io, res.status, res.body);
-    const v = res.body as IncidentView;
-    for (const e of v.timeline) {
-      const key = JSON.stringify(e);
-      if (printed.has(key)) continue;
-      printed.add(key);
-      io.out(line(e));
-    }
-    if (isFinished(v)) {
-      io.out(`incident ${id} ${v.runtimeStatus.toLowerCase()}: ${v.outcome ?? v.runtimeStatus}`);
-      return v.runtimeStatus === 'Completed' ? EXIT.ok : EXIT.invalidInput;
-    }
-    if (v.phase !== lastPhase) {
-      lastPhase = v.phase;
-      io.out(`… ${v.phase}`);
-    }
-    await sleep(intervalMs);
+/** Follows the incident until it ends, rendered for where the output goes (cli/watch.ts); Ctrl-C stops the watch, not the incident. */
+async function watch(io: CliIo, t: AppTarget, id: string, flags: Flags): Promise<number> {
+  const interrupt = abortOnInterrupt();
+  try {
+    return await watchIncident(io, t, id, { intervalMs: intervalOf(flags['interval']), mode: watchMode(io, flags['json'] === true), signal: interrupt.signal });
+  } finally {
+    interrupt.dispose();
   }
 }
