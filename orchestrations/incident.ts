@@ -17,7 +17,7 @@
  */
 import type * as df from 'durable-functions';
 import type { OrchestrationContext } from 'durable-functions';
-import { isRecovery, type IncidentCommand } from '../lib/incidents/contract.js';
+import { checklistOf, isRecovery, type IncidentCommand } from '../lib/incidents/contract.js';
 import type {
   Actor,
   ApprovalDecision,
@@ -30,6 +30,7 @@ import type {
   IncidentSummary,
   NotificationRequest,
   PendingApproval,
+  RunningPlaybooks,
   SignalSummary,
   TimelineEntry,
   TimelineType,
@@ -113,6 +114,12 @@ type Next =
 
 export function* incidentOrchestrator(context: OrchestrationContext): Generator<df.Task, IncidentSummary | undefined, unknown> {
   const input = context.df.getInput<IncidentInput & { timing?: Timing; carried?: CarriedState }>();
+  /**
+   * The version the incident started under, kept in its input (so through continue-as-new): every
+   * change to the history this code writes branches on it, so an incident started before a deploy
+   * replays as it was recorded. Absent: an incident from before versioning (orchestrations/README.md).
+   */
+  const version = input.version ?? 1;
   // A replay polls health as much faster as it runs; a real incident polls every minute.
   const timing = input.timing ?? (input.replay !== undefined ? { healthPollMs: Math.max(MIN_REPLAY_POLL_MS, DEFAULT_TIMING.healthPollMs / input.replay.speed) } : DEFAULT_TIMING);
   /** What a replayed incident adds to its activity inputs (nothing for a real one, so their histories stay as they were). */
@@ -144,6 +151,8 @@ export function* incidentOrchestrator(context: OrchestrationContext): Generator<
   };
   const failback: Record<string, PlaybookResult> = {};
   let pending: PendingApproval | null = null;
+  /** The playbooks running now and their instance ids, for their live progress; null between runs. */
+  let playbooks: RunningPlaybooks | null = null;
   /** Units of work in this execution, towards the history limit. */
   let work = 0;
   /** Cancels already applied by stopping a running failover. */
@@ -174,6 +183,8 @@ export function* incidentOrchestrator(context: OrchestrationContext): Generator<
       generation: s.generation,
       timeline: s.timeline.slice(-STATUS_TIMELINE_ENTRIES),
       entries: s.entries,
+      version,
+      playbooks,
     });
   };
   function* call<K extends ActivityName>(name: K, payload: ActivityInput<K>): Generator<df.Task, ActivityOutput<K>, unknown> {
@@ -309,6 +320,23 @@ export function* incidentOrchestrator(context: OrchestrationContext): Generator<
       s.held = [];
     }
     yield* checkpoint(true);
+    const summary = summarizeIncident(outcome);
+    // Version 1 histories end above: the archived page came with version 2.
+    if (version < 2 || input.mode !== 'execute') return summary;
+    try {
+      const { carried: _carried, timing: _timing, ...started } = input;
+      yield* call(ACTIVITIES.archiveIncidentPage, { incidentId: input.incidentId, input: started, summary, createdAt: new Date(s.startedAt).toISOString() });
+      return summary;
+    } catch {
+      // The audit copy is worth a retry by hand, never a failed incident.
+      record('skipped', 'the incident page could not be archived; GET /api/incidents/{id}/page still renders it');
+      yield* checkpoint(true);
+      return summarizeIncident(outcome);
+    }
+  }
+
+  /** The incident's output; its own copy of the timeline, so what an activity was given does not change after. */
+  function summarizeIncident(outcome: IncidentOutcome): IncidentSummary {
     return {
       incidentId: input.incidentId,
       outcome,
@@ -318,7 +346,7 @@ export function* incidentOrchestrator(context: OrchestrationContext): Generator<
       // A replay's signals keep their original times: its time to failover counts from its own start.
       timeToFailoverMs: s.failoverFinishedAt === null ? null : s.failoverFinishedAt - (input.replay !== undefined ? s.startedAt : Date.parse(input.signal.eventTime)),
       lastSignalAt: s.lastSignalAt,
-      timeline: s.timeline,
+      timeline: [...s.timeline],
       entries: s.entries,
       healthChecks: s.healthChecks ?? [],
     };
@@ -425,6 +453,7 @@ export function* incidentOrchestrator(context: OrchestrationContext): Generator<
     durationMs: s.failoverFinishedAt - s.failoverStartedAt,
     sinceDetectionMs: s.failoverFinishedAt - s.startedAt,
     workloadDurationsMs: durations(s.failover),
+    checklist: checklistOf(s.failover),
   });
   enter('failed-over');
   return yield* afterFailover();
@@ -459,7 +488,8 @@ export function* incidentOrchestrator(context: OrchestrationContext): Generator<
         });
       }
       s.workloads = s.workloads.filter((w) => s.failover[w.id]?.ok !== false);
-      yield* notify({ type: 'failover-done', workloads: succeeded.map((r) => r.workloadId), durationMs: (s.failoverFinishedAt ?? now()) - (s.failoverStartedAt ?? now()), sinceDetectionMs: (s.failoverFinishedAt ?? now()) - s.startedAt, workloadDurationsMs: durations(Object.fromEntries(succeeded.map((r) => [r.workloadId, r]))) });
+      const done = Object.fromEntries(succeeded.map((r) => [r.workloadId, r]));
+      yield* notify({ type: 'failover-done', workloads: succeeded.map((r) => r.workloadId), durationMs: (s.failoverFinishedAt ?? now()) - (s.failoverStartedAt ?? now()), sinceDetectionMs: (s.failoverFinishedAt ?? now()) - s.startedAt, workloadDurationsMs: durations(done), checklist: checklistOf(done) });
       enter('failed-over');
       return yield* afterFailover();
     }
@@ -834,6 +864,7 @@ export function* incidentOrchestrator(context: OrchestrationContext): Generator<
   ): Generator<df.Task, boolean, unknown> {
     const failed = new Set<string>();
     const byId = new Map(who.map((w) => [w.id, w]));
+    const instances: Record<string, string> = {};
     for (const group of groups) {
       const wave = group.map((id) => byId.get(id)).filter((w): w is WorkloadPlan => w !== undefined);
       const blocked = rollback === undefined ? wave.filter((w) => w.dependsOn.some((d) => failed.has(d))) : [];
@@ -861,12 +892,18 @@ export function* incidentOrchestrator(context: OrchestrationContext): Generator<
         const suffix = rollback !== undefined ? 'rollback' : direction;
         return { input: playbook, instanceId: `${input.incidentId}:${suffix}:${w.id}${s.generation > 0 ? `:${s.generation}` : ''}` };
       });
+      // Published before they start, so their progress can be read while they run (instances of earlier waves stay listed).
+      children.forEach((c, i) => (instances[runnable[i]!.id] = c.instanceId));
+      playbooks = { direction: rollback !== undefined ? 'rollback' : direction, instances: { ...instances } };
+      publish();
       const outcomes = yield* callSubOrchestrations(context, ORCHESTRATIONS.playbook, children);
       outcomes.forEach((r, i) => {
         results[runnable[i]!.id] = r;
         if (!r.ok) failed.add(runnable[i]!.id);
       });
     }
+    playbooks = null;
+    publish();
     return failed.size === 0;
   }
 }

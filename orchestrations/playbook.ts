@@ -13,7 +13,7 @@
 import type * as df from 'durable-functions';
 import type { OrchestrationContext } from 'durable-functions';
 import type { StopRequest } from '../lib/incidents/types.js';
-import type { PlaybookInput, PlaybookResult, StepDefinition, StepInput, StepPhase, StepRecord, StepResult } from '../lib/playbooks/types.js';
+import type { PlaybookInput, PlaybookProgress, PlaybookResult, StepDefinition, StepInput, StepPhase, StepRecord, StepResult } from '../lib/playbooks/types.js';
 import { ACTIVITIES } from '../lib/incidents/contract.js';
 import { activityTask, callActivity, faultOf } from './call.js';
 
@@ -23,8 +23,27 @@ export function* playbookOrchestrator(context: OrchestrationContext): Generator<
   const records: StepRecord[] = [];
   const done: string[] = [];
   const now = () => context.df.currentUtcDateTime.toISOString();
-  /** Progress for whoever watches (the demo, GET …/instances/{id}): the steps running and those finished. */
-  const progress = (running: string[]) => context.df.setCustomStatus({ workloadId: input.workloadId, direction: input.direction, running, steps: records });
+  /** A rollback run counts the steps it compensates; any other run, all its steps. */
+  const total = input.compensate !== undefined ? input.compensate.filter((name) => input.steps.some((s) => s.name === name)).length : input.steps.length;
+  /**
+   * Progress for whoever watches (the incident view, `failover incidents watch`, GET
+   * …/instances/{id}): the steps running, the resources they change, the deadline of an action
+   * under way and the steps finished. Custom status writes no history event: it never affects replay.
+   */
+  const progress = (running: readonly StepDefinition[], resources: readonly string[] = [], deadlineAt: Date | null = null) =>
+    context.df.setCustomStatus({
+      workloadId: input.workloadId,
+      direction: input.direction,
+      running: running.map((s) => s.name),
+      runningTitles: running.map((s) => s.title),
+      resources: [...new Set(resources)],
+      steps: records,
+      total,
+      startedAt: new Date(started).toISOString(),
+      deadlineAt: deadlineAt?.toISOString() ?? null,
+    } satisfies PlaybookProgress);
+  /** The to-dos a result carries, for its step record: only when there are some, so records without stay as they were. */
+  const todoOf = (r: StepResult): Pick<StepRecord, 'todo'> => (r.ok && r.todo !== undefined && r.todo.length > 0 ? { todo: r.todo } : {});
 
   const call = (step: string, which: StepPhase) => {
     const stepInput: StepInput = {
@@ -113,14 +132,17 @@ export function* playbookOrchestrator(context: OrchestrationContext): Generator<
   let stopped: StopRequest | null = null;
   if (input.compensate !== undefined) {
     yield* compensate(input.compensate);
+    progress([]);
     return result();
   }
   for (const [index, wave] of waves.entries()) {
     if (index > 0 && input.stoppable === true && input.mode === 'execute') {
+      // Between waves nothing runs while the cancel is looked up.
+      progress([]);
       stopped = yield* callActivity(context, ACTIVITIES.stopRequested, { incidentId: input.incidentId });
       if (stopped !== null) break;
     }
-    progress(wave.map((s) => s.name));
+    progress(wave);
     const startedAt = now();
     const pre = yield* all(wave, 'precheck');
     const toAct: StepDefinition[] = [];
@@ -129,7 +151,7 @@ export function* playbookOrchestrator(context: OrchestrationContext): Generator<
       if (!r.ok) {
         fail(step, `precheck: ${r.reason}: ${r.detail}`, startedAt);
       } else if (r.outcome === 'already-done' || r.outcome === 'skipped') {
-        records.push({ step: step.name, status: r.outcome, detail: r.detail, startedAt, finishedAt: now() });
+        records.push({ step: step.name, status: r.outcome, detail: r.detail, startedAt, finishedAt: now(), ...todoOf(r) });
       } else if (input.mode === 'plan') {
         records.push({ step: step.name, status: 'planned', detail: r.detail, startedAt, finishedAt: now() });
       } else {
@@ -140,8 +162,17 @@ export function* playbookOrchestrator(context: OrchestrationContext): Generator<
     if (toAct.length === 0) continue;
 
     // The actions race the longest deadline of the wave.
-    const acted = yield* all(toAct, 'action', at(Math.max(...toAct.map((s) => s.deadlineMs))));
+    const deadline = at(Math.max(...toAct.map((s) => s.deadlineMs)));
+    /** What a step's `needed` precheck said its action starts or changes. */
+    const resourcesOf = (step: StepDefinition): string[] => {
+      const r = pre[wave.indexOf(step)]!;
+      return r.ok ? (r.resources ?? []) : [];
+    };
+    progress(toAct, toAct.flatMap(resourcesOf), deadline);
+    const acted = yield* all(toAct, 'action', deadline);
     const toVerify = toAct.filter((_, i) => acted[i]!.ok);
+    // Verifying is not acting: no deadline runs.
+    if (toVerify.length > 0) progress(toVerify, toVerify.flatMap(resourcesOf));
     const checked = toVerify.length > 0 ? yield* all(toVerify, 'verify') : [];
     toAct.forEach((step, i) => {
       const action = acted[i]!;
@@ -156,7 +187,7 @@ export function* playbookOrchestrator(context: OrchestrationContext): Generator<
         fail(step, `verify: ${verified.reason}: ${verified.detail}`, startedAt);
         return;
       }
-      records.push({ step: step.name, status: 'done', detail: action.detail, startedAt, finishedAt: now() });
+      records.push({ step: step.name, status: 'done', detail: action.detail, startedAt, finishedAt: now(), ...todoOf(action) });
     });
     if (failedStep !== null) break;
   }
@@ -191,6 +222,7 @@ export function* playbookOrchestrator(context: OrchestrationContext): Generator<
       const step = input.steps.find((s) => s.name === name);
       if (step === undefined) continue;
       const startedAt = now();
+      progress([step]);
       const [undone] = yield* all([step], 'compensate');
       records.push({
         step: name,

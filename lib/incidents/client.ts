@@ -4,7 +4,7 @@
  * `DurableClient` used here, so the logic is testable and the real client fits as it is.
  */
 import { COMMAND_EVENT, ORCHESTRATIONS, type IncidentCommand } from './contract.js';
-import type { IncidentInput, IncidentSummary, PendingApproval, RunningPlaybooks, TimelineEntry } from './types.js';
+import { INCIDENT_ORCHESTRATOR_VERSION, type IncidentInput, type IncidentSummary, type PendingApproval, type RunningPlaybooks, type TimelineEntry } from './types.js';
 
 export interface IncidentClient {
   startNew(name: string, options: { instanceId: string; input: unknown }): Promise<string>;
@@ -52,10 +52,13 @@ export function isFinished(status: InstanceStatus): boolean {
   return FINISHED.has(status.runtimeStatus ?? '');
 }
 
-/** Starts the incident; `already-running` when an instance with that id exists (a racing start). */
+/**
+ * Starts the incident under today's orchestrator version (unless the input names one, as a test
+ * of an older branch does); `already-running` when an instance with that id exists (a racing start).
+ */
 export async function startIncident(client: IncidentClient, instanceId: string, input: IncidentInput): Promise<'started' | 'already-running'> {
   try {
-    await client.startNew(ORCHESTRATIONS.incident, { instanceId, input });
+    await client.startNew(ORCHESTRATIONS.incident, { instanceId, input: { ...input, version: input.version ?? INCIDENT_ORCHESTRATOR_VERSION } });
     return 'started';
   } catch (err) {
     if (/\b409\b|already exists|Conflict/i.test((err as Error).message)) return 'already-running';

@@ -7,7 +7,7 @@
  * imports from the orchestrations' folder.
  */
 import type { ReplayAnswer } from '../replay/deliver.js';
-import type { Direction, PlaybookInput, PlaybookResult, StepDefinition, StepInput, StepResult } from '../playbooks/types.js';
+import type { ChecklistItem, Direction, PlaybookInput, PlaybookResult, StepDefinition, StepInput, StepResult } from '../playbooks/types.js';
 import type {
   ApprovalDecision,
   CancelCommand,
@@ -41,6 +41,21 @@ export type IncidentCommand =
 /** A signal that says the impact is over: Resolved/RCA/Canceled/Complete, or Resource Health Available. */
 export function isRecovery(signal: Pick<SignalSummary, 'lifecycle' | 'health'>): boolean {
   return signal.lifecycle === 'resolved' || signal.health === 'Available';
+}
+
+/**
+ * What people must do by hand after these playbooks: each step record's to-dos with the workload,
+ * direction and step they came from, in the order of the workloads given, then of their steps. A
+ * step its playbook compensated afterwards leaves no to-do (what it set up is gone). The incident
+ * orchestration puts it in the "failover done" notification; the incident view shows the same.
+ */
+export function checklistOf(results: Readonly<Record<string, PlaybookResult>>): ChecklistItem[] {
+  return Object.values(results).flatMap((result) => {
+    const undone = new Set(result.steps.filter((r) => r.status === 'compensated').map((r) => r.step));
+    return result.steps
+      .filter((record) => !undone.has(record.step))
+      .flatMap((record) => (record.todo ?? []).map((todo) => ({ workloadId: result.workloadId, direction: result.direction, step: record.step, ...todo })));
+  });
 }
 
 /** Each orchestration's registered name; `satisfies` keeps it in step with OrchestrationTypes. */

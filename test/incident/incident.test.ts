@@ -8,7 +8,7 @@ import * as df from 'durable-functions';
 import { beforeEach, describe, expect, it } from 'vitest';
 import type { IncidentPlan, IncidentSummary, SignalSummary, StopRequest, Timing, WorkloadPlan } from '../../lib/incidents/types.js';
 import type { StepDefinition, StepInput, StepResult } from '../../lib/playbooks/types.js';
-import { ACTIVITIES, COMMAND_EVENT, ORCHESTRATIONS } from '../../lib/incidents/contract.js';
+import { ACTIVITIES, COMMAND_EVENT, ORCHESTRATIONS, type ActivityTypes } from '../../lib/incidents/contract.js';
 import { incidentOrchestrator } from '../../orchestrations/incident.js';
 import { playbookOrchestrator } from '../../orchestrations/playbook.js';
 import { harness, START } from '../durable/support.js';
@@ -21,7 +21,9 @@ interface World {
   health: (workloadId: string, sinceStartMs: number) => 'Available' | 'Unavailable' | 'Degraded';
   /** How a step phase answers. */
   step: (input: StepInput) => StepResult;
-  calls: { steps: string[]; notified: string[]; recorded: string[]; timelines: number; released: string[] };
+  calls: { steps: string[]; notified: string[]; notices: Array<{ type: string } & Record<string, unknown>>; recorded: string[]; timelines: number; released: string[]; archived: ActivityTypes['archiveIncidentPage']['input'][] };
+  /** What the archiveIncidentPage activity does (a test may make it throw). */
+  archive: (input: ActivityTypes['archiveIncidentPage']['input']) => { name: string } | null;
   now: () => number;
   /** What the stopRequested activity answers: a cancel of the running failover, or null. */
   stop: StopRequest | null;
@@ -52,7 +54,9 @@ df.app.activity(ACTIVITIES.runStepPhase, {
     return world.step(input);
   },
 });
-df.app.activity(ACTIVITIES.notify, { handler: (input: { type: string }) => (world.calls.notified.push(input.type), { delivered: 1, failed: 0 }) });
+df.app.activity(ACTIVITIES.notify, {
+  handler: (input: { type: string } & Record<string, unknown>) => (world.calls.notified.push(input.type), world.calls.notices.push(input), { delivered: 1, failed: 0 }),
+});
 df.app.activity(ACTIVITIES.recordFailover, { handler: (input: { workloadId: string }) => (world.calls.recorded.push(input.workloadId), null) });
 df.app.activity(ACTIVITIES.saveTimeline, { handler: () => ((world.calls.timelines += 1), null) });
 df.app.activity(ACTIVITIES.stopRequested, { handler: () => world.stop });
@@ -62,6 +66,12 @@ df.app.activity(ACTIVITIES.holdWorkloads, {
     const held = input.workloads.filter((w) => heldBy[w] === undefined);
     for (const w of held) world.heldBy[w] = input.incidentId;
     return { held, heldBy };
+  },
+});
+df.app.activity(ACTIVITIES.archiveIncidentPage, {
+  handler: (input: ActivityTypes['archiveIncidentPage']['input']) => {
+    world.calls.archived.push(input);
+    return world.archive(input);
   },
 });
 df.app.activity(ACTIVITIES.releaseWorkloads, {
@@ -123,13 +133,15 @@ function setup(plan: Partial<IncidentPlan> = {}) {
     plan: { workloads: [workload()], groups: [['media-streaming']], reason: null, ...plan },
     health: (_id, since) => (since < 2 * 3600_000 ? 'Unavailable' : 'Available'),
     step: defaultStep,
-    calls: { steps: [], notified: [], recorded: [], timelines: 0, released: [] },
+    calls: { steps: [], notified: [], notices: [], recorded: [], timelines: 0, released: [], archived: [] },
+    archive: (input) => ({ name: `incidents/${input.incidentId}/page.html` }),
     now: () => h.clock.now(),
     stop: null,
     heldBy: {},
   };
-  const start = (first: SignalSummary = signal(), mode: 'execute' | 'plan' = 'execute', timing: Partial<Timing> = {}) =>
-    h.runtime.start(ORCHESTRATIONS.incident, { incidentId: 'inc-1', signal: first, mode, kind: 'unplanned', timing: { healthPollMs: 5 * MIN, ...timing } }, 'inc-1');
+  /** Without `version`, as an incident from before versioning (version 1). */
+  const start = (first: SignalSummary = signal(), mode: 'execute' | 'plan' = 'execute', timing: Partial<Timing> = {}, version?: number) =>
+    h.runtime.start(ORCHESTRATIONS.incident, { incidentId: 'inc-1', ...(version !== undefined ? { version } : {}), signal: first, mode, kind: 'unplanned', timing: { healthPollMs: 5 * MIN, ...timing } }, 'inc-1');
   const summary = () => h.runtime.get('inc-1')!.output as IncidentSummary;
   /** Runs until the clock reaches `ms` after START (or nothing is left). */
   const runFor = async (ms: number) => {
@@ -666,5 +678,179 @@ describe('incident lifecycle an SRE can trust', () => {
     expect(phase(t)).toBe('failed-over');
     const timeline = (t.h.runtime.get('inc-1')!.customStatus as { timeline: { type: string; detail: string }[] }).timeline;
     expect(timeline.find((e) => e.type === 'confirmed')!.detail).toBe(`planned maintenance starts ${at(3 * 3600_000)}; failing over 60 min before it`);
+  });
+});
+
+describe('what the incident and its playbooks publish, and the version they run under', () => {
+  const at = (ms: number) => new Date(START + ms).toISOString();
+  const incidentStatus = (t: ReturnType<typeof setup>) => t.h.runtime.get('inc-1')!.customStatus as { phase: string; version: number; playbooks: unknown };
+  const playbookStatus = (t: ReturnType<typeof setup>, id: string) => t.h.runtime.get(id)!.customStatus;
+  const quick = (overrides: Partial<WorkloadPlan> = {}) => workload({ resourceHealthConfirmation: false, ...overrides });
+
+  it('publishes its version, and each running playbook with its instance id while they run, failing over and back', async () => {
+    const t = setup({ workloads: [quick(), quick({ id: 'datashare-sales' })], groups: [['media-streaming', 'datashare-sales']] });
+    const seen: unknown[] = [];
+    world.step = (input) => {
+      if (input.phase === 'action' && input.step === 'start-secondary' && input.workloadId === 'media-streaming') seen.push(incidentStatus(t).playbooks);
+      return defaultStep(input);
+    };
+    t.start(signal(), 'execute', {}, 2);
+    await t.runFor(30 * MIN);
+    expect(incidentStatus(t)).toMatchObject({ phase: 'failed-over', version: 2, playbooks: null });
+    t.raise('failback', { by: 'grace', force: true, reason: 'drill' });
+    await t.h.run();
+    expect(seen).toEqual([
+      { direction: 'failover', instances: { 'media-streaming': 'inc-1:failover:media-streaming', 'datashare-sales': 'inc-1:failover:datashare-sales' } },
+      { direction: 'failback', instances: { 'media-streaming': 'inc-1:failback:media-streaming', 'datashare-sales': 'inc-1:failback:datashare-sales' } },
+    ]);
+    expect(incidentStatus(t)).toMatchObject({ phase: 'completed', version: 2, playbooks: null });
+  });
+
+  it('publishes version 1 for an incident started without one (from before versioning)', async () => {
+    const t = setup();
+    t.start();
+    await t.runFor(MIN);
+    expect(incidentStatus(t)).toMatchObject({ phase: 'confirming', version: 1, playbooks: null });
+  });
+
+  it('names a rollback as such in the running playbooks', async () => {
+    const t = setup({ workloads: [quick({ onCancel: 'rollback' })] });
+    const seen: unknown[] = [];
+    world.step = (input) => {
+      if (input.step === 'start-secondary' && input.phase === 'action') world.stop = { by: 'dave', reason: null, requestId: 'c-1', at: at(10 * MIN) };
+      if (input.phase === 'compensate') seen.push(incidentStatus(t).playbooks, playbookStatus(t, 'inc-1:rollback:media-streaming'));
+      return defaultStep(input);
+    };
+    t.start(signal(), 'execute', {}, 2);
+    await t.h.run();
+    expect(t.summary().outcome).toBe('rolled-back');
+    expect(seen).toEqual([
+      { direction: 'rollback', instances: { 'media-streaming': 'inc-1:rollback:media-streaming' } },
+      {
+        workloadId: 'media-streaming',
+        direction: 'failover',
+        running: ['start-secondary'],
+        runningTitles: ['Start the secondary'],
+        resources: [],
+        steps: [],
+        // A rollback counts the steps it compensates.
+        total: 1,
+        startedAt: at(10 * MIN),
+        deadlineAt: null,
+      },
+    ]);
+  });
+
+  it('a playbook publishes its progress: the steps running, the resources they change, the action deadline, the steps done', async () => {
+    const t = setup({ workloads: [quick()] });
+    const seen: Record<string, unknown> = {};
+    const id = 'inc-1:failover:media-streaming';
+    world.step = (input) => {
+      if (input.step === 'start-secondary' && input.phase !== 'compensate') seen[input.phase] = structuredClone(playbookStatus(t, id));
+      if (input.step === 'start-secondary' && input.phase === 'precheck') return { ok: true, outcome: 'needed', detail: 'stopped', resources: ['ams-ne-1', 'live-ne-1'] };
+      return defaultStep(input);
+    };
+    t.start(signal(), 'execute', {}, 2);
+    await t.runFor(30 * MIN);
+    const announce = { step: 'announce', status: 'done', detail: 'done', startedAt: at(10 * MIN), finishedAt: at(10 * MIN) };
+    const common = { workloadId: 'media-streaming', direction: 'failover', runningTitles: ['Start the secondary'], total: 3, startedAt: at(10 * MIN) };
+    expect(seen).toEqual({
+      precheck: { ...common, running: ['start-secondary'], resources: [], steps: [announce], deadlineAt: null },
+      action: { ...common, running: ['start-secondary'], resources: ['ams-ne-1', 'live-ne-1'], steps: [announce], deadlineAt: at(10 * MIN + 600_000) },
+      verify: { ...common, running: ['start-secondary'], resources: ['ams-ne-1', 'live-ne-1'], steps: [announce], deadlineAt: null },
+    });
+    expect(playbookStatus(t, id)).toMatchObject({ running: [], runningTitles: [], resources: [], total: 3, deadlineAt: null, steps: [announce, expect.objectContaining({ step: 'start-secondary', status: 'done' }), expect.objectContaining({ step: 'flip-pointer', status: 'done' })] });
+  });
+
+  const ingest = { kind: 'ingest-url' as const, text: 'Point the encoders of live-1 at rtmps://live-ne-1.example/ingest', url: 'rtmps://live-ne-1.example/ingest' };
+  const partners = { kind: 'check' as const, text: 'Tell the partners the stream moved' };
+
+  it('copies the to-dos of the result that produced each step record, and only when there are some', async () => {
+    const t = setup({ workloads: [quick()] });
+    world.step = (input) => {
+      if (input.step === 'announce' && input.phase === 'precheck') return { ok: true, outcome: 'already-done', detail: 'announced', todo: [partners] };
+      // The to-dos of a needed precheck are not the step's: its action's are.
+      if (input.step === 'start-secondary' && input.phase === 'precheck') return { ok: true, outcome: 'needed', detail: 'stopped', todo: [partners] };
+      if (input.step === 'start-secondary' && input.phase === 'action') return { ok: true, outcome: 'done', detail: 'started', todo: [ingest] };
+      if (input.step === 'flip-pointer' && input.phase === 'action') return { ok: true, outcome: 'done', detail: 'flipped', todo: [] };
+      return defaultStep(input);
+    };
+    t.start(signal(), 'execute', {}, 2);
+    await t.runFor(30 * MIN);
+    const records = (t.h.runtime.get('inc-1:failover:media-streaming')!.output as { steps: Record<string, unknown>[] }).steps;
+    expect(records.map(({ startedAt: _s, finishedAt: _f, ...r }) => r)).toStrictEqual([
+      { step: 'announce', status: 'already-done', detail: 'announced', todo: [partners] },
+      { step: 'start-secondary', status: 'done', detail: 'started', todo: [ingest] },
+      { step: 'flip-pointer', status: 'done', detail: 'flipped' },
+    ]);
+    const done = world.calls.notices.find((n) => n.type === 'failover-done')!;
+    expect(done.checklist).toEqual([
+      { workloadId: 'media-streaming', direction: 'failover', step: 'announce', ...partners },
+      { workloadId: 'media-streaming', direction: 'failover', step: 'start-secondary', ...ingest },
+    ]);
+  });
+
+  it('the failover-done notice after a partial failure lists the to-dos of the workloads that failed over only', async () => {
+    const t = setup({ workloads: [quick(), quick({ id: 'datashare-sales' })], groups: [['media-streaming', 'datashare-sales']] });
+    world.step = (input) => {
+      if (input.step === 'start-secondary' && input.phase === 'action') return { ok: true, outcome: 'done', detail: 'started', todo: [{ ...ingest, text: `${input.workloadId}: ${ingest.text}` }] };
+      if (input.workloadId === 'datashare-sales' && input.step === 'flip-pointer' && input.phase === 'action') return { ok: false, reason: 'KeyLocked', detail: 'read-only' };
+      return defaultStep(input);
+    };
+    t.start(signal(), 'execute', {}, 2);
+    await t.runFor(30 * MIN);
+    expect(world.calls.notices.find((n) => n.type === 'failover-done')).toMatchObject({
+      workloads: ['media-streaming'],
+      checklist: [{ workloadId: 'media-streaming', direction: 'failover', step: 'start-secondary', ...ingest, text: `media-streaming: ${ingest.text}` }],
+    });
+  });
+
+  it('version 2 archives the incident page once, at the end, with the summary it returns', async () => {
+    const t = setup({ workloads: [quick()] });
+    world.health = () => 'Available';
+    t.start(signal(), 'execute', {}, 2);
+    await t.runFor(30 * MIN);
+    expect(world.calls.archived).toEqual([]);
+    t.raise('failback', { by: 'grace', force: true, reason: 'drill' });
+    await t.h.run();
+    const s = t.summary();
+    expect(s.outcome).toBe('failed-over-and-back');
+    expect(world.calls.archived).toEqual([{ incidentId: 'inc-1', input: { incidentId: 'inc-1', version: 2, signal: signal(), mode: 'execute', kind: 'unplanned' }, summary: s, createdAt: at(0) }]);
+    expect(s.timeline.at(-1)!.type).toBe('completed');
+  });
+
+  it('version 1 (an incident from before versioning) and a plan do not archive the page', async () => {
+    const v1 = setup({ workloads: [quick()] });
+    v1.start();
+    await v1.runFor(30 * MIN);
+    v1.raise('failback', { by: 'grace', force: true, reason: 'drill' });
+    await v1.h.run();
+    expect(v1.summary().outcome).toBe('failed-over-and-back');
+    expect(world.calls.archived).toEqual([]);
+    const plan = setup({ workloads: [quick()] });
+    plan.start(signal(), 'plan', {}, 2);
+    await plan.h.run();
+    expect(plan.summary().outcome).toBe('planned');
+    expect(world.calls.archived).toEqual([]);
+  });
+
+  it('an archive that fails does not fail the incident: the timeline says the page was not archived', async () => {
+    const t = setup();
+    world.archive = () => {
+      throw new Error('ArchiveUnavailable: 503');
+    };
+    t.start(signal(), 'execute', {}, 2);
+    await t.runFor(2 * MIN);
+    t.raise('cancel', { by: 'dave', reason: 'false alarm' });
+    await t.h.run();
+    expect(t.h.runtime.get('inc-1')!.status).toBe('Completed');
+    const s = t.summary();
+    expect(s.outcome).toBe('cancelled');
+    expect(world.calls.archived).toHaveLength(1);
+    expect(s.timeline.slice(-2).map((e) => [e.type, e.detail])).toEqual([
+      ['completed', 'cancelled: cancelled by dave: false alarm'],
+      ['skipped', 'the incident page could not be archived; GET /api/incidents/{id}/page still renders it'],
+    ]);
+    expect(s.entries).toBe(s.timeline.length);
   });
 });
