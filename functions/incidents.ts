@@ -1,7 +1,7 @@
 /**
  * The incidents, for on-call engineers and the CLI:
- *   GET  /api/incidents                      list (?state=running|finished|all, ?top=N)
- *   GET  /api/incidents/{id}                 state, decisions and timeline
+ *   GET  /api/incidents                      list (?state=running|finished|all, ?top=N, ?trackingId=7K2T-LQ8, ?resource=<ARM id>)
+ *   GET  /api/incidents/{id}                 state, Azure source, decisions, timeline, playbook progress and the checklist
  *   POST /api/incidents/{id}/{action}        approve | reject | failback | cancel | reopen (who acted is recorded)
  *   GET  /api/incidents/{id}/{action}        a confirmation page whose button posts to a signed link (functions/links.ts)
  */

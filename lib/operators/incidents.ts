@@ -13,6 +13,8 @@ import { decideSignal } from '../decisions/decide.js';
 import { incidentStatus, isFinished, progressOf, sendCommand, startIncident, summaryOf, type IncidentClient, type InstanceStatus } from '../incidents/client.js';
 import { incidentPath, type IncidentAction } from '../incidents/links.js';
 import { summarizeSignal } from '../incidents/signals.js';
+import { hasTrackingId, incidentSource, normalizeTrackingId, type IncidentSource } from '../incidents/source.js';
+import { parseResourceId, resourceIdKey } from '../azure/resource-id.js';
 import type { IncidentInput, TimelineEntry, WorkloadProgress } from '../incidents/types.js';
 import { incidentPlaybookProgress } from '../incidents/progress.js';
 import type { UndeliveredNotification } from '../notify/outbox.js';
@@ -127,13 +129,44 @@ export async function listIncidents(deps: OperatorDeps, query: URLSearchParams):
   if (!Number.isInteger(top) || top < 1 || top > 1000) return problem(400, 'invalid-query', `top must be a whole number from 1 to 1000 (got '${topText}')`, { path: 'top' });
   const replays = query.get('replays') ?? 'exclude';
   if (!['exclude', 'include', 'only'].includes(replays)) return problem(400, 'invalid-query', `replays must be exclude (the default), include or only (got '${replays}')`, { path: 'replays' });
+  const reference = referenceFilter(query);
+  if (!reference.ok) return reference.answer;
   // A replay's incidents are rehearsals: listed apart (GET /api/replays/{id}), never among the real ones unless asked.
   const all = (await deps.client.getStatusBy({})).filter((s) => s.name === ORCHESTRATIONS.incident && (replays === 'include' || isReplayed(s) === (replays === 'only')));
   const chosen = all
-    .filter((s) => state === 'all' || (state === 'finished') === isFinished(s))
+    .filter((s) => (state === 'all' || (state === 'finished') === isFinished(s)) && reference.matches(s))
     .sort((a, b) => time(b.createdTime).localeCompare(time(a.createdTime)))
     .slice(0, top);
   return { status: 200, body: { incidents: chosen.map((s) => brief(s, deps.baseUrl)), count: chosen.length, total: all.length } };
+}
+
+/**
+ * `?trackingId=` (a Service Health tracking ID, or a Microsoft 365 issue id, compared regardless of
+ * case) and `?resource=` (an ARM resource id, compared as ARM compares them): the incidents whose
+ * first signal names it. A tracking ID never matches a resource: Resource Health and Activity Log
+ * incidents are found by `?resource=`.
+ */
+function referenceFilter(query: URLSearchParams): { ok: true; matches: (s: InstanceStatus) => boolean } | { ok: false; answer: Answer } {
+  const trackingText = query.get('trackingId');
+  const trackingId = trackingText === null ? null : normalizeTrackingId(trackingText);
+  if (trackingText !== null && trackingId === null) {
+    return { ok: false, answer: problem(400, 'invalid-query', `trackingId must be a tracking ID as Azure Service Health gives it: letters and digits in groups joined by '-', e.g. 7K2T-LQ8 (or a Microsoft 365 issue id such as CR512345); got '${trackingText.slice(0, 100)}'${parseResourceId(trackingText) !== null ? '; a resource id goes in ?resource=' : ''}`, { path: 'trackingId' }) };
+  }
+  const resourceText = query.get('resource');
+  const resource = resourceText === null ? null : parseResourceId(resourceText);
+  if (resourceText !== null && (resource === null || resource.provider === null)) {
+    return { ok: false, answer: problem(400, 'invalid-query', `resource must be an Azure resource id, e.g. /subscriptions/<subscription id>/resourceGroups/<group>/providers/Microsoft.Media/mediaservices/<name>; got '${resourceText.slice(0, 300)}'`, { path: 'resource' }) };
+  }
+  const key = resource !== null ? resourceIdKey(resource.id) : null;
+  return {
+    ok: true,
+    matches: (s) => {
+      const signal = (s.input as IncidentInput | undefined)?.signal;
+      if (trackingId !== null && (signal === undefined || !hasTrackingId(incidentSource(signal), trackingId))) return false;
+      if (key !== null && (signal === undefined || !signal.resourceIds.some((id) => resourceIdKey(id) === key))) return false;
+      return true;
+    },
+  };
 }
 
 export type IncidentBrief = ReturnType<typeof brief>;
@@ -324,6 +357,8 @@ function brief(status: InstanceStatus, baseUrl: string) {
     incidentId: id,
     /** The key its signals share: the Service Health tracking ID, the resource, the request. */
     incidentKey: input?.signal?.incidentKey ?? null,
+    /** Where it came from in Azure's terms (tracking ID, resource, operation, subscription, portal link), from its first signal. */
+    source: (input?.signal !== undefined ? incidentSource(input.signal) : null) as IncidentSource | null,
     /** The replay it belongs to; null for a real incident. */
     replay: input?.replay?.replayId ?? null,
     runtimeStatus: status.runtimeStatus ?? 'Unknown',

@@ -114,6 +114,7 @@ export function mediaIncident(v: Variant = {}): IncidentView {
   const view = {
     incidentId: id,
     incidentKey: KEY,
+    source: null,
     replay: null,
     runtimeStatus: 'Completed',
     phase: 'completed',
