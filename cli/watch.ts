@@ -267,7 +267,8 @@ export async function watchIncident(io: CliIo, t: AppTarget, id: string, options
     const end: WatchEvent | null = done ? { type: 'end', incidentId: id, runtimeStatus: view.runtimeStatus, outcome: view.outcome, exitCode: exitCodeOf(view) } : null;
     if (tty !== null) {
       const lines = events.flatMap((e) => (e.type === 'timeline' ? [timelineLine(e.entry)] : []));
-      io.out(tty.frame(lines, view, tracker.progress()));
+      // Once it is over the view's own list is the whole story (the summary's results); until then, every row seen this watch.
+      io.out(tty.frame(lines, view, done ? (view.progress ?? tracker.progress()) : tracker.progress()));
       if (end !== null) emit([end]);
     } else emit(end !== null ? [...events, end] : events);
     if (end !== null) return end.exitCode;
