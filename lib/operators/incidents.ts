@@ -15,12 +15,12 @@ import { incidentPath, type IncidentAction } from '../incidents/links.js';
 import { summarizeSignal } from '../incidents/signals.js';
 import { hasTrackingId, incidentSource, normalizeTrackingId, type IncidentSource } from '../incidents/source.js';
 import { parseResourceId, resourceIdKey } from '../azure/resource-id.js';
-import type { IncidentInput, TimelineEntry, WorkloadProgress } from '../incidents/types.js';
+import type { IncidentInput, IncidentSummary, TimelineEntry, WorkloadProgress } from '../incidents/types.js';
 import { incidentPlaybookProgress } from '../incidents/progress.js';
 import type { UndeliveredNotification } from '../notify/outbox.js';
-import type { PlaybookResult } from '../playbooks/types.js';
+import type { ChecklistItem, PlaybookResult } from '../playbooks/types.js';
 import { incidentInstanceId } from '../intake/accept.js';
-import { ORCHESTRATIONS } from '../incidents/contract.js';
+import { checklistOf, ORCHESTRATIONS } from '../incidents/contract.js';
 import type { IncidentCommand } from '../incidents/contract.js';
 import { STICKY_OUTCOMES } from '../incidents/types.js';
 import type { IncidentClaims, StopRequests, WorkflowRecords } from '../stores/index.js';
@@ -177,6 +177,8 @@ export type IncidentView = IncidentBrief & {
   timelineComplete: boolean;
   /** Each workload's playbook: live while playbooks run, final once the incident is over, empty in between. */
   progress: WorkloadProgress[];
+  /** What people must do by hand (new ingest URLs, jobs to resubmit, roles to grant…), from the steps that said so. */
+  checklist: ChecklistItem[];
   /** Once it is over: each workload's playbook results. */
   summary?: { failover: Record<string, PlaybookResult>; failback: Record<string, PlaybookResult>; timeToFailoverMs: number | null };
   /** When the orchestration itself failed. */
@@ -206,6 +208,7 @@ export async function incidentView(deps: Pick<OperatorDeps, 'baseUrl' | 'notific
       complete = true;
     }
   }
+  const playbooks = await incidentPlaybookProgress(deps.client, status, deps.now());
   return {
     status: 200,
     body: {
@@ -213,13 +216,26 @@ export async function incidentView(deps: Pick<OperatorDeps, 'baseUrl' | 'notific
       decisions: timeline.filter((e) => DECISIONS.has(e.type)),
       timeline,
       timelineComplete: complete,
-      progress: await incidentPlaybookProgress(deps.client, status, deps.now()),
+      progress: playbooks,
+      checklist: incidentChecklist(summary, playbooks),
       ...(deps.notifications !== undefined ? { notifications: { undelivered: await deps.notifications.undelivered(id) } } : {}),
       ...(summary !== null ? { summary: { failover: summary.failover, failback: summary.failback, timeToFailoverMs: summary.timeToFailoverMs } } : {}),
       ...(status.runtimeStatus === 'Failed' ? { error: status.output } : {}),
       links: Object.fromEntries((['approve', 'reject', 'failback', 'cancel', 'reopen'] as const).map((a) => [a, incidentPath(deps.baseUrl, id, a)])),
     },
   };
+}
+
+/**
+ * The incident's checklist: once it is over, from its summary's failover then failback results;
+ * while playbooks run, from the steps they have finished so far (a rollback runs the failover
+ * playbook, as in the summary). Between runs (failed over, waiting to fail back) no playbook is
+ * listed, so the checklist is empty until the incident ends.
+ */
+export function incidentChecklist(summary: Pick<IncidentSummary, 'failover' | 'failback'> | null, playbooks: readonly WorkloadProgress[]): ChecklistItem[] {
+  if (summary !== null) return [...checklistOf(summary.failover), ...checklistOf(summary.failback)];
+  const running = playbooks.map((p): PlaybookResult => ({ ok: p.state !== 'failed', workloadId: p.workloadId, direction: p.direction === 'failback' ? 'failback' : 'failover', steps: p.steps, failedStep: null, durationMs: p.elapsedMs }));
+  return checklistOf(Object.fromEntries(running.map((r, i) => [String(i), r])));
 }
 
 export async function commandIncident(deps: OperatorDeps, id: string, action: IncidentAction, raw: string, identify: Identify): Promise<Answer> {

@@ -7,7 +7,7 @@
  */
 import { fromSummary } from '../../lib/incidents/progress.js';
 import type { IncidentOutcome, TimelineEntry, TimelineType } from '../../lib/incidents/types.js';
-import type { IncidentView } from '../../lib/operators/incidents.js';
+import { incidentChecklist, type IncidentView } from '../../lib/operators/incidents.js';
 import type { PlaybookResult, StepRecord } from '../../lib/playbooks/types.js';
 
 export const SUBSCRIPTION = '6f1b2c3d-4e5f-4a6b-8c7d-9e0f1a2b3c4d';
@@ -131,6 +131,7 @@ export function mediaIncident(v: Variant = {}): IncidentView {
     timeline,
     timelineComplete: true,
     progress: fromSummary(summary),
+    checklist: incidentChecklist(summary, []),
     summary,
     links: { approve: `${base}/api/incidents/${id}/approve`, reject: `${base}/api/incidents/${id}/reject`, failback: `${base}/api/incidents/${id}/failback`, cancel: `${base}/api/incidents/${id}/cancel`, reopen: `${base}/api/incidents/${id}/reopen` },
   };
