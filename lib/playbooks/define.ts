@@ -15,7 +15,7 @@ import type { RequestPriority } from '../azure/throttle-queue.js';
 import type { Workload } from '../catalog/types.js';
 import { isTransient } from '../errors/transient.js';
 import { TransientStepError, type StepDeps } from '../steps/deps.js';
-import type { Direction, IncidentWindow, StepDefinition, StepPhase, StepResult } from './types.js';
+import type { Direction, IncidentWindow, StepDefinition, StepPhase, StepResult, TodoItem, TodoKind } from './types.js';
 
 export interface StepContext {
   deps: StepDeps;
@@ -114,13 +114,33 @@ export class StepFailure extends Error {
   }
 }
 
-export const needed = (detail: string): StepResult => ({ ok: true, outcome: 'needed', detail });
-export const alreadyDone = (detail: string): StepResult => ({ ok: true, outcome: 'already-done', detail });
-export const done = (detail: string): StepResult => ({ ok: true, outcome: 'done', detail });
+/** What an outcome that ends a step (done, or already-done and skipped from a precheck) leaves people to do by hand. */
+export interface Leaves {
+  todo?: readonly TodoItem[];
+}
+
+/** What a `needed` precheck says the action is about to start or change: resource ids (or names where there is no id). */
+export interface Touches {
+  resources?: readonly string[];
+}
+
+// Empty lists are left out: a step with nothing left for people carries no `todo` at all.
+const leaves = ({ todo }: Leaves): Pick<Extract<StepResult, { ok: true }>, 'todo'> => (todo !== undefined && todo.length > 0 ? { todo: [...todo] } : {});
+const touches = ({ resources }: Touches): Pick<Extract<StepResult, { ok: true }>, 'resources'> =>
+  resources !== undefined && resources.length > 0 ? { resources: [...new Set(resources)] } : {};
+
+export const needed = (detail: string, extra: Touches = {}): StepResult => ({ ok: true, outcome: 'needed', detail, ...touches(extra) });
+export const alreadyDone = (detail: string, extra: Leaves = {}): StepResult => ({ ok: true, outcome: 'already-done', detail, ...leaves(extra) });
+export const done = (detail: string, extra: Leaves = {}): StepResult => ({ ok: true, outcome: 'done', detail, ...leaves(extra) });
 export const verified = (detail: string): StepResult => ({ ok: true, outcome: 'verified', detail });
 export const compensated = (detail: string): StepResult => ({ ok: true, outcome: 'compensated', detail });
-export const skipped = (detail: string): StepResult => ({ ok: true, outcome: 'skipped', detail });
+export const skipped = (detail: string, extra: Leaves = {}): StepResult => ({ ok: true, outcome: 'skipped', detail, ...leaves(extra) });
 export const failed = (reason: string, detail: string): StepResult => ({ ok: false, reason, detail });
+
+/** One thing people must do by hand; `about` names the resource and the URL it concerns, when there are. */
+export function todo(kind: TodoKind, text: string, about: { resourceId?: string | undefined; url?: string | undefined } = {}): TodoItem {
+  return { kind, text, ...(about.resourceId !== undefined ? { resourceId: about.resourceId } : {}), ...(about.url !== undefined ? { url: about.url } : {}) };
+}
 
 /**
  * What reading a workload's resources needs of a step's context: readiness reads the same
@@ -130,6 +150,8 @@ export type ReadContext = Pick<StepContext, 'workload'> & { deps: Pick<StepDeps,
 
 /** A resource the catalog names for one side of a workload, and the clients to reach it with. */
 export interface SideResource {
+  /** Its ARM id, as the catalog names it. */
+  id: string;
   subscriptionId: string;
   resourceGroup: string;
   name: string;
@@ -147,7 +169,7 @@ function sideResource(ctx: ReadContext, side: 'primary' | 'secondary', role: str
   if (where === null || where === undefined || id === undefined) return null;
   const parsed = parseResourceId(id);
   if (parsed === null || parsed.resourceGroup === null) throw new StepFailure('CatalogIncomplete', `${ctx.workload.id}: ${side}.resources.${role} is not a resource id`);
-  return { subscriptionId: parsed.subscriptionId, resourceGroup: parsed.resourceGroup, name: parsed.names[0]!, region: where.region, clients: probing ? ctx.deps.clients.probing() : ctx.deps.clients };
+  return { id, subscriptionId: parsed.subscriptionId, resourceGroup: parsed.resourceGroup, name: parsed.names[0]!, region: where.region, clients: probing ? ctx.deps.clients.probing() : ctx.deps.clients };
 }
 
 /** As sideResource, for a role the step cannot do without. */

@@ -12,7 +12,7 @@ import type { Direction, StepPhase, StepResult } from '../../lib/playbooks/types
 import type { StepDeps } from '../../lib/steps/deps.js';
 import { runStepPhase } from '../../lib/steps/index.js';
 import { startSimulator, type SimHarness } from '../sim/support.js';
-import { runPlaybook, sampleCatalog, simStepDeps } from './support.js';
+import { runPlaybook, runPlaybookWithTodo, sampleCatalog, simStepDeps } from './support.js';
 
 let sim: SimHarness;
 let catalog: Catalog;
@@ -22,6 +22,7 @@ const SUB = '/subscriptions/11111111-1111-1111-1111-111111111111/resourceGroups'
 const PRIMARY_SUB = `${SUB}/rg-datashare-eus2/providers/Microsoft.DataShare/accounts/contosodsconsumereus2/shareSubscriptions/sales-snapshots`;
 const SECONDARY_SUB = `${SUB}/rg-datashare-cus/providers/Microsoft.DataShare/accounts/contosodsconsumercus/shareSubscriptions/sales-snapshots`;
 const SECONDARY_SHARE = `${SUB}/rg-datashare-cus/providers/Microsoft.DataShare/accounts/contosodsprovidercus/shares/sales`;
+const PRIMARY_CONSUMER = `${SUB}/rg-datashare-eus2/providers/Microsoft.DataShare/accounts/contosodsconsumereus2`;
 const RECORD_KEY = 'failover:datashare-sales:datashare-primary-schedules';
 
 beforeEach(async () => {
@@ -42,6 +43,19 @@ const appConfig = () => sim.clients.appConfiguration(deps.appConfigurationEndpoi
 
 const playbook = (direction: Direction) => runPlaybook('dataShare', direction, run);
 
+/** When each completed snapshot of a consumer account's sales-snapshots began, newest first. */
+const snapshotsOf = async (resourceGroup: string, account: string): Promise<string[]> =>
+  (await deps.clients.dataShare('11111111-1111-1111-1111-111111111111').listSynchronizations(resourceGroup, account, 'sales-snapshots'))
+    .filter((r) => r.status === 'Completed')
+    .map((r) => r.startTime!);
+
+/** The failback's to-do when the secondary received `count` snapshots the primary has not, the last at `last`. */
+const missedSnapshot = (primaryLast: string, count: number, last: string) => ({
+  kind: 'reconcile-data',
+  text: `Take a snapshot of sales-snapshots on contosodsconsumereus2 now (Trigger snapshot): ${primaryLast}, and contosodsconsumercus received ${count} since (the last at ${new Date(last).toISOString()}); until its schedule runs, contosodsconsumereus2 holds older data`,
+  resourceId: `${PRIMARY_CONSUMER}/shareSubscriptions/sales-snapshots`,
+});
+
 describe('the Data Share playbook against the sample estate', () => {
   it('fails over: consumers invited, the secondary checked and scheduled, a snapshot now, the primary recorded and unscheduled', async () => {
     expect(await run('invite-consumers', 'precheck')).toEqual({ ok: true, outcome: 'already-done', detail: 'sales → analytics@fabrikam.example: Accepted' });
@@ -49,9 +63,19 @@ describe('the Data Share playbook against the sample estate', () => {
       ok: true,
       outcome: 'needed',
       detail: 'schedule sales-snapshots/snapshot-schedule every day from 2024-01-01T02:00:00Z (Incremental) on contosodsconsumercus',
+      resources: [`${SECONDARY_SUB}/triggers/snapshot-schedule`],
     });
-    expect(await run('unschedule-primary', 'precheck')).toEqual({ ok: true, outcome: 'needed', detail: 'record and remove sales-snapshots/daily-snapshot from contosodsconsumereus2' });
-    expect(await playbook('failover')).toEqual({
+    expect(await run('unschedule-primary', 'precheck')).toEqual({
+      ok: true,
+      outcome: 'needed',
+      detail: 'record and remove sales-snapshots/daily-snapshot from contosodsconsumereus2',
+      resources: [`${PRIMARY_SUB}/triggers/daily-snapshot`],
+    });
+    expect(await run('synchronize-now', 'precheck')).toEqual({ ok: true, outcome: 'needed', detail: 'take a snapshot of sales-snapshots now', resources: [SECONDARY_SUB] });
+    const { outcomes, todo } = await runPlaybookWithTodo('dataShare', 'failover', run);
+    // The consumer accepted long ago, the snapshot went through and the primary answered: nothing is left for people.
+    expect(todo).toEqual({});
+    expect(outcomes).toEqual({
       announce: 'done',
       'invite-consumers': 'already-done',
       'schedule-secondary': 'done',
@@ -79,13 +103,40 @@ describe('the Data Share playbook against the sample estate', () => {
       ok: true,
       outcome: 'needed',
       detail: 'schedule sales-snapshots/daily-snapshot every day from 2026-01-01T02:00:00Z (Incremental) on contosodsconsumereus2',
+      resources: [`${PRIMARY_SUB}/triggers/daily-snapshot`],
     });
-    expect(await playbook('failback')).toEqual({ announce: 'done', 'schedule-primary': 'done', 'unschedule-secondary': 'done', 'flip-active-pointer': 'already-done' });
+    expect(await run('unschedule-secondary', 'precheck', 'failback')).toEqual({
+      ok: true,
+      outcome: 'needed',
+      detail: 'remove sales-snapshots/snapshot-schedule from contosodsconsumercus',
+      resources: [`${SECONDARY_SUB}/triggers/snapshot-schedule`],
+    });
+    const { outcomes, todo } = await runPlaybookWithTodo('dataShare', 'failback', run);
+    // The primary received no snapshot while the secondary did: until its daily schedule runs, it holds older data.
+    const [taken] = await snapshotsOf('rg-datashare-cus', 'contosodsconsumercus');
+    expect(todo).toEqual({ 'schedule-primary': [missedSnapshot('it has received none', 1, taken!)] });
+    expect(outcomes).toEqual({ announce: 'done', 'schedule-primary': 'done', 'unschedule-secondary': 'done', 'flip-active-pointer': 'already-done' });
     expect(triggers(PRIMARY_SUB)).toEqual(['daily-snapshot']);
     const { createdAt: _a, userName: _u, ...restored } = trigger(PRIMARY_SUB, 'daily-snapshot')!;
     const { createdAt: _b, created: _c, ...was } = before!;
     expect(restored).toEqual(was);
     expect(triggers(SECONDARY_SUB)).toEqual([]);
+  });
+
+  it('at failback, names each snapshot the primary missed since its own last one', async () => {
+    // The primary took one before the outage; the secondary two during the failover.
+    const primary = deps.clients.dataShare('11111111-1111-1111-1111-111111111111');
+    await primary.synchronize('rg-datashare-eus2', 'contosodsconsumereus2', 'sales-snapshots', 'Incremental', { pollIntervalMs: 5 });
+    await playbook('failover');
+    await primary.synchronize('rg-datashare-cus', 'contosodsconsumercus', 'sales-snapshots', 'Incremental', { pollIntervalMs: 5 });
+    const [before] = await snapshotsOf('rg-datashare-eus2', 'contosodsconsumereus2');
+    const during = await snapshotsOf('rg-datashare-cus', 'contosodsconsumercus');
+    expect(during).toHaveLength(2);
+    const { todo } = await runPlaybookWithTodo('dataShare', 'failback', run);
+    expect(todo).toEqual({ 'schedule-primary': [missedSnapshot(`its last was at ${new Date(before!).toISOString()}`, 2, during[0]!)] });
+    // Once the primary has taken one, nothing is left to reconcile.
+    await primary.synchronize('rg-datashare-eus2', 'contosodsconsumereus2', 'sales-snapshots', 'Incremental', { pollIntervalMs: 5 });
+    expect(await run('schedule-primary', 'precheck', 'failback')).toEqual({ ok: true, outcome: 'already-done', detail: 'every share subscription on contosodsconsumereus2 runs a schedule' });
   });
 
   it('leaves a schedule the failover did not create on the secondary, at failover and at failback', async () => {
@@ -104,6 +155,13 @@ describe('the Data Share playbook against the sample estate', () => {
       ok: true,
       outcome: 'skipped',
       detail: 'contosodsconsumereus2 does not answer, so its schedules were left in place; they cannot run while it is down: remove them when it is back, or fail back',
+      todo: [
+        {
+          kind: 'check',
+          text: 'When contosodsconsumereus2 answers again, remove its snapshot schedules or fail back: they were left in place because it did not answer',
+          resourceId: PRIMARY_CONSUMER,
+        },
+      ],
     });
   });
 
@@ -179,21 +237,30 @@ describe('the Data Share playbook against the sample estate', () => {
         "share 'sales' behind share subscription 'sales-snapshots' on contosodsconsumercus has no snapshot schedule: the provider must add one (a synchronization setting on the share) before the consumer can schedule snapshots; a snapshot now still works",
     });
     // A snapshot on demand needs no provider schedule.
-    expect(await run('synchronize-now', 'precheck')).toEqual({ ok: true, outcome: 'needed', detail: 'take a snapshot of sales-snapshots now' });
+    expect(await run('synchronize-now', 'precheck')).toEqual({ ok: true, outcome: 'needed', detail: 'take a snapshot of sales-snapshots now', resources: [SECONDARY_SUB] });
   });
 
   it('invites consumers when the secondary share subscription does not exist yet, and says what the consumer must do', async () => {
     // The guide's other path: consumers are invited to the standby share at failover time.
     sim.sim.store.delete(SECONDARY_SUB);
     sim.sim.store.delete(`${SECONDARY_SHARE}/invitations/analytics-fabrikam`);
-    expect(await run('invite-consumers', 'precheck')).toEqual({ ok: true, outcome: 'needed', detail: 'invite analytics@fabrikam.example to sales' });
+    const INVITATION = `${SECONDARY_SHARE}/invitations/failover-analytics-fabrikam-example`;
+    expect(await run('invite-consumers', 'precheck')).toEqual({ ok: true, outcome: 'needed', detail: 'invite analytics@fabrikam.example to sales', resources: [INVITATION] });
     const sent = await run('invite-consumers', 'action');
-    const invitation = sim.sim.store.get(`${SECONDARY_SHARE}/invitations/failover-analytics-fabrikam-example`)!;
+    const invitation = sim.sim.store.get(INVITATION)!;
+    const accept = {
+      kind: 'check',
+      text: "analytics@fabrikam.example must accept invitation failover-analytics-fabrikam-example to share 'sales' into contosodsconsumercus as share subscription 'sales-snapshots', then map its datasets to targets",
+      resourceId: INVITATION,
+    };
     expect(sent).toEqual({
       ok: true,
       outcome: 'done',
       detail: `sales → analytics@fabrikam.example: Pending (invitation failover-analytics-fabrikam-example, id ${String(invitation.properties['invitationId'])}: analytics@fabrikam.example must accept it into contosodsconsumercus as share subscription 'sales-snapshots' and map its datasets to targets)`,
+      todo: [accept],
     });
+    // Until the consumer accepts, the invitation stays on the checklist of any later run.
+    expect(await run('invite-consumers', 'precheck')).toMatchObject({ ok: true, outcome: 'already-done', todo: [accept] });
     const missing = {
       ok: false,
       reason: 'ShareSubscriptionMissing',

@@ -7,11 +7,11 @@ import type { Job, JobOutputAsset } from '@azure/arm-mediaservices';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { afterAll, beforeEach, describe, expect, it } from 'vitest';
 import type { Catalog } from '../../lib/catalog/types.js';
-import type { Direction, StepPhase, StepResult } from '../../lib/playbooks/types.js';
+import type { Direction, StepPhase, StepResult, TodoItem } from '../../lib/playbooks/types.js';
 import type { StepDeps } from '../../lib/steps/deps.js';
 import { runStepPhase } from '../../lib/steps/index.js';
 import { startSimulator, type SimHarness } from '../sim/support.js';
-import { runPlaybook, sampleCatalog, simStepDeps } from './support.js';
+import { runPlaybook, runPlaybookWithTodo, sampleCatalog, simStepDeps } from './support.js';
 
 let sim: SimHarness;
 let catalog: Catalog;
@@ -20,6 +20,16 @@ let deps: StepDeps;
 const ACCT_NEU = '/subscriptions/11111111-1111-1111-1111-111111111111/resourceGroups/rg-media-neu/providers/Microsoft.Media/mediaservices/contosomedianeu';
 const ACCT_WEU = '/subscriptions/11111111-1111-1111-1111-111111111111/resourceGroups/rg-media-weu/providers/Microsoft.Media/mediaservices/contosomediaweu';
 const TM = '/subscriptions/11111111-1111-1111-1111-111111111111/resourceGroups/rg-media-global/providers/Microsoft.Network/trafficManagerProfiles/contoso-stream';
+const INGEST_NEU = 'rtmp://live-main-contosomedianeu.channel.media.azure.net:1935/live/91b0e3f4';
+const INGEST_WEU = 'rtmp://live-main-contosomediaweu.channel.media.azure.net:1935/live/6d1c6d8e';
+
+/** What encoders must be pointed at once live-main ingests on `account`. */
+const ingestTodo = (account: 'contosomedianeu' | 'contosomediaweu'): TodoItem => ({
+  kind: 'ingest-url',
+  text: `Point the encoders of live-main at ${account === 'contosomedianeu' ? INGEST_NEU : INGEST_WEU}: live-main ingests on ${account} now`,
+  url: account === 'contosomedianeu' ? INGEST_NEU : INGEST_WEU,
+  resourceId: `${account === 'contosomedianeu' ? ACCT_NEU : ACCT_WEU}/liveEvents/live-main`,
+});
 
 async function start(timeScale = 200): Promise<void> {
   // Fast enough that endpoints start in a second.
@@ -43,6 +53,18 @@ const state = (id: string) => (sim.sim.store.get(id)!.properties as Record<strin
 /** Runs a direction's steps as the playbook orchestration would: precheck, then action and verify where needed. */
 const playbook = (direction: Direction) => runPlaybook('mediaServices', direction, run);
 
+/** The HLS and DASH URLs of live-main's failover recording on the viewers' host name: what players must be given. */
+function recordingTodo(): TodoItem[] {
+  const id = String(state(`${ACCT_NEU}/streamingLocators/live-main-failover-inc-1`)['streamingLocatorId']);
+  const hls = `https://live.contoso.example/${id}/failover.ism/manifest(format=m3u8-aapl)`;
+  const dash = `https://live.contoso.example/${id}/failover.ism/manifest(format=mpd-time-csf)`;
+  const about = { resourceId: `${ACCT_NEU}/streamingLocators/live-main-failover-inc-1` };
+  return [
+    { kind: 'playback-url', text: `Give players the HLS URL of live-main's recording on contosomedianeu: ${hls}`, url: hls, ...about },
+    { kind: 'playback-url', text: `Give players the DASH URL of live-main's recording on contosomedianeu: ${dash}`, url: dash, ...about },
+  ];
+}
+
 describe('the Media Services playbook against the sample estate', () => {
   it('fails over: transforms, endpoints, live events, jobs, pointer, traffic; then nothing is left to do', async () => {
     // Slow enough that the seeded processing job (two minutes of Azure time) is still running when
@@ -50,13 +72,15 @@ describe('the Media Services playbook against the sample estate', () => {
     await sim.close();
     await start(40);
     // The seeded queued job moves on by itself as simulated time passes.
+    // The precheck names what the action is about to create, for the live progress view.
     expect(await run('resubmit-jobs', 'precheck')).toEqual({
       ok: true,
       outcome: 'needed',
       detail: expect.stringMatching(/^resubmit promo-2026-11-23 \(Processing\), keynote-replay \((Queued|Scheduled|Processing)\)$/),
+      resources: [`${ACCT_NEU}/transforms/adaptive-1080p/jobs/promo-2026-11-23`, `${ACCT_NEU}/transforms/adaptive-1080p/jobs/keynote-replay`],
     });
     // Resubmitted now, while they are still pending (the job needs its transform on the secondary first).
-    expect(await run('ensure-transforms', 'precheck')).toEqual({ ok: true, outcome: 'needed', detail: 'missing: adaptive-1080p' });
+    expect(await run('ensure-transforms', 'precheck')).toEqual({ ok: true, outcome: 'needed', detail: 'missing: adaptive-1080p', resources: [`${ACCT_NEU}/transforms/adaptive-1080p`] });
     await run('ensure-transforms', 'action');
     expect(await run('resubmit-jobs', 'action')).toEqual({
       ok: true,
@@ -70,9 +94,10 @@ describe('the Media Services playbook against the sample estate', () => {
     expect(moved['outputs']).toMatchObject([{ '@odata.type': '#Microsoft.Media.JobOutputAsset', assetName: 'keynote-replay-out-contosomedianeu', label: 'BuiltInStandardEncoderPreset_0' }]);
     expect(moved['input']).toEqual({ '@odata.type': '#Microsoft.Media.JobInputHttp', baseUri: 'https://media.contoso.example/masters/', files: ['keynote.mp4'], inputDefinitions: [] });
     expect(sim.sim.store.get(`${ACCT_NEU}/assets/keynote-replay-out-contosomedianeu`)).toBeDefined();
-    expect(await run('start-streaming-endpoints', 'precheck')).toEqual({ ok: true, outcome: 'needed', detail: 'start default' });
+    expect(await run('start-streaming-endpoints', 'precheck')).toEqual({ ok: true, outcome: 'needed', detail: 'start default', resources: [`${ACCT_NEU}/streamingEndpoints/default`] });
 
-    expect(await playbook('failover')).toEqual({
+    const { outcomes, todo } = await runPlaybookWithTodo('mediaServices', 'failover', run);
+    expect(outcomes).toEqual({
       announce: 'done',
       'check-account': 'done',
       'ensure-transforms': 'already-done',
@@ -93,9 +118,17 @@ describe('the Media Services playbook against the sample estate', () => {
     expect(sim.sim.store.get(`${ACCT_NEU}/transforms/adaptive-1080p/jobs/keynote-replay`)!.properties['priority']).toBe('High');
     expect(state(`${TM}/externalEndpoints/neu`)['endpointStatus']).toBe('Enabled');
     expect(state(`${TM}/externalEndpoints/weu`)['endpointStatus']).toBe('Disabled');
+    // Left for people: the encoders and the players; every job moved, viewers moved by Traffic Manager.
+    expect(todo).toEqual({ 'start-live-events': [ingestTodo('contosomedianeu'), ...recordingTodo()] });
 
+    // Already live, the same URLs still apply: the precheck says them again.
     const live = await run('start-live-events', 'precheck');
-    expect(live).toEqual({ ok: true, outcome: 'already-done', detail: 'already live; encoders ingest at: live-main rtmp://live-main-contosomedianeu.channel.media.azure.net:1935/live/91b0e3f4' });
+    expect(live).toEqual({
+      ok: true,
+      outcome: 'already-done',
+      detail: 'already live; encoders ingest at: live-main rtmp://live-main-contosomedianeu.channel.media.azure.net:1935/live/91b0e3f4',
+      todo: [ingestTodo('contosomedianeu'), ...recordingTodo()],
+    });
     // A second run of the whole playbook finds every step done.
     const again = await playbook('failover');
     expect(Object.entries(again).filter(([name, outcome]) => name !== 'announce' && name !== 'check-account' && outcome !== 'already-done')).toEqual([]);
@@ -113,6 +146,7 @@ describe('the Media Services playbook against the sample estate', () => {
       detail:
         'live; point encoders at: live-main rtmp://live-main-contosomedianeu.channel.media.azure.net:1935/live/91b0e3f4; playback: live-main: ' +
         [`https://live.contoso.example${hls}`, `https://live.contoso.example${dash}`, `https://default-contosomedianeu-euno.streaming.media.azure.net${hls}`, `https://default-contosomedianeu-euno.streaming.media.azure.net${dash}`].join(' '),
+      todo: [ingestTodo('contosomedianeu'), ...recordingTodo()],
     });
   });
 
@@ -138,7 +172,10 @@ describe('the Media Services playbook against the sample estate', () => {
 
   it('fails back: the primary started first, viewers and pointer back, then the secondary put back as it was; transforms stay', async () => {
     await playbook('failover');
-    expect(await playbook('failback')).toEqual({
+    const { outcomes, todo } = await runPlaybookWithTodo('mediaServices', 'failback', run);
+    // The encoders go back to the primary's live event; nothing else is left for people.
+    expect(todo).toEqual({ 'start-live-events': [ingestTodo('contosomediaweu')] });
+    expect(outcomes).toEqual({
       announce: 'done',
       'check-account': 'done',
       'start-streaming-endpoints': 'already-done',
@@ -166,7 +203,8 @@ describe('the Media Services playbook against the sample estate', () => {
     // The outage left the primary stopped.
     Object.assign(state(`${ACCT_WEU}/streamingEndpoints/default`), { resourceState: 'Stopped' });
     Object.assign(state(`${ACCT_WEU}/liveEvents/live-main`), { resourceState: 'Stopped' });
-    expect(await run('start-streaming-endpoints', 'precheck', 'failback')).toEqual({ ok: true, outcome: 'needed', detail: 'start default' });
+    expect(await run('start-streaming-endpoints', 'precheck', 'failback')).toEqual({ ok: true, outcome: 'needed', detail: 'start default', resources: [`${ACCT_WEU}/streamingEndpoints/default`] });
+    expect(await run('start-live-events', 'precheck', 'failback')).toEqual({ ok: true, outcome: 'needed', detail: 'start live-main', resources: [`${ACCT_WEU}/liveEvents/live-main`] });
     const outcomes = await playbook('failback');
     expect(outcomes).toMatchObject({ 'start-streaming-endpoints': 'done', 'start-live-events': 'done', 'switch-traffic': 'done' });
     expect(Object.keys(outcomes).indexOf('start-live-events')).toBeLessThan(Object.keys(outcomes).indexOf('switch-traffic'));
@@ -203,6 +241,34 @@ describe('the Media Services playbook against the sample estate', () => {
     expect(state(`${TM}/externalEndpoints/neu`)['endpointStatus']).toBe('Disabled');
   });
 
+  it('without a Traffic Manager profile, leaves people to point players at the streaming endpoints serving now', async () => {
+    const noTm = { ...catalog, workloads: catalog.workloads.map((w) => (w.id === 'media-streaming' && w.playbook.kind === 'mediaServices' ? { ...w, playbook: { ...w.playbook, trafficManager: null } } : w)) };
+    deps = simStepDeps(sim, noTm);
+    await run('start-streaming-endpoints', 'action');
+    expect(await run('switch-traffic', 'precheck')).toEqual({
+      ok: true,
+      outcome: 'already-done',
+      detail: 'no Traffic Manager profile in the catalog',
+      todo: [
+        {
+          kind: 'playback-url',
+          text: 'Point players of media-streaming at https://default-contosomedianeu-euno.streaming.media.azure.net: no Traffic Manager profile moves viewers, and streaming endpoint default of contosomedianeu serves them now',
+          url: 'https://default-contosomedianeu-euno.streaming.media.azure.net',
+          resourceId: `${ACCT_NEU}/streamingEndpoints/default`,
+        },
+      ],
+    });
+  });
+
+  it('names the Traffic Manager endpoints it is about to switch', async () => {
+    expect(await run('switch-traffic', 'precheck')).toEqual({
+      ok: true,
+      outcome: 'needed',
+      detail: 'contoso-stream: enable neu (Disabled), disable weu (Enabled)',
+      resources: [`${TM}/externalEndpoints/neu`, `${TM}/externalEndpoints/weu`],
+    });
+  });
+
   it('resubmits an asset job as HTTP input with a 48-hour read SAS on the geo-secondary storage, and reports one it cannot move', async () => {
     const client = deps.clients.media('11111111-1111-1111-1111-111111111111');
     await client.assets.createOrUpdate('rg-media-weu', 'contosomediaweu', 'master', {});
@@ -217,6 +283,17 @@ describe('the Media Services playbook against the sample estate', () => {
     expect(result.detail).toContain(
       "not resubmitted: adaptive-1080p/whole-asset: its input is the whole asset master of contosomediaweu, whose file names ARM does not list: resubmit it from the submitting app's records",
     );
+    // The job it could not move is on the checklist, named, with why; the one it moved is not.
+    expect(result).toMatchObject({
+      todo: [
+        {
+          kind: 'resubmit-job',
+          text: "adaptive-1080p/whole-asset was not resubmitted to contosomedianeu: its input is the whole asset master of contosomediaweu, whose file names ARM does not list: resubmit it from the submitting app's records",
+          resourceId: `${ACCT_WEU}/transforms/adaptive-1080p/jobs/whole-asset`,
+        },
+      ],
+    });
+    expect((result as { todo: TodoItem[] }).todo).toHaveLength(1);
     const input = state(`${ACCT_NEU}/transforms/adaptive-1080p/jobs/from-asset`)['input'] as { '@odata.type': string; files: string[] };
     expect(input['@odata.type']).toBe('#Microsoft.Media.JobInputHttp');
     const url = new URL(input.files[0]!);
@@ -248,6 +325,20 @@ describe('the Media Services playbook against the sample estate', () => {
         'adaptive-1080p/no-asset: its input reads https://contosomediaweustore.blob.core.windows.net/uploads on Azure Blob Storage through a SAS that Azure does not return, ' +
         "and no asset of contosomediaweu holds that container, so the playbook cannot sign another: resubmit it with a fresh SAS from the submitting app's records",
     );
+    const why = (input: string, because: string) =>
+      `its input reads ${input} on Azure Blob Storage through a SAS that Azure does not return, and ${because}, so the playbook cannot sign another: resubmit it with a fresh SAS from the submitting app's records`;
+    expect((result as { todo?: TodoItem[] }).todo).toEqual([
+      {
+        kind: 'resubmit-job',
+        text: `adaptive-1080p/elsewhere was not resubmitted to contosomedianeu: ${why('https://partnerstore.blob.core.windows.net/masters', 'storage account partnerstore is not attached to contosomediaweu')}`,
+        resourceId: `${ACCT_WEU}/transforms/adaptive-1080p/jobs/elsewhere`,
+      },
+      {
+        kind: 'resubmit-job',
+        text: `adaptive-1080p/no-asset was not resubmitted to contosomedianeu: ${why('https://contosomediaweustore.blob.core.windows.net/uploads', 'no asset of contosomediaweu holds that container')}`,
+        resourceId: `${ACCT_WEU}/transforms/adaptive-1080p/jobs/no-asset`,
+      },
+    ]);
     const jobs = `${ACCT_NEU}/transforms/adaptive-1080p/jobs`;
     expect(sim.sim.store.get(`${jobs}/elsewhere`)).toBeUndefined();
     expect(sim.sim.store.get(`${jobs}/no-asset`)).toBeUndefined();
@@ -276,6 +367,13 @@ describe('the Media Services playbook against the sample estate', () => {
       ok: true,
       outcome: 'skipped',
       detail: "contosomediaweu does not answer, so its queued jobs cannot be read; resubmit them from the submitting app's records",
+      todo: [
+        {
+          kind: 'resubmit-job',
+          text: "Resubmit the jobs contosomediaweu had queued or processing to contosomedianeu from the submitting app's records: contosomediaweu does not answer, so the playbook could not read them",
+          resourceId: ACCT_WEU,
+        },
+      ],
     });
     expect(await run('ensure-transforms', 'action')).toEqual({ ok: true, outcome: 'done', detail: 'created adaptive-1080p on contosomedianeu' });
     expect(await run('ensure-transforms', 'verify')).toMatchObject({ ok: true, outcome: 'verified' });

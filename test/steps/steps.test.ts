@@ -109,8 +109,9 @@ describe('the active-pointer step', () => {
 
   it('flips, verifies, recognises it is done, and compensates', async () => {
     expect(await pointer()).toBe('contosomediaweu');
-    expect(await step('precheck')).toEqual({ ok: true, outcome: 'needed', detail: "'media:activeAccount' is 'contosomediaweu'; set it to 'contosomedianeu'" });
-    expect(await step('action')).toMatchObject({ ok: true, outcome: 'done' });
+    expect(await step('precheck')).toEqual({ ok: true, outcome: 'needed', detail: "'media:activeAccount' is 'contosomediaweu'; set it to 'contosomedianeu'", resources: ['media:activeAccount'] });
+    // Set by the app: nothing left for people.
+    expect(await step('action')).toEqual({ ok: true, outcome: 'done', detail: "'media:activeAccount' set to 'contosomedianeu'" });
     expect(await step('verify')).toMatchObject({ ok: true, outcome: 'verified' });
     expect(await step('precheck')).toMatchObject({ ok: true, outcome: 'already-done' });
     expect(await step('compensate')).toEqual({ ok: true, outcome: 'compensated', detail: "'media:activeAccount' set back to 'contosomediaweu'" });
@@ -214,6 +215,25 @@ describe('the active-pointer step', () => {
     } finally {
       await store.setConfigurationSetting({ key: 'media:activeAccount', value: 'contosomediaweu' });
     }
+  });
+
+  it('leaves the key to people, and the rest of the failover going, when the app has no App Configuration endpoint', async () => {
+    const unset = (p: 'precheck' | 'action') =>
+      runStepPhase({ ...deps, appConfigurationEndpoint: null }, { incidentId: 'x', workloadId: 'media-streaming', playbookKind: 'mediaServices', direction: 'failover', step: 'flip-active-pointer', phase: p });
+    expect(await unset('precheck')).toEqual({
+      ok: true,
+      outcome: 'skipped',
+      detail: "'media:activeAccount' was not flipped: APP_CONFIGURATION_ENDPOINT is not set",
+      todo: [
+        {
+          kind: 'check',
+          text: "Set 'media:activeAccount' to 'contosomedianeu' in the App Configuration store media-streaming reads: this app has no APP_CONFIGURATION_ENDPOINT, so it could not",
+        },
+      ],
+    });
+    // An action asked anyway still refuses, naming the setting.
+    expect(await unset('action')).toEqual({ ok: false, reason: 'AppConfigurationNotConfigured', detail: "set APP_CONFIGURATION_ENDPOINT so 'media:activeAccount' can be flipped" });
+    expect(await pointer()).toBe('contosomediaweu');
   });
 
   it('has nothing to flip for a Data Share workload', async () => {

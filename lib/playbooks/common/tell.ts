@@ -4,6 +4,7 @@
  */
 import { completeNotification } from '../../steps/notify.js';
 import type { StepContext } from '../define.js';
+import type { TodoItem } from '../types.js';
 
 /** Sends the actions and says how it went, for the step's detail: `told 2 channel(s), 1 failed`. */
 export async function tellActionRequired(ctx: StepContext, title: string, actions: string[]): Promise<string> {
@@ -15,4 +16,16 @@ export async function tellActionRequired(ctx: StepContext, title: string, action
   );
   const sent = await ctx.deps.notify(ctx.workload.notify, notification);
   return `told ${sent.delivered} channel(s)${sent.failed > 0 ? `, ${sent.failed} failed` : ''}`;
+}
+
+/**
+ * Tells the channels what people must do by hand, and gives the same items back for the step's
+ * checklist: the message and the incident's to-dos say one thing.
+ */
+export async function tellTodo(ctx: StepContext, title: string, todo: readonly TodoItem[]): Promise<string> {
+  return tellActionRequired(
+    ctx,
+    title,
+    todo.map((t) => t.text),
+  );
 }

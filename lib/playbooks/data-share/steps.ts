@@ -26,6 +26,7 @@ import {
   requiredSideResource,
   skipped,
   StepFailure,
+  todo,
   verified,
   defineStep,
   type Step,
@@ -34,6 +35,7 @@ import {
 } from '../define.js';
 import { isTransient } from '../../errors/transient.js';
 import { canRecord, recordedSchedules, recordSchedules, type RecordedSchedule } from './records.js';
+import type { TodoItem } from '../types.js';
 
 const MIN = 60_000;
 
@@ -43,6 +45,8 @@ const SCHEDULE_TRIGGER = 'snapshot-schedule';
 const RECENT_SNAPSHOT_MS = 15 * 60_000;
 
 interface DsAccount {
+  /** Its ARM id, as the catalog names it. */
+  id: string;
   client: DataShareClient;
   resourceGroup: string;
   name: string;
@@ -55,7 +59,7 @@ function playbookOf(workload: Workload): DataSharePlaybook {
 
 function required(ctx: StepContext, side: 'primary' | 'secondary', role: 'consumerAccount' | 'providerAccount', probing = false): DsAccount {
   const r = requiredSideResource(ctx, side, role, probing);
-  return { client: r.clients.dataShare(r.subscriptionId), resourceGroup: r.resourceGroup, name: r.name };
+  return { id: r.id, client: r.clients.dataShare(r.subscriptionId), resourceGroup: r.resourceGroup, name: r.name };
 }
 
 const lro = (ctx: StepContext) => ({ pollIntervalMs: ctx.deps.lroPollMs });
@@ -81,6 +85,9 @@ function fromRecord(r: RecordedSchedule): PlannedSchedule {
     source: 'recorded',
   };
 }
+
+/** A trigger's ARM id on an account. */
+const triggerId = (a: DsAccount, shareSubscription: string, trigger: string) => `${a.id}/shareSubscriptions/${shareSubscription}/triggers/${trigger}`;
 
 const scheduleText = (p: PlannedSchedule): string => {
   const { recurrenceInterval, synchronizationTime, synchronizationMode } = p.definition.properties;
@@ -193,13 +200,14 @@ function createSchedulesStep(side: 'primary' | 'secondary', name: string, title:
     async precheck(ctx) {
       const a = acct(ctx);
       const missing = await missingSchedules(ctx, a, await plan(ctx));
-      if (missing.length === 0) return alreadyDone(`every share subscription on ${a.name} runs a schedule`);
+      if (missing.length === 0) return alreadyDone(`every share subscription on ${a.name} runs a schedule`, { todo: side === 'primary' ? await missedSnapshotsTodo(ctx) : [] });
       for (const p of missing) await requireReceiving(ctx, a, p.shareSubscription, true);
-      return needed(`schedule ${missing.map(scheduleText).join('; ')} on ${a.name}`);
+      return needed(`schedule ${missing.map(scheduleText).join('; ')} on ${a.name}`, { resources: missing.map((p) => triggerId(a, p.shareSubscription, p.trigger)) });
     },
     async action(ctx) {
       const a = acct(ctx);
-      return done(`${a.name}: ${await createSchedules(ctx, a, await missingSchedules(ctx, a, await plan(ctx)))}`);
+      const created = await createSchedules(ctx, a, await missingSchedules(ctx, a, await plan(ctx)));
+      return done(`${a.name}: ${created}`, { todo: side === 'primary' ? await missedSnapshotsTodo(ctx) : [] });
     },
     async verify(ctx) {
       const a = acct(ctx);
@@ -220,6 +228,43 @@ function createSchedulesStep(side: 'primary' | 'secondary', name: string, title:
       return compensated(`${a.name}: removed ${list.join(', ') || 'nothing (no schedule of this step was there)'}`);
     },
   });
+}
+
+/** When a share subscription's last completed snapshot began; null when it has none. */
+async function lastSnapshotAt(a: DsAccount, sub: string): Promise<{ at: number | null; runs: number[] }> {
+  let runs;
+  try {
+    runs = await a.client.listSynchronizations(a.resourceGroup, a.name, sub);
+  } catch (err) {
+    if (isNotFound(err)) return { at: null, runs: [] };
+    throw err;
+  }
+  const starts = runs.filter((r) => snapshotCompleted(r) && r.startTime !== undefined).map((r) => Date.parse(r.startTime!));
+  return { at: starts.length === 0 ? null : Math.max(...starts), runs: starts };
+}
+
+/**
+ * At failback the primary's share subscriptions hold what they received before the failover: the
+ * snapshots the secondary received since reach the primary only at its schedule's next run (a
+ * day away, for a daily one), so readers of the primary see older data until someone takes one.
+ */
+async function missedSnapshotsTodo(ctx: StepContext): Promise<TodoItem[]> {
+  const primary = required(ctx, 'primary', 'consumerAccount');
+  // The side being left may be down: one quick try, and nothing is said when it does not answer.
+  const secondary = required(ctx, 'secondary', 'consumerAccount', true);
+  const items = await mapLimited(playbookOf(ctx.workload).shareSubscriptions, PARALLEL_WRITES, async (sub): Promise<TodoItem | null> => {
+    const mine = await lastSnapshotAt(primary, sub.name);
+    const theirs = await unlessDown(() => lastSnapshotAt(secondary, sub.name));
+    const newer = (theirs?.runs ?? []).filter((t) => mine.at === null || t > mine.at);
+    if (newer.length === 0) return null;
+    const last = new Date(Math.max(...newer)).toISOString();
+    return todo(
+      'reconcile-data',
+      `Take a snapshot of ${sub.name} on ${primary.name} now (Trigger snapshot): ${mine.at === null ? 'it has received none' : `its last was at ${new Date(mine.at).toISOString()}`}, and ${secondary.name} received ${newer.length} since (the last at ${last}); until its schedule runs, ${primary.name} holds older data`,
+      { resourceId: `${primary.id}/shareSubscriptions/${sub.name}` },
+    );
+  });
+  return items.filter((t): t is TodoItem => t !== null);
 }
 
 // ── unschedule-primary (failover) ────────────────────────────────────────────────────────────
@@ -250,13 +295,15 @@ export const unschedulePrimary = defineStep({
     const a = required(ctx, 'primary', 'consumerAccount', true);
     const found = await unlessDown(() => primarySchedules(ctx, a));
     if (found === null) {
-      return skipped(`${a.name} does not answer, so its schedules were left in place; they cannot run while it is down: remove them when it is back, or fail back`);
+      return skipped(`${a.name} does not answer, so its schedules were left in place; they cannot run while it is down: remove them when it is back, or fail back`, {
+        todo: [todo('check', `When ${a.name} answers again, remove its snapshot schedules or fail back: they were left in place because it did not answer`, { resourceId: a.id })],
+      });
     }
     if (found.length === 0) return alreadyDone(`${a.name} runs no schedules`);
     if (!canRecord(ctx)) {
       return skipped(`${a.name}'s schedules (${named(found).join(', ')}) were left in place: without APP_CONFIGURATION_ENDPOINT they could not be recorded to be restored at failback`);
     }
-    return needed(`record and remove ${named(found).join(', ')} from ${a.name}`);
+    return needed(`record and remove ${named(found).join(', ')} from ${a.name}`, { resources: found.map((f) => triggerId(a, f.shareSubscription, f.trigger)) });
   },
   async action(ctx) {
     const a = required(ctx, 'primary', 'consumerAccount');
@@ -300,7 +347,9 @@ export const unscheduleSecondary = defineStep({
   async precheck(ctx) {
     const a = required(ctx, 'secondary', 'consumerAccount');
     const subs = await failoverSchedules(ctx, a);
-    return subs.length === 0 ? alreadyDone(`${a.name} runs no schedule the failover created`) : needed(`remove ${subs.map((s) => `${s}/${SCHEDULE_TRIGGER}`).join(', ')} from ${a.name}`);
+    return subs.length === 0
+      ? alreadyDone(`${a.name} runs no schedule the failover created`)
+      : needed(`remove ${subs.map((s) => `${s}/${SCHEDULE_TRIGGER}`).join(', ')} from ${a.name}`, { resources: subs.map((s) => triggerId(a, s, SCHEDULE_TRIGGER)) });
   },
   async action(ctx) {
     const a = required(ctx, 'secondary', 'consumerAccount');
@@ -341,7 +390,9 @@ export const synchronizeNow = defineStep({
       const recent = runs.find((r) => snapshotCompleted(r) && r.startTime !== undefined && now - Date.parse(r.startTime) < RECENT_SNAPSHOT_MS);
       if (recent === undefined) stale.push(sub.name);
     }
-    return stale.length === 0 ? alreadyDone(`every share subscription on ${a.name} has a snapshot from the last ${RECENT_SNAPSHOT_MS / 60_000} minutes`) : needed(`take a snapshot of ${stale.join(', ')} now`);
+    return stale.length === 0
+      ? alreadyDone(`every share subscription on ${a.name} has a snapshot from the last ${RECENT_SNAPSHOT_MS / 60_000} minutes`)
+      : needed(`take a snapshot of ${stale.join(', ')} now`, { resources: stale.map((sub) => `${a.id}/shareSubscriptions/${sub}`) });
   },
   async action(ctx) {
     const a = required(ctx, 'secondary', 'consumerAccount');
@@ -392,6 +443,20 @@ async function invitations(ctx: StepContext): Promise<Array<{ share: string; ema
  * reaches the secondary until they accept it into the secondary consumer account as the catalog's
  * share subscription and map its datasets.
  */
+/** Each invitation a consumer has yet to accept: nothing reaches the secondary for them until they do. */
+function acceptTodo(ctx: StepContext, rows: Array<{ share: string; email: string; invitation: Invitation | null }>): TodoItem[] {
+  const provider = required(ctx, 'secondary', 'providerAccount');
+  const consumer = required(ctx, 'secondary', 'consumerAccount').name;
+  const subs = playbookOf(ctx.workload).shareSubscriptions.map((s) => `'${s.name}'`).join(', ');
+  return rows
+    .filter((r) => r.invitation !== null && r.invitation.properties.invitationStatus === 'Pending')
+    .map((r) =>
+      todo('check', `${r.email} must accept invitation ${r.invitation!.name} to share '${r.share}' into ${consumer} as share subscription ${subs}, then map its datasets to targets`, {
+        resourceId: `${provider.id}/shares/${r.share}/invitations/${r.invitation!.name}`,
+      }),
+    );
+}
+
 function statusLine(ctx: StepContext, rows: Array<{ share: string; email: string; invitation: Invitation | null }>): string {
   const consumer = required(ctx, 'secondary', 'consumerAccount').name;
   const subs = playbookOf(ctx.workload).shareSubscriptions.map((s) => `'${s.name}'`).join(', ');
@@ -410,7 +475,11 @@ export const inviteConsumers = defineStep({
   async precheck(ctx) {
     if (playbookOf(ctx.workload).shares.length === 0) return alreadyDone('no shares in the catalog');
     const rows = await invitations(ctx);
-    return rows.every((r) => r.invitation !== null) ? alreadyDone(statusLine(ctx, rows)) : needed(`invite ${rows.filter((r) => r.invitation === null).map((r) => `${r.email} to ${r.share}`).join(', ')}`);
+    const provider = required(ctx, 'secondary', 'providerAccount');
+    const toInvite = rows.filter((r) => r.invitation === null);
+    return toInvite.length === 0
+      ? alreadyDone(statusLine(ctx, rows), { todo: acceptTodo(ctx, rows) })
+      : needed(`invite ${toInvite.map((r) => `${r.email} to ${r.share}`).join(', ')}`, { resources: toInvite.map((r) => `${provider.id}/shares/${r.share}/invitations/${invitationName(r.email)}`) });
   },
   async action(ctx) {
     const a = required(ctx, 'secondary', 'providerAccount');
@@ -421,7 +490,8 @@ export const inviteConsumers = defineStep({
       (r) => a.client.createInvitation(a.resourceGroup, a.name, r.share, invitationName(r.email), { targetEmail: r.email }),
     );
     // Consumers must accept before they receive anything from the secondary: say where each stands.
-    return done(statusLine(ctx, await invitations(ctx)));
+    const after = await invitations(ctx);
+    return done(statusLine(ctx, after), { todo: acceptTodo(ctx, after) });
   },
   async verify(ctx) {
     const rows = await invitations(ctx);

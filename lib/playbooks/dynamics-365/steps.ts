@@ -9,8 +9,8 @@
 import type { Dynamics365Playbook, Workload } from '../../catalog/types.js';
 import type { IncidentWindow } from '../types.js';
 import { formatDuration } from '../../notify/render.js';
-import { tellActionRequired } from '../common/tell.js';
-import { defineStep, done, needed, StepFailure, verified, type StepContext } from '../define.js';
+import { tellTodo } from '../common/tell.js';
+import { defineStep, done, needed, StepFailure, todo, verified, type StepContext } from '../define.js';
 
 const MIN = 60_000;
 
@@ -46,11 +46,12 @@ export const recordWindows = defineStep({
       loss === null
         ? 'a planned failover: Microsoft loses no data'
         : `writes from ${loss.from} to ${loss.to} (up to ${formatDuration(p.dataLossWindow.ms)} before the outage) may be lost`;
-    const told = await tellActionRequired(ctx, `Microsoft is failing ${p.environmentUrl} over`, [
-      `integrations are paused ('${p.degradedModeFlagKey}' is true) until Microsoft resolves the incident`,
-      `${lossLine}: note what was written then, to check it afterwards`,
-    ]);
-    return done(`incident since ${w.since}; ${lossLine}; ${told}`);
+    const items = [
+      todo('check', `integrations are paused ('${p.degradedModeFlagKey}' is true) until Microsoft resolves the incident`, { url: p.environmentUrl }),
+      todo(loss === null ? 'check' : 'reconcile-data', `${lossLine}: note what was written then, to check it afterwards`, { url: p.environmentUrl }),
+    ];
+    const told = await tellTodo(ctx, `Microsoft is failing ${p.environmentUrl} over`, items);
+    return done(`incident since ${w.since}; ${lossLine}; ${told}`, { todo: items });
   },
   async verify() {
     return verified('recorded');
@@ -70,12 +71,12 @@ export const reportReconcile = defineStep({
     const w = windowOf(ctx);
     const until = w.until ?? ctx.deps.now().toISOString();
     const loss = lossWindow(ctx);
-    const actions = [
-      ...(loss === null ? [] : [`check the records written from ${loss.from} to ${loss.to}: Microsoft's failover may have lost them; re-enter what is missing`]),
-      `replay what integrations queued while paused, from ${w.since} to ${until}`,
+    const items = [
+      ...(loss === null ? [] : [todo('reconcile-data', `check the records written from ${loss.from} to ${loss.to}: Microsoft's failover may have lost them; re-enter what is missing`, { url: p.environmentUrl })]),
+      todo('reconcile-data', `replay what integrations queued while paused, from ${w.since} to ${until}`, { url: p.environmentUrl }),
     ];
-    const told = await tellActionRequired(ctx, `${p.environmentUrl} is back: what to reconcile`, actions);
-    return done(`${actions.join('; ')}; ${told}`);
+    const told = await tellTodo(ctx, `${p.environmentUrl} is back: what to reconcile`, items);
+    return done(`${items.map((t) => t.text).join('; ')}; ${told}`, { todo: items });
   },
   async verify() {
     return verified('reported');

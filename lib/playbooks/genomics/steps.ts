@@ -16,7 +16,8 @@ import { WORKFLOW_SAS, WORKFLOW_STATUS, type GenomicsWorkflowClient, type Workfl
 import { blobNameProblem, blobNamesOf, containerProblem, storageAccountProblem } from '../../azure/names.js';
 import type { GenomicsPlaybook, Workload } from '../../catalog/types.js';
 import type { WorkflowRecord } from '../../stores/index.js';
-import { tellActionRequired } from '../common/tell.js';
+import { tellTodo } from '../common/tell.js';
+import type { TodoItem } from '../types.js';
 import {
   alreadyDone,
   compensated,
@@ -28,6 +29,7 @@ import {
   PARALLEL_WRITES,
   requiredSideResource,
   StepFailure,
+  todo,
   type SideResource,
   unlessDown,
   verified,
@@ -77,7 +79,7 @@ function standbyStorage(ctx: StepContext): string {
  * does not answer, every recorded one not known to have finished (running workflows fail with
  * their region).
  */
-async function pendingWorkflows(ctx: StepContext): Promise<{ pending: Submitted[]; source: string }> {
+async function pendingWorkflows(ctx: StepContext): Promise<{ pending: Submitted[]; source: string; fromRecords: boolean }> {
   const primary = requiredSideResource(ctx, 'primary', 'account', true);
   const records = (await ctx.deps.workflowRecords(ctx.workload.id)).filter((r) => r.account.toLowerCase() === primary.name.toLowerCase() && r.finishedAt === null);
   const listed = await unlessDown(async () => (await workflowApi(primary)).list());
@@ -89,6 +91,7 @@ async function pendingWorkflows(ctx: StepContext): Promise<{ pending: Submitted[
       return { record, submission, blobs: checkedInputs(record, submission) };
     }),
     source: listed === null ? `${primary.name} does not answer: from the app's record of submissions` : `${primary.name} reports them queued or running`,
+    fromRecords: listed === null,
   };
 }
 
@@ -166,7 +169,9 @@ export const stageData = defineStep({
     if (pending.length === 0) return alreadyDone('no queued or running workflows to stage data for');
     const s = await staging(ctx, pending);
     if (s.missing.length === 0 && s.outputContainer) return alreadyDone(`all ${s.count} input(s) already in ${standbyStorage(ctx)}`);
-    return needed(`copy ${s.missing.map((m) => m.blob).join(', ') || 'nothing'}${s.outputContainer ? '' : `; create ${playbookOf(ctx.workload).outputContainer}`}`);
+    return needed(`copy ${s.missing.map((m) => m.blob).join(', ') || 'nothing'}${s.outputContainer ? '' : `; create ${playbookOf(ctx.workload).outputContainer}`}`, {
+      resources: [requiredSideResource(ctx, 'secondary', 'storage').id],
+    });
   },
   async action(ctx) {
     const p = playbookOf(ctx.workload);
@@ -206,16 +211,36 @@ async function copyFrom(ctx: StepContext, from: BlobClient, account: string, to:
 
 // ── resubmit-workflows ──────────────────────────────────────────────────────────────────────
 
-async function resubmissions(ctx: StepContext): Promise<{ pending: Submitted[]; source: string; moved: Map<string, number> }> {
+async function resubmissions(ctx: StepContext): Promise<{ pending: Submitted[]; source: string; fromRecords: boolean; moved: Map<string, number> }> {
   const standby = requiredSideResource(ctx, 'secondary', 'account');
-  const { pending, source } = await pendingWorkflows(ctx);
+  const { pending, source, fromRecords } = await pendingWorkflows(ctx);
   const there = await (await workflowApi(standby)).list();
   const moved = new Map<string, number>();
   for (const w of pending) {
     const found = there.find((t) => t.Description.includes(markOf(w.record)));
     if (found !== undefined) moved.set(markOf(w.record), found.Id);
   }
-  return { pending, source, moved };
+  return { pending, source, fromRecords, moved };
+}
+
+/**
+ * With the primary down, only what the pipeline recorded is known: a workflow it queued without
+ * recording it (POST /api/workloads/{id}/workflows) is left for people to resubmit.
+ */
+function unrecordedTodo(ctx: StepContext, r: { pending: Submitted[]; fromRecords: boolean }): { todo: TodoItem[] } {
+  if (!r.fromRecords) return { todo: [] };
+  const primary = requiredSideResource(ctx, 'primary', 'account');
+  const standby = requiredSideResource(ctx, 'secondary', 'account');
+  const recorded = r.pending.map((w) => `#${w.record.workflowId}`).join(', ') || 'none';
+  return {
+    todo: [
+      todo(
+        'resubmit-job',
+        `Resubmit to ${standby.name} any workflow ${primary.name} had queued or running that the pipeline did not record: ${primary.name} does not answer, so only the recorded ones (${recorded}) were resubmitted`,
+        { resourceId: primary.id },
+      ),
+    ],
+  };
 }
 
 export const resubmitWorkflows = defineStep({
@@ -224,11 +249,11 @@ export const resubmitWorkflows = defineStep({
   deadlineMs: 10 * MIN,
   async precheck(ctx) {
     const r = await resubmissions(ctx);
-    if (r.pending.length === 0) return alreadyDone(`no queued or running workflows (${r.source})`);
-    const todo = r.pending.filter((w) => !r.moved.has(markOf(w.record)));
-    return todo.length === 0
-      ? alreadyDone(`already resubmitted: ${r.pending.map((w) => `#${w.record.workflowId} as #${r.moved.get(markOf(w.record))}`).join(', ')}`)
-      : needed(`resubmit ${todo.map((w) => `#${w.record.workflowId}`).join(', ')} (${r.source})`);
+    if (r.pending.length === 0) return alreadyDone(`no queued or running workflows (${r.source})`, unrecordedTodo(ctx, r));
+    const left = r.pending.filter((w) => !r.moved.has(markOf(w.record)));
+    return left.length === 0
+      ? alreadyDone(`already resubmitted: ${r.pending.map((w) => `#${w.record.workflowId} as #${r.moved.get(markOf(w.record))}`).join(', ')}`, unrecordedTodo(ctx, r))
+      : needed(`resubmit ${left.map((w) => `#${w.record.workflowId}`).join(', ')} (${r.source})`, { resources: [requiredSideResource(ctx, 'secondary', 'account').id] });
   },
   async action(ctx) {
     const p = playbookOf(ctx.workload);
@@ -239,12 +264,12 @@ export const resubmitWorkflows = defineStep({
     const inputs = service.getContainerClient(p.inputContainer);
     const outputs = service.getContainerClient(p.outputContainer);
     const r = await resubmissions(ctx);
-    const todo = r.pending.filter((w) => !r.moved.has(markOf(w.record)));
+    const left = r.pending.filter((w) => !r.moved.has(markOf(w.record)));
     // Valid for the workflow's whole stay in the queue and run (Microsoft asks for 48 hours), with
     // the permissions the service needs: read on each input; read, write, delete, list on the output.
     const validity = { validForMs: p.sasValidity.ms };
     const outputSas = await ctx.deps.clients.blob.sas(outputs, storage, WORKFLOW_SAS.outputPermissions, validity);
-    await mapLimited(todo, PARALLEL_WRITES, async (w) => {
+    await mapLimited(left, PARALLEL_WRITES, async (w) => {
       const withSas = await Promise.all(w.blobs.map(async (b) => `${b}?${await ctx.deps.clients.blob.sas(inputs.getBlobClient(b), storage, WORKFLOW_SAS.inputPermissions, validity)}`));
       const submission: WorkflowSubmission = {
         ...w.submission,
@@ -256,7 +281,7 @@ export const resubmitWorkflows = defineStep({
       r.moved.set(markOf(w.record), created.Id);
     });
     // The new ids are what the people who submitted the work need to follow it.
-    return done(`${standby.name}: ${r.pending.map((w) => `#${w.record.workflowId} → #${r.moved.get(markOf(w.record))}`).join(', ')} (${r.source})`);
+    return done(`${standby.name}: ${r.pending.map((w) => `#${w.record.workflowId} → #${r.moved.get(markOf(w.record))}`).join(', ')} (${r.source})`, unrecordedTodo(ctx, r));
   },
   async verify(ctx) {
     const r = await resubmissions(ctx);
@@ -295,7 +320,7 @@ interface DoubleRun {
  */
 async function doubleRuns(
   ctx: StepContext,
-): Promise<{ pairs: DoubleRun[]; primaryName: string; standbyName: string; primaryApi: GenomicsWorkflowClient; standbyApi: GenomicsWorkflowClient }> {
+): Promise<{ pairs: DoubleRun[]; standbyList: Workflow[]; primaryName: string; standbyName: string; primaryApi: GenomicsWorkflowClient; standbyApi: GenomicsWorkflowClient }> {
   const primary = requiredSideResource(ctx, 'primary', 'account');
   const standby = requiredSideResource(ctx, 'secondary', 'account');
   const primaryApi = await workflowApi(primary);
@@ -309,7 +334,37 @@ async function doubleRuns(
     const original = pendingThere.get(Number(mark[2]));
     if (original !== undefined) pairs.push({ primary: original, standby: w, keep: progress(original) > progress(w) ? 'primary' : 'standby' });
   }
-  return { pairs, primaryName: primary.name, standbyName: standby.name, primaryApi, standbyApi };
+  return { pairs, standbyList: here, primaryName: primary.name, standbyName: standby.name, primaryApi, standbyApi };
+}
+
+/**
+ * The failover's resubmissions that ran, or run on, the standby (this incident's, when its window
+ * says when it began): their outputs are in the standby storage, where nothing reads them once
+ * new work goes back to the primary. `cancelled`: those this step cancels.
+ */
+function standbyOutputsTodo(ctx: StepContext, standbyList: readonly Workflow[], primaryName: string, cancelled: ReadonlySet<number>): TodoItem[] {
+  const since = ctx.window === undefined ? null : Date.parse(ctx.window.since);
+  const ran = standbyList.filter((w) => {
+    const mark = /\[failover of ([^#\]]+)#\d+\]/.exec(w.Description);
+    return (
+      mark !== null &&
+      mark[1]!.toLowerCase() === primaryName.toLowerCase() &&
+      (w.Status === WORKFLOW_STATUS.Completed || PENDING.has(w.Status)) &&
+      !cancelled.has(w.Id) &&
+      (since === null || !(Date.parse(w.CreatedDate) < since))
+    );
+  });
+  if (ran.length === 0) return [];
+  const storage = requiredSideResource(ctx, 'secondary', 'storage');
+  const standby = requiredSideResource(ctx, 'secondary', 'account').name;
+  const ids = ran.map((w) => `#${w.Id}`).join(', ');
+  return [
+    todo(
+      'reconcile-data',
+      `Collect the outputs of ${ids} from ${storage.name}/${playbookOf(ctx.workload).outputContainer}: they ran on ${standby} during the failover, and new work goes to ${primaryName} again`,
+      { resourceId: storage.id },
+    ),
+  ];
 }
 
 const pairText = (d: DoubleRun, primaryName: string, standbyName: string) =>
@@ -320,23 +375,28 @@ export const settleDoubleRuns = defineStep({
   title: 'Let no workflow run on both sides (cancel one of each pair)',
   deadlineMs: 5 * MIN,
   async precheck(ctx) {
-    const { pairs, primaryName, standbyName } = await doubleRuns(ctx);
-    if (pairs.length === 0) return alreadyDone('no workflow is queued or running on both sides');
-    return needed(`cancel one of ${pairs.map((d) => pairText(d, primaryName, standbyName)).join(', ')}`);
+    const { pairs, standbyList, primaryName, standbyName } = await doubleRuns(ctx);
+    if (pairs.length === 0) return alreadyDone('no workflow is queued or running on both sides', { todo: standbyOutputsTodo(ctx, standbyList, primaryName, new Set()) });
+    const sides = pairs.map((d) => requiredSideResource(ctx, d.keep === 'primary' ? 'secondary' : 'primary', 'account').id);
+    return needed(`cancel one of ${pairs.map((d) => pairText(d, primaryName, standbyName)).join(', ')}`, { resources: sides });
   },
   async action(ctx) {
     // The clients the pairs were found with: no second read of either account.
-    const { pairs, primaryName, standbyName, primaryApi, standbyApi } = await doubleRuns(ctx);
+    const { pairs, standbyList, primaryName, standbyName, primaryApi, standbyApi } = await doubleRuns(ctx);
     const outcomes: string[] = [];
+    const follow: TodoItem[] = [];
     for (const d of pairs) {
       const [kept, keptOn, cancelled, cancelledOn] = d.keep === 'primary' ? [d.primary, primaryName, d.standby, standbyName] : [d.standby, standbyName, d.primary, primaryName];
       await (d.keep === 'primary' ? standbyApi : primaryApi).cancel(cancelled.Id);
       const why = progress(kept) > progress(cancelled) ? 'further along' : 'as far along, and the one the failover reported';
-      outcomes.push(`kept #${kept.Id} on ${keptOn} (${STATE[kept.Status]}, ${why}), cancelled #${cancelled.Id} on ${cancelledOn} (${STATE[cancelled.Status]})`);
+      const outcome = `kept #${kept.Id} on ${keptOn} (${STATE[kept.Status]}, ${why}), cancelled #${cancelled.Id} on ${cancelledOn} (${STATE[cancelled.Status]})`;
+      outcomes.push(outcome);
+      follow.push(todo('check', `${outcome}: follow the kept one for the results.`, { resourceId: requiredSideResource(ctx, d.keep === 'primary' ? 'primary' : 'secondary', 'account').id }));
     }
     // Whoever follows a cancelled id must follow the other one from now on.
-    const told = await tellActionRequired(ctx, `${ctx.workload.id}: workflows were running on both sides; one of each is cancelled`, outcomes.map((o) => `${o}: follow the kept one for the results.`));
-    return done(`${outcomes.join('; ')} (${told})`);
+    const told = await tellTodo(ctx, `${ctx.workload.id}: workflows were running on both sides; one of each is cancelled`, follow);
+    const cancelledHere = new Set(pairs.filter((d) => d.keep === 'primary').map((d) => d.standby.Id));
+    return done(`${outcomes.join('; ')} (${told})`, { todo: [...follow, ...standbyOutputsTodo(ctx, standbyList, primaryName, cancelledHere)] });
   },
   async verify(ctx) {
     const { pairs, primaryName, standbyName } = await doubleRuns(ctx);

@@ -20,7 +20,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { parseResourceId } from '../../azure/resource-id.js';
 import { blobOf, httpInputUrls, onSecondary, type BlobUrl } from './blob-inputs.js';
 import type { MediaServicesPlaybook, TrafficManagerSwitch, Workload } from '../../catalog/types.js';
-import type { Direction } from '../types.js';
+import type { Direction, TodoItem } from '../types.js';
 import {
   alreadyDone,
   compensated,
@@ -33,6 +33,7 @@ import {
   requiredSideResource,
   skipped,
   StepFailure,
+  todo,
   verified,
   defineStep,
   type ReadContext,
@@ -46,6 +47,8 @@ const MIN = 60_000;
 const FAILOVER_OUTPUT = { name: 'failover', archiveWindowLength: 'PT8H' };
 
 interface Account {
+  /** Its ARM id, as the catalog names it: what its child resources' ids start with. */
+  id: string;
   client: AzureMediaServices;
   resourceGroup: string;
   name: string;
@@ -59,7 +62,7 @@ function playbookOf(workload: Workload): MediaServicesPlaybook {
 
 function account(ctx: ReadContext, side: 'primary' | 'secondary', probing = false): Account {
   const r = requiredSideResource(ctx, side, 'account', probing);
-  return { client: r.clients.media(r.subscriptionId), resourceGroup: r.resourceGroup, name: r.name, location: r.region };
+  return { id: r.id, client: r.clients.media(r.subscriptionId), resourceGroup: r.resourceGroup, name: r.name, location: r.region };
 }
 
 /**
@@ -232,8 +235,11 @@ export const ensureTransforms = defineStep({
   async precheck(ctx) {
     if (playbookOf(ctx.workload).transforms.length === 0) return alreadyDone('no transforms in the catalog');
     const { missing, differ } = await transformsToCopy(ctx);
-    if (missing.length === 0 && differ.length === 0) return alreadyDone(`every transform exists on ${target(ctx).to.name} as defined`);
-    return needed([missing.length > 0 ? `missing: ${missing.join(', ')}` : '', differ.length > 0 ? `different: ${differ.join(', ')}` : ''].filter(Boolean).join('; '));
+    const { to } = target(ctx);
+    if (missing.length === 0 && differ.length === 0) return alreadyDone(`every transform exists on ${to.name} as defined`);
+    return needed([missing.length > 0 ? `missing: ${missing.join(', ')}` : '', differ.length > 0 ? `different: ${differ.join(', ')}` : ''].filter(Boolean).join('; '), {
+      resources: [...missing, ...differ].map((n) => `${to.id}/transforms/${n}`),
+    });
   },
   async action(ctx) {
     const { to, from } = target(ctx);
@@ -345,10 +351,13 @@ export const startStreamingEndpoints = defineStep({
     { method: 'GET', path: /\/streamingendpointoperations\/[^/]+$/i, seconds: 120 },
   ],
   async precheck(ctx) {
-    const states = await endpoints(ctx, serving(ctx));
+    const acct = serving(ctx);
+    const states = await endpoints(ctx, acct);
     if (states.length === 0) return alreadyDone('no streaming endpoints in the catalog');
     const todo = states.filter((e) => !runningFor(ctx.direction)(e));
-    return todo.length === 0 ? alreadyDone(`${states.map((e) => e.name).join(', ')} already running`) : needed(`start ${todo.map((e) => e.name).join(', ')}`);
+    return todo.length === 0
+      ? alreadyDone(`${states.map((e) => e.name).join(', ')} already running`)
+      : needed(`start ${todo.map((e) => e.name).join(', ')}`, { resources: todo.map((e) => `${acct.id}/streamingEndpoints/${e.name}`) });
   },
   async action(ctx) {
     const acct = serving(ctx);
@@ -447,8 +456,11 @@ export const stopStreamingEndpoints = defineStep({
   deadlineMs: 15 * MIN,
   group: 'idle-standby',
   async precheck(ctx) {
-    const states = await endpointsToRestore(ctx, standby(ctx));
-    return states.length === 0 ? alreadyDone('no secondary streaming endpoint carries a failover record: nothing to stop or rescale') : needed(`restore ${states.map((e) => e.name).join(', ')}`);
+    const acct = standby(ctx);
+    const states = await endpointsToRestore(ctx, acct);
+    return states.length === 0
+      ? alreadyDone('no secondary streaming endpoint carries a failover record: nothing to stop or rescale')
+      : needed(`restore ${states.map((e) => e.name).join(', ')}`, { resources: states.map((e) => `${acct.id}/streamingEndpoints/${e.name}`) });
   },
   async action(ctx) {
     return done(await restoreEndpoints(ctx));
@@ -525,22 +537,56 @@ async function ensureLocator(acct: Account, locator: string, asset: string): Pro
   }
 }
 
+/** Where viewers play one failover recording. */
+interface Playback {
+  event: string;
+  locator: string;
+  /** Its HLS and DASH URLs on each host, the viewers' host name first; empty when there is nothing to play yet. */
+  urls: Array<{ host: string; protocol: string; url: string }>;
+}
+
 /**
- * Where viewers play each failover recording: the HLS and DASH paths of its locator on the name
- * viewers use (the Traffic Manager host name, when the catalog has one) and on each running
- * streaming endpoint of the account.
+ * Where viewers play each failover recording of this incident: the HLS and DASH paths of its
+ * locator on the name viewers use (the Traffic Manager host name, when the catalog has one) and
+ * on each running streaming endpoint of the account. An event whose locator is not there (its
+ * output was made by another incident) is left out.
  */
-async function playbackUrls(ctx: StepContext, acct: Account, events: readonly string[]): Promise<string[]> {
+async function playback(ctx: StepContext, acct: Account, events: readonly string[]): Promise<Playback[]> {
+  if (events.length === 0) return [];
   const hosts = (await endpoints(ctx, acct)).filter((e) => e.endpoint?.resourceState === 'Running' && e.endpoint.hostName !== undefined).map((e) => e.endpoint!.hostName!);
   const viewerHost = playbookOf(ctx.workload).trafficManager?.hostName ?? null;
   const all = [...(viewerHost !== null ? [viewerHost] : []), ...hosts];
-  return mapLimited(events, PARALLEL_WRITES, async (event) => {
+  const found = await mapLimited(events, PARALLEL_WRITES, async (event): Promise<Playback | null> => {
     const n = failoverNames(ctx, event);
-    const paths = await acct.client.streamingLocators.listPaths(acct.resourceGroup, acct.name, n.locator);
-    const wanted = (paths.streamingPaths ?? []).filter((p) => p.streamingProtocol === 'Hls' || p.streamingProtocol === 'Dash').flatMap((p) => p.paths ?? []);
-    if (wanted.length === 0 || all.length === 0) return `${event}: nothing to play yet (locator ${n.locator})`;
-    return `${event}: ${all.flatMap((h) => wanted.map((p) => `https://${h}${p}`)).join(' ')}`;
+    let paths;
+    try {
+      paths = await acct.client.streamingLocators.listPaths(acct.resourceGroup, acct.name, n.locator);
+    } catch (err) {
+      if (isNotFound(err)) return null;
+      throw err;
+    }
+    const wanted = (paths.streamingPaths ?? [])
+      .filter((p) => p.streamingProtocol === 'Hls' || p.streamingProtocol === 'Dash')
+      .flatMap((p) => (p.paths ?? []).map((path) => ({ protocol: p.streamingProtocol.toUpperCase(), path })));
+    return { event, locator: n.locator, urls: all.flatMap((host) => wanted.map((w) => ({ host, protocol: w.protocol, url: `https://${host}${w.path}` }))) };
   });
+  return found.filter((p): p is Playback => p !== null);
+}
+
+const playbackLine = (p: Playback): string => (p.urls.length === 0 ? `${p.event}: nothing to play yet (locator ${p.locator})` : `${p.event}: ${p.urls.map((u) => u.url).join(' ')}`);
+
+/** Players need each recording's new URLs (its locator is new): one per protocol, on the name viewers use. */
+const playbackTodo = (acct: Account, p: Playback): TodoItem[] =>
+  p.urls
+    .filter((u) => u.host === p.urls[0]!.host)
+    .map((u) => todo('playback-url', `Give players the ${u.protocol} URL of ${p.event}'s recording on ${acct.name}: ${u.url}`, { url: u.url, resourceId: `${acct.id}/streamingLocators/${p.locator}` }));
+
+/** Encoders outside Azure keep pushing to the side being left until someone points them at the live event serving now. */
+function ingestTodo(acct: Account, s: LiveState): TodoItem[] {
+  const urls = (s.event?.input?.endpoints ?? []).map((e) => e.url).filter((u): u is string => u !== undefined && u !== '');
+  if (urls.length === 0) return [];
+  const others = urls.length > 1 ? ` (or ${urls.slice(1).join(', ')})` : '';
+  return [todo('ingest-url', `Point the encoders of ${s.name} at ${urls[0]!}${others}: ${s.name} ingests on ${acct.name} now`, { url: urls[0]!, resourceId: `${acct.id}/liveEvents/${s.name}` })];
 }
 
 export const startLiveEvents = defineStep({
@@ -569,8 +615,13 @@ export const startLiveEvents = defineStep({
     if (missing.length > 0) {
       return failed('LiveEventMissing', `${missing.map((s) => s.name).join(', ')} do not exist on ${acct.name}: create them (with the encoders' ingest settings) before failing over`);
     }
-    const todo = states.filter((s) => !liveFor(ctx.direction)(s));
-    return todo.length === 0 ? alreadyDone(`already live; encoders ingest at: ${states.map((s) => `${s.name} ${ingest(s)}`).join('; ')}`) : needed(`start ${todo.map((s) => s.name).join(', ')}`);
+    const toStart = states.filter((s) => !liveFor(ctx.direction)(s));
+    if (toStart.length > 0) return needed(`start ${toStart.map((s) => s.name).join(', ')}`, { resources: toStart.map((s) => `${acct.id}/liveEvents/${s.name}`) });
+    // Live already (a run cut short after its action, or a standby kept live): the URLs still apply.
+    const recorded = ctx.direction === 'failover' ? await playback(ctx, acct, states.filter((s) => s.outputs.includes(FAILOVER_OUTPUT.name)).map((s) => s.name)) : [];
+    return alreadyDone(`already live; encoders ingest at: ${states.map((s) => `${s.name} ${ingest(s)}`).join('; ')}`, {
+      todo: [...states.flatMap((s) => ingestTodo(acct, s)), ...recorded.flatMap((p) => playbackTodo(acct, p))],
+    });
   },
   async action(ctx) {
     const acct = serving(ctx);
@@ -608,9 +659,12 @@ export const startLiveEvents = defineStep({
       const still = (await liveEvents(ctx, acct)).filter((s) => late.includes(s.name) && !s.outputs.includes(FAILOVER_OUTPUT.name));
       await mapLimited(still, PARALLEL_WRITES, (s) => createRecording(ctx, acct, s.name));
     }
-    // Encoders outside Azure must be pointed at these, and players at the playback URLs: the detail is what on-call reads.
-    const playback = recorded.length > 0 ? `; playback: ${(await playbackUrls(ctx, acct, recorded)).join('; ')}` : '';
-    return done(`live; point encoders at: ${after.map((s) => `${s.name} ${ingest(s)}`).join('; ')}${playback}`);
+    // Encoders outside Azure must be pointed at these, and players at the playback URLs: the checklist says so.
+    const played = await playback(ctx, acct, recorded);
+    const playbackText = played.length > 0 ? `; playback: ${played.map(playbackLine).join('; ')}` : '';
+    return done(`live; point encoders at: ${after.map((s) => `${s.name} ${ingest(s)}`).join('; ')}${playbackText}`, {
+      todo: [...after.flatMap((s) => ingestTodo(acct, s)), ...played.flatMap((p) => playbackTodo(acct, p))],
+    });
   },
   async verify(ctx) {
     const states = await liveEvents(ctx, serving(ctx));
@@ -666,8 +720,11 @@ export const stopLiveEvents = defineStep({
   deadlineMs: 15 * MIN,
   group: 'idle-standby',
   async precheck(ctx) {
-    const states = await eventsToRestore(ctx, standby(ctx));
-    return states.length === 0 ? alreadyDone('no secondary live event carries a failover record or output') : needed(`restore ${states.map((s) => s.name).join(', ')}`);
+    const acct = standby(ctx);
+    const states = await eventsToRestore(ctx, acct);
+    return states.length === 0
+      ? alreadyDone('no secondary live event carries a failover record or output')
+      : needed(`restore ${states.map((s) => s.name).join(', ')}`, { resources: states.map((s) => `${acct.id}/liveEvents/${s.name}`) });
   },
   async action(ctx) {
     return done(await restoreLiveEvents(ctx));
@@ -860,6 +917,14 @@ async function unmovable(from: Account, storage: SourceStorage, input: JobInputU
 /** The standby's name for a job output asset: a new asset on the target, never the source's name alone. */
 const outputAssetName = (source: string, to: Account) => `${source}-${to.name}`.slice(0, 260);
 
+/** When the account being left does not answer, nobody but the submitting app knows what it had queued. */
+const unreadJobsTodo = (ctx: StepContext): TodoItem => {
+  const { to, from } = target(ctx);
+  return todo('resubmit-job', `Resubmit the jobs ${from.name} had queued or processing to ${to.name} from the submitting app's records: ${from.name} does not answer, so the playbook could not read them`, {
+    resourceId: from.id,
+  });
+};
+
 export const resubmitJobs = defineStep({
   name: 'resubmit-jobs',
   title: { failover: 'Resubmit queued and processing encoding jobs to the secondary', failback: 'Leave running jobs where they are' },
@@ -867,23 +932,26 @@ export const resubmitJobs = defineStep({
   async precheck(ctx) {
     if (ctx.direction === 'failback') return alreadyDone('jobs stay where they run; new jobs follow the active-account key');
     const jobs = await jobsToMove(ctx);
-    if (jobs === null) return skipped(`${target(ctx).from.name} does not answer, so its queued jobs cannot be read; resubmit them from the submitting app's records`);
-    const todo = jobs.pending.filter((j) => !jobs.moved.has(`${j.transform}/${j.job.name}`));
-    if (jobs.pending.length === 0) return alreadyDone(`no queued or processing jobs on ${target(ctx).from.name}`);
-    return todo.length === 0 ? alreadyDone(`${jobs.pending.length} job(s) already resubmitted`) : needed(`resubmit ${todo.map((j) => `${j.job.name} (${j.job.state})`).join(', ')}`);
+    const { to, from } = target(ctx);
+    if (jobs === null) return skipped(`${from.name} does not answer, so its queued jobs cannot be read; resubmit them from the submitting app's records`, { todo: [unreadJobsTodo(ctx)] });
+    const left = jobs.pending.filter((j) => !jobs.moved.has(`${j.transform}/${j.job.name}`));
+    if (jobs.pending.length === 0) return alreadyDone(`no queued or processing jobs on ${from.name}`);
+    return left.length === 0
+      ? alreadyDone(`${jobs.pending.length} job(s) already resubmitted`)
+      : needed(`resubmit ${left.map((j) => `${j.job.name} (${j.job.state})`).join(', ')}`, { resources: left.map((j) => `${to.id}/transforms/${j.transform}/jobs/${j.job.name}`) });
   },
   async action(ctx) {
     const { to, from } = target(ctx);
     const jobs = await jobsToMove(ctx);
-    if (jobs === null) return done('the primary stopped answering; nothing could be read to resubmit');
-    const todo = jobs.pending.filter((j) => !jobs.moved.has(`${j.transform}/${j.job.name}`));
-    const cannot: string[] = [];
+    if (jobs === null) return done('the primary stopped answering; nothing could be read to resubmit', { todo: [unreadJobsTodo(ctx)] });
+    const left = jobs.pending.filter((j) => !jobs.moved.has(`${j.transform}/${j.job.name}`));
+    const cannot: Array<{ job: string; id: string; why: string }> = [];
     const sent: string[] = [];
     const storage = sourceStorage(from);
-    await mapLimited(todo, PARALLEL_WRITES, async ({ transform, job }) => {
+    await mapLimited(left, PARALLEL_WRITES, async ({ transform, job }) => {
       const readable = await readableInput(ctx, from, storage, job.input as JobInputUnion);
       if ('cannot' in readable) {
-        cannot.push(`${transform}/${job.name}: ${readable.cannot}`);
+        cannot.push({ job: `${transform}/${job.name}`, id: `${from.id}/transforms/${transform}/jobs/${job.name}`, why: readable.cannot });
         return;
       }
       // New output assets on the target, created first: Azure refuses a job whose output asset does not exist.
@@ -903,8 +971,9 @@ export const resubmitJobs = defineStep({
       }
       sent.push(`${transform}/${job.name} → ${clean.map((o) => o.assetName).join(', ')}`);
     });
-    const lines = [`resubmitted to ${to.name}: ${sent.sort().join('; ') || 'none'}`, ...(cannot.length > 0 ? [`not resubmitted: ${cannot.sort().join('; ')}`] : [])];
-    return done(lines.join('; '));
+    cannot.sort((a, b) => a.job.localeCompare(b.job));
+    const lines = [`resubmitted to ${to.name}: ${sent.sort().join('; ') || 'none'}`, ...(cannot.length > 0 ? [`not resubmitted: ${cannot.map((c) => `${c.job}: ${c.why}`).join('; ')}`] : [])];
+    return done(lines.join('; '), { todo: cannot.map((c) => todo('resubmit-job', `${c.job} was not resubmitted to ${to.name}: ${c.why}`, { resourceId: c.id })) });
   },
   async verify(ctx) {
     const jobs = await jobsToMove(ctx);
@@ -1014,19 +1083,35 @@ export function sideHostNameCheck(ctx: ReadContext, side: 'primary' | 'secondary
   return customHostNameCheck(ctx, account(ctx, side, probing));
 }
 
+/**
+ * Without a Traffic Manager profile nothing moves viewers: players (or the CDN or DNS name in
+ * front of them) must be pointed at the streaming endpoints serving now.
+ */
+async function playersTodo(ctx: StepContext): Promise<TodoItem[]> {
+  const acct = serving(ctx);
+  const running = (await endpoints(ctx, acct)).filter((e) => e.endpoint?.resourceState === 'Running' && e.endpoint.hostName !== undefined);
+  return running.map((e) =>
+    todo('playback-url', `Point players of ${ctx.workload.id} at https://${e.endpoint!.hostName!}: no Traffic Manager profile moves viewers, and streaming endpoint ${e.name} of ${acct.name} serves them now`, {
+      url: `https://${e.endpoint!.hostName!}`,
+      resourceId: `${acct.id}/streamingEndpoints/${e.name}`,
+    }),
+  );
+}
+
 export const switchTraffic = defineStep({
   name: 'switch-traffic',
   title: { failover: 'Send viewers to the secondary (Traffic Manager)', failback: 'Send viewers back to the primary (Traffic Manager)' },
   deadlineMs: 5 * MIN,
   async precheck(ctx) {
     const t = traffic(ctx);
-    if (t === null) return alreadyDone('no Traffic Manager profile in the catalog');
+    if (t === null) return alreadyDone('no Traffic Manager profile in the catalog', { todo: await playersTodo(ctx) });
     const [on, off] = await Promise.all([endpointStatus(ctx, t, t.enable), endpointStatus(ctx, t, t.disable)]);
     if (on === 'Enabled' && off === 'Disabled') return alreadyDone(`${t.profile}: ${t.enable} enabled, ${t.disable} disabled`);
     // Viewers are moved only to endpoints that will answer them.
     const { problems } = await customHostNameCheck(ctx, serving(ctx));
     if (problems.length > 0) return failed('CustomHostNameMissing', `viewers stay where they are: ${problems.join('; ')}`);
-    return needed(`${t.profile}: enable ${t.enable} (${on}), disable ${t.disable} (${off})`);
+    const profileId = playbookOf(ctx.workload).trafficManager!.profile;
+    return needed(`${t.profile}: enable ${t.enable} (${on}), disable ${t.disable} (${off})`, { resources: [t.enable, t.disable].map((e) => `${profileId}/externalEndpoints/${e}`) });
   },
   async action(ctx) {
     const t = traffic(ctx)!;

@@ -18,8 +18,8 @@
 import { PurviewAccessDenied, type PurviewDataClient } from '../../azure/purview-data.js';
 import { describeIdentity } from '../../azure/token-identity.js';
 import type { PurviewPlaybook, Workload } from '../../catalog/types.js';
-import { tellActionRequired } from '../common/tell.js';
-import { alreadyDone, defineStep, done, isNotFound, needed, requiredSideResource, StepFailure, verified, type StepContext } from '../define.js';
+import { tellTodo } from '../common/tell.js';
+import { alreadyDone, defineStep, done, isNotFound, needed, requiredSideResource, StepFailure, todo, verified, type StepContext } from '../define.js';
 
 const MIN = 60_000;
 
@@ -185,7 +185,9 @@ export const checkReadiness = defineStep({
     const drift = await purviewDrift(playbookOf(ctx.workload), a.name, a.data);
     // Drift is told, not obeyed: the region being left is down, and a standby lacking a data
     // source still serves everything else.
-    return done(drift.complete ? drift.summary : `drift: ${drift.summary}; recreate them on ${a.name}`);
+    return done(drift.complete ? drift.summary : `drift: ${drift.summary}; recreate them on ${a.name}`, {
+      todo: missingObjects(drift).map((o) => todo('reconcile-data', `Recreate ${o} on ${a.name}: the standby lacks it`, { resourceId: a.id })),
+    });
   },
   async verify() {
     return verified('compared');
@@ -224,13 +226,17 @@ export const reportGaps = defineStep({
   },
   async action(ctx) {
     const a = account(ctx);
+    const left = requiredSideResource(ctx, 'primary', 'account').name;
     const runtimes = playbookOf(ctx.workload).integrationRuntimes;
+    const about = { resourceId: a.id };
     const gaps = [
-      'lineage pushed by Data Factory and Data Share goes to the account they are connected to: reconnect them to the account now serving',
-      runtimes.length > 0 ? `register the self-hosted integration runtimes ${runtimes.join(', ')} with ${a.name}` : '',
-      'scans scheduled on the other account do not run here: check the scan triggers',
-    ].filter(Boolean);
-    return done(`${gaps.join('; ')} (${await tellActionRequired(ctx, `What does not carry over to ${a.name}`, gaps)})`);
+      todo('reconcile-data', 'lineage pushed by Data Factory and Data Share goes to the account they are connected to: reconnect them to the account now serving', about),
+      ...(runtimes.length > 0 ? [todo('check', `register the self-hosted integration runtimes ${runtimes.join(', ')} with ${a.name}`, about)] : []),
+      // Collection roles are data-plane metadata policies of each account: nothing copies them.
+      todo('grant-role', `grant people the collection roles they hold on ${left} (Collection Admin, Data Source Admin, Data Curator, Data Reader) on the collections of ${a.name}: role assignments do not carry over`, about),
+      todo('reconcile-data', `scans scheduled on the other account do not run here: check the scan triggers, and run the scans of ${a.name} now so its data map is current`, about),
+    ];
+    return done(`${gaps.map((g) => g.text).join('; ')} (${await tellTodo(ctx, `What does not carry over to ${a.name}`, gaps)})`, { todo: gaps });
   },
   async verify() {
     return verified('told');
