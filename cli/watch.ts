@@ -45,7 +45,7 @@ export type WatchEvent =
 export class WatchTracker {
   private readonly printed = new Set<string>();
   private phase = '';
-  private readonly rows = new Map<string, { recorded: number; started: Set<string>; summary: string; progress: WorkloadProgress }>();
+  private readonly rows = new Map<string, { recorded: number; started: Set<string>; summary: string; progress: WatchedProgress }>();
 
   /** The events `view` adds to what was seen before. */
   next(view: IncidentView): WatchEvent[] {
@@ -59,6 +59,11 @@ export class WatchTracker {
     if (!isFinished(view) && view.phase !== this.phase) {
       this.phase = view.phase;
       events.push({ type: 'phase', phase: view.phase });
+    }
+    const listed = new Set((view.progress ?? []).map(rowKey));
+    for (const [key, row] of this.rows) {
+      // The incident stopped listing a playbook it was running: it ended, and its last steps were not seen here.
+      if (!listed.has(key) && (row.progress.state === 'running' || row.progress.state === 'pending')) row.progress = { ...row.progress, stale: true };
     }
     for (const p of view.progress ?? []) {
       const key = rowKey(p);
@@ -90,7 +95,7 @@ export class WatchTracker {
   }
 
   /** Every workload's playbook seen so far, newest state, in the order first seen: those of an earlier run stay. */
-  progress(): WorkloadProgress[] {
+  progress(): WatchedProgress[] {
     return [...this.rows.values()].map((r) => r.progress);
   }
 }
@@ -130,8 +135,12 @@ export function progressBar(done: number, total: number): string {
   return `[${'#'.repeat(filled)}${'-'.repeat(BAR_WIDTH - filled)}]`;
 }
 
+/** A workload's playbook as a watch last saw it; `stale` when the incident no longer lists it and its end was not seen. */
+export type WatchedProgress = WorkloadProgress & { stale?: boolean };
+
 /** What a row says it is doing: the steps running, or how it ended. */
-function doing(p: WorkloadProgress): string {
+function doing(p: WatchedProgress): string {
+  if (p.stale === true) return 'ended (its result is in the timeline)';
   switch (p.state) {
     case 'pending':
       return 'not started yet';
@@ -147,8 +156,8 @@ function doing(p: WorkloadProgress): string {
 }
 
 /** `12s of 1m30s` while an action races its deadline; the time so far otherwise. */
-function timing(p: WorkloadProgress): string {
-  if (p.state === 'pending') return '';
+function timing(p: WatchedProgress): string {
+  if (p.state === 'pending' || p.stale === true) return '';
   if (p.state === 'running' && p.remainingMs !== null) return `${duration(p.elapsedMs)} of ${duration(p.elapsedMs + p.remainingMs)}`;
   return duration(p.elapsedMs);
 }
@@ -159,8 +168,8 @@ function resourceName(id: string): string {
 }
 
 /** One workload's line: `name  direction  [#######-------] 3/8  step  12s of 1m30s  resources`, names padded to `nameWidth`. */
-export function workloadLine(p: WorkloadProgress, nameWidth: number): string {
-  const parts = [p.workloadId.padEnd(nameWidth), p.direction.padEnd(8), `${progressBar(p.done, p.total)} ${p.done}/${p.total}`, doing(p), timing(p), p.resources.map(resourceName).join(', ')];
+export function workloadLine(p: WatchedProgress, nameWidth: number): string {
+  const parts = [p.workloadId.padEnd(nameWidth), p.direction.padEnd(8), `${progressBar(p.done, p.total)} ${p.done}/${p.total}`, doing(p), timing(p), p.stale === true ? '' : p.resources.map(resourceName).join(', ')];
   return parts.filter((s) => s !== '').join('  ').trimEnd();
 }
 
@@ -184,7 +193,7 @@ export class TtyRenderer {
   ) {}
 
   /** The bytes of one frame: `lines` printed for good, then the block as `view` and `progress` show it now. */
-  frame(lines: readonly string[], view: Pick<IncidentView, 'phase' | 'outcome' | 'runtimeStatus' | 'title'>, progress: readonly WorkloadProgress[]): string {
+  frame(lines: readonly string[], view: Pick<IncidentView, 'phase' | 'outcome' | 'runtimeStatus' | 'title'>, progress: readonly WatchedProgress[]): string {
     const cols = this.columns();
     const width = Math.max(0, ...progress.map((p) => p.workloadId.length));
     const state = isFinished(view) ? (view.outcome ?? view.runtimeStatus.toLowerCase()) : view.phase;

@@ -165,6 +165,19 @@ describe('on a terminal', () => {
     ]);
   });
 
+  it('marks a playbook the incident stopped listing before its end was seen, instead of showing it still running', async () => {
+    const tracker = new WatchTracker();
+    const tty = new TtyRenderer(ID, () => 120);
+    let written = tty.frame([], VIEWS[1]!, (tracker.next(VIEWS[1]!), tracker.progress()));
+    const between = view({ phase: 'failed-over', progress: [] });
+    written += tty.frame([], between, (tracker.next(between), tracker.progress()));
+    expect(await screen(written)).toEqual([
+      `${ID}  failed-over  West Europe media outage`,
+      '  media-streaming  failover  [#########-----] 2/3  ended (its result is in the timeline)',
+      '  datashare-sales  failover  [--------------] 0/2  ended (its result is in the timeline)',
+    ]);
+  });
+
   it('cuts each line of the block to the terminal width, so redrawing never leaves wrapped remains', async () => {
     const tracker = new WatchTracker();
     let cols = 60;
