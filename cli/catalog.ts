@@ -1,7 +1,32 @@
 /** `failover catalog …`: validate a protection catalog and see what an alert would touch. */
 import { formatParseError, parseAlert } from '../lib/alerts/index.js';
 import { loadCatalogFile, matchSignal, type CatalogProblem, type WorkloadMatch, type MatchReason } from '../lib/catalog/index.js';
-import { EXIT, readInput, type CliIo } from './io.js';
+import { parseFlags, rejectUnknownFlags } from './flags.js';
+import { EXIT, readInput, UsageError, type CliIo } from './io.js';
+
+export const CATALOG_USAGE = `failover catalog check <file> [--json]
+    Validate a protection catalog: every problem by path and line, then a verdict. Exit 1 when invalid.
+failover catalog match <catalog> <payload|-> [--json]
+    Which workloads an alert payload affects, and why ('-' reads standard input).
+--json prints the result as JSON (check: file, valid, workloads, problems; match: signal, matches).`;
+
+/** `failover catalog check|match …`. */
+export async function catalogCommand(io: CliIo, args: string[]): Promise<number> {
+  const { positional, flags } = parseFlags(args, new Set(['json']));
+  rejectUnknownFlags(flags, new Set(['json']));
+  const [command, ...rest] = positional;
+  const json = flags['json'] === true;
+  switch (command) {
+    case 'check':
+      if (rest.length !== 1) throw new UsageError('expected: failover catalog check <file> [--json]');
+      return catalogCheck(io, rest[0]!, json);
+    case 'match':
+      if (rest.length !== 2) throw new UsageError('expected: failover catalog match <catalog> <payload|-> [--json]');
+      return catalogMatch(io, rest[0]!, rest[1]!, json);
+    default:
+      throw new UsageError(`unknown command 'catalog${command === undefined ? '' : ` ${command}`}'`);
+  }
+}
 
 export function formatProblem(problem: CatalogProblem): string {
   const mark = problem.severity === 'error' ? 'error  ' : 'warning';

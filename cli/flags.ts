@@ -22,3 +22,9 @@ export function parseFlags(args: string[], booleans: ReadonlySet<string>): { pos
   }
   return { positional, flags };
 }
+
+/** Refuses an option the command does not take, naming it, so a typo is not read as something else. */
+export function rejectUnknownFlags(flags: Flags, known: ReadonlySet<string>): void {
+  const unknown = Object.keys(flags).find((name) => !known.has(name));
+  if (unknown !== undefined) throw new UsageError(`unknown option '--${unknown}'`);
+}

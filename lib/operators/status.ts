@@ -12,7 +12,7 @@
  */
 import type { AzureClients } from '../azure/clients.js';
 import { mapLimited, withDeadline } from '../async/map-limited.js';
-import { workloadRetirements } from '../catalog/retirements.js';
+import { findRetirements, workloadRetirements } from '../catalog/retirements.js';
 import type { Catalog, PlaybookKind, Workload } from '../catalog/types.js';
 import type { Answer } from '../http/problem.js';
 import { pointerOf } from '../playbooks/common/flip-active-pointer.js';
@@ -50,12 +50,12 @@ export interface WorkloadStatus {
   lastFailover: Check<{ at: string | null }>;
   /** The standby compared with what the catalog requires; `summary` null when this kind has nothing to compare. */
   drift: Check<{ complete: boolean; summary: string | null; problems: string[] }>;
-  /** What the app's identity may do on each resource the playbook touches, and its alerting. */
-  permissions: Check<{ complete: boolean; summary: string; problems: string[] }>;
+  /** What the app's identity may do on each resource the playbook touches, and its alerting; `notChecked` says why the alerting was not looked at. */
+  permissions: Check<{ complete: boolean; summary: string; problems: string[]; notChecked: string | null }>;
   /** Running incidents that name the workload. */
   openIncidents: Check<{ incidents: OpenIncident[] }>;
-  /** One line per retired service the workload depends on (lib/catalog/retirements.ts). */
-  retirements: string[];
+  /** The retired services the workload depends on (lib/catalog/retirements.ts), each with the line readiness says of it. */
+  retirements: Array<{ service: string; retiresOn: string; detail: string }>;
 }
 
 export interface ProtectionStatus {
@@ -138,7 +138,8 @@ async function workloadStatus(deps: StatusDeps, workload: Workload, incidents: P
           .map((i) => ({ incidentId: i.incidentId, phase: i.phase, title: i.title, createdAt: i.createdAt })),
       }
     : { known: false, why: running.why };
-  const retirements = workloadRetirements(workload, deps.now());
+  const lines = workloadRetirements(workload, deps.now());
+  const retirements = findRetirements(workload.services, workload.playbook.kind).map((hit, i) => ({ service: hit.retirement.service, retiresOn: hit.retirement.retiresOn, detail: lines[i]! }));
   const report = readiness.ok ? (readiness.value.ok ? { ok: true as const, report: readiness.value.report } : { ok: false as const, why: readiness.value.detail }) : readiness;
   if (!report.ok) {
     const unknown = { known: false as const, why: report.why };
@@ -155,7 +156,8 @@ async function workloadStatus(deps: StatusDeps, workload: Workload, incidents: P
       known: true,
       complete: r.access.complete,
       summary: r.access.summary,
-      problems: [...accessProblems(r.access), ...(r.access.alertingNotChecked !== null ? [r.access.alertingNotChecked] : [])],
+      problems: accessProblems(r.access),
+      notChecked: r.access.alertingNotChecked,
     },
     openIncidents,
     retirements,
