@@ -16,6 +16,7 @@ import { createNotificationDelivery, createNotifier, notificationOutboxFromSetti
 import { urgentRequests } from './playbooks/index.js';
 import type { StepDeps } from './steps/deps.js';
 import { storedReplay } from './replay/stored.js';
+import { archiveIncidentPage } from './operators/incident-page.js';
 import { storesFromSettings, type AppStores } from './stores/index.js';
 
 export interface AppServices {
@@ -147,8 +148,7 @@ export function buildServices(env: Readonly<Record<string, string | undefined>>)
       const saved = from > 0 ? await archive.getTimeline(incidentId) : [];
       await archive.putTimeline(incidentId, [...(Array.isArray(saved) ? saved.slice(0, from) : []), ...timeline]);
     },
-    // Written by the incident page work (lib/report/incident-page.ts): until then, nothing is archived.
-    archiveIncidentPage: async () => null,
+    archiveIncidentPage: (request) => archiveIncidentPage({ catalog, archive, publicUrl: config.publicBaseUrl ?? null, now: () => new Date() }, request),
     replayHealth: async (replayId) => (await storedReplay(archive, replayId))?.health ?? [],
     now: () => new Date(),
     lroPollMs: config.azure.lroPollMs,

@@ -1,6 +1,6 @@
 /**
- * Who holds which key. Every HTTP function but `health` and the signed links (`actionLink`, whose
- * token is the credential) takes a function key; one key for all of
+ * Who holds which key. Every HTTP function but `health` and the signed links (`actionLink` and
+ * `incidentPageLink`, whose token is the credential) takes a function key; one key for all of
  * them would let the action group's webhook key approve failovers and the Genomics pipeline's key
  * read incidents. So each caller gets a key of its own group, valid only for that group's
  * functions (plus the master key, which opens everything and is kept by the platform team):
@@ -19,7 +19,7 @@
  */
 export const KEY_GROUPS = {
   webhook: ['alerts'],
-  oncall: ['failovers', 'incidentsList', 'incidentsGet', 'incidentsCommand', 'workloadReadiness', 'workloadWorkflowsList', 'protectionStatus', 'replaysStart', 'replaysList', 'replaysGet', 'archiveIncidents'],
+  oncall: ['failovers', 'incidentsList', 'incidentsGet', 'incidentPage', 'incidentsCommand', 'workloadReadiness', 'workloadWorkflowsList', 'protectionStatus', 'replaysStart', 'replaysList', 'replaysGet', 'archiveIncidents'],
   workflows: ['workloadWorkflowsRecord'],
 } as const satisfies Record<string, readonly string[]>;
 

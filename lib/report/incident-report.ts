@@ -41,7 +41,8 @@ export const STEP_COLOURS: Record<StepRecord['status'], string> = {
   'not-run': '#cfd8dc',
 };
 
-const MARKED = new Set<TimelineEntry['type']>(['signal', 'confirmed', 'approval-requested', 'approved', 'rejected', 'resolved', 'failback-ready', 'completed', 'cancelled']);
+/** The timeline entries a picture marks on its time axis: the signals and the decisions that moved the incident. */
+export const MARKED: ReadonlySet<TimelineEntry['type']> = new Set<TimelineEntry['type']>(['signal', 'confirmed', 'approval-requested', 'approved', 'rejected', 'resolved', 'failback-ready', 'completed', 'cancelled']);
 
 export function renderIncidentReport(incidents: readonly ReportIncident[], meta: ReportMeta): string {
   const checks =
@@ -62,9 +63,7 @@ svg text{font:11px system-ui,sans-serif}
 <h1>${esc(meta.title)}</h1>
 <p>Generated ${esc(meta.generatedAt)} · ${incidents.length} incident${incidents.length === 1 ? '' : 's'}</p>
 ${checks}
-<p class="legend">${Object.entries(STEP_COLOURS)
-    .map(([status, color]) => `<span><i style="background:${color}"></i>${esc(status)}</span>`)
-    .join('')}</p>
+${stepLegend()}
 ${incidents.map(section).join('\n')}
 </body></html>
 `;
@@ -105,40 +104,79 @@ function rows(incident: ReportIncident): Row[] {
 
 /** The timeline as a picture: decisions on top, one bar per step below, on one time axis. */
 function chart(incident: ReportIncident, steps: readonly Row[]): string {
-  const times = [...incident.timeline.map((e) => Date.parse(e.at)), ...steps.flatMap((r) => [Date.parse(r.step.startedAt), Date.parse(r.step.finishedAt)])].filter(Number.isFinite);
-  if (times.length === 0) return '<p>No timeline.</p>';
-  const t0 = Math.min(...times);
-  const span = Math.max(1, Math.max(...times) - t0);
   const LABEL = 300;
   const WIDTH = 1040;
   const ROW = 18;
   const TOP = 46;
+  const axis = timeAxis([...incident.timeline.map((e) => e.at), ...steps.flatMap((r) => [r.step.startedAt, r.step.finishedAt])], LABEL, WIDTH - 20);
+  if (axis === null) return '<p>No timeline.</p>';
   const height = TOP + steps.length * ROW + 30;
-  const x = (iso: string) => LABEL + ((Date.parse(iso) - t0) / span) * (WIDTH - LABEL - 20);
-  const markers = incident.timeline
-    .filter((e) => MARKED.has(e.type))
-    .map((e) => `<g><line x1="${x(e.at).toFixed(1)}" y1="14" x2="${x(e.at).toFixed(1)}" y2="${height - 26}" stroke="#b0bec5" stroke-dasharray="2,3"/><circle cx="${x(e.at).toFixed(1)}" cy="14" r="4" fill="#37474f"><title>${esc(`${e.at} ${e.type}: ${e.detail}`)}</title></circle></g>`)
-    .join('');
   const bars = steps
     .map((r, i) => {
       const y = TOP + i * ROW;
-      const x1 = x(r.step.startedAt);
-      const w = Math.max(3, x(r.step.finishedAt) - x1);
       const label = `${r.workload} · ${r.direction} · ${r.step.step}`;
-      return `<g class="step"><text x="4" y="${y + 12}">${esc(label)}</text><rect x="${x1.toFixed(1)}" y="${y + 2}" width="${w.toFixed(1)}" height="${ROW - 5}" rx="2" fill="${STEP_COLOURS[r.step.status]}"><title>${esc(`${label}: ${r.step.status}, ${duration(r.step)}: ${r.step.detail}`)}</title></rect></g>`;
-    })
-    .join('');
-  const axis = [0, 0.25, 0.5, 0.75, 1]
-    .map((f) => {
-      const at = LABEL + f * (WIDTH - LABEL - 20);
-      return `<text x="${at.toFixed(1)}" y="${height - 8}" text-anchor="${f === 1 ? 'end' : f === 0 ? 'start' : 'middle'}">+${esc(formatMs(f * span))}</text>`;
+      return `<g class="step"><text x="4" y="${y + 12}">${esc(label)}</text>${stepBar(axis, r.step, y + 2, ROW - 5, label)}</g>`;
     })
     .join('');
   return `<svg role="img" aria-label="timeline of ${esc(incident.incidentId)}" width="${WIDTH}" height="${height}" viewBox="0 0 ${WIDTH} ${height}" xmlns="http://www.w3.org/2000/svg">
-<text x="4" y="18">decisions</text>${markers}${bars}${axis}</svg>`;
+<text x="4" y="18">decisions</text>${timelineMarks(incident.timeline.filter((e) => MARKED.has(e.type)), axis, 14, height - 26)}${bars}${axisLabels(axis, height - 8)}</svg>`;
 }
 
-function duration(step: StepRecord): string {
+/** Where instants fall across a picture: `x` maps an ISO time to a position between `left` and `right`. */
+export interface TimeAxis {
+  readonly t0: number;
+  /** Milliseconds from the first instant to the last (at least 1). */
+  readonly span: number;
+  readonly left: number;
+  readonly right: number;
+  x(iso: string): number;
+}
+
+/** The axis spanning the given instants (ISO; ones that are not times are left out), or null when there are none. */
+export function timeAxis(instants: readonly string[], left: number, right: number): TimeAxis | null {
+  const times = instants.map((iso) => Date.parse(iso)).filter(Number.isFinite);
+  if (times.length === 0) return null;
+  const t0 = Math.min(...times);
+  const span = Math.max(1, Math.max(...times) - t0);
+  return { t0, span, left, right, x: (iso) => left + ((Date.parse(iso) - t0) / span) * (right - left) };
+}
+
+/** Timeline entries as marks: a dot at `dotY` (a signal's red, a decision's dark) and a dashed line down to `bottom`; each says what it is on hover. */
+export function timelineMarks(entries: readonly TimelineEntry[], axis: TimeAxis, dotY: number, bottom: number): string {
+  return entries
+    .map((e) => {
+      const at = axis.x(e.at).toFixed(1);
+      const kind = e.type === 'signal' ? 'signal' : 'decision';
+      return `<g class="mark ${kind}"><line x1="${at}" y1="${dotY}" x2="${at}" y2="${bottom}" stroke="#b0bec5" stroke-dasharray="2,3"/><circle cx="${at}" cy="${dotY}" r="4" fill="${kind === 'signal' ? '#c62828' : '#37474f'}"><title>${esc(`${e.at} ${e.type}: ${e.detail}`)}</title></circle></g>`;
+    })
+    .join('');
+}
+
+/** One step's bar: from its start to its finish (at least 3 px), coloured by its status, saying what it did on hover. */
+export function stepBar(axis: TimeAxis, step: StepRecord, y: number, height: number, label: string): string {
+  const x1 = axis.x(step.startedAt);
+  const w = Math.max(3, axis.x(step.finishedAt) - x1);
+  return `<rect x="${x1.toFixed(1)}" y="${y}" width="${w.toFixed(1)}" height="${height}" rx="2" fill="${STEP_COLOURS[step.status]}"><title>${esc(`${label}: ${step.status}, ${duration(step)}: ${step.detail}`)}</title></rect>`;
+}
+
+/** Elapsed time under the picture at five points, `+0 ms` to `+<span>`. */
+export function axisLabels(axis: TimeAxis, y: number): string {
+  return [0, 0.25, 0.5, 0.75, 1]
+    .map((f) => {
+      const at = axis.left + f * (axis.right - axis.left);
+      return `<text x="${at.toFixed(1)}" y="${y}" text-anchor="${f === 1 ? 'end' : f === 0 ? 'start' : 'middle'}">+${esc(formatMs(f * axis.span))}</text>`;
+    })
+    .join('');
+}
+
+/** The legend of step colours. */
+export function stepLegend(): string {
+  return `<p class="legend">${Object.entries(STEP_COLOURS)
+    .map(([status, color]) => `<span><i style="background:${color}"></i>${esc(status)}</span>`)
+    .join('')}</p>`;
+}
+
+export function duration(step: StepRecord): string {
   return formatMs(Date.parse(step.finishedAt) - Date.parse(step.startedAt));
 }
 

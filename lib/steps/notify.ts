@@ -4,6 +4,7 @@
  * channel of the workloads concerned. It never fails an incident: undelivered messages are counted.
  */
 import { actionLinkUrl, newActionLinkClaims, signActionLink } from '../auth/action-link.js';
+import { newViewLinkClaims, signViewLink, viewLinkUrl } from '../auth/view-link.js';
 import type { Workload } from '../catalog/types.js';
 import { incidentPath } from '../incidents/links.js';
 import type { NotificationRequest } from '../incidents/types.js';
@@ -23,7 +24,8 @@ export async function sendNotification(deps: StepDeps, request: NotificationRequ
 /**
  * The request with regions, approvers, data-loss window, links and time filled in. With a link
  * secret and the public URL, approve and reject are signed links (no key needed, bound to the
- * request's direction and round, expiring with it, usable once); else the key-protected routes.
+ * request's direction and round, expiring with it, usable once), and the status link is a signed
+ * view link to the incident's page (read-only, reusable, expiring); else the key-protected routes.
  */
 export function completeNotification(
   request: NotificationRequest,
@@ -39,7 +41,7 @@ export function completeNotification(
     region: distinct(workloads.map((w) => w.primary.region)) || 'unknown',
     // Provider-managed (no secondary) only when no workload has one.
     secondaryRegion: secondaries.length === 0 ? null : distinct(secondaries),
-    statusUrl: publicUrl === null ? null : incidentPath(publicUrl, request.incidentId),
+    statusUrl: publicUrl === null ? null : statusLink(request.incidentId, publicUrl, now, linkSecret),
     dataLossWindowMs: lossWindows.length === 0 ? null : Math.max(...lossWindows),
     at: now.toISOString(),
   };
@@ -64,4 +66,15 @@ export function completeNotification(
     };
   }
   return { ...request, ...base };
+}
+
+/** The incident's status link: its page through a signed view link, or the key-protected JSON without a secret. */
+function statusLink(incidentId: string, publicUrl: string, now: Date, linkSecret: string | null): string {
+  if (linkSecret === null) return incidentPath(publicUrl, incidentId);
+  try {
+    return viewLinkUrl(publicUrl, signViewLink(newViewLinkClaims(incidentId, now), linkSecret));
+  } catch {
+    // An id a link cannot carry: the key-protected route, rather than no link.
+    return incidentPath(publicUrl, incidentId);
+  }
 }
