@@ -32,11 +32,22 @@
  * - Teams TextRuns are never Markdown or HTML, so `[text](url)`, `*`, `_`, `#` and `<b>` show as
  *   written and need nothing; `{{DATE(…)}}`, the one thing a TextRun expands, is broken up.
  *
+ * The checklist of a failover-done message (what people must do by hand: point encoders at new
+ * ingest URLs, give players new playback URLs…) comes from the playbooks' own step results, not
+ * from outside: its URLs are the one exception to the breaking above. Each item's URL is shown
+ * as written so it can be copied into an encoder, and is a link where the channel has links and
+ * the URL is http(s) (a Teams TextRun with an Action.OpenUrl, a Slack `<url|url>`), never with a
+ * label that differs from the address. Only URLs that parse, with a scheme a stream or page uses
+ * (https, http, rtmp, rtmps, srt), are treated so; the item's text around them is neutralized
+ * like any other text.
+ *
  * `describeNotification` holds the wording once: every channel says the same thing, in the
- * order a reader needs it — what happened (the headline), the details, what to do, the facts.
+ * order a reader needs it — what happened (the headline), the details, what to do, the
+ * checklist, the facts.
  */
 import { NOTIFICATION_SCHEMA } from './events.js';
 import type { DeliveryTarget, Direction, IncidentNotification } from './events.js';
+import type { ChecklistItem } from '../playbooks/types.js';
 
 // ---------------------------------------------------------------------------------------------
 // The wording, shared by every channel
@@ -61,6 +72,26 @@ export interface NotificationLink {
   url: string;
 }
 
+/**
+ * One checklist item, split around its URL so each channel can show the URL as written (and
+ * link it where it can): `before` + url + `after`. Without a URL, `text` is all of it.
+ */
+export interface ChecklistLine {
+  text: string;
+  before: string;
+  /** The item's URL as written (parsed and normalized), or null when it has none or one that is not shown as such. */
+  url: string | null;
+  /** Whether the URL may be a link (http or https). */
+  link: boolean;
+  after: string;
+}
+
+/** The checklist items of one workload, in the order the playbook left them. */
+export interface ChecklistGroup {
+  workload: string;
+  items: ChecklistLine[];
+}
+
 /** A notification in words, before any channel's format. All strings are plain text. */
 export interface NotificationView {
   /** What happened, and to what: `Approval needed: fail over media-streaming to northeurope`. */
@@ -69,6 +100,8 @@ export interface NotificationView {
   lines: NotificationLine[];
   /** What the reader should do now. */
   action: string;
+  /** What people must do by hand, by workload (a failover-done message's checklist); empty when nothing. */
+  checklist: ChecklistGroup[];
   facts: NotificationFact[];
   /** Only http(s) links; a malformed one is dropped rather than failing the whole message. */
   links: NotificationLink[];
@@ -83,7 +116,54 @@ const LIMITS = {
   error: 2000,
   factValue: 300,
   url: 3000,
+  /** Checklist items shown in one message; the rest are counted and left to the incident status. */
+  checklistItems: 40,
 } as const;
+
+/** Schemes a checklist URL may have to be shown as written: web pages and streams (ingest, playback). */
+const CHECKLIST_SCHEMES = new Set(['https:', 'http:', 'rtmp:', 'rtmps:', 'srt:']);
+
+/** An item's URL, normalized, when it is one to show as written; null otherwise. */
+function checklistUrl(url: unknown): { url: string; link: boolean } | null {
+  if (typeof url !== 'string' || url.length > LIMITS.url) return null;
+  try {
+    const parsed = new URL(url);
+    if (!CHECKLIST_SCHEMES.has(parsed.protocol)) return null;
+    return { url: parsed.href, link: parsed.protocol === 'https:' || parsed.protocol === 'http:' };
+  } catch {
+    return null;
+  }
+}
+
+/** One item as a line: its text split around the first place it writes its URL, or the URL after it. */
+export function checklistLine(item: Pick<ChecklistItem, 'text' | 'url'>): ChecklistLine {
+  const text = clip(typeof item.text === 'string' ? item.text : String(item.text ?? ''), LIMITS.reason);
+  const url = checklistUrl(item.url);
+  if (url === null) return { text, before: text, url: null, link: false, after: '' };
+  const raw = String(item.url);
+  const at = text.indexOf(raw);
+  if (at >= 0) return { text, before: text.slice(0, at), url: url.url, link: url.link, after: text.slice(at + raw.length) };
+  return { text, before: `${text} `, url: url.url, link: url.link, after: '' };
+}
+
+/**
+ * The checklist by workload, in the order the workloads first appear; anything that is not an
+ * item (from JSON) is skipped rather than losing the message. At most LIMITS.checklistItems
+ * items; `count` is how many there are in all, `left` how many are not shown.
+ */
+function checklistGroups(list: unknown): { groups: ChecklistGroup[]; count: number; left: number } {
+  const items = (Array.isArray(list) ? list : []).filter(
+    (i): i is ChecklistItem => typeof i === 'object' && i !== null && typeof (i as ChecklistItem).text === 'string' && (i as ChecklistItem).text.trim() !== '',
+  );
+  const groups: ChecklistGroup[] = [];
+  for (const item of items.slice(0, LIMITS.checklistItems)) {
+    const workload = typeof item.workloadId === 'string' && item.workloadId !== '' ? item.workloadId : 'other';
+    let group = groups.find((g) => g.workload === workload);
+    if (group === undefined) groups.push((group = { workload, items: [] }));
+    group.items.push(checklistLine(item));
+  }
+  return { groups, count: items.length, left: Math.max(0, items.length - LIMITS.checklistItems) };
+}
 
 export function describeNotification(event: IncidentNotification): NotificationView {
   // Notifications arrive as JSON (activity inputs): tolerate a missing list or title rather than
@@ -99,6 +179,7 @@ export function describeNotification(event: IncidentNotification): NotificationV
   ];
   const lines: NotificationLine[] = [{ text: clip(typeof event.title === 'string' ? event.title : '', LIMITS.title) }];
   const links: NotificationLink[] = [];
+  let checklist: ChecklistGroup[] = [];
   let headline: string;
   let action: string;
   let tone: Tone;
@@ -167,17 +248,25 @@ export function describeNotification(event: IncidentNotification): NotificationV
       if (event.notRolledBack !== undefined && event.notRolledBack !== null && event.notRolledBack.length > 0) facts.push({ label: 'Still in place', value: event.notRolledBack.join(', ') });
       break;
     }
-    case 'failover-done':
+    case 'failover-done': {
       headline =
         secondary === null
           ? `Failed over: ${who} (provider-managed), took ${formatDuration(event.durationMs)}`
           : `Failed over: ${who} now ${runs(ids)} in ${secondary} (took ${formatDuration(event.durationMs)})`;
-      action = `Nothing to do now. Failback to ${primary} follows once ${primary} has stayed healthy for the configured time (with approval where the policy asks).`;
+      const todo = checklistGroups(event.checklist);
+      checklist = todo.groups;
+      const failback = `Failback to ${primary} follows once ${primary} has stayed healthy for the configured time (with approval where the policy asks).`;
+      const more = todo.left > 0 ? ` (the first ${LIMITS.checklistItems} here; the incident status lists all)` : '';
+      action =
+        todo.count === 0
+          ? `Nothing to do now. ${failback}`
+          : `Do the ${todo.count === 1 ? 'one thing' : `${todo.count} things`} on the checklist below by hand${more}. ${failback}`;
       tone = 'good';
       facts.push({ label: 'Failover took', value: formatDuration(event.durationMs) });
       if (isNumber(event.sinceDetectionMs)) facts.push({ label: 'Since detection', value: formatDuration(event.sinceDetectionMs) });
       pushWorkloadDurations(facts, event.workloadDurationsMs);
       break;
+    }
     case 'failback-done':
       headline = `Failed back: ${who} ${ids.length === 1 ? 'is' : 'are'} back in ${primary} (took ${formatDuration(event.durationMs)})`;
       action = 'Nothing to do: the incident is over.';
@@ -262,6 +351,7 @@ export function describeNotification(event: IncidentNotification): NotificationV
     headline,
     lines: lines.filter((line) => line.text.trim() !== ''),
     action,
+    checklist,
     facts: facts.map((fact) => ({ label: fact.label, value: clip(fact.value, LIMITS.factValue) })),
     links,
     context: contextLine(event),
@@ -277,6 +367,7 @@ function unknownEvent(event: never): NotificationView {
     headline: `Incident update (${type}): ${listWorkloads(Array.isArray(e.workloads) ? e.workloads : [])}`,
     lines: typeof e.title === 'string' ? [{ text: clip(e.title, LIMITS.title) }] : [],
     action: 'See the incident status for details.',
+    checklist: [],
     facts: [],
     links: [],
     context: contextLine({ incidentId: String(e.incidentId ?? ''), trackingId: e.trackingId ?? null, at: String(e.at ?? '') }),
@@ -390,6 +481,8 @@ export interface TeamsTextRun {
   color?: 'Attention' | 'Warning' | 'Good' | 'Default';
   isSubtle?: boolean;
   fontType?: 'Monospace';
+  /** Makes the run a link (Adaptive Cards 1.2): only a checklist URL, shown as its own text. */
+  selectAction?: TeamsOpenUrlAction;
 }
 
 export interface TeamsRichTextBlock {
@@ -450,6 +543,31 @@ function run(text: string, extra: Omit<TeamsTextRun, 'type' | 'text'> = {}): Tea
   return { type: 'TextRun', text: teamsText(text), ...extra };
 }
 
+/**
+ * The checklist as blocks: `What to do now:`, then per workload its name and one line per item,
+ * the item's URL as written (a link when it is http(s), monospace otherwise, to copy).
+ */
+function teamsChecklist(groups: readonly ChecklistGroup[]): TeamsRichTextBlock[] {
+  if (groups.length === 0) return [];
+  const urlRun = (line: ChecklistLine): TeamsTextRun[] => {
+    if (line.url === null) return [];
+    return [line.link ? { type: 'TextRun', text: line.url, selectAction: { type: 'Action.OpenUrl', title: line.url, url: line.url } } : { type: 'TextRun', text: line.url, fontType: 'Monospace' }];
+  };
+  return [
+    { type: 'RichTextBlock', inlines: [run('What to do now:', { weight: 'Bolder' })] },
+    ...groups.flatMap((group): TeamsRichTextBlock[] => [
+      { type: 'RichTextBlock', inlines: [run(`${group.workload}:`, { weight: 'Bolder' })], spacing: 'Small' },
+      ...group.items.map(
+        (line): TeamsRichTextBlock => ({
+          type: 'RichTextBlock',
+          inlines: [run(`• ${line.before}`), ...urlRun(line), ...(line.after !== '' ? [run(line.after)] : [])],
+          spacing: 'None',
+        }),
+      ),
+    ]),
+  ];
+}
+
 export function renderTeams(event: IncidentNotification): TeamsMessage {
   const view = describeNotification(event);
   const body: TeamsRichTextBlock[] = [
@@ -458,6 +576,7 @@ export function renderTeams(event: IncidentNotification): TeamsMessage {
       (line): TeamsRichTextBlock => ({ type: 'RichTextBlock', inlines: [run(line.text, line.style === 'code' ? { fontType: 'Monospace' } : {})] }),
     ),
     { type: 'RichTextBlock', inlines: [run('What to do: ', { weight: 'Bolder' }), run(view.action)] },
+    ...teamsChecklist(view.checklist),
     ...view.facts.map(
       (fact, i): TeamsRichTextBlock => ({
         type: 'RichTextBlock',
@@ -578,6 +697,36 @@ const SLACK_EMOJI: Record<Tone, string> = {
   default: ':information_source:',
 };
 
+/**
+ * A checklist URL as written: an http(s) one as a link whose text is the address (`<url>`), any
+ * other (an encoder's rtmps://) as code to copy. `&<>` are entities (Slack reads them even in a
+ * link), and `|`, which would start a link's label, and the backtick, which would end the code,
+ * are percent-encoded, as the same address.
+ */
+function slackUrl(line: ChecklistLine): string {
+  if (line.url === null) return '';
+  return line.link ? `<${escapeSlack(line.url.replace(/\|/g, '%7C'))}>` : `\`${escapeSlack(line.url.replace(/`/g, '%60'))}\``;
+}
+
+/** The checklist as sections of at most 3000 characters: `What to do now:`, then per workload its items. */
+function slackChecklist(groups: readonly ChecklistGroup[]): SlackBlock[] {
+  if (groups.length === 0) return [];
+  const lines = [
+    '*What to do now:*',
+    ...groups.flatMap((group) => [
+      `*${slackText(group.workload, 100)}*`,
+      ...group.items.map((line) => clipEscaped(`• ${slackText(line.before, 1000)}${slackUrl(line)}${slackText(line.after, 500)}`, 2900)),
+    ]),
+  ];
+  const sections: string[] = [];
+  for (const line of lines) {
+    const last = sections.length - 1;
+    if (last >= 0 && sections[last]!.length + 1 + line.length <= 3000) sections[last] += `\n${line}`;
+    else sections.push(line);
+  }
+  return sections.map((text): SlackBlock => ({ type: 'section', text: { type: 'mrkdwn', text } }));
+}
+
 export function renderSlack(event: IncidentNotification): SlackMessage {
   const view = describeNotification(event);
   const blocks: SlackBlock[] = [
@@ -591,6 +740,7 @@ export function renderSlack(event: IncidentNotification): SlackMessage {
     blocks.push({ type: 'section', text: { type: 'mrkdwn', text: clip(text, 3000) } });
   }
   blocks.push({ type: 'section', text: { type: 'mrkdwn', text: `*What to do:* ${slackText(view.action, 2900)}` } });
+  blocks.push(...slackChecklist(view.checklist));
   // A section takes at most 10 fields of at most 2000 characters.
   for (let i = 0; i < view.facts.length; i += 10) {
     blocks.push({
