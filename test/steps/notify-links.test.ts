@@ -5,6 +5,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import { verifyActionLink } from '../../lib/auth/action-link.js';
+import { VIEW_LINK_LIFETIME_MS, verifyViewLink } from '../../lib/auth/view-link.js';
 import type { NotificationRequest } from '../../lib/incidents/types.js';
 import { completeNotification } from '../../lib/steps/notify.js';
 import { sampleCatalog } from './support.js';
@@ -54,6 +55,17 @@ describe('links in approval notifications', () => {
       ok: true,
       claims: { action: 'approve', round: null, expiresAt: new Date(NOW.getTime() + 60 * 60_000) },
     });
+  });
+
+  it('link the incident status to its page through a signed view link, which no action link accepts', async () => {
+    const workloads = (await sampleCatalog()).workloads.filter((w) => w.id === 'purview-governance');
+    const n = completeNotification(request({ type: 'incident-opened' }), workloads, BASE, NOW, SECRET);
+    expect(n.statusUrl).toMatch(new RegExp(`^${BASE}/api/pages/[A-Za-z0-9_-]+\\.[A-Za-z0-9_-]{43}$`));
+    const token = decodeURIComponent(n.statusUrl!.slice(`${BASE}/api/pages/`.length));
+    expect(verifyViewLink(token, [SECRET], NOW)).toEqual({ ok: true, claims: { incidentId: ID, expiresAt: new Date(NOW.getTime() + VIEW_LINK_LIFETIME_MS) } });
+    expect(verifyActionLink(token, [SECRET], NOW)).toMatchObject({ ok: false, reason: 'bad-signature' });
+    // Without a secret: the incident's JSON, behind the on-call key, as before.
+    expect(completeNotification(request({ type: 'incident-opened' }), workloads, BASE, NOW).statusUrl).toBe(`${BASE}/api/incidents/${ID}`);
   });
 
   it('are the key-protected routes without a secret, or without the public address', async () => {
