@@ -8,6 +8,9 @@ import { call, failure, target, type AppTarget } from './app.js';
 import { parseFlags, type Flags } from './flags.js';
 import { EXIT, UsageError, type CliIo } from './io.js';
 import { abortOnInterrupt, intervalOf, timelineLine as line, watchIncident, watchMode, WATCH_USAGE_LINES } from './watch.js';
+import { checklistLines, listLines, sourceLines } from './incident-text.js';
+import { isFinished } from '../lib/incidents/client.js';
+import { incidentIdProblem } from '../lib/incidents/ids.js';
 import type { UndeliveredNotification } from '../lib/notify/outbox.js';
 import type { IncidentBrief, IncidentView } from '../lib/operators/incidents.js';
 
@@ -23,8 +26,13 @@ export const TRIGGER_USAGE = `failover trigger (--workloads a,b | --service S --
 ${WHO_YOU_ARE}`;
 
 export const INCIDENTS_USAGE = `failover incidents <command> [--app URL] [--key KEY] [--token TOKEN] [--data-dir DIR] [--json]
-  list [--state running|finished] newest first: phase, outcome, workloads
-  show <id>                       state, decisions and the timeline
+  list [--state running|finished] [--tracking-id ID] [--resource ARM-ID]
+                                  newest first: Azure's reference (tracking ID, resource or operation),
+                                  subscription, outcome or phase, workloads, title; --tracking-id and
+                                  --resource keep those of one Service Health incident or one resource
+  show <id | tracking ID>         the Azure source and its portal link, what to do next (a checklist per
+                                  workload), decisions and the timeline; given a tracking ID (7K2T-LQ8),
+                                  the newest incident of it, the others listed with their ids
 ${WATCH_USAGE_LINES}
   approve <id> [--comment TEXT] [--round N]
                                   approve the open request (bound to its direction and round; --round
@@ -108,25 +116,43 @@ export async function incidentsCommand(io: CliIo, args: string[], env: Readonly<
   switch (command) {
     case 'list': {
       const state = text(flags, 'state');
-      const res = await call(t, 'GET', `/api/incidents${state !== undefined ? `?state=${encodeURIComponent(state)}` : ''}`);
+      const trackingId = text(flags, 'tracking-id');
+      const resource = text(flags, 'resource');
+      const query = new URLSearchParams({ ...(state !== undefined ? { state } : {}), ...(trackingId !== undefined ? { trackingId } : {}), ...(resource !== undefined ? { resource } : {}) }).toString();
+      const res = await call(t, 'GET', `/api/incidents${query !== '' ? `?${query}` : ''}`);
       if (res.status !== 200) return failure(io, res.status, res.body);
       const list = (res.body as { incidents: IncidentBrief[] }).incidents;
       if (json) return io.out(JSON.stringify(list, null, 2)), EXIT.ok;
-      if (list.length === 0) io.out('no incidents');
-      for (const i of list) io.out(`${i.incidentId}  ${i.createdAt}  ${(i.outcome ?? i.phase).padEnd(28)} ${i.workloads.join(',') || '-'}  ${i.title ?? ''}`);
+      if (list.length === 0) {
+        const which = [state !== undefined ? `${state} ` : '', 'incidents', trackingId !== undefined ? ` of tracking ID ${trackingId.trim()}` : '', resource !== undefined ? ` about ${resource.trim()}` : ''].join('');
+        io.out(`no ${which}`);
+      }
+      for (const l of listLines(list)) io.out(l);
       return EXIT.ok;
     }
     case 'show': {
-      const res = await call(t, 'GET', `/api/incidents/${encodeURIComponent(needId())}`);
+      const found = await findIncident(io, t, decodeURIComponent(needId()));
+      if (!found.ok) return found.exitCode;
+      const res = await call(t, 'GET', `/api/incidents/${encodeURIComponent(found.id)}`);
       if (res.status !== 200) return failure(io, res.status, res.body);
-      if (json) return io.out(JSON.stringify(res.body, null, 2)), EXIT.ok;
+      const others = found.others.map((o) => `${o.incidentId}  ${o.createdAt}  ${o.outcome ?? o.phase}`);
+      if (json) {
+        io.out(JSON.stringify(res.body, null, 2));
+        if (others.length > 0) io.err(`${others.length} more incident${others.length === 1 ? '' : 's'} of tracking ID ${found.trackingId}: ${found.others.map((o) => o.incidentId).join(', ')}`);
+        return EXIT.ok;
+      }
       const v = res.body as IncidentView;
       io.out(`${v.incidentId}: ${v.title ?? ''}`);
       io.out(`  ${v.runtimeStatus}, ${v.outcome ?? v.phase}; workloads ${v.workloads.join(', ') || 'none'}; updated ${v.updatedAt}`);
+      for (const l of sourceLines(v.source ?? null)) io.out(l);
+      for (const l of checklistLines(v.checklist ?? [], isFinished(v))) io.out(l);
+      io.out('  Timeline');
       for (const e of v.timeline) io.out(`  ${line(e)}`);
       const undelivered = v.notifications?.undelivered ?? [];
       if (undelivered.length > 0) io.out('  notifications a channel did not take at once:');
       for (const u of undelivered) io.out(`  ${undeliveredLine(u)}`);
+      if (others.length > 0) io.out(`  Other incidents of tracking ID ${found.trackingId} (failover incidents show <id>):`);
+      for (const o of others) io.out(`    ${o}`);
       return EXIT.ok;
     }
     case 'watch':
@@ -157,6 +183,27 @@ export async function incidentsCommand(io: CliIo, args: string[], env: Readonly<
     default:
       throw new UsageError(`unknown incidents command '${command}'\n${INCIDENTS_USAGE}`);
   }
+}
+
+/**
+ * The incident `show` means: an incident id as it is; anything else is taken for a Service Health
+ * tracking ID, whose newest incident is shown, the others listed. None, or a value that is neither,
+ * is said in words (exit 1).
+ */
+async function findIncident(io: CliIo, t: AppTarget, arg: string): Promise<{ ok: true; id: string; trackingId: string | null; others: IncidentBrief[] } | { ok: false; exitCode: number }> {
+  if (incidentIdProblem(arg) === null) return { ok: true, id: arg, trackingId: null, others: [] };
+  const res = await call(t, 'GET', `/api/incidents?${new URLSearchParams({ trackingId: arg }).toString()}`);
+  if (res.status === 400) {
+    io.err(`failover: '${arg}' is neither an incident id (incident-<20 hex digits>-<17 digits>) nor a Service Health tracking ID (such as 7K2T-LQ8); 'failover incidents list' shows both`);
+    return { ok: false, exitCode: EXIT.invalidInput };
+  }
+  if (res.status !== 200) return { ok: false, exitCode: failure(io, res.status, res.body) };
+  const [newest, ...others] = (res.body as { incidents: IncidentBrief[] }).incidents;
+  if (newest === undefined) {
+    io.err(`failover: no incident has tracking ID ${arg.trim()}; 'failover incidents list' shows the incidents there are`);
+    return { ok: false, exitCode: EXIT.invalidInput };
+  }
+  return { ok: true, id: newest.incidentId, trackingId: newest.source?.trackingId ?? arg.trim(), others };
 }
 
 /** Follows the incident until it ends, rendered for where the output goes (cli/watch.ts); Ctrl-C stops the watch, not the incident. */
