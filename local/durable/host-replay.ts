@@ -57,9 +57,21 @@ export type Effect =
   | { kind: 'timer'; id: number; fireAt: number }
   | { kind: 'subOrchestration'; id: number; name: string; instanceId: string; input: unknown };
 
+/** Where history and code disagree: the history event, what it recorded, what the code does there now. */
+export interface Divergence {
+  /** Index of the event in the history given. */
+  eventIndex: number;
+  sequenceId: number;
+  /** `activity 'notify'`, `a timer`, `sub-orchestration 'playbook'`. */
+  recorded: string;
+  /** The same for what the code scheduled at that sequence id, or null when it scheduled nothing there. */
+  produced: string | null;
+}
+
 export interface HostReplayResult {
   /** Set when history and code disagree; the instance fails with this message. */
   nondeterminism?: string;
+  divergence?: Divergence;
   /** Scheduling events this episode adds to history, in sequence-id order. */
   newEvents: HistoryEvent[];
   effects: Effect[];
@@ -70,7 +82,10 @@ export interface HostReplayResult {
 }
 
 export class NonDeterminismError extends Error {
-  constructor(detail: string) {
+  constructor(
+    detail: string,
+    readonly at?: Omit<Divergence, 'eventIndex'>,
+  ) {
     super(`Non-Deterministic workflow detected: ${detail}`);
     this.name = 'NonDeterministicOrchestrationException';
   }
@@ -137,11 +152,19 @@ class Shim {
   }
 
   run(): HostReplayResult {
+    let index = 0;
     try {
-      for (const e of this.input.history) this.apply(e);
+      for (; index < this.input.history.length; index++) this.apply(this.input.history[index]!);
     } catch (err) {
       if (err instanceof NonDeterminismError) {
-        return { nondeterminism: err.message, newEvents: [], effects: [], codeFinished: false, openTasks: 0 };
+        return {
+          nondeterminism: err.message,
+          ...(err.at !== undefined ? { divergence: { eventIndex: index, ...err.at } } : {}),
+          newEvents: [],
+          effects: [],
+          codeFinished: false,
+          openTasks: 0,
+        };
       }
       throw err;
     }
@@ -220,12 +243,14 @@ class Shim {
     const id = e.EventId;
     const action = this.unmatched.get(id);
     const name = e.Name ?? '';
+    const recorded = describeTask(kind, name);
     if (action === undefined) {
       throw new NonDeterminismError(
         `A previous execution of this orchestration scheduled ${KIND_WORDS[kind]} with sequence ID ${id}` +
           (kind === 'timer' ? '' : ` and name '${name}' (version '')`) +
           `, but the current replay execution hasn't (yet?) scheduled this task. ` +
           'Was a change made to the orchestrator code after this instance had already started running?',
+        { sequenceId: id, recorded, produced: null },
       );
     }
     const actionName = action.kind === 'timer' ? '' : action.name;
@@ -236,6 +261,7 @@ class Shim {
           `, but the current orchestration replay instead produced ${KIND_WORDS[action.kind]}` +
           (action.kind === 'timer' ? '' : ` named '${actionName}'`) +
           ' at this sequence number. Was a change made to the orchestrator code after this instance had already started running?',
+        { sequenceId: id, recorded, produced: describeTask(action.kind, actionName) },
       );
     }
     this.unmatched.delete(id);
@@ -405,6 +431,11 @@ class Shim {
     };
     start();
   }
+}
+
+/** `activity 'notify'`, `a timer`, `sub-orchestration 'playbook'`: a scheduled task in a sentence. */
+export function describeTask(kind: 'activity' | 'timer' | 'subOrchestration', name: string): string {
+  return kind === 'timer' ? 'a timer' : `${kind === 'activity' ? 'activity' : 'sub-orchestration'} '${name}'`;
 }
 
 /** DTFx RetryInterceptor.ComputeNextDelay; zero means "give up now, without a timer". */

@@ -13,7 +13,7 @@ import { DurableRuntime, type DurableFunctions, type RuntimeOptions } from './ru
 
 export { DurableRuntime, runUntilIdle, seededRandom } from './runtime.js';
 export type { DurableHttpBridge } from './http-api.js';
-export { replayHistory, type ReplayReport } from './replay-check.js';
+export { checkRecordedHistory, replayHistory, type HistoryCheck, type RecordedInstance, type ReplayReport } from './replay-check.js';
 
 /** Orchestrators and activities by name, from the registrations `df.app.*` made. */
 export function durableFunctionsOf(registry: Registry): DurableFunctions {
