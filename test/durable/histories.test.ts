@@ -54,6 +54,8 @@ df.app.orchestration('incident_rewordedTimeline', function* (context: Orchestrat
   return summary;
 });
 
+/** The scenarios `npm run histories:record` records, under today's version but the last. */
+const SCENARIOS = ['cancel-rollback', 'failed-step-compensation', 'failover-approval-failback', 'version-1'];
 const handler = (name: string) => registry.get(name)!.handler as Handler;
 const histories = committedHistories();
 const byName = (name: string): HistoryFile => histories.find(([n]) => n === name)![1];
@@ -62,7 +64,9 @@ const outputOf = (i: RecordedInstance) => JSON.parse(i.history.find((e) => e.Eve
 
 describe('the committed histories', () => {
   it('cover a failover with approvals and a failback, a cancel with its rollback, a failed step compensated, and a version 1 incident', () => {
-    expect(histories.map(([name, file]) => [name, file.orchestratorVersion, file.instances.map((i) => (i.instanceId.includes(':') ? i.instanceId.slice(i.instanceId.indexOf(':') + 1) : i.name))])).toEqual([
+    // Histories of older versions kept beside these (orchestrations/README.md) replay too; these must be here.
+    const recorded = histories.map(([name, file]) => [name, file.orchestratorVersion, file.instances.map((i) => (i.instanceId.includes(':') ? i.instanceId.slice(i.instanceId.indexOf(':') + 1) : i.name))]);
+    expect(recorded.filter(([name]) => SCENARIOS.includes(name as string))).toEqual([
       ['cancel-rollback', INCIDENT_ORCHESTRATOR_VERSION, ['incident', 'failover:media-streaming', 'rollback:media-streaming']],
       ['failed-step-compensation', INCIDENT_ORCHESTRATOR_VERSION, ['incident', 'failover:media-streaming']],
       ['failover-approval-failback', INCIDENT_ORCHESTRATOR_VERSION, ['incident', 'failover:purview-governance', 'failback:purview-governance']],
