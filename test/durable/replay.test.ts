@@ -57,6 +57,9 @@ describe('replaying a recorded history', () => {
           "but the current orchestration replay instead produced an activity task named 'r_c' at this sequence number. " +
           'Was a change made to the orchestrator code after this instance had already started running?',
       );
+      const history = h.runtime.history('changed');
+      // Where: the event that scheduled r_b, in the history as given.
+      expect(report.at).toEqual({ eventIndex: history.findIndex((e) => e.Name === 'r_b'), sequenceId: 1, recorded: "activity 'r_b'", produced: "activity 'r_c'" });
     } finally {
       step2 = 'r_b';
     }
