@@ -11,7 +11,7 @@ import type { Catalog } from '../lib/catalog/types.js';
 import { generateInfra, type GeneratedInfra } from '../lib/infra/generate.js';
 import { planTemplate } from '../lib/infra/plan.js';
 import { formatProblem } from './catalog.js';
-import { parseFlags, type Flags } from './flags.js';
+import { parseFlags, rejectUnknownFlags, type Flags } from './flags.js';
 import { EXIT, UsageError, type CliIo } from './io.js';
 
 export const INFRA_USAGE = `failover infra generate <catalog> [--app-region R] [--out DIR] [--advisories]
@@ -22,10 +22,13 @@ export const INFRA_USAGE = `failover infra generate <catalog> [--app-region R] [
     cannot make. Refuses (exit 1) when the app region is a protected workload's primary region, or when
     the template breaks a rule (location, 100 rules per subscription, category-only Administrative rules).
     --check writes nothing and exits 1 when DIR/catalog.json differs from what the catalog implies.
+    --json prints the rules, grants, custom roles and manual steps (with --check: the file and whether it
+    is up to date) as JSON.
 failover infra plan <catalog> --app-subscription ID --app-resource-group RG --location R
                       [--principal-id ID] [--webhook-uri URI] [--alerts-resource-group RG] [--json]
     What deploying the generated template would create or change, read through ARM (AZURE_TARGET=simulator
-    reads the simulator). Exit 0 when nothing would change, 3 when something would.`;
+    reads the simulator); --json prints each resource's change. Exit 0 when nothing would change, 3 when
+    something would.`;
 
 const GENERATE_SWITCHES = new Set(['advisories', 'check', 'json']);
 
@@ -65,6 +68,7 @@ function manualStepsMarkdown(generated: GeneratedInfra): string {
 
 async function generate(io: CliIo, args: string[], env: Readonly<Record<string, string | undefined>>): Promise<number> {
   const { positional, flags } = parseFlags(args, GENERATE_SWITCHES);
+  rejectUnknownFlags(flags, new Set([...GENERATE_SWITCHES, 'app-region', 'out', 'secure-webhook', 'identifier-uri', 'tenant']));
   if (positional.length !== 1) throw new UsageError(`name one catalog file\n${INFRA_USAGE}`);
   const file = positional[0]!;
   const catalog = await loadCatalog(io, file, stringFlag(flags, 'app-region'));
@@ -91,10 +95,13 @@ async function generate(io: CliIo, args: string[], env: Readonly<Record<string, 
   const target = join(out, 'catalog.json');
   if (flags['check'] === true) {
     const existing = await readFile(target, 'utf8').catch(() => null);
+    if (flags['json'] === true) io.out(JSON.stringify({ file: target, upToDate: existing === text, exists: existing !== null }, null, 2));
     if (existing === text) {
+      if (flags['json'] === true) return EXIT.ok;
       io.out(`${target} is what ${file} implies`);
       return EXIT.ok;
     }
+    // With --json the answer is on stdout; the fix is said on stderr all the same.
     io.err(`${target} ${existing === null ? 'does not exist' : 'differs from what the catalog implies'}: run failover infra generate ${file} --app-region ${catalog.orchestrator.region}`);
     return EXIT.invalidInput;
   }
@@ -112,6 +119,7 @@ async function generate(io: CliIo, args: string[], env: Readonly<Record<string, 
 
 async function plan(io: CliIo, args: string[], env: Readonly<Record<string, string | undefined>>): Promise<number> {
   const { positional, flags } = parseFlags(args, new Set(['json']));
+  rejectUnknownFlags(flags, new Set(['json', 'app-subscription', 'app-resource-group', 'location', 'principal-id', 'webhook-uri', 'alerts-resource-group']));
   if (positional.length !== 1) throw new UsageError(`name one catalog file\n${INFRA_USAGE}`);
   const required = (name: string): string => {
     const v = stringFlag(flags, name);

@@ -40,14 +40,15 @@ find it with --app URL (env FAILOVER_URL, default http://localhost:7071) and --k
 FAILOVER_KEY, else the on-call key 'npm start' keeps in .local/keys.json).
 
 Exit status:
-  0  it worked (for status, readiness and infra plan: nothing to fix or deploy)
-  1  invalid input, or a failure outside the CLI: the message names the file and field, or the app
-     or simulator and what it answered; replay: today's decisions differ from the original ones;
-     incidents watch / trigger --watch: the incident ended in failure
-  2  usage error: an unknown command or option, a missing or extra argument
-  3  the command worked and found something to fix: status (a workload not ready, or its readiness
-     not known), readiness (the standby or a permission is missing), infra plan (changes to deploy)
-  4  replay: the replay could not run (its source, its target, or a refusal; the message says which)
+    0  it worked (for status, readiness and infra plan: nothing to fix or deploy)
+    1  invalid input, or a failure outside the CLI: the message names the file and field, or the app
+       or simulator and what it answered; replay: today's decisions differ from the original ones;
+       incidents watch / trigger --watch: the incident ended in failure
+    2  usage error: an unknown command or option, a missing or extra argument
+    3  the command worked and found something to fix: status (a workload not ready, or its readiness
+       not known), readiness (the standby or a permission is missing), infra plan (changes to deploy)
+    4  replay: the replay could not run (its source, its target, or a refusal; the message says which)
+  130  incidents watch / trigger --watch stopped with Ctrl-C (the incident goes on)
 A reader that stops early (failover incidents list | head -5) ends the command quietly, exit 0.`;
 
 type Command = (io: CliIo, args: string[]) => Promise<number>;

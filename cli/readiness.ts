@@ -5,14 +5,16 @@
  * drifted (so a scheduled job can page on it), 1 when the app could not answer.
  */
 import { call, failure, target } from './app.js';
-import { parseFlags } from './flags.js';
+import { parseFlags, rejectUnknownFlags } from './flags.js';
 import { EXIT, UsageError, type CliIo } from './io.js';
 import { standbyProblems, type ReadinessReport } from '../lib/operators/readiness.js';
 import { accessProblems } from '../lib/operators/access-readiness.js';
 
 export const READINESS_USAGE = `failover readiness <workload> [--app URL] [--key KEY] [--data-dir DIR] [--json]
-                                  compare the workload's standby with what the catalog requires;
-                                  exit 0 when ready, 3 when something is missing`;
+                                  compare the workload's standby with what the catalog requires, and the
+                                  app's permissions and alert rules; --json prints the app's report;
+                                  exit 0 when ready, 3 when something is missing, 1 when the app could not
+                                  answer ('failover status' shows every workload at once)`;
 
 /** The standby's summary, then the access summary, each followed by one indented line per problem to fix. */
 function describe(report: ReadinessReport): string[] {
@@ -24,6 +26,7 @@ function describe(report: ReadinessReport): string[] {
 
 export async function readinessCommand(io: CliIo, args: string[], env: Readonly<Record<string, string | undefined>> = process.env): Promise<number> {
   const { positional, flags } = parseFlags(args, new Set(['json']));
+  rejectUnknownFlags(flags, new Set(['app', 'key', 'token', 'data-dir', 'json']));
   if (positional.length !== 1) throw new UsageError(`name one workload\n${READINESS_USAGE}`);
   const t = await target(io, flags, env);
   const answer = await call(t, 'GET', `/api/workloads/${encodeURIComponent(positional[0]!)}/readiness`);

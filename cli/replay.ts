@@ -47,14 +47,15 @@ Options:
   --plan              decisions only: playbooks plan and do not act
   --expect FILE       compare with a saved report's incidents instead of the original ones
   --timeout D         how long to follow the replay, target time (default 6h, e.g. 30m)
-  --json              print the report as JSON       --out FILE   also write it as JSON
+  --json              print the report (with --dry-run, what would be replayed) as JSON
+  --out FILE          also write the report as JSON
   --html FILE         write the HTML report           --save DIR   keep the incident for the regression suite
   --dry-run           show what would be replayed, and stop
 Exit status: 0 the decisions match (or there was nothing to compare with), 1 they differ,
 2 usage error, 4 the replay could not run (source, target, or a refusal; the message says which).`;
 
 const BOOLEANS = new Set(['activity-log', 'm365', 'local', 'plan', 'json', 'dry-run']);
-const EXIT_CANNOT_RUN = 4;
+const EXIT_CANNOT_RUN = EXIT.cannotRun;
 
 export async function replayCommand(io: CliIo, args: string[], env: Readonly<Record<string, string | undefined>> = process.env): Promise<number> {
   try {
@@ -99,7 +100,7 @@ async function replay(io: CliIo, args: string[], env: Readonly<Record<string, st
     }
   }
   if (flags['dry-run'] === true) {
-    io.out(dryRun(source, speed));
+    io.out(flags['json'] === true ? JSON.stringify(dryRunJson(source, speed), null, 2) : dryRun(source, speed));
     return EXIT.ok;
   }
   let report: ReplayReport;
@@ -206,6 +207,21 @@ function dryRun(source: ReplaySource, speed: number): string {
   }
   lines.push(`${source.health.length} health observation(s); ${source.then === null ? 'no original incident to compare with' : `${source.then.length} original incident(s) to compare with`}`);
   return lines.join('\n');
+}
+
+/** What --dry-run says, as JSON: each signal with its offset from the first, at the original pace and the replay's. */
+function dryRunJson(source: ReplaySource, speed: number) {
+  const first = Date.parse(source.signals[0]!.at);
+  return {
+    source: source.label,
+    speed,
+    signals: source.signals.map((signal) => {
+      const offsetSeconds = Math.round((Date.parse(signal.at) - first) / 1000);
+      return { at: signal.at, offsetSeconds, replayOffsetSeconds: Math.round(offsetSeconds / speed), intake: signal.intake, origin: signal.origin, inferred: signal.inferred };
+    }),
+    healthObservations: source.health.length,
+    originalIncidents: source.then === null ? null : source.then.length,
+  };
 }
 
 function text(flags: Flags, name: string): string | undefined {

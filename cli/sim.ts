@@ -5,7 +5,8 @@
  */
 import { request } from 'node:https';
 import { join } from 'node:path';
-import { parseFlags, type Flags } from './flags.js';
+import { parseFlags, rejectUnknownFlags, type Flags } from './flags.js';
+import type { SentEmail } from '../sim/providers/communication-email.js';
 import { LOCAL_OPERATOR_AUDIENCE, LOCAL_TENANT_ID } from '../local/sign-in.js';
 import { EXIT, UsageError, type CliIo } from './io.js';
 
@@ -20,6 +21,8 @@ export const SIM_USAGE = `failover sim <command> [--sim URL --ca FILE] [--data-d
   fault <operation> [--status N] [--rate 0..1] [--count N] [--latency MS] [--resource S] [--fail-operation]
                                   inject a failure (operation names as in 'operations')
   faults [--clear]                list (or remove) fault rules
+  emails [--to ADDRESS] [--since N]
+                                  what Communication Services Email was asked to send (newest last)
   reset                           back to the seeded estate
   login <upn> [--roles A,B] [--groups G1,G2] [--oid GUID]
                                   sign in to the simulator's directory as <upn>: prints an Entra token
@@ -31,6 +34,8 @@ interface SimTarget {
 }
 
 const BOOLEANS = new Set(['json', 'timeout', 'fail-operation', 'clear']);
+/** Every option of every sim command: any other is a typo, refused rather than read as a value. */
+const OPTIONS = new Set([...BOOLEANS, 'sim', 'ca', 'data-dir', 'type', 'region', 'since', 'services', 'status', 'rate', 'count', 'latency', 'resource', 'roles', 'groups', 'oid', 'to']);
 
 async function target(io: CliIo, flags: Flags, env: Readonly<Record<string, string | undefined>>): Promise<SimTarget> {
   const read = async (path: string) => (await io.read(path)).toString('utf8');
@@ -84,8 +89,11 @@ function stateOf(r: Resource): string {
 
 export async function simCommand(io: CliIo, args: string[], env: Readonly<Record<string, string | undefined>> = process.env): Promise<number> {
   const { positional, flags } = parseFlags(args, BOOLEANS);
+  rejectUnknownFlags(flags, OPTIONS);
   const [command, arg] = positional;
   if (command === undefined) throw new UsageError(`expected a sim command\n${SIM_USAGE}`);
+  const since = typeof flags['since'] === 'string' ? flags['since'] : undefined;
+  if (since !== undefined && !/^\d+$/.test(since)) throw new UsageError(`--since must be a sequence number (a whole number, as the listing shows), got '${since}'`);
   const t = await target(io, flags, env);
   const json = flags['json'] === true;
   const show = (body: unknown) => io.out(JSON.stringify(body, null, 2));
@@ -97,6 +105,8 @@ export async function simCommand(io: CliIo, args: string[], env: Readonly<Record
   switch (command) {
     case 'status': {
       const [health, regions, faults] = await Promise.all([call(t, 'GET', '/_sim/health'), call(t, 'GET', '/_sim/regions'), call(t, 'GET', '/_sim/faults')]);
+      const refused = [health, regions, faults].find((r) => r.status !== 200);
+      if (refused !== undefined) return fail(refused.status, refused.body);
       if (json) return show({ health: health.body, regions: regions.body, faults: faults.body }), EXIT.ok;
       const h = health.body as { baseUrl: string; timeScale: number; resources: number };
       const down = (regions.body as { down: Array<{ region: string; mode: string }> }).down;
@@ -112,14 +122,18 @@ export async function simCommand(io: CliIo, args: string[], env: Readonly<Record
       const res = await call(t, 'GET', `/_sim/resources${q.size > 0 ? `?${q}` : ''}`);
       if (res.status !== 200) return fail(res.status, res.body);
       if (json) return show(res.body), EXIT.ok;
-      for (const r of res.body as Resource[]) io.out(`${(r.location ?? '').padEnd(14)} ${stateOf(r).padEnd(10)} ${r.type}  ${r.id.split('/providers/').pop()}`);
+      const resources = res.body as Resource[];
+      if (resources.length === 0) io.out(`no resources in the simulator${q.size > 0 ? ` match ${[...q].map(([k, v]) => `${k} ${v}`).join(' and ')}` : ''}`);
+      for (const r of resources) io.out(`${(r.location ?? '').padEnd(14)} ${stateOf(r).padEnd(10)} ${r.type}  ${r.id.split('/providers/').pop()}`);
       return EXIT.ok;
     }
     case 'operations': {
-      const since = typeof flags['since'] === 'string' ? `?since=${encodeURIComponent(flags['since'])}` : '';
-      const res = await call(t, 'GET', `/_sim/operations${since}`);
+      const res = await call(t, 'GET', `/_sim/operations${since !== undefined ? `?since=${since}` : ''}`);
+      if (res.status !== 200) return fail(res.status, res.body);
       if (json) return show(res.body), EXIT.ok;
-      for (const o of res.body as Array<{ seq: number; at: string; method: string; operation: string; status: number; caller: string; resource: string | null; injected: string | null }>) {
+      const operations = res.body as unknown[];
+      if (operations.length === 0) io.out(since === undefined ? "no operations in the simulator's log yet" : `no operations in the simulator's log after ${since}`);
+      for (const o of operations as Array<{ seq: number; at: string; method: string; operation: string; status: number; caller: string; resource: string | null; injected: string | null }>) {
         io.out(`${String(o.seq).padStart(5)} ${o.at} ${String(o.status)} ${o.operation} by ${o.caller}${o.injected !== null ? ` [${o.injected}]` : ''}  ${o.resource ?? ''}`);
       }
       return EXIT.ok;
@@ -137,6 +151,7 @@ export async function simCommand(io: CliIo, args: string[], env: Readonly<Record
     case 'restore': {
       if (arg === undefined) throw new UsageError('expected: failover sim restore <region>');
       const res = await call(t, 'DELETE', `/_sim/regions/${encodeURIComponent(arg)}/outage`);
+      if (res.status !== 200) return fail(res.status, res.body);
       if (json) return show(res.body), EXIT.ok;
       io.out(`${arg} is back; ${(res.body as { resolved: unknown[] }).resolved.length} incident(s) resolved`);
       return EXIT.ok;
@@ -167,7 +182,28 @@ export async function simCommand(io: CliIo, args: string[], env: Readonly<Record
     }
     case 'faults': {
       const res = flags['clear'] === true ? await call(t, 'DELETE', '/_sim/faults') : await call(t, 'GET', '/_sim/faults');
-      show(res.body);
+      if (res.status !== 200) return fail(res.status, res.body);
+      if (json) return show(res.body), EXIT.ok;
+      if (flags['clear'] === true) return io.out('every fault rule removed'), EXIT.ok;
+      const rules = res.body as Array<{ id: string; operation: string; resource?: string; errorRate: number; status: number; latencyMs: number; remaining?: number; fired?: number; failOperation: boolean }>;
+      if (rules.length === 0) io.out('no fault rules');
+      for (const f of rules) {
+        const what = f.failOperation ? 'fails the operation' : `${f.status}${f.errorRate < 1 ? ` at rate ${f.errorRate}` : ''}`;
+        const extra = [f.resource !== undefined ? `resource ~ ${f.resource}` : null, f.latencyMs > 0 ? `+${f.latencyMs}ms` : null, f.remaining !== undefined ? `${f.remaining} left` : null, `fired ${f.fired ?? 0}`].filter((x) => x !== null);
+        io.out(`${f.id}  ${f.operation}  ${what}  (${extra.join(', ')})`);
+      }
+      return EXIT.ok;
+    }
+    case 'emails': {
+      const q = new URLSearchParams();
+      if (typeof flags['to'] === 'string') q.set('to', flags['to']);
+      if (since !== undefined) q.set('since', since);
+      const res = await call(t, 'GET', `/_sim/emails${q.size > 0 ? `?${q}` : ''}`);
+      if (res.status !== 200) return fail(res.status, res.body);
+      if (json) return show(res.body), EXIT.ok;
+      const emails = res.body as SentEmail[];
+      if (emails.length === 0) io.out(`no emails sent${typeof flags['to'] === 'string' ? ` to ${flags['to']}` : ''}${since !== undefined ? ` after ${since}` : ''}`);
+      for (const e of emails) io.out(`${String(e.seq).padStart(5)} ${e.at} ${e.status.padEnd(9)} from ${e.sender} to ${[...e.to, ...e.cc, ...e.bcc].map((r) => r.address).join(', ')}: ${e.subject}`);
       return EXIT.ok;
     }
     case 'login': {
@@ -191,6 +227,7 @@ export async function simCommand(io: CliIo, args: string[], env: Readonly<Record
     }
     case 'reset': {
       const res = await call(t, 'POST', '/_sim/reset');
+      if (res.status !== 200) return fail(res.status, res.body);
       if (json) return show(res.body), EXIT.ok;
       io.out(`simulator reset to its estate (${(res.body as { resources: number }).resources} resources)`);
       return EXIT.ok;
