@@ -34,22 +34,49 @@ interface View {
 }
 
 /** What Chromium built from the page: the parts the tests assert on. */
-async function dom(page: Page) {
-  return page.evaluate(() => ({
+interface Shown {
+  title: string;
+  h1: string | null;
+  phase: string | null;
+  outcome: string | null;
+  refresh: string | null;
+  refreshText: string | null;
+  over: string | null;
+  decisions: string[][];
+  approvals: string[][];
+  rows: string[];
+  bars: number[];
+  signalMarks: number;
+  decisionMarks: number;
+  recovery: string[][];
+  checklist: string[];
+  json: string | null;
+  portal: string | null;
+  elements: Record<'img' | 'script' | 'svg' | 'style' | 'iframe' | 'onload', number>;
+  pwned: unknown;
+  text: string;
+}
+
+/** Runs in the page (as source: the project's TypeScript has no DOM types). */
+const READ_DOM = `(() => {
+  const text = (el) => (el ? el.textContent : null);
+  const cells = (selector) => [...document.querySelectorAll(selector)].map((tr) => [...tr.querySelectorAll('td')].map((td) => td.textContent));
+  const rows = [...document.querySelectorAll('svg.gantt g.row')];
+  return {
     title: document.title,
-    h1: document.querySelector('h1')?.textContent ?? null,
-    phase: document.querySelector('.phase')?.textContent ?? null,
-    outcome: document.querySelector('.outcome')?.textContent ?? null,
+    h1: text(document.querySelector('h1')),
+    phase: text(document.querySelector('.phase')),
+    outcome: text(document.querySelector('.outcome')),
     refresh: document.querySelector('meta[http-equiv="refresh"]')?.getAttribute('content') ?? null,
-    refreshText: document.querySelector('.refresh')?.textContent ?? null,
-    over: document.querySelector('.over')?.textContent ?? null,
-    decisions: [...document.querySelectorAll('table.decisions tbody tr')].map((tr) => [...tr.querySelectorAll('td')].map((td) => td.textContent)),
-    approvals: [...document.querySelectorAll('table.approvals tbody tr')].map((tr) => [...tr.querySelectorAll('td')].map((td) => td.textContent)),
-    rows: [...document.querySelectorAll('svg.gantt g.row')].map((g) => g.getAttribute('data-workload')),
-    bars: [...document.querySelectorAll('svg.gantt g.row')].map((g) => g.querySelectorAll('g.bar').length),
+    refreshText: text(document.querySelector('.refresh')),
+    over: text(document.querySelector('.over')),
+    decisions: cells('table.decisions tbody tr'),
+    approvals: cells('table.approvals tbody tr'),
+    rows: rows.map((g) => g.getAttribute('data-workload')),
+    bars: rows.map((g) => g.querySelectorAll('g.bar').length),
     signalMarks: document.querySelectorAll('svg.gantt g.mark.signal').length,
     decisionMarks: document.querySelectorAll('svg.gantt g.mark.decision').length,
-    recovery: [...document.querySelectorAll('table.recovery tbody tr')].map((tr) => [...tr.querySelectorAll('td')].map((td) => td.textContent)),
+    recovery: cells('table.recovery tbody tr'),
     checklist: [...document.querySelectorAll('ul.checklist li')].map((li) => li.textContent),
     json: document.querySelector('.json a')?.getAttribute('href') ?? null,
     portal: document.querySelector('.portal a')?.getAttribute('href') ?? null,
@@ -61,10 +88,26 @@ async function dom(page: Page) {
       iframe: document.querySelectorAll('iframe').length,
       onload: document.querySelectorAll('[onload],[onerror],[onmouseover]').length,
     },
-    pwned: (window as unknown as { __pwned?: unknown }).__pwned,
+    pwned: window.__pwned,
     text: document.body.innerText,
-  }));
+  };
+})()`;
+
+async function dom(page: Page): Promise<Shown> {
+  return (await page.evaluate(READ_DOM)) as Shown;
 }
+
+/** Counts distinct colours in a sample of a PNG's pixels, decoded by the browser (as source, as above). */
+const COLOURS = `(async (b64) => {
+  const bitmap = await createImageBitmap(await (await fetch('data:image/png;base64,' + b64)).blob());
+  const canvas = new OffscreenCanvas(bitmap.width, bitmap.height);
+  const ctx = canvas.getContext('2d');
+  ctx.drawImage(bitmap, 0, 0);
+  const data = ctx.getImageData(0, 0, bitmap.width, bitmap.height).data;
+  const seen = new Set();
+  for (let i = 0; i < data.length && seen.size < 50; i += 4 * 7) seen.add((data[i] << 16) | (data[i + 1] << 8) | data[i + 2]);
+  return seen.size;
+})`;
 
 /** A PNG's width and height, from its signature and IHDR chunk. */
 function pngSize(png: Buffer): { width: number; height: number } {
@@ -154,16 +197,7 @@ describe('the incident page', () => {
       // Not blank: Chromium decodes the screenshot, and a sample of its pixels has many colours.
       const check = await browser.newPage({ viewport: { width: 10, height: 10 } });
       try {
-        const colours = await check.evaluate(async (b64) => {
-          const bitmap = await createImageBitmap(await (await fetch(`data:image/png;base64,${b64}`)).blob());
-          const canvas = new OffscreenCanvas(bitmap.width, bitmap.height);
-          const ctx = canvas.getContext('2d')!;
-          ctx.drawImage(bitmap, 0, 0);
-          const data = ctx.getImageData(0, 0, bitmap.width, bitmap.height).data;
-          const seen = new Set<number>();
-          for (let i = 0; i < data.length && seen.size < 50; i += 4 * 7) seen.add((data[i]! << 16) | (data[i + 1]! << 8) | data[i + 2]!);
-          return seen.size;
-        }, png.toString('base64'));
+        const colours = (await check.evaluate(`${COLOURS}(${JSON.stringify(png.toString('base64'))})`)) as number;
         expect(colours).toBeGreaterThan(5);
       } finally {
         await check.close();
@@ -209,7 +243,11 @@ describe('the incident page', () => {
       expect(shown.recovery).toEqual([['purview-governance', formatMs(recovered), '2h 0m', 'met']]);
       const approved = shown.approvals.find((a) => a[1] === 'approved');
       expect(approved?.[2]).toMatch(/^failover by grace@contoso\.example \(verified, .+\): go$/);
-      expect(shown.checklist.length).toBeGreaterThan(0);
+      // What the view's checklist says people must do, each line naming its workload, direction and step.
+      const checklist = ((await app.view<{ checklist: Array<{ text: string }> }>(id)).checklist ?? []).map((c) => c.text);
+      expect(checklist.length).toBeGreaterThan(0);
+      expect(shown.checklist).toHaveLength(checklist.length);
+      shown.checklist.forEach((line, i) => expect(line).toMatch(new RegExp(`^purview-governance \\((failover|failback), [a-z-]+\\): ${checklist[i]!.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}`)));
       expect(shown.elements).toMatchObject({ script: 0, img: 0, svg: 1 });
       await page.screenshot({ path: join(dir, 'finished.png') });
       served = await (await fetch(`${app.host.url}/api/incidents/${id}/page?code=${app.keys.oncall}`)).text();
