@@ -2,24 +2,28 @@
 import { formatParseError, parseAlert } from '../lib/alerts/index.js';
 import { loadCatalogFile, matchSignal, type CatalogProblem, type WorkloadMatch, type MatchReason } from '../lib/catalog/index.js';
 import { parseFlags, rejectUnknownFlags } from './flags.js';
+import { EMAIL_SETTINGS_HINT, emailConfiguredIn } from '../lib/config.js';
+import { emailTargetProblems, emailTargets } from '../lib/notify/email-targets.js';
 import { EXIT, readInput, UsageError, type CliIo } from './io.js';
 
-export const CATALOG_USAGE = `failover catalog check <file> [--json]
+export const CATALOG_USAGE = `failover catalog check <file> [--json] [--email-configured]
     Validate a protection catalog: every problem by path and line, then a verdict. Exit 1 when invalid.
+    Email targets are errors unless the app sends email: EMAIL_ENDPOINT (or EMAIL_CONNECTION_STRING) and
+    EMAIL_SENDER set in this environment, or --email-configured when the app's settings have them.
 failover catalog match <catalog> <payload|-> [--json]
     Which workloads an alert payload affects, and why ('-' reads standard input).
 --json prints the result as JSON (check: file, valid, workloads, problems; match: signal, matches).`;
 
 /** `failover catalog check|match …`. */
 export async function catalogCommand(io: CliIo, args: string[]): Promise<number> {
-  const { positional, flags } = parseFlags(args, new Set(['json']));
-  rejectUnknownFlags(flags, new Set(['json']));
+  const { positional, flags } = parseFlags(args, new Set(['json', 'email-configured']));
+  rejectUnknownFlags(flags, new Set(['json', 'email-configured']));
   const [command, ...rest] = positional;
   const json = flags['json'] === true;
   switch (command) {
     case 'check':
       if (rest.length !== 1) throw new UsageError('expected: failover catalog check <file> [--json]');
-      return catalogCheck(io, rest[0]!, json);
+      return catalogCheck(io, rest[0]!, json, flags['email-configured'] === true || emailConfiguredIn(process.env));
     case 'match':
       if (rest.length !== 2) throw new UsageError('expected: failover catalog match <catalog> <payload|-> [--json]');
       return catalogMatch(io, rest[0]!, rest[1]!, json);
@@ -34,9 +38,15 @@ export function formatProblem(problem: CatalogProblem): string {
   return `  ${mark} ${problem.path}${where}: ${problem.message}`;
 }
 
-/** `failover catalog check <file>`: every problem by path, then a one-line verdict. */
-export async function catalogCheck(io: CliIo, file: string, json: boolean): Promise<number> {
-  const result = await loadCatalogFile(file, { now: io.now() });
+/**
+ * `failover catalog check <file>`: every problem by path, then a one-line verdict. Email targets
+ * are errors unless email is configured (`emailConfigured`: the app's EMAIL_* settings in this
+ * environment, or --email-configured): the check cannot see the app's settings otherwise.
+ */
+export async function catalogCheck(io: CliIo, file: string, json: boolean, emailConfigured: boolean = emailConfiguredIn(process.env)): Promise<number> {
+  const loaded = await loadCatalogFile(file, { now: io.now() });
+  const email = loaded.ok ? emailTargetProblems(loaded.catalog, emailConfigured) : [];
+  const result = loaded.ok && email.length > 0 ? { ok: false as const, problems: [...email, ...loaded.warnings] } : loaded;
   const problems = result.ok ? result.warnings : result.problems;
   const errors = problems.filter((p) => p.severity === 'error');
   const warnings = problems.filter((p) => p.severity === 'warning');
@@ -46,6 +56,8 @@ export async function catalogCheck(io: CliIo, file: string, json: boolean): Prom
   }
   for (const p of [...errors, ...warnings]) (p.severity === 'error' ? io.err : io.out)(formatProblem(p));
   const counts = `${errors.length} error${errors.length === 1 ? '' : 's'}, ${warnings.length} warning${warnings.length === 1 ? '' : 's'}`;
+  const emails = loaded.ok ? emailTargets(loaded.catalog).length : 0;
+  if (emails > 0) io.out(`email targets: ${emails}, sent through Azure Communication Services; the app needs ${EMAIL_SETTINGS_HINT}${emailConfigured ? '' : ' (not set here)'}`);
   if (result.ok) {
     io.out(`${file}: valid, ${result.catalog.workloads.length} workloads (${counts})`);
     return EXIT.ok;

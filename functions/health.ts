@@ -5,6 +5,7 @@
 import { app, type HttpRequest, type HttpResponseInit, type InvocationContext } from '@azure/functions';
 import { loadCatalogFile } from '../lib/catalog/index.js';
 import { ConfigError, loadConfig } from '../lib/config.js';
+import { emailTargetProblems } from '../lib/notify/email-targets.js';
 
 export async function health(_request: HttpRequest, context: InvocationContext): Promise<HttpResponseInit> {
   let config;
@@ -17,14 +18,18 @@ export async function health(_request: HttpRequest, context: InvocationContext):
   }
   const catalog = await loadCatalogFile(config.catalogPath);
   const errors = catalog.ok ? 0 : catalog.problems.filter((p) => p.severity === 'error').length;
+  // Email targets the app cannot send (no email settings): an error to report, not a reason to
+  // take the app out of rotation, since failovers do not depend on them.
+  const email = catalog.ok ? emailTargetProblems(catalog.catalog, config.email !== undefined) : [];
   return {
     status: catalog.ok ? 200 : 503,
     jsonBody: {
-      status: catalog.ok ? 'ok' : 'catalog-invalid',
+      status: !catalog.ok ? 'catalog-invalid' : email.length > 0 ? 'degraded' : 'ok',
       taskHub: config.taskHubName,
       catalog: catalog.ok
         ? { path: config.catalogPath, workloads: catalog.catalog.workloads.map((w) => w.id), warnings: catalog.warnings.length }
         : { path: config.catalogPath, errors },
+      ...(catalog.ok ? { email: { configured: config.email !== undefined, errors: email.map((p) => `${p.path}: ${p.message}`) } } : {}),
     },
   };
 }

@@ -13,6 +13,7 @@ import { ConfigError, loadConfig, type AppConfig } from './config.js';
 import { fetchTrusting } from './http/fetch-trusting.js';
 import { problem, type Answer } from './http/problem.js';
 import { createNotificationDelivery, createNotifier, notificationOutboxFromSettings, type NotificationDelivery, type Notifier } from './notify/index.js';
+import { createEmailChannel, emailClientFor } from './notify/email.js';
 import { urgentRequests } from './playbooks/index.js';
 import type { StepDeps } from './steps/deps.js';
 import { storedReplay } from './replay/stored.js';
@@ -110,7 +111,18 @@ export function buildServices(env: Readonly<Record<string, string | undefined>>)
   });
   const archive = alertArchiveFromSettings(config.alertArchive, clients.credential);
   const stores = storesFromSettings(config.incidentClaims, clients.credential);
+  // Email through Azure Communication Services, with the app's identity (or the configured connection string).
+  const email =
+    config.email === undefined
+      ? undefined
+      : createEmailChannel({
+          client: emailClientFor({ settings: config.email, credential: clients.credential, ...(target.kind === 'simulator' ? { caPem: target.caPem } : {}) }),
+          sender: config.email.sender,
+          timeoutMs: 5_000,
+          pollMs: 250,
+        });
   const notifier = createNotifier({
+    ...(email !== undefined ? { email } : {}),
     // One short attempt: a channel that is down must not hold up a failover; the outbox retries later.
     maxAttempts: 1,
     timeoutMs: 5_000,

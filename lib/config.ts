@@ -83,6 +83,32 @@ export interface AppConfig {
    * production app refuses replays with 403.
    */
   readonly replayEnabled: boolean;
+  /**
+   * Email notifications through Azure Communication Services: EMAIL_ENDPOINT (the resource's
+   * endpoint, reached with the app's managed identity) or EMAIL_CONNECTION_STRING (a Key Vault
+   * reference to its connection string), and EMAIL_SENDER (a MailFrom address of a domain linked
+   * to the resource). Absent when none is set: email targets are then reported, not sent.
+   */
+  readonly email?: EmailSettings;
+}
+
+/** How the app sends email (lib/notify/email.ts). */
+export interface EmailSettings {
+  /** `https://<resource>.communication.azure.com`, or the connection string's endpoint. */
+  readonly endpoint: string;
+  /** Present when EMAIL_CONNECTION_STRING is used instead of the managed identity. */
+  readonly connectionString?: string;
+  /** The MailFrom address, e.g. `failover@notify.contoso.example`. */
+  readonly sender: string;
+}
+
+/** The settings email needs, as messages name them. */
+export const EMAIL_SETTINGS_HINT =
+  "EMAIL_ENDPOINT (the Communication Services resource's endpoint, e.g. https://contoso-failover.europe.communication.azure.com; or EMAIL_CONNECTION_STRING) and EMAIL_SENDER (a MailFrom address of a domain linked to it)";
+
+/** Whether the settings configure email, without validating them: for tools that only need to know (catalog check). */
+export function emailConfiguredIn(env: Readonly<Record<string, string | undefined>>): boolean {
+  return setting(env, 'EMAIL_SENDER') !== undefined && (setting(env, 'EMAIL_ENDPOINT') !== undefined || setting(env, 'EMAIL_CONNECTION_STRING') !== undefined);
 }
 
 /** How to reach a storage service: a connection string, or a service URL and the app's managed identity. */
@@ -155,6 +181,7 @@ export function loadConfig(env: Readonly<Record<string, string | undefined>> = p
   const replaySetting = (env['REPLAY_ENABLED'] ?? 'off').trim().toLowerCase();
   if (replaySetting !== 'on' && replaySetting !== 'off') problems.push(`REPLAY_ENABLED "${env['REPLAY_ENABLED']}" is invalid; use off (the default, and the only right value in production) or on (a staging app that rehearses past incidents)`);
   const alerting = loadAlertingPlace(env, problems);
+  const email = loadEmail(env, problems);
   if (problems.length > 0) throw new ConfigError(problems);
   return Object.freeze({
     alerting,
@@ -174,7 +201,53 @@ export function loadConfig(env: Readonly<Record<string, string | undefined>> = p
     ...(publicBaseUrl === undefined ? {} : { publicBaseUrl }),
     ...(actionLinkSecrets === undefined ? {} : { actionLinkSecrets }),
     ...(appConfigurationEndpoint === undefined ? {} : { appConfigurationEndpoint }),
+    ...(email === undefined ? {} : { email }),
   });
+}
+
+const EMAIL_ADDRESS = /^[^\s@<>()[\],;:"]+@[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?(?:\.[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?)+$/;
+
+/** EMAIL_ENDPOINT or EMAIL_CONNECTION_STRING, and EMAIL_SENDER; all or none. The connection string is never echoed. */
+function loadEmail(env: Readonly<Record<string, string | undefined>>, problems: string[]): EmailSettings | undefined {
+  const endpointRaw = setting(env, 'EMAIL_ENDPOINT');
+  const connection = setting(env, 'EMAIL_CONNECTION_STRING');
+  const sender = setting(env, 'EMAIL_SENDER');
+  if (endpointRaw === undefined && connection === undefined && sender === undefined) return undefined;
+  const before = problems.length;
+  if (endpointRaw !== undefined && connection !== undefined) {
+    problems.push("EMAIL_ENDPOINT and EMAIL_CONNECTION_STRING are both set; set one: the endpoint, reached with the app's managed identity (preferred), or the connection string");
+  }
+  if (endpointRaw === undefined && connection === undefined) problems.push(`EMAIL_SENDER is set but not where to send from; set ${EMAIL_SETTINGS_HINT}, or remove EMAIL_SENDER`);
+  if (sender === undefined) problems.push(`email is half configured: EMAIL_SENDER is not set; set ${EMAIL_SETTINGS_HINT}`);
+  else if (!EMAIL_ADDRESS.test(sender)) problems.push(`EMAIL_SENDER "${sender}" is not an email address; use a MailFrom address of a domain linked to the Communication Services resource, e.g. failover@notify.contoso.example`);
+  let endpoint: string | undefined;
+  if (endpointRaw !== undefined) endpoint = emailEndpoint('EMAIL_ENDPOINT', endpointRaw, problems);
+  if (connection !== undefined) {
+    if (/^@Microsoft\.KeyVault\(/i.test(connection)) {
+      problems.push("EMAIL_CONNECTION_STRING is an unresolved Key Vault reference; give the app's identity the Key Vault Secrets User role on the vault and check the reference (the app's Environment variables page shows why it did not resolve)");
+    } else {
+      const m = /^endpoint=([^;]+);accesskey=(.+)$/i.exec(connection);
+      if (m === null) problems.push('EMAIL_CONNECTION_STRING is not a Communication Services connection string; use "endpoint=https://<resource>.communication.azure.com/;accesskey=<key>" (the resource\'s Keys page)');
+      else endpoint = emailEndpoint('EMAIL_CONNECTION_STRING', m[1]!, problems);
+    }
+  }
+  if (problems.length > before || endpoint === undefined || sender === undefined) return undefined;
+  return Object.freeze({ endpoint, sender, ...(connection !== undefined ? { connectionString: connection } : {}) });
+}
+
+/** A Communication Services endpoint: https, a host and nothing else (the SDK refuses a path). */
+function emailEndpoint(key: string, raw: string, problems: string[]): string | undefined {
+  let url: URL | undefined;
+  try {
+    url = new URL(raw);
+  } catch {
+    url = undefined;
+  }
+  if (url === undefined || url.protocol !== 'https:' || (url.pathname !== '/' && url.pathname !== '') || url.search !== '' || url.hash !== '') {
+    problems.push(`${key} has an invalid endpoint "${key === 'EMAIL_ENDPOINT' ? raw : url?.host ?? 'unreadable'}"; use the resource's https endpoint with no path, e.g. https://contoso-failover.europe.communication.azure.com`);
+    return undefined;
+  }
+  return url.origin;
 }
 
 function loadAlertingPlace(env: Readonly<Record<string, string | undefined>>, problems: string[]): AlertingPlace | null {

@@ -7,8 +7,10 @@
  */
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { loadEstate } from '../sim/estate.js';
+import { loadEstate, seedEstate } from '../sim/estate.js';
+import { COMMUNICATION_SERVICES_TYPE, senderAddresses } from '../sim/providers/communication-email.js';
 import { Simulator } from '../sim/simulator.js';
+import { Store } from '../sim/store.js';
 import { LOCAL_OPERATOR_AUDIENCE, LOCAL_OPERATOR_CLIENT_ID, LOCAL_TENANT_ID } from './sign-in.js';
 
 /** Where a data directory names its running simulator, for `npm start` and `failover sim`. */
@@ -47,15 +49,18 @@ export async function startSimulatorBeside(options: { dataDir: string; estatePat
   const record: Pick<SimulatorRecord, 'url' | 'ca' | 'pid'> = { url: sim.baseUrl, ca: caPath, pid: process.pid };
   writeFileSync(join(options.dataDir, SIMULATOR_RECORD), JSON.stringify(record, null, 2));
   const stores = Object.keys((sim.estateData('appConfiguration') as Record<string, unknown> | undefined) ?? {});
-  return { sim, caPath, settings: simulatorSettings(sim.baseUrl, caPath, stores) };
+  return { sim, caPath, settings: simulatorSettings(sim.baseUrl, caPath, stores, estateEmailSender(options.estatePath)) };
 }
 
 /** The app settings that point the client factory at a simulator (in this process or another). */
-export function simulatorSettings(baseUrl: string, caPath: string, appConfigurationStores: readonly string[]): Record<string, string> {
+export function simulatorSettings(baseUrl: string, caPath: string, appConfigurationStores: readonly string[], emailSender?: string): Record<string, string> {
   return {
     AZURE_TARGET: 'simulator',
     AZURE_SIMULATOR_URL: baseUrl,
     AZURE_SIMULATOR_CA: caPath,
+    // Email through the estate's Communication Services resource, whose email data plane is at the
+    // simulator's root, with the app's identity (the simulator's credential), as in Azure.
+    ...(emailSender !== undefined ? { EMAIL_ENDPOINT: baseUrl, EMAIL_SENDER: emailSender } : {}),
     // The estate's first App Configuration store holds the workloads' active-side pointers.
     ...(appConfigurationStores.length > 0 ? { APP_CONFIGURATION_ENDPOINT: `${baseUrl}/appConfiguration/${appConfigurationStores[0]}` } : {}),
     // On-call engineers sign in to the simulator's directory: their tokens are verified as Entra's would be.
@@ -69,6 +74,14 @@ export function simulatorSettings(baseUrl: string, caPath: string, appConfigurat
 /** The App Configuration stores an estate file declares. */
 export function estateAppConfigurationStores(estatePath: string): string[] {
   return Object.keys((loadEstate(estatePath).data['appConfiguration'] as Record<string, unknown> | undefined) ?? {});
+}
+
+/** The first MailFrom address of the estate's first Communication Services resource, if it has one. */
+export function estateEmailSender(estatePath: string): string | undefined {
+  const store = new Store();
+  seedEstate(store, loadEstate(estatePath), 0);
+  const resource = store.ofType(COMMUNICATION_SERVICES_TYPE)[0];
+  return resource === undefined ? undefined : senderAddresses(store, resource)[0];
 }
 
 /** The storage accounts an estate file declares: what Azurite hosts beside the development account. */

@@ -19,7 +19,7 @@ import { closeSync, existsSync, mkdirSync, openSync, readFileSync, renameSync, r
 import { request } from 'node:https';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { SIMULATOR_RECORD, estateAppConfigurationStores, simulatorSettings, type SimulatorRecord } from './simulator-host.js';
+import { SIMULATOR_RECORD, estateAppConfigurationStores, estateEmailSender, simulatorSettings, type SimulatorRecord } from './simulator-host.js';
 
 export interface SimulatorProcessOptions {
   /** The repository root: where sim/main.ts and tsx are. */
@@ -157,7 +157,7 @@ function handle(record: SimulatorRecord, resources: number, reused: boolean, rep
     resources,
     reused,
     replaced,
-    settings: simulatorSettings(record.url, record.ca, estateAppConfigurationStores(options.estatePath)),
+    settings: simulatorSettings(record.url, record.ca, estateAppConfigurationStores(options.estatePath), estateEmailSender(options.estatePath)),
     exited: gone,
     async stop() {
       stopping = true;

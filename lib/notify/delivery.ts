@@ -14,8 +14,11 @@
  *   `delivery-failed` per incident and channel, never the failed channel itself. A delivery-failed
  *   that cannot be delivered is retried like any notification but never reported in turn, so
  *   nothing loops.
- * - Email has no transport here: an email target is recorded undelivered at once, not retried and
- *   not reported (it is a setting, not an outage).
+ * - Email goes through Azure Communication Services (email.ts) and is retried like the other
+ *   channels when the failure can pass (429, 5xx, a timeout, a network error). When the app has no
+ *   email settings, an email target is recorded undelivered at once (not retried: it is a setting,
+ *   not an outage) and, like any channel given up on, reported once per incident to the workload's
+ *   other channels, so a missing setting is never silent.
  * - The URL of a target is a secret and stays in the catalog: a record names the workload and the
  *   target's position in its `notify` list, and the URL is read from the catalog at each attempt.
  *   A failed target no catalog workload names is recorded undelivered, not retried.
@@ -129,7 +132,7 @@ export function createNotificationDelivery(deps: NotificationDeliveryDeps): Noti
         failures.map(async ({ target, result }) => {
           const where = catalog === null ? null : locate(catalog, notification, target);
           const label = describeTarget(redactTarget(target));
-          const retry = result.retryable === true && where !== null && target.kind !== 'email' && Math.max(1, result.attempts) < policy.maxAttempts;
+          const retry = result.retryable === true && where !== null && Math.max(1, result.attempts) < policy.maxAttempts;
           const outboxTarget: OutboxTarget = { workloadId: where?.workloadId ?? '', index: where?.index ?? -1, kind: String(target.kind), label };
           const error = result.error ?? 'not delivered';
           try {
@@ -281,7 +284,7 @@ export function createNotificationDelivery(deps: NotificationDeliveryDeps): Noti
 
 /** Whether giving up on this record tells the workload's other channels. */
 function reportable(target: OutboxTarget, notification: IncidentNotification): boolean {
-  return target.kind !== 'email' && target.index >= 0 && notification.type !== 'delivery-failed';
+  return target.index >= 0 && notification.type !== 'delivery-failed';
 }
 
 function sameTarget(a: DeliveryTarget, b: DeliveryTarget): boolean {
@@ -305,10 +308,10 @@ function resolve(catalog: Catalog, target: OutboxTarget): DeliveryTarget | null 
   return found !== undefined && found.kind === target.kind ? found : null;
 }
 
-/** The workload's channels other than the one at `index` (and any naming the same URL); email has no transport. */
+/** The workload's channels other than the one at `index` (and any naming the same channel). */
 function otherChannels(workload: Workload, index: number): DeliveryTarget[] {
   const failed = workload.notify[index];
-  return workload.notify.filter((t, i) => i !== index && t.kind !== 'email' && (failed === undefined || !sameTarget(t, failed)));
+  return workload.notify.filter((t, i) => i !== index && (failed === undefined || !sameTarget(t, failed)));
 }
 
 async function eachLimited<T>(items: readonly T[], limit: number, fn: (item: T) => Promise<void>): Promise<void> {

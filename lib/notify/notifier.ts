@@ -11,7 +11,9 @@
  *   the status it names.
  * - Webhook URLs are secrets: results and log entries show only the scheme, host and first path
  *   segment (`https://hooks.slack.com/services/…`), and error text is scrubbed of the URL.
- * - Email is not sent here (no SMTP): email targets come back `ok: false` without an attempt.
+ * - Email goes through the email channel (email.ts, Azure Communication Services) when the
+ *   notifier is given one, attempt by attempt like a webhook; without one (the app has no email
+ *   settings) an email target comes back `ok: false`, not retryable, with EMAIL_NOT_CONFIGURED.
  * - Identical targets (the same channel named by several workloads) get one message.
  * - A failed result says whether a later attempt could succeed (`retryable`, `retryAfterMs`).
  *
@@ -26,6 +28,7 @@
 import { createHash } from 'node:crypto';
 import { setTimeout as wait } from 'node:timers/promises';
 import { parseRetryAfter } from '../http/retry-after.js';
+import type { EmailChannel } from './email.js';
 import type { DeliveryTarget, IncidentNotification } from './events.js';
 import { isHttpUrl, renderFor } from './render.js';
 
@@ -65,6 +68,8 @@ export interface NotifierOptions {
   now?: () => number;
   /** Jitter source in [0, 1): a delay is between half and all of the backoff. Default `Math.random`. */
   random?: () => number;
+  /** Sends email targets (email.ts); absent, they are answered EMAIL_NOT_CONFIGURED. */
+  email?: EmailChannel;
 }
 
 export interface DeliveryResult {
@@ -92,8 +97,8 @@ export interface Notifier {
 }
 
 export const EMAIL_NOT_CONFIGURED =
-  'email delivery is not configured: this notifier posts to Teams, Slack and webhooks only (no SMTP); ' +
-  'add a teams, slack or webhook target, or relay mail through a webhook';
+  'email delivery is not configured: set EMAIL_ENDPOINT (or EMAIL_CONNECTION_STRING) and EMAIL_SENDER in the app settings ' +
+  'to send through Azure Communication Services, or replace the email target with a teams, slack or webhook one';
 
 const USER_AGENT = 'azure-failover-orchestrator/notify';
 const SNIPPET_BYTES = 1024;
@@ -161,9 +166,13 @@ export function createNotifier(options: NotifierOptions = {}): Notifier {
     const elapsed = (): number => Math.round(performance.now() - started);
     const base = { incidentId: String(event.incidentId), type: String(event.type), target: label };
 
-    if (target.kind === 'email') {
-      log({ ...base, level: 'info', message: `not sent to ${label}: email delivery is not configured` });
+    if (target.kind === 'email' && options.email === undefined) {
+      log({ ...base, level: 'warn', message: `not sent to ${label}: email delivery is not configured`, error: EMAIL_NOT_CONFIGURED });
       return { target: shown, ok: false, attempts: 0, error: EMAIL_NOT_CONFIGURED, retryable: false, durationMs: 0 };
+    }
+    if (target.kind === 'email') {
+      const channel = options.email!;
+      return attemptLoop(base, label, shown, elapsed, () => channel.attempt(target.address, event, idempotencyKey), (text) => text);
     }
     if (target.kind !== 'teams' && target.kind !== 'slack' && target.kind !== 'webhook') {
       const error = `unsupported notification target kind ${JSON.stringify((target as { kind?: unknown }).kind)}`;
@@ -188,14 +197,27 @@ export function createNotifier(options: NotifierOptions = {}): Notifier {
       'idempotency-key': idempotencyKey,
     };
 
+    const url = target.url;
+    return attemptLoop(base, label, shown, elapsed, () => attemptOnce(target, body!, headers), (text) => scrub(text, url));
+  }
+
+  /** Attempts until one succeeds, one fails for good, or the attempts are used up, waiting between them. */
+  async function attemptLoop(
+    base: { incidentId: string; type: string; target: string },
+    label: string,
+    shown: DeliveryTarget,
+    elapsed: () => number,
+    once: () => Promise<Attempt>,
+    clean: (text: string) => string,
+  ): Promise<DeliveryResult> {
     for (let attempt = 1; ; attempt++) {
-      const outcome = await attemptOnce(target, body, headers);
+      const outcome = await once();
       const status = outcome.status;
       if (outcome.kind === 'ok') {
         log({ ...base, level: 'info', message: `delivered to ${label}`, attempt, status });
         return { target: shown, ok: true, attempts: attempt, status: outcome.status, durationMs: elapsed() };
       }
-      const error = scrub(outcome.error, target.url);
+      const error = clean(outcome.error);
       const withStatus = status === undefined ? {} : { status };
       if (outcome.kind === 'fail' || attempt >= maxAttempts) {
         const final = outcome.kind === 'retry' && attempt > 1 ? `${error} (gave up after ${attempt} attempts)` : error;

@@ -32,7 +32,7 @@ export const DEFAULT_OUTBOX_TABLE = 'incidentclaimsoutbox';
 
 /**
  * - `retrying`: not delivered yet; the next attempt is at `nextAttemptAt`.
- * - `undelivered`: given up (attempts used up, an answer no retry can fix, email, a target the
+ * - `undelivered`: given up (attempts used up, an answer no retry can fix, email without email settings, a target the
  *   catalog no longer has).
  * - `delivered-late`: a later attempt delivered it.
  */
@@ -56,7 +56,7 @@ export interface OutboxRecord {
   notification: IncidentNotification;
   target: OutboxTarget;
   status: OutboxStatus;
-  /** HTTP attempts made, the first included (0 for a target that could not be tried, such as email). */
+  /** HTTP attempts made, the first included (0 for a target that could not be tried, such as email without email settings). */
   attempts: number;
   firstFailedAt: string;
   /** When a `retrying` record is tried next; null otherwise. */

@@ -51,6 +51,7 @@
  */
 import { createHash, createHmac, randomBytes, randomUUID, timingSafeEqual } from 'node:crypto';
 import type { Simulator } from '../simulator.js';
+import type { Store } from '../store.js';
 import type { ErrorFormat, Route, SimRequest, SimResource, SimResponse } from '../types.js';
 import { simTokenClaims } from './identity.js';
 
@@ -168,14 +169,14 @@ function communicationResources(sim: Simulator): SimResource[] {
 }
 
 /** The email domains a Communication Services resource has linked, with the sender user names each allows. */
-function linkedDomains(sim: Simulator, resource: SimResource): Array<{ domain: string; usernames: string[] }> {
+function linkedDomains(store: Store, resource: SimResource): Array<{ domain: string; usernames: string[] }> {
   const ids = Array.isArray(resource.properties['linkedDomains']) ? resource.properties['linkedDomains'].filter((d): d is string => typeof d === 'string') : [];
   return ids.flatMap((id) => {
-    const domain = sim.store.get(id);
+    const domain = store.get(id);
     if (domain === undefined || domain.type.toLowerCase() !== DOMAIN_TYPE.toLowerCase()) return [];
     const from = domain.properties['mailFromSenderDomain'];
     const name = typeof from === 'string' && from !== '' ? from : domain.name;
-    const senders = sim.store.children(domain.id, 'senderUsernames').map((s) => (typeof s.properties['username'] === 'string' ? s.properties['username'] : s.name));
+    const senders = store.children(domain.id, 'senderUsernames').map((s) => (typeof s.properties['username'] === 'string' ? s.properties['username'] : s.name));
     return [{ domain: name.toLowerCase(), usernames: senders.length > 0 ? senders : [DEFAULT_SENDER_USERNAME] }];
   });
 }
@@ -192,9 +193,14 @@ export function communicationResourceViews(sim: Simulator): CommunicationResourc
       primaryKey,
       secondaryKey: accessKey(state, r.id, 'secondary'),
       connectionString: `endpoint=${sim.baseUrl}/;accesskey=${primaryKey}`,
-      senderAddresses: linkedDomains(sim, r).flatMap((d) => d.usernames.map((u) => `${u}@${d.domain}`)),
+      senderAddresses: senderAddresses(sim.store, r),
     };
   });
+}
+
+/** The MailFrom addresses a Communication Services resource's linked domains allow. */
+export function senderAddresses(store: Store, resource: SimResource): string[] {
+  return linkedDomains(store, resource).flatMap((d) => d.usernames.map((u) => `${u}@${d.domain}`));
 }
 
 /** The messages accepted so far, oldest first, with each one's status now; `to` keeps those with that recipient (to, cc or bcc). */
@@ -412,9 +418,9 @@ export function communicationEmailRoutes(sim: Simulator): Route[] {
         const [username, domain] = [message.sender.slice(0, message.sender.lastIndexOf('@')), message.sender.slice(message.sender.lastIndexOf('@') + 1).toLowerCase()];
         const byKey = request.caller.startsWith(KEY_CALLER) ? resourceByName(request.caller.slice(KEY_CALLER.length)) : undefined;
         const candidates = byKey !== undefined ? [byKey] : communicationResources(sim);
-        const resource = candidates.find((r) => linkedDomains(sim, r).some((d) => d.domain === domain));
+        const resource = candidates.find((r) => linkedDomains(sim.store, r).some((d) => d.domain === domain));
         if (resource === undefined) return emailError(400, 'DomainNotLinked', 'The specified sender domain has not been linked.', 'senderAddress');
-        const linked = linkedDomains(sim, resource).find((d) => d.domain === domain)!;
+        const linked = linkedDomains(sim.store, resource).find((d) => d.domain === domain)!;
         if (!linked.usernames.some((u) => u.toLowerCase() === username.toLowerCase())) {
           return emailError(400, 'InvalidSenderUserName', `The sender user name '${username}' is not one of domain '${domain}': ${linked.usernames.join(', ')}.`, 'senderAddress');
         }

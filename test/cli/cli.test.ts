@@ -81,13 +81,25 @@ describe('failover alerts parse', () => {
 
 describe('failover catalog', () => {
   it('checks the sample catalog: valid, with the Media Services and Microsoft Genomics retirement warnings, each with its date and notice', async () => {
-    const { code, out, err } = await run(['catalog', 'check', sampleCatalog]);
+    const { code, out, err } = await run(['catalog', 'check', sampleCatalog, '--email-configured']);
     expect(err).toBe('');
     expect(code).toBe(0);
     expect(out).toContain('warning');
     expect(out).toContain('Media Services was retired on 2024-06-30 (https://azure.microsoft.com/updates/retirement-notice-azure-media-services-is-being-retired-on-30-june-2024/)');
     expect(out).toContain('Microsoft Genomics was retired on 2025-01-06 (https://learn.microsoft.com/lifecycle/products/microsoft-genomics)');
     expect(out).toContain(`${sampleCatalog}: valid, 5 workloads (0 errors, 2 warnings)`);
+  });
+
+  it('refuses the email targets when email is not configured, naming the workload, the target and the settings', async () => {
+    const { code, out, err } = await run(['catalog', 'check', sampleCatalog]);
+    expect(code).toBe(1);
+    expect(err).toContain(
+      "  error   workloads[0].notify[0].email: media-streaming notifies media-oncall@contoso.example by email, but email is not configured: nothing would be sent to it. Set EMAIL_ENDPOINT (the Communication Services resource's endpoint, e.g. https://contoso-failover.europe.communication.azure.com; or EMAIL_CONNECTION_STRING) and EMAIL_SENDER (a MailFrom address of a domain linked to it) in the app's settings, or replace the target with a teams, slack or webhook one",
+    );
+    expect(err.match(/error\s+workloads\[\d\]\.notify\[\d\]\.email/g)).toHaveLength(4);
+    expect(out).toContain('email targets: 4, sent through Azure Communication Services; the app needs EMAIL_ENDPOINT');
+    expect(out).toContain('(not set here)');
+    expect(err).toContain(`${sampleCatalog}: invalid (4 errors, 2 warnings)`);
   });
 
   it('lists every problem of a broken catalog by path and exits 1', async () => {
@@ -99,7 +111,7 @@ describe('failover catalog', () => {
   });
 
   it('prints machine-readable results with --json', async () => {
-    const { code, out } = await run(['catalog', 'check', sampleCatalog, '--json']);
+    const { code, out } = await run(['catalog', 'check', sampleCatalog, '--json', '--email-configured']);
     expect(code).toBe(0);
     const report = JSON.parse(out) as { valid: boolean; workloads: string[] };
     expect(report.valid).toBe(true);

@@ -177,8 +177,8 @@ describe('the alert webhook when the intake fails for good after archiving', () 
       accepted: true,
       acted: false,
       outcome: 'intake-failed',
-      // The email target has no transport here: recorded, not delivered; Teams got it.
-      reported: { archiveMarked: true, channels: 2, delivered: 1, queued: 0 },
+      // Both of media-streaming's channels got it: Teams, and email through Communication Services.
+      reported: { archiveMarked: true, channels: 2, delivered: 2, queued: 0 },
     });
     expect(reply.body.reason).toMatch(/^the alert was archived but the orchestrator failed on it: TypeError: Cannot read properties of undefined \(reading 'instanceId'\)\. A retry would fail the same way/);
 
@@ -218,7 +218,7 @@ describe('the alert webhook when the intake fails for good after archiving', () 
       resetAppServices();
     }
     expect(reply.status, JSON.stringify(reply.body)).toBe(202);
-    expect(reply.body).toMatchObject({ outcome: 'intake-failed', reported: { archiveMarked: true, delivered: 1 } });
+    expect(reply.body).toMatchObject({ outcome: 'intake-failed', reported: { archiveMarked: true, delivered: 2 } });
     expect(reply.body.reason).toMatch(/failed on it: StorageError: \w+: claims incidentclaims /);
     expect(await teamsHeadlines()).toContain('Alert not handled: the orchestrator failed on an alert about media-streaming');
   }, 60_000);

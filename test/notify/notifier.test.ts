@@ -56,12 +56,13 @@ describe('delivery to each kind of target', () => {
     expect(countDeliveries(results)).toEqual({ delivered: 3, failed: 0 });
   });
 
-  it('does not send email: the result says so, without an attempt', async () => {
+  it('without an email channel (no email settings), does not send email: the result says so, without an attempt, and warns', async () => {
     const { notifier, logs } = testNotifier();
     const results = await notifier.notify([{ kind: 'email', address: 'oncall@contoso.example' }], EVENT);
     expect(results).toEqual([{ target: { kind: 'email', address: 'oncall@contoso.example' }, ok: false, attempts: 0, error: EMAIL_NOT_CONFIGURED, retryable: false, durationMs: 0 }]);
     expect(EMAIL_NOT_CONFIGURED).toMatch(/^email delivery is not configured/);
-    expect(logs).toEqual([expect.objectContaining({ level: 'info', target: 'email oncall@contoso.example' })]);
+    expect(EMAIL_NOT_CONFIGURED).toContain('set EMAIL_ENDPOINT (or EMAIL_CONNECTION_STRING) and EMAIL_SENDER');
+    expect(logs).toEqual([expect.objectContaining({ level: 'warn', target: 'email oncall@contoso.example', error: EMAIL_NOT_CONFIGURED })]);
   });
 
   it('sends one message per distinct target when several workloads name the same channel', async () => {
