@@ -18,6 +18,8 @@ import { formatMs } from '../../lib/report/incident-report.js';
 import { PAGE_CSP } from '../../lib/report/incident-page.js';
 import { repoRoot } from '../support/fixtures.js';
 import { launchChromium } from '../support/browser.js';
+import { Router } from '../../local/http-routes.js';
+import type { RegisteredFunction, Registry } from '../../local/registry.js';
 import { startApp, type App } from './support.js';
 
 const PROBLEM = 'https://failover.contoso.example/problems/';
@@ -115,6 +117,19 @@ function pngSize(png: Buffer): { width: number; height: number } {
   expect(png.subarray(12, 16).toString('ascii')).toBe('IHDR');
   return { width: png.readUInt32BE(16), height: png.readUInt32BE(20) };
 }
+
+describe('the incident page route', () => {
+  it('wins over incidents/{id}/{action} whichever is registered first: a literal segment ranks above a parameter', () => {
+    const fn = (name: string, route: string) => ({ name, trigger: { type: 'httpTrigger', route, methods: ['GET'] } }) as unknown as RegisteredFunction;
+    const command = fn('incidentsCommand', 'incidents/{id}/{action}');
+    const page = fn('incidentPage', 'incidents/{id}/page');
+    for (const order of [[command, page], [page, command]]) {
+      const router = new Router({ byTriggerType: () => order } as unknown as Registry, 'api', () => undefined);
+      expect(router.match('GET', '/api/incidents/incident-1/page')).toMatchObject({ kind: 'ok', fn: { name: 'incidentPage' }, params: { id: 'incident-1' } });
+      expect(router.match('GET', '/api/incidents/incident-1/approve')).toMatchObject({ kind: 'ok', fn: { name: 'incidentsCommand' }, params: { action: 'approve' } });
+    }
+  });
+});
 
 describe('the incident page', () => {
   let app: App;
