@@ -236,14 +236,16 @@ describe('the watch loop against an app', () => {
   afterEach(() => new Promise<void>((resolve) => (server !== undefined ? server.close(() => resolve()) : resolve())));
 
   /** An app whose GET /api/incidents/{id} answers `views` in turn, the last one from then on. */
-  async function app(views: IncidentView[]): Promise<{ url: string; polls: () => number }> {
+  async function app(views: IncidentView[]): Promise<{ url: string; polls: () => number; posts: () => number }> {
     let n = 0;
+    let posted = 0;
     server = createServer((req, res) => {
+      if (req.method === 'POST' && req.url === '/api/failovers') return (posted++, res).writeHead(202, { 'content-type': 'application/json' }).end(JSON.stringify({ incidentId: ID, statusUrl: `http://app/api/incidents/${ID}` }));
       if (req.url !== `/api/incidents/${ID}`) return res.writeHead(404, { 'content-type': 'application/json' }).end(JSON.stringify({ detail: `no incident '${req.url}'` }));
       res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify(views[Math.min(n++, views.length - 1)]));
     });
     await new Promise<void>((resolve) => server!.listen(0, '127.0.0.1', resolve));
-    return { url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`, polls: () => n };
+    return { url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`, polls: () => n, posts: () => posted };
   }
 
   function io(isTTY = false): CliIo & { outs: string[]; errs: string[] } {
@@ -263,6 +265,18 @@ describe('the watch loop against an app', () => {
     expect(events[5]).toEqual({ type: 'progress', ...(({ steps: _s, ...rest }) => rest)(VIEWS[0]!.progress[0]!) });
     expect(events.at(-1)).toEqual({ type: 'end', incidentId: ID, runtimeStatus: 'Completed', outcome: 'failed-over', exitCode: 0 });
     expect(out.errs).toEqual([]);
+  });
+
+  it('trigger --watch --json: the answer, then the watch, all NDJSON; a bad --interval is refused before anything starts', async () => {
+    const { url, posts } = await app(VIEWS);
+    const refused = io();
+    await expect(runCli(['trigger', '--workloads', 'media-streaming', '--reason', 'r', '--watch', '--interval', 'soon', '--app', url, '--key', 'k'], refused)).resolves.toBe(2);
+    expect(posts()).toBe(0);
+    const out = io();
+    expect(await runCli(['trigger', '--workloads', 'media-streaming', '--reason', 'r', '--watch', '--json', '--interval', '100', '--app', url, '--key', 'k'], out)).toBe(0);
+    const events = out.outs.map((l) => JSON.parse(l) as { type: string });
+    expect(events[0]).toEqual({ type: 'incident', incidentId: ID, statusUrl: `http://app/api/incidents/${ID}` });
+    expect(events.slice(1).map((e) => e.type)).toEqual(['timeline', 'timeline', 'phase', 'step', 'step', 'progress', 'progress', 'step', 'step', 'progress', 'step', 'progress', 'timeline', 'timeline', 'step', 'progress', 'step', 'step', 'progress', 'end']);
   });
 
   it('on a terminal, redraws the block and exits 1 when the incident failed', async () => {
