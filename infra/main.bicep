@@ -79,6 +79,15 @@ param genomicsAccountKeys string = ''
 @description('ACTION_LINK_SECRET (comma-separated, each at least 32 characters), stored in Key Vault; empty stores nothing.')
 param actionLinkSecret string = ''
 
+@description('EMAIL_ENDPOINT: the endpoint of the Communication Services resource that sends the email notifications (https://<resource>.communication.azure.com); empty turns email off (catalog check and /api/health then report email targets).')
+param emailEndpoint string = ''
+
+@description('EMAIL_SENDER: a MailFrom address of a domain linked to that resource, e.g. failover@notify.contoso.example.')
+param emailSender string = ''
+
+@description('Resource group of the Communication Services resource; empty means the app\'s. The app\'s identity gets Communication and Email Service Owner there.')
+param emailResourceGroup string = ''
+
 @allowed([
   'Standard_LRS'
   'Standard_ZRS'
@@ -193,6 +202,15 @@ module rbac 'app/rbac.bicep' = {
   }
 }
 
+// Email: the app's identity may send through the Communication Services resource (Entra auth, no key).
+module email 'app/email.bicep' = if (!empty(emailEndpoint)) {
+  name: 'email'
+  scope: resourceGroup(empty(emailResourceGroup) ? rg.name : emailResourceGroup)
+  params: {
+    appPrincipalId: identity.outputs.principalId
+  }
+}
+
 // The app's own settings (lib/config.ts; README "Configuration"). Secrets are Key Vault
 // references, present only when the secret was stored; the optional sign-in settings only when given.
 var secretSettings = union(
@@ -205,6 +223,7 @@ var signInSettings = union(
   empty(operatorAudiences) ? {} : { OPERATOR_TENANT_ID: tenant().tenantId, OPERATOR_AUDIENCES: operatorAudiences },
   empty(operatorRole) ? {} : { OPERATOR_ROLE: operatorRole }
 )
+var emailSettings = empty(emailEndpoint) ? {} : { EMAIL_ENDPOINT: emailEndpoint, EMAIL_SENDER: emailSender }
 // The Durable Task Scheduler extension reads this connection (host.json's connectionStringName).
 var durableSettings = useScheduler ? {
   DURABLE_TASK_SCHEDULER_CONNECTION_STRING: 'Endpoint=${scheduler.outputs.endpoint};Authentication=ManagedIdentity;ClientID=${identity.outputs.clientId}'
@@ -219,7 +238,7 @@ var appSettings = union({
   INCIDENT_CLAIMS_TABLE: incidentClaimsTableName
   APP_CONFIGURATION_ENDPOINT: appConfig.outputs.endpoint
   REPLAY_ENABLED: replayEnabled
-}, secretSettings, signInSettings, durableSettings)
+}, secretSettings, signInSettings, emailSettings, durableSettings)
 
 module api 'app/api.bicep' = {
   name: 'api'
@@ -243,6 +262,7 @@ module api 'app/api.bicep' = {
   // Key Vault references and identity-based storage resolve only once the roles exist.
   dependsOn: [
     rbac
+    email
   ]
 }
 
