@@ -13,7 +13,7 @@ import type { ConfigurationSetting } from '@azure/app-configuration';
 import type { Workload } from '../../catalog/types.js';
 import { isTransient } from '../../errors/transient.js';
 import { TransientStepError } from '../../steps/deps.js';
-import { alreadyDone, compensated, defineStep, done, needed, skipped, todo, verified, type StepContext } from '../define.js';
+import { alreadyDone, compensated, defineStep, done, needed, verified, type StepContext } from '../define.js';
 import { tellActionRequired } from './tell.js';
 import type { Direction, StepPhase, StepResult } from '../types.js';
 
@@ -76,15 +76,8 @@ async function flipPointer(ctx: StepContext, phase: StepPhase): Promise<StepResu
   const pointer = pointerOf(workload, direction);
   if (pointer === null) return alreadyDone('this workload has no active-side pointer to flip');
   if (deps.appConfigurationEndpoint === null) {
-    // The rest of the failover goes on (the standby serves); only the workload's own code is not
-    // told, so someone must set the key where the workload reads it.
-    if (phase === 'precheck') {
-      return skipped(`'${pointer.key}' was not flipped: APP_CONFIGURATION_ENDPOINT is not set`, {
-        todo: [
-          todo('check', `Set '${pointer.key}' to '${pointer.target}' in the App Configuration store ${workload.id} reads: this app has no APP_CONFIGURATION_ENDPOINT, so it could not`),
-        ],
-      });
-    }
+    // Strict on purpose: a failover that reports done while the workload still reads the old side
+    // is worse at 3 a.m. than one that fails naming the setting (readiness reports it beforehand).
     return { ok: false, reason: 'AppConfigurationNotConfigured', detail: `set APP_CONFIGURATION_ENDPOINT so '${pointer.key}' can be flipped` };
   }
   const client = deps.clients.appConfiguration(deps.appConfigurationEndpoint);
