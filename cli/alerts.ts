@@ -4,7 +4,7 @@ import { formatParseError, parsePayload, type Signal } from '../lib/alerts/index
 import { loadCatalogFile, matchSignal } from '../lib/catalog/index.js';
 import type { Catalog } from '../lib/catalog/types.js';
 import { formatProblem } from './catalog.js';
-import { parseFlags, rejectUnknownFlags } from './flags.js';
+import { parseFlags } from './flags.js';
 import { EXIT, readInput, UsageError, type CliIo } from './io.js';
 
 export const ALERTS_USAGE = `failover alerts parse <file|-> [--catalog FILE] [--json]
@@ -57,8 +57,7 @@ export async function alertsParse(io: CliIo, file: string, catalogFile?: string,
 }
 
 export async function alertsCommand(io: CliIo, args: string[], env: Readonly<Record<string, string | undefined>> = process.env): Promise<number> {
-  const { positional, flags } = parseFlags(args, new Set(['json']));
-  rejectUnknownFlags(flags, new Set(['json', 'catalog']));
+  const { positional, flags } = parseFlags(args, new Set(['json']), new Set(['catalog']));
   const [command, file, ...extra] = positional;
   if (command !== 'parse') throw new UsageError(`unknown command 'alerts${command === undefined ? '' : ` ${command}`}'`);
   if (file === undefined || extra.length > 0) throw new UsageError('expected: failover alerts parse <file|-> [--catalog FILE] [--json]');

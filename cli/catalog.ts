@@ -1,7 +1,7 @@
 /** `failover catalog …`: validate a protection catalog and see what an alert would touch. */
 import { formatParseError, parseAlert } from '../lib/alerts/index.js';
 import { loadCatalogFile, matchSignal, type CatalogProblem, type WorkloadMatch, type MatchReason } from '../lib/catalog/index.js';
-import { parseFlags, rejectUnknownFlags } from './flags.js';
+import { parseFlags } from './flags.js';
 import { EMAIL_SETTINGS_HINT, emailConfiguredIn } from '../lib/config.js';
 import { emailTargetProblems, emailTargets } from '../lib/notify/email-targets.js';
 import { EXIT, readInput, UsageError, type CliIo } from './io.js';
@@ -16,8 +16,7 @@ failover catalog match <catalog> <payload|-> [--json]
 
 /** `failover catalog check|match …`. */
 export async function catalogCommand(io: CliIo, args: string[]): Promise<number> {
-  const { positional, flags } = parseFlags(args, new Set(['json', 'email-configured']));
-  rejectUnknownFlags(flags, new Set(['json', 'email-configured']));
+  const { positional, flags } = parseFlags(args, new Set(['json', 'email-configured']), new Set());
   const [command, ...rest] = positional;
   const json = flags['json'] === true;
   switch (command) {

@@ -3,7 +3,11 @@ import { UsageError } from './io.js';
 
 export type Flags = Record<string, string | true>;
 
-export function parseFlags(args: string[], booleans: ReadonlySet<string>): { positional: string[]; flags: Flags } {
+/**
+ * `values`, when given, lists every option that takes a value: any other `--name` (not a switch)
+ * is refused as unknown, before it could swallow the next argument as its value.
+ */
+export function parseFlags(args: string[], booleans: ReadonlySet<string>, values?: ReadonlySet<string>): { positional: string[]; flags: Flags } {
   const positional: string[] = [];
   const flags: Flags = {};
   for (let i = 0; i < args.length; i++) {
@@ -13,6 +17,7 @@ export function parseFlags(args: string[], booleans: ReadonlySet<string>): { pos
       continue;
     }
     const name = arg.slice(2);
+    if (values !== undefined && !booleans.has(name) && !values.has(name)) throw new UsageError(`unknown option '${arg}'`);
     if (booleans.has(name)) flags[name] = true;
     else {
       const value = args[++i];
@@ -21,10 +26,4 @@ export function parseFlags(args: string[], booleans: ReadonlySet<string>): { pos
     }
   }
   return { positional, flags };
-}
-
-/** Refuses an option the command does not take, naming it, so a typo is not read as something else. */
-export function rejectUnknownFlags(flags: Flags, known: ReadonlySet<string>): void {
-  const unknown = Object.keys(flags).find((name) => !known.has(name));
-  if (unknown !== undefined) throw new UsageError(`unknown option '--${unknown}'`);
 }

@@ -11,7 +11,7 @@ import type { Catalog } from '../lib/catalog/types.js';
 import { generateInfra, type GeneratedInfra } from '../lib/infra/generate.js';
 import { planTemplate } from '../lib/infra/plan.js';
 import { formatProblem } from './catalog.js';
-import { parseFlags, rejectUnknownFlags, type Flags } from './flags.js';
+import { parseFlags, type Flags } from './flags.js';
 import { EXIT, UsageError, type CliIo } from './io.js';
 
 export const INFRA_USAGE = `failover infra generate <catalog> [--app-region R] [--out DIR] [--advisories]
@@ -67,8 +67,7 @@ function manualStepsMarkdown(generated: GeneratedInfra): string {
 }
 
 async function generate(io: CliIo, args: string[], env: Readonly<Record<string, string | undefined>>): Promise<number> {
-  const { positional, flags } = parseFlags(args, GENERATE_SWITCHES);
-  rejectUnknownFlags(flags, new Set([...GENERATE_SWITCHES, 'app-region', 'out', 'secure-webhook', 'identifier-uri', 'tenant']));
+  const { positional, flags } = parseFlags(args, GENERATE_SWITCHES, new Set(['app-region', 'out', 'secure-webhook', 'identifier-uri', 'tenant']));
   if (positional.length !== 1) throw new UsageError(`name one catalog file\n${INFRA_USAGE}`);
   const file = positional[0]!;
   const catalog = await loadCatalog(io, file, stringFlag(flags, 'app-region'));
@@ -118,8 +117,7 @@ async function generate(io: CliIo, args: string[], env: Readonly<Record<string, 
 }
 
 async function plan(io: CliIo, args: string[], env: Readonly<Record<string, string | undefined>>): Promise<number> {
-  const { positional, flags } = parseFlags(args, new Set(['json']));
-  rejectUnknownFlags(flags, new Set(['json', 'app-subscription', 'app-resource-group', 'location', 'principal-id', 'webhook-uri', 'alerts-resource-group']));
+  const { positional, flags } = parseFlags(args, new Set(['json']), new Set(['app-subscription', 'app-resource-group', 'location', 'principal-id', 'webhook-uri', 'alerts-resource-group']));
   if (positional.length !== 1) throw new UsageError(`name one catalog file\n${INFRA_USAGE}`);
   const required = (name: string): string => {
     const v = stringFlag(flags, name);

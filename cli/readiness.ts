@@ -5,7 +5,7 @@
  * drifted (so a scheduled job can page on it), 1 when the app could not answer.
  */
 import { call, failure, target } from './app.js';
-import { parseFlags, rejectUnknownFlags } from './flags.js';
+import { parseFlags } from './flags.js';
 import { EXIT, UsageError, type CliIo } from './io.js';
 import { standbyProblems, type ReadinessReport } from '../lib/operators/readiness.js';
 import { accessProblems } from '../lib/operators/access-readiness.js';
@@ -25,8 +25,7 @@ function describe(report: ReadinessReport): string[] {
 }
 
 export async function readinessCommand(io: CliIo, args: string[], env: Readonly<Record<string, string | undefined>> = process.env): Promise<number> {
-  const { positional, flags } = parseFlags(args, new Set(['json']));
-  rejectUnknownFlags(flags, new Set(['app', 'key', 'token', 'data-dir', 'json']));
+  const { positional, flags } = parseFlags(args, new Set(['json']), new Set(['app', 'key', 'token', 'data-dir']));
   if (positional.length !== 1) throw new UsageError(`name one workload\n${READINESS_USAGE}`);
   const t = await target(io, flags, env);
   const answer = await call(t, 'GET', `/api/workloads/${encodeURIComponent(positional[0]!)}/readiness`);

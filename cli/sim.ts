@@ -5,7 +5,7 @@
  */
 import { request } from 'node:https';
 import { join } from 'node:path';
-import { parseFlags, rejectUnknownFlags, type Flags } from './flags.js';
+import { parseFlags, type Flags } from './flags.js';
 import type { SentEmail } from '../sim/providers/communication-email.js';
 import { LOCAL_OPERATOR_AUDIENCE, LOCAL_TENANT_ID } from '../local/sign-in.js';
 import { EXIT, UsageError, type CliIo } from './io.js';
@@ -34,8 +34,8 @@ interface SimTarget {
 }
 
 const BOOLEANS = new Set(['json', 'timeout', 'fail-operation', 'clear']);
-/** Every option of every sim command: any other is a typo, refused rather than read as a value. */
-const OPTIONS = new Set([...BOOLEANS, 'sim', 'ca', 'data-dir', 'type', 'region', 'since', 'services', 'status', 'rate', 'count', 'latency', 'resource', 'roles', 'groups', 'oid', 'to']);
+/** Every option of every sim command that takes a value: any other is a typo, refused rather than read as something else. */
+const VALUES = new Set(['sim', 'ca', 'data-dir', 'type', 'region', 'since', 'services', 'status', 'rate', 'count', 'latency', 'resource', 'roles', 'groups', 'oid', 'to']);
 
 async function target(io: CliIo, flags: Flags, env: Readonly<Record<string, string | undefined>>): Promise<SimTarget> {
   const read = async (path: string) => (await io.read(path)).toString('utf8');
@@ -88,8 +88,7 @@ function stateOf(r: Resource): string {
 }
 
 export async function simCommand(io: CliIo, args: string[], env: Readonly<Record<string, string | undefined>> = process.env): Promise<number> {
-  const { positional, flags } = parseFlags(args, BOOLEANS);
-  rejectUnknownFlags(flags, OPTIONS);
+  const { positional, flags } = parseFlags(args, BOOLEANS, VALUES);
   const [command, arg] = positional;
   if (command === undefined) throw new UsageError(`expected a sim command\n${SIM_USAGE}`);
   const since = typeof flags['since'] === 'string' ? flags['since'] : undefined;

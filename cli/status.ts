@@ -5,7 +5,7 @@
  * 3 when any is not or its readiness could not be checked, 1 when the app could not answer.
  */
 import { call, failure, target } from './app.js';
-import { parseFlags, rejectUnknownFlags } from './flags.js';
+import { parseFlags } from './flags.js';
 import { EXIT, UsageError, type CliIo } from './io.js';
 import type { Check, ProtectionStatus, WorkloadStatus } from '../lib/operators/status.js';
 
@@ -17,11 +17,10 @@ export const STATUS_USAGE = `failover status [--app URL] [--key KEY] [--data-dir
     with why. Exit 0 when every workload is ready, 3 when any is not (or its readiness could not be
     checked), 1 when the app could not answer.`;
 
-const FLAGS = new Set(['app', 'key', 'token', 'data-dir', 'json']);
+const VALUES = new Set(['app', 'key', 'token', 'data-dir']);
 
 export async function statusCommand(io: CliIo, args: string[], env: Readonly<Record<string, string | undefined>> = process.env): Promise<number> {
-  const { positional, flags } = parseFlags(args, new Set(['json']));
-  rejectUnknownFlags(flags, FLAGS);
+  const { positional, flags } = parseFlags(args, new Set(['json']), VALUES);
   if (positional.length > 0) throw new UsageError(`status takes no arguments (got '${positional[0]}')\n${STATUS_USAGE}`);
   const t = await target(io, flags, env);
   const answer = await call(t, 'GET', '/api/status');
