@@ -76,6 +76,12 @@ type Phase =
 
 /** What an execution hands the next one when it continues as new: everything the watch needs. */
 interface CarriedState {
+  /**
+   * The newest playbook run's instances, published while it runs and kept after it (and across
+   * continue-as-new), so the view shows its steps and to-dos while the standby is active; the next
+   * run replaces it. Absent in states carried by older code.
+   */
+  playbooks?: RunningPlaybooks | null;
   generation: number;
   phase: Phase;
   startedAt: number;
@@ -151,8 +157,6 @@ export function* incidentOrchestrator(context: OrchestrationContext): Generator<
   };
   const failback: Record<string, PlaybookResult> = {};
   let pending: PendingApproval | null = null;
-  /** The playbooks running now and their instance ids, for their live progress; null between runs. */
-  let playbooks: RunningPlaybooks | null = null;
   /** Units of work in this execution, towards the history limit. */
   let work = 0;
   /** Cancels already applied by stopping a running failover. */
@@ -184,7 +188,7 @@ export function* incidentOrchestrator(context: OrchestrationContext): Generator<
       timeline: s.timeline.slice(-STATUS_TIMELINE_ENTRIES),
       entries: s.entries,
       version,
-      playbooks,
+      playbooks: s.playbooks ?? null,
     });
   };
   function* call<K extends ActivityName>(name: K, payload: ActivityInput<K>): Generator<df.Task, ActivityOutput<K>, unknown> {
@@ -894,7 +898,7 @@ export function* incidentOrchestrator(context: OrchestrationContext): Generator<
       });
       // Published before they start, so their progress can be read while they run (instances of earlier waves stay listed).
       children.forEach((c, i) => (instances[runnable[i]!.id] = c.instanceId));
-      playbooks = { direction: rollback !== undefined ? 'rollback' : direction, instances: { ...instances } };
+      s.playbooks = { direction: rollback !== undefined ? 'rollback' : direction, instances: { ...instances } };
       publish();
       const outcomes = yield* callSubOrchestrations(context, ORCHESTRATIONS.playbook, children);
       outcomes.forEach((r, i) => {
@@ -902,8 +906,6 @@ export function* incidentOrchestrator(context: OrchestrationContext): Generator<
         if (!r.ok) failed.add(runnable[i]!.id);
       });
     }
-    playbooks = null;
-    publish();
     return failed.size === 0;
   }
 }

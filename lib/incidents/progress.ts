@@ -115,8 +115,9 @@ export function fromSummary(summary: Pick<IncidentSummary, 'failover' | 'failbac
 
 /**
  * What the incident view shows per workload: the summary's results once the incident is over;
- * while it runs playbooks, each one's status, read side by side; otherwise (planning, waiting,
- * failed over and watching) nothing.
+ * before, the newest playbook run's instances, read side by side: live while they run, their
+ * results once they are done (the incident keeps them listed while the standby is active, so the
+ * failover's steps and to-dos show until the failback replaces them); nothing before any run.
  */
 export async function incidentPlaybookProgress(client: IncidentClient, status: InstanceStatus, now: Date): Promise<WorkloadProgress[]> {
   const summary = summaryOf(status);

@@ -322,7 +322,7 @@ type ResolvedNotificationField = 'region' | 'secondaryRegion' | 'statusUrl' | 'a
 /** What the incident orchestration asks the notify activity to send. */
 export type NotificationRequest = DistributiveOmit<IncidentNotification, ResolvedNotificationField>;
 
-/** Which playbook instances the incident runs now, published in its custom status so their progress can be read. */
+/** The playbook instances of the incident's newest run (running, or finished and not yet replaced by the next), published in its custom status so their progress and to-dos can be read. */
 export interface RunningPlaybooks {
   direction: 'failover' | 'failback' | 'rollback';
   /** workload id → the playbook's sub-orchestration instance id. */

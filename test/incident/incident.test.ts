@@ -687,7 +687,7 @@ describe('what the incident and its playbooks publish, and the version they run 
   const playbookStatus = (t: ReturnType<typeof setup>, id: string) => t.h.runtime.get(id)!.customStatus;
   const quick = (overrides: Partial<WorkloadPlan> = {}) => workload({ resourceHealthConfirmation: false, ...overrides });
 
-  it('publishes its version, and each running playbook with its instance id while they run, failing over and back', async () => {
+  it('publishes its version, and each playbook of the newest run with its instance id, while they run and after, failing over and back', async () => {
     const t = setup({ workloads: [quick(), quick({ id: 'datashare-sales' })], groups: [['media-streaming', 'datashare-sales']] });
     const seen: unknown[] = [];
     world.step = (input) => {
@@ -696,14 +696,15 @@ describe('what the incident and its playbooks publish, and the version they run 
     };
     t.start(signal(), 'execute', {}, 2);
     await t.runFor(30 * MIN);
-    expect(incidentStatus(t)).toMatchObject({ phase: 'failed-over', version: 2, playbooks: null });
+    // Kept while the standby is active: the view reads the failover's steps and to-dos from them.
+    expect(incidentStatus(t)).toMatchObject({ phase: 'failed-over', version: 2, playbooks: { direction: 'failover', instances: { 'media-streaming': 'inc-1:failover:media-streaming', 'datashare-sales': 'inc-1:failover:datashare-sales' } } });
     t.raise('failback', { by: 'grace', force: true, reason: 'drill' });
     await t.h.run();
     expect(seen).toEqual([
       { direction: 'failover', instances: { 'media-streaming': 'inc-1:failover:media-streaming', 'datashare-sales': 'inc-1:failover:datashare-sales' } },
       { direction: 'failback', instances: { 'media-streaming': 'inc-1:failback:media-streaming', 'datashare-sales': 'inc-1:failback:datashare-sales' } },
     ]);
-    expect(incidentStatus(t)).toMatchObject({ phase: 'completed', version: 2, playbooks: null });
+    expect(incidentStatus(t)).toMatchObject({ phase: 'completed', version: 2, playbooks: { direction: 'failback', instances: { 'media-streaming': 'inc-1:failback:media-streaming', 'datashare-sales': 'inc-1:failback:datashare-sales' } } });
   });
 
   it('publishes version 1 for an incident started without one (from before versioning)', async () => {
