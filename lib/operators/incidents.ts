@@ -377,6 +377,8 @@ function brief(status: InstanceStatus, baseUrl: string) {
     source: (input?.signal !== undefined ? incidentSource(input.signal) : null) as IncidentSource | null,
     /** The replay it belongs to; null for a real incident. */
     replay: input?.replay?.replayId ?? null,
+    /** The orchestrator version it runs under (1: started before versioning): what a drain before removing an old version's branch waits for. */
+    version: input?.version ?? 1,
     runtimeStatus: status.runtimeStatus ?? 'Unknown',
     phase: progress?.phase ?? (isFinished(status) ? 'completed' : 'planning'),
     outcome: summary?.outcome ?? null,

@@ -10,8 +10,9 @@ import { showIncident, type OperatorDeps } from '../../lib/operators/incidents.j
 const entry = (n: number): TimelineEntry => ({ at: `2026-11-23T09:${String(n).padStart(2, '0')}:00.000Z`, type: 'signal', detail: `update ${n}` });
 const all = Array.from({ length: 25 }, (_, n) => entry(n));
 
-function deps(saved: TimelineEntry[] | undefined): OperatorDeps {
+function deps(saved: TimelineEntry[] | undefined, input?: unknown): OperatorDeps {
   const status: InstanceStatus = {
+    ...(input !== undefined ? { input } : {}),
     name: 'incident',
     instanceId: 'inc-1',
     runtimeStatus: 'Running',
@@ -46,5 +47,12 @@ describe('GET /api/incidents/{id} while the incident runs', () => {
       expect(answer.body).toMatchObject({ timelineComplete: false });
       expect((answer.body as { timeline: TimelineEntry[] }).timeline).toEqual(all.slice(5));
     }
+  });
+
+  it('names the orchestrator version the incident runs under: 1 for one started before versioning', async () => {
+    const version = async (input?: unknown) => ((await showIncident(deps(all, input), 'inc-1')).body as { version: number }).version;
+    expect(await version({ incidentId: 'inc-1', version: 2 })).toBe(2);
+    expect(await version({ incidentId: 'inc-1' })).toBe(1);
+    expect(await version()).toBe(1);
   });
 });

@@ -116,6 +116,7 @@ export function mediaIncident(v: Variant = {}): IncidentView {
     incidentKey: KEY,
     source: null,
     replay: null,
+    version: 2,
     runtimeStatus: 'Completed',
     phase: 'completed',
     outcome,
