@@ -8,6 +8,9 @@ import { verifyActionLink } from '../../lib/auth/action-link.js';
 import { VIEW_LINK_LIFETIME_MS, verifyViewLink } from '../../lib/auth/view-link.js';
 import type { NotificationRequest } from '../../lib/incidents/types.js';
 import { completeNotification } from '../../lib/steps/notify.js';
+import type { StepDeps } from '../../lib/steps/deps.js';
+import { runStepPhase } from '../../lib/steps/index.js';
+import type { IncidentNotification } from '../../lib/notify/events.js';
 import { sampleCatalog } from './support.js';
 
 const SECRET = 'notify-links-test-secret-of-32-characters-at-least';
@@ -74,5 +77,22 @@ describe('links in approval notifications', () => {
     expect(plain).toMatchObject({ approveUrl: `${BASE}/api/incidents/${ID}/approve`, rejectUrl: `${BASE}/api/incidents/${ID}/reject` });
     const noBase = completeNotification(request(), workloads, null, NOW, SECRET);
     expect(noBase).toMatchObject({ approveUrl: `/api/incidents/${ID}/approve` });
+  });
+
+  it('the playbooks\' own messages (playbook started) link the page through a view link too', async () => {
+    const catalog = await sampleCatalog();
+    const sent: IncidentNotification[] = [];
+    const deps = {
+      catalog: async () => catalog,
+      notify: async (targets: readonly unknown[], n: IncidentNotification) => (sent.push(n), { delivered: targets.length, failed: 0 }),
+      publicUrl: BASE,
+      actionLinkSecret: SECRET,
+      now: () => NOW,
+    } as unknown as StepDeps;
+    const result = await runStepPhase(deps, { incidentId: ID, workloadId: 'purview-governance', playbookKind: 'purview', direction: 'failover', step: 'announce', phase: 'action' });
+    expect(result).toMatchObject({ ok: true, outcome: 'done' });
+    expect(sent.map((n) => n.type)).toEqual(['playbook-started']);
+    const token = decodeURIComponent(sent[0]!.statusUrl!.slice(`${BASE}/api/pages/`.length));
+    expect(verifyViewLink(token, [SECRET], NOW)).toMatchObject({ ok: true, claims: { incidentId: ID } });
   });
 });

@@ -28,6 +28,8 @@ async function send({ deps, workload, direction, incidentId }: StepContext): Pro
     [workload],
     deps.publicUrl,
     deps.now(),
+    // The status link opens the incident's page through a signed view link, as the incident's own messages do.
+    deps.actionLinkSecret ?? null,
   );
   try {
     const sent = await deps.notify(workload.notify, notification);

@@ -13,6 +13,8 @@ export async function tellActionRequired(ctx: StepContext, title: string, action
     [ctx.workload],
     ctx.deps.publicUrl,
     ctx.deps.now(),
+    // The status link opens the incident's page through a signed view link, as the incident's own messages do.
+    ctx.deps.actionLinkSecret ?? null,
   );
   const sent = await ctx.deps.notify(ctx.workload.notify, notification);
   return `told ${sent.delivered} channel(s)${sent.failed > 0 ? `, ${sent.failed} failed` : ''}`;
