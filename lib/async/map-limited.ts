@@ -25,7 +25,7 @@ export class DeadlineExceeded extends Error {}
 export async function withDeadline<T>(work: Promise<T>, ms: number, what: string): Promise<T> {
   let timer: NodeJS.Timeout | undefined;
   const deadline = new Promise<never>((_, reject) => {
-    timer = setTimeout(() => reject(new DeadlineExceeded(`${what} did not answer within ${ms >= 1000 ? `${Math.round(ms / 1000)}s` : `${ms}ms`}`)), ms);
+    timer = setTimeout(() => reject(new DeadlineExceeded(`${what} did not answer within ${ms % 1000 === 0 ? `${ms / 1000}s` : `${ms}ms`}`)), ms);
   });
   try {
     return await Promise.race([work, deadline]);
