@@ -583,7 +583,13 @@ export function* incidentOrchestrator(context: OrchestrationContext): Generator<
           const backOk = yield* runPlaybooks('failback', acting, [...s.groups].reverse(), failback);
           record('failback-finished', summarize(failback));
           if (backOk) {
-            yield* notify({ type: 'failback-done', durationMs: now() - failbackStartedAt, failedOverForMs: failbackStartedAt - (s.failoverFinishedAt ?? failbackStartedAt), workloadDurationsMs: durations(failback) });
+            yield* notify({
+              type: 'failback-done',
+              durationMs: now() - failbackStartedAt,
+              failedOverForMs: failbackStartedAt - (s.failoverFinishedAt ?? failbackStartedAt),
+              workloadDurationsMs: durations(failback),
+              checklist: checklistOf(failback),
+            });
             // Back where it started, but the failover did not work for every workload: it says so.
             return yield* finish(s.partialFailure === true ? 'failover-failed' : 'failed-over-and-back', summarize(failback));
           }

@@ -146,6 +146,8 @@ export interface FailbackDone extends NotificationBase {
   /** How long the workloads ran on the secondary side, in milliseconds. */
   failedOverForMs?: number | null;
   workloadDurationsMs?: Record<string, number> | null;
+  /** What people must do by hand now that the primary serves again (the failback playbooks' to-dos); absent or empty: nothing. */
+  checklist?: ChecklistItem[] | null;
 }
 
 /** Something the orchestrator cannot do, which people must: what does not carry over, what to reconcile. */

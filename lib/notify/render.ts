@@ -165,6 +165,16 @@ function checklistGroups(list: unknown): { groups: ChecklistGroup[]; count: numb
   return { groups, count: items.length, left: Math.max(0, items.length - LIMITS.checklistItems) };
 }
 
+/**
+ * What to do after a failover or failback: `nothing` then `next` when the checklist is empty, else
+ * the checklist's size (and that the incident status lists what the message leaves out), then `next`.
+ */
+function checklistAction(todo: { count: number; left: number }, nothing: string, next: string): string {
+  if (todo.count === 0) return `${nothing} ${next}`;
+  const more = todo.left > 0 ? ` (the first ${LIMITS.checklistItems} here; the incident status lists all)` : '';
+  return `Do the ${todo.count === 1 ? 'one thing' : `${todo.count} things`} on the checklist below by hand${more}. ${next}`;
+}
+
 export function describeNotification(event: IncidentNotification): NotificationView {
   // Notifications arrive as JSON (activity inputs): tolerate a missing list or title rather than
   // lose the message.
@@ -255,26 +265,24 @@ export function describeNotification(event: IncidentNotification): NotificationV
           : `Failed over: ${who} now ${runs(ids)} in ${secondary} (took ${formatDuration(event.durationMs)})`;
       const todo = checklistGroups(event.checklist);
       checklist = todo.groups;
-      const failback = `Failback to ${primary} follows once ${primary} has stayed healthy for the configured time (with approval where the policy asks).`;
-      const more = todo.left > 0 ? ` (the first ${LIMITS.checklistItems} here; the incident status lists all)` : '';
-      action =
-        todo.count === 0
-          ? `Nothing to do now. ${failback}`
-          : `Do the ${todo.count === 1 ? 'one thing' : `${todo.count} things`} on the checklist below by hand${more}. ${failback}`;
+      action = checklistAction(todo, 'Nothing to do now.', `Failback to ${primary} follows once ${primary} has stayed healthy for the configured time (with approval where the policy asks).`);
       tone = 'good';
       facts.push({ label: 'Failover took', value: formatDuration(event.durationMs) });
       if (isNumber(event.sinceDetectionMs)) facts.push({ label: 'Since detection', value: formatDuration(event.sinceDetectionMs) });
       pushWorkloadDurations(facts, event.workloadDurationsMs);
       break;
     }
-    case 'failback-done':
+    case 'failback-done': {
       headline = `Failed back: ${who} ${ids.length === 1 ? 'is' : 'are'} back in ${primary} (took ${formatDuration(event.durationMs)})`;
-      action = 'Nothing to do: the incident is over.';
+      const todo = checklistGroups(event.checklist);
+      checklist = todo.groups;
+      action = checklistAction(todo, 'Nothing to do.', 'The incident is over.');
       tone = 'good';
       facts.push({ label: 'Failback took', value: formatDuration(event.durationMs) });
       if (isNumber(event.failedOverForMs)) facts.push({ label: 'Ran on the secondary for', value: formatDuration(event.failedOverForMs) });
       pushWorkloadDurations(facts, event.workloadDurationsMs);
       break;
+    }
     case 'action-required': {
       const actions = Array.isArray(event.actions) ? event.actions.map(String) : [];
       headline = `Action needed for ${event.workload}: ${actions.length} thing${actions.length === 1 ? '' : 's'} the orchestrator cannot do`;

@@ -806,6 +806,17 @@ describe('what the incident and its playbooks publish, and the version they run 
     });
   });
 
+  it('the failback-done notice carries the failback\'s to-dos', async () => {
+    const t = setup({ workloads: [quick()] });
+    const back = { kind: 'ingest-url' as const, text: 'Point the encoders of live-1 at rtmps://live-we-1.example/ingest', url: 'rtmps://live-we-1.example/ingest' };
+    world.step = (input) => (input.step === 'start-secondary' && input.phase === 'action' && input.direction === 'failback' ? { ok: true, outcome: 'done', detail: 'started', todo: [back] } : defaultStep(input));
+    t.start(signal(), 'execute', {}, 2);
+    await t.runFor(30 * MIN);
+    t.raise('failback', { by: 'grace', force: true, reason: 'drill' });
+    await t.h.run();
+    expect(world.calls.notices.find((n) => n.type === 'failback-done')).toMatchObject({ checklist: [{ workloadId: 'media-streaming', direction: 'failback', step: 'start-secondary', ...back }] });
+  });
+
   it('version 2 archives the incident page once, at the end, with the summary it returns', async () => {
     const t = setup({ workloads: [quick()] });
     world.health = () => 'Available';

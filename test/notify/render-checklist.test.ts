@@ -199,3 +199,20 @@ describe('the checklist of a failover-done message', () => {
     expect(JSON.stringify(renderTeams(done(many))).length).toBeLessThan(28 * 1024);
   });
 });
+
+describe('the checklist of a failback-done message', () => {
+  const back: ChecklistItem = { ...CHECKLIST[0]!, direction: 'failback', text: 'Point the encoders of live-main at rtmp://live-main-contosomediaweu.channel.media.azure.net:1935/live/91b0e3f4: live-main ingests on contosomediaweu again', url: 'rtmp://live-main-contosomediaweu.channel.media.azure.net:1935/live/91b0e3f4' };
+  const failedBack = (checklist: ChecklistItem[] | null | undefined): IncidentNotification => ({ ...SAMPLES['failback-done'], checklist });
+
+  it('shows what people must do now that the primary serves again, and "Nothing to do" only when nothing is left', () => {
+    const view = describeNotification(failedBack([back]));
+    expect(view.action).toBe('Do the one thing on the checklist below by hand. The incident is over.');
+    expect(view.checklist).toEqual([{ workload: 'media-streaming', items: [{ text: back.text, before: 'Point the encoders of live-main at ', url: back.url, link: false, after: ': live-main ingests on contosomediaweu again' }] }]);
+    expect(teamsLines(renderTeams(failedBack([back])))).toContain('What to do now:');
+    for (const empty of [[], null, undefined]) {
+      const nothing = describeNotification(failedBack(empty));
+      expect(nothing.action).toBe('Nothing to do. The incident is over.');
+      expect(nothing.checklist).toEqual([]);
+    }
+  });
+});
