@@ -9,9 +9,12 @@
  *   client links only the app's own links, which come from the view's checked http(s) links;
  * - in the HTML body every text and attribute is escaped (`&`, `<`, `>`, `"`, `'`), so alert text
  *   shows as written and never becomes markup, and links are `https?:` only.
+ * The checklist's URLs come from the playbooks' own results, not from alerts: each is shown as
+ * written so it can be copied into an encoder, and is a link when it is http(s) (as in Teams and
+ * Slack); the item's text around it is treated like any other text.
  */
 import type { IncidentNotification } from './events.js';
-import { breakUrls, clip, describeNotification, type Tone } from './render.js';
+import { breakUrls, clip, describeNotification, type ChecklistLine, type Tone } from './render.js';
 
 export interface EmailContent {
   subject: string;
@@ -51,6 +54,7 @@ export function renderEmail(event: IncidentNotification): EmailContent {
     '',
     `What to do: ${text(view.action)}`,
     '',
+    ...(view.checklist.length > 0 ? ['What to do now:', ...view.checklist.flatMap((g) => [`  ${text(g.workload)}`, ...g.items.map((i) => `    [ ] ${plainItem(i)}`)]), ''] : []),
     ...view.facts.map((f) => `${f.label}: ${text(f.value)}`),
     ...(view.links.length > 0 ? ['', ...view.links.map((l) => `${l.label}: ${l.url}`)] : []),
     '',
@@ -66,6 +70,9 @@ export function renderEmail(event: IncidentNotification): EmailContent {
     `<h1 style="font-size:18px;color:${color};border-left:4px solid ${color};padding-left:8px">${h(view.headline)}</h1>`,
     ...view.lines.map((l) => (l.style === 'code' ? `<pre style="white-space:pre-wrap;background:#f5f5f5;padding:8px">${h(l.text)}</pre>` : `<p>${h(l.text)}</p>`)),
     `<p><strong>What to do:</strong> ${h(view.action)}</p>`,
+    ...(view.checklist.length > 0
+      ? ['<p><strong>What to do now:</strong></p>', ...view.checklist.flatMap((g) => [`<p style="margin:4px 0">${h(g.workload)}</p>`, '<ul>', ...g.items.map((i) => `<li>${htmlItem(i)}</li>`), '</ul>'])]
+      : []),
     '<table style="border-collapse:collapse">',
     ...view.facts.map((f) => `<tr><th style="text-align:left;padding:2px 12px 2px 0">${h(f.label)}</th><td>${h(f.value)}</td></tr>`),
     '</table>',
@@ -75,4 +82,17 @@ export function renderEmail(event: IncidentNotification): EmailContent {
   ].join('\n');
 
   return { subject, plainText: plain, html };
+}
+
+/** A checklist item in plain text: its URL as written, the text around it with URLs broken. */
+function plainItem(item: ChecklistLine): string {
+  return item.url === null ? breakUrls(item.text) : `${breakUrls(item.before)}${item.url}${breakUrls(item.after)}`;
+}
+
+/** A checklist item in HTML: an http(s) URL a link showing its own address, any other (a stream) as code; all escaped. */
+function htmlItem(item: ChecklistLine): string {
+  const h = (s: string): string => escapeHtml(breakUrls(s));
+  if (item.url === null) return h(item.text);
+  const url = escapeHtml(item.url);
+  return `${h(item.before)}${item.link ? `<a href="${url}">${url}</a>` : `<code>${url}</code>`}${h(item.after)}`;
 }

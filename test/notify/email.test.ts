@@ -66,4 +66,32 @@ describe('the email channel', () => {
     expect(content.plainText).toContain('https[:]//evil.example');
     expect(content.html).not.toContain('https://evil.example');
   });
+
+  it('shows the checklist of a failover-done message: URLs as written (a link when http(s)), the rest of the text as text', () => {
+    const ingest = 'rtmp://live-main-contosomedianeu.channel.media.azure.net:1935/live/91b0e3f4';
+    const hls = 'https://live.contoso.example/0f6d/failover.ism/manifest(format=m3u8-aapl)';
+    const content = renderEmail({
+      ...SAMPLES['failover-done'],
+      checklist: [
+        { workloadId: 'media-streaming', direction: 'failover', step: 'start-live-events', kind: 'ingest-url', text: `Point the encoders of live-main at ${ingest}: now`, url: ingest },
+        { workloadId: 'media-streaming', direction: 'failover', step: 'start-live-events', kind: 'playback-url', text: `Give players <b>HLS</b>: ${hls}`, url: hls },
+        { workloadId: 'media-streaming', direction: 'failover', step: 'resubmit-jobs', kind: 'resubmit-job', text: 'resubmit job-7 (see https://evil.example)' },
+      ],
+    });
+    expect(content.plainText).toContain(
+      ['What to do now:', '  media-streaming', `    [ ] Point the encoders of live-main at ${ingest}: now`, `    [ ] Give players <b>HLS</b>: ${hls}`, '    [ ] resubmit job-7 (see https[:]//evil.example)'].join('\n'),
+    );
+    expect(content.html).toContain(
+      [
+        '<p><strong>What to do now:</strong></p>',
+        '<p style="margin:4px 0">media-streaming</p>',
+        '<ul>',
+        `<li>Point the encoders of live-main at <code>${ingest}</code>: now</li>`,
+        `<li>Give players &lt;b&gt;HLS&lt;/b&gt;: <a href="${hls}">${hls}</a></li>`,
+        '<li>resubmit job-7 (see https[:]//evil.example)</li>',
+        '</ul>',
+      ].join('\n'),
+    );
+    expect(renderEmail(SAMPLES['failover-done']).html).not.toContain('What to do now:');
+  });
 });
