@@ -7,6 +7,7 @@
 import { call, failure, target } from './app.js';
 import { parseFlags } from './flags.js';
 import { EXIT, UsageError, type CliIo } from './io.js';
+import { fit } from './watch.js';
 import type { Check, ProtectionStatus, WorkloadStatus } from '../lib/operators/status.js';
 
 export const STATUS_USAGE = `failover status [--app URL] [--key KEY] [--data-dir DIR] [--json]
@@ -100,7 +101,7 @@ const HEADERS = ['WORKLOAD', 'READY', 'ACTIVE', 'LAST FAILOVER', 'DRIFT', 'PERMI
 
 /**
  * The screen: one row per workload, then what needs a look (the problems, the open incidents,
- * why a check is unknown), each line cut to the terminal's width.
+ * why a check is unknown), each line cut to the terminal's width as the live watch cuts its lines.
  */
 function table(status: ProtectionStatus, columns: number | undefined): string[] {
   if (status.workloads.length === 0) return [`${status.summary} (checked ${status.checkedAt})`];
@@ -130,6 +131,5 @@ function table(status: ProtectionStatus, columns: number | undefined): string[] 
   }
   const notChecked = [...new Set(status.workloads.flatMap((w) => (w.permissions.known && w.permissions.notChecked !== null ? [w.permissions.notChecked] : [])))];
   const all = [...lines, ...(notes.length > 0 ? ['', ...notes] : []), ...notChecked.map((n) => `alerting not checked: ${n}`), '', `${status.summary} (checked ${status.checkedAt})`];
-  const width = columns !== undefined && columns > 20 ? columns : undefined;
-  return width === undefined ? all : all.map((l) => (l.length > width ? `${l.slice(0, width - 1)}…` : l));
+  return columns === undefined ? all : all.map((l) => fit(l, columns));
 }
