@@ -10,7 +10,8 @@
  * Several secrets may be configured: the first signs, every one verifies, so a secret can be
  * rotated without breaking the links already sent. Pure: no I/O, no clock (callers pass `now`).
  */
-import { createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
+import { createHmac, randomBytes } from 'node:crypto';
+import { readSignedToken, signToken } from './signed-token.js';
 import type { Direction } from '../playbooks/types.js';
 
 export type ActionLinkAction = 'approve' | 'reject' | 'cancel' | 'failback';
@@ -46,8 +47,6 @@ export const DEFAULT_LINK_LIFETIME_MS = 60 * 60 * 1000;
 export const MAX_LINK_LIFETIME_MS = 24 * 60 * 60 * 1000;
 /** Longer tokens are not read at all. */
 const MAX_TOKEN_LENGTH = 1024;
-const SIGNATURE_BYTES = 32;
-const B64URL = /^[A-Za-z0-9_-]+$/;
 const DIRECTIONS: readonly Direction[] = ['failover', 'failback'];
 
 /** When a link made at `now` expires: the request's own expiry when given, else an hour; never more than a day. */
@@ -97,8 +96,7 @@ export function signActionLink(claims: ActionLinkClaims, secret: string): string
     e: claims.expiresAt.getTime(),
     n: claims.nonce,
   };
-  const payload = Buffer.from(JSON.stringify(wire), 'utf8').toString('base64url');
-  return `${payload}.${mac(payload, secret).toString('base64url')}`;
+  return signToken(wire, secret, mac);
 }
 
 /**
@@ -112,24 +110,9 @@ export function verifyActionLink(
   now: Date,
   expected: { action?: ActionLinkAction; incidentId?: string } = {},
 ): ActionLinkCheck {
-  if (typeof token !== 'string' || token === '') return malformed('the link carries no token');
-  if (token.length > MAX_TOKEN_LENGTH) return malformed('the token is too long to be one of ours');
-  const parts = token.split('.');
-  if (parts.length !== 2) return malformed('the token is not two parts separated by a dot');
-  const [payload, signature] = parts as [string, string];
-  if (!B64URL.test(payload) || !B64URL.test(signature)) return malformed('the token has characters base64url does not use (was the link cut or re-encoded?)');
-  const given = Buffer.from(signature, 'base64url');
-  if (given.length !== SIGNATURE_BYTES || given.toString('base64url') !== signature) return malformed('the token\'s signature is not an HMAC-SHA256 (was the link cut?)');
-  const usable = secrets.filter((s) => typeof s === 'string' && s.length > 0);
-  if (!usable.some((secret) => timingSafeEqual(mac(payload, secret), given))) {
-    return { ok: false, reason: 'bad-signature', detail: 'the link was not signed by this app (it was altered, or the secret that signed it has been retired)' };
-  }
-  let wire: unknown;
-  try {
-    wire = JSON.parse(Buffer.from(payload, 'base64url').toString('utf8'));
-  } catch {
-    return malformed('the token\'s claims are not JSON');
-  }
+  const read = readSignedToken(token, secrets, { maxLength: MAX_TOKEN_LENGTH, mac, notSigned: 'the link was not signed by this app (it was altered, or the secret that signed it has been retired)' });
+  if (!read.ok) return read;
+  const wire = read.wire;
   const claims = fromWire(wire);
   if (typeof claims === 'string') return malformed(claims);
   const past = now.getTime() - claims.expiresAt.getTime();

@@ -11,8 +11,9 @@
  * Secrets rotate as for action links (lib/auth/action-link.ts): the first signs, every one
  * verifies. Pure: no I/O, no clock (callers pass `now`).
  */
-import { createHmac, timingSafeEqual } from 'node:crypto';
+import { createHmac } from 'node:crypto';
 import { ACTION_LINK_SECRET_MIN_LENGTH } from './action-link.js';
+import { readSignedToken, signToken } from './signed-token.js';
 
 export interface ViewLinkClaims {
   incidentId: string;
@@ -32,8 +33,6 @@ export type ViewLinkCheck =
 export const VIEW_LINK_LIFETIME_MS = 14 * 24 * 60 * 60 * 1000;
 const PURPOSE = 'failover-orchestrator incident page view link v1';
 const MAX_TOKEN_LENGTH = 600;
-const SIGNATURE_BYTES = 32;
-const B64URL = /^[A-Za-z0-9_-]+$/;
 
 interface WireClaims {
   v: 1;
@@ -62,30 +61,18 @@ export function signViewLink(claims: ViewLinkClaims, secret: string): string {
   const problem = claimsProblem(claims);
   if (problem !== null) throw new RangeError(`cannot sign a view link: ${problem}`);
   const wire: WireClaims = { v: 1, k: 'view', i: claims.incidentId, e: claims.expiresAt.getTime() };
-  const payload = Buffer.from(JSON.stringify(wire), 'utf8').toString('base64url');
-  return `${payload}.${mac(payload, secret).toString('base64url')}`;
+  return signToken(wire, secret, mac);
 }
 
 /** Checks a token: its shape, its signature against every secret (in constant time), its expiry at `now`. Never throws. */
 export function verifyViewLink(token: unknown, secrets: readonly string[], now: Date): ViewLinkCheck {
-  if (typeof token !== 'string' || token === '') return malformed('the link carries no token');
-  if (token.length > MAX_TOKEN_LENGTH) return malformed('the token is too long to be one of ours');
-  const parts = token.split('.');
-  if (parts.length !== 2) return malformed('the token is not two parts separated by a dot');
-  const [payload, signature] = parts as [string, string];
-  if (!B64URL.test(payload) || !B64URL.test(signature)) return malformed('the token has characters base64url does not use (was the link cut or re-encoded?)');
-  const given = Buffer.from(signature, 'base64url');
-  if (given.length !== SIGNATURE_BYTES || given.toString('base64url') !== signature) return malformed("the token's signature is not an HMAC-SHA256 (was the link cut?)");
-  const usable = secrets.filter((s) => typeof s === 'string' && s.length > 0);
-  if (!usable.some((secret) => timingSafeEqual(mac(payload, secret), given))) {
-    return { ok: false, reason: 'bad-signature', detail: 'the link was not signed by this app as a view link (it was altered, is a link of another kind, or the secret that signed it has been retired)' };
-  }
-  let wire: unknown;
-  try {
-    wire = JSON.parse(Buffer.from(payload, 'base64url').toString('utf8'));
-  } catch {
-    return malformed("the token's claims are not JSON");
-  }
+  const read = readSignedToken(token, secrets, {
+    maxLength: MAX_TOKEN_LENGTH,
+    mac,
+    notSigned: 'the link was not signed by this app as a view link (it was altered, is a link of another kind, or the secret that signed it has been retired)',
+  });
+  if (!read.ok) return read;
+  const wire = read.wire;
   const w = (wire ?? {}) as Partial<Record<keyof WireClaims, unknown>>;
   if (typeof wire !== 'object' || Array.isArray(wire) || w.v !== 1 || w.k !== 'view') return malformed('the token is not a view link this app reads');
   if (typeof w.i !== 'string' || typeof w.e !== 'number' || !Number.isFinite(w.e)) return malformed('the token lacks an incident or an expiry');
