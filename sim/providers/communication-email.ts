@@ -80,7 +80,7 @@ export interface EmailRecipient {
 }
 
 /** One message the simulator accepted, as `GET /_sim/emails` lists it. */
-export interface SentEmail {
+export interface SentEmail extends Message {
   seq: number;
   operationId: string;
   /** The Communication Services resource it was sent through (its name). */
@@ -91,17 +91,6 @@ export interface SentEmail {
   caller: string;
   /** Running, then Succeeded. */
   status: 'Running' | 'Succeeded';
-  sender: string;
-  to: EmailRecipient[];
-  cc: EmailRecipient[];
-  bcc: EmailRecipient[];
-  replyTo: EmailRecipient[];
-  subject: string;
-  plainText: string | null;
-  html: string | null;
-  headers: Record<string, string>;
-  attachments: Array<{ name: string; contentType: string; bytes: number }>;
-  userEngagementTrackingDisabled: boolean | null;
 }
 
 /** A Communication Services resource as the control API shows it: where to send, with which keys and from which addresses. */
@@ -272,7 +261,7 @@ function apiVersionProblem(request: SimRequest): SimResponse | undefined {
 }
 
 /** A message that passed validation. */
-interface Message {
+export interface Message {
   sender: string;
   to: EmailRecipient[];
   cc: EmailRecipient[];
