@@ -28,6 +28,7 @@ import type { DeliveryFailed, DeliveryTarget, IncidentNotification } from './eve
 import { describeTarget, redactTarget, targetKey, uniqueTargets, type DeliveryResult, type Notifier } from './notifier.js';
 import type { NotificationOutbox, OutboxRecord, OutboxTarget, UndeliveredNotification } from './outbox.js';
 import { describeNotification } from './render.js';
+import { mapLimited } from '../async/map-limited.js';
 
 export interface DeliveryPolicy {
   /** Attempts per notification and target, the first included. Default 10 (about an hour with the delays below). */
@@ -171,7 +172,7 @@ export function createNotificationDelivery(deps: NotificationDeliveryDeps): Noti
     const catalog = await deps.catalog();
     const toReport: OutboxRecord[] = [];
 
-    await eachLimited(due, policy.concurrency, async (record) => {
+    await mapLimited(due, policy.concurrency, async (record) => {
       try {
         await retryOne(record);
       } catch (err) {
@@ -312,17 +313,6 @@ function resolve(catalog: Catalog, target: OutboxTarget): DeliveryTarget | null 
 function otherChannels(workload: Workload, index: number): DeliveryTarget[] {
   const failed = workload.notify[index];
   return workload.notify.filter((t, i) => i !== index && (failed === undefined || !sameTarget(t, failed)));
-}
-
-async function eachLimited<T>(items: readonly T[], limit: number, fn: (item: T) => Promise<void>): Promise<void> {
-  let next = 0;
-  const worker = async (): Promise<void> => {
-    while (next < items.length) {
-      const item = items[next++]!;
-      await fn(item);
-    }
-  };
-  await Promise.all(Array.from({ length: Math.max(1, Math.min(limit, items.length)) }, worker));
 }
 
 function messageOf(err: unknown): string {
