@@ -3,6 +3,7 @@ import { existsSync } from 'node:fs';
 import { formatParseError, parsePayload, type Signal } from '../lib/alerts/index.js';
 import { loadCatalogFile, matchSignal } from '../lib/catalog/index.js';
 import type { Catalog } from '../lib/catalog/types.js';
+import { catalogPathOf } from '../lib/config.js';
 import { formatProblem } from './catalog.js';
 import { parseFlags } from './flags.js';
 import { EXIT, readInput, UsageError, type CliIo } from './io.js';
@@ -17,8 +18,7 @@ export const ALERTS_USAGE = `failover alerts parse <file|-> [--catalog FILE] [--
 
 /** The catalog to match against: --catalog (which must load), else the app's default when there is one. */
 async function catalogFor(io: CliIo, explicit: string | undefined, env: Readonly<Record<string, string | undefined>>): Promise<{ ok: true; catalog: Catalog | null; path: string } | { ok: false }> {
-  // The default the app itself reads (lib/config.ts).
-  const path = explicit ?? (env['CATALOG_PATH']?.trim() || 'samples/catalog.yaml');
+  const path = explicit ?? catalogPathOf(env);
   if (explicit === undefined && !existsSync(path)) return { ok: true, catalog: null, path };
   const loaded = await loadCatalogFile(path, { now: io.now() });
   if (loaded.ok) return { ok: true, catalog: loaded.catalog, path };

@@ -154,7 +154,7 @@ export function loadConfig(env: Readonly<Record<string, string | undefined>> = p
   } else if (!TASK_HUB.test(taskHubName)) {
     problems.push(`TASK_HUB_NAME "${taskHubName}" is invalid; use 3-45 letters and digits, starting with a letter`);
   }
-  const catalogPath = env['CATALOG_PATH']?.trim() || 'samples/catalog.yaml';
+  const catalogPath = catalogPathOf(env);
   const maxRaw = env['ALERT_MAX_BYTES']?.trim();
   const maxAlertBytes = maxRaw === undefined || maxRaw === '' ? 256 * 1024 : Number(maxRaw);
   if (!Number.isInteger(maxAlertBytes) || maxAlertBytes < 1024) {
@@ -540,4 +540,9 @@ function loadKeyList(env: Readonly<Record<string, string | undefined>>, name: st
   const parsed = parseKeyList(name, env[name]);
   problems.push(...parsed.problems);
   return parsed.keys;
+}
+
+/** The catalog the app reads: CATALOG_PATH, else the sample catalog (the CLI's default too). */
+export function catalogPathOf(env: Readonly<Record<string, string | undefined>>): string {
+  return env['CATALOG_PATH']?.trim() || 'samples/catalog.yaml';
 }
