@@ -3,10 +3,8 @@
  * fault rules read as words (JSON with --json), what Communication Services Email was asked to
  * send is listed, and an answer the simulator refuses is an error, not printed as if it worked.
  */
-import { readFile } from 'node:fs/promises';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { CliIo } from '../../cli/io.js';
-import { runCli } from '../../cli/main.js';
+import { cli } from '../support/cli-run.js';
 import { SIM_USAGE } from '../../cli/sim.js';
 import { startSimulator, type SimHarness } from '../sim/support.js';
 
@@ -16,13 +14,7 @@ beforeAll(async () => {
 });
 afterAll(() => h?.close());
 
-async function sim(...args: string[]): Promise<{ code: number; out: string; err: string }> {
-  const out: string[] = [];
-  const err: string[] = [];
-  const io: CliIo = { out: (t) => out.push(t), err: (t) => err.push(t), read: (path) => readFile(path), now: () => new Date() };
-  const code = await runCli(['sim', ...args, '--sim', h.sim.baseUrl, '--ca', h.sim.ca], io);
-  return { code, out: out.join('\n'), err: err.join('\n') };
-}
+const sim = (...args: string[]) => cli(['sim', ...args, '--sim', h.sim.baseUrl, '--ca', h.sim.ca]);
 
 describe('failover sim', () => {
   it('says the operation log is empty, rather than printing nothing', async () => {

@@ -2,10 +2,8 @@
  * `failover trigger` and `failover incidents …` against the running app: what on-call types at
  * 3 a.m., and what they read back.
  */
-import { readFile } from 'node:fs/promises';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { CliIo } from '../../cli/io.js';
-import { runCli } from '../../cli/main.js';
+import { cli, cliAgainst } from '../support/cli-run.js';
 import { startApp, type App } from './support.js';
 
 let app: App;
@@ -14,13 +12,7 @@ beforeAll(async () => {
 }, 60_000);
 afterAll(() => app?.close());
 
-async function run(...args: string[]): Promise<{ code: number; out: string; err: string }> {
-  const out: string[] = [];
-  const err: string[] = [];
-  const io: CliIo = { out: (t) => out.push(t), err: (t) => err.push(t), read: (path) => readFile(path), now: () => new Date() };
-  const code = await runCli([...args, '--app', app.host.url, '--key', app.keys.oncall], io);
-  return { code, out: out.join('\n'), err: err.join('\n') };
-}
+const run = (...args: string[]) => cliAgainst(app)(...args);
 
 describe('failover trigger and failover incidents', () => {
   it('plans a failover and prints what it would do, writing nothing', async () => {
@@ -64,11 +56,8 @@ describe('failover trigger and failover incidents', () => {
   });
 
   it('says when the app cannot be reached', async () => {
-    const out: string[] = [];
-    const err: string[] = [];
-    const io: CliIo = { out: (t) => out.push(t), err: (t) => err.push(t), read: (path) => readFile(path), now: () => new Date() };
-    const code = await runCli(['incidents', 'list', '--app', 'http://127.0.0.1:9', '--key', 'x'], io);
+    const { code, err } = await cli(['incidents', 'list', '--app', 'http://127.0.0.1:9', '--key', 'x']);
     expect(code).toBe(1);
-    expect(err.join('\n')).toMatch(/^failover: cannot reach the app at http:\/\/127\.0\.0\.1:9: .*; is 'npm start' running, or is --app right\?$/);
+    expect(err).toMatch(/^failover: cannot reach the app at http:\/\/127\.0\.0\.1:9: .*; is 'npm start' running, or is --app right\?$/);
   });
 });

@@ -5,10 +5,8 @@
  * `failover incidents list|show`, its source and portal link shown, and, once it is over, what
  * its playbooks left people to do.
  */
-import { readFile } from 'node:fs/promises';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { CliIo } from '../../cli/io.js';
-import { runCli } from '../../cli/main.js';
+import { cliAgainst } from '../support/cli-run.js';
 import type { IncidentView } from '../../lib/operators/incidents.js';
 import { readFixtureJson } from '../support/fixtures.js';
 import { startApp, type App } from './support.js';
@@ -51,13 +49,7 @@ function mediaServiceIssue(at: Date, communicationId: string): string {
   return JSON.stringify(alert);
 }
 
-async function run(...args: string[]): Promise<{ code: number; out: string; err: string }> {
-  const out: string[] = [];
-  const err: string[] = [];
-  const io: CliIo = { out: (t) => out.push(t), err: (t) => err.push(t), read: (path) => readFile(path), now: () => new Date() };
-  const code = await runCli([...args, '--app', app.host.url, '--key', app.keys.oncall], io);
-  return { code, out: out.join('\n'), err: err.join('\n') };
-}
+const run = (...args: string[]) => cliAgainst(app)(...args);
 
 let first = '';
 

@@ -2,14 +2,14 @@
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { REPLAY_USAGE } from '../../cli/replay.js';
-import { cli } from './cli-run.js';
+import { cli } from '../support/cli-run.js';
 import { repoRoot } from '../support/fixtures.js';
 
 const fixture = (name: string) => join(repoRoot, '../shared/fixtures/alerts', name);
 
 describe('failover replay', () => {
   it('prints its own help', async () => {
-    expect(await cli(['replay', '--help'])).toEqual({ code: 0, out: REPLAY_USAGE, err: '', errLines: [] });
+    expect(await cli(['replay', '--help'])).toEqual({ code: 0, out: REPLAY_USAGE, err: '' });
   });
 
   it.each([

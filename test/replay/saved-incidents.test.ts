@@ -11,7 +11,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { readSavedIncident } from '../../lib/replay/saved.js';
 import { repoRoot } from '../support/fixtures.js';
-import { cli } from './cli-run.js';
+import { cli } from '../support/cli-run.js';
 
 const root = join(repoRoot, 'test/replay/incidents');
 const saved = readdirSync(root, { withFileTypes: true }).filter((d) => d.isDirectory()).map((d) => d.name).sort();
@@ -42,8 +42,8 @@ describe('saved incidents, replayed against the local stack', () => {
   it("answers from the local stack's own resources with --health live, its simulator saying what Azure said then", async () => {
     const run = await cli(['replay', '--saved', join(root, 'datashare-eastus2-outage'), '--local', '--health', 'live']);
     expect(run.code, `${run.out}\n${run.err}`).toBe(0);
-    expect(run.errLines).toContain('the simulator now says what Azure said at 2026-11-23T09:14:00.000Z: eastus2 down for Azure Data Share');
-    expect(run.errLines).toContain('the simulator now says what Azure said at 2026-11-23T10:02:00.000Z: eastus2 back');
+    expect(run.err.split('\n')).toContain('the simulator now says what Azure said at 2026-11-23T09:14:00.000Z: eastus2 down for Azure Data Share');
+    expect(run.err.split('\n')).toContain('the simulator now says what Azure said at 2026-11-23T10:02:00.000Z: eastus2 back');
     expect(run.out).toContain('health live');
     expect(run.out).toMatch(/MATCH \(exit 0\)/);
   }, 90_000);

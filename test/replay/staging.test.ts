@@ -18,7 +18,7 @@ import type { ReplayReport } from '../../lib/replay/types.js';
 import { storesFromSettings } from '../../lib/stores/index.js';
 import { startApp, type App } from '../e2e/support.js';
 import { killAll, runLocalMain, type LocalMain } from '../support/local-main.js';
-import { cli } from './cli-run.js';
+import { cli } from '../support/cli-run.js';
 import { repoRoot } from '../support/fixtures.js';
 
 const SUBSCRIPTION = '11111111-1111-1111-1111-111111111111';
