@@ -55,6 +55,11 @@ export interface AzureClientsOptions {
   throttleQueues?: ThrottleQueues;
   /** Requests ARM throttling should serve first (the playbook steps declare them); default none. */
   requestPriorities?: readonly RequestPriority[];
+  /**
+   * False: no throttling queue, every 429 goes straight to the SDK's retry policy, as with the
+   * SDK clients made by hand (the failover benchmark's naive baseline). Default true.
+   */
+  armThrottleQueue?: boolean;
   /** Genomics workflow API keys by account (GENOMICS_ACCOUNT_KEYS), for Azure. */
   genomicsKeys?: Readonly<Record<string, string>>;
 }
@@ -135,7 +140,7 @@ export function createAzureClients(target: AzureTarget, options: AzureClientsOpt
     credentialScopes: [ARM_SCOPE],
     ...(tlsOptions !== undefined ? { tlsOptions } : {}),
     retryOptions,
-    additionalPolicies: [{ policy: throttleQueuePolicy(throttleQueues), position: 'perRetry' }],
+    additionalPolicies: options.armThrottleQueue === false ? [] : [{ policy: throttleQueuePolicy(throttleQueues), position: 'perRetry' }],
   });
   /** Where the simulator mounts a data plane: `/graph`, or `/<kind>/<account>`. */
   const simulated = (endpoint: string, kind: string, name?: string) => `${endpoint}/${kind === 'graph' ? 'graph' : `${kind}/${name ?? ''}`}`;
