@@ -442,7 +442,7 @@ async function verify(app: App, runs: Array<{ w: Workload; run: Run }>, waitSeco
   const restored = blobs - stored.size;
   lines.push(
     `archive: ${all.length - missing - differ}/${all.length} distinct bodies stored byte for byte in ${blobs} blobs ` +
-      `(${restored} redeliveries stored again: the archive recognizes a redelivery within the same second only)   lost: ${missing + differ}`,
+      `(${restored} stored more than once: the archive stores a body once a day, by its content)   lost: ${missing + differ}`,
   );
   if (missing > 0) violations.push(`${missing} accepted bodies are not in the archive`);
   if (differ > 0) violations.push(`${differ} archived bodies differ from what was sent`);

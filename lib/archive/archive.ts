@@ -5,16 +5,23 @@
  *
  * Layout of the container (default `alert-archive`):
  *
- *   alerts/YYYY/MM/DD/HHmmss.SSS-<first 16 hex of the body's SHA-256>.json   by receipt time (UTC)
+ *   alerts/YYYY/MM/DD/<SHA-256 of the body, 64 hex>.json                      by receipt day (UTC) and content
+ *   alerts/YYYY/MM/DD/HHmmss.SSS-<first 16 hex of the body's SHA-256>.json    a replay's delivery, and every body archived before the content names
  *   incidents/<incident id, URI-encoded>/timeline.json                       overwritten each time
  *   incidents/<incident id, URI-encoded>/page.html                           the finished incident's page
  *
- * Names sort by receipt time, so a date range is a range of names. A redelivery of the same bytes
- * within the same second is recognized and not stored again (the first copy's reference is
- * returned); writes are conditional (`If-None-Match: *`), so two racing writers of one name store
- * it once. Blob metadata carries what the intake learned (source, outcome, kind, incidentKey,
- * dedupeKey, title), percent-encoded because metadata travels as ASCII HTTP headers; `setOutcome`
- * changes the outcome later (`intake-failed` when the intake failed after archiving).
+ * A body is named by its content within its receipt day, and written conditionally
+ * (`If-None-Match: *`): a redelivery of the same bytes that day (Azure Monitor retries 5 to 40 s
+ * later) finds the name taken (409) and is not stored again; the first copy's reference is
+ * returned, with its receipt time. No listing is needed to recognize it, so a put costs one
+ * request whatever else arrived that second. The full hash is in the name so that a taken name
+ * can only mean the same bytes. A replay's delivery (lib/replay) keeps a receipt-time name: its
+ * bytes may repeat an earlier replay's, which it must not be taken for. Listings go by day and
+ * order a day's bodies by their receipt time (metadata `receivedat`), so both kinds of name,
+ * and the names written before this scheme, list and read alike. Blob metadata carries what the
+ * intake learned (source, outcome, kind, incidentKey, dedupeKey, title), percent-encoded because
+ * metadata travels as ASCII HTTP headers; `setOutcome` changes the outcome later (`intake-failed`
+ * when the intake failed after archiving).
  */
 import { createHash } from 'node:crypto';
 import type { TokenCredential } from '@azure/core-auth';
@@ -57,12 +64,23 @@ export interface ArchivedAlertMetaInput {
   replay?: string | null | undefined;
 }
 
-/** Where an archived body is: its blob name, and what the name says. */
+/** Where an archived body is: its blob name, its receipt time and its hash. */
 export interface ArchiveRef {
-  /** `alerts/2024/06/01/093000.123-0123456789abcdef.json` */
+  /** `alerts/2024/06/01/<64 hex>.json`, or (a replay's delivery, or older) `alerts/2024/06/01/093000.123-0123456789abcdef.json` */
   readonly name: string;
-  /** Receipt time of the stored copy (from the name). */
+  /** Receipt time of the stored copy. */
   readonly receivedAt: string;
+  /** First 16 hex digits of the body's SHA-256. */
+  readonly sha256: string;
+}
+
+/** What a blob name says: the receipt time only for a receipt-time name (a content name holds the day alone). */
+export interface ArchiveName {
+  readonly name: string;
+  /** `YYYY-MM-DD`, the receipt day (UTC). */
+  readonly day: string;
+  /** Receipt time for a receipt-time name; null for a content name. */
+  readonly receivedAt: string | null;
   /** First 16 hex digits of the body's SHA-256. */
   readonly sha256: string;
 }
@@ -141,7 +159,10 @@ export type AlertArchiveOptions = (
 export const DEFAULT_ARCHIVE_CONTAINER = 'alert-archive';
 
 const ALERTS_PREFIX = 'alerts/';
-const NAME = /^alerts\/(\d{4})\/(\d{2})\/(\d{2})\/(\d{2})(\d{2})(\d{2})\.(\d{3})-([0-9a-f]{16})\.json$/;
+/** A receipt-time name: a replay's delivery, and every body archived before content names. */
+const TIMED_NAME = /^alerts\/(\d{4})\/(\d{2})\/(\d{2})\/(\d{2})(\d{2})(\d{2})\.(\d{3})-([0-9a-f]{16})\.json$/;
+/** A content name: the body's whole SHA-256 within its receipt day. */
+const CONTENT_NAME = /^alerts\/(\d{4})\/(\d{2})\/(\d{2})\/([0-9a-f]{64})\.json$/;
 const PAGE_SIZE = 1000;
 
 // ---------------------------------------------------------------------------------------------
@@ -164,17 +185,37 @@ function sha256Hex(raw: Buffer): string {
   return createHash('sha256').update(raw).digest('hex');
 }
 
-/** The blob name a body received at `receivedAt` is stored under. */
-export function archiveBlobName(receivedAt: Date | string, raw: Buffer): string {
-  return `${stamp(toInstant(receivedAt, 'receivedAt'))}-${sha256Hex(raw).slice(0, 16)}.json`;
+/** `alerts/YYYY/MM/DD/` of an instant (UTC). */
+function dayPrefix(date: Date): string {
+  return stamp(date).slice(0, ALERTS_PREFIX.length + 11);
 }
 
-/** Reads a blob name back into a reference; undefined for a name that is not an archived alert. */
-export function parseArchiveName(name: string): ArchiveRef | undefined {
-  const m = NAME.exec(name);
+/**
+ * The blob name a body received at `receivedAt` is stored under: its SHA-256 within its receipt
+ * day, or, for a replay's delivery (`replay` set), the receipt time and the hash's first 16 hex.
+ */
+export function archiveBlobName(receivedAt: Date | string, raw: Buffer, replay?: string | null): string {
+  const at = toInstant(receivedAt, 'receivedAt');
+  const digest = sha256Hex(raw);
+  return replay === null || replay === undefined ? `${dayPrefix(at)}${digest}.json` : `${stamp(at)}-${digest.slice(0, 16)}.json`;
+}
+
+/** Reads a blob name back; undefined for a name that is not an archived alert. */
+export function parseArchiveName(name: string): ArchiveName | undefined {
+  const content = CONTENT_NAME.exec(name);
+  if (content) {
+    const [, y, mo, d, sha] = content;
+    return { name, day: `${y}-${mo}-${d}`, receivedAt: null, sha256: sha!.slice(0, 16) };
+  }
+  const m = TIMED_NAME.exec(name);
   if (!m) return undefined;
   const [, y, mo, d, h, mi, s, ms, sha] = m;
-  return { name, receivedAt: `${y}-${mo}-${d}T${h}:${mi}:${s}.${ms}Z`, sha256: sha! };
+  return { name, day: `${y}-${mo}-${d}`, receivedAt: `${y}-${mo}-${d}T${h}:${mi}:${s}.${ms}Z`, sha256: sha! };
+}
+
+/** The receipt time a name says, or the start of its day for a content name (its metadata says more). */
+function nameTime(parsed: ArchiveName): string {
+  return parsed.receivedAt ?? `${parsed.day}T00:00:00.000Z`;
 }
 
 function timelineName(incidentId: string): string {
@@ -332,21 +373,11 @@ export function createAlertArchive(options: AlertArchiveOptions): AlertArchive {
     const received = toInstant(metaInput.receivedAt, 'receivedAt');
     const receivedAt = received.toISOString();
     const digest = sha256Hex(raw);
-    const name = `${stamp(received)}-${digest.slice(0, 16)}.json`;
-    const ref = parseArchiveName(name)!;
+    const replay = metaInput.replay ?? null;
+    const name = replay === null ? `${dayPrefix(received)}${digest}.json` : `${stamp(received)}-${digest.slice(0, 16)}.json`;
+    const sha256 = digest.slice(0, 16);
     const metadata = toMetadata(metaInput, receivedAt, digest);
     await ensureContainer();
-
-    // A redelivery within the same second: the first copy stands.
-    const second = name.slice(0, name.lastIndexOf('.', name.lastIndexOf('-')) + 1);
-    const suffix = `-${ref.sha256}.json`;
-    const earlier = await call(`list ${second}`, async (abortSignal) => {
-      for await (const blob of container.listBlobsFlat({ prefix: second, abortSignal })) {
-        if (blob.name.endsWith(suffix)) return blob.name;
-      }
-      return undefined;
-    });
-    if (earlier !== undefined) return { ...parseArchiveName(earlier)!, duplicate: true };
 
     const contentType = metaInput.contentType ?? undefined;
     try {
@@ -359,19 +390,27 @@ export function createAlertArchive(options: AlertArchiveOptions): AlertArchive {
         }),
       );
     } catch (err) {
-      // 409 BlobAlreadyExists: a racing writer (or our own retried attempt) stored it first.
+      // 409 BlobAlreadyExists: these bytes were stored first, by an earlier delivery that day, a
+      // racing writer or our own retried attempt. The first copy stands.
       if (isCode(err, 409, 'BlobAlreadyExists')) {
-        return { ...ref, duplicate: true };
+        return { name, receivedAt: replay === null ? await storedReceivedAt(name, receivedAt) : receivedAt, sha256, duplicate: true };
       }
       throw err;
     }
-    return { ...ref, duplicate: false };
+    return { name, receivedAt, sha256, duplicate: false };
+  }
+
+  /** When the stored copy of a content name was received (its metadata); `fallback` if it does not say. */
+  async function storedReceivedAt(name: string, fallback: string): Promise<string> {
+    const properties = await call(`read ${name}`, (abortSignal) => container.getBlobClient(name).getProperties({ abortSignal }));
+    const stored = Object.entries(properties.metadata ?? {}).find(([k]) => k.toLowerCase() === 'receivedat')?.[1];
+    return stored !== undefined && !Number.isNaN(Date.parse(stored)) ? stored : fallback;
   }
 
   async function get(refOrName: ArchiveRef | string): Promise<ArchivedAlert> {
     const name = typeof refOrName === 'string' ? refOrName : refOrName.name;
     const ref = parseArchiveName(name);
-    if (ref === undefined) throw new RangeError(`"${name}" is not the name of an archived alert (alerts/YYYY/MM/DD/HHmmss.SSS-<hash>.json)`);
+    if (ref === undefined) throw new RangeError(`"${name}" is not the name of an archived alert (alerts/YYYY/MM/DD/<hash>.json)`);
     const operation = `${label} get ${name}`;
     return call(`get ${name}`, async (abortSignal) => {
       let response;
@@ -383,7 +422,7 @@ export function createAlertArchive(options: AlertArchiveOptions): AlertArchive {
         throw err;
       }
       const raw = await readAll(response.readableStreamBody);
-      const meta = fromMetadata(response.metadata, ref.receivedAt);
+      const meta = fromMetadata(response.metadata, nameTime(ref));
       const digest = sha256Hex(raw);
       const stored = Object.entries(response.metadata ?? {}).find(([k]) => k.toLowerCase() === 'sha256')?.[1];
       if (!digest.startsWith(ref.sha256) || (stored !== undefined && stored !== digest)) {
@@ -440,17 +479,22 @@ export function createAlertArchive(options: AlertArchiveOptions): AlertArchive {
             const page = next.done ? undefined : next.value;
             return { items: page?.segment.blobItems ?? [], token: page?.continuationToken || undefined };
           });
+          // Content names do not sort by time: a day is read whole, then ordered by receipt time.
+          const entries: ArchiveListEntry[] = [];
           for await (const blob of blobs) {
-            if (blob.name < lower) continue;
-            if (blob.name >= upper) return;
-            const ref = parseArchiveName(blob.name);
-            if (ref === undefined) continue;
+            const parsed = parseArchiveName(blob.name);
+            if (parsed === undefined) continue;
             if (options.incidentKey !== undefined && !matchesIncident(blob.metadata, options.incidentKey)) continue;
-            const meta = fromMetadata(blob.metadata, ref.receivedAt);
+            let meta = fromMetadata(blob.metadata, nameTime(parsed));
+            if (Number.isNaN(Date.parse(meta.receivedAt))) meta = { ...meta, receivedAt: nameTime(parsed) };
+            const at = stamp(new Date(meta.receivedAt));
+            if (at < lower || at >= upper) continue;
             const replays = options.replays ?? 'exclude';
             if ((meta.replay !== null && replays === 'exclude') || (meta.replay === null && replays === 'only')) continue;
-            yield { ...meta, ...ref, size: blob.properties.contentLength ?? 0 };
+            entries.push({ ...meta, name: blob.name, receivedAt: meta.receivedAt, sha256: parsed.sha256, size: blob.properties.contentLength ?? 0 });
           }
+          entries.sort((x, y) => (x.receivedAt < y.receivedAt ? -1 : x.receivedAt > y.receivedAt ? 1 : x.name < y.name ? -1 : x.name > y.name ? 1 : 0));
+          yield* entries;
         }
       }
     }
@@ -504,7 +548,7 @@ export function createAlertArchive(options: AlertArchiveOptions): AlertArchive {
 
   async function setOutcome(refOrName: ArchiveRef | string, outcome: string): Promise<void> {
     const name = typeof refOrName === 'string' ? refOrName : refOrName.name;
-    if (parseArchiveName(name) === undefined) throw new RangeError(`"${name}" is not the name of an archived alert (alerts/YYYY/MM/DD/HHmmss.SSS-<hash>.json)`);
+    if (parseArchiveName(name) === undefined) throw new RangeError(`"${name}" is not the name of an archived alert (alerts/YYYY/MM/DD/<hash>.json)`);
     const { encoded, truncated } = encodeWithin(outcome, LIMITS.outcome);
     const blob = container.getBlobClient(name);
     // Metadata is replaced whole: read it, change the outcome, write it back only if nobody else did meanwhile.

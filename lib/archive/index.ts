@@ -17,6 +17,7 @@ export {
   type ArchivedAlertMetaInput,
   type ArchiveListEntry,
   type ArchiveListOptions,
+  type ArchiveName,
   type ArchivePutResult,
   type ArchiveRef,
   type ReplayPart,

@@ -1,4 +1,4 @@
-import { randomBytes } from 'node:crypto';
+import { createHash, randomBytes } from 'node:crypto';
 import { createServer, type Socket } from 'node:net';
 import { BlobServiceClient } from '@azure/storage-blob';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -61,7 +61,8 @@ describe('alert archive: verbatim bodies', () => {
       const ref = await store.put(raw, meta('2024-06-01T09:30:00.123Z', { outcome: 'invalid_json', contentType: 'text/plain; charset=weird' }));
       expect(ref.duplicate).toBe(false);
       expect(ref.name).toBe(archiveBlobName('2024-06-01T09:30:00.123Z', raw));
-      expect(ref.name).toMatch(/^alerts\/2024\/06\/01\/093000\.123-[0-9a-f]{16}\.json$/);
+      expect(ref.name).toBe(`alerts/2024/06/01/${createHash('sha256').update(raw).digest('hex')}.json`);
+      expect(ref.receivedAt).toBe('2024-06-01T09:30:00.123Z');
       const back = await store.get(ref);
       expect(Buffer.compare(back.raw, raw)).toBe(0);
       expect(back.raw.length).toBe(raw.length);
@@ -79,11 +80,24 @@ describe('alert archive: verbatim bodies', () => {
     });
   }
 
-  it('names blobs by receipt time in UTC, whatever the offset given', () => {
+  it('names a body by its SHA-256 within its receipt day (UTC, whatever the offset given), a replay\'s delivery by its receipt time', () => {
     const raw = Buffer.from('x');
-    expect(archiveBlobName('2024-06-01T01:02:03.004+02:00', raw)).toMatch(/^alerts\/2024\/05\/31\/230203\.004-[0-9a-f]{16}\.json$/);
-    expect(parseArchiveName(archiveBlobName(new Date('2024-12-31T23:59:59.999Z'), raw))).toMatchObject({ receivedAt: '2024-12-31T23:59:59.999Z' });
+    // SHA-256 of "x"
+    const sha = '2d711642b726b04401627ca9fbac32f5c8530fb1903cc4db02258717921a4881';
+    expect(archiveBlobName('2024-06-01T01:02:03.004+02:00', raw)).toBe(`alerts/2024/05/31/${sha}.json`);
+    expect(archiveBlobName('2024-12-31T23:59:59.999Z', raw)).toBe(`alerts/2024/12/31/${sha}.json`);
+    expect(archiveBlobName('2025-01-01T00:00:00.000Z', raw)).toBe(`alerts/2025/01/01/${sha}.json`);
+    expect(archiveBlobName('2024-06-01T01:02:03.004+02:00', raw, 'replay-1')).toBe(`alerts/2024/05/31/230203.004-${sha.slice(0, 16)}.json`);
+    expect(parseArchiveName(`alerts/2024/12/31/${sha}.json`)).toEqual({ name: `alerts/2024/12/31/${sha}.json`, day: '2024-12-31', receivedAt: null, sha256: sha.slice(0, 16) });
+    expect(parseArchiveName(`alerts/2024/12/31/235959.999-${sha.slice(0, 16)}.json`)).toEqual({
+      name: `alerts/2024/12/31/235959.999-${sha.slice(0, 16)}.json`,
+      day: '2024-12-31',
+      receivedAt: '2024-12-31T23:59:59.999Z',
+      sha256: sha.slice(0, 16),
+    });
     expect(parseArchiveName('incidents/x/timeline.json')).toBeUndefined();
+    expect(parseArchiveName(`alerts/2024/12/31/${sha.slice(0, 63)}.json`)).toBeUndefined();
+    expect(parseArchiveName(`alerts/2024/12/31/${sha.toUpperCase()}.json`)).toBeUndefined();
   });
 
   it('refuses a get for a name that is not an archived alert, and reports a missing one as BlobNotFound', async () => {
@@ -109,27 +123,106 @@ describe('alert archive: redeliveries', () => {
     expect(await all(store.list())).toHaveLength(1);
   });
 
-  it('treats a redelivery within the same second as the first copy, and a later one as new', async () => {
+  it('stores a redelivery of the same bytes later that day once, and answers with the first copy and its receipt time', async () => {
     const store = archive();
     const raw = Buffer.from('{"data":{"essentials":{"alertId":"a2"}}}');
     const first = await store.put(raw, meta('2024-06-01T10:00:01.010Z'));
-    const sameSecond = await store.put(raw, meta('2024-06-01T10:00:01.990Z'));
-    expect(sameSecond).toEqual({ ...first, duplicate: true });
-    const nextSecond = await store.put(raw, meta('2024-06-01T10:00:02.000Z'));
-    expect(nextSecond.duplicate).toBe(false);
-    expect(nextSecond.name).not.toBe(first.name);
+    // Azure Monitor retries 5 to 40 s later; a redelivery hours later is the same bytes too.
+    for (const at of ['2024-06-01T10:00:06.000Z', '2024-06-01T10:00:41.250Z', '2024-06-01T23:59:59.999Z']) {
+      expect(await store.put(raw, meta(at, { outcome: 'duplicate' }))).toEqual({
+        name: first.name,
+        receivedAt: '2024-06-01T10:00:01.010Z',
+        sha256: first.sha256,
+        duplicate: true,
+      });
+    }
+    // The next day is a new day's name.
+    const nextDay = await store.put(raw, meta('2024-06-02T00:00:00.000Z'));
+    expect(nextDay.duplicate).toBe(false);
+    expect(nextDay.name).toBe(first.name.replace('/06/01/', '/06/02/'));
     const other = await store.put(Buffer.from('{"data":{"essentials":{"alertId":"a3"}}}'), meta('2024-06-01T10:00:01.010Z'));
     expect(other.duplicate).toBe(false);
-    expect((await all(store.list())).map((e) => e.name)).toEqual([first.name, other.name, nextSecond.name].sort());
+    const listed = await all(store.list());
+    expect(listed.map((e) => [e.name, e.receivedAt, e.outcome])).toEqual([
+      // Same receipt time: by name.
+      ...[[first.name, '2024-06-01T10:00:01.010Z', 'accepted'], [other.name, '2024-06-01T10:00:01.010Z', 'accepted']].sort((a, b) => (a[0]! < b[0]! ? -1 : 1)),
+      [nextDay.name, '2024-06-02T00:00:00.000Z', 'accepted'],
+    ]);
+    expect((await store.get(first)).raw.equals(raw)).toBe(true);
   });
 
-  it('stores one copy when the same delivery is written by racing callers', async () => {
+  it('stores one copy when the same delivery is written by racing callers (conditional create: one write, the rest told duplicate)', async () => {
     const store = archive();
     const raw = randomBytes(2048);
-    const results = await Promise.all(Array.from({ length: 12 }, () => store.put(raw, meta('2024-06-01T11:00:00.000Z'))));
-    expect(new Set(results.map((r) => r.name)).size).toBe(1);
-    expect(results.filter((r) => !r.duplicate)).toHaveLength(1);
-    expect(await all(store.list())).toHaveLength(1);
+    // Different receipt instants the same day: each caller writes the same name, If-None-Match: *.
+    const results = await Promise.all(Array.from({ length: 12 }, (_, i) => store.put(raw, meta(`2024-06-01T11:00:${String(i).padStart(2, '0')}.000Z`, { outcome: `racer-${i}` }))));
+    expect(new Set(results.map((r) => r.name))).toEqual(new Set([archiveBlobName('2024-06-01T11:00:00.000Z', raw)]));
+    const winners = results.filter((r) => !r.duplicate);
+    expect(winners).toHaveLength(1);
+    // Every caller is told the receipt time of the copy that was stored, and it is the winner's.
+    expect(new Set(results.map((r) => r.receivedAt))).toEqual(new Set([winners[0]!.receivedAt]));
+    const [only] = (await all(store.list())) as [ArchiveListEntry];
+    expect(only.receivedAt).toBe(winners[0]!.receivedAt);
+    expect(only.outcome).toBe(`racer-${results.indexOf(winners[0]!)}`);
+    expect((await store.get(only)).raw.equals(raw)).toBe(true);
+  });
+
+  it("keeps a replay's delivery apart from the same bytes delivered by Azure or by another replay", async () => {
+    const store = archive();
+    const raw = Buffer.from('{"data":{"essentials":{"alertId":"a4"}}}');
+    const real = await store.put(raw, meta('2024-06-01T12:00:00.000Z'));
+    const r1 = await store.put(raw, meta('2024-06-01T12:05:00.000Z', { replay: 'replay-1' }));
+    const r2 = await store.put(raw, meta('2024-06-01T12:06:00.000Z', { replay: 'replay-2' }));
+    expect([real.duplicate, r1.duplicate, r2.duplicate]).toEqual([false, false, false]);
+    expect(r1.name).toBe(`alerts/2024/06/01/120500.000-${real.sha256}.json`);
+    expect((await all(store.list({ replays: 'include' }))).map((e) => [e.name, e.replay])).toEqual([
+      [real.name, null],
+      [r1.name, 'replay-1'],
+      [r2.name, 'replay-2'],
+    ]);
+  });
+});
+
+describe('alert archive: names written before content names', () => {
+  /** Writes a body the way the archive named and described it before: receipt time and the first 16 hex of its hash. */
+  async function putOld(container: string, at: string, raw: Buffer, extra: Record<string, string> = {}): Promise<string> {
+    const digest = createHash('sha256').update(raw).digest('hex');
+    const iso = new Date(at).toISOString();
+    const name = `alerts/${iso.slice(0, 4)}/${iso.slice(5, 7)}/${iso.slice(8, 10)}/${iso.slice(11, 13)}${iso.slice(14, 16)}${iso.slice(17, 19)}.${iso.slice(20, 23)}-${digest.slice(0, 16)}.json`;
+    await BlobServiceClient.fromConnectionString(azurite.connectionString)
+      .getContainerClient(container)
+      .getBlockBlobClient(name)
+      .upload(raw, raw.length, { metadata: { receivedat: iso, source: 'alerts', sha256: digest, outcome: 'accepted', contenttype: 'application/json', ...extra } });
+    return name;
+  }
+
+  it('lists old and new names of a day together in receipt order, reads both, and sets the outcome of both', async () => {
+    const store = archive();
+    const a = await store.put(Buffer.from('{"n":"new-early"}'), meta('2024-06-01T08:00:00.000Z', { incidentKey: 'TRACK-9' }));
+    const oldName = await putOld(store.container, '2024-06-01T09:00:00.250Z', Buffer.from('{"n":"old"}'), { incidentkey: 'TRACK-9', incidentkeyhash: createHash('sha256').update('TRACK-9').digest('hex').slice(0, 32) });
+    const b = await store.put(Buffer.from('{"n":"new-late"}'), meta('2024-06-01T10:00:00.000Z'));
+    const oldNextDay = await putOld(store.container, '2024-06-02T00:00:00.000Z', Buffer.from('{"n":"old-2"}'));
+
+    expect((await all(store.list())).map((e) => [e.name, e.receivedAt])).toEqual([
+      [a.name, '2024-06-01T08:00:00.000Z'],
+      [oldName, '2024-06-01T09:00:00.250Z'],
+      [b.name, '2024-06-01T10:00:00.000Z'],
+      [oldNextDay, '2024-06-02T00:00:00.000Z'],
+    ]);
+    // Ranges go by receipt time, within a day too.
+    expect((await all(store.list({ from: '2024-06-01T09:00:00.250Z', to: '2024-06-01T10:00:00.000Z' }))).map((e) => e.name)).toEqual([oldName]);
+    expect((await all(store.list({ from: '2024-06-01T08:00:00.001Z', to: '2024-06-02T00:00:00.001Z' }))).map((e) => e.name)).toEqual([oldName, b.name, oldNextDay]);
+    expect((await all(store.list({ incidentKey: 'TRACK-9' }))).map((e) => e.name)).toEqual([a.name, oldName]);
+
+    const old = await store.get(oldName);
+    expect(old.raw.toString()).toBe('{"n":"old"}');
+    expect(old.meta).toMatchObject({ receivedAt: '2024-06-01T09:00:00.250Z', outcome: 'accepted', incidentKey: 'TRACK-9' });
+    await store.setOutcome(oldName, 'intake-failed');
+    expect((await store.get(oldName)).meta.outcome).toBe('intake-failed');
+    // Old names carried only 16 hex digits of the hash: a listing gives the same 16 for both kinds.
+    const listed = await all(store.list());
+    expect(listed.map((e) => e.sha256)).toEqual(listed.map((e) => (parseArchiveName(e.name)!.sha256)));
+    expect(listed.every((e) => /^[0-9a-f]{16}$/.test(e.sha256))).toBe(true);
   });
 });
 
