@@ -10,6 +10,7 @@
 import type { ReportCheck } from '../lib/report/incident-report.js';
 import { purviewEastUs } from './alerts.js';
 import type { DemoDriver, ScenarioResult, Tracked } from './driver.js';
+import { EMAIL_SEND_OPERATION } from '../sim/providers/communication-email.js';
 
 const DYNAMICS_ISSUE = 'CR700001';
 
@@ -46,8 +47,8 @@ export async function governanceScenario(d: DemoDriver): Promise<ScenarioResult>
   await d.approve(purview, 'East US healthy again');
   const finals = await d.follow('both to end', (v) => v.runtimeStatus === 'Completed', [purview, dynamics]);
 
-  // Sorted: the two incidents write in whichever order their playbooks reach the step.
-  const writes = stack.sim.log.list({}).filter((o) => o.status < 300 && o.method !== 'GET').map((o) => o.path.split('/').pop()).sort();
+  // Sorted: the two incidents write in whichever order their playbooks reach the step. Emails are the channels' messages, not the estate's changes.
+  const writes = stack.sim.log.list({}).filter((o) => o.status < 300 && o.method !== 'GET' && o.operation !== EMAIL_SEND_OPERATION).map((o) => o.path.split('/').pop()).sort();
   const drift = finals[0]?.summary?.failover['purview-governance']?.steps.find((s) => s.step === 'check-readiness')?.detail ?? '';
   const checks: ReportCheck[] = [
     ...finals.map((v) => ({ ok: v.outcome === 'failed-over-and-back', what: `${v.workloads.join(', ')}: ${v.outcome}` })),

@@ -55,6 +55,9 @@ import type { Store } from '../store.js';
 import type { ErrorFormat, Route, SimRequest, SimResource, SimResponse } from '../types.js';
 import { simTokenClaims } from './identity.js';
 
+/** The operation log's name for a send: what tests tell apart from changes to the estate. */
+export const EMAIL_SEND_OPERATION = 'Microsoft.Communication/CommunicationServices/emails/send';
+
 export const EMAIL_API_VERSIONS = ['2025-09-01'] as const;
 export const COMMUNICATION_SERVICES_TYPE = 'Microsoft.Communication/communicationServices';
 const DOMAIN_TYPE = 'Microsoft.Communication/emailServices/domains';
@@ -387,7 +390,7 @@ export function communicationEmailRoutes(sim: Simulator): Route[] {
     {
       method: 'POST',
       pattern: '/emails:send',
-      operation: 'Microsoft.Communication/CommunicationServices/emails/send',
+      operation: EMAIL_SEND_OPERATION,
       arm: false,
       errors: pipelineErrors,
       authenticate: authenticateRoute,

@@ -9,6 +9,7 @@
  */
 import { afterEach, describe, expect, it } from 'vitest';
 import { cliAgainst } from '../support/cli-run.js';
+import { EMAIL_SEND_OPERATION } from '../../sim/providers/communication-email.js';
 import { servicePrincipalIdFor } from '../../sim/providers/identity.js';
 import type { PlaybookResult } from '../../lib/playbooks/types.js';
 import { startApp, type App } from './support.js';
@@ -92,7 +93,7 @@ describe('Purview warm standby end to end', () => {
     expect(steps(result(app, id, 'failback'))).toEqual({ announce: 'done', 'check-account': 'done', 'flip-active-pointer': 'done', 'confirm-catalog': 'done' });
     expect(await activeAccount(app)).toBe('contosopurvieweus');
     // The only writes to the estate were the key, once each way (beside the emails the channels were sent).
-    expect(app.sim.log.list().filter((o) => o.status < 300 && o.path !== '/emails:send').map((o) => o.path)).toEqual([
+    expect(app.sim.log.list().filter((o) => o.status < 300 && o.operation !== EMAIL_SEND_OPERATION).map((o) => o.path)).toEqual([
       '/appConfiguration/contosofailover/kv/purview:activeAccount',
       '/appConfiguration/contosofailover/kv/purview:activeAccount',
     ]);

@@ -19,6 +19,7 @@ import { azureTargetFromSettings, createAzureClients, type AzureClients } from '
 import { fetchTrusting } from '../../lib/http/fetch-trusting.js';
 import type { OperationRecord } from '../../sim/oplog.js';
 import type { Simulator } from '../../sim/simulator.js';
+import { EMAIL_SEND_OPERATION } from '../../sim/providers/communication-email.js';
 import type { HookMessage } from '../../sim/control.js';
 import { repoRoot } from '../support/fixtures.js';
 
@@ -56,7 +57,7 @@ export interface App {
   until<T = Reply['body']>(id: string, what: string, done: (view: T) => boolean): Promise<void>;
   /** Where the simulator's write log is now: the sequence number `writesSince` counts from. */
   mark(): number;
-  /** Every write the app made or tried in the simulator after `seq`, failed ones too; POSTs that only list are reads. */
+  /** Every write the app made or tried in the estate after `seq`, failed ones too; POSTs that only list are reads, and emails sent are notifications. */
   writesSince(seq: number): OperationRecord[];
   /** Notifications the simulator's receivers got. */
   hooks(channel?: string): Promise<HookMessage[]>;
@@ -178,7 +179,8 @@ export async function startApp(options: StartAppOptions = {}): Promise<App> {
         throw new Error(`${(err as Error).message}\n${JSON.stringify(await view(id), null, 1).slice(0, 4000)}`);
       }),
     mark: () => sim.log.list().at(-1)?.seq ?? 0,
-    writesSince: (seq) => sim.log.list({ since: seq }).filter((o) => !/\/list[A-Za-z]*$/.test(o.operation)),
+    // Emails are the notification channels' (as the chat receivers' messages are), not changes to the estate.
+    writesSince: (seq) => sim.log.list({ since: seq }).filter((o) => !/\/list[A-Za-z]*$/.test(o.operation) && o.operation !== EMAIL_SEND_OPERATION),
     signIn: async (upn, claims = {}) => {
       const answer = (await control('POST', '/_sim/identity/token', { tenant: LOCAL_TENANT_ID, audience: LOCAL_OPERATOR_AUDIENCE, upn, ...claims })) as { access_token: string };
       return { authorization: `Bearer ${answer.access_token}` };
