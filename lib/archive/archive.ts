@@ -111,6 +111,11 @@ export interface ArchiveListOptions {
 export interface AlertArchive {
   readonly container: string;
   put(raw: Buffer, meta: ArchivedAlertMetaInput): Promise<ArchivePutResult>;
+  /**
+   * `put` for a caller that needs only the name and whether the bytes were stored already: one
+   * request, without reading back the stored copy's receipt time on a redelivery (the webhook).
+   */
+  store(raw: Buffer, meta: ArchivedAlertMetaInput): Promise<{ readonly name: string; readonly duplicate: boolean }>;
   /** The stored bytes and metadata; a missing blob is a `StorageError` with code `BlobNotFound`. */
   get(ref: ArchiveRef | string): Promise<ArchivedAlert>;
   /** Archived bodies in receipt order. */
@@ -368,13 +373,13 @@ export function createAlertArchive(options: AlertArchiveOptions): AlertArchive {
     return created;
   };
 
-  async function put(raw: Buffer, metaInput: ArchivedAlertMetaInput): Promise<ArchivePutResult> {
+  async function store(raw: Buffer, metaInput: ArchivedAlertMetaInput): Promise<{ name: string; duplicate: boolean; receivedAt: string; sha256: string; contentName: boolean }> {
     if (!Buffer.isBuffer(raw)) throw new TypeError('put: raw must be a Buffer of the body as received');
     const received = toInstant(metaInput.receivedAt, 'receivedAt');
     const receivedAt = received.toISOString();
     const digest = sha256Hex(raw);
-    const replay = metaInput.replay ?? null;
-    const name = replay === null ? `${dayPrefix(received)}${digest}.json` : `${stamp(received)}-${digest.slice(0, 16)}.json`;
+    const contentName = (metaInput.replay ?? null) === null;
+    const name = contentName ? `${dayPrefix(received)}${digest}.json` : `${stamp(received)}-${digest.slice(0, 16)}.json`;
     const sha256 = digest.slice(0, 16);
     const metadata = toMetadata(metaInput, receivedAt, digest);
     await ensureContainer();
@@ -392,12 +397,16 @@ export function createAlertArchive(options: AlertArchiveOptions): AlertArchive {
     } catch (err) {
       // 409 BlobAlreadyExists: these bytes were stored first, by an earlier delivery that day, a
       // racing writer or our own retried attempt. The first copy stands.
-      if (isCode(err, 409, 'BlobAlreadyExists')) {
-        return { name, receivedAt: replay === null ? await storedReceivedAt(name, receivedAt) : receivedAt, sha256, duplicate: true };
-      }
+      if (isCode(err, 409, 'BlobAlreadyExists')) return { name, duplicate: true, receivedAt, sha256, contentName };
       throw err;
     }
-    return { name, receivedAt, sha256, duplicate: false };
+    return { name, duplicate: false, receivedAt, sha256, contentName };
+  }
+
+  async function put(raw: Buffer, metaInput: ArchivedAlertMetaInput): Promise<ArchivePutResult> {
+    const { name, duplicate, receivedAt, sha256, contentName } = await store(raw, metaInput);
+    // A receipt-time name holds its receipt time; a content name's first copy says it in its metadata.
+    return { name, receivedAt: duplicate && contentName ? await storedReceivedAt(name, receivedAt) : receivedAt, sha256, duplicate };
   }
 
   /** When the stored copy of a content name was received (its metadata); `fallback` if it does not say. */
@@ -572,7 +581,23 @@ export function createAlertArchive(options: AlertArchiveOptions): AlertArchive {
     }
   }
 
-  return { container: containerName, put, get, list, putTimeline, getTimeline, putPage, getPage, putReplay, getReplay, setOutcome };
+  return {
+    container: containerName,
+    put,
+    store: async (raw, meta) => {
+      const { name, duplicate } = await store(raw, meta);
+      return { name, duplicate };
+    },
+    get,
+    list,
+    putTimeline,
+    getTimeline,
+    putPage,
+    getPage,
+    putReplay,
+    getReplay,
+    setOutcome,
+  };
 }
 
 async function readAll(stream: NodeJS.ReadableStream | undefined): Promise<Buffer> {

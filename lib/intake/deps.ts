@@ -42,10 +42,8 @@ export function intakeDeps(w: IntakeWiring): IntakeDeps {
   return {
     maxBytes: w.maxBytes,
     ...(w.authenticate !== undefined ? { authenticate: w.authenticate } : {}),
-    archive: async (raw, meta) => {
-      const put = await w.archive.put(raw, { ...meta, source: w.source ?? 'alerts' });
-      return { name: put.name };
-    },
+    // The webhook needs the name only: no read of the first copy's receipt time on a redelivery.
+    archive: async (raw, meta) => ({ name: (await w.archive.store(raw, { ...meta, source: w.source ?? 'alerts' })).name }),
     source: sourceOf(w.source),
     decide: async (signal: Signal) => decideSignal(await w.catalog(), signal, sourceOf(w.source)),
     holder: (key) => w.claims.claimHolder(key),

@@ -167,6 +167,15 @@ describe('alert archive: redeliveries', () => {
     expect((await store.get(only)).raw.equals(raw)).toBe(true);
   });
 
+  it('store: the same conditional write as put, answering the name and whether it was stored already', async () => {
+    const store = archive();
+    const raw = Buffer.from('{"data":{"essentials":{"alertId":"a5"}}}');
+    expect(await store.store(raw, meta('2024-06-01T13:00:00.000Z'))).toEqual({ name: archiveBlobName('2024-06-01T13:00:00.000Z', raw), duplicate: false });
+    expect(await store.store(raw, meta('2024-06-01T13:00:30.000Z', { outcome: 'later' }))).toEqual({ name: archiveBlobName('2024-06-01T13:00:00.000Z', raw), duplicate: true });
+    expect(await store.put(raw, meta('2024-06-01T13:00:40.000Z'))).toMatchObject({ receivedAt: '2024-06-01T13:00:00.000Z', duplicate: true });
+    expect((await all(store.list())).map((e) => [e.receivedAt, e.outcome])).toEqual([['2024-06-01T13:00:00.000Z', 'accepted']]);
+  });
+
   it("keeps a replay's delivery apart from the same bytes delivered by Azure or by another replay", async () => {
     const store = archive();
     const raw = Buffer.from('{"data":{"essentials":{"alertId":"a4"}}}');
