@@ -265,7 +265,11 @@ async function route(deps: IntakeDeps, signal: Signal, archived: ArchivedRef, st
   const ignored = (reason: string) => ({ status: 202, body: { accepted: true, acted: false, reason, archived: archived.name, decisions } });
   let candidate = instanceId(deps.now());
   for (let attempt = 0; attempt < 3; attempt++) {
-    const claim = start.startAllowed ? await deps.claim(signal.incidentKey, candidate) : { claimed: false, instanceId: (await deps.holder(signal.incidentKey)) ?? '' };
+    // Most signals of a key come after its claim (updates, redeliveries): one read answers them,
+    // where a conditional insert would be refused (409) and then need that read anyway. Only a
+    // key nobody holds tries the insert, which still lets exactly one racing caller win.
+    const holder = await deps.holder(signal.incidentKey);
+    const claim = holder !== null ? { claimed: false, instanceId: holder } : start.startAllowed ? await deps.claim(signal.incidentKey, candidate) : { claimed: false, instanceId: '' };
     if (claim.instanceId === '') return ignored(start.why);
     const answer = (delivery: 'started' | 'delivered' | 'duplicate') => ({
       status: 202,

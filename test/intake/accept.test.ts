@@ -421,3 +421,75 @@ describe('alert intake answers', () => {
     });
   });
 });
+
+describe('alert intake: the claim on an incident key', () => {
+  /** The media alert as a later update of its incident: another communication, the same tracking ID. */
+  const update = Buffer.from(mediaAlert.toString('utf8').replace('"11000093512874"', '"11000093512999"'));
+
+  function counting(w: World) {
+    const calls: string[] = [];
+    const base = w.deps();
+    const deps = w.deps({
+      holder: async (key) => {
+        calls.push('holder');
+        return base.holder(key);
+      },
+      claim: async (key, candidate) => {
+        calls.push('claim');
+        return base.claim(key, candidate);
+      },
+    });
+    return { calls, deps };
+  }
+
+  it('reads the claim of a key someone holds and never tries to insert one (an update, a redelivery)', async () => {
+    const w = new World();
+    const { calls, deps } = counting(w);
+    const first = await acceptAlert(deps, json(mediaAlert));
+    expect(calls).toEqual(['holder', 'claim']);
+    calls.length = 0;
+    const again = await acceptAlert(deps, json(mediaAlert));
+    const next = await acceptAlert(deps, json(update));
+    expect(calls).toEqual(['holder', 'holder']);
+    const id = (first.body as { incidentId: string }).incidentId;
+    expect(again.body).toMatchObject({ incidentId: id, delivery: 'duplicate' });
+    expect(next.body).toMatchObject({ incidentId: id, delivery: 'delivered' });
+    expect(w.claims.size).toBe(1);
+    expect(w.running.get(id)).toHaveLength(2);
+  });
+
+  it('lets exactly one of two first deliveries that both found no holder start the incident', async () => {
+    const w = new World();
+    // Both read "nobody" before either inserts: the conditional insert decides.
+    let reads = 0;
+    let release!: () => void;
+    const bothRead = new Promise<void>((r) => (release = r));
+    const deps = w.deps({
+      holder: async (key) => {
+        const held = w.claims.get(key) ?? null;
+        if (++reads === 2) release();
+        await bothRead;
+        return held;
+      },
+    });
+    const [a, b] = await Promise.all([acceptAlert(deps, json(mediaAlert)), acceptAlert(deps, json(update))]);
+    const deliveries = [a.body, b.body].map((x) => (x as { delivery: string }).delivery).sort();
+    expect(deliveries).toEqual(['delivered', 'started']);
+    expect((a.body as { incidentId: string }).incidentId).toBe((b.body as { incidentId: string }).incidentId);
+    expect(w.claims.size).toBe(1);
+    expect(w.running.size).toBe(1);
+  });
+
+  it('starts a new incident when the held one is over, through a fresh claim', async () => {
+    const w = new World();
+    const { calls, deps } = counting(w);
+    const first = (await acceptAlert(deps, json(mediaAlert))).body as { incidentId: string };
+    w.finished.set(first.incidentId, '2026-11-23T08:00:00.000Z');
+    calls.length = 0;
+    const later = (await acceptAlert(deps, json(update))).body as { incidentId: string; delivery: string };
+    expect(later.delivery).toBe('started');
+    expect(later.incidentId).not.toBe(first.incidentId);
+    // Held (over), released, then nobody holds it: the insert claims it for the new instance.
+    expect(calls).toEqual(['holder', 'holder', 'claim']);
+  });
+});
