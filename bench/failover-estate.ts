@@ -119,13 +119,13 @@ export function benchEstate(scale: Scale): BenchEstate {
     const shareSubscriptions = [];
     for (let s = 1; s <= scale.subscriptions; s++) {
       const share = { shareSubscriptionStatus: 'Active', shareName: 'data', shareKind: 'CopyBased' };
-      at(`${primary}/shareSubscriptions/sub${s}`, 'eastus2', { ...share, invitationId: `00000000-0000-4000-8000-${guidTail(i * 100 + s, '00000001')}` });
+      at(`${primary}/shareSubscriptions/sub${s}`, 'eastus2', { ...share, invitationId: `00000000-0000-4000-8000-${guidTail(i * 100 + s, '0000001')}` });
       at(`${primary}/shareSubscriptions/sub${s}/triggers/nightly`, 'eastus2', { recurrenceInterval: 'Day', synchronizationTime: '2026-01-01T02:00:00Z', synchronizationMode: 'Incremental', triggerStatus: 'Active' }, { kind: 'ScheduleBased' });
-      const standbyInvitation = `00000000-0000-4000-8000-${guidTail(i * 100 + s, '00000002')}`;
+      const standbyInvitation = `00000000-0000-4000-8000-${guidTail(i * 100 + s, '0000002')}`;
       at(`${standby}/shareSubscriptions/sub${s}`, 'centralus', { ...share, invitationId: standbyInvitation });
       // Accepted at DR setup (what links the share subscription to the share), and mapped to a target.
       at(`${provider}/shares/data/invitations/standby-sub${s}`, 'centralus', { targetEmail: `standby${s}@fabrikam.example`, invitationStatus: 'Accepted', invitationId: standbyInvitation });
-      at(`${standby}/shareSubscriptions/sub${s}/dataSetMappings/data`, 'centralus', { dataSetId: `00000000-0000-4000-9000-${guidTail(i * 100 + s, '00000002')}`, containerName: 'data', storageAccountName: `benchd${n}cus`, subscriptionId: sub, resourceGroup: `rg-d${n}-cus`, dataSetMappingStatus: 'Ok' }, { kind: 'Container' });
+      at(`${standby}/shareSubscriptions/sub${s}/dataSetMappings/data`, 'centralus', { dataSetId: `00000000-0000-4000-9000-${guidTail(i * 100 + s, '0000002')}`, containerName: 'data', storageAccountName: `benchd${n}cus`, subscriptionId: sub, resourceGroup: `rg-d${n}-cus`, dataSetMappingStatus: 'Ok' }, { kind: 'Container' });
       shareSubscriptions.push({ name: `sub${s}`, recurrence: 'Day', synchronizationTime: '2026-01-01T02:00:00Z', synchronizationMode: 'Incremental' });
     }
     workloads.push({

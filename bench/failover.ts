@@ -43,9 +43,8 @@ import type { Workload } from '../lib/catalog/types.js';
 import type { PlaybookResult, StepRecord } from '../lib/playbooks/types.js';
 import { ScaledClock } from '../local/clock.js';
 import { startStack } from '../local/stack.js';
-import { latencyOf } from '../sim/latency.js';
-import { LIMITS } from '../sim/throttle.js';
 import { Simulator } from '../sim/simulator.js';
+import { lowerBound } from './failover-bound.js';
 import { benchEstate, STORE, type Scale } from './failover-estate.js';
 import { failoverProblems, naiveFailover } from './failover-naive.js';
 
@@ -131,58 +130,6 @@ function printVerdicts(rows: Row[]): boolean {
     if (!seen.has(`${w}/${k}`)) say(`${what}: not measured in this run (--table measures every target)`);
   }
   return allMet;
-}
-
-// ── (d) the lower bound ─────────────────────────────────────────────────────────────────────
-/**
- * The longest chain, or the busiest subscription's budget: each subscription has its own token
- * buckets (ARM throttles per subscription and principal), and they refill side by side.
- */
-function lowerBound(media: number[], dataShare: number[]): { ms: number; why: string } {
-  const se = latencyOf('Microsoft.Media/streamingEndpoints/start');
-  // A live event starts once its output exists, and the output once its asset does (an asset PUT
-  // and a record written before the start take no time in the model); the clear locator, made
-  // between them, is a synchronous write and takes no time in the model either.
-  const le = latencyOf('Microsoft.Media/assets/write') + latencyOf('Microsoft.Media/streamingLocators/write') + latencyOf('Microsoft.Media/liveOutputs/write') + latencyOf('Microsoft.Media/liveEvents/start');
-  // Viewers move only once the standby streams: the traffic switch follows the slowest start.
-  const anyMedia = media.some((n) => n > 0);
-  const anyShare = dataShare.some((n) => n > 0);
-  const mediaChain = anyMedia ? Math.max(se, le) : 0;
-  const sync = latencyOf('Microsoft.DataShare/shareSubscriptions/synchronize');
-  // The primary's schedules go only once the standby's exist (and once they are recorded, in
-  // App Configuration, which takes no time in the model); the snapshot runs beside them.
-  const share = anyShare ? Math.max(sync, latencyOf('Microsoft.DataShare/triggers/write') + latencyOf('Microsoft.DataShare/triggers/delete')) : 0;
-  const chain = Math.max(mediaChain, share);
-  // The fewest ARM requests: one write per change, one read to see each long-running one end.
-  // Media Services, per workload: the transform; each endpoint's start; each live event's asset,
-  // live output, locator, start and the locator's playback paths (a POST); the two Traffic
-  // Manager endpoints. The record of what the failover starts is not counted: a correct playbook
-  // could keep it outside ARM (one App Configuration write), so it is not a necessary ARM request.
-  // Data Share, per share subscription: the provider's schedule checked (a POST, an ARM write),
-  // the trigger, the snapshot; per workload the invitation.
-  const mediaWrites = 1 + scale.endpoints + 5 * scale.liveEvents + 2;
-  // What the token buckets let through after their burst: `size` at once, then `refillPerSecond`.
-  const bucket = (n: number, kind: keyof typeof LIMITS) => Math.max(0, ((n - LIMITS[kind].size) / LIMITS[kind].refillPerSecond) * 1000);
-  let budget = 0;
-  let busiest = { writes: 0, deletes: 0, reads: 0 };
-  for (let k = 0; k < media.length; k++) {
-    const writes = media[k]! * mediaWrites + dataShare[k]! * (3 * scale.subscriptions + 1);
-    const deletes = dataShare[k]! * scale.subscriptions;
-    // Reads: each endpoint start, live output and live event start seen to end; per share
-    // subscription its mappings listed (the check), the trigger and the snapshot seen to end, and
-    // the primary's triggers listed (to record them before they are removed).
-    const reads = media[k]! * (scale.endpoints + 2 * scale.liveEvents) + dataShare[k]! * 4 * scale.subscriptions;
-    const ms = Math.max(bucket(writes, 'write'), bucket(deletes, 'delete'), bucket(reads, 'read'));
-    if (ms >= budget) {
-      budget = ms;
-      busiest = { writes, deletes, reads };
-    }
-  }
-  const per = media.length === 1 ? '' : ` (busiest of ${media.length} subscriptions, each with its own buckets)`;
-  return {
-    ms: Math.max(chain, budget),
-    why: `longest chain ${minutes(chain).trim()} (streaming endpoint start ${se / 1000} s; live event ${le / 1000} s with its output); ARM budget for ${busiest.writes} writes, ${busiest.deletes} deletes, ${busiest.reads} reads${per}: ${minutes(budget).trim()}`,
-  };
 }
 
 const dir = mkdtempSync(join(tmpdir(), 'bench-failover-'));
@@ -384,7 +331,7 @@ async function dataShareByHand(clients: AzureClients, w: Workload, pollIntervalM
 /** One row: (d), (a), (b) and, unless told not to, (c); printed as they come. */
 async function measure(): Promise<Row> {
   const placement = perSubscription();
-  const bound = lowerBound(placement.media, placement.dataShare);
+  const bound = lowerBound({ endpoints: scale.endpoints, liveEvents: scale.liveEvents, shareSubscriptions: scale.subscriptions }, placement.media, placement.dataShare);
   say(`estate: ${workloadCount === scale.media + scale.dataShare ? `${workloadCount} workloads` : `${scale.media + scale.dataShare} workloads`} in ${placement.media.length} subscription${placement.media.length === 1 ? '' : 's'}: ${scale.media} Media Services (${scale.endpoints} streaming endpoints, ${scale.liveEvents} live events each), ${scale.dataShare} Data Share (${scale.subscriptions} share subscriptions each); ARM throttling on, per subscription`);
   say(`(d) lower bound:                       ${minutes(bound.ms)}   ${bound.why}`);
   const a = await app();
