@@ -8,6 +8,7 @@ import * as df from 'durable-functions';
 import { servicesForRequest } from '../lib/composition.js';
 import { problem, toResponse } from '../lib/http/problem.js';
 import { acceptAlert } from '../lib/intake/accept.js';
+import type { IncidentClient } from '../lib/incidents/client.js';
 import { appIntake } from '../lib/intake/deps.js';
 import { REPLAY_REFUSED } from '../lib/operators/replays.js';
 import { replayIntakeDeps } from '../lib/replay/deliver.js';
@@ -17,7 +18,7 @@ export async function alerts(request: HttpRequest, context: InvocationContext): 
   const ready = servicesForRequest((message) => context.error(message));
   if (!ready.ok) return toResponse(ready.answer);
   const services = ready.services;
-  const client = df.getClient(context);
+  const client = lazyClient(context);
   const baseUrl = services.config.publicBaseUrl ?? new URL(request.url).origin;
   const log = (message: string) => context.error(message);
   // A replayed delivery (lib/replay) names its replay; a production app refuses it.
@@ -44,6 +45,22 @@ export async function alerts(request: HttpRequest, context: InvocationContext): 
   });
   if (answer.status >= 500 || answer.status === 401 || answer.status === 403) context.warn(`alert answered ${answer.status}: ${JSON.stringify(answer.body)}`);
   return toResponse(answer);
+}
+
+/**
+ * The durable client, made on first use. Most deliveries never need it (a redelivery stops at
+ * the dedupe record, an alert for no workload at the claim), and making one (URL checks, an
+ * HTTP client of its own) cost more host CPU than the rest of their handling.
+ */
+function lazyClient(context: InvocationContext): IncidentClient {
+  let client: IncidentClient | undefined;
+  const get = (): IncidentClient => (client ??= df.getClient(context));
+  return {
+    startNew: (name, options) => get().startNew(name, options),
+    getStatus: (instanceId) => get().getStatus(instanceId),
+    getStatusBy: (filter) => get().getStatusBy(filter),
+    raiseEvent: (instanceId, eventName, eventData) => get().raiseEvent(instanceId, eventName, eventData),
+  };
 }
 
 app.http('alerts', {
