@@ -19,11 +19,19 @@ export class CatalogUnavailableError extends Error {
 
 export function catalogSource(path: string): () => Promise<Catalog> {
   let cached: { version: string; catalog: Catalog } | undefined;
+  // Callers that arrive while the file is being looked at share that look: under a burst of
+  // alerts, one stat serves them all instead of one each.
+  let looking: Promise<string> | undefined;
+  const look = () =>
+    (looking ??= stat(path)
+      .then((s) => `${s.mtimeMs}:${s.size}`)
+      .finally(() => {
+        looking = undefined;
+      }));
   return async () => {
     let version: string;
     try {
-      const s = await stat(path);
-      version = `${s.mtimeMs}:${s.size}`;
+      version = await look();
     } catch (err) {
       throw new CatalogUnavailableError(path, [{ severity: 'error', path: '$', message: `cannot read the catalog file: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}` }]);
     }
