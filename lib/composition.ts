@@ -119,7 +119,6 @@ export function buildServices(env: Readonly<Record<string, string | undefined>>)
           client: emailClientFor({ settings: config.email, credential: clients.credential, ...(target.kind === 'simulator' ? { caPem: target.caPem } : {}) }),
           sender: config.email.sender,
           timeoutMs: 5_000,
-          pollMs: 250,
         });
   const notifier = createNotifier({
     ...(email !== undefined ? { email } : {}),

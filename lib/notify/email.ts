@@ -1,18 +1,21 @@
 /**
  * The email channel: a notification to an `email` target, sent through Azure Communication
  * Services Email with `@azure/communication-email`. One attempt sends the message
- * (`EmailClient.beginSend`) and waits for the send operation to finish, within a short bound, as
- * a webhook attempt waits for its answer; the notifier counts it like any channel's attempt and
- * the outbox retries what failed for a reason that can pass.
+ * (`EmailClient.beginSend`) and counts it delivered once the service has accepted it (202), as a
+ * webhook attempt counts a 2xx; the notifier counts it like any channel's attempt and the outbox
+ * retries what failed for a reason that can pass. It does not wait for the send operation to
+ * reach Succeeded: the service answers `retry-after: 1`, so waiting would put a second or more
+ * per message on the failover's path (the incident waits for its notify activity), and a send
+ * that fails after acceptance is the service's delivery report to give, not this attempt's.
  *
  * - The message is `renderEmail`'s: subject, plain text and HTML, everything escaped.
  * - Each attempt for the same notification and address sends under the same `Operation-Id` (a
  *   UUID derived from the notifier's idempotency key and the address), so a retry after a timeout
  *   finds the first send's operation instead of mailing twice.
- * - What a retry can fix: 429 and 5xx (after `retry-after`), a network error, a send still
- *   running when the bound ran out. What it cannot: 400 (the message or the sender is wrong),
- *   401/403 (the app's identity may not send: a role to grant), 409, and a send the service
- *   reports Failed (retrying the same operation id finds the same failure).
+ * - What a retry can fix: 429 and 5xx (after `retry-after`), a network error, no answer within
+ *   the bound. What it cannot: 400 (the message or the sender is wrong), 401/403 (the app's
+ *   identity may not send: a role to grant), 409, and a send the service answers as Failed
+ *   (retrying the same operation id finds the same failure).
  * - The SDK's own retries are off: the notifier's attempt is the unit, and it must stay short.
  */
 import { createHash } from 'node:crypto';
@@ -41,17 +44,14 @@ export interface EmailChannelOptions {
   client: EmailSendClient;
   /** The MailFrom address (EMAIL_SENDER). */
   sender: string;
-  /** Longest an attempt waits for the send to be accepted and finish. Default 10 s. */
+  /** Longest an attempt waits for the send to be accepted. Default 10 s. */
   timeoutMs?: number;
-  /** How often the send operation is polled. Default 500 ms. */
-  pollMs?: number;
   /** Clock for `retry-after` dates, epoch ms. Default `Date.now`. */
   now?: () => number;
 }
 
 export function createEmailChannel(options: EmailChannelOptions): EmailChannel {
   const timeoutMs = options.timeoutMs ?? 10_000;
-  const pollMs = options.pollMs ?? 500;
   const now = options.now ?? Date.now;
 
   return {
@@ -70,10 +70,12 @@ export function createEmailChannel(options: EmailChannelOptions): EmailChannel {
       const operationId = operationIdFor(idempotencyKey, address);
       let poller: Awaited<ReturnType<EmailSendClient['beginSend']>> | undefined;
       try {
-        poller = await options.client.beginSend(message, { operationId, updateIntervalInMs: pollMs, abortSignal });
-        const result = await poller.pollUntilDone({ abortSignal });
-        if (result.status === 'Succeeded') return { kind: 'ok', status: 202 };
-        return { kind: 'fail', error: `the email service reports the send ${result.status}${result.error?.message !== undefined ? `: ${result.error.message}` : ''}` };
+        poller = await options.client.beginSend(message, { operationId, abortSignal });
+        const accepted = poller.getOperationState();
+        if (accepted.status === 'failed' || accepted.status === 'canceled') {
+          return { kind: 'fail', error: `the email service reports the send ${accepted.status}${accepted.error?.message !== undefined ? `: ${accepted.error.message}` : ''}` };
+        }
+        return { kind: 'ok', status: 202 };
       } catch (err) {
         const state = poller?.getOperationState();
         if (state?.status === 'failed' || state?.status === 'canceled') {
