@@ -17,7 +17,7 @@
  */
 import type * as df from 'durable-functions';
 import type { OrchestrationContext } from 'durable-functions';
-import { checklistOf, isRecovery, type IncidentCommand } from '../lib/incidents/contract.js';
+import { checklistOf, isRecovery, playbookInstanceId, type IncidentCommand } from '../lib/incidents/contract.js';
 import type {
   Actor,
   ApprovalDecision,
@@ -50,6 +50,9 @@ const DEFAULT_APPROVAL_TIMEOUT_MS = 30 * 60_000;
 const MAX_ESCALATIONS = 3;
 /** Custom status carries the newest entries only: the real host refuses more than 16 KB. */
 const STATUS_TIMELINE_ENTRIES = 20;
+/** What custom status may take, under the host's 16 KB with room to spare; and an entry's detail there when it must give way. */
+const STATUS_BUDGET = 14 * 1024;
+const STATUS_DETAIL_MAX = 300;
 /** The timeline is saved to the archive before custom status could lose an unsaved entry. */
 const SAVE_EVERY_ENTRIES = 10;
 /** Dedupe keys remembered; older redeliveries are stale by event time, or stopped at the intake. */
@@ -173,7 +176,7 @@ export function* incidentOrchestrator(context: OrchestrationContext): Generator<
     publish();
   };
   const publish = () => {
-    context.df.setCustomStatus({
+    const status = {
       phase: s.phase,
       incidentId: input.incidentId,
       title: input.signal.title ?? input.signal.incidentKey,
@@ -189,7 +192,13 @@ export function* incidentOrchestrator(context: OrchestrationContext): Generator<
       entries: s.entries,
       version,
       playbooks: s.playbooks ?? null,
-    });
+    };
+    // The host refuses (and fails the incident over) a custom status above 16 KB: long entries
+    // (a failover of hundreds of workloads names them all) give way first, the tail shortens
+    // next; the archive's copy of the timeline keeps every entry whole.
+    if (JSON.stringify(status).length > STATUS_BUDGET) status.timeline = status.timeline.map((e) => (e.detail.length > STATUS_DETAIL_MAX ? { ...e, detail: `${e.detail.slice(0, STATUS_DETAIL_MAX)}…` } : e));
+    while (JSON.stringify(status).length > STATUS_BUDGET && status.timeline.length > 0) status.timeline = status.timeline.slice(1);
+    context.df.setCustomStatus(status);
   };
   function* call<K extends ActivityName>(name: K, payload: ActivityInput<K>): Generator<df.Task, ActivityOutput<K>, unknown> {
     work++;
@@ -874,7 +883,8 @@ export function* incidentOrchestrator(context: OrchestrationContext): Generator<
   ): Generator<df.Task, boolean, unknown> {
     const failed = new Set<string>();
     const byId = new Map(who.map((w) => [w.id, w]));
-    const instances: Record<string, string> = {};
+    const run = rollback !== undefined ? 'rollback' : direction;
+    const started: string[] = [];
     for (const group of groups) {
       const wave = group.map((id) => byId.get(id)).filter((w): w is WorkloadPlan => w !== undefined);
       const blocked = rollback === undefined ? wave.filter((w) => w.dependsOn.some((d) => failed.has(d))) : [];
@@ -899,12 +909,12 @@ export function* incidentOrchestrator(context: OrchestrationContext): Generator<
           ...(rollback !== undefined ? { compensate: rollback(w) } : {}),
           ...(direction === 'failover' && rollback === undefined ? { stoppable: true } : {}),
         };
-        const suffix = rollback !== undefined ? 'rollback' : direction;
-        return { input: playbook, instanceId: `${input.incidentId}:${suffix}:${w.id}${s.generation > 0 ? `:${s.generation}` : ''}` };
+        return { input: playbook, instanceId: playbookInstanceId(input.incidentId, run, w.id, s.generation) };
       });
-      // Published before they start, so their progress can be read while they run (instances of earlier waves stay listed).
-      children.forEach((c, i) => (instances[runnable[i]!.id] = c.instanceId));
-      s.playbooks = { direction: rollback !== undefined ? 'rollback' : direction, instances: { ...instances } };
+      // Published before they start, so their progress can be read while they run (those of earlier waves stay listed).
+      started.push(...runnable.map((w) => w.id));
+      const everyOne = started.length === s.workloads.length && s.workloads.every((w) => started.includes(w.id));
+      s.playbooks = { direction: run, generation: s.generation, ...(everyOne ? {} : { workloads: [...started] }) };
       publish();
       const outcomes = yield* callSubOrchestrations(context, ORCHESTRATIONS.playbook, children);
       outcomes.forEach((r, i) => {

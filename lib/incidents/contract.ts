@@ -17,6 +17,7 @@ import type {
   IncidentSummary,
   NotificationRequest,
   ReplayMark,
+  RunningPlaybooks,
   SignalSummary,
   StopRequest,
   TimelineEntry,
@@ -56,6 +57,20 @@ export function checklistOf(results: Readonly<Record<string, PlaybookResult>>): 
       .filter((record) => !undone.has(record.step))
       .flatMap((record) => (record.todo ?? []).map((todo) => ({ workloadId: result.workloadId, direction: result.direction, step: record.step, ...todo })));
   });
+}
+
+/**
+ * A playbook sub-orchestration's instance id: the incident's id, the run (failover, failback or
+ * rollback), the workload, and the incident's continue-as-new generation when past the first.
+ * The incident starts its playbooks under these ids and readers find them with the same formula.
+ */
+export function playbookInstanceId(incidentId: string, run: RunningPlaybooks['direction'], workloadId: string, generation: number): string {
+  return `${incidentId}:${run}:${workloadId}${generation > 0 ? `:${generation}` : ''}`;
+}
+
+/** The instance id of each playbook an incident lists as its newest run, by workload; `all` is the incident's workloads, for a run that started every one. */
+export function runningPlaybookInstances(incidentId: string, playbooks: RunningPlaybooks, all: readonly string[]): Array<[workloadId: string, instanceId: string]> {
+  return (playbooks.workloads ?? all).map((w) => [w, playbookInstanceId(incidentId, playbooks.direction, w, playbooks.generation)]);
 }
 
 /** Each orchestration's registered name; `satisfies` keeps it in step with OrchestrationTypes. */

@@ -7,6 +7,7 @@
  */
 import type { PlaybookProgress, PlaybookResult, StepRecord } from '../playbooks/types.js';
 import { incidentStatus, isFinished, progressOf, summaryOf, type IncidentClient, type InstanceStatus } from './client.js';
+import { runningPlaybookInstances } from './contract.js';
 import type { IncidentSummary, WorkloadProgress } from './types.js';
 
 type ShownDirection = WorkloadProgress['direction'];
@@ -122,9 +123,10 @@ export function fromSummary(summary: Pick<IncidentSummary, 'failover' | 'failbac
 export async function incidentPlaybookProgress(client: IncidentClient, status: InstanceStatus, now: Date): Promise<WorkloadProgress[]> {
   const summary = summaryOf(status);
   if (summary !== null) return fromSummary(summary);
-  const playbooks = progressOf(status)?.playbooks ?? null;
+  const progress = progressOf(status);
+  const playbooks = progress?.playbooks ?? null;
   if (playbooks === null) return [];
-  const entries = Object.entries(playbooks.instances);
+  const entries = runningPlaybookInstances(progress?.incidentId ?? status.instanceId ?? '', playbooks, progress?.workloads ?? []);
   const statuses = await Promise.all(entries.map(([, instanceId]) => incidentStatus(client, instanceId)));
   return entries.map(([workloadId, instanceId], i) => fromPlaybookStatus(workloadId, playbooks.direction, instanceId, statuses[i]!, now));
 }

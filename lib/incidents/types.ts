@@ -325,8 +325,15 @@ export type NotificationRequest = DistributiveOmit<IncidentNotification, Resolve
 /** The playbook instances of the incident's newest run (running, or finished and not yet replaced by the next), published in its custom status so their progress and to-dos can be read. */
 export interface RunningPlaybooks {
   direction: 'failover' | 'failback' | 'rollback';
-  /** workload id → the playbook's sub-orchestration instance id. */
-  instances: Record<string, string>;
+  /** The incident's execution (continue-as-new generation) that started them: part of their instance ids. */
+  generation: number;
+  /**
+   * The workloads whose playbooks were started, in order; absent when they are all the workloads
+   * the incident lists (its `workloads`). Their instance ids follow from these
+   * (`playbookInstanceId` in lib/incidents/contract.ts), so custom status, which the host caps at
+   * 16 KB, carries neither the ids nor the list twice: a failover of hundreds of workloads fits.
+   */
+  workloads?: string[];
 }
 
 /** One workload's playbook as the incident view shows it while (and after) it runs. */

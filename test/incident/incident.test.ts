@@ -6,9 +6,9 @@
  */
 import * as df from 'durable-functions';
 import { beforeEach, describe, expect, it } from 'vitest';
-import type { IncidentPlan, IncidentSummary, SignalSummary, StopRequest, Timing, WorkloadPlan } from '../../lib/incidents/types.js';
+import type { IncidentPlan, IncidentSummary, RunningPlaybooks, SignalSummary, StopRequest, TimelineEntry, Timing, WorkloadPlan } from '../../lib/incidents/types.js';
 import type { StepDefinition, StepInput, StepResult } from '../../lib/playbooks/types.js';
-import { ACTIVITIES, COMMAND_EVENT, ORCHESTRATIONS, type ActivityTypes } from '../../lib/incidents/contract.js';
+import { ACTIVITIES, COMMAND_EVENT, ORCHESTRATIONS, runningPlaybookInstances, type ActivityTypes } from '../../lib/incidents/contract.js';
 import { incidentOrchestrator } from '../../orchestrations/incident.js';
 import { playbookOrchestrator } from '../../orchestrations/playbook.js';
 import { harness, START } from '../durable/support.js';
@@ -697,15 +697,39 @@ describe('what the incident and its playbooks publish, and the version they run 
     t.start(signal(), 'execute', {}, 2);
     await t.runFor(30 * MIN);
     // Kept while the standby is active: the view reads the failover's steps and to-dos from them.
-    expect(incidentStatus(t)).toMatchObject({ phase: 'failed-over', version: 2, playbooks: { direction: 'failover', instances: { 'media-streaming': 'inc-1:failover:media-streaming', 'datashare-sales': 'inc-1:failover:datashare-sales' } } });
+    expect(incidentStatus(t)).toMatchObject({ phase: 'failed-over', version: 2, playbooks: { direction: 'failover', generation: 0 } });
     t.raise('failback', { by: 'grace', force: true, reason: 'drill' });
     await t.h.run();
     expect(seen).toEqual([
-      { direction: 'failover', instances: { 'media-streaming': 'inc-1:failover:media-streaming', 'datashare-sales': 'inc-1:failover:datashare-sales' } },
-      { direction: 'failback', instances: { 'media-streaming': 'inc-1:failback:media-streaming', 'datashare-sales': 'inc-1:failback:datashare-sales' } },
+      { direction: 'failover', generation: 0 },
+      { direction: 'failback', generation: 0 },
     ]);
-    expect(incidentStatus(t)).toMatchObject({ phase: 'completed', version: 2, playbooks: { direction: 'failback', instances: { 'media-streaming': 'inc-1:failback:media-streaming', 'datashare-sales': 'inc-1:failback:datashare-sales' } } });
+    expect(incidentStatus(t)).toMatchObject({ phase: 'completed', version: 2, playbooks: { direction: 'failback', generation: 0 } });
   });
+
+  it('fails 300 workloads over with a custom status under the host\'s 16 KB: playbook ids follow from the workloads, long entries give way', async () => {
+    const ids = Array.from({ length: 300 }, (_, i) => `workload-with-a-long-name-${String(i).padStart(3, '0')}`);
+    const t = setup({ workloads: ids.map((id) => quick({ id })), groups: [ids] });
+    let largest = 0;
+    world.step = (input) => {
+      largest = Math.max(largest, JSON.stringify(incidentStatus(t)).length);
+      return defaultStep(input);
+    };
+    t.start(signal(), 'execute', {}, 2);
+    await t.runFor(30 * MIN);
+    const status = incidentStatus(t) as unknown as { phase: string; timeline: TimelineEntry[]; playbooks: RunningPlaybooks };
+    expect(status.phase).toBe('failed-over');
+    expect(largest).toBeGreaterThan(8 * 1024);
+    expect(largest).toBeLessThanOrEqual(14 * 1024);
+    // Every workload's playbook started: the list is the incident's own, not repeated.
+    expect(status.playbooks).toEqual({ direction: 'failover', generation: 0 });
+    expect(runningPlaybookInstances('inc-1', status.playbooks, ids).at(-1)).toEqual([ids.at(-1), `inc-1:failover:${ids.at(-1)}`]);
+    expect(t.h.runtime.get(`inc-1:failover:${ids.at(-1)}`)!.output).toMatchObject({ ok: true });
+    // The entry naming all 300 is cut in the status; the summary (and the saved timeline) keep it whole.
+    const started = status.timeline.find((e) => e.type === 'failover-started')!;
+    expect(started.detail).toHaveLength(301);
+    expect(started.detail.endsWith('…')).toBe(true);
+  }, 60_000);
 
   it('publishes version 1 for an incident started without one (from before versioning)', async () => {
     const t = setup();
@@ -726,7 +750,7 @@ describe('what the incident and its playbooks publish, and the version they run 
     await t.h.run();
     expect(t.summary().outcome).toBe('rolled-back');
     expect(seen).toEqual([
-      { direction: 'rollback', instances: { 'media-streaming': 'inc-1:rollback:media-streaming' } },
+      { direction: 'rollback', generation: 0 },
       {
         workloadId: 'media-streaming',
         direction: 'failover',

@@ -146,7 +146,7 @@ function clientOf(statuses: Record<string, InstanceStatus>): IncidentClient & { 
 }
 
 describe('GET /api/incidents/{id}: progress', () => {
-  const playbooks = { direction: 'failover', instances: { 'media-streaming': 'inc-1:failover:media-streaming', 'datashare-sales': 'inc-1:failover:datashare-sales' } };
+  const playbooks = { direction: 'failover', generation: 0, workloads: ['media-streaming', 'datashare-sales'] };
   const deps = (client: IncidentClient): OperatorDeps =>
     ({ client, baseUrl: 'https://failover.contoso.example', now: () => new Date('2026-11-23T09:00:12.000Z'), archive: { getTimeline: async () => undefined } }) as unknown as OperatorDeps;
 
@@ -159,6 +159,15 @@ describe('GET /api/incidents/{id}: progress', () => {
       ['datashare-sales', 'pending', 0, 0, [], null],
     ]);
     expect(client.asked.sort()).toEqual(['inc-1', 'inc-1:failover:datashare-sales', 'inc-1:failover:media-streaming']);
+  });
+
+  it('a run that started every workload lists none: its playbooks are the incident\'s workloads; a partial run names its own', async () => {
+    const every = clientOf({ 'inc-1': incidentStatus({ playbooks: { direction: 'failover', generation: 0 } }), 'inc-1:failover:media-streaming': { runtimeStatus: 'Running', customStatus: running } });
+    await showIncident(deps(every), 'inc-1');
+    expect(every.asked.sort()).toEqual(['inc-1', 'inc-1:failover:datashare-sales', 'inc-1:failover:media-streaming']);
+    const some = clientOf({ 'inc-1': incidentStatus({ playbooks: { direction: 'failback', generation: 2, workloads: ['datashare-sales'] } }) });
+    await showIncident(deps(some), 'inc-1');
+    expect(some.asked.sort()).toEqual(['inc-1', 'inc-1:failback:datashare-sales:2']);
   });
 
   it('shows nothing between runs, and the summary once the incident is over (without reading any playbook)', async () => {
