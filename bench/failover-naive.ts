@@ -24,9 +24,34 @@ export interface NaiveOptions {
   store: string;
 }
 
-function where(id: string) {
+/** A resource's subscription, group and name, from its ARM id. */
+export function where(id: string) {
   const p = parseResourceId(id)!;
   return { sub: p.subscriptionId, rg: p.resourceGroup!, name: p.names[0]! };
+}
+
+type MediaClient = ReturnType<AzureClients['media']>;
+
+/**
+ * What a live event's failover is, by hand: tagged as started by `startedBy`, its recording put in
+ * place (asset, clear locator, live output), started, then where viewers play it. The naive
+ * script and the sequential runbook both do this, each in its own order around it.
+ */
+export async function startLiveEventByHand(
+  ams: MediaClient,
+  to: ReturnType<typeof where>,
+  liveEvent: string,
+  location: string,
+  startedBy: Record<string, string>,
+  poll: { updateIntervalInMs: number },
+): Promise<void> {
+  const asset = `${liveEvent}-failover`;
+  await ams.liveEvents.beginUpdateAndWait(to.rg, to.name, liveEvent, { location, tags: startedBy }, poll);
+  await ams.assets.createOrUpdate(to.rg, to.name, asset, { description: `recording of ${liveEvent} during the failover` });
+  await ams.streamingLocators.create(to.rg, to.name, asset, { assetName: asset, streamingPolicyName: 'Predefined_ClearStreamingOnly' });
+  await ams.liveOutputs.beginCreateAndWait(to.rg, to.name, liveEvent, 'failover', { assetName: asset, archiveWindowLength: 'PT8H' }, poll);
+  await ams.liveEvents.beginStartAndWait(to.rg, to.name, liveEvent, poll);
+  await ams.streamingLocators.listPaths(to.rg, to.name, asset);
 }
 
 /** What the script records on what it starts, as the app does, so a failback stops exactly that. */
@@ -64,15 +89,7 @@ async function media(clients: AzureClients, w: Workload, poll: { updateIntervalI
       await ams.streamingEndpoints.beginStartAndWait(to.rg, to.name, e.name, poll);
     }),
     // A live event starts only with its recording in place: asset, clear locator, live output; then where viewers play it.
-    ...pb.liveEvents.map(async (l) => {
-      const asset = `${l.name}-failover`;
-      await ams.liveEvents.beginUpdateAndWait(to.rg, to.name, l.name, { location, tags: STARTED_BY }, poll);
-      await ams.assets.createOrUpdate(to.rg, to.name, asset, { description: `recording of ${l.name} during the failover` });
-      await ams.streamingLocators.create(to.rg, to.name, asset, { assetName: asset, streamingPolicyName: 'Predefined_ClearStreamingOnly' });
-      await ams.liveOutputs.beginCreateAndWait(to.rg, to.name, l.name, 'failover', { assetName: asset, archiveWindowLength: 'PT8H' }, poll);
-      await ams.liveEvents.beginStartAndWait(to.rg, to.name, l.name, poll);
-      await ams.streamingLocators.listPaths(to.rg, to.name, asset);
-    }),
+    ...pb.liveEvents.map((l) => startLiveEventByHand(ams, to, l.name, location, STARTED_BY, poll)),
     // The primary's jobs, to resubmit on the standby (none in this estate).
     ...pb.transforms.map(async (t) => {
       for await (const page of clients.media(from.sub).jobs.list(from.rg, from.name, t.name).byPage()) void page;

@@ -37,7 +37,6 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { createAzureClients, type AzureClients } from '../lib/azure/clients.js';
-import { parseResourceId } from '../lib/azure/resource-id.js';
 import { parseCatalog } from '../lib/catalog/index.js';
 import type { Workload } from '../lib/catalog/types.js';
 import type { PlaybookResult, StepRecord } from '../lib/playbooks/types.js';
@@ -46,7 +45,7 @@ import { startStack } from '../local/stack.js';
 import { Simulator } from '../sim/simulator.js';
 import { lowerBound } from './failover-bound.js';
 import { benchEstate, STORE, type Scale } from './failover-estate.js';
-import { failoverProblems, naiveFailover } from './failover-naive.js';
+import { failoverProblems, naiveFailover, startLiveEventByHand, where } from './failover-naive.js';
 
 const { values } = parseArgs({
   options: {
@@ -274,11 +273,6 @@ async function runbook(): Promise<number> {
   }
 }
 
-function where(id: string) {
-  const p = parseResourceId(id)!;
-  return { sub: p.subscriptionId, rg: p.resourceGroup!, name: p.names[0]! };
-}
-
 /** What a person's script records before it starts something, so the failback stops exactly that. */
 const STARTED_BY = { 'failover-started-by': 'runbook' };
 
@@ -296,15 +290,7 @@ async function mediaByHand(clients: AzureClients, w: Workload, poll: { updateInt
     await ams.streamingEndpoints.beginStartAndWait(to.rg, to.name, e.name, poll);
   }
   // Each live event: tagged, then its recording (asset, clear locator, live output), then started; then where viewers play it.
-  for (const l of w.playbook.liveEvents) {
-    const asset = `${l.name}-failover`;
-    await ams.liveEvents.beginUpdateAndWait(to.rg, to.name, l.name, { location, tags: STARTED_BY }, poll);
-    await ams.assets.createOrUpdate(to.rg, to.name, asset, { description: `recording of ${l.name} during the failover` });
-    await ams.streamingLocators.create(to.rg, to.name, asset, { assetName: asset, streamingPolicyName: 'Predefined_ClearStreamingOnly' });
-    await ams.liveOutputs.beginCreateAndWait(to.rg, to.name, l.name, 'failover', { assetName: asset, archiveWindowLength: 'PT8H' }, poll);
-    await ams.liveEvents.beginStartAndWait(to.rg, to.name, l.name, poll);
-    await ams.streamingLocators.listPaths(to.rg, to.name, asset);
-  }
+  for (const l of w.playbook.liveEvents) await startLiveEventByHand(ams, to, l.name, location, STARTED_BY, poll);
   for (const t of w.playbook.transforms) {
     for await (const job of clients.media(from.sub).jobs.list(from.rg, from.name, t.name).byPage()) void job;
   }

@@ -11,14 +11,12 @@
  * dependency of the benchmark), on real time (time scale 1): incidents wait on their dwell
  * timers and are simply closed with the host.
  */
-import { fork, type ChildProcess } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { createAlertArchive } from '../lib/archive/index.js';
 import type { Azurite } from '../local/azurite.js';
 import { setHostLogger, type LogEntry } from '../local/functions-core.js';
@@ -27,6 +25,7 @@ import { ScaledClock } from '../local/clock.js';
 import { seededRandom } from '../local/durable/index.js';
 import { startStack } from '../local/stack.js';
 import type { ClientAnswer, ClientResult, ClientRun } from './intake-client.js';
+import { startClientProcess, type ClientProcess } from './client-process.js';
 
 export interface HttpBenchOptions {
   root: string;
@@ -163,34 +162,8 @@ export function makeWorkload(root: string, label: string, tag: string, distinct:
 // ---------------------------------------------------------------------------------------------
 // The client process and the servers
 
-interface Client {
-  run(job: Omit<ClientRun, 'type'>): Promise<ClientResult>;
-  close(): void;
-}
-
-function startClient(root: string): Client {
-  const child: ChildProcess = fork(fileURLToPath(new URL('./intake-client.ts', import.meta.url)), [], {
-    cwd: root,
-    execArgv: ['--import', 'tsx'],
-    stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
-  });
-  return {
-    run: (job) =>
-      new Promise<ClientResult>((resolveRun, reject) => {
-        const onExit = (code: number | null) => reject(new Error(`the client process exited (${code}) during a run`));
-        child.once('exit', onExit);
-        child.once('message', (message: ClientResult | { type: 'error'; message: string }) => {
-          child.off('exit', onExit);
-          if (message.type === 'error') reject(new Error(`client: ${message.message}`));
-          else resolveRun(message);
-        });
-        child.send({ type: 'run', ...job } satisfies ClientRun);
-      }),
-    close: () => {
-      if (child.connected) child.send({ type: 'exit' });
-    },
-  };
-}
+type Client = ClientProcess<Omit<ClientRun, 'type'>, ClientResult>;
+const startClient = (root: string): Client => startClientProcess(new URL('./intake-client.ts', import.meta.url), root);
 
 /** The baseline: a bare node:http server that reads the whole body and answers 202 `{}`. */
 async function startBareServer(): Promise<{ url: string; close(): Promise<void> }> {

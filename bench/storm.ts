@@ -29,11 +29,9 @@
  *   npm run bench:storm [-- --resources 5000 --redeliver 0.3 --window 120 --concurrency 50
  *                          --time-scale 1 --baseline-runs 3 --seed 19 --check]
  */
-import { fork, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { cpus, tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { createAlertArchive } from '../lib/archive/index.js';
 import { ScaledClock } from '../local/clock.js';
 import { EventType } from '../local/durable/history.js';
@@ -42,6 +40,7 @@ import { repoRoot } from '../local/registry.js';
 import { startStack, type Stack } from '../local/stack.js';
 import { makeStorm, REDELIVERY_DELAY, REGION, UPDATES_AT, WORKLOAD_RESOURCES, type Kind, type Storm } from './storm-alerts.js';
 import type { StormAnswer, StormResult, StormRun } from './storm-client.js';
+import { startClientProcess, type ClientProcess } from './client-process.js';
 
 interface Options {
   resources: number;
@@ -142,34 +141,8 @@ async function startApp(timeScale: number): Promise<App> {
   };
 }
 
-interface Client {
-  run(job: Omit<StormRun, 'type'>): Promise<StormResult>;
-  close(): void;
-}
-
-function startClient(): Client {
-  const child: ChildProcess = fork(fileURLToPath(new URL('./storm-client.ts', import.meta.url)), [], {
-    cwd: repoRoot(),
-    execArgv: ['--import', 'tsx'],
-    stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
-  });
-  return {
-    run: (job) =>
-      new Promise<StormResult>((resolveRun, reject) => {
-        const onExit = (code: number | null) => reject(new Error(`the client process exited (${code}) during a run`));
-        child.once('exit', onExit);
-        child.once('message', (message: StormResult | { type: 'error'; message: string }) => {
-          child.off('exit', onExit);
-          if (message.type === 'error') reject(new Error(`client: ${message.message}`));
-          else resolveRun(message);
-        });
-        child.send({ type: 'run', ...job } satisfies StormRun);
-      }),
-    close: () => {
-      if (child.connected) child.send({ type: 'exit' });
-    },
-  };
-}
+type Client = ClientProcess<Omit<StormRun, 'type'>, StormResult>;
+const startClient = (): Client => startClientProcess(new URL('./storm-client.ts', import.meta.url), repoRoot());
 
 /** Host time (the app's clock) of a moment on this machine's clock. */
 const hostTime = (clock: ScaledClock, epochMs: number) => clock.hostStart + (epochMs - clock.realStart) * clock.scale;
