@@ -49,7 +49,17 @@ beforeAll(async () => {
 afterAll(async () => {
   killAll();
   await production?.close();
-  rmSync(dir, { recursive: true, force: true });
+  // The staging stack's Azurite (a process of its own) ends shortly after the stack: its last
+  // writes can land while the tree is removed, so try again for a while.
+  for (let attempt = 1; ; attempt++) {
+    try {
+      rmSync(dir, { recursive: true, force: true });
+      break;
+    } catch (err) {
+      if (attempt >= 50) throw err;
+      await new Promise((resolve) => setTimeout(resolve, 200));
+    }
+  }
 });
 
 /** What the simulator's activity log says now about the production subscription: the newest Service Health event, as an action group would post it. */
